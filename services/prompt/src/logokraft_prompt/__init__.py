@@ -1,0 +1,1 @@
+"""logokraft_prompt."""
