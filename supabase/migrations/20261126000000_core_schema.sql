@@ -80,6 +80,7 @@ create table if not exists public.project_events (
   user_id uuid not null default auth.uid(),
   kind text not null check (kind in ('asset', 'project', 'done')),
   asset_id uuid,
+  payload jsonb not null,
   created_at timestamptz not null default now(),
   primary key (project_id, sequence)
 );

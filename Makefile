@@ -1,0 +1,70 @@
+# LogoKraft: `make run` starts the whole system on embedded defaults; `make test` runs every test.
+# Both install what they need first (uv, then the locked workspace), so a fresh machine
+# with Python 3.11, make and access to PyPI is enough.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := $(CURDIR)/.tools/bin/uv
+endif
+export UV_PYTHON_DOWNLOADS ?= never
+PYTHON ?= python3
+
+# `make token USER=bob`: USER is only the dev user's name when given on the command line
+# (the environment's USER is the login name, not a LogoKraft user).
+TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),dev)
+PYTEST_ARGS ?=
+
+.PHONY: help setup run token test lint format protos check-protos clean
+
+help:
+	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
+	@echo "make token  - print a bearer token for the dev user (make token USER=bob for another)"
+	@echo "make test   - run the whole test suite"
+	@echo "make lint   - ruff, and a check that generated proto code matches protos/"
+	@echo "make protos - regenerate libs/protos from protos/"
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "uv not found; installing it into .tools/ from PyPI"
+	$(PYTHON) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+	$(UV) sync --all-packages --locked
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	$(UV) run --no-sync python -m logokraft_kit.devstack run
+
+token: setup
+	@$(UV) run --no-sync python -m logokraft_kit.devstack token --user $(TOKEN_USER)
+
+test: setup
+	$(UV) run --no-sync pytest $(PYTEST_ARGS)
+
+lint: setup check-protos
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+
+format: setup
+	$(UV) run --no-sync ruff check --fix .
+	$(UV) run --no-sync ruff format .
+
+protos: setup
+	$(UV) run --no-sync python -m grpc_tools.protoc -I protos \
+		--python_out=libs/protos/src --pyi_out=libs/protos/src --grpc_python_out=libs/protos/src \
+		protos/logokraft/v1/*.proto
+
+check-protos: setup
+	@tmp=$$(mktemp -d) && \
+	$(UV) run --no-sync python -m grpc_tools.protoc -I protos \
+		--python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp protos/logokraft/v1/*.proto && \
+	diff -r -x __init__.py -x __pycache__ $$tmp/logokraft libs/protos/src/logokraft && \
+	echo "generated proto code is up to date"; status=$$?; rm -rf $$tmp; exit $$status
+
+clean:
+	rm -rf .venv .tools .pytest_cache .ruff_cache

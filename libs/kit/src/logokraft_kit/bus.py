@@ -1,0 +1,111 @@
+"""NATS JetStream: stream layout, connection, job publishing and project-event news.
+
+Work travels on a work-queue stream consumed by durable pull consumers, so
+replicas share jobs and a crashed worker's job is redelivered. Events travel on
+one subject per project; they carry only the news that a project changed (its
+latest sequence) because Postgres holds the state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import nats
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Stream and subject names under one namespace, so test runs never collide."""
+
+    namespace: str
+
+    @property
+    def jobs_stream(self) -> str:
+        return f"{self.namespace.upper()}_JOBS"
+
+    @property
+    def events_stream(self) -> str:
+        return f"{self.namespace.upper()}_EVENTS"
+
+    @property
+    def prompt_jobs(self) -> str:
+        return f"{self.namespace}.jobs.prompts"
+
+    @property
+    def image_jobs(self) -> str:
+        return f"{self.namespace}.jobs.images"
+
+    @property
+    def refine_jobs(self) -> str:
+        return f"{self.namespace}.jobs.refinements"
+
+    def project_events(self, project_id: str) -> str:
+        """The subject that carries news of one project's changes."""
+        return f"{self.namespace}.events.{project_id}"
+
+
+async def connect(url: str, *, name: str) -> NATS:
+    """Connect with unbounded reconnects, so a restarted NATS is picked up again."""
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+        allow_reconnect=True,
+    )
+
+
+async def ensure_streams(js: JetStreamContext, subjects: Subjects) -> None:
+    """Create (or update) the jobs work queue and the events stream."""
+    jobs = StreamConfig(
+        name=subjects.jobs_stream,
+        subjects=[f"{subjects.namespace}.jobs.>"],
+        retention=RetentionPolicy.WORK_QUEUE,
+        storage=StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+    events = StreamConfig(
+        name=subjects.events_stream,
+        subjects=[f"{subjects.namespace}.events.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        max_age=24 * 3600.0,
+        discard=DiscardPolicy.OLD,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+    for config in (jobs, events):
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)
+
+
+async def publish_job(
+    js: JetStreamContext, subject: str, job: dict[str, Any], *, msg_id: str
+) -> None:
+    """Publish a job once: JetStream drops a repeat with the same Nats-Msg-Id."""
+    payload = json.dumps(job, separators=(",", ":")).encode()
+    await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id}, timeout=10)
+
+
+async def publish_project_news(
+    nc: NATS, subjects: Subjects, *, project_id: str, sequence: int
+) -> None:
+    """Tell watchers that a project reached `sequence`; losing this only delays them."""
+    payload = json.dumps({"project_id": project_id, "sequence": sequence}).encode()
+    try:
+        await nc.publish(subjects.project_events(project_id), payload)
+    except Exception:  # news is best effort: watchers also re-read on a timer
+        log.warning("could not publish news of project %s", project_id, exc_info=True)

@@ -1,0 +1,80 @@
+"""One service process's runtime: shared infrastructure, job workers and the gRPC server.
+
+`ServiceRuntime.stop` is the graceful shutdown every service shares: health
+turns NOT_SERVING, workers stop fetching and let running jobs finish (the rest
+are handed back to JetStream), the gRPC server drains, NATS drains, the pool
+closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+from logokraft_kit.bus import Subjects, connect, ensure_streams
+from logokraft_kit.db import Database
+from logokraft_kit.grpc_server import GrpcServer
+from logokraft_kit.settings import CommonSettings, build_storage
+from logokraft_kit.storage import BlobStorage
+from logokraft_kit.worker import JobWorker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Infrastructure:
+    """Connections to what every service talks to."""
+
+    db: Database
+    nc: NATS
+    js: JetStreamContext
+    subjects: Subjects
+    storage: BlobStorage
+
+    @classmethod
+    async def open(cls, settings: CommonSettings, *, name: str) -> Infrastructure:
+        """Connect to Postgres and NATS and make sure the streams exist."""
+        db = Database(settings.database_url)
+        await db.open()
+        nc = await connect(settings.nats_url, name=name)
+        js = nc.jetstream()
+        subjects = Subjects(settings.namespace)
+        await ensure_streams(js, subjects)
+        return cls(db=db, nc=nc, js=js, subjects=subjects, storage=build_storage(settings))
+
+    async def close(self) -> None:
+        """Drain NATS and close the pool."""
+        with contextlib.suppress(Exception):
+            await self.nc.drain()
+        await self.db.close()
+
+
+@dataclass
+class ServiceRuntime:
+    """A started service: its gRPC server, its workers and its infrastructure."""
+
+    server: GrpcServer
+    infra: Infrastructure
+    port: int
+    workers: list[JobWorker] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def start_workers(self) -> None:
+        """Run every worker in the background."""
+        for worker in self.workers:
+            self._tasks.append(asyncio.create_task(worker.run()))
+
+    async def stop(self, *, grace: float = 20.0) -> None:
+        """Graceful shutdown, in the order that loses nothing."""
+        await self.server.health.enter_graceful_shutdown()
+        await asyncio.gather(*(w.stop(grace=grace) for w in self.workers))
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.server.stop(grace=grace)
+        await self.infra.close()

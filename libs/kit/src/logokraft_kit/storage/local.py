@@ -1,0 +1,99 @@
+"""Blob storage in a local folder, served by the gateway through HMAC-signed expiring URLs."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlencode
+
+from logokraft_kit.storage._base import BUCKETS, ObjectNotFound, StorageError
+
+FILES_ROUTE = "/api/v1/files"
+
+
+class InvalidObjectPath(StorageError):
+    """The bucket or path is not one this storage serves."""
+
+
+def check_object_path(bucket: str, path: str) -> PurePosixPath:
+    """Return the path if it is a plain relative key inside a known bucket."""
+    if bucket not in BUCKETS:
+        raise InvalidObjectPath(f"unknown bucket {bucket!r}")
+    pure = PurePosixPath(path)
+    if not path or pure.is_absolute() or any(part in ("", ".", "..") for part in path.split("/")):
+        raise InvalidObjectPath(f"invalid object path {path!r}")
+    if "\x00" in path or "\\" in path:
+        raise InvalidObjectPath(f"invalid object path {path!r}")
+    return pure
+
+
+class UrlSigner:
+    """Signs (bucket, path, expiry) with HMAC-SHA256 so a URL cannot be altered or outlive its expiry."""
+
+    def __init__(self, key: str, *, clock=time.time) -> None:
+        self._key = key.encode()
+        self._clock = clock
+
+    def _mac(self, bucket: str, path: str, expires: int) -> str:
+        message = f"{bucket}\n{path}\n{expires}".encode()
+        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def sign(self, bucket: str, path: str, *, expires_in: int) -> tuple[int, str]:
+        """Return (expires_at, signature) for the object."""
+        expires = int(self._clock()) + expires_in
+        return expires, self._mac(bucket, path, expires)
+
+    def verify(self, bucket: str, path: str, *, expires: int, signature: str) -> bool:
+        """True when the signature matches and the expiry has not passed."""
+        if expires < self._clock():
+            return False
+        return hmac.compare_digest(self._mac(bucket, path, expires), signature)
+
+
+class LocalStorage:
+    """Objects as files under `root/{bucket}/{path}`; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path, *, signer: UrlSigner, public_base_url: str) -> None:
+        self._root = root
+        self._signer = signer
+        self._public_base_url = public_base_url.rstrip("/")
+
+    def file_path(self, bucket: str, path: str) -> Path:
+        """The file that holds an object (whether or not it exists)."""
+        return self._root / bucket / check_object_path(bucket, path)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{target.name}.tmp")
+        temp.write_bytes(data)
+        temp.replace(target)
+
+    async def put(self, bucket: str, path: str, data: bytes, *, content_type: str) -> None:
+        """Store (or overwrite) one object."""
+        await asyncio.to_thread(self._write, self.file_path(bucket, path), data)
+
+    async def get(self, bucket: str, path: str) -> bytes:
+        """Return one object's bytes."""
+        target = self.file_path(bucket, path)
+        try:
+            return await asyncio.to_thread(target.read_bytes)
+        except FileNotFoundError:
+            raise ObjectNotFound(f"{bucket}/{path}") from None
+
+    async def delete(self, bucket: str, paths: Sequence[str]) -> None:
+        """Remove objects; missing ones are ignored."""
+        for path in paths:
+            self.file_path(bucket, path).unlink(missing_ok=True)
+
+    async def signed_url(self, bucket: str, path: str, *, expires_in: int) -> str:
+        """A gateway URL that serves the object until it expires."""
+        check_object_path(bucket, path)
+        expires, signature = self._signer.sign(bucket, path, expires_in=expires_in)
+        query = urlencode({"expires": expires, "signature": signature})
+        return f"{self._public_base_url}{FILES_ROUTE}/{bucket}/{quote(path)}?{query}"

@@ -1,0 +1,293 @@
+"""The brand-project store: projects, assets and the per-project event log.
+
+Every function takes a connection opened by `Database.as_user`, so Row Level
+Security applies. Each state change appends to `project_events` in the same
+transaction, numbering events per project; that log is what the SSE stream
+replays after `Last-Event-ID`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from logokraft.v1 import common_pb2
+from logokraft_kit.db import Connection
+from logokraft_kit.records import (
+    TERMINAL_ASSET_STATUSES,
+    Row,
+    asset_to_proto,
+    message_to_payload,
+    project_to_proto,
+)
+
+
+@dataclass(frozen=True)
+class NewProject:
+    """What creating a project stores."""
+
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+    brand_name: str
+    slogan: str
+    industry: str
+    description: str
+    style: list[str]
+    colors: list[str]
+    logo_type: str | None
+    num_candidates: int
+    inspiration_paths: list[str]
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """Where a page of projects starts: after (created_at, id)."""
+
+    created_at: dt.datetime
+    project_id: uuid.UUID
+
+
+async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
+    """Insert the project; a repeat with the same id returns the stored row and False."""
+    cursor = await conn.execute(
+        """
+        insert into brand_projects (id, user_id, brand_name, slogan, industry, description,
+            style, colors, logo_type, num_candidates, inspiration_paths)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+        on conflict (id) do nothing
+        returning *
+        """,
+        [
+            new.project_id, new.user_id, new.brand_name, new.slogan, new.industry,
+            new.description, new.style, new.colors, new.logo_type, new.num_candidates,
+            new.inspiration_paths,
+        ],
+    )
+    row = await cursor.fetchone()
+    if row is not None:
+        return row, True
+    existing = await get_project(conn, new.project_id)
+    if existing is None:  # the id belongs to another user
+        raise LookupError("project id taken")
+    return existing, False
+
+
+async def get_project(conn: Connection, project_id: uuid.UUID, *, lock: bool = False) -> Row | None:
+    """One project, or None when RLS hides it or it does not exist."""
+    sql = "select * from brand_projects where id = %s" + (" for update" if lock else "")
+    cursor = await conn.execute(sql, [project_id])
+    return await cursor.fetchone()
+
+
+async def list_assets(conn: Connection, project_id: uuid.UUID) -> list[Row]:
+    """The project's assets: candidates by position, then variations by age."""
+    cursor = await conn.execute(
+        """
+        select * from generated_assets where project_id = %s
+        order by (parent_asset_id is not null), created_at, position, id
+        """,
+        [project_id],
+    )
+    return await cursor.fetchall()
+
+
+async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False) -> Row | None:
+    """One asset, or None when RLS hides it or it does not exist."""
+    sql = "select * from generated_assets where id = %s" + (" for update" if lock else "")
+    cursor = await conn.execute(sql, [asset_id])
+    return await cursor.fetchone()
+
+
+async def list_projects(
+    conn: Connection, *, limit: int, after: PageCursor | None
+) -> list[Row]:
+    """The caller's projects, newest first (RLS scopes them to the caller)."""
+    if after is None:
+        cursor = await conn.execute(
+            "select * from brand_projects order by created_at desc, id desc limit %s", [limit]
+        )
+    else:
+        cursor = await conn.execute(
+            """
+            select * from brand_projects where (created_at, id) < (%s, %s)
+            order by created_at desc, id desc limit %s
+            """,
+            [after.created_at, after.project_id, limit],
+        )
+    return await cursor.fetchall()
+
+
+async def append_event(
+    conn: Connection,
+    project_id: uuid.UUID,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    asset_id: uuid.UUID | None = None,
+) -> int:
+    """Record one change of the project and return its sequence number."""
+    cursor = await conn.execute(
+        """
+        update brand_projects set event_sequence = event_sequence + 1
+        where id = %s returning event_sequence, user_id
+        """,
+        [project_id],
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"project {project_id} not found")
+    await conn.execute(
+        """
+        insert into project_events (project_id, sequence, user_id, kind, asset_id, payload)
+        values (%s, %s, %s, %s, %s, %s)
+        """,
+        [project_id, row["event_sequence"], row["user_id"], kind, asset_id, Jsonb(payload)],
+    )
+    return int(row["event_sequence"])
+
+
+async def events_after(conn: Connection, project_id: uuid.UUID, sequence: int) -> list[Row]:
+    """The project's recorded events after `sequence`, oldest first."""
+    cursor = await conn.execute(
+        "select * from project_events where project_id = %s and sequence > %s order by sequence",
+        [project_id, sequence],
+    )
+    return await cursor.fetchall()
+
+
+async def record_asset(conn: Connection, asset: Row) -> int:
+    """Append an `asset` event carrying the asset as it is now."""
+    return await append_event(
+        conn,
+        asset["project_id"],
+        kind="asset",
+        payload=message_to_payload(asset_to_proto(asset)),
+        asset_id=asset["id"],
+    )
+
+
+async def record_project(conn: Connection, project: Row) -> int:
+    """Append a `project` event carrying the project (without assets) as it is now."""
+    return await append_event(
+        conn, project["id"], kind="project", payload=message_to_payload(project_to_proto(project))
+    )
+
+
+async def insert_candidate(
+    conn: Connection,
+    *,
+    project_id: uuid.UUID,
+    user_id: uuid.UUID,
+    position: int,
+    prompt: str,
+    spec: dict[str, Any] | None,
+) -> tuple[Row, bool]:
+    """Queue the candidate at `position`; a repeat returns the stored one and False."""
+    cursor = await conn.execute(
+        """
+        insert into generated_assets (project_id, user_id, position, prompt, spec)
+        values (%s, %s, %s, %s, %s)
+        on conflict (project_id, position) where parent_asset_id is null do nothing
+        returning *
+        """,
+        [project_id, user_id, position, prompt, Jsonb(spec) if spec is not None else None],
+    )
+    row = await cursor.fetchone()
+    if row is not None:
+        await record_asset(conn, row)
+        return row, True
+    cursor = await conn.execute(
+        "select * from generated_assets where project_id = %s and position = %s"
+        " and parent_asset_id is null",
+        [project_id, position],
+    )
+    existing = await cursor.fetchone()
+    assert existing is not None
+    return existing, False
+
+
+async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> Row:
+    """Change an asset's columns and record the change as an event."""
+    columns = ", ".join(f"{name} = %s" for name in fields)
+    values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
+    cursor = await conn.execute(
+        f"update generated_assets set {columns} where id = %s returning *",
+        [*values, asset_id],
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"asset {asset_id} not found")
+    await record_asset(conn, row)
+    return row
+
+
+async def update_project(conn: Connection, project_id: uuid.UUID, **fields: Any) -> Row:
+    """Change a project's columns; record an event when its status changes."""
+    before = await get_project(conn, project_id, lock=True)
+    if before is None:
+        raise LookupError(f"project {project_id} not found")
+    columns = ", ".join(f"{name} = %s" for name in fields)
+    cursor = await conn.execute(
+        f"update brand_projects set {columns} where id = %s returning *",
+        [*fields.values(), project_id],
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    if row["status"] != before["status"]:
+        await record_project(conn, row)
+    return row
+
+
+async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
+    """Finish the project when its prompts are written and no asset is in flight.
+
+    Sets the final status, records it and records a `done` event; returns True
+    when this call settled the project. Locks the project row, so concurrent
+    workers settle it exactly once.
+    """
+    project = await get_project(conn, project_id, lock=True)
+    if project is None or not project["prompts_written"]:
+        return False
+    if project["status"] in ("completed", "failed"):
+        return False
+    cursor = await conn.execute(
+        """
+        select count(*) filter (where status = 'completed') as completed,
+               count(*) filter (where status = 'failed') as failed,
+               count(*) filter (where status not in ('completed', 'failed')) as in_flight
+        from generated_assets where project_id = %s
+        """,
+        [project_id],
+    )
+    counts = await cursor.fetchone()
+    assert counts is not None
+    if counts["in_flight"]:
+        return False
+    status = "completed" if counts["completed"] else "failed"
+    fields: dict[str, Any] = {"status": status}
+    if status == "failed" and not project["error_code"]:
+        fields["error_code"] = "no_assets"
+        fields["error_message"] = "No logo could be generated for this brief; see each asset's error."
+    await update_project(conn, project_id, **fields)
+    done = common_pb2.ProjectDone(
+        status=common_pb2.PROJECT_STATUS_COMPLETED
+        if status == "completed"
+        else common_pb2.PROJECT_STATUS_FAILED,
+        completed_assets=counts["completed"],
+        failed_assets=counts["failed"],
+    )
+    await append_event(conn, project_id, kind="done", payload=message_to_payload(done))
+    return True
+
+
+def is_settled(project: Row, assets: list[Row]) -> bool:
+    """True when nothing of the project is in flight."""
+    return (
+        project["status"] in ("completed", "failed")
+        and project["prompts_written"]
+        and all(asset["status"] in TERMINAL_ASSET_STATUSES for asset in assets)
+    )

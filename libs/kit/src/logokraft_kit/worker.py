@@ -1,0 +1,166 @@
+"""Durable job consumption from the JetStream work queue.
+
+A worker fetches jobs with a durable pull consumer, so replicas share them and
+a crashed worker's job is redelivered after `ack_wait`. While a job runs, the
+worker keeps telling JetStream it is in progress, so a long provider call is
+not handed to a second worker. Handlers must be idempotent: delivery is at
+least once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
+
+log = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):
+    """Raised by a handler to have the job redelivered after `delay` seconds."""
+
+    def __init__(self, delay: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry in {delay:.1f}s")
+        self.delay = delay
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a handler knows about the delivery of its job."""
+
+    attempt: int
+    max_attempts: int
+
+    @property
+    def is_last_attempt(self) -> bool:
+        """True when a failure now will not be redelivered."""
+        return self.attempt >= self.max_attempts
+
+
+Handler = Callable[[dict[str, Any], Delivery], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """One durable pull consumer on the jobs stream."""
+
+    stream: str
+    subject: str
+    durable: str
+    max_attempts: int = 5
+    ack_wait: float = 30.0
+    concurrency: int = 4
+
+
+def backoff_delay(attempt: int, *, base: float = 1.0, cap: float = 60.0) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, base * 2 ** max(0, attempt - 1)))
+
+
+class JobWorker:
+    """Runs a handler for every job of one consumer, `concurrency` at a time."""
+
+    def __init__(self, js: JetStreamContext, spec: ConsumerSpec, handler: Handler) -> None:
+        self._js = js
+        self._spec = spec
+        self._handler = handler
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        """Fetch and handle jobs until stop() is called."""
+        spec = self._spec
+        config = ConsumerConfig(
+            durable_name=spec.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=spec.ack_wait,
+            max_deliver=spec.max_attempts,
+            max_ack_pending=max(64, spec.concurrency * 4),
+            filter_subject=spec.subject,
+        )
+        sub = await self._js.pull_subscribe(
+            spec.subject, durable=spec.durable, stream=spec.stream, config=config
+        )
+        while not self._stopping.is_set():
+            free = await self._wait_for_free_slot()
+            try:
+                messages = await sub.fetch(batch=free, timeout=1.0)
+            except TimeoutError:
+                continue
+            except Exception:
+                if self._stopping.is_set():
+                    break
+                log.warning("fetch from %s failed; retrying", spec.durable, exc_info=True)
+                await self._wait_or_stop(1.0)
+                continue
+            for msg in messages:
+                task = asyncio.create_task(self._handle_message(msg))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _wait_for_free_slot(self) -> int:
+        """Wait until fewer than `concurrency` jobs run; return how many more may start."""
+        while len(self._tasks) >= self._spec.concurrency:
+            await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+        return self._spec.concurrency - len(self._tasks)
+
+    async def _wait_or_stop(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def stop(self, *, grace: float = 30.0) -> None:
+        """Stop fetching; let running jobs finish within `grace`, hand the rest back."""
+        self._stopping.set()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _handle_message(self, msg: Msg) -> None:
+        delivery = Delivery(msg.metadata.num_delivered, self._spec.max_attempts)
+        try:
+            job = json.loads(msg.data)
+        except ValueError:
+            log.error("dropping malformed job on %s: %r", msg.subject, msg.data[:200])
+            await msg.term()
+            return
+        heartbeat = asyncio.create_task(self._keep_in_progress(msg))
+        try:
+            await self._handler(job, delivery)
+        except asyncio.CancelledError:
+            await _quietly(msg.nak())
+            raise
+        except RetryLater as retry:
+            log.info("job on %s will be retried: %s", msg.subject, retry)
+            await _quietly(msg.nak(delay=retry.delay))
+        except Exception:
+            log.exception("job on %s failed (attempt %d)", msg.subject, delivery.attempt)
+            await _quietly(msg.nak(delay=backoff_delay(delivery.attempt)))
+        else:
+            await _quietly(msg.ack())
+        finally:
+            heartbeat.cancel()
+
+    async def _keep_in_progress(self, msg: Msg) -> None:
+        interval = max(0.5, self._spec.ack_wait / 3)
+        while True:
+            await asyncio.sleep(interval)
+            await _quietly(msg.in_progress())
+
+
+async def _quietly(acknowledgement: Awaitable[Any]) -> None:
+    """Acknowledge, tolerating a lost connection (the job is then redelivered)."""
+    try:
+        await acknowledgement
+    except Exception:
+        log.warning("could not acknowledge a job; it will be redelivered", exc_info=True)

@@ -1,0 +1,33 @@
+"""The local logo engine as an image generator: renders the prompt's specification off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import logokraft_engine as engine
+from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
+
+
+class LocalLogoGenerator:
+    """Draws real logos (SVG master + PNG) with no API key."""
+
+    name = "local"
+
+    async def generate(self, request: ImageRequest) -> GeneratedImage:
+        """Render the request's spec, or design one from the brief when there is none."""
+        return await asyncio.to_thread(self._render, request)
+
+    def _render(self, request: ImageRequest) -> GeneratedImage:
+        if request.spec:
+            spec = engine.LogoSpec.from_dict(request.spec)
+        else:
+            spec = engine.design_spec(request.brief, index=0, seed=request.seed)
+        size = max(request.width, request.height)
+        logo = engine.render_logo(spec, size=size)
+        return GeneratedImage(
+            png=logo.png,
+            width=logo.width,
+            height=logo.height,
+            svg=logo.svg,
+            metadata={"engine": "local"},
+        )

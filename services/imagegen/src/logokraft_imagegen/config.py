@@ -1,0 +1,40 @@
+"""The imagegen service's settings, read from the environment in one place."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from logokraft_kit.settings import CommonSettings
+
+
+class ImagegenSettings(CommonSettings):
+    """Where to listen, and which image generator to use with what concurrency."""
+
+    seedream_api_key: str | None = Field(None, alias="ARK_API_KEY")
+    seedream_base_url: str = Field(
+        "https://ark.ap-southeast.bytepluses.com/api/v3", alias="SEEDREAM_BASE_URL"
+    )
+    seedream_model: str = Field("seedream-4-0-250828", alias="LOGOKRAFT_SEEDREAM_MODEL")
+    seedream_timeout_s: float = Field(180.0, alias="LOGOKRAFT_SEEDREAM_TIMEOUT_S", gt=0)
+    image_provider: Literal["auto", "seedream", "local"] = Field(
+        "auto", alias="LOGOKRAFT_IMAGE_PROVIDER"
+    )
+    local_concurrency: int = Field(2, alias="LOGOKRAFT_LOCAL_CONCURRENCY", ge=1, le=64)
+    seedream_concurrency: int = Field(8, alias="LOGOKRAFT_SEEDREAM_CONCURRENCY", ge=1, le=256)
+    job_max_attempts: int = Field(5, alias="LOGOKRAFT_IMAGE_MAX_ATTEMPTS", ge=1, le=20)
+    job_ack_wait_s: float = Field(30.0, alias="LOGOKRAFT_IMAGE_ACK_WAIT_S", gt=0)
+    shutdown_grace_s: float = Field(20.0, alias="LOGOKRAFT_SHUTDOWN_GRACE_S", ge=0)
+
+    @property
+    def use_seedream(self) -> bool:
+        """Seedream when asked for, or when a key is present and nothing else was asked for."""
+        if self.image_provider == "seedream":
+            return True
+        return self.image_provider == "auto" and bool(self.seedream_api_key)
+
+    @property
+    def concurrency(self) -> int:
+        """How many images may be in flight at once with the chosen provider."""
+        return self.seedream_concurrency if self.use_seedream else self.local_concurrency

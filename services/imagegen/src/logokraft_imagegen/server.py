@@ -1,0 +1,84 @@
+"""Builds and runs the imagegen service process: gRPC server, image workers, health."""
+
+from __future__ import annotations
+
+from logokraft.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from logokraft_imagegen.adapters.base import ImageGenerator
+from logokraft_imagegen.config import ImagegenSettings
+from logokraft_imagegen.core import Deps, ImagesCore
+from logokraft_imagegen.servicer import ImagegenServicer
+from logokraft_kit.grpc_server import GrpcServer, wait_for_shutdown_signal
+from logokraft_kit.logs import configure_logging
+from logokraft_kit.runtime import Infrastructure, ServiceRuntime
+from logokraft_kit.worker import ConsumerSpec, JobWorker
+
+SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name
+
+
+def build_generator(settings: ImagegenSettings) -> ImageGenerator:
+    """Seedream when configured, else the local logo engine."""
+    if settings.use_seedream:
+        from logokraft_imagegen.adapters.seedream import SeedreamGenerator
+
+        return SeedreamGenerator(
+            api_key=settings.seedream_api_key or "",
+            base_url=settings.seedream_base_url,
+            model=settings.seedream_model,
+            timeout=settings.seedream_timeout_s,
+        )
+    from logokraft_imagegen.adapters.local import LocalLogoGenerator
+
+    return LocalLogoGenerator()
+
+
+async def start(
+    settings: ImagegenSettings,
+    *,
+    address: str | None = None,
+    generator: ImageGenerator | None = None,
+) -> ServiceRuntime:
+    """Connect, start the image workers and the gRPC server; return the running service."""
+    infra = await Infrastructure.open(settings, name="logokraft-imagegen")
+    generator = generator or build_generator(settings)
+    core = ImagesCore(
+        Deps(
+            db=infra.db,
+            nc=infra.nc,
+            subjects=infra.subjects,
+            storage=infra.storage,
+            generator=generator,
+            concurrency=settings.concurrency,
+        )
+    )
+    servicer = ImagegenServicer(core, provider=generator.name)
+    server = GrpcServer(
+        service_names=[SERVICE_NAME],
+        register=lambda s: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
+            servicer, s
+        ),
+    )
+    worker = JobWorker(
+        infra.js,
+        ConsumerSpec(
+            stream=infra.subjects.jobs_stream,
+            subject=infra.subjects.image_jobs,
+            durable=f"{settings.namespace}-imagegen",
+            max_attempts=settings.job_max_attempts,
+            ack_wait=settings.job_ack_wait_s,
+            concurrency=settings.concurrency,
+        ),
+        core.handle_image_job,
+    )
+    port = await server.start(address or settings.imagegen_grpc)
+    runtime = ServiceRuntime(server=server, infra=infra, port=port, workers=[worker])
+    runtime.start_workers()
+    return runtime
+
+
+async def serve() -> None:
+    """Run the imagegen service until SIGTERM/SIGINT, then shut down gracefully."""
+    settings = ImagegenSettings()
+    configure_logging("imagegen", settings.log_level)
+    runtime = await start(settings)
+    await wait_for_shutdown_signal()
+    await runtime.stop(grace=settings.shutdown_grace_s)

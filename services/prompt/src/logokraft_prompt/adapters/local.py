@@ -1,0 +1,36 @@
+"""The local prompt writer: designer-style prompts from the local logo engine's specifications."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Sequence
+
+import logokraft_engine as engine
+from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
+
+
+def brief_seed(brief: engine.Brief) -> int:
+    """A stable seed for a brief, so the same brief gives the same candidates."""
+    digest = hashlib.sha256(repr(brief).encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+class LocalPromptWriter:
+    """Writes one prompt per candidate, each carrying a specification the engine can render."""
+
+    name = "local"
+
+    async def write_prompts(
+        self,
+        brief: engine.Brief,
+        *,
+        count: int,
+        inspiration: Sequence[InspirationImage] = (),
+    ) -> AsyncIterator[WrittenPrompt]:
+        """Yield `count` prompts; the inspiration images' colours are already in the brief."""
+        seed = brief_seed(brief)
+        for index in range(count):
+            spec = await asyncio.to_thread(engine.design_spec, brief, index=index, seed=seed)
+            text = engine.describe_spec(spec, brief)
+            yield WrittenPrompt(index=index, text=text, spec=spec.to_dict())

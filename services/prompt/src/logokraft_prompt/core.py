@@ -1,0 +1,328 @@
+"""The prompt service's core: brand projects, prompt writing as durable work, and watching.
+
+No gRPC here: the servicer translates. The core speaks domain errors
+(`logokraft_kit.errors`) and runs every query under the caller's identity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+import logokraft_engine as engine
+from logokraft.v1 import common_pb2
+from logokraft_kit import store
+from logokraft_kit.bus import Subjects, publish_job, publish_project_news
+from logokraft_kit.db import Database
+from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
+from logokraft_kit.providers import ProviderError
+from logokraft_kit.records import event_from_log, project_to_proto
+from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
+from logokraft_kit.worker import Delivery, RetryLater, backoff_delay
+from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
+from logokraft_prompt.brief import ValidBrief
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass
+class Deps:
+    """What the core needs from the outside world."""
+
+    db: Database
+    nc: NATS
+    js: JetStreamContext
+    subjects: Subjects
+    storage: BlobStorage
+    writer: PromptWriter
+    watch_poll_s: float = 5.0
+
+
+class ProjectsCore:
+    """Create, read and watch brand projects; write their prompts."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    # ---- commands and reads -------------------------------------------------
+
+    async def create_project(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, brief: ValidBrief, inspiration: list[str]
+    ) -> common_pb2.Project:
+        """Store the project and queue its prompt writing; returns before any prompt exists."""
+        new = store.NewProject(
+            project_id=project_id,
+            user_id=user_id,
+            inspiration_paths=inspiration,
+            **brief.columns(),
+        )
+        async with self._deps.db.as_user(user_id) as conn:
+            try:
+                row, _ = await store.insert_project(conn, new)
+            except LookupError:
+                raise InvalidArgument("project_id is already used by another project") from None
+        await self._queue_prompts(user_id, project_id)
+        return project_to_proto(row)
+
+    async def _queue_prompts(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
+        job = {"project_id": str(project_id), "user_id": str(user_id)}
+        try:
+            await publish_job(
+                self._deps.js, self._deps.subjects.prompt_jobs, job, msg_id=f"prompts:{project_id}"
+            )
+        except Exception as exc:
+            log.exception("could not queue prompt writing for %s", project_id)
+            raise Unavailable("the job queue is unavailable; try again shortly") from exc
+
+    async def get_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
+        """One of the caller's projects with its assets."""
+        async with self._deps.db.as_user(user_id) as conn:
+            row = await store.get_project(conn, project_id)
+            if row is None:
+                raise NotFound(f"project {project_id} not found")
+            assets = await store.list_assets(conn, project_id)
+        return project_to_proto(row, assets)
+
+    async def list_projects(
+        self, user_id: uuid.UUID, *, page_size: int, page_token: str
+    ) -> tuple[list[common_pb2.Project], str]:
+        """A page of the caller's projects, newest first, and the next page's token."""
+        if page_size < 0 or page_size > MAX_PAGE_SIZE:
+            raise InvalidArgument(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+        limit = page_size or DEFAULT_PAGE_SIZE
+        after = _decode_page_token(page_token) if page_token else None
+        async with self._deps.db.as_user(user_id) as conn:
+            rows = await store.list_projects(conn, limit=limit + 1, after=after)
+        page, more = rows[:limit], len(rows) > limit
+        token = _encode_page_token(page[-1]) if more else ""
+        return [project_to_proto(row) for row in page], token
+
+    # ---- watching -----------------------------------------------------------
+
+    async def watch_project(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, *, after_sequence: int
+    ) -> AsyncIterator[common_pb2.ProjectEvent]:
+        """A snapshot (or the events after `after_sequence`), then every change until done."""
+        news = asyncio.Event()
+
+        async def on_news(_msg: object) -> None:
+            news.set()
+
+        subject = self._deps.subjects.project_events(str(project_id))
+        subscription = await self._deps.nc.subscribe(subject, cb=on_news)
+        try:
+            async for event in self._watch(user_id, project_id, after_sequence, news):
+                yield event
+        finally:
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
+
+    async def _watch(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: asyncio.Event
+    ) -> AsyncIterator[common_pb2.ProjectEvent]:
+        cursor, opening = await self._opening(user_id, project_id, after)
+        for event in opening:
+            yield event
+            if event.HasField("done"):
+                return
+        while True:
+            news.clear()
+            events, done = await self._events_after(user_id, project_id, cursor)
+            for event in events:
+                yield event
+                cursor = event.sequence
+                if event.HasField("done"):
+                    return
+            if done is not None:
+                yield done
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), self._deps.watch_poll_s)
+
+    async def _opening(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, after: int
+    ) -> tuple[int, list[common_pb2.ProjectEvent]]:
+        """Where the watch starts, and a snapshot (plus done) when starting fresh."""
+        async with self._deps.db.as_user(user_id) as conn:
+            project = await store.get_project(conn, project_id)
+            if project is None:
+                raise NotFound(f"project {project_id} not found")
+            if after > project["event_sequence"]:
+                raise InvalidArgument(
+                    f"Last-Event-ID {after} is ahead of the project's latest event "
+                    f"{project['event_sequence']}"
+                )
+            if after > 0:
+                return after, []
+            assets = await store.list_assets(conn, project_id)
+        sequence = project["event_sequence"]
+        opening = [
+            common_pb2.ProjectEvent(sequence=sequence, snapshot=project_to_proto(project, assets))
+        ]
+        if store.is_settled(project, assets):
+            opening.append(_done_event(sequence, project, assets))
+        return sequence, opening
+
+    async def _events_after(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, cursor: int
+    ) -> tuple[list[common_pb2.ProjectEvent], common_pb2.ProjectEvent | None]:
+        """Recorded events after `cursor`; when there are none and the project is settled, done."""
+        async with self._deps.db.as_user(user_id) as conn:
+            rows = await store.events_after(conn, project_id, cursor)
+            if rows:
+                return [event_from_log(row) for row in rows], None
+            project = await store.get_project(conn, project_id)
+            if project is None:
+                raise NotFound(f"project {project_id} not found")
+            assets = await store.list_assets(conn, project_id)
+        if store.is_settled(project, assets):
+            return [], _done_event(project["event_sequence"], project, assets)
+        return [], None
+
+    # ---- prompt writing (durable work) --------------------------------------
+
+    async def handle_prompt_job(self, job: dict[str, str], delivery: Delivery) -> None:
+        """Write the project's prompts; queue an image job the moment each prompt exists."""
+        user_id, project_id = uuid.UUID(job["user_id"]), uuid.UUID(job["project_id"])
+        async with self._deps.db.as_user(user_id) as conn:
+            project = await store.get_project(conn, project_id)
+            if project is None or project["prompts_written"]:
+                return
+            candidates = {
+                a["position"]: a
+                for a in await store.list_assets(conn, project_id)
+                if a["parent_asset_id"] is None
+            }
+        inspiration = await self._load_inspiration(project["inspiration_paths"])
+        brief = await _engine_brief(project, inspiration, self._deps.writer.name)
+        try:
+            async for written in self._deps.writer.write_prompts(
+                brief, count=project["num_candidates"], inspiration=inspiration
+            ):
+                if written.index >= project["num_candidates"]:
+                    break
+                await self._queue_candidate(user_id, project_id, written, candidates)
+        except ProviderError as error:
+            if error.retryable and not delivery.is_last_attempt:
+                raise RetryLater(error.retry_after or backoff_delay(delivery.attempt)) from error
+            await self._finish_prompts(user_id, project_id, error=error)
+            return
+        await self._finish_prompts(user_id, project_id, error=None)
+
+    async def _queue_candidate(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, written, candidates: dict
+    ) -> None:
+        existing = candidates.get(written.index)
+        if existing is not None and existing["status"] != "queued":
+            return
+        async with self._deps.db.as_user(user_id) as conn:
+            if existing is None:
+                asset, _ = await store.insert_candidate(
+                    conn,
+                    project_id=project_id,
+                    user_id=user_id,
+                    position=written.index,
+                    prompt=written.text,
+                    spec=written.spec,
+                )
+            else:
+                asset = existing
+            project = await store.get_project(conn, project_id, lock=True)
+            if project is not None and project["status"] == "pending":
+                project = await store.update_project(conn, project_id, status="generating")
+        job = {"asset_id": str(asset["id"]), "project_id": str(project_id), "user_id": str(user_id)}
+        await publish_job(
+            self._deps.js, self._deps.subjects.image_jobs, job, msg_id=f"image:{asset['id']}"
+        )
+        await self._announce(project_id, project)
+
+    async def _finish_prompts(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, *, error: ProviderError | None
+    ) -> None:
+        fields: dict[str, object] = {"prompts_written": True}
+        if error is not None:
+            fields |= {"error_code": error.code, "error_message": error.message}
+        async with self._deps.db.as_user(user_id) as conn:
+            await store.update_project(conn, project_id, **fields)
+            await store.settle_if_done(conn, project_id)
+            project = await store.get_project(conn, project_id)
+        await self._announce(project_id, project)
+
+    async def _announce(self, project_id: uuid.UUID, project: dict | None) -> None:
+        if project is not None:
+            await publish_project_news(
+                self._deps.nc,
+                self._deps.subjects,
+                project_id=str(project_id),
+                sequence=project["event_sequence"],
+            )
+
+    async def _load_inspiration(self, paths: list[str]) -> list[InspirationImage]:
+        images = []
+        for path in paths:
+            try:
+                data = await self._deps.storage.get(INSPIRATION_BUCKET, path)
+            except ObjectNotFound:
+                log.warning("inspiration image %s is missing; going on without it", path)
+                continue
+            images.append(InspirationImage(data=data, mime_type="image/png"))
+        return images
+
+
+async def _engine_brief(
+    project: dict, inspiration: list[InspirationImage], writer_name: str
+) -> engine.Brief:
+    """The brief as the engine and prompt writers see it, with the inspiration palette."""
+    palette: list[str] = []
+    if writer_name == "local" and not project["colors"]:
+        for image in inspiration[:3]:
+            colors = await asyncio.to_thread(engine.dominant_colors, image.data, count=3)
+            palette.extend(c for c in colors if c not in palette)
+    return engine.Brief(
+        brand_name=project["brand_name"],
+        slogan=project["slogan"],
+        industry=project["industry"],
+        description=project["description"],
+        style=tuple(project["style"]),
+        colors=tuple(project["colors"]),
+        logo_type=project["logo_type"],
+        inspiration_palette=tuple(palette[:5]),
+    )
+
+
+def _done_event(sequence: int, project: dict, assets: list[dict]) -> common_pb2.ProjectEvent:
+    completed = sum(1 for a in assets if a["status"] == "completed")
+    failed = sum(1 for a in assets if a["status"] == "failed")
+    status = (
+        common_pb2.PROJECT_STATUS_COMPLETED
+        if project["status"] == "completed"
+        else common_pb2.PROJECT_STATUS_FAILED
+    )
+    done = common_pb2.ProjectDone(status=status, completed_assets=completed, failed_assets=failed)
+    return common_pb2.ProjectEvent(sequence=sequence, done=done)
+
+
+def _encode_page_token(row: dict) -> str:
+    raw = json.dumps({"c": row["created_at"].isoformat(), "i": str(row["id"])})
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_page_token(token: str) -> store.PageCursor:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return store.PageCursor(dt.datetime.fromisoformat(raw["c"]), uuid.UUID(raw["i"]))
+    except (ValueError, KeyError, TypeError):
+        raise InvalidArgument("page_token is not valid; start again without it") from None

@@ -1,0 +1,79 @@
+"""Builds and runs the prompt service process: gRPC server, prompt-writing workers, health."""
+
+from __future__ import annotations
+
+from logokraft.v1 import prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft_kit.grpc_server import GrpcServer, wait_for_shutdown_signal
+from logokraft_kit.logs import configure_logging
+from logokraft_kit.runtime import Infrastructure, ServiceRuntime
+from logokraft_kit.worker import ConsumerSpec, JobWorker
+from logokraft_prompt.adapters.base import PromptWriter
+from logokraft_prompt.config import PromptSettings
+from logokraft_prompt.core import Deps, ProjectsCore
+from logokraft_prompt.servicer import PromptServicer
+
+SERVICE_NAME = prompt_service_pb2.DESCRIPTOR.services_by_name["PromptService"].full_name
+
+
+def build_writer(settings: PromptSettings) -> PromptWriter:
+    """Gemini when configured, else the local prompt writer."""
+    if settings.use_gemini:
+        from logokraft_prompt.adapters.gemini import GeminiPromptWriter
+
+        return GeminiPromptWriter(
+            api_key=settings.gemini_api_key or "",
+            model=settings.gemini_text_model,
+            base_url=settings.gemini_base_url,
+            api_version=settings.gemini_api_version,
+            timeout_s=settings.gemini_timeout_s,
+        )
+    from logokraft_prompt.adapters.local import LocalPromptWriter
+
+    return LocalPromptWriter()
+
+
+async def start(
+    settings: PromptSettings, *, address: str | None = None, writer: PromptWriter | None = None
+) -> ServiceRuntime:
+    """Connect, start the prompt workers and the gRPC server; return the running service."""
+    infra = await Infrastructure.open(settings, name="logokraft-prompt")
+    deps = Deps(
+        db=infra.db,
+        nc=infra.nc,
+        js=infra.js,
+        subjects=infra.subjects,
+        storage=infra.storage,
+        writer=writer or build_writer(settings),
+        watch_poll_s=settings.watch_poll_s,
+    )
+    core = ProjectsCore(deps)
+    server = GrpcServer(
+        service_names=[SERVICE_NAME],
+        register=lambda s: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
+            PromptServicer(core), s
+        ),
+    )
+    worker = JobWorker(
+        infra.js,
+        ConsumerSpec(
+            stream=infra.subjects.jobs_stream,
+            subject=infra.subjects.prompt_jobs,
+            durable=f"{settings.namespace}-prompt-writer",
+            max_attempts=settings.job_max_attempts,
+            concurrency=settings.worker_concurrency,
+        ),
+        core.handle_prompt_job,
+    )
+    port = await server.start(address or settings.prompt_grpc)
+    runtime = ServiceRuntime(server=server, infra=infra, port=port, workers=[worker])
+    runtime.start_workers()
+    return runtime
+
+
+async def serve() -> None:
+    """Run the prompt service until SIGTERM/SIGINT, then shut down gracefully."""
+    settings = PromptSettings()
+    configure_logging("prompt", settings.log_level)
+    runtime = await start(settings)
+    await wait_for_shutdown_signal()
+    await runtime.stop(grace=settings.shutdown_grace_s)

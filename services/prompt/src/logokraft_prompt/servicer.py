@@ -1,0 +1,67 @@
+"""PromptService over gRPC: parse the request, call the core, translate the answer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+
+from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft.v1 import prompt_service_pb2_grpc as pb_grpc
+from logokraft_kit.errors import InvalidArgument
+from logokraft_kit.grpc_server import caller_id
+from logokraft_kit.identity import parse_uuid
+from logokraft_prompt.brief import validate_brief
+from logokraft_prompt.core import ProjectsCore
+
+INSPIRATION_PREFIX_ERROR = "inspiration images must be stored under the caller's project folder"
+MAX_INSPIRATION_IMAGES = 5
+
+
+class PromptServicer(pb_grpc.PromptServiceServicer):
+    """Translates PromptService calls to the projects core."""
+
+    def __init__(self, core: ProjectsCore) -> None:
+        self._core = core
+
+    async def CreateProject(
+        self, request: pb.CreateProjectRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateProjectResponse:
+        user_id = caller_id(context)
+        project_id = parse_uuid(request.project_id, what="project_id")
+        brief = validate_brief(request.brief)
+        prefix = f"{user_id}/{project_id}/"
+        if len(request.inspiration_images) > MAX_INSPIRATION_IMAGES:
+            raise InvalidArgument(f"at most {MAX_INSPIRATION_IMAGES} inspiration images")
+        paths = [ref.path for ref in request.inspiration_images]
+        if any(not p.startswith(prefix) or ".." in p for p in paths):
+            raise InvalidArgument(INSPIRATION_PREFIX_ERROR)
+        project = await self._core.create_project(user_id, project_id, brief, paths)
+        return pb.CreateProjectResponse(project=project)
+
+    async def GetProject(
+        self, request: pb.GetProjectRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetProjectResponse:
+        user_id = caller_id(context)
+        project_id = parse_uuid(request.project_id, what="project_id")
+        return pb.GetProjectResponse(project=await self._core.get_project(user_id, project_id))
+
+    async def ListProjects(
+        self, request: pb.ListProjectsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListProjectsResponse:
+        projects, token = await self._core.list_projects(
+            caller_id(context), page_size=request.page_size, page_token=request.page_token
+        )
+        return pb.ListProjectsResponse(projects=projects, next_page_token=token)
+
+    async def WatchProject(
+        self, request: pb.WatchProjectRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.WatchProjectResponse]:
+        user_id = caller_id(context)
+        project_id = parse_uuid(request.project_id, what="project_id")
+        if request.after_sequence < 0:
+            raise InvalidArgument("after_sequence must not be negative")
+        async for event in self._core.watch_project(
+            user_id, project_id, after_sequence=request.after_sequence
+        ):
+            yield pb.WatchProjectResponse(event=event)

@@ -1,0 +1,47 @@
+"""The prompt service's own validation of briefs from the wire."""
+
+from __future__ import annotations
+
+import pytest
+from logokraft.v1 import common_pb2
+
+from logokraft_kit.errors import InvalidArgument
+from logokraft_prompt.brief import validate_brief
+
+
+def brief(**fields) -> common_pb2.BrandBrief:
+    base = {"brand_name": "Acme", "num_candidates": 4}
+    return common_pb2.BrandBrief(**(base | fields))
+
+
+def test_a_good_brief_is_trimmed_and_kept():
+    valid = validate_brief(
+        brief(
+            brand_name="  Acme ",
+            colors=["#0A2540"],
+            style=[" bold "],
+            logo_type=common_pb2.LOGO_TYPE_EMBLEM,
+        )
+    )
+    assert valid.brand_name == "Acme"
+    assert valid.colors == ["#0a2540"]
+    assert valid.style == ["bold"]
+    assert valid.logo_type == "emblem"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_named"),
+    [
+        ({"brand_name": ""}, "brand_name"),
+        ({"brand_name": "x" * 101}, "brand_name"),
+        ({"brand_name": "A\x00b"}, "brand_name"),
+        ({"slogan": "s" * 201}, "slogan"),
+        ({"num_candidates": 0}, "num_candidates"),
+        ({"num_candidates": 9}, "num_candidates"),
+        ({"colors": ["navy"]}, "colors"),
+        ({"style": ["ok"] * 11}, "style"),
+    ],
+)
+def test_bad_briefs_name_the_field(fields, field_named):
+    with pytest.raises(InvalidArgument, match=field_named):
+        validate_brief(brief(**fields))

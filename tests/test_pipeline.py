@@ -1,0 +1,226 @@
+"""Prompt writing and image generation across real NATS, Postgres and the in-process services."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+
+import grpc
+import pytest
+from PIL import Image
+
+from logokraft.v1 import common_pb2
+from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft_kit.db import Database
+from logokraft_kit.devtokens import dev_user_id
+from logokraft_kit.settings import build_storage
+from logokraft_prompt.adapters.base import WrittenPrompt
+from logokraft_prompt.adapters.local import LocalPromptWriter
+from logokraft_prompt.config import PromptSettings
+from tests.support import as_user, new_project_id
+
+pytestmark = pytest.mark.integration
+
+
+def brief(name: str = "Acme Roasters", count: int = 3) -> common_pb2.BrandBrief:
+    return common_pb2.BrandBrief(
+        brand_name=name,
+        slogan="Fresh every morning",
+        industry="coffee roastery",
+        style=["minimal"],
+        colors=["#0a2540"],
+        num_candidates=count,
+    )
+
+
+async def create(services, *, user: str = "dev", count: int = 3) -> str:
+    project_id = new_project_id()
+    await services.prompt_stub.CreateProject(
+        pb.CreateProjectRequest(project_id=project_id, brief=brief(count=count)),
+        metadata=as_user(user),
+    )
+    return project_id
+
+
+async def watch(services, project_id: str, *, after: int = 0, user: str = "dev") -> list:
+    call = services.prompt_stub.WatchProject(
+        pb.WatchProjectRequest(project_id=project_id, after_sequence=after),
+        metadata=as_user(user),
+        timeout=60,
+    )
+    return [response.event async for response in call]
+
+
+async def test_project_streams_every_candidate_to_done(services):
+    project_id = await create(services, count=3)
+    events = await watch(services, project_id)
+
+    assert events[0].HasField("snapshot")
+    assert events[-1].HasField("done")
+    assert events[-1].done.completed_assets == 3
+    sequences = [e.sequence for e in events[1:-1]]
+    assert sequences == sorted(set(sequences)), "event ids must increase without repeats"
+    statuses: dict[str, list[int]] = {}
+    for event in events:
+        if event.HasField("asset"):
+            statuses.setdefault(event.asset.id, []).append(event.asset.status)
+    assert len(statuses) == 3
+    for history in statuses.values():
+        assert history[-1] == common_pb2.ASSET_STATUS_COMPLETED
+        assert common_pb2.ASSET_STATUS_GENERATING in history
+
+    project = (
+        await services.prompt_stub.GetProject(
+            pb.GetProjectRequest(project_id=project_id), metadata=as_user("dev")
+        )
+    ).project
+    assert project.status == common_pb2.PROJECT_STATUS_COMPLETED
+    storage = build_storage(PromptSettings(**services.env))
+    for asset in project.assets:
+        png = await storage.get(asset.image.bucket, asset.image.path)
+        with Image.open(io.BytesIO(png)) as image:
+            assert image.format == "PNG"
+            assert image.size == (asset.width, asset.height) == (1024, 1024)
+
+
+async def test_resuming_after_a_sequence_replays_exactly_the_rest(services):
+    project_id = await create(services, count=2)
+    full = await watch(services, project_id)
+    logged = [e for e in full[1:] if e.sequence > 0]
+    middle = logged[len(logged) // 2].sequence
+
+    resumed = await watch(services, project_id, after=middle)
+
+    assert [e.sequence for e in resumed if not e.HasField("done")] == [
+        e.sequence for e in logged if e.sequence > middle and not e.HasField("done")
+    ]
+    assert resumed[-1].HasField("done")
+
+
+async def test_another_user_cannot_see_the_project(services):
+    project_id = await create(services, user="dev", count=1)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await services.prompt_stub.GetProject(
+            pb.GetProjectRequest(project_id=project_id), metadata=as_user("bob")
+        )
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    listing = await services.prompt_stub.ListProjects(
+        pb.ListProjectsRequest(), metadata=as_user("bob")
+    )
+    assert listing.projects == []
+
+
+async def test_rls_hides_rows_even_without_a_filter(services, database_url):
+    project_id = await create(services, user="dev", count=1)
+    db = Database(database_url)
+    await db.open()
+    try:
+        async with db.as_user(dev_user_id("bob")) as conn:
+            cursor = await conn.execute("select id from brand_projects")  # no where clause
+            assert await cursor.fetchall() == []
+            cursor = await conn.execute("update brand_projects set brand_name = 'pwned'")
+            assert cursor.rowcount == 0
+        async with db.as_user(dev_user_id("dev")) as conn:
+            cursor = await conn.execute("select id, brand_name from brand_projects")
+            rows = await cursor.fetchall()
+        assert [(str(r["id"]), r["brand_name"]) for r in rows] == [(project_id, "Acme Roasters")]
+    finally:
+        await db.close()
+
+
+async def test_creating_the_same_project_twice_makes_one_project(services):
+    project_id = new_project_id()
+    request = pb.CreateProjectRequest(project_id=project_id, brief=brief(count=2))
+    await services.prompt_stub.CreateProject(request, metadata=as_user("dev"))
+    await services.prompt_stub.CreateProject(request, metadata=as_user("dev"))
+    events = await watch(services, project_id)
+    assert events[-1].done.completed_assets == 2
+    listing = await services.prompt_stub.ListProjects(
+        pb.ListProjectsRequest(), metadata=as_user("dev")
+    )
+    assert [p.id for p in listing.projects] == [project_id]
+
+
+async def test_bad_requests_are_invalid_arguments(services):
+    stub = services.prompt_stub
+    cases = [
+        pb.CreateProjectRequest(project_id="not-a-uuid", brief=brief()),
+        pb.CreateProjectRequest(project_id=new_project_id(), brief=brief(count=0)),
+        pb.CreateProjectRequest(project_id=new_project_id(), brief=brief(name="")),
+    ]
+    for request in cases:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.CreateProject(request, metadata=as_user("dev"))
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetProject(pb.GetProjectRequest(project_id=new_project_id()))
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetProject(
+            pb.GetProjectRequest(project_id=str(uuid.uuid4())), metadata=as_user("dev")
+        )
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+class GatedWriter:
+    """Writes the first prompt, then waits until the test says go before writing the rest."""
+
+    name = "local"
+
+    def __init__(self) -> None:
+        self.go = asyncio.Event()
+        self._inner = LocalPromptWriter()
+
+    async def write_prompts(self, brief, *, count, inspiration=()):
+        async for written in self._inner.write_prompts(brief, count=count):
+            yield written
+            if written.index == 0:
+                await asyncio.wait_for(self.go.wait(), 30)
+
+
+async def test_first_image_starts_before_the_last_prompt_is_written(
+    nats_server, database_url, namespace, data_dir
+):
+    from logokraft_imagegen import server as imagegen_server
+    from logokraft_imagegen.config import ImagegenSettings
+    from logokraft_prompt import server as prompt_server
+    from tests.support import service_env
+
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    writer = GatedWriter()
+    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0", writer=writer)
+    imagegen = await imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
+    try:
+        from logokraft.v1 import prompt_service_pb2_grpc
+
+        stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
+        project_id = new_project_id()
+        await stub.CreateProject(
+            pb.CreateProjectRequest(project_id=project_id, brief=brief(count=3)),
+            metadata=as_user("dev"),
+        )
+        call = stub.WatchProject(
+            pb.WatchProjectRequest(project_id=project_id), metadata=as_user("dev"), timeout=60
+        )
+        async for response in call:
+            event = response.event
+            if event.HasField("asset") and event.asset.status == common_pb2.ASSET_STATUS_COMPLETED:
+                # the first candidate is done while prompts 2 and 3 are still unwritten
+                assert event.asset.position == 0
+                writer.go.set()
+            if event.HasField("done"):
+                assert event.done.completed_assets == 3
+        assert writer.go.is_set()
+    finally:
+        writer.go.set()
+        await channel.close()
+        await imagegen.stop(grace=1)
+        await prompt.stop(grace=1)
+
+
+def test_written_prompt_is_a_value():
+    assert WrittenPrompt(index=0, text="x", spec=None) == WrittenPrompt(0, "x", None)
