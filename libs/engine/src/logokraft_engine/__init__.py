@@ -1,1 +1,17 @@
-"""logokraft_engine."""
+"""logokraft_engine: LogoKraft's local logo engine (brief → logo spec → SVG and PNG)."""
+
+from logokraft_engine._brief import Brief
+from logokraft_engine._design import describe_spec, design_spec
+from logokraft_engine._extract import dominant_colors
+from logokraft_engine._render import RenderedLogo, render_logo
+from logokraft_engine._spec import LogoSpec
+
+__all__ = [
+    "Brief",
+    "LogoSpec",
+    "RenderedLogo",
+    "describe_spec",
+    "design_spec",
+    "dominant_colors",
+    "render_logo",
+]

@@ -1,0 +1,44 @@
+"""The design brief: what the customer asked for, and keyword extraction from it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+LOGO_TYPES = ("wordmark", "lettermark", "combination", "emblem", "abstract")
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a customer asked for; the input of `design_spec`."""
+
+    brand_name: str
+    slogan: str = ""
+    industry: str = ""
+    description: str = ""
+    style: tuple[str, ...] = ()
+    colors: tuple[str, ...] = ()
+    logo_type: str | None = None
+    inspiration_palette: tuple[str, ...] = ()
+
+
+def _fold(text: str) -> str:
+    """Lower-case `text` and strip accents so 'Café' matches 'cafe'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> set[str]:
+    """The folded words of `text`, with a naive singular form added for plurals."""
+    found = set(re.findall(r"[a-z0-9]+", _fold(text)))
+    return found | {w[:-1] for w in found if len(w) > 3 and w.endswith("s")}
+
+
+def brief_words(brief: Brief) -> dict[str, set[str]]:
+    """Keywords of the brief grouped by where they came from."""
+    return {
+        "industry": words(brief.industry),
+        "description": words(brief.description),
+        "style": words(" ".join(brief.style)),
+    }

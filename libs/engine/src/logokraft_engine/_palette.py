@@ -1,0 +1,144 @@
+"""Colour: hex parsing, WCAG contrast, contrast repair and palette choice for a brief."""
+
+from __future__ import annotations
+
+import colorsys
+import random
+import re
+from dataclasses import dataclass
+
+from logokraft_engine._brief import Brief, brief_words
+
+WHITE = "#ffffff"
+MIN_CONTRAST = 3.0
+_HEX = re.compile(r"^#[0-9a-f]{6}$")
+
+# Palettes as (primary, secondary, text), picked by industry/style keywords.
+_THEMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "coffee": (("#6f4e37", "#c8a27a", "#2b1d14"), ("#3e2723", "#d4a373", "#3e2723")),
+    "food": (("#d1495b", "#edae49", "#2e2e2e"), ("#e76f51", "#2a9d8f", "#264653")),
+    "nature": (("#2d6a4f", "#95d5b2", "#1b4332"), ("#588157", "#a3b18a", "#344e41")),
+    "tech": (("#3a0ca3", "#4cc9f0", "#14213d"), ("#0a2540", "#00d4ff", "#0a2540")),
+    "finance": (("#0b3d91", "#2ec4b6", "#0b132b"), ("#1d3557", "#e9c46a", "#1d3557")),
+    "health": (("#0077b6", "#48cae4", "#023e8a"), ("#e63946", "#457b9d", "#1d3557")),
+    "luxury": (("#1a1a1a", "#b08d57", "#1a1a1a"), ("#2c2c54", "#c9a227", "#2c2c54")),
+    "playful": (("#ff006e", "#ffbe0b", "#3a0ca3"), ("#fb5607", "#8338ec", "#22223b")),
+    "ocean": (("#005f73", "#0a9396", "#001219"), ("#023e8a", "#00b4d8", "#03045e")),
+    "neutral": (("#264653", "#e76f51", "#1f2933"), ("#22223b", "#9a8c98", "#22223b")),
+}
+_THEME_WORDS: dict[str, set[str]] = {
+    "coffee": {"coffee", "cafe", "espresso", "roastery", "roaster", "tea", "bakery", "chocolate"},
+    "food": {"food", "restaurant", "pizza", "kitchen", "catering", "burger", "bar", "grill"},
+    "nature": {"organic", "eco", "garden", "plant", "farm", "green", "vegan", "botanical"},
+    "tech": {"tech", "software", "saas", "ai", "app", "digital", "data", "cloud", "startup"},
+    "finance": {"finance", "bank", "invest", "accounting", "insurance", "law", "legal"},
+    "health": {"health", "medical", "clinic", "dental", "care", "pharmacy", "wellness"},
+    "luxury": {"luxury", "elegant", "premium", "fashion", "jewelry", "boutique", "classic"},
+    "playful": {"playful", "fun", "kids", "toy", "game", "gaming", "party", "candy"},
+    "ocean": {"ocean", "sea", "surf", "marine", "beach", "travel", "water", "boat"},
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The four colours of a logo, all '#rrggbb'."""
+
+    background: str
+    primary: str
+    secondary: str
+    text: str
+
+
+def is_hex(value: object) -> bool:
+    """Whether `value` is a lower-case '#rrggbb' string."""
+    return isinstance(value, str) and bool(_HEX.match(value))
+
+
+def clean_hex(value: str) -> str | None:
+    """`value` as lower-case '#rrggbb', or None if it is not a hex colour."""
+    text = value.strip().lower()
+    if re.fullmatch(r"#?[0-9a-f]{3}", text):
+        text = "#" + "".join(c * 2 for c in text.lstrip("#"))
+    text = text if text.startswith("#") else "#" + text
+    return text if _HEX.match(text) else None
+
+
+def to_rgb(color: str) -> tuple[int, int, int]:
+    """'#rrggbb' → (r, g, b)."""
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def to_hex(rgb: tuple[float, float, float]) -> str:
+    """(r, g, b) in 0..255 → '#rrggbb'."""
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a '#rrggbb' colour."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in to_rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio between two colours (1..21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def ensure_contrast(color: str, background: str, minimum: float = MIN_CONTRAST) -> str:
+    """`color` with its lightness moved away from `background` until contrast ≥ `minimum`."""
+    if contrast(color, background) >= minimum:
+        return color
+    h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+    step = -0.02 if luminance(background) > 0.18 else 0.02
+    for _ in range(60):
+        lightness = min(1.0, max(0.0, lightness + step))
+        candidate = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, lightness, s)))
+        if contrast(candidate, background) >= minimum:
+            return candidate
+    return "#000000" if step < 0 else WHITE
+
+
+def _theme(brief: Brief) -> str:
+    found = set().union(*brief_words(brief).values())
+    scores = {name: len(found & kws) for name, kws in _THEME_WORDS.items()}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] else "neutral"
+
+
+def _from_colors(colors: list[str], index: int) -> tuple[str, str, str]:
+    primary = colors[index % len(colors)] if index % 4 == 3 else colors[0]
+    others = [c for c in colors if c != primary] or [primary]
+    secondary = others[0]
+    darkest = min(colors, key=luminance)
+    text = darkest if luminance(darkest) < 0.2 else primary
+    return primary, secondary, text
+
+
+def choose_palette(brief: Brief, index: int, rng: random.Random) -> Palette:
+    """A palette for candidate `index`: requested colours, else inspiration, else the theme's."""
+    requested = [c for c in (clean_hex(x) for x in brief.colors) if c]
+    inspired = [c for c in (clean_hex(x) for x in brief.inspiration_palette) if c]
+    source = requested or [c for c in inspired if contrast(c, WHITE) > 1.3]
+    if source:
+        primary, secondary, text = _from_colors(source, index)
+    else:
+        options = _THEMES[_theme(brief)]
+        primary, secondary, text = options[(index + rng.randrange(2)) % len(options)]
+    return fix_contrast(Palette(WHITE, primary, secondary, text))
+
+
+def fix_contrast(palette: Palette) -> Palette:
+    """`palette` with primary, secondary and text readable (≥ 3:1) on its background."""
+    bg = palette.background
+    return Palette(
+        background=bg,
+        primary=ensure_contrast(palette.primary, bg),
+        secondary=ensure_contrast(palette.secondary, bg),
+        text=ensure_contrast(palette.text, bg),
+    )

@@ -1,0 +1,44 @@
+"""Rendering: a LogoSpec to a standalone SVG master and, through resvg, a PNG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import resvg_py
+
+from logokraft_engine._layout import CANVAS, lay_out
+from logokraft_engine._spec import LogoSpec
+
+
+@dataclass(frozen=True)
+class RenderedLogo:
+    """A rendered logo: SVG master, PNG bytes and the PNG's pixel size."""
+
+    svg: str
+    png: bytes
+    width: int
+    height: int
+
+
+def to_svg(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) -> str:
+    """The SVG master of `spec`: outlined text, no fonts, no external references."""
+    c = int(CANVAS)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 {c} {c}"><title>{escape(spec.name)}</title>'
+    )
+    background = (
+        "" if transparent else f'<rect width="{c}" height="{c}" fill="{spec.palette.background}"/>'
+    )
+    body = "".join(element.svg for element in lay_out(spec))
+    return f"{head}{background}{body}</svg>"
+
+
+def render_logo(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) -> RenderedLogo:
+    """Render `spec` to SVG and a size×size PNG."""
+    if not isinstance(size, int) or not 16 <= size <= 8192:
+        raise ValueError("size must be an int in 16..8192")
+    svg = to_svg(spec, size=size, transparent=transparent)
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size))
+    return RenderedLogo(svg=svg, png=png, width=size, height=size)

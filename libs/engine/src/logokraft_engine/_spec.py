@@ -1,0 +1,110 @@
+"""LogoSpec: the JSON-serialisable description of one logo, and its validation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+from logokraft_engine._fonts import FACES
+from logokraft_engine._icons import ICONS
+from logokraft_engine._palette import Palette, clean_hex, is_hex
+from logokraft_engine._shapes import SHAPES
+
+SPEC_VERSION = 1
+LAYOUTS = ("icon-left", "icon-top", "wordmark", "monogram", "emblem")
+CASES = ("as-is", "upper", "lower", "title")
+ACCENTS = ("rule", "frame", "none", "block")
+MAX_TEXT = 200
+
+
+@dataclass(frozen=True)
+class LogoSpec:
+    """Everything needed to render one logo."""
+
+    layout: str
+    icon: str  # icon name, "" for none
+    font: str  # typeface slug for the name
+    weight: int
+    letter_case: str
+    tracking: float  # extra letter spacing in em
+    slogan_font: str
+    palette: Palette
+    shape: str  # container for the mark: monogram tile, emblem badge, icon tile or "none"
+    name: str
+    slogan: str = ""
+    initials: str = ""
+    accent: str = "rule"  # wordmark decoration: one of ACCENTS
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    def to_dict(self) -> dict:
+        """The spec as plain JSON-compatible data."""
+        return {"version": SPEC_VERSION, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LogoSpec:
+        """A spec from `to_dict` output; raises ValueError on unknown or invalid values."""
+        if not isinstance(data, dict):
+            raise ValueError("spec must be a dict")
+        data = dict(data)
+        if data.pop("version", SPEC_VERSION) != SPEC_VERSION:
+            raise ValueError("unsupported spec version")
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown spec fields: {sorted(unknown)}")
+        try:
+            return cls(**_coerce(data))
+        except TypeError as err:
+            raise ValueError(str(err)) from None
+
+
+def _coerce(data: dict) -> dict:
+    palette = data.get("palette")
+    if not isinstance(palette, dict) or set(palette) != {f.name for f in fields(Palette)}:
+        raise ValueError("palette must have background, primary, secondary and text")
+    colors = {k: clean_hex(v) if isinstance(v, str) else None for k, v in palette.items()}
+    if None in colors.values():
+        raise ValueError("palette colours must be '#rrggbb'")
+    data["palette"] = Palette(**colors)
+    for key in ("name", "slogan", "initials"):
+        if key in data and isinstance(data[key], str):
+            data[key] = _clean_text(data[key])
+    if isinstance(data.get("tracking"), int) and not isinstance(data["tracking"], bool):
+        data["tracking"] = float(data["tracking"])
+    return data
+
+
+def _clean_text(text: str) -> str:
+    """`text` without control characters and outer whitespace."""
+    return "".join(c for c in text if c.isprintable()).strip()
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+def _validate(spec: LogoSpec) -> None:
+    _check(spec.layout in LAYOUTS, f"unknown layout {spec.layout!r}")
+    _check(spec.icon == "" or spec.icon in ICONS, f"unknown icon {spec.icon!r}")
+    _check(spec.font in FACES, f"unknown font {spec.font!r}")
+    _check(spec.slogan_font in FACES, f"unknown slogan font {spec.slogan_font!r}")
+    _check(type(spec.weight) is int and 100 <= spec.weight <= 1000, "weight must be 100..1000")
+    _check(spec.letter_case in CASES, f"unknown letter case {spec.letter_case!r}")
+    _check(
+        type(spec.tracking) is float
+        and math.isfinite(spec.tracking)
+        and -0.1 <= spec.tracking <= 0.5,
+        "tracking must be a float in -0.1..0.5",
+    )
+    _check(spec.shape in SHAPES, f"unknown shape {spec.shape!r}")
+    _check(spec.accent in ACCENTS, f"unknown accent {spec.accent!r}")
+    _check(isinstance(spec.palette, Palette), "palette must be a Palette")
+    _check(all(is_hex(c) for c in asdict(spec.palette).values()), "colours must be '#rrggbb'")
+    for key in ("name", "slogan", "initials"):
+        value = getattr(spec, key)
+        _check(isinstance(value, str) and len(value) <= MAX_TEXT, f"{key} must be a short string")
+    _check(bool(spec.name.strip()), "name must not be empty")
+    _check(len(spec.initials) <= 3, "initials must be at most 3 characters")

@@ -1,0 +1,88 @@
+"""Design: candidate variety, determinism, layout choice, prompts."""
+
+from __future__ import annotations
+
+import pytest
+
+from logokraft_engine import Brief, describe_spec, design_spec, render_logo
+from logokraft_engine._icons import GEOMETRIC_NAMES, rank_icons
+
+
+def _hash(png: bytes, image) -> list[int]:
+    return list(image(png).convert("L").resize((24, 24)).tobytes())
+
+
+def _distance(a: list[int], b: list[int]) -> float:
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a)
+
+
+@pytest.mark.parametrize("logo_type", [None, "combination", "wordmark", "lettermark", "emblem"])
+def test_four_candidates_differ(logo_type: str | None, image) -> None:
+    brief = Brief(brand_name="Acme Roasters", industry="coffee roastery", logo_type=logo_type)
+    specs = [design_spec(brief, index=i, seed=5) for i in range(4)]
+    hashes = [_hash(render_logo(s, size=128).png, image) for s in specs]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert specs[i] != specs[j]
+            assert _distance(hashes[i], hashes[j]) > 2.0, (i, j)
+
+
+def test_same_inputs_give_identical_svg(coffee: Brief) -> None:
+    for index in range(4):
+        a = render_logo(design_spec(coffee, index=index, seed=42)).svg
+        b = render_logo(design_spec(coffee, index=index, seed=42)).svg
+        assert a == b
+
+
+def test_seed_changes_something(coffee: Brief) -> None:
+    specs = {design_spec(coffee, index=0, seed=s) for s in range(8)}
+    assert len(specs) > 1
+
+
+@pytest.mark.parametrize(
+    ("logo_type", "layout"),
+    [("wordmark", "wordmark"), ("lettermark", "monogram"), ("emblem", "emblem")],
+)
+def test_logo_type_steers_layout(logo_type: str, layout: str) -> None:
+    brief = Brief(brand_name="Acme", logo_type=logo_type)
+    assert {design_spec(brief, index=i, seed=0).layout for i in range(4)} == {layout}
+
+
+def test_combination_always_has_an_icon() -> None:
+    brief = Brief(brand_name="Acme", industry="pet grooming", logo_type="combination")
+    for i in range(4):
+        spec = design_spec(brief, index=i, seed=0)
+        assert spec.layout in ("icon-left", "icon-top") and spec.icon
+
+
+def test_icons_follow_keywords() -> None:
+    assert rank_icons(Brief("X", industry="Coffee roastery"))[0] == "cup"
+    assert rank_icons(Brief("X", industry="veterinary clinic", description="dogs"))[0] == "paw"
+    assert rank_icons(Brief("X", industry="real estate"))[0] == "house"
+    assert rank_icons(Brief("X", industry="zzz")) == []
+    spec = design_spec(Brief("X", industry="zzz", logo_type="combination"), index=0, seed=0)
+    assert spec.icon in GEOMETRIC_NAMES
+
+
+def test_abstract_uses_geometric_marks() -> None:
+    brief = Brief(brand_name="Acme", industry="coffee", logo_type="abstract")
+    assert all(design_spec(brief, index=i, seed=0).icon in GEOMETRIC_NAMES for i in range(4))
+
+
+def test_initials() -> None:
+    assert design_spec(Brief("acme roasters"), index=0, seed=0).initials == "AR"
+    assert design_spec(Brief("Łódź"), index=0, seed=0).initials == "Ł"
+
+
+def test_empty_name_rejected() -> None:
+    with pytest.raises(ValueError):
+        design_spec(Brief("   "), index=0, seed=0)
+
+
+def test_describe_spec(coffee: Brief) -> None:
+    for index in range(5):
+        spec = design_spec(coffee, index=index, seed=1)
+        text = describe_spec(spec, coffee)
+        assert '"Acme Roasters"' in text and "coffee roastery" in text
+        assert spec.palette.primary in text or spec.palette.text in text
+        assert '"Small batch coffee"' in text and "no mockup" in text

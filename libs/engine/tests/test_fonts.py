@@ -1,0 +1,54 @@
+"""Typography: every face loads, accents and fallbacks give real glyphs, kerning."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from logokraft_engine import Brief, design_spec, render_logo
+from logokraft_engine._fonts import FACES, FALLBACKS, face_for, outline
+
+
+@pytest.mark.parametrize("font", sorted(FACES))
+@pytest.mark.parametrize("text", ["Café Zoë", "Łódź", "ÆØÅ Ñandú Şişli Đà Nẵng"])
+def test_accented_names_have_glyph_for_every_letter(font: str, text: str) -> None:
+    line = outline(text, font, FACES[font].weights[-1])
+    letters = [c for c in text if not c.isspace()]
+    assert [c for c, _ in line.glyphs] == letters
+    assert all(len(re.findall(r"[LCQHV]", d)) >= 2 for _, d in line.glyphs)
+
+
+def test_missing_glyphs_fall_back_to_another_font() -> None:
+    missing = next(c for c in "ЖẞΩǄ" if ord(c) not in _cmap("dm-serif-display"))
+    assert face_for(missing, "dm-serif-display") in FALLBACKS
+    assert len(outline(f"A{missing}", "dm-serif-display", 400).glyphs) == 2
+
+
+def test_unknown_characters_are_dropped_not_boxed() -> None:
+    line = outline("A\U0001f600B", "inter", 700)
+    assert [c for c, _ in line.glyphs] == ["A", "B"]
+
+
+def test_kerning_tightens_pairs() -> None:
+    kerned = outline("AV", "inter", 700).advance
+    loose = outline("A", "inter", 700).advance + outline("V", "inter", 700).advance
+    assert kerned < loose
+
+
+def test_tracking_widens() -> None:
+    assert outline("ABC", "montserrat", 700, 0.1).width > outline("ABC", "montserrat", 700).width
+
+
+def test_accented_logo_svg_has_a_path_per_letter() -> None:
+    spec = design_spec(Brief("Café Zoë", logo_type="wordmark"), index=0, seed=0)
+    spec = replace(spec, letter_case="as-is", slogan="")
+    svg = render_logo(spec, size=128).svg
+    assert svg.count('<path d="M') >= len("CaféZoë")
+
+
+def _cmap(slug: str) -> dict[int, str]:
+    from logokraft_engine._fonts import _cmap as cmap
+
+    return cmap(slug)
