@@ -208,7 +208,8 @@ async def test_first_image_starts_before_the_last_prompt_is_written(
         )
         async for response in call:
             event = response.event
-            if event.HasField("asset") and event.asset.status == common_pb2.ASSET_STATUS_COMPLETED:
+            completed = event.asset.status == common_pb2.ASSET_STATUS_COMPLETED
+            if event.HasField("asset") and completed and not writer.go.is_set():
                 # the first candidate is done while prompts 2 and 3 are still unwritten
                 assert event.asset.position == 0
                 writer.go.set()

@@ -3,7 +3,6 @@
 -- storage buckets. Works unchanged on hosted Supabase (`supabase db push`) and
 -- on plain Postgres after supabase/shim/ is applied.
 
-create extension if not exists pgcrypto;
 
 do $$ begin
   create type public.project_status as enum ('pending', 'generating', 'completed', 'failed');

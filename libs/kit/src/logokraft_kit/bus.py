@@ -63,6 +63,7 @@ async def connect(url: str, *, name: str) -> NATS:
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
         connect_timeout=5,
+        drain_timeout=5,
         allow_reconnect=True,
     )
 

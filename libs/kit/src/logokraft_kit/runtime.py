@@ -25,6 +25,8 @@ from logokraft_kit.worker import JobWorker
 
 log = logging.getLogger(__name__)
 
+FETCH_EXIT_TIMEOUT = 3.0  # a worker's fetch returns within its 1 s poll
+
 
 @dataclass
 class Infrastructure:
@@ -73,8 +75,10 @@ class ServiceRuntime:
         """Graceful shutdown, in the order that loses nothing."""
         await self.server.health.enter_graceful_shutdown()
         await asyncio.gather(*(w.stop(grace=grace) for w in self.workers))
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=FETCH_EXIT_TIMEOUT)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.server.stop(grace=grace)
         await self.infra.close()

@@ -90,6 +90,14 @@ class JobWorker:
         sub = await self._js.pull_subscribe(
             spec.subject, durable=spec.durable, stream=spec.stream, config=config
         )
+        try:
+            await self._fetch_until_stopped(sub)
+        finally:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    async def _fetch_until_stopped(self, sub: Any) -> None:
+        spec = self._spec
         while not self._stopping.is_set():
             free = await self._wait_for_free_slot()
             try:

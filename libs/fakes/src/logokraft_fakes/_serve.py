@@ -1,0 +1,95 @@
+"""Serve an ASGI app on 127.0.0.1 with a kernel-chosen port, in the running loop or a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import uvicorn
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that signals an event once it listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start as usual, then wake whoever waits for the port."""
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+def _config(app: Any) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        # Held-open test streams must not keep shutdown waiting forever.
+        timeout_graceful_shutdown=2,
+    )
+
+
+def _base_url(server: _Server) -> str:
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+@contextlib.asynccontextmanager
+async def serve_asgi(app: Any) -> AsyncIterator[str]:
+    """Run `app` in the current event loop; yield its base URL (no trailing slash)."""
+    server = _Server(_config(app))
+    serving = asyncio.create_task(server.serve())
+    ready = asyncio.create_task(server.ready.wait())
+    await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if not server.ready.is_set():
+        ready.cancel()
+        await serving  # re-raises the startup failure
+        raise RuntimeError("the ASGI server stopped before it started listening")
+    try:
+        yield _base_url(server)
+    finally:
+        server.should_exit = True
+        await serving
+
+
+@contextlib.contextmanager
+def serve_asgi_in_thread(app: Any) -> Iterator[str]:
+    """Run `app` in a background thread with its own loop; yield its base URL."""
+    started = threading.Event()
+    state: dict[str, Any] = {}
+
+    async def run() -> None:
+        async with serve_asgi(app) as base_url:
+            state["base_url"] = base_url
+            state["stop"] = asyncio.Event()
+            state["loop"] = asyncio.get_running_loop()
+            started.set()
+            await state["stop"].wait()
+
+    def target() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as exc:  # surfaced to the caller below
+            state["error"] = exc
+        finally:
+            started.set()
+
+    thread = threading.Thread(target=target, name="serve-asgi", daemon=True)
+    thread.start()
+    started.wait()
+    if "error" in state:
+        raise RuntimeError("the ASGI server failed to start") from state["error"]
+    try:
+        yield state["base_url"]
+    finally:
+        state["loop"].call_soon_threadsafe(state["stop"].set)
+        thread.join()

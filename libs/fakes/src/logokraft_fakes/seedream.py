@@ -1,0 +1,219 @@
+"""A fake BytePlus ModelArk images API (`POST /api/v3/images/generations`) driven by a script.
+
+Each test queues replies with `FakeSeedream.enqueue(...)`; when the queue is empty the fake
+returns a valid PNG of the requested size in the requested `response_format`. Image URLs
+point back at the fake itself (`GET /files/{name}`), like the provider's expiring links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from logokraft_fakes.images import NOT_AN_IMAGE, draw_image, mime_type_of
+
+DEFAULT_MODEL = "seedream-4-0-250828"
+
+
+@dataclass(frozen=True)
+class SeedreamImage:
+    """A successful generation; `image` None means draw one of the requested size."""
+
+    image: bytes | None = None
+    image_format: str = "PNG"  # how a drawn image is encoded: PNG, JPEG or WEBP
+    response_format: str | None = None  # force "url" or "b64_json"; None follows the request
+    created_key: str = "created"  # or "created_at"
+
+
+@dataclass(frozen=True)
+class SeedreamPartialFailure:
+    """A 200 whose only `data` item is an `error`."""
+
+    code: str = "InternalServiceError"
+    message: str = "The image could not be generated."
+
+
+@dataclass(frozen=True)
+class SeedreamError:
+    """An HTTP error in ModelArk's JSON form."""
+
+    status: int
+    code: str
+    message: str
+    error_type: str = "BadRequest"
+    param: str | None = None
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class SeedreamRawBody:
+    """A body that is not ModelArk JSON (an HTML error page from a proxy, say)."""
+
+    status: int = 200
+    body: bytes = b"<html><body>502 Bad Gateway</body></html>"
+    content_type: str = "text/html"
+
+
+@dataclass(frozen=True)
+class SeedreamStall:
+    """Hold the response until `release` is set (to exercise client timeouts), then succeed."""
+
+    release: asyncio.Event
+
+
+SeedreamReply = (
+    SeedreamImage | SeedreamPartialFailure | SeedreamError | SeedreamRawBody | SeedreamStall
+)
+
+
+def sensitive_input() -> SeedreamError:
+    """400 InputTextSensitiveContentDetected."""
+    return SeedreamError(
+        400,
+        "InputTextSensitiveContentDetected",
+        "The request failed because the input text may contain sensitive information.",
+    )
+
+
+def sensitive_output() -> SeedreamError:
+    """400 OutputImageSensitiveContentDetected."""
+    return SeedreamError(
+        400,
+        "OutputImageSensitiveContentDetected",
+        "The request failed because the output image may contain sensitive information.",
+    )
+
+
+def rate_limited(retry_after: str | None = None) -> SeedreamError:
+    """429 RateLimitExceeded, optionally with a Retry-After header."""
+    return SeedreamError(
+        429,
+        "RateLimitExceeded.EndpointRPMExceeded",
+        "Your account has exceeded the RPM rate limit for this endpoint.",
+        error_type="TooManyRequests",
+        retry_after=retry_after,
+    )
+
+
+def internal_error() -> SeedreamError:
+    """500 InternalServiceError."""
+    return SeedreamError(
+        500,
+        "InternalServiceError",
+        "The service encountered an unexpected internal error.",
+        error_type="InternalServerError",
+    )
+
+
+def undecodable_image(response_format: str = "url") -> SeedreamImage:
+    """A 'successful' generation whose image bytes do not decode."""
+    return SeedreamImage(image=NOT_AN_IMAGE, response_format=response_format)
+
+
+@dataclass(frozen=True)
+class SeedreamRequest:
+    """One generation request the fake received."""
+
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class FakeSeedream:
+    """The fake images API: `app` to serve, `enqueue` to script, `requests` to assert on."""
+
+    def __init__(self, *, api_key: str = "fake-ark-key") -> None:
+        self.api_key = api_key
+        self.requests: list[SeedreamRequest] = []
+        self.downloads: list[str] = []
+        self.script: deque[SeedreamReply] = deque()
+        self._files: dict[str, tuple[bytes, str]] = {}
+        self._names = itertools.count(1)
+        self.app = FastAPI(title="fake Seedream")
+        self.app.add_api_route("/api/v3/images/generations", self._generate, methods=["POST"])
+        self.app.add_api_route("/files/{name}", self._download, methods=["GET"])
+
+    def enqueue(self, *replies: SeedreamReply) -> None:
+        """Queue replies; each generation request consumes one."""
+        self.script.extend(replies)
+
+    async def _generate(self, request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {self.api_key}":
+            return _error(
+                SeedreamError(401, "AuthenticationError", "The API key is invalid.", "Unauthorized")
+            )
+        body = await request.json()
+        self.requests.append(SeedreamRequest(headers=dict(request.headers), body=body))
+        reply = self.script.popleft() if self.script else SeedreamImage()
+        if isinstance(reply, SeedreamStall):
+            await reply.release.wait()
+            reply = SeedreamImage()
+        if isinstance(reply, SeedreamError):
+            return _error(reply)
+        if isinstance(reply, SeedreamRawBody):
+            return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+        if isinstance(reply, SeedreamPartialFailure):
+            item = {"error": {"code": reply.code, "message": reply.message}}
+            return JSONResponse(_envelope(body, [item], "created", generated=0))
+        return JSONResponse(self._success(reply, body, str(request.base_url)))
+
+    def _success(self, reply: SeedreamImage, body: dict[str, Any], base_url: str) -> dict[str, Any]:
+        size = str(body.get("size", "1024x1024"))
+        width, height = _pixels(size)
+        image = reply.image or draw_image(width, height, image_format=reply.image_format)
+        if (reply.response_format or body.get("response_format", "url")) == "b64_json":
+            item = {"b64_json": base64.b64encode(image).decode(), "size": size}
+        else:
+            name = f"{next(self._names)}.{reply.image_format.lower()}"
+            self._files[name] = (image, mime_type_of(reply.image_format))
+            item = {"url": f"{base_url.rstrip('/')}/files/{name}", "size": size}
+        return _envelope(body, [item], reply.created_key, generated=1)
+
+    async def _download(self, name: str) -> Response:
+        self.downloads.append(name)
+        if name not in self._files:
+            return Response(b"NoSuchKey", status_code=404)
+        content, mime_type = self._files[name]
+        return Response(content, media_type=mime_type)
+
+
+def _pixels(size: str) -> tuple[int, int]:
+    if "x" in size:
+        width, height = size.lower().split("x")
+        return int(width), int(height)
+    side = {"1K": 1024, "2K": 2048, "4K": 4096}.get(size.upper(), 1024)
+    return side, side
+
+
+def _envelope(
+    body: dict[str, Any], items: list[dict[str, Any]], created_key: str, *, generated: int
+) -> dict[str, Any]:
+    return {
+        "model": body.get("model", DEFAULT_MODEL),
+        created_key: int(time.time()),
+        "data": items,
+        "usage": {
+            "generated_images": generated,
+            "output_tokens": 4096 * generated,
+            "total_tokens": 4096 * generated,
+        },
+    }
+
+
+def _error(reply: SeedreamError) -> JSONResponse:
+    payload: dict[str, Any] = {
+        "code": reply.code,
+        "message": f"{reply.message} Request id: 0217fake{reply.status}",
+        "type": reply.error_type,
+    }
+    if reply.param is not None:
+        payload["param"] = reply.param
+    headers = {"Retry-After": reply.retry_after} if reply.retry_after is not None else None
+    return JSONResponse({"error": payload}, status_code=reply.status, headers=headers)

@@ -1,0 +1,85 @@
+"""Child-process plumbing shared by the embedded servers and the supervisor.
+
+Every child is started in its own session (so a terminal Ctrl-C reaches only
+the parent, which then stops children in order) and, on Linux, with a
+parent-death signal (so a child never outlives a parent killed with SIGKILL).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago (bind to port 0, read it, release it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> Callable[[], None] | None:
+    """A `preexec_fn` asking Linux to send `sig` to the child when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def _preexec() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+
+    return _preexec
+
+
+def stop_process(
+    proc: subprocess.Popen[bytes], *, sig: signal.Signals = signal.SIGTERM, timeout: float = 10.0
+) -> int:
+    """Send `sig`, wait up to `timeout` seconds, then SIGKILL; return the exit code."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return int(proc.returncode)
+
+
+def tail(path: Path | None, lines: int = 30) -> str:
+    """The last lines of a log file ('' when it does not exist)."""
+    if path is None or not path.exists():
+        return ""
+    with path.open(errors="replace") as handle:
+        return "".join(deque(handle, maxlen=lines))
+
+
+class StartupError(RuntimeError):
+    """A process did not become ready; the message names it and quotes its log."""
+
+
+def poll_until(
+    probe: Callable[[], bool],
+    *,
+    timeout: float,
+    alive: Callable[[], bool],
+    on_timeout: Callable[[], str],
+    on_exit: Callable[[], str],
+) -> None:
+    """Call `probe` with a short growing backoff until it is true; raise StartupError otherwise."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while not probe():
+        if not alive():
+            raise StartupError(on_exit())
+        if time.monotonic() > deadline:
+            raise StartupError(on_timeout())
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)

@@ -1,0 +1,265 @@
+"""`make run`: the whole of LogoKraft on one machine, with embedded NATS and Postgres by default.
+
+`local_infra` provides NATS and Postgres (embedded unless NATS_URL /
+DATABASE_URL are set) with migrations applied; `run_stack` adds the three
+gRPC services and the gateway under a `Supervisor` until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from logokraft_kit.datadir import DEFAULT_DATA_DIR, ensure_data_dir
+from logokraft_kit.devstack._process import StartupError, free_port
+from logokraft_kit.devstack.nats import start_nats
+from logokraft_kit.devstack.postgres import start_postgres
+from logokraft_kit.devstack.probes import grpc_health_probe, http_probe
+from logokraft_kit.devstack.supervisor import ChildSpec, Supervisor
+from logokraft_kit.migrate import apply_migrations, find_supabase_dir
+
+DEFAULT_HTTP_PORT = 8000
+# (child name, module run with `python -m`, env var holding its gRPC address)
+SERVICES = (
+    ("prompt", "logokraft_prompt", "LOGOKRAFT_PROMPT_GRPC"),
+    ("imagegen", "logokraft_imagegen", "LOGOKRAFT_IMAGEGEN_GRPC"),
+    ("refine", "logokraft_refine", "LOGOKRAFT_REFINE_GRPC"),
+)
+
+
+class DevstackError(RuntimeError):
+    """The stack cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Infra:
+    """Where NATS and Postgres are, and whether they are the embedded ones."""
+
+    nats_url: str
+    database_url: str
+    embedded_nats: bool
+    embedded_database: bool
+
+
+@dataclass(frozen=True)
+class StackContext:
+    """Everything a child needs: the data dir, the gateway URL, the environment of every child."""
+
+    data_dir: Path
+    http_url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+ChildrenFactory = Callable[[StackContext], list[ChildSpec]]
+
+
+def data_dir_from(environ: Mapping[str, str]) -> Path:
+    """LOGOKRAFT_DATA_DIR or ./.logokraft, created, absolute."""
+    return ensure_data_dir(Path(environ.get("LOGOKRAFT_DATA_DIR") or DEFAULT_DATA_DIR))
+
+
+@contextlib.contextmanager
+def lock_data_dir(data_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the data dir so two stacks never share one."""
+    with (data_dir / ".devstack.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DevstackError(
+                f"another devstack is already running with data dir {data_dir}; stop it, "
+                "or set LOGOKRAFT_DATA_DIR to another folder"
+            ) from None
+        yield
+
+
+@contextlib.contextmanager
+def local_infra(data_dir: Path, environ: Mapping[str, str]) -> Iterator[Infra]:
+    """NATS and Postgres (embedded unless configured) with migrations applied; stopped on exit."""
+    logs = data_dir / "logs"
+    with contextlib.ExitStack() as stack:
+        nats_url = environ.get("NATS_URL")
+        if not nats_url:
+            nats = start_nats(store_dir=data_dir / "nats", log_path=logs / "nats.log")
+            nats_url = stack.enter_context(nats).url
+        database_url = environ.get("DATABASE_URL")
+        if not database_url:
+            postgres = start_postgres(
+                data_dir=data_dir / "postgres", log_path=logs / "postgres.log"
+            )
+            database_url = stack.enter_context(postgres).url
+        infra = Infra(
+            nats_url, database_url, not environ.get("NATS_URL"), not environ.get("DATABASE_URL")
+        )
+        migrate(infra, environ)
+        yield infra
+
+
+def migrate(infra: Infra, environ: Mapping[str, str]) -> list[str]:
+    """Apply migrations, with the auth shim unless an external database opted out of it."""
+    supabase = find_supabase_dir()
+    with_shim = infra.embedded_database or environ.get("LOGOKRAFT_APPLY_SHIM", "1") != "0"
+    return apply_migrations(
+        infra.database_url,
+        migrations_dir=supabase / "migrations",
+        shim_dir=supabase / "shim" if with_shim else None,
+    )
+
+
+def stack_context(data_dir: Path, infra: Infra, environ: Mapping[str, str]) -> StackContext:
+    """The environment every child gets: infra URLs, the data dir, gRPC and HTTP addresses."""
+    http_host = environ.get("LOGOKRAFT_HTTP_HOST") or "127.0.0.1"
+    http_port = http_port_from(environ)
+    env = dict(environ)
+    env.update(
+        NATS_URL=infra.nats_url,
+        DATABASE_URL=infra.database_url,
+        LOGOKRAFT_DATA_DIR=str(data_dir),
+        LOGOKRAFT_HTTP_HOST=http_host,
+        LOGOKRAFT_HTTP_PORT=str(http_port),
+        PYTHONUNBUFFERED="1",
+    )
+    env.setdefault("LOGOKRAFT_PUBLIC_URL", f"http://127.0.0.1:{http_port}")
+    for _, _, variable in SERVICES:
+        env[variable] = f"127.0.0.1:{free_port()}"
+    probe_host = "127.0.0.1" if http_host in ("0.0.0.0", "::", "") else http_host
+    return StackContext(data_dir=data_dir, http_url=f"http://{probe_host}:{http_port}", env=env)
+
+
+def logokraft_children(context: StackContext) -> list[ChildSpec]:
+    """The real processes: three gRPC services (stage 0), then the gateway (stage 1)."""
+    children = [
+        ChildSpec(
+            name,
+            [sys.executable, "-m", module],
+            env=context.env,
+            ready=grpc_health_probe(context.env[variable]),
+        )
+        for name, module, variable in SERVICES
+    ]
+    gateway = [sys.executable, "-m", "logokraft_gateway"]
+    children.append(
+        ChildSpec(
+            "gateway",
+            gateway,
+            env=context.env,
+            stage=1,
+            ready=http_probe(f"{context.http_url}/healthz"),
+        )
+    )
+    return children
+
+
+def http_port_from(environ: Mapping[str, str]) -> int:
+    """LOGOKRAFT_HTTP_PORT, default 8000."""
+    raw = environ.get("LOGOKRAFT_HTTP_PORT") or str(DEFAULT_HTTP_PORT)
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise DevstackError(f"LOGOKRAFT_HTTP_PORT must be a port number, not {raw!r}")
+    return int(raw)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail fast, with a hint, when the gateway's HTTP port is already taken."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            raise DevstackError(
+                f"cannot use HTTP port {port} on {host}: {error.strerror}. Another program "
+                f"(another `make run`?) holds it; stop it or pick a free port, e.g. "
+                f"`make run LOGOKRAFT_HTTP_PORT={port + 1}`"
+            ) from None
+
+
+def banner(context: StackContext) -> str:
+    """What to tell the user once everything is ready."""
+    url = context.http_url
+    return "\n".join(
+        [
+            "",
+            f"LogoKraft is running at {url}  (API docs: {url}/docs)",
+            "  get a token:  make token            (another user: make token USER=bob)",
+            '  try it:       curl -H "Authorization: Bearer $(make -s token)" '
+            f"{url}/api/v1/projects",
+            f"  data dir:     {context.data_dir}  (logs in {context.data_dir / 'logs'})",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+    )
+
+
+def run_stack(
+    environ: Mapping[str, str] | None = None,
+    *,
+    children: ChildrenFactory = logokraft_children,
+    out: TextIO | None = None,
+    ready_timeout: float = 120.0,
+) -> int:
+    """Run infra and children until SIGINT/SIGTERM; return the process exit code."""
+    environ = dict(os.environ if environ is None else environ)
+    out = out or sys.stdout
+    try:
+        data_dir = data_dir_from(environ)
+        host = environ.get("LOGOKRAFT_HTTP_HOST") or "127.0.0.1"
+        ensure_port_free(host, http_port_from(environ))
+        with (
+            lock_data_dir(data_dir),
+            _sigterm_as_interrupt(),
+            local_infra(data_dir, environ) as infra,
+        ):
+            context = stack_context(data_dir, infra, environ)
+            supervisor = Supervisor(
+                children(context), log_dir=data_dir / "logs", out=out, ready_timeout=ready_timeout
+            )
+            return asyncio.run(_supervise(supervisor, context, out))
+    except (DevstackError, StartupError) as error:
+        print(f"devstack: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _supervise(supervisor: Supervisor, context: StackContext, out: TextIO) -> int:
+    """Start the children, print the banner, wait for a signal, stop the children."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    starting = asyncio.create_task(supervisor.start())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        supervisor.say("stopping before everything was ready")
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        return 0
+    starting.result()  # raises StartupError when a child could not start
+    print(banner(context), file=out, flush=True)
+    await stopping
+    supervisor.say("stopping")
+    await supervisor.stop()
+    return 0
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While embedded servers start or stop, let SIGTERM unwind like Ctrl-C so they stop too."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,336 @@
+"""The embedded servers and the supervisor, with real processes and tiny stand-in children."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import jwt
+import nats
+import psutil
+import psycopg
+import pytest
+
+from logokraft_kit.devstack import (
+    ChildSpec,
+    Probe,
+    StartupError,
+    Supervisor,
+    free_port,
+    http_probe,
+    start_nats,
+    start_postgres,
+)
+from logokraft_kit.devstack.stack import lock_data_dir, run_stack
+from logokraft_kit.devtokens import dev_user_id
+
+pytestmark = pytest.mark.integration
+
+# A stand-in service: serves GET -> 200 on argv[1]; with argv[2], first insists that URL answers.
+HTTP_CHILD = textwrap.dedent("""
+    import http.server, sys, urllib.request
+    if len(sys.argv) > 2:
+        urllib.request.urlopen(sys.argv[2], timeout=2)
+    class Ok(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+        def log_message(self, *args):
+            pass
+    print("serving", sys.argv[1], flush=True)
+    http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Ok).serve_forever()
+""")
+
+
+def http_child(name: str, port: int, *, needs: str | None = None, stage: int = 0) -> ChildSpec:
+    """A stand-in child answering HTTP on `port`, ready when it does."""
+    argv = [sys.executable, "-c", HTTP_CHILD, str(port), *([needs] if needs else [])]
+    return ChildSpec(name, argv, ready=http_probe(f"http://127.0.0.1:{port}/"), stage=stage)
+
+
+def nobody_listening() -> Probe:
+    """A probe that never answers ready (a free port nobody listens on)."""
+    return http_probe(f"http://127.0.0.1:{free_port()}/")
+
+
+@pytest.fixture
+def private_dir() -> Iterator[Path]:
+    """A fresh 0700 directory under the system temp dir, like `mktemp -d`; removed afterwards.
+
+    Not pytest's tmp_path: a concurrent pytest run resets /tmp/pytest-of-<user> to 0700,
+    which would lock out the Postgres server user while initdb runs.
+    """
+    path = Path(tempfile.mkdtemp(prefix="lk-devstack-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def gone(pid: int) -> bool:
+    """True when the process no longer runs (a zombie counts as gone)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+# -- embedded NATS -------------------------------------------------------------------------------
+
+
+async def test_nats_jetstream_survives_restart(tmp_path: Path) -> None:
+    store = tmp_path / "nats"
+    with start_nats(store_dir=store) as server:
+        client = await nats.connect(server.url)
+        js = client.jetstream()
+        await js.add_stream(name="DEVSTACK", subjects=["devstack.>"])
+        await js.publish("devstack.hello", b"kept")
+        await client.close()
+    assert gone(server.pid)
+
+    with start_nats(store_dir=store) as again:
+        client = await nats.connect(again.url)
+        message = await client.jetstream().get_msg("DEVSTACK", seq=1)
+        await client.close()
+    assert message.data == b"kept"
+
+
+# -- embedded Postgres ---------------------------------------------------------------------------
+
+
+def test_postgres_data_survives_restart(private_dir: Path) -> None:
+    # private_dir is 0700 like `mktemp -d`: as root, the server user must still reach it.
+    data_dir = private_dir / "pg"
+    with start_postgres(data_dir=data_dir) as server:
+        with psycopg.connect(server.url, autocommit=True) as conn:
+            conn.execute("create table kept (value text)")
+            conn.execute("insert into kept values ('hello')")
+        first_port = server.port
+    assert gone(server.pid)
+
+    with start_postgres(data_dir=data_dir) as again, psycopg.connect(again.url) as conn:
+        assert conn.execute("select value from kept").fetchall() == [("hello",)]
+        assert again.url == f"postgresql://postgres@127.0.0.1:{again.port}/postgres"
+    assert again.port != 0 and first_port != 0
+
+
+def test_postgres_starts_after_a_killed_run(private_dir: Path) -> None:
+    data_dir = private_dir / "pg"
+    server = start_postgres(data_dir=data_dir)
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute("create table kept as select 42 as answer")
+    os.kill(server.pid, signal.SIGKILL)
+    server.stop()
+    assert (data_dir / "postmaster.pid").exists()  # stale, from the killed run
+
+    with start_postgres(data_dir=data_dir) as again, psycopg.connect(again.url) as conn:
+        assert conn.execute("select answer from kept").fetchone() == (42,)
+
+
+def test_postgres_two_servers_side_by_side(private_dir: Path) -> None:
+    with (
+        start_postgres(data_dir=private_dir / "a", durable=False) as first,
+        start_postgres(data_dir=private_dir / "b", durable=False) as second,
+    ):
+        assert first.port != second.port
+        for server in (first, second):
+            with psycopg.connect(server.url) as conn:
+                assert conn.execute("show fsync").fetchone() == ("off",)
+
+
+# -- supervisor ----------------------------------------------------------------------------------
+
+
+async def test_supervisor_starts_a_stage_once_the_previous_one_is_ready() -> None:
+    service_port, gateway_port = free_port(), free_port()
+    out = io.StringIO()
+    children = [
+        http_child("service", service_port),
+        # Exits with an error if started before the service answers.
+        http_child("gateway", gateway_port, needs=f"http://127.0.0.1:{service_port}/", stage=1),
+    ]
+    async with Supervisor(children, out=out) as supervisor:
+        assert supervisor.is_ready("service")
+        assert supervisor.is_ready("gateway")
+        assert await http_probe(f"http://127.0.0.1:{gateway_port}/")()
+        pids = [supervisor.pid("service"), supervisor.pid("gateway")]
+    assert all(pid is not None and gone(pid) for pid in pids)
+    assert f"service  | serving {service_port}" in out.getvalue()
+
+
+async def test_supervisor_names_a_child_that_dies_before_ready(tmp_path: Path) -> None:
+    script = "import sys; print('boom: PROMPT_API_KEY is missing'); sys.exit(3)"
+    children = [
+        http_child("fine", free_port()),
+        ChildSpec("prompt", [sys.executable, "-c", script], ready=nobody_listening()),
+    ]
+    supervisor = Supervisor(children, out=io.StringIO(), log_dir=tmp_path / "logs")
+    with pytest.raises(StartupError, match="prompt exited with code 3") as error:
+        await supervisor.start()
+    assert "boom: PROMPT_API_KEY is missing" in str(error.value)
+    assert supervisor.pid("fine") is None  # what had started was stopped again
+    assert "boom" in (tmp_path / "logs" / "prompt.log").read_text()
+
+
+async def test_supervisor_times_out_a_child_that_never_gets_ready() -> None:
+    script = "import time; print('warming up', flush=True); time.sleep(60)"
+    never = ChildSpec("slow", [sys.executable, "-c", script], ready=nobody_listening())
+    supervisor = Supervisor([never], out=io.StringIO(), ready_timeout=0.5, grace=1)
+    with pytest.raises(StartupError, match="slow was not ready within") as error:
+        await supervisor.start()
+    assert "warming up" in str(error.value)
+
+
+async def test_supervisor_restarts_a_killed_child() -> None:
+    out = io.StringIO()
+    async with Supervisor([http_child("svc", free_port())], out=out, backoff=0.05) as supervisor:
+        first = supervisor.pid("svc")
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        async with asyncio.timeout(30):
+            await supervisor.wait_for(
+                lambda: supervisor.restarts("svc") == 1 and supervisor.is_ready("svc")
+            )
+        assert supervisor.pid("svc") not in (None, first)
+    assert "svc exited with code -9; restarting" in out.getvalue()
+    assert "svc is ready again" in out.getvalue()
+
+
+async def test_supervisor_kills_a_child_that_ignores_sigterm() -> None:
+    script = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"
+        "print('stubborn', flush=True); time.sleep(60)"
+    )
+    child = ChildSpec("stubborn", [sys.executable, "-c", script])
+    supervisor = Supervisor([child], out=io.StringIO(), grace=0.3)
+    await supervisor.start()
+    pid = supervisor.pid("stubborn")
+    assert pid is not None
+    await supervisor.stop()
+    assert gone(pid)
+
+
+# -- the `run` command ---------------------------------------------------------------------------
+
+# Stand-ins for the real processes: a gRPC service answering grpc.health.v1, and a "gateway" that
+# first proves migrations ran and NATS answers, then serves /healthz on LOGOKRAFT_HTTP_PORT.
+GRPC_STANDIN = textwrap.dedent("""
+    import asyncio, os, grpc
+    from grpc_health.v1 import health, health_pb2_grpc
+    async def main():
+        server = grpc.aio.server()
+        health_pb2_grpc.add_HealthServicer_to_server(health.aio.HealthServicer(), server)
+        server.add_insecure_port(os.environ["LOGOKRAFT_PROMPT_GRPC"])
+        await server.start()
+        print("grpc up", flush=True)
+        await server.wait_for_termination()
+    asyncio.run(main())
+""")
+GATEWAY_STANDIN = textwrap.dedent("""
+    import os, socket, psycopg
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        assert conn.execute("select to_regclass('public.brand_projects')").fetchone()[0]
+    host, port = os.environ["NATS_URL"].removeprefix("nats://").rsplit(":", 1)
+    socket.create_connection((host, int(port)), timeout=2).close()
+""") + HTTP_CHILD.replace("int(sys.argv[1])", 'int(os.environ["LOGOKRAFT_HTTP_PORT"])')
+RUN_SCRIPT = textwrap.dedent("""
+    import sys
+    from logokraft_kit.devstack import ChildSpec, grpc_health_probe, http_probe
+    from logokraft_kit.devstack.stack import run_stack
+    def children(ctx):
+        grpc = ChildSpec("prompt", [sys.executable, "-c", sys.argv[1]], env=ctx.env,
+                         ready=grpc_health_probe(ctx.env["LOGOKRAFT_PROMPT_GRPC"]))
+        gateway = ChildSpec("gateway", [sys.executable, "-c", sys.argv[2], "x"], env=ctx.env,
+                            ready=http_probe(ctx.http_url + "/healthz"), stage=1)
+        return [grpc, gateway]
+    sys.exit(run_stack(children=children))
+""")
+
+
+def start_stack(data_dir: Path, http_port: int) -> subprocess.Popen[str]:
+    """`run` in a subprocess with stand-in children and embedded NATS and Postgres."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "DATABASE_URL")}
+    env.update(LOGOKRAFT_DATA_DIR=str(data_dir), LOGOKRAFT_HTTP_PORT=str(http_port))
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN_SCRIPT, GRPC_STANDIN, GATEWAY_STANDIN],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def read_until_ready(proc: subprocess.Popen[str]) -> str:
+    """The stack's output up to its banner (fails with the output if it exits first)."""
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("LogoKraft is running at"):
+            return "".join(seen)
+    raise AssertionError("the stack exited before it was ready:\n" + "".join(seen))
+
+
+def test_run_two_stacks_side_by_side_then_stop_cleanly_on_sigterm(private_dir: Path) -> None:
+    ports = [free_port(), free_port()]
+    stacks = [start_stack(private_dir / f"data{i}", port) for i, port in enumerate(ports)]
+    try:
+        outputs = [read_until_ready(stack) for stack in stacks]
+        trees = [psutil.Process(stack.pid).children(recursive=True) for stack in stacks]
+        for output, port, tree in zip(outputs, ports, trees, strict=True):
+            assert f"LogoKraft is running at http://127.0.0.1:{port}" in output
+            names = {process.name() for process in tree}
+            assert {"postgres", "nats-server"} <= names
+        for stack in stacks:
+            stack.send_signal(signal.SIGTERM)
+        assert [stack.wait(timeout=60) for stack in stacks] == [0, 0]
+        assert all(gone(process.pid) for tree in trees for process in tree)
+        assert (private_dir / "data0" / "logs" / "gateway.log").exists()
+    finally:
+        for stack in stacks:
+            stack.kill()
+            stack.wait()
+
+
+def test_run_fails_fast_when_the_http_port_is_taken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environ = {"LOGOKRAFT_DATA_DIR": str(tmp_path), "LOGOKRAFT_HTTP_PORT": str(port)}
+        assert run_stack(environ) == 1
+    assert f"cannot use HTTP port {port}" in capsys.readouterr().err
+    assert not (tmp_path / "postgres").exists()  # nothing was started
+
+
+def test_run_refuses_a_data_dir_already_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environ = {"LOGOKRAFT_DATA_DIR": str(tmp_path), "LOGOKRAFT_HTTP_PORT": str(free_port())}
+    with lock_data_dir(tmp_path):
+        assert run_stack(environ) == 1
+    assert "another devstack is already running" in capsys.readouterr().err
+
+
+def test_token_command_prints_only_a_token(tmp_path: Path) -> None:
+    env = {**os.environ, "LOGOKRAFT_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "logokraft_kit.devstack", "token", "--user", "bob"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = result.stdout.strip()
+    assert result.stdout == token + "\n"
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["sub"] == str(dev_user_id("bob"))

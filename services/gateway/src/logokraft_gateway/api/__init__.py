@@ -1,0 +1,1 @@
+"""The HTTP surface of the gateway: dependencies and routers."""

@@ -1,0 +1,84 @@
+"""/api/v1/files: serves locally stored objects to holders of a valid signed URL."""
+
+from __future__ import annotations
+
+import time
+from pathlib import PurePosixPath
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+
+from logokraft_gateway.api.deps import State
+from logokraft_gateway.errors import ApiError, error_responses
+from logokraft_kit.storage import LocalStorage
+from logokraft_kit.storage.local import InvalidObjectPath
+
+router = APIRouter(prefix="/files", tags=["files"])
+
+_MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
+# An SVG opened directly must not run scripts or load anything.
+_SAFE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+}
+
+
+def _forbidden(code: str, message: str) -> ApiError:
+    return ApiError(403, code, message)
+
+
+@router.get(
+    "/{bucket}/{path:path}",
+    summary="Download a stored object through a signed, expiring URL",
+    response_class=FileResponse,
+    responses={
+        200: {"description": "The object's bytes.", "content": {"image/png": {}}},
+        **error_responses(403, 404, 422, 500),
+    },
+)
+async def get_file(
+    bucket: str,
+    path: str,
+    state: State,
+    expires: Annotated[str, Query()] = "",
+    signature: Annotated[str, Query()] = "",
+) -> FileResponse:
+    """Serve the object when its signature matches and has not expired."""
+    storage = state.storage
+    if not isinstance(storage, LocalStorage):
+        raise ApiError(404, "not_found", "Files are served by the storage provider, not here.")
+    expires_at = _expires(expires)
+    if expires_at < time.time():
+        raise _forbidden("url_expired", "This link has expired; reload the project for a new one.")
+    if not signature or not state.url_signer.verify(
+        bucket, path, expires=expires_at, signature=signature
+    ):
+        raise _forbidden("invalid_signature", "This link is not valid; reload the project.")
+    try:
+        file_path = storage.file_path(bucket, path)
+    except InvalidObjectPath:
+        raise _forbidden(
+            "invalid_signature", "This link is not valid; reload the project."
+        ) from None
+    if not file_path.is_file():
+        raise ApiError(404, "file_not_found", "The file no longer exists.")
+    media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+    headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
+    return FileResponse(file_path, media_type=media_type, headers=headers)
+
+
+def _expires(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise _forbidden(
+            "invalid_signature", "This link is missing its expiry or signature; reload the project."
+        ) from None

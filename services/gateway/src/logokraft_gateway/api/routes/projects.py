@@ -1,0 +1,192 @@
+"""/api/v1/projects: create a project, list and read projects, follow one over SSE."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from logokraft_gateway.api.deps import BearerCredentials, CurrentUser, State
+from logokraft_gateway.convert import project_public, project_status, project_summary
+from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
+from logokraft_gateway.intake import discard_inspiration, read_new_project, store_inspiration
+from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
+from logokraft_gateway.sse import SSE_HEADERS, project_stream
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+_NEW_PROJECT_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["brand_name"],
+                    "properties": {
+                        "brand_name": {"type": "string", "minLength": 1, "maxLength": 100},
+                        "slogan": {"type": "string", "maxLength": 200},
+                        "industry": {"type": "string", "maxLength": 100},
+                        "description": {"type": "string", "maxLength": 2000},
+                        "style": {
+                            "type": "array",
+                            "maxItems": 10,
+                            "items": {"type": "string", "maxLength": 40},
+                        },
+                        "colors": {
+                            "type": "array",
+                            "maxItems": 6,
+                            "items": {
+                                "type": "string",
+                                "description": "#rgb, #rrggbb or a CSS name",
+                            },
+                        },
+                        "logo_type": {
+                            "type": "string",
+                            "enum": ["wordmark", "lettermark", "combination", "emblem", "abstract"],
+                        },
+                        "num_candidates": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 8,
+                            "default": 4,
+                        },
+                        "inspiration_images": {
+                            "type": "array",
+                            "maxItems": 5,
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "PNG, JPEG or WEBP; ≤10 MB and ≤40 megapixels each.",
+                        },
+                    },
+                },
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "",
+    status_code=202,
+    summary="Create a brand project from a brief and inspiration images",
+    responses=error_responses(400, 401, 409, 413, 415, 422, 429, 500, 503, 504),
+    openapi_extra=_NEW_PROJECT_FORM,
+)
+async def create_project(request: Request, state: State, user: CurrentUser) -> ProjectCreatedPublic:
+    """Validate the brief, store the images, and queue the project; answers before any prompt."""
+    new = await read_new_project(request)
+    project_id = uuid.uuid4()
+    refs = await store_inspiration(
+        state.storage, user_id=user, project_id=project_id, images=new.images
+    )
+    try:
+        project = await state.prompt.create_project(
+            user, project_id=project_id, brief=new.brief.to_proto(), inspiration_images=refs
+        )
+    except BaseException:
+        await discard_inspiration(state.storage, refs)
+        raise
+    token = state.tokens.mint_stream_token(
+        user_id=user, project_id=project_id, ttl=state.settings.stream_token_ttl_seconds
+    )
+    return ProjectCreatedPublic(
+        project_id=str(project_id),
+        status=project_status(project.status),  # type: ignore[arg-type]
+        stream_url=f"{state.settings.public_base_url}/api/v1/projects/{project_id}/stream"
+        f"?access_token={token}",
+        project=await project_public(project, state.signing),
+    )
+
+
+@router.get(
+    "",
+    summary="List the caller's projects, newest first",
+    responses=error_responses(400, 401, 422, 429, 500, 503, 504),
+)
+async def list_projects(
+    state: State,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> ProjectListPublic:
+    """One page of projects without their assets; pass next_cursor back for the next page."""
+    page = await state.prompt.list_projects(user, page_size=limit, page_token=cursor or "")
+    return ProjectListPublic(
+        projects=[project_summary(project) for project in page.projects],
+        next_cursor=page.next_page_token or None,
+    )
+
+
+@router.get(
+    "/{project_id}",
+    summary="Read one project with its assets",
+    responses=error_responses(400, 401, 404, 422, 429, 500, 503, 504),
+)
+async def get_project(project_id: uuid.UUID, state: State, user: CurrentUser) -> ProjectPublic:
+    """The project with its assets; completed assets carry a signed, expiring image_url."""
+    project = await state.prompt.get_project(user, project_id)
+    return await project_public(project, state.signing)
+
+
+@router.get(
+    "/{project_id}/stream",
+    summary="Follow a project's progress as Server-Sent Events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Events `snapshot`, `asset`, `project`, `done` with increasing ids.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        **error_responses(400, 401, 404, 422, 429, 500, 503, 504),
+    },
+)
+async def stream_project(
+    project_id: uuid.UUID,
+    state: State,
+    credentials: BearerCredentials,
+    access_token: Annotated[str | None, Query(description="Stream token or access token.")] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> StreamingResponse:
+    """Send a snapshot, then every change, then `done`; resumes after Last-Event-ID."""
+    user = await _stream_user(state, project_id, credentials, access_token)
+    after_sequence = _after_sequence(last_event_id)
+    await state.prompt.get_project(user, project_id)
+    call = state.prompt.watch_project(user, project_id, after_sequence=after_sequence)
+    frames = project_stream(
+        call,
+        signing=state.signing,
+        heartbeat_seconds=state.settings.sse_heartbeat_seconds,
+        retry_ms=state.settings.sse_retry_ms,
+    )
+    return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+async def _stream_user(
+    state: State, project_id: uuid.UUID, credentials: BearerCredentials, access_token: str | None
+) -> uuid.UUID:
+    if credentials is not None and credentials.credentials:
+        return await state.tokens.user_id(credentials.credentials)
+    if not access_token:
+        raise unauthenticated("Send an access token in the Authorization header or access_token.")
+    grant = state.tokens.stream_grant(access_token)
+    if grant is None:
+        return await state.tokens.user_id(access_token)
+    if grant.project_id != project_id:
+        raise unauthenticated("This stream token is for another project.")
+    return grant.user_id
+
+
+def _after_sequence(last_event_id: str | None) -> int:
+    if last_event_id is None or not last_event_id.strip():
+        return 0
+    try:
+        value = int(last_event_id.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ApiError(
+            400, "invalid_last_event_id", "The Last-Event-ID header must be a non-negative integer."
+        )
+    return value

@@ -1,0 +1,97 @@
+"""The FastAPI app factory and its lifespan (gRPC channels, storage, token checks)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import grpc
+from fastapi import APIRouter, FastAPI
+
+from logokraft_gateway.api.routes import files, health, projects
+from logokraft_gateway.auth import TokenVerifier
+from logokraft_gateway.clients import PromptClient, ServiceChannels
+from logokraft_gateway.config import GatewaySettings
+from logokraft_gateway.convert import UrlSigning
+from logokraft_gateway.errors import install_error_handlers
+from logokraft_gateway.state import GatewayState
+from logokraft_kit.storage import BlobStorage, LocalStorage, UrlSigner
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def build_storage(settings: GatewaySettings, signer: UrlSigner) -> BlobStorage:
+    """Supabase Storage when configured, else the local folder under the data directory."""
+    if settings.uses_supabase_storage:
+        from logokraft_kit.storage.supabase import SupabaseStorage
+
+        return SupabaseStorage(
+            url=settings.supabase_url or "",
+            service_role_key=settings.supabase_service_role_key or "",
+        )
+    return LocalStorage(
+        settings.data_dir / "storage", signer=signer, public_base_url=settings.public_base_url
+    )
+
+
+def build_tokens(settings: GatewaySettings) -> TokenVerifier:
+    """The token verifier the settings describe."""
+    return TokenVerifier(
+        hs256_secret=settings.hs256_secret,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        stream_key=settings.stream_token_key,
+        jwks_url=settings.jwks_url,
+        jwks_cache_seconds=settings.jwks_cache_seconds,
+    )
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    *,
+    prompt_channel: grpc.aio.Channel | None = None,
+    imagegen_channel: grpc.aio.Channel | None = None,
+    refine_channel: grpc.aio.Channel | None = None,
+    storage: BlobStorage | None = None,
+) -> FastAPI:
+    """The gateway app; given channels and storage are used as they are and not closed."""
+    settings = settings or GatewaySettings()
+    given = {"prompt": prompt_channel, "imagegen": imagegen_channel, "refine": refine_channel}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        channels = ServiceChannels.open(settings, given)
+        signer = UrlSigner(settings.storage_url_key)
+        blob_storage = storage if storage is not None else build_storage(settings, signer)
+        app.state.gateway = GatewayState(
+            settings=settings,
+            channels=channels,
+            prompt=PromptClient(
+                channels.channels["prompt"], deadline=settings.grpc_deadline_seconds
+            ),
+            storage=blob_storage,
+            signing=UrlSigning(blob_storage, ttl_seconds=settings.signed_url_ttl_seconds),
+            url_signer=signer,
+            tokens=build_tokens(settings),
+        )
+        try:
+            yield
+        finally:
+            await channels.close()
+
+    app = FastAPI(
+        title="LogoKraft API",
+        version="1.0.0",
+        summary="Brand briefs in, logo candidates out, streamed as they are made.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(projects.router)
+    api.include_router(files.router)
+    app.include_router(api)
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,119 @@
+"""gRPC channels to the services and a prompt-service client that carries identity and deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from logokraft.v1 import common_pb2, prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft_gateway.config import GatewaySettings
+from logokraft_kit.identity import USER_ID_METADATA_KEY
+
+SERVICE_NAMES = ("prompt", "imagegen", "refine")
+
+
+def _metadata(user_id: uuid.UUID) -> tuple[tuple[str, str], ...]:
+    return ((USER_ID_METADATA_KEY, str(user_id)),)
+
+
+class PromptClient:
+    """The prompt service's RPCs as the gateway uses them: every call for one verified user."""
+
+    def __init__(self, channel: grpc.aio.Channel, *, deadline: float) -> None:
+        self._stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
+        self._deadline = deadline
+
+    async def create_project(
+        self,
+        user_id: uuid.UUID,
+        *,
+        project_id: uuid.UUID,
+        brief: common_pb2.BrandBrief,
+        inspiration_images: list[common_pb2.StorageRef],
+    ) -> common_pb2.Project:
+        """Store a new project; the service queues its prompts and returns at once."""
+        request = prompt_service_pb2.CreateProjectRequest(
+            project_id=str(project_id), brief=brief, inspiration_images=inspiration_images
+        )
+        response = await self._stub.CreateProject(
+            request, metadata=_metadata(user_id), timeout=self._deadline
+        )
+        return response.project
+
+    async def get_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
+        """One of the user's projects with its assets."""
+        request = prompt_service_pb2.GetProjectRequest(project_id=str(project_id))
+        response = await self._stub.GetProject(
+            request, metadata=_metadata(user_id), timeout=self._deadline
+        )
+        return response.project
+
+    async def list_projects(
+        self, user_id: uuid.UUID, *, page_size: int, page_token: str
+    ) -> prompt_service_pb2.ListProjectsResponse:
+        """One page of the user's projects, newest first."""
+        request = prompt_service_pb2.ListProjectsRequest(page_size=page_size, page_token=page_token)
+        return await self._stub.ListProjects(
+            request, metadata=_metadata(user_id), timeout=self._deadline
+        )
+
+    def watch_project(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, *, after_sequence: int
+    ) -> grpc.aio.UnaryStreamCall:
+        """The project's event stream (no deadline: it lives as long as the client listens)."""
+        request = prompt_service_pb2.WatchProjectRequest(
+            project_id=str(project_id), after_sequence=after_sequence
+        )
+        return self._stub.WatchProject(request, metadata=_metadata(user_id))
+
+
+@dataclass
+class ServiceChannels:
+    """The gateway's channels, by service name; owned ones are closed on shutdown."""
+
+    channels: dict[str, grpc.aio.Channel]
+    owned: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(
+        cls, settings: GatewaySettings, given: dict[str, grpc.aio.Channel | None]
+    ) -> ServiceChannels:
+        """Use the given channels; open insecure ones to the configured addresses for the rest."""
+        addresses = {
+            "prompt": settings.prompt_grpc,
+            "imagegen": settings.imagegen_grpc,
+            "refine": settings.refine_grpc,
+        }
+        channels: dict[str, grpc.aio.Channel] = {}
+        owned: set[str] = set()
+        for name in SERVICE_NAMES:
+            channel = given.get(name)
+            if channel is None:
+                channel = grpc.aio.insecure_channel(addresses[name])
+                owned.add(name)
+            channels[name] = channel
+        return cls(channels=channels, owned=owned)
+
+    async def close(self) -> None:
+        """Close the channels this object opened."""
+        for name in self.owned:
+            await self.channels[name].close()
+
+    async def health(self, *, deadline: float) -> dict[str, str]:
+        """Each service's standard health status, lower-cased ("serving", "unavailable", ...)."""
+        names = list(self.channels)
+        statuses = await asyncio.gather(*(_check(self.channels[n], deadline) for n in names))
+        return dict(zip(names, statuses, strict=True))
+
+
+async def _check(channel: grpc.aio.Channel, deadline: float) -> str:
+    stub = health_pb2_grpc.HealthStub(channel)
+    try:
+        response = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=deadline)
+    except grpc.aio.AioRpcError as error:
+        return error.code().name.lower()
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status).lower()

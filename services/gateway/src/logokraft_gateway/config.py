@@ -1,0 +1,84 @@
+"""The gateway's settings, read from the environment in one place, refusing insecure values."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
+from logokraft_kit.devtokens import DEV_AUDIENCE, DEV_ISSUER, JWT_SECRET_NAME
+from logokraft_kit.settings import STORAGE_URL_KEY_SECRET
+
+STREAM_TOKEN_KEY_SECRET = "stream-token-key"
+MIN_SECRET_LENGTH = 32
+
+
+class GatewaySettings(BaseSettings):
+    """Where the gateway listens, which services it calls, and how it checks tokens."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    http_host: str = Field("127.0.0.1", alias="LOGOKRAFT_HTTP_HOST")
+    http_port: int = Field(8000, alias="LOGOKRAFT_HTTP_PORT", ge=0, le=65535)
+    data_dir: Path = Field(DEFAULT_DATA_DIR, alias="LOGOKRAFT_DATA_DIR")
+    public_url: str | None = Field(None, alias="LOGOKRAFT_PUBLIC_URL")
+    prompt_grpc: str = Field("127.0.0.1:50051", alias="LOGOKRAFT_PROMPT_GRPC")
+    imagegen_grpc: str = Field("127.0.0.1:50052", alias="LOGOKRAFT_IMAGEGEN_GRPC")
+    refine_grpc: str = Field("127.0.0.1:50053", alias="LOGOKRAFT_REFINE_GRPC")
+    supabase_url: str | None = Field(None, alias="SUPABASE_URL")
+    supabase_service_role_key: str | None = Field(None, alias="SUPABASE_SERVICE_ROLE_KEY")
+    jwt_secret: str | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
+    jwks_url: str | None = Field(None, alias="SUPABASE_JWKS_URL")
+    jwt_issuer: str = Field(DEV_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
+    jwt_audience: str = Field(DEV_AUDIENCE, alias="LOGOKRAFT_JWT_AUDIENCE", min_length=1)
+    jwks_cache_seconds: int = Field(300, alias="LOGOKRAFT_JWKS_CACHE_SECONDS", ge=0)
+    grpc_deadline_seconds: float = Field(10.0, alias="LOGOKRAFT_GRPC_DEADLINE_SECONDS", gt=0)
+    sse_heartbeat_seconds: float = Field(15.0, alias="LOGOKRAFT_SSE_HEARTBEAT_SECONDS", gt=0)
+    sse_retry_ms: int = Field(3000, alias="LOGOKRAFT_SSE_RETRY_MS", ge=0)
+    signed_url_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_SIGNED_URL_TTL_SECONDS", gt=0)
+    stream_token_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_STREAM_TOKEN_TTL_SECONDS", gt=0)
+    log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
+
+    @model_validator(mode="after")
+    def _refuse_insecure(self) -> GatewaySettings:
+        if self.jwt_secret is not None and len(self.jwt_secret) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"LOGOKRAFT_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters"
+            )
+        if self.jwks_url and not self.jwks_url.startswith(
+            ("https://", "http://127.", "http://localhost")
+        ):
+            raise ValueError("SUPABASE_JWKS_URL must use https (plain http only for localhost)")
+        if bool(self.supabase_url) != bool(self.supabase_service_role_key):
+            raise ValueError("set both SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, or neither")
+        return self
+
+    @property
+    def public_base_url(self) -> str:
+        """The absolute URL clients reach the gateway at, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://{self.http_host}:{self.http_port}"
+
+    @property
+    def uses_supabase_storage(self) -> bool:
+        """True when Supabase Storage is configured."""
+        return bool(self.supabase_url and self.supabase_service_role_key)
+
+    @cached_property
+    def hs256_secret(self) -> str:
+        """The HS256 secret user tokens are signed with (the data dir's when not configured)."""
+        return self.jwt_secret or secret(self.data_dir, JWT_SECRET_NAME)
+
+    @cached_property
+    def stream_token_key(self) -> str:
+        """The key stream tokens are signed with; never the user-token secret."""
+        return secret(self.data_dir, STREAM_TOKEN_KEY_SECRET)
+
+    @cached_property
+    def storage_url_key(self) -> str:
+        """The key local storage URLs are signed with."""
+        return secret(self.data_dir, STORAGE_URL_KEY_SECRET)

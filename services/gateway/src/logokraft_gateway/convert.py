@@ -1,0 +1,148 @@
+"""Proto messages → public JSON shapes, in one place (signing image URLs on the way)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf.message import Message
+
+from logokraft.v1 import common_pb2
+from logokraft_gateway.schemas import (
+    AssetErrorPublic,
+    AssetPublic,
+    BriefPublic,
+    ProjectPublic,
+    ProjectSummaryPublic,
+)
+from logokraft_kit.storage import BlobStorage, StorageError
+
+log = logging.getLogger(__name__)
+
+_PROJECT_STATUS = {
+    common_pb2.PROJECT_STATUS_PENDING: "pending",
+    common_pb2.PROJECT_STATUS_GENERATING: "generating",
+    common_pb2.PROJECT_STATUS_COMPLETED: "completed",
+    common_pb2.PROJECT_STATUS_FAILED: "failed",
+}
+_ASSET_STATUS = {
+    common_pb2.ASSET_STATUS_QUEUED: "queued",
+    common_pb2.ASSET_STATUS_GENERATING: "generating",
+    common_pb2.ASSET_STATUS_COMPLETED: "completed",
+    common_pb2.ASSET_STATUS_FAILED: "failed",
+}
+LOGO_TYPES = {
+    "wordmark": common_pb2.LOGO_TYPE_WORDMARK,
+    "lettermark": common_pb2.LOGO_TYPE_LETTERMARK,
+    "combination": common_pb2.LOGO_TYPE_COMBINATION,
+    "emblem": common_pb2.LOGO_TYPE_EMBLEM,
+    "abstract": common_pb2.LOGO_TYPE_ABSTRACT,
+}
+_LOGO_TYPE_NAMES = {value: name for name, value in LOGO_TYPES.items()}
+
+
+class UrlSigning:
+    """Signs stored images for clients with one TTL."""
+
+    def __init__(self, storage: BlobStorage, *, ttl_seconds: int) -> None:
+        self._storage = storage
+        self._ttl = ttl_seconds
+
+    async def url(self, ref: common_pb2.StorageRef) -> str | None:
+        """A signed URL of the object, or None when it cannot be signed."""
+        try:
+            return await self._storage.signed_url(ref.bucket, ref.path, expires_in=self._ttl)
+        except StorageError:
+            log.warning("cannot sign %s/%s", ref.bucket, ref.path)
+            return None
+
+
+def _timestamp(message: Message, name: str) -> datetime | None:
+    if not message.HasField(name):
+        return None
+    return getattr(message, name).ToDatetime(tzinfo=UTC)
+
+
+def _error(message: Message) -> AssetErrorPublic | None:
+    if not message.HasField("error"):
+        return None
+    error = message.error  # type: ignore[attr-defined]
+    return AssetErrorPublic(code=error.code, message=error.message)
+
+
+def project_status(value: int) -> str:
+    """The public name of a ProjectStatus (unspecified reads as pending)."""
+    return _PROJECT_STATUS.get(value, "pending")
+
+
+def brief_public(brief: common_pb2.BrandBrief) -> BriefPublic:
+    """The brief as clients see it."""
+    return BriefPublic(
+        brand_name=brief.brand_name,
+        slogan=brief.slogan,
+        industry=brief.industry,
+        description=brief.description,
+        style=list(brief.style),
+        colors=list(brief.colors),
+        logo_type=_LOGO_TYPE_NAMES.get(brief.logo_type),  # type: ignore[arg-type]
+        num_candidates=brief.num_candidates,
+    )
+
+
+def _metadata(raw: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPublic:
+    """An asset as clients see it; completed images get a signed, expiring URL."""
+    completed = asset.status == common_pb2.ASSET_STATUS_COMPLETED
+    image_url = None
+    if completed and asset.HasField("image") and asset.image.path:
+        image_url = await signing.url(asset.image)
+    return AssetPublic(
+        id=asset.id,
+        project_id=asset.project_id,
+        parent_asset_id=asset.parent_asset_id or None,
+        status=_ASSET_STATUS.get(asset.status, "queued"),  # type: ignore[arg-type]
+        position=asset.position,
+        prompt=asset.prompt,
+        instruction=asset.instruction or None,
+        image_url=image_url,
+        width=asset.width or None,
+        height=asset.height or None,
+        provider=asset.provider or None,
+        error=_error(asset),
+        metadata=_metadata(asset.metadata_json),
+        created_at=_timestamp(asset, "created_at"),
+        updated_at=_timestamp(asset, "updated_at"),
+    )
+
+
+def project_summary(project: common_pb2.Project) -> ProjectSummaryPublic:
+    """A project without its assets."""
+    return ProjectSummaryPublic(**_project_fields(project))
+
+
+async def project_public(project: common_pb2.Project, signing: UrlSigning) -> ProjectPublic:
+    """A project with its assets."""
+    assets = [await asset_public(asset, signing) for asset in project.assets]
+    return ProjectPublic(**_project_fields(project), assets=assets)
+
+
+def _project_fields(project: common_pb2.Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "status": project_status(project.status),
+        "brief": brief_public(project.brief),
+        "error": _error(project),
+        "created_at": _timestamp(project, "created_at"),
+        "updated_at": _timestamp(project, "updated_at"),
+    }

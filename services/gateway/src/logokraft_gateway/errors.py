@@ -1,0 +1,188 @@
+"""Every error the gateway answers, in one JSON shape, and the one gRPC-status → HTTP table.
+
+ApiError            – raised by gateway code with a status, a stable code and a message
+grpc.aio.AioRpcError – a service call failed; mapped through GRPC_TO_HTTP
+RequestValidationError, HTTPException – FastAPI/Starlette's own, reshaped
+anything else       – 500 `internal_error`, logged, never leaked
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import grpc
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from logokraft_gateway.schemas import ErrorResponse
+
+log = logging.getLogger(__name__)
+
+GRPC_TO_HTTP: dict[grpc.StatusCode, int] = {
+    grpc.StatusCode.OK: 200,
+    grpc.StatusCode.INVALID_ARGUMENT: 400,
+    grpc.StatusCode.OUT_OF_RANGE: 400,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.ABORTED: 409,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.CANCELLED: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
+}
+
+_SERVER_SIDE_MESSAGES = {
+    503: "A LogoKraft service is unavailable right now; try again in a few seconds.",
+    504: "A LogoKraft service took too long to answer; try again in a few seconds.",
+    501: "This operation is not available on this server.",
+    500: "Something went wrong on our side; try again, and contact support if it persists.",
+}
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    501: "not_implemented",
+    503: "service_unavailable",
+    504: "service_timeout",
+}
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, stable snake_case code and a sentence for a person."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers
+
+
+def unauthenticated(message: str) -> ApiError:
+    """A 401 carrying the `WWW-Authenticate: Bearer` challenge."""
+    return ApiError(
+        401,
+        "unauthenticated",
+        message,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def http_status_for(code: grpc.StatusCode) -> int:
+    """The HTTP status of a gRPC status code (grpc-gateway's table; CANCELLED as 503)."""
+    return GRPC_TO_HTTP.get(code, 500)
+
+
+def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
+    """Translate a failed service call; pass the service's message through only for 4xx."""
+    code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+    status = http_status_for(code)
+    if status < 500:
+        message = (error.details() if hasattr(error, "details") else "") or code.name.lower()
+        return ApiError(status, code.name.lower(), _sentence(message))
+    log.warning("service call failed: %s %s", code, getattr(error, "details", lambda: "")())
+    return ApiError(
+        status, _HTTP_CODES.get(status, "internal_error"), _SERVER_SIDE_MESSAGES[status]
+    )
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else f"{message}."
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    """The JSON answer of an ApiError."""
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.details:
+        body["details"] = error.details
+    return JSONResponse({"error": body}, status_code=error.status_code, headers=error.headers)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting each status with the error shape."""
+    return {
+        status: {"model": ErrorResponse, "description": _HTTP_CODES[status].replace("_", " ")}
+        for status in statuses
+    }
+
+
+async def _on_api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+async def _on_rpc_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, grpc.RpcError)
+    return error_response(api_error_from_rpc(exc))
+
+
+async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [_validation_detail(item) for item in exc.errors()]
+    message = "The request is invalid."
+    if details:
+        first = details[0]
+        where = f"{first['location']} parameter" if first["location"] != "body" else "field"
+        message = f"The {where} {first['field']} is invalid: {first['message']}"
+    return error_response(ApiError(422, "validation_error", _sentence(message), details=details))
+
+
+def _validation_detail(item: dict[str, Any]) -> dict[str, Any]:
+    location = [str(part) for part in item.get("loc", ()) if part not in ("body",)]
+    field = ".".join(location[1:]) if len(location) > 1 else ".".join(location) or "request"
+    return {"field": field, "location": location[0] if location else "body", "message": item["msg"]}
+
+
+async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    code = _HTTP_CODES.get(status, "http_error")
+    if status == 404:
+        message = "There is no such resource; check the URL."
+    elif status == 405:
+        message = "This method is not allowed on this URL."
+    else:
+        message = str(exc.detail) if exc.detail else code.replace("_", " ")
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(ApiError(status, code, _sentence(message), headers=headers))
+
+
+async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(ApiError(500, "internal_error", _SERVER_SIDE_MESSAGES[500]))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error of the app answer in the one JSON shape."""
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(grpc.RpcError, _on_rpc_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

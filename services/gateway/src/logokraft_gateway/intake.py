@@ -1,0 +1,76 @@
+"""Taking in a new project: the form read within limits, the brief checked, images stored."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from logokraft.v1 import common_pb2
+from logokraft_gateway.brief import LIST_FIELDS, SINGLE_FIELDS, BriefCreate, parse_brief
+from logokraft_gateway.uploads import (
+    IMAGE_FIELD,
+    check_declared_length,
+    clean_images,
+    form_boundary,
+    read_form,
+)
+from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage
+
+log = logging.getLogger(__name__)
+
+ALLOWED_FIELDS = frozenset((*SINGLE_FIELDS, *LIST_FIELDS, IMAGE_FIELD))
+
+
+@dataclass
+class NewProject:
+    """A validated brief and its inspiration images, re-encoded as PNG."""
+
+    brief: BriefCreate
+    images: list[bytes]
+
+
+async def read_new_project(request: Request) -> NewProject:
+    """Read, bound and validate the new-project form; nothing is stored here."""
+    boundary = form_boundary(request.headers.get("content-type"))
+    check_declared_length(request.headers.get("content-length"))
+    form = await read_form(request.stream(), boundary=boundary, allowed_fields=ALLOWED_FIELDS)
+    brief = parse_brief(form.fields)
+    return NewProject(brief=brief, images=await clean_images(form.images))
+
+
+def inspiration_path(user_id: uuid.UUID, project_id: uuid.UUID, index: int) -> str:
+    """Where the index-th (from 1) inspiration image of a project is stored."""
+    return f"{user_id}/{project_id}/inspiration-{index}.png"
+
+
+async def store_inspiration(
+    storage: BlobStorage, *, user_id: uuid.UUID, project_id: uuid.UUID, images: list[bytes]
+) -> list[common_pb2.StorageRef]:
+    """Store the images; on failure remove what was stored and re-raise."""
+    refs: list[common_pb2.StorageRef] = []
+    try:
+        for index, png in enumerate(images, start=1):
+            path = inspiration_path(user_id, project_id, index)
+            await storage.put(INSPIRATION_BUCKET, path, png, content_type="image/png")
+            refs.append(
+                common_pb2.StorageRef(
+                    bucket=INSPIRATION_BUCKET, path=path, content_type="image/png"
+                )
+            )
+    except BaseException:
+        await discard_inspiration(storage, refs)
+        raise
+    return refs
+
+
+async def discard_inspiration(storage: BlobStorage, refs: list[common_pb2.StorageRef]) -> None:
+    """Remove stored inspiration images (best effort: a failure is logged, not raised)."""
+    if not refs:
+        return
+    try:
+        await storage.delete(INSPIRATION_BUCKET, [ref.path for ref in refs])
+    except Exception:
+        log.exception("could not remove %d inspiration images", len(refs))

@@ -1,0 +1,106 @@
+"""The public JSON shapes of /api/v1: what clients send and receive."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+ProjectStatus = Literal["pending", "generating", "completed", "failed"]
+AssetStatus = Literal["queued", "generating", "completed", "failed"]
+LogoType = Literal["wordmark", "lettermark", "combination", "emblem", "abstract"]
+
+
+class ErrorBody(BaseModel):
+    """What went wrong, for programs (code) and for people (message)."""
+
+    code: str = Field(description="Stable snake_case reason, e.g. `invalid_brief`.")
+    message: str = Field(description="A sentence a person can act on.")
+    details: list[dict[str, Any]] | None = Field(None, description="Per-field or per-item detail.")
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error answer."""
+
+    error: ErrorBody
+
+
+class BriefPublic(BaseModel):
+    """The brand brief as stored."""
+
+    brand_name: str
+    slogan: str
+    industry: str
+    description: str
+    style: list[str]
+    colors: list[str] = Field(description='Colours as "#rrggbb".')
+    logo_type: LogoType | None
+    num_candidates: int
+
+
+class AssetErrorPublic(BaseModel):
+    """Why an asset or project failed."""
+
+    code: str
+    message: str
+
+
+class AssetPublic(BaseModel):
+    """One generated image: a candidate or a refinement of another asset."""
+
+    id: str
+    project_id: str
+    parent_asset_id: str | None
+    status: AssetStatus
+    position: int
+    prompt: str
+    instruction: str | None
+    image_url: str | None = Field(description="Signed, expiring URL; set once completed.")
+    width: int | None
+    height: int | None
+    provider: str | None
+    error: AssetErrorPublic | None
+    metadata: dict[str, Any]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class ProjectSummaryPublic(BaseModel):
+    """A brand project without its assets (lists and `project` stream events)."""
+
+    id: str
+    status: ProjectStatus
+    brief: BriefPublic
+    error: AssetErrorPublic | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class ProjectPublic(ProjectSummaryPublic):
+    """A brand project with its assets."""
+
+    assets: list[AssetPublic]
+
+
+class ProjectCreatedPublic(BaseModel):
+    """The answer to a new project: where to follow its progress."""
+
+    project_id: str
+    status: ProjectStatus
+    stream_url: str = Field(description="Absolute SSE URL carrying its own access token.")
+    project: ProjectPublic
+
+
+class ProjectListPublic(BaseModel):
+    """One page of the caller's projects, newest first."""
+
+    projects: list[ProjectSummaryPublic]
+    next_cursor: str | None
+
+
+class HealthPublic(BaseModel):
+    """Liveness or readiness of the gateway."""
+
+    status: Literal["ok"]
+    services: dict[str, str] | None = None

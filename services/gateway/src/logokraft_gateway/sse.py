@@ -1,0 +1,111 @@
+"""Server-Sent Events: the project's gRPC event stream as `text/event-stream` frames."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from logokraft.v1 import common_pb2, prompt_service_pb2
+from logokraft_gateway.convert import (
+    UrlSigning,
+    asset_public,
+    project_public,
+    project_status,
+    project_summary,
+)
+
+log = logging.getLogger(__name__)
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+KEEPALIVE = ": keepalive\n\n"
+
+
+def frame(*, event: str, data: dict[str, Any], event_id: int | None = None) -> str:
+    """One SSE event (JSON data on a single line)."""
+    lines = []
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    lines.append(f"event: {event}")
+    lines.append(f"data: {json.dumps(data, separators=(',', ':'), default=str)}")
+    return "\n".join(lines) + "\n\n"
+
+
+async def event_frame(event: common_pb2.ProjectEvent, signing: UrlSigning) -> str | None:
+    """The SSE frame of one project event; None for an event of an unknown kind."""
+    kind = event.WhichOneof("change")
+    if kind == "snapshot":
+        project = await project_public(event.snapshot, signing)
+        data: dict[str, Any] = {"project": project.model_dump(mode="json")}
+    elif kind == "asset":
+        data = {"asset": (await asset_public(event.asset, signing)).model_dump(mode="json")}
+    elif kind == "project":
+        data = {"project": project_summary(event.project).model_dump(mode="json")}
+    elif kind == "done":
+        data = {
+            "status": project_status(event.done.status),
+            "completed_assets": event.done.completed_assets,
+            "failed_assets": event.done.failed_assets,
+        }
+    else:
+        return None
+    return frame(event=kind, data=data, event_id=event.sequence)
+
+
+async def project_stream(
+    call: grpc.aio.UnaryStreamCall,
+    *,
+    signing: UrlSigning,
+    heartbeat_seconds: float,
+    retry_ms: int,
+) -> AsyncIterator[str]:
+    """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit."""
+    messages = aiter(call)
+    try:
+        yield f"retry: {retry_ms}\n\n"
+        async for message in _with_heartbeats(messages.__anext__, heartbeat_seconds):
+            if message is None:
+                yield KEEPALIVE
+                continue
+            text = await event_frame(message.event, signing)
+            if text is not None:
+                yield text
+            if message.event.WhichOneof("change") == "done":
+                return
+    except grpc.aio.AioRpcError as error:
+        # The response has started; the client reconnects with Last-Event-ID.
+        log.warning("project stream ended early: %s %s", error.code(), error.details())
+    finally:
+        call.cancel()
+
+
+async def _with_heartbeats(
+    next_message: Callable[[], Awaitable[prompt_service_pb2.WatchProjectResponse]],
+    interval: float,
+) -> AsyncIterator[prompt_service_pb2.WatchProjectResponse | None]:
+    """Messages as they come, and None whenever `interval` passes without one."""
+    pending: asyncio.Future | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(next_message())
+            done, _ = await asyncio.wait({pending}, timeout=interval)
+            if not done:
+                yield None
+                continue
+            try:
+                message = pending.result()
+            except StopAsyncIteration:
+                return
+            pending = None
+            yield message
+    finally:
+        if pending is not None and not pending.done():
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, grpc.RpcError):
+                await pending

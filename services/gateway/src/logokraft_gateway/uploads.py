@@ -1,0 +1,311 @@
+"""The new-project form: a bounded streaming multipart reader and inspiration-image checks.
+
+The body is parsed as it arrives, so an oversized image is refused the moment it crosses
+the limit instead of after the whole upload has been buffered. Images are decoded off the
+event loop, bounded in pixels, and re-encoded to PNG without any metadata.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from logokraft_gateway.errors import ApiError
+
+IMAGE_FIELD = "inspiration_images"
+MAX_IMAGES = 5
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+MAX_FIELD_BYTES = 64 * 1024
+MAX_PARTS = 64
+MAX_PIXELS = 40_000_000
+MAX_BODY_BYTES = MAX_IMAGES * MAX_IMAGE_BYTES + 2 * 1024 * 1024
+_MB = 1024 * 1024
+
+
+@dataclass
+class UploadedFile:
+    """One file part as received."""
+
+    data: bytearray = field(default_factory=bytearray)
+    filename: str = ""
+
+
+@dataclass
+class ParsedForm:
+    """The text fields (by name, in order) and the image files of a form."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    images: list[UploadedFile] = field(default_factory=list)
+
+
+@dataclass
+class _Part:
+    name: str = ""
+    filename: str | None = None
+    data: bytearray = field(default_factory=bytearray)
+    is_image: bool = False
+
+
+class FormReader:
+    """Feeds body chunks to python-multipart and enforces the limits as the bytes arrive."""
+
+    def __init__(self, boundary: bytes, *, allowed_fields: frozenset[str]) -> None:
+        self._allowed = allowed_fields
+        self._form = ParsedForm()
+        self._parts = 0
+        self._part = _Part()
+        self._header_field = bytearray()
+        self._header_value = bytearray()
+        self._headers: dict[str, bytes] = {}
+        self._ended = False
+        self._parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": self._on_part_begin,
+                "on_header_field": self._on_header_field,
+                "on_header_value": self._on_header_value,
+                "on_header_end": self._on_header_end,
+                "on_headers_finished": self._on_headers_finished,
+                "on_part_data": self._on_part_data,
+                "on_part_end": self._on_part_end,
+                "on_end": self._on_end,
+            },
+        )
+
+    def feed(self, chunk: bytes) -> None:
+        """Parse one chunk of the body."""
+        try:
+            self._parser.write(chunk)
+        except MultipartParseError:
+            raise ApiError(400, "malformed_form", "The multipart form is malformed.") from None
+
+    def finish(self) -> ParsedForm:
+        """The parsed form, once the whole body was fed."""
+        self._parser.finalize()
+        if not self._ended:
+            raise ApiError(400, "malformed_form", "The multipart form ended before its last part.")
+        return self._form
+
+    def _on_part_begin(self) -> None:
+        self._parts += 1
+        if self._parts > MAX_PARTS:
+            raise ApiError(413, "too_many_parts", f"The form has more than {MAX_PARTS} parts.")
+        self._part = _Part()
+        self._headers = {}
+
+    def _on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_field += data[start:end]
+
+    def _on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def _on_header_end(self) -> None:
+        self._headers[self._header_field.decode("latin-1").lower()] = bytes(self._header_value)
+        self._header_field.clear()
+        self._header_value.clear()
+
+    def _on_headers_finished(self) -> None:
+        disposition, options = parse_options_header(self._headers.get("content-disposition"))
+        if disposition != b"form-data" or b"name" not in options:
+            raise ApiError(400, "malformed_form", "A form part has no Content-Disposition name.")
+        name = options[b"name"].decode("utf-8", "replace")
+        if name not in self._allowed:
+            raise ApiError(
+                422,
+                "unknown_field",
+                f"The form field {name!r} is not part of a brief; remove it.",
+                details=[{"field": name, "message": "unknown field"}],
+            )
+        filename = options.get(b"filename")
+        self._part.name = name
+        self._part.filename = filename.decode("utf-8", "replace") if filename is not None else None
+        self._part.is_image = name == IMAGE_FIELD
+
+    def _on_part_data(self, data: bytes, start: int, end: int) -> None:
+        part = self._part
+        part.data += data[start:end]
+        limit = MAX_IMAGE_BYTES if part.is_image else MAX_FIELD_BYTES
+        if len(part.data) > limit:
+            raise _too_large(part, limit)
+
+    def _on_part_end(self) -> None:
+        part = self._part
+        if part.is_image:
+            self._add_image(part)
+            return
+        try:
+            value = part.data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(
+                422, "invalid_encoding", f"The field {part.name} is not valid UTF-8 text."
+            ) from None
+        self._form.fields.setdefault(part.name, []).append(value)
+
+    def _add_image(self, part: _Part) -> None:
+        # Browsers send an empty part with an empty file name when no file was chosen.
+        if not part.data and not part.filename:
+            return
+        if len(self._form.images) >= MAX_IMAGES:
+            raise ApiError(
+                422,
+                "too_many_images",
+                f"Send at most {MAX_IMAGES} inspiration images.",
+                details=[{"field": IMAGE_FIELD, "message": f"at most {MAX_IMAGES} files"}],
+            )
+        self._form.images.append(UploadedFile(data=part.data, filename=part.filename or ""))
+
+    def _on_end(self) -> None:
+        self._ended = True
+
+
+def _too_large(part: _Part, limit: int) -> ApiError:
+    if part.is_image:
+        return ApiError(
+            413,
+            "image_too_large",
+            f"Each inspiration image must be at most {limit // _MB} MB.",
+            details=[{"field": IMAGE_FIELD, "message": f"larger than {limit} bytes"}],
+        )
+    return ApiError(413, "field_too_large", f"The field {part.name} is far too long.")
+
+
+def form_boundary(content_type: str | None) -> bytes:
+    """The boundary of a multipart/form-data body; 415/400 ApiError otherwise."""
+    media_type, options = parse_options_header(content_type or "")
+    if media_type != b"multipart/form-data":
+        raise ApiError(415, "unsupported_media_type", "Send the brief as multipart/form-data.")
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise ApiError(400, "malformed_form", "The multipart/form-data body has no boundary.")
+    return boundary
+
+
+def check_declared_length(content_length: str | None) -> None:
+    """Refuse a body whose declared length is over the total limit before reading it."""
+    if content_length is None:
+        return
+    try:
+        declared = int(content_length)
+    except ValueError:
+        raise ApiError(400, "bad_request", "The Content-Length header is not a number.") from None
+    if declared > MAX_BODY_BYTES:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"The request body must be at most {MAX_BODY_BYTES // _MB} MB.",
+        )
+
+
+async def read_form(
+    chunks: AsyncIterator[bytes], *, boundary: bytes, allowed_fields: frozenset[str]
+) -> ParsedForm:
+    """Read and parse a form from body chunks, stopping at the first limit crossed."""
+    reader = FormReader(boundary, allowed_fields=allowed_fields)
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > MAX_BODY_BYTES:
+            raise ApiError(
+                413,
+                "payload_too_large",
+                f"The request body must be at most {MAX_BODY_BYTES // _MB} MB.",
+            )
+        reader.feed(chunk)
+    return reader.finish()
+
+
+# --- images -------------------------------------------------------------------------------
+
+_SIGNATURES: tuple[tuple[str, bytes], ...] = (
+    ("PNG", b"\x89PNG\r\n\x1a\n"),
+    ("JPEG", b"\xff\xd8\xff"),
+)
+
+
+def sniff_image_format(data: bytes) -> str | None:
+    """PNG, JPEG or WEBP by magic bytes; None for anything else."""
+    for name, magic in _SIGNATURES:
+        if data.startswith(magic):
+            return name
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _describe(data: bytes) -> str:
+    head = data[:512].lstrip().lower()
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "a GIF image"
+    if b"<svg" in head or head.startswith(b"<?xml"):
+        return "an SVG/XML document"
+    return "not an image we can read"
+
+
+def clean_image(data: bytes, *, index: int) -> tuple[bytes, int, int]:
+    """Decode an upload fully and re-encode it as a metadata-free PNG; returns (png, w, h).
+
+    Blocking CPU work: call it through asyncio.to_thread.
+    """
+    image_format = sniff_image_format(data)
+    if image_format is None:
+        raise ApiError(
+            415,
+            "unsupported_image_type",
+            f"Inspiration image {index} is {_describe(data)}; send PNG, JPEG or WEBP images.",
+            details=[{"field": IMAGE_FIELD, "index": index, "message": "not PNG, JPEG or WEBP"}],
+        )
+    try:
+        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+            _check_pixels(image, index)
+            image.load()
+            return _reencode(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(index) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ApiError(
+            422,
+            "corrupt_image",
+            f"Inspiration image {index} is damaged or incomplete; export it again and retry.",
+            details=[{"field": IMAGE_FIELD, "index": index, "message": "cannot be decoded"}],
+        ) from None
+
+
+def _check_pixels(image: Image.Image, index: int) -> None:
+    if image.width * image.height > MAX_PIXELS:
+        raise _too_many_pixels(index)
+
+
+def _too_many_pixels(index: int) -> ApiError:
+    return ApiError(
+        413,
+        "image_too_large",
+        f"Inspiration image {index} has more than {MAX_PIXELS // 1_000_000} megapixels; "
+        "scale it down and retry.",
+        details=[{"field": IMAGE_FIELD, "index": index, "message": "too many pixels"}],
+    )
+
+
+def _reencode(image: Image.Image) -> tuple[bytes, int, int]:
+    upright = ImageOps.exif_transpose(image) or image
+    mode = upright.mode if upright.mode in ("RGB", "RGBA", "L", "LA") else "RGBA"
+    pixels = upright.convert(mode)
+    # A fresh image from raw pixels carries no EXIF, ICC, text chunks or anything else.
+    clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="PNG", optimize=False)
+    return out.getvalue(), clean.width, clean.height
+
+
+async def clean_images(files: list[UploadedFile]) -> list[bytes]:
+    """Check and re-encode every upload off the event loop, in order."""
+    cleaned = []
+    for index, upload in enumerate(files, start=1):
+        png, _, _ = await asyncio.to_thread(clean_image, bytes(upload.data), index=index)
+        cleaned.append(png)
+    return cleaned

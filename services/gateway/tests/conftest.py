@@ -1,0 +1,251 @@
+"""Gateway fixtures: a fake PromptService on an in-process grpc.aio server, the app, clients."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import httpx
+import pytest
+import uvicorn
+from google.protobuf.timestamp_pb2 import Timestamp
+from grpc_health.v1 import health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from PIL import Image
+
+from logokraft.v1 import common_pb2, prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft_gateway.app import create_app
+from logokraft_gateway.config import GatewaySettings
+from logokraft_kit.devtokens import dev_user_id, mint_token
+from logokraft_kit.identity import USER_ID_METADATA_KEY
+
+
+def _user(context: grpc.aio.ServicerContext) -> str:
+    return dict(context.invocation_metadata()).get(USER_ID_METADATA_KEY, "")
+
+
+def _now() -> Timestamp:
+    stamp = Timestamp()
+    stamp.GetCurrentTime()
+    return stamp
+
+
+class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
+    """Records calls; owns projects by user; streams scripted events per project."""
+
+    def __init__(self) -> None:
+        self.create_calls: list[tuple[str, prompt_service_pb2.CreateProjectRequest]] = []
+        self.calls: list[str] = []
+        self.projects: dict[str, common_pb2.Project] = {}
+        self.events: dict[str, list[common_pb2.ProjectEvent]] = {}
+        self.watch_requests: list[tuple[str, prompt_service_pb2.WatchProjectRequest]] = []
+        self.hold_open = False
+        self.create_error: grpc.StatusCode | None = None
+        self.watch_cancelled = asyncio.Event()
+        self.watch_started = asyncio.Event()
+
+    def add_project(self, user_id: uuid.UUID, **fields) -> common_pb2.Project:
+        """Store a project owned by user_id and return it."""
+        project = common_pb2.Project(
+            id=str(uuid.uuid4()),
+            user_id=str(user_id),
+            status=common_pb2.PROJECT_STATUS_GENERATING,
+            brief=common_pb2.BrandBrief(brand_name="Acme", num_candidates=2),
+            created_at=_now(),
+            updated_at=_now(),
+            **fields,
+        )
+        self.projects[project.id] = project
+        return project
+
+    async def _owned(self, project_id: str, context) -> common_pb2.Project:
+        project = self.projects.get(project_id)
+        if project is None or project.user_id != _user(context):
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"project {project_id} was not found")
+        assert project is not None
+        return project
+
+    async def CreateProject(self, request, context):
+        self.calls.append("CreateProject")
+        self.create_calls.append((_user(context), request))
+        if self.create_error is not None:
+            await context.abort(self.create_error, "the prompt service refused the project")
+        project = common_pb2.Project(
+            id=request.project_id,
+            user_id=_user(context),
+            brief=request.brief,
+            status=common_pb2.PROJECT_STATUS_PENDING,
+            inspiration_images=request.inspiration_images,
+            created_at=_now(),
+            updated_at=_now(),
+        )
+        self.projects[project.id] = project
+        return prompt_service_pb2.CreateProjectResponse(project=project)
+
+    async def GetProject(self, request, context):
+        self.calls.append("GetProject")
+        return prompt_service_pb2.GetProjectResponse(
+            project=await self._owned(request.project_id, context)
+        )
+
+    async def ListProjects(self, request, context):
+        self.calls.append("ListProjects")
+        mine = [p for p in self.projects.values() if p.user_id == _user(context)]
+        start = int(request.page_token or 0)
+        size = request.page_size or 20
+        page = mine[start : start + size]
+        token = str(start + size) if start + size < len(mine) else ""
+        summaries = [_without_assets(p) for p in page]
+        return prompt_service_pb2.ListProjectsResponse(projects=summaries, next_page_token=token)
+
+    async def WatchProject(self, request, context):
+        self.calls.append("WatchProject")
+        await self._owned(request.project_id, context)
+        self.watch_requests.append((_user(context), request))
+        self.watch_started.set()
+        try:
+            for event in self.events.get(request.project_id, []):
+                if event.sequence > request.after_sequence:
+                    yield prompt_service_pb2.WatchProjectResponse(event=event)
+            if self.hold_open:
+                await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.watch_cancelled.set()
+            raise
+
+
+def _without_assets(project: common_pb2.Project) -> common_pb2.Project:
+    copy = common_pb2.Project()
+    copy.CopyFrom(project)
+    del copy.assets[:]
+    return copy
+
+
+@dataclass
+class FakeServer:
+    """The running fake services and their address."""
+
+    prompt: FakePromptService
+    health: HealthServicer
+    address: str
+
+
+@pytest.fixture
+async def fake_server() -> AsyncIterator[FakeServer]:
+    server = grpc.aio.server()
+    prompt = FakePromptService()
+    health = HealthServicer()
+    prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(prompt, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        yield FakeServer(prompt=prompt, health=health, address=f"127.0.0.1:{port}")
+    finally:
+        await server.stop(grace=None)
+
+
+@pytest.fixture
+def fake(fake_server: FakeServer) -> FakePromptService:
+    return fake_server.prompt
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(fake_server: FakeServer, data_dir: Path) -> GatewaySettings:
+    return GatewaySettings(
+        LOGOKRAFT_DATA_DIR=data_dir,
+        LOGOKRAFT_PUBLIC_URL="http://testserver",
+        LOGOKRAFT_PROMPT_GRPC=fake_server.address,
+        LOGOKRAFT_IMAGEGEN_GRPC=fake_server.address,
+        LOGOKRAFT_REFINE_GRPC=fake_server.address,
+        LOGOKRAFT_SSE_HEARTBEAT_SECONDS=0.05,
+        LOGOKRAFT_GRPC_DEADLINE_SECONDS=5,
+    )
+
+
+@pytest.fixture
+def token_for(settings: GatewaySettings) -> Callable[..., str]:
+    def mint(name: str = "dev", **claims) -> str:
+        return mint_token(settings.hs256_secret, dev_user_id(name), **claims)
+
+    return mint
+
+
+@pytest.fixture
+def auth(token_for) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for('dev')}"}
+
+
+@pytest.fixture
+def app(settings: GatewaySettings):
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+
+class _NotifyingServer(uvicorn.Server):
+    """A uvicorn server that sets `ready` once it listens (so tests await instead of sleeping)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+@pytest.fixture
+async def live_url(app) -> AsyncIterator[str]:
+    """The app served by uvicorn on a free port (for SSE, which ASGITransport buffers)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = _NotifyingServer(config)
+    task = asyncio.create_task(server.serve())
+    ready = asyncio.create_task(server.ready.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        ready.cancel()
+        task.result()
+        raise RuntimeError("uvicorn stopped before it started")
+    assert server.started
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+def stored_files(data_dir: Path) -> Callable[[], list[Path]]:
+    def list_files() -> list[Path]:
+        root = data_dir / "storage"
+        return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+    return list_files
+
+
+@pytest.fixture
+def png_bytes() -> Callable[..., bytes]:
+    def make(size: tuple[int, int] = (32, 24), color: str = "navy") -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", size, color).save(out, format="PNG")
+        return out.getvalue()
+
+    return make

@@ -1,0 +1,250 @@
+"""Bearer tokens: HS256 user tokens, JWKS-verified ES256 tokens, and what is refused."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+
+from logokraft_gateway.app import create_app
+from logokraft_gateway.auth import TokenVerifier
+from logokraft_gateway.errors import ApiError
+from logokraft_kit.devtokens import DEV_ISSUER, dev_user_id, mint_token
+
+URL = "/api/v1/projects"
+USER = dev_user_id("dev")
+
+
+def _claims(**overrides) -> dict:
+    now = int(time.time())
+    claims = {
+        "sub": str(dev_user_id("dev")),
+        "aud": "authenticated",
+        "iss": DEV_ISSUER,
+        "iat": now,
+        "exp": now + 600,
+        "role": "authenticated",
+    }
+    claims.update(overrides)
+    return {key: value for key, value in claims.items() if value is not None}
+
+
+def _none_token(claims: dict) -> str:
+    return jwt.encode(claims, key=None, algorithm="none")
+
+
+def _hs384(claims: dict, secret: str) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the dev secret is short for SHA-384; irrelevant here
+        return jwt.encode(claims, secret, algorithm="HS384")
+
+
+@pytest.fixture
+def bad_token(settings) -> Callable[[str], str]:
+    secret = settings.hs256_secret
+    makers: dict[str, Callable[[], str]] = {
+        "expired": lambda: mint_token(
+            secret, dev_user_id("dev"), ttl_seconds=60, now=time.time() - 3600
+        ),
+        "forged": lambda: mint_token("x" * 40, dev_user_id("dev")),
+        "alg-none": lambda: _none_token(_claims()),
+        "wrong-aud": lambda: mint_token(secret, dev_user_id("dev"), audience="anon"),
+        "wrong-iss": lambda: mint_token(secret, dev_user_id("dev"), issuer="https://evil.example"),
+        "no-exp": lambda: jwt.encode(_claims(exp=None), secret, algorithm="HS256"),
+        "no-sub": lambda: jwt.encode(_claims(sub=None), secret, algorithm="HS256"),
+        "sub-not-uuid": lambda: jwt.encode(_claims(sub="service_role"), secret, algorithm="HS256"),
+        "garbage": lambda: "not.a.jwt",
+        "hs384": lambda: _hs384(_claims(), secret),
+        "es256-without-jwks": lambda: jwt.encode(
+            _claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256"
+        ),
+    }
+    return lambda name: makers[name]()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "expired",
+        "forged",
+        "alg-none",
+        "wrong-aud",
+        "wrong-iss",
+        "no-exp",
+        "no-sub",
+        "sub-not-uuid",
+        "garbage",
+        "hs384",
+        "es256-without-jwks",
+    ],
+)
+async def test_bad_token_is_401(client, fake, bad_token, name):
+    response = await client.get(URL, headers={"Authorization": f"Bearer {bad_token(name)}"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["error"]["code"] == "unauthenticated"
+    assert fake.calls == []
+
+
+async def test_missing_token_is_401(client, fake):
+    response = await client.get(URL)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "Authorization" in response.json()["error"]["message"]
+    assert fake.calls == []
+
+
+async def test_stream_token_is_not_a_user_token(client, app, fake):
+    tokens = app.state.gateway.tokens
+    stream_token = tokens.mint_stream_token(
+        user_id=dev_user_id("dev"), project_id=uuid.uuid4(), ttl=60
+    )
+    response = await client.get(URL, headers={"Authorization": f"Bearer {stream_token}"})
+    assert response.status_code == 401
+    assert fake.calls == []
+
+
+async def test_valid_token_reaches_the_service_as_that_user(client, auth, fake):
+    fake.add_project(dev_user_id("dev"))
+    fake.add_project(dev_user_id("bob"))
+    response = await client.get(URL, headers=auth)
+    assert response.status_code == 200
+    assert len(response.json()["projects"]) == 1
+
+
+# --- JWKS -----------------------------------------------------------------------------------
+
+
+class _JwksServer:
+    """A local HTTP server answering one JWKS document, counting its fetches."""
+
+    def __init__(self, document: dict) -> None:
+        self.fetches = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.fetches += 1
+                body = json.dumps(document).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/auth/v1/.well-known/jwks.json"
+
+
+@pytest.fixture
+def es256_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.fixture
+def jwks_server(es256_key) -> Iterator[_JwksServer]:
+    jwk = json.loads(ECAlgorithm.to_jwk(es256_key.public_key()))
+    jwk.update({"kid": "key-1", "alg": "ES256", "use": "sig"})
+    server = _JwksServer({"keys": [jwk]})
+    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+@pytest.fixture
+def supabase_issuer() -> str:
+    return "https://project.supabase.co/auth/v1"
+
+
+@pytest.fixture
+def verifier(jwks_server, supabase_issuer) -> TokenVerifier:
+    return TokenVerifier(
+        hs256_secret="s" * 40,
+        issuer=supabase_issuer,
+        audience="authenticated",
+        stream_key="k" * 40,
+        jwks_url=jwks_server.url,
+    )
+
+
+def _es256(key, claims: dict, kid: str = "key-1") -> str:
+    return jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid})
+
+
+async def test_es256_token_verified_through_jwks(verifier, es256_key, jwks_server, supabase_issuer):
+    user = uuid.uuid4()
+    token = _es256(es256_key, _claims(sub=str(user), iss=supabase_issuer))
+    assert await verifier.user_id(token) == user
+    assert await verifier.user_id(token) == user
+    assert jwks_server.fetches == 1  # keys are cached
+
+
+async def test_es256_signed_by_another_key_is_refused(verifier, supabase_issuer):
+    other = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(ApiError) as caught:
+        await verifier.user_id(_es256(other, _claims(iss=supabase_issuer)))
+    assert caught.value.status_code == 401
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+async def test_hs256_signed_with_the_public_key_is_refused(verifier, es256_key, supabase_issuer):
+    public_pem = es256_key.public_key().public_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PublicFormat.SubjectPublicKeyInfo,
+    )
+    # pyjwt itself refuses to HMAC with a PEM key, so the forgery is built by hand.
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "key-1"}).encode())
+    payload = _b64(json.dumps(_claims(iss=supabase_issuer)).encode())
+    signature = _b64(hmac.new(public_pem, header + b"." + payload, hashlib.sha256).digest())
+    forged = (header + b"." + payload + b"." + signature).decode()
+    with pytest.raises(ApiError) as caught:
+        await verifier.user_id(forged)
+    assert caught.value.status_code == 401
+
+
+async def test_unknown_kid_is_refused(verifier, es256_key, supabase_issuer):
+    with pytest.raises(ApiError) as caught:
+        await verifier.user_id(_es256(es256_key, _claims(iss=supabase_issuer), kid="other"))
+    assert caught.value.status_code == 401
+
+
+async def test_app_accepts_jwks_token_end_to_end(
+    settings, fake, jwks_server, es256_key, supabase_issuer
+):
+    jwks_settings = settings.model_copy(
+        update={"jwks_url": jwks_server.url, "jwt_issuer": supabase_issuer}
+    )
+    app = create_app(jwks_settings)
+    user = uuid.uuid4()
+    fake.add_project(user)
+    token = _es256(es256_key, _claims(sub=str(user), iss=supabase_issuer))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            response = await http.get(URL, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["projects"]) == 1

@@ -1,0 +1,358 @@
+"""POST /api/v1/projects: the happy path and every way a brief or an upload can be refused."""
+
+from __future__ import annotations
+
+import io
+import struct
+import uuid
+import zlib
+
+import grpc
+import jwt
+import pytest
+from PIL import Image
+
+from logokraft.v1 import common_pb2
+from logokraft_gateway.uploads import MAX_IMAGE_BYTES
+from logokraft_kit.devtokens import dev_user_id
+
+URL = "/api/v1/projects"
+# An empty, unnamed file part (what a browser sends when no file is chosen) forces multipart.
+NO_FILE = [("inspiration_images", ("", b"", "application/octet-stream"))]
+
+
+def _jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (40, 30), "orange")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x8298] = "Copyright Someone"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims huge dimensions."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = zlib.compress(b"\x00" * 16)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", data)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+async def test_create_answers_202_with_stream_url_and_stores_clean_png(
+    client, auth, fake, stored_files, settings
+):
+    form = {
+        "brand_name": "  Acme Rockets ",
+        "slogan": "To the moon",
+        "style": ["minimal", "bold"],
+        "colors": ["#ABC", "navy", "#112233"],
+        "logo_type": "emblem",
+        "num_candidates": "3",
+    }
+    files = [("inspiration_images", ("holiday.jpg", _jpeg_with_exif(), "image/jpeg"))]
+    response = await client.post(URL, data=form, files=files, headers=auth)
+
+    assert response.status_code == 202, response.text
+    body = response.json()
+    project_id = body["project_id"]
+    assert uuid.UUID(project_id).version == 4
+    assert body["status"] == "pending"
+    assert body["project"]["id"] == project_id
+    assert body["project"]["assets"] == []
+    assert body["project"]["brief"]["colors"] == ["#aabbcc", "#000080", "#112233"]
+    assert body["stream_url"].startswith(
+        f"http://testserver/api/v1/projects/{project_id}/stream?access_token="
+    )
+    assert fake.calls == ["CreateProject"]
+
+    user, request = fake.create_calls[0]
+    user_id = dev_user_id("dev")
+    assert user == str(user_id)
+    assert request.project_id == project_id
+    assert request.brief.brand_name == "Acme Rockets"
+    assert list(request.brief.colors) == ["#aabbcc", "#000080", "#112233"]
+    assert list(request.brief.style) == ["minimal", "bold"]
+    assert request.brief.logo_type == common_pb2.LOGO_TYPE_EMBLEM
+    assert request.brief.num_candidates == 3
+    [ref] = request.inspiration_images
+    assert ref.bucket == "inspiration-images"
+    assert ref.path == f"{user_id}/{project_id}/inspiration-1.png"
+    assert ref.content_type == "image/png"
+
+    [stored] = stored_files()
+    assert stored.as_posix().endswith(f"inspiration-images/{ref.path}")
+    with Image.open(stored) as image:
+        assert image.format == "PNG"
+        assert image.size == (40, 30)
+        assert not image.getexif()
+        assert "exif" not in image.info
+    assert b"SecretCam" not in stored.read_bytes()
+
+    token = body["stream_url"].split("access_token=")[1]
+    claims = jwt.decode(
+        token, settings.stream_token_key, algorithms=["HS256"], audience="logokraft-stream"
+    )
+    assert claims["sub"] == str(user_id)
+    assert claims["pid"] == project_id
+
+
+async def test_create_with_defaults_and_no_images(client, auth, fake, stored_files):
+    response = await client.post(URL, data={"brand_name": "Zed"}, files=NO_FILE, headers=auth)
+    assert response.status_code == 202, response.text
+    _, request = fake.create_calls[0]
+    assert request.brief.num_candidates == 4
+    assert request.brief.logo_type == common_pb2.LOGO_TYPE_UNSPECIFIED
+    assert list(request.inspiration_images) == []
+    assert stored_files() == []
+
+
+async def test_create_accepts_webp_and_ignores_empty_file_part(client, auth, fake, stored_files):
+    out = io.BytesIO()
+    Image.new("RGBA", (10, 10), (1, 2, 3, 128)).save(out, format="WEBP")
+    files = [
+        ("inspiration_images", ("a.webp", out.getvalue(), "image/webp")),
+        ("inspiration_images", ("", b"", "application/octet-stream")),
+    ]
+    response = await client.post(URL, data={"brand_name": "W"}, files=files, headers=auth)
+    assert response.status_code == 202, response.text
+    assert len(fake.create_calls[0][1].inspiration_images) == 1
+    assert len(stored_files()) == 1
+
+
+async def test_service_failure_removes_uploaded_images(client, auth, fake, stored_files, png_bytes):
+    fake.create_error = grpc.StatusCode.RESOURCE_EXHAUSTED
+    files = [("inspiration_images", ("a.png", png_bytes(), "image/png"))]
+    response = await client.post(URL, data={"brand_name": "Acme"}, files=files, headers=auth)
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "resource_exhausted"
+    assert response.json()["error"]["message"] == "The prompt service refused the project."
+    assert len(fake.create_calls) == 1
+    assert stored_files() == []
+
+
+async def test_internal_service_error_is_500_without_leaking(client, auth, fake, stored_files):
+    fake.create_error = grpc.StatusCode.INTERNAL
+    response = await client.post(URL, data={"brand_name": "Acme"}, files=NO_FILE, headers=auth)
+    assert response.status_code == 500
+    assert "refused" not in response.json()["error"]["message"]
+
+
+def _png(size=(8, 8)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _big_solid_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000), 0).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _truncated_png() -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((64, 64), 50).convert("RGB").save(out, format="PNG")
+    data = out.getvalue()
+    return data[: len(data) // 2]
+
+
+def _gif() -> bytes:
+    out = io.BytesIO()
+    Image.new("P", (4, 4)).save(out, format="GIF")
+    return out.getvalue()
+
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'
+GIF = _gif()
+
+BAD_FORMS = [
+    pytest.param({"slogan": "x"}, [], 422, "invalid_brief", id="missing-brand-name"),
+    pytest.param({"brand_name": "   "}, [], 422, "invalid_brief", id="blank-brand-name"),
+    pytest.param({"brand_name": "a" * 101}, [], 422, "invalid_brief", id="long-brand-name"),
+    pytest.param(
+        {"brand_name": "A", "slogan": "s" * 201}, [], 422, "invalid_brief", id="long-slogan"
+    ),
+    pytest.param(
+        {"brand_name": "A", "description": "d" * 2001}, [], 422, "invalid_brief", id="long-desc"
+    ),
+    pytest.param(
+        {"brand_name": "A", "style": ["x"] * 11}, [], 422, "invalid_brief", id="11-styles"
+    ),
+    pytest.param(
+        {"brand_name": "A", "style": ["s" * 41]}, [], 422, "invalid_brief", id="long-style"
+    ),
+    pytest.param(
+        {"brand_name": "A", "colors": ["#fff"] * 7}, [], 422, "invalid_brief", id="7-colors"
+    ),
+    pytest.param(
+        {"brand_name": "A", "colors": ["notacolor"]}, [], 422, "invalid_brief", id="color"
+    ),
+    pytest.param({"brand_name": "A", "colors": ["#12345"]}, [], 422, "invalid_brief", id="bad-hex"),
+    pytest.param({"brand_name": "A\x00B"}, [], 422, "invalid_characters", id="nul-byte"),
+    pytest.param({"brand_name": "A", "slogan": "x\x00"}, [], 422, "invalid_characters", id="nul-2"),
+    pytest.param({"brand_name": "A", "num_candidates": "0"}, [], 422, "invalid_brief", id="n-0"),
+    pytest.param({"brand_name": "A", "num_candidates": "9"}, [], 422, "invalid_brief", id="n-9"),
+    pytest.param({"brand_name": "A", "num_candidates": "x"}, [], 422, "invalid_brief", id="n-x"),
+    pytest.param({"brand_name": "A", "logo_type": "mascot"}, [], 422, "invalid_brief", id="type"),
+    pytest.param({"brand_name": "A", "owner": "me"}, [], 422, "unknown_field", id="unknown-field"),
+    pytest.param({"brand_name": "A", "field_too_big": "x"}, [], 422, "unknown_field", id="unk2"),
+    pytest.param(
+        {"brand_name": "A", "description": "d" * 70_000}, [], 413, "field_too_large", id="huge"
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("img.png", _png(), "image/png"))] * 6,
+        422,
+        "too_many_images",
+        id="6-images",
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("notes.png", b"just some text, honest", "image/png"))],
+        415,
+        "unsupported_image_type",
+        id="text-named-png",
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("logo.png", SVG, "image/png"))],
+        415,
+        "unsupported_image_type",
+        id="svg",
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("anim.gif", GIF, "image/gif"))],
+        415,
+        "unsupported_image_type",
+        id="gif",
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("bomb.png", _png_claiming(100_000, 100_000), "image/png"))],
+        413,
+        "image_too_large",
+        id="bomb-header",
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("solid.png", _big_solid_png(), "image/png"))],
+        413,
+        "image_too_large",
+        id="bomb-48mp-solid",
+    ),
+    pytest.param(
+        {"brand_name": "A"},
+        [("inspiration_images", ("cut.png", _truncated_png(), "image/png"))],
+        422,
+        "corrupt_image",
+        id="truncated-png",
+    ),
+]
+
+
+@pytest.mark.parametrize(("form", "files", "status", "code"), BAD_FORMS)
+async def test_bad_input_stores_nothing_and_calls_nothing(
+    client, auth, fake, stored_files, form, files, status, code
+):
+    files = files or NO_FILE
+    response = await client.post(URL, data=form, files=files, headers=auth)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert error["message"]
+    assert fake.create_calls == []
+    assert stored_files() == []
+
+
+async def test_bad_image_among_good_ones_stores_nothing(client, auth, fake, stored_files):
+    files = [
+        ("inspiration_images", ("ok.png", _png(), "image/png")),
+        ("inspiration_images", ("bad.png", b"text", "image/png")),
+    ]
+    response = await client.post(URL, data={"brand_name": "A"}, files=files, headers=auth)
+    assert response.status_code == 415
+    assert "image 2" in response.json()["error"]["message"]
+    assert fake.create_calls == []
+    assert stored_files() == []
+
+
+async def test_urlencoded_body_is_415(client, auth, fake):
+    response = await client.post(URL, data={"brand_name": "A"}, headers=auth)
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert fake.create_calls == []
+
+
+async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
+    headers = {
+        **auth,
+        "Content-Type": "multipart/form-data; boundary=xyz",
+        "Content-Length": str(500 * 1024 * 1024),
+    }
+
+    consumed = 0
+
+    async def body():
+        nonlocal consumed
+        for _ in range(3):
+            consumed += 1
+            yield b"x" * 1024
+
+    response = await client.post(URL, content=body(), headers=headers)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert consumed <= 1
+    assert fake.create_calls == []
+
+
+async def test_oversized_image_is_cut_off_while_streaming(client, auth, fake, stored_files):
+    boundary = "gatewayboundary"
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="brand_name"\r\n\r\nAcme\r\n'
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="inspiration_images"; filename="big.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    ).encode() + b"\x89PNG\r\n\x1a\n"
+    chunk = b"\0" * (256 * 1024)
+    total_chunks = 80  # 20 MB, twice the limit
+    sent = 0
+
+    async def body():
+        nonlocal sent
+        yield head
+        for _ in range(total_chunks):
+            sent += len(chunk)
+            yield chunk
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    headers = {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    response = await client.post(URL, content=body(), headers=headers)
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "image_too_large"
+    assert MAX_IMAGE_BYTES <= sent <= MAX_IMAGE_BYTES + 2 * len(chunk)
+    assert fake.create_calls == []
+    assert stored_files() == []
+
+
+async def test_unauthenticated_create_reads_nothing(client, fake, stored_files):
+    response = await client.post(
+        URL,
+        data={"brand_name": "A"},
+        files=[("inspiration_images", ("a.png", _png(), "image/png"))],
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert fake.create_calls == []
+    assert stored_files() == []

@@ -1,0 +1,106 @@
+"""GET /api/v1/files/{bucket}/{path}: only a valid, unexpired signature serves bytes."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET
+
+PATH = "4f0c0d2e-0000-4000-8000-000000000001/proj/asset-0.png"
+
+
+@pytest.fixture
+async def signed(app, client, png_bytes) -> tuple[str, bytes]:
+    storage = app.state.gateway.storage
+    data = png_bytes()
+    await storage.put(GENERATED_BUCKET, PATH, data, content_type="image/png")
+    url = await storage.signed_url(GENERATED_BUCKET, PATH, expires_in=60)
+    return url, data
+
+
+def _local(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+async def test_valid_signature_serves_the_bytes(client, signed):
+    url, data = signed
+    response = await client.get(_local(url))
+    assert response.status_code == 200
+    assert response.content == data
+    assert response.headers["content-type"] == "image/png"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_altered_path_is_403(client, signed):
+    url, _ = signed
+    response = await client.get(_local(url).replace("asset-0.png", "asset-1.png"))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "invalid_signature"
+
+
+async def test_other_bucket_is_403(client, signed):
+    url, _ = signed
+    response = await client.get(_local(url).replace(GENERATED_BUCKET, INSPIRATION_BUCKET))
+    assert response.status_code == 403
+
+
+async def test_bad_signature_is_403(client, signed):
+    url, _ = signed
+    query = parse_qs(urlsplit(url).query)
+    path = urlsplit(url).path
+    response = await client.get(f"{path}?expires={query['expires'][0]}&signature=AAAA")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "invalid_signature"
+
+
+async def test_later_expiry_breaks_the_signature(client, signed):
+    url, _ = signed
+    query = parse_qs(urlsplit(url).query)
+    later = int(query["expires"][0]) + 3600
+    response = await client.get(
+        f"{urlsplit(url).path}?expires={later}&signature={query['signature'][0]}"
+    )
+    assert response.status_code == 403
+
+
+async def test_expired_url_is_403(app, client, png_bytes):
+    storage = app.state.gateway.storage
+    await storage.put(GENERATED_BUCKET, PATH, png_bytes(), content_type="image/png")
+    signer = app.state.gateway.url_signer
+    expires = int(time.time()) - 10
+    signature = signer._mac(GENERATED_BUCKET, PATH, expires)
+    response = await client.get(
+        f"/api/v1/files/{GENERATED_BUCKET}/{PATH}?expires={expires}&signature={signature}"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "url_expired"
+
+
+@pytest.mark.parametrize("query", ["", "?expires=abc&signature=x", "?signature=x"])
+async def test_missing_or_malformed_query_is_403(client, signed, query):
+    response = await client.get(f"/api/v1/files/{GENERATED_BUCKET}/{PATH}{query}")
+    assert response.status_code == 403
+
+
+async def test_signed_but_missing_object_is_404(app, client):
+    storage = app.state.gateway.storage
+    url = await storage.signed_url(GENERATED_BUCKET, "u/p/gone.png", expires_in=60)
+    response = await client.get(_local(url))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "file_not_found"
+
+
+async def test_traversal_is_refused_even_when_signed(app, client):
+    signer = app.state.gateway.url_signer
+    path = "../secrets/jwt-secret"
+    expires, signature = signer.sign(GENERATED_BUCKET, path, expires_in=60)
+    encoded = "%2e%2e/secrets/jwt-secret"
+    response = await client.get(
+        f"/api/v1/files/{GENERATED_BUCKET}/{encoded}?expires={expires}&signature={signature}"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "invalid_signature"

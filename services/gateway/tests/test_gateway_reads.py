@@ -1,0 +1,127 @@
+"""GET /api/v1/projects (list), GET /api/v1/projects/{id}, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from grpc_health.v1 import health_pb2
+
+from logokraft.v1 import common_pb2
+from logokraft_gateway.app import create_app
+from logokraft_kit.devtokens import dev_user_id
+
+DEV = dev_user_id("dev")
+
+
+async def test_get_project_with_signed_asset_urls(client, auth, fake):
+    project = fake.add_project(DEV)
+    image = common_pb2.StorageRef(bucket="generated-assets", path=f"{DEV}/{project.id}/a.png")
+    project.assets.append(
+        common_pb2.Asset(
+            id=str(uuid.uuid4()),
+            project_id=project.id,
+            status=common_pb2.ASSET_STATUS_COMPLETED,
+            image=image,
+            prompt="a rocket",
+            width=512,
+            height=512,
+            metadata_json="not json",
+        )
+    )
+    project.assets.append(
+        common_pb2.Asset(id=str(uuid.uuid4()), project_id=project.id, position=1, status=1)
+    )
+    response = await client.get(f"/api/v1/projects/{project.id}", headers=auth)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["id"] == project.id
+    assert body["status"] == "generating"
+    assert body["brief"]["logo_type"] is None
+    assert body["error"] is None
+    assert body["created_at"].endswith("Z") or "+00:00" in body["created_at"]
+    done, queued = body["assets"]
+    assert "/api/v1/files/generated-assets/" in done["image_url"]
+    assert "signature=" in done["image_url"]
+    assert done["metadata"] == {}
+    assert done["parent_asset_id"] is None
+    assert queued["status"] == "queued"
+    assert queued["image_url"] is None
+    assert queued["width"] is None
+
+
+async def test_get_unknown_and_foreign_project_is_404(client, auth, fake):
+    foreign = fake.add_project(dev_user_id("bob"))
+    for project_id in (str(uuid.uuid4()), foreign.id):
+        response = await client.get(f"/api/v1/projects/{project_id}", headers=auth)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("bad", ["not-a-uuid", "123", "%00"])
+async def test_malformed_project_id_is_422(client, auth, fake, bad):
+    response = await client.get(f"/api/v1/projects/{bad}", headers=auth)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"].startswith("The path parameter project_id is invalid")
+    assert fake.calls == []
+
+
+async def test_list_pages_with_cursor(client, auth, fake):
+    for _ in range(3):
+        project = fake.add_project(DEV)
+        project.assets.append(common_pb2.Asset(id=str(uuid.uuid4()), project_id=project.id))
+    first = await client.get("/api/v1/projects?limit=2", headers=auth)
+    assert first.status_code == 200
+    page = first.json()
+    assert len(page["projects"]) == 2
+    assert "assets" not in page["projects"][0]
+    assert page["next_cursor"]
+    second = await client.get(
+        f"/api/v1/projects?limit=2&cursor={page['next_cursor']}", headers=auth
+    )
+    assert len(second.json()["projects"]) == 1
+    assert second.json()["next_cursor"] is None
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "x"])
+async def test_list_limit_out_of_range_is_422(client, auth, fake, limit):
+    response = await client.get(f"/api/v1/projects?limit={limit}", headers=auth)
+    assert response.status_code == 422
+    assert fake.calls == []
+
+
+async def test_healthz(client):
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+async def test_readyz_ok_then_503_naming_the_service(client, fake_server):
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["services"] == {
+        "prompt": "serving",
+        "imagegen": "serving",
+        "refine": "serving",
+    }
+    await fake_server.health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
+    response = await client.get("/readyz")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "not_ready"
+    assert {d["service"] for d in error["details"]} == {"prompt", "imagegen", "refine"}
+
+
+async def test_readyz_with_an_unreachable_service(settings, fake_server):
+    app = create_app(settings.model_copy(update={"refine_grpc": "127.0.0.1:1"}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/readyz")
+    assert response.status_code == 503
+    [detail] = response.json()["error"]["details"]
+    assert detail["service"] == "refine"
+    assert "refine" in response.json()["error"]["message"]

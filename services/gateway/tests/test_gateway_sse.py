@@ -1,0 +1,228 @@
+"""GET /api/v1/projects/{id}/stream over a real uvicorn server: events, resume, auth, keepalive."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from logokraft.v1 import common_pb2
+from logokraft_kit.devtokens import dev_user_id
+
+DEV = dev_user_id("dev")
+
+
+def _asset(project_id: str, position: int, status: int, **fields) -> common_pb2.Asset:
+    return common_pb2.Asset(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{project_id}/{position}")),
+        project_id=project_id,
+        position=position,
+        prompt=f"prompt {position}",
+        status=status,
+        **fields,
+    )
+
+
+def _script(fake, project: common_pb2.Project) -> list[common_pb2.ProjectEvent]:
+    pid = project.id
+    image = common_pb2.StorageRef(
+        bucket="generated-assets", path=f"{DEV}/{pid}/asset-0.png", content_type="image/png"
+    )
+    done_asset = _asset(
+        pid,
+        0,
+        common_pb2.ASSET_STATUS_COMPLETED,
+        image=image,
+        width=1024,
+        height=1024,
+        provider="local",
+        metadata_json='{"seed": 7}',
+    )
+    failed = _asset(
+        pid,
+        1,
+        common_pb2.ASSET_STATUS_FAILED,
+        error=common_pb2.AssetError(code="content_rejected", message="Try another prompt."),
+    )
+    summary = common_pb2.Project(
+        id=pid, brief=project.brief, status=common_pb2.PROJECT_STATUS_COMPLETED
+    )
+    events = [
+        common_pb2.ProjectEvent(sequence=1, snapshot=project),
+        common_pb2.ProjectEvent(sequence=2, asset=_asset(pid, 0, common_pb2.ASSET_STATUS_QUEUED)),
+        common_pb2.ProjectEvent(sequence=3, asset=done_asset),
+        common_pb2.ProjectEvent(sequence=4, asset=failed),
+        common_pb2.ProjectEvent(sequence=5, project=summary),
+        common_pb2.ProjectEvent(
+            sequence=6,
+            done=common_pb2.ProjectDone(
+                status=common_pb2.PROJECT_STATUS_COMPLETED, completed_assets=1, failed_assets=1
+            ),
+        ),
+    ]
+    fake.events[pid] = events
+    return events
+
+
+async def _read_events(response: httpx.Response) -> AsyncIterator[dict]:
+    """Parse SSE frames (comments reported as {"comment": ...})."""
+    frame: dict = {}
+    async for line in response.aiter_lines():
+        if line == "":
+            if frame:
+                yield frame
+            frame = {}
+        elif line.startswith(":"):
+            yield {"comment": line[1:].strip()}
+        else:
+            name, _, value = line.partition(":")
+            frame[name] = value.removeprefix(" ")
+    if frame:
+        yield frame
+
+
+async def _collect(url: str, **kwargs) -> tuple[httpx.Response, list[dict]]:
+    async with (
+        httpx.AsyncClient(timeout=10) as http,
+        http.stream("GET", url, **kwargs) as response,
+    ):
+        if response.status_code != 200:
+            await response.aread()
+            return response, []
+        frames = [frame async for frame in _read_events(response)]
+        return response, frames
+
+
+@pytest.fixture
+def project(fake) -> common_pb2.Project:
+    return fake.add_project(DEV)
+
+
+async def test_stream_sends_snapshot_assets_project_done_then_closes(live_url, auth, fake, project):
+    _script(fake, project)
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    response, frames = await _collect(url, headers=auth)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["x-accel-buffering"] == "no"
+    assert frames[0] == {"retry": "3000"}
+    events = [f for f in frames if "event" in f]
+    assert [e["event"] for e in events] == [
+        "snapshot",
+        "asset",
+        "asset",
+        "asset",
+        "project",
+        "done",
+    ]
+    ids = [int(e["id"]) for e in events]
+    assert ids == sorted(ids) == [1, 2, 3, 4, 5, 6]
+
+    data = [json.loads(e["data"]) for e in events]
+    assert data[0]["project"]["id"] == project.id
+    assert data[0]["project"]["assets"] == []
+    completed = data[2]["asset"]
+    assert completed["status"] == "completed"
+    assert completed["image_url"].startswith("http://testserver/api/v1/files/generated-assets/")
+    assert completed["metadata"] == {"seed": 7}
+    assert completed["width"] == 1024
+    failed = data[3]["asset"]
+    assert failed["error"] == {"code": "content_rejected", "message": "Try another prompt."}
+    assert failed["image_url"] is None
+    assert "assets" not in data[4]["project"]
+    assert data[5] == {"status": "completed", "completed_assets": 1, "failed_assets": 1}
+    [(user, request)] = fake.watch_requests
+    assert user == str(DEV)
+    assert request.after_sequence == 0
+
+
+async def test_last_event_id_is_forwarded_as_after_sequence(live_url, auth, fake, project):
+    _script(fake, project)
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    _, frames = await _collect(url, headers={**auth, "Last-Event-ID": "3"})
+    assert fake.watch_requests[0][1].after_sequence == 3
+    assert [int(f["id"]) for f in frames if "id" in f] == [4, 5, 6]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5"])
+async def test_invalid_last_event_id_is_400(live_url, auth, fake, project, value):
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    response, _ = await _collect(url, headers={**auth, "Last-Event-ID": value})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_last_event_id"
+    assert fake.watch_requests == []
+
+
+async def test_unknown_and_foreign_projects_are_404_json(live_url, auth, fake):
+    foreign = fake.add_project(dev_user_id("bob"))
+    for project_id in (str(uuid.uuid4()), foreign.id):
+        response, _ = await _collect(
+            f"{live_url}/api/v1/projects/{project_id}/stream", headers=auth
+        )
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_found"
+    assert fake.watch_requests == []
+
+
+async def test_stream_url_from_create_works_without_headers(live_url, auth, fake):
+    async with httpx.AsyncClient(base_url=live_url) as http:
+        created = await http.post(
+            "/api/v1/projects",
+            data={"brand_name": "Acme"},
+            files=[("inspiration_images", ("", b"", "application/octet-stream"))],
+            headers=auth,
+        )
+    assert created.status_code == 202, created.text
+    body = created.json()
+    fake.events[body["project_id"]] = [
+        common_pb2.ProjectEvent(sequence=1, snapshot=fake.projects[body["project_id"]]),
+        common_pb2.ProjectEvent(sequence=2, done=common_pb2.ProjectDone(status=4)),
+    ]
+    stream_url = body["stream_url"].replace("http://testserver", live_url)
+    response, frames = await _collect(stream_url)
+    assert response.status_code == 200
+    assert [f["event"] for f in frames if "event" in f] == ["snapshot", "done"]
+
+    other = fake.add_project(DEV)
+    token = stream_url.split("access_token=")[1]
+    response, _ = await _collect(
+        f"{live_url}/api/v1/projects/{other.id}/stream?access_token={token}"
+    )
+    assert response.status_code == 401
+    assert len(fake.watch_requests) == 1
+
+
+async def test_user_token_in_query_is_accepted(live_url, token_for, fake, project):
+    _script(fake, project)
+    url = f"{live_url}/api/v1/projects/{project.id}/stream?access_token={token_for('dev')}"
+    response, frames = await _collect(url)
+    assert response.status_code == 200
+    assert frames[-1]["event"] == "done"
+
+
+async def test_stream_without_token_is_401(live_url, fake, project):
+    response, _ = await _collect(f"{live_url}/api/v1/projects/{project.id}/stream")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_keepalive_while_idle_and_disconnect_cancels_the_call(live_url, auth, fake, project):
+    fake.events[project.id] = [common_pb2.ProjectEvent(sequence=1, snapshot=project)]
+    fake.hold_open = True
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    seen: list[dict] = []
+    async with httpx.AsyncClient(timeout=10) as http, http.stream("GET", url, headers=auth) as r:
+        assert r.status_code == 200
+        async for frame in _read_events(r):
+            seen.append(frame)
+            if frame.get("comment") == "keepalive":
+                break
+    assert any(f.get("event") == "snapshot" for f in seen)
+    await asyncio.wait_for(fake.watch_cancelled.wait(), timeout=5)

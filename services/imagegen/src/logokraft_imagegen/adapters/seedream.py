@@ -1,0 +1,316 @@
+"""The Seedream image generator: BytePlus ModelArk `POST /images/generations` over httpx.
+
+One image per call. `url` results are downloaded at once (they expire after 24 h); every
+image is decoded and verified with Pillow off the event loop and handed back as PNG.
+Generation and download are retried separately, so a failed download never pays for a
+second generation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import email.utils
+import io
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+from PIL import Image
+
+from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
+from logokraft_kit.providers import (
+    BadProviderResponse,
+    ContentRejected,
+    InvalidProviderRequest,
+    ProviderAuthError,
+    ProviderError,
+    ProviderUnavailable,
+    QuotaExhausted,
+    RateLimited,
+    call_with_retries,
+)
+
+T = TypeVar("T")
+
+PROVIDER = "seedream"
+DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
+DEFAULT_MODEL = "seedream-4-0-250828"
+_SENSITIVE_MESSAGES = {
+    "InputTextSensitiveContentDetected": (
+        "The image provider rejected the prompt as sensitive content; "
+        "rephrase the brief and try again."
+    ),
+    "InputImageSensitiveContentDetected": (
+        "The image provider rejected an inspiration image as sensitive content; "
+        "use a different image and try again."
+    ),
+    "OutputImageSensitiveContentDetected": (
+        "The image provider flagged the generated image as sensitive content; "
+        "rephrase the brief and try again."
+    ),
+}
+_GENERIC_SENSITIVE = (
+    "The image provider rejected the request as sensitive content; "
+    "rephrase the brief and try again."
+)
+
+
+class SeedreamGenerator:
+    """`ImageGenerator` over Seedream (ModelArk images API)."""
+
+    name = "seedream"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        model: str = DEFAULT_MODEL,
+        response_format: str = "b64_json",
+        send_seed: bool = False,
+        guidance_scale: float | None = None,
+        timeout_s: float = 180.0,
+        max_attempts: int = 3,
+        retry_deadline_s: float | None = 600.0,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        if response_format not in ("b64_json", "url"):
+            raise ValueError(
+                f"response_format must be 'b64_json' or 'url', not {response_format!r}"
+            )
+        self._api_key = api_key
+        self._endpoint = base_url.rstrip("/") + "/images/generations"
+        self._model = model
+        self._response_format = response_format
+        self._send_seed = send_seed
+        self._guidance_scale = guidance_scale
+        self._max_attempts = max_attempts
+        self._retry_deadline_s = retry_deadline_s
+        self._sleep = sleep
+        self._owns_client = http_client is None
+        # The tail latency is long (p90 over a minute): time out in minutes, not seconds.
+        self._http = http_client or httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_s, connect=10.0)
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this generator created it."""
+        if self._owns_client:
+            await self._http.aclose()
+
+    async def generate(self, request: ImageRequest) -> GeneratedImage:
+        """Draw one image; raise a ProviderError subclass on failure."""
+        body = self.request_body(request)
+        payload, item = await self._retrying(lambda: self._generate_once(body))
+        if "b64_json" in item:
+            raw = _decode_b64(item["b64_json"])
+        else:
+            raw = await self._retrying(lambda: self._download(str(item["url"])))
+        png, width, height, source_format = await asyncio.to_thread(to_png, raw)
+        metadata = {
+            "provider": PROVIDER,
+            "model": payload.get("model", self._model),
+            "created": payload.get("created", payload.get("created_at")),
+            "size": item.get("size"),
+            "source_format": source_format,
+            "usage": payload.get("usage"),
+        }
+        return GeneratedImage(png=png, width=width, height=height, metadata=metadata)
+
+    def request_body(self, request: ImageRequest) -> dict[str, Any]:
+        """The JSON body ModelArk expects for `request`."""
+        body: dict[str, Any] = {
+            "model": self._model,
+            "prompt": request.prompt,
+            "size": f"{request.width}x{request.height}",
+            "response_format": self._response_format,
+            "watermark": False,
+            "sequential_image_generation": "disabled",
+            "stream": False,
+        }
+        references = [data_url(image) for image in request.reference_images]
+        if references:
+            body["image"] = references[0] if len(references) == 1 else references
+        if self._send_seed:
+            body["seed"] = request.seed
+        if self._guidance_scale is not None:
+            body["guidance_scale"] = self._guidance_scale
+        return body
+
+    async def _retrying(self, fn: Callable[[], Awaitable[T]]) -> T:
+        return await call_with_retries(
+            fn,
+            max_attempts=self._max_attempts,
+            deadline=self._retry_deadline_s,
+            sleep=self._sleep,
+        )
+
+    async def _generate_once(self, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        headers = {"Authorization": f"Bearer {self._api_key}"}
+        response = await self._send(self._http.post(self._endpoint, json=body, headers=headers))
+        payload = _json_or_none(response)
+        if response.status_code != 200:
+            raise error_from_response(response.status_code, payload, response.headers)
+        if payload is None:
+            raise _bad_response("its answer was not JSON")
+        return payload, _first_item(payload)
+
+    async def _download(self, url: str) -> bytes:
+        response = await self._send(self._http.get(url))
+        if response.status_code >= 500 or response.status_code == 429:
+            raise ProviderUnavailable(
+                "The generated image could not be downloaded yet; try again.", provider=PROVIDER
+            )
+        if response.status_code != 200:
+            raise _bad_response(f"its image link answered HTTP {response.status_code}")
+        return response.content
+
+    async def _send(self, pending: Awaitable[httpx.Response]) -> httpx.Response:
+        try:
+            return await pending
+        except httpx.TimeoutException as exc:
+            raise ProviderUnavailable(
+                "The image provider timed out; try again.",
+                code="provider_timeout",
+                provider=PROVIDER,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ProviderUnavailable(
+                f"Could not reach the image provider ({type(exc).__name__}); try again later.",
+                provider=PROVIDER,
+            ) from exc
+
+
+def error_from_response(
+    status: int, payload: dict[str, Any] | None, headers: httpx.Headers
+) -> ProviderError:
+    """Translate a non-200 ModelArk answer to the provider error hierarchy."""
+    error = (payload or {}).get("error") or {}
+    code = str(error.get("code", "")) if isinstance(error, dict) else ""
+    message = str(error.get("message", "")) if isinstance(error, dict) else ""
+    retry_after = retry_after_seconds(headers.get("retry-after"))
+    if "SensitiveContentDetected" in code:
+        return _content_rejected(code)
+    if code.startswith("QuotaExceeded"):
+        return QuotaExhausted(
+            "The image provider's quota is used up; try again later or raise the quota.",
+            provider=PROVIDER,
+        )
+    if status == 429 or code.startswith(("RateLimitExceeded", "ServerOverloaded")):
+        return RateLimited(
+            "The image provider is busy; try again shortly.",
+            retry_after=retry_after,
+            provider=PROVIDER,
+        )
+    if status in (401, 403):
+        return ProviderAuthError(
+            f"The image provider refused our credentials or account ({code}); check the API key.",
+            provider=PROVIDER,
+        )
+    if status >= 500:
+        return ProviderUnavailable(
+            f"The image provider is unavailable (HTTP {status}); try again later.",
+            retry_after=retry_after,
+            provider=PROVIDER,
+        )
+    return InvalidProviderRequest(
+        f"The image provider rejected the request ({code or status}: {message}).", provider=PROVIDER
+    )
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def data_url(image: bytes) -> str:
+    """A `data:` URL for PNG, JPEG or WEBP bytes."""
+    return f"data:{sniff_mime_type(image)};base64,{base64.b64encode(image).decode()}"
+
+
+def sniff_mime_type(image: bytes) -> str:
+    """The MIME type of PNG, JPEG or WEBP bytes, from their magic numbers."""
+    if image.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if image.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if image[:4] == b"RIFF" and image[8:12] == b"WEBP":
+        return "image/webp"
+    raise InvalidProviderRequest(
+        "A reference image is not PNG, JPEG or WEBP; upload one of those formats.",
+        provider=PROVIDER,
+    )
+
+
+def to_png(raw: bytes) -> tuple[bytes, int, int, str]:
+    """Verify and decode image bytes; return (png, width, height, source format). Blocking."""
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            source_format = str(image.format)
+            if source_format == "PNG":
+                return raw, image.width, image.height, source_format
+            if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            return buffer.getvalue(), image.width, image.height, source_format
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise _bad_response("its image could not be decoded") from exc
+
+
+def _first_item(payload: dict[str, Any]) -> dict[str, Any]:
+    data = payload.get("data")
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict):
+        raise _bad_response("it returned no image")
+    item = data[0]
+    error = item.get("error")
+    if isinstance(error, dict):
+        code = str(error.get("code", ""))
+        if "SensitiveContentDetected" in code:
+            raise _content_rejected(code)
+        raise _bad_response(f"the image failed: {code or 'unknown error'}")
+    if not item.get("b64_json") and not item.get("url"):
+        raise _bad_response("an item had neither b64_json nor url")
+    return item
+
+
+def _decode_b64(data: object) -> bytes:
+    try:
+        return base64.b64decode(str(data), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise _bad_response("its base64 image did not decode") from exc
+
+
+def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _content_rejected(code: str) -> ContentRejected:
+    return ContentRejected(_SENSITIVE_MESSAGES.get(code, _GENERIC_SENSITIVE), provider=PROVIDER)
+
+
+def _bad_response(what: str) -> BadProviderResponse:
+    return BadProviderResponse(
+        f"The image provider returned an unusable answer ({what}); try again.", provider=PROVIDER
+    )

@@ -1,0 +1,335 @@
+"""The Gemini prompt writer: an art-director system prompt, streamed structured JSON out.
+
+Prompts are parsed out of the streamed JSON as each `{"prompt": ...}` object closes, so the
+first one reaches the caller while Gemini is still writing the rest. Failures before the
+first prompt are retried (honouring RetryInfo); after it, they are raised as they come.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from google import genai
+from google.genai import errors as genai_errors
+from google.genai import types
+
+from logokraft_kit.providers import (
+    BadProviderResponse,
+    ContentRejected,
+    ProviderError,
+    ProviderUnavailable,
+    call_with_retries,
+    google_error,
+)
+from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
+
+if TYPE_CHECKING:
+    from logokraft_engine import Brief
+
+try:  # google-genai 3.x talks through httpx2 when it is installed
+    import httpx2
+
+    _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (httpx.TransportError, httpx2.TransportError)
+    _TIMEOUTS: tuple[type[Exception], ...] = (httpx.TimeoutException, httpx2.TimeoutException)
+except ImportError:  # pragma: no cover - depends on the installed extras
+    _TRANSPORT_ERRORS = (httpx.TransportError,)
+    _TIMEOUTS = (httpx.TimeoutException,)
+
+PROVIDER = "gemini"
+_REJECTING_REASONS = {
+    "SAFETY",
+    "PROHIBITED_CONTENT",
+    "BLOCKLIST",
+    "SPII",
+    "IMAGE_SAFETY",
+    "IMAGE_PROHIBITED_CONTENT",
+    "MODEL_ARMOR",
+    "JAILBREAK",
+}
+_REJECTED_MESSAGE = (
+    "The prompt writer refused this brief as sensitive content; "
+    "rephrase the brief or change the inspiration images and try again."
+)
+
+SYSTEM_INSTRUCTION = """\
+You are the art director of a logo studio. From a client's brief you write prompts for an \
+image model that will draw logo candidates.
+
+Each prompt is one self-contained paragraph (60-120 words) that describes a single logo: \
+the mark (symbol, lettering or both), its shapes and composition, the typography, the exact \
+brand colours as hex codes, and the rendering: flat vector, clean edges, centred on a plain \
+light background, no mockups, no photographs, no gradients unless the brief asks, no extra \
+text besides the brand name (and the slogan only if the brief gives one).
+
+The prompts in one answer explore clearly different directions (for example a wordmark, a \
+geometric symbol, an emblem, a playful mascot, a negative-space idea); never repeat a \
+concept. Honour the requested style words, logo type and colours. When inspiration images \
+are attached, borrow their mood, palette and level of detail, never copy them.
+
+Spell the brand name exactly as given. Answer only with the requested JSON."""
+
+
+def prompts_schema(count: int) -> dict[str, Any]:
+    """The JSON Schema of the structured answer: exactly `count` prompts."""
+    return {
+        "type": "object",
+        "properties": {
+            "prompts": {
+                "type": "array",
+                "minItems": count,
+                "maxItems": count,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "prompt": {"type": "string", "description": "One image prompt."}
+                    },
+                    "required": ["prompt"],
+                },
+            }
+        },
+        "required": ["prompts"],
+    }
+
+
+def brief_text(brief: Brief, *, count: int, inspiration_count: int) -> str:
+    """The user turn: the brief as labelled lines and the request."""
+    fields = [
+        ("Brand name", brief.brand_name),
+        ("Slogan", brief.slogan),
+        ("Industry", brief.industry),
+        ("Description", brief.description),
+        ("Style", ", ".join(brief.style)),
+        ("Brand colours", ", ".join(brief.colors)),
+        ("Logo type", brief.logo_type or ""),
+        ("Palette of the inspiration images", ", ".join(brief.inspiration_palette)),
+    ]
+    lines = [f"{label}: {value}" for label, value in fields if value]
+    if inspiration_count:
+        lines.append(f"{inspiration_count} inspiration image(s) are attached.")
+    lines.append(f"Write exactly {count} logo prompts for this brief.")
+    return "\n".join(lines)
+
+
+class PromptObjects:
+    """Finds each complete item object of the streamed `{"prompts": [...]}` JSON as it arrives."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self._scanned = 0
+        self._stack: list[str] = []
+        self._in_string = False
+        self._escaped = False
+        self._item_start: int | None = None
+        self._item_depth = 0
+
+    def feed(self, piece: str) -> list[str]:
+        """Add streamed text; return the prompts whose objects closed in it."""
+        self.text += piece
+        found: list[str] = []
+        for position in range(self._scanned, len(self.text)):
+            closed = self._step(position, self.text[position])
+            if closed is not None:
+                found.append(_prompt_of(closed))
+        self._scanned = len(self.text)
+        return found
+
+    def _step(self, position: int, char: str) -> str | None:
+        if self._in_string:
+            if self._escaped:
+                self._escaped = False
+            elif char == "\\":
+                self._escaped = True
+            elif char == '"':
+                self._in_string = False
+            return None
+        if char == '"':
+            self._in_string = True
+        elif char in "{[":
+            # An item is an object directly inside the first-level array.
+            if char == "{" and self._stack[-1:] == ["["] and len(self._stack) <= 2:
+                self._item_start, self._item_depth = position, len(self._stack) + 1
+            self._stack.append(char)
+        elif char in "}]" and self._stack:
+            depth = len(self._stack)
+            self._stack.pop()
+            if char == "}" and depth == self._item_depth and self._item_start is not None:
+                item, self._item_start = self.text[self._item_start : position + 1], None
+                return item
+        return None
+
+    def check_complete(self) -> None:
+        """Raise BadProviderResponse unless the whole text is valid JSON."""
+        text = self.text.strip().removeprefix("```json").removeprefix("```").removesuffix("```")
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            raise _bad_response("its answer was not valid JSON") from exc
+
+
+def _prompt_of(item: str) -> str:
+    try:
+        prompt = json.loads(item).get("prompt")
+    except (ValueError, AttributeError) as exc:
+        raise _bad_response("a prompt object was not valid JSON") from exc
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise _bad_response("a prompt object had no prompt text")
+    return prompt.strip()
+
+
+def _bad_response(what: str) -> BadProviderResponse:
+    return BadProviderResponse(
+        f"The prompt writer returned an unusable answer ({what}); try again.", provider=PROVIDER
+    )
+
+
+def _reason(value: object) -> str:
+    return str(getattr(value, "value", value) or "")
+
+
+def _chunk_text(chunk: types.GenerateContentResponse) -> str:
+    """The chunk's answer text; raise ContentRejected for blocked prompts or answers."""
+    feedback = chunk.prompt_feedback
+    if feedback is not None and feedback.block_reason is not None:
+        raise ContentRejected(_REJECTED_MESSAGE, provider=PROVIDER)
+    if not chunk.candidates:
+        return ""
+    candidate = chunk.candidates[0]
+    if _reason(candidate.finish_reason) in _REJECTING_REASONS:
+        raise ContentRejected(_REJECTED_MESSAGE, provider=PROVIDER)
+    parts = candidate.content.parts if candidate.content and candidate.content.parts else []
+    return "".join(part.text for part in parts if part.text and not part.thought)
+
+
+def translate_error(exc: Exception) -> ProviderError:
+    """Map an SDK or transport exception to the provider error hierarchy."""
+    if isinstance(exc, genai_errors.APIError):
+        return google_error(exc.code, exc.details, provider=PROVIDER)
+    if isinstance(exc, _TIMEOUTS):
+        return ProviderUnavailable(
+            "The prompt writer timed out; try again.", code="provider_timeout", provider=PROVIDER
+        )
+    return ProviderUnavailable(
+        f"Could not reach the prompt writer ({type(exc).__name__}); try again later.",
+        provider=PROVIDER,
+    )
+
+
+@dataclass
+class _OpenStream:
+    """A started stream with the prompts found before the first yield."""
+
+    chunks: AsyncGenerator[str, None]
+    parser: PromptObjects
+    ready: list[str]
+
+
+class GeminiPromptWriter:
+    """`PromptWriter` over the Gemini API (google-genai), streamed structured output."""
+
+    name = "gemini"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        model: str = "gemini-2.5-pro",
+        base_url: str | None = None,
+        api_version: str | None = None,
+        timeout_s: float = 120.0,
+        max_attempts: int = 4,
+        retry_deadline_s: float | None = 180.0,
+        temperature: float = 0.9,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        http_options = types.HttpOptions(
+            base_url=base_url, api_version=api_version, timeout=int(timeout_s * 1000)
+        )
+        self._client = genai.Client(api_key=api_key, http_options=http_options)
+        self._model = model
+        self._max_attempts = max_attempts
+        self._retry_deadline_s = retry_deadline_s
+        self._temperature = temperature
+        self._sleep = sleep
+
+    async def aclose(self) -> None:
+        """Close the SDK's HTTP connections."""
+        await self._client.aio.aclose()
+
+    async def write_prompts(
+        self, brief: Brief, *, count: int, inspiration: Sequence[InspirationImage]
+    ) -> AsyncIterator[WrittenPrompt]:
+        """Yield `count` prompts, each as soon as its JSON object has streamed in."""
+        request = self._request(brief, count, inspiration)
+        opened = await call_with_retries(
+            lambda: self._open(request),
+            max_attempts=self._max_attempts,
+            deadline=self._retry_deadline_s,
+            sleep=self._sleep,
+        )
+        written = 0
+        try:
+            pending = list(opened.ready)
+            while True:
+                while pending and written < count:
+                    yield WrittenPrompt(index=written, text=pending.pop(0), spec=None)
+                    written += 1
+                # Read to the end even when all prompts are out (only `]}` is left): a
+                # google-genai stream abandoned midway logs errors while it is finalized.
+                piece = await anext(opened.chunks, None)
+                if piece is None:
+                    break
+                pending.extend(opened.parser.feed(piece))
+        finally:
+            await opened.chunks.aclose()
+        if written < count:
+            opened.parser.check_complete()
+            raise _bad_response(f"it wrote {written} of the {count} prompts asked for")
+
+    def _request(
+        self, brief: Brief, count: int, inspiration: Sequence[InspirationImage]
+    ) -> dict[str, Any]:
+        text = brief_text(brief, count=count, inspiration_count=len(inspiration))
+        parts = [types.Part.from_text(text=text)]
+        parts += [types.Part.from_bytes(data=i.data, mime_type=i.mime_type) for i in inspiration]
+        config = types.GenerateContentConfig(
+            system_instruction=SYSTEM_INSTRUCTION,
+            temperature=self._temperature,
+            response_mime_type="application/json",
+            response_json_schema=prompts_schema(count),
+        )
+        contents = [types.Content(role="user", parts=parts)]
+        return {"model": self._model, "contents": contents, "config": config}
+
+    async def _open(self, request: dict[str, Any]) -> _OpenStream:
+        """Start one streamed call and read until the first prompt (or the end)."""
+        chunks = self._texts(request)
+        parser = PromptObjects()
+        try:
+            async for piece in chunks:
+                ready = parser.feed(piece)
+                if ready:
+                    return _OpenStream(chunks, parser, ready)
+        except BaseException:
+            await chunks.aclose()
+            raise
+        return _OpenStream(chunks, parser, [])
+
+    async def _texts(self, request: dict[str, Any]) -> AsyncGenerator[str, None]:
+        """The streamed answer text, with SDK errors translated."""
+        stream = None
+        try:
+            stream = await self._client.aio.models.generate_content_stream(**request)
+            async for chunk in stream:
+                yield _chunk_text(chunk)
+        except genai_errors.APIError as exc:
+            raise translate_error(exc) from exc
+        except _TRANSPORT_ERRORS as exc:
+            raise translate_error(exc) from exc
+        finally:
+            if stream is not None:
+                await stream.aclose()  # type: ignore[attr-defined]

@@ -1,0 +1,289 @@
+"""GeminiPromptWriter through the real google-genai SDK against the fake Gemini API."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from logokraft_fakes import gemini as fake_gemini
+from logokraft_fakes import serve_asgi
+from logokraft_fakes.gemini import FakeGemini
+from logokraft_fakes.images import draw_image
+from logokraft_kit.providers import (
+    BadProviderResponse,
+    ContentRejected,
+    InvalidProviderRequest,
+    ProviderAuthError,
+    ProviderUnavailable,
+    QuotaExhausted,
+)
+from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
+from logokraft_prompt.adapters.gemini import GeminiPromptWriter, PromptObjects
+
+try:
+    from logokraft_engine import Brief
+except ImportError:  # the engine's Brief is being written in parallel
+
+    @dataclass(frozen=True)
+    class Brief:  # type: ignore[no-redef]
+        brand_name: str
+        slogan: str = ""
+        industry: str = ""
+        description: str = ""
+        style: tuple[str, ...] = ()
+        colors: tuple[str, ...] = ()
+        logo_type: str | None = None
+        inspiration_palette: tuple[str, ...] = ()
+
+
+KEY = "gemini-test-key"
+BRIEF = Brief(
+    brand_name="Northwind Coffee",
+    slogan="Brewed by the sea",
+    industry="coffee roastery",
+    description="A small-batch roaster on the coast.",
+    style=("minimal", "nautical"),
+    colors=("#1f4e79", "#e0a526"),
+    logo_type="combination",
+)
+
+
+class Sleeps:
+    """Records requested pauses instead of waiting."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+
+
+@dataclass
+class Setup:
+    fake: FakeGemini
+    sleeps: Sleeps
+    base_url: str
+    writers: list[GeminiPromptWriter] = field(default_factory=list)
+
+    def writer(self, **overrides: object) -> GeminiPromptWriter:
+        options: dict[str, object] = {
+            "api_key": KEY,
+            "base_url": self.base_url,
+            "sleep": self.sleeps,
+            "timeout_s": 10.0,
+        }
+        options.update(overrides)
+        writer = GeminiPromptWriter(**options)  # type: ignore[arg-type]
+        self.writers.append(writer)
+        return writer
+
+
+@pytest.fixture
+async def setup() -> AsyncIterator[Setup]:
+    fake = FakeGemini(api_key=KEY)
+    async with serve_asgi(fake.app) as base_url:
+        setup = Setup(fake, Sleeps(), base_url)
+        yield setup
+        for writer in setup.writers:
+            await writer.aclose()
+
+
+async def collect(
+    writer: GeminiPromptWriter, count: int = 3, inspiration: tuple[InspirationImage, ...] = ()
+) -> list[WrittenPrompt]:
+    return [p async for p in writer.write_prompts(BRIEF, count=count, inspiration=inspiration)]
+
+
+async def test_default_answer_yields_count_prompts_via_streaming_endpoint(setup: Setup) -> None:
+    prompts = await collect(setup.writer(), count=4)
+    assert [p.index for p in prompts] == [0, 1, 2, 3]
+    assert all(p.text and p.spec is None for p in prompts)
+    [request] = setup.fake.requests
+    assert request.streamed
+    assert request.model == "gemini-2.5-pro"
+    assert request.api_version == "v1"  # the 3.x SDK default
+    assert request.headers["x-goog-api-key"] == KEY
+
+
+async def test_request_carries_system_instruction_brief_and_schema(setup: Setup) -> None:
+    await collect(setup.writer(model="gemini-test-model", api_version="v1beta"), count=2)
+    [request] = setup.fake.requests
+    assert (request.model, request.api_version) == ("gemini-test-model", "v1beta")
+    assert "art director" in request.system_text
+    assert "Brand name: Northwind Coffee" in request.text
+    assert "#1f4e79, #e0a526" in request.text
+    config = request.generation_config
+    assert config["responseMimeType"] == "application/json"
+    prompts_schema = config["responseJsonSchema"]["properties"]["prompts"]
+    assert (prompts_schema["minItems"], prompts_schema["maxItems"]) == (2, 2)
+    assert prompts_schema["items"]["required"] == ["prompt"]
+
+
+async def test_inspiration_images_are_sent_as_inline_data(setup: Setup) -> None:
+    png, jpeg = draw_image(32, 32), draw_image(32, 32, image_format="JPEG")
+    inspiration = (InspirationImage(png, "image/png"), InspirationImage(jpeg, "image/jpeg"))
+    await collect(setup.writer(), count=1, inspiration=inspiration)
+    [request] = setup.fake.requests
+    assert request.inline_images == [("image/png", png), ("image/jpeg", jpeg)]
+    assert "2 inspiration image(s)" in request.text
+
+
+async def test_first_prompt_arrives_before_the_last_chunk_is_sent(setup: Setup) -> None:
+    release = asyncio.Event()
+    text = fake_gemini.prompts_json(["first idea", "second idea", "third idea"])
+    cut = text.index("second")  # the first object is complete in the first chunk
+    reply = fake_gemini.streamed_text([text[:cut], text[cut:-3], text[-3:]], hold_last=release)
+    setup.fake.enqueue(reply)
+    stream = setup.writer().write_prompts(BRIEF, count=3, inspiration=())
+    first = await asyncio.wait_for(anext(stream), timeout=10)
+    assert first == WrittenPrompt(index=0, text="first idea", spec=None)
+    assert not reply.last_sent.is_set()
+    release.set()
+    rest = [p.text async for p in stream]
+    assert rest == ["second idea", "third idea"]
+    assert reply.last_sent.is_set()
+
+
+async def test_blocked_prompt_raises_content_rejected_without_retry(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.blocked("PROHIBITED_CONTENT"))
+    with pytest.raises(ContentRejected, match="rephrase"):
+        await collect(setup.writer())
+    assert len(setup.fake.requests) == 1
+
+
+async def test_safety_finish_reason_raises_content_rejected(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.finished("SAFETY"))
+    with pytest.raises(ContentRejected) as raised:
+        await collect(setup.writer())
+    assert raised.value.code == "content_rejected"
+
+
+async def test_rate_limit_is_retried_after_retry_delay_then_succeeds(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.rate_limited("47s"))
+    prompts = await collect(setup.writer(), count=2)
+    assert len(prompts) == 2
+    assert len(setup.fake.requests) == 2
+    assert setup.sleeps.pauses == [47.0]
+
+
+async def test_overloaded_is_retried(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.unavailable(), fake_gemini.unavailable())
+    assert len(await collect(setup.writer(), count=1)) == 1
+    assert len(setup.fake.requests) == 3
+    assert len(setup.sleeps.pauses) == 2
+
+
+async def test_unavailable_gives_up_after_max_attempts(setup: Setup) -> None:
+    setup.fake.enqueue(*[fake_gemini.unavailable() for _ in range(3)])
+    with pytest.raises(ProviderUnavailable):
+        await collect(setup.writer(max_attempts=2))
+    assert len(setup.fake.requests) == 2
+
+
+async def test_daily_quota_is_not_retried(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.rate_limited("30s", per_day=True))
+    with pytest.raises(QuotaExhausted):
+        await collect(setup.writer())
+    assert len(setup.fake.requests) == 1
+    assert setup.sleeps.pauses == []
+
+
+async def test_bad_request_is_not_retried(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.invalid_argument("Unsupported MIME type: image/gif"))
+    with pytest.raises(InvalidProviderRequest, match="image/gif"):
+        await collect(setup.writer())
+    assert len(setup.fake.requests) == 1
+
+
+async def test_wrong_api_key_raises_provider_auth_error(setup: Setup) -> None:
+    with pytest.raises(ProviderAuthError):
+        await collect(setup.writer(api_key="not-the-key"))
+    assert setup.sleeps.pauses == []
+
+
+async def test_unparseable_answer_raises_bad_provider_response(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.streamed_text(["Sure! Here are ", "some logo ideas."]))
+    with pytest.raises(BadProviderResponse):
+        await collect(setup.writer())
+    assert len(setup.fake.requests) == 1
+
+
+async def test_too_few_prompts_raises_after_yielding_those_written(setup: Setup) -> None:
+    setup.fake.enqueue(fake_gemini.text_reply(fake_gemini.prompts_json(["only one"])))
+    seen: list[str] = []
+    with pytest.raises(BadProviderResponse, match="1 of the 3"):
+        async for prompt in setup.writer().write_prompts(BRIEF, count=3, inspiration=()):
+            seen.append(prompt.text)
+    assert seen == ["only one"]
+
+
+async def test_failure_after_the_first_prompt_is_raised_not_retried(setup: Setup) -> None:
+    text = fake_gemini.prompts_json(["first idea", "second idea"])
+    cut = text.index("second")
+    setup.fake.enqueue(fake_gemini.interrupted([text[:cut]], fake_gemini.unavailable()))
+    seen: list[str] = []
+    with pytest.raises(ProviderUnavailable):
+        async for prompt in setup.writer().write_prompts(BRIEF, count=2, inspiration=()):
+            seen.append(prompt.text)
+    assert seen == ["first idea"]
+    assert len(setup.fake.requests) == 1
+
+
+def test_parser_finds_objects_split_anywhere_and_ignores_braces_in_strings() -> None:
+    text = '{"prompts": [{"prompt": "a {curly} \\"quoted\\" ]one["}, {"prompt": "two"}]}'
+    for size in (1, 3, 7, len(text)):
+        parser = PromptObjects()
+        found = [
+            p
+            for start in range(0, len(text), size)
+            for p in parser.feed(text[start : start + size])
+        ]
+        assert found == ['a {curly} "quoted" ]one[', "two"]
+        parser.check_complete()
+
+
+def test_parser_accepts_a_bare_array() -> None:
+    parser = PromptObjects()
+    assert parser.feed('[{"prompt": "x"}, {"prompt": "y"}]') == ["x", "y"]
+
+
+def test_inline_data_is_base64_on_the_wire() -> None:
+    # Guards the fake's decoding: the wire carries base64 text, not bytes.
+    request = fake_gemini.GeminiRequest(
+        api_version="v1",
+        model="m",
+        streamed=False,
+        headers={},
+        body={
+            "contents": [
+                {
+                    "parts": [
+                        {
+                            "inlineData": {
+                                "mimeType": "image/png",
+                                "data": base64.b64encode(b"x").decode(),
+                            }
+                        }
+                    ]
+                }
+            ]
+        },
+    )
+    assert request.inline_images == [("image/png", b"x")]
+
+
+async def test_timeout_raises_provider_timeout(setup: Setup) -> None:
+    release = asyncio.Event()
+    setup.fake.enqueue(
+        fake_gemini.streamed_text([fake_gemini.prompts_json(["x"])], hold_last=release)
+    )
+    try:
+        with pytest.raises(ProviderUnavailable) as raised:
+            await collect(setup.writer(timeout_s=0.3, max_attempts=1), count=1)
+    finally:
+        release.set()
+    assert raised.value.code == "provider_timeout"
