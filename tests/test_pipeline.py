@@ -14,7 +14,6 @@ from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_kit.db import Database
 from logokraft_kit.devtokens import dev_user_id
-from logokraft_kit.settings import build_storage
 from logokraft_prompt.adapters.base import WrittenPrompt
 from logokraft_prompt.adapters.local import LocalPromptWriter
 from logokraft_prompt.config import PromptSettings
@@ -76,7 +75,7 @@ async def test_project_streams_every_candidate_to_done(services):
         )
     ).project
     assert project.status == common_pb2.PROJECT_STATUS_COMPLETED
-    storage = build_storage(PromptSettings(**services.env))
+    storage = services.prompt.infra.storage
     for asset in project.assets:
         png = await storage.get(asset.image.bucket, asset.image.path)
         with Image.open(io.BytesIO(png)) as image:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from logokraft.v1 import common_pb2
 
+from logokraft.v1 import common_pb2
 from logokraft_kit.errors import InvalidArgument
 from logokraft_prompt.brief import validate_brief
 

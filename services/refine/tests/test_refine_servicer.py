@@ -5,9 +5,9 @@ from __future__ import annotations
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from logokraft.v1 import refine_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2_grpc as pb_grpc
-
 from logokraft_refine.config import RefineSettings
 from logokraft_refine.server import SERVICE_NAME, start
 

@@ -32,9 +32,9 @@ class Database:
             check=AsyncConnectionPool.check_connection,
         )
 
-    async def open(self, *, timeout: float = 30.0) -> None:
+    async def open(self, *, wait_s: float = 30.0) -> None:
         """Open the pool and wait until a connection works."""
-        await self._pool.open(wait=True, timeout=timeout)
+        await self._pool.open(wait=True, timeout=wait_s)
 
     async def close(self) -> None:
         """Close every connection."""

@@ -1,4 +1,4 @@
-"""Development identities: bearer tokens shaped like Supabase Auth's, signed with the data dir's key."""
+"""Development identities: Supabase-shaped bearer tokens signed with the data dir's key."""
 
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
 """Domain errors shared by the services, and their one mapping to gRPC status codes.
 
-    LogoKraftError
-    ├── InvalidArgument     – the request is malformed          → INVALID_ARGUMENT
-    ├── NotFound            – no such thing for this caller      → NOT_FOUND
-    ├── AlreadyExists       – the id is taken                    → ALREADY_EXISTS
-    ├── Conflict            – not allowed in the current state   → FAILED_PRECONDITION
-    ├── ResourceExhausted   – a limit was reached                → RESOURCE_EXHAUSTED
-    ├── Unauthenticated     – no usable caller identity          → UNAUTHENTICATED
-    └── Unavailable         – a dependency is down, retry later  → UNAVAILABLE
+LogoKraftError
+├── InvalidArgument     – the request is malformed          → INVALID_ARGUMENT
+├── NotFound            – no such thing for this caller      → NOT_FOUND
+├── AlreadyExists       – the id is taken                    → ALREADY_EXISTS
+├── Conflict            – not allowed in the current state   → FAILED_PRECONDITION
+├── ResourceExhausted   – a limit was reached                → RESOURCE_EXHAUSTED
+├── Unauthenticated     – no usable caller identity          → UNAUTHENTICATED
+└── Unavailable         – a dependency is down, retry later  → UNAVAILABLE
 """
 
 from __future__ import annotations

@@ -47,13 +47,17 @@ class Infrastructure:
         js = nc.jetstream()
         subjects = Subjects(settings.namespace)
         await ensure_streams(js, subjects)
-        return cls(db=db, nc=nc, js=js, subjects=subjects, storage=build_storage(settings))
+        storage = await build_storage(settings)
+        return cls(db=db, nc=nc, js=js, subjects=subjects, storage=storage)
 
     async def close(self) -> None:
         """Drain NATS and close the pool."""
         with contextlib.suppress(Exception):
             await self.nc.drain()
         await self.db.close()
+        close_storage = getattr(self.storage, "aclose", None)
+        if close_storage is not None:
+            await close_storage()
 
 
 @dataclass

@@ -35,22 +35,35 @@ class CommonSettings(BaseSettings):
     refine_grpc: str = Field("127.0.0.1:50053", alias="LOGOKRAFT_REFINE_GRPC")
     log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
 
-    @property
-    def uses_supabase_storage(self) -> bool:
-        """True when Supabase Storage is configured."""
-        return bool(self.supabase_url and self.supabase_service_role_key)
+
+def local_storage(*, data_dir: Path, public_base_url: str) -> LocalStorage:
+    """The local folder under the data directory, its URLs signed with the data dir's key."""
+    signer = UrlSigner(secret(data_dir, STORAGE_URL_KEY_SECRET))
+    return LocalStorage(data_dir / "storage", signer=signer, public_base_url=public_base_url)
 
 
-def build_storage(settings: CommonSettings) -> BlobStorage:
-    """Supabase Storage when configured, else the local folder under the data directory."""
-    if settings.uses_supabase_storage:
+async def open_storage(
+    *,
+    data_dir: Path,
+    public_base_url: str,
+    supabase_url: str | None,
+    supabase_service_role_key: str | None,
+) -> BlobStorage:
+    """Supabase Storage when both its URL and key are set, else the local folder."""
+    if supabase_url and supabase_service_role_key:
         from logokraft_kit.storage.supabase import SupabaseStorage
 
-        return SupabaseStorage(
-            url=settings.supabase_url or "",
-            service_role_key=settings.supabase_service_role_key or "",
+        return await SupabaseStorage.create(
+            url=supabase_url, service_role_key=supabase_service_role_key
         )
-    signer = UrlSigner(secret(settings.data_dir, STORAGE_URL_KEY_SECRET))
-    return LocalStorage(
-        settings.data_dir / "storage", signer=signer, public_base_url=settings.public_base_url
+    return local_storage(data_dir=data_dir, public_base_url=public_base_url)
+
+
+async def build_storage(settings: CommonSettings) -> BlobStorage:
+    """The blob storage a service's settings describe."""
+    return await open_storage(
+        data_dir=settings.data_dir,
+        public_base_url=settings.public_base_url,
+        supabase_url=settings.supabase_url,
+        supabase_service_role_key=settings.supabase_service_role_key,
     )

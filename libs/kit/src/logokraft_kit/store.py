@@ -62,8 +62,16 @@ async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
         returning *
         """,
         [
-            new.project_id, new.user_id, new.brand_name, new.slogan, new.industry,
-            new.description, new.style, new.colors, new.logo_type, new.num_candidates,
+            new.project_id,
+            new.user_id,
+            new.brand_name,
+            new.slogan,
+            new.industry,
+            new.description,
+            new.style,
+            new.colors,
+            new.logo_type,
+            new.num_candidates,
             new.inspiration_paths,
         ],
     )
@@ -102,9 +110,7 @@ async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False
     return await cursor.fetchone()
 
 
-async def list_projects(
-    conn: Connection, *, limit: int, after: PageCursor | None
-) -> list[Row]:
+async def list_projects(conn: Connection, *, limit: int, after: PageCursor | None) -> list[Row]:
     """The caller's projects, newest first (RLS scopes them to the caller)."""
     if after is None:
         cursor = await conn.execute(
@@ -271,7 +277,9 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
     fields: dict[str, Any] = {"status": status}
     if status == "failed" and not project["error_code"]:
         fields["error_code"] = "no_assets"
-        fields["error_message"] = "No logo could be generated for this brief; see each asset's error."
+        fields["error_message"] = (
+            "No logo could be generated for this brief; see each asset's error."
+        )
     await update_project(conn, project_id, **fields)
     done = common_pb2.ProjectDone(
         status=common_pb2.PROJECT_STATUS_COMPLETED

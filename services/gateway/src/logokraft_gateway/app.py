@@ -16,25 +16,12 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
 from logokraft_gateway.errors import install_error_handlers
 from logokraft_gateway.state import GatewayState
-from logokraft_kit.storage import BlobStorage, LocalStorage, UrlSigner
+from logokraft_kit.settings import open_storage
+from logokraft_kit.storage import BlobStorage, UrlSigner
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-
-
-def build_storage(settings: GatewaySettings, signer: UrlSigner) -> BlobStorage:
-    """Supabase Storage when configured, else the local folder under the data directory."""
-    if settings.uses_supabase_storage:
-        from logokraft_kit.storage.supabase import SupabaseStorage
-
-        return SupabaseStorage(
-            url=settings.supabase_url or "",
-            service_role_key=settings.supabase_service_role_key or "",
-        )
-    return LocalStorage(
-        settings.data_dir / "storage", signer=signer, public_base_url=settings.public_base_url
-    )
 
 
 def build_tokens(settings: GatewaySettings) -> TokenVerifier:
@@ -65,7 +52,14 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         channels = ServiceChannels.open(settings, given)
         signer = UrlSigner(settings.storage_url_key)
-        blob_storage = storage if storage is not None else build_storage(settings, signer)
+        blob_storage = storage
+        if blob_storage is None:
+            blob_storage = await open_storage(
+                data_dir=settings.data_dir,
+                public_base_url=settings.public_base_url,
+                supabase_url=settings.supabase_url,
+                supabase_service_role_key=settings.supabase_service_role_key,
+            )
         app.state.gateway = GatewayState(
             settings=settings,
             channels=channels,
@@ -81,6 +75,9 @@ def create_app(
             yield
         finally:
             await channels.close()
+            close_storage = getattr(blob_storage, "aclose", None)
+            if storage is None and close_storage is not None:
+                await close_storage()
 
     app = FastAPI(
         title="LogoKraft API",

@@ -63,11 +63,6 @@ class GatewaySettings(BaseSettings):
             return self.public_url.rstrip("/")
         return f"http://{self.http_host}:{self.http_port}"
 
-    @property
-    def uses_supabase_storage(self) -> bool:
-        """True when Supabase Storage is configured."""
-        return bool(self.supabase_url and self.supabase_service_role_key)
-
     @cached_property
     def hs256_secret(self) -> str:
         """The HS256 secret user tokens are signed with (the data dir's when not configured)."""

@@ -36,8 +36,15 @@ def frame(*, event: str, data: dict[str, Any], event_id: int | None = None) -> s
     return "\n".join(lines) + "\n\n"
 
 
-async def event_frame(event: common_pb2.ProjectEvent, signing: UrlSigning) -> str | None:
-    """The SSE frame of one project event; None for an event of an unknown kind."""
+async def event_frame(
+    event: common_pb2.ProjectEvent, signing: UrlSigning, *, with_id: bool = True
+) -> str | None:
+    """The SSE frame of one project event; None for an event of an unknown kind.
+
+    `with_id=False` leaves the id out, for an event that does not advance the
+    stream (a `done` that closes a snapshot of a finished project shares the
+    snapshot's sequence), so ids on the wire strictly increase.
+    """
     kind = event.WhichOneof("change")
     if kind == "snapshot":
         project = await project_public(event.snapshot, signing)
@@ -54,7 +61,7 @@ async def event_frame(event: common_pb2.ProjectEvent, signing: UrlSigning) -> st
         }
     else:
         return None
-    return frame(event=kind, data=data, event_id=event.sequence)
+    return frame(event=kind, data=data, event_id=event.sequence if with_id else None)
 
 
 async def project_stream(
@@ -66,13 +73,16 @@ async def project_stream(
 ) -> AsyncIterator[str]:
     """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit."""
     messages = aiter(call)
+    last_id = -1
     try:
         yield f"retry: {retry_ms}\n\n"
         async for message in _with_heartbeats(messages.__anext__, heartbeat_seconds):
             if message is None:
                 yield KEEPALIVE
                 continue
-            text = await event_frame(message.event, signing)
+            advances = message.event.sequence > last_id
+            text = await event_frame(message.event, signing, with_id=advances)
+            last_id = max(last_id, message.event.sequence)
             if text is not None:
                 yield text
             if message.event.WhichOneof("change") == "done":

@@ -1,4 +1,4 @@
-"""Validation of a brand brief at the service boundary (the gateway validates too; we do not trust it)."""
+"""Validation of a brief at the service boundary (the gateway validates too; never trusted)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def check_object_path(bucket: str, path: str) -> PurePosixPath:
 
 
 class UrlSigner:
-    """Signs (bucket, path, expiry) with HMAC-SHA256 so a URL cannot be altered or outlive its expiry."""
+    """Signs (bucket, path, expiry) with HMAC-SHA256: a URL cannot be altered or outlive it."""
 
     def __init__(self, key: str, *, clock=time.time) -> None:
         self._key = key.encode()

@@ -1,4 +1,4 @@
-"""The local logo engine as an image generator: renders the prompt's specification off the event loop."""
+"""The local logo engine as an image generator, rendering off the event loop."""
 
 from __future__ import annotations
 

@@ -1,0 +1,185 @@
+"""End to end through HTTP: the real gateway, prompt and imagegen services, NATS and Postgres."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+import uvicorn
+from PIL import Image
+
+from logokraft_gateway.app import create_app
+from logokraft_gateway.config import GatewaySettings
+from logokraft_kit.devtokens import dev_token
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class SseEvent:
+    event: str
+    data: dict
+    id: int | None = None
+
+
+@dataclass
+class SseReader:
+    """Parses a text/event-stream response into events (comments are counted, not returned)."""
+
+    comments: int = 0
+    _lines: list[str] = field(default_factory=list)
+
+    async def events(self, response: httpx.Response) -> AsyncIterator[SseEvent]:
+        async for line in response.aiter_lines():
+            if line.startswith(":"):
+                self.comments += 1
+            elif line:
+                self._lines.append(line)
+            elif self._lines:
+                event = self._parse(self._lines)
+                self._lines = []
+                if event is not None:
+                    yield event
+
+    @staticmethod
+    def _parse(lines: list[str]) -> SseEvent | None:
+        fields = dict(line.split(": ", 1) for line in lines if ": " in line)
+        if "event" not in fields:
+            return None
+        event_id = int(fields["id"]) if "id" in fields else None
+        return SseEvent(fields["event"], json.loads(fields["data"]), event_id)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, setting `ready` once it listens, so the fixture awaits instead of polling."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+@pytest.fixture
+async def gateway(services) -> AsyncIterator[str]:
+    """The gateway on a kernel-chosen port, wired to the in-process services."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    prompt = f"127.0.0.1:{services.prompt.port}"
+    settings = GatewaySettings(
+        LOGOKRAFT_DATA_DIR=services.data_dir,
+        LOGOKRAFT_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        LOGOKRAFT_PROMPT_GRPC=prompt,
+        LOGOKRAFT_IMAGEGEN_GRPC=f"127.0.0.1:{services.imagegen.port}",
+        LOGOKRAFT_REFINE_GRPC=prompt,
+        LOGOKRAFT_SSE_HEARTBEAT_SECONDS=1,
+    )
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+    server = _Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    ready = asyncio.create_task(server.ready.wait())
+    await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if not server.ready.is_set():
+        ready.cancel()
+        await serving
+        raise RuntimeError("the gateway stopped before it started")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await serving
+        sock.close()
+
+
+def png(color: str = "#c0392b", size: tuple[int, int] = (64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def read_stream(client: httpx.AsyncClient, url: str, **headers: str) -> list[SseEvent]:
+    reader = SseReader()
+    async with client.stream("GET", url, headers=headers, timeout=60) as response:
+        assert response.status_code == 200, await response.aread()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        return [event async for event in reader.events(response)]
+
+
+async def create_project(client, base: str, token: str, **form) -> dict:
+    response = await client.post(
+        f"{base}/api/v1/projects",
+        headers={"Authorization": f"Bearer {token}"},
+        data={"brand_name": "Acme", "num_candidates": "4", "colors": "navy", **form},
+        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+    )
+    assert response.status_code == 202, response.text
+    return response.json()
+
+
+async def test_brief_to_streamed_logos_over_http(gateway, services):
+    token = dev_token(services.data_dir, "dev")
+    async with httpx.AsyncClient() as client:
+        created = await create_project(client, gateway, token)
+        assert created["status"] == "pending"
+        events = await read_stream(client, created["stream_url"])  # no header: EventSource
+
+        assert events[0].event == "snapshot"
+        assert events[-1].event == "done"
+        assert events[-1].data["completed_assets"] == 4
+        ids = [e.id for e in events if e.id is not None]
+        assert ids == sorted(set(ids)), "ids must strictly increase"
+        finished = {
+            e.data["asset"]["id"]: e.data["asset"]
+            for e in events
+            if e.event == "asset" and e.data["asset"]["status"] == "completed"
+        }
+        assert len(finished) == 4
+
+        project = await client.get(
+            f"{gateway}/api/v1/projects/{created['project_id']}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert project.status_code == 200
+        assert project.json()["status"] == "completed"
+        for asset in project.json()["assets"]:
+            image = await client.get(asset["image_url"])
+            assert image.status_code == 200
+            with Image.open(io.BytesIO(image.content)) as picture:
+                assert picture.format == "PNG"
+                assert picture.size == (asset["width"], asset["height"])
+
+
+async def test_reconnecting_with_last_event_id_misses_nothing_and_repeats_nothing(
+    gateway, services
+):
+    token = dev_token(services.data_dir, "dev")
+    async with httpx.AsyncClient() as client:
+        created = await create_project(client, gateway, token, num_candidates="2")
+        first = await read_stream(client, created["stream_url"])
+        ids = [e.id for e in first if e.id is not None]
+        cut = ids[len(ids) // 2]
+
+        resumed = await read_stream(client, created["stream_url"], **{"Last-Event-ID": str(cut)})
+
+        assert [e.id for e in resumed if e.id is not None] == [i for i in ids if i > cut]
+        assert resumed[-1].event == "done"
+
+
+async def test_another_users_project_is_not_found(gateway, services):
+    async with httpx.AsyncClient() as client:
+        created = await create_project(client, gateway, dev_token(services.data_dir, "dev"))
+        bob = {"Authorization": f"Bearer {dev_token(services.data_dir, 'bob')}"}
+        url = f"{gateway}/api/v1/projects/{created['project_id']}"
+        assert (await client.get(url, headers=bob)).status_code == 404
+        assert (await client.get(f"{url}/stream", headers=bob)).status_code == 404
+        listing = await client.get(f"{gateway}/api/v1/projects", headers=bob)
+        assert listing.json()["projects"] == []
