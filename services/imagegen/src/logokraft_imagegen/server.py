@@ -24,7 +24,7 @@ def build_generator(settings: ImagegenSettings) -> ImageGenerator:
             api_key=settings.seedream_api_key or "",
             base_url=settings.seedream_base_url,
             model=settings.seedream_model,
-            timeout=settings.seedream_timeout_s,
+            timeout_s=settings.seedream_timeout_s,
         )
     from logokraft_imagegen.adapters.local import LocalLogoGenerator
 

@@ -1,0 +1,115 @@
+"""The whole pipeline with the paid providers switched on by configuration, against local fakes.
+
+Gemini writes the prompts (receiving the inspiration image as an image part) and
+Seedream draws the logos; the fakes speak their wire formats and the services
+reach them through the real SDK and httpx, exactly as they would the real APIs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+
+import grpc
+import pytest
+from PIL import Image
+
+from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft_fakes import serve_asgi
+from logokraft_fakes.gemini import FakeGemini
+from logokraft_fakes.seedream import FakeSeedream, sensitive_input
+from logokraft_imagegen import server as imagegen_server
+from logokraft_imagegen.config import ImagegenSettings
+from logokraft_kit.devtokens import dev_user_id
+from logokraft_kit.storage import INSPIRATION_BUCKET
+from logokraft_prompt import server as prompt_server
+from logokraft_prompt.config import PromptSettings
+from tests.support import as_user, new_project_id, service_env
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeGemini, str, FakeSeedream, str]]:
+    gemini, seedream = FakeGemini(api_key="g-key"), FakeSeedream(api_key="ark-key")
+    async with serve_asgi(gemini.app) as gemini_url, serve_asgi(seedream.app) as seedream_url:
+        yield gemini, gemini_url, seedream, seedream_url
+
+
+@pytest.fixture
+async def stub(fakes, nats_server, database_url, namespace, data_dir):
+    _, gemini_url, _, seedream_url = fakes
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    ) | {
+        "LOGOKRAFT_PROMPT_PROVIDER": "auto",
+        "LOGOKRAFT_IMAGE_PROVIDER": "auto",
+        "GEMINI_API_KEY": "g-key",
+        "GEMINI_BASE_URL": gemini_url,
+        "ARK_API_KEY": "ark-key",
+        "SEEDREAM_BASE_URL": f"{seedream_url}/api/v3",
+    }
+    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
+    imagegen = await imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
+    try:
+        yield prompt_service_pb2_grpc.PromptServiceStub(channel), prompt.infra.storage
+    finally:
+        await channel.close()
+        await imagegen.stop(grace=1)
+        await prompt.stop(grace=1)
+
+
+def png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def run_project(stub, storage, *, count: int) -> list[common_pb2.ProjectEvent]:
+    project_id = new_project_id()
+    path = f"{dev_user_id('dev')}/{project_id}/inspiration-0.png"
+    await storage.put(INSPIRATION_BUCKET, path, png("#ff8800"), content_type="image/png")
+    await stub.CreateProject(
+        pb.CreateProjectRequest(
+            project_id=project_id,
+            brief=common_pb2.BrandBrief(brand_name="Nimbus", num_candidates=count),
+            inspiration_images=[common_pb2.StorageRef(bucket=INSPIRATION_BUCKET, path=path)],
+        ),
+        metadata=as_user("dev"),
+    )
+    call = stub.WatchProject(
+        pb.WatchProjectRequest(project_id=project_id), metadata=as_user("dev"), timeout=60
+    )
+    return [response.event async for response in call]
+
+
+async def test_gemini_prompts_and_seedream_images(fakes, stub):
+    gemini, _, seedream, _ = fakes
+    events = await run_project(*stub, count=2)
+
+    assert events[-1].done.completed_assets == 2
+    [prompt_request] = gemini.requests
+    assert prompt_request.streamed
+    assert [mime for mime, _ in prompt_request.inline_images] == ["image/png"]
+    generated = [r.body for r in seedream.requests]
+    assert len(generated) == 2
+    assert {body["prompt"] for body in generated} == {
+        e.asset.prompt for e in events if e.HasField("asset")
+    }
+    completed = [e.asset for e in events if e.HasField("asset") and e.asset.status == 3]
+    assert {a.provider for a in completed} == {"seedream"}
+
+
+async def test_sensitive_content_fails_the_asset_once_without_retry(fakes, stub):
+    _, _, seedream, _ = fakes
+    seedream.enqueue(sensitive_input())
+    events = await run_project(*stub, count=1)
+
+    assert events[-1].HasField("done")
+    assert events[-1].done.failed_assets == 1
+    failed = [e.asset for e in events if e.HasField("asset") and e.asset.status == 4]
+    assert failed[0].error.code == "content_rejected"
+    assert "rephrase" in failed[0].error.message.lower()
+    assert len(seedream.requests) == 1, "a sensitive-content rejection must not be retried"
