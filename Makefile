@@ -43,7 +43,7 @@ run: setup
 token: setup
 	@$(UV) run --no-sync python -m logokraft_kit.devstack token --user $(TOKEN_USER)
 
-test: setup
+test: setup check-protos
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)
 
 lint: setup check-protos

@@ -1,4 +1,4 @@
-"""ImagegenService.GenerateImage on an in-process server: one image from a prompt, streamed status."""
+"""ImagegenService.GenerateImage in-process: one image from a prompt, with streamed status."""
 
 from __future__ import annotations
 
