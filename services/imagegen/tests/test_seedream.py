@@ -12,6 +12,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from logokraft_engine import Brief
 from logokraft_fakes import seedream as fake_seedream
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.images import draw_image
@@ -26,22 +27,6 @@ from logokraft_kit.providers import (
     ProviderUnavailable,
     QuotaExhausted,
 )
-
-try:
-    from logokraft_engine import Brief
-except ImportError:  # the engine's Brief is being written in parallel
-
-    @dataclass(frozen=True)
-    class Brief:  # type: ignore[no-redef]
-        brand_name: str
-        slogan: str = ""
-        industry: str = ""
-        description: str = ""
-        style: tuple[str, ...] = ()
-        colors: tuple[str, ...] = ()
-        logo_type: str | None = None
-        inspiration_palette: tuple[str, ...] = ()
-
 
 KEY = "ark-test-key"
 BRIEF = Brief(brand_name="Northwind Coffee", colors=("#1f4e79",))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from logokraft_engine import Brief
 from logokraft_fakes import gemini as fake_gemini
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.gemini import FakeGemini
@@ -23,22 +24,6 @@ from logokraft_kit.providers import (
 )
 from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
 from logokraft_prompt.adapters.gemini import GeminiPromptWriter, PromptObjects
-
-try:
-    from logokraft_engine import Brief
-except ImportError:  # the engine's Brief is being written in parallel
-
-    @dataclass(frozen=True)
-    class Brief:  # type: ignore[no-redef]
-        brand_name: str
-        slogan: str = ""
-        industry: str = ""
-        description: str = ""
-        style: tuple[str, ...] = ()
-        colors: tuple[str, ...] = ()
-        logo_type: str | None = None
-        inspiration_palette: tuple[str, ...] = ()
-
 
 KEY = "gemini-test-key"
 BRIEF = Brief(
