@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 LOGO_TYPES = ("wordmark", "lettermark", "combination", "emblem", "abstract")
 
@@ -21,6 +23,22 @@ class Brief:
     colors: tuple[str, ...] = ()
     logo_type: str | None = None
     inspiration_palette: tuple[str, ...] = ()
+
+    @classmethod
+    def from_record(
+        cls, record: Mapping[str, Any], *, inspiration_palette: Sequence[str] = ()
+    ) -> Brief:
+        """A brief from any mapping with the brief's field names, such as a stored project."""
+        return cls(
+            brand_name=record["brand_name"],
+            slogan=record.get("slogan") or "",
+            industry=record.get("industry") or "",
+            description=record.get("description") or "",
+            style=tuple(record.get("style") or ()),
+            colors=tuple(record.get("colors") or ()),
+            logo_type=record.get("logo_type") or None,
+            inspiration_palette=tuple(inspiration_palette),
+        )
 
 
 def _fold(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,10 +103,13 @@ async def publish_job(
 
 
 async def publish_project_news(
-    nc: NATS, subjects: Subjects, *, project_id: str, sequence: int
+    nc: NATS, subjects: Subjects, project: Mapping[str, Any] | None
 ) -> None:
-    """Tell watchers that a project reached `sequence`; losing this only delays them."""
-    payload = json.dumps({"project_id": project_id, "sequence": sequence}).encode()
+    """Tell watchers a stored project reached its latest event; losing this only delays them."""
+    if project is None:
+        return
+    project_id = str(project["id"])
+    payload = json.dumps({"project_id": project_id, "sequence": project["event_sequence"]}).encode()
     try:
         await nc.publish(subjects.project_events(project_id), payload)
     except Exception:  # news is best effort: watchers also re-read on a timer

@@ -94,7 +94,7 @@ class ImagesCore:
         references = await self._references(project)
         request = ImageRequest(
             prompt=asset["prompt"],
-            brief=engine_brief(project),
+            brief=engine.Brief.from_record(project),
             spec=asset["spec"],
             seed=uuid.UUID(str(asset["id"])).int % 2**31,
             reference_images=references,
@@ -160,13 +160,7 @@ class ImagesCore:
         return await store.get_project(conn, asset["project_id"])
 
     async def _announce(self, project: dict | None) -> None:
-        if project is not None:
-            await publish_project_news(
-                self._deps.nc,
-                self._deps.subjects,
-                project_id=str(project["id"]),
-                sequence=project["event_sequence"],
-            )
+        await publish_project_news(self._deps.nc, self._deps.subjects, project)
 
     async def generate_one(
         self, user_id: uuid.UUID, request: ImageRequest
@@ -178,19 +172,6 @@ class ImagesCore:
         path = f"{user_id}/direct/{uuid.uuid4()}.png"
         await self._deps.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
         yield path, image
-
-
-def engine_brief(project: dict) -> engine.Brief:
-    """The project's brief as the logo engine sees it."""
-    return engine.Brief(
-        brand_name=project["brand_name"],
-        slogan=project["slogan"],
-        industry=project["industry"],
-        description=project["description"],
-        style=tuple(project["style"]),
-        colors=tuple(project["colors"]),
-        logo_type=project["logo_type"],
-    )
 
 
 def brief_from_proto(brief: common_pb2.BrandBrief) -> engine.Brief:

@@ -247,7 +247,7 @@ class ProjectsCore:
         await publish_job(
             self._deps.js, self._deps.subjects.image_jobs, job, msg_id=f"image:{asset['id']}"
         )
-        await self._announce(project_id, project)
+        await self._announce(project)
 
     async def _finish_prompts(
         self, user_id: uuid.UUID, project_id: uuid.UUID, *, error: ProviderError | None
@@ -259,16 +259,10 @@ class ProjectsCore:
             await store.update_project(conn, project_id, **fields)
             await store.settle_if_done(conn, project_id)
             project = await store.get_project(conn, project_id)
-        await self._announce(project_id, project)
+        await self._announce(project)
 
-    async def _announce(self, project_id: uuid.UUID, project: dict | None) -> None:
-        if project is not None:
-            await publish_project_news(
-                self._deps.nc,
-                self._deps.subjects,
-                project_id=str(project_id),
-                sequence=project["event_sequence"],
-            )
+    async def _announce(self, project: dict | None) -> None:
+        await publish_project_news(self._deps.nc, self._deps.subjects, project)
 
     async def _load_inspiration(self, paths: list[str]) -> list[InspirationImage]:
         images = []
@@ -291,16 +285,7 @@ async def _engine_brief(
         for image in inspiration[:3]:
             colors = await asyncio.to_thread(engine.dominant_colors, image.data, count=3)
             palette.extend(c for c in colors if c not in palette)
-    return engine.Brief(
-        brand_name=project["brand_name"],
-        slogan=project["slogan"],
-        industry=project["industry"],
-        description=project["description"],
-        style=tuple(project["style"]),
-        colors=tuple(project["colors"]),
-        logo_type=project["logo_type"],
-        inspiration_palette=tuple(palette[:5]),
-    )
+    return engine.Brief.from_record(project, inspiration_palette=palette[:5])
 
 
 def _done_event(sequence: int, project: dict, assets: list[dict]) -> common_pb2.ProjectEvent:
