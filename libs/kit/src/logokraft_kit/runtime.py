@@ -18,7 +18,7 @@ from nats.js import JetStreamContext
 
 from logokraft_kit.bus import Subjects, connect, ensure_streams
 from logokraft_kit.db import Database
-from logokraft_kit.grpc_server import GrpcServer
+from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
 from logokraft_kit.settings import CommonSettings, build_storage
 from logokraft_kit.storage import BlobStorage
 from logokraft_kit.worker import JobWorker
@@ -86,3 +86,24 @@ class ServiceRuntime:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.server.stop(grace=grace)
         await self.infra.close()
+
+    async def run_until_signalled(self, *, grace: float) -> None:
+        """Serve until SIGTERM/SIGINT, then shut down gracefully."""
+        await wait_for_shutdown_signal()
+        await self.stop(grace=grace)
+
+
+async def launch(
+    infra: Infrastructure,
+    *,
+    address: str,
+    service_name: str,
+    register: Register,
+    workers: list[JobWorker],
+) -> ServiceRuntime:
+    """Start a service's gRPC server (with health) and its workers on open infrastructure."""
+    server = GrpcServer(service_names=[service_name], register=register)
+    port = await server.start(address)
+    runtime = ServiceRuntime(server=server, infra=infra, port=port, workers=workers)
+    runtime.start_workers()
+    return runtime

@@ -7,9 +7,8 @@ from logokraft_imagegen.adapters.base import ImageGenerator
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_imagegen.core import Deps, ImagesCore
 from logokraft_imagegen.servicer import ImagegenServicer
-from logokraft_kit.grpc_server import GrpcServer, wait_for_shutdown_signal
 from logokraft_kit.logs import configure_logging
-from logokraft_kit.runtime import Infrastructure, ServiceRuntime
+from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name
@@ -51,12 +50,6 @@ async def start(
         )
     )
     servicer = ImagegenServicer(core, provider=generator.name)
-    server = GrpcServer(
-        service_names=[SERVICE_NAME],
-        register=lambda s: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
-            servicer, s
-        ),
-    )
     worker = JobWorker(
         infra.js,
         ConsumerSpec(
@@ -69,10 +62,15 @@ async def start(
         ),
         core.handle_image_job,
     )
-    port = await server.start(address or settings.imagegen_grpc)
-    runtime = ServiceRuntime(server=server, infra=infra, port=port, workers=[worker])
-    runtime.start_workers()
-    return runtime
+    return await launch(
+        infra,
+        address=address or settings.imagegen_grpc,
+        service_name=SERVICE_NAME,
+        register=lambda s: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
+            servicer, s
+        ),
+        workers=[worker],
+    )
 
 
 async def serve() -> None:
@@ -80,5 +78,4 @@ async def serve() -> None:
     settings = ImagegenSettings()
     configure_logging("imagegen", settings.log_level)
     runtime = await start(settings)
-    await wait_for_shutdown_signal()
-    await runtime.stop(grace=settings.shutdown_grace_s)
+    await runtime.run_until_signalled(grace=settings.shutdown_grace_s)

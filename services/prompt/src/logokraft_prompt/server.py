@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from logokraft.v1 import prompt_service_pb2, prompt_service_pb2_grpc
-from logokraft_kit.grpc_server import GrpcServer, wait_for_shutdown_signal
 from logokraft_kit.logs import configure_logging
-from logokraft_kit.runtime import Infrastructure, ServiceRuntime
+from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_prompt.adapters.base import PromptWriter
 from logokraft_prompt.config import PromptSettings
@@ -47,12 +46,6 @@ async def start(
         watch_poll_s=settings.watch_poll_s,
     )
     core = ProjectsCore(deps)
-    server = GrpcServer(
-        service_names=[SERVICE_NAME],
-        register=lambda s: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
-            PromptServicer(core), s
-        ),
-    )
     worker = JobWorker(
         infra.js,
         ConsumerSpec(
@@ -64,10 +57,15 @@ async def start(
         ),
         core.handle_prompt_job,
     )
-    port = await server.start(address or settings.prompt_grpc)
-    runtime = ServiceRuntime(server=server, infra=infra, port=port, workers=[worker])
-    runtime.start_workers()
-    return runtime
+    return await launch(
+        infra,
+        address=address or settings.prompt_grpc,
+        service_name=SERVICE_NAME,
+        register=lambda s: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
+            PromptServicer(core), s
+        ),
+        workers=[worker],
+    )
 
 
 async def serve() -> None:
@@ -75,5 +73,4 @@ async def serve() -> None:
     settings = PromptSettings()
     configure_logging("prompt", settings.log_level)
     runtime = await start(settings)
-    await wait_for_shutdown_signal()
-    await runtime.stop(grace=settings.shutdown_grace_s)
+    await runtime.run_until_signalled(grace=settings.shutdown_grace_s)
