@@ -8,6 +8,7 @@ parent-death signal (so a child never outlives a parent killed with SIGKILL).
 from __future__ import annotations
 
 import ctypes
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 _PR_SET_PDEATHSIG = 1
 
@@ -83,3 +86,40 @@ def poll_until(
             raise StartupError(on_timeout())
         time.sleep(delay)
         delay = min(delay * 2, 0.1)
+
+
+class ChildServer:
+    """A server running as our child process: its pid, a clean stop, and `with` support.
+
+    Subclasses say which signal stops the server gracefully, how long to wait
+    before SIGKILL, and which runtime directory to remove once it is gone.
+    """
+
+    stop_signal: signal.Signals = signal.SIGTERM
+    stop_timeout: float = 10.0
+
+    def __init__(self, proc: subprocess.Popen[bytes], *, runtime_dir: Path) -> None:
+        self._proc = proc
+        self._runtime_dir = runtime_dir
+
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        return self._proc.pid
+
+    def stop(self, *, timeout: float | None = None) -> None:
+        """Stop gracefully, SIGKILL after the timeout, then remove the runtime directory."""
+        wait = self.stop_timeout if timeout is None else timeout
+        stop_process(self._proc, sig=self.stop_signal, timeout=wait)
+        shutil.rmtree(self._runtime_dir, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

