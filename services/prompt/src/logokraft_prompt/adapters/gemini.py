@@ -13,44 +13,24 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
-from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from logokraft_kit.providers import (
-    BadProviderResponse,
-    ContentRejected,
-    ProviderError,
-    ProviderUnavailable,
-    call_with_retries,
-    google_error,
+from logokraft_kit.genai import (
+    PROVIDER,
+    TRANSPORT_ERRORS,
+    answer_text,
+    make_client,
+    raise_if_rejected,
 )
+from logokraft_kit.genai import translate_error as translate_genai_error
+from logokraft_kit.providers import BadProviderResponse, ProviderError, call_with_retries
 from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
 
 if TYPE_CHECKING:
     from logokraft_engine import Brief
 
-try:  # google-genai 3.x talks through httpx2 when it is installed
-    import httpx2
-
-    _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (httpx.TransportError, httpx2.TransportError)
-    _TIMEOUTS: tuple[type[Exception], ...] = (httpx.TimeoutException, httpx2.TimeoutException)
-except ImportError:  # pragma: no cover - depends on the installed extras
-    _TRANSPORT_ERRORS = (httpx.TransportError,)
-    _TIMEOUTS = (httpx.TimeoutException,)
-
-PROVIDER = "gemini"
-_REJECTING_REASONS = {
-    "SAFETY",
-    "PROHIBITED_CONTENT",
-    "BLOCKLIST",
-    "SPII",
-    "IMAGE_SAFETY",
-    "IMAGE_PROHIBITED_CONTENT",
-    "MODEL_ARMOR",
-    "JAILBREAK",
-}
+_WHAT = "the prompt writer"
 _REJECTED_MESSAGE = (
     "The prompt writer refused this brief as sensitive content; "
     "rephrase the brief or change the inspiration images and try again."
@@ -187,36 +167,15 @@ def _bad_response(what: str) -> BadProviderResponse:
     )
 
 
-def _reason(value: object) -> str:
-    return str(getattr(value, "value", value) or "")
-
-
 def _chunk_text(chunk: types.GenerateContentResponse) -> str:
     """The chunk's answer text; raise ContentRejected for blocked prompts or answers."""
-    feedback = chunk.prompt_feedback
-    if feedback is not None and feedback.block_reason is not None:
-        raise ContentRejected(_REJECTED_MESSAGE, provider=PROVIDER)
-    if not chunk.candidates:
-        return ""
-    candidate = chunk.candidates[0]
-    if _reason(candidate.finish_reason) in _REJECTING_REASONS:
-        raise ContentRejected(_REJECTED_MESSAGE, provider=PROVIDER)
-    parts = candidate.content.parts if candidate.content and candidate.content.parts else []
-    return "".join(part.text for part in parts if part.text and not part.thought)
+    raise_if_rejected(chunk, message=_REJECTED_MESSAGE, provider=PROVIDER)
+    return answer_text(chunk)
 
 
 def translate_error(exc: Exception) -> ProviderError:
     """Map an SDK or transport exception to the provider error hierarchy."""
-    if isinstance(exc, genai_errors.APIError):
-        return google_error(exc.code, exc.details, provider=PROVIDER)
-    if isinstance(exc, _TIMEOUTS):
-        return ProviderUnavailable(
-            "The prompt writer timed out; try again.", code="provider_timeout", provider=PROVIDER
-        )
-    return ProviderUnavailable(
-        f"Could not reach the prompt writer ({type(exc).__name__}); try again later.",
-        provider=PROVIDER,
-    )
+    return translate_genai_error(exc, what=_WHAT, provider=PROVIDER)
 
 
 @dataclass
@@ -246,10 +205,9 @@ class GeminiPromptWriter:
         temperature: float = 0.9,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        http_options = types.HttpOptions(
-            base_url=base_url, api_version=api_version, timeout=int(timeout_s * 1000)
+        self._client = make_client(
+            api_key=api_key, base_url=base_url, api_version=api_version, timeout_s=timeout_s
         )
-        self._client = genai.Client(api_key=api_key, http_options=http_options)
         self._model = model
         self._max_attempts = max_attempts
         self._retry_deadline_s = retry_deadline_s
@@ -328,7 +286,7 @@ class GeminiPromptWriter:
                 yield _chunk_text(chunk)
         except genai_errors.APIError as exc:
             raise translate_error(exc) from exc
-        except _TRANSPORT_ERRORS as exc:
+        except TRANSPORT_ERRORS as exc:
             raise translate_error(exc) from exc
         finally:
             if stream is not None:
