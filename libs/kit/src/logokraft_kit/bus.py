@@ -8,6 +8,8 @@ latest sequence) because Postgres holds the state.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Mapping
@@ -114,3 +116,38 @@ async def publish_project_news(
         await nc.publish(subjects.project_events(project_id), payload)
     except Exception:  # news is best effort: watchers also re-read on a timer
         log.warning("could not publish news of project %s", project_id, exc_info=True)
+
+
+class ProjectNews:
+    """A subscription to one project's news: `wait` returns on news or after `poll_s`."""
+
+    def __init__(self, nc: NATS, subject: str) -> None:
+        self._nc = nc
+        self._subject = subject
+        self._news = asyncio.Event()
+        self._subscription: Any = None
+
+    async def __aenter__(self) -> ProjectNews:
+        async def on_news(_msg: object) -> None:
+            self._news.set()
+
+        self._subscription = await self._nc.subscribe(self._subject, cb=on_news)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        with contextlib.suppress(Exception):
+            await self._subscription.unsubscribe()
+
+    def clear(self) -> None:
+        """Forget news already seen; call before re-reading the state."""
+        self._news.clear()
+
+    async def wait(self, poll_s: float) -> None:
+        """Until news arrives (since the last `clear`) or `poll_s` seconds pass."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._news.wait(), poll_s)
+
+
+def project_news(nc: NATS, subjects: Subjects, project_id: str) -> ProjectNews:
+    """Watch one project's news (use as `async with`)."""
+    return ProjectNews(nc, subjects.project_events(project_id))

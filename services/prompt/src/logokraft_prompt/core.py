@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -22,7 +21,7 @@ from nats.js import JetStreamContext
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
 from logokraft_kit import store
-from logokraft_kit.bus import Subjects, publish_job, publish_project_news
+from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_job, publish_project_news
 from logokraft_kit.db import Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.providers import ProviderError
@@ -116,22 +115,12 @@ class ProjectsCore:
         self, user_id: uuid.UUID, project_id: uuid.UUID, *, after_sequence: int
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
         """A snapshot (or the events after `after_sequence`), then every change until done."""
-        news = asyncio.Event()
-
-        async def on_news(_msg: object) -> None:
-            news.set()
-
-        subject = self._deps.subjects.project_events(str(project_id))
-        subscription = await self._deps.nc.subscribe(subject, cb=on_news)
-        try:
+        async with project_news(self._deps.nc, self._deps.subjects, str(project_id)) as news:
             async for event in self._watch(user_id, project_id, after_sequence, news):
                 yield event
-        finally:
-            with contextlib.suppress(Exception):
-                await subscription.unsubscribe()
 
     async def _watch(
-        self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: asyncio.Event
+        self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: ProjectNews
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
         cursor, opening = await self._opening(user_id, project_id, after)
         for event in opening:
@@ -149,8 +138,7 @@ class ProjectsCore:
             if done is not None:
                 yield done
                 return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(news.wait(), self._deps.watch_poll_s)
+            await news.wait(self._deps.watch_poll_s)
 
     async def _opening(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int
