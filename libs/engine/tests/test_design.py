@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from logokraft_engine import Brief, describe_spec, design_spec, render_logo
@@ -86,3 +88,11 @@ def test_describe_spec(coffee: Brief) -> None:
         assert '"Acme Roasters"' in text and "coffee roastery" in text
         assert spec.palette.primary in text or spec.palette.text in text
         assert '"Small batch coffee"' in text and "no mockup" in text
+
+
+def test_describe_mark_layout(coffee: Brief) -> None:
+    spec = replace(design_spec(coffee, index=0, seed=1), layout="mark", shape="circle")
+    text = describe_spec(spec, coffee)
+    assert "icon-only" in text and "no text" in text and spec.palette.primary in text
+    assert "coffee cup" in text and "circle" in text
+    assert "tagline" not in text  # the mark shows no slogan

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from logokraft_engine import Brief, design_spec, render_logo
+from logokraft_engine._icons import ICONS
 from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, lay_out
 from logokraft_engine._palette import contrast
 from logokraft_engine._shapes import SHAPES
@@ -45,10 +46,34 @@ def test_layout_stays_inside_canvas(layout: str, length: int, ink_box) -> None:
 
 @pytest.mark.parametrize("shape", [s for s in SHAPES if s != "none"])
 def test_every_shape_renders_inside(shape: str, ink_box) -> None:
-    for layout in ("monogram", "emblem", "icon-left"):
+    for layout in ("monogram", "emblem", "icon-left", "mark"):
         spec = replace(_spec(layout, "Harbor & Co"), shape=shape)
         box = ink_box(render_logo(spec, size=200).png)
         assert box is not None and min(box[:2]) >= 6 and max(box[2:]) <= 194
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_mark_layout_is_the_icon_alone_inside_the_canvas(shape: str, ink_box, image) -> None:
+    for icon in [*sorted(ICONS), ""]:
+        spec = replace(_spec("mark", "Nova Kitchen"), icon=icon, shape=shape)
+        for element in lay_out(spec):
+            x0, y0, x1, y1 = element.box
+            assert min(x0, y0) >= 100 and max(x1, y1) <= CANVAS - 100, (icon, element.box)
+        png = render_logo(spec, size=128).png
+        box = ink_box(png)
+        assert box is not None and min(box[:2]) >= 8 and max(box[2:]) <= 120, (icon, box)
+        assert box[2] - box[0] >= 40 and box[3] - box[1] >= 40  # large, not a thumbnail
+        renamed = replace(spec, name="Other Name", slogan="Other slogan")
+        if icon:  # no text at all: the name and slogan do not change a pixel
+            assert render_logo(renamed, size=128).png == png
+
+
+def test_mark_without_icon_shows_the_initials(colors_in) -> None:
+    spec = replace(_spec("mark", "Nova Kitchen"), icon="", shape="none", initials="NK")
+    assert "NK" not in render_logo(spec, size=64).svg  # outlined, not text
+    initials = replace(spec, initials="ZQ")
+    assert render_logo(spec, size=128).png != render_logo(initials, size=128).png
+    assert spec.palette.primary in colors_in(render_logo(spec, size=256).png)
 
 
 @pytest.mark.parametrize("logo_type", LOGO_TYPES)

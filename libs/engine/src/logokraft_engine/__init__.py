@@ -2,6 +2,7 @@
 
 from logokraft_engine._brief import Brief
 from logokraft_engine._design import describe_spec, design_spec
+from logokraft_engine._edit import SpecEdit, edit_spec
 from logokraft_engine._extract import dominant_colors
 from logokraft_engine._render import RenderedLogo, render_logo
 from logokraft_engine._spec import LogoSpec
@@ -10,8 +11,10 @@ __all__ = [
     "Brief",
     "LogoSpec",
     "RenderedLogo",
+    "SpecEdit",
     "describe_spec",
     "design_spec",
     "dominant_colors",
+    "edit_spec",
     "render_logo",
 ]

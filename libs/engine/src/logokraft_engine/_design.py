@@ -113,14 +113,19 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
 
 def describe_spec(spec: LogoSpec, brief: Brief) -> str:
     """A prompt describing this logo for an image model."""
-    kind = {"icon-left": "combination", "icon-top": "combination", "monogram": "lettermark"}
+    kind = {
+        "icon-left": "combination",
+        "icon-top": "combination",
+        "monogram": "lettermark",
+        "mark": "icon-only",
+    }
     about = brief.industry.strip() or brief.description.strip()[:80]
     subject = f'"{spec.name}"' + (f", {_article(about)} {about}" if about else "")
     parts = [
         f"Flat vector {kind.get(spec.layout, spec.layout)} logo for {subject}: "
         f"{_mark_phrase(spec)}, {_type_phrase(spec)}"
     ]
-    if spec.slogan:
+    if spec.slogan and spec.layout != "mark":
         parts.append(
             f', tagline "{spec.slogan}" in small spaced capitals in {spec.palette.secondary} below'
         )
@@ -149,12 +154,27 @@ def _mark_phrase(spec: LogoSpec) -> str:
         return f'the monogram "{spec.initials}" reversed out of a {p.primary} {shape}, name below'
     if spec.layout == "emblem":
         return f"a {p.primary} {shape} badge holding a small white {icon} and the name"
+    if spec.layout == "mark":
+        return _symbol_phrase(spec)
     tile = f" reversed out of a {p.primary} {shape}" if spec.shape != "none" else f" in {p.primary}"
     where = "beside" if spec.layout == "icon-left" else "above"
     return f"a minimal {icon} icon{tile} {where} the wordmark"
 
 
+def _symbol_phrase(spec: LogoSpec) -> str:
+    """The mark layout: the icon (or the initials) alone, large and centred."""
+    p = spec.palette
+    shape = (spec.shape if spec.shape != "none" else "circle").replace("-", " ")
+    if not spec.icon:
+        return f'the initials "{spec.initials}" reversed out of a large {p.primary} {shape}'
+    if spec.shape == "none":
+        return f"a single bold {ICONS[spec.icon].phrase} symbol in {p.primary}"
+    return f"a single bold {ICONS[spec.icon].phrase} symbol reversed out of a {p.primary} {shape}"
+
+
 def _type_phrase(spec: LogoSpec) -> str:
+    if spec.layout == "mark":
+        return "symbol only, no name, no text or lettering anywhere"
     weight = _WEIGHT_WORDS.get(spec.weight, "heavy" if spec.weight > 800 else "light")
     case = {
         "upper": "in all caps with generous letter-spacing",

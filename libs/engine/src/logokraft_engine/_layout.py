@@ -159,11 +159,8 @@ def _frame(spec: LogoSpec, width: float, height: float, y: float) -> Element:
     return Element(svg, (x - half, y - half, x + width + half, y + height + half))
 
 
-def monogram(spec: LogoSpec) -> list[Element]:
-    """Initials reversed out of a filled shape, the name and slogan below."""
-    tile, gap = 360.0, 60.0
-    column = _column(spec, 96, WIDTH)
-    top = (CANVAS - (tile + gap + column.height)) / 2
+def _initials_tile(spec: LogoSpec, top: float, tile: float) -> list[Element]:
+    """The initials reversed out of the spec's shape (a circle for "none"), centred at `top`."""
     shape = spec.shape if spec.shape != "none" else "circle"
     path = shape_path(shape, CANVAS / 2, top + tile / 2, tile)
     out = [
@@ -177,7 +174,27 @@ def monogram(spec: LogoSpec) -> list[Element]:
     scale = letters.fit(tile * 0.5, inner_w * 0.9, inner_h * 0.8)
     letters_top = top + tile / 2 - letters.height * scale / 2
     out.append(letters.place(scale, CANVAS / 2, letters_top, spec.palette.background))
-    return out + column.place(spec, CANVAS / 2, top + tile + gap)
+    return out
+
+
+def monogram(spec: LogoSpec) -> list[Element]:
+    """Initials reversed out of a filled shape, the name and slogan below."""
+    tile, gap = 360.0, 60.0
+    column = _column(spec, 96, WIDTH)
+    top = (CANVAS - (tile + gap + column.height)) / 2
+    return _initials_tile(spec, top, tile) + column.place(spec, CANVAS / 2, top + tile + gap)
+
+
+def mark(spec: LogoSpec) -> list[Element]:
+    """The icon alone, large and centred, in its shape tile when it has one; no name or slogan.
+
+    A spec without an icon shows its initials in the shape instead, so the mark is never empty.
+    """
+    size = 620.0
+    top = (CANVAS - size) / 2
+    if not spec.icon:
+        return _initials_tile(spec, top, size)
+    return _mark(spec, top, top, size)
 
 
 def emblem(spec: LogoSpec) -> list[Element]:
@@ -208,6 +225,7 @@ LAYOUT_FUNCTIONS: dict[str, Callable[[LogoSpec], list[Element]]] = {
     "wordmark": wordmark,
     "monogram": monogram,
     "emblem": emblem,
+    "mark": mark,
 }
 
 

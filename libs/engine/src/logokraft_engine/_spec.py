@@ -11,7 +11,7 @@ from logokraft_engine._palette import Palette, clean_hex, is_hex
 from logokraft_engine._shapes import SHAPES
 
 SPEC_VERSION = 1
-LAYOUTS = ("icon-left", "icon-top", "wordmark", "monogram", "emblem")
+LAYOUTS = ("icon-left", "icon-top", "wordmark", "monogram", "emblem", "mark")
 CASES = ("as-is", "upper", "lower", "title")
 ACCENTS = ("rule", "frame", "none", "block")
 MAX_TEXT = 200

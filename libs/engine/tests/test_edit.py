@@ -1,0 +1,400 @@
+"""The local editor: free-text refinement instructions applied to a LogoSpec."""
+
+from __future__ import annotations
+
+import colorsys
+import io
+import random
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+
+import pytest
+from PIL import Image, ImageChops
+
+from logokraft_engine import Brief, LogoSpec, SpecEdit, design_spec, edit_spec, render_logo
+from logokraft_engine._fonts import FACES
+from logokraft_engine._icons import ICONS
+from logokraft_engine._palette import contrast, to_rgb
+
+BRIEF = Brief(
+    brand_name="Acme Roasters",
+    slogan="Small batch coffee",
+    industry="coffee roastery",
+)
+NAVY = "#000080"
+
+
+def _parent(layout: str) -> LogoSpec:
+    """A designed candidate (brown coffee palette, no blue anywhere) in `layout`."""
+    return next(
+        spec
+        for spec in (design_spec(BRIEF, index=i, seed=1) for i in range(7))
+        if spec.layout == layout
+    )
+
+
+PARENTS = {layout: _parent(layout) for layout in ("icon-left", "icon-top", "emblem", "monogram")}
+PARENTS["wordmark"] = design_spec(Brief("Acme Roasters", "Small batch coffee"), index=6, seed=1)
+PARENTS["mark"] = replace(PARENTS["icon-left"], layout="mark", shape="circle")
+ICON_LEFT = PARENTS["icon-left"]
+
+
+@lru_cache(maxsize=256)
+def _image(spec: LogoSpec, size: int = 192) -> Image.Image:
+    return Image.open(io.BytesIO(render_logo(spec, size=size).png)).convert("RGB")
+
+
+def _changed_pixels(a: LogoSpec, b: LogoSpec, size: int = 192) -> int:
+    """Pixels where some channel differs by more than 24 between the two renders."""
+    diff = ImageChops.difference(_image(a, size), _image(b, size))
+    r, g, b_ = diff.split()
+    strongest = ImageChops.lighter(ImageChops.lighter(r, g), b_)
+    return strongest.point(lambda v: 255 if v > 24 else 0).histogram()[255]
+
+
+def _visibly_different(a: LogoSpec, b: LogoSpec) -> bool:
+    return _changed_pixels(a, b) >= 60
+
+
+def _pixels_near(spec: LogoSpec, color: str, tolerance: int = 40) -> int:
+    """Pixels of the render within `tolerance` (per channel) of `color`."""
+    target = to_rgb(color)
+    found = _image(spec).getcolors(maxcolors=1 << 24) or []
+    return sum(
+        count
+        for count, rgb in found
+        if all(abs(c - t) <= tolerance for c, t in zip(rgb, target, strict=True))
+    )
+
+
+def _hls(color: str) -> tuple[float, float, float]:
+    h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+    return h * 360, lightness, s
+
+
+def _navyish(color: str) -> bool:
+    """Dark, saturated blue: navy or a contrast-fixed or shaded navy."""
+    h, lightness, s = _hls(color)
+    return 225 <= h <= 255 and lightness <= 0.4 and s >= 0.5
+
+
+def _assert_valid(spec: LogoSpec) -> None:
+    """The spec validates, round-trips, keeps a weight of its face, is readable and renders."""
+    assert LogoSpec.from_dict(spec.to_dict()) == spec
+    assert spec.weight in FACES[spec.font].weights
+    p = spec.palette
+    for color in (p.primary, p.secondary, p.text):
+        assert contrast(color, p.background) >= 3.0, (color, p.background)
+    assert render_logo(spec, size=64).png.startswith(b"\x89PNG")
+
+
+def _edit(spec: LogoSpec, text: str, **kwargs) -> SpecEdit:
+    edit = edit_spec(spec, text, **kwargs)
+    _assert_valid(edit.spec)
+    assert _visibly_different(edit.spec, spec), (text, edit.applied)
+    assert edit.applied, text
+    return edit
+
+
+# --- colour -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", sorted(PARENTS))
+def test_make_it_navy_makes_the_logo_navy(layout: str) -> None:
+    parent = PARENTS[layout]
+    edit = _edit(parent, "make it navy")
+    assert edit.spec.palette.primary == NAVY
+    assert _navyish(edit.spec.palette.text)
+    assert "colour: navy (#000080)" in edit.applied
+    assert edit.not_understood == ()
+    assert _pixels_near(parent, NAVY) == 0
+    assert _pixels_near(edit.spec, NAVY) > 150
+
+
+@pytest.mark.parametrize("text", ["#0a2540", "use 0a2540 please", "make it #0A2540"])
+def test_hex_colour_is_used_exactly(text: str) -> None:
+    edit = _edit(ICON_LEFT, text)
+    assert edit.spec.palette.primary == "#0a2540"
+    assert edit.spec.palette.text == "#0a2540"
+    assert _pixels_near(edit.spec, "#0a2540", tolerance=2) > 100
+
+
+def test_short_hex_and_two_word_css_names() -> None:
+    assert _edit(ICON_LEFT, "make it #c03").spec.palette.primary == "#cc0033"
+    assert _edit(ICON_LEFT, "forest green please").spec.palette.primary == "#228b22"
+    assert _edit(ICON_LEFT, "dark blue").spec.palette.primary == "#00008b"
+    assert _edit(ICON_LEFT, "navy blue").spec.palette.primary == NAVY
+
+
+def test_light_colours_are_darkened_and_reported() -> None:
+    edit = _edit(ICON_LEFT, "make it gold")
+    primary = edit.spec.palette.primary
+    assert primary != "#ffd700" and contrast(primary, "#ffffff") >= 3.0
+    assert abs(_hls(primary)[0] - _hls("#ffd700")[0]) < 6  # still gold's hue
+    assert any(primary in line and "contrast" in line for line in edit.applied)
+
+
+def test_white_logo_goes_on_a_dark_background() -> None:
+    edit = _edit(ICON_LEFT, "make it white")
+    p = edit.spec.palette
+    assert p.primary == "#ffffff" and contrast(p.background, "#ffffff") >= 4.5
+    assert "dark background" in edit.applied[0]
+
+
+def test_colour_targets_text_or_background() -> None:
+    text = _edit(ICON_LEFT, "navy text")
+    assert text.spec.palette.text == NAVY
+    assert text.spec.palette.primary == ICON_LEFT.palette.primary
+    assert text.applied[0].startswith("text colour: navy")
+    assert _edit(ICON_LEFT, "make the name in navy").spec.palette.text == NAVY
+    background = _edit(ICON_LEFT, "navy background")
+    assert background.spec.palette.background == NAVY
+    assert background.applied[0].startswith("background: navy")
+    two = _edit(ICON_LEFT, "make it navy and gold")
+    assert two.spec.palette.primary == NAVY
+    assert abs(_hls(two.spec.palette.secondary)[0] - _hls("#ffd700")[0]) < 6
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("warmer", lambda old, new: _hue_gap(new.primary, 30) < _hue_gap(old.primary, 30)),
+        (
+            "cooler colours",
+            lambda old, new: _hue_gap(new.primary, 215) < _hue_gap(old.primary, 215),
+        ),
+        ("darker", lambda old, new: _hls(new.secondary)[1] < _hls(old.secondary)[1]),
+        ("lighter", lambda old, new: _hls(new.primary)[1] > _hls(old.primary)[1]),
+        ("more vibrant", lambda old, new: _hls(new.secondary)[2] > _hls(old.secondary)[2]),
+        ("black and white", lambda old, new: (new.primary, new.text) == ("#000000", "#000000")),
+        ("greyscale", lambda old, new: all(_hls(c)[2] == 0 for c in (new.primary, new.text))),
+        ("monochrome", lambda old, new: _hue_gap(new.secondary, _hls(new.primary)[0]) < 3),
+        ("dark mode", lambda old, new: contrast(new.background, "#000000") < 2.0),
+    ],
+)
+def test_palette_words(text: str, check: Callable) -> None:
+    edit = _edit(PARENTS["emblem"], text)
+    assert check(PARENTS["emblem"].palette, edit.spec.palette), edit.spec.palette
+    assert edit.applied[0].startswith("colours: ")
+
+
+def _hue_gap(color: str, hue: float) -> float:
+    return abs((_hls(color)[0] - hue + 180) % 360 - 180)
+
+
+# --- layout, slogan, typography, icon, shape ---------------------------------------------------
+
+
+def test_drop_the_tagline() -> None:
+    for text in ("drop the tagline", "no slogan", "remove the tagline please"):
+        edit = _edit(ICON_LEFT, text)
+        assert edit.spec.slogan == "" and edit.applied == ("tagline: removed",)
+
+
+def test_icon_only_makes_a_text_free_mark() -> None:
+    edit = _edit(ICON_LEFT, "icon only")
+    assert edit.spec.layout == "mark" and edit.spec.icon == ICON_LEFT.icon
+    renamed = replace(edit.spec, name="Zebra Works", slogan="Other words", initials="ZW")
+    assert render_logo(edit.spec, size=192).png == render_logo(renamed, size=192).png
+    for text in ("just the icon", "symbol only", "no text"):
+        assert _edit(ICON_LEFT, text).spec.layout == "mark"
+
+
+def test_icon_only_from_a_monogram_picks_an_icon() -> None:
+    edit = _edit(PARENTS["monogram"], "icon only")
+    assert edit.spec.layout == "mark" and edit.spec.icon == "cup"  # the coffee slogan's icon
+
+
+@pytest.mark.parametrize(
+    ("parent", "text", "check"),
+    [
+        ("icon-left", "stacked", lambda s: s.layout == "icon-top"),
+        ("icon-left", "icon above the name", lambda s: s.layout == "icon-top"),
+        ("icon-top", "side by side", lambda s: s.layout == "icon-left"),
+        ("icon-left", "wordmark only", lambda s: s.layout == "wordmark" and not s.icon),
+        ("icon-left", "no icon", lambda s: s.layout == "wordmark"),
+        ("icon-left", "make it a badge", lambda s: s.layout == "emblem" and s.shape != "none"),
+        ("icon-left", "use the initials", lambda s: s.layout == "monogram" and s.initials == "AR"),
+        ("wordmark", "horizontal", lambda s: s.layout == "icon-left" and s.icon),
+        ("icon-left", "serif", lambda s: "serif" in FACES[s.font].phrase),
+        ("icon-left", "a serif font", lambda s: "sans" not in FACES[s.font].phrase),
+        ("emblem", "sans serif", lambda s: "sans" in FACES[s.font].phrase),
+        ("icon-left", "rounded font", lambda s: "rounded" in FACES[s.font].phrase),
+        ("icon-left", "geometric type", lambda s: s.font == "montserrat"),
+        ("icon-left", "all caps", lambda s: s.letter_case == "upper" and s.tracking >= 0.06),
+        ("emblem", "lowercase", lambda s: s.letter_case == "lower"),
+        ("icon-left", "more letter spacing", lambda s: s.tracking > ICON_LEFT.tracking),
+        ("icon-left", "tighter spacing", lambda s: s.tracking < ICON_LEFT.tracking),
+        ("icon-left", "a leaf instead", lambda s: s.icon == "leaf"),
+        ("icon-left", "use a star", lambda s: s.icon == "star"),
+        ("icon-left", "with a dog", lambda s: "dog" in ICONS[s.icon].keywords),
+        ("icon-left", "music icon", lambda s: s.icon == "music"),
+        ("wordmark", "add a heart", lambda s: s.icon == "heart" and s.layout == "icon-left"),
+        ("icon-left", "a different icon", lambda s: s.icon not in ("", ICON_LEFT.icon)),
+        ("icon-left", "rounder", lambda s: s.shape in ("circle", "rounded-square")),
+        ("icon-left", "a rounder icon", lambda s: s.shape in ("circle", "rounded-square")),
+        ("icon-top", "hexagon", lambda s: s.shape == "hexagon"),
+        ("icon-left", "in a circle", lambda s: s.shape == "circle"),
+        ("monogram", "square", lambda s: s.shape == "rounded-square"),
+        ("icon-left", "shield shape", lambda s: s.shape == "shield"),
+        ("wordmark", "put it in a circle", lambda s: s.layout == "emblem" and s.shape == "circle"),
+        ("emblem", "no background shape", lambda s: s.layout == "icon-top" and s.shape == "none"),
+    ],
+)
+def test_understood_phrases(parent: str, text: str, check: Callable[[LogoSpec], bool]) -> None:
+    edit = _edit(PARENTS[parent], text)
+    assert check(edit.spec), (edit.applied, edit.spec)
+    assert edit.not_understood == ()
+    assert not any(line.startswith("variation:") for line in edit.applied), edit.applied
+
+
+def test_bolder_and_lighter_weight() -> None:
+    bolder = _edit(ICON_LEFT, "bolder")
+    assert bolder.spec.weight > ICON_LEFT.weight
+    assert bolder.spec.weight in FACES[bolder.spec.font].weights
+    lighter = _edit(ICON_LEFT, "lighter font")
+    assert lighter.spec.weight < ICON_LEFT.weight
+    assert lighter.spec.palette == ICON_LEFT.palette  # "lighter font" is weight, not colour
+    colour = _edit(ICON_LEFT, "lighter")
+    assert colour.spec.weight == ICON_LEFT.weight and colour.spec.palette != ICON_LEFT.palette
+
+
+@pytest.mark.parametrize(
+    ("text", "moods"),
+    [
+        ("more playful", {"playful"}),
+        ("make it more elegant", {"elegant", "luxury"}),
+        ("a luxury feel", {"elegant", "luxury"}),
+        ("more minimal", {"minimal"}),
+        ("more modern", {"modern"}),
+        ("more corporate", {"corporate"}),
+        ("more professional please", {"corporate"}),
+        ("less playful", {"corporate"}),
+    ],
+)
+def test_mood_words_change_face_and_more(text: str, moods: set[str]) -> None:
+    for layout in ("icon-left", "monogram"):
+        edit = _edit(PARENTS[layout], text)
+        assert moods & set(FACES[edit.spec.font].mood), (text, edit.spec.font)
+        assert edit.applied[0].startswith("mood: ")
+        assert edit.not_understood == ()
+
+
+def test_playful_is_rounder_and_elegant_is_spaced_capitals() -> None:
+    playful = _edit(ICON_LEFT, "more playful").spec
+    assert playful.font == "nunito" and playful.shape == "circle"
+    elegant = _edit(ICON_LEFT, "more elegant").spec
+    assert elegant.letter_case == "upper" and elegant.tracking >= 0.1
+
+
+# --- combining, not understanding, variations -------------------------------------------------
+
+
+def test_clauses_combine() -> None:
+    edit = _edit(ICON_LEFT, "make it navy and drop the tagline")
+    assert edit.spec.palette.primary == NAVY and edit.spec.slogan == ""
+    assert edit.applied == ("colour: navy (#000080)", "tagline: removed")
+    assert edit.not_understood == ()
+    many = _edit(ICON_LEFT, "Stacked, serif, all caps; a leaf instead and a hexagon.")
+    s = many.spec
+    assert (s.layout, s.icon, s.letter_case, s.shape) == ("icon-top", "leaf", "upper", "hexagon")
+    assert _serif(s.font) and len(many.applied) == 5
+
+
+def _serif(slug: str) -> bool:
+    return "serif" in FACES[slug].phrase and "sans" not in FACES[slug].phrase
+
+
+def test_unknown_instruction_is_reported_and_still_varies() -> None:
+    edit = _edit(ICON_LEFT, "make it pop like jazz")
+    assert edit.not_understood == ("pop like jazz",)
+    assert edit.spec != ICON_LEFT
+    assert len(edit.applied) == 1 and edit.applied[0].startswith("variation: ")
+
+
+def test_partly_understood_reports_the_rest_verbatim() -> None:
+    edit = _edit(ICON_LEFT, "Make it navy, add sparkly Unicorns and tilt the icon")
+    assert edit.spec.palette.primary == NAVY
+    assert edit.not_understood == ("sparkly Unicorns", "tilt the icon")
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("not navy", "not navy"),
+        ("don't use a leaf", "don't use a leaf"),
+        ("a script font", "script font"),  # understood, but no script face exists
+        ("🔥🔥", "🔥🔥"),
+    ],
+)
+def test_negations_and_impossible_requests_are_not_pretended(text: str, unknown: str) -> None:
+    edit = _edit(ICON_LEFT, text)
+    assert edit.not_understood == (unknown,)
+    assert edit.spec.palette.primary != NAVY and edit.spec.icon != "leaf"
+
+
+def test_an_edit_that_changes_nothing_still_varies_and_honours_it() -> None:
+    navy = _edit(ICON_LEFT, "navy").spec
+    again = _edit(navy, "make it navy")
+    assert _navyish(again.spec.palette.primary)
+    assert again.applied[0] == "colour: navy (#000080) (already)"
+    assert again.applied[-1].startswith("variation: ")
+    same_layout = _edit(ICON_LEFT, "horizontal")
+    assert same_layout.spec.layout == "icon-left"
+    assert same_layout.applied[-1].startswith("variation: ")
+
+
+def test_variations_differ_from_each_other_and_honour_the_instruction() -> None:
+    takes = [_edit(ICON_LEFT, "make it navy", variation=v).spec for v in range(3)]
+    assert all(_navyish(s.palette.primary) and _navyish(s.palette.text) for s in takes)
+    assert takes[0].palette.primary == NAVY
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert _visibly_different(takes[i], takes[j]), (i, j)
+    serif = [_edit(ICON_LEFT, "serif", variation=v).spec for v in range(2)]
+    assert all(_serif(s.font) for s in serif) and serif[0].font != serif[1].font
+
+
+def test_same_arguments_give_the_same_result() -> None:
+    for text in ("make it navy", "make it pop like jazz", "more playful", ""):
+        for variation in range(3):
+            a = edit_spec(ICON_LEFT, text, variation=variation, seed=7)
+            assert a == edit_spec(ICON_LEFT, text, variation=variation, seed=7)
+    seeds = {edit_spec(ICON_LEFT, "zzz", seed=s).spec for s in range(6)}
+    assert len(seeds) > 1
+
+
+def _random_instruction(rng: random.Random) -> str:
+    words = [
+        "make", "it", "navy", "and", "drop", "the", "tagline", "more", "playful", "serif", "a",
+        "leaf", "instead", "no", "not", "icon", "only", "#0a2540", "lighter", "bolder", "rounder",
+        "black", "white", "text", "background", "hexagon", "jazz", "🔥", "Ünïcödé", "漢字", "",
+        "\x00", "\n", "   ", "'", "--", "different", "font", "keep", "colours", "stacked",
+    ]  # fmt: skip
+    if rng.random() < 0.3:
+        alphabet = "abcdefghijklmnopqrstuvwxyz #0123456789,.!?éüß漢😀\u200d\x00\n-'&"
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 1000)))
+    return " ".join(rng.choice(words) for _ in range(rng.randrange(0, 12)))
+
+
+def test_random_instructions_never_raise_and_always_vary() -> None:
+    rng = random.Random(2024)
+    parents = list(PARENTS.values())
+    for i in range(200):
+        parent = parents[i % len(parents)]
+        text = _random_instruction(rng)
+        edit = edit_spec(parent, text, variation=i % 3, seed=i)
+        assert isinstance(edit, SpecEdit)
+        assert LogoSpec.from_dict(edit.spec.to_dict()) == edit.spec
+        assert edit.spec.weight in FACES[edit.spec.font].weights
+        p = edit.spec.palette
+        assert min(contrast(c, p.background) for c in (p.primary, p.secondary, p.text)) >= 3.0
+        assert _changed_pixels(edit.spec, parent, size=128) >= 40, (text, edit.applied)
+        assert all(phrase and phrase in text for phrase in edit.not_understood), text
+
+
+def test_odd_input_does_not_raise() -> None:
+    for text in ("", " ", "x" * 1000, "\x00\x00", "🔥" * 300, "navy " * 200, "#", "##fff"):
+        _edit(ICON_LEFT, text)
+    assert _edit(ICON_LEFT, "make it navy", variation=50).spec.palette.primary != ""
