@@ -8,7 +8,7 @@ from pathlib import Path
 
 import grpc
 
-from logokraft.v1 import prompt_service_pb2_grpc
+from logokraft.v1 import prompt_service_pb2_grpc, refine_service_pb2_grpc
 from logokraft_kit.devtokens import dev_user_id
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.runtime import ServiceRuntime
@@ -23,23 +23,30 @@ def service_env(*, nats_url: str, database_url: str, namespace: str, data_dir: P
         "LOGOKRAFT_DATA_DIR": data_dir,
         "LOGOKRAFT_PROMPT_PROVIDER": "local",
         "LOGOKRAFT_IMAGE_PROVIDER": "local",
+        "LOGOKRAFT_REFINE_PROVIDER": "local",
         "LOGOKRAFT_WATCH_POLL_S": 2.0,
     }
 
 
 @dataclass
 class Services:
-    """Running prompt and imagegen services and a channel to the prompt service."""
+    """Running prompt, imagegen and refine services and channels to prompt and refine."""
 
     prompt: ServiceRuntime
     imagegen: ServiceRuntime
+    refine: ServiceRuntime
     channel: grpc.aio.Channel
+    refine_channel: grpc.aio.Channel
     data_dir: Path
     env: dict
 
     @property
     def prompt_stub(self) -> prompt_service_pb2_grpc.PromptServiceStub:
         return prompt_service_pb2_grpc.PromptServiceStub(self.channel)
+
+    @property
+    def refine_stub(self) -> refine_service_pb2_grpc.RefineServiceStub:
+        return refine_service_pb2_grpc.RefineServiceStub(self.refine_channel)
 
 
 def as_user(name: str) -> tuple[tuple[str, str], ...]:

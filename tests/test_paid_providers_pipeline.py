@@ -1,8 +1,9 @@
 """The whole pipeline with the paid providers switched on by configuration, against local fakes.
 
-Gemini writes the prompts (receiving the inspiration image as an image part) and
-Seedream draws the logos; the fakes speak their wire formats and the services
-reach them through the real SDK and httpx, exactly as they would the real APIs.
+Gemini writes the prompts (receiving the inspiration image as an image part),
+Seedream draws the logos, and Gemini with Nano Banana refines them; the fakes speak
+their wire formats and the services reach them through the real SDK and httpx,
+exactly as they would the real APIs.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import grpc
 import pytest
 from PIL import Image
 
-from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft.v1 import refine_service_pb2 as refine_pb
 from logokraft_fakes import serve_asgi
-from logokraft_fakes.gemini import FakeGemini
+from logokraft_fakes.gemini import FakeGemini, no_image, text_reply
 from logokraft_fakes.seedream import FakeSeedream, sensitive_input
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.config import ImagegenSettings
@@ -25,6 +27,8 @@ from logokraft_kit.devtokens import dev_user_id
 from logokraft_kit.storage import INSPIRATION_BUCKET
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings
+from logokraft_refine import server as refine_server
+from logokraft_refine.config import RefineSettings
 from tests.support import as_user, new_project_id, service_env
 
 pytestmark = pytest.mark.integration
@@ -45,6 +49,7 @@ async def stub(fakes, nats_server, database_url, namespace, data_dir):
     ) | {
         "LOGOKRAFT_PROMPT_PROVIDER": "auto",
         "LOGOKRAFT_IMAGE_PROVIDER": "auto",
+        "LOGOKRAFT_REFINE_PROVIDER": "auto",
         "GEMINI_API_KEY": "g-key",
         "GEMINI_BASE_URL": gemini_url,
         "ARK_API_KEY": "ark-key",
@@ -52,11 +57,19 @@ async def stub(fakes, nats_server, database_url, namespace, data_dir):
     }
     prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
     imagegen = await imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")
+    refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
+    refine_channel = grpc.aio.insecure_channel(f"127.0.0.1:{refine.port}")
     try:
-        yield prompt_service_pb2_grpc.PromptServiceStub(channel), prompt.infra.storage
+        yield (
+            prompt_service_pb2_grpc.PromptServiceStub(channel),
+            prompt.infra.storage,
+            refine_service_pb2_grpc.RefineServiceStub(refine_channel),
+        )
     finally:
+        await refine_channel.close()
         await channel.close()
+        await refine.stop(grace=1)
         await imagegen.stop(grace=1)
         await prompt.stop(grace=1)
 
@@ -67,7 +80,7 @@ def png(color: str) -> bytes:
     return buffer.getvalue()
 
 
-async def run_project(stub, storage, *, count: int) -> list[common_pb2.ProjectEvent]:
+async def run_project(stub, storage, _refine=None, *, count: int) -> list[common_pb2.ProjectEvent]:
     project_id = new_project_id()
     path = f"{dev_user_id('dev')}/{project_id}/inspiration-0.png"
     await storage.put(INSPIRATION_BUCKET, path, png("#ff8800"), content_type="image/png")
@@ -113,3 +126,55 @@ async def test_sensitive_content_fails_the_asset_once_without_retry(fakes, stub)
     assert failed[0].error.code == "content_rejected"
     assert "rephrase" in failed[0].error.message.lower()
     assert len(seedream.requests) == 1, "a sensitive-content rejection must not be retried"
+
+
+async def refine_one(refine_stub, asset_id: str, instruction: str) -> common_pb2.Asset:
+    call = refine_stub.RefineAsset(
+        refine_pb.RefineAssetRequest(asset_id=asset_id, instruction=instruction, num_variations=1),
+        metadata=as_user("dev"),
+        timeout=60,
+    )
+    return [message.variations[0] async for message in call][-1]
+
+
+async def test_nano_banana_refines_a_seedream_logo_from_its_image(fakes, stub):
+    gemini, _, _, _ = fakes
+    _, storage, refine_stub = stub
+    events = await run_project(*stub, count=1)
+    parent = next(e.asset for e in events if e.HasField("asset") and e.asset.status == 3)
+    gemini.enqueue(text_reply("The same Nimbus logo, recoloured in navy #000080."))
+
+    variation = await refine_one(refine_stub, parent.id, "make it navy")
+
+    assert variation.status == common_pb2.ASSET_STATUS_COMPLETED, variation.error
+    assert variation.provider == "nano-banana"
+    assert variation.parent_asset_id == parent.id
+    assert variation.prompt == "The same Nimbus logo, recoloured in navy #000080."
+    refine_request, edit_request = gemini.requests[-2:]
+    assert "make it navy" in refine_request.text and parent.prompt in refine_request.text
+    parent_png = await storage.get(parent.image.bucket, parent.image.path)
+    assert edit_request.inline_images == [("image/png", parent_png)]
+    assert variation.prompt in edit_request.text
+    with Image.open(
+        io.BytesIO(await storage.get(variation.image.bucket, variation.image.path))
+    ) as out:
+        assert out.format == "PNG" and out.size == (variation.width, variation.height)
+
+
+async def test_an_image_safety_answer_fails_the_variation_once(fakes, stub):
+    gemini, _, _, _ = fakes
+    prompt_stub, _, refine_stub = stub
+    events = await run_project(*stub, count=1)
+    parent = next(e.asset for e in events if e.HasField("asset") and e.asset.status == 3)
+    before = len(gemini.requests)
+    gemini.enqueue(text_reply("A navy Nimbus logo."), no_image("IMAGE_SAFETY"))
+
+    variation = await refine_one(refine_stub, parent.id, "make it navy")
+
+    assert variation.status == common_pb2.ASSET_STATUS_FAILED
+    assert variation.error.code == "content_rejected"
+    assert len(gemini.requests) - before == 2, "a safety refusal must not be retried"
+    project = await prompt_stub.GetProject(
+        pb.GetProjectRequest(project_id=parent.project_id), metadata=as_user("dev")
+    )
+    assert project.project.status == common_pb2.PROJECT_STATUS_COMPLETED

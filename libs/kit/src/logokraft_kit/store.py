@@ -84,9 +84,15 @@ async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
     return existing, False
 
 
+# Row locks are FOR NO KEY UPDATE, the lock an UPDATE itself takes: FOR UPDATE would also wait
+# for the KEY SHARE locks that foreign-key checks take when another transaction inserts an
+# asset or event of the project, and deadlock with it.
+_LOCK = " for no key update"
+
+
 async def get_project(conn: Connection, project_id: uuid.UUID, *, lock: bool = False) -> Row | None:
     """One project, or None when RLS hides it or it does not exist."""
-    sql = "select * from brand_projects where id = %s" + (" for update" if lock else "")
+    sql = "select * from brand_projects where id = %s" + (_LOCK if lock else "")
     cursor = await conn.execute(sql, [project_id])
     return await cursor.fetchone()
 
@@ -105,7 +111,7 @@ async def list_assets(conn: Connection, project_id: uuid.UUID) -> list[Row]:
 
 async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False) -> Row | None:
     """One asset, or None when RLS hides it or it does not exist."""
-    sql = "select * from generated_assets where id = %s" + (" for update" if lock else "")
+    sql = "select * from generated_assets where id = %s" + (_LOCK if lock else "")
     cursor = await conn.execute(sql, [asset_id])
     return await cursor.fetchone()
 
@@ -216,6 +222,50 @@ async def insert_candidate(
     return existing, False
 
 
+async def insert_variations(
+    conn: Connection, parent: Row, *, instruction: str, count: int
+) -> list[Row]:
+    """Queue `count` variations of `parent`, linked to it, and record each as an event.
+
+    Their prompts are written later, by the job that makes each one.
+    """
+    rows = []
+    for position in range(count):
+        cursor = await conn.execute(
+            """
+            insert into generated_assets
+                (project_id, user_id, parent_asset_id, position, prompt, instruction)
+            values (%s, %s, %s, %s, '', %s)
+            returning *
+            """,
+            [parent["project_id"], parent["user_id"], parent["id"], position, instruction],
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        await record_asset(conn, row)
+        rows.append(row)
+    return rows
+
+
+async def lineage(conn: Connection, asset_id: uuid.UUID) -> list[Row]:
+    """The chain from the original candidate down to the asset; empty when RLS hides it."""
+    cursor = await conn.execute(
+        """
+        with recursive chain as (
+            select a.*, 0 as depth from generated_assets a where a.id = %s
+            union all
+            select p.*, c.depth + 1 from generated_assets p
+            join chain c on p.id = c.parent_asset_id
+            where c.depth < 1000
+        )
+        select * from chain order by depth desc
+        """,
+        [asset_id],
+    )
+    rows = await cursor.fetchall()
+    return [{k: v for k, v in row.items() if k != "depth"} for row in rows]
+
+
 async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> Row:
     """Change an asset's columns and record the change as an event."""
     columns = ", ".join(f"{name} = %s" for name in fields)
@@ -246,6 +296,16 @@ async def update_project(conn: Connection, project_id: uuid.UUID, **fields: Any)
     if row["status"] != before["status"]:
         await record_project(conn, row)
     return row
+
+
+async def reopen(conn: Connection, project_id: uuid.UUID) -> Row:
+    """Mark a settled project as generating again, because new work was queued for it."""
+    project = await get_project(conn, project_id, lock=True)
+    if project is None:
+        raise LookupError(f"project {project_id} not found")
+    if project["status"] in ("completed", "failed"):
+        return await update_project(conn, project_id, status="generating")
+    return project
 
 
 async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:

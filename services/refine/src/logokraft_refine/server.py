@@ -1,32 +1,87 @@
-"""Builds and runs the refine service process: gRPC server and health."""
+"""Builds and runs the refine service process: gRPC server, variation workers, health."""
 
 from __future__ import annotations
 
 from logokraft.v1 import refine_service_pb2, refine_service_pb2_grpc
-from logokraft_kit.grpc_server import GrpcServer, wait_for_shutdown_signal
 from logokraft_kit.logs import configure_logging
+from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
+from logokraft_kit.worker import ConsumerSpec, JobWorker
+from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
 from logokraft_refine.config import RefineSettings
+from logokraft_refine.core import Deps, RefineCore
 from logokraft_refine.servicer import RefineServicer
 
 SERVICE_NAME = refine_service_pb2.DESCRIPTOR.services_by_name["RefineService"].full_name
 
 
-async def start(settings: RefineSettings, *, address: str | None = None) -> tuple[GrpcServer, int]:
-    """Start the gRPC server; return it and its port."""
-    server = GrpcServer(
-        service_names=[SERVICE_NAME],
-        register=lambda s: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
-            RefineServicer(), s
-        ),
+def build_adapters(settings: RefineSettings) -> tuple[PromptRefiner, VariationMaker]:
+    """Gemini and Nano Banana when configured, else the local editor."""
+    if settings.use_gemini:
+        from logokraft_refine.adapters.gemini import GeminiPromptRefiner, NanoBananaEditor
+
+        common = {
+            "api_key": settings.gemini_api_key or "",
+            "base_url": settings.gemini_base_url,
+            "api_version": settings.gemini_api_version,
+            "timeout_s": settings.gemini_timeout_s,
+        }
+        return (
+            GeminiPromptRefiner(model=settings.refine_text_model, **common),
+            NanoBananaEditor(model=settings.image_model, **common),
+        )
+    from logokraft_refine.adapters.local import LocalPromptRefiner, LocalVariationMaker
+
+    return LocalPromptRefiner(), LocalVariationMaker()
+
+
+async def start(
+    settings: RefineSettings,
+    *,
+    address: str | None = None,
+    adapters: tuple[PromptRefiner, VariationMaker] | None = None,
+) -> ServiceRuntime:
+    """Connect, start the variation workers and the gRPC server; return the running service."""
+    infra = await Infrastructure.open(settings, name="logokraft-refine")
+    refiner, maker = adapters or build_adapters(settings)
+    core = RefineCore(
+        Deps(
+            db=infra.db,
+            nc=infra.nc,
+            js=infra.js,
+            subjects=infra.subjects,
+            storage=infra.storage,
+            refiner=refiner,
+            maker=maker,
+            concurrency=settings.concurrency,
+            watch_poll_s=settings.watch_poll_s,
+        )
     )
-    port = await server.start(address or settings.refine_grpc)
-    return server, port
+    worker = JobWorker(
+        infra.js,
+        ConsumerSpec(
+            stream=infra.subjects.jobs_stream,
+            subject=infra.subjects.refine_jobs,
+            durable=f"{settings.namespace}-refine",
+            max_attempts=settings.job_max_attempts,
+            ack_wait=settings.job_ack_wait_s,
+            concurrency=settings.concurrency,
+        ),
+        core.handle_refine_job,
+    )
+    return await launch(
+        infra,
+        address=address or settings.refine_grpc,
+        service_name=SERVICE_NAME,
+        register=lambda s: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
+            RefineServicer(core), s
+        ),
+        workers=[worker],
+    )
 
 
 async def serve() -> None:
     """Run the refine service until SIGTERM/SIGINT, then shut down gracefully."""
     settings = RefineSettings()
     configure_logging("refine", settings.log_level)
-    server, _ = await start(settings)
-    await wait_for_shutdown_signal()
-    await server.stop(grace=settings.shutdown_grace_s)
+    runtime = await start(settings)
+    await runtime.run_until_signalled(grace=settings.shutdown_grace_s)

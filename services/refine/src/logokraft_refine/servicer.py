@@ -1,4 +1,4 @@
-"""RefineService over gRPC. Refinement arrives with the next issue; until then it says so."""
+"""RefineService over gRPC: parse the request, call the core, translate the answer."""
 
 from __future__ import annotations
 
@@ -8,21 +8,46 @@ import grpc
 
 from logokraft.v1 import refine_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2_grpc as pb_grpc
-
-NOT_YET = "refinement is not available yet in this version of LogoKraft"
+from logokraft_kit.grpc_server import caller_id
+from logokraft_kit.identity import parse_uuid
+from logokraft_kit.records import asset_to_proto
+from logokraft_refine.core import RefineCore
 
 
 class RefineServicer(pb_grpc.RefineServiceServicer):
-    """Answers UNIMPLEMENTED with a clear message until refinement lands."""
+    """Translates RefineService calls to the refine core."""
+
+    def __init__(self, core: RefineCore) -> None:
+        self._core = core
 
     async def RefineAsset(
         self, request: pb.RefineAssetRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.RefineAssetResponse]:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_YET)
-        yield pb.RefineAssetResponse()  # pragma: no cover - abort raises
+        """First the queued variations, then their status each time one changes, until done.
+
+        The variations are durable jobs: cancelling this stream does not cancel them.
+        """
+        user_id = caller_id(context)
+        asset_id = parse_uuid(request.asset_id, what="asset_id")
+        children = await self._core.refine_asset(
+            user_id, asset_id, request.instruction, request.num_variations
+        )
+        yield pb.RefineAssetResponse(variations=[asset_to_proto(c) for c in children])
+        async for rows in self._core.follow(user_id, children):
+            yield pb.RefineAssetResponse(variations=[asset_to_proto(r) for r in rows])
 
     async def GetAsset(
         self, request: pb.GetAssetRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetAssetResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_YET)
-        raise AssertionError("unreachable")
+        user_id = caller_id(context)
+        asset_id = parse_uuid(request.asset_id, what="asset_id")
+        asset = await self._core.get_asset(user_id, asset_id)
+        return pb.GetAssetResponse(asset=asset_to_proto(asset))
+
+    async def GetAssetLineage(
+        self, request: pb.GetAssetLineageRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetAssetLineageResponse:
+        user_id = caller_id(context)
+        asset_id = parse_uuid(request.asset_id, what="asset_id")
+        chain = await self._core.lineage(user_id, asset_id)
+        return pb.GetAssetLineageResponse(assets=[asset_to_proto(row) for row in chain])

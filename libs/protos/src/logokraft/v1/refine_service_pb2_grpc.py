@@ -45,6 +45,11 @@ class RefineServiceStub:
                 request_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetRequest.SerializeToString,
                 response_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetResponse.FromString,
                 _registered_method=True)
+        self.GetAssetLineage = channel.unary_unary(
+                '/logokraft.v1.RefineService/GetAssetLineage',
+                request_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageRequest.SerializeToString,
+                response_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageResponse.FromString,
+                _registered_method=True)
 
 
 class RefineServiceServicer:
@@ -65,6 +70,13 @@ class RefineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAssetLineage(self, request, context):
+        """GetAssetLineage returns the chain from the original candidate down to an asset.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RefineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -77,6 +89,11 @@ def add_RefineServiceServicer_to_server(servicer, server):
                     servicer.GetAsset,
                     request_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetRequest.FromString,
                     response_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetResponse.SerializeToString,
+            ),
+            'GetAssetLineage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAssetLineage,
+                    request_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageRequest.FromString,
+                    response_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +151,33 @@ class RefineService:
             '/logokraft.v1.RefineService/GetAsset',
             logokraft_dot_v1_dot_refine__service__pb2.GetAssetRequest.SerializeToString,
             logokraft_dot_v1_dot_refine__service__pb2.GetAssetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAssetLineage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/logokraft.v1.RefineService/GetAssetLineage',
+            logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageRequest.SerializeToString,
+            logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageResponse.FromString,
             options,
             channel_credentials,
             insecure,

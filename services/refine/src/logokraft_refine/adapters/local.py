@@ -1,0 +1,69 @@
+"""The local editor: refinement with no API key, by editing the parent's logo specification.
+
+The refiner turns the instruction into an edited specification (and describes it as
+a prompt); the maker re-renders it. What the editor did not understand is recorded
+in the asset's metadata rather than pretended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import logokraft_engine as engine
+from logokraft_kit.providers import InvalidProviderRequest
+from logokraft_refine.adapters.base import RefinedPrompt, RefineRequest, Variation
+
+PROVIDER = "local"
+
+
+class LocalPromptRefiner:
+    """Edits the parent's specification as the instruction says and describes the result."""
+
+    name = PROVIDER
+
+    async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
+        """The edited specification, its prompt, and what was (not) understood."""
+        return await asyncio.to_thread(self._refine, request)
+
+    def _refine(self, request: RefineRequest) -> RefinedPrompt:
+        if not request.parent_spec:
+            raise InvalidProviderRequest(
+                "The local editor can only refine logos drawn by the local engine.",
+                provider=PROVIDER,
+            )
+        parent = engine.LogoSpec.from_dict(request.parent_spec)
+        edit = engine.edit_spec(
+            parent, request.instruction, variation=request.variation, seed=request.seed
+        )
+        editor = {
+            "applied": list(edit.applied),
+            "not_understood": list(edit.not_understood),
+            "understood": not edit.not_understood,
+        }
+        return RefinedPrompt(
+            text=engine.describe_spec(edit.spec, request.brief),
+            spec=edit.spec.to_dict(),
+            metadata={"editor": editor},
+        )
+
+
+class LocalVariationMaker:
+    """Renders the edited specification (SVG master and PNG)."""
+
+    name = PROVIDER
+
+    async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
+        """Draw the variation off the event loop."""
+        if not prompt.spec:
+            raise InvalidProviderRequest(
+                "The local editor needs an edited logo specification to draw.", provider=PROVIDER
+            )
+        spec = engine.LogoSpec.from_dict(prompt.spec)
+        logo = await asyncio.to_thread(engine.render_logo, spec)
+        return Variation(
+            png=logo.png,
+            width=logo.width,
+            height=logo.height,
+            svg=logo.svg,
+            metadata={"engine": "local"},
+        )

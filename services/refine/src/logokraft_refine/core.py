@@ -1,0 +1,253 @@
+"""The refine core: variations of a completed asset, as durable work, linked to their parent.
+
+No gRPC here. `refine_asset` validates, queues one child asset per variation in
+one transaction (re-opening a settled project) and publishes one JetStream job
+per child; the jobs write each variation's prompt, draw it and store it.
+Nothing is cancelled when the caller goes away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+import logokraft_engine as engine
+from logokraft_kit import store
+from logokraft_kit.asset_jobs import AssetJobs
+from logokraft_kit.bus import Subjects, project_news, publish_job
+from logokraft_kit.db import Database
+from logokraft_kit.errors import Conflict, InvalidArgument, NotFound, Unavailable
+from logokraft_kit.records import TERMINAL_ASSET_STATUSES, Row
+from logokraft_kit.storage import BlobStorage, ObjectNotFound
+from logokraft_kit.worker import Delivery
+from logokraft_refine.adapters.base import (
+    PromptRefiner,
+    RefinedPrompt,
+    RefineRequest,
+    Variation,
+    VariationMaker,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_INSTRUCTION = 1000
+MAX_VARIATIONS = 4
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+QUEUE_DOWN = (
+    "queue_unavailable",
+    "The job queue was unavailable when this variation was asked for; ask for it again.",
+)
+PARENT_GONE = (
+    "parent_missing",
+    "The logo this variation refines (or its image) no longer exists; refine another logo.",
+)
+
+
+def validate_instruction(instruction: str) -> str:
+    """The instruction without outer whitespace; InvalidArgument when it is unusable."""
+    text = instruction.strip()
+    if not text:
+        raise InvalidArgument("instruction is required: say what to change, e.g. 'make it navy'")
+    if len(text) > MAX_INSTRUCTION:
+        raise InvalidArgument(
+            f"instruction is {len(text)} characters long; the limit is {MAX_INSTRUCTION}"
+        )
+    if any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or c == "\x7f" for c in text):
+        raise InvalidArgument("instruction must not contain NUL or other control characters")
+    return text
+
+
+def validate_count(count: int) -> int:
+    """The number of variations; InvalidArgument outside 1..MAX_VARIATIONS."""
+    if not 1 <= count <= MAX_VARIATIONS:
+        raise InvalidArgument(f"num_variations must be between 1 and {MAX_VARIATIONS}")
+    return count
+
+
+@dataclass
+class Deps:
+    """What the core needs from the outside world."""
+
+    db: Database
+    nc: NATS
+    js: JetStreamContext
+    subjects: Subjects
+    storage: BlobStorage
+    refiner: PromptRefiner
+    maker: VariationMaker
+    concurrency: int = 2
+    watch_poll_s: float = 5.0
+
+
+class RefineCore:
+    """Queue, make, read and follow variations of the caller's assets."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._limit = asyncio.Semaphore(deps.concurrency)
+        self._jobs = AssetJobs(db=deps.db, nc=deps.nc, subjects=deps.subjects, storage=deps.storage)
+
+    # ---- commands and reads -------------------------------------------------
+
+    async def refine_asset(
+        self, user_id: uuid.UUID, asset_id: uuid.UUID, instruction: str, count: int
+    ) -> list[Row]:
+        """Queue `count` variations of the asset; returns them (queued) before any is drawn."""
+        instruction, count = validate_instruction(instruction), validate_count(count)
+        async with self._deps.db.as_user(user_id) as conn:
+            parent = await store.get_asset(conn, asset_id, lock=True)
+            if parent is None:
+                raise NotFound(f"asset {asset_id} not found")
+            self._check_refinable(parent)
+            children = await store.insert_variations(
+                conn, parent, instruction=instruction, count=count
+            )
+            project = await store.reopen(conn, parent["project_id"])
+        try:
+            for child in children:
+                await self._queue(user_id, child, count)
+        except Exception as exc:
+            log.exception("could not queue the variations of %s", asset_id)
+            for child in children:
+                await self._jobs.fail(user_id, child, *QUEUE_DOWN, provider=self._deps.maker.name)
+            raise Unavailable("the job queue is unavailable; try again shortly") from exc
+        await self._jobs.announce(project)
+        return children
+
+    def _check_refinable(self, parent: Row) -> None:
+        if parent["status"] != "completed":
+            raise Conflict(
+                f"asset {parent['id']} is {parent['status']}; only completed assets can be "
+                "refined — wait for it to complete, or refine another one"
+            )
+        if self._deps.maker.name == "local" and not parent["spec"]:
+            raise Conflict(
+                f"asset {parent['id']} was drawn by {parent['provider'] or 'another provider'}; "
+                "the local editor can only refine logos drawn by the local engine "
+                "(configure GEMINI_API_KEY to refine it with Nano Banana)"
+            )
+
+    async def _queue(self, user_id: uuid.UUID, child: Row, count: int) -> None:
+        job = {
+            "asset_id": str(child["id"]),
+            "project_id": str(child["project_id"]),
+            "user_id": str(user_id),
+            "count": count,
+        }
+        await publish_job(
+            self._deps.js, self._deps.subjects.refine_jobs, job, msg_id=f"refine:{child['id']}"
+        )
+
+    async def get_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> Row:
+        """One of the caller's assets."""
+        async with self._deps.db.as_user(user_id) as conn:
+            asset = await store.get_asset(conn, asset_id)
+        if asset is None:
+            raise NotFound(f"asset {asset_id} not found")
+        return asset
+
+    async def lineage(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> list[Row]:
+        """The chain from the original candidate down to the asset."""
+        async with self._deps.db.as_user(user_id) as conn:
+            chain = await store.lineage(conn, asset_id)
+        if not chain:
+            raise NotFound(f"asset {asset_id} not found")
+        return chain
+
+    async def follow(self, user_id: uuid.UUID, children: list[Row]) -> AsyncIterator[list[Row]]:
+        """The children each time one of them changes, until all are completed or failed."""
+        project_id = str(children[0]["project_id"])
+        ids = [child["id"] for child in children]
+        seen = [(c["status"], c["updated_at"]) for c in children]
+        async with project_news(self._deps.nc, self._deps.subjects, project_id) as news:
+            while not all(status in TERMINAL_ASSET_STATUSES for status, _ in seen):
+                news.clear()
+                async with self._deps.db.as_user(user_id) as conn:
+                    rows = [await store.get_asset(conn, asset_id) for asset_id in ids]
+                current = [(r["status"], r["updated_at"]) if r else ("failed", None) for r in rows]
+                if current != seen:
+                    seen = current
+                    yield [row for row in rows if row is not None]
+                    continue
+                await news.wait(self._deps.watch_poll_s)
+
+    # ---- making a variation (durable work) ----------------------------------
+
+    async def handle_refine_job(self, job: dict[str, Any], delivery: Delivery) -> None:
+        """Write the variation's prompt, draw it, store it, and finish the asset."""
+        user_id, asset_id = uuid.UUID(job["user_id"]), uuid.UUID(job["asset_id"])
+        started = await self._jobs.start(user_id, asset_id)
+        if started is None:
+            return
+        asset, project = started
+        maker = self._deps.maker.name
+        request = await self._request(user_id, asset, project, int(job.get("count", 1)))
+        if request is None:
+            await self._jobs.fail(user_id, asset, *PARENT_GONE, provider=maker)
+            return
+        await self._jobs.run(
+            delivery, user_id, asset, lambda: self._make(user_id, asset, request), provider=maker
+        )
+
+    async def _request(
+        self, user_id: uuid.UUID, asset: Row, project: Row, count: int
+    ) -> RefineRequest | None:
+        """What the refiner and maker need; None when the parent or its image is gone."""
+        if asset["parent_asset_id"] is None:
+            return None
+        async with self._deps.db.as_user(user_id) as conn:
+            parent = await store.get_asset(conn, asset["parent_asset_id"])
+        if parent is None or not parent["storage_path"]:
+            return None
+        try:
+            image = await self._deps.storage.get(parent["storage_bucket"], parent["storage_path"])
+        except ObjectNotFound:
+            return None
+        return RefineRequest(
+            instruction=asset["instruction"],
+            parent_prompt=parent["prompt"],
+            parent_image=image,
+            parent_mime_type=parent["mime_type"] or "image/png",
+            parent_spec=parent["spec"],
+            brief=engine.Brief.from_record(project),
+            variation=asset["position"],
+            count=count,
+            seed=uuid.UUID(str(asset["id"])).int % 2**31,
+        )
+
+    async def _make(self, user_id: uuid.UUID, asset: Row, request: RefineRequest) -> Variation:
+        prompt = await self._prompt(user_id, asset, request)
+        async with self._limit:
+            variation = await self._deps.maker.make_variation(request, prompt)
+        metadata = {**prompt.metadata, **variation.metadata}
+        return Variation(
+            png=variation.png,
+            width=variation.width,
+            height=variation.height,
+            svg=variation.svg,
+            metadata=metadata,
+        )
+
+    async def _prompt(
+        self, user_id: uuid.UUID, asset: Row, request: RefineRequest
+    ) -> RefinedPrompt:
+        """The variation's prompt: written once, stored on the asset, reused on redelivery."""
+        if asset["prompt"]:
+            return RefinedPrompt(
+                text=asset["prompt"], spec=asset["spec"], metadata=dict(asset["metadata"] or {})
+            )
+        prompt = await self._deps.refiner.refine_prompt(request)
+        async with self._deps.db.as_user(user_id) as conn:
+            await store.update_asset(
+                conn, asset["id"], prompt=prompt.text, spec=prompt.spec, metadata=prompt.metadata
+            )
+            project = await store.get_project(conn, asset["project_id"])
+        await self._jobs.announce(project)
+        return prompt
