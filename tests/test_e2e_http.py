@@ -80,7 +80,7 @@ async def gateway(services) -> AsyncIterator[str]:
         LOGOKRAFT_PUBLIC_URL=f"http://127.0.0.1:{port}",
         LOGOKRAFT_PROMPT_GRPC=prompt,
         LOGOKRAFT_IMAGEGEN_GRPC=f"127.0.0.1:{services.imagegen.port}",
-        LOGOKRAFT_REFINE_GRPC=prompt,
+        LOGOKRAFT_REFINE_GRPC=f"127.0.0.1:{services.refine.port}",
         LOGOKRAFT_SSE_HEARTBEAT_SECONDS=1,
     )
     config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
@@ -183,3 +183,83 @@ async def test_another_users_project_is_not_found(gateway, services):
         assert (await client.get(f"{url}/stream", headers=bob)).status_code == 404
         listing = await client.get(f"{gateway}/api/v1/projects", headers=bob)
         assert listing.json()["projects"] == []
+
+
+def navy_share(data: bytes) -> float:
+    """The share of pixels close to CSS navy (#000080)."""
+    with Image.open(io.BytesIO(data)) as picture:
+        raw = picture.convert("RGB").resize((128, 128)).tobytes()
+    pixels = list(zip(raw[0::3], raw[1::3], raw[2::3], strict=True))
+    near = sum(1 for r, g, b in pixels if r < 40 and g < 40 and 90 < b < 170)
+    return near / len(pixels)
+
+
+async def refine_and_follow(client, base: str, auth: dict, asset_id: str, body: dict) -> list:
+    """POST a refinement, then read the project's stream to its new `done`."""
+    response = await client.post(f"{base}/api/v1/assets/{asset_id}/refine", headers=auth, json=body)
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert all(v["status"] == "queued" for v in accepted["variations"])
+    events = await read_stream(client, accepted["stream_url"])
+    assert events[0].event == "snapshot" and events[-1].event == "done"
+    latest = {a["id"]: a for a in events[0].data["project"]["assets"]}
+    latest |= {e.data["asset"]["id"]: e.data["asset"] for e in events if e.event == "asset"}
+    for variation in accepted["variations"]:
+        assert latest[variation["id"]]["status"] == "completed"
+        assert latest[variation["id"]]["parent_asset_id"] == asset_id
+    return accepted["variations"]
+
+
+async def test_refining_twice_in_a_chain_over_http(gateway, services):
+    auth = {"Authorization": f"Bearer {dev_token(services.data_dir, 'dev')}"}
+    async with httpx.AsyncClient() as client:
+        created = await create_project(
+            client, gateway, dev_token(services.data_dir, "dev"), colors="#e76f51"
+        )
+        await read_stream(client, created["stream_url"])
+        project = (
+            await client.get(f"{gateway}/api/v1/projects/{created['project_id']}", headers=auth)
+        ).json()
+        parent = project["assets"][0]
+
+        navy = await refine_and_follow(
+            client,
+            gateway,
+            auth,
+            parent["id"],
+            {"instruction": "make it navy", "num_variations": 2},
+        )
+        child = navy[0]["id"]
+        final = await refine_and_follow(
+            client, gateway, auth, child, {"instruction": "drop the tagline", "num_variations": 1}
+        )
+        grandchild = final[0]["id"]
+
+        assets = {}
+        for asset_id in (parent["id"], navy[0]["id"], navy[1]["id"], grandchild):
+            answer = await client.get(f"{gateway}/api/v1/assets/{asset_id}", headers=auth)
+            assert answer.status_code == 200
+            assets[asset_id] = answer.json()
+            image = await client.get(assets[asset_id]["image_url"])
+            assert image.status_code == 200
+            assets[asset_id]["png"] = image.content
+        for variation in navy:
+            stored = assets[variation["id"]]
+            assert stored["status"] == "completed"
+            assert stored["parent_asset_id"] == parent["id"]
+            assert stored["instruction"] == "make it navy"
+            assert stored["metadata"]["editor"]["understood"] is True
+            assert stored["png"] != assets[parent["id"]]["png"]
+            assert navy_share(stored["png"]) > navy_share(assets[parent["id"]]["png"]) + 0.01
+        assert assets[navy[0]["id"]]["png"] != assets[navy[1]["id"]]["png"]
+        assert assets[grandchild]["parent_asset_id"] == child
+        assert assets[grandchild]["png"] != assets[child]["png"]
+
+        lineage = await client.get(f"{gateway}/api/v1/assets/{grandchild}/lineage", headers=auth)
+        assert [a["id"] for a in lineage.json()["lineage"]] == [parent["id"], child, grandchild]
+
+        done = (
+            await client.get(f"{gateway}/api/v1/projects/{created['project_id']}", headers=auth)
+        ).json()
+        assert done["status"] == "completed"
+        assert len(done["assets"]) == 4 + 2 + 1

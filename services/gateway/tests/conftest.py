@@ -1,4 +1,4 @@
-"""Gateway fixtures: a fake PromptService on an in-process grpc.aio server, the app, clients."""
+"""Gateway fixtures: fake Prompt and Refine services on an in-process grpc.aio server, the app."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ from grpc_health.v1 import health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from PIL import Image
 
-from logokraft.v1 import common_pb2, prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import (
+    common_pb2,
+    prompt_service_pb2,
+    prompt_service_pb2_grpc,
+    refine_service_pb2,
+    refine_service_pb2_grpc,
+)
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.devtokens import dev_user_id, mint_token
@@ -119,6 +125,66 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
             raise
 
 
+class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
+    """Records calls; owns assets by user; RefineAsset sends the queued variations, then waits."""
+
+    def __init__(self) -> None:
+        self.calls: list[refine_service_pb2.RefineAssetRequest] = []
+        self.assets: dict[str, tuple[str, common_pb2.Asset]] = {}
+        self.refine_cancelled = asyncio.Event()
+        self.refine_error: tuple[grpc.StatusCode, str] | None = None
+
+    def add_asset(self, user_id: uuid.UUID, **fields) -> common_pb2.Asset:
+        """Store an asset owned by user_id and return it."""
+        fields.setdefault("status", common_pb2.ASSET_STATUS_COMPLETED)
+        asset = common_pb2.Asset(
+            id=str(uuid.uuid4()), project_id=str(uuid.uuid4()), created_at=_now(), **fields
+        )
+        self.assets[asset.id] = (str(user_id), asset)
+        return asset
+
+    async def _owned(self, asset_id: str, context) -> common_pb2.Asset:
+        owner, asset = self.assets.get(asset_id, ("", None))
+        if asset is None or owner != _user(context):
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"asset {asset_id} not found")
+        assert asset is not None
+        return asset
+
+    async def RefineAsset(self, request, context):
+        self.calls.append(request)
+        parent = await self._owned(request.asset_id, context)
+        if self.refine_error is not None:
+            await context.abort(*self.refine_error)
+        variations = [
+            common_pb2.Asset(
+                id=str(uuid.uuid4()),
+                project_id=parent.project_id,
+                parent_asset_id=parent.id,
+                status=common_pb2.ASSET_STATUS_QUEUED,
+                position=index,
+                instruction=request.instruction,
+            )
+            for index in range(request.num_variations)
+        ]
+        yield refine_service_pb2.RefineAssetResponse(variations=variations)
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.refine_cancelled.set()
+            raise
+
+    async def GetAsset(self, request, context):
+        return refine_service_pb2.GetAssetResponse(
+            asset=await self._owned(request.asset_id, context)
+        )
+
+    async def GetAssetLineage(self, request, context):
+        chain = [await self._owned(request.asset_id, context)]
+        while chain[0].parent_asset_id:
+            chain.insert(0, self.assets[chain[0].parent_asset_id][1])
+        return refine_service_pb2.GetAssetLineageResponse(assets=chain)
+
+
 def _without_assets(project: common_pb2.Project) -> common_pb2.Project:
     copy = common_pb2.Project()
     copy.CopyFrom(project)
@@ -131,6 +197,7 @@ class FakeServer:
     """The running fake services and their address."""
 
     prompt: FakePromptService
+    refine: FakeRefineService
     health: HealthServicer
     address: str
 
@@ -139,13 +206,15 @@ class FakeServer:
 async def fake_server() -> AsyncIterator[FakeServer]:
     server = grpc.aio.server()
     prompt = FakePromptService()
+    refine = FakeRefineService()
     health = HealthServicer()
     prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(prompt, server)
+    refine_service_pb2_grpc.add_RefineServiceServicer_to_server(refine, server)
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     try:
-        yield FakeServer(prompt=prompt, health=health, address=f"127.0.0.1:{port}")
+        yield FakeServer(prompt=prompt, refine=refine, health=health, address=f"127.0.0.1:{port}")
     finally:
         await server.stop(grace=None)
 

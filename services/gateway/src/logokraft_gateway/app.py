@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 import grpc
 from fastapi import APIRouter, FastAPI
 
-from logokraft_gateway.api.routes import files, health, projects
+from logokraft_gateway.api.routes import assets, files, health, projects
 from logokraft_gateway.auth import TokenVerifier
-from logokraft_gateway.clients import PromptClient, ServiceChannels
+from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannels
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
 from logokraft_gateway.errors import install_error_handlers
@@ -66,6 +66,9 @@ def create_app(
             prompt=PromptClient(
                 channels.channels["prompt"], deadline=settings.grpc_deadline_seconds
             ),
+            refine=RefineClient(
+                channels.channels["refine"], deadline=settings.grpc_deadline_seconds
+            ),
             storage=blob_storage,
             signing=UrlSigning(blob_storage, ttl_seconds=settings.signed_url_ttl_seconds),
             url_signer=signer,
@@ -88,6 +91,7 @@ def create_app(
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(projects.router)
+    api.include_router(assets.router)
     api.include_router(files.router)
     app.include_router(api)
     app.include_router(health.router)

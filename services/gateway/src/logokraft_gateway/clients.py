@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from logokraft.v1 import common_pb2, prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import (
+    common_pb2,
+    prompt_service_pb2,
+    prompt_service_pb2_grpc,
+    refine_service_pb2,
+    refine_service_pb2_grpc,
+)
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 
@@ -69,6 +75,50 @@ class PromptClient:
             project_id=str(project_id), after_sequence=after_sequence
         )
         return self._stub.WatchProject(request, metadata=_metadata(user_id))
+
+
+class RefineClient:
+    """The refine service's RPCs as the gateway uses them: every call for one verified user."""
+
+    def __init__(self, channel: grpc.aio.Channel, *, deadline: float) -> None:
+        self._stub = refine_service_pb2_grpc.RefineServiceStub(channel)
+        self._deadline = deadline
+
+    async def refine_asset(
+        self, user_id: uuid.UUID, asset_id: uuid.UUID, *, instruction: str, num_variations: int
+    ) -> list[common_pb2.Asset]:
+        """Queue variations and return them as first reported (queued).
+
+        Only the stream's first message is read; the call is then cancelled, which
+        leaves the variations' jobs running (they are durable in JetStream).
+        """
+        request = refine_service_pb2.RefineAssetRequest(
+            asset_id=str(asset_id), instruction=instruction, num_variations=num_variations
+        )
+        call = self._stub.RefineAsset(request, metadata=_metadata(user_id), timeout=self._deadline)
+        try:
+            async for response in call:
+                return list(response.variations)
+            await call.code()  # an empty stream: surface its status as an error
+            raise RuntimeError("the refine service answered without variations")
+        finally:
+            call.cancel()
+
+    async def get_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> common_pb2.Asset:
+        """One of the user's assets."""
+        request = refine_service_pb2.GetAssetRequest(asset_id=str(asset_id))
+        response = await self._stub.GetAsset(
+            request, metadata=_metadata(user_id), timeout=self._deadline
+        )
+        return response.asset
+
+    async def lineage(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> list[common_pb2.Asset]:
+        """The chain from the original candidate down to the asset."""
+        request = refine_service_pb2.GetAssetLineageRequest(asset_id=str(asset_id))
+        response = await self._stub.GetAssetLineage(
+            request, metadata=_metadata(user_id), timeout=self._deadline
+        )
+        return list(response.assets)
 
 
 @dataclass

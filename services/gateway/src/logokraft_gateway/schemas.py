@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ProjectStatus = Literal["pending", "generating", "completed", "failed"]
 AssetStatus = Literal["queued", "generating", "completed", "failed"]
@@ -97,6 +97,48 @@ class ProjectListPublic(BaseModel):
 
     projects: list[ProjectSummaryPublic]
     next_cursor: str | None
+
+
+class RefineRequestPublic(BaseModel):
+    """What to change about an asset, and how many variations to make."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instruction: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="What to change, e.g. `make it navy and drop the tagline`.",
+        examples=["make it navy"],
+    )
+    num_variations: int = Field(2, ge=1, le=4, description="How many variations to make.")
+
+    @field_validator("instruction")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("the instruction is empty; say what to change, e.g. 'make it navy'")
+        if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" for c in text):
+            raise ValueError("the instruction must not contain NUL or other control characters")
+        return text
+
+
+class RefineAcceptedPublic(BaseModel):
+    """The answer to a refinement: the queued variations and where to follow them."""
+
+    asset_id: str = Field(description="The refined (parent) asset.")
+    project_id: str
+    variations: list[AssetPublic] = Field(description="The new assets, `queued`.")
+    stream_url: str = Field(description="The project's SSE URL, carrying its own access token.")
+
+
+class LineagePublic(BaseModel):
+    """An asset's history of edits."""
+
+    asset_id: str
+    lineage: list[AssetPublic] = Field(
+        description="From the original candidate (first) down to this asset (last)."
+    )
 
 
 class HealthPublic(BaseModel):

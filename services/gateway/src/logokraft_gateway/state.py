@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logokraft_gateway.auth import TokenVerifier
-from logokraft_gateway.clients import PromptClient, ServiceChannels
+from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannels
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
 from logokraft_kit.storage import BlobStorage, UrlSigner
@@ -18,6 +18,7 @@ class GatewayState:
     settings: GatewaySettings
     channels: ServiceChannels
     prompt: PromptClient
+    refine: RefineClient
     storage: BlobStorage
     signing: UrlSigning
     url_signer: UrlSigner

@@ -14,6 +14,7 @@ from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
 from logokraft_gateway.intake import discard_inspiration, read_new_project, store_inspiration
 from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
 from logokraft_gateway.sse import SSE_HEADERS, project_stream
+from logokraft_gateway.state import GatewayState
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -88,15 +89,21 @@ async def create_project(request: Request, state: State, user: CurrentUser) -> P
     except BaseException:
         await discard_inspiration(state.storage, refs)
         raise
-    token = state.tokens.mint_stream_token(
-        user_id=user, project_id=project_id, ttl=state.settings.stream_token_ttl_seconds
-    )
     return ProjectCreatedPublic(
         project_id=str(project_id),
         status=project_status(project.status),  # type: ignore[arg-type]
-        stream_url=f"{state.settings.public_base_url}/api/v1/projects/{project_id}/stream"
-        f"?access_token={token}",
+        stream_url=stream_url(state, user, project_id),
         project=await project_public(project, state.signing),
+    )
+
+
+def stream_url(state: GatewayState, user: uuid.UUID, project_id: uuid.UUID) -> str:
+    """The project's absolute SSE URL, carrying a stream token for this user and project."""
+    token = state.tokens.mint_stream_token(
+        user_id=user, project_id=project_id, ttl=state.settings.stream_token_ttl_seconds
+    )
+    return (
+        f"{state.settings.public_base_url}/api/v1/projects/{project_id}/stream?access_token={token}"
     )
 
 

@@ -1,0 +1,69 @@
+"""/api/v1/assets: read one asset, its history of edits, and refine it into variations."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from logokraft_gateway.api.deps import CurrentUser, State
+from logokraft_gateway.api.routes.projects import stream_url
+from logokraft_gateway.convert import asset_public
+from logokraft_gateway.errors import error_responses
+from logokraft_gateway.schemas import (
+    AssetPublic,
+    LineagePublic,
+    RefineAcceptedPublic,
+    RefineRequestPublic,
+)
+
+router = APIRouter(prefix="/assets", tags=["assets"])
+
+
+@router.post(
+    "/{asset_id}/refine",
+    status_code=202,
+    summary="Make variations of a completed asset from an instruction",
+    responses=error_responses(400, 401, 404, 409, 422, 429, 500, 503, 504),
+)
+async def refine_asset(
+    asset_id: uuid.UUID, body: RefineRequestPublic, state: State, user: CurrentUser
+) -> RefineAcceptedPublic:
+    """Queue the variations and answer at once; follow them on the project's stream.
+
+    Each variation is a new asset with `parent_asset_id` set to this asset. A project
+    that was done becomes active again until they finish.
+    """
+    variations = await state.refine.refine_asset(
+        user, asset_id, instruction=body.instruction, num_variations=body.num_variations
+    )
+    project_id = uuid.UUID(variations[0].project_id)
+    return RefineAcceptedPublic(
+        asset_id=str(asset_id),
+        project_id=str(project_id),
+        variations=[await asset_public(v, state.signing) for v in variations],
+        stream_url=stream_url(state, user, project_id),
+    )
+
+
+@router.get(
+    "/{asset_id}",
+    summary="Read one asset",
+    responses=error_responses(400, 401, 404, 422, 429, 500, 503, 504),
+)
+async def get_asset(asset_id: uuid.UUID, state: State, user: CurrentUser) -> AssetPublic:
+    """The asset with its signed image_url (once completed), parent, instruction and prompt."""
+    return await asset_public(await state.refine.get_asset(user, asset_id), state.signing)
+
+
+@router.get(
+    "/{asset_id}/lineage",
+    summary="Read an asset's history of edits",
+    responses=error_responses(400, 401, 404, 422, 429, 500, 503, 504),
+)
+async def get_lineage(asset_id: uuid.UUID, state: State, user: CurrentUser) -> LineagePublic:
+    """The chain from the original candidate down to this asset, oldest first."""
+    chain = await state.refine.lineage(user, asset_id)
+    return LineagePublic(
+        asset_id=str(asset_id), lineage=[await asset_public(a, state.signing) for a in chain]
+    )

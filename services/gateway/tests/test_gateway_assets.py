@@ -1,0 +1,141 @@
+"""/api/v1/assets: refine (202 from the first streamed message), read one asset, lineage."""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+import pytest
+
+from logokraft.v1 import common_pb2
+from logokraft_kit.devtokens import dev_user_id
+
+
+@pytest.fixture
+def refine(fake_server):
+    return fake_server.refine
+
+
+@pytest.fixture
+def mine(refine):
+    return refine.add_asset(dev_user_id("dev"), prompt="a navy fox", position=0)
+
+
+async def test_refine_answers_202_with_queued_variations_and_the_stream(client, auth, refine, mine):
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers=auth,
+        json={"instruction": "  make it navy ", "num_variations": 3},
+    )
+
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["asset_id"] == mine.id and body["project_id"] == mine.project_id
+    assert [v["status"] for v in body["variations"]] == ["queued"] * 3
+    assert {v["parent_asset_id"] for v in body["variations"]} == {mine.id}
+    assert body["stream_url"].startswith(
+        f"http://testserver/api/v1/projects/{mine.project_id}/stream?access_token="
+    )
+    assert refine.calls[-1].instruction == "make it navy"
+    assert refine.calls[-1].num_variations == 3
+    await refine.refine_cancelled.wait()  # the gateway let go of the stream after one message
+
+
+async def test_refine_defaults_to_two_variations(client, auth, refine, mine):
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine", headers=auth, json={"instruction": "bolder"}
+    )
+    assert response.status_code == 202
+    assert len(response.json()["variations"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({}, "instruction"),
+        ({"instruction": ""}, "instruction"),
+        ({"instruction": "   "}, "empty"),
+        ({"instruction": "x" * 1001}, "1000"),
+        ({"instruction": "navy\u0000"}, "control characters"),
+        ({"instruction": "navy", "num_variations": 0}, "num_variations"),
+        ({"instruction": "navy", "num_variations": 5}, "num_variations"),
+        ({"instruction": "navy", "num_variations": "two"}, "num_variations"),
+        ({"instruction": 7}, "instruction"),
+        ({"instruction": "navy", "num_variation": 2}, "num_variation"),
+    ],
+)
+async def test_bad_refinements_are_422_and_reach_no_service(
+    client, auth, refine, mine, body, words
+):
+    response = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth, json=body)
+
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert words in error["message"] + str(error.get("details"))
+    assert refine.calls == []
+
+
+async def test_malformed_json_is_422(client, auth, refine, mine):
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=b"{not json",
+    )
+    assert response.status_code == 422
+    assert refine.calls == []
+
+
+async def test_malformed_unknown_and_foreign_assets_are_4xx(client, auth, refine, token_for):
+    theirs = refine.add_asset(dev_user_id("bob"))
+    body = {"instruction": "navy"}
+    malformed = await client.post("/api/v1/assets/not-a-uuid/refine", headers=auth, json=body)
+    unknown = await client.post(f"/api/v1/assets/{uuid.uuid4()}/refine", headers=auth, json=body)
+    foreign = await client.post(f"/api/v1/assets/{theirs.id}/refine", headers=auth, json=body)
+
+    assert malformed.status_code == 422
+    assert unknown.status_code == 404 and foreign.status_code == 404
+    assert foreign.json()["error"]["message"].startswith(f"Asset {theirs.id} not found")
+    assert (await client.get(f"/api/v1/assets/{theirs.id}", headers=auth)).status_code == 404
+
+
+async def test_refining_an_unfinished_asset_is_409_with_the_services_reason(
+    client, auth, refine, mine
+):
+    refine.refine_error = (grpc.StatusCode.FAILED_PRECONDITION, f"asset {mine.id} is generating")
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine", headers=auth, json={"instruction": "navy"}
+    )
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "failed_precondition",
+        "message": f"Asset {mine.id} is generating.",
+    }
+
+
+async def test_refine_needs_a_token(client, mine):
+    response = await client.post(f"/api/v1/assets/{mine.id}/refine", json={"instruction": "navy"})
+    assert response.status_code == 401
+
+
+async def test_get_asset_and_its_lineage(client, auth, refine):
+    user = dev_user_id("dev")
+    root = refine.add_asset(user, prompt="a fox")
+    child = refine.add_asset(user, parent_asset_id=root.id, instruction="navy", prompt="navy fox")
+    grandchild = refine.add_asset(
+        user,
+        parent_asset_id=child.id,
+        instruction="no tagline",
+        status=common_pb2.ASSET_STATUS_GENERATING,
+    )
+
+    one = await client.get(f"/api/v1/assets/{child.id}", headers=auth)
+    chain = await client.get(f"/api/v1/assets/{grandchild.id}/lineage", headers=auth)
+
+    assert one.status_code == 200
+    assert one.json()["parent_asset_id"] == root.id
+    assert one.json()["instruction"] == "navy" and one.json()["prompt"] == "navy fox"
+    assert chain.status_code == 200
+    assert chain.json()["asset_id"] == grandchild.id
+    assert [a["id"] for a in chain.json()["lineage"]] == [root.id, child.id, grandchild.id]
+    assert [a["instruction"] for a in chain.json()["lineage"]] == [None, "navy", "no tagline"]
