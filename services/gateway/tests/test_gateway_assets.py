@@ -83,6 +83,29 @@ async def test_malformed_json_is_422(client, auth, refine, mine):
         content=b"{not json",
     )
     assert response.status_code == 422
+    assert response.json()["error"]["message"] == "The body is not valid JSON."
+    assert refine.calls == []
+
+
+async def test_a_missing_body_and_a_bad_field_say_so_plainly(client, auth, refine, mine):
+    missing = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth)
+    bad = await client.post(
+        f"/api/v1/assets/{mine.id}/refine", headers=auth, json={"instruction": "a\u0000b"}
+    )
+
+    assert missing.status_code == 422
+    assert missing.json()["error"]["message"] == "The request needs a JSON body."
+    assert bad.json()["error"]["message"] == (
+        "The field instruction is invalid: "
+        "the instruction must not contain NUL or other control characters."
+    )
+    assert bad.json()["error"]["details"] == [
+        {
+            "field": "instruction",
+            "location": "body",
+            "message": "the instruction must not contain NUL or other control characters",
+        }
+    ]
     assert refine.calls == []
 
 

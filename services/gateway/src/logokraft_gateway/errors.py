@@ -149,15 +149,29 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     message = "The request is invalid."
     if details:
         first = details[0]
-        where = f"{first['location']} parameter" if first["location"] != "body" else "field"
-        message = f"The {where} {first['field']} is invalid: {first['message']}"
+        if first["location"] == "body" and first["field"] == "body":
+            message = first["message"]
+        elif first["location"] == "body":
+            message = f"The field {first['field']} is invalid: {first['message']}"
+        else:
+            message = (
+                f"The {first['location']} parameter {first['field']} is invalid: {first['message']}"
+            )
     return error_response(ApiError(422, "validation_error", _sentence(message), details=details))
 
 
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
 def _validation_detail(item: dict[str, Any]) -> dict[str, Any]:
-    location = [str(part) for part in item.get("loc", ()) if part not in ("body",)]
-    field = ".".join(location[1:]) if len(location) > 1 else ".".join(location) or "request"
-    return {"field": field, "location": location[0] if location else "body", "message": item["msg"]}
+    loc = [str(part) for part in item.get("loc", ())]
+    location, rest = (loc[0], loc[1:]) if loc and loc[0] in _LOCATIONS else ("body", loc)
+    message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
+    if item.get("type") == "json_invalid":
+        return {"field": "body", "location": "body", "message": "The body is not valid JSON"}
+    if item.get("type") == "missing" and location == "body" and not rest:
+        return {"field": "body", "location": "body", "message": "The request needs a JSON body"}
+    return {"field": ".".join(rest) or location, "location": location, "message": message}
 
 
 async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
