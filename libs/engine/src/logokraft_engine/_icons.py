@@ -1,242 +1,460 @@
-"""Icons: the built-in icon set (drawn in a 100×100 box) and keyword-based icon choice."""
+"""Icons: a curated catalogue of Tabler icons (MIT), geometric marks, and keyword-based choice.
+
+Catalogue icons come from the `tablerpy` package (Tabler Icons, MIT, see
+`libs/engine/licenses/tabler-icons.txt`); which icons, how a designer would describe them and the
+words they suit are listed in `_icon_tags`. An icon's SVG file is read and parsed only the first
+time it is drawn, then cached. Filled icons are drawn as solid shapes; outline icons (used where
+no filled icon fits) as strokes heavier than Tabler's default, so they stay legible at 32 px.
+The hand-drawn geometric marks are the "abstract" logo type and the fallback when nothing fits.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import math
 import random
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
-from logokraft_engine._brief import Brief, brief_words
-from logokraft_engine._geometry import ellipse, gear, num, polygon, regular, rounded_rect, star
+from logokraft_engine._brief import Brief, brief_words, words
+from logokraft_engine._geometry import ellipse, num, regular
+from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS
 
-STROKE = 8.0
+STROKE = 8.0  # stroke width of the hand-drawn marks, on their 100-unit grid
+OUTLINE_STROKE = 2.4  # stroke width of outline icons, on Tabler's 24-unit grid (Tabler: 2)
+WEIGHTS = {"industry": 4.0, "description": 2.0, "style": 1.0, "name": 1.0}  # where a word is
+NAME_MATCH = 1.5  # a brief word naming the icon ("camera") counts more than a tag ("photo")
+GENERIC_MATCH = 0.25  # a generic word ("school", "studio", "shop") counts less than "sailing"
+POOL_SIZE = 4  # at most this many icons are shared out among the candidates of a brief
+POOL_SHARE = 0.4  # icons scoring under this share of the best one are not offered
 
 
 @dataclass(frozen=True)
 class Icon:
-    """One icon: filled (even-odd) and stroked path parts in a 100×100 box."""
+    """One icon: a Tabler source icon ("filled/mug"), or hand-drawn paths in a 100×100 box."""
 
     name: str
-    phrase: str
-    keywords: frozenset[str]
-    fills: tuple[str, ...] = ()
-    strokes: tuple[str, ...] = ()
+    phrase: str  # how a designer would describe it: "steaming coffee cup"
+    keywords: frozenset[str]  # its tags and the words of its names
+    fills: tuple[str, ...] = ()  # hand-drawn: filled (even-odd) path data
+    strokes: tuple[str, ...] = ()  # hand-drawn: stroked path data
+    source: str = ""  # Tabler icon as "filled/<name>" or "outline/<name>"; "" when hand-drawn
+    tags: frozenset[str] = frozenset()  # the curated words it suits
+    name_words: frozenset[str] = frozenset()  # words of its catalogue name
+
+    @property
+    def filled(self) -> bool:
+        """Whether the icon is drawn as solid shapes (not as outline strokes)."""
+        return not self.source.startswith("outline/")
 
 
-def _icon(name: str, phrase: str, keywords: str, fills=(), strokes=()) -> Icon:
-    return Icon(name, phrase, frozenset(keywords.split()), tuple(fills), tuple(strokes))
+def _name_words(*names: str) -> frozenset[str]:
+    """The words of icon names: "building-bank" → building, bank (no numbers)."""
+    return frozenset(w for name in names for w in re.split(r"[-/\s]", name) if w.isalpha())
 
 
-_ICONS: tuple[Icon, ...] = (
-    _icon(
-        "cup",
-        "coffee cup",
-        "coffee cafe bakery patisserie espresso roastery roaster tea latte barista drink",
-        fills=["M20 38H70V60Q70 82 45 82Q20 82 20 60Z", rounded_rect(12, 86, 68, 7, 3.5)],
-        strokes=[
-            "M70 46H75Q86 46 86 56Q86 66 75 66H70",
-            "M36 12Q30 18 36 24Q42 30 36 32",
-            "M54 12Q48 18 54 24Q60 30 54 32",
-        ],
-    ),
-    _icon(
-        "leaf",
-        "leaf",
-        "organic eco green garden plant nature vegan botanical farm herbal "
-        "sustainable environment natural wellness tea",
-        fills=["M20 76C20 42 42 20 78 18Z", "M26 82C60 82 84 60 84 24Z"],
-        strokes=["M20 80L10 90"],
-    ),
-    _icon(
-        "shield",
-        "shield",
-        "security secure insurance protect protection safe safety guard "
-        "defense cyber law legal trust",
-        fills=[
-            "M50 6L86 18V46C86 70 70 86 50 95C30 86 14 70 14 46V18Z"
-            "M28 52L36 44L45 53L65 33L73 41L45 69Z"
-        ],
-    ),
-    _icon(
-        "bolt",
-        "lightning bolt",
-        "energy electric electrical power fast battery charge solar fitness gym speed",
-        fills=["M58 4L18 56H46L40 96L82 40H54Z"],
-    ),
-    _icon(
-        "star",
-        "star",
-        "star award premium entertainment event rating celebrity kids quality review best",
-        fills=[star(50, 53, 47, 20)],
-    ),
-    _icon(
-        "heart",
-        "heart",
-        "love care charity dating wedding nonprofit health caring kind romance family",
-        fills=[
-            "M50 88C50 88 10 64 10 36C10 21 21 11 34 11C42 11 47 15 50 21"
-            "C53 15 58 11 66 11C79 11 90 21 90 36C90 64 50 88 50 88Z"
-        ],
-    ),
-    _icon(
-        "house",
-        "house",
-        "real estate home property realty construction interior "
-        "architecture mortgage housing rental builder",
-        fills=["M50 8L92 46H80V90H20V46H8Z M42 90V64H58V90Z"],
-    ),
-    _icon(
-        "camera",
-        "camera",
-        "photo photography photographer film studio video media camera cinema",
-        fills=["M8 32H30L37 20H63L70 32H92V82H8Z" + ellipse(50, 56, 17), ellipse(50, 56, 9)],
-    ),
-    _icon(
-        "chart",
-        "rising bar chart",
-        "finance financial analytics consulting data "
-        "marketing accounting investment invest bank growth business capital",
-        fills=[
-            rounded_rect(12, 64, 18, 28, 2),
-            rounded_rect(41, 50, 18, 42, 2),
-            rounded_rect(70, 34, 18, 58, 2),
-            polygon([(66, 6), (92, 6), (92, 30)]),
-        ],
-        strokes=["M14 46L38 26L54 36L82 14"],
-    ),
-    _icon(
-        "paw",
-        "paw print",
-        "pet pets dog cat vet veterinary animal grooming puppy kitten",
-        fills=[
-            ellipse(50, 68, 21, 18),
-            ellipse(22, 44, 9, 11),
-            ellipse(39, 25, 9, 12),
-            ellipse(61, 25, 9, 12),
-            ellipse(78, 44, 9, 11),
-        ],
-    ),
-    _icon(
-        "gear",
-        "gear",
-        "engineering engineer manufacturing industrial automotive mechanic "
-        "repair machine machinery tools service automation",
-        fills=[gear(50, 50, 46, 35, 8) + ellipse(50, 50, 15)],
-    ),
-    _icon(
-        "wave",
-        "ocean wave",
-        "ocean sea surf water beach marine swim pool travel boat sailing aqua",
-        strokes=[
-            "M8 34Q18 24 29 34T50 34T71 34T92 34",
-            "M8 54Q18 44 29 54T50 54T71 54T92 54",
-            "M8 74Q18 64 29 74T50 74T71 74T92 74",
-        ],
-    ),
-    _icon(
-        "mountain",
-        "mountain peak",
-        "outdoor outdoors adventure hiking climbing ski "
-        "camping travel mountain trek expedition alpine",
-        fills=["M2 86L36 30L52 56L64 40L98 86Z", ellipse(78, 20, 9)],
-    ),
-    _icon(
-        "spark",
-        "four-point spark",
-        "creative design agency ai innovation beauty magic startup studio idea cosmetics clean",
-        fills=[
-            "M44 8C47 36 56 45 84 48C56 51 47 60 44 90C41 60 32 51 4 48C32 45 41 36 44 8Z",
-            "M80 6C81 15 84 18 94 19C84 20 81 23 80 32C79 23 76 20 66 19C76 18 79 15 80 6Z",
-        ],
-    ),
-    _icon(
-        "book",
-        "open book",
-        "education school learning library books book publishing "
-        "academy tutoring course university",
-        fills=[
-            "M46 24C36 16 22 14 6 16V80C22 78 36 80 46 88Z",
-            "M54 24C64 16 78 14 94 16V80C78 78 64 80 54 88Z",
-        ],
-    ),
-    _icon(
-        "code",
-        "code brackets",
-        "software developer development code coding programming "
-        "web app saas devops tech technology it",
-        strokes=["M32 26L10 50L32 74", "M68 26L90 50L68 74", "M57 18L43 82"],
-    ),
-    _icon(
-        "utensils",
-        "fork and knife",
-        "restaurant food kitchen catering dining bistro chef eatery diner grill",
-        fills=["M64 92V8C80 16 82 42 74 56H70V92Z"],
-        strokes=["M26 8V36Q26 44 34 44Q42 44 42 36V8", "M34 8V92"],
-    ),
-    _icon(
-        "music",
-        "pair of music notes",
-        "music musician band audio sound record studio podcast dj song",
-        fills=[
-            ellipse(30, 76, 14, 11),
-            ellipse(72, 66, 14, 11),
-            "M40 24L86 12V66H80V24L46 34V76H40Z",
-        ],
-    ),
-)
+def _catalogue_icon(name: str, source: str, phrase: str, tags: str) -> Icon:
+    named = _name_words(name)
+    tagged = frozenset(tags.split())
+    return Icon(name, phrase, tagged | named, source=source, tags=tagged, name_words=named)
+
+
+def _mark(name: str, phrase: str, fills: Iterable[str]) -> Icon:
+    return Icon(name, phrase, frozenset(), fills=tuple(fills), name_words=_name_words(name))
+
+
+_TABLER: tuple[Icon, ...] = tuple(_catalogue_icon(*entry) for entry in CATALOGUE)
 _GEOMETRIC: tuple[Icon, ...] = (
-    _icon(
+    _mark(
         "circle-mark",
         "geometric circle mark",
-        "",
-        fills=[ellipse(50, 50, 46) + ellipse(50, 50, 32), ellipse(50, 50, 16)],
+        [ellipse(50, 50, 46) + ellipse(50, 50, 32), ellipse(50, 50, 16)],
     ),
-    _icon(
+    _mark(
         "hexagon-mark",
         "geometric hexagon mark",
-        "",
-        fills=[regular(50, 50, 47, 6) + regular(50, 50, 33, 6), regular(50, 50, 17, 6)],
+        [regular(50, 50, 47, 6) + regular(50, 50, 33, 6), regular(50, 50, 17, 6)],
     ),
-    _icon(
+    _mark(
         "diamond-mark",
         "geometric diamond mark",
-        "",
-        fills=[regular(50, 50, 48, 4) + regular(50, 50, 32, 4), regular(50, 50, 15, 4)],
+        [regular(50, 50, 48, 4) + regular(50, 50, 32, 4), regular(50, 50, 15, 4)],
     ),
 )
-ICONS: dict[str, Icon] = {icon.name: icon for icon in _ICONS + _GEOMETRIC}
+ICONS: dict[str, Icon] = {icon.name: icon for icon in _TABLER + _GEOMETRIC}
 GEOMETRIC_NAMES = tuple(icon.name for icon in _GEOMETRIC)
+_ORDER = {icon.name: i for i, icon in enumerate(_TABLER)}
+
+
+# --- choosing ---------------------------------------------------------------------------------
+
+
+def singulars(word: str) -> list[str]:
+    """`word` and, for a plural, its likely singulars: "cherries" → cherries, cherry."""
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    elif word.endswith(("ches", "shes", "sses", "xes")):
+        forms.append(word[:-2])
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.append(word[:-1])
+    return forms
+
+
+def _brief_fields(brief: Brief) -> dict[str, set[str]]:
+    """The brief's folded, singularised words (as `_brief.words` finds them, plus singulars of
+    "-ies" and "-es" plurals) by where they came from, brand name included."""
+    fields = {**brief_words(brief), "name": words(brief.brand_name)}
+    return {field: {f for w in found for f in singulars(w)} for field, found in fields.items()}
+
+
+def _word_score(word: str, icon: Icon) -> float:
+    if word in icon.name_words:
+        score = NAME_MATCH
+    elif word in icon.tags:
+        score = 1.0
+    else:
+        return 0.0
+    return score * GENERIC_MATCH if word in GENERIC_WORDS else score
+
+
+def icon_score(icon: Icon, found: dict[str, set[str]]) -> float:
+    """How well `icon` suits the words `found` (as from `brief_words`, plus "name"): each word
+    of the icon's name or tags counts by where it was found, more when it names the icon, less
+    when it is generic."""
+    return sum(
+        weight * sum(_word_score(word, icon) for word in found.get(field, set()) & icon.keywords)
+        for field, weight in WEIGHTS.items()
+    )
+
+
+def _ranked(brief: Brief) -> list[tuple[float, str]]:
+    found = _brief_fields(brief)
+    scored = [(icon_score(icon, found), icon) for icon in _TABLER]
+    best = sorted(
+        ((s, icon) for s, icon in scored if s > 0),
+        key=lambda pair: (-pair[0], not pair[1].filled, _ORDER[pair[1].name]),
+    )
+    return [(s, icon.name) for s, icon in best]
 
 
 def rank_icons(brief: Brief) -> list[str]:
-    """Names of keyword-matching icons, best first (industry counts most, then description)."""
-    found = brief_words(brief)
-    weights = {"industry": 3, "description": 2, "style": 1}
-    scores = {
-        icon.name: sum(w * len(found[k] & icon.keywords) for k, w in weights.items())
-        for icon in _ICONS
-    }
-    ranked = sorted((name for name, s in scores.items() if s > 0), key=lambda n: -scores[n])
-    return ranked[:3]
+    """Names of the catalogue icons that suit the brief, best first.
+
+    Brief words (folded and singularised) are matched against each icon's tags and name words;
+    a word counts by where it was found (industry most, then description, then style and brand
+    name) and counts more when it names the icon. Equal scores prefer filled icons, then the
+    catalogue's order, so the result is deterministic.
+    """
+    return [name for _, name in _ranked(brief)]
 
 
 def choose_icon(brief: Brief, index: int, rng: random.Random) -> str:
-    """The icon for candidate `index`: alternate the best matches, geometric marks as filler."""
-    pool = rank_icons(brief)
+    """The icon for candidate `index`: the best match first, then the other good matches (in an
+    order `rng` picks), a geometric mark when nothing matches. `rng` must be in the same state
+    for every candidate of a brief (seeded by brief and seed), so the choice is repeatable."""
+    ranked = _ranked(brief)
     geometric = list(GEOMETRIC_NAMES)
     rng.shuffle(geometric)
+    if not ranked:
+        return geometric[index % len(geometric)]
+    top = ranked[0][0]
+    pool = [name for s, name in ranked[:POOL_SIZE] if s >= top * POOL_SHARE]
+    rest = pool[1:]
+    rng.shuffle(rest)
+    pool = [pool[0], *rest]
     if len(pool) == 1:
         pool = [pool[0], pool[0], pool[0], geometric[0]]
-    return (pool or geometric)[index % len(pool or geometric)]
+    return pool[index % len(pool)]
 
 
-def icon_svg(name: str, x: float, y: float, size: float, color: str) -> str:
-    """SVG for icon `name` drawn in `color` in the square at (x, y) with side `size`."""
-    icon = ICONS[name]
+# --- drawing ----------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_TOKEN = re.compile(rf"[MmLlHhVvCcSsQqTtAaZz]|{_NUMBER.pattern}")
+_SAFE_VALUE = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9eE.,\s+-]*")
+_GEOMETRY = {
+    "path": ("d",),
+    "circle": ("cx", "cy", "r"),
+    "ellipse": ("cx", "cy", "rx", "ry"),
+    "rect": ("x", "y", "width", "height", "rx", "ry"),
+    "line": ("x1", "y1", "x2", "y2"),
+    "polyline": ("points",),
+    "polygon": ("points",),
+}
+_RESET = "M0 0h24v24H0z"  # Tabler's invisible sizing path
+_COLOR = "\x00"  # stands for the colour in cached markup
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A parsed Tabler icon: its shapes as markup (colour left open) and its ink box."""
+
+    markup: str
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 on the 24-unit grid, strokes included
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text)]
+
+
+def _cubic_extremes(p0: float, p1: float, p2: float, p3: float) -> list[float]:
+    """Parameters t in (0, 1) where one coordinate of a cubic Bézier turns."""
+    a = -p0 + 3 * p1 - 3 * p2 + p3
+    b = 2 * (p0 - 2 * p1 + p2)
+    c = p1 - p0
+    if abs(a) < 1e-12:
+        roots = [-c / b] if abs(b) > 1e-12 else []
+    else:
+        disc = b * b - 4 * a * c
+        if disc < 0:
+            return []
+        sq = math.sqrt(disc)
+        roots = [(-b + sq) / (2 * a), (-b - sq) / (2 * a)]
+    return [t for t in roots if 0 < t < 1]
+
+
+def _cubic(p0, p1, p2, p3) -> Iterator[tuple[float, float]]:
+    yield p3
+    for axis in (0, 1):
+        for t in _cubic_extremes(p0[axis], p1[axis], p2[axis], p3[axis]):
+            u = 1 - t
+            yield tuple(
+                u**3 * p0[k] + 3 * u * u * t * p1[k] + 3 * u * t * t * p2[k] + t**3 * p3[k]
+                for k in (0, 1)
+            )
+
+
+def _arc(p0, rx, ry, phi, large, sweep, p1) -> Iterator[tuple[float, float]]:
+    """Points on an SVG elliptical arc: its end and, sampled finely, the way there."""
+    yield p1
+    rx, ry = abs(rx), abs(ry)
+    if rx == 0 or ry == 0 or p0 == p1:
+        return
+    cos, sin = math.cos(math.radians(phi)), math.sin(math.radians(phi))
+    dx, dy = (p0[0] - p1[0]) / 2, (p0[1] - p1[1]) / 2
+    x1, y1 = cos * dx + sin * dy, -sin * dx + cos * dy
+    grow = x1 * x1 / (rx * rx) + y1 * y1 / (ry * ry)
+    if grow > 1:
+        rx, ry = rx * math.sqrt(grow), ry * math.sqrt(grow)
+    num_ = rx * rx * ry * ry - rx * rx * y1 * y1 - ry * ry * x1 * x1
+    den = rx * rx * y1 * y1 + ry * ry * x1 * x1
+    k = math.sqrt(max(0.0, num_ / den)) * (-1 if large == sweep else 1)
+    cx1, cy1 = k * rx * y1 / ry, -k * ry * x1 / rx
+    cx = cos * cx1 - sin * cy1 + (p0[0] + p1[0]) / 2
+    cy = sin * cx1 + cos * cy1 + (p0[1] + p1[1]) / 2
+    start = math.atan2((y1 - cy1) / ry, (x1 - cx1) / rx)
+    end = math.atan2((-y1 - cy1) / ry, (-x1 - cx1) / rx)
+    delta = end - start
+    if sweep and delta < 0:
+        delta += math.tau
+    elif not sweep and delta > 0:
+        delta -= math.tau
+    for i in range(1, 64):
+        a = start + delta * i / 64
+        ex, ey = rx * math.cos(a), ry * math.sin(a)
+        yield cx + cos * ex - sin * ey, cy + sin * ex + cos * ey
+
+
+def _quadratic(p0, ctrl, p2) -> Iterator[tuple[float, float]]:
+    c1 = (p0[0] + 2 / 3 * (ctrl[0] - p0[0]), p0[1] + 2 / 3 * (ctrl[1] - p0[1]))
+    c2 = (p2[0] + 2 / 3 * (ctrl[0] - p2[0]), p2[1] + 2 / 3 * (ctrl[1] - p2[1]))
+    return _cubic(p0, c1, c2, p2)
+
+
+_ARITY = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7, "Z": 0}
+
+
+def _segments(d: str) -> Iterator[tuple[str, list[float]]]:
+    """(command, arguments) of path data `d`, implicit repeats made explicit."""
+    tokens = _PATH_TOKEN.findall(d)
+    i, cmd = 0, ""
+    while i < len(tokens):
+        if tokens[i].isalpha():
+            cmd = tokens[i]
+            i += 1
+        elif not cmd or cmd in "Zz":
+            raise ValueError(f"bad path data: {d[:40]!r}")
+        count = _ARITY[cmd.upper()]
+        args = [float(t) for t in tokens[i : i + count]]
+        if len(args) < count:
+            raise ValueError(f"bad path data: {d[:40]!r}")
+        i += count
+        yield cmd, args
+        if cmd in "Mm":
+            cmd = "l" if cmd == "m" else "L"  # further pairs after a move are line-tos
+
+
+def path_points(d: str) -> Iterator[tuple[float, float]]:
+    """Points whose bounding box is that of path data `d`: ends, curve extremes, and arcs
+    sampled finely."""
+    x = y = sx = sy = 0.0
+    cubic = quad = None  # the last control points, for S and T
+    for cmd, args in _segments(d):
+        op = cmd.upper()
+        ox, oy = (x, y) if cmd.islower() else (0.0, 0.0)
+        pts = [(args[k] + ox, args[k + 1] + oy) for k in range(0, len(args) - 1, 2)]
+        last_cubic, last_quad, cubic, quad = cubic, quad, None, None
+        if op == "Z":
+            x, y = sx, sy
+            continue
+        if op == "M":
+            (x, y), (sx, sy) = pts[0], pts[0]
+            yield x, y
+            continue
+        if op == "H":
+            end = (args[0] + ox, y)
+        elif op == "V":
+            end = (x, args[0] + oy)
+        elif op == "L":
+            end = pts[0]
+        elif op in "CS":
+            if op == "C":
+                c1, c2, end = pts
+            else:
+                c1 = (2 * x - last_cubic[0], 2 * y - last_cubic[1]) if last_cubic else (x, y)
+                c2, end = pts
+            yield from _cubic((x, y), c1, c2, end)
+            cubic = c2
+        elif op in "QT":
+            if op == "Q":
+                quad, end = pts
+            else:
+                quad = (2 * x - last_quad[0], 2 * y - last_quad[1]) if last_quad else (x, y)
+                end = pts[0]
+            yield from _quadratic((x, y), quad, end)
+        else:  # A: rx ry rotation large-arc sweep x y
+            end = (args[5] + ox, args[6] + oy)
+            yield from _arc((x, y), args[0], args[1], args[2], args[3] != 0, args[4] != 0, end)
+        x, y = end
+        yield x, y
+
+
+def _shape_points(tag: str, attrs: dict[str, str]) -> Iterator[tuple[float, float]]:
+    """Points whose bounding box is that of one SVG shape element."""
+    value = {k: float(attrs.get(k, "0") or 0) for k in _GEOMETRY[tag] if k not in ("d", "points")}
+    if tag == "path":
+        yield from path_points(attrs["d"])
+    elif tag in ("circle", "ellipse"):
+        rx = value.get("r", value.get("rx", 0.0))
+        ry = value.get("r", value.get("ry", 0.0))
+        yield value["cx"] - rx, value["cy"] - ry
+        yield value["cx"] + rx, value["cy"] + ry
+    elif tag == "rect":
+        yield value["x"], value["y"]
+        yield value["x"] + value["width"], value["y"] + value["height"]
+    elif tag == "line":
+        yield value["x1"], value["y1"]
+        yield value["x2"], value["y2"]
+    else:
+        flat = _numbers(attrs["points"])
+        yield from zip(flat[::2], flat[1::2], strict=False)
+
+
+def _elements(svg: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(tag, attributes) of the drawing elements of an SVG document, namespaces dropped."""
+    for element in ET.fromstring(svg).iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in _GEOMETRY:
+            yield tag, dict(element.attrib)
+
+
+@cache
+def _icon_folder() -> Traversable:
+    """The folder of Tabler's SVG files in the installed `tablerpy` package, found without
+    importing the package (its icon-name enums take tens of milliseconds to import)."""
+    spec = importlib.util.find_spec("tablerpy")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        folder = Path(location) / "icons"
+        if folder.is_dir():
+            return folder
+    return resources.files("tablerpy").joinpath("icons")  # e.g. installed as a zip
+
+
+@cache
+def tabler_svg(source: str) -> str:
+    """The text of a Tabler icon's SVG file, `source` as "filled/<name>" or "outline/<name>"."""
+    variant, _, name = source.partition("/")
+    if variant not in ("filled", "outline") or not re.fullmatch(r"[a-z0-9-]+", name):
+        raise KeyError(source)
+    return _icon_folder().joinpath(variant).joinpath(f"{name}.svg").read_text(encoding="utf-8")
+
+
+@cache
+def drawing(source: str) -> Drawing:
+    """The parsed icon `source`: its shapes re-emitted with only geometry and colour (no ids,
+    classes or references) and its ink box. Filled icons fill, outline icons stroke with
+    OUTLINE_STROKE; outline dots that Tabler fills are filled too."""
+    outline = source.startswith("outline/")
+    parts: list[str] = []
+    xs: list[float] = []
+    ys: list[float] = []
+    for tag, attrs in _elements(tabler_svg(source)):
+        if tag == "path" and attrs.get("d", "").replace(" ", "") == _RESET.replace(" ", ""):
+            continue
+        geometry = {k: attrs[k].strip() for k in _GEOMETRY[tag] if k in attrs}
+        if not all(_SAFE_VALUE.fullmatch(v) for v in geometry.values()):
+            raise ValueError(f"unexpected geometry in {source}")
+        fills = attrs.get("fill", "currentColor" if not outline else "none") != "none"
+        strokes = outline and attrs.get("stroke") != "none"
+        if not (fills or strokes):
+            continue
+        paint = ""
+        if outline and fills:
+            paint += f' fill="{_COLOR}"'
+        if outline and not strokes:
+            paint += ' stroke="none"'
+        body = " ".join(f'{k}="{v}"' for k, v in geometry.items())
+        parts.append(f"<{tag} {body}{paint}/>")
+        pad = OUTLINE_STROKE / 2 if strokes else 0.0
+        for px, py in _shape_points(tag, geometry):
+            xs += (px - pad, px + pad)
+            ys += (py - pad, py + pad)
+    if not parts:
+        raise ValueError(f"empty icon {source}")
+    return Drawing("".join(parts), (min(xs), min(ys), max(xs), max(ys)))
+
+
+def _hand_drawn(icon: Icon, color: str) -> str:
     parts = [f'<path d="{d}" fill="{color}" fill-rule="evenodd"/>' for d in icon.fills]
     parts += [
         f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{num(STROKE)}" '
         'stroke-linecap="round" stroke-linejoin="round"/>'
         for d in icon.strokes
     ]
-    transform = f"translate({num(x)} {num(y)}) scale({num(size / 100)})"
-    return f'<g transform="{transform}">{"".join(parts)}</g>'
+    return "".join(parts)
+
+
+def _fixed(value: float, digits: int) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def icon_svg(name: str, x: float, y: float, size: float, color: str) -> str:
+    """SVG for icon `name` drawn in `color`, as large as fits the square at (x, y) with side
+    `size` and centred in it."""
+    icon = ICONS[name]
+    if not icon.source:
+        transform = f"translate({num(x)} {num(y)}) scale({num(size / 100)})"
+        return f'<g transform="{transform}">{_hand_drawn(icon, color)}</g>'
+    art = drawing(icon.source)
+    x0, y0, x1, y1 = art.box
+    scale = size / max(x1 - x0, y1 - y0)
+    left = x + (size - (x1 - x0) * scale) / 2 - x0 * scale
+    top = y + (size - (y1 - y0) * scale) / 2 - y0 * scale
+    move = f"translate({_fixed(left, 3)} {_fixed(top, 3)}) scale({_fixed(scale, 5)})"
+    transform = f'transform="{move}"'
+    if icon.filled:
+        paint = f'fill="{color}"'
+    else:
+        paint = (
+            f'fill="none" stroke="{color}" stroke-width="{num(OUTLINE_STROKE)}" '
+            'stroke-linecap="round" stroke-linejoin="round"'
+        )
+    return f"<g {transform} {paint}>{art.markup.replace(_COLOR, color)}</g>"

@@ -1,0 +1,327 @@
+"""Icons: the Tabler catalogue and its tags, relevance to briefs, clean markup, favicon legibility,
+the editor's icon words, and the icon licence."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from importlib import metadata
+from itertools import combinations, pairwise
+from pathlib import Path
+
+import pytest
+import resvg_py
+from PIL import Image, ImageChops
+
+from logokraft_engine import Brief, design_spec, edit_spec
+from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS
+from logokraft_engine._icons import (
+    GEOMETRIC_NAMES,
+    ICONS,
+    OUTLINE_STROKE,
+    choose_icon,
+    drawing,
+    icon_score,
+    icon_svg,
+    rank_icons,
+    tabler_svg,
+)
+
+TABLER = [icon for icon in ICONS.values() if icon.source]
+LICENCE = Path(__file__).parents[1] / "licenses" / "tabler-icons.txt"
+# Names the editor, the tests and stored specs rely on (the former hand-drawn icons).
+_LEGACY = (
+    "cup leaf shield bolt star heart house camera chart paw gear wave mountain spark book code"
+)
+LEGACY_NAMES = [*_LEGACY.split(), "utensils", "music"]
+# Outline on purpose although a filled version exists: Tabler's filled gear reads as a flower.
+OUTLINE_BY_CHOICE = {"outline/settings"}
+
+
+def _png(svg_body: str, size: int) -> Image.Image:
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}">{svg_body}</svg>'
+    )
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size))
+    return Image.open(io.BytesIO(png)).convert("RGBA")
+
+
+def _ink(image: Image.Image) -> Image.Image:
+    """The alpha channel thresholded: 255 where the icon covers at least half a pixel."""
+    return image.getchannel("A").point(lambda a: 255 if a >= 128 else 0)
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+
+def test_catalogue_is_a_few_hundred_tabler_icons_mostly_solid_where_possible() -> None:
+    names = [name for name, *_ in CATALOGUE]
+    sources = [source for _, source, *_ in CATALOGUE]
+    assert len(names) == len(set(names)) and len(sources) == len(set(sources))
+    assert len(TABLER) >= 300
+    assert sum(icon.filled for icon in TABLER) >= 120
+    assert set(LEGACY_NAMES) <= set(ICONS)
+    assert not set(GEOMETRIC_NAMES) & set(names)
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[name for name, *_ in CATALOGUE])
+def test_every_tagged_icon_exists_in_tablerpy(entry: tuple[str, str, str, str]) -> None:
+    name, source, phrase, tags = entry
+    variant, _, tabler_name = source.partition("/")
+    assert variant in ("filled", "outline"), source
+    assert "<svg" in tabler_svg(source)  # raises when the file is missing
+    if variant == "outline" and source not in OUTLINE_BY_CHOICE:
+        with pytest.raises(FileNotFoundError):  # a filled icon would be preferred
+            tabler_svg(f"filled/{tabler_name}")
+    assert re.fullmatch(r"[a-z][a-z0-9-]*", name)
+    assert phrase and phrase == phrase.strip() and not phrase[0].isupper()
+    words = tags.split()
+    assert words and len(words) == len(set(words)), f"{name}: repeated tags"
+    assert all(re.fullmatch(r"[a-z0-9]+", w) for w in words), f"{name}: tags are plain words"
+    assert not set(words) <= GENERIC_WORDS
+
+
+def test_icons_carry_tags_name_words_and_phrase() -> None:
+    cup = ICONS["cup"]
+    assert "coffee cup" in cup.phrase and {"coffee", "cup", "roastery"} <= cup.keywords
+    assert ICONS["growth-chart"].name_words == {"growth", "chart"}
+    assert ICONS["mug"].filled and not ICONS["leaf"].filled and ICONS["star"].filled
+    assert all(ICONS[name].filled for name in GEOMETRIC_NAMES)
+
+
+# --- relevance --------------------------------------------------------------------------------
+
+RELEVANCE = [
+    ("coffee roastery", "", {"cup", "mug", "takeaway-cup"}),
+    ("fintech startup", "", {"growth-chart", "chart", "coin", "wallet", "shield-check"}),
+    ("dog grooming", "", {"paw", "dog"}),
+    ("law firm", "", {"scale", "gavel"}),
+    ("yoga studio", "", {"yoga", "lotus", "om"}),
+    ("bakery", "", {"bread", "cake", "cookie", "baguette", "wheat"}),
+    ("sailing school", "", {"sailboat", "anchor"}),
+    ("plumbing", "", {"droplet", "wrench", "bath"}),
+    ("photography", "", {"camera", "aperture"}),
+    ("music school", "", {"music", "piano"}),
+    ("dentist", "", {"tooth", "smile"}),
+    ("organic farm", "", {"leaf", "seedling", "tractor", "wheat"}),
+    ("real estate", "", {"house", "key"}),
+    ("cybersecurity", "", {"shield-check", "shield-lock", "padlock"}),
+    ("veterinary clinic", "", {"paw"}),
+    ("craft brewery", "", {"beer"}),
+    ("pizzeria", "", {"pizza"}),
+    ("florist", "", {"flower"}),
+    ("travel agency", "", {"plane", "compass", "suitcase"}),
+    ("logistics", "", {"truck", "package", "delivery-truck"}),
+    ("AI software", "", {"chatbot", "robot", "brain", "code", "spark"}),
+    ("", "we roast small-batch coffee beans", {"cup", "mug", "takeaway-cup", "flame"}),
+    ("", "a cosy second-hand bookshop", {"book", "books", "bookmark"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("industry", "description", "expected"), RELEVANCE, ids=[r[0] or r[1] for r in RELEVANCE]
+)
+def test_best_icon_suits_the_brief(industry: str, description: str, expected: set[str]) -> None:
+    ranked = rank_icons(Brief("Acme", industry=industry, description=description))
+    assert ranked and ranked[0] in expected, ranked[:6]
+
+
+def test_industry_counts_more_than_description_and_style() -> None:
+    assert rank_icons(Brief("X", industry="bakery", description="coffee"))[0] == "bread"
+    assert rank_icons(Brief("X", industry="coffee", description="bakery"))[0] in ("cup", "mug")
+    styled = rank_icons(Brief("X", industry="law firm", style=("luxury",)))
+    assert styled[0] == "scale" and "crown" in styled
+
+
+def test_generic_words_do_not_outweigh_the_trade() -> None:
+    sailing = rank_icons(Brief("X", industry="sailing school"))
+    assert "graduation-cap" in sailing and sailing.index("graduation-cap") > 1
+    assert rank_icons(Brief("X", industry="tea house"))[0] != "house"
+
+
+def test_brand_name_and_plurals_count() -> None:
+    assert rank_icons(Brief("Anchor & Co"))[0] == "anchor"
+    assert rank_icons(Brief("X", description="Cherries, apples and lemons"))[:1] == ["cherry"]
+
+
+def test_equal_scores_prefer_filled_icons() -> None:
+    for industry in ("coffee", "bakery", "fitness", "insurance", "law", "pet", "travel"):
+        brief = Brief("X", industry=industry)
+        found = {"industry": set(re.findall(r"[a-z]+", industry))}
+        scores = [(icon_score(ICONS[n], found), ICONS[n].filled) for n in rank_icons(brief)]
+        for (s1, filled1), (s2, filled2) in pairwise(scores):
+            assert s1 >= s2 and (s1 > s2 or filled1 or not filled2), industry
+
+
+def test_candidates_of_one_brief_get_different_icons() -> None:
+    brief = Brief("Acme Roasters", industry="coffee roastery")
+    icons = [choose_icon(brief, i, random.Random("seed")) for i in range(4)]
+    assert icons[0] == "cup" and len(set(icons)) == 4
+    assert set(icons) <= set(rank_icons(brief))
+    specs = [design_spec(brief, index=i, seed=3) for i in range(7)]
+    shown = {spec.icon for spec in specs if spec.icon}
+    assert len(shown) >= 3 and not shown & set(GEOMETRIC_NAMES)
+
+
+def test_same_brief_and_seed_give_the_same_icon() -> None:
+    brief = Brief("Harbor", industry="sailing school", description="dinghy lessons")
+    for seed in range(4):
+        first = [design_spec(brief, index=i, seed=seed).icon for i in range(7)]
+        assert first == [design_spec(brief, index=i, seed=seed).icon for i in range(7)]
+        assert [choose_icon(brief, i, random.Random(seed)) for i in range(4)] == [
+            choose_icon(brief, i, random.Random(seed)) for i in range(4)
+        ]
+
+
+def test_no_match_falls_back_to_a_geometric_mark() -> None:
+    brief = Brief("Qzx", industry="zzz", description="qqq", logo_type="combination")
+    assert rank_icons(brief) == []
+    assert all(choose_icon(brief, i, random.Random(1)) in GEOMETRIC_NAMES for i in range(4))
+    assert all(design_spec(brief, index=i, seed=0).icon in GEOMETRIC_NAMES for i in range(4))
+
+
+def test_a_single_match_is_shared_with_a_geometric_mark() -> None:
+    brief = Brief("X", industry="beekeeping")
+    icons = [choose_icon(brief, i, random.Random(0)) for i in range(4)]
+    assert icons[0] == rank_icons(brief)[0] and len(set(icons)) >= 2
+
+
+# --- markup and fit ---------------------------------------------------------------------------
+
+_BANNED = ("href", "url(", "<image", "<style", "<script", "class=", "currentColor", "<text")
+_SHAPES = {"g", "path", "circle", "ellipse", "rect", "line", "polyline", "polygon"}
+_GEOMETRY_ATTRS = "d cx cy r rx ry x y width height x1 y1 x2 y2 points fill-rule transform"
+_PAINT_ATTRS = "fill stroke stroke-width stroke-linecap stroke-linejoin"
+_ATTRS = {*_GEOMETRY_ATTRS.split(), *_PAINT_ATTRS.split()}
+
+
+@pytest.mark.parametrize("name", sorted(ICONS))
+def test_icon_markup_is_self_contained_and_single_coloured(name: str) -> None:
+    svg = icon_svg(name, 10, 20, 300, "#12ab34")
+    for banned in _BANNED:
+        assert banned not in svg, banned
+    assert not re.search(r"\bid=", svg)
+    root = ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{svg}</svg>')
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        assert tag == "svg" or tag in _SHAPES, tag
+        for attr in ("fill", "stroke"):
+            assert element.get(attr) in (None, "none", "#12ab34"), (tag, attr)
+        assert set(element.attrib) <= _ATTRS, element.attrib
+    if ICONS[name].source and not ICONS[name].filled:
+        assert f'stroke-width="{OUTLINE_STROKE:g}"' in svg and 'stroke-linecap="round"' in svg
+
+
+def test_reset_path_is_dropped() -> None:
+    assert "M0 0h24v24H0z" in tabler_svg("filled/mug")
+    assert all("M0 0h24v24H0z" not in icon_svg(icon.name, 0, 0, 24, "#000") for icon in TABLER)
+
+
+def test_every_icon_fills_its_box_and_stays_inside() -> None:
+    size, x, y, box = 96, 8, 8, 80
+    for name in ICONS:
+        bbox = _ink(_png(icon_svg(name, x, y, box, "#000000"), size)).getbbox()
+        assert bbox is not None, name
+        x0, y0, x1, y1 = bbox
+        assert x0 >= x - 1 and y0 >= y - 1 and x1 <= x + box + 1 and y1 <= y + box + 1, name
+        width, height = x1 - x0, y1 - y0
+        assert min(width, height) >= 0.55 * box - 3, (name, bbox)  # compact, not a sliver
+        if ICONS[name].source:  # as large as fits, and centred
+            assert max(width, height) >= box - 3, (name, bbox)
+            assert abs((x0 + x1) / 2 - (x + box / 2)) <= 1.5, (name, bbox)
+            assert abs((y0 + y1) / 2 - (y + box / 2)) <= 1.5, (name, bbox)
+
+
+def test_computed_box_matches_the_drawing() -> None:
+    for icon in TABLER[::7]:
+        x0, y0, x1, y1 = drawing(icon.source).box
+        assert 0 <= x0 < x1 <= 24 and 0 <= y0 < y1 <= 24, icon.name
+
+
+# --- favicon size -----------------------------------------------------------------------------
+
+
+def test_every_icon_has_a_reasonable_amount_of_ink_at_32_px() -> None:
+    for name in ICONS:
+        ink = _ink(_png(icon_svg(name, 1, 1, 30, "#000000"), 32))
+        coverage = ink.histogram()[255] / (32 * 32)
+        assert 0.10 <= coverage <= 0.85, (name, coverage)
+
+
+def test_icons_stay_distinct_at_32_px() -> None:
+    names = ["cup", "mug", "paw", "leaf", "house", "gear", "scale", "tooth", "music", "sailboat"]
+    inks = {name: _ink(_png(icon_svg(name, 1, 1, 30, "#000000"), 32)) for name in names}
+    for a, b in combinations(names, 2):
+        differ = ImageChops.difference(inks[a], inks[b]).histogram()[255]
+        assert differ >= 60, (a, b, differ)
+
+
+# --- the editor's icon words ------------------------------------------------------------------
+
+PARENT = replace(
+    design_spec(Brief("Harbor Goods", industry="general store"), index=0, seed=1),
+    layout="icon-left",
+    icon="bolt",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a leaf instead", {"leaf"}),
+        ("use a cup", {"cup"}),
+        ("with a star", {"star"}),
+        ("mug", {"mug"}),
+        ("cog", {"gear"}),
+        ("a dog", {"paw"}),
+        ("a rocket icon", {"rocket"}),
+        ("some cherries", {"cherry"}),
+        ("a tooth", {"tooth"}),
+        ("a diamond", {"gem"}),
+        ("an anchor instead", {"anchor"}),
+        ("a coffee icon", {"cup", "mug"}),
+        ("a wine glass", {"wine-glass"}),  # not the colour wine
+        ("a chef hat", {"chef-hat"}),
+        ("a paw print instead", {"paw"}),
+        ("geometric icon", set(GEOMETRIC_NAMES)),
+    ],
+)
+def test_editor_icon_words_resolve_to_catalogue_icons(text: str, expected: set[str]) -> None:
+    edit = edit_spec(PARENT, text)
+    assert edit.spec.icon in expected, edit.applied
+    assert edit.not_understood == ()
+
+
+def test_editor_still_reads_other_words_as_before() -> None:
+    assert edit_spec(PARENT, "a different icon").spec.icon not in ("", "bolt")
+    badge = edit_spec(PARENT, "make it a badge").spec
+    assert badge.layout == "emblem" and badge.icon == "bolt"
+    assert edit_spec(PARENT, "a different palette").spec.icon == "bolt"
+
+
+# --- licence and laziness ---------------------------------------------------------------------
+
+
+def test_licence_file_records_the_tabler_mit_licence() -> None:
+    text = LICENCE.read_text(encoding="utf-8")
+    assert "MIT License" in text and "Tabler Icons" in text
+    version = metadata.version("tablerpy")
+    assert f"tablerpy {version}" in text.splitlines()[0]
+    assert metadata.distribution("tablerpy").read_text("LICENSE").strip() in text
+
+
+def test_importing_the_engine_reads_no_icon_files() -> None:
+    code = (
+        "import sys, logokraft_engine, logokraft_engine._icons as i; "
+        "assert 'tablerpy' not in sys.modules; "
+        "assert i.drawing.cache_info().currsize == 0; "
+        "i.icon_svg('cup', 0, 0, 10, '#000000'); "
+        "assert 'tablerpy' not in sys.modules and i.drawing.cache_info().currsize == 1"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
