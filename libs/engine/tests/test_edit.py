@@ -221,7 +221,8 @@ def test_icon_only_from_a_monogram_picks_an_icon() -> None:
         ("icon-left", "a serif font", lambda s: "sans" not in FACES[s.font].phrase),
         ("emblem", "sans serif", lambda s: "sans" in FACES[s.font].phrase),
         ("icon-left", "rounded font", lambda s: "rounded" in FACES[s.font].phrase),
-        ("icon-left", "geometric type", lambda s: s.font == "montserrat"),
+        ("icon-left", "geometric type", lambda s: "geometric" in FACES[s.font].phrase),
+        ("icon-left", "a script font", lambda s: FACES[s.font].script),
         ("icon-left", "all caps", lambda s: s.letter_case == "upper" and s.tracking >= 0.06),
         ("emblem", "lowercase", lambda s: s.letter_case == "lower"),
         ("icon-left", "more letter spacing", lambda s: s.tracking > ICON_LEFT.tracking),
@@ -324,7 +325,6 @@ def test_partly_understood_reports_the_rest_verbatim() -> None:
     [
         ("not navy", "not navy"),
         ("don't use a leaf", "don't use a leaf"),
-        ("a script font", "script font"),  # understood, but no script face exists
         ("🔥🔥", "🔥🔥"),
     ],
 )

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from logokraft_engine import Brief, design_spec, render_logo
-from logokraft_engine._fonts import FACES, FALLBACKS, face_for, outline
+from logokraft_engine._fonts import FACES, FALLBACKS, chain, face_for, outline
 
 
 @pytest.mark.parametrize("font", sorted(FACES))
@@ -22,8 +22,19 @@ def test_accented_names_have_glyph_for_every_letter(font: str, text: str) -> Non
 
 def test_missing_glyphs_fall_back_to_another_font() -> None:
     missing = next(c for c in "ЖẞΩǄ" if ord(c) not in _cmap("dm-serif-display"))
-    assert face_for(missing, "dm-serif-display") in FALLBACKS
+    assert face_for(missing, "dm-serif-display") in chain("dm-serif-display")[1:]
     assert len(outline(f"A{missing}", "dm-serif-display", 400).glyphs) == 2
+
+
+def test_fallback_prefers_a_similar_face_then_noto_sans() -> None:
+    assert ord("Ş") not in _cmap("fredoka") and face_for("Ş", "fredoka") == "nunito"  # rounded
+    assert ord("ễ") not in _cmap("poppins") and face_for("ễ", "poppins") == "montserrat"
+    assert face_for("Ǆ", "lora") == FALLBACKS[-1] == "noto-sans"
+    for slug in FACES:
+        assert chain(slug)[0] == slug and chain(slug)[-1] == "noto-sans"
+        assert all(FACES[other].category != "script" for other in chain(slug)[1:-1]) or (
+            FACES[slug].script
+        )  # only a script stands in for a script
 
 
 def test_unknown_characters_are_dropped_not_boxed() -> None:

@@ -7,12 +7,12 @@ import unicodedata
 from dataclasses import replace
 
 from logokraft_engine._brief import Brief, brief_words
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face
+from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, drawable, face_for
 from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, choose_icon
 from logokraft_engine._palette import Palette, choose_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 
-_AUTO_LAYOUTS = ("icon-left", "icon-top", "emblem", "icon-left", "monogram", "icon-top", "wordmark")
+_AUTO_LAYOUTS = ("icon-left", "icon-top", "emblem", "monogram", "icon-left", "icon-top", "wordmark")
 _TYPE_LAYOUTS = {
     "wordmark": ("wordmark",),
     "lettermark": ("monogram",),
@@ -20,10 +20,70 @@ _TYPE_LAYOUTS = {
     "combination": ("icon-left", "icon-top"),
     "abstract": ("icon-left", "icon-top"),
 }
-_TILE_SHAPES = ("none", "rounded-square", "circle", "hexagon", "none", "circle")
+_TILE_SHAPES = ("none", "none", "circle", "hexagon", "rounded-square", "circle")
+_MARK_SHAPES = ("circle", "rounded-square", "none", "hexagon")
 _ACCENTS = ("rule", "frame", "none", "block")
 _BADGE_SHAPES = ("circle", "shield", "hexagon", "rounded-square")
 _WEIGHT_WORDS = {400: "regular", 500: "medium", 600: "semibold", 700: "bold", 800: "extra-bold"}
+_SERIF_CATEGORIES = ("serif", "display")
+# Among equally fitting faces, versatile ones come first, characterful ones later.
+_CATEGORY_ORDER = {"sans": 0, "geometric": 1, "serif": 2, "rounded": 2, "display": 3, "script": 4}
+
+# Brief words (styles, industries, descriptions) that call for a face mood word.
+_MOOD_HINTS: dict[str, frozenset[str]] = {
+    mood: frozenset(hints.split())
+    for mood, hints in {
+        "script": "script cursive calligraphy calligraphic handwriting handwritten signature "
+        "lettering brush",
+        "handwritten": "handwritten handwriting handlettered",
+        "handmade": "handmade homemade artisan artisanal craft crafts crafted bakery bakehouse "
+        "patisserie pastry cake cakes cupcake dessert desserts confectionery sweets candle soap "
+        "pottery knitting florist flower floral",
+        "feminine": "feminine girly beauty salon nail nails lash lashes brow makeup cosmetic "
+        "bridal florist",
+        "romantic": "romantic wedding weddings bridal love dating",
+        "boutique": "boutique bespoke atelier",
+        "elegant": "elegant luxury luxurious premium sophisticated upscale refined jewelry "
+        "jewellery fashion perfume wine winery hotel spa wedding",
+        "luxury": "luxury luxurious premium jewelry jewellery perfume",
+        "fashion": "fashion clothing apparel couture",
+        "classic": "classic timeless traditional heritage law legal attorney lawyer bank "
+        "university academy bistro",
+        "vintage": "vintage retro antique barber barbershop",
+        "retro": "retro vintage diner",
+        "surf": "surf surfing beach tiki",
+        "casual": "casual relaxed diner",
+        "editorial": "editorial magazine journal news publishing publisher press media",
+        "literary": "book books bookstore bookshop library author writer poetry literary",
+        "traditional": "traditional heritage family",
+        "trustworthy": "law legal attorney accounting insurance finance financial consulting "
+        "advisory",
+        "warm": "warm cozy cosy",
+        "tech": "tech technology software saas ai app digital data cloud cyber robotics crypto "
+        "fintech developer",
+        "futuristic": "futuristic future space robotics",
+        "startup": "startup app saas platform",
+        "modern": "modern contemporary",
+        "minimal": "minimal minimalist simple",
+        "clean": "clean clinic dental medical pharmacy health",
+        "corporate": "corporate business consulting finance accounting insurance logistics "
+        "enterprise agency professional",
+        "neutral": "neutral",
+        "playful": "playful fun kids toy toys game games gaming candy party",
+        "fun": "fun party",
+        "kids": "kids kid children child baby toy toys daycare school",
+        "friendly": "friendly pet pets dog cat veterinary vet community family care",
+        "bubbly": "bubbly bubble ice cream candy",
+        "soft": "soft gentle baby",
+        "bold": "bold loud",
+        "strong": "strong gym fitness crossfit boxing construction security",
+        "sport": "sport sports athletic team club fitness gym",
+        "industrial": "industrial construction manufacturing factory steel auto automotive "
+        "garage mechanic trucking",
+        "urban": "urban street city streetwear",
+        "geometric": "geometric",
+    }.items()
+}
 
 
 def _clean(text: str) -> str:
@@ -32,20 +92,52 @@ def _clean(text: str) -> str:
 
 
 def _initials(name: str) -> str:
-    firsts = [next((c for c in w if c.isalnum()), "") for w in name.split()]
-    letters = "".join(c for c in firsts if c)[:2] or name[:1]
+    """Up to two initials: the first letter or digit of each word that a bundled face can draw."""
+    firsts = [
+        next((c for c in w if c.isalnum() and face_for(c, "noto-sans")), "") for w in name.split()
+    ]
+    letters = "".join(c for c in firsts if c)[:2]
     return letters.upper()[:3]
 
 
-def _rank_faces(brief: Brief, rng: random.Random) -> list[Face]:
+def _moods(found: set[str]) -> set[str]:
+    """The face mood words that brief words `found` call for (themselves included)."""
+    return found | {mood for mood, hints in _MOOD_HINTS.items() if found & hints}
+
+
+def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
+    """Faces best first for the brief: style words count three times industry and description
+    words; among equals, versatile kinds (sans, geometric) come before characterful ones
+    (display, script), so a brief that says little gets safe type first. Faces that cannot
+    draw every letter of `name` themselves come last, and script faces are offered only when
+    something in the brief calls for one. The first four (one per candidate) prefer kinds
+    (categories) not yet taken, so candidates differ in type unless the brief clearly wants
+    two of a kind."""
     found = brief_words(brief)
-    wanted = found["style"]
-    context = found["industry"] | found["description"]
+    wanted = _moods(found["style"])
+    context = _moods(found["industry"] | found["description"])
     faces = list(FACES.values())
     rng.shuffle(faces)
-    return sorted(
-        faces, key=lambda f: -(2 * len(wanted & set(f.mood)) + len(context & set(f.mood)))
+
+    def score(face: Face) -> int:
+        return 3 * len(wanted & set(face.mood)) + len(context & set(face.mood))
+
+    eligible = [f for f in faces if not f.script or score(f) > 0]
+    ranked = sorted(
+        eligible,
+        key=lambda f: (not covers(f.slug, name), -score(f), _CATEGORY_ORDER[f.category]),
     )
+    first: list[Face] = []  # the candidates' four: a kind already taken counts 2 points less
+    while len(first) < 4 and len(first) < len(ranked):
+        rest = [f for f in ranked if f not in first]
+        taken = [f.category for f in first]
+        first.append(
+            min(
+                rest,
+                key=lambda f: (not covers(f.slug, name), 2 * taken.count(f.category) - score(f)),
+            )
+        )
+    return first + [f for f in ranked if f not in first]
 
 
 def _layout(brief: Brief, index: int) -> str:
@@ -53,9 +145,12 @@ def _layout(brief: Brief, index: int) -> str:
     return options[index % len(options)]
 
 
-def _shape(layout: str, index: int) -> str:
-    if layout in ("monogram", "emblem"):
-        return _BADGE_SHAPES[index % len(_BADGE_SHAPES)]
+def _shape(brief: Brief, layout: str, index: int) -> str:
+    if layout in ("monogram", "emblem"):  # the layout's first candidate a circle, then others
+        seen = sum(_layout(brief, i) == layout for i in range(index))
+        return _BADGE_SHAPES[seen % len(_BADGE_SHAPES)]
+    if layout == "mark":
+        return _MARK_SHAPES[index % len(_MARK_SHAPES)]
     return "none" if layout == "wordmark" else _TILE_SHAPES[index % len(_TILE_SHAPES)]
 
 
@@ -67,30 +162,45 @@ def _palette(brief: Brief, layout: str, index: int, rng: random.Random) -> Palet
 
 
 def _case_and_tracking(face: Face, rng: random.Random) -> tuple[str, float]:
+    """Letter case and tracking that suit `face`: a script face only in title case and never
+    letter-spaced (spacing breaks its joins, capitals of a script are illegible)."""
+    if face.script:
+        return "title", 0.0
     if face.slug == "oswald":
         cases = ("upper",)
-    elif face.slug == "nunito":
+    elif face.category == "rounded":
         cases = ("lower", "title")
     else:
         cases = ("title", "upper")
     case = rng.choice(cases)
     if case == "upper":
         return case, round(rng.uniform(0.04, 0.12), 2)
-    return case, -0.01 if face.slug not in ("playfair-display", "dm-serif-display") else 0.0
+    return case, -0.01 if face.category not in _SERIF_CATEGORIES else 0.0
+
+
+def _slogan_face(face: Face) -> str:
+    """A sans face for the slogan: the name's own when it is one, else a plain companion."""
+    if face.slug in SLOGAN_FACES:
+        return face.slug
+    return {"script": "montserrat", "rounded": "nunito"}.get(face.category, "inter")
 
 
 def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
-    """Candidate number `index` for `brief`; the same inputs always give the same spec."""
+    """Candidate number `index` for `brief`; the same inputs always give the same spec.
+
+    A name no bundled face can draw (only CJK or emoji, say) gets icon-only candidates, since
+    drawing it would mean boxes.
+    """
     name = _clean(brief.brand_name)
     if not name:
         raise ValueError("brand_name must not be empty")
     rng = random.Random(f"{seed}:{index}:{name}")
     seed_rng = random.Random(f"{seed}:{name}")  # shared by all candidates of one brief
-    layout = _layout(brief, index)
-    face = _rank_faces(brief, seed_rng)[index % 4]
+    face = _rank_faces(brief, seed_rng, name)[index % 4]
+    layout = _layout(brief, index) if drawable(name, face.slug) else "mark"
     case, tracking = _case_and_tracking(face, rng)
     icon = ""
-    if layout in ("icon-left", "icon-top", "emblem"):
+    if layout in ("icon-left", "icon-top", "emblem", "mark"):
         icon = choose_icon(brief, index, seed_rng)
         if brief.logo_type == "abstract":
             icon = GEOMETRIC_NAMES[(index + seed_rng.randrange(3)) % len(GEOMETRIC_NAMES)]
@@ -101,9 +211,9 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         weight=rng.choice(face.weights[1:] or face.weights),
         letter_case=case,
         tracking=float(tracking),
-        slogan_font=face.slug if face.slug in SLOGAN_FACES else "inter",
+        slogan_font=_slogan_face(face),
         palette=_palette(brief, layout, index, rng),
-        shape=_shape(layout, index),
+        shape=_shape(brief, layout, index),
         name=name,
         slogan=_clean(brief.slogan),
         initials=_initials(name),
@@ -181,6 +291,8 @@ def _type_phrase(spec: LogoSpec) -> str:
         "lower": "in lower case",
         "title": "in title case",
     }.get(spec.letter_case, "")
+    if FACES[spec.font].script and spec.letter_case != "lower":
+        case = ""  # a script is set as written: never in caps (see _layout.name_text)
     color = spec.palette.background if spec.layout == "emblem" else spec.palette.text
     return f"the name set in a {weight} {FACES[spec.font].phrase} {case} in {color}".replace(
         "  ", " "

@@ -129,6 +129,7 @@ def _named_face(draft: ops.Draft, hit: ops.Hit) -> None:
 
 _MOODS = _alternatives(ops.MOOD_WORDS)
 _STRONG_ICONS = _alternatives(ops.ICON_NAME_WORDS)
+_ICON_PHRASES = _alternatives(w for w in ops.ICON_NAME_WORDS if "-" in w)  # "chef hat"
 _WEAK_ICONS = _alternatives(ops.icon_keywords())
 
 # --- colours, found token by token so "forest green" and "dark blue" join into CSS names -----
@@ -262,6 +263,12 @@ def _rules() -> tuple[Rule, ...]:
             LAYOUT,
             r"monogram|letter[\s-]?mark",
             rf"(?:just\s+|only\s+)?{_ART}initials(?:\s+only)?",
+        ),
+        # icons named in several words, before colours claim "wine" in "a wine glass"
+        _rule(
+            ops.set_icon,
+            ICON,
+            rf"(?:(?:a|an|the|some)\s+)?(?P<word>{_ICON_PHRASES}){_ICON_WORD}(?:\s+instead)?",
         ),
         # whole-palette phrases that contain colour names, then the colours themselves
         _rule(ops.BLACK_AND_WHITE, COLOUR, r"black\s*(?:and|&|\+|/|n)\s*white|b\s*&\s*w|b/w"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from logokraft_engine._brief import Brief
 from logokraft_engine._design import _initials
 from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face
-from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, rank_icons
+from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, rank_icons, singulars
 from logokraft_engine._palette import Palette, luminance
 from logokraft_engine._recolor import (
     black_and_white,
@@ -122,63 +122,106 @@ def drawn_shape(spec: LogoSpec) -> str:
 
 # --- icons ------------------------------------------------------------------------------------
 
-_ICON_SYNONYMS = {
-    "cup": "cup cups mug mugs teacup",
+_ICON_SYNONYMS = {  # words naming an icon even without "a …" or "… icon" around them
+    "cup": "cup cups teacup tea-cup coffee-cup coffeecup",
+    "mug": "mug mugs",
     "leaf": "leaf leaves",
-    "bolt": "bolt lightning thunderbolt",
+    "bolt": "bolt lightning thunderbolt lightning-bolt",
     "star": "star stars",
     "heart": "heart hearts",
     "house": "house houses",
     "camera": "camera cameras",
-    "chart": "chart charts graph graphs",
-    "paw": "paw paws pawprint",
+    "chart": "chart charts graph graphs bar-chart",
+    "paw": "paw paws pawprint pawprints paw-print paw-prints dog dogs puppy puppies",
     "gear": "gear gears cog cogs cogwheel",
     "wave": "wave waves",
     "mountain": "mountain mountains",
-    "spark": "spark sparks sparkle sparkles",
-    "book": "book books",
-    "code": "brackets",
-    "utensils": "utensils cutlery fork knife",
-    "music": "music",
-    "diamond-mark": "diamond diamonds",
+    "spark": "spark sparks sparkle",
+    "book": "book",
+    "code": "brackets code-brackets",
+    "utensils": "utensils cutlery fork knife knife-and-fork fork-and-knife",
+    "music": "music music-note music-notes musical-note",
+    "gem": "gem gems gemstone diamond diamonds jewel",
+    "rocket": "rocket rockets",
+    "anchor": "anchor anchors",
+    "crown": "crown crowns",
+    "trophy": "trophy trophies",
+    "lotus": "lotus",
+    "tooth": "tooth teeth",
+    "pizza": "pizza pizza-slice",
+    "sailboat": "sailboat sailboats yacht",
+    "seedling": "seedling sprout",
+    "flower": "flower flowers",
+    "tree": "tree trees",
+    "globe": "globe globes",
+    "compass": "compass",
+    "cat": "cat cats kitten",
+    "honeycomb": "honeycomb bee bees beehive",
+    "bulb": "lightbulb light-bulb",
+    "brush": "paintbrush paint-brush",
+    "wine-glass": "wineglass champagne-glass",
+    "beer": "beer-mug",
+    "tag": "price-tag",
+    "coin": "dollar-sign",
 }
-ICON_NAME_WORDS: dict[str, str] = {
+# Every catalogue name of several words ("chef-hat", "shopping-bag", "diamond-mark") names its
+# icon too; `_edit` matches these before colours, so "a wine glass" is not the colour wine.
+ICON_NAME_WORDS: dict[str, str] = {name: name for name in ICONS if "-" in name} | {
     word: name for name, words in _ICON_SYNONYMS.items() for word in words.split()
 }
-# Keywords too general to mean "this icon" even after "a" ("a clean look", "a fast one").
+# Keywords too general to mean "this icon" even after "a" ("a clean look", "a fast one"), or
+# claimed by other rules ("a badge" is the emblem layout, "a palette" is colours).
 _VAGUE_WORDS = (
     "it fast safe secure natural organic eco creative magic sustainable electric electrical "
     "financial marine outdoor outdoors alpine medical veterinary best caring kind quality "
     "design service business care trust protect invest charge swim trek review rating event "
-    "idea beauty growth power clean premium digital tech fun green real"
+    "idea beauty growth power clean premium digital tech fun green real luxury professional "
+    "new happy happiness joy hope balance harmony calm classic vintage heritage healthy local "
+    "global personal individual social public live smart bright hot cold spicy fresh shine "
+    "glow glam speed energy strategic strategy focus aim objective goal mission success "
+    "security safety protection support structure solution integration platform system "
+    "systems management office company corporate commercial development "
+    "production performance experience palette colour color colourful swatch branding "
+    "badge seal crest stamp patch roundel emblem mark symbol logo icon shape frame circle "
+    "square hexagon shield font type text name layout tile background border outline "
+    "print label style look feel version"
 )
 _VAGUE = set(_VAGUE_WORDS.split())
 
 
 def icon_keywords() -> set[str]:
-    """Icon keywords that name an icon only with "a …" or "… icon" around them."""
-    found = set().union(*(icon.keywords for icon in ICONS.values()))
-    return found - set(ICON_NAME_WORDS) - _VAGUE
+    """Icon keywords, and their plurals, that name an icon only with "a …", "some …" or
+    "… icon" around them."""
+    found = set().union(*(icon.keywords for icon in ICONS.values())) - _VAGUE
+    plurals = {_plural(word) for word in found if len(word) > 2}
+    return (found | plurals) - set(ICON_NAME_WORDS) - _VAGUE
+
+
+def _plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + ("es" if word.endswith(("ch", "sh", "s", "x")) else "s")
 
 
 def icons_for(word: str) -> list[str]:
-    """Icons named by `word` (name or synonym first, then keyword matches), best first."""
-    word = word if word in ICON_NAME_WORDS or not word.endswith("s") else word.rstrip("s")
-    named = [ICON_NAME_WORDS[word]] if word in ICON_NAME_WORDS else []
-    if word in ICONS and word not in named:
-        named.insert(0, word)
-    keyed = [icon.name for icon in ICONS.values() if word in icon.keywords]
-    return list(dict.fromkeys(named + keyed))
+    """Icons named by `word`, best first: its synonym's icon, then catalogue icons whose name
+    or tags hold the word (as `rank_icons` orders them: names first, filled first), then
+    geometric marks named by it."""
+    forms = singulars(re.sub(r"[\s-]+", "-", word.lower()))
+    named = [ICON_NAME_WORDS[w] for w in forms if w in ICON_NAME_WORDS][:1]
+    ranked = rank_icons(Brief(brand_name="", industry=" ".join(forms)))
+    marks = [name for name in GEOMETRIC_NAMES if set(forms) & ICONS[name].name_words]
+    return list(dict.fromkeys(named + ranked + marks))
 
 
 def icon_pool(spec: LogoSpec) -> list[str]:
     """Icons to offer instead of the current one: matches for the name and slogan, icons
-    sharing keywords with the current icon, then the geometric marks."""
+    sharing keywords with the current icon (most shared first), then the geometric marks."""
     brief = Brief(brand_name=spec.name, description=f"{spec.name} {spec.slogan}")
     current = ICONS[spec.icon].keywords if spec.icon else frozenset()
     related = sorted(
-        (icon for icon in ICONS.values() if current & icon.keywords),
-        key=lambda icon: -len(current & icon.keywords),
+        (icon for icon in ICONS.values() if current & icon.keywords and icon.source),
+        key=lambda icon: (-len(current & icon.keywords), not icon.filled),
     )
     pool = [*rank_icons(brief), *(icon.name for icon in related), *GEOMETRIC_NAMES]
     return [name for name in dict.fromkeys(pool) if name != spec.icon]

@@ -1,29 +1,57 @@
-"""Typefaces: the font catalogue, font loading from fontpkg packages, and text → outlines."""
+"""Typefaces: the font catalogue, font loading from fontpkg packages, and text → outlines.
+
+Every face is an open-licence (SIL OFL 1.1) family installed from a `fontpkg-*` PyPI package; the
+licences are recorded in `libs/engine/licenses/fonts.md`. Text is turned into glyph outlines, so a
+rendered SVG needs no font to display.
+
+Characters: a character the chosen face lacks is drawn with the first face of its fallback chain
+that has it (the face's own `fallbacks`, stylistically close faces, then Noto Sans, which covers
+Latin, Greek and Cyrillic widely). A character no bundled face can draw (CJK, emoji, …) is
+dropped, never drawn as a .notdef box; `drawable` tells which characters survive, so the layout
+can use the initials or the mark alone when nothing of a name is left.
+"""
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import fontpkg
 from fontTools.pens.boundsPen import BoundsPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.svgPathPen import SVGPathPen
-from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
 EM = 1000.0  # outlines are returned in units of 1/1000 em
-FALLBACKS = ("inter", "noto-sans")
+# Fonts read their tables from the file on first use, which is not thread-safe; the engine is
+# called from worker threads, so every first read happens under this lock (cache hits do not).
+_READING = threading.RLock()
+FALLBACKS = ("noto-sans",)  # the last resort of every face: wide Latin, Greek and Cyrillic
+CATEGORIES = ("sans", "geometric", "rounded", "serif", "display", "script")
 
 
 @dataclass(frozen=True)
 class Face:
-    """A typeface the engine may choose, with how a designer would describe it."""
+    """A typeface the engine may choose, with how a designer would describe it.
+
+    `weights` are the weights the engine uses, all really in the family (a static file or
+    inside the variable font's weight axis). `fallbacks` are similar faces tried, before
+    FALLBACKS, for characters this face lacks.
+    """
 
     slug: str
     phrase: str
     mood: tuple[str, ...]
     weights: tuple[int, ...]
+    category: str = "sans"
+    fallbacks: tuple[str, ...] = ()
+
+    @property
+    def script(self) -> bool:
+        """Connected script: never all caps, never letter-spaced, never for a slogan."""
+        return self.category == "script"
 
 
 FACES: dict[str, Face] = {
@@ -32,45 +60,107 @@ FACES: dict[str, Face] = {
         Face(
             "inter",
             "clean neo-grotesque sans",
-            ("modern", "minimal", "tech", "corporate"),
+            ("modern", "minimal", "tech", "corporate", "clean", "neutral"),
             (500, 600, 700, 800),
+            category="sans",
         ),
         Face(
             "montserrat",
             "geometric sans",
-            ("modern", "bold", "corporate", "minimal"),
+            ("modern", "bold", "corporate", "minimal", "urban"),
             (500, 600, 700, 800),
+            category="geometric",
+            fallbacks=("inter",),
         ),
         Face(
             "space-grotesk",
             "techy grotesque sans",
             ("tech", "futuristic", "modern", "startup"),
             (500, 600, 700),
+            category="sans",
+            fallbacks=("inter",),
         ),
         Face(
             "nunito",
             "friendly rounded sans",
             ("playful", "friendly", "kids", "soft", "fun"),
             (600, 700, 800, 900),
+            category="rounded",
+            fallbacks=("inter",),
         ),
         Face(
             "playfair-display",
             "high-contrast serif",
-            ("elegant", "luxury", "classic", "vintage"),
+            ("elegant", "luxury", "classic", "vintage", "fashion"),
             (500, 600, 700),
+            category="serif",
+            fallbacks=("lora",),
         ),
         Face(
-            "dm-serif-display", "classic display serif", ("elegant", "classic", "editorial"), (400,)
+            "dm-serif-display",
+            "classic display serif",
+            ("elegant", "classic", "editorial"),
+            (400,),
+            category="display",
+            fallbacks=("playfair-display", "lora"),
         ),
         Face(
             "oswald",
             "condensed display sans",
             ("bold", "sport", "strong", "industrial"),
             (500, 600, 700),
+            category="display",
+            fallbacks=("inter",),
+        ),
+        Face(
+            "poppins",
+            "round geometric sans",
+            ("modern", "friendly", "startup", "clean", "geometric"),
+            (400, 500, 600, 700, 800),
+            category="geometric",
+            fallbacks=("montserrat", "inter"),
+        ),
+        Face(
+            "lora",
+            "warm book serif",
+            ("classic", "editorial", "literary", "warm", "traditional", "trustworthy"),
+            (400, 500, 600, 700),
+            category="serif",
+            fallbacks=("playfair-display",),
+        ),
+        Face(
+            "fredoka",
+            "bubbly rounded display sans",
+            ("playful", "fun", "kids", "friendly", "bubbly", "casual"),
+            (400, 500, 600, 700),
+            category="rounded",
+            fallbacks=("nunito",),
+        ),
+        Face(
+            "dancing-script",
+            "lively connected script",
+            ("script", "handwritten", "elegant", "feminine", "handmade", "romantic", "boutique"),
+            (400, 500, 600, 700),
+            category="script",
+            fallbacks=("pacifico",),
+        ),
+        Face(
+            "pacifico",
+            "retro brush script",
+            ("script", "handwritten", "retro", "handmade", "casual", "surf"),
+            (400,),
+            category="script",
+            fallbacks=("dancing-script",),
         ),
     )
 }
-SLOGAN_FACES = ("inter", "montserrat", "space-grotesk", "nunito")  # sans faces for taglines
+SLOGAN_FACES = ("inter", "montserrat", "space-grotesk", "nunito", "poppins")  # sans for taglines
+
+
+def is_script(slug: str) -> bool:
+    """Whether `slug` is a connected script face."""
+    face = FACES.get(slug)
+    return bool(face and face.script)
 
 
 @dataclass(frozen=True)
@@ -92,48 +182,88 @@ class Outline:
         return self.bounds[3] - self.bounds[1]
 
 
-@lru_cache(maxsize=16)
-def _font(slug: str) -> TTFont:
-    fam = fontpkg.family(slug)
-    path = fontpkg.select_file(fam, 400, "normal", nearest=True).path
-    return TTFont(path)
-
-
 @lru_cache(maxsize=64)
+def _path(slug: str, weight: int) -> str:
+    """The family's upright file for `weight`: the variable font, or the nearest static file."""
+    fam = fontpkg.family(slug)
+    return str(fontpkg.select_file(fam, weight, "normal", nearest=True).path)
+
+
+@lru_cache(maxsize=32)
+def _load(path: str) -> TTFont:
+    return TTFont(path, lazy=True)  # tables (notably GPOS) decoded only as far as used
+
+
+def _font(slug: str, weight: int = 400) -> TTFont:
+    return _load(_path(slug, weight))
+
+
+@lru_cache(maxsize=128)
 def _glyph_set(slug: str, weight: int):
-    font = _font(slug)
+    """Glyphs of `slug` at `weight`: a variable font's instance (weight clamped to its axis,
+    optical size at its display end), or the nearest static weight's file."""
+    font = _font(slug, weight)
     if "fvar" not in font:
         return font.getGlyphSet()
-    axis = next((a for a in font["fvar"].axes if a.axisTag == "wght"), None)
-    if axis is None:
-        return font.getGlyphSet()
-    return font.getGlyphSet(location={"wght": min(axis.maxValue, max(axis.minValue, weight))})
+    location = {}
+    for axis in font["fvar"].axes:
+        if axis.axisTag == "wght":
+            location["wght"] = min(axis.maxValue, max(axis.minValue, weight))
+        elif axis.axisTag == "opsz":
+            location["opsz"] = axis.maxValue  # logos are display sizes
+    return font.getGlyphSet(location=location)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
 def _cmap(slug: str) -> dict[int, str]:
-    return _font(slug).getBestCmap()
+    with _READING:
+        return _font(slug).getBestCmap()
 
 
+@lru_cache(maxsize=32)
 def cap_height(slug: str) -> float:
     """Cap height of `slug` in 1/1000 em."""
-    font = _font(slug)
-    value = getattr(font["OS/2"], "sCapHeight", 0) or 0.7 * font["head"].unitsPerEm
-    return value * EM / font["head"].unitsPerEm
+    with _READING:
+        font = _font(slug)
+        value = getattr(font["OS/2"], "sCapHeight", 0) or 0.7 * font["head"].unitsPerEm
+        return value * EM / font["head"].unitsPerEm
+
+
+def chain(slug: str) -> tuple[str, ...]:
+    """The faces tried for a character, in order: `slug`, its fallbacks, then FALLBACKS."""
+    face = FACES.get(slug)
+    order = (slug, *(face.fallbacks if face else ()), *FALLBACKS)
+    return tuple(dict.fromkeys(order))
 
 
 def face_for(char: str, slug: str) -> str | None:
-    """The first font of `slug` and the fallbacks that has a glyph for `char`."""
-    for candidate in (slug, *FALLBACKS):
+    """The first face of `slug`'s fallback chain that has a glyph for `char`, or None."""
+    for candidate in chain(slug):
         if ord(char) in _cmap(candidate):
             return candidate
     return None
 
 
+def covers(slug: str, text: str) -> bool:
+    """Whether `slug` itself has a glyph for every character of `text`."""
+    cmap = _cmap(slug)
+    return all(ord(c) in cmap for c in unicodedata.normalize("NFC", text) if not c.isspace())
+
+
+def drawable(text: str, slug: str) -> str:
+    """`text` (NFC) without the characters no face of `slug`'s chain can draw, spaces tidied."""
+    kept = (
+        " " if c.isspace() else c
+        for c in unicodedata.normalize("NFC", text)
+        if c.isspace() or face_for(c, slug)
+    )
+    return " ".join("".join(kept).split())
+
+
 @lru_cache(maxsize=4096)
-def _kern(slug: str, left: str, right: str) -> float:
+def _kern(path: str, left: str, right: str) -> float:
     """GPOS pair kerning between two glyph names, in font units (default master)."""
-    font = _font(slug)
+    font = _load(path)
     if "GPOS" not in font:
         return 0.0
     table = font["GPOS"].table
@@ -167,27 +297,58 @@ def _pair_value(sub, left: str, right: str) -> float | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _glyph(slug: str, weight: int, name: str):
+    """Glyph `name` of `slug` at `weight`: its drawing (components decomposed), ink bounds
+    (None when blank) and advance width, in font units. Recorded once, since instancing a
+    variable font's glyph is the costly part."""
+    glyph_set = _glyph_set(slug, weight)
+    glyph = glyph_set[name]
+    recording = DecomposingRecordingPen(glyph_set)
+    glyph.draw(recording)
+    bounds = BoundsPen(None)
+    recording.replay(bounds)
+    return tuple(recording.value), bounds.bounds, glyph.width
+
+
 @lru_cache(maxsize=1024)
 def outline(text: str, slug: str, weight: int, tracking: float = 0.0) -> Outline:
-    """`text` set in `slug` at `weight` with `tracking` (em) as glyph outlines."""
+    """`text` set in `slug` at `weight` with `tracking` (em) as glyph outlines.
+
+    Characters `slug` lacks come from its fallback chain; characters no face has are dropped.
+    """
+    with _READING:
+        return _outline(text, slug, weight, tracking)
+
+
+def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
     x = 0.0
     glyphs: list[tuple[str, str]] = []
     box = [float("inf"), float("inf"), float("-inf"), float("-inf")]
     previous: tuple[str, str] | None = None
     for char in unicodedata.normalize("NFC", text):
+        if char.isspace() and ord(char) not in _cmap(slug):
+            char = " "
         face = face_for(char, slug)
         if face is None:
             continue
-        font = _font(face)
-        scale = EM / font["head"].unitsPerEm
+        scale = EM / _font(face, weight)["head"].unitsPerEm
         name = _cmap(face)[ord(char)]
         if previous and previous[0] == face:
-            x += _kern(face, previous[1], name) * scale
-        glyph = _glyph_set(face, weight)[name]
-        d = _draw(glyph, _glyph_set(face, weight), scale, x, box)
+            x += _kern(_path(face, weight), previous[1], name) * scale
+        drawing, bounds, width = _glyph(face, weight, name)
+        d = _draw(drawing, scale, x)
         if d:
             glyphs.append((char, d))
-        x += glyph.width * scale + tracking * EM
+        if bounds:
+            x0, y0, x1, y1 = bounds  # font units, y up → canvas units, y down
+            box[:] = [
+                min(box[0], x + x0 * scale),
+                min(box[1], -y1 * scale),
+                max(box[2], x + x1 * scale),
+                max(box[3], -y0 * scale),
+            ]
+        x += width * scale + tracking * EM
         previous = (face, name)
     advance = max(0.0, x - tracking * EM)
     if not glyphs:
@@ -195,14 +356,10 @@ def outline(text: str, slug: str, weight: int, tracking: float = 0.0) -> Outline
     return Outline(tuple(glyphs), (box[0], box[1], box[2], box[3]), advance)
 
 
-def _draw(glyph, glyph_set, scale: float, x: float, box: list[float]) -> str:
-    """Path data of `glyph` placed at `x`; grows `box` by its ink bounds."""
-    transform = (scale, 0, 0, -scale, x, 0)
-    svg_pen = SVGPathPen(glyph_set, ntos=lambda v: f"{v:.1f}".rstrip("0").rstrip("."))
-    glyph.draw(TransformPen(svg_pen, transform))
-    bounds_pen = BoundsPen(glyph_set)
-    glyph.draw(TransformPen(bounds_pen, transform))
-    if bounds_pen.bounds:
-        x0, y0, x1, y1 = bounds_pen.bounds
-        box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+def _draw(drawing, scale: float, x: float) -> str:
+    """Path data of a recorded glyph drawing, scaled, flipped to y-down and placed at `x`."""
+    svg_pen = SVGPathPen(None, ntos=lambda v: f"{v:.1f}".rstrip("0").rstrip("."))
+    for operator, operands in drawing:
+        points = [(x + px * scale, 0.0 - py * scale) for px, py in operands]
+        getattr(svg_pen, operator)(*points)
     return svg_pen.getCommands()

@@ -1,32 +1,65 @@
-"""Layouts: arranging mark, name and slogan of a LogoSpec on a 1000×1000 canvas."""
+"""Layouts: arranging mark, name and slogan of a LogoSpec on a 1000×1000 canvas.
+
+Every layout keeps its elements inside the MARGIN and the text clear of the mark: long names
+break into two lines at a space (earlier beside an icon) and shrink to the room they have,
+slogans are set smaller under the name (at most three lines), and an emblem shrinks its content
+until it sits inside the badge's ring. Each element carries a role and its ink box, so tests and
+callers can check where the name, the slogan and the mark went.
+
+A name that no bundled face can draw at all (say "東京") is not drawn as boxes: the logo becomes
+its mark alone (the icon, the initials if they can be drawn, else a geometric symbol).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from logokraft_engine._fonts import EM, is_script
+from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
-from logokraft_engine._icons import icon_svg
-from logokraft_engine._shapes import inner_box, shape_path
+from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
+from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
-from logokraft_engine._text import Element, TextBlock, apply_case, text_block
+from logokraft_engine._text import Box, Element, TextBlock, apply_case, text_block
 
 CANVAS = 1000.0
 MARGIN = 90.0
 WIDTH = CANVAS - 2 * MARGIN
-NAME_LINE = 22  # names longer than this are broken into two lines
+NAME_LINE = 22  # a wordmark's name longer than this is broken into two lines
+STACK_NAME_LINE = 18  # under a mark, names break earlier so they can be set larger
+SIDE_NAME_LINE = 14  # beside an icon or in a badge, earlier still: the lockup stays compact
 SLOGAN_LINE = 44
+SLOGAN_LINES = 3
+SLOGAN_CAP = 0.55  # the slogan's cap height is at most this share of the name's
+SIDE_ICON_MIN = 170.0  # an icon beside a long name keeps at least this size
+RING_INSET = 24.0  # an emblem's inner ring, inside the badge's edge
+RING_PAD = 14.0  # content keeps this far inside the ring
+TEXT_ROLES = ("name", "slogan", "initials")
 
 
-def _name(spec: LogoSpec) -> TextBlock:
-    text = apply_case(spec.name, spec.letter_case)
-    return text_block(text, spec.font, spec.weight, spec.tracking, NAME_LINE)
+def name_text(spec: LogoSpec) -> str:
+    """The name as drawn: in its letter case (a script face never in all caps), without the
+    characters no bundled face can draw."""
+    case = spec.letter_case
+    if case == "upper" and is_script(spec.font):
+        case = "title"
+    return drawable_text(apply_case(spec.name, case), spec.font)
 
 
-def _slogan(spec: LogoSpec) -> TextBlock | None:
-    if not spec.slogan:
+def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
+    tracking = 0.0 if is_script(spec.font) else spec.tracking  # spacing breaks script joins
+    return text_block(name_text(spec), spec.font, spec.weight, tracking, longest)
+
+
+def _slogan(spec: LogoSpec, lines: int = 0) -> TextBlock | None:
+    """The slogan in spaced capitals, broken past SLOGAN_LINE characters (or into `lines`
+    balanced lines when given), at most SLOGAN_LINES lines."""
+    text = drawable_text(spec.slogan.upper(), spec.slogan_font)
+    if not text:
         return None
-    return text_block(spec.slogan.upper(), spec.slogan_font, 500, 0.12, SLOGAN_LINE)
+    longest = -(-len(text) // lines) if lines else SLOGAN_LINE
+    return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES)
 
 
 def _mark(spec: LogoSpec, x: float, y: float, size: float) -> list[Element]:
@@ -34,13 +67,13 @@ def _mark(spec: LogoSpec, x: float, y: float, size: float) -> list[Element]:
     box = (x, y, x + size, y + size)
     color = spec.palette.primary
     if spec.shape == "none" or not spec.icon:
-        return [Element(icon_svg(spec.icon, x, y, size, color), box)] if spec.icon else []
+        return [Element(icon_svg(spec.icon, x, y, size, color), box, "mark")] if spec.icon else []
     tile = shape_path(spec.shape, x + size / 2, y + size / 2, size)
     inner = inner_box(spec.shape, size)[0] * 0.9
     icon = icon_svg(
         spec.icon, x + (size - inner) / 2, y + (size - inner) / 2, inner, spec.palette.background
     )
-    return [Element(f'<path d="{tile}" fill="{color}"/>{icon}', box)]
+    return [Element(f'<path d="{tile}" fill="{color}"/>{icon}', box, "mark")]
 
 
 @dataclass(frozen=True)
@@ -74,37 +107,76 @@ class Column:
             gap=self.gap * factor,
         )
 
+    def within(self, width: float, height: float = float("inf")) -> Column:
+        """The column shrunk (never grown) to fit `width` × `height`."""
+        factor = 1.0
+        if self.width > 0:
+            factor = min(factor, width / self.width)
+        if self.height > 0:
+            factor = min(factor, height / self.height)
+        return self.scaled(factor) if factor < 1.0 else self
+
     def place(
         self, spec: LogoSpec, x: float, top: float, align: str = "center", reversed_: bool = False
     ) -> list[Element]:
         """The column's elements with its top at `top`, centred on or starting at `x`."""
         p = spec.palette
-        out = [self.name.place(self.scale, x, top, p.background if reversed_ else p.text, align)]
+        color = p.background if reversed_ else p.text
+        out = [self.name.place(self.scale, x, top, color, align, "name")]
         if self.slogan is not None:
             s_top = top + self.height - self.slogan.height * self.slogan_scale
             color = p.background if reversed_ else p.secondary
-            out.append(self.slogan.place(self.slogan_scale, x, s_top, color, align))
+            out.append(self.slogan.place(self.slogan_scale, x, s_top, color, align, "slogan"))
         return out
 
 
-def _column(spec: LogoSpec, size: float, width: float = float("inf")) -> Column:
-    """Name at font `size` (shrunk to `width`) with the slogan set smaller below."""
-    name = _name(spec)
+def _column(
+    spec: LogoSpec,
+    size: float,
+    width: float = float("inf"),
+    height: float = float("inf"),
+    longest: int = NAME_LINE,
+    compact: bool = False,
+) -> Column:
+    """Name at font `size` with the slogan set smaller below, shrunk to `width` × `height`.
+
+    A `compact` column (beside an icon) breaks its slogan into more lines rather than let it
+    run much wider than the name.
+    """
+    name = _name(spec, longest)
     scale = name.fit(size, width)
     slogan = _slogan(spec)
     if slogan is None:
-        return Column(name, scale)
-    slogan_scale = slogan.fit(max(28.0, min(52.0, scale * 1000 * 0.3)), width)
-    return Column(name, scale, slogan, slogan_scale, max(24.0, scale * 1000 * 0.3))
+        return Column(name, scale).within(width, height)
+    em = scale * EM
+    cap_limit = SLOGAN_CAP * scale * name.cap / slogan.cap * EM  # slogan em for that cap share
+    target = min(max(28.0, em * 0.3), 52.0, cap_limit)
+    if compact:
+        room = min(width, max(name.width * scale * 1.25, em * 4))
+        for lines in range(1, SLOGAN_LINES + 1):
+            slogan = _slogan(spec, lines)
+            if slogan is not None and slogan.width * target / EM <= room:
+                break
+    slogan_scale = slogan.fit(target, width)
+    gap = max(em * 0.3, slogan_scale * slogan.cap * 0.9)
+    return Column(name, scale, slogan, slogan_scale, gap).within(width, height)
 
 
 def icon_left(spec: LogoSpec) -> list[Element]:
-    """Icon to the left of the name, slogan under the name; the group fills the width."""
-    column = _column(spec, 150)
+    """Icon to the left of the name, slogan under the name; the group fills the width.
+
+    A name too long to share the width with a full-size icon keeps a smaller icon (never
+    below SIDE_ICON_MIN) and shrinks the text instead.
+    """
+    column = _column(spec, 150, longest=SIDE_NAME_LINE, compact=True)
     icon = min(320.0, max(230.0, column.height * 1.4))
     gap = icon * 0.24
     factor = min(1.4, WIDTH / (icon + gap + column.width), 440 / max(icon, column.height))
-    column, icon, gap = column.scaled(factor), icon * factor, gap * factor
+    if icon * factor >= SIDE_ICON_MIN:
+        column, icon, gap = column.scaled(factor), icon * factor, gap * factor
+    else:
+        icon, gap = SIDE_ICON_MIN, SIDE_ICON_MIN * 0.24
+        column = column.within(WIDTH - icon - gap, 440)
     left = (CANVAS - (icon + gap + column.width)) / 2
     texts = column.place(spec, left + icon + gap, (CANVAS - column.height) / 2, "left")
     return _mark(spec, left, (CANVAS - icon) / 2, icon) + texts
@@ -113,17 +185,25 @@ def icon_left(spec: LogoSpec) -> list[Element]:
 def icon_top(spec: LogoSpec) -> list[Element]:
     """Icon centred above the name, slogan below."""
     icon, gap = 280.0, 64.0
-    column = _column(spec, 140, WIDTH)
+    size = _short_name_size(spec, 140.0)
+    column = _column(spec, size, WIDTH, WIDTH - icon - gap, STACK_NAME_LINE)
     top = (CANVAS - (icon + gap + column.height)) / 2
     texts = column.place(spec, CANVAS / 2, top + icon + gap)
     return _mark(spec, (CANVAS - icon) / 2, top, icon) + texts
 
 
+def _short_name_size(spec: LogoSpec, size: float) -> float:
+    """Font `size` for the name, larger for names of one to three characters so that a
+    single letter is not lost on the canvas."""
+    return size * (1.0 + 0.16 * max(0, 4 - len(name_text(spec))))
+
+
 def wordmark(spec: LogoSpec) -> list[Element]:
     """The name alone with its accent (rule, frame, filled block or none), and the slogan."""
     framed = spec.accent in ("frame", "block")
-    column = _column(spec, 190, WIDTH - (140 if framed else 0))
     rule_h, gap = (10.0, 40.0) if spec.accent == "rule" else (0.0, 0.0)
+    room = WIDTH - (110 if framed else 0) - (rule_h + 2 * gap)
+    column = _column(spec, _short_name_size(spec, 190.0), WIDTH - (140 if framed else 0), room)
     if rule_h and column.slogan:
         column = replace(column, gap=2 * gap + rule_h)
     height = column.height + (rule_h + gap if rule_h and not column.slogan else 0.0)
@@ -143,7 +223,7 @@ def _rect(spec: LogoSpec, width: float, height: float, y: float) -> Element:
         f'<rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="{num(height)}" '
         f'rx="{num(height / 2)}" fill="{spec.palette.secondary}"/>'
     )
-    return Element(svg, (x, y, x + width, y + height))
+    return Element(svg, (x, y, x + width, y + height), "accent")
 
 
 def _frame(spec: LogoSpec, width: float, height: float, y: float) -> Element:
@@ -156,31 +236,50 @@ def _frame(spec: LogoSpec, width: float, height: float, y: float) -> Element:
         f'{paint} stroke-width="{num(stroke)}"/>'
     )
     half = stroke / 2
-    return Element(svg, (x - half, y - half, x + width + half, y + height + half))
+    return Element(svg, (x - half, y - half, x + width + half, y + height + half), "accent")
+
+
+def _initials(spec: LogoSpec) -> str:
+    """The initials as drawn: the spec's, else the name's first drawable letter; "" if none."""
+    text = drawable_text(spec.initials, spec.font).replace(" ", "")
+    if not text:
+        text = next((c for c in name_text(spec) if c.isalnum()), "").upper()
+    return text
 
 
 def _initials_tile(spec: LogoSpec, top: float, tile: float) -> list[Element]:
-    """The initials reversed out of the spec's shape (a circle for "none"), centred at `top`."""
+    """The initials reversed out of the spec's shape (a circle for "none"), centred at `top`.
+
+    With no initials that can be drawn, the tile holds a geometric symbol instead.
+    """
     shape = spec.shape if spec.shape != "none" else "circle"
     path = shape_path(shape, CANVAS / 2, top + tile / 2, tile)
-    out = [
-        Element(
-            f'<path d="{path}" fill="{spec.palette.primary}"/>',
-            ((CANVAS - tile) / 2, top, (CANVAS + tile) / 2, top + tile),
-        )
-    ]
-    letters = text_block(spec.initials or spec.name[:1].upper(), spec.font, spec.weight)
+    box = ((CANVAS - tile) / 2, top, (CANVAS + tile) / 2, top + tile)
     inner_w, inner_h = inner_box(shape, tile)
+    letters = text_block(_initials(spec), spec.font, spec.weight)
+    if letters.empty:
+        size = inner_w * 0.8
+        symbol = icon_svg(
+            GEOMETRIC_NAMES[0],
+            (CANVAS - size) / 2,
+            top + (tile - size) / 2,
+            size,
+            spec.palette.background,
+        )
+        return [Element(f'<path d="{path}" fill="{spec.palette.primary}"/>{symbol}', box, "mark")]
+    out = [Element(f'<path d="{path}" fill="{spec.palette.primary}"/>', box, "mark")]
     scale = letters.fit(tile * 0.5, inner_w * 0.9, inner_h * 0.8)
     letters_top = top + tile / 2 - letters.height * scale / 2
-    out.append(letters.place(scale, CANVAS / 2, letters_top, spec.palette.background))
+    out.append(
+        letters.place(scale, CANVAS / 2, letters_top, spec.palette.background, role="initials")
+    )
     return out
 
 
 def monogram(spec: LogoSpec) -> list[Element]:
     """Initials reversed out of a filled shape, the name and slogan below."""
     tile, gap = 360.0, 60.0
-    column = _column(spec, 96, WIDTH)
+    column = _column(spec, 96, WIDTH, WIDTH - tile - gap, STACK_NAME_LINE)
     top = (CANVAS - (tile + gap + column.height)) / 2
     return _initials_tile(spec, top, tile) + column.place(spec, CANVAS / 2, top + tile + gap)
 
@@ -198,25 +297,32 @@ def mark(spec: LogoSpec) -> list[Element]:
 
 
 def emblem(spec: LogoSpec) -> list[Element]:
-    """A filled badge holding a small icon, the name and the slogan."""
+    """A filled badge holding a small icon, the name and the slogan, all inside its ring."""
     badge = WIDTH
     shape = spec.shape if spec.shape != "none" else "circle"
     cy = CANVAS / 2
-    ring = shape_path(shape, cy, cy, badge - 48)
+    ring = shape_path(shape, cy, cy, badge - 2 * RING_INSET)
     svg = (
         f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
         f'<path d="{ring}" fill="none" stroke="{spec.palette.background}" stroke-width="6"/>'
     )
-    out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN))]
-    inner_w = inner_box(shape, badge)[0]
+    out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
+    inner_w, inner_h = inner_box(shape, badge)
+    room = badge - 2 * (RING_INSET + RING_PAD)
     icon = badge * 0.16 if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
-    column = _column(spec, 120, inner_w * 0.92)
-    top = cy - (icon + gap + column.height) / 2 - (badge * 0.04 if shape == "shield" else 0.0)
-    if spec.icon:
-        svg = icon_svg(spec.icon, cy - icon / 2, top, icon, spec.palette.background)
-        out.append(Element(svg, (cy - icon / 2, top, cy + icon / 2, top + icon)))
-    return out + column.place(spec, cy, top + icon + gap, reversed_=True)
+    column = _column(spec, 120, inner_w * 0.92, inner_h * 0.92 - icon - gap, SIDE_NAME_LINE)
+    lift = badge * 0.04 if shape == "shield" else 0.0
+    for _ in range(24):
+        top = cy - (icon + gap + column.height) / 2 - lift
+        placed = column.place(spec, cy, top + icon + gap, reversed_=True)
+        if spec.icon:
+            svg = icon_svg(spec.icon, cy - icon / 2, top, icon, spec.palette.background)
+            placed.insert(0, Element(svg, (cy - icon / 2, top, cy + icon / 2, top + icon), "mark"))
+        if all(box_inside(shape, cy, cy, room, e.box) for e in placed):
+            break
+        column, icon, gap = column.scaled(0.94), icon * 0.94, gap * 0.94
+    return out + placed
 
 
 LAYOUT_FUNCTIONS: dict[str, Callable[[LogoSpec], list[Element]]] = {
@@ -229,6 +335,46 @@ LAYOUT_FUNCTIONS: dict[str, Callable[[LogoSpec], list[Element]]] = {
 }
 
 
+def union(boxes: list[Box]) -> Box:
+    """The box around all `boxes`."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _contain(elements: list[Element]) -> list[Element]:
+    """`elements`, scaled about the canvas centre into the margins if they reach beyond them
+    (a safety net: the layouts are built to stay inside)."""
+    if not elements:
+        return elements
+    x0, y0, x1, y1 = union([e.box for e in elements])
+    low, high = MARGIN - 0.01, CANVAS - MARGIN + 0.01
+    if x0 >= low and y0 >= low and x1 <= high and y1 <= high:
+        return elements
+    factor = min(1.0, WIDTH / max(x1 - x0, 1e-9), WIDTH / max(y1 - y0, 1e-9))
+    dx = CANVAS / 2 - factor * (x0 + x1) / 2
+    dy = CANVAS / 2 - factor * (y0 + y1) / 2
+    transform = f"translate({num(dx)} {num(dy)}) scale({factor:.5f})"
+
+    def moved(box: Box) -> Box:
+        return (
+            dx + factor * box[0],
+            dy + factor * box[1],
+            dx + factor * box[2],
+            dy + factor * box[3],
+        )
+
+    return [
+        Element(f'<g transform="{transform}">{e.svg}</g>', moved(e.box), e.role, e.cap * factor)
+        for e in elements
+    ]
+
+
 def lay_out(spec: LogoSpec) -> list[Element]:
     """The placed elements of `spec` on the 1000×1000 canvas."""
-    return LAYOUT_FUNCTIONS[spec.layout](spec)
+    if spec.layout != "mark" and not name_text(spec):
+        return _contain(mark(spec))  # nothing of the name can be drawn: the mark alone
+    return _contain(LAYOUT_FUNCTIONS[spec.layout](spec))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import colorsys
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import webcolors
 
 from logokraft_engine._brief import Brief, brief_words
 
@@ -61,6 +63,21 @@ def clean_hex(value: str) -> str | None:
         text = "#" + "".join(c * 2 for c in text.lstrip("#"))
     text = text if text.startswith("#") else "#" + text
     return text if _HEX.match(text) else None
+
+
+def parse_color(value: object) -> str | None:
+    """A requested colour — hex ('#e63946', 'e63946', '#fff') or a CSS colour name ('teal',
+    'Dark Slate Blue') — as lower-case '#rrggbb'; None if it is neither."""
+    if not isinstance(value, str):
+        return None
+    found = clean_hex(value)
+    if found:
+        return found
+    key = re.sub(r"[\s_-]+", "", value.strip().lower())
+    try:
+        return webcolors.name_to_hex(key)
+    except ValueError:
+        return None
 
 
 def to_rgb(color: str) -> tuple[int, int, int]:
@@ -120,11 +137,32 @@ def _from_colors(colors: list[str], index: int) -> tuple[str, str, str]:
     return primary, secondary, text
 
 
+def _requested(colors: list[str], index: int) -> Palette:
+    """A palette from the customer's colours, each of which shows in the logo.
+
+    A colour too light to read on white (contrast < 3:1) would only show darkened as ink, so
+    every other candidate uses it as the background instead, with the readable requested colours
+    (else a deep shade of the light colour's own hue) as the ink.
+    """
+    light = [c for c in colors if contrast(c, WHITE) < MIN_CONTRAST]
+    readable = [c for c in colors if c not in light]
+    if light and (not readable or index % 2 == 0):
+        background = light[(index // 2) % len(light)]
+        ink = [c for c in readable if contrast(c, background) >= MIN_CONTRAST]
+        ink = ink or [ensure_contrast(background, background, 7.0)]
+        primary, secondary, text = _from_colors(ink, index)
+        return fix_contrast(Palette(background, primary, secondary, text))
+    primary, secondary, text = _from_colors(readable or colors, index)
+    return fix_contrast(Palette(WHITE, primary, secondary, text))
+
+
 def choose_palette(brief: Brief, index: int, rng: random.Random) -> Palette:
     """A palette for candidate `index`: requested colours, else inspiration, else the theme's."""
-    requested = [c for c in (clean_hex(x) for x in brief.colors) if c]
-    inspired = [c for c in (clean_hex(x) for x in brief.inspiration_palette) if c]
-    source = requested or [c for c in inspired if contrast(c, WHITE) > 1.3]
+    requested = [c for c in (parse_color(x) for x in brief.colors) if c]
+    if requested:
+        return _requested(list(dict.fromkeys(requested)), index)
+    inspired = [c for c in (parse_color(x) for x in brief.inspiration_palette) if c]
+    source = [c for c in inspired if contrast(c, WHITE) > 1.3]
     if source:
         primary, secondary, text = _from_colors(source, index)
     else:
@@ -142,3 +180,13 @@ def fix_contrast(palette: Palette) -> Palette:
         secondary=ensure_contrast(palette.secondary, bg),
         text=ensure_contrast(palette.text, bg),
     )
+
+
+def on_white(palette: Palette) -> Palette:
+    """`palette` for a transparent render, which is judged against white: unchanged when its
+    ink already reads on white, else made readable on a white background (content reversed out
+    of the mark then shows white)."""
+    ink = (palette.primary, palette.secondary, palette.text)
+    if all(contrast(c, WHITE) >= MIN_CONTRAST for c in ink):
+        return palette
+    return fix_contrast(replace(palette, background=WHITE))

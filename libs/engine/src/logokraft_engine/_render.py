@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 import resvg_py
 
 from logokraft_engine._layout import CANVAS, lay_out
+from logokraft_engine._palette import on_white
 from logokraft_engine._spec import LogoSpec
 
 
@@ -22,7 +23,12 @@ class RenderedLogo:
 
 
 def to_svg(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) -> str:
-    """The SVG master of `spec`: outlined text, no fonts, no external references."""
+    """The SVG master of `spec`: outlined text, no fonts, no external references.
+
+    A transparent master has no background, so it is judged against white: colours that would
+    not read on white are made to (see `on_white`)."""
+    if transparent:
+        spec = replace(spec, palette=on_white(spec.palette))
     c = int(CANVAS)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
@@ -40,5 +46,7 @@ def render_logo(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) 
     if not isinstance(size, int) or not 16 <= size <= 8192:
         raise ValueError("size must be an int in 16..8192")
     svg = to_svg(spec, size=size, transparent=transparent)
-    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size))
+    png = bytes(
+        resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, skip_system_fonts=True)
+    )
     return RenderedLogo(svg=svg, png=png, width=size, height=size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from logokraft_engine._fonts import FACES
+from logokraft_engine._fonts import FACES, is_script
 from logokraft_engine._icons import ICONS
 from logokraft_engine._palette import Palette, clean_hex, is_hex
 from logokraft_engine._shapes import SHAPES
@@ -91,6 +91,7 @@ def _validate(spec: LogoSpec) -> None:
     _check(spec.icon == "" or spec.icon in ICONS, f"unknown icon {spec.icon!r}")
     _check(spec.font in FACES, f"unknown font {spec.font!r}")
     _check(spec.slogan_font in FACES, f"unknown slogan font {spec.slogan_font!r}")
+    _check(not is_script(spec.slogan_font), "a script face cannot set the slogan")
     _check(type(spec.weight) is int and 100 <= spec.weight <= 1000, "weight must be 100..1000")
     _check(spec.letter_case in CASES, f"unknown letter case {spec.letter_case!r}")
     _check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from logokraft_engine._fonts import EM, Outline, cap_height, outline
@@ -9,13 +10,22 @@ from logokraft_engine._geometry import num
 
 LINE_GAP = 0.28  # between lines, in em
 
+Box = tuple[float, float, float, float]
+
 
 @dataclass(frozen=True)
 class Element:
-    """One placed piece of the drawing: its SVG markup and ink box (x0, y0, x1, y1)."""
+    """One placed piece of the drawing: its SVG markup, ink box (x0, y0, x1, y1) and role.
+
+    Roles: "name", "slogan" and "initials" (text), "mark" (the icon or monogram tile, with its
+    container), "badge" (an emblem's filled shape, which holds the text) and "accent" (a
+    wordmark's rule, frame or block). `cap` is a text element's cap height in canvas units.
+    """
 
     svg: str
-    box: tuple[float, float, float, float]
+    box: Box
+    role: str = ""
+    cap: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,11 @@ class TextBlock:
 
     def _above(self, line: Outline) -> float:
         return max(self.cap, -line.bounds[1])
+
+    @property
+    def empty(self) -> bool:
+        """Whether the block has no ink at all."""
+        return not any(line.glyphs for line in self.lines)
 
     @property
     def width(self) -> float:
@@ -46,7 +61,15 @@ class TextBlock:
             scale = min(scale, max_width / self.width)
         return min(scale, max_height / self.height) if self.height > 0 else scale
 
-    def place(self, scale: float, x: float, top: float, color: str, align: str = "center"):
+    def place(
+        self,
+        scale: float,
+        x: float,
+        top: float,
+        color: str,
+        align: str = "center",
+        role: str = "",
+    ) -> Element:
         """An Element with the block's top at `top`, centred on or starting at `x`."""
         parts, y = [], top
         x0 = y0 = float("inf")
@@ -55,13 +78,18 @@ class TextBlock:
             baseline = y + scale * self._above(line)
             b = line.bounds
             left = x - scale * (b[0] + b[2]) / 2 if align == "center" else x - scale * b[0]
-            paths = "".join(f'<path d="{d}"/>' for _, d in line.glyphs)
-            transform = f"translate({num(left)} {num(baseline)}) scale({scale:.5f})"
-            parts.append(f'<g transform="{transform}">{paths}</g>')
-            x0, x1 = min(x0, left + scale * b[0]), max(x1, left + scale * b[2])
-            y0, y1 = min(y0, baseline + scale * b[1]), max(y1, baseline + scale * b[3])
+            if line.glyphs:
+                paths = "".join(f'<path d="{d}"/>' for _, d in line.glyphs)
+                transform = f"translate({num(left)} {num(baseline)}) scale({scale:.5f})"
+                parts.append(f'<g transform="{transform}">{paths}</g>')
+                x0, x1 = min(x0, left + scale * b[0]), max(x1, left + scale * b[2])
+                y0, y1 = min(y0, baseline + scale * b[1]), max(y1, baseline + scale * b[3])
             y = baseline + scale * (max(0.0, b[3]) + LINE_GAP * EM)
-        return Element(f'<g fill="{color}">{"".join(parts)}</g>', (x0, y0, x1, y1))
+        if x0 > x1:  # no ink: an empty box at the anchor
+            x0 = x1 = x
+            y0 = y1 = top
+        svg = f'<g fill="{color}">{"".join(parts)}</g>'
+        return Element(svg, (x0, y0, x1, y1), role, scale * self.cap)
 
 
 def apply_case(text: str, case: str) -> str:
@@ -71,22 +99,40 @@ def apply_case(text: str, case: str) -> str:
     if case == "lower":
         return text.lower()
     if case == "title":
-        return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+        return " ".join(w[:1].title() + w[1:] for w in text.split(" "))
     return text
 
 
-def split_lines(text: str, longest: int) -> tuple[str, ...]:
-    """`text` as one line, or two balanced lines at a space when longer than `longest`."""
+def split_lines(text: str, longest: int, most: int = 2) -> tuple[str, ...]:
+    """`text` as one line, or as up to `most` balanced lines broken at spaces when it is
+    longer than `longest` characters: the fewest lines that fit `longest`, else `most` lines
+    with the longest line as short as possible."""
     words = text.split()
     if len(text) <= longest or len(words) < 2:
         return (" ".join(words) or text,)
-    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    return min(cuts, key=lambda pair: max(len(pair[0]), len(pair[1])))
+    best: tuple[str, ...] = (" ".join(words),)
+    for count in range(2, min(most, len(words)) + 1):
+        cuts = itertools.combinations(range(1, len(words)), count - 1)
+        options = (
+            tuple(" ".join(words[a:b]) for a, b in zip((0, *cut), (*cut, len(words)), strict=True))
+            for cut in cuts
+        )
+        best = min(options, key=lambda lines: (max(map(len, lines)), len(lines[0])))
+        if max(map(len, best)) <= longest:
+            break
+    return best
 
 
 def text_block(
-    text: str, font: str, weight: int, tracking: float = 0.0, longest: int = 10**6
+    text: str,
+    font: str,
+    weight: int,
+    tracking: float = 0.0,
+    longest: int = 10**6,
+    most: int = 2,
 ) -> TextBlock:
-    """`text` set as a TextBlock, broken into two lines past `longest` characters."""
-    lines = tuple(outline(line, font, weight, tracking) for line in split_lines(text, longest))
+    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters."""
+    lines = tuple(
+        outline(line, font, weight, tracking) for line in split_lines(text, longest, most)
+    )
     return TextBlock(lines, cap_height(font))
