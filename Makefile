@@ -16,8 +16,9 @@ PYTHON ?= python3
 # (the environment's USER is the login name, not a LogoKraft user).
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),dev)
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help setup run token test lint format protos check-protos clean
+.PHONY: help setup run token test lint format protos check-protos gallery bench clean
 
 help:
 	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
@@ -25,6 +26,8 @@ help:
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff, and a check that generated proto code matches protos/"
 	@echo "make protos - regenerate libs/protos from protos/"
+	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png"
+	@echo "make bench  - time the local engine per 1024x1024 logo on one core (target: median < 50 ms)"
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv not found; installing it into .tools/ from PyPI"
@@ -65,6 +68,12 @@ check-protos: setup
 		--python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp protos/logokraft/v1/*.proto && \
 	diff -r -x __init__.py -x __pycache__ $$tmp/logokraft libs/protos/src/logokraft && \
 	echo "generated proto code is up to date"; status=$$?; rm -rf $$tmp; exit $$status
+
+gallery: setup ## render the local engine's contact sheet of sample briefs to docs/gallery.png
+	$(UV) run --no-sync python -m logokraft_engine.gallery --out docs/gallery.png
+
+bench: setup ## time the local engine per 1024x1024 logo on one core (BENCH_ARGS="--logos 500")
+	$(UV) run --no-sync python -m logokraft_engine.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache
