@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
-import resvg_py
+from resvg import render as resvg_render
+from resvg import usvg
 
 from logokraft_engine._layout import CANVAS, lay_out
 from logokraft_engine._palette import on_white
@@ -46,7 +47,17 @@ def render_logo(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) 
     if not isinstance(size, int) or not 16 <= size <= 8192:
         raise ValueError("size must be an int in 16..8192")
     svg = to_svg(spec, size=size, transparent=transparent)
-    png = bytes(
-        resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, skip_system_fonts=True)
-    )
-    return RenderedLogo(svg=svg, png=png, width=size, height=size)
+    return RenderedLogo(svg=svg, png=to_png(svg), width=size, height=size)
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
+def to_png(svg: str) -> bytes:
+    """The PNG of an SVG master at its own width and height (resvg; no fonts are needed).
+
+    The `resvg` binding renders and encodes about 2.5x faster than `resvg_py`, which the
+    tests keep as an independent second renderer of the SVG masters.
+    """
+    tree = usvg.Tree.from_str(svg, usvg.Options.default())
+    return bytes(resvg_render(tree, _IDENTITY))

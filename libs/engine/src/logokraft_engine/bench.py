@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 # Before the renderer is imported where possible (under `python -m` the package, and with it
-# resvg_py, is imported first): keep any native thread pool to one thread. resvg_py 0.5 is
+# resvg, is imported first): keep any native thread pool to one thread. The resvg binding is
 # single-threaded (no rayon in the binary), so these are belt and braces; the CPU pin below is
 # what holds the benchmark to one core.
 for _name in ("RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
