@@ -96,3 +96,32 @@ def test_describe_mark_layout(coffee: Brief) -> None:
     assert "icon-only" in text and "no text" in text and spec.palette.primary in text
     assert "coffee cup" in text and "circle" in text
     assert "tagline" not in text  # the mark shows no slogan
+
+
+def test_title_case_keeps_short_joining_words_lower_case() -> None:
+    from logokraft_engine._text import apply_case
+
+    assert apply_case("the riverside arts and heritage foundation", "title") == (
+        "The Riverside Arts and Heritage Foundation"
+    )
+    assert apply_case("house of the rising sun", "title") == "House of the Rising Sun"
+    assert apply_case("and", "title") == "And"
+
+
+def test_a_bold_brief_gets_heavy_type_in_faces_that_fit_it() -> None:
+    from logokraft_engine._fonts import FACES
+
+    brief = Brief(brand_name="Ironclad", industry="construction", style=("bold", "strong"))
+    specs = [design_spec(brief, index=i, seed=3) for i in range(4)]
+    for spec in specs:
+        face = FACES[spec.font]
+        assert spec.weight == max(face.weights)
+        fits = {"bold", "strong"} & set(face.mood)
+        assert fits or face.category in ("sans", "geometric"), spec.font  # never rounded, script
+    assert {"oswald", "montserrat"} <= {spec.font for spec in specs}
+
+
+def test_a_long_name_is_never_set_beside_the_icon() -> None:
+    brief = Brief(brand_name="The Riverside Community Arts and Heritage Foundation")
+    layouts = {design_spec(brief, index=i, seed=s).layout for i in range(7) for s in range(3)}
+    assert "icon-left" not in layouts and "icon-top" in layouts

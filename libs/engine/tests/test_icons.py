@@ -325,3 +325,21 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         "assert 'tablerpy' not in sys.modules and i.drawing.cache_info().currsize == 1"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("industry", "off_topic"),
+    [
+        ("dog grooming", {"razor"}),
+        ("sailing school", {"book", "graduation-cap"}),
+        ("organic farm", {"egg"}),
+    ],
+)
+def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic: set[str]):
+    brief = Brief("Acme", industry=industry)
+    icons = {
+        choose_icon(brief, index, random.Random(f"{seed}"))
+        for index in range(4)
+        for seed in range(5)
+    }
+    assert not icons & off_topic, icons

@@ -127,14 +127,28 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
         eligible,
         key=lambda f: (not covers(f.slug, name), -score(f), _CATEGORY_ORDER[f.category]),
     )
-    first: list[Face] = []  # the candidates' four: a kind already taken counts 2 points less
+    # The candidates' four, all different: faces the style words match come first; after them
+    # neutral kinds (sans, geometric) rather than characterful ones the style did not ask for
+    # (no rounded face for a "bold, strong" brief). Among equals a kind already taken counts
+    # 2 points less.
+    styled = any(wanted & set(f.mood) for f in ranked)
+
+    def misfit(face: Face) -> tuple[bool, bool]:
+        off = styled and not wanted & set(face.mood)
+        return off, off and face.category not in _NEUTRAL_KINDS
+
+    first: list[Face] = []
     while len(first) < 4 and len(first) < len(ranked):
         rest = [f for f in ranked if f not in first]
         taken = [f.category for f in first]
         first.append(
             min(
                 rest,
-                key=lambda f: (not covers(f.slug, name), 2 * taken.count(f.category) - score(f)),
+                key=lambda f: (
+                    not covers(f.slug, name),
+                    misfit(f),
+                    2 * taken.count(f.category) - score(f),
+                ),
             )
         )
     return first + [f for f in ranked if f not in first]
@@ -185,6 +199,18 @@ def _slogan_face(face: Face) -> str:
     return {"script": "montserrat", "rounded": "nunito"}.get(face.category, "inter")
 
 
+_NEUTRAL_KINDS = ("sans", "geometric")
+_LONG_NAME = 26  # characters
+_HEAVY_WORDS = {"bold", "strong", "heavy", "industrial", "sport", "sporty", "loud", "impact"}
+
+
+def _weight(brief: Brief, face: Face, rng: random.Random) -> int:
+    """The face's heaviest weight for a bold brief, else one of its weights above the lightest."""
+    if brief_words(brief)["style"] & _HEAVY_WORDS:
+        return max(face.weights)
+    return rng.choice(face.weights[1:] or face.weights)
+
+
 def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     """Candidate number `index` for `brief`; the same inputs always give the same spec.
 
@@ -198,6 +224,8 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     seed_rng = random.Random(f"{seed}:{name}")  # shared by all candidates of one brief
     face = _rank_faces(brief, seed_rng, name)[index % 4]
     layout = _layout(brief, index) if drawable(name, face.slug) else "mark"
+    if layout == "icon-left" and len(name) > _LONG_NAME:
+        layout = "icon-top"  # beside an icon a long name would be set too small to read
     case, tracking = _case_and_tracking(face, rng)
     icon = ""
     if layout in ("icon-left", "icon-top", "emblem", "mark"):
@@ -208,7 +236,7 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         layout=layout,
         icon=icon,
         font=face.slug,
-        weight=rng.choice(face.weights[1:] or face.weights),
+        weight=_weight(brief, face, rng),
         letter_case=case,
         tracking=float(tracking),
         slogan_font=_slogan_face(face),

@@ -172,7 +172,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "barbecue grill",
         "bbq barbecue grill griller steakhouse smokehouse cookout",
     ),
-    ("egg", "filled/egg", "egg", "egg breakfast brunch farm poultry chicken hen"),
+    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen"),
     ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
     (
         "chef-hat",
@@ -945,9 +945,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "book",
         "filled/book",
         "open book",
-        "bookshop bookstore education school learning library book publishing academy tutoring "
-        "course "
-        "university reading",
+        "bookshop bookstore education learning library book publishing academy tutoring "
+        "course university reading",
     ),
     (
         "books",
@@ -1300,7 +1299,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "scissors",
         "barbershop hairdresser barber salon tailor craft cutting haircut hair",
     ),
-    ("razor", "outline/razor", "razor", "barbershop barber shave shaving grooming"),
+    ("razor", "outline/razor", "razor", "barbershop barber shave shaving"),
     (
         "needle-thread",
         "outline/needle-thread",

@@ -99,8 +99,46 @@ def apply_case(text: str, case: str) -> str:
     if case == "lower":
         return text.lower()
     if case == "title":
-        return " ".join(w[:1].title() + w[1:] for w in text.split(" "))
+        words = text.split(" ")
+        return " ".join(
+            w if 0 < i < len(words) - 1 and w.lower() in _MINOR_WORDS else w[:1].title() + w[1:]
+            for i, w in enumerate(words)
+        )
     return text
+
+
+# Short words a title-cased name keeps in lower case unless they start or end it
+# ("Arts and Heritage", "House of Flowers").
+_MINOR_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "de",
+        "del",
+        "der",
+        "di",
+        "du",
+        "en",
+        "et",
+        "for",
+        "in",
+        "la",
+        "le",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "und",
+        "van",
+        "von",
+    ]
+)
 
 
 def split_lines(text: str, longest: int, most: int = 2) -> tuple[str, ...]:
