@@ -258,7 +258,7 @@ def describe_spec(spec: LogoSpec, brief: Brief) -> str:
         "mark": "icon-only",
     }
     about = brief.industry.strip() or brief.description.strip()[:80]
-    subject = f'"{spec.name}"' + (f", {_article(about)} {about}" if about else "")
+    subject = f'"{spec.name}"' + (f" ({about})" if about else "")
     parts = [
         f"Flat vector {kind.get(spec.layout, spec.layout)} logo for {subject}: "
         f"{_mark_phrase(spec)}, {_type_phrase(spec)}"
@@ -322,9 +322,9 @@ def _type_phrase(spec: LogoSpec) -> str:
     if FACES[spec.font].script and spec.letter_case != "lower":
         case = ""  # a script is set as written: never in caps (see _layout.name_text)
     color = spec.palette.background if spec.layout == "emblem" else spec.palette.text
-    return f"the name set in a {weight} {FACES[spec.font].phrase} {case} in {color}".replace(
-        "  ", " "
-    )
+    face = FACES[spec.font].phrase
+    phrase = f"the name set in {_article(weight)} {weight} {face} {case} in {color}"
+    return phrase.replace("  ", " ")
 
 
 def _color_word(color: str) -> str:

@@ -48,8 +48,12 @@ def name_text(spec: LogoSpec) -> str:
 
 
 def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
+    """The name, broken into two balanced lines past `longest` characters, or three when it
+    is longer than two such lines (so a 50-character name is still set large enough to read)."""
     tracking = 0.0 if is_script(spec.font) else spec.tracking  # spacing breaks script joins
-    return text_block(name_text(spec), spec.font, spec.weight, tracking, longest)
+    text = name_text(spec)
+    most = 3 if len(text) > 2 * longest + 6 else 2
+    return text_block(text, spec.font, spec.weight, tracking, longest, most)
 
 
 def _slogan(spec: LogoSpec, lines: int = 0) -> TextBlock | None:

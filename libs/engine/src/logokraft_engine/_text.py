@@ -110,34 +110,7 @@ def apply_case(text: str, case: str) -> str:
 # Short words a title-cased name keeps in lower case unless they start or end it
 # ("Arts and Heritage", "House of Flowers").
 _MINOR_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "but",
-        "by",
-        "de",
-        "del",
-        "der",
-        "di",
-        "du",
-        "en",
-        "et",
-        "for",
-        "in",
-        "la",
-        "le",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "und",
-        "van",
-        "von",
-    ]
+    "a an and as at but by de del der di du en et for in la le of on or the to und van von".split()  # noqa: SIM905 - a sentence of words reads better than 26 quoted strings
 )
 
 
