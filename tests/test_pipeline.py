@@ -224,3 +224,53 @@ async def test_first_image_starts_before_the_last_prompt_is_written(
 
 def test_written_prompt_is_a_value():
     assert WrittenPrompt(index=0, text="x", spec=None) == WrittenPrompt(0, "x", None)
+
+
+async def test_a_project_settled_between_two_reads_still_streams_its_last_events(
+    services, database_url, monkeypatch
+):
+    """The watch reads the event log and the project's status in one snapshot: a project that
+    settles between the two reads must not end the stream with a `done` that skips events."""
+    from logokraft_kit import store
+    from logokraft_prompt import core as prompt_core
+
+    project_id = await create(services, count=1)
+    await watch(services, project_id)
+    pid, user = uuid.UUID(project_id), dev_user_id("dev")
+    infra = services.prompt.infra
+    async with infra.db.as_user(user) as conn:
+        (asset,) = await store.list_assets(conn, pid)
+        await store.update_asset(conn, asset["id"], status="generating")
+        await store.reopen(conn, pid)
+        cursor = (await store.get_project(conn, pid))["event_sequence"]
+
+    real_events_after = store.events_after
+    settled = False
+
+    async def events_after_then_settle(conn, project, after):
+        nonlocal settled
+        rows = await real_events_after(conn, project, after)
+        if not rows and not settled:  # another worker finishes the project right now
+            settled = True
+            async with infra.db.as_user(user) as other:
+                await store.update_asset(other, asset["id"], status="completed")
+                assert await store.settle_if_done(other, pid)
+        return rows
+
+    monkeypatch.setattr(prompt_core.store, "events_after", events_after_then_settle)
+    core = prompt_core.ProjectsCore(
+        prompt_core.Deps(
+            db=infra.db,
+            nc=infra.nc,
+            js=infra.js,
+            subjects=infra.subjects,
+            storage=infra.storage,
+            writer=LocalPromptWriter(),
+        )
+    )
+
+    events, done = await core._events_after(user, pid, cursor)
+    assert (events, done) == ([], None), "a done now would skip the asset's completion"
+    events, done = await core._events_after(user, pid, cursor)
+    assert [e.WhichOneof("change") for e in events] == ["asset", "project", "done"]
+    assert events[0].asset.status == common_pb2.ASSET_STATUS_COMPLETED

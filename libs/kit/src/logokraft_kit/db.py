@@ -41,10 +41,19 @@ class Database:
         await self._pool.close()
 
     @asynccontextmanager
-    async def as_user(self, user_id: uuid.UUID | str) -> AsyncIterator[Connection]:
-        """A transaction in which RLS sees the given user as `auth.uid()`."""
+    async def as_user(
+        self, user_id: uuid.UUID | str, *, snapshot: bool = False
+    ) -> AsyncIterator[Connection]:
+        """A transaction in which RLS sees the given user as `auth.uid()`.
+
+        With `snapshot`, every statement sees the database as of the transaction's first one
+        (REPEATABLE READ), for reads that must agree with each other, such as a project's
+        status and its event log.
+        """
         claims = json.dumps({"sub": str(user_id), "role": "authenticated"})
         async with self._pool.connection() as conn, conn.transaction():
+            if snapshot:
+                await conn.execute("set transaction isolation level repeatable read")
             await conn.execute("select set_config('request.jwt.claims', %s, true)", [claims])
             await conn.execute("set local role authenticated")
             yield conn

@@ -294,7 +294,7 @@ async def update_project(conn: Connection, project_id: uuid.UUID, **fields: Any)
     row = await cursor.fetchone()
     assert row is not None
     if row["status"] != before["status"]:
-        await record_project(conn, row)
+        row = {**row, "event_sequence": await record_project(conn, row)}
     return row
 
 

@@ -144,7 +144,7 @@ class ProjectsCore:
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int
     ) -> tuple[int, list[common_pb2.ProjectEvent]]:
         """Where the watch starts, and a snapshot (plus done) when starting fresh."""
-        async with self._deps.db.as_user(user_id) as conn:
+        async with self._deps.db.as_user(user_id, snapshot=True) as conn:
             project = await store.get_project(conn, project_id)
             if project is None:
                 raise NotFound(f"project {project_id} not found")
@@ -167,8 +167,12 @@ class ProjectsCore:
     async def _events_after(
         self, user_id: uuid.UUID, project_id: uuid.UUID, cursor: int
     ) -> tuple[list[common_pb2.ProjectEvent], common_pb2.ProjectEvent | None]:
-        """Recorded events after `cursor`; when there are none and the project is settled, done."""
-        async with self._deps.db.as_user(user_id) as conn:
+        """Recorded events after `cursor`; when there are none and the project is settled, done.
+
+        One snapshot: read separately, a project settled between the two reads would end the
+        stream with a `done` that skips the events recorded with it.
+        """
+        async with self._deps.db.as_user(user_id, snapshot=True) as conn:
             rows = await store.events_after(conn, project_id, cursor)
             if rows:
                 return [event_from_log(row) for row in rows], None
