@@ -2,7 +2,8 @@
 
 One `GrpcServer` per process: it registers the servicers and the standard
 `grpc.health.v1` service, maps domain errors to status codes in one
-interceptor, and on shutdown turns health NOT_SERVING before it stops.
+interceptor (with `retry-after` and `logokraft-reason` trailing metadata when the
+error carries them), and on shutdown turns health NOT_SERVING before it stops.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ def caller_id(context: grpc.aio.ServicerContext) -> uuid.UUID:
 
 
 async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> None:
-    await context.abort(error.status_code, error.message)
+    """End the call with the error's status; its reason and retry-after go in the trailers."""
+    await context.abort(
+        error.status_code, error.message, trailing_metadata=error.trailing_metadata()
+    )
 
 
 def _wrap_unary(behavior: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

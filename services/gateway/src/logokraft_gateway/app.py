@@ -1,10 +1,13 @@
-"""The FastAPI app factory and its lifespan (gRPC channels, storage, token checks)."""
+"""The FastAPI app factory and its lifespan (gRPC channels, storage, token checks, database)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 import grpc
 from fastapi import APIRouter, FastAPI
@@ -15,7 +18,9 @@ from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannel
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
 from logokraft_gateway.errors import install_error_handlers
+from logokraft_gateway.idempotency import IdempotencyStore, sweep_expired_keys
 from logokraft_gateway.state import GatewayState
+from logokraft_kit.db import Database
 from logokraft_kit.settings import open_storage
 from logokraft_kit.storage import BlobStorage, UrlSigner
 
@@ -36,6 +41,33 @@ def build_tokens(settings: GatewaySettings) -> TokenVerifier:
     )
 
 
+@asynccontextmanager
+async def _database(settings: GatewaySettings) -> AsyncIterator[Database | None]:
+    """The pool of DATABASE_URL (for Idempotency-Key), or None when it is not configured."""
+    if not settings.database_url:
+        log.info("no DATABASE_URL: requests with an Idempotency-Key header are refused (501)")
+        yield None
+        return
+    db = Database(settings.database_url)
+    await db.open()
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+@asynccontextmanager
+async def _background(work: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run `work` as a task while the context is open; cancel it on the way out."""
+    task = asyncio.create_task(work)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(
     settings: GatewaySettings | None = None,
     *,
@@ -50,37 +82,50 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        channels = ServiceChannels.open(settings, given)
-        signer = UrlSigner(settings.storage_url_key)
-        blob_storage = storage
-        if blob_storage is None:
-            blob_storage = await open_storage(
-                data_dir=settings.data_dir,
-                public_base_url=settings.public_base_url,
-                supabase_url=settings.supabase_url,
-                supabase_service_role_key=settings.supabase_service_role_key,
+        async with contextlib.AsyncExitStack() as stack:
+            db = await stack.enter_async_context(_database(settings))
+            channels = ServiceChannels.open(settings, given)
+            stack.push_async_callback(channels.close)
+            blob_storage = storage
+            if blob_storage is None:
+                blob_storage = await open_storage(
+                    data_dir=settings.data_dir,
+                    public_base_url=settings.public_base_url,
+                    supabase_url=settings.supabase_url,
+                    supabase_service_role_key=settings.supabase_service_role_key,
+                )
+                close_storage = getattr(blob_storage, "aclose", None)
+                if close_storage is not None:
+                    stack.push_async_callback(close_storage)
+            idempotency = None
+            if db is not None:
+                _ = settings.idempotency_id_key  # created (or read) now, not on a request
+                idempotency = IdempotencyStore(
+                    db,
+                    ttl_seconds=settings.idempotency_ttl_seconds,
+                    stale_seconds=settings.idempotency_stale_after,
+                )
+                every = settings.idempotency_sweep_seconds
+                await stack.enter_async_context(
+                    _background(sweep_expired_keys(idempotency, every_seconds=every))
+                )
+            app.state.gateway = GatewayState(
+                settings=settings,
+                channels=channels,
+                prompt=PromptClient(
+                    channels.channels["prompt"], deadline=settings.grpc_deadline_seconds
+                ),
+                refine=RefineClient(
+                    channels.channels["refine"], deadline=settings.grpc_deadline_seconds
+                ),
+                storage=blob_storage,
+                signing=UrlSigning(blob_storage, ttl_seconds=settings.signed_url_ttl_seconds),
+                url_signer=UrlSigner(settings.storage_url_key),
+                tokens=build_tokens(settings),
+                db=db,
+                idempotency=idempotency,
             )
-        app.state.gateway = GatewayState(
-            settings=settings,
-            channels=channels,
-            prompt=PromptClient(
-                channels.channels["prompt"], deadline=settings.grpc_deadline_seconds
-            ),
-            refine=RefineClient(
-                channels.channels["refine"], deadline=settings.grpc_deadline_seconds
-            ),
-            storage=blob_storage,
-            signing=UrlSigning(blob_storage, ttl_seconds=settings.signed_url_ttl_seconds),
-            url_signer=signer,
-            tokens=build_tokens(settings),
-        )
-        try:
             yield
-        finally:
-            await channels.close()
-            close_storage = getattr(blob_storage, "aclose", None)
-            if storage is None and close_storage is not None:
-                await close_storage()
 
     app = FastAPI(
         title="LogoKraft API",

@@ -13,6 +13,7 @@ from logokraft_kit.devtokens import DEV_AUDIENCE, DEV_ISSUER, JWT_SECRET_NAME
 from logokraft_kit.settings import STORAGE_URL_KEY_SECRET
 
 STREAM_TOKEN_KEY_SECRET = "stream-token-key"
+IDEMPOTENCY_ID_KEY_SECRET = "idempotency-id-key"
 MIN_SECRET_LENGTH = 32
 
 
@@ -41,6 +42,26 @@ class GatewaySettings(BaseSettings):
     signed_url_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_SIGNED_URL_TTL_SECONDS", gt=0)
     stream_token_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_STREAM_TOKEN_TTL_SECONDS", gt=0)
     log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
+    database_url: str | None = Field(
+        None,
+        alias="DATABASE_URL",
+        repr=False,
+        description="Postgres, for Idempotency-Key; without it a request carrying the header "
+        "is refused (501) and every other request works as before.",
+    )
+    idempotency_ttl_seconds: int = Field(
+        24 * 3600, alias="LOGOKRAFT_IDEMPOTENCY_TTL_SECONDS", ge=60
+    )
+    idempotency_stale_seconds: float | None = Field(
+        None,
+        alias="LOGOKRAFT_IDEMPOTENCY_STALE_SECONDS",
+        gt=0,
+        description="A request still running after this long is presumed dead: a retry with "
+        "its key may take it over. Default: 120 s, or 3 gRPC deadlines if that is longer.",
+    )
+    idempotency_sweep_seconds: float = Field(
+        3600.0, alias="LOGOKRAFT_IDEMPOTENCY_SWEEP_SECONDS", gt=0
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> GatewaySettings:
@@ -54,7 +75,20 @@ class GatewaySettings(BaseSettings):
             raise ValueError("SUPABASE_JWKS_URL must use https (plain http only for localhost)")
         if bool(self.supabase_url) != bool(self.supabase_service_role_key):
             raise ValueError("set both SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, or neither")
+        stale = self.idempotency_stale_seconds
+        if stale is not None and stale <= 2 * self.grpc_deadline_seconds:
+            raise ValueError(
+                "LOGOKRAFT_IDEMPOTENCY_STALE_SECONDS must be more than twice "
+                "LOGOKRAFT_GRPC_DEADLINE_SECONDS, or a slow request could be taken over"
+            )
         return self
+
+    @property
+    def idempotency_stale_after(self) -> float:
+        """Seconds after which a running Idempotency-Key may be taken over."""
+        if self.idempotency_stale_seconds is not None:
+            return self.idempotency_stale_seconds
+        return max(120.0, 3 * self.grpc_deadline_seconds)
 
     @property
     def public_base_url(self) -> str:
@@ -72,6 +106,11 @@ class GatewaySettings(BaseSettings):
     def stream_token_key(self) -> str:
         """The key stream tokens are signed with; never the user-token secret."""
         return secret(self.data_dir, STREAM_TOKEN_KEY_SECRET)
+
+    @cached_property
+    def idempotency_id_key(self) -> str:
+        """The key ids of idempotent creations are derived with (so nobody can predict them)."""
+        return secret(self.data_dir, IDEMPOTENCY_ID_KEY_SECRET)
 
     @cached_property
     def storage_url_key(self) -> str:

@@ -1,7 +1,9 @@
 """Every error the gateway answers, in one JSON shape, and the one gRPC-status → HTTP table.
 
 ApiError            – raised by gateway code with a status, a stable code and a message
-grpc.aio.AioRpcError – a service call failed; mapped through GRPC_TO_HTTP
+grpc.aio.AioRpcError – a service call failed; mapped through GRPC_TO_HTTP, with the
+                       service's `retry-after` trailer as the Retry-After header and its
+                       `logokraft-reason` trailer as the code (RESOURCE_EXHAUSTED → 429)
 RequestValidationError, HTTPException – FastAPI/Starlette's own, reshaped
 anything else       – 500 `internal_error`, logged, never leaked
 """
@@ -9,6 +11,7 @@ anything else       – 500 `internal_error`, logged, never leaked
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import grpc
@@ -18,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logokraft_gateway.schemas import ErrorResponse
+from logokraft_kit.errors import REASON_METADATA_KEY, RETRY_AFTER_METADATA_KEY
 
 log = logging.getLogger(__name__)
 
@@ -98,17 +102,49 @@ def http_status_for(code: grpc.StatusCode) -> int:
     return GRPC_TO_HTTP.get(code, 500)
 
 
+_REASON = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_MAX_RETRY_AFTER = 7 * 24 * 3600
+
+
 def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
-    """Translate a failed service call; pass the service's message through only for 4xx."""
+    """Translate a failed service call; pass the service's message through only for 4xx.
+
+    A `retry-after` trailer (whole seconds) becomes the Retry-After header of a 429 or 503,
+    and a `logokraft-reason` trailer the error code of a 4xx.
+    """
     code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
     status = http_status_for(code)
+    trailers = _trailers(error)
+    headers = None
+    retry_after = trailers.get(RETRY_AFTER_METADATA_KEY, "")
+    if status in (429, 503) and retry_after.isdigit() and int(retry_after) <= _MAX_RETRY_AFTER:
+        headers = {"Retry-After": str(int(retry_after))}
     if status < 500:
         message = (error.details() if hasattr(error, "details") else "") or code.name.lower()
-        return ApiError(status, code.name.lower(), _sentence(message))
+        reason = trailers.get(REASON_METADATA_KEY, "")
+        api_code = reason if _REASON.match(reason) else code.name.lower()
+        return ApiError(status, api_code, _sentence(message), headers=headers)
     log.warning("service call failed: %s %s", code, getattr(error, "details", lambda: "")())
     return ApiError(
-        status, _HTTP_CODES.get(status, "internal_error"), _SERVER_SIDE_MESSAGES[status]
+        status,
+        _HTTP_CODES.get(status, "internal_error"),
+        _SERVER_SIDE_MESSAGES[status],
+        headers=headers,
     )
+
+
+def _trailers(error: grpc.RpcError) -> dict[str, str]:
+    """The call's trailing metadata with text values (the last value of each key)."""
+    read = getattr(error, "trailing_metadata", None)
+    try:
+        metadata = read() if read is not None else None
+    except Exception:
+        return {}
+    values: dict[str, str] = {}
+    for key, value in metadata or ():
+        if isinstance(value, str):
+            values[key.lower()] = value.strip()
+    return values
 
 
 def _sentence(message: str) -> str:

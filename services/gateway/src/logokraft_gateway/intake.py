@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from fastapi import Request
 
 from logokraft.v1 import common_pb2
 from logokraft_gateway.brief import LIST_FIELDS, SINGLE_FIELDS, BriefCreate, parse_brief
+from logokraft_gateway.errors import ApiError
 from logokraft_gateway.uploads import (
     IMAGE_FIELD,
     check_declared_length,
@@ -38,7 +40,24 @@ async def read_new_project(request: Request) -> NewProject:
     check_declared_length(request.headers.get("content-length"))
     form = await read_form(request.stream(), boundary=boundary, allowed_fields=ALLOWED_FIELDS)
     brief = parse_brief(form.fields)
+    check_visible_name(brief.brand_name)
     return NewProject(brief=brief, images=await clean_images(form.images))
+
+
+def check_visible_name(name: str) -> None:
+    """Refuse a brand name with nothing to draw: only invisible or non-printing characters.
+
+    Such a name (say a lone zero-width space or soft hyphen) passes the length checks, but the
+    logo engine drops every non-printing character, finds the name empty and cannot design
+    anything; the project would fail long after the 202.
+    """
+    if not any(c.isprintable() and not c.isspace() for c in unicodedata.normalize("NFC", name)):
+        raise ApiError(
+            422,
+            "invalid_brief",
+            "brand_name: the name has no visible characters; type the brand's name.",
+            details=[{"field": "brand_name", "message": "has no visible characters"}],
+        )
 
 
 def inspiration_path(user_id: uuid.UUID, project_id: uuid.UUID, index: int) -> str:

@@ -146,3 +146,86 @@ class HealthPublic(BaseModel):
 
     status: Literal["ok"]
     services: dict[str, str] | None = None
+
+
+# ---- the project stream's events (the JSON `data` of each text/event-stream event) ---------
+
+
+class SnapshotEventPublic(BaseModel):
+    """`snapshot`, first: the project with its assets as the stream starts."""
+
+    project: ProjectPublic
+
+
+class AssetEventPublic(BaseModel):
+    """`asset`: one asset as it is now (queued, generating, completed or failed)."""
+
+    asset: AssetPublic
+
+
+class ProjectEventPublic(BaseModel):
+    """`project`: the project (without assets) after its status changed."""
+
+    project: ProjectSummaryPublic
+
+
+class DoneEventPublic(BaseModel):
+    """`done`, last: nothing of the project is in flight; the stream ends."""
+
+    status: ProjectStatus
+    completed_assets: int = Field(ge=0)
+    failed_assets: int = Field(ge=0)
+
+
+STREAM_EVENTS: dict[str, type[BaseModel]] = {
+    "snapshot": SnapshotEventPublic,
+    "asset": AssetEventPublic,
+    "project": ProjectEventPublic,
+    "done": DoneEventPublic,
+}
+
+
+def stream_event_schema() -> dict[str, Any]:
+    """The OpenAPI 3.1 schema of one event of the project stream, as parsed from the wire.
+
+    For `text/event-stream`, an OpenAPI 3.1 `schema` describes each event: an object with the
+    event's `event` name, its `id` and its `data`, here JSON (`contentSchema`) of the shape
+    of that event. Self-contained (no `$ref`), so it can be placed anywhere in the document.
+    """
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["event", "data"],
+                "properties": {
+                    "event": {"const": name},
+                    "id": {"type": "string", "pattern": "^[0-9]+$"},
+                    "data": {
+                        "type": "string",
+                        "contentMediaType": "application/json",
+                        "contentSchema": _inline_refs(model.model_json_schema()),
+                    },
+                },
+            }
+            for name, model in STREAM_EVENTS.items()
+        ]
+    }
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its local `#/$defs/...` references replaced by what they name."""
+    definitions = schema.get("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/$defs/"):
+                target = resolve(definitions[reference.removeprefix("#/$defs/")])
+                extra = {k: resolve(v) for k, v in node.items() if k != "$ref"}
+                return {**target, **extra}
+            return {k: resolve(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)

@@ -19,11 +19,24 @@ from logokraft_gateway.convert import (
     project_status,
     project_summary,
 )
+from logokraft_gateway.schemas import (
+    AssetEventPublic,
+    DoneEventPublic,
+    ProjectEventPublic,
+    SnapshotEventPublic,
+    stream_event_schema,
+)
 
 log = logging.getLogger(__name__)
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
 KEEPALIVE = ": keepalive\n\n"
+
+# The OpenAPI `responses=` entry of a 200 project stream: each event's name, id and JSON data.
+STREAM_RESPONSE: dict[str, Any] = {
+    "description": "Events `snapshot`, `asset`, `project`, `done` with increasing ids.",
+    "content": {"text/event-stream": {"schema": stream_event_schema()}},
+}
 
 
 def frame(*, event: str, data: dict[str, Any], event_id: int | None = None) -> str:
@@ -46,22 +59,24 @@ async def event_frame(
     snapshot's sequence), so ids on the wire strictly increase.
     """
     kind = event.WhichOneof("change")
+    data: SnapshotEventPublic | AssetEventPublic | ProjectEventPublic | DoneEventPublic
     if kind == "snapshot":
-        project = await project_public(event.snapshot, signing)
-        data: dict[str, Any] = {"project": project.model_dump(mode="json")}
+        data = SnapshotEventPublic(project=await project_public(event.snapshot, signing))
     elif kind == "asset":
-        data = {"asset": (await asset_public(event.asset, signing)).model_dump(mode="json")}
+        data = AssetEventPublic(asset=await asset_public(event.asset, signing))
     elif kind == "project":
-        data = {"project": project_summary(event.project).model_dump(mode="json")}
+        data = ProjectEventPublic(project=project_summary(event.project))
     elif kind == "done":
-        data = {
-            "status": project_status(event.done.status),
-            "completed_assets": event.done.completed_assets,
-            "failed_assets": event.done.failed_assets,
-        }
+        data = DoneEventPublic(
+            status=project_status(event.done.status),  # type: ignore[arg-type]
+            completed_assets=event.done.completed_assets,
+            failed_assets=event.done.failed_assets,
+        )
     else:
         return None
-    return frame(event=kind, data=data, event_id=event.sequence if with_id else None)
+    return frame(
+        event=kind, data=data.model_dump(mode="json"), event_id=event.sequence if with_id else None
+    )
 
 
 async def project_stream(
@@ -72,6 +87,7 @@ async def project_stream(
     retry_ms: int,
 ) -> AsyncIterator[str]:
     """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit."""
+    _cancel_when_streaming_ends(call)
     messages = aiter(call)
     last_id = -1
     try:
@@ -92,6 +108,18 @@ async def project_stream(
         log.warning("project stream ended early: %s %s", error.code(), error.details())
     finally:
         call.cancel()
+
+
+def _cancel_when_streaming_ends(call: grpc.aio.UnaryStreamCall) -> None:
+    """Cancel the call as soon as the task writing the response ends, however it ends.
+
+    A client that disconnects while a frame is being written to it leaves this generator
+    suspended at its `yield`, and its `finally` runs only when the generator is closed or
+    collected; the service's watch (and the NATS subscription it holds) must not wait for that.
+    """
+    task = asyncio.current_task()
+    if task is not None:
+        task.add_done_callback(lambda _: call.cancel())
 
 
 async def _with_heartbeats(

@@ -5,11 +5,34 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.settings import CommonSettings
+from logokraft_kit.store import UserLimits
 
 
-class PromptSettings(CommonSettings):
+class PromptLimits(BaseSettings):
+    """Per-user limits on new projects (0 = unlimited); readable without the rest."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    limit_images_per_day: int = Field(200, alias="LOGOKRAFT_LIMIT_IMAGES_PER_DAY", ge=0)
+    limit_projects_in_flight: int = Field(3, alias="LOGOKRAFT_LIMIT_PROJECTS_IN_FLIGHT", ge=0)
+    limit_in_flight_retry_after_s: int = Field(
+        30, alias="LOGOKRAFT_LIMIT_IN_FLIGHT_RETRY_AFTER_S", ge=1, le=3600
+    )
+
+    @property
+    def limits(self) -> UserLimits:
+        """The limits as the core applies them."""
+        return UserLimits(
+            images_per_day=self.limit_images_per_day,
+            projects_in_flight=self.limit_projects_in_flight,
+            in_flight_retry_after_s=self.limit_in_flight_retry_after_s,
+        )
+
+
+class PromptSettings(CommonSettings, PromptLimits):
     """Where to listen, and which prompt writer to use."""
 
     gemini_api_key: str | None = Field(None, alias="GEMINI_API_KEY")

@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
@@ -30,6 +30,7 @@ from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFoun
 from logokraft_kit.worker import Delivery, RetryLater, backoff_delay
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
 from logokraft_prompt.brief import ValidBrief
+from logokraft_prompt.config import PromptLimits
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ class Deps:
     storage: BlobStorage
     writer: PromptWriter
     watch_poll_s: float = 5.0
+    # Per-user limits (server.py passes the settings'); the default reads the same
+    # LOGOKRAFT_LIMIT_* variables from the environment.
+    limits: store.UserLimits = field(default_factory=lambda: PromptLimits().limits)
 
 
 class ProjectsCore:
@@ -61,14 +65,25 @@ class ProjectsCore:
     async def create_project(
         self, user_id: uuid.UUID, project_id: uuid.UUID, brief: ValidBrief, inspiration: list[str]
     ) -> common_pb2.Project:
-        """Store the project and queue its prompt writing; returns before any prompt exists."""
+        """Store the project and queue its prompt writing; returns before any prompt exists.
+
+        A new project must fit the caller's limits (ResourceExhausted otherwise, and nothing
+        is stored); a repeat of a stored project_id returns it without counting it again.
+        """
         new = store.NewProject(
             project_id=project_id,
             user_id=user_id,
             inspiration_paths=inspiration,
             **brief.columns(),
         )
+        limits = self._deps.limits
         async with self._deps.db.as_user(user_id) as conn:
+            await store.lock_user_limits(conn, user_id)
+            if await store.get_project(conn, project_id) is None:
+                await store.check_projects_in_flight(conn, user_id, limits)
+                await store.check_images_per_day(
+                    conn, user_id, limits, requested=brief.num_candidates
+                )
             try:
                 row, _ = await store.insert_project(conn, new)
             except LookupError:

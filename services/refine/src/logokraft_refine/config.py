@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.settings import CommonSettings
+from logokraft_kit.store import UserLimits
 
 
-class RefineSettings(CommonSettings):
+class RefineLimits(BaseSettings):
+    """Per-user limit on images, variations included (0 = unlimited); readable on its own."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    limit_images_per_day: int = Field(200, alias="LOGOKRAFT_LIMIT_IMAGES_PER_DAY", ge=0)
+
+    @property
+    def limits(self) -> UserLimits:
+        """The limits as the core applies them (refining never starts a project)."""
+        return UserLimits(images_per_day=self.limit_images_per_day, projects_in_flight=0)
+
+
+class RefineSettings(CommonSettings, RefineLimits):
     """Where to listen, and which refiner (Gemini + Nano Banana, or the local editor) to use."""
 
     gemini_api_key: str | None = Field(None, alias="GEMINI_API_KEY")

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from nats.aio.client import Client as NATS
@@ -34,6 +34,7 @@ from logokraft_refine.adapters.base import (
     Variation,
     VariationMaker,
 )
+from logokraft_refine.config import RefineLimits
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,10 @@ class Deps:
     maker: VariationMaker
     concurrency: int = 2
     watch_poll_s: float = 5.0
+    draw_timeout_s: float | None = 900.0  # one attempt's provider calls, retries included
+    # Per-user limits (server.py passes the settings'); the default reads the same
+    # LOGOKRAFT_LIMIT_* variables from the environment.
+    limits: store.UserLimits = field(default_factory=lambda: RefineLimits().limits)
 
 
 class RefineCore:
@@ -92,20 +97,32 @@ class RefineCore:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
         self._limit = asyncio.Semaphore(deps.concurrency)
-        self._jobs = AssetJobs(db=deps.db, nc=deps.nc, subjects=deps.subjects, storage=deps.storage)
+        self._jobs = AssetJobs(
+            db=deps.db,
+            nc=deps.nc,
+            subjects=deps.subjects,
+            storage=deps.storage,
+            draw_timeout_s=deps.draw_timeout_s,
+        )
 
     # ---- commands and reads -------------------------------------------------
 
     async def refine_asset(
         self, user_id: uuid.UUID, asset_id: uuid.UUID, instruction: str, count: int
     ) -> list[Row]:
-        """Queue `count` variations of the asset; returns them (queued) before any is drawn."""
+        """Queue `count` variations of the asset; returns them (queued) before any is drawn.
+
+        The variations must fit the caller's daily image limit (ResourceExhausted otherwise,
+        and nothing is queued).
+        """
         instruction, count = validate_instruction(instruction), validate_count(count)
         async with self._deps.db.as_user(user_id) as conn:
+            await store.lock_user_limits(conn, user_id)  # before any row lock
             parent = await store.get_asset(conn, asset_id, lock=True)
             if parent is None:
                 raise NotFound(f"asset {asset_id} not found")
             self._check_refinable(parent)
+            await store.check_images_per_day(conn, user_id, self._deps.limits, requested=count)
             children = await store.insert_variations(
                 conn, parent, instruction=instruction, count=count
             )

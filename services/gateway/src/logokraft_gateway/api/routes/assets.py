@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from logokraft_gateway.api.deps import CurrentUser, State
 from logokraft_gateway.api.routes.projects import stream_url
 from logokraft_gateway.convert import asset_public
 from logokraft_gateway.errors import error_responses
+from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey
 from logokraft_gateway.schemas import (
     AssetPublic,
     LineagePublic,
     RefineAcceptedPublic,
     RefineRequestPublic,
 )
+from logokraft_gateway.state import GatewayState
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
@@ -23,17 +25,33 @@ router = APIRouter(prefix="/assets", tags=["assets"])
 @router.post(
     "/{asset_id}/refine",
     status_code=202,
+    response_model=RefineAcceptedPublic,
     summary="Make variations of a completed asset from an instruction",
-    responses=error_responses(400, 401, 404, 409, 422, 429, 500, 503, 504),
+    responses={
+        202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
+        **error_responses(400, 401, 404, 409, 422, 429, 500, 501, 503, 504),
+    },
 )
 async def refine_asset(
-    asset_id: uuid.UUID, body: RefineRequestPublic, state: State, user: CurrentUser
-) -> RefineAcceptedPublic:
+    asset_id: uuid.UUID,
+    body: RefineRequestPublic,
+    state: State,
+    user: CurrentUser,
+    idempotency: IdempotencyKey,
+) -> RefineAcceptedPublic | Response:
     """Queue the variations and answer at once; follow them on the project's stream.
 
     Each variation is a new asset with `parent_asset_id` set to this asset. A project
-    that was done becomes active again until they finish.
+    that was done becomes active again until they finish. With an `Idempotency-Key`,
+    a repeat of the same request returns the first answer instead of more variations.
     """
+    once = idempotency.for_request(body=body.model_dump(mode="json"))
+    return await once.run(lambda: _refine(state, user, asset_id, body), status_code=202)
+
+
+async def _refine(
+    state: GatewayState, user: uuid.UUID, asset_id: uuid.UUID, body: RefineRequestPublic
+) -> RefineAcceptedPublic:
     variations = await state.refine.refine_asset(
         user, asset_id, instruction=body.instruction, num_variations=body.num_variations
     )

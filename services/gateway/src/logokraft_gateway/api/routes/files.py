@@ -24,6 +24,7 @@ _MEDIA_TYPES = {
     ".svg": "image/svg+xml",
     ".json": "application/json",
 }
+_OTHER_MEDIA_TYPE = "application/octet-stream"
 # An SVG opened directly must not run scripts or load anything.
 _SAFE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -40,7 +41,13 @@ def _forbidden(code: str, message: str) -> ApiError:
     summary="Download a stored object through a signed, expiring URL",
     response_class=FileResponse,
     responses={
-        200: {"description": "The object's bytes.", "content": {"image/png": {}}},
+        200: {
+            "description": "The object's bytes.",
+            "content": {
+                media_type: {}
+                for media_type in dict.fromkeys([*_MEDIA_TYPES.values(), _OTHER_MEDIA_TYPE])
+            },
+        },
         **error_responses(403, 404, 422, 500),
     },
 )
@@ -70,7 +77,7 @@ async def get_file(
         ) from None
     if not file_path.is_file():
         raise ApiError(404, "file_not_found", "The file no longer exists.")
-    media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+    media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), _OTHER_MEDIA_TYPE)
     headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
     return FileResponse(file_path, media_type=media_type, headers=headers)
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from logokraft_gateway.api.deps import BearerCredentials, CurrentUser, State
 from logokraft_gateway.convert import project_public, project_status, project_summary
 from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
-from logokraft_gateway.intake import discard_inspiration, read_new_project, store_inspiration
+from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey
+from logokraft_gateway.intake import (
+    NewProject,
+    discard_inspiration,
+    read_new_project,
+    store_inspiration,
+)
 from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
 from logokraft_gateway.sse import SSE_HEADERS, project_stream
 from logokraft_gateway.state import GatewayState
@@ -71,14 +78,33 @@ _NEW_PROJECT_FORM = {
 @router.post(
     "",
     status_code=202,
+    response_model=ProjectCreatedPublic,
     summary="Create a brand project from a brief and inspiration images",
-    responses=error_responses(400, 401, 409, 413, 415, 422, 429, 500, 503, 504),
+    responses={
+        202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
+        **error_responses(400, 401, 409, 413, 415, 422, 429, 500, 501, 503, 504),
+    },
     openapi_extra=_NEW_PROJECT_FORM,
 )
-async def create_project(request: Request, state: State, user: CurrentUser) -> ProjectCreatedPublic:
-    """Validate the brief, store the images, and queue the project; answers before any prompt."""
+async def create_project(
+    request: Request, state: State, user: CurrentUser, idempotency: IdempotencyKey
+) -> ProjectCreatedPublic | Response:
+    """Validate the brief, store the images, and queue the project; answers before any prompt.
+
+    With an `Idempotency-Key`, a repeat of the same request returns the first answer.
+    """
     new = await read_new_project(request)
-    project_id = uuid.uuid4()
+    once = idempotency.for_request(
+        brief=new.brief.model_dump(mode="json"),
+        images=[hashlib.sha256(png).hexdigest() for png in new.images],
+    )
+    project_id = once.new_id()
+    return await once.run(lambda: _create(state, user, project_id, new), status_code=202)
+
+
+async def _create(
+    state: GatewayState, user: uuid.UUID, project_id: uuid.UUID, new: NewProject
+) -> ProjectCreatedPublic:
     refs = await store_inspiration(
         state.storage, user_id=user, project_id=project_id, images=new.images
     )
