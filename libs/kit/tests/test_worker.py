@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import psycopg
 import pytest
+from nats.errors import NoRespondersError
+from nats.js.errors import NotFoundError
 
 from logokraft_kit.bus import Subjects, connect, ensure_streams, publish_job
-from logokraft_kit.worker import ConsumerSpec, Delivery, JobWorker, RetryLater
+from logokraft_kit.worker import ConsumerSpec, Delivery, JobWorker, RetryLater, is_transient
 
 
 @pytest.fixture
@@ -75,3 +78,63 @@ async def test_retry_later_redelivers_until_the_last_attempt(bus):
         await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="retry-1")
         await asyncio.wait_for(finished.wait(), 10)
     assert [d.attempt for d in attempts] == [1, 2, 3]
+
+
+async def _settled(js, subjects, durable: str) -> None:
+    """Until the consumer has nothing pending or unacknowledged (bounded)."""
+    async with asyncio.timeout(10):
+        while True:
+            try:
+                info = await js.consumer_info(subjects.jobs_stream, durable)
+            except NotFoundError:  # the worker has not created it yet
+                info = None
+            if info and info.delivered.consumer_seq and not info.num_pending + info.num_ack_pending:
+                return
+            await asyncio.sleep(0.05)
+
+
+async def test_a_failing_job_is_terminated_after_its_attempts_even_with_more_deliveries(bus):
+    js, subjects = bus
+    attempts: list[int] = []
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        attempts.append(delivery.attempt)
+        raise ValueError("a bug")
+
+    async with running(js, subjects, handle, max_attempts=2, max_deliver=100):
+        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="bug-1")
+        await _settled(js, subjects, f"{subjects.namespace}-test")
+        info = await js.stream_info(subjects.jobs_stream)
+    assert attempts == [1, 2]
+    assert info.state.messages == 0, "a terminated job leaves the work queue"
+
+
+async def test_outages_and_retry_later_do_not_use_up_attempts(bus):
+    js, subjects = bus
+    deliveries: list[int] = []
+    done = asyncio.Event()
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        deliveries.append(delivery.attempt)
+        if delivery.attempt <= 2:
+            raise RetryLater(0.01, "circuit open")
+        if delivery.attempt == 3:
+            raise psycopg.OperationalError("the database is restarting")
+        done.set()
+
+    async with running(js, subjects, handle, max_attempts=1, max_deliver=100):
+        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="outage-1")
+        await asyncio.wait_for(done.wait(), 20)
+    assert deliveries == [1, 2, 3, 4]
+
+
+def test_transient_errors_are_recognised_through_their_causes():
+    try:
+        try:
+            raise psycopg.OperationalError("gone")
+        except psycopg.OperationalError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        assert is_transient(outer)
+    assert is_transient(NoRespondersError())
+    assert not is_transient(ValueError("bad job"))

@@ -5,10 +5,22 @@ id (so a retry overwrites rather than duplicates) and marks the asset
 `completed` or `failed`, settling the project in the same transaction. Retryable
 provider errors hand the job back to JetStream with a delay until the last
 attempt; everything else fails the asset with a reason a person can act on.
+
+Attempts are counted on the asset row (`attempts`), not from JetStream's
+delivery count: `start` counts one, and a delivery that finds the provider's
+circuit open gives it back (`CircuitOpen` never reached the provider), as does
+a drawing cancelled by a graceful shutdown, so waiting for a provider to
+recover or a rolling restart never uses up an asset's attempts. A worker
+killed mid-drawing leaves its attempt counted, so an asset whose drawing keeps
+killing workers fails once its attempts are used up. A finished asset is final:
+completing or failing it again (a duplicate job, a sweeper that gave up on it)
+changes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,9 +30,10 @@ from typing import Any, Protocol
 from nats.aio.client import Client as NATS
 
 from logokraft_kit import store
+from logokraft_kit.breaker import CircuitOpen
 from logokraft_kit.bus import Subjects, publish_project_news
 from logokraft_kit.db import Connection, Database
-from logokraft_kit.providers import ProviderError
+from logokraft_kit.providers import ProviderError, ProviderUnavailable
 from logokraft_kit.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.storage import GENERATED_BUCKET, BlobStorage
 from logokraft_kit.worker import Delivery, RetryLater, backoff_delay
@@ -30,6 +43,15 @@ log = logging.getLogger(__name__)
 INTERNAL_ERROR = (
     "internal_error",
     "Something went wrong while generating this logo; try generating it again.",
+)
+INTERRUPTED = (
+    "interrupted",
+    "Generating this logo was interrupted {attempts} times (the worker drawing it stopped); "
+    "try generating it again.",
+)
+DRAW_TIMEOUT = (
+    "provider_timeout",
+    "Drawing this logo took longer than {seconds:g}s and was stopped; try again.",
 )
 
 
@@ -51,18 +73,22 @@ class AssetJobs:
     nc: NATS
     subjects: Subjects
     storage: BlobStorage
+    draw_timeout_s: float | None = 900.0  # one attempt's provider calls and their retries
 
     async def start(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> tuple[Row, Row] | None:
-        """Mark the asset generating; None when it is gone or already finished."""
+        """Mark the asset generating and count an attempt; None when it is gone or finished."""
         async with self.db.as_user(user_id) as conn:
             asset = await store.get_asset(conn, asset_id, lock=True)
             if asset is None or asset["status"] in TERMINAL_ASSET_STATUSES:
                 return None
+            if asset["status"] == "generating":
+                # Watchers know already; only the count changes (a redelivery).
+                asset = await _set_attempts(conn, asset_id, asset["attempts"] + 1)
+                return asset, await _project(conn, asset)
             asset = await store.update_asset(
                 conn, asset_id, status="generating", attempts=asset["attempts"] + 1
             )
-            project = await store.get_project(conn, asset["project_id"])
-        assert project is not None
+            project = await _project(conn, asset)
         await self.announce(project)
         return asset, project
 
@@ -75,21 +101,64 @@ class AssetJobs:
         *,
         provider: str,
     ) -> None:
-        """Draw the asset's image and finish the asset, retrying through JetStream."""
+        """Draw the asset's image and finish the asset, retrying through JetStream.
+
+        `asset` is the row `start` returned; its `attempts` (not the delivery count) says
+        which attempt this is, against `delivery.max_attempts`.
+        """
+        attempt, limit = int(asset["attempts"]), delivery.max_attempts
+        if attempt > limit:  # every earlier attempt ended without an outcome
+            code, message = INTERRUPTED
+            await self.fail(
+                user_id, asset, code, message.format(attempts=attempt - 1), provider=provider
+            )
+            return
+        last = attempt >= limit
         try:
-            image = await draw()
+            image = await self._draw(draw, provider)
+        except asyncio.CancelledError:
+            # Handed back by a graceful shutdown: not the asset's fault, so not an attempt.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._give_back_attempt(user_id, asset))
+            raise
+        except CircuitOpen as error:
+            await self._give_back_attempt(user_id, asset)
+            raise RetryLater(error.retry_after or 1.0, error.message) from error
         except ProviderError as error:
-            if error.retryable and not delivery.is_last_attempt:
-                raise RetryLater(error.retry_after or backoff_delay(delivery.attempt)) from error
+            if error.retryable and not last:
+                raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
             await self.fail(user_id, asset, error.code, error.message, provider=provider)
             return
         except Exception:
-            if not delivery.is_last_attempt:
+            if not last:
                 raise
             log.exception("asset %s failed on its last attempt", asset["id"])
             await self.fail(user_id, asset, *INTERNAL_ERROR, provider=provider)
             return
         await self.complete(user_id, asset, image, provider=provider)
+
+    async def _draw(self, draw: Callable[[], Awaitable[Drawing]], provider: str) -> Drawing:
+        """`draw()`, cut off after `draw_timeout_s` (a provider hanging past its own timeouts)."""
+        if self.draw_timeout_s is None:
+            return await draw()
+        deadline = asyncio.timeout(self.draw_timeout_s)
+        try:
+            async with deadline:
+                return await draw()
+        except TimeoutError as error:
+            if not deadline.expired():
+                raise
+            code, message = DRAW_TIMEOUT
+            raise ProviderUnavailable(
+                message.format(seconds=self.draw_timeout_s), code=code, provider=provider
+            ) from error
+
+    async def _give_back_attempt(self, user_id: uuid.UUID, asset: Row) -> None:
+        """Uncount the attempt `start` counted: the provider was not called."""
+        async with self.db.as_user(user_id) as conn:
+            current = await store.get_asset(conn, asset["id"], lock=True)
+            if current is not None and current["status"] not in TERMINAL_ASSET_STATUSES:
+                await _set_attempts(conn, asset["id"], max(0, current["attempts"] - 1))
 
     async def complete(
         self, user_id: uuid.UUID, asset: Row, image: Drawing, *, provider: str, **fields: Any
@@ -106,6 +175,8 @@ class AssetJobs:
             )
             metadata["svg_path"] = svg_path
         async with self.db.as_user(user_id) as conn:
+            if await _finished(conn, asset):
+                return
             await store.update_asset(
                 conn,
                 asset["id"],
@@ -129,6 +200,8 @@ class AssetJobs:
     ) -> None:
         """Mark the asset failed with a reason a person can act on."""
         async with self.db.as_user(user_id) as conn:
+            if await _finished(conn, asset):
+                return
             await store.update_asset(
                 conn,
                 asset["id"],
@@ -147,3 +220,29 @@ class AssetJobs:
     async def announce(self, project: Row | None) -> None:
         """Tell the project's watchers that something changed."""
         await publish_project_news(self.nc, self.subjects, project)
+
+
+async def _finished(conn: Connection, asset: Row) -> bool:
+    """Lock the asset; True when it is gone or already completed or failed."""
+    current = await store.get_asset(conn, asset["id"], lock=True)
+    if current is None or current["status"] in TERMINAL_ASSET_STATUSES:
+        log.info("asset %s is already %s; leaving it", asset["id"], current and current["status"])
+        return True
+    return False
+
+
+async def _set_attempts(conn: Connection, asset_id: uuid.UUID, attempts: int) -> Row:
+    """Change only the attempt count: not news for watchers, so no event."""
+    cursor = await conn.execute(
+        "update generated_assets set attempts = %s where id = %s returning *", [attempts, asset_id]
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"asset {asset_id} not found")
+    return row
+
+
+async def _project(conn: Connection, asset: Row) -> Row:
+    project = await store.get_project(conn, asset["project_id"])
+    assert project is not None
+    return project

@@ -143,9 +143,20 @@ class ProjectNews:
         self._news.clear()
 
     async def wait(self, poll_s: float) -> None:
-        """Until news arrives (since the last `clear`) or `poll_s` seconds pass."""
+        """Until news arrives (since the last `clear`) or `poll_s` seconds pass.
+
+        Raises CancelledError when the task was cancelled but something on the way here lost
+        the cancellation (Python 3.11's `asyncio.wait_for`, which psycopg_pool uses to wait for
+        a connection, swallows one that lands as the connection is handed over): a watch of an
+        idle project writes nothing, so gRPC would never cancel it again, and it would poll
+        and hold its subscription for good.
+        """
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise asyncio.CancelledError
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._news.wait(), poll_s)
+            async with asyncio.timeout(poll_s):
+                await self._news.wait()
 
 
 def project_news(nc: NATS, subjects: Subjects, project_id: str) -> ProjectNews:

@@ -3,7 +3,13 @@
 `ServiceRuntime.stop` is the graceful shutdown every service shares: health
 turns NOT_SERVING, workers stop fetching and let running jobs finish (the rest
 are handed back to JetStream), the gRPC server drains, NATS drains, the pool
-closes.
+closes. "Workers" are anything that runs in the background until stopped: job
+workers and sweepers.
+
+Outages: the NATS client reconnects forever (bus.connect) and the pool checks a
+connection before lending it (db.Database), so a restarted NATS or Postgres is
+picked up again without restarting the service; work that failed meanwhile is
+redelivered (worker.py).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
@@ -21,9 +28,17 @@ from logokraft_kit.db import Database
 from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
 from logokraft_kit.settings import CommonSettings, build_storage
 from logokraft_kit.storage import BlobStorage
-from logokraft_kit.worker import JobWorker
 
 log = logging.getLogger(__name__)
+
+
+class Background(Protocol):
+    """Something that runs until stopped: a JobWorker, a sweeper."""
+
+    async def run(self) -> None: ...
+
+    async def stop(self, *, grace: float = ...) -> None: ...
+
 
 FETCH_EXIT_TIMEOUT = 3.0  # a worker's fetch returns within its 1 s poll
 
@@ -67,7 +82,7 @@ class ServiceRuntime:
     server: GrpcServer
     infra: Infrastructure
     port: int
-    workers: list[JobWorker] = field(default_factory=list)
+    workers: list[Background] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def start_workers(self) -> None:
@@ -99,7 +114,7 @@ async def launch(
     address: str,
     service_name: str,
     register: Register,
-    workers: list[JobWorker],
+    workers: list[Background],
 ) -> ServiceRuntime:
     """Start a service's gRPC server (with health) and its workers on open infrastructure."""
     server = GrpcServer(service_names=[service_name], register=register)

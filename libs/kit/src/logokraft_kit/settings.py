@@ -35,6 +35,52 @@ class CommonSettings(BaseSettings):
     refine_grpc: str = Field("127.0.0.1:50053", alias="LOGOKRAFT_REFINE_GRPC")
     log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
 
+    # ---- resilience of job workers (see worker.py, asset_jobs.py, breaker.py, sweeper.py) ----
+    job_max_deliver: int = Field(
+        1000,
+        alias="LOGOKRAFT_JOB_MAX_DELIVER",
+        ge=1,
+        description="JetStream's cap on deliveries of one job. Attempts are limited by each "
+        "service's *_MAX_ATTEMPTS; deliveries that wait for an open circuit or an outage of "
+        "NATS/Postgres do not count as attempts, so this is only the last safety net.",
+    )
+    prompt_ack_wait_s: float = Field(
+        30.0,
+        alias="LOGOKRAFT_PROMPT_ACK_WAIT_S",
+        gt=0,
+        description="How long a prompt-writing job may go without a heartbeat before JetStream "
+        "hands it to another worker (imagegen and refine have their own *_ACK_WAIT_S).",
+    )
+    draw_timeout_s: float = Field(
+        900.0,
+        alias="LOGOKRAFT_DRAW_TIMEOUT_S",
+        gt=0,
+        description="Longest one drawing attempt (provider calls and their retries) may take.",
+    )
+    breaker_failures: int = Field(5, alias="LOGOKRAFT_BREAKER_FAILURES", ge=1)
+    breaker_reset_s: float = Field(30.0, alias="LOGOKRAFT_BREAKER_RESET_S", gt=0)
+    breaker_max_reset_s: float = Field(300.0, alias="LOGOKRAFT_BREAKER_MAX_RESET_S", gt=0)
+    sweep_interval_s: float = Field(60.0, alias="LOGOKRAFT_SWEEP_INTERVAL_S", gt=0)
+    sweep_stuck_after_s: float = Field(
+        1200.0,
+        alias="LOGOKRAFT_SWEEP_STUCK_AFTER_S",
+        gt=0,
+        description="An asset queued or generating with no change for this long has lost its "
+        "job: it is queued again. Keep it above LOGOKRAFT_DRAW_TIMEOUT_S plus the ack wait.",
+    )
+    sweep_max_age_s: float = Field(
+        3600.0,
+        alias="LOGOKRAFT_SWEEP_MAX_AGE_S",
+        gt=0,
+        description="An asset still queued or generating this long after it was created fails.",
+    )
+    hold_jobs_until: Path | None = Field(
+        None,
+        alias="LOGOKRAFT_HOLD_JOBS_UNTIL",
+        description="Fault-injection hook for tests: every drawing waits until this file "
+        "exists, so a test can act while an asset is generating. Never set in production.",
+    )
+
 
 def local_storage(*, data_dir: Path, public_base_url: str) -> LocalStorage:
     """The local folder under the data directory, its URLs signed with the data dir's key."""

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -27,6 +28,7 @@ __all__ = [
     "TEMPLATE_DATABASE",
     "database_url",
     "free_port",
+    "fresh_database",
     "namespace",
     "nats_server",
     "postgres_server",
@@ -42,10 +44,14 @@ def _scratch_dir(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def nats_server() -> Iterator[NatsServer]:
-    """A NATS server with JetStream for the whole session (temp store, free port)."""
+    """A NATS server with JetStream for the whole session (temp store, free port).
+
+    Its HTTP monitoring endpoint listens too (`nats_server.monitor_url`), so tests can count
+    connections and subscriptions (`/connz?subs=1`, `/subsz`).
+    """
     scratch = _scratch_dir("lk-test-nats-")
     try:
-        with start_nats(store_dir=scratch / "store") as server:
+        with start_nats(store_dir=scratch / "store", monitor=True) as server:
             yield server
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -78,23 +84,33 @@ def _create_template(server: PostgresServer) -> None:
     )
 
 
-@pytest.fixture
-def database_url(postgres_server: PostgresServer) -> Iterator[str]:
-    """The URL of a fresh, migrated database for this test only (dropped afterwards)."""
+@contextmanager
+def fresh_database(server: PostgresServer) -> Iterator[str]:
+    """A new database copied from the migrated template; yields its URL, drops it afterwards.
+
+    For fixtures of a wider scope than `database_url` (a module sharing one seeded database).
+    """
     name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(postgres_server.url, autocommit=True) as conn:
+    with psycopg.connect(server.url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("create database {} template {}").format(
                 sql.Identifier(name), sql.Identifier(TEMPLATE_DATABASE)
             )
         )
     try:
-        yield postgres_server.url_for(name)
+        yield server.url_for(name)
     finally:
-        with psycopg.connect(postgres_server.url, autocommit=True) as conn:
+        with psycopg.connect(server.url, autocommit=True) as conn:
             conn.execute(
                 sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture
+def database_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh, migrated database for this test only (dropped afterwards)."""
+    with fresh_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture

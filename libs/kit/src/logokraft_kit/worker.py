@@ -5,6 +5,16 @@ a crashed worker's job is redelivered after `ack_wait`. While a job runs, the
 worker keeps telling JetStream it is in progress, so a long provider call is
 not handed to a second worker. Handlers must be idempotent: delivery is at
 least once.
+
+Attempts and deliveries are not the same thing. JetStream counts deliveries
+(`num_delivered`); a delivery that waits for an open circuit breaker
+(`RetryLater`) or that fails because NATS or Postgres is briefly away is not an
+attempt at the work. So the consumer's `max_deliver` is only a distant safety
+net, and the worker gives up on its own terms: a handler that raises an
+ordinary exception on its `max_attempts`-th delivery has its job terminated;
+`RetryLater` and infrastructure outages are retried without that limit (asset
+jobs count their attempts on the asset row, see asset_jobs.py, and a sweeper
+fails assets that stay unfinished too long, see sweeper.py).
 """
 
 from __future__ import annotations
@@ -18,6 +28,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import nats.errors
+import nats.js.errors
+import psycopg
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
@@ -59,11 +72,44 @@ class ConsumerSpec:
     max_attempts: int = 5
     ack_wait: float = 30.0
     concurrency: int = 4
+    max_deliver: int | None = None  # JetStream's cap on deliveries; None: max_attempts
+
+    @property
+    def deliveries(self) -> int:
+        """The consumer's max_deliver: never below max_attempts."""
+        return max(self.max_attempts, self.max_deliver or self.max_attempts)
 
 
 def backoff_delay(attempt: int, *, base: float = 1.0, cap: float = 60.0) -> float:
     """Exponential backoff with full jitter."""
-    return random.uniform(0, min(cap, base * 2 ** max(0, attempt - 1)))
+    return random.uniform(0, min(cap, base * 2 ** max(0, min(attempt, 32) - 1)))
+
+
+# Errors that mean "NATS or Postgres is away for a moment", not "this job is bad".
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,  # includes psycopg_pool.PoolTimeout
+    nats.errors.ConnectionClosedError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.NoRespondersError,
+    nats.errors.OutboundBufferLimitError,
+    nats.errors.StaleConnectionError,
+    nats.errors.TimeoutError,
+    nats.errors.UnexpectedEOF,
+    nats.js.errors.ServiceUnavailableError,
+    ConnectionError,
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """True when the error, or one it was raised from, is an infrastructure outage."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, TRANSIENT_ERRORS):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class JobWorker:
@@ -83,7 +129,7 @@ class JobWorker:
             durable_name=spec.durable,
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=spec.ack_wait,
-            max_deliver=spec.max_attempts,
+            max_deliver=spec.deliveries,
             max_ack_pending=max(64, spec.concurrency * 4),
             filter_subject=spec.subject,
         )
@@ -100,6 +146,8 @@ class JobWorker:
         spec = self._spec
         while not self._stopping.is_set():
             free = await self._wait_for_free_slot()
+            if self._stopping.is_set():
+                break
             try:
                 messages = await sub.fetch(batch=free, timeout=1.0)
             except TimeoutError:
@@ -110,15 +158,23 @@ class JobWorker:
                 log.warning("fetch from %s failed; retrying", spec.durable, exc_info=True)
                 await self._wait_or_stop(1.0)
                 continue
+            if self._stopping.is_set():
+                # Fetched while stopping: hand them straight back for another worker.
+                await asyncio.gather(*(_quietly(msg.nak()) for msg in messages))
+                break
             for msg in messages:
                 task = asyncio.create_task(self._handle_message(msg))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
 
     async def _wait_for_free_slot(self) -> int:
-        """Wait until fewer than `concurrency` jobs run; return how many more may start."""
-        while len(self._tasks) >= self._spec.concurrency:
-            await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+        """Wait until fewer than `concurrency` jobs run (or stop); return how many may start."""
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            while len(self._tasks) >= self._spec.concurrency and not self._stopping.is_set():
+                await asyncio.wait({stopping, *self._tasks}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
         return self._spec.concurrency - len(self._tasks)
 
     async def _wait_or_stop(self, seconds: float) -> None:
@@ -151,13 +207,37 @@ class JobWorker:
         except RetryLater as retry:
             log.info("job on %s will be retried: %s", msg.subject, retry)
             await _quietly(msg.nak(delay=retry.delay))
-        except Exception:
-            log.exception("job on %s failed (attempt %d)", msg.subject, delivery.attempt)
-            await _quietly(msg.nak(delay=backoff_delay(delivery.attempt)))
+        except Exception as error:
+            await self._failed(msg, delivery, error)
         else:
             await _quietly(msg.ack())
         finally:
             heartbeat.cancel()
+
+    async def _failed(self, msg: Msg, delivery: Delivery, error: Exception) -> None:
+        """Retry with backoff; terminate after the last attempt unless infrastructure is away."""
+        if is_transient(error):
+            log.warning(
+                "job on %s hit an infrastructure outage (delivery %d); retrying: %r",
+                msg.subject,
+                delivery.attempt,
+                error,
+            )
+            await _quietly(msg.nak(delay=backoff_delay(delivery.attempt, base=0.5, cap=15.0)))
+        elif delivery.is_last_attempt:
+            log.error(
+                "job on %s failed on its last attempt (%d); dropping it: %r",
+                msg.subject,
+                delivery.attempt,
+                msg.data[:200],
+                exc_info=error,
+            )
+            await _quietly(msg.term())
+        else:
+            log.error(
+                "job on %s failed (attempt %d)", msg.subject, delivery.attempt, exc_info=error
+            )
+            await _quietly(msg.nak(delay=backoff_delay(delivery.attempt)))
 
     async def _keep_in_progress(self, msg: Msg) -> None:
         interval = max(0.5, self._spec.ack_wait / 3)

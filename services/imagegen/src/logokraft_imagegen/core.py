@@ -40,6 +40,7 @@ class Deps:
     storage: BlobStorage
     generator: ImageGenerator
     concurrency: int = 2
+    draw_timeout_s: float | None = 900.0
 
 
 class ImagesCore:
@@ -48,7 +49,18 @@ class ImagesCore:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
         self._limit = asyncio.Semaphore(deps.concurrency)
-        self._jobs = AssetJobs(db=deps.db, nc=deps.nc, subjects=deps.subjects, storage=deps.storage)
+        self._jobs = AssetJobs(
+            db=deps.db,
+            nc=deps.nc,
+            subjects=deps.subjects,
+            storage=deps.storage,
+            draw_timeout_s=deps.draw_timeout_s,
+        )
+
+    @property
+    def jobs(self) -> AssetJobs:
+        """The asset-job life this core uses (the sweeper shares it)."""
+        return self._jobs
 
     async def handle_image_job(self, job: dict[str, str], delivery: Delivery) -> None:
         """Make the asset's image, store it, and mark the asset completed or failed."""

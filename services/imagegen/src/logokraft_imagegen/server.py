@@ -1,14 +1,21 @@
-"""Builds and runs the imagegen service process: gRPC server, image workers, health."""
+"""Builds and runs the imagegen service process: gRPC server, image workers, health.
+
+The generator sits behind its provider's circuit breaker; a sweeper re-queues or
+fails candidate assets whose jobs were lost (see logokraft_kit.sweeper).
+"""
 
 from __future__ import annotations
 
 from logokraft.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
 from logokraft_imagegen.adapters.base import ImageGenerator
+from logokraft_imagegen.adapters.guarded import GuardedGenerator
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_imagegen.core import Deps, ImagesCore
 from logokraft_imagegen.servicer import ImagegenServicer
+from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
+from logokraft_kit.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name
@@ -38,7 +45,12 @@ async def start(
 ) -> ServiceRuntime:
     """Connect, start the image workers and the gRPC server; return the running service."""
     infra = await Infrastructure.open(settings, name="logokraft-imagegen")
-    generator = generator or build_generator(settings)
+    inner = generator or build_generator(settings)
+    generator = GuardedGenerator(
+        inner,
+        breaker=breaker_from_settings(inner.name, settings),
+        hold_file=settings.hold_jobs_until,
+    )
     core = ImagesCore(
         Deps(
             db=infra.db,
@@ -47,6 +59,7 @@ async def start(
             storage=infra.storage,
             generator=generator,
             concurrency=settings.concurrency,
+            draw_timeout_s=settings.draw_timeout_s,
         )
     )
     servicer = ImagegenServicer(core, provider=generator.name)
@@ -59,8 +72,16 @@ async def start(
             max_attempts=settings.job_max_attempts,
             ack_wait=settings.job_ack_wait_s,
             concurrency=settings.concurrency,
+            max_deliver=settings.job_max_deliver,
         ),
         core.handle_image_job,
+    )
+    sweeper = AssetSweeper(
+        core.jobs,
+        infra.js,
+        kind="candidate",
+        provider=generator.name,
+        policy=SweepPolicy.from_settings(settings),
     )
     return await launch(
         infra,
@@ -69,7 +90,7 @@ async def start(
         register=lambda s: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
             servicer, s
         ),
-        workers=[worker],
+        workers=[worker, sweeper],
     )
 
 

@@ -1,12 +1,20 @@
-"""Builds and runs the refine service process: gRPC server, variation workers, health."""
+"""Builds and runs the refine service process: gRPC server, variation workers, health.
+
+The refiner and the maker sit behind their provider's circuit breaker; a sweeper
+re-queues or fails variations whose jobs were lost (see logokraft_kit.sweeper).
+"""
 
 from __future__ import annotations
 
 from logokraft.v1 import refine_service_pb2, refine_service_pb2_grpc
+from logokraft_kit.asset_jobs import AssetJobs
+from logokraft_kit.breaker import CircuitBreaker, breaker_from_settings
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
+from logokraft_kit.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
+from logokraft_refine.adapters.guarded import GuardedMaker, GuardedRefiner
 from logokraft_refine.config import RefineSettings
 from logokraft_refine.core import Deps, RefineCore
 from logokraft_refine.servicer import RefineServicer
@@ -34,6 +42,25 @@ def build_adapters(settings: RefineSettings) -> tuple[PromptRefiner, VariationMa
     return LocalPromptRefiner(), LocalVariationMaker()
 
 
+def guard(
+    adapters: tuple[PromptRefiner, VariationMaker], settings: RefineSettings
+) -> tuple[GuardedRefiner, GuardedMaker]:
+    """The adapters behind one breaker per provider (shared when both talk to one API)."""
+    refiner, maker = adapters
+    breakers: dict[str, CircuitBreaker] = {}
+
+    def breaker(name: str) -> CircuitBreaker:
+        provider = "gemini" if name in ("gemini", "nano-banana") else name
+        if provider not in breakers:
+            breakers[provider] = breaker_from_settings(provider, settings)
+        return breakers[provider]
+
+    return (
+        GuardedRefiner(refiner, breaker=breaker(refiner.name)),
+        GuardedMaker(maker, breaker=breaker(maker.name), hold_file=settings.hold_jobs_until),
+    )
+
+
 async def start(
     settings: RefineSettings,
     *,
@@ -42,7 +69,7 @@ async def start(
 ) -> ServiceRuntime:
     """Connect, start the variation workers and the gRPC server; return the running service."""
     infra = await Infrastructure.open(settings, name="logokraft-refine")
-    refiner, maker = adapters or build_adapters(settings)
+    refiner, maker = guard(adapters or build_adapters(settings), settings)
     core = RefineCore(
         Deps(
             db=infra.db,
@@ -54,6 +81,8 @@ async def start(
             maker=maker,
             concurrency=settings.concurrency,
             watch_poll_s=settings.watch_poll_s,
+            limits=settings.limits,
+            draw_timeout_s=settings.draw_timeout_s,
         )
     )
     worker = JobWorker(
@@ -65,8 +94,19 @@ async def start(
             max_attempts=settings.job_max_attempts,
             ack_wait=settings.job_ack_wait_s,
             concurrency=settings.concurrency,
+            max_deliver=settings.job_max_deliver,
         ),
         core.handle_refine_job,
+    )
+    # The core keeps its own AssetJobs; this one (same database, bus and storage) is for
+    # the sweeper, whose failures go through the same final-is-final path.
+    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+    sweeper = AssetSweeper(
+        jobs,
+        infra.js,
+        kind="variation",
+        provider=maker.name,
+        policy=SweepPolicy.from_settings(settings),
     )
     return await launch(
         infra,
@@ -75,7 +115,7 @@ async def start(
         register=lambda s: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
             RefineServicer(core), s
         ),
-        workers=[worker],
+        workers=[worker, sweeper],
     )
 
 

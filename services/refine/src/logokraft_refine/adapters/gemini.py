@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pydantic
 from google.genai import types
 from PIL import Image
 
@@ -125,6 +127,13 @@ class _GeminiAdapter:
                 )
             except SDK_ERRORS as exc:
                 raise translate_error(exc, what=self._what, provider=PROVIDER) from exc
+            except (json.JSONDecodeError, pydantic.ValidationError) as exc:
+                # A proxy's HTML page, a truncated body: the SDK lets the parse error through.
+                raise BadProviderResponse(
+                    f"{self._what[:1].upper()}{self._what[1:]} answered with something that is "
+                    "not a Gemini response; try again.",
+                    provider=PROVIDER,
+                ) from exc
 
         return await call_with_retries(
             once,

@@ -1,0 +1,56 @@
+"""The refiner and the variation maker behind their provider's circuit breaker.
+
+Both Gemini adapters talk to the same API, so they share one breaker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from logokraft_kit.breaker import CircuitBreaker
+from logokraft_kit.faults import hold_until
+from logokraft_refine.adapters.base import (
+    PromptRefiner,
+    RefinedPrompt,
+    RefineRequest,
+    Variation,
+    VariationMaker,
+)
+
+
+class GuardedRefiner:
+    """Calls `inner` only while its breaker lets calls through; raises CircuitOpen otherwise."""
+
+    def __init__(self, inner: PromptRefiner, *, breaker: CircuitBreaker | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.breaker = breaker
+
+    async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
+        """Write the variation's prompt through the breaker."""
+        if self.breaker is None:
+            return await self.inner.refine_prompt(request)
+        return await self.breaker.call(lambda: self.inner.refine_prompt(request))
+
+
+class GuardedMaker:
+    """Calls `inner` only while its breaker lets calls through (and the tests' hold hook)."""
+
+    def __init__(
+        self,
+        inner: VariationMaker,
+        *,
+        breaker: CircuitBreaker | None = None,
+        hold_file: Path | None = None,
+    ) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.breaker = breaker
+        self._hold_file = hold_file
+
+    async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
+        """Draw the variation through the breaker."""
+        await hold_until(self._hold_file)
+        if self.breaker is None:
+            return await self.inner.make_variation(request, prompt)
+        return await self.breaker.call(lambda: self.inner.make_variation(request, prompt))
