@@ -2,102 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-import json
-import socket
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import httpx
 import pytest
-import uvicorn
 from PIL import Image
 
-from logokraft_gateway.app import create_app
-from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.devtokens import dev_token
+from tests.sse_client import SseEvent, SseReader
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class SseEvent:
-    event: str
-    data: dict
-    id: int | None = None
-
-
-@dataclass
-class SseReader:
-    """Parses a text/event-stream response into events (comments are counted, not returned)."""
-
-    comments: int = 0
-    _lines: list[str] = field(default_factory=list)
-
-    async def events(self, response: httpx.Response) -> AsyncIterator[SseEvent]:
-        async for line in response.aiter_lines():
-            if line.startswith(":"):
-                self.comments += 1
-            elif line:
-                self._lines.append(line)
-            elif self._lines:
-                event = self._parse(self._lines)
-                self._lines = []
-                if event is not None:
-                    yield event
-
-    @staticmethod
-    def _parse(lines: list[str]) -> SseEvent | None:
-        fields = dict(line.split(": ", 1) for line in lines if ": " in line)
-        if "event" not in fields:
-            return None
-        event_id = int(fields["id"]) if "id" in fields else None
-        return SseEvent(fields["event"], json.loads(fields["data"]), event_id)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn, setting `ready` once it listens, so the fixture awaits instead of polling."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.ready.set()
-
-
-@pytest.fixture
-async def gateway(services) -> AsyncIterator[str]:
-    """The gateway on a kernel-chosen port, wired to the in-process services."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    prompt = f"127.0.0.1:{services.prompt.port}"
-    settings = GatewaySettings(
-        LOGOKRAFT_DATA_DIR=services.data_dir,
-        LOGOKRAFT_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        LOGOKRAFT_PROMPT_GRPC=prompt,
-        LOGOKRAFT_IMAGEGEN_GRPC=f"127.0.0.1:{services.imagegen.port}",
-        LOGOKRAFT_REFINE_GRPC=f"127.0.0.1:{services.refine.port}",
-        LOGOKRAFT_SSE_HEARTBEAT_SECONDS=1,
-    )
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
-    server = _Server(config)
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
-    ready = asyncio.create_task(server.ready.wait())
-    await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if not server.ready.is_set():
-        ready.cancel()
-        await serving
-        raise RuntimeError("the gateway stopped before it started")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await serving
-        sock.close()
 
 
 def png(color: str = "#c0392b", size: tuple[int, int] = (64, 48)) -> bytes:
