@@ -110,3 +110,9 @@ def test_openapi_lists_every_status(app):
     assert {"200", "403", "404"} <= set(files)
     assert "503" in paths["/readyz"]["get"]["responses"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+async def test_405_lists_every_method_of_the_url(client, auth):
+    response = await client.delete("/api/v1/projects", headers=auth)
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "POST"}

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from logokraft_gateway.schemas import ErrorResponse
 from logokraft_kit.errors import REASON_METADATA_KEY, RETRY_AFTER_METADATA_KEY
@@ -210,18 +211,32 @@ def _validation_detail(item: dict[str, Any]) -> dict[str, Any]:
     return {"field": ".".join(rest) or location, "location": location, "message": message}
 
 
-async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     code = _HTTP_CODES.get(status, "http_error")
+    headers = dict(exc.headers) if exc.headers else None
     if status == 404:
         message = "There is no such resource; check the URL."
     elif status == 405:
         message = "This method is not allowed on this URL."
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
     else:
         message = str(exc.detail) if exc.detail else code.replace("_", " ")
-    headers = dict(exc.headers) if exc.headers else None
     return error_response(ApiError(status, code, _sentence(message), headers=headers))
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this URL (routers nest, so ask each route)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -20,7 +20,7 @@ from logokraft_gateway.intake import (
     store_inspiration,
 )
 from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
-from logokraft_gateway.sse import SSE_HEADERS, project_stream
+from logokraft_gateway.sse import SSE_HEADERS, STREAM_RESPONSE, project_stream
 from logokraft_gateway.state import GatewayState
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -168,10 +168,7 @@ async def get_project(project_id: uuid.UUID, state: State, user: CurrentUser) ->
     summary="Follow a project's progress as Server-Sent Events",
     response_class=StreamingResponse,
     responses={
-        200: {
-            "description": "Events `snapshot`, `asset`, `project`, `done` with increasing ids.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-        },
+        200: STREAM_RESPONSE,
         **error_responses(400, 401, 404, 422, 429, 500, 503, 504),
     },
 )
