@@ -45,3 +45,9 @@ def test_a_good_brief_is_trimmed_and_kept():
 def test_bad_briefs_name_the_field(fields, field_named):
     with pytest.raises(InvalidArgument, match=field_named):
         validate_brief(brief(**fields))
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u00ad\u200b", "\u2060 \u200d"])
+def test_a_name_with_no_visible_characters_is_refused(name):
+    with pytest.raises(InvalidArgument, match="no visible characters"):
+        validate_brief(common_pb2.BrandBrief(brand_name=name, num_candidates=1))

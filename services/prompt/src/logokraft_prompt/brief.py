@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,9 @@ def validate_brief(brief: common_pb2.BrandBrief) -> ValidBrief:
     name = _text("brand_name", brief.brand_name)
     if not name:
         raise InvalidArgument("brand_name is required")
+    if not any(c.isprintable() and not c.isspace() for c in unicodedata.normalize("NFC", name)):
+        # the engine drops non-printing characters: nothing would be left to design
+        raise InvalidArgument("brand_name has no visible characters; give the brand's name")
     if not 1 <= brief.num_candidates <= 8:
         raise InvalidArgument("num_candidates must be between 1 and 8")
     if len(brief.style) > MAX_STYLE_KEYWORDS or any(
