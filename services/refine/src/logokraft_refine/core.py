@@ -105,6 +105,11 @@ class RefineCore:
             draw_timeout_s=deps.draw_timeout_s,
         )
 
+    @property
+    def jobs(self) -> AssetJobs:
+        """The core's asset-job life, shared with the service's sweeper."""
+        return self._jobs
+
     # ---- commands and reads -------------------------------------------------
 
     async def refine_asset(

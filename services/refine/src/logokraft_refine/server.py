@@ -7,7 +7,6 @@ re-queues or fails variations whose jobs were lost (see logokraft_kit.sweeper).
 from __future__ import annotations
 
 from logokraft.v1 import refine_service_pb2, refine_service_pb2_grpc
-from logokraft_kit.asset_jobs import AssetJobs
 from logokraft_kit.breaker import CircuitBreaker, breaker_from_settings
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
@@ -98,11 +97,8 @@ async def start(
         ),
         core.handle_refine_job,
     )
-    # The core keeps its own AssetJobs; this one (same database, bus and storage) is for
-    # the sweeper, whose failures go through the same final-is-final path.
-    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
     sweeper = AssetSweeper(
-        jobs,
+        core.jobs,
         infra.js,
         kind="variation",
         provider=maker.name,
