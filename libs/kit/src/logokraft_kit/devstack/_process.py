@@ -7,7 +7,7 @@ parent-death signal (so a child never outlives a parent killed with SIGKILL).
 
 from __future__ import annotations
 
-import ctypes
+import os
 import shutil
 import signal
 import socket
@@ -15,12 +15,12 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-_PR_SET_PDEATHSIG = 1
+_ORPHAN_GUARD = Path(__file__).with_name("_orphan_guard.py")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -30,16 +30,26 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> Callable[[], None] | None:
-    """A `preexec_fn` asking Linux to send `sig` to the child when its parent dies."""
+def die_with_parent(
+    argv: Sequence[str],
+    sig: signal.Signals = signal.SIGTERM,
+    *,
+    run_as: tuple[int, int] | None = None,
+) -> list[str]:
+    """`argv` wrapped so that, on Linux, the child is sent `sig` when this process dies.
+
+    `run_as` is a (uid, gid) for the child to drop to; pass it here rather than as
+    Popen's `user=`, because a change of user clears the parent-death signal. The
+    wrapper (`_orphan_guard.py`) arms the signal after `exec`, so no Python runs
+    between `fork` and `exec` (unsafe with gRPC threads in the parent).
+    """
     if not sys.platform.startswith("linux"):
-        return None
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    def _preexec() -> None:
-        libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-
-    return _preexec
+        if run_as is not None:
+            raise StartupError("running a child as another user is only supported on Linux")
+        return list(argv)
+    ids = [str(run_as[0]), str(run_as[1])] if run_as is not None else []
+    head = [sys.executable, "-I", "-S", str(_ORPHAN_GUARD), str(os.getpid()), str(int(sig))]
+    return [*head, *ids, "--", *argv]
 
 
 def stop_process(

@@ -78,12 +78,11 @@ def start_nats(
         argv += ["-m", "-1"]  # -1: a random free port, reported in the ports file
     with log.open("ab") as log_file:
         proc = subprocess.Popen(
-            argv,
+            die_with_parent(argv),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=die_with_parent(),
         )
     try:
         url, monitor_url = _wait_for_urls(

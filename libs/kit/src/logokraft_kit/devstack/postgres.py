@@ -48,6 +48,13 @@ class _OsUser:
     uid: int | None = None
     gid: int | None = None
 
+    @property
+    def ids(self) -> tuple[int, int] | None:
+        """(uid, gid), or None for this process's own user."""
+        if self.uid is None or self.gid is None:
+            return None
+        return (self.uid, self.gid)
+
     def popen_kwargs(self) -> dict[str, object]:
         """Keyword arguments that make a child process run as this user."""
         if self.uid is None:
@@ -142,13 +149,11 @@ def _launch(
         argv += ["-c", f"{name}={value}"]
     with log.open("ab") as log_file:
         proc = subprocess.Popen(
-            argv,
+            die_with_parent(argv, signal.SIGINT, run_as=os_user.ids),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=die_with_parent(signal.SIGINT),
-            **os_user.popen_kwargs(),  # type: ignore[call-overload]
         )
     server = PostgresServer(
         proc, data_dir=data_dir, host=host, port=port, socket_dir=socket_dir, log_path=log

@@ -163,13 +163,12 @@ class Supervisor:
         spec = child.spec
         log_file = self._open_log(spec.name)
         child.proc = await asyncio.create_subprocess_exec(
-            *spec.argv,
+            *die_with_parent(spec.argv),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
             env=dict(spec.env) if spec.env is not None else None,
             start_new_session=True,  # Ctrl-C reaches us only; we stop children in order
-            preexec_fn=die_with_parent(),
             limit=1 << 20,
         )
         child.started_at = time.monotonic()
