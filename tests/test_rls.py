@@ -294,6 +294,11 @@ class Outcome:
         )
 
 
+def refused(outcome: Outcome) -> bool:
+    """A write RLS turned away: an insert raises, an update or delete finds no row."""
+    return outcome.rls_violation or (outcome.error is None and outcome.rows == 0)
+
+
 def run(conn: psycopg.Connection, actor: Actor, statement: str, params: dict | list) -> Outcome:
     """Run one statement as `actor` and roll it back."""
     with acting(conn, actor):
@@ -338,16 +343,33 @@ MATRIX: dict[str, dict[str, str]] = {
         "update": "update idempotency_keys set endpoint = 'Changed' where user_id = %(alice)s",
         "delete": "delete from idempotency_keys where user_id = %(alice)s",
     },
+    "image_usage": {
+        "select": "select 1 from image_usage where asset_id = %(alice_asset)s",
+        "insert": """insert into image_usage (asset_id, user_id, created_at)
+                     values (gen_random_uuid(), %(alice)s, now())""",
+        "update": """update image_usage set created_at = now() - interval '2 days'
+                     where asset_id = %(alice_asset)s""",
+        "delete": "delete from image_usage where asset_id = %(alice_asset)s",
+    },
 }
 OPERATIONS = ("select", "insert", "update", "delete")
 
-# What the owner may do, by session. The event log is the services' append-only record: the
-# owner reads it, only a service session appends to it, and nobody rewrites or deletes it.
+# What the owner may do, by session. Projects, assets and the event log hold the services'
+# bookkeeping (statuses, attempts, what the limits count): a service session writes them; the
+# owner reads them through the Data API and may delete their own projects. Nobody rewrites or
+# deletes an event, and the usage ledger is written by a trigger only.
 OWNER_MAY: dict[tuple[str, str], set[str]] = {
-    (table, OWNER_SERVICE.name): set(OPERATIONS) for table in MATRIX
-} | {(table, OWNER_API.name): set(OPERATIONS) for table in MATRIX}
-OWNER_MAY[("project_events", OWNER_SERVICE.name)] = {"select", "insert"}
-OWNER_MAY[("project_events", OWNER_API.name)] = {"select"}
+    ("brand_projects", OWNER_SERVICE.name): set(OPERATIONS),
+    ("brand_projects", OWNER_API.name): {"select", "delete"},
+    ("generated_assets", OWNER_SERVICE.name): set(OPERATIONS),
+    ("generated_assets", OWNER_API.name): {"select"},
+    ("project_events", OWNER_SERVICE.name): {"select", "insert"},
+    ("project_events", OWNER_API.name): {"select"},
+    ("idempotency_keys", OWNER_SERVICE.name): set(OPERATIONS),
+    ("idempotency_keys", OWNER_API.name): set(OPERATIONS),
+    ("image_usage", OWNER_SERVICE.name): {"select"},
+    ("image_usage", OWNER_API.name): {"select"},
+}
 
 
 def allowed(table: str, operation: str, actor: Actor) -> bool:
@@ -536,11 +558,11 @@ def test_a_user_cannot_make_another_users_asset_a_parent(seeded) -> None:
         "update": "update generated_assets set parent_asset_id = %(alice_asset)s "
         "where id = %(bob_asset)s",
     }
-    for actor in (OTHER_USER, OTHER_USER_API):
-        for operation, statement in statements.items():
-            outcome = run(conn, actor, statement, p)
-            assert isinstance(outcome.error, errors.ForeignKeyViolation), (operation, outcome)
-            assert "generated_assets_parent_in_same_project_fkey" in str(outcome.error)
+    for operation, statement in statements.items():
+        outcome = run(conn, OTHER_USER, statement, p)
+        assert isinstance(outcome.error, errors.ForeignKeyViolation), (operation, outcome)
+        assert "generated_assets_parent_in_same_project_fkey" in str(outcome.error)
+        assert refused(run(conn, OTHER_USER_API, statement, p)), operation
 
 
 def test_a_user_cannot_point_a_row_at_another_users_stored_objects(seeded) -> None:
@@ -569,10 +591,10 @@ def test_a_user_cannot_point_a_row_at_another_users_stored_objects(seeded) -> No
             alice_inspiration,
         ),
     }
-    for actor in (OTHER_USER, OTHER_USER_API):
-        for what, (statement, path) in attempts.items():
-            outcome = run(conn, actor, statement, {**p, "path": path})
-            assert isinstance(outcome.error, errors.CheckViolation), f"{what}: {outcome}"
+    for what, (statement, path) in attempts.items():
+        outcome = run(conn, OTHER_USER, statement, {**p, "path": path})
+        assert isinstance(outcome.error, errors.CheckViolation), f"{what}: {outcome}"
+        assert refused(run(conn, OTHER_USER_API, statement, {**p, "path": path})), what
 
 
 def test_the_owner_can_still_do_what_the_services_do(seeded) -> None:
@@ -630,3 +652,64 @@ def test_deleting_a_project_takes_its_assets_and_events_along(seeded) -> None:
             {"p": seed.alice_project},
         ).fetchone()[0]
         assert left == 0
+
+
+def test_deleting_a_project_does_not_give_its_images_back(seeded) -> None:
+    """The daily image limit counts the usage ledger, which outlives the project."""
+    conn, seed = seeded
+    count = "select count(*) from image_usage where user_id = %s"
+    with acting(conn, OWNER_API):
+        before = conn.execute(count, [ALICE]).fetchone()[0]
+        assert before >= 2, "the seeded assets are counted"
+        conn.execute("delete from brand_projects where id = %s", [seed.alice_project])
+        assert conn.execute(count, [ALICE]).fetchone()[0] == before
+
+
+def test_every_asset_a_service_inserts_is_counted_once(seeded) -> None:
+    conn, seed = seeded
+    with acting(conn, OWNER_SERVICE):
+        asset = conn.execute(
+            """
+            insert into generated_assets (project_id, user_id, position)
+            values (%s, %s, 5) returning id, created_at
+            """,
+            [seed.alice_project, ALICE],
+        ).fetchone()
+        usage = conn.execute(
+            "select user_id, created_at from image_usage where asset_id = %s", [asset[0]]
+        ).fetchall()
+        assert usage == [(ALICE, asset[1])]
+        conn.execute("delete from generated_assets where id = %s", [asset[0]])
+        assert (
+            conn.execute(
+                "select count(*) from image_usage where asset_id = %s", [asset[0]]
+            ).fetchone()[0]
+            == 1
+        )
+
+
+def test_through_the_data_api_the_owner_cannot_have_work_redone_or_limits_lifted(seeded) -> None:
+    """Each of these would make the sweepers draw for free or undo what the limits count."""
+    conn, seed = seeded
+    p = seed.params()
+    attempts = {
+        "requeue a completed asset": "update generated_assets set status = 'queued' "
+        "where id = %(alice_asset)s",
+        "backdate an asset": "update generated_assets set created_at = now() - interval '2 days' "
+        "where id = %(alice_asset)s",
+        "delete an asset": "delete from generated_assets where id = %(alice_asset)s",
+        "ask for more candidates": "update brand_projects set num_candidates = 8, "
+        "prompts_written = false where id = %(alice_project)s",
+        "leave the in-flight count": "update brand_projects set status = 'failed' "
+        "where id = %(alice_project)s",
+    }
+    for what, statement in attempts.items():
+        outcome = run(conn, OWNER_API, statement, p)
+        assert refused(outcome) and outcome.error is None, f"{what}: {outcome}"
+    queued = run(
+        conn,
+        OWNER_API,
+        "insert into brand_projects (user_id, brand_name) values (%(alice)s, 'Free')",
+        p,
+    )
+    assert queued.rls_violation, queued

@@ -428,7 +428,8 @@ async def check_images_per_day(
 ) -> None:
     """ResourceExhausted when `requested` more images would pass the user's daily limit.
 
-    Counted: every candidate and variation created in the window, plus the candidates
+    Counted: every candidate and variation created in the window (from the `image_usage`
+    ledger, which keeps counting an image after its project is deleted), plus the candidates
     of projects whose prompts are still being written (asked for, not yet inserted).
     `retry_after` is when enough of the oldest counted images leave the window.
     """
@@ -444,7 +445,7 @@ async def check_images_per_day(
     cursor = await conn.execute(
         """
         select
-          (select count(*) from generated_assets
+          (select count(*) from image_usage
            where user_id = %(user)s
              and created_at > now() - make_interval(secs => %(window)s)) as made,
           (select coalesce(sum(greatest(p.num_candidates - (
@@ -468,7 +469,7 @@ async def check_images_per_day(
             """
             select extract(epoch from created_at + make_interval(secs => %(window)s) - now())
                    as wait
-            from generated_assets
+            from image_usage
             where user_id = %(user)s
               and created_at > now() - make_interval(secs => %(window)s)
             order by created_at offset %(skip)s limit 1
