@@ -25,7 +25,9 @@ from psycopg import sql
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
+from logokraft_fakes import gemini as fake_gemini
 from logokraft_fakes import serve_asgi
+from logokraft_fakes.gemini import FakeGemini
 from logokraft_fakes.seedream import FakeSeedream, SeedreamError
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
@@ -39,6 +41,8 @@ from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.runtime import ServiceRuntime
 from logokraft_prompt import server as prompt_server
+from logokraft_prompt.adapters.gemini import GeminiPromptWriter
+from logokraft_prompt.adapters.local import LocalPromptWriter
 from logokraft_prompt.config import PromptSettings
 from tests.processes import (
     NOT_SERVING,
@@ -460,6 +464,93 @@ async def test_a_job_that_keeps_failing_fails_its_asset_after_its_attempts(
     assert asset["attempts"] == 2
     assert generator.calls == 2
     assert project["error_code"] == "no_assets"
+
+
+class FailingWriter:
+    """A prompt writer that fails every time with `error` (after `written` good prompts)."""
+
+    name = "flaky"
+
+    def __init__(self, error: Exception, *, written: int = 0) -> None:
+        self.calls = 0
+        self._error = error
+        self._written = written
+
+    async def write_prompts(self, brief: Any, *, count: int, inspiration: Any):
+        self.calls += 1
+        async for prompt in LocalPromptWriter().write_prompts(
+            brief, count=self._written, inspiration=inspiration
+        ):
+            yield prompt
+        raise self._error
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (ProviderUnavailable(DOWN, retry_after=0.01), "provider_unavailable", DOWN),
+        (ValueError("a bug"), "internal_error", "try creating it again"),
+    ],
+    ids=["provider-down", "bug"],
+)
+async def test_prompt_writing_that_keeps_failing_fails_its_project_after_its_attempts(
+    nats_server, database_url, namespace, tmp_path, error, code, message
+):
+    """The candidates written before the failure are still drawn; the project says why."""
+    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
+        "LOGOKRAFT_PROMPT_MAX_ATTEMPTS": "2",
+        "LOGOKRAFT_BREAKER_FAILURES": "100",
+    }
+    writer = FailingWriter(error, written=1)
+    async with (
+        running(
+            prompt_server.start(PromptSettings(**env), address="127.0.0.1:0", writer=writer),
+            imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0"),
+        ) as [prompt, _],
+        prompt_stub(prompt) as stub,
+    ):
+        project_id = await create_project(stub, count=3)
+        project = await wait_for_settled(database_url, project_id, "completed")
+        assets = await assets_of(database_url, project_id)
+    assert (project["error_code"], project["prompt_attempts"]) == (code, 2)
+    assert message in project["error_message"]
+    assert writer.calls == 2
+    assert [a["status"] for a in assets] == ["completed"], "one candidate, written once"
+
+
+async def test_an_open_circuit_holds_prompt_writing_back_without_using_up_its_attempts(
+    nats_server, database_url, namespace, tmp_path
+):
+    fake = FakeGemini(api_key="gemini-key")
+    # Rate limited with a short RetryInfo delay: redelivered while the circuit is still open.
+    fake.enqueue(*[fake_gemini.rate_limited("0.05s") for _ in range(3)])
+    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
+        "LOGOKRAFT_PROMPT_MAX_ATTEMPTS": "4",
+        "LOGOKRAFT_BREAKER_FAILURES": "2",
+        "LOGOKRAFT_BREAKER_RESET_S": "1",
+        "LOGOKRAFT_BREAKER_MAX_RESET_S": "1",
+    }
+    async with serve_asgi(fake.app) as base_url:
+        # One HTTP call per attempt, so every provider failure reaches the breaker.
+        gemini = GeminiPromptWriter(api_key="gemini-key", base_url=base_url, max_attempts=1)
+        async with (
+            running(
+                prompt_server.start(PromptSettings(**env), address="127.0.0.1:0", writer=gemini),
+                imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0"),
+            ) as [prompt, _],
+            prompt_stub(prompt) as stub,
+        ):
+            project_id = await create_project(stub, count=1)
+            project = await wait_for_settled(database_url, project_id, "completed")
+            infra = prompt.infra
+            info = await infra.js.consumer_info(
+                infra.subjects.jobs_stream, f"{namespace}-prompt-writer"
+            )
+        await gemini.aclose()
+    assert project["error_code"] is None
+    assert len(fake.requests) == 4, "three failures (the last one a half-open probe), one success"
+    assert project["prompt_attempts"] == 4, "only calls that reached the provider are attempts"
+    assert info.delivered.consumer_seq > 4, "deliveries held back by the open circuit"
 
 
 async def test_an_asset_whose_drawing_keeps_being_interrupted_fails_after_its_attempts(

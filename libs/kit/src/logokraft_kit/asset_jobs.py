@@ -36,7 +36,7 @@ from logokraft_kit.db import Connection, Database
 from logokraft_kit.providers import ProviderError, ProviderUnavailable
 from logokraft_kit.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.storage import GENERATED_BUCKET, BlobStorage
-from logokraft_kit.worker import Delivery, RetryLater, backoff_delay
+from logokraft_kit.worker import Delivery, RetryLater, backoff_delay, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,16 @@ class AssetJobs:
                 raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
             await self.fail(user_id, asset, error.code, error.message, provider=provider)
             return
-        except Exception:
+        except Exception as error:
+            if is_transient(error):
+                with contextlib.suppress(Exception):  # the outage may not be over
+                    await self._give_back_attempt(user_id, asset)
+                raise  # the worker retries outages without limit
             if not last:
-                raise
+                # Retried on the asset's count: the worker would stop on JetStream's, which
+                # also counts the deliveries that waited for an open circuit.
+                log.warning("asset %s failed (attempt %d)", asset["id"], attempt, exc_info=True)
+                raise RetryLater(backoff_delay(attempt), f"attempt {attempt} failed") from error
             log.exception("asset %s failed on its last attempt", asset["id"])
             await self.fail(user_id, asset, *INTERNAL_ERROR, provider=provider)
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -21,13 +22,14 @@ from nats.js import JetStreamContext
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
 from logokraft_kit import store
+from logokraft_kit.breaker import CircuitOpen
 from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_job, publish_project_news
 from logokraft_kit.db import Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.providers import ProviderError
 from logokraft_kit.records import event_from_log, project_to_proto
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
-from logokraft_kit.worker import Delivery, RetryLater, backoff_delay
+from logokraft_kit.worker import Delivery, RetryLater, backoff_delay, is_transient
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
 from logokraft_prompt.brief import ValidBrief
 from logokraft_prompt.config import PromptLimits
@@ -36,6 +38,16 @@ log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+
+PROMPTS_INTERNAL_ERROR = (
+    "internal_error",
+    "Something went wrong while writing this project's prompts; try creating it again.",
+)
+PROMPTS_INTERRUPTED = (
+    "interrupted",
+    "Writing this project's prompts was interrupted {attempts} times (the worker writing "
+    "them stopped); try creating it again.",
+)
 
 
 @dataclass
@@ -202,32 +214,97 @@ class ProjectsCore:
     # ---- prompt writing (durable work) --------------------------------------
 
     async def handle_prompt_job(self, job: dict[str, str], delivery: Delivery) -> None:
-        """Write the project's prompts; queue an image job the moment each prompt exists."""
+        """Write the project's prompts; queue an image job the moment each prompt exists.
+
+        Attempts are counted on the project (`prompt_attempts`), as asset jobs count theirs:
+        a delivery that finds the provider's circuit open, is handed back by a graceful
+        shutdown or meets a NATS or Postgres outage costs none. Past `max_attempts`, or on an
+        error retrying cannot fix, the project's prompts are finished with the error (the
+        candidates written so far still go on), so the project settles with a reason.
+        """
         user_id, project_id = uuid.UUID(job["user_id"]), uuid.UUID(job["project_id"])
+        started = await self._start_prompts(user_id, project_id)
+        if started is None:
+            return
+        project, candidates = started
+        attempt, limit = int(project["prompt_attempts"]), delivery.max_attempts
+        if attempt > limit:  # every earlier attempt ended without an outcome
+            code, message = PROMPTS_INTERRUPTED
+            await self._finish_prompts(
+                user_id, project_id, error=(code, message.format(attempts=attempt - 1))
+            )
+            return
+        try:
+            await self._write_prompts(user_id, project, candidates)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._give_back_attempt(user_id, project_id))
+            raise
+        except CircuitOpen as error:
+            await self._give_back_attempt(user_id, project_id)
+            raise RetryLater(error.retry_after or 1.0, error.message) from error
+        except ProviderError as error:
+            if error.retryable and attempt < limit:
+                raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
+            await self._finish_prompts(user_id, project_id, error=(error.code, error.message))
+            return
+        except Exception as error:
+            if is_transient(error):
+                with contextlib.suppress(Exception):
+                    await self._give_back_attempt(user_id, project_id)
+                raise  # the worker retries outages without limit
+            if attempt < limit:
+                log.warning(
+                    "writing prompts for %s failed (attempt %d of %d); retrying",
+                    project_id,
+                    attempt,
+                    limit,
+                    exc_info=True,
+                )
+                raise RetryLater(backoff_delay(attempt), f"attempt {attempt} failed") from error
+            log.exception("writing prompts for %s failed on its last attempt", project_id)
+            await self._finish_prompts(user_id, project_id, error=PROMPTS_INTERNAL_ERROR)
+            return
+        await self._finish_prompts(user_id, project_id, error=None)
+
+    async def _start_prompts(
+        self, user_id: uuid.UUID, project_id: uuid.UUID
+    ) -> tuple[dict, dict[int, dict]] | None:
+        """Count an attempt; the project and its candidates, or None when there is nothing to do."""
         async with self._deps.db.as_user(user_id) as conn:
-            project = await store.get_project(conn, project_id)
+            project = await store.get_project(conn, project_id, lock=True)
             if project is None or project["prompts_written"]:
-                return
+                return None
+            project = await store.update_project(
+                conn, project_id, prompt_attempts=project["prompt_attempts"] + 1
+            )
             candidates = {
                 a["position"]: a
                 for a in await store.list_assets(conn, project_id)
                 if a["parent_asset_id"] is None
             }
+        return project, candidates
+
+    async def _give_back_attempt(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
+        """Uncount the attempt `_start_prompts` counted: the work was not really tried."""
+        async with self._deps.db.as_user(user_id) as conn:
+            project = await store.get_project(conn, project_id, lock=True)
+            if project is not None and not project["prompts_written"]:
+                attempts = max(0, project["prompt_attempts"] - 1)
+                await store.update_project(conn, project_id, prompt_attempts=attempts)
+
+    async def _write_prompts(
+        self, user_id: uuid.UUID, project: dict, candidates: dict[int, dict]
+    ) -> None:
+        project_id = project["id"]
         inspiration = await self._load_inspiration(project["inspiration_paths"])
         brief = await _engine_brief(project, inspiration, self._deps.writer.name)
-        try:
-            async for written in self._deps.writer.write_prompts(
-                brief, count=project["num_candidates"], inspiration=inspiration
-            ):
-                if written.index >= project["num_candidates"]:
-                    break
-                await self._queue_candidate(user_id, project_id, written, candidates)
-        except ProviderError as error:
-            if error.retryable and not delivery.is_last_attempt:
-                raise RetryLater(error.retry_after or backoff_delay(delivery.attempt)) from error
-            await self._finish_prompts(user_id, project_id, error=error)
-            return
-        await self._finish_prompts(user_id, project_id, error=None)
+        async for written in self._deps.writer.write_prompts(
+            brief, count=project["num_candidates"], inspiration=inspiration
+        ):
+            if written.index >= project["num_candidates"]:
+                break
+            await self._queue_candidate(user_id, project_id, written, candidates)
 
     async def _queue_candidate(
         self, user_id: uuid.UUID, project_id: uuid.UUID, written, candidates: dict
@@ -257,11 +334,12 @@ class ProjectsCore:
         await self._announce(project)
 
     async def _finish_prompts(
-        self, user_id: uuid.UUID, project_id: uuid.UUID, *, error: ProviderError | None
+        self, user_id: uuid.UUID, project_id: uuid.UUID, *, error: tuple[str, str] | None
     ) -> None:
+        """Mark the prompts written (with the error's code and message, if any); settle."""
         fields: dict[str, object] = {"prompts_written": True}
         if error is not None:
-            fields |= {"error_code": error.code, "error_message": error.message}
+            fields |= {"error_code": error[0], "error_message": error[1]}
         async with self._deps.db.as_user(user_id) as conn:
             await store.update_project(conn, project_id, **fields)
             await store.settle_if_done(conn, project_id)

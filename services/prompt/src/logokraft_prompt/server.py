@@ -1,5 +1,7 @@
 """Builds and runs the prompt service process: gRPC server, prompt-writing workers, health.
 
+The prompt writer sits behind its provider's circuit breaker, as image generators do.
+
 A sweeper re-queues (or, past their maximum age, fails) projects whose prompt-writing
 job was lost (see logokraft_kit.sweeper).
 """
@@ -11,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from logokraft.v1 import prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.faults import hold_after_first
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
 from logokraft_kit.sweeper import PromptSweeper, SweepPolicy
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter, WrittenPrompt
+from logokraft_prompt.adapters.guarded import GuardedWriter
 from logokraft_prompt.config import PromptSettings
 from logokraft_prompt.core import Deps, ProjectsCore
 from logokraft_prompt.servicer import PromptServicer
@@ -62,6 +66,7 @@ async def start(
     """Connect, start the prompt workers and the gRPC server; return the running service."""
     infra = await Infrastructure.open(settings, name="logokraft-prompt")
     writer = writer or build_writer(settings)
+    writer = GuardedWriter(writer, breaker=breaker_from_settings(writer.name, settings))
     if settings.hold_jobs_until is not None:
         writer = _HeldWriter(writer, settings.hold_jobs_until)
     deps = Deps(

@@ -1,0 +1,48 @@
+"""A prompt writer behind its provider's circuit breaker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING
+
+from logokraft_kit.breaker import CircuitBreaker
+from logokraft_prompt.adapters.base import InspirationImage, PromptWriter, WrittenPrompt
+
+if TYPE_CHECKING:
+    from logokraft_engine import Brief
+
+
+class GuardedWriter:
+    """Calls `inner` only while its breaker lets calls through; raises CircuitOpen otherwise.
+
+    Prompts stream out one by one, so the call's outcome is known at the end of the
+    stream: a provider failure part-way counts as a failure, a consumer that stops
+    reading once it has enough prompts counts as a success.
+    """
+
+    def __init__(self, inner: PromptWriter, *, breaker: CircuitBreaker | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.breaker = breaker
+
+    async def write_prompts(
+        self, brief: Brief, *, count: int, inspiration: Sequence[InspirationImage]
+    ) -> AsyncIterator[WrittenPrompt]:
+        """Yield the inner writer's prompts through the breaker."""
+        prompts = self.inner.write_prompts(brief, count=count, inspiration=inspiration)
+        if self.breaker is None:
+            async for prompt in prompts:
+                yield prompt
+            return
+        self.breaker.before_call()
+        outcome: BaseException | None = None
+        try:
+            async for prompt in prompts:
+                yield prompt
+        except GeneratorExit:
+            raise  # the reader had enough: the provider answered
+        except BaseException as error:
+            outcome = error
+            raise
+        finally:
+            self.breaker.record(outcome)
