@@ -587,7 +587,8 @@ async def test_an_asset_whose_drawing_keeps_being_interrupted_fails_after_its_at
 
 SWEEP_QUICKLY = {
     "LOGOKRAFT_SWEEP_INTERVAL_S": "0.2",
-    "LOGOKRAFT_SWEEP_STUCK_AFTER_S": "1",
+    "LOGOKRAFT_SWEEP_STUCK_AFTER_S": "2",
+    "LOGOKRAFT_DRAW_TIMEOUT_S": "1.5",  # below the stuck time, as the settings require
     "LOGOKRAFT_SWEEP_MAX_AGE_S": "60",
 }
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
@@ -80,6 +81,18 @@ class CommonSettings(BaseSettings):
         description="Fault-injection hook for tests: every drawing waits until this file "
         "exists, so a test can act while an asset is generating. Never set in production.",
     )
+
+    @model_validator(mode="after")
+    def _sweeper_leaves_running_work_alone(self) -> Self:
+        # An asset's row does not change while it is drawn, so a sweeper that found it
+        # "stuck" sooner than a drawing may take would queue a second drawing of it.
+        if self.sweep_stuck_after_s <= self.draw_timeout_s:
+            raise ValueError(
+                f"LOGOKRAFT_SWEEP_STUCK_AFTER_S ({self.sweep_stuck_after_s:g}) must be above "
+                f"LOGOKRAFT_DRAW_TIMEOUT_S ({self.draw_timeout_s:g}), or the sweeper would "
+                "queue a second drawing of an asset still being drawn"
+            )
+        return self
 
 
 def local_storage(*, data_dir: Path, public_base_url: str) -> LocalStorage:
