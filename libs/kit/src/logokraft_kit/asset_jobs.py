@@ -20,7 +20,6 @@ changes nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -30,13 +29,13 @@ from typing import Any, Protocol
 from nats.aio.client import Client as NATS
 
 from logokraft_kit import store
-from logokraft_kit.breaker import CircuitOpen
+from logokraft_kit.attempts import run_attempt
 from logokraft_kit.bus import Subjects, publish_project_news
 from logokraft_kit.db import Connection, Database
-from logokraft_kit.providers import ProviderError, ProviderUnavailable
+from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.storage import GENERATED_BUCKET, BlobStorage
-from logokraft_kit.worker import Delivery, RetryLater, backoff_delay, is_transient
+from logokraft_kit.worker import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -113,34 +112,16 @@ class AssetJobs:
                 user_id, asset, code, message.format(attempts=attempt - 1), provider=provider
             )
             return
-        last = attempt >= limit
-        try:
-            image = await self._draw(draw, provider)
-        except asyncio.CancelledError:
-            # Handed back by a graceful shutdown: not the asset's fault, so not an attempt.
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._give_back_attempt(user_id, asset))
-            raise
-        except CircuitOpen as error:
-            await self._give_back_attempt(user_id, asset)
-            raise RetryLater(error.retry_after or 1.0, error.message) from error
-        except ProviderError as error:
-            if error.retryable and not last:
-                raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
-            await self.fail(user_id, asset, error.code, error.message, provider=provider)
-            return
-        except Exception as error:
-            if is_transient(error):
-                with contextlib.suppress(Exception):  # the outage may not be over
-                    await self._give_back_attempt(user_id, asset)
-                raise  # the worker retries outages without limit
-            if not last:
-                # Retried on the asset's count: the worker would stop on JetStream's, which
-                # also counts the deliveries that waited for an open circuit.
-                log.warning("asset %s failed (attempt %d)", asset["id"], attempt, exc_info=True)
-                raise RetryLater(backoff_delay(attempt), f"attempt {attempt} failed") from error
-            log.exception("asset %s failed on its last attempt", asset["id"])
-            await self.fail(user_id, asset, *INTERNAL_ERROR, provider=provider)
+        image = await run_attempt(
+            lambda: self._draw(draw, provider),
+            attempt=attempt,
+            limit=limit,
+            give_back=lambda: self._give_back_attempt(user_id, asset),
+            fail=lambda code, message: self.fail(user_id, asset, code, message, provider=provider),
+            internal_error=INTERNAL_ERROR,
+            what=f"asset {asset['id']}",
+        )
+        if image is None:
             return
         await self.complete(user_id, asset, image, provider=provider)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -22,14 +21,13 @@ from nats.js import JetStreamContext
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
 from logokraft_kit import store
-from logokraft_kit.breaker import CircuitOpen
+from logokraft_kit.attempts import run_attempt
 from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_job, publish_project_news
 from logokraft_kit.db import Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
-from logokraft_kit.providers import ProviderError
 from logokraft_kit.records import event_from_log, project_to_proto
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
-from logokraft_kit.worker import Delivery, RetryLater, backoff_delay, is_transient
+from logokraft_kit.worker import Delivery
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
 from logokraft_prompt.brief import ValidBrief
 from logokraft_prompt.config import PromptLimits
@@ -234,36 +232,24 @@ class ProjectsCore:
                 user_id, project_id, error=(code, message.format(attempts=attempt - 1))
             )
             return
-        try:
+
+        async def write() -> bool:
             await self._write_prompts(user_id, project, candidates)
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._give_back_attempt(user_id, project_id))
-            raise
-        except CircuitOpen as error:
-            await self._give_back_attempt(user_id, project_id)
-            raise RetryLater(error.retry_after or 1.0, error.message) from error
-        except ProviderError as error:
-            if error.retryable and attempt < limit:
-                raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
-            await self._finish_prompts(user_id, project_id, error=(error.code, error.message))
-            return
-        except Exception as error:
-            if is_transient(error):
-                with contextlib.suppress(Exception):
-                    await self._give_back_attempt(user_id, project_id)
-                raise  # the worker retries outages without limit
-            if attempt < limit:
-                log.warning(
-                    "writing prompts for %s failed (attempt %d of %d); retrying",
-                    project_id,
-                    attempt,
-                    limit,
-                    exc_info=True,
-                )
-                raise RetryLater(backoff_delay(attempt), f"attempt {attempt} failed") from error
-            log.exception("writing prompts for %s failed on its last attempt", project_id)
-            await self._finish_prompts(user_id, project_id, error=PROMPTS_INTERNAL_ERROR)
+            return True
+
+        async def fail(code: str, message: str) -> None:
+            await self._finish_prompts(user_id, project_id, error=(code, message))
+
+        written = await run_attempt(
+            write,
+            attempt=attempt,
+            limit=limit,
+            give_back=lambda: self._give_back_attempt(user_id, project_id),
+            fail=fail,
+            internal_error=PROMPTS_INTERNAL_ERROR,
+            what=f"writing prompts for {project_id}",
+        )
+        if not written:
             return
         await self._finish_prompts(user_id, project_id, error=None)
 
