@@ -4,18 +4,34 @@ with a real Postgres holding the keys."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import grpc
 import httpx
+import jwt
 import psycopg
 import pytest
 
+from logokraft_gateway import auth as auth_module
 from logokraft_gateway.app import create_app
+from logokraft_gateway.auth import STREAM_AUDIENCE
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.errors import api_error_from_rpc
 from logokraft_kit.devtokens import dev_user_id
+
+
+def same_answer(replay: httpx.Response, first: httpx.Response) -> bool:
+    """The replay is the first answer, but for the renewed token in its stream_url."""
+    if replay.content == first.content:
+        return True
+    a, b = replay.json(), first.json()
+    for body in (a, b):
+        body["stream_url"] = body["stream_url"].split("?access_token=")[0]
+    return a == b
+
 
 URL = "/api/v1/projects"
 NO_FILE = [("inspiration_images", ("", b"", "application/octet-stream"))]
@@ -107,12 +123,40 @@ async def test_same_key_and_request_replays_the_first_answer(
     second = await create(client, headers, files=files)
 
     assert first.status_code == second.status_code == 202, first.text
-    assert second.content == first.content
+    assert same_answer(second, first)
     assert second.headers["content-type"] == first.headers["content-type"]
     assert second.headers["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first.headers
     assert len(fake.create_calls) == 1
     assert len(stored_files()) == 1  # the replay stored no second copy of the image
+
+
+def stream_token_expiry(response: httpx.Response, settings) -> int:
+    """When the answer's stream token expires; raises if it is not valid now."""
+    token = response.json()["stream_url"].split("?access_token=")[1]
+    claims = jwt.decode(
+        token, settings.stream_token_key, algorithms=["HS256"], audience=STREAM_AUDIENCE
+    )
+    return int(claims["exp"])
+
+
+async def test_a_replay_renews_the_stream_token_the_first_answer_carried(
+    client, auth, fake, settings, monkeypatch
+):
+    """Keys live a day, stream tokens an hour: a late replay must still open the stream."""
+    headers = keyed(auth, "next-day")
+    two_hours_ago = time.time() - 7200
+    monkeypatch.setattr(auth_module, "time", SimpleNamespace(time=lambda: two_hours_ago))
+    first = await create(client, headers)
+    monkeypatch.undo()
+    replay = await create(client, headers)
+
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert len(fake.create_calls) == 1
+    with pytest.raises(jwt.ExpiredSignatureError):
+        stream_token_expiry(first, settings)
+    assert stream_token_expiry(replay, settings) > time.time() + 3000
+    assert same_answer(replay, first)
 
 
 async def test_keyed_project_id_is_stable_per_user_key_and_request(client, auth, fake, token_for):
@@ -193,7 +237,7 @@ async def test_equivalent_spellings_of_a_brief_are_the_same_request(client, auth
     assert second.status_code == 202
     assert second.headers["Idempotent-Replayed"] == "true"
     assert len(fake.create_calls) == 1
-    assert second.content == first.content
+    assert same_answer(second, first)
 
 
 # ---- concurrency, failures, staleness -------------------------------------------------------
@@ -216,7 +260,7 @@ async def test_retry_while_the_first_is_running_is_409(client, auth, fake, gate)
     assert done.status_code == 202
     again = await create(client, headers)
     assert again.status_code == 202 and again.headers["Idempotent-Replayed"] == "true"
-    assert again.content == done.content
+    assert same_answer(again, done)
     assert len(fake.create_calls) == 1
 
 
@@ -260,7 +304,7 @@ async def test_a_refusal_by_the_service_is_stored_and_replayed(client, auth, fak
     second = await create(client, headers)
     assert second.status_code == 400
     assert second.headers["Idempotent-Replayed"] == "true"
-    assert second.content == first.content
+    assert same_answer(second, first)
     assert len(fake.create_calls) == 1
 
 
@@ -303,7 +347,7 @@ async def test_a_stale_running_key_is_taken_over(client, auth, fake, gate, datab
     # The late first request does not overwrite the answer of the one that took over.
     replay = await create(client, headers)
     assert replay.headers["Idempotent-Replayed"] == "true"
-    assert replay.content == takeover.content
+    assert same_answer(replay, takeover)
     assert len(fake.create_calls) == 2
     assert fake.create_calls[0][1].project_id == fake.create_calls[1][1].project_id
 
@@ -360,7 +404,7 @@ async def test_keys_belong_to_their_user(client, auth, fake, token_for, database
     assert mine.status_code == his.status_code == 202
     assert "Idempotent-Replayed" not in his.headers
     replay = await create(client, bob, brand_name="His")
-    assert replay.content == his.content
+    assert same_answer(replay, his)
     assert len(fake.create_calls) == 2
     owners = {row["user_id"] for row in await key_rows(database_url)}
     assert owners == {dev_user_id("dev"), dev_user_id("bob")}
@@ -377,7 +421,7 @@ async def test_refine_replays_and_refuses_another_body(client, auth, fake_server
     first = await client.post(url, json=body, headers=headers)
     second = await client.post(url, json=body, headers=headers)
     assert first.status_code == second.status_code == 202
-    assert second.content == first.content
+    assert same_answer(second, first)
     assert second.headers["Idempotent-Replayed"] == "true"
     assert len(fake_server.refine.calls) == 1
 

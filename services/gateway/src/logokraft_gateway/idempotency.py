@@ -6,7 +6,9 @@ caller and are kept for 24 h (LOGOKRAFT_IDEMPOTENCY_TTL_SECONDS):
 
 - the first request with a key runs, and its answer is stored: a 2xx, or a 4xx the route
   produced (a service refusing the request), status, headers and body bytes;
-- the same key with the same request replays that answer, with `Idempotent-Replayed: true`;
+- the same key with the same request replays that answer, with `Idempotent-Replayed: true`
+  (one thing is renewed: the access token inside a `stream_url`, which expires long before
+  the key does, so a replay a day later still answers with a stream the client can open);
 - the same key with another request (other fields, images, body or URL) is 422
   `idempotency_key_reused`, and nothing runs;
 - the same key while the first request is still running is 409 `idempotency_key_in_use`;
@@ -53,6 +55,9 @@ from logokraft_kit.db import Connection, Database
 
 log = logging.getLogger(__name__)
 
+# Rewrites the parsed JSON body of a replayed success.
+Renew = Callable[[dict[str, Any]], dict[str, Any]]
+
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
@@ -87,9 +92,13 @@ class StoredAnswer:
     headers: list[tuple[str, str]]
     body: bytes
 
-    def response(self) -> Response:
-        """The answer as it was first sent, marked as replayed."""
-        response = Response(content=self.body, status_code=self.status_code)
+    def response(self, renew: Renew | None = None) -> Response:
+        """The answer as it was first sent, marked as replayed; `renew` updates a 2xx body."""
+        body = self.body
+        if renew is not None and 200 <= self.status_code < 300:
+            renewed = renew(json.loads(body))
+            body = json.dumps(renewed, ensure_ascii=False, separators=(",", ":")).encode()
+        response = Response(content=body, status_code=self.status_code)
         for name, value in self.headers:
             response.headers.append(name, value)
         response.headers[REPLAYED_HEADER] = "true"
@@ -273,8 +282,13 @@ class IdempotentRequest:
         digest = hmac.new(idem.id_secret.encode(), message, hashlib.sha256).digest()
         return uuid.UUID(bytes=digest[:16], version=4)
 
-    async def run(self, operation: Operation, *, status_code: int) -> BaseModel | Response:
-        """Run the operation once per key: its model (no key), its answer, or the stored one."""
+    async def run(
+        self, operation: Operation, *, status_code: int, renew: Renew | None = None
+    ) -> BaseModel | Response:
+        """Run the operation once per key: its model (no key), its answer, or the stored one.
+
+        `renew` rewrites the JSON body of a replayed success (see the module: stream tokens).
+        """
         idem = self.idempotency
         if idem.key is None:
             return await operation()
@@ -299,7 +313,7 @@ class IdempotentRequest:
                 "seconds.",
             ) from None
         if isinstance(claimed, StoredAnswer):
-            return claimed.response()
+            return claimed.response(renew)
         return await self._run_claimed(idem.store, claimed, operation, status_code)
 
     async def _run_claimed(

@@ -85,11 +85,16 @@ async def project_stream(
     signing: UrlSigning,
     heartbeat_seconds: float,
     retry_ms: int,
+    after_sequence: int = 0,
 ) -> AsyncIterator[str]:
-    """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit."""
+    """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit.
+
+    A stream resumed after `after_sequence` (the client's Last-Event-ID) sends no id up to
+    it again: the `done` of a project that settled with the client's last event shares it.
+    """
     _cancel_when_streaming_ends(call)
     messages = aiter(call)
-    last_id = -1
+    last_id = after_sequence if after_sequence > 0 else -1
     try:
         yield f"retry: {retry_ms}\n\n"
         async for message in _with_heartbeats(messages.__anext__, heartbeat_seconds):

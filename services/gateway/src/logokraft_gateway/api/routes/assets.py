@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from logokraft_gateway.api.deps import CurrentUser, State
-from logokraft_gateway.api.routes.projects import stream_url
+from logokraft_gateway.api.routes.projects import renewed_stream_url, stream_url
 from logokraft_gateway.convert import asset_public
 from logokraft_gateway.errors import error_responses
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey
@@ -46,7 +46,11 @@ async def refine_asset(
     a repeat of the same request returns the first answer instead of more variations.
     """
     once = idempotency.for_request(body=body.model_dump(mode="json"))
-    return await once.run(lambda: _refine(state, user, asset_id, body), status_code=202)
+    return await once.run(
+        lambda: _refine(state, user, asset_id, body),
+        status_code=202,
+        renew=renewed_stream_url(state, user),
+    )
 
 
 async def _refine(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from logokraft_gateway.api.deps import BearerCredentials, CurrentUser, State
 from logokraft_gateway.convert import project_public, project_status, project_summary
 from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
-from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey
+from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey, Renew
 from logokraft_gateway.intake import (
     NewProject,
     discard_inspiration,
@@ -99,7 +99,11 @@ async def create_project(
         images=[hashlib.sha256(png).hexdigest() for png in new.images],
     )
     project_id = once.new_id()
-    return await once.run(lambda: _create(state, user, project_id, new), status_code=202)
+    return await once.run(
+        lambda: _create(state, user, project_id, new),
+        status_code=202,
+        renew=renewed_stream_url(state, user),
+    )
 
 
 async def _create(
@@ -121,6 +125,17 @@ async def _create(
         stream_url=stream_url(state, user, project_id),
         project=await project_public(project, state.signing),
     )
+
+
+def renewed_stream_url(state: GatewayState, user: uuid.UUID) -> Renew:
+    """For a replayed answer: its `stream_url` with a token minted now (the first one's expires)."""
+
+    def renew(body: dict[str, Any]) -> dict[str, Any]:
+        if "stream_url" in body and "project_id" in body:
+            body["stream_url"] = stream_url(state, user, uuid.UUID(body["project_id"]))
+        return body
+
+    return renew
 
 
 def stream_url(state: GatewayState, user: uuid.UUID, project_id: uuid.UUID) -> str:
@@ -189,6 +204,7 @@ async def stream_project(
         signing=state.signing,
         heartbeat_seconds=state.settings.sse_heartbeat_seconds,
         retry_ms=state.settings.sse_retry_ms,
+        after_sequence=after_sequence,
     )
     return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)
 
