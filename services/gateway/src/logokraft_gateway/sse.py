@@ -90,7 +90,7 @@ async def project_stream(
     """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit.
 
     A stream resumed after `after_sequence` (the client's Last-Event-ID) sends no id up to
-    it again: the `done` of a project that settled with the client's last event shares it.
+    it again: resumed after a settled project's last event, it sends `done` at that sequence.
     """
     _cancel_when_streaming_ends(call)
     messages = aiter(call)
