@@ -65,6 +65,7 @@ def _script(fake, project: common_pb2.Project) -> list[common_pb2.ProjectEvent]:
         ),
     ]
     fake.events[pid] = events
+    project.event_sequence = events[-1].sequence  # what GetProject answers
     return events
 
 
@@ -156,6 +157,21 @@ async def test_invalid_last_event_id_is_400(live_url, auth, fake, project, value
     response, _ = await _collect(url, headers={**auth, "Last-Event-ID": value})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_last_event_id"
+    assert fake.watch_requests == []
+
+
+async def test_a_last_event_id_ahead_of_the_project_is_400_before_the_stream(
+    live_url, auth, fake, project
+):
+    """Refused with a status, not a stream that ends at once (an EventSource would reconnect
+    with the same id for ever)."""
+    _script(fake, project)
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    response, _ = await _collect(url, headers={**auth, "Last-Event-ID": "7"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_last_event_id"
+    assert "ahead of the project's latest event 6" in error["message"]
     assert fake.watch_requests == []
 
 

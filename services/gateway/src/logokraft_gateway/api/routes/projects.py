@@ -197,7 +197,16 @@ async def stream_project(
     """Send a snapshot, then every change, then `done`; resumes after Last-Event-ID."""
     user = await _stream_user(state, project_id, credentials, access_token)
     after_sequence = _after_sequence(last_event_id)
-    await state.prompt.get_project(user, project_id)
+    project = await state.prompt.get_project(user, project_id)
+    if after_sequence > project.event_sequence:
+        # Refused here, before the 200: once streaming, an error only ends the stream, and an
+        # EventSource would reconnect with the same id for ever.
+        raise ApiError(
+            400,
+            "invalid_last_event_id",
+            f"Last-Event-ID {after_sequence} is ahead of the project's latest event "
+            f"{project.event_sequence}; reconnect without it to start from a snapshot.",
+        )
     call = state.prompt.watch_project(user, project_id, after_sequence=after_sequence)
     frames = project_stream(
         call,
