@@ -52,6 +52,7 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
         self.watch_requests: list[tuple[str, prompt_service_pb2.WatchProjectRequest]] = []
         self.hold_open = False
         self.create_error: grpc.StatusCode | None = None
+        self.get_error: grpc.StatusCode | None = None
         self.watch_cancelled = asyncio.Event()
         self.watch_started = asyncio.Event()
 
@@ -95,6 +96,8 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
 
     async def GetProject(self, request, context):
         self.calls.append("GetProject")
+        if self.get_error is not None:
+            await context.abort(self.get_error, "the prompt service cannot answer now")
         return prompt_service_pb2.GetProjectResponse(
             project=await self._owned(request.project_id, context)
         )

@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 
+import grpc
 import httpx
 import pytest
 
@@ -173,6 +174,24 @@ async def test_a_last_event_id_ahead_of_the_project_is_400_before_the_stream(
     assert error["code"] == "invalid_last_event_id"
     assert "ahead of the project's latest event 6" in error["message"]
     assert fake.watch_requests == []
+
+
+@pytest.mark.parametrize("code", [grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED])
+async def test_a_reconnection_while_the_service_is_away_is_told_to_connect_again(
+    live_url, auth, fake, project, code
+):
+    """A browser EventSource gives up on any answer but 200; a first connection gets the error."""
+    fake.get_error = code
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    response, frames = await _collect(url, headers={**auth, "Last-Event-ID": "3"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert frames == [{"comment": f"{code.name.lower()}; connect again"}, {"retry": "3000"}]
+    assert fake.watch_requests == []
+
+    first, _ = await _collect(url, headers=auth)
+    assert first.status_code in (503, 504)
+    assert first.json()["error"]["code"] in ("service_unavailable", "service_timeout")
 
 
 async def test_unknown_and_foreign_projects_are_404_json(live_url, auth, fake):

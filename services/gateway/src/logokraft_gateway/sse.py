@@ -79,6 +79,14 @@ async def event_frame(
     )
 
 
+def try_again_frames(reason: str, retry_ms: int) -> list[str]:
+    """A stream with no event that only tells an EventSource when to connect again.
+
+    Its `Last-Event-ID` stays what it was, so the next connection resumes where it left off.
+    """
+    return [f": {reason}; connect again\n", f"retry: {retry_ms}\n\n"]
+
+
 async def project_stream(
     call: grpc.aio.UnaryStreamCall,
     *,

@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from typing import Annotated, Any
 
+import grpc
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
@@ -20,7 +21,12 @@ from logokraft_gateway.intake import (
     store_inspiration,
 )
 from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
-from logokraft_gateway.sse import SSE_HEADERS, STREAM_RESPONSE, project_stream
+from logokraft_gateway.sse import (
+    SSE_HEADERS,
+    STREAM_RESPONSE,
+    project_stream,
+    try_again_frames,
+)
 from logokraft_gateway.state import GatewayState
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -197,7 +203,18 @@ async def stream_project(
     """Send a snapshot, then every change, then `done`; resumes after Last-Event-ID."""
     user = await _stream_user(state, project_id, credentials, access_token)
     after_sequence = _after_sequence(last_event_id)
-    project = await state.prompt.get_project(user, project_id)
+    try:
+        project = await state.prompt.get_project(user, project_id)
+    except grpc.aio.AioRpcError as error:
+        if after_sequence and error.code() in _TRY_AGAIN:
+            # A reconnection while a service or the database is away: a browser EventSource
+            # gives up on any answer but 200, so answer one that only says when to retry.
+            return StreamingResponse(
+                iter(try_again_frames(error.code().name.lower(), state.settings.sse_retry_ms)),
+                media_type="text/event-stream",
+                headers=SSE_HEADERS,
+            )
+        raise
     if after_sequence > project.event_sequence:
         # Refused here, before the 200: once streaming, an error only ends the stream, and an
         # EventSource would reconnect with the same id for ever.
@@ -231,6 +248,9 @@ async def _stream_user(
     if grant.project_id != project_id:
         raise unauthenticated("This stream token is for another project.")
     return grant.user_id
+
+
+_TRY_AGAIN = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
 
 def _after_sequence(last_event_id: str | None) -> int:
