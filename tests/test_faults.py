@@ -12,8 +12,8 @@ import asyncio
 import json
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,24 @@ async def running(*starts: Any) -> AsyncIterator[list[ServiceRuntime]]:
         await asyncio.gather(*(runtime.stop(grace=1) for runtime in runtimes))
 
 
+@contextmanager
+def held_then_fresh(
+    module: str, env: dict[str, Any], gate: Path, logs: Path
+) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    """Two replicas of a service (not started): the first holds every job until `gate`
+    exists, the second does not. Both are stopped at the end."""
+    name = module.removeprefix("logokraft_")
+    held = ServiceProcess(
+        module, env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate}, log_path=logs / f"{name}-1.log"
+    )
+    fresh = ServiceProcess(module, env, log_path=logs / f"{name}-2.log")
+    try:
+        yield held, fresh
+    finally:
+        held.stop()
+        fresh.stop()
+
+
 @asynccontextmanager
 async def prompt_stub(runtime: ServiceRuntime) -> AsyncIterator[Any]:
     async with grpc.aio.insecure_channel(f"127.0.0.1:{runtime.port}") as channel:
@@ -146,13 +164,7 @@ async def test_imagegen_killed_mid_generation_hands_the_job_to_the_next_worker(
 ):
     data_dir, gate = tmp_path / "data", tmp_path / "release"
     env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    held = ServiceProcess(
-        "logokraft_imagegen",
-        env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate},
-        log_path=tmp_path / "imagegen-1.log",
-    )
-    fresh = ServiceProcess("logokraft_imagegen", env, log_path=tmp_path / "imagegen-2.log")
-    try:
+    with held_then_fresh("logokraft_imagegen", env, gate, tmp_path) as (held, fresh):
         async with (
             running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
             prompt_stub(prompt) as stub,
@@ -165,9 +177,6 @@ async def test_imagegen_killed_mid_generation_hands_the_job_to_the_next_worker(
             await fresh.start().wait_serving()
             [asset] = await wait_for_assets(database_url, project_id, ["completed"])
             project = await wait_for_settled(database_url, project_id)
-    finally:
-        held.stop()
-        fresh.stop()
 
     assert asset["attempts"] == 2, "the killed attempt counts"
     assert project["status"] == "completed"
@@ -180,13 +189,7 @@ async def test_refine_killed_mid_variation_hands_the_job_to_the_next_worker(
 ):
     data_dir, gate = tmp_path / "data", tmp_path / "release"
     env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    held = ServiceProcess(
-        "logokraft_refine",
-        env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate},
-        log_path=tmp_path / "refine-1.log",
-    )
-    fresh = ServiceProcess("logokraft_refine", env, log_path=tmp_path / "refine-2.log")
-    try:
+    with held_then_fresh("logokraft_refine", env, gate, tmp_path) as (held, fresh):
         async with (
             running(
                 prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
@@ -213,9 +216,6 @@ async def test_refine_killed_mid_variation_hands_the_job_to_the_next_worker(
             await fresh.start().wait_serving()
             assets = await wait_for_assets(database_url, project_id, ["completed", "completed"])
             await wait_for_settled(database_url, project_id)
-    finally:
-        held.stop()
-        fresh.stop()
 
     [child] = [a for a in assets if str(a["id"]) == child_id]
     assert child["parent_asset_id"] == parent["id"]
@@ -230,13 +230,7 @@ async def test_prompt_writer_killed_mid_writing_hands_the_job_to_the_next_worker
     data_dir, gate = tmp_path / "data", tmp_path / "release"
     env = fault_env(nats_server.url, database_url, namespace, data_dir)
     env["LOGOKRAFT_PROMPT_ACK_WAIT_S"] = "1"
-    held = ServiceProcess(
-        "logokraft_prompt",
-        env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate},
-        log_path=tmp_path / "prompt-1.log",
-    )
-    fresh = ServiceProcess("logokraft_prompt", env, log_path=tmp_path / "prompt-2.log")
-    try:
+    with held_then_fresh("logokraft_prompt", env, gate, tmp_path) as (held, fresh):
         async with running(imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")):
             await held.start().wait_serving()
             async with grpc.aio.insecure_channel(held.address) as channel:
@@ -250,9 +244,6 @@ async def test_prompt_writer_killed_mid_writing_hands_the_job_to_the_next_worker
             await fresh.start().wait_serving()
             assets = await wait_for_assets(database_url, project_id, ["completed"] * 3)
             project = await wait_for_settled(database_url, project_id)
-    finally:
-        held.stop()
-        fresh.stop()
 
     assert project["prompts_written"]
     assert [a["position"] for a in assets] == [0, 1, 2], "one candidate per position"
@@ -270,13 +261,7 @@ async def test_sigterm_lets_the_drawing_in_flight_finish_during_a_rolling_restar
     data_dir, gate = tmp_path / "data", tmp_path / "release"
     env = fault_env(nats_server.url, database_url, namespace, data_dir)
     env["LOGOKRAFT_SHUTDOWN_GRACE_S"] = "20"
-    old = ServiceProcess(
-        "logokraft_imagegen",
-        env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate},
-        log_path=tmp_path / "imagegen-old.log",
-    )
-    new = ServiceProcess("logokraft_imagegen", env, log_path=tmp_path / "imagegen-new.log")
-    try:
+    with held_then_fresh("logokraft_imagegen", env, gate, tmp_path) as (old, new):
         async with (
             running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
             prompt_stub(prompt) as stub,
@@ -300,9 +285,6 @@ async def test_sigterm_lets_the_drawing_in_flight_finish_during_a_rolling_restar
             assert await old.wait_exit() == 0
             assets = await wait_for_assets(database_url, project_id, ["completed"] * 3)
             await wait_for_settled(database_url, project_id)
-    finally:
-        old.stop()
-        new.stop()
 
     assert [a["attempts"] for a in assets] == [1, 1, 1], "nothing was drawn twice"
     assert_one_object_per_asset(data_dir, project_id, assets)
@@ -315,13 +297,7 @@ async def test_sigterm_hands_back_a_drawing_that_does_not_finish_within_the_grac
     env = fault_env(nats_server.url, database_url, namespace, data_dir)
     env["LOGOKRAFT_SHUTDOWN_GRACE_S"] = "0.5"
     env["LOGOKRAFT_IMAGE_ACK_WAIT_S"] = "30"  # the hand-back, not an expiry, redelivers it
-    old = ServiceProcess(
-        "logokraft_imagegen",
-        env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate},
-        log_path=tmp_path / "imagegen-old.log",
-    )
-    new = ServiceProcess("logokraft_imagegen", env, log_path=tmp_path / "imagegen-new.log")
-    try:
+    with held_then_fresh("logokraft_imagegen", env, gate, tmp_path) as (old, new):
         async with (
             running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
             prompt_stub(prompt) as stub,
@@ -335,9 +311,6 @@ async def test_sigterm_hands_back_a_drawing_that_does_not_finish_within_the_grac
             await new.start().wait_serving()
             [asset] = await wait_for_assets(database_url, project_id, ["completed"], within=10)
             await wait_for_settled(database_url, project_id)
-    finally:
-        old.stop()
-        new.stop()
 
     assert asset["attempts"] == 1, "a drawing handed back is not an attempt"
     assert_one_object_per_asset(data_dir, project_id, [asset])

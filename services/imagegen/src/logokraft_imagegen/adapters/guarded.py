@@ -16,7 +16,7 @@ class GuardedGenerator:
         self,
         inner: ImageGenerator,
         *,
-        breaker: CircuitBreaker | None = None,
+        breaker: CircuitBreaker,
         hold_file: Path | None = None,
     ) -> None:
         self.inner = inner
@@ -27,8 +27,6 @@ class GuardedGenerator:
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Draw one image through the breaker."""
         await hold_until(self._hold_file)
-        if self.breaker is None:
-            return await self.inner.generate(request)
         return await self.breaker.call(lambda: self.inner.generate(request))
 
     async def aclose(self) -> None:

@@ -20,7 +20,7 @@ class GuardedWriter:
     reading once it has enough prompts counts as a success.
     """
 
-    def __init__(self, inner: PromptWriter, *, breaker: CircuitBreaker | None = None) -> None:
+    def __init__(self, inner: PromptWriter, *, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.name = inner.name
         self.breaker = breaker
@@ -30,10 +30,6 @@ class GuardedWriter:
     ) -> AsyncIterator[WrittenPrompt]:
         """Yield the inner writer's prompts through the breaker."""
         prompts = self.inner.write_prompts(brief, count=count, inspiration=inspiration)
-        if self.breaker is None:
-            async for prompt in prompts:
-                yield prompt
-            return
         self.breaker.before_call()
         outcome: BaseException | None = None
         try:

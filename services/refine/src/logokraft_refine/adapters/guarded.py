@@ -21,15 +21,13 @@ from logokraft_refine.adapters.base import (
 class GuardedRefiner:
     """Calls `inner` only while its breaker lets calls through; raises CircuitOpen otherwise."""
 
-    def __init__(self, inner: PromptRefiner, *, breaker: CircuitBreaker | None = None) -> None:
+    def __init__(self, inner: PromptRefiner, *, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.name = inner.name
         self.breaker = breaker
 
     async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
         """Write the variation's prompt through the breaker."""
-        if self.breaker is None:
-            return await self.inner.refine_prompt(request)
         return await self.breaker.call(lambda: self.inner.refine_prompt(request))
 
 
@@ -40,7 +38,7 @@ class GuardedMaker:
         self,
         inner: VariationMaker,
         *,
-        breaker: CircuitBreaker | None = None,
+        breaker: CircuitBreaker,
         hold_file: Path | None = None,
     ) -> None:
         self.inner = inner
@@ -51,6 +49,4 @@ class GuardedMaker:
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation through the breaker."""
         await hold_until(self._hold_file)
-        if self.breaker is None:
-            return await self.inner.make_variation(request, prompt)
         return await self.breaker.call(lambda: self.inner.make_variation(request, prompt))
