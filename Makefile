@@ -41,10 +41,10 @@ $(CURDIR)/.tools/bin/uv:
 setup: .venv/.synced
 
 run: setup
-	$(UV) run --no-sync python -m logokraft_kit.devstack run
+	$(UV) run --no-sync python -m logokraft_dev.devstack run
 
 token: setup
-	@$(UV) run --no-sync python -m logokraft_kit.devstack token --user $(TOKEN_USER)
+	@$(UV) run --no-sync python -m logokraft_dev.devstack token --user $(TOKEN_USER)
 
 test: setup check-protos
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)

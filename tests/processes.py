@@ -23,8 +23,8 @@ import psycopg
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from psycopg.rows import dict_row
 
-from logokraft_kit.devstack import free_port
-from logokraft_kit.devstack._process import die_with_parent, stop_process, tail
+from logokraft_dev.devstack import free_port
+from logokraft_dev.devstack._process import die_with_parent, stop_process, tail
 
 T = TypeVar("T")
 

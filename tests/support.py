@@ -9,7 +9,7 @@ from pathlib import Path
 import grpc
 
 from logokraft.v1 import prompt_service_pb2_grpc, refine_service_pb2_grpc
-from logokraft_kit.devtokens import dev_user_id
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.runtime import ServiceRuntime
 

@@ -46,8 +46,8 @@ import schemathesis
 from schemathesis import engine
 from schemathesis.engine import Status, events
 
+from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_gateway.sse import STREAM_RESPONSE
-from logokraft_kit.devtokens import dev_token, dev_user_id
 from tests.test_e2e_http import create_project, read_stream
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from logokraft_kit.devtokens import dev_token
+from logokraft_dev.devtokens import dev_token
 from tests.sse_client import SseEvent, SseReader
 
 pytestmark = pytest.mark.e2e

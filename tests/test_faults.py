@@ -25,6 +25,8 @@ from psycopg import sql
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
+from logokraft_dev.devstack import free_port, start_nats, start_postgres
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_fakes import gemini as fake_gemini
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.gemini import FakeGemini
@@ -35,8 +37,6 @@ from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from logokraft_imagegen.adapters.seedream import SeedreamGenerator
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_kit.bus import publish_job
-from logokraft_kit.devstack import free_port, start_nats, start_postgres
-from logokraft_kit.devtokens import dev_user_id
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.runtime import ServiceRuntime

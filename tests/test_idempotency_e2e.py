@@ -12,9 +12,9 @@ import psycopg
 import pytest
 from PIL import Image
 
+from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
-from logokraft_kit.devtokens import dev_token, dev_user_id
 
 
 def same_answer(replay: httpx.Response, first: httpx.Response) -> bool:

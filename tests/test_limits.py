@@ -24,11 +24,11 @@ from psycopg.types.json import Jsonb
 
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_domain.store import describe_wait
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.bus import Subjects, connect
-from logokraft_kit.devtokens import dev_token, dev_user_id
-from logokraft_kit.store import describe_wait
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings
 from logokraft_refine import server as refine_server

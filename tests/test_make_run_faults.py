@@ -1,6 +1,6 @@
 """`make run` keeps its services alive: a service killed mid-work is restarted, and its work ends.
 
-The whole stack runs as `make run` runs it (`python -m logokraft_kit.devstack run`: embedded
+The whole stack runs as `make run` runs it (`python -m logokraft_dev.devstack run`: embedded
 NATS and Postgres, the three services and the gateway under the supervisor), driven over
 HTTP like a user. Each service is killed with SIGKILL while it holds a job (the
 `LOGOKRAFT_HOLD_JOBS_UNTIL` hook pauses the work until a file exists); the supervisor
@@ -27,9 +27,9 @@ import httpx
 import psutil
 import pytest
 
-from logokraft_kit.devstack import free_port
-from logokraft_kit.devstack._process import stop_process
-from logokraft_kit.devtokens import dev_token, dev_user_id
+from logokraft_dev.devstack import free_port
+from logokraft_dev.devstack._process import stop_process
+from logokraft_dev.devtokens import dev_token, dev_user_id
 from tests.processes import stored_files, wait_for
 
 pytestmark = pytest.mark.integration
@@ -98,7 +98,7 @@ def _start_stack(data_dir: Path, port: int, settings: dict[str, str]) -> subproc
     env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "DATABASE_URL")}
     env |= {"LOGOKRAFT_DATA_DIR": str(data_dir), "LOGOKRAFT_HTTP_PORT": str(port), **settings}
     return subprocess.Popen(
-        [sys.executable, "-m", "logokraft_kit.devstack", "run"],
+        [sys.executable, "-m", "logokraft_dev.devstack", "run"],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -18,12 +18,12 @@ from PIL import Image
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.gemini import FakeGemini, no_image, text_reply
 from logokraft_fakes.seedream import FakeSeedream, sensitive_input
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.config import ImagegenSettings
-from logokraft_kit.devtokens import dev_user_id
 from logokraft_kit.storage import INSPIRATION_BUCKET
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings

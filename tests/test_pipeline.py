@@ -12,8 +12,8 @@ from PIL import Image
 
 from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_kit.db import Database
-from logokraft_kit.devtokens import dev_user_id
 from logokraft_prompt.adapters.base import WrittenPrompt
 from logokraft_prompt.adapters.local import LocalPromptWriter
 from logokraft_prompt.config import PromptSettings
@@ -231,7 +231,7 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
 ):
     """The watch reads the event log and the project's status in one snapshot: a project that
     settles between the two reads must not end the stream with a `done` that skips events."""
-    from logokraft_kit import store
+    from logokraft_domain import store
     from logokraft_prompt import core as prompt_core
 
     project_id = await create(services, count=1)

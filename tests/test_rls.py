@@ -33,7 +33,7 @@ import pytest
 from psycopg import errors, sql
 from psycopg.types.json import Jsonb
 
-from logokraft_kit.testing import fresh_database
+from logokraft_dev.testing import fresh_database
 
 pytestmark = pytest.mark.integration
 

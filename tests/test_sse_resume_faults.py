@@ -26,10 +26,10 @@ import grpc
 import httpx
 import pytest
 
+from logokraft_dev.devstack import free_port, start_nats
+from logokraft_dev.devtokens import dev_token
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.config import ImagegenSettings
-from logokraft_kit.devstack import free_port, start_nats
-from logokraft_kit.devtokens import dev_token
 from logokraft_kit.runtime import ServiceRuntime
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings

@@ -21,8 +21,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 import logokraft_gateway.sse
+from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_kit.bus import ProjectNews
-from logokraft_kit.devtokens import dev_token, dev_user_id
 from tests.conftest import serve_gateway
 from tests.sse_client import SseReader
 from tests.test_e2e_http import create_project

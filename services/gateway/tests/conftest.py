@@ -25,9 +25,9 @@ from logokraft.v1 import (
     refine_service_pb2,
     refine_service_pb2_grpc,
 )
+from logokraft_dev.devtokens import dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
-from logokraft_kit.devtokens import dev_user_id, mint_token
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 
 

@@ -8,7 +8,7 @@ import grpc
 import pytest
 
 from logokraft.v1 import common_pb2
-from logokraft_kit.devtokens import dev_user_id
+from logokraft_dev.devtokens import dev_user_id
 
 
 @pytest.fixture

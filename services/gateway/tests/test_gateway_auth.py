@@ -20,10 +20,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
+from logokraft_dev.devtokens import DEV_ISSUER, dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.auth import TokenVerifier
 from logokraft_gateway.errors import ApiError
-from logokraft_kit.devtokens import DEV_ISSUER, dev_user_id, mint_token
 
 URL = "/api/v1/projects"
 USER = dev_user_id("dev")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pydantic
 import pytest
 
+from logokraft_dev.devtokens import DEV_ISSUER
 from logokraft_gateway.config import GatewaySettings
-from logokraft_kit.devtokens import DEV_ISSUER
 
 
 def test_defaults_need_no_database_or_nats(tmp_path, monkeypatch):

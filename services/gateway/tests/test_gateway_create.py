@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from logokraft.v1 import common_pb2
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_gateway.uploads import MAX_IMAGE_BYTES
-from logokraft_kit.devtokens import dev_user_id
 
 URL = "/api/v1/projects"
 # An empty, unnamed file part (what a browser sends when no file is chosen) forces multipart.

@@ -15,12 +15,12 @@ import jwt
 import psycopg
 import pytest
 
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_gateway import auth as auth_module
 from logokraft_gateway.app import create_app
 from logokraft_gateway.auth import STREAM_AUDIENCE
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.errors import api_error_from_rpc
-from logokraft_kit.devtokens import dev_user_id
 
 
 def same_answer(replay: httpx.Response, first: httpx.Response) -> bool:

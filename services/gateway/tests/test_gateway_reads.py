@@ -9,8 +9,8 @@ import pytest
 from grpc_health.v1 import health_pb2
 
 from logokraft.v1 import common_pb2
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_gateway.app import create_app
-from logokraft_kit.devtokens import dev_user_id
 
 DEV = dev_user_id("dev")
 

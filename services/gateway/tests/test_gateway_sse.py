@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from logokraft.v1 import common_pb2
-from logokraft_kit.devtokens import dev_user_id
+from logokraft_dev.devtokens import dev_user_id
 
 DEV = dev_user_id("dev")
 

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
-from logokraft_kit.devtokens import DEV_AUDIENCE, DEV_ISSUER, JWT_SECRET_NAME
+from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
 from logokraft_kit.settings import STORAGE_URL_KEY_SECRET
 
 STREAM_TOKEN_KEY_SECRET = "stream-token-key"
@@ -33,8 +33,8 @@ class GatewaySettings(BaseSettings):
     supabase_service_role_key: str | None = Field(None, alias="SUPABASE_SERVICE_ROLE_KEY")
     jwt_secret: str | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
     jwks_url: str | None = Field(None, alias="SUPABASE_JWKS_URL")
-    jwt_issuer: str = Field(DEV_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
-    jwt_audience: str = Field(DEV_AUDIENCE, alias="LOGOKRAFT_JWT_AUDIENCE", min_length=1)
+    jwt_issuer: str = Field(LOCAL_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
+    jwt_audience: str = Field(LOCAL_AUDIENCE, alias="LOGOKRAFT_JWT_AUDIENCE", min_length=1)
     jwks_cache_seconds: int = Field(300, alias="LOGOKRAFT_JWKS_CACHE_SECONDS", ge=0)
     grpc_deadline_seconds: float = Field(10.0, alias="LOGOKRAFT_GRPC_DEADLINE_SECONDS", gt=0)
     sse_heartbeat_seconds: float = Field(15.0, alias="LOGOKRAFT_SSE_HEARTBEAT_SECONDS", gt=0)

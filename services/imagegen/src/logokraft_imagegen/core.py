@@ -17,11 +17,11 @@ from nats.aio.client import Client as NATS
 
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
+from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.records import LOGO_TYPE_NAME
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageGenerator, ImageRequest
-from logokraft_kit.asset_jobs import AssetJobs
 from logokraft_kit.bus import Subjects
 from logokraft_kit.db import Database
-from logokraft_kit.records import LOGO_TYPE_NAME
 from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 

@@ -1,12 +1,13 @@
 """Builds and runs the imagegen service process: gRPC server, image workers, health.
 
 The generator sits behind its provider's circuit breaker; a sweeper re-queues or
-fails candidate assets whose jobs were lost (see logokraft_kit.sweeper).
+fails candidate assets whose jobs were lost (see logokraft_domain.sweeper).
 """
 
 from __future__ import annotations
 
 from logokraft.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen.adapters.base import ImageGenerator
 from logokraft_imagegen.adapters.guarded import GuardedGenerator
 from logokraft_imagegen.config import ImagegenSettings
@@ -15,7 +16,6 @@ from logokraft_imagegen.servicer import ImagegenServicer
 from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
-from logokraft_kit.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from logokraft.v1 import common_pb2
+from logokraft_domain.records import LOGO_TYPE_NAME
 from logokraft_kit.errors import InvalidArgument
-from logokraft_kit.records import LOGO_TYPE_NAME
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 _LIMITS = {"brand_name": 100, "slogan": 200, "industry": 100, "description": 2000}

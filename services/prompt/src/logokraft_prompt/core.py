@@ -20,12 +20,12 @@ from nats.js import JetStreamContext
 
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
-from logokraft_kit import store
-from logokraft_kit.attempts import run_attempt
+from logokraft_domain import store
+from logokraft_domain.attempts import run_attempt
+from logokraft_domain.records import event_from_log, project_to_proto
 from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_job, publish_project_news
 from logokraft_kit.db import Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
-from logokraft_kit.records import event_from_log, project_to_proto
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter

@@ -3,7 +3,7 @@
 The prompt writer sits behind its provider's circuit breaker, as image generators do.
 
 A sweeper re-queues (or, past their maximum age, fails) projects whose prompt-writing
-job was lost (see logokraft_kit.sweeper).
+job was lost (see logokraft_domain.sweeper).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from logokraft.v1 import prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft_dev.faults import hold_after_first
+from logokraft_domain.sweeper import PromptSweeper, SweepPolicy
 from logokraft_kit.breaker import breaker_from_settings
-from logokraft_kit.faults import hold_after_first
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
-from logokraft_kit.sweeper import PromptSweeper, SweepPolicy
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter, WrittenPrompt
 from logokraft_prompt.adapters.guarded import GuardedWriter

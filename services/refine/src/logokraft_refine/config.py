@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from logokraft_domain.store import UserLimits
 from logokraft_kit.settings import CommonSettings
-from logokraft_kit.store import UserLimits
 
 
 class RefineLimits(BaseSettings):

@@ -19,12 +19,12 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
 import logokraft_engine as engine
-from logokraft_kit import store
-from logokraft_kit.asset_jobs import AssetJobs
+from logokraft_domain import store
+from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.bus import Subjects, project_news, publish_job
 from logokraft_kit.db import Database
 from logokraft_kit.errors import Conflict, InvalidArgument, NotFound, Unavailable
-from logokraft_kit.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.storage import BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 from logokraft_refine.adapters.base import (

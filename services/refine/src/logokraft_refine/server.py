@@ -1,16 +1,16 @@
 """Builds and runs the refine service process: gRPC server, variation workers, health.
 
 The refiner and the maker sit behind their provider's circuit breaker; a sweeper
-re-queues or fails variations whose jobs were lost (see logokraft_kit.sweeper).
+re-queues or fails variations whose jobs were lost (see logokraft_domain.sweeper).
 """
 
 from __future__ import annotations
 
 from logokraft.v1 import refine_service_pb2, refine_service_pb2_grpc
+from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit.breaker import CircuitBreaker, breaker_from_settings
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
-from logokraft_kit.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
 from logokraft_refine.adapters.guarded import GuardedMaker, GuardedRefiner

@@ -8,9 +8,9 @@ import grpc
 
 from logokraft.v1 import refine_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2_grpc as pb_grpc
+from logokraft_domain.records import asset_to_proto
 from logokraft_kit.grpc_server import caller_id
 from logokraft_kit.identity import parse_uuid
-from logokraft_kit.records import asset_to_proto
 from logokraft_refine.core import RefineCore
 
 

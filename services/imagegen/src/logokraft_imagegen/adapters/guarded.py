@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from logokraft_dev.faults import hold_until
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageGenerator, ImageRequest
 from logokraft_kit.breaker import CircuitBreaker
-from logokraft_kit.faults import hold_until
 
 
 class GuardedGenerator:

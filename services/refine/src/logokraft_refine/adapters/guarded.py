@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from logokraft_dev.faults import hold_until
 from logokraft_kit.breaker import CircuitBreaker
-from logokraft_kit.faults import hold_until
 from logokraft_refine.adapters.base import (
     PromptRefiner,
     RefinedPrompt,

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from logokraft_dev.devstack._process import StartupError, free_port
+from logokraft_dev.devstack.nats import start_nats
+from logokraft_dev.devstack.postgres import start_postgres
+from logokraft_dev.devstack.probes import grpc_health_probe, http_probe
+from logokraft_dev.devstack.supervisor import ChildSpec, Supervisor
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, ensure_data_dir
-from logokraft_kit.devstack._process import StartupError, free_port
-from logokraft_kit.devstack.nats import start_nats
-from logokraft_kit.devstack.postgres import start_postgres
-from logokraft_kit.devstack.probes import grpc_health_probe, http_probe
-from logokraft_kit.devstack.supervisor import ChildSpec, Supervisor
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 
 DEFAULT_HTTP_PORT = 8000

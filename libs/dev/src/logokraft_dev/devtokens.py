@@ -9,10 +9,10 @@ from pathlib import Path
 import jwt
 
 from logokraft_kit.datadir import secret
+from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
 
-JWT_SECRET_NAME = "jwt-secret"
-DEV_ISSUER = "logokraft-local"
-DEV_AUDIENCE = "authenticated"
+DEV_ISSUER = LOCAL_ISSUER
+DEV_AUDIENCE = LOCAL_AUDIENCE
 _DEV_USER_NAMESPACE = uuid.UUID("6f1b1f0e-6c8e-4f3a-9d0e-4c0ca7a1e001")
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TextIO
 
-from logokraft_kit.devstack._process import StartupError, die_with_parent
-from logokraft_kit.devstack.probes import Probe
+from logokraft_dev.devstack._process import StartupError, die_with_parent
+from logokraft_dev.devstack.probes import Probe
 
 _STABLE_AFTER = 30.0  # a child that ran this long before dying restarts after the base backoff
 _TAIL_LINES = 40

@@ -20,15 +20,15 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from logokraft.v1 import common_pb2
-from logokraft_kit.db import Connection
-from logokraft_kit.errors import ResourceExhausted
-from logokraft_kit.records import (
+from logokraft_domain.records import (
     TERMINAL_ASSET_STATUSES,
     Row,
     asset_to_proto,
     message_to_payload,
     project_to_proto,
 )
+from logokraft_kit.db import Connection
+from logokraft_kit.errors import ResourceExhausted
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Pytest fixtures: real NATS and Postgres started from the wheels, unique names per test.
 
-Register with `pytest_plugins = ["logokraft_kit.testing"]` in a conftest.py.
+Register with `pytest_plugins = ["logokraft_dev.testing"]` in a conftest.py.
 The servers start once per session on free ports and are stopped at its end,
 whatever the tests did; each test gets its own database (a copy of a migrated
 template) and its own NATS namespace, so tests never see each other's data.
@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from logokraft_kit.devstack import NatsServer, PostgresServer, free_port, start_nats, start_postgres
+from logokraft_dev.devstack import NatsServer, PostgresServer, free_port, start_nats, start_postgres
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 
 TEMPLATE_DATABASE = "logokraft_template"

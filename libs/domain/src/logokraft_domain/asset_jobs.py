@@ -28,12 +28,12 @@ from typing import Any, Protocol
 
 from nats.aio.client import Client as NATS
 
-from logokraft_kit import store
-from logokraft_kit.attempts import run_attempt
+from logokraft_domain import store
+from logokraft_domain.attempts import run_attempt
+from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.bus import Subjects, publish_project_news
 from logokraft_kit.db import Connection, Database
 from logokraft_kit.providers import ProviderUnavailable
-from logokraft_kit.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.storage import GENERATED_BUCKET, BlobStorage
 from logokraft_kit.worker import Delivery
 

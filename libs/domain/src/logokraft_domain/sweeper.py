@@ -45,11 +45,11 @@ from typing import Any, Literal
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from logokraft_kit import store
-from logokraft_kit.asset_jobs import AssetJobs
+from logokraft_domain import store
+from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.records import Row
 from logokraft_kit.bus import Subjects, publish_job, publish_project_news
 from logokraft_kit.db import Database
-from logokraft_kit.records import Row
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from logokraft_kit.devstack._process import (
+from logokraft_dev.devstack._process import (
     ChildServer,
     StartupError,
     die_with_parent,

@@ -1,4 +1,4 @@
-"""`python -m logokraft_kit.devstack {run,token,up-infra}`: behind `make run` and `make token`."""
+"""`python -m logokraft_dev.devstack {run,token,up-infra}`: behind `make run` and `make token`."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import os
 import signal
 import sys
 
-from logokraft_kit.devstack._process import StartupError
-from logokraft_kit.devstack.stack import (
+from logokraft_dev.devstack._process import StartupError
+from logokraft_dev.devstack.stack import (
     DevstackError,
     data_dir_from,
     local_infra,
     lock_data_dir,
     run_stack,
 )
-from logokraft_kit.devtokens import dev_token
+from logokraft_dev.devtokens import dev_token
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -46,7 +46,7 @@ def _up_infra(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
-    parser = argparse.ArgumentParser(prog="python -m logokraft_kit.devstack")
+    parser = argparse.ArgumentParser(prog="python -m logokraft_dev.devstack")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run NATS, Postgres, the three services and the gateway")
     token = commands.add_parser("token", help="print a bearer token for a development user")
