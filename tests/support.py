@@ -11,7 +11,7 @@ import grpc
 from logokraft.v1 import prompt_service_pb2_grpc, refine_service_pb2_grpc
 from logokraft_dev.devtokens import dev_user_id
 from logokraft_kit.identity import USER_ID_METADATA_KEY
-from logokraft_kit.runtime import ServiceRuntime
+from logokraft_kit.service import ServiceRuntime
 
 
 def service_env(*, nats_url: str, database_url: str, namespace: str, data_dir: Path) -> dict:

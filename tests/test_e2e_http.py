@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from logokraft_dev.devtokens import dev_token
-from tests.sse_client import SseEvent, SseReader
+from logokraft_dev.sse import SseEvent, SseReader
 
 pytestmark = pytest.mark.e2e
 

@@ -39,7 +39,7 @@ from logokraft_imagegen.config import ImagegenSettings
 from logokraft_kit.bus import publish_job
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.providers import ProviderUnavailable
-from logokraft_kit.runtime import ServiceRuntime
+from logokraft_kit.service import ServiceRuntime
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.adapters.gemini import GeminiPromptWriter
 from logokraft_prompt.adapters.local import LocalPromptWriter

@@ -25,7 +25,7 @@ from psycopg.types.json import Jsonb
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token, dev_user_id
-from logokraft_domain.store import describe_wait
+from logokraft_domain.limits import describe_wait
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.bus import Subjects, connect

@@ -30,14 +30,14 @@ from logokraft_dev.devstack import free_port, start_nats
 from logokraft_dev.devtokens import dev_token
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.config import ImagegenSettings
-from logokraft_kit.runtime import ServiceRuntime
+from logokraft_kit.service import ServiceRuntime
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings
 from logokraft_refine import server as refine_server
 from logokraft_refine.config import RefineSettings
 from tests.conftest import serve_gateway
 from tests.processes import assets_of, rows, wait_for
-from tests.sse_client import SseEvent, SseReader
+from logokraft_dev.sse import SseEvent, SseReader
 from tests.support import Services
 from tests.test_e2e_http import create_project, read_stream
 from tests.test_faults import fault_env, own_postgres, running, wait_for_assets

@@ -24,7 +24,7 @@ import logokraft_gateway.sse
 from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_kit.bus import ProjectNews
 from tests.conftest import serve_gateway
-from tests.sse_client import SseReader
+from logokraft_dev.sse import SseReader
 from tests.test_e2e_http import create_project
 
 pytestmark = pytest.mark.e2e

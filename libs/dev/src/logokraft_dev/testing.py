@@ -1,6 +1,10 @@
 """Pytest fixtures: real NATS and Postgres started from the wheels, unique names per test.
 
 Register with `pytest_plugins = ["logokraft_dev.testing"]` in a conftest.py.
+
+Every test that uses one of these servers (directly or through another fixture) is marked
+`integration` at collection, so `-m "not integration"` selects exactly the tests that need
+no server, with no module having to remember its marker.
 The servers start once per session on free ports and are stopped at its end,
 whatever the tests did; each test gets its own database (a copy of a migrated
 template) and its own NATS namespace, so tests never see each other's data.
@@ -33,6 +37,16 @@ __all__ = [
     "nats_server",
     "postgres_server",
 ]
+
+
+REAL_SERVER_FIXTURES = frozenset({"nats_server", "postgres_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that starts (or shares) a real NATS or Postgres as `integration`."""
+    for item in items:
+        if REAL_SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
 
 
 def _scratch_dir(prefix: str) -> Path:

@@ -1,4 +1,8 @@
-"""Translation between database rows and logokraft.v1 messages, in one place."""
+"""Translation between database rows and logokraft.v1 messages, in one place.
+
+The maps between status and logo-type names (as stored and as the public API spells
+them) and their proto enum values live here too, for every caller.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ LOGO_TYPE = {
     "abstract": common_pb2.LOGO_TYPE_ABSTRACT,
 }
 LOGO_TYPE_NAME = {value: name for name, value in LOGO_TYPE.items()}
+PROJECT_STATUS_NAME = {value: name for name, value in PROJECT_STATUS.items()}
+ASSET_STATUS_NAME = {value: name for name, value in ASSET_STATUS.items()}
 TERMINAL_ASSET_STATUSES = ("completed", "failed")
 
 Row = Mapping[str, Any]

@@ -83,7 +83,7 @@ class SweepPolicy:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SweepPolicy:
-        """The policy a service's settings describe (see `CommonSettings`)."""
+        """The policy a service's settings describe (see `WorkerSettings`)."""
         return cls(
             stuck_after_s=settings.sweep_stuck_after_s,
             max_age_s=settings.sweep_max_age_s,

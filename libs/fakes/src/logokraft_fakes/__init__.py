@@ -7,6 +7,6 @@
         ...
 """
 
-from logokraft_fakes._serve import serve_asgi, serve_asgi_in_thread
+from logokraft_dev.asgi import serve_asgi, serve_asgi_in_thread
 
 __all__ = ["serve_asgi", "serve_asgi_in_thread"]

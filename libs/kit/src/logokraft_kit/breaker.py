@@ -177,7 +177,7 @@ class CircuitBreaker:
 
 
 def breaker_from_settings(provider: str, settings: Any) -> CircuitBreaker:
-    """A breaker for `provider` as a service's settings describe (see `CommonSettings`)."""
+    """A breaker for `provider` as a service's settings describe (see `WorkerSettings`)."""
     return CircuitBreaker(
         provider,
         failure_threshold=settings.breaker_failures,

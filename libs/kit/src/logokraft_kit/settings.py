@@ -1,4 +1,11 @@
-"""Settings every process shares, read from the environment in one place, failing fast."""
+"""Settings mixins, each group of environment variables declared once.
+
+A process's `config.py` composes the groups it needs into its one settings class:
+services take `ServiceSettings` (infrastructure, job workers and shutdown) plus their own
+provider groups (`GeminiSettings`, the domain's `LimitSettings`, ...); the gateway takes
+the groups it shares with them (`DataDirSettings`, `ServiceAddresses`, ...). Values come
+from the environment only here; nothing else reads `os.environ`.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,53 @@ from typing import Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
-from logokraft_kit.storage import BlobStorage, LocalStorage, UrlSigner
-
-STORAGE_URL_KEY_SECRET = "storage-url-key"
+from logokraft_kit.datadir import DEFAULT_DATA_DIR
 
 
-class CommonSettings(BaseSettings):
-    """Where the shared infrastructure is; each service's config.py extends it."""
+class EnvSettings(BaseSettings):
+    """Read fields from the environment by their alias; ignore every other variable."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
+
+class DataDirSettings(EnvSettings):
+    """Where embedded servers keep their data and per-install secrets live."""
+
     data_dir: Path = Field(DEFAULT_DATA_DIR, alias="LOGOKRAFT_DATA_DIR")
+
+
+class LoggingSettings(EnvSettings):
+    """How much a process logs."""
+
+    log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
+
+
+class ServiceAddresses(EnvSettings):
+    """Where each gRPC service listens (and where its callers find it)."""
+
+    prompt_grpc: str = Field("127.0.0.1:50051", alias="LOGOKRAFT_PROMPT_GRPC")
+    imagegen_grpc: str = Field("127.0.0.1:50052", alias="LOGOKRAFT_IMAGEGEN_GRPC")
+    refine_grpc: str = Field("127.0.0.1:50053", alias="LOGOKRAFT_REFINE_GRPC")
+
+
+class SupabaseStorageSettings(EnvSettings):
+    """Supabase Storage, when both are set; otherwise files live in the local data dir."""
+
+    supabase_url: str | None = Field(None, alias="SUPABASE_URL")
+    supabase_service_role_key: str | None = Field(
+        None, alias="SUPABASE_SERVICE_ROLE_KEY", repr=False
+    )
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Self:
+        if bool(self.supabase_url) != bool(self.supabase_service_role_key):
+            raise ValueError("set both SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, or neither")
+        return self
+
+
+class InfraSettings(DataDirSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings):
+    """Where the shared infrastructure of a service process is."""
+
     nats_url: str = Field(alias="NATS_URL")
     database_url: str = Field(alias="DATABASE_URL")
     namespace: str = Field(
@@ -29,14 +71,11 @@ class CommonSettings(BaseSettings):
         description="Prefix of NATS streams and subjects; tests use a unique one each.",
     )
     public_base_url: str = Field("http://127.0.0.1:8000", alias="LOGOKRAFT_PUBLIC_URL")
-    supabase_url: str | None = Field(None, alias="SUPABASE_URL")
-    supabase_service_role_key: str | None = Field(None, alias="SUPABASE_SERVICE_ROLE_KEY")
-    prompt_grpc: str = Field("127.0.0.1:50051", alias="LOGOKRAFT_PROMPT_GRPC")
-    imagegen_grpc: str = Field("127.0.0.1:50052", alias="LOGOKRAFT_IMAGEGEN_GRPC")
-    refine_grpc: str = Field("127.0.0.1:50053", alias="LOGOKRAFT_REFINE_GRPC")
-    log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
 
-    # ---- resilience of job workers (see worker.py, asset_jobs.py, breaker.py, sweeper.py) ----
+
+class WorkerSettings(EnvSettings):
+    """How job workers retry, give up, sweep and guard providers (see kit.worker, kit.breaker)."""
+
     job_max_deliver: int = Field(
         1000,
         alias="LOGOKRAFT_JOB_MAX_DELIVER",
@@ -44,13 +83,6 @@ class CommonSettings(BaseSettings):
         description="JetStream's cap on deliveries of one job. Attempts are limited by each "
         "service's *_MAX_ATTEMPTS; deliveries that wait for an open circuit or an outage of "
         "NATS/Postgres do not count as attempts, so this is only the last safety net.",
-    )
-    prompt_ack_wait_s: float = Field(
-        30.0,
-        alias="LOGOKRAFT_PROMPT_ACK_WAIT_S",
-        gt=0,
-        description="How long a prompt-writing job may go without a heartbeat before JetStream "
-        "hands it to another worker (imagegen and refine have their own *_ACK_WAIT_S).",
     )
     draw_timeout_s: float = Field(
         900.0,
@@ -79,7 +111,8 @@ class CommonSettings(BaseSettings):
         None,
         alias="LOGOKRAFT_HOLD_JOBS_UNTIL",
         description="Fault-injection hook for tests: every drawing waits until this file "
-        "exists, so a test can act while an asset is generating. Never set in production.",
+        "exists, so a test can act while an asset is generating. Never set in production "
+        "(it needs the development tooling, logokraft-dev, installed).",
     )
 
     @model_validator(mode="after")
@@ -95,34 +128,22 @@ class CommonSettings(BaseSettings):
         return self
 
 
-def local_storage(*, data_dir: Path, public_base_url: str) -> LocalStorage:
-    """The local folder under the data directory, its URLs signed with the data dir's key."""
-    signer = UrlSigner(secret(data_dir, STORAGE_URL_KEY_SECRET))
-    return LocalStorage(data_dir / "storage", signer=signer, public_base_url=public_base_url)
+class ServiceSettings(InfraSettings, WorkerSettings):
+    """What every service process reads: its infrastructure, its workers, its shutdown."""
 
-
-async def open_storage(
-    *,
-    data_dir: Path,
-    public_base_url: str,
-    supabase_url: str | None,
-    supabase_service_role_key: str | None,
-) -> BlobStorage:
-    """Supabase Storage when both its URL and key are set, else the local folder."""
-    if supabase_url and supabase_service_role_key:
-        from logokraft_kit.storage.supabase import SupabaseStorage
-
-        return await SupabaseStorage.create(
-            url=supabase_url, service_role_key=supabase_service_role_key
-        )
-    return local_storage(data_dir=data_dir, public_base_url=public_base_url)
-
-
-async def build_storage(settings: CommonSettings) -> BlobStorage:
-    """The blob storage a service's settings describe."""
-    return await open_storage(
-        data_dir=settings.data_dir,
-        public_base_url=settings.public_base_url,
-        supabase_url=settings.supabase_url,
-        supabase_service_role_key=settings.supabase_service_role_key,
+    shutdown_grace_s: float = Field(20.0, alias="LOGOKRAFT_SHUTDOWN_GRACE_S", ge=0)
+    watch_poll_s: float = Field(
+        5.0,
+        alias="LOGOKRAFT_WATCH_POLL_S",
+        gt=0,
+        description="How often a watch re-reads the database when no news arrives on NATS.",
     )
+
+
+class GeminiSettings(EnvSettings):
+    """The Gemini API (prompt writing and refinement share one key and endpoint)."""
+
+    gemini_api_key: str | None = Field(None, alias="GEMINI_API_KEY")
+    gemini_base_url: str | None = Field(None, alias="GEMINI_BASE_URL")
+    gemini_api_version: str | None = Field(None, alias="GEMINI_API_VERSION")
+    gemini_timeout_s: float = Field(120.0, alias="LOGOKRAFT_GEMINI_TIMEOUT_S", gt=0)

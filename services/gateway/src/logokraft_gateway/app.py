@@ -21,8 +21,7 @@ from logokraft_gateway.errors import install_error_handlers
 from logokraft_gateway.idempotency import IdempotencyStore, sweep_expired_keys
 from logokraft_gateway.state import GatewayState
 from logokraft_kit.db import Database
-from logokraft_kit.settings import open_storage
-from logokraft_kit.storage import BlobStorage, UrlSigner
+from logokraft_kit.storage import BlobStorage, UrlSigner, open_storage
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from logokraft_kit.settings import STORAGE_URL_KEY_SECRET
+from logokraft_kit.storage import STORAGE_URL_KEY_SECRET
 
 STREAM_TOKEN_KEY_SECRET = "stream-token-key"
 IDEMPOTENCY_ID_KEY_SECRET = "idempotency-id-key"

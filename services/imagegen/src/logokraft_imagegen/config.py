@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from logokraft_kit.settings import CommonSettings
+from logokraft_kit.settings import ServiceSettings
 
 
-class ImagegenSettings(CommonSettings):
+class ImagegenSettings(ServiceSettings):
     """Where to listen, and which image generator to use with what concurrency."""
 
     seedream_api_key: str | None = Field(None, alias="ARK_API_KEY")
@@ -25,7 +25,6 @@ class ImagegenSettings(CommonSettings):
     seedream_concurrency: int = Field(8, alias="LOGOKRAFT_SEEDREAM_CONCURRENCY", ge=1, le=256)
     job_max_attempts: int = Field(5, alias="LOGOKRAFT_IMAGE_MAX_ATTEMPTS", ge=1, le=20)
     job_ack_wait_s: float = Field(30.0, alias="LOGOKRAFT_IMAGE_ACK_WAIT_S", gt=0)
-    shutdown_grace_s: float = Field(20.0, alias="LOGOKRAFT_SHUTDOWN_GRACE_S", ge=0)
 
     @property
     def use_seedream(self) -> bool:

@@ -15,7 +15,7 @@ from logokraft_imagegen.core import Deps, ImagesCore
 from logokraft_imagegen.servicer import ImagegenServicer
 from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.logs import configure_logging
-from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
+from logokraft_kit.service import Infrastructure, ServiceRuntime, launch
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name

@@ -20,8 +20,10 @@ from nats.js import JetStreamContext
 
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
-from logokraft_domain import store
+from logokraft_domain import limits, store
 from logokraft_domain.attempts import run_attempt
+from logokraft_domain.brief import ValidBrief
+from logokraft_domain.limits import UserLimits
 from logokraft_domain.records import event_from_log, project_to_proto
 from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_job, publish_project_news
 from logokraft_kit.db import Database
@@ -29,8 +31,6 @@ from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
-from logokraft_prompt.brief import ValidBrief
-from logokraft_prompt.config import PromptLimits
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,7 @@ class Deps:
     storage: BlobStorage
     writer: PromptWriter
     watch_poll_s: float = 5.0
-    # Per-user limits (server.py passes the settings'); the default reads the same
-    # LOGOKRAFT_LIMIT_* variables from the environment.
-    limits: store.UserLimits = field(default_factory=lambda: PromptLimits().limits)
+    limits: UserLimits = field(default_factory=UserLimits)  # server.py passes the settings
 
 
 class ProjectsCore:
@@ -86,13 +84,13 @@ class ProjectsCore:
             inspiration_paths=inspiration,
             **brief.columns(),
         )
-        limits = self._deps.limits
+        user_limits = self._deps.limits
         async with self._deps.db.as_user(user_id) as conn:
-            await store.lock_user_limits(conn, user_id)
+            await limits.lock_user_limits(conn, user_id)
             if await store.get_project(conn, project_id) is None:
-                await store.check_projects_in_flight(conn, user_id, limits)
-                await store.check_images_per_day(
-                    conn, user_id, limits, requested=brief.num_candidates
+                await limits.check_projects_in_flight(conn, user_id, user_limits)
+                await limits.check_images_per_day(
+                    conn, user_id, user_limits, requested=brief.num_candidates
                 )
             try:
                 row, _ = await store.insert_project(conn, new)

@@ -17,7 +17,7 @@ from logokraft_dev.faults import hold_after_first
 from logokraft_domain.sweeper import PromptSweeper, SweepPolicy
 from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.logs import configure_logging
-from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
+from logokraft_kit.service import Infrastructure, ServiceRuntime, launch
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter, WrittenPrompt
 from logokraft_prompt.adapters.guarded import GuardedWriter
@@ -87,7 +87,7 @@ async def start(
             subject=infra.subjects.prompt_jobs,
             durable=f"{settings.namespace}-prompt-writer",
             max_attempts=settings.job_max_attempts,
-            ack_wait=settings.prompt_ack_wait_s,
+            ack_wait=settings.job_ack_wait_s,
             concurrency=settings.worker_concurrency,
             max_deliver=settings.job_max_deliver,
         ),

@@ -8,10 +8,10 @@ import grpc
 
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import prompt_service_pb2_grpc as pb_grpc
+from logokraft_domain.brief import validate_brief
 from logokraft_kit.errors import InvalidArgument
 from logokraft_kit.grpc_server import caller_id
 from logokraft_kit.identity import parse_uuid
-from logokraft_prompt.brief import validate_brief
 from logokraft_prompt.core import ProjectsCore
 
 INSPIRATION_PREFIX_ERROR = "inspiration images must be stored under the caller's project folder"

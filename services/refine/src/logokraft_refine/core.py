@@ -19,8 +19,9 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
 import logokraft_engine as engine
-from logokraft_domain import store
+from logokraft_domain import limits, store
 from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.limits import UserLimits
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.bus import Subjects, project_news, publish_job
 from logokraft_kit.db import Database
@@ -34,7 +35,6 @@ from logokraft_refine.adapters.base import (
     Variation,
     VariationMaker,
 )
-from logokraft_refine.config import RefineLimits
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +86,7 @@ class Deps:
     concurrency: int = 2
     watch_poll_s: float = 5.0
     draw_timeout_s: float | None = 900.0  # one attempt's provider calls, retries included
-    # Per-user limits (server.py passes the settings'); the default reads the same
-    # LOGOKRAFT_LIMIT_* variables from the environment.
-    limits: store.UserLimits = field(default_factory=lambda: RefineLimits().limits)
+    limits: UserLimits = field(default_factory=UserLimits)  # server.py passes the settings
 
 
 class RefineCore:
@@ -122,12 +120,12 @@ class RefineCore:
         """
         instruction, count = validate_instruction(instruction), validate_count(count)
         async with self._deps.db.as_user(user_id) as conn:
-            await store.lock_user_limits(conn, user_id)  # before any row lock
+            await limits.lock_user_limits(conn, user_id)  # before any row lock
             parent = await store.get_asset(conn, asset_id, lock=True)
             if parent is None:
                 raise NotFound(f"asset {asset_id} not found")
             self._check_refinable(parent)
-            await store.check_images_per_day(conn, user_id, self._deps.limits, requested=count)
+            await limits.check_images_per_day(conn, user_id, self._deps.limits, requested=count)
             children = await store.insert_variations(
                 conn, parent, instruction=instruction, count=count
             )

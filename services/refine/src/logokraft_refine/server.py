@@ -10,7 +10,7 @@ from logokraft.v1 import refine_service_pb2, refine_service_pb2_grpc
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit.breaker import CircuitBreaker, breaker_from_settings
 from logokraft_kit.logs import configure_logging
-from logokraft_kit.runtime import Infrastructure, ServiceRuntime, launch
+from logokraft_kit.service import Infrastructure, ServiceRuntime, launch
 from logokraft_kit.worker import ConsumerSpec, JobWorker
 from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
 from logokraft_refine.adapters.guarded import GuardedMaker, GuardedRefiner

@@ -8,6 +8,7 @@ from logokraft_kit.storage._base import (
     ObjectNotFound,
     StorageError,
 )
+from logokraft_kit.storage._open import STORAGE_URL_KEY_SECRET, local_storage, open_storage
 from logokraft_kit.storage.local import FILES_ROUTE, InvalidObjectPath, LocalStorage, UrlSigner
 
 __all__ = [
@@ -15,10 +16,13 @@ __all__ = [
     "FILES_ROUTE",
     "GENERATED_BUCKET",
     "INSPIRATION_BUCKET",
+    "STORAGE_URL_KEY_SECRET",
     "BlobStorage",
     "InvalidObjectPath",
     "LocalStorage",
     "ObjectNotFound",
     "StorageError",
     "UrlSigner",
+    "local_storage",
+    "open_storage",
 ]

@@ -26,8 +26,8 @@ from nats.js import JetStreamContext
 from logokraft_kit.bus import Subjects, connect, ensure_streams
 from logokraft_kit.db import Database
 from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
-from logokraft_kit.settings import CommonSettings, build_storage
-from logokraft_kit.storage import BlobStorage
+from logokraft_kit.settings import InfraSettings
+from logokraft_kit.storage import BlobStorage, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Infrastructure:
     storage: BlobStorage
 
     @classmethod
-    async def open(cls, settings: CommonSettings, *, name: str) -> Infrastructure:
+    async def open(cls, settings: InfraSettings, *, name: str) -> Infrastructure:
         """Connect to Postgres and NATS and make sure the streams exist."""
         db = Database(settings.database_url)
         await db.open()
@@ -62,7 +62,12 @@ class Infrastructure:
         js = nc.jetstream()
         subjects = Subjects(settings.namespace)
         await ensure_streams(js, subjects)
-        storage = await build_storage(settings)
+        storage = await open_storage(
+            data_dir=settings.data_dir,
+            public_base_url=settings.public_base_url,
+            supabase_url=settings.supabase_url,
+            supabase_service_role_key=settings.supabase_service_role_key,
+        )
         return cls(db=db, nc=nc, js=js, subjects=subjects, storage=storage)
 
     async def close(self) -> None:

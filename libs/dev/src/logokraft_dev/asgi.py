@@ -1,4 +1,8 @@
-"""Serve an ASGI app on 127.0.0.1 with a kernel-chosen port, in the running loop or a thread."""
+"""Serve an ASGI app on 127.0.0.1 with a kernel-chosen port, in the running loop or a thread.
+
+The one way tests (and the provider fakes) run a real HTTP server: uvicorn, awaited until
+it listens rather than polled, on a port the kernel picks.
+"""
 
 from __future__ import annotations
 
@@ -25,12 +29,12 @@ class _Server(uvicorn.Server):
         self.ready.set()
 
 
-def _config(app: Any) -> uvicorn.Config:
+def _config(app: Any, lifespan: str) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host="127.0.0.1",
         port=0,
-        lifespan="off",
+        lifespan=lifespan,
         log_config=None,
         access_log=False,
         # Held-open test streams must not keep shutdown waiting forever.
@@ -43,11 +47,27 @@ def _base_url(server: _Server) -> str:
     return f"http://{host}:{port}"
 
 
+def _listening_socket(send_buffer: int | None) -> socket.socket:
+    sock = socket.socket()
+    if send_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
 @contextlib.asynccontextmanager
-async def serve_asgi(app: Any) -> AsyncIterator[str]:
-    """Run `app` in the current event loop; yield its base URL (no trailing slash)."""
-    server = _Server(_config(app))
-    serving = asyncio.create_task(server.serve())
+async def serve_asgi(
+    app: Any, *, lifespan: str = "off", send_buffer: int | None = None
+) -> AsyncIterator[str]:
+    """Run `app` in the current event loop; yield its base URL (no trailing slash).
+
+    `lifespan="on"` runs the app's startup and shutdown (an app that opens connections).
+    `send_buffer` sets SO_SNDBUF on the listening socket, which the connections it accepts
+    inherit: a small one makes a stalled client push back on the server after a few KB.
+    """
+    sock = _listening_socket(send_buffer)
+    server = _Server(_config(app, lifespan))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
     ready = asyncio.create_task(server.ready.wait())
     await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
     if not server.ready.is_set():
@@ -59,6 +79,7 @@ async def serve_asgi(app: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await serving
+        sock.close()
 
 
 @contextlib.contextmanager

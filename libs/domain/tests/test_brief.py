@@ -1,12 +1,12 @@
-"""The prompt service's own validation of briefs from the wire."""
+"""The brief's check at a service boundary (validate_brief), as the prompt service applies it."""
 
 from __future__ import annotations
 
 import pytest
 
 from logokraft.v1 import common_pb2
+from logokraft_domain.brief import validate_brief
 from logokraft_kit.errors import InvalidArgument
-from logokraft_prompt.brief import validate_brief
 
 
 def brief(**fields) -> common_pb2.BrandBrief:

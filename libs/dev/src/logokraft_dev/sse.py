@@ -1,4 +1,4 @@
-"""A small text/event-stream parser for tests that read the gateway's project streams."""
+"""The one text/event-stream parser of the tests: reads the gateway's project streams."""
 
 from __future__ import annotations
 

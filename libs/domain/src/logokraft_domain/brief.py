@@ -1,0 +1,117 @@
+"""The brand brief: its fields and their rules, stated once, and its check at a service boundary.
+
+Every limit of a brief lives here. The gateway derives its request model and the OpenAPI
+form of `POST /api/v1/projects` from these rules; the prompt service checks every brief
+that reaches it over gRPC with `validate_brief` (the gateway's check is never trusted:
+other internal callers reach the service too).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from logokraft.v1 import common_pb2
+from logokraft_domain.records import LOGO_TYPE, LOGO_TYPE_NAME
+from logokraft_kit.errors import InvalidArgument
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A free-text field of the brief: at most `max_length` characters after trimming."""
+
+    name: str
+    max_length: int
+    required: bool = False
+
+
+BRAND_NAME = TextRule("brand_name", 100, required=True)
+SLOGAN = TextRule("slogan", 200)
+INDUSTRY = TextRule("industry", 100)
+DESCRIPTION = TextRule("description", 2000)
+TEXT_RULES = (BRAND_NAME, SLOGAN, INDUSTRY, DESCRIPTION)
+
+MAX_STYLE_KEYWORDS = 10
+MAX_STYLE_KEYWORD_LENGTH = 40
+MAX_COLORS = 6
+MIN_CANDIDATES = 1
+MAX_CANDIDATES = 8
+DEFAULT_CANDIDATES = 4
+MAX_INSPIRATION_IMAGES = 5
+LOGO_TYPES: tuple[str, ...] = tuple(LOGO_TYPE)
+
+_HEX = re.compile(r"^#[0-9a-f]{6}$")
+_RULES = {rule.name: rule for rule in TEXT_RULES}
+
+
+@dataclass(frozen=True)
+class ValidBrief:
+    """A brief whose every field is within bounds."""
+
+    brand_name: str
+    slogan: str
+    industry: str
+    description: str
+    style: list[str]
+    colors: list[str]
+    logo_type: str | None
+    num_candidates: int
+
+    def columns(self) -> dict[str, Any]:
+        """The brief as brand_projects columns."""
+        return dict(self.__dict__)
+
+
+def has_visible_characters(name: str) -> bool:
+    """True when the name has something to draw.
+
+    A name of only invisible or non-printing characters (a lone zero-width space or soft
+    hyphen) passes the length checks, but the logo engine drops every non-printing
+    character, finds the name empty and cannot design anything.
+    """
+    return any(c.isprintable() and not c.isspace() for c in unicodedata.normalize("NFC", name))
+
+
+def _text(name: str, value: str) -> str:
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidArgument(f"{name} must not contain NUL bytes")
+    limit = _RULES[name].max_length
+    if len(value) > limit:
+        raise InvalidArgument(f"{name} must be at most {limit} characters")
+    return value
+
+
+def validate_brief(brief: common_pb2.BrandBrief) -> ValidBrief:
+    """Check a brief from the wire; raise InvalidArgument naming the first bad field."""
+    name = _text("brand_name", brief.brand_name)
+    if not name:
+        raise InvalidArgument("brand_name is required")
+    if not has_visible_characters(name):
+        raise InvalidArgument("brand_name has no visible characters; give the brand's name")
+    if not MIN_CANDIDATES <= brief.num_candidates <= MAX_CANDIDATES:
+        raise InvalidArgument(
+            f"num_candidates must be between {MIN_CANDIDATES} and {MAX_CANDIDATES}"
+        )
+    if len(brief.style) > MAX_STYLE_KEYWORDS or any(
+        not s.strip() or len(s) > MAX_STYLE_KEYWORD_LENGTH or "\x00" in s for s in brief.style
+    ):
+        raise InvalidArgument(
+            f"style takes at most {MAX_STYLE_KEYWORDS} keywords of "
+            f"1-{MAX_STYLE_KEYWORD_LENGTH} chars"
+        )
+    colors = [c.lower() for c in brief.colors]
+    if len(colors) > MAX_COLORS or not all(_HEX.match(c) for c in colors):
+        raise InvalidArgument(f"colors takes at most {MAX_COLORS} colours as #rrggbb")
+    return ValidBrief(
+        brand_name=name,
+        slogan=_text("slogan", brief.slogan),
+        industry=_text("industry", brief.industry),
+        description=_text("description", brief.description),
+        style=[s.strip() for s in brief.style],
+        colors=colors,
+        logo_type=LOGO_TYPE_NAME.get(brief.logo_type),
+        num_candidates=brief.num_candidates,
+    )

@@ -1,0 +1,32 @@
+"""Where objects live: every object of a project sits under `{user_id}/{project_id}/`.
+
+The folder names the owner first, so storage policies (Supabase Storage's RLS on
+`storage.objects`) and the database's checks on `storage_path` can both tell whose an
+object is from its path alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+
+def project_folder(user_id: uuid.UUID | str, project_id: uuid.UUID | str) -> str:
+    """The folder that holds every object of one project."""
+    return f"{user_id}/{project_id}"
+
+
+def inspiration_path(user_id: uuid.UUID | str, project_id: uuid.UUID | str, index: int) -> str:
+    """Where the index-th (from 1) inspiration image of a project is stored."""
+    return f"{project_folder(user_id, project_id)}/inspiration-{index}.png"
+
+
+def asset_path(
+    user_id: uuid.UUID | str, project_id: uuid.UUID | str, asset_id: uuid.UUID | str, ext: str
+) -> str:
+    """Where an asset's file of the given extension ("png", "svg") is stored."""
+    return f"{project_folder(user_id, project_id)}/{asset_id}.{ext}"
+
+
+def in_project_folder(path: str, user_id: uuid.UUID | str, project_id: uuid.UUID | str) -> bool:
+    """True when `path` is a plain object path inside the project's folder."""
+    return path.startswith(project_folder(user_id, project_id) + "/") and ".." not in path
