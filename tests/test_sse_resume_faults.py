@@ -28,6 +28,7 @@ import pytest
 
 from logokraft_dev.devstack import free_port, start_nats
 from logokraft_dev.devtokens import dev_token
+from logokraft_dev.sse import SseEvent, SseReader
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_kit.service import ServiceRuntime
@@ -37,7 +38,6 @@ from logokraft_refine import server as refine_server
 from logokraft_refine.config import RefineSettings
 from tests.conftest import serve_gateway
 from tests.processes import assets_of, rows, wait_for
-from logokraft_dev.sse import SseEvent, SseReader
 from tests.support import Services
 from tests.test_e2e_http import create_project, read_stream
 from tests.test_faults import fault_env, own_postgres, running, wait_for_assets

@@ -22,9 +22,9 @@ from psycopg.types.json import Jsonb
 
 import logokraft_gateway.sse
 from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_dev.sse import SseReader
 from logokraft_kit.bus import ProjectNews
 from tests.conftest import serve_gateway
-from logokraft_dev.sse import SseReader
 from tests.test_e2e_http import create_project
 
 pytestmark = pytest.mark.e2e
