@@ -11,7 +11,14 @@ from nats.errors import NoRespondersError
 from nats.js.errors import NotFoundError
 
 from logokraft_kit.bus import Subjects, connect, ensure_streams, publish_job
-from logokraft_kit.worker import ConsumerSpec, Delivery, JobWorker, RetryLater, is_transient
+from logokraft_kit.worker import (
+    ConsumerSpec,
+    Delivery,
+    JobWorker,
+    MalformedJob,
+    RetryLater,
+    is_transient,
+)
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ async def running(js, subjects, handler, **spec):
         js,
         ConsumerSpec(
             stream=subjects.jobs_stream,
-            subject=subjects.image_jobs,
+            subject=subjects.jobs("images"),
             durable=f"{subjects.namespace}-test",
             **spec,
         ),
@@ -55,9 +62,9 @@ async def test_a_job_published_twice_with_one_msg_id_runs_once(bus):
             second.set()
 
     async with running(js, subjects, handle):
-        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="job-1")
-        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="job-1")
-        await publish_job(js, subjects.image_jobs, {"n": 2}, msg_id="job-2")
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="job-1")
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="job-1")
+        await publish_job(js, subjects.jobs("images"), {"n": 2}, msg_id="job-2")
         await asyncio.wait_for(second.wait(), 10)
     assert seen == [{"n": 1}, {"n": 2}]
 
@@ -75,7 +82,7 @@ async def test_retry_later_redelivers_until_the_last_attempt(bus):
         raise RetryLater(0.05)
 
     async with running(js, subjects, handle, max_attempts=3):
-        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="retry-1")
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="retry-1")
         await asyncio.wait_for(finished.wait(), 10)
     assert [d.attempt for d in attempts] == [1, 2, 3]
 
@@ -102,11 +109,28 @@ async def test_a_failing_job_is_terminated_after_its_attempts_even_with_more_del
         raise ValueError("a bug")
 
     async with running(js, subjects, handle, max_attempts=2, max_deliver=100):
-        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="bug-1")
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="bug-1")
         await _settled(js, subjects, f"{subjects.namespace}-test")
         info = await js.stream_info(subjects.jobs_stream)
     assert attempts == [1, 2]
     assert info.state.messages == 0, "a terminated job leaves the work queue"
+
+
+async def test_a_job_nobody_can_read_is_dropped_on_its_first_delivery(bus):
+    js, subjects = bus
+    deliveries: list[dict] = []
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        deliveries.append(job)
+        raise MalformedJob("not a job of this queue")
+
+    async with running(js, subjects, handle, max_attempts=5, max_deliver=100):
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="bad-1")
+        await js.publish(subjects.jobs("images"), b"[1, 2]", headers={"Nats-Msg-Id": "bad-2"})
+        await _settled(js, subjects, f"{subjects.namespace}-test")
+        info = await js.stream_info(subjects.jobs_stream)
+    assert deliveries == [{"n": 1}], "a non-object never reaches the handler; neither retries"
+    assert info.state.messages == 0
 
 
 async def test_outages_and_retry_later_do_not_use_up_attempts(bus):
@@ -123,7 +147,7 @@ async def test_outages_and_retry_later_do_not_use_up_attempts(bus):
         done.set()
 
     async with running(js, subjects, handle, max_attempts=1, max_deliver=100):
-        await publish_job(js, subjects.image_jobs, {"n": 1}, msg_id="outage-1")
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="outage-1")
         await asyncio.wait_for(done.wait(), 20)
     assert deliveries == [1, 2, 3, 4]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from logokraft_domain.refinement import validate_count, validate_instruction
 from logokraft_kit.errors import InvalidArgument
 from logokraft_refine.config import RefineSettings
-from logokraft_refine.core import validate_count, validate_instruction
 from logokraft_refine.server import build_adapters
 
 ENV = {"NATS_URL": "nats://unused", "DATABASE_URL": "postgresql://unused"}

@@ -4,16 +4,20 @@
 first prompt) wait until the file exists, so a test can kill, stop or cut off a service
 while an asset is `generating` or a project's prompts are half written, and then let the
 work go on, without sleeping for a guessed time.
+
+A service applies the hook through `logokraft_kit.service.with_fault_hooks`, which loads
+this module only when the setting is on: service images do not have it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -43,3 +47,31 @@ async def hold_after_first(items: AsyncIterator[T], path: Path | None) -> AsyncI
             await hold_until(path)
         first = False
         yield item
+
+
+class _Held:
+    """An adapter whose `method` waits for the hold file; everything else passes through."""
+
+    def __init__(self, inner: Any, *, method: str, path: Path) -> None:
+        self._inner = inner
+        self._method = method
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        original = getattr(self._inner, name)
+        if name != self._method:
+            return original
+        if inspect.isasyncgenfunction(original):
+            # A stream (the prompt writer): the first item goes out, then the rest waits.
+            return lambda *args, **kwargs: hold_after_first(original(*args, **kwargs), self._path)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            await hold_until(self._path)
+            return await original(*args, **kwargs)
+
+        return call
+
+
+def held(adapter: T, *, method: str, path: object) -> T:
+    """`adapter` with each call of `method` held until `path` exists (see the module)."""
+    return _Held(adapter, method=method, path=Path(str(path)))  # type: ignore[return-value]

@@ -35,6 +35,7 @@ from logokraft_kit.bus import Subjects, publish_project_news
 from logokraft_kit.db import Connection, Database
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.storage import GENERATED_BUCKET, BlobStorage
+from logokraft_kit.storage.paths import asset_path
 from logokraft_kit.worker import Delivery
 
 log = logging.getLogger(__name__)
@@ -152,12 +153,12 @@ class AssetJobs:
         self, user_id: uuid.UUID, asset: Row, image: Drawing, *, provider: str, **fields: Any
     ) -> None:
         """Store the image (and its SVG master) and mark the asset completed."""
-        folder = f"{asset['user_id']}/{asset['project_id']}"
-        path = f"{folder}/{asset['id']}.png"
+        owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
+        path = asset_path(owner, project_id, asset_id, "png")
         await self.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
         metadata = dict(image.metadata)
         if image.svg is not None:
-            svg_path = f"{folder}/{asset['id']}.svg"
+            svg_path = asset_path(owner, project_id, asset_id, "svg")
             await self.storage.put(
                 GENERATED_BUCKET, svg_path, image.svg.encode(), content_type="image/svg+xml"
             )

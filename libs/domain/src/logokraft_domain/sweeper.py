@@ -18,9 +18,9 @@ Nats-Msg-Id: JetStream drops a message whose id it has seen in the last
 `DUPLICATE_WINDOW_SECONDS` (10 min). Re-publishing with the original id
 (`image:<asset>`) would be dropped silently inside the window, and would be a
 brand new message after it. So a re-published job's id names the state it
-re-publishes: `image:<asset>:swept:<updated_at in ms>`. Replicas that see the
-same stuck asset publish the same id and JetStream keeps one; once the job
-runs, `updated_at` changes, so a later sweep of a newly stuck asset is a new
+re-publishes: `image:<asset>:swept:<updated_at in ms>` (jobs.py builds every id).
+Replicas that see the same stuck asset publish the same id and JetStream keeps one;
+once the job runs, `updated_at` changes, so a later sweep of a newly stuck asset is a new
 id. An asset whose re-published job never runs (no worker alive) gets the same
 id again every sweep, which JetStream drops until the window has passed; then
 one more copy is queued, which is harmless: jobs are idempotent and a job for
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -47,8 +46,9 @@ from nats.js import JetStreamContext
 
 from logokraft_domain import store
 from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompts
 from logokraft_domain.records import Row
-from logokraft_kit.bus import Subjects, publish_job, publish_project_news
+from logokraft_kit.bus import Subjects, publish_project_news
 from logokraft_kit.db import Database
 
 log = logging.getLogger(__name__)
@@ -197,25 +197,19 @@ class AssetSweeper(_Periodic):
             return await cursor.fetchall()
 
     async def _requeue(self, row: Row) -> None:
-        job: dict[str, Any] = {
-            "asset_id": str(row["id"]),
-            "project_id": str(row["project_id"]),
-            "user_id": str(row["user_id"]),
-        }
-        subjects = self._jobs.subjects
+        ids = {"asset_id": row["id"], "project_id": row["project_id"], "user_id": row["user_id"]}
+        job: Job
         if self._kind == "candidate":
-            subject, prefix = subjects.image_jobs, "image"
+            job = DrawCandidate(**ids)
         else:
-            subject, prefix = subjects.refine_jobs, "refine"
-            job["count"] = max(1, int(row["siblings"]))
-        msg_id = f"{prefix}:{row['id']}:swept:{_millis(row['updated_at'])}"
+            job = DrawVariation(**ids, count=max(1, int(row["siblings"])))
         log.warning(
             "asset %s has been %s since %s; queueing its job again",
             row["id"],
             row["status"],
             row["updated_at"],
         )
-        await publish_job(self._js, subject, job, msg_id=msg_id)
+        await job.publish(self._js, self._jobs.subjects, msg_id=job.swept_msg_id(row["updated_at"]))
 
 
 class PromptSweeper(_Periodic):
@@ -261,9 +255,9 @@ class PromptSweeper(_Periodic):
                 await self._fail(row)
                 report.failed.append(row["id"])
             else:
-                job = {"project_id": str(row["id"]), "user_id": str(row["user_id"])}
-                msg_id = f"prompts:{row['id']}:swept:{_millis(row['updated_at'])}"
-                await publish_job(self._js, self._subjects.prompt_jobs, job, msg_id=msg_id)
+                job = WritePrompts(project_id=row["id"], user_id=row["user_id"])
+                swept = job.swept_msg_id(row["updated_at"])
+                await job.publish(self._js, self._subjects, msg_id=swept)
                 report.requeued.append(row["id"])
         return report
 
@@ -282,10 +276,6 @@ class PromptSweeper(_Periodic):
             await store.settle_if_done(conn, row["id"])
             project = await store.get_project(conn, row["id"])
         await publish_project_news(self._nc, self._subjects, project)
-
-
-def _millis(moment: dt.datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 def _duration(seconds: float) -> str:

@@ -41,17 +41,9 @@ class Subjects:
     def events_stream(self) -> str:
         return f"{self.namespace.upper()}_EVENTS"
 
-    @property
-    def prompt_jobs(self) -> str:
-        return f"{self.namespace}.jobs.prompts"
-
-    @property
-    def image_jobs(self) -> str:
-        return f"{self.namespace}.jobs.images"
-
-    @property
-    def refine_jobs(self) -> str:
-        return f"{self.namespace}.jobs.refinements"
+    def jobs(self, queue: str) -> str:
+        """The subject of one work queue ("prompts", "images", ...; see logokraft_domain.jobs)."""
+        return f"{self.namespace}.jobs.{queue}"
 
     def project_events(self, project_id: str) -> str:
         """The subject that carries news of one project's changes."""

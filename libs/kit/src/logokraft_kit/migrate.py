@@ -32,10 +32,13 @@ alter table public.logokraft_schema_migrations enable row level security;
 """
 
 
-def find_supabase_dir(start: Path | None = None) -> Path:
-    """The repository's `supabase/` folder: $LOGOKRAFT_SUPABASE_DIR, else found walking up."""
-    if start is None and os.environ.get("LOGOKRAFT_SUPABASE_DIR"):
-        return Path(os.environ["LOGOKRAFT_SUPABASE_DIR"]).resolve()
+def find_supabase_dir(start: Path | None = None, *, override: str | None = None) -> Path:
+    """The repository's `supabase/` folder: `override` when given, else found walking up.
+
+    Callers that read the environment pass $LOGOKRAFT_SUPABASE_DIR as `override`.
+    """
+    if override:
+        return Path(override).resolve()
     starts = [start] if start is not None else [Path.cwd(), Path(__file__).resolve()]
     for origin in starts:
         for folder in [origin, *origin.parents]:
@@ -111,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--supabase-dir",
         type=Path,
-        default=None,
-        help="the folder holding migrations/ and shim/ (default: found upwards)",
+        default=os.environ.get("LOGOKRAFT_SUPABASE_DIR") or None,
+        help="the folder holding migrations/ and shim/ (default: $LOGOKRAFT_SUPABASE_DIR, "
+        "else found upwards)",
     )
     args = parser.parse_args(argv)
     if not args.database_url:

@@ -1,15 +1,23 @@
-"""One service process's runtime: shared infrastructure, job workers and the gRPC server.
+"""The one service bootstrap: a declared `ServiceSpec` and a generic `start`/`run`.
 
-`ServiceRuntime.stop` is the graceful shutdown every service shares: health
-turns NOT_SERVING, workers stop fetching and let running jobs finish (the rest
-are handed back to JetStream), the gRPC server drains, NATS drains, the pool
-closes. "Workers" are anything that runs in the background until stopped: job
-workers and sweepers.
+Each service's `server.py` is a composition root: it declares a `ServiceSpec` whose
+`compose` function builds the service's parts (its servicer, the job consumers it runs,
+its background work such as sweepers) once the shared infrastructure is open. Everything
+else is the same for every service and lives here:
 
-Outages: the NATS client reconnects forever (bus.connect) and the pool checks a
-connection before lending it (db.Database), so a restarted NATS or Postgres is
-picked up again without restarting the service; work that failed meanwhile is
-redelivered (worker.py).
+- `start(spec)`: connect to Postgres and NATS (making sure the streams exist), open blob
+  storage, compose the parts, start one `JobWorker` per consumer and the background work,
+  and serve gRPC with the standard health service;
+- `run(spec)`: what `python -m logokraft_<service>` does: configure logging, start, wait for
+  SIGTERM/SIGINT, then stop gracefully within `LOGOKRAFT_SHUTDOWN_GRACE_S`.
+
+`ServiceRuntime.stop` is the graceful shutdown every service shares: health turns
+NOT_SERVING, workers stop fetching and let running jobs finish (the rest are handed back to
+JetStream), the gRPC server drains, NATS drains, the pool closes.
+
+Outages: the NATS client reconnects forever (bus.connect) and the pool checks a connection
+before lending it (db.Database), so a restarted NATS or Postgres is picked up again without
+restarting the service; work that failed meanwhile is redelivered (worker.py).
 """
 
 from __future__ import annotations
@@ -17,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
@@ -26,10 +35,17 @@ from nats.js import JetStreamContext
 from logokraft_kit.bus import Subjects, connect, ensure_streams
 from logokraft_kit.db import Database
 from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
-from logokraft_kit.settings import InfraSettings
+from logokraft_kit.logs import configure_logging
+from logokraft_kit.settings import InfraSettings, ServiceSettings, WorkerSettings
 from logokraft_kit.storage import BlobStorage, open_storage
+from logokraft_kit.worker import ConsumerSpec, Handler, JobWorker
 
 log = logging.getLogger(__name__)
+
+# The one module that may load development tooling, and only when a test asks for it.
+FAULT_HOOKS_MODULE = "logokraft_dev.faults"
+
+T = TypeVar("T")
 
 
 class Background(Protocol):
@@ -80,6 +96,38 @@ class Infrastructure:
             await close_storage()
 
 
+@dataclass(frozen=True)
+class Consumer:
+    """One work queue a service consumes, and how: build it with `logokraft_domain.jobs`."""
+
+    queue: str  # the subject's last part: {namespace}.jobs.<queue>
+    durable: str  # the consumer's name after the namespace: {namespace}-<durable>
+    handler: Handler
+    concurrency: int
+    ack_wait: float
+    max_attempts: int
+
+
+@dataclass
+class ServiceParts:
+    """What a service is made of once its infrastructure is open."""
+
+    register: Register  # adds the servicer to the gRPC server
+    consumers: list[Consumer] = field(default_factory=list)
+    background: list[Background] = field(default_factory=list)  # sweepers and the like
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service, declared: its name, settings, gRPC service and how its parts are composed."""
+
+    name: str  # "prompt", "imagegen", "refine": the process's name in logs and on NATS
+    grpc_service: str  # the full proto name health reports on, e.g. logokraft.v1.PromptService
+    settings: ServiceSettings
+    address: str  # where to listen, e.g. settings.prompt_grpc
+    compose: Callable[[Infrastructure], ServiceParts]
+
+
 @dataclass
 class ServiceRuntime:
     """A started service: its gRPC server, its workers and its infrastructure."""
@@ -113,17 +161,76 @@ class ServiceRuntime:
         await self.stop(grace=grace)
 
 
-async def launch(
-    infra: Infrastructure,
-    *,
-    address: str,
-    service_name: str,
-    register: Register,
-    workers: list[Background],
-) -> ServiceRuntime:
-    """Start a service's gRPC server (with health) and its workers on open infrastructure."""
-    server = GrpcServer(service_names=[service_name], register=register)
-    port = await server.start(address)
-    runtime = ServiceRuntime(server=server, infra=infra, port=port, workers=workers)
+def job_worker(infra: Infrastructure, settings: WorkerSettings, consumer: Consumer) -> JobWorker:
+    """The durable pull consumer of one queue, shared by every replica of the service."""
+    subjects = infra.subjects
+    spec = ConsumerSpec(
+        stream=subjects.jobs_stream,
+        subject=subjects.jobs(consumer.queue),
+        durable=f"{subjects.namespace}-{consumer.durable}",
+        max_attempts=consumer.max_attempts,
+        ack_wait=consumer.ack_wait,
+        concurrency=consumer.concurrency,
+        max_deliver=settings.job_max_deliver,
+    )
+    return JobWorker(infra.js, spec, consumer.handler)
+
+
+async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRuntime:
+    """Open the infrastructure, compose the service, start its workers and its gRPC server."""
+    infra = await Infrastructure.open(spec.settings, name=f"logokraft-{spec.name}")
+    try:
+        parts = spec.compose(infra)
+        server = GrpcServer(service_names=[spec.grpc_service], register=parts.register)
+        port = await server.start(address or spec.address)
+    except BaseException:
+        await infra.close()
+        raise
+    workers: list[Background] = [job_worker(infra, spec.settings, c) for c in parts.consumers]
+    runtime = ServiceRuntime(
+        server=server, infra=infra, port=port, workers=[*workers, *parts.background]
+    )
     runtime.start_workers()
     return runtime
+
+
+async def serve(spec: ServiceSpec) -> None:
+    """Run the service until SIGTERM/SIGINT, then shut down gracefully."""
+    runtime = await start(spec)
+    await runtime.run_until_signalled(grace=spec.settings.shutdown_grace_s)
+
+
+def run(make_spec: Callable[[], ServiceSpec]) -> None:
+    """`python -m logokraft_<service>`: log as the service, serve until signalled."""
+    spec = make_spec()
+    configure_logging(spec.name, spec.settings.log_level)
+    asyncio.run(serve(spec))
+
+
+def with_fault_hooks(adapter: T, settings: WorkerSettings, *, method: str) -> T:
+    """The adapter, held by the tests' fault hook when LOGOKRAFT_HOLD_JOBS_UNTIL is set.
+
+    The hook (development tooling, never installed in a service image) makes each call of
+    `method` wait until the named file exists, so a test can kill or stop a service while
+    work is in flight. Without the setting the adapter is returned untouched.
+    """
+    if settings.hold_jobs_until is None:
+        return adapter
+    hooks = _fault_hooks()
+    return hooks.held(adapter, method=method, path=settings.hold_jobs_until)
+
+
+def _fault_hooks() -> _FaultHooks:
+    import importlib
+
+    try:
+        return importlib.import_module(FAULT_HOOKS_MODULE)  # type: ignore[return-value]
+    except ImportError as error:
+        raise RuntimeError(
+            "LOGOKRAFT_HOLD_JOBS_UNTIL is a test hook and needs the development tooling "
+            "(logokraft-dev); unset it"
+        ) from error
+
+
+class _FaultHooks(Protocol):
+    def held(self, adapter: T, *, method: str, path: object) -> T: ...

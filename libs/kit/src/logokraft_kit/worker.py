@@ -38,6 +38,10 @@ from nats.js.api import AckPolicy, ConsumerConfig
 log = logging.getLogger(__name__)
 
 
+class MalformedJob(ValueError):
+    """Raised by a handler whose job cannot be read: it is dropped, never retried."""
+
+
 class RetryLater(Exception):
     """Raised by a handler to have the job redelivered after `delay` seconds."""
 
@@ -195,12 +199,15 @@ class JobWorker:
         try:
             job = json.loads(msg.data)
         except ValueError:
-            log.error("dropping malformed job on %s: %r", msg.subject, msg.data[:200])
-            await msg.term()
+            job = None
+        if not isinstance(job, dict):
+            await _drop_malformed(msg)
             return
         heartbeat = asyncio.create_task(self._keep_in_progress(msg))
         try:
             await self._handler(job, delivery)
+        except MalformedJob:
+            await _drop_malformed(msg)
         except asyncio.CancelledError:
             await _quietly(msg.nak())
             raise
@@ -244,6 +251,12 @@ class JobWorker:
         while True:
             await asyncio.sleep(interval)
             await _quietly(msg.in_progress())
+
+
+async def _drop_malformed(msg: Msg) -> None:
+    """Terminate a job nobody can read: redelivering it would fail the same way."""
+    log.error("dropping malformed job on %s: %r", msg.subject, msg.data[:200])
+    await _quietly(msg.term())
 
 
 async def _quietly(acknowledgement: Awaitable[Any]) -> None:

@@ -1,8 +1,6 @@
 """`python -m logokraft_imagegen` runs the imagegen service."""
 
-import asyncio
-
-from logokraft_imagegen.server import serve
+from logokraft_imagegen.server import main
 
 if __name__ == "__main__":
-    asyncio.run(serve())
+    main()

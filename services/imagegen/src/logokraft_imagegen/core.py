@@ -10,19 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from nats.aio.client import Client as NATS
 
 import logokraft_engine as engine
-from logokraft.v1 import common_pb2
 from logokraft_domain.asset_jobs import AssetJobs
-from logokraft_domain.records import LOGO_TYPE_NAME
+from logokraft_domain.jobs import DrawCandidate
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageGenerator, ImageRequest
 from logokraft_kit.bus import Subjects
 from logokraft_kit.db import Database
-from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
+from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 
 log = logging.getLogger(__name__)
@@ -62,10 +60,10 @@ class ImagesCore:
         """The asset-job life this core uses (the sweeper shares it)."""
         return self._jobs
 
-    async def handle_image_job(self, job: dict[str, str], delivery: Delivery) -> None:
+    async def handle_image_job(self, job: DrawCandidate, delivery: Delivery) -> None:
         """Make the asset's image, store it, and mark the asset completed or failed."""
-        user_id, asset_id = uuid.UUID(job["user_id"]), uuid.UUID(job["asset_id"])
-        started = await self._jobs.start(user_id, asset_id)
+        user_id = job.user_id
+        started = await self._jobs.start(user_id, job.asset_id)
         if started is None:
             return
         asset, project = started
@@ -90,8 +88,8 @@ class ImagesCore:
             return await self._deps.generator.generate(request)
 
     async def _references(self, project: dict) -> tuple[bytes, ...]:
-        if self._deps.generator.name == "local":
-            return ()  # the local engine has the inspiration palette in its spec already
+        if not self._deps.generator.takes_reference_images:
+            return ()  # e.g. the local engine: the inspiration palette is in its spec already
         images = []
         for path in project["inspiration_paths"][:MAX_REFERENCE_IMAGES]:
             try:
@@ -99,27 +97,3 @@ class ImagesCore:
             except ObjectNotFound:
                 log.warning("inspiration image %s is missing", path)
         return tuple(images)
-
-    async def generate_one(
-        self, user_id: uuid.UUID, request: ImageRequest
-    ) -> AsyncIterator[common_pb2.AssetStatus | tuple[str, GeneratedImage]]:
-        """For internal callers: generate and store one image, reporting progress."""
-        yield common_pb2.ASSET_STATUS_GENERATING
-        async with self._limit:
-            image = await self._deps.generator.generate(request)
-        path = f"{user_id}/direct/{uuid.uuid4()}.png"
-        await self._deps.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
-        yield path, image
-
-
-def brief_from_proto(brief: common_pb2.BrandBrief) -> engine.Brief:
-    """A wire brief as the logo engine sees it."""
-    return engine.Brief(
-        brand_name=brief.brand_name,
-        slogan=brief.slogan,
-        industry=brief.industry,
-        description=brief.description,
-        style=tuple(brief.style),
-        colors=tuple(brief.colors),
-        logo_type=LOGO_TYPE_NAME.get(brief.logo_type),
-    )

@@ -1,22 +1,24 @@
-"""Builds and runs the imagegen service process: gRPC server, image workers, health.
+"""The imagegen service's composition root: the generator it draws with, and its parts.
 
-The generator sits behind its provider's circuit breaker; a sweeper re-queues or
-fails candidate assets whose jobs were lost (see logokraft_domain.sweeper).
+Candidates arrive as `DrawCandidate` jobs; the generator sits behind its provider's
+circuit breaker, and a sweeper re-queues or fails candidate assets whose jobs were lost
+(see logokraft_domain.sweeper). Everything else is the shared bootstrap
+(logokraft_kit.service).
 """
 
 from __future__ import annotations
 
 from logokraft.v1 import imagegen_service_pb2, imagegen_service_pb2_grpc
+from logokraft_domain.jobs import DrawCandidate, consumer
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen.adapters.base import ImageGenerator
 from logokraft_imagegen.adapters.guarded import GuardedGenerator
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_imagegen.core import Deps, ImagesCore
 from logokraft_imagegen.servicer import ImagegenServicer
+from logokraft_kit import service
 from logokraft_kit.breaker import breaker_from_settings
-from logokraft_kit.logs import configure_logging
-from logokraft_kit.service import Infrastructure, ServiceRuntime, launch
-from logokraft_kit.worker import ConsumerSpec, JobWorker
+from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, ServiceSpec
 
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name
 
@@ -37,66 +39,67 @@ def build_generator(settings: ImagegenSettings) -> ImageGenerator:
     return LocalLogoGenerator()
 
 
+def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None) -> ServiceSpec:
+    """The imagegen service as the settings describe it (`generator` replaces the provider)."""
+
+    def compose(infra: Infrastructure) -> ServiceParts:
+        inner = generator or build_generator(settings)
+        guarded = GuardedGenerator(inner, breaker=breaker_from_settings(inner.name, settings))
+        drawing = service.with_fault_hooks(guarded, settings, method="generate")
+        core = ImagesCore(
+            Deps(
+                db=infra.db,
+                nc=infra.nc,
+                subjects=infra.subjects,
+                storage=infra.storage,
+                generator=drawing,
+                concurrency=settings.concurrency,
+                draw_timeout_s=settings.draw_timeout_s,
+            )
+        )
+        return ServiceParts(
+            register=lambda server: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
+                ImagegenServicer(), server
+            ),
+            consumers=[
+                consumer(
+                    DrawCandidate,
+                    core.handle_image_job,
+                    concurrency=settings.concurrency,
+                    ack_wait=settings.job_ack_wait_s,
+                    max_attempts=settings.job_max_attempts,
+                )
+            ],
+            background=[
+                AssetSweeper(
+                    core.jobs,
+                    infra.js,
+                    kind="candidate",
+                    provider=inner.name,
+                    policy=SweepPolicy.from_settings(settings),
+                )
+            ],
+        )
+
+    return ServiceSpec(
+        name="imagegen",
+        grpc_service=SERVICE_NAME,
+        settings=settings,
+        address=settings.imagegen_grpc,
+        compose=compose,
+    )
+
+
 async def start(
     settings: ImagegenSettings,
     *,
     address: str | None = None,
     generator: ImageGenerator | None = None,
 ) -> ServiceRuntime:
-    """Connect, start the image workers and the gRPC server; return the running service."""
-    infra = await Infrastructure.open(settings, name="logokraft-imagegen")
-    inner = generator or build_generator(settings)
-    generator = GuardedGenerator(
-        inner,
-        breaker=breaker_from_settings(inner.name, settings),
-        hold_file=settings.hold_jobs_until,
-    )
-    core = ImagesCore(
-        Deps(
-            db=infra.db,
-            nc=infra.nc,
-            subjects=infra.subjects,
-            storage=infra.storage,
-            generator=generator,
-            concurrency=settings.concurrency,
-            draw_timeout_s=settings.draw_timeout_s,
-        )
-    )
-    servicer = ImagegenServicer(core, provider=generator.name)
-    worker = JobWorker(
-        infra.js,
-        ConsumerSpec(
-            stream=infra.subjects.jobs_stream,
-            subject=infra.subjects.image_jobs,
-            durable=f"{settings.namespace}-imagegen",
-            max_attempts=settings.job_max_attempts,
-            ack_wait=settings.job_ack_wait_s,
-            concurrency=settings.concurrency,
-            max_deliver=settings.job_max_deliver,
-        ),
-        core.handle_image_job,
-    )
-    sweeper = AssetSweeper(
-        core.jobs,
-        infra.js,
-        kind="candidate",
-        provider=generator.name,
-        policy=SweepPolicy.from_settings(settings),
-    )
-    return await launch(
-        infra,
-        address=address or settings.imagegen_grpc,
-        service_name=SERVICE_NAME,
-        register=lambda s: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
-            servicer, s
-        ),
-        workers=[worker, sweeper],
-    )
+    """Start the imagegen service (tests pass `address="127.0.0.1:0"` and fake generators)."""
+    return await service.start(spec(settings, generator=generator), address=address)
 
 
-async def serve() -> None:
-    """Run the imagegen service until SIGTERM/SIGINT, then shut down gracefully."""
-    settings = ImagegenSettings()
-    configure_logging("imagegen", settings.log_level)
-    runtime = await start(settings)
-    await runtime.run_until_signalled(grace=settings.shutdown_grace_s)
+def main() -> None:
+    """Run the imagegen service until SIGTERM/SIGINT."""
+    service.run(lambda: spec(ImagegenSettings()))

@@ -1,8 +1,6 @@
-"""`python -m logokraft_prompt` runs the prompt service."""
+"""`python -m logokraft_prompt` runs the prompt service (brand projects and their prompts)."""
 
-import asyncio
-
-from logokraft_prompt.server import serve
+from logokraft_prompt.server import main
 
 if __name__ == "__main__":
-    asyncio.run(serve())
+    main()

@@ -1,4 +1,5 @@
-"""The prompt service's core: brand projects, prompt writing as durable work, and watching.
+"""The prompt service's core: it owns brand projects (create, list, read, watch) and writes
+their prompts as durable work.
 
 No gRPC here: the servicer translates. The core speaks domain errors
 (`logokraft_kit.errors`) and runs every query under the caller's identity.
@@ -23,9 +24,10 @@ from logokraft.v1 import common_pb2
 from logokraft_domain import limits, store
 from logokraft_domain.attempts import run_attempt
 from logokraft_domain.brief import ValidBrief
+from logokraft_domain.jobs import DrawCandidate, WritePrompts
 from logokraft_domain.limits import UserLimits
 from logokraft_domain.records import event_from_log, project_to_proto
-from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_job, publish_project_news
+from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_project_news
 from logokraft_kit.db import Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
@@ -100,11 +102,9 @@ class ProjectsCore:
         return project_to_proto(row)
 
     async def _queue_prompts(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
-        job = {"project_id": str(project_id), "user_id": str(user_id)}
+        job = WritePrompts(project_id=project_id, user_id=user_id)
         try:
-            await publish_job(
-                self._deps.js, self._deps.subjects.prompt_jobs, job, msg_id=f"prompts:{project_id}"
-            )
+            await job.publish(self._deps.js, self._deps.subjects)
         except Exception as exc:
             log.exception("could not queue prompt writing for %s", project_id)
             raise Unavailable("the job queue is unavailable; try again shortly") from exc
@@ -209,7 +209,7 @@ class ProjectsCore:
 
     # ---- prompt writing (durable work) --------------------------------------
 
-    async def handle_prompt_job(self, job: dict[str, str], delivery: Delivery) -> None:
+    async def handle_prompt_job(self, job: WritePrompts, delivery: Delivery) -> None:
         """Write the project's prompts; queue an image job the moment each prompt exists.
 
         Attempts are counted on the project (`prompt_attempts`), as asset jobs count theirs:
@@ -218,7 +218,7 @@ class ProjectsCore:
         error retrying cannot fix, the project's prompts are finished with the error (the
         candidates written so far still go on), so the project settles with a reason.
         """
-        user_id, project_id = uuid.UUID(job["user_id"]), uuid.UUID(job["project_id"])
+        user_id, project_id = job.user_id, job.project_id
         started = await self._start_prompts(user_id, project_id)
         if started is None:
             return
@@ -282,7 +282,7 @@ class ProjectsCore:
     ) -> None:
         project_id = project["id"]
         inspiration = await self._load_inspiration(project["inspiration_paths"])
-        brief = await _engine_brief(project, inspiration, self._deps.writer.name)
+        brief = await _engine_brief(project, inspiration, self._deps.writer)
         async for written in self._deps.writer.write_prompts(
             brief, count=project["num_candidates"], inspiration=inspiration
         ):
@@ -311,10 +311,8 @@ class ProjectsCore:
             project = await store.get_project(conn, project_id, lock=True)
             if project is not None and project["status"] == "pending":
                 project = await store.update_project(conn, project_id, status="generating")
-        job = {"asset_id": str(asset["id"]), "project_id": str(project_id), "user_id": str(user_id)}
-        await publish_job(
-            self._deps.js, self._deps.subjects.image_jobs, job, msg_id=f"image:{asset['id']}"
-        )
+        job = DrawCandidate(asset_id=asset["id"], project_id=project_id, user_id=user_id)
+        await job.publish(self._deps.js, self._deps.subjects)
         await self._announce(project)
 
     async def _finish_prompts(
@@ -346,11 +344,11 @@ class ProjectsCore:
 
 
 async def _engine_brief(
-    project: dict, inspiration: list[InspirationImage], writer_name: str
+    project: dict, inspiration: list[InspirationImage], writer: PromptWriter
 ) -> engine.Brief:
     """The brief as the engine and prompt writers see it, with the inspiration palette."""
     palette: list[str] = []
-    if writer_name == "local" and not project["colors"]:
+    if writer.wants_inspiration_palette and not project["colors"]:
         for image in inspiration[:3]:
             colors = await asyncio.to_thread(engine.dominant_colors, image.data, count=3)
             palette.extend(c for c in colors if c not in palette)

@@ -1,25 +1,22 @@
-"""Builds and runs the prompt service process: gRPC server, prompt-writing workers, health.
+"""The prompt service's composition root: the prompt writer it uses, and its parts.
 
-The prompt writer sits behind its provider's circuit breaker, as image generators do.
-
-A sweeper re-queues (or, past their maximum age, fails) projects whose prompt-writing
-job was lost (see logokraft_domain.sweeper).
+The prompt service owns brand projects (create, list, read, watch over gRPC) and writes
+their prompts as `WritePrompts` jobs; each prompt becomes a candidate asset and a
+`DrawCandidate` job for imagegen. The writer sits behind its provider's circuit breaker,
+as image generators do, and a sweeper re-queues (or, past their maximum age, fails)
+projects whose prompt-writing job was lost (see logokraft_domain.sweeper). Everything else
+is the shared bootstrap (logokraft_kit.service).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
-from typing import Any
-
 from logokraft.v1 import prompt_service_pb2, prompt_service_pb2_grpc
-from logokraft_dev.faults import hold_after_first
+from logokraft_domain.jobs import WritePrompts, consumer
 from logokraft_domain.sweeper import PromptSweeper, SweepPolicy
+from logokraft_kit import service
 from logokraft_kit.breaker import breaker_from_settings
-from logokraft_kit.logs import configure_logging
-from logokraft_kit.service import Infrastructure, ServiceRuntime, launch
-from logokraft_kit.worker import ConsumerSpec, JobWorker
-from logokraft_prompt.adapters.base import InspirationImage, PromptWriter, WrittenPrompt
+from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, ServiceSpec
+from logokraft_prompt.adapters.base import PromptWriter
 from logokraft_prompt.adapters.guarded import GuardedWriter
 from logokraft_prompt.config import PromptSettings
 from logokraft_prompt.core import Deps, ProjectsCore
@@ -45,71 +42,63 @@ def build_writer(settings: PromptSettings) -> PromptWriter:
     return LocalPromptWriter()
 
 
-class _HeldWriter:
-    """The tests' hold hook (LOGOKRAFT_HOLD_JOBS_UNTIL): pause after the first prompt."""
+def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> ServiceSpec:
+    """The prompt service as the settings describe it (`writer` replaces the provider)."""
 
-    def __init__(self, inner: PromptWriter, hold_file: Path) -> None:
-        self.name = inner.name
-        self._inner = inner
-        self._hold_file = hold_file
+    def compose(infra: Infrastructure) -> ServiceParts:
+        inner = writer or build_writer(settings)
+        guarded = GuardedWriter(inner, breaker=breaker_from_settings(inner.name, settings))
+        deps = Deps(
+            db=infra.db,
+            nc=infra.nc,
+            js=infra.js,
+            subjects=infra.subjects,
+            storage=infra.storage,
+            writer=service.with_fault_hooks(guarded, settings, method="write_prompts"),
+            watch_poll_s=settings.watch_poll_s,
+            limits=settings.limits,
+        )
+        core = ProjectsCore(deps)
+        return ServiceParts(
+            register=lambda server: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
+                PromptServicer(core), server
+            ),
+            consumers=[
+                consumer(
+                    WritePrompts,
+                    core.handle_prompt_job,
+                    concurrency=settings.worker_concurrency,
+                    ack_wait=settings.job_ack_wait_s,
+                    max_attempts=settings.job_max_attempts,
+                )
+            ],
+            background=[
+                PromptSweeper(
+                    infra.db,
+                    infra.nc,
+                    infra.js,
+                    infra.subjects,
+                    policy=SweepPolicy.from_settings(settings),
+                )
+            ],
+        )
 
-    def write_prompts(
-        self, brief: Any, *, count: int, inspiration: Sequence[InspirationImage]
-    ) -> AsyncIterator[WrittenPrompt]:
-        prompts = self._inner.write_prompts(brief, count=count, inspiration=inspiration)
-        return hold_after_first(prompts, self._hold_file)
+    return ServiceSpec(
+        name="prompt",
+        grpc_service=SERVICE_NAME,
+        settings=settings,
+        address=settings.prompt_grpc,
+        compose=compose,
+    )
 
 
 async def start(
     settings: PromptSettings, *, address: str | None = None, writer: PromptWriter | None = None
 ) -> ServiceRuntime:
-    """Connect, start the prompt workers and the gRPC server; return the running service."""
-    infra = await Infrastructure.open(settings, name="logokraft-prompt")
-    writer = writer or build_writer(settings)
-    writer = GuardedWriter(writer, breaker=breaker_from_settings(writer.name, settings))
-    if settings.hold_jobs_until is not None:
-        writer = _HeldWriter(writer, settings.hold_jobs_until)
-    deps = Deps(
-        db=infra.db,
-        nc=infra.nc,
-        js=infra.js,
-        subjects=infra.subjects,
-        storage=infra.storage,
-        writer=writer,
-        watch_poll_s=settings.watch_poll_s,
-        limits=settings.limits,
-    )
-    core = ProjectsCore(deps)
-    worker = JobWorker(
-        infra.js,
-        ConsumerSpec(
-            stream=infra.subjects.jobs_stream,
-            subject=infra.subjects.prompt_jobs,
-            durable=f"{settings.namespace}-prompt-writer",
-            max_attempts=settings.job_max_attempts,
-            ack_wait=settings.job_ack_wait_s,
-            concurrency=settings.worker_concurrency,
-            max_deliver=settings.job_max_deliver,
-        ),
-        core.handle_prompt_job,
-    )
-    sweeper = PromptSweeper(
-        infra.db, infra.nc, infra.js, infra.subjects, policy=SweepPolicy.from_settings(settings)
-    )
-    return await launch(
-        infra,
-        address=address or settings.prompt_grpc,
-        service_name=SERVICE_NAME,
-        register=lambda s: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
-            PromptServicer(core), s
-        ),
-        workers=[worker, sweeper],
-    )
+    """Start the prompt service (tests pass `address="127.0.0.1:0"` and fake writers)."""
+    return await service.start(spec(settings, writer=writer), address=address)
 
 
-async def serve() -> None:
-    """Run the prompt service until SIGTERM/SIGINT, then shut down gracefully."""
-    settings = PromptSettings()
-    configure_logging("prompt", settings.log_level)
-    runtime = await start(settings)
-    await runtime.run_until_signalled(grace=settings.shutdown_grace_s)
+def main() -> None:
+    """Run the prompt service until SIGTERM/SIGINT."""
+    service.run(lambda: spec(PromptSettings()))

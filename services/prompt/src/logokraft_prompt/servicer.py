@@ -1,4 +1,8 @@
-"""PromptService over gRPC: parse the request, call the core, translate the answer."""
+"""PromptService over gRPC: parse the request, call the core, translate the answer.
+
+The prompt service owns brand projects: creating one (which queues its prompt writing),
+listing, reading and watching them.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,14 @@ import grpc
 
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import prompt_service_pb2_grpc as pb_grpc
-from logokraft_domain.brief import validate_brief
+from logokraft_domain.brief import MAX_INSPIRATION_IMAGES, validate_brief
 from logokraft_kit.errors import InvalidArgument
 from logokraft_kit.grpc_server import caller_id
 from logokraft_kit.identity import parse_uuid
+from logokraft_kit.storage.paths import in_project_folder
 from logokraft_prompt.core import ProjectsCore
 
 INSPIRATION_PREFIX_ERROR = "inspiration images must be stored under the caller's project folder"
-MAX_INSPIRATION_IMAGES = 5
 
 
 class PromptServicer(pb_grpc.PromptServiceServicer):
@@ -30,11 +34,10 @@ class PromptServicer(pb_grpc.PromptServiceServicer):
         user_id = caller_id(context)
         project_id = parse_uuid(request.project_id, what="project_id")
         brief = validate_brief(request.brief)
-        prefix = f"{user_id}/{project_id}/"
         if len(request.inspiration_images) > MAX_INSPIRATION_IMAGES:
             raise InvalidArgument(f"at most {MAX_INSPIRATION_IMAGES} inspiration images")
         paths = [ref.path for ref in request.inspiration_images]
-        if any(not p.startswith(prefix) or ".." in p for p in paths):
+        if not all(in_project_folder(path, user_id, project_id) for path in paths):
             raise InvalidArgument(INSPIRATION_PREFIX_ERROR)
         project = await self._core.create_project(user_id, project_id, brief, paths)
         return pb.CreateProjectResponse(project=project)

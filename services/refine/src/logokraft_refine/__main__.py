@@ -1,8 +1,6 @@
 """`python -m logokraft_refine` runs the refine service."""
 
-import asyncio
-
-from logokraft_refine.server import serve
+from logokraft_refine.server import main
 
 if __name__ == "__main__":
-    asyncio.run(serve())
+    main()

@@ -13,7 +13,6 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
@@ -21,11 +20,13 @@ from nats.js import JetStreamContext
 import logokraft_engine as engine
 from logokraft_domain import limits, store
 from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.jobs import DrawVariation
 from logokraft_domain.limits import UserLimits
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
-from logokraft_kit.bus import Subjects, project_news, publish_job
+from logokraft_domain.refinement import validate_count, validate_instruction
+from logokraft_kit.bus import Subjects, project_news
 from logokraft_kit.db import Database
-from logokraft_kit.errors import Conflict, InvalidArgument, NotFound, Unavailable
+from logokraft_kit.errors import Conflict, NotFound, Unavailable
 from logokraft_kit.storage import BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 from logokraft_refine.adapters.base import (
@@ -38,9 +39,6 @@ from logokraft_refine.adapters.base import (
 
 log = logging.getLogger(__name__)
 
-MAX_INSTRUCTION = 1000
-MAX_VARIATIONS = 4
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 QUEUE_DOWN = (
     "queue_unavailable",
     "The job queue was unavailable when this variation was asked for; ask for it again.",
@@ -49,27 +47,6 @@ PARENT_GONE = (
     "parent_missing",
     "The logo this variation refines (or its image) no longer exists; refine another logo.",
 )
-
-
-def validate_instruction(instruction: str) -> str:
-    """The instruction without outer whitespace; InvalidArgument when it is unusable."""
-    text = instruction.strip()
-    if not text:
-        raise InvalidArgument("instruction is required: say what to change, e.g. 'make it navy'")
-    if len(text) > MAX_INSTRUCTION:
-        raise InvalidArgument(
-            f"instruction is {len(text)} characters long; the limit is {MAX_INSTRUCTION}"
-        )
-    if any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or c == "\x7f" for c in text):
-        raise InvalidArgument("instruction must not contain NUL or other control characters")
-    return text
-
-
-def validate_count(count: int) -> int:
-    """The number of variations; InvalidArgument outside 1..MAX_VARIATIONS."""
-    if not 1 <= count <= MAX_VARIATIONS:
-        raise InvalidArgument(f"num_variations must be between 1 and {MAX_VARIATIONS}")
-    return count
 
 
 @dataclass
@@ -147,7 +124,7 @@ class RefineCore:
                 f"asset {parent['id']} is {parent['status']}; only completed assets can be "
                 "refined — wait for it to complete, or refine another one"
             )
-        if self._deps.maker.name == "local" and not parent["spec"]:
+        if self._deps.maker.needs_spec and not parent["spec"]:
             raise Conflict(
                 f"asset {parent['id']} was drawn by {parent['provider'] or 'another provider'}; "
                 "the local editor can only refine logos drawn by the local engine "
@@ -155,15 +132,10 @@ class RefineCore:
             )
 
     async def _queue(self, user_id: uuid.UUID, child: Row, count: int) -> None:
-        job = {
-            "asset_id": str(child["id"]),
-            "project_id": str(child["project_id"]),
-            "user_id": str(user_id),
-            "count": count,
-        }
-        await publish_job(
-            self._deps.js, self._deps.subjects.refine_jobs, job, msg_id=f"refine:{child['id']}"
+        job = DrawVariation(
+            asset_id=child["id"], project_id=child["project_id"], user_id=user_id, count=count
         )
+        await job.publish(self._deps.js, self._deps.subjects)
 
     async def get_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> Row:
         """One of the caller's assets."""
@@ -200,15 +172,15 @@ class RefineCore:
 
     # ---- making a variation (durable work) ----------------------------------
 
-    async def handle_refine_job(self, job: dict[str, Any], delivery: Delivery) -> None:
+    async def handle_refine_job(self, job: DrawVariation, delivery: Delivery) -> None:
         """Write the variation's prompt, draw it, store it, and finish the asset."""
-        user_id, asset_id = uuid.UUID(job["user_id"]), uuid.UUID(job["asset_id"])
-        started = await self._jobs.start(user_id, asset_id)
+        user_id = job.user_id
+        started = await self._jobs.start(user_id, job.asset_id)
         if started is None:
             return
         asset, project = started
         maker = self._deps.maker.name
-        request = await self._request(user_id, asset, project, int(job.get("count", 1)))
+        request = await self._request(user_id, asset, project, job.count)
         if request is None:
             await self._jobs.fail(user_id, asset, *PARENT_GONE, provider=maker)
             return

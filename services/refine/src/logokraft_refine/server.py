@@ -1,17 +1,19 @@
-"""Builds and runs the refine service process: gRPC server, variation workers, health.
+"""The refine service's composition root: the refiner and maker it uses, and its parts.
 
-The refiner and the maker sit behind their provider's circuit breaker; a sweeper
-re-queues or fails variations whose jobs were lost (see logokraft_domain.sweeper).
+Variations arrive as `DrawVariation` jobs; the refiner and the maker sit behind their
+provider API's circuit breaker, and a sweeper re-queues or fails variations whose jobs
+were lost (see logokraft_domain.sweeper). Everything else is the shared bootstrap
+(logokraft_kit.service).
 """
 
 from __future__ import annotations
 
 from logokraft.v1 import refine_service_pb2, refine_service_pb2_grpc
+from logokraft_domain.jobs import DrawVariation, consumer
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
+from logokraft_kit import service
 from logokraft_kit.breaker import CircuitBreaker, breaker_from_settings
-from logokraft_kit.logs import configure_logging
-from logokraft_kit.service import Infrastructure, ServiceRuntime, launch
-from logokraft_kit.worker import ConsumerSpec, JobWorker
+from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, ServiceSpec
 from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
 from logokraft_refine.adapters.guarded import GuardedMaker, GuardedRefiner
 from logokraft_refine.config import RefineSettings
@@ -44,19 +46,73 @@ def build_adapters(settings: RefineSettings) -> tuple[PromptRefiner, VariationMa
 def guard(
     adapters: tuple[PromptRefiner, VariationMaker], settings: RefineSettings
 ) -> tuple[GuardedRefiner, GuardedMaker]:
-    """The adapters behind one breaker per provider (shared when both talk to one API)."""
+    """The adapters behind one breaker per provider API (shared when both call one API)."""
     refiner, maker = adapters
     breakers: dict[str, CircuitBreaker] = {}
 
-    def breaker(name: str) -> CircuitBreaker:
-        provider = "gemini" if name in ("gemini", "nano-banana") else name
-        if provider not in breakers:
-            breakers[provider] = breaker_from_settings(provider, settings)
-        return breakers[provider]
+    def breaker(api: str) -> CircuitBreaker:
+        if api not in breakers:
+            breakers[api] = breaker_from_settings(api, settings)
+        return breakers[api]
 
     return (
-        GuardedRefiner(refiner, breaker=breaker(refiner.name)),
-        GuardedMaker(maker, breaker=breaker(maker.name), hold_file=settings.hold_jobs_until),
+        GuardedRefiner(refiner, breaker=breaker(refiner.api)),
+        GuardedMaker(maker, breaker=breaker(maker.api)),
+    )
+
+
+def spec(
+    settings: RefineSettings, *, adapters: tuple[PromptRefiner, VariationMaker] | None = None
+) -> ServiceSpec:
+    """The refine service as the settings describe it (`adapters` replace the providers)."""
+
+    def compose(infra: Infrastructure) -> ServiceParts:
+        refiner, maker = guard(adapters or build_adapters(settings), settings)
+        core = RefineCore(
+            Deps(
+                db=infra.db,
+                nc=infra.nc,
+                js=infra.js,
+                subjects=infra.subjects,
+                storage=infra.storage,
+                refiner=refiner,
+                maker=service.with_fault_hooks(maker, settings, method="make_variation"),
+                concurrency=settings.concurrency,
+                watch_poll_s=settings.watch_poll_s,
+                limits=settings.limits,
+                draw_timeout_s=settings.draw_timeout_s,
+            )
+        )
+        return ServiceParts(
+            register=lambda server: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
+                RefineServicer(core), server
+            ),
+            consumers=[
+                consumer(
+                    DrawVariation,
+                    core.handle_refine_job,
+                    concurrency=settings.concurrency,
+                    ack_wait=settings.job_ack_wait_s,
+                    max_attempts=settings.job_max_attempts,
+                )
+            ],
+            background=[
+                AssetSweeper(
+                    core.jobs,
+                    infra.js,
+                    kind="variation",
+                    provider=maker.name,
+                    policy=SweepPolicy.from_settings(settings),
+                )
+            ],
+        )
+
+    return ServiceSpec(
+        name="refine",
+        grpc_service=SERVICE_NAME,
+        settings=settings,
+        address=settings.refine_grpc,
+        compose=compose,
     )
 
 
@@ -66,58 +122,10 @@ async def start(
     address: str | None = None,
     adapters: tuple[PromptRefiner, VariationMaker] | None = None,
 ) -> ServiceRuntime:
-    """Connect, start the variation workers and the gRPC server; return the running service."""
-    infra = await Infrastructure.open(settings, name="logokraft-refine")
-    refiner, maker = guard(adapters or build_adapters(settings), settings)
-    core = RefineCore(
-        Deps(
-            db=infra.db,
-            nc=infra.nc,
-            js=infra.js,
-            subjects=infra.subjects,
-            storage=infra.storage,
-            refiner=refiner,
-            maker=maker,
-            concurrency=settings.concurrency,
-            watch_poll_s=settings.watch_poll_s,
-            limits=settings.limits,
-            draw_timeout_s=settings.draw_timeout_s,
-        )
-    )
-    worker = JobWorker(
-        infra.js,
-        ConsumerSpec(
-            stream=infra.subjects.jobs_stream,
-            subject=infra.subjects.refine_jobs,
-            durable=f"{settings.namespace}-refine",
-            max_attempts=settings.job_max_attempts,
-            ack_wait=settings.job_ack_wait_s,
-            concurrency=settings.concurrency,
-            max_deliver=settings.job_max_deliver,
-        ),
-        core.handle_refine_job,
-    )
-    sweeper = AssetSweeper(
-        core.jobs,
-        infra.js,
-        kind="variation",
-        provider=maker.name,
-        policy=SweepPolicy.from_settings(settings),
-    )
-    return await launch(
-        infra,
-        address=address or settings.refine_grpc,
-        service_name=SERVICE_NAME,
-        register=lambda s: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
-            RefineServicer(core), s
-        ),
-        workers=[worker, sweeper],
-    )
+    """Start the refine service (tests pass `address="127.0.0.1:0"` and fake adapters)."""
+    return await service.start(spec(settings, adapters=adapters), address=address)
 
 
-async def serve() -> None:
-    """Run the refine service until SIGTERM/SIGINT, then shut down gracefully."""
-    settings = RefineSettings()
-    configure_logging("refine", settings.log_level)
-    runtime = await start(settings)
-    await runtime.run_until_signalled(grace=settings.shutdown_grace_s)
+def main() -> None:
+    """Run the refine service until SIGTERM/SIGINT."""
+    service.run(lambda: spec(RefineSettings()))

@@ -22,20 +22,15 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
-from logokraft.v1 import common_pb2 as logokraft_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#logokraft/v1/imagegen_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"\x8f\x01\n\x14GenerateImageRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12\'\n\x05\x62rief\x18\x02 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12\x11\n\tspec_json\x18\x03 \x01(\t\x12\x0c\n\x04seed\x18\x04 \x01(\x03\x12\r\n\x05width\x18\x05 \x01(\x05\x12\x0e\n\x06height\x18\x06 \x01(\x05\"\xc5\x01\n\x15GenerateImageResponse\x12)\n\x06status\x18\x01 \x01(\x0e\x32\x19.logokraft.v1.AssetStatus\x12\'\n\x05image\x18\x02 \x01(\x0b\x32\x18.logokraft.v1.StorageRef\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\'\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x18.logokraft.v1.AssetError2m\n\x0fImagegenService\x12Z\n\rGenerateImage\x12\".logokraft.v1.GenerateImageRequest\x1a#.logokraft.v1.GenerateImageResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#logokraft/v1/imagegen_service.proto\x12\x0clogokraft.v12\x11\n\x0fImagegenServiceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'logokraft.v1.imagegen_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GENERATEIMAGEREQUEST']._serialized_start=81
-  _globals['_GENERATEIMAGEREQUEST']._serialized_end=224
-  _globals['_GENERATEIMAGERESPONSE']._serialized_start=227
-  _globals['_GENERATEIMAGERESPONSE']._serialized_end=424
-  _globals['_IMAGEGENSERVICE']._serialized_start=426
-  _globals['_IMAGEGENSERVICE']._serialized_end=535
+  _globals['_IMAGEGENSERVICE']._serialized_start=53
+  _globals['_IMAGEGENSERVICE']._serialized_end=70
 # @@protoc_insertion_point(module_scope)

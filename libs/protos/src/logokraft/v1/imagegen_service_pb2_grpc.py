@@ -3,7 +3,6 @@
 import grpc
 import warnings
 
-from logokraft.v1 import imagegen_service_pb2 as logokraft_dot_v1_dot_imagegen__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -26,10 +25,11 @@ if _version_not_supported:
 
 
 class ImagegenServiceStub:
-    """ImagegenService generates logo images for internal callers.
+    """ImagegenService is the imagegen process's name on the gRPC surface.
 
-    Project candidates do not go through this service's RPCs: they are image jobs
-    on the JetStream work queue. The RPC here is for callers that want one image.
+    Candidates do not go through RPCs: each is an image job on the JetStream work queue,
+    drawn for an asset row that the prompt service created under the owner's limits. The
+    service has no RPC of its own; it serves the standard health service under this name.
     """
 
     def __init__(self, channel):
@@ -38,35 +38,19 @@ class ImagegenServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.GenerateImage = channel.unary_stream(
-                '/logokraft.v1.ImagegenService/GenerateImage',
-                request_serializer=logokraft_dot_v1_dot_imagegen__service__pb2.GenerateImageRequest.SerializeToString,
-                response_deserializer=logokraft_dot_v1_dot_imagegen__service__pb2.GenerateImageResponse.FromString,
-                _registered_method=True)
 
 
 class ImagegenServiceServicer:
-    """ImagegenService generates logo images for internal callers.
+    """ImagegenService is the imagegen process's name on the gRPC surface.
 
-    Project candidates do not go through this service's RPCs: they are image jobs
-    on the JetStream work queue. The RPC here is for callers that want one image.
+    Candidates do not go through RPCs: each is an image job on the JetStream work queue,
+    drawn for an asset row that the prompt service created under the owner's limits. The
+    service has no RPC of its own; it serves the standard health service under this name.
     """
-
-    def GenerateImage(self, request, context):
-        """GenerateImage makes one image from a prompt and streams its status until it is stored or failed.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
 
 
 def add_ImagegenServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'GenerateImage': grpc.unary_stream_rpc_method_handler(
-                    servicer.GenerateImage,
-                    request_deserializer=logokraft_dot_v1_dot_imagegen__service__pb2.GenerateImageRequest.FromString,
-                    response_serializer=logokraft_dot_v1_dot_imagegen__service__pb2.GenerateImageResponse.SerializeToString,
-            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'logokraft.v1.ImagegenService', rpc_method_handlers)
@@ -76,35 +60,9 @@ def add_ImagegenServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ImagegenService:
-    """ImagegenService generates logo images for internal callers.
+    """ImagegenService is the imagegen process's name on the gRPC surface.
 
-    Project candidates do not go through this service's RPCs: they are image jobs
-    on the JetStream work queue. The RPC here is for callers that want one image.
+    Candidates do not go through RPCs: each is an image job on the JetStream work queue,
+    drawn for an asset row that the prompt service created under the owner's limits. The
+    service has no RPC of its own; it serves the standard health service under this name.
     """
-
-    @staticmethod
-    def GenerateImage(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_stream(
-            request,
-            target,
-            '/logokraft.v1.ImagegenService/GenerateImage',
-            logokraft_dot_v1_dot_imagegen__service__pb2.GenerateImageRequest.SerializeToString,
-            logokraft_dot_v1_dot_imagegen__service__pb2.GenerateImageResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)

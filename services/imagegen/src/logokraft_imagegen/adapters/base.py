@@ -34,9 +34,14 @@ class GeneratedImage:
 
 
 class ImageGenerator(Protocol):
-    """Draws images; implemented by the Seedream and local generators."""
+    """Draws images; implemented by the Seedream and local generators.
+
+    Cores ask an adapter what it can do, never which one it is: `name` is only recorded
+    (on each asset, as its provider) and names its circuit breaker.
+    """
 
     name: str  # "seedream" | "local"
+    takes_reference_images: bool  # draws better given the brief's inspiration images
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Draw one image for `request`."""

@@ -1,10 +1,7 @@
-"""An image generator behind its provider's circuit breaker (and the tests' hold hook)."""
+"""An image generator behind its provider's circuit breaker."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from logokraft_dev.faults import hold_until
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageGenerator, ImageRequest
 from logokraft_kit.breaker import CircuitBreaker
 
@@ -12,21 +9,14 @@ from logokraft_kit.breaker import CircuitBreaker
 class GuardedGenerator:
     """Calls `inner` only while its breaker lets calls through; raises CircuitOpen otherwise."""
 
-    def __init__(
-        self,
-        inner: ImageGenerator,
-        *,
-        breaker: CircuitBreaker,
-        hold_file: Path | None = None,
-    ) -> None:
+    def __init__(self, inner: ImageGenerator, *, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.name = inner.name
+        self.takes_reference_images = inner.takes_reference_images
         self.breaker = breaker
-        self._hold_file = hold_file
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Draw one image through the breaker."""
-        await hold_until(self._hold_file)
         return await self.breaker.call(lambda: self.inner.generate(request))
 
     async def aclose(self) -> None:

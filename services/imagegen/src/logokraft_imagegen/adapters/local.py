@@ -12,6 +12,7 @@ class LocalLogoGenerator:
     """Draws real logos (SVG master + PNG) with no API key."""
 
     name = "local"
+    takes_reference_images = False  # the inspiration palette is in the spec already
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Render the request's spec, or design one from the brief when there is none."""

@@ -62,6 +62,7 @@ class SeedreamGenerator:
     """`ImageGenerator` over Seedream (ModelArk images API)."""
 
     name = "seedream"
+    takes_reference_images = True
 
     def __init__(
         self,

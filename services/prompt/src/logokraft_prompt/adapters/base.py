@@ -28,9 +28,16 @@ class WrittenPrompt:
 
 
 class PromptWriter(Protocol):
-    """Writes image prompts for a brief; implemented by the Gemini and local writers."""
+    """Writes image prompts for a brief; implemented by the Gemini and local writers.
+
+    Cores ask an adapter what it can do, never which one it is: `name` only names its
+    circuit breaker.
+    """
 
     name: str  # "gemini" | "local"
+    # Wants the dominant colours of the inspiration images in the brief (when the brief
+    # names no colours), because it cannot look at the images themselves.
+    wants_inspiration_palette: bool
 
     def write_prompts(
         self, brief: Brief, *, count: int, inspiration: Sequence[InspirationImage]

@@ -191,6 +191,7 @@ class GeminiPromptWriter:
     """`PromptWriter` over the Gemini API (google-genai), streamed structured output."""
 
     name = "gemini"
+    wants_inspiration_palette = False  # Gemini sees the inspiration images themselves
 
     def __init__(
         self,

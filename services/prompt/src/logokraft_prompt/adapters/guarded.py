@@ -23,6 +23,7 @@ class GuardedWriter:
     def __init__(self, inner: PromptWriter, *, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.name = inner.name
+        self.wants_inspiration_palette = inner.wants_inspiration_palette
         self.breaker = breaker
 
     async def write_prompts(

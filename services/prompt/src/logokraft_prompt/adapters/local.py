@@ -20,6 +20,7 @@ class LocalPromptWriter:
     """Writes one prompt per candidate, each carrying a specification the engine can render."""
 
     name = "local"
+    wants_inspiration_palette = True
 
     async def write_prompts(
         self,

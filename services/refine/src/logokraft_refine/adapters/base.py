@@ -53,9 +53,14 @@ class Variation:
 
 
 class PromptRefiner(Protocol):
-    """Writes a variation's image prompt; implemented by the Gemini and local refiners."""
+    """Writes a variation's image prompt; implemented by the Gemini and local refiners.
+
+    Cores ask an adapter what it can do, never which one it is: `name` is only recorded,
+    and `api` says which provider's API it calls (adapters of one API share a breaker).
+    """
 
     name: str  # "gemini" | "local"
+    api: str  # "gemini" | "local"
 
     async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
         """The prompt for variation `request.variation` of the refinement."""
@@ -65,7 +70,10 @@ class PromptRefiner(Protocol):
 class VariationMaker(Protocol):
     """Draws a variation; implemented by Nano Banana and the local editor."""
 
-    name: str  # "nano-banana" | "local"
+    name: str  # "nano-banana" | "local": recorded on each variation as its provider
+    api: str  # "gemini" | "local"
+    # Can only refine a logo that has a logo specification (one the local engine drew).
+    needs_spec: bool
 
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation `prompt` describes, starting from the parent image."""

@@ -147,6 +147,7 @@ class GeminiPromptRefiner(_GeminiAdapter):
     """`PromptRefiner` over a Gemini text model: the parent prompt rewritten by the instruction."""
 
     name = "gemini"
+    api = "gemini"
     _what = REFINER_WHAT
 
     def __init__(
@@ -201,6 +202,8 @@ class NanoBananaEditor(_GeminiAdapter):
     """`VariationMaker` over a Gemini image model ("Nano Banana"): image + prompt in, PNG out."""
 
     name = "nano-banana"
+    api = "gemini"
+    needs_spec = False  # edits the parent image itself
     _what = EDITOR_WHAT
 
     def __init__(

@@ -5,9 +5,6 @@ Both Gemini adapters talk to the same API, so they share one breaker.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from logokraft_dev.faults import hold_until
 from logokraft_kit.breaker import CircuitBreaker
 from logokraft_refine.adapters.base import (
     PromptRefiner,
@@ -24,6 +21,7 @@ class GuardedRefiner:
     def __init__(self, inner: PromptRefiner, *, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.name = inner.name
+        self.api = inner.api
         self.breaker = breaker
 
     async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
@@ -32,21 +30,15 @@ class GuardedRefiner:
 
 
 class GuardedMaker:
-    """Calls `inner` only while its breaker lets calls through (and the tests' hold hook)."""
+    """Calls `inner` only while its breaker lets calls through; raises CircuitOpen otherwise."""
 
-    def __init__(
-        self,
-        inner: VariationMaker,
-        *,
-        breaker: CircuitBreaker,
-        hold_file: Path | None = None,
-    ) -> None:
+    def __init__(self, inner: VariationMaker, *, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.name = inner.name
+        self.api = inner.api
+        self.needs_spec = inner.needs_spec
         self.breaker = breaker
-        self._hold_file = hold_file
 
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation through the breaker."""
-        await hold_until(self._hold_file)
         return await self.breaker.call(lambda: self.inner.make_variation(request, prompt))

@@ -20,6 +20,7 @@ class LocalPromptRefiner:
     """Edits the parent's specification as the instruction says and describes the result."""
 
     name = PROVIDER
+    api = PROVIDER
 
     async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
         """The edited specification, its prompt, and what was (not) understood."""
@@ -51,6 +52,8 @@ class LocalVariationMaker:
     """Renders the edited specification (SVG master and PNG)."""
 
     name = PROVIDER
+    api = PROVIDER
+    needs_spec = True  # re-renders the parent's edited logo specification
 
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation off the event loop."""

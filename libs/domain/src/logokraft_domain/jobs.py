@@ -1,0 +1,176 @@
+"""Typed jobs: the work that travels on the JetStream work queue, and who consumes it.
+
+    WritePrompts   prompts       prompt service     write a project's prompts, queue candidates
+    DrawCandidate  images        imagegen service   draw one candidate asset
+    DrawVariation  refinements   refine service     write one variation's prompt and draw it
+
+Each job type knows its queue (the subject `{namespace}.jobs.<queue>` and the durable
+consumer `{namespace}-<durable>` that replicas share), its JSON payload and its
+`Nats-Msg-Id`. The id names the work (`image:<asset id>`), so JetStream drops a second
+publish of the same job inside its duplicate window; a job the sweeper publishes again
+names the state it found stuck (`image:<asset id>:swept:<updated_at in ms>`, see
+sweeper.py). Publishers and the sweeper build ids only here.
+
+Delivery is at least once, so every handler is idempotent (see asset_jobs.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self, TypeVar
+
+from nats.js import JetStreamContext
+
+from logokraft_kit.bus import Subjects, publish_job
+from logokraft_kit.service import Consumer
+from logokraft_kit.worker import Delivery, MalformedJob
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One work queue: its subject's last part, its consumer's name, its message-id prefix."""
+
+    name: str
+    durable: str
+    id_prefix: str
+
+    def subject(self, subjects: Subjects) -> str:
+        """The queue's subject under a namespace."""
+        return subjects.jobs(self.name)
+
+
+PROMPTS = Queue(name="prompts", durable="prompt-writer", id_prefix="prompts")
+IMAGES = Queue(name="images", durable="imagegen", id_prefix="image")
+REFINEMENTS = Queue(name="refinements", durable="refine", id_prefix="refine")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A unit of durable work; subclasses name their queue and the id of what they work on."""
+
+    queue: ClassVar[Queue]
+
+    @property
+    def work_id(self) -> uuid.UUID:
+        """The id of the project or asset this job works on."""
+        raise NotImplementedError
+
+    @property
+    def msg_id(self) -> str:
+        """The Nats-Msg-Id the job is first published with."""
+        return f"{self.queue.id_prefix}:{self.work_id}"
+
+    def swept_msg_id(self, updated_at: dt.datetime) -> str:
+        """The Nats-Msg-Id of the job published again for work stuck since `updated_at`."""
+        return f"{self.msg_id}:swept:{int(updated_at.timestamp() * 1000)}"
+
+    def payload(self) -> dict[str, Any]:
+        """The job as JSON-ready data (ids as strings, fields in declaration order)."""
+        return {
+            field.name: str(value) if isinstance(value, uuid.UUID) else value
+            for field in dataclasses.fields(self)
+            for value in [getattr(self, field.name)]
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Self:
+        """The job a payload carries; MalformedJob when it is not one."""
+        try:
+            return cls(**{f.name: _read(f, payload) for f in dataclasses.fields(cls)})
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise MalformedJob(f"not a {cls.__name__} job: {json.dumps(payload)[:200]}") from error
+
+    async def publish(
+        self, js: JetStreamContext, subjects: Subjects, *, msg_id: str | None = None
+    ) -> None:
+        """Publish on the job's queue, once per message id (the job's own by default)."""
+        await publish_job(
+            js, self.queue.subject(subjects), self.payload(), msg_id=msg_id or self.msg_id
+        )
+
+
+def _read(field: dataclasses.Field[Any], payload: dict[str, Any]) -> Any:
+    if field.name not in payload and field.default is not dataclasses.MISSING:
+        return field.default
+    value = payload[field.name]
+    if field.type in ("uuid.UUID", uuid.UUID):
+        return uuid.UUID(str(value))
+    if field.type in ("int", int):
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True)
+class WritePrompts(Job):
+    """Write a project's prompts; each prompt becomes a candidate and a DrawCandidate job."""
+
+    queue: ClassVar[Queue] = PROMPTS
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+
+    @property
+    def work_id(self) -> uuid.UUID:
+        """The project."""
+        return self.project_id
+
+
+@dataclass(frozen=True)
+class DrawCandidate(Job):
+    """Draw one candidate asset from its stored prompt."""
+
+    queue: ClassVar[Queue] = IMAGES
+    asset_id: uuid.UUID
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+
+    @property
+    def work_id(self) -> uuid.UUID:
+        """The asset."""
+        return self.asset_id
+
+
+@dataclass(frozen=True)
+class DrawVariation(Job):
+    """Write one variation's prompt from its instruction, then draw it."""
+
+    queue: ClassVar[Queue] = REFINEMENTS
+    asset_id: uuid.UUID
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+    count: int = 1  # how many variations the refinement makes (the refiner varies each)
+
+    @property
+    def work_id(self) -> uuid.UUID:
+        """The variation (an asset)."""
+        return self.asset_id
+
+
+J = TypeVar("J", bound=Job)
+
+
+def consumer(
+    job_type: type[J],
+    handle: Callable[[J, Delivery], Awaitable[None]],
+    *,
+    concurrency: int,
+    ack_wait: float,
+    max_attempts: int,
+) -> Consumer:
+    """The durable consumer that runs `handle` for every job of `job_type`'s queue."""
+
+    async def handler(payload: dict[str, Any], delivery: Delivery) -> None:
+        await handle(job_type.from_payload(payload), delivery)
+
+    return Consumer(
+        queue=job_type.queue.name,
+        durable=job_type.queue.durable,
+        handler=handler,
+        concurrency=concurrency,
+        ack_wait=ack_wait,
+        max_attempts=max_attempts,
+    )

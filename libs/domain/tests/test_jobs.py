@@ -1,0 +1,98 @@
+"""Typed jobs keep the wire format every deployed worker reads, and build every message id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+
+from logokraft_domain.jobs import DrawCandidate, DrawVariation, WritePrompts, consumer
+from logokraft_kit.bus import Subjects
+from logokraft_kit.worker import Delivery, MalformedJob
+
+ASSET = uuid.UUID("11111111-1111-4111-8111-111111111111")
+PROJECT = uuid.UUID("22222222-2222-4222-8222-222222222222")
+USER = uuid.UUID("33333333-3333-4333-8333-333333333333")
+
+
+def wire(job) -> str:
+    """The bytes `publish_job` sends for a job's payload."""
+    return json.dumps(job.payload(), separators=(",", ":"))
+
+
+def test_payloads_are_the_json_workers_have_always_read() -> None:
+    # The exact bytes of the hand-built dicts these types replaced: a worker deployed from an
+    # older commit reads jobs published by a newer one, and the other way round.
+    assert wire(WritePrompts(project_id=PROJECT, user_id=USER)) == (
+        f'{{"project_id":"{PROJECT}","user_id":"{USER}"}}'
+    )
+    assert wire(DrawCandidate(asset_id=ASSET, project_id=PROJECT, user_id=USER)) == (
+        f'{{"asset_id":"{ASSET}","project_id":"{PROJECT}","user_id":"{USER}"}}'
+    )
+    assert wire(DrawVariation(asset_id=ASSET, project_id=PROJECT, user_id=USER, count=3)) == (
+        f'{{"asset_id":"{ASSET}","project_id":"{PROJECT}","user_id":"{USER}","count":3}}'
+    )
+
+
+def test_message_ids_name_the_work_and_a_sweep_names_the_state_it_found() -> None:
+    moment = dt.datetime(2026, 12, 4, 12, 0, 0, 250_000, tzinfo=dt.UTC)
+    millis = int(moment.timestamp() * 1000)
+    assert WritePrompts(project_id=PROJECT, user_id=USER).msg_id == f"prompts:{PROJECT}"
+    candidate = DrawCandidate(asset_id=ASSET, project_id=PROJECT, user_id=USER)
+    assert candidate.msg_id == f"image:{ASSET}"
+    assert candidate.swept_msg_id(moment) == f"image:{ASSET}:swept:{millis}"
+    variation = DrawVariation(asset_id=ASSET, project_id=PROJECT, user_id=USER)
+    assert variation.msg_id == f"refine:{ASSET}"
+
+
+def test_each_job_type_has_its_own_queue_subject() -> None:
+    subjects = Subjects("ns")
+    assert WritePrompts.queue.subject(subjects) == "ns.jobs.prompts"
+    assert DrawCandidate.queue.subject(subjects) == "ns.jobs.images"
+    assert DrawVariation.queue.subject(subjects) == "ns.jobs.refinements"
+    durables = {WritePrompts.queue.durable, DrawCandidate.queue.durable}
+    assert len(durables | {DrawVariation.queue.durable}) == 3
+
+
+@pytest.mark.parametrize(
+    "job", [WritePrompts(PROJECT, USER), DrawCandidate(ASSET, PROJECT, USER)], ids=repr
+)
+def test_a_payload_reads_back_as_the_same_job(job) -> None:
+    assert type(job).from_payload(json.loads(wire(job))) == job
+
+
+def test_a_variation_job_without_a_count_is_one_of_one() -> None:
+    payload = {"asset_id": str(ASSET), "project_id": str(PROJECT), "user_id": str(USER)}
+    assert DrawVariation.from_payload(payload).count == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"project_id": str(PROJECT)},
+        {"project_id": "not-a-uuid", "user_id": str(USER)},
+        {"project_id": str(PROJECT), "user_id": None},
+    ],
+)
+def test_a_payload_that_is_not_the_job_is_malformed(payload) -> None:
+    with pytest.raises(MalformedJob):
+        WritePrompts.from_payload(payload)
+
+
+async def test_a_consumer_hands_its_handler_the_typed_job() -> None:
+    seen: list[DrawCandidate] = []
+
+    async def handle(job: DrawCandidate, delivery: Delivery) -> None:
+        seen.append(job)
+
+    declared = consumer(DrawCandidate, handle, concurrency=3, ack_wait=7.0, max_attempts=2)
+    assert (declared.queue, declared.durable) == ("images", "imagegen")
+    assert (declared.concurrency, declared.ack_wait, declared.max_attempts) == (3, 7.0, 2)
+    job = DrawCandidate(asset_id=ASSET, project_id=PROJECT, user_id=USER)
+    await declared.handler(job.payload(), Delivery(attempt=1, max_attempts=2))
+    assert seen == [job]
+    with pytest.raises(MalformedJob):
+        await declared.handler({"asset_id": "x"}, Delivery(attempt=1, max_attempts=2))
