@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
@@ -88,7 +89,8 @@ async def test_a_consumer_hands_its_handler_the_typed_job() -> None:
     async def handle(job: DrawCandidate, delivery: Delivery) -> None:
         seen.append(job)
 
-    declared = consumer(DrawCandidate, handle, concurrency=3, ack_wait=7.0, max_attempts=2)
+    knobs = SimpleNamespace(concurrency=3, job_ack_wait_s=7.0, job_max_attempts=2)
+    declared = consumer(DrawCandidate, handle, knobs)
     assert (declared.queue, declared.durable) == ("images", "imagegen")
     assert (declared.concurrency, declared.ack_wait, declared.max_attempts) == (3, 7.0, 2)
     job = DrawCandidate(asset_id=ASSET, project_id=PROJECT, user_id=USER)

@@ -22,7 +22,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from nats.js import JetStreamContext
 
@@ -153,13 +153,18 @@ class DrawVariation(Job):
 J = TypeVar("J", bound=Job)
 
 
+class QueueSettings(Protocol):
+    """How hard a service works its queue (each service names these in its config.py)."""
+
+    @property
+    def concurrency(self) -> int: ...  # jobs in flight at once per process
+
+    job_ack_wait_s: float  # silence before JetStream hands a job to another worker
+    job_max_attempts: int  # attempts before a failing job's work fails for good
+
+
 def consumer(
-    job_type: type[J],
-    handle: Callable[[J, Delivery], Awaitable[None]],
-    *,
-    concurrency: int,
-    ack_wait: float,
-    max_attempts: int,
+    job_type: type[J], handle: Callable[[J, Delivery], Awaitable[None]], settings: QueueSettings
 ) -> Consumer:
     """The durable consumer that runs `handle` for every job of `job_type`'s queue."""
 
@@ -170,7 +175,7 @@ def consumer(
         queue=job_type.queue.name,
         durable=job_type.queue.durable,
         handler=handler,
-        concurrency=concurrency,
-        ack_wait=ack_wait,
-        max_attempts=max_attempts,
+        concurrency=settings.concurrency,
+        ack_wait=settings.job_ack_wait_s,
+        max_attempts=settings.job_max_attempts,
     )

@@ -16,9 +16,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from logokraft.v1 import common_pb2
+from logokraft_domain.brief import ValidBrief
 from logokraft_domain.records import (
     TERMINAL_ASSET_STATUSES,
     Row,
@@ -35,14 +37,7 @@ class NewProject:
 
     project_id: uuid.UUID
     user_id: uuid.UUID
-    brand_name: str
-    slogan: str
-    industry: str
-    description: str
-    style: list[str]
-    colors: list[str]
-    logo_type: str | None
-    num_candidates: int
+    brief: ValidBrief
     inspiration_paths: list[str]
 
 
@@ -56,28 +51,20 @@ class PageCursor:
 
 async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
     """Insert the project; a repeat with the same id returns the stored row and False."""
-    cursor = await conn.execute(
-        """
-        insert into brand_projects (id, user_id, brand_name, slogan, industry, description,
-            style, colors, logo_type, num_candidates, inspiration_paths)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-        on conflict (id) do nothing
-        returning *
-        """,
-        [
-            new.project_id,
-            new.user_id,
-            new.brand_name,
-            new.slogan,
-            new.industry,
-            new.description,
-            new.style,
-            new.colors,
-            new.logo_type,
-            new.num_candidates,
-            new.inspiration_paths,
-        ],
+    columns: dict[str, Any] = {
+        "id": new.project_id,
+        "user_id": new.user_id,
+        **new.brief.columns(),
+        "inspiration_paths": new.inspiration_paths,
+    }
+    statement = sql.SQL(
+        "insert into brand_projects ({columns}) values ({values})"
+        " on conflict (id) do nothing returning *"
+    ).format(
+        columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+        values=sql.SQL(", ").join(sql.Placeholder() * len(columns)),
     )
+    cursor = await conn.execute(statement, list(columns.values()))
     row = await cursor.fetchone()
     if row is not None:
         return row, True

@@ -12,27 +12,19 @@ reports the first (cold) render and the process's peak RSS. Exits 0 whatever the
 
 from __future__ import annotations
 
+import argparse
+import gc
+import math
 import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-# Before the renderer is imported where possible (under `python -m` the package, and with it
-# resvg, is imported first): keep any native thread pool to one thread. The resvg binding is
-# single-threaded (no rayon in the binary), so these are belt and braces; the CPU pin below is
-# what holds the benchmark to one core.
-for _name in ("RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
-
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import math  # noqa: E402
-import resource  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from dataclasses import dataclass, replace  # noqa: E402
-
-from logokraft_engine import Brief, design_spec, render_logo  # noqa: E402
-from logokraft_engine.samples import SAMPLES, brief_seed  # noqa: E402
+from logokraft_engine import Brief, design_spec, render_logo
+from logokraft_engine.samples import SAMPLES, brief_seed
 
 TARGET_MEDIAN_MS = 50.0
 INDEXES = 8  # the API allows up to 8 candidates per brief
@@ -228,6 +220,11 @@ def report(result: Result, target_ms: float = TARGET_MEDIAN_MS) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Keep any native thread pool to one thread. The resvg binding is single-threaded (no
+    # rayon in the binary), so these are belt and braces; the CPU pin is what holds the
+    # benchmark to one core.
+    for name in ("RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     parser = argparse.ArgumentParser(
         prog="python -m logokraft_engine.bench", description=__doc__.split("\n\n")[0]
     )

@@ -61,15 +61,7 @@ def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None)
             register=lambda server: imagegen_service_pb2_grpc.add_ImagegenServiceServicer_to_server(
                 ImagegenServicer(), server
             ),
-            consumers=[
-                consumer(
-                    DrawCandidate,
-                    core.handle_image_job,
-                    concurrency=settings.concurrency,
-                    ack_wait=settings.job_ack_wait_s,
-                    max_attempts=settings.job_max_attempts,
-                )
-            ],
+            consumers=[consumer(DrawCandidate, core.handle_image_job, settings)],
             background=[
                 AssetSweeper(
                     core.jobs,

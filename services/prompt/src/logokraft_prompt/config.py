@@ -28,6 +28,11 @@ class PromptSettings(ServiceSettings, GeminiSettings, LimitSettings):
     )
 
     @property
+    def concurrency(self) -> int:
+        """How many projects' prompts may be written at once."""
+        return self.worker_concurrency
+
+    @property
     def use_gemini(self) -> bool:
         """Gemini when asked for, or when a key is present and nothing else was asked for."""
         if self.prompt_provider == "gemini":

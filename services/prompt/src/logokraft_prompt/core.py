@@ -81,10 +81,7 @@ class ProjectsCore:
         is stored); a repeat of a stored project_id returns it without counting it again.
         """
         new = store.NewProject(
-            project_id=project_id,
-            user_id=user_id,
-            inspiration_paths=inspiration,
-            **brief.columns(),
+            project_id=project_id, user_id=user_id, brief=brief, inspiration_paths=inspiration
         )
         user_limits = self._deps.limits
         async with self._deps.db.as_user(user_id) as conn:

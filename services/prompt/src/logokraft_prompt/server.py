@@ -63,15 +63,7 @@ def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> Ser
             register=lambda server: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
                 PromptServicer(core), server
             ),
-            consumers=[
-                consumer(
-                    WritePrompts,
-                    core.handle_prompt_job,
-                    concurrency=settings.worker_concurrency,
-                    ack_wait=settings.job_ack_wait_s,
-                    max_attempts=settings.job_max_attempts,
-                )
-            ],
+            consumers=[consumer(WritePrompts, core.handle_prompt_job, settings)],
             background=[
                 PromptSweeper(
                     infra.db,

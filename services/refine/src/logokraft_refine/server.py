@@ -87,15 +87,7 @@ def spec(
             register=lambda server: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
                 RefineServicer(core), server
             ),
-            consumers=[
-                consumer(
-                    DrawVariation,
-                    core.handle_refine_job,
-                    concurrency=settings.concurrency,
-                    ack_wait=settings.job_ack_wait_s,
-                    max_attempts=settings.job_max_attempts,
-                )
-            ],
+            consumers=[consumer(DrawVariation, core.handle_refine_job, settings)],
             background=[
                 AssetSweeper(
                     core.jobs,
