@@ -12,7 +12,6 @@ from pathlib import Path
 import grpc
 import httpx
 import pytest
-import uvicorn
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
@@ -25,6 +24,7 @@ from logokraft.v1 import (
     refine_service_pb2,
     refine_service_pb2_grpc,
 )
+from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devtokens import dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
@@ -271,37 +271,11 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
             yield http
 
 
-class _NotifyingServer(uvicorn.Server):
-    """A uvicorn server that sets `ready` once it listens (so tests await instead of sleeping)."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets=None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
 @pytest.fixture
 async def live_url(app) -> AsyncIterator[str]:
     """The app served by uvicorn on a free port (for SSE, which ASGITransport buffers)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = _NotifyingServer(config)
-    task = asyncio.create_task(server.serve())
-    ready = asyncio.create_task(server.ready.wait())
-    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if task.done():
-        ready.cancel()
-        task.result()
-        raise RuntimeError("uvicorn stopped before it started")
-    assert server.started
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with serve_asgi(app, lifespan="on") as base_url:
+        yield base_url
 
 
 @pytest.fixture

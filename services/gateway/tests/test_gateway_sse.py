@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
-from collections.abc import AsyncIterator
 
 import grpc
 import httpx
@@ -13,6 +11,7 @@ import pytest
 
 from logokraft.v1 import common_pb2
 from logokraft_dev.devtokens import dev_user_id
+from logokraft_dev.sse import SseEvent, SseReader
 
 DEV = dev_user_id("dev")
 
@@ -70,33 +69,16 @@ def _script(fake, project: common_pb2.Project) -> list[common_pb2.ProjectEvent]:
     return events
 
 
-async def _read_events(response: httpx.Response) -> AsyncIterator[dict]:
-    """Parse SSE frames (comments reported as {"comment": ...})."""
-    frame: dict = {}
-    async for line in response.aiter_lines():
-        if line == "":
-            if frame:
-                yield frame
-            frame = {}
-        elif line.startswith(":"):
-            yield {"comment": line[1:].strip()}
-        else:
-            name, _, value = line.partition(":")
-            frame[name] = value.removeprefix(" ")
-    if frame:
-        yield frame
-
-
-async def _collect(url: str, **kwargs) -> tuple[httpx.Response, list[dict]]:
+async def _collect(url: str, **kwargs) -> tuple[httpx.Response, list[SseEvent]]:
+    """The whole answer (read, so `.text` is what was sent) and, for a 200, its events."""
     async with (
         httpx.AsyncClient(timeout=10) as http,
         http.stream("GET", url, **kwargs) as response,
     ):
+        await response.aread()
         if response.status_code != 200:
-            await response.aread()
             return response, []
-        frames = [frame async for frame in _read_events(response)]
-        return response, frames
+        return response, [event async for event in SseReader().events(response)]
 
 
 @pytest.fixture
@@ -107,15 +89,14 @@ def project(fake) -> common_pb2.Project:
 async def test_stream_sends_snapshot_assets_project_done_then_closes(live_url, auth, fake, project):
     _script(fake, project)
     url = f"{live_url}/api/v1/projects/{project.id}/stream"
-    response, frames = await _collect(url, headers=auth)
+    response, events = await _collect(url, headers=auth)
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["x-accel-buffering"] == "no"
-    assert frames[0] == {"retry": "3000"}
-    events = [f for f in frames if "event" in f]
-    assert [e["event"] for e in events] == [
+    assert response.text.startswith("retry: 3000\n\n")
+    assert [e.event for e in events] == [
         "snapshot",
         "asset",
         "asset",
@@ -123,10 +104,10 @@ async def test_stream_sends_snapshot_assets_project_done_then_closes(live_url, a
         "project",
         "done",
     ]
-    ids = [int(e["id"]) for e in events]
+    ids = [e.id for e in events]
     assert ids == sorted(ids) == [1, 2, 3, 4, 5, 6]
 
-    data = [json.loads(e["data"]) for e in events]
+    data = [e.data for e in events]
     assert data[0]["project"]["id"] == project.id
     assert data[0]["project"]["assets"] == []
     completed = data[2]["asset"]
@@ -147,9 +128,9 @@ async def test_stream_sends_snapshot_assets_project_done_then_closes(live_url, a
 async def test_last_event_id_is_forwarded_as_after_sequence(live_url, auth, fake, project):
     _script(fake, project)
     url = f"{live_url}/api/v1/projects/{project.id}/stream"
-    _, frames = await _collect(url, headers={**auth, "Last-Event-ID": "3"})
+    _, events = await _collect(url, headers={**auth, "Last-Event-ID": "3"})
     assert fake.watch_requests[0][1].after_sequence == 3
-    assert [int(f["id"]) for f in frames if "id" in f] == [4, 5, 6]
+    assert [e.id for e in events] == [4, 5, 6]
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "1.5"])
@@ -183,10 +164,11 @@ async def test_a_reconnection_while_the_service_is_away_is_told_to_connect_again
     """A browser EventSource gives up on any answer but 200; a first connection gets the error."""
     fake.get_error = code
     url = f"{live_url}/api/v1/projects/{project.id}/stream"
-    response, frames = await _collect(url, headers={**auth, "Last-Event-ID": "3"})
+    response, events = await _collect(url, headers={**auth, "Last-Event-ID": "3"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
-    assert frames == [{"comment": f"{code.name.lower()}; connect again"}, {"retry": "3000"}]
+    assert response.text == f": {code.name.lower()}; connect again\nretry: 3000\n\n"
+    assert events == []
     assert fake.watch_requests == []
 
     first, _ = await _collect(url, headers=auth)
@@ -221,9 +203,9 @@ async def test_stream_url_from_create_works_without_headers(live_url, auth, fake
         common_pb2.ProjectEvent(sequence=2, done=common_pb2.ProjectDone(status=4)),
     ]
     stream_url = body["stream_url"].replace("http://testserver", live_url)
-    response, frames = await _collect(stream_url)
+    response, events = await _collect(stream_url)
     assert response.status_code == 200
-    assert [f["event"] for f in frames if "event" in f] == ["snapshot", "done"]
+    assert [e.event for e in events] == ["snapshot", "done"]
 
     other = fake.add_project(DEV)
     token = stream_url.split("access_token=")[1]
@@ -237,9 +219,9 @@ async def test_stream_url_from_create_works_without_headers(live_url, auth, fake
 async def test_user_token_in_query_is_accepted(live_url, token_for, fake, project):
     _script(fake, project)
     url = f"{live_url}/api/v1/projects/{project.id}/stream?access_token={token_for('dev')}"
-    response, frames = await _collect(url)
+    response, events = await _collect(url)
     assert response.status_code == 200
-    assert frames[-1]["event"] == "done"
+    assert events[-1].event == "done"
 
 
 async def test_stream_without_token_is_401(live_url, fake, project):
@@ -252,12 +234,13 @@ async def test_keepalive_while_idle_and_disconnect_cancels_the_call(live_url, au
     fake.events[project.id] = [common_pb2.ProjectEvent(sequence=1, snapshot=project)]
     fake.hold_open = True
     url = f"{live_url}/api/v1/projects/{project.id}/stream"
-    seen: list[dict] = []
+    reader = SseReader()
     async with httpx.AsyncClient(timeout=10) as http, http.stream("GET", url, headers=auth) as r:
         assert r.status_code == 200
-        async for frame in _read_events(r):
-            seen.append(frame)
-            if frame.get("comment") == "keepalive":
-                break
-    assert any(f.get("event") == "snapshot" for f in seen)
+        events = reader.events(r)
+        assert (await anext(events)).event == "snapshot"
+        with pytest.raises(TimeoutError):
+            # Idle: no event comes, only keepalive comments (every 0.05 s here).
+            await asyncio.wait_for(anext(events), timeout=0.5)
+        assert reader.comments > 0
     await asyncio.wait_for(fake.watch_cancelled.wait(), timeout=5)

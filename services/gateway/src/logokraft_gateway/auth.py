@@ -1,5 +1,8 @@
 """Bearer tokens: Supabase Auth user JWTs (HS256 secret or JWKS) and per-project stream tokens.
 
+Stream tokens are minted here, and so are the stream URLs that carry them; routes ask the
+app's state (state.py) for one instead of building it themselves.
+
 Algorithms are pinned per key: the HS256 secret only verifies HS256 tokens, JWKS keys only
 verify ES256/RS256 tokens, and `none` is never accepted.
 """
@@ -19,6 +22,8 @@ ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
 STREAM_AUDIENCE = "logokraft-stream"
 STREAM_ISSUER = "logokraft-gateway"
 LEEWAY_SECONDS = 30
+# Where a project's events are streamed (api/routes/projects.py serves it under /api/v1).
+STREAM_PATH = "/api/v1/projects/{project_id}/stream"
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class StreamGrant:
 
 
 class TokenVerifier:
-    """Verifies user access tokens and mints/verifies stream tokens."""
+    """Verifies user access tokens; mints and verifies stream tokens and their stream URLs."""
 
     def __init__(
         self,
@@ -93,6 +98,13 @@ class TokenVerifier:
             "exp": now + ttl,
         }
         return jwt.encode(claims, self._stream_key, algorithm="HS256")
+
+    def stream_url(
+        self, *, base_url: str, user_id: uuid.UUID, project_id: uuid.UUID, ttl: int
+    ) -> str:
+        """The project's absolute SSE URL, carrying a stream token for this user and project."""
+        token = self.mint_stream_token(user_id=user_id, project_id=project_id, ttl=ttl)
+        return f"{base_url}{STREAM_PATH.format(project_id=project_id)}?access_token={token}"
 
     def stream_grant(self, token: str) -> StreamGrant | None:
         """The grant of a stream token; None when the token is not a stream token at all."""

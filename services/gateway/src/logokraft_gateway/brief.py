@@ -1,4 +1,9 @@
-"""The brand brief a client submits: field rules, normalisation, and its proto form."""
+"""The brand brief a client submits: its request model and its OpenAPI form, normalisation,
+and its proto form.
+
+The limits are the domain's (logokraft_domain.brief): the model's fields and the form's
+schema are both derived from those rules, so neither states a limit of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,41 @@ import webcolors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from logokraft.v1 import common_pb2
-from logokraft_gateway.convert import LOGO_TYPES
+from logokraft_domain.brief import (
+    BRAND_NAME,
+    DEFAULT_CANDIDATES,
+    DESCRIPTION,
+    INDUSTRY,
+    LOGO_TYPES,
+    MAX_CANDIDATES,
+    MAX_COLORS,
+    MAX_STYLE_KEYWORD_LENGTH,
+    MAX_STYLE_KEYWORDS,
+    MIN_CANDIDATES,
+    SLOGAN,
+    TEXT_RULES,
+    TextRule,
+)
+from logokraft_domain.records import LOGO_TYPE
 from logokraft_gateway.errors import ApiError
 from logokraft_gateway.schemas import LogoType
 
-SINGLE_FIELDS = ("brand_name", "slogan", "industry", "description", "logo_type", "num_candidates")
+SINGLE_FIELDS = (*(rule.name for rule in TEXT_RULES), "logo_type", "num_candidates")
 LIST_FIELDS = ("style", "colors")
-MAX_STYLES = 10
-MAX_COLORS = 6
+_COLOR_FORMATS = "#rgb, #rrggbb or a CSS name"
 # Control characters other than tab and newlines have no place in a brief.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
-StyleKeyword = Annotated[str, Field(min_length=1, max_length=40)]
+
+def _text_field(rule: TextRule) -> Any:
+    """The model field of a free-text rule: a required one must not be empty."""
+    if rule.required:
+        return Field(min_length=1, max_length=rule.max_length)
+    return Field("", max_length=rule.max_length)
+
+
+StyleKeyword = Annotated[str, Field(min_length=1, max_length=MAX_STYLE_KEYWORD_LENGTH)]
 
 
 class BriefCreate(BaseModel):
@@ -29,14 +56,16 @@ class BriefCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    brand_name: str = Field(min_length=1, max_length=100)
-    slogan: str = Field("", max_length=200)
-    industry: str = Field("", max_length=100)
-    description: str = Field("", max_length=2000)
-    style: list[StyleKeyword] = Field(default_factory=list, max_length=MAX_STYLES)
+    brand_name: str = _text_field(BRAND_NAME)
+    slogan: str = _text_field(SLOGAN)
+    industry: str = _text_field(INDUSTRY)
+    description: str = _text_field(DESCRIPTION)
+    style: list[StyleKeyword] = Field(default_factory=list, max_length=MAX_STYLE_KEYWORDS)
     colors: list[str] = Field(default_factory=list, max_length=MAX_COLORS)
     logo_type: LogoType | None = None
-    num_candidates: int = Field(4, ge=1, le=8, strict=False)
+    num_candidates: int = Field(
+        DEFAULT_CANDIDATES, ge=MIN_CANDIDATES, le=MAX_CANDIDATES, strict=False
+    )
 
     @field_validator("colors", mode="after")
     @classmethod
@@ -52,9 +81,43 @@ class BriefCreate(BaseModel):
             description=self.description,
             style=self.style,
             colors=self.colors,
-            logo_type=LOGO_TYPES[self.logo_type] if self.logo_type else 0,
+            logo_type=LOGO_TYPE[self.logo_type] if self.logo_type else 0,
             num_candidates=self.num_candidates,
         )
+
+
+def form_schema() -> dict[str, Any]:
+    """The brief's fields as the OpenAPI schema of a multipart/form-data object.
+
+    Stated from the same rules as BriefCreate: the route reads its form itself (streaming,
+    within limits), so FastAPI cannot infer this part of the document.
+    """
+    properties: dict[str, Any] = {}
+    for rule in TEXT_RULES:
+        minimum = {"minLength": 1} if rule.required else {}
+        properties[rule.name] = {"type": "string", **minimum, "maxLength": rule.max_length}
+    properties["style"] = {
+        "type": "array",
+        "maxItems": MAX_STYLE_KEYWORDS,
+        "items": {"type": "string", "maxLength": MAX_STYLE_KEYWORD_LENGTH},
+    }
+    properties["colors"] = {
+        "type": "array",
+        "maxItems": MAX_COLORS,
+        "items": {"type": "string", "description": _COLOR_FORMATS},
+    }
+    properties["logo_type"] = {"type": "string", "enum": list(LOGO_TYPES)}
+    properties["num_candidates"] = {
+        "type": "integer",
+        "minimum": MIN_CANDIDATES,
+        "maximum": MAX_CANDIDATES,
+        "default": DEFAULT_CANDIDATES,
+    }
+    return {
+        "type": "object",
+        "required": [rule.name for rule in TEXT_RULES if rule.required],
+        "properties": properties,
+    }
 
 
 def normalise_color(value: str) -> str:

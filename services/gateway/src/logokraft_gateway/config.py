@@ -1,15 +1,24 @@
-"""The gateway's settings, read from the environment in one place, refusing insecure values."""
+"""The gateway's settings, read from the environment in one place, refusing insecure values.
+
+The groups it shares with the services (data dir, logging, service addresses, Supabase
+Storage) are kit's settings mixins, declared once there; the fields below are the gateway's
+own.
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
+from logokraft_kit.datadir import secret
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
+from logokraft_kit.settings import (
+    DataDirSettings,
+    LoggingSettings,
+    ServiceAddresses,
+    SupabaseStorageSettings,
+)
 from logokraft_kit.storage import STORAGE_URL_KEY_SECRET
 
 STREAM_TOKEN_KEY_SECRET = "stream-token-key"
@@ -17,20 +26,12 @@ IDEMPOTENCY_ID_KEY_SECRET = "idempotency-id-key"
 MIN_SECRET_LENGTH = 32
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(DataDirSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings):
     """Where the gateway listens, which services it calls, and how it checks tokens."""
-
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     http_host: str = Field("127.0.0.1", alias="LOGOKRAFT_HTTP_HOST")
     http_port: int = Field(8000, alias="LOGOKRAFT_HTTP_PORT", ge=0, le=65535)
-    data_dir: Path = Field(DEFAULT_DATA_DIR, alias="LOGOKRAFT_DATA_DIR")
     public_url: str | None = Field(None, alias="LOGOKRAFT_PUBLIC_URL")
-    prompt_grpc: str = Field("127.0.0.1:50051", alias="LOGOKRAFT_PROMPT_GRPC")
-    imagegen_grpc: str = Field("127.0.0.1:50052", alias="LOGOKRAFT_IMAGEGEN_GRPC")
-    refine_grpc: str = Field("127.0.0.1:50053", alias="LOGOKRAFT_REFINE_GRPC")
-    supabase_url: str | None = Field(None, alias="SUPABASE_URL")
-    supabase_service_role_key: str | None = Field(None, alias="SUPABASE_SERVICE_ROLE_KEY")
     jwt_secret: str | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
     jwks_url: str | None = Field(None, alias="SUPABASE_JWKS_URL")
     jwt_issuer: str = Field(LOCAL_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
@@ -41,7 +42,6 @@ class GatewaySettings(BaseSettings):
     sse_retry_ms: int = Field(3000, alias="LOGOKRAFT_SSE_RETRY_MS", ge=0)
     signed_url_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_SIGNED_URL_TTL_SECONDS", gt=0)
     stream_token_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_STREAM_TOKEN_TTL_SECONDS", gt=0)
-    log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
     database_url: str | None = Field(
         None,
         alias="DATABASE_URL",
@@ -73,8 +73,6 @@ class GatewaySettings(BaseSettings):
             ("https://", "http://127.", "http://localhost")
         ):
             raise ValueError("SUPABASE_JWKS_URL must use https (plain http only for localhost)")
-        if bool(self.supabase_url) != bool(self.supabase_service_role_key):
-            raise ValueError("set both SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, or neither")
         stale = self.idempotency_stale_seconds
         if stale is not None and stale <= 2 * self.grpc_deadline_seconds:
             raise ValueError(

@@ -10,6 +10,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from logokraft.v1 import common_pb2
+from logokraft_domain.records import ASSET_STATUS_NAME, LOGO_TYPE_NAME, PROJECT_STATUS_NAME
 from logokraft_gateway.schemas import (
     AssetErrorPublic,
     AssetPublic,
@@ -20,27 +21,6 @@ from logokraft_gateway.schemas import (
 from logokraft_kit.storage import BlobStorage, StorageError
 
 log = logging.getLogger(__name__)
-
-_PROJECT_STATUS = {
-    common_pb2.PROJECT_STATUS_PENDING: "pending",
-    common_pb2.PROJECT_STATUS_GENERATING: "generating",
-    common_pb2.PROJECT_STATUS_COMPLETED: "completed",
-    common_pb2.PROJECT_STATUS_FAILED: "failed",
-}
-_ASSET_STATUS = {
-    common_pb2.ASSET_STATUS_QUEUED: "queued",
-    common_pb2.ASSET_STATUS_GENERATING: "generating",
-    common_pb2.ASSET_STATUS_COMPLETED: "completed",
-    common_pb2.ASSET_STATUS_FAILED: "failed",
-}
-LOGO_TYPES = {
-    "wordmark": common_pb2.LOGO_TYPE_WORDMARK,
-    "lettermark": common_pb2.LOGO_TYPE_LETTERMARK,
-    "combination": common_pb2.LOGO_TYPE_COMBINATION,
-    "emblem": common_pb2.LOGO_TYPE_EMBLEM,
-    "abstract": common_pb2.LOGO_TYPE_ABSTRACT,
-}
-_LOGO_TYPE_NAMES = {value: name for name, value in LOGO_TYPES.items()}
 
 
 class UrlSigning:
@@ -74,7 +54,7 @@ def _error(message: Message) -> AssetErrorPublic | None:
 
 def project_status(value: int) -> str:
     """The public name of a ProjectStatus (unspecified reads as pending)."""
-    return _PROJECT_STATUS.get(value, "pending")
+    return PROJECT_STATUS_NAME.get(value, "pending")
 
 
 def brief_public(brief: common_pb2.BrandBrief) -> BriefPublic:
@@ -86,7 +66,7 @@ def brief_public(brief: common_pb2.BrandBrief) -> BriefPublic:
         description=brief.description,
         style=list(brief.style),
         colors=list(brief.colors),
-        logo_type=_LOGO_TYPE_NAMES.get(brief.logo_type),  # type: ignore[arg-type]
+        logo_type=LOGO_TYPE_NAME.get(brief.logo_type),  # type: ignore[arg-type]
         num_candidates=brief.num_candidates,
     )
 
@@ -111,7 +91,7 @@ async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPub
         id=asset.id,
         project_id=asset.project_id,
         parent_asset_id=asset.parent_asset_id or None,
-        status=_ASSET_STATUS.get(asset.status, "queued"),  # type: ignore[arg-type]
+        status=ASSET_STATUS_NAME.get(asset.status, "queued"),  # type: ignore[arg-type]
         position=asset.position,
         prompt=asset.prompt,
         instruction=asset.instruction or None,

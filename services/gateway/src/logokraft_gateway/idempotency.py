@@ -27,6 +27,9 @@ creating a second one.
 
 Without the header nothing here runs and the routes behave as they always did. Without a
 database (DATABASE_URL unset) a request carrying the header is refused with 501.
+
+This module is the store and the request logic; the FastAPI dependency that reads the
+header and binds it to the caller (`IdempotencyKey`) is in api/deps.py.
 """
 
 from __future__ import annotations
@@ -40,16 +43,15 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import grpc
 import psycopg
-from fastapi import Depends, Header, Request, Response
+from fastapi import Response
 from fastapi.responses import JSONResponse
 from psycopg.types.json import Jsonb
 from pydantic import BaseModel
 
-from logokraft_gateway.api.deps import CurrentUser, State
 from logokraft_gateway.errors import ApiError, api_error_from_rpc, error_response, http_status_for
 from logokraft_kit.db import Connection, Database
 
@@ -62,8 +64,8 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 # Printable ASCII; spaces only inside (HTTP strips them around a header value anyway).
-_KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"
-_KEY = re.compile(_KEY_PATTERN)
+KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"
+_KEY = re.compile(KEY_PATTERN)
 _NOT_STORED = frozenset({429})  # 429 asks for the same request again later
 
 IDEMPOTENT_RESPONSE_HEADERS = {
@@ -74,7 +76,8 @@ IDEMPOTENT_RESPONSE_HEADERS = {
     }
 }
 
-_KEY_DESCRIPTION = (
+# The header's description in the OpenAPI document (api/deps.py declares the header).
+KEY_DESCRIPTION = (
     "Makes retrying safe: a request repeated with the same key (and the same request) gets "
     "the first one's answer, replayed with `Idempotent-Replayed: true`, instead of doing the "
     "work twice. 1-255 printable ASCII characters, unique per request (a UUID is a good key); "
@@ -406,30 +409,3 @@ def check_key(raw: str | None) -> str | None:
             details=[{"field": IDEMPOTENCY_HEADER, "location": "header", "message": "invalid"}],
         )
     return raw
-
-
-async def get_idempotency(
-    request: Request,
-    state: State,
-    user: CurrentUser,
-    key: Annotated[
-        str | None,
-        Header(
-            alias=IDEMPOTENCY_HEADER,
-            description=_KEY_DESCRIPTION,
-            json_schema_extra={"maxLength": MAX_KEY_LENGTH, "pattern": _KEY_PATTERN},
-            examples=["6f1f2c7e-5d0b-4a53-9a52-2f7f4c1e8b3d"],
-        ),
-    ] = None,
-) -> Idempotency:
-    """The request's Idempotency-Key, checked and bound to the caller and the endpoint."""
-    return Idempotency(
-        key=check_key(key),
-        user_id=user,
-        endpoint=f"{request.method} {request.url.path}",
-        store=state.idempotency,
-        id_secret=state.settings.idempotency_id_key,
-    )
-
-
-IdempotencyKey = Annotated[Idempotency, Depends(get_idempotency)]

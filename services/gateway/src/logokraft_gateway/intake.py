@@ -1,25 +1,38 @@
-"""Taking in a new project: the form read within limits, the brief checked, images stored."""
+"""Taking in a new project: the form read within limits, the brief checked, images stored.
+
+The form's OpenAPI description is built here too, from the brief's rules and the upload
+limits, since the route reads the body itself and FastAPI cannot infer it.
+"""
 
 from __future__ import annotations
 
 import logging
-import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
 
 from logokraft.v1 import common_pb2
-from logokraft_gateway.brief import LIST_FIELDS, SINGLE_FIELDS, BriefCreate, parse_brief
+from logokraft_domain.brief import MAX_INSPIRATION_IMAGES, has_visible_characters
+from logokraft_gateway.brief import (
+    LIST_FIELDS,
+    SINGLE_FIELDS,
+    BriefCreate,
+    form_schema,
+    parse_brief,
+)
 from logokraft_gateway.errors import ApiError
 from logokraft_gateway.uploads import (
     IMAGE_FIELD,
+    IMAGES_DESCRIPTION,
     check_declared_length,
     clean_images,
     form_boundary,
     read_form,
 )
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage
+from logokraft_kit.storage.paths import inspiration_path
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +60,10 @@ async def read_new_project(request: Request) -> NewProject:
 def check_visible_name(name: str) -> None:
     """Refuse a brand name with nothing to draw: only invisible or non-printing characters.
 
-    Such a name (say a lone zero-width space or soft hyphen) passes the length checks, but the
-    logo engine drops every non-printing character, finds the name empty and cannot design
-    anything; the project would fail long after the 202.
+    Such a name passes the length checks, but the project would fail long after the 202
+    (see has_visible_characters).
     """
-    if not any(c.isprintable() and not c.isspace() for c in unicodedata.normalize("NFC", name)):
+    if not has_visible_characters(name):
         raise ApiError(
             422,
             "invalid_brief",
@@ -60,9 +72,21 @@ def check_visible_name(name: str) -> None:
         )
 
 
-def inspiration_path(user_id: uuid.UUID, project_id: uuid.UUID, index: int) -> str:
-    """Where the index-th (from 1) inspiration image of a project is stored."""
-    return f"{user_id}/{project_id}/inspiration-{index}.png"
+def new_project_openapi() -> dict[str, Any]:
+    """The `openapi_extra` of POST /projects: its multipart form, brief and images."""
+    schema = form_schema()
+    schema["properties"][IMAGE_FIELD] = {
+        "type": "array",
+        "maxItems": MAX_INSPIRATION_IMAGES,
+        "items": {"type": "string", "format": "binary"},
+        "description": IMAGES_DESCRIPTION,
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": schema}},
+        }
+    }
 
 
 async def store_inspiration(

@@ -1,4 +1,9 @@
-"""The public JSON shapes of /api/v1: what clients send and receive."""
+"""The public JSON shapes of /api/v1: what clients send and receive.
+
+Limits of what clients send are the domain's (logokraft_domain.brief, .refinement).
+`LogoType` spells out the domain's LOGO_TYPES so the OpenAPI document shows the names
+(a test keeps the two equal).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from logokraft_domain.refinement import (
+    DEFAULT_VARIATIONS,
+    MAX_INSTRUCTION,
+    MAX_VARIATIONS,
+    MIN_VARIATIONS,
+)
 
 ProjectStatus = Literal["pending", "generating", "completed", "failed"]
 AssetStatus = Literal["queued", "generating", "completed", "failed"]
@@ -106,11 +118,16 @@ class RefineRequestPublic(BaseModel):
 
     instruction: str = Field(
         min_length=1,
-        max_length=1000,
+        max_length=MAX_INSTRUCTION,
         description="What to change, e.g. `make it navy and drop the tagline`.",
         examples=["make it navy"],
     )
-    num_variations: int = Field(2, ge=1, le=4, description="How many variations to make.")
+    num_variations: int = Field(
+        DEFAULT_VARIATIONS,
+        ge=MIN_VARIATIONS,
+        le=MAX_VARIATIONS,
+        description="How many variations to make.",
+    )
 
     @field_validator("instruction")
     @classmethod

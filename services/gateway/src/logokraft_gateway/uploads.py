@@ -16,16 +16,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from logokraft_domain.brief import MAX_INSPIRATION_IMAGES
 from logokraft_gateway.errors import ApiError
 
 IMAGE_FIELD = "inspiration_images"
-MAX_IMAGES = 5
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 64
 MAX_PIXELS = 40_000_000
-MAX_BODY_BYTES = MAX_IMAGES * MAX_IMAGE_BYTES + 2 * 1024 * 1024
+MAX_BODY_BYTES = MAX_INSPIRATION_IMAGES * MAX_IMAGE_BYTES + 2 * 1024 * 1024
 _MB = 1024 * 1024
+# The images' description in the OpenAPI form (intake.py), stated from the limits above.
+IMAGES_DESCRIPTION = (
+    f"PNG, JPEG or WEBP; ≤{MAX_IMAGE_BYTES // _MB} MB and ≤{MAX_PIXELS // 1_000_000} "
+    "megapixels each."
+)
 
 
 @dataclass
@@ -151,12 +156,14 @@ class FormReader:
         # Browsers send an empty part with an empty file name when no file was chosen.
         if not part.data and not part.filename:
             return
-        if len(self._form.images) >= MAX_IMAGES:
+        if len(self._form.images) >= MAX_INSPIRATION_IMAGES:
             raise ApiError(
                 422,
                 "too_many_images",
-                f"Send at most {MAX_IMAGES} inspiration images.",
-                details=[{"field": IMAGE_FIELD, "message": f"at most {MAX_IMAGES} files"}],
+                f"Send at most {MAX_INSPIRATION_IMAGES} inspiration images.",
+                details=[
+                    {"field": IMAGE_FIELD, "message": f"at most {MAX_INSPIRATION_IMAGES} files"}
+                ],
             )
         self._form.images.append(UploadedFile(data=part.data, filename=part.filename or ""))
 

@@ -6,11 +6,10 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from logokraft_gateway.api.deps import CurrentUser, State
-from logokraft_gateway.api.routes.projects import renewed_stream_url, stream_url
+from logokraft_gateway.api.deps import CurrentUser, IdempotencyKey, State
 from logokraft_gateway.convert import asset_public
 from logokraft_gateway.errors import error_responses
-from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey
+from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
 from logokraft_gateway.schemas import (
     AssetPublic,
     LineagePublic,
@@ -49,7 +48,7 @@ async def refine_asset(
     return await once.run(
         lambda: _refine(state, user, asset_id, body),
         status_code=202,
-        renew=renewed_stream_url(state, user),
+        renew=state.renewed_stream_url(user),
     )
 
 
@@ -64,7 +63,7 @@ async def _refine(
         asset_id=str(asset_id),
         project_id=str(project_id),
         variations=[await asset_public(v, state.signing) for v in variations],
-        stream_url=stream_url(state, user, project_id),
+        stream_url=state.stream_url(user, project_id),
     )
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import grpc
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from logokraft_gateway.api.deps import BearerCredentials, CurrentUser, State
+from logokraft_gateway.api.deps import BearerCredentials, CurrentUser, IdempotencyKey, State
 from logokraft_gateway.convert import project_public, project_status, project_summary
 from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
-from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS, IdempotencyKey, Renew
+from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
 from logokraft_gateway.intake import (
     NewProject,
     discard_inspiration,
+    new_project_openapi,
     read_new_project,
     store_inspiration,
 )
@@ -31,55 +32,6 @@ from logokraft_gateway.state import GatewayState
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
-_NEW_PROJECT_FORM = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["brand_name"],
-                    "properties": {
-                        "brand_name": {"type": "string", "minLength": 1, "maxLength": 100},
-                        "slogan": {"type": "string", "maxLength": 200},
-                        "industry": {"type": "string", "maxLength": 100},
-                        "description": {"type": "string", "maxLength": 2000},
-                        "style": {
-                            "type": "array",
-                            "maxItems": 10,
-                            "items": {"type": "string", "maxLength": 40},
-                        },
-                        "colors": {
-                            "type": "array",
-                            "maxItems": 6,
-                            "items": {
-                                "type": "string",
-                                "description": "#rgb, #rrggbb or a CSS name",
-                            },
-                        },
-                        "logo_type": {
-                            "type": "string",
-                            "enum": ["wordmark", "lettermark", "combination", "emblem", "abstract"],
-                        },
-                        "num_candidates": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": 8,
-                            "default": 4,
-                        },
-                        "inspiration_images": {
-                            "type": "array",
-                            "maxItems": 5,
-                            "items": {"type": "string", "format": "binary"},
-                            "description": "PNG, JPEG or WEBP; ≤10 MB and ≤40 megapixels each.",
-                        },
-                    },
-                },
-            }
-        },
-    }
-}
-
 
 @router.post(
     "",
@@ -90,7 +42,7 @@ _NEW_PROJECT_FORM = {
         202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
         **error_responses(400, 401, 409, 413, 415, 422, 429, 500, 501, 503, 504),
     },
-    openapi_extra=_NEW_PROJECT_FORM,
+    openapi_extra=new_project_openapi(),
 )
 async def create_project(
     request: Request, state: State, user: CurrentUser, idempotency: IdempotencyKey
@@ -108,7 +60,7 @@ async def create_project(
     return await once.run(
         lambda: _create(state, user, project_id, new),
         status_code=202,
-        renew=renewed_stream_url(state, user),
+        renew=state.renewed_stream_url(user),
     )
 
 
@@ -128,29 +80,8 @@ async def _create(
     return ProjectCreatedPublic(
         project_id=str(project_id),
         status=project_status(project.status),  # type: ignore[arg-type]
-        stream_url=stream_url(state, user, project_id),
+        stream_url=state.stream_url(user, project_id),
         project=await project_public(project, state.signing),
-    )
-
-
-def renewed_stream_url(state: GatewayState, user: uuid.UUID) -> Renew:
-    """For a replayed answer: its `stream_url` with a token minted now (the first one's expires)."""
-
-    def renew(body: dict[str, Any]) -> dict[str, Any]:
-        if "stream_url" in body and "project_id" in body:
-            body["stream_url"] = stream_url(state, user, uuid.UUID(body["project_id"]))
-        return body
-
-    return renew
-
-
-def stream_url(state: GatewayState, user: uuid.UUID, project_id: uuid.UUID) -> str:
-    """The project's absolute SSE URL, carrying a stream token for this user and project."""
-    token = state.tokens.mint_stream_token(
-        user_id=user, project_id=project_id, ttl=state.settings.stream_token_ttl_seconds
-    )
-    return (
-        f"{state.settings.public_base_url}/api/v1/projects/{project_id}/stream?access_token={token}"
     )
 
 
