@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 
+from logokraft_kit.errors import InvalidArgument
+
 USER_ID_METADATA_KEY = "x-logokraft-user-id"
 
 
 def parse_uuid(value: str, *, what: str) -> uuid.UUID:
     """Parse a UUID or raise InvalidArgument naming the field."""
-    from logokraft_kit.errors import InvalidArgument
-
     try:
         return uuid.UUID(value)
     except (ValueError, AttributeError, TypeError):

@@ -1,1 +1,2 @@
-"""logokraft_prompt."""
+"""LogoKraft's prompt service: it owns brand projects (create, list, read, watch) and turns
+each project's brief into image prompts (Gemini, or the local prompt writer)."""
