@@ -9,34 +9,9 @@ import pytest
 from PIL import Image
 
 from logokraft_dev.devtokens import dev_token
-from logokraft_dev.sse import SseEvent, SseReader
+from tests.support import create_project, read_stream
 
 pytestmark = pytest.mark.e2e
-
-
-def png(color: str = "#c0392b", size: tuple[int, int] = (64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-async def read_stream(client: httpx.AsyncClient, url: str, **headers: str) -> list[SseEvent]:
-    reader = SseReader()
-    async with client.stream("GET", url, headers=headers, timeout=60) as response:
-        assert response.status_code == 200, await response.aread()
-        assert response.headers["content-type"].startswith("text/event-stream")
-        return [event async for event in reader.events(response)]
-
-
-async def create_project(client, base: str, token: str, **form) -> dict:
-    response = await client.post(
-        f"{base}/api/v1/projects",
-        headers={"Authorization": f"Bearer {token}"},
-        data={"brand_name": "Acme", "num_candidates": "4", "colors": "navy", **form},
-        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-    )
-    assert response.status_code == 202, response.text
-    return response.json()
 
 
 async def test_brief_to_streamed_logos_over_http(gateway, services):

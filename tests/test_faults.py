@@ -3,317 +3,163 @@ providers, NATS and Postgres going away mid-project.
 
 Workers that are killed or stopped run as real child processes (`python -m ...`); a
 drawing is held mid-generation with the `LOGOKRAFT_HOLD_JOBS_UNTIL` hook (it waits for a
-file), and every wait is on database state with a bounded deadline.
+file), and every wait is on database state with a bounded deadline. Each test's services,
+settings and servers come from the `fault_stack` fixture (`tests.support.FaultStack`), so a
+test states only what differs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import tempfile
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
+import uuid
 from typing import Any
 
 import grpc
-import psycopg
 import pytest
-from psycopg import sql
 
-from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
-from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
-from logokraft_dev.devstack import free_port, start_nats, start_postgres
+from logokraft.v1 import refine_service_pb2_grpc
+from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devtokens import dev_user_id
+from logokraft_domain.jobs import DrawCandidate
 from logokraft_fakes import gemini as fake_gemini
-from logokraft_fakes import serve_asgi
 from logokraft_fakes.gemini import FakeGemini
 from logokraft_fakes.seedream import FakeSeedream, SeedreamError
-from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from logokraft_imagegen.adapters.seedream import SeedreamGenerator
-from logokraft_imagegen.config import ImagegenSettings
-from logokraft_kit.bus import publish_job
-from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.service import ServiceRuntime
-from logokraft_prompt import server as prompt_server
 from logokraft_prompt.adapters.gemini import GeminiPromptWriter
 from logokraft_prompt.adapters.local import LocalPromptWriter
-from logokraft_prompt.config import PromptSettings
-from tests.processes import (
-    NOT_SERVING,
-    ServiceProcess,
-    assets_of,
-    project_row,
-    rows,
-    stored_files,
-    wait_for,
-)
-from tests.support import as_user, new_project_id, service_env
+from tests.support import DEADLINE, NOT_SERVING, FaultStack, as_user, new_project_id, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 USER = dev_user_id("dev")
-DEADLINE = 30.0  # seconds any one expected change may take
-
-
-# ---- helpers ------------------------------------------------------------------------------
-
-
-def fault_env(nats_url: str, database_url: str, namespace: str, data_dir: Path) -> dict[str, Any]:
-    """Local providers, short ack waits, and one drawing at a time per process."""
-    return service_env(
-        nats_url=nats_url, database_url=database_url, namespace=namespace, data_dir=data_dir
-    ) | {
-        "LOGOKRAFT_IMAGE_ACK_WAIT_S": "1",
-        "LOGOKRAFT_REFINE_ACK_WAIT_S": "1",
-        "LOGOKRAFT_LOCAL_CONCURRENCY": "1",
-        "LOGOKRAFT_LOG_LEVEL": "INFO",
-    }
-
-
-@asynccontextmanager
-async def running(*starts: Any) -> AsyncIterator[list[ServiceRuntime]]:
-    """In-process services from `server.start(...)` coroutines, stopped afterwards."""
-    runtimes: list[ServiceRuntime] = []
-    try:
-        for start in starts:
-            runtimes.append(await start)
-        yield runtimes
-    finally:
-        await asyncio.gather(*(runtime.stop(grace=1) for runtime in runtimes))
-
-
-@contextmanager
-def held_then_fresh(
-    module: str, env: dict[str, Any], gate: Path, logs: Path
-) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
-    """Two replicas of a service (not started): the first holds every job until `gate`
-    exists, the second does not. Both are stopped at the end."""
-    name = module.removeprefix("logokraft_")
-    held = ServiceProcess(
-        module, env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate}, log_path=logs / f"{name}-1.log"
-    )
-    fresh = ServiceProcess(module, env, log_path=logs / f"{name}-2.log")
-    try:
-        yield held, fresh
-    finally:
-        held.stop()
-        fresh.stop()
-
-
-@asynccontextmanager
-async def prompt_stub(runtime: ServiceRuntime) -> AsyncIterator[Any]:
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{runtime.port}") as channel:
-        yield prompt_service_pb2_grpc.PromptServiceStub(channel)
-
-
-async def create_project(stub: Any, *, count: int, name: str = "Tidewater Tea") -> str:
-    project_id = new_project_id()
-    await stub.CreateProject(
-        pb.CreateProjectRequest(
-            project_id=project_id,
-            brief=common_pb2.BrandBrief(
-                brand_name=name, industry="tea house", colors=["#1f4e79"], num_candidates=count
-            ),
-        ),
-        metadata=as_user("dev"),
-    )
-    return project_id
-
-
-async def wait_for_assets(
-    database_url: str, project_id: str, statuses: list[str], *, within: float = DEADLINE
-) -> list[dict[str, Any]]:
-    """Until the project's assets have exactly these statuses (in any order)."""
-
-    async def reached() -> list[dict[str, Any]] | None:
-        assets = await assets_of(database_url, project_id)
-        return assets if sorted(a["status"] for a in assets) == sorted(statuses) else None
-
-    return await wait_for(reached, within=within, what=f"assets {statuses}")
-
-
-async def wait_for_settled(
-    database_url: str, project_id: str, status: str = "completed", *, within: float = DEADLINE
-) -> dict[str, Any]:
-    async def settled() -> dict[str, Any] | None:
-        project = await project_row(database_url, project_id)
-        return project if project["status"] in ("completed", "failed") else None
-
-    project = await wait_for(settled, within=within, what=f"project {project_id} to settle")
-    assert project["status"] == status, project
-    return project
-
-
-def assert_one_object_per_asset(data_dir: Path, project_id: str, assets: list[dict]) -> None:
-    """Every asset has exactly its PNG and SVG stored, and nothing else was stored."""
-    expected = sorted(f"{a['id']}.{ext}" for a in assets for ext in ("png", "svg"))
-    assert stored_files(data_dir, USER, project_id) == expected
 
 
 # ---- 1. a worker killed mid-generation ------------------------------------------------------
 
 
-async def test_imagegen_killed_mid_generation_hands_the_job_to_the_next_worker(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    with held_then_fresh("logokraft_imagegen", env, gate, tmp_path) as (held, fresh):
-        async with (
-            running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
-            prompt_stub(prompt) as stub,
-        ):
-            await held.start().wait_serving()
-            project_id = await create_project(stub, count=1)
-            [asset] = await wait_for_assets(database_url, project_id, ["generating"])
+async def test_imagegen_killed_mid_generation_hands_the_job_to_the_next_worker(fault_stack):
+    held, fresh = fault_stack.replicas("imagegen")
+    await fault_stack.start("prompt")
+    await held.start().wait_serving()
+    project_id = await fault_stack.create_project(count=1)
+    [asset] = await fault_stack.wait_for_assets(project_id, ["generating"])
 
-            held.kill()
-            await fresh.start().wait_serving()
-            [asset] = await wait_for_assets(database_url, project_id, ["completed"])
-            project = await wait_for_settled(database_url, project_id)
+    held.kill()
+    await fresh.start().wait_serving()
+    [asset] = await fault_stack.wait_for_assets(project_id, ["completed"])
+    project = await fault_stack.wait_for_settled(project_id)
 
     assert asset["attempts"] == 2, "the killed attempt counts"
     assert project["status"] == "completed"
-    assert_one_object_per_asset(data_dir, project_id, [asset])
-    assert not gate.exists(), "the second worker was never held"
+    fault_stack.assert_one_object_per_asset(project_id, [asset])
+    assert not fault_stack.gate.exists(), "the second worker was never held"
 
 
-async def test_refine_killed_mid_variation_hands_the_job_to_the_next_worker(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    with held_then_fresh("logokraft_refine", env, gate, tmp_path) as (held, fresh):
-        async with (
-            running(
-                prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-                imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0"),
-            ) as [prompt, _],
-            prompt_stub(prompt) as stub,
-        ):
-            project_id = await create_project(stub, count=1)
-            [parent] = await wait_for_assets(database_url, project_id, ["completed"])
-            await held.start().wait_serving()
-            async with grpc.aio.insecure_channel(held.address) as channel:
-                call = refine_service_pb2_grpc.RefineServiceStub(channel).RefineAsset(
-                    refine_pb.RefineAssetRequest(
-                        asset_id=str(parent["id"]), instruction="make it red", num_variations=1
-                    ),
-                    metadata=as_user("dev"),
-                )
-                first = await call.read()  # queued; the caller going away cancels nothing
-                call.cancel()
-            [child_id] = [a.id for a in first.variations]
-            await wait_for_assets(database_url, project_id, ["completed", "generating"])
+async def test_refine_killed_mid_variation_hands_the_job_to_the_next_worker(fault_stack):
+    held, fresh = fault_stack.replicas("refine")
+    await fault_stack.start("prompt")
+    await fault_stack.start("imagegen")
+    project_id = await fault_stack.create_project(count=1)
+    [parent] = await fault_stack.wait_for_assets(project_id, ["completed"])
+    await held.start().wait_serving()
+    async with grpc.aio.insecure_channel(held.address) as channel:
+        call = refine_service_pb2_grpc.RefineServiceStub(channel).RefineAsset(
+            refine_pb.RefineAssetRequest(
+                asset_id=str(parent["id"]), instruction="make it red", num_variations=1
+            ),
+            metadata=as_user("dev"),
+        )
+        first = await call.read()  # queued; the caller going away cancels nothing
+        call.cancel()
+    [child_id] = [a.id for a in first.variations]
+    await fault_stack.wait_for_assets(project_id, ["completed", "generating"])
 
-            held.kill()
-            await fresh.start().wait_serving()
-            assets = await wait_for_assets(database_url, project_id, ["completed", "completed"])
-            await wait_for_settled(database_url, project_id)
+    held.kill()
+    await fresh.start().wait_serving()
+    assets = await fault_stack.wait_for_assets(project_id, ["completed", "completed"])
+    await fault_stack.wait_for_settled(project_id)
 
     [child] = [a for a in assets if str(a["id"]) == child_id]
     assert child["parent_asset_id"] == parent["id"]
     assert child["attempts"] == 2
     assert child["prompt"], "the prompt written before the kill is kept"
-    assert_one_object_per_asset(data_dir, project_id, assets)
+    fault_stack.assert_one_object_per_asset(project_id, assets)
 
 
-async def test_prompt_writer_killed_mid_writing_hands_the_job_to_the_next_worker(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    env["LOGOKRAFT_PROMPT_ACK_WAIT_S"] = "1"
-    with held_then_fresh("logokraft_prompt", env, gate, tmp_path) as (held, fresh):
-        async with running(imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")):
-            await held.start().wait_serving()
-            async with grpc.aio.insecure_channel(held.address) as channel:
-                stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
-                project_id = await create_project(stub, count=3)
-            # The first prompt is written (and drawn); the writer holds before the second.
-            [first] = await wait_for_assets(database_url, project_id, ["completed"])
-            assert not (await project_row(database_url, project_id))["prompts_written"]
+async def test_prompt_writer_killed_mid_writing_hands_the_job_to_the_next_worker(fault_stack):
+    fault_stack.configure(LOGOKRAFT_PROMPT_ACK_WAIT_S="1")
+    held, fresh = fault_stack.replicas("prompt")
+    await fault_stack.start("imagegen")
+    await held.start().wait_serving()
+    project_id = await fault_stack.create_project(count=3, address=held.address)
+    # The first prompt is written (and drawn); the writer holds before the second.
+    [first] = await fault_stack.wait_for_assets(project_id, ["completed"])
+    assert not (await fault_stack.project(project_id))["prompts_written"]
 
-            held.kill()
-            await fresh.start().wait_serving()
-            assets = await wait_for_assets(database_url, project_id, ["completed"] * 3)
-            project = await wait_for_settled(database_url, project_id)
+    held.kill()
+    await fresh.start().wait_serving()
+    assets = await fault_stack.wait_for_assets(project_id, ["completed"] * 3)
+    project = await fault_stack.wait_for_settled(project_id)
 
     assert project["prompts_written"]
     assert [a["position"] for a in assets] == [0, 1, 2], "one candidate per position"
     assert first["id"] == assets[0]["id"], "the candidate written before the kill is kept"
     assert [a["attempts"] for a in assets] == [1, 1, 1]
-    assert_one_object_per_asset(data_dir, project_id, assets)
+    fault_stack.assert_one_object_per_asset(project_id, assets)
 
 
 # ---- 6. graceful shutdown, a rolling restart, a job published twice ----------------------
 
 
-async def test_sigterm_lets_the_drawing_in_flight_finish_during_a_rolling_restart(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    env["LOGOKRAFT_SHUTDOWN_GRACE_S"] = "20"
-    with held_then_fresh("logokraft_imagegen", env, gate, tmp_path) as (old, new):
-        async with (
-            running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
-            prompt_stub(prompt) as stub,
-        ):
-            await old.start().wait_serving()
-            project_id = await create_project(stub, count=3)
-            await wait_for_assets(database_url, project_id, ["generating", "queued", "queued"])
+async def test_sigterm_lets_the_drawing_in_flight_finish_during_a_rolling_restart(fault_stack):
+    fault_stack.configure(LOGOKRAFT_SHUTDOWN_GRACE_S="20")
+    old, new = fault_stack.replicas("imagegen")
+    await fault_stack.start("prompt")
+    await old.start().wait_serving()
+    project_id = await fault_stack.create_project(count=3)
+    await fault_stack.wait_for_assets(project_id, ["generating", "queued", "queued"])
 
-            old.terminate()
-            await wait_for(
-                lambda: _is(old.health(), NOT_SERVING), within=DEADLINE, what="NOT_SERVING"
-            )
-            await new.start().wait_serving()
-            # The old replica fetches nothing more; the new one takes the queued work.
-            await wait_for_assets(
-                database_url, project_id, ["generating", "completed", "completed"]
-            )
-            assert old.proc.poll() is None, "the old replica waits for its drawing"
+    old.terminate()
+    await wait_for(lambda: _is(old.health(), NOT_SERVING), within=DEADLINE, what="NOT_SERVING")
+    await new.start().wait_serving()
+    # The old replica fetches nothing more; the new one takes the queued work.
+    await fault_stack.wait_for_assets(project_id, ["generating", "completed", "completed"])
+    assert old.proc.poll() is None, "the old replica waits for its drawing"
 
-            gate.touch()
-            assert await old.wait_exit() == 0
-            assets = await wait_for_assets(database_url, project_id, ["completed"] * 3)
-            await wait_for_settled(database_url, project_id)
+    fault_stack.gate.touch()
+    assert await old.wait_exit() == 0
+    assets = await fault_stack.wait_for_assets(project_id, ["completed"] * 3)
+    await fault_stack.wait_for_settled(project_id)
 
     assert [a["attempts"] for a in assets] == [1, 1, 1], "nothing was drawn twice"
-    assert_one_object_per_asset(data_dir, project_id, assets)
+    fault_stack.assert_one_object_per_asset(project_id, assets)
 
 
-async def test_sigterm_hands_back_a_drawing_that_does_not_finish_within_the_grace(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    env["LOGOKRAFT_SHUTDOWN_GRACE_S"] = "0.5"
-    env["LOGOKRAFT_IMAGE_ACK_WAIT_S"] = "30"  # the hand-back, not an expiry, redelivers it
-    with held_then_fresh("logokraft_imagegen", env, gate, tmp_path) as (old, new):
-        async with (
-            running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
-            prompt_stub(prompt) as stub,
-        ):
-            await old.start().wait_serving()
-            project_id = await create_project(stub, count=1)
-            await wait_for_assets(database_url, project_id, ["generating"])
+async def test_sigterm_hands_back_a_drawing_that_does_not_finish_within_the_grace(fault_stack):
+    fault_stack.configure(
+        LOGOKRAFT_SHUTDOWN_GRACE_S="0.5",
+        LOGOKRAFT_IMAGE_ACK_WAIT_S="30",  # the hand-back, not an expiry, redelivers it
+    )
+    old, new = fault_stack.replicas("imagegen")
+    await fault_stack.start("prompt")
+    await old.start().wait_serving()
+    project_id = await fault_stack.create_project(count=1)
+    await fault_stack.wait_for_assets(project_id, ["generating"])
 
-            old.terminate()
-            assert await old.wait_exit() == 0
-            await new.start().wait_serving()
-            [asset] = await wait_for_assets(database_url, project_id, ["completed"], within=10)
-            await wait_for_settled(database_url, project_id)
+    old.terminate()
+    assert await old.wait_exit() == 0
+    await new.start().wait_serving()
+    [asset] = await fault_stack.wait_for_assets(project_id, ["completed"], within=10)
+    await fault_stack.wait_for_settled(project_id)
 
     assert asset["attempts"] == 1, "a drawing handed back is not an attempt"
-    assert_one_object_per_asset(data_dir, project_id, [asset])
+    fault_stack.assert_one_object_per_asset(project_id, [asset])
 
 
 async def _is(status: Any, expected: int) -> bool:
@@ -322,6 +168,8 @@ async def _is(status: Any, expected: int) -> bool:
 
 class Counting:
     """A generator that counts its drawings (and draws with the local engine)."""
+
+    takes_reference_images = False  # as the local engine it draws with
 
     def __init__(self, name: str = "local") -> None:
         self.name = name
@@ -333,43 +181,32 @@ class Counting:
         return await self._local.generate(request)
 
 
-async def test_a_job_published_twice_with_one_msg_id_is_drawn_once(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    held = env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate}  # imagegen's drawings only
+async def test_a_job_published_twice_with_one_msg_id_is_drawn_once(fault_stack):
     counting = Counting()
-    async with (
-        running(
-            prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-            imagegen_server.start(
-                ImagegenSettings(**held), address="127.0.0.1:0", generator=counting
-            ),
-        ) as [prompt, _],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=1)
-        [asset] = await wait_for_assets(database_url, project_id, ["generating"])
-        js, subjects = prompt.infra.js, prompt.infra.subjects
-        job = {"asset_id": str(asset["id"]), "project_id": project_id, "user_id": str(USER)}
-        msg_id = f"image:{asset['id']}"  # the id the prompt service published it with
-        for _ in range(2):
-            ack = await js.publish(
-                subjects.image_jobs, json.dumps(job).encode(), headers={"Nats-Msg-Id": msg_id}
-            )
-            assert ack.duplicate
-        await publish_job(js, subjects.image_jobs, job, msg_id=msg_id)
+    prompt = await fault_stack.start("prompt")
+    await fault_stack.start("imagegen", held=True, generator=counting)
+    project_id = await fault_stack.create_project(count=1)
+    [asset] = await fault_stack.wait_for_assets(project_id, ["generating"])
+    js, subjects = prompt.infra.js, prompt.infra.subjects
+    job = DrawCandidate(asset_id=asset["id"], project_id=uuid.UUID(project_id), user_id=USER)
+    for _ in range(2):  # as any publisher would: the prompt service's id, so dropped
+        ack = await js.publish(
+            job.queue.subject(subjects),
+            json.dumps(job.payload()).encode(),
+            headers={"Nats-Msg-Id": job.msg_id},
+        )
+        assert ack.duplicate
+    await job.publish(js, subjects)
 
-        gate.touch()
-        await wait_for_assets(database_url, project_id, ["completed"])
-        durable = f"{namespace}-imagegen"
+    fault_stack.gate.touch()
+    await fault_stack.wait_for_assets(project_id, ["completed"])
+    durable = f"{fault_stack.namespace}-imagegen"
 
-        async def drained() -> Any:
-            info = await js.consumer_info(subjects.jobs_stream, durable)
-            return info if info.num_pending == 0 and info.num_ack_pending == 0 else None
+    async def drained() -> Any:
+        info = await js.consumer_info(subjects.jobs_stream, durable)
+        return info if info.num_pending == 0 and info.num_ack_pending == 0 else None
 
-        info = await wait_for(drained, within=DEADLINE, what="the consumer to drain")
+    info = await wait_for(drained, within=DEADLINE, what="the consumer to drain")
     assert info.delivered.consumer_seq == 1, "one delivery, ever"
     assert counting.calls == 1
 
@@ -379,6 +216,8 @@ async def test_a_job_published_twice_with_one_msg_id_is_drawn_once(
 
 class Failing:
     """A generator that fails every time with `error`."""
+
+    takes_reference_images = True  # as a remote provider would
 
     def __init__(self, error: Exception | None = None, *, name: str = "flaky") -> None:
         self.name = name
@@ -411,26 +250,19 @@ DOWN = "The image provider is unavailable; try again later."
     ids=["provider-down", "bug", "hangs"],
 )
 async def test_a_job_that_keeps_failing_fails_its_asset_after_its_attempts(
-    nats_server, database_url, namespace, tmp_path, error, code, message
+    fault_stack, error, code, message
 ):
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
-        "LOGOKRAFT_IMAGE_MAX_ATTEMPTS": "2",
-        "LOGOKRAFT_DRAW_TIMEOUT_S": "0.3",
-        "LOGOKRAFT_BREAKER_FAILURES": "100",
-    }
+    fault_stack.configure(
+        LOGOKRAFT_IMAGE_MAX_ATTEMPTS="2",
+        LOGOKRAFT_DRAW_TIMEOUT_S="0.3",
+        LOGOKRAFT_BREAKER_FAILURES="100",
+    )
     generator = Failing(error)
-    async with (
-        running(
-            prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-            imagegen_server.start(
-                ImagegenSettings(**env), address="127.0.0.1:0", generator=generator
-            ),
-        ) as [prompt, _],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=1)
-        project = await wait_for_settled(database_url, project_id, "failed")
-        [asset] = await assets_of(database_url, project_id)
+    await fault_stack.start("prompt")
+    await fault_stack.start("imagegen", generator=generator)
+    project_id = await fault_stack.create_project(count=1)
+    project = await fault_stack.wait_for_settled(project_id, "failed")
+    [asset] = await fault_stack.assets(project_id)
     assert asset["status"] == "failed"
     assert asset["error_code"] == code
     assert message in asset["error_message"]
@@ -443,6 +275,7 @@ class FailingWriter:
     """A prompt writer that fails every time with `error` (after `written` good prompts)."""
 
     name = "flaky"
+    wants_inspiration_palette = False  # as a remote provider, which sees the images themselves
 
     def __init__(self, error: Exception, *, written: int = 0) -> None:
         self.calls = 0
@@ -467,24 +300,16 @@ class FailingWriter:
     ids=["provider-down", "bug"],
 )
 async def test_prompt_writing_that_keeps_failing_fails_its_project_after_its_attempts(
-    nats_server, database_url, namespace, tmp_path, error, code, message
+    fault_stack, error, code, message
 ):
     """The candidates written before the failure are still drawn; the project says why."""
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
-        "LOGOKRAFT_PROMPT_MAX_ATTEMPTS": "2",
-        "LOGOKRAFT_BREAKER_FAILURES": "100",
-    }
+    fault_stack.configure(LOGOKRAFT_PROMPT_MAX_ATTEMPTS="2", LOGOKRAFT_BREAKER_FAILURES="100")
     writer = FailingWriter(error, written=1)
-    async with (
-        running(
-            prompt_server.start(PromptSettings(**env), address="127.0.0.1:0", writer=writer),
-            imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0"),
-        ) as [prompt, _],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=3)
-        project = await wait_for_settled(database_url, project_id, "completed")
-        assets = await assets_of(database_url, project_id)
+    await fault_stack.start("prompt", writer=writer)
+    await fault_stack.start("imagegen")
+    project_id = await fault_stack.create_project(count=3)
+    project = await fault_stack.wait_for_settled(project_id, "completed")
+    assets = await fault_stack.assets(project_id)
     assert (project["error_code"], project["prompt_attempts"]) == (code, 2)
     assert message in project["error_message"]
     assert writer.calls == 2
@@ -492,34 +317,29 @@ async def test_prompt_writing_that_keeps_failing_fails_its_project_after_its_att
 
 
 async def test_an_open_circuit_holds_prompt_writing_back_without_using_up_its_attempts(
-    nats_server, database_url, namespace, tmp_path
+    fault_stack,
 ):
     fake = FakeGemini(api_key="gemini-key")
     # Rate limited with a short RetryInfo delay: redelivered while the circuit is still open.
     fake.enqueue(*[fake_gemini.rate_limited("0.05s") for _ in range(3)])
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
-        "LOGOKRAFT_PROMPT_MAX_ATTEMPTS": "4",
-        "LOGOKRAFT_BREAKER_FAILURES": "2",
-        "LOGOKRAFT_BREAKER_RESET_S": "1",
-        "LOGOKRAFT_BREAKER_MAX_RESET_S": "1",
-    }
-    async with serve_asgi(fake.app) as base_url:
-        # One HTTP call per attempt, so every provider failure reaches the breaker.
-        gemini = GeminiPromptWriter(api_key="gemini-key", base_url=base_url, max_attempts=1)
-        async with (
-            running(
-                prompt_server.start(PromptSettings(**env), address="127.0.0.1:0", writer=gemini),
-                imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0"),
-            ) as [prompt, _],
-            prompt_stub(prompt) as stub,
-        ):
-            project_id = await create_project(stub, count=1)
-            project = await wait_for_settled(database_url, project_id, "completed")
-            infra = prompt.infra
-            info = await infra.js.consumer_info(
-                infra.subjects.jobs_stream, f"{namespace}-prompt-writer"
-            )
-        await gemini.aclose()
+    fault_stack.configure(
+        LOGOKRAFT_PROMPT_MAX_ATTEMPTS="4",
+        LOGOKRAFT_BREAKER_FAILURES="2",
+        LOGOKRAFT_BREAKER_RESET_S="1",
+        LOGOKRAFT_BREAKER_MAX_RESET_S="1",
+    )
+    base_url = await fault_stack.enter(serve_asgi(fake.app))
+    # One HTTP call per attempt, so every provider failure reaches the breaker.
+    gemini = GeminiPromptWriter(api_key="gemini-key", base_url=base_url, max_attempts=1)
+    fault_stack.callback(gemini.aclose)
+    prompt = await fault_stack.start("prompt", writer=gemini)
+    await fault_stack.start("imagegen")
+    project_id = await fault_stack.create_project(count=1)
+    project = await fault_stack.wait_for_settled(project_id, "completed")
+    infra = prompt.infra
+    info = await infra.js.consumer_info(
+        infra.subjects.jobs_stream, f"{fault_stack.namespace}-prompt-writer"
+    )
     assert project["error_code"] is None
     assert len(fake.requests) == 4, "three failures (the last one a half-open probe), one success"
     assert project["prompt_attempts"] == 4, "only calls that reached the provider are attempts"
@@ -527,32 +347,22 @@ async def test_an_open_circuit_holds_prompt_writing_back_without_using_up_its_at
 
 
 async def test_an_asset_whose_drawing_keeps_being_interrupted_fails_after_its_attempts(
-    nats_server, database_url, namespace, tmp_path
+    fault_stack,
 ):
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
-        "LOGOKRAFT_IMAGE_MAX_ATTEMPTS": "2",
-    }
-    async with (
-        running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=1)
-        await wait_for_assets(database_url, project_id, ["queued"])
-        # As if two workers had died drawing it (each attempt counted, none finished).
-        await rows(
-            database_url,
-            "update generated_assets set status = 'generating', attempts = 2"
-            " where project_id = %s returning id",
-            [project_id],
-        )
-        generator = Counting()
-        async with running(
-            imagegen_server.start(
-                ImagegenSettings(**env), address="127.0.0.1:0", generator=generator
-            )
-        ):
-            await wait_for_settled(database_url, project_id, "failed")
-            [asset] = await assets_of(database_url, project_id)
+    fault_stack.configure(LOGOKRAFT_IMAGE_MAX_ATTEMPTS="2")
+    await fault_stack.start("prompt")
+    project_id = await fault_stack.create_project(count=1)
+    await fault_stack.wait_for_assets(project_id, ["queued"])
+    # As if two workers had died drawing it (each attempt counted, none finished).
+    await fault_stack.rows(
+        "update generated_assets set status = 'generating', attempts = 2"
+        " where project_id = %s returning id",
+        [project_id],
+    )
+    generator = Counting()
+    await fault_stack.start("imagegen", generator=generator)
+    await fault_stack.wait_for_settled(project_id, "failed")
+    [asset] = await fault_stack.assets(project_id)
     assert generator.calls == 0, "a third attempt is not made"
     assert asset["error_code"] == "interrupted"
     assert "interrupted 2 times" in asset["error_message"]
@@ -566,54 +376,48 @@ SWEEP_QUICKLY = {
 }
 
 
-async def _lose_the_image_jobs(prompt: ServiceRuntime, database_url: str, project_id: str) -> None:
+async def _lose_the_image_jobs(
+    fault_stack: FaultStack, prompt: ServiceRuntime, project_id: str
+) -> None:
     """Wait until the prompts are written and the candidates queued, then purge their jobs."""
 
     async def written() -> bool:
-        return (await project_row(database_url, project_id))["prompts_written"]
+        return (await fault_stack.project(project_id))["prompts_written"]
 
     await wait_for(written, within=DEADLINE, what="the prompts to be written")
     infra = prompt.infra
-    await infra.js.purge_stream(infra.subjects.jobs_stream, subject=infra.subjects.image_jobs)
+    await infra.js.purge_stream(
+        infra.subjects.jobs_stream, subject=DrawCandidate.queue.subject(infra.subjects)
+    )
 
 
-async def test_the_sweeper_queues_the_lost_jobs_of_stuck_assets_again(
-    nats_server, database_url, namespace, tmp_path
-):
-    data_dir = tmp_path / "data"
-    env = fault_env(nats_server.url, database_url, namespace, data_dir) | SWEEP_QUICKLY
-    async with (
-        running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=2)
-        await _lose_the_image_jobs(prompt, database_url, project_id)
-        await wait_for_assets(database_url, project_id, ["queued", "queued"])
-        async with running(imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")):
-            assets = await wait_for_assets(database_url, project_id, ["completed", "completed"])
-            await wait_for_settled(database_url, project_id)
-    assert_one_object_per_asset(data_dir, project_id, assets)
+async def test_the_sweeper_queues_the_lost_jobs_of_stuck_assets_again(fault_stack):
+    fault_stack.configure(**SWEEP_QUICKLY)
+    prompt = await fault_stack.start("prompt")
+    project_id = await fault_stack.create_project(count=2)
+    await _lose_the_image_jobs(fault_stack, prompt, project_id)
+    await fault_stack.wait_for_assets(project_id, ["queued", "queued"])
+    await fault_stack.start("imagegen")
+    assets = await fault_stack.wait_for_assets(project_id, ["completed", "completed"])
+    await fault_stack.wait_for_settled(project_id)
+    fault_stack.assert_one_object_per_asset(project_id, assets)
 
 
 async def test_the_sweeper_fails_assets_past_their_maximum_age_and_settles_the_project(
-    nats_server, database_url, namespace, tmp_path
+    fault_stack,
 ):
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | SWEEP_QUICKLY
-    async with (
-        running(prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")) as [prompt],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=1)
-        await _lose_the_image_jobs(prompt, database_url, project_id)
-        await rows(
-            database_url,
-            "update generated_assets set created_at = now() - interval '2 hours'"
-            " where project_id = %s returning id",
-            [project_id],
-        )
-        async with running(imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")):
-            project = await wait_for_settled(database_url, project_id, "failed")
-            [asset] = await assets_of(database_url, project_id)
+    fault_stack.configure(**SWEEP_QUICKLY)
+    prompt = await fault_stack.start("prompt")
+    project_id = await fault_stack.create_project(count=1)
+    await _lose_the_image_jobs(fault_stack, prompt, project_id)
+    await fault_stack.rows(
+        "update generated_assets set created_at = now() - interval '2 hours'"
+        " where project_id = %s returning id",
+        [project_id],
+    )
+    await fault_stack.start("imagegen")
+    project = await fault_stack.wait_for_settled(project_id, "failed")
+    [asset] = await fault_stack.assets(project_id)
     assert asset["status"] == "failed"
     assert asset["error_code"] == "timed_out"
     assert "not finished within 1 minute" in asset["error_message"]
@@ -621,64 +425,50 @@ async def test_the_sweeper_fails_assets_past_their_maximum_age_and_settles_the_p
     assert project["error_code"] == "no_assets"
 
 
-async def test_the_sweeper_queues_the_lost_prompt_job_of_a_project_again(
-    nats_server, database_url, namespace, tmp_path
-):
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | SWEEP_QUICKLY
+async def test_the_sweeper_queues_the_lost_prompt_job_of_a_project_again(fault_stack):
+    fault_stack.configure(**SWEEP_QUICKLY)
     project_id = new_project_id()
     # A project stored without its prompt job (the process died between the two).
-    await rows(
-        database_url,
+    await fault_stack.rows(
         "insert into brand_projects (id, user_id, brand_name, num_candidates)"
         " values (%s, %s, 'Lost Lighthouse', 1) returning id",
         [project_id, USER],
     )
-    async with running(
-        prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-        imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0"),
-    ):
-        await wait_for_settled(database_url, project_id)
-        [asset] = await assets_of(database_url, project_id)
+    await fault_stack.start("prompt")
+    await fault_stack.start("imagegen")
+    await fault_stack.wait_for_settled(project_id)
+    [asset] = await fault_stack.assets(project_id)
     assert asset["status"] == "completed"
 
 
 # ---- 3. a circuit breaker in front of a provider that keeps failing ---------------------------
 
 
-async def test_an_open_circuit_holds_jobs_back_without_using_up_their_attempts(
-    nats_server, database_url, namespace, tmp_path
-):
+async def test_an_open_circuit_holds_jobs_back_without_using_up_their_attempts(fault_stack):
     fake = FakeSeedream(api_key="ark-key")
     unavailable = SeedreamError(
         503, "ServiceUnavailable", "Overloaded.", "ServiceUnavailable", retry_after="0.05"
     )
     fake.enqueue(unavailable, unavailable, unavailable)
-    env = fault_env(nats_server.url, database_url, namespace, tmp_path / "data") | {
-        "LOGOKRAFT_IMAGE_MAX_ATTEMPTS": "4",
-        "LOGOKRAFT_BREAKER_FAILURES": "2",
-        "LOGOKRAFT_BREAKER_RESET_S": "1",
-        "LOGOKRAFT_BREAKER_MAX_RESET_S": "1",
-    }
-    async with serve_asgi(fake.app) as base_url:
-        # One HTTP call per attempt, so every provider failure reaches the breaker.
-        seedream = SeedreamGenerator(
-            api_key="ark-key", base_url=f"{base_url}/api/v3", max_attempts=1
-        )
-        async with (
-            running(
-                prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-                imagegen_server.start(
-                    ImagegenSettings(**env), address="127.0.0.1:0", generator=seedream
-                ),
-            ) as [prompt, _],
-            prompt_stub(prompt) as stub,
-        ):
-            project_id = await create_project(stub, count=1)
-            await wait_for_settled(database_url, project_id)
-            [asset] = await assets_of(database_url, project_id)
-            infra = prompt.infra
-            info = await infra.js.consumer_info(infra.subjects.jobs_stream, f"{namespace}-imagegen")
-        await seedream.aclose()
+    fault_stack.configure(
+        LOGOKRAFT_IMAGE_MAX_ATTEMPTS="4",
+        LOGOKRAFT_BREAKER_FAILURES="2",
+        LOGOKRAFT_BREAKER_RESET_S="1",
+        LOGOKRAFT_BREAKER_MAX_RESET_S="1",
+    )
+    base_url = await fault_stack.enter(serve_asgi(fake.app))
+    # One HTTP call per attempt, so every provider failure reaches the breaker.
+    seedream = SeedreamGenerator(api_key="ark-key", base_url=f"{base_url}/api/v3", max_attempts=1)
+    fault_stack.callback(seedream.aclose)
+    prompt = await fault_stack.start("prompt")
+    await fault_stack.start("imagegen", generator=seedream)
+    project_id = await fault_stack.create_project(count=1)
+    await fault_stack.wait_for_settled(project_id)
+    [asset] = await fault_stack.assets(project_id)
+    infra = prompt.infra
+    info = await infra.js.consumer_info(
+        infra.subjects.jobs_stream, f"{fault_stack.namespace}-imagegen"
+    )
     assert asset["status"] == "completed"
     assert asset["provider"] == "seedream"
     assert len(fake.requests) == 4, "three failures (the last one a half-open probe), one success"
@@ -689,100 +479,38 @@ async def test_an_open_circuit_holds_jobs_back_without_using_up_their_attempts(
 # ---- 5. NATS and Postgres going away mid-project ----------------------------------------------
 
 
-async def test_nats_restarting_mid_project_loses_nothing(database_url, namespace, tmp_path):
-    data_dir, gate, store_dir = tmp_path / "data", tmp_path / "release", tmp_path / "jetstream"
-    port = free_port()
-    nats = start_nats(store_dir=store_dir, port=port)
-    env = fault_env(nats.url, database_url, namespace, data_dir)
-    held = env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate}  # imagegen's drawings only
-    try:
-        async with (
-            running(
-                prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-                imagegen_server.start(ImagegenSettings(**held), address="127.0.0.1:0"),
-            ) as [prompt, _],
-            prompt_stub(prompt) as stub,
-        ):
-            project_id = await create_project(stub, count=2)
-            await wait_for_assets(database_url, project_id, ["generating", "queued"])
+async def test_nats_restarting_mid_project_loses_nothing(fault_stack):
+    await fault_stack.own_nats()
+    await fault_stack.start("prompt")
+    await fault_stack.start("imagegen", held=True)  # its drawings only
+    project_id = await fault_stack.create_project(count=2)
+    await fault_stack.wait_for_assets(project_id, ["generating", "queued"])
 
-            await asyncio.to_thread(nats.stop)
-            gate.touch()  # the drawing in flight finishes while NATS is away
-            await wait_for_assets(database_url, project_id, ["completed", "queued"])
-            nats = await asyncio.to_thread(start_nats, store_dir=store_dir, port=port)
+    await fault_stack.stop_nats()
+    fault_stack.gate.touch()  # the drawing in flight finishes while NATS is away
+    await fault_stack.wait_for_assets(project_id, ["completed", "queued"])
+    await fault_stack.start_nats()
 
-            assets = await wait_for_assets(database_url, project_id, ["completed", "completed"])
-            await wait_for_settled(database_url, project_id)
-            after = await create_project(stub, count=1, name="After The Storm")
-            await wait_for_settled(database_url, after)
-    finally:
-        nats.stop()
-    assert_one_object_per_asset(data_dir, project_id, assets)
+    assets = await fault_stack.wait_for_assets(project_id, ["completed", "completed"])
+    await fault_stack.wait_for_settled(project_id)
+    after = await fault_stack.create_project(count=1, name="After The Storm")
+    await fault_stack.wait_for_settled(after)
+    fault_stack.assert_one_object_per_asset(project_id, assets)
 
 
-class OwnPostgres:
-    """A Postgres of the test's own (data outside pytest's tmp dirs), restartable."""
+async def test_postgres_restarting_mid_project_loses_nothing(fault_stack):
+    await fault_stack.own_postgres()
+    await fault_stack.start("prompt")
+    await fault_stack.start("imagegen", held=True)  # its drawings only
+    project_id = await fault_stack.create_project(count=2)
+    await fault_stack.wait_for_assets(project_id, ["generating", "queued"])
 
-    def __init__(self) -> None:
-        self.scratch = Path(tempfile.mkdtemp(prefix="lk-fault-pg-"))
-        self.scratch.chmod(0o755)  # the server may run as a dedicated OS user
-        self.server = start_postgres(data_dir=self.scratch / "data", durable=False)
-        with psycopg.connect(self.server.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("create database {}").format(sql.Identifier("faults")))
-        supabase = find_supabase_dir()
-        apply_migrations(
-            self.url, migrations_dir=supabase / "migrations", shim_dir=supabase / "shim"
-        )
+    await fault_stack.stop_postgres()
+    fault_stack.gate.touch()  # the drawing in flight finishes while Postgres is away
+    await fault_stack.start_postgres()
 
-    @property
-    def url(self) -> str:
-        return self.server.url_for("faults")
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    def start(self) -> None:
-        self.server = start_postgres(
-            data_dir=self.scratch / "data", port=self.server.port, durable=False
-        )
-
-    def remove(self) -> None:
-        self.server.stop()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-
-
-@pytest.fixture
-def own_postgres():
-    postgres = OwnPostgres()
-    try:
-        yield postgres
-    finally:
-        postgres.remove()
-
-
-async def test_postgres_restarting_mid_project_loses_nothing(
-    own_postgres, nats_server, namespace, tmp_path
-):
-    data_dir, gate = tmp_path / "data", tmp_path / "release"
-    database_url = own_postgres.url
-    env = fault_env(nats_server.url, database_url, namespace, data_dir)
-    held = env | {"LOGOKRAFT_HOLD_JOBS_UNTIL": gate}  # imagegen's drawings only
-    async with (
-        running(
-            prompt_server.start(PromptSettings(**env), address="127.0.0.1:0"),
-            imagegen_server.start(ImagegenSettings(**held), address="127.0.0.1:0"),
-        ) as [prompt, _],
-        prompt_stub(prompt) as stub,
-    ):
-        project_id = await create_project(stub, count=2)
-        await wait_for_assets(database_url, project_id, ["generating", "queued"])
-
-        await asyncio.to_thread(own_postgres.stop)
-        gate.touch()  # the drawing in flight finishes while Postgres is away
-        await asyncio.to_thread(own_postgres.start)
-
-        assets = await wait_for_assets(database_url, project_id, ["completed", "completed"])
-        await wait_for_settled(database_url, project_id)
-        after = await create_project(stub, count=1, name="After The Storm")
-        await wait_for_settled(database_url, after)
-    assert_one_object_per_asset(data_dir, project_id, assets)
+    assets = await fault_stack.wait_for_assets(project_id, ["completed", "completed"])
+    await fault_stack.wait_for_settled(project_id)
+    after = await fault_stack.create_project(count=1, name="After The Storm")
+    await fault_stack.wait_for_settled(after)
+    fault_stack.assert_one_object_per_asset(project_id, assets)

@@ -30,9 +30,9 @@ import pytest
 from logokraft_dev.devstack import free_port
 from logokraft_dev.devstack._process import stop_process
 from logokraft_dev.devtokens import dev_token, dev_user_id
-from tests.processes import stored_files, wait_for
+from tests.support import stored_files, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 DEADLINE = 60.0  # seconds any one expected change may take (a restart included)
 

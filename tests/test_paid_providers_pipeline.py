@@ -11,25 +11,18 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 
-import grpc
 import pytest
 from PIL import Image
 
-from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
+from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
+from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devtokens import dev_user_id
-from logokraft_fakes import serve_asgi
 from logokraft_fakes.gemini import FakeGemini, no_image, text_reply
 from logokraft_fakes.seedream import FakeSeedream, sensitive_input
-from logokraft_imagegen import server as imagegen_server
-from logokraft_imagegen.config import ImagegenSettings
 from logokraft_kit.storage import INSPIRATION_BUCKET
-from logokraft_prompt import server as prompt_server
-from logokraft_prompt.config import PromptSettings
-from logokraft_refine import server as refine_server
-from logokraft_refine.config import RefineSettings
-from tests.support import as_user, new_project_id, service_env
+from tests.support import as_user, new_project_id, running_services, service_env
 
 pytestmark = pytest.mark.integration
 
@@ -55,23 +48,8 @@ async def stub(fakes, nats_server, database_url, namespace, data_dir):
         "ARK_API_KEY": "ark-key",
         "SEEDREAM_BASE_URL": f"{seedream_url}/api/v3",
     }
-    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
-    imagegen = await imagegen_server.start(ImagegenSettings(**env), address="127.0.0.1:0")
-    refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
-    refine_channel = grpc.aio.insecure_channel(f"127.0.0.1:{refine.port}")
-    try:
-        yield (
-            prompt_service_pb2_grpc.PromptServiceStub(channel),
-            prompt.infra.storage,
-            refine_service_pb2_grpc.RefineServiceStub(refine_channel),
-        )
-    finally:
-        await refine_channel.close()
-        await channel.close()
-        await refine.stop(grace=1)
-        await imagegen.stop(grace=1)
-        await prompt.stop(grace=1)
+    async with running_services(env) as services:
+        yield (services.prompt_stub, services.prompt.infra.storage, services.refine_stub)
 
 
 def png(color: str) -> bytes:

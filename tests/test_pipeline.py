@@ -17,43 +17,20 @@ from logokraft_kit.db import Database
 from logokraft_prompt.adapters.base import WrittenPrompt
 from logokraft_prompt.adapters.local import LocalPromptWriter
 from logokraft_prompt.config import PromptSettings
-from tests.support import as_user, new_project_id
+from tests.support import (
+    as_user,
+    brand_brief,
+    create_over_grpc,
+    new_project_id,
+    watch_over_grpc,
+)
 
 pytestmark = pytest.mark.integration
 
 
-def brief(name: str = "Acme Roasters", count: int = 3) -> common_pb2.BrandBrief:
-    return common_pb2.BrandBrief(
-        brand_name=name,
-        slogan="Fresh every morning",
-        industry="coffee roastery",
-        style=["minimal"],
-        colors=["#0a2540"],
-        num_candidates=count,
-    )
-
-
-async def create(services, *, user: str = "dev", count: int = 3) -> str:
-    project_id = new_project_id()
-    await services.prompt_stub.CreateProject(
-        pb.CreateProjectRequest(project_id=project_id, brief=brief(count=count)),
-        metadata=as_user(user),
-    )
-    return project_id
-
-
-async def watch(services, project_id: str, *, after: int = 0, user: str = "dev") -> list:
-    call = services.prompt_stub.WatchProject(
-        pb.WatchProjectRequest(project_id=project_id, after_sequence=after),
-        metadata=as_user(user),
-        timeout=60,
-    )
-    return [response.event async for response in call]
-
-
 async def test_project_streams_every_candidate_to_done(services):
-    project_id = await create(services, count=3)
-    events = await watch(services, project_id)
+    project_id = await create_over_grpc(services, count=3)
+    events = await watch_over_grpc(services, project_id)
 
     assert events[0].HasField("snapshot")
     assert events[-1].HasField("done")
@@ -84,12 +61,12 @@ async def test_project_streams_every_candidate_to_done(services):
 
 
 async def test_resuming_after_a_sequence_replays_exactly_the_rest(services):
-    project_id = await create(services, count=2)
-    full = await watch(services, project_id)
+    project_id = await create_over_grpc(services, count=2)
+    full = await watch_over_grpc(services, project_id)
     logged = [e for e in full[1:] if e.sequence > 0]
     middle = logged[len(logged) // 2].sequence
 
-    resumed = await watch(services, project_id, after=middle)
+    resumed = await watch_over_grpc(services, project_id, after=middle)
 
     assert [e.sequence for e in resumed if not e.HasField("done")] == [
         e.sequence for e in logged if e.sequence > middle and not e.HasField("done")
@@ -98,7 +75,7 @@ async def test_resuming_after_a_sequence_replays_exactly_the_rest(services):
 
 
 async def test_another_user_cannot_see_the_project(services):
-    project_id = await create(services, user="dev", count=1)
+    project_id = await create_over_grpc(services, user="dev", count=1)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await services.prompt_stub.GetProject(
             pb.GetProjectRequest(project_id=project_id), metadata=as_user("bob")
@@ -111,7 +88,7 @@ async def test_another_user_cannot_see_the_project(services):
 
 
 async def test_rls_hides_rows_even_without_a_filter(services, database_url):
-    project_id = await create(services, user="dev", count=1)
+    project_id = await create_over_grpc(services, user="dev", count=1)
     db = Database(database_url)
     await db.open()
     try:
@@ -130,10 +107,10 @@ async def test_rls_hides_rows_even_without_a_filter(services, database_url):
 
 async def test_creating_the_same_project_twice_makes_one_project(services):
     project_id = new_project_id()
-    request = pb.CreateProjectRequest(project_id=project_id, brief=brief(count=2))
+    request = pb.CreateProjectRequest(project_id=project_id, brief=brand_brief(count=2))
     await services.prompt_stub.CreateProject(request, metadata=as_user("dev"))
     await services.prompt_stub.CreateProject(request, metadata=as_user("dev"))
-    events = await watch(services, project_id)
+    events = await watch_over_grpc(services, project_id)
     assert events[-1].done.completed_assets == 2
     listing = await services.prompt_stub.ListProjects(
         pb.ListProjectsRequest(), metadata=as_user("dev")
@@ -144,9 +121,9 @@ async def test_creating_the_same_project_twice_makes_one_project(services):
 async def test_bad_requests_are_invalid_arguments(services):
     stub = services.prompt_stub
     cases = [
-        pb.CreateProjectRequest(project_id="not-a-uuid", brief=brief()),
-        pb.CreateProjectRequest(project_id=new_project_id(), brief=brief(count=0)),
-        pb.CreateProjectRequest(project_id=new_project_id(), brief=brief(name="")),
+        pb.CreateProjectRequest(project_id="not-a-uuid", brief=brand_brief()),
+        pb.CreateProjectRequest(project_id=new_project_id(), brief=brand_brief(count=0)),
+        pb.CreateProjectRequest(project_id=new_project_id(), brief=brand_brief(name="")),
     ]
     for request in cases:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
@@ -166,6 +143,7 @@ class GatedWriter:
     """Writes the first prompt, then waits until the test says go before writing the rest."""
 
     name = "local"
+    wants_inspiration_palette = True  # as the local writer it writes with
 
     def __init__(self) -> None:
         self.go = asyncio.Event()
@@ -199,7 +177,7 @@ async def test_first_image_starts_before_the_last_prompt_is_written(
         stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
         project_id = new_project_id()
         await stub.CreateProject(
-            pb.CreateProjectRequest(project_id=project_id, brief=brief(count=3)),
+            pb.CreateProjectRequest(project_id=project_id, brief=brand_brief(count=3)),
             metadata=as_user("dev"),
         )
         call = stub.WatchProject(
@@ -234,8 +212,8 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
     from logokraft_domain import store
     from logokraft_prompt import core as prompt_core
 
-    project_id = await create(services, count=1)
-    await watch(services, project_id)
+    project_id = await create_over_grpc(services, count=1)
+    await watch_over_grpc(services, project_id)
     pid, user = uuid.UUID(project_id), dev_user_id("dev")
     infra = services.prompt.infra
     async with infra.db.as_user(user) as conn:

@@ -13,8 +13,7 @@ from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft.v1 import refine_service_pb2 as pb
 from logokraft_kit.db import Database
-from tests.support import as_user
-from tests.test_pipeline import create, watch
+from tests.support import as_user, create_over_grpc, watch_over_grpc
 
 pytestmark = pytest.mark.integration
 
@@ -22,8 +21,8 @@ COMPLETED = common_pb2.ASSET_STATUS_COMPLETED
 
 
 async def finished_project(services, *, count: int = 2) -> common_pb2.Project:
-    project_id = await create(services, count=count)
-    events = await watch(services, project_id)
+    project_id = await create_over_grpc(services, count=count)
+    events = await watch_over_grpc(services, project_id)
     assert events[-1].HasField("done")
     return await project(services, project_id)
 
@@ -80,7 +79,7 @@ async def test_variations_stream_to_completion_linked_to_their_parent(services):
 
 async def test_a_refinement_reopens_the_project_and_settles_it_again(services):
     before = await finished_project(services)
-    events_before = await watch(services, before.id)
+    events_before = await watch_over_grpc(services, before.id)
     assert events_before[-1].done.completed_assets == 2
 
     await refine(services, before.assets[0].id, "stacked", count=1)
@@ -88,7 +87,7 @@ async def test_a_refinement_reopens_the_project_and_settles_it_again(services):
     after = await project(services, before.id)
     assert after.status == common_pb2.PROJECT_STATUS_COMPLETED
     assert len(after.assets) == 3
-    replay = await watch(services, before.id, after=before.event_sequence)
+    replay = await watch_over_grpc(services, before.id, after=before.event_sequence)
     kinds = [event.WhichOneof("change") for event in replay]
     assert kinds[0] == "asset" and kinds[-1] == "done"
     statuses = [e.project.status for e in replay if e.HasField("project")]

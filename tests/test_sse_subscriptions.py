@@ -24,8 +24,7 @@ import logokraft_gateway.sse
 from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_dev.sse import SseReader
 from logokraft_kit.bus import ProjectNews
-from tests.conftest import serve_gateway
-from tests.test_e2e_http import create_project
+from tests.support import create_project, read_stream, serve_gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -193,12 +192,6 @@ class StalledClient:
         self._sock.close()
 
 
-async def read_to_done(client: httpx.AsyncClient, url: str, headers: dict) -> list:
-    async with client.stream("GET", url, headers=headers, timeout=60) as response:
-        assert response.status_code == 200, await response.aread()
-        return [event async for event in SseReader().events(response)]
-
-
 async def test_a_stalled_client_does_not_hold_up_another_on_a_live_project(
     gateway, services, nats_server, namespace
 ):
@@ -211,7 +204,7 @@ async def test_a_stalled_client_does_not_hold_up_another_on_a_live_project(
         path = f"/api/v1/projects/{created['project_id']}/stream"
         stalled = StalledClient(gateway, path, auth)
         try:
-            events = await asyncio.wait_for(read_to_done(client, gateway + path, auth), 60)
+            events = await asyncio.wait_for(read_stream(client, gateway + path, **auth), 60)
             assert stalled.unread_bytes() > 0, "the stalled client's stream never started"
         finally:
             stalled.close()
@@ -284,7 +277,7 @@ async def test_stalled_clients_are_held_back_not_buffered_and_released_on_discon
 
             before = frames["count"]
             async with httpx.AsyncClient() as client:
-                reading = asyncio.create_task(read_to_done(client, gateway + path, resume))
+                reading = asyncio.create_task(read_stream(client, gateway + path, **resume))
                 await until_steady(lambda: frames["count"], steady_for=0.5, within=30)
                 async with await psycopg.AsyncConnection.connect(
                     database_url, autocommit=True

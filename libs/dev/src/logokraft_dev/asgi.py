@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import uvicorn
@@ -57,15 +57,26 @@ def _listening_socket(send_buffer: int | None) -> socket.socket:
 
 @contextlib.asynccontextmanager
 async def serve_asgi(
-    app: Any, *, lifespan: str = "off", send_buffer: int | None = None
+    app: Any = None,
+    *,
+    make_app: Callable[[str], Any] | None = None,
+    lifespan: str = "off",
+    send_buffer: int | None = None,
 ) -> AsyncIterator[str]:
-    """Run `app` in the current event loop; yield its base URL (no trailing slash).
+    """Run an app in the current event loop; yield its base URL (no trailing slash).
 
+    Give the app, or `make_app(base_url)` for an app that must know its own URL before it
+    starts (the gateway signs stream and file URLs with it): the port is bound first.
     `lifespan="on"` runs the app's startup and shutdown (an app that opens connections).
     `send_buffer` sets SO_SNDBUF on the listening socket, which the connections it accepts
     inherit: a small one makes a stalled client push back on the server after a few KB.
     """
+    if (app is None) == (make_app is None):
+        raise TypeError("give serve_asgi an app or make_app, not both")
     sock = _listening_socket(send_buffer)
+    if make_app is not None:
+        host, port = sock.getsockname()[:2]
+        app = make_app(f"http://{host}:{port}")
     server = _Server(_config(app, lifespan))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     ready = asyncio.create_task(server.ready.wait())
