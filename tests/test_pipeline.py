@@ -209,7 +209,7 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
 ):
     """The watch reads the event log and the project's status in one snapshot: a project that
     settles between the two reads must not end the stream with a `done` that skips events."""
-    from logokraft_domain import store
+    from logokraft_domain import events, store
     from logokraft_prompt import core as prompt_core
 
     project_id = await create_over_grpc(services, count=1)
@@ -222,7 +222,7 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
         await store.reopen(conn, pid)
         cursor = (await store.get_project(conn, pid))["event_sequence"]
 
-    real_events_after = store.events_after
+    real_events_after = events.events_after
     settled = False
 
     async def events_after_then_settle(conn, project, after):
@@ -235,7 +235,7 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
                 assert await store.settle_if_done(other, pid)
         return rows
 
-    monkeypatch.setattr(prompt_core.store, "events_after", events_after_then_settle)
+    monkeypatch.setattr(prompt_core.events, "events_after", events_after_then_settle)
     core = prompt_core.ProjectsCore(
         prompt_core.Deps(
             db=infra.db,

@@ -1,9 +1,8 @@
-"""The brand-project store: projects, assets and the per-project event log.
+"""The brand-project store: projects and their assets (candidates and variations).
 
 Every function takes a connection opened by `Database.as_user`, so Row Level
-Security applies. Each state change appends to `project_events` in the same
-transaction, numbering events per project; that log is what the SSE stream
-replays after `Last-Event-ID`.
+Security applies. Each state change appends to the project's event log (events.py) in
+the same transaction.
 
 Per-user limits are checked in `limits.py`, in the same transaction as the insert they
 guard.
@@ -19,14 +18,12 @@ from typing import Any
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from logokraft.v1 import common_pb2
+from logokraft_domain import events
 from logokraft_domain.brief import ValidBrief
 from logokraft_domain.records import (
     TERMINAL_ASSET_STATUSES,
     Row,
-    asset_to_proto,
     message_to_payload,
-    project_to_proto,
 )
 from logokraft_kit.db import Connection
 
@@ -123,62 +120,6 @@ async def list_projects(conn: Connection, *, limit: int, after: PageCursor | Non
     return await cursor.fetchall()
 
 
-async def append_event(
-    conn: Connection,
-    project_id: uuid.UUID,
-    *,
-    kind: str,
-    payload: dict[str, Any],
-    asset_id: uuid.UUID | None = None,
-) -> int:
-    """Record one change of the project and return its sequence number."""
-    cursor = await conn.execute(
-        """
-        update brand_projects set event_sequence = event_sequence + 1
-        where id = %s returning event_sequence, user_id
-        """,
-        [project_id],
-    )
-    row = await cursor.fetchone()
-    if row is None:
-        raise LookupError(f"project {project_id} not found")
-    await conn.execute(
-        """
-        insert into project_events (project_id, sequence, user_id, kind, asset_id, payload)
-        values (%s, %s, %s, %s, %s, %s)
-        """,
-        [project_id, row["event_sequence"], row["user_id"], kind, asset_id, Jsonb(payload)],
-    )
-    return int(row["event_sequence"])
-
-
-async def events_after(conn: Connection, project_id: uuid.UUID, sequence: int) -> list[Row]:
-    """The project's recorded events after `sequence`, oldest first."""
-    cursor = await conn.execute(
-        "select * from project_events where project_id = %s and sequence > %s order by sequence",
-        [project_id, sequence],
-    )
-    return await cursor.fetchall()
-
-
-async def record_asset(conn: Connection, asset: Row) -> int:
-    """Append an `asset` event carrying the asset as it is now."""
-    return await append_event(
-        conn,
-        asset["project_id"],
-        kind="asset",
-        payload=message_to_payload(asset_to_proto(asset)),
-        asset_id=asset["id"],
-    )
-
-
-async def record_project(conn: Connection, project: Row) -> int:
-    """Append a `project` event carrying the project (without assets) as it is now."""
-    return await append_event(
-        conn, project["id"], kind="project", payload=message_to_payload(project_to_proto(project))
-    )
-
-
 async def insert_candidate(
     conn: Connection,
     *,
@@ -200,7 +141,7 @@ async def insert_candidate(
     )
     row = await cursor.fetchone()
     if row is not None:
-        await record_asset(conn, row)
+        await events.record_asset(conn, row)
         return row, True
     cursor = await conn.execute(
         "select * from generated_assets where project_id = %s and position = %s"
@@ -232,7 +173,7 @@ async def insert_variations(
         )
         row = await cursor.fetchone()
         assert row is not None
-        await record_asset(conn, row)
+        await events.record_asset(conn, row)
         rows.append(row)
     return rows
 
@@ -267,7 +208,7 @@ async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> 
     row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"asset {asset_id} not found")
-    await record_asset(conn, row)
+    await events.record_asset(conn, row)
     return row
 
 
@@ -284,7 +225,7 @@ async def update_project(conn: Connection, project_id: uuid.UUID, **fields: Any)
     row = await cursor.fetchone()
     assert row is not None
     if row["status"] != before["status"]:
-        row = {**row, "event_sequence": await record_project(conn, row)}
+        row = {**row, "event_sequence": await events.record_project(conn, row)}
     return row
 
 
@@ -331,14 +272,8 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
             "No logo could be generated for this brief; see each asset's error."
         )
     await update_project(conn, project_id, **fields)
-    done = common_pb2.ProjectDone(
-        status=common_pb2.PROJECT_STATUS_COMPLETED
-        if status == "completed"
-        else common_pb2.PROJECT_STATUS_FAILED,
-        completed_assets=counts["completed"],
-        failed_assets=counts["failed"],
-    )
-    await append_event(conn, project_id, kind="done", payload=message_to_payload(done))
+    done = events.project_done(status, completed=counts["completed"], failed=counts["failed"])
+    await events.append(conn, project_id, kind="done", payload=message_to_payload(done))
     return True
 
 

@@ -21,7 +21,7 @@ from nats.js import JetStreamContext
 
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
-from logokraft_domain import limits, store
+from logokraft_domain import events, limits, store
 from logokraft_domain.attempts import run_attempt
 from logokraft_domain.brief import ValidBrief
 from logokraft_domain.jobs import DrawCandidate, WritePrompts
@@ -181,7 +181,7 @@ class ProjectsCore:
             common_pb2.ProjectEvent(sequence=sequence, snapshot=project_to_proto(project, assets))
         ]
         if store.is_settled(project, assets):
-            opening.append(_done_event(sequence, project, assets))
+            opening.append(events.done_event(sequence, project, assets))
         return sequence, opening
 
     async def _events_after(
@@ -193,7 +193,7 @@ class ProjectsCore:
         stream with a `done` that skips the events recorded with it.
         """
         async with self._deps.db.as_user(user_id, snapshot=True) as conn:
-            rows = await store.events_after(conn, project_id, cursor)
+            rows = await events.events_after(conn, project_id, cursor)
             if rows:
                 return [event_from_log(row) for row in rows], None
             project = await store.get_project(conn, project_id)
@@ -201,7 +201,7 @@ class ProjectsCore:
                 raise NotFound(f"project {project_id} not found")
             assets = await store.list_assets(conn, project_id)
         if store.is_settled(project, assets):
-            return [], _done_event(project["event_sequence"], project, assets)
+            return [], events.done_event(project["event_sequence"], project, assets)
         return [], None
 
     # ---- prompt writing (durable work) --------------------------------------
@@ -350,18 +350,6 @@ async def _engine_brief(
             colors = await asyncio.to_thread(engine.dominant_colors, image.data, count=3)
             palette.extend(c for c in colors if c not in palette)
     return engine.Brief.from_record(project, inspiration_palette=palette[:5])
-
-
-def _done_event(sequence: int, project: dict, assets: list[dict]) -> common_pb2.ProjectEvent:
-    completed = sum(1 for a in assets if a["status"] == "completed")
-    failed = sum(1 for a in assets if a["status"] == "failed")
-    status = (
-        common_pb2.PROJECT_STATUS_COMPLETED
-        if project["status"] == "completed"
-        else common_pb2.PROJECT_STATUS_FAILED
-    )
-    done = common_pb2.ProjectDone(status=status, completed_assets=completed, failed_assets=failed)
-    return common_pb2.ProjectEvent(sequence=sequence, done=done)
 
 
 def _encode_page_token(row: dict) -> str:
