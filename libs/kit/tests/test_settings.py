@@ -23,3 +23,13 @@ def test_a_sweeper_that_would_take_over_running_drawings_is_refused(stuck, timeo
         )
     message = str(raised.value)
     assert "LOGOKRAFT_SWEEP_STUCK_AFTER_S" in message and "LOGOKRAFT_DRAW_TIMEOUT_S" in message
+
+
+def test_supabase_storage_needs_both_its_url_and_its_key() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ServiceSettings(**REQUIRED, SUPABASE_URL="https://project.supabase.co")
+    assert "SUPABASE_SERVICE_ROLE_KEY" in str(raised.value)
+    both = ServiceSettings(
+        **REQUIRED, SUPABASE_URL="https://project.supabase.co", SUPABASE_SERVICE_ROLE_KEY="k"
+    )
+    assert "'k'" not in repr(both), "the service-role key is a secret: never in a repr"
