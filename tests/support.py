@@ -45,13 +45,12 @@ from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devstack import NatsServer, free_port, start_nats, start_postgres
 from logokraft_dev.devstack._process import die_with_parent, stop_process, tail
-from logokraft_dev.devtokens import dev_user_id
+from logokraft_dev.devtokens import dev_user_id, mint_token
 from logokraft_dev.sse import SseEvent, SseReader
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.config import ImagegenSettings
-from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.service import ServiceRuntime
 from logokraft_prompt import server as prompt_server
@@ -79,6 +78,7 @@ def service_env(*, nats_url: str, database_url: str, namespace: str, data_dir: P
         "LOGOKRAFT_IMAGE_PROVIDER": "local",
         "LOGOKRAFT_REFINE_PROVIDER": "local",
         "LOGOKRAFT_WATCH_POLL_S": 2.0,
+        "LOGOKRAFT_JWT_SECRET": TEST_JWT_SECRET,
     }
 
 
@@ -128,9 +128,18 @@ async def running_services(
         await prompt.stop(grace=1)
 
 
+# The user-token secret of the tests' services, so `as_user` can sign tokens they accept.
+TEST_JWT_SECRET = "logokraft-tests-user-token-secret-0123456789"
+
+
+def user_token(name: str) -> str:
+    """An access token for the named dev user, as the tests' services verify them."""
+    return mint_token(TEST_JWT_SECRET, dev_user_id(name))
+
+
 def as_user(name: str) -> tuple[tuple[str, str], ...]:
-    """gRPC metadata that makes a call on behalf of the named dev user."""
-    return ((USER_ID_METADATA_KEY, str(dev_user_id(name))),)
+    """gRPC metadata that makes a call as the named dev user, with their access token."""
+    return (("authorization", f"Bearer {user_token(name)}"),)
 
 
 def new_project_id() -> str:

@@ -196,7 +196,7 @@ async def test_a_job_published_twice_with_one_msg_id_is_drawn_once(fault_stack):
             headers={"Nats-Msg-Id": job.msg_id},
         )
         assert ack.duplicate
-    await job.publish(js, subjects)
+    await job.publish(prompt.infra.jobs)
 
     fault_stack.gate.touch()
     await fault_stack.wait_for_assets(project_id, ["completed"])

@@ -240,7 +240,7 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
         prompt_core.Deps(
             db=infra.db,
             nc=infra.nc,
-            js=infra.js,
+            jobs=infra.jobs,
             subjects=infra.subjects,
             storage=infra.storage,
             writer=LocalPromptWriter(),

@@ -10,7 +10,15 @@ import pytest
 from nats.errors import NoRespondersError
 from nats.js.errors import NotFoundError
 
-from logokraft_kit.bus import Subjects, connect, ensure_streams, publish_job
+from logokraft_kit.bus import (
+    MSG_ID_HEADER,
+    SIGNATURE_HEADER,
+    JobSigner,
+    Subjects,
+    connect,
+    ensure_streams,
+)
+from logokraft_kit.bus import publish_job as publish_signed
 from logokraft_kit.worker import (
     ConsumerSpec,
     Delivery,
@@ -19,6 +27,13 @@ from logokraft_kit.worker import (
     RetryLater,
     is_transient,
 )
+
+SIGNER = JobSigner("the deployment's service-token secret, 32+ chars")
+
+
+async def publish_job(js, subject: str, job: dict, *, msg_id: str) -> None:
+    """Publish as a LogoKraft service does: signed."""
+    await publish_signed(js, subject, job, msg_id=msg_id, signer=SIGNER)
 
 
 @pytest.fixture
@@ -42,6 +57,7 @@ async def running(js, subjects, handler, **spec):
             **spec,
         ),
         handler,
+        signer=SIGNER,
     )
     task = asyncio.create_task(worker.run())
     try:
@@ -126,11 +142,35 @@ async def test_a_job_nobody_can_read_is_dropped_on_its_first_delivery(bus):
 
     async with running(js, subjects, handle, max_attempts=5, max_deliver=100):
         await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="bad-1")
-        await js.publish(subjects.jobs("images"), b"[1, 2]", headers={"Nats-Msg-Id": "bad-2"})
+        subject, payload = subjects.jobs("images"), b"[1, 2]"
+        signature = SIGNER.sign(subject, "bad-2", payload)
+        headers = {MSG_ID_HEADER: "bad-2", SIGNATURE_HEADER: signature}
+        await js.publish(subject, payload, headers=headers)
         await _settled(js, subjects, f"{subjects.namespace}-test")
         info = await js.stream_info(subjects.jobs_stream)
     assert deliveries == [{"n": 1}], "a non-object never reaches the handler; neither retries"
     assert info.state.messages == 0
+
+
+async def test_a_job_no_logokraft_service_signed_is_dropped_unhandled(bus):
+    js, subjects = bus
+    handled: list[dict] = []
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        handled.append(job)
+
+    subject, payload = subjects.jobs("images"), b'{"asset_id": "someone else\'s"}'
+    forged = JobSigner("another deployment's secret, also 32+ chars").sign(subject, "f-1", payload)
+    moved = SIGNER.sign(subject, "f-2", b"{}")  # a real signature on another payload
+    async with running(js, subjects, handle, max_attempts=5, max_deliver=100):
+        await js.publish(subject, payload, headers={MSG_ID_HEADER: "unsigned"})
+        await js.publish(subject, payload, headers={MSG_ID_HEADER: "f-1", SIGNATURE_HEADER: forged})
+        await js.publish(subject, payload, headers={MSG_ID_HEADER: "f-2", SIGNATURE_HEADER: moved})
+        await publish_job(js, subject, {"n": 1}, msg_id="signed-1")
+        await _settled(js, subjects, f"{subjects.namespace}-test")
+        info = await js.stream_info(subjects.jobs_stream)
+    assert handled == [{"n": 1}], "only the signed job runs"
+    assert info.state.messages == 0, "the others are terminated, not redelivered"
 
 
 async def test_outages_and_retry_later_do_not_use_up_attempts(bus):

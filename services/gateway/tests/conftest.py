@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import httpx
+import jwt
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health_pb2_grpc
@@ -28,11 +29,21 @@ from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devtokens import dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
-from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.tokens import SERVICE_AUDIENCE
 
 
 def _user(context: grpc.aio.ServicerContext) -> str:
-    return dict(context.invocation_metadata()).get(USER_ID_METADATA_KEY, "")
+    """The user the gateway's service token names ("" without one).
+
+    The fakes only read it: verifying service tokens is the services' interceptor's job,
+    tested in libs/kit and tests/test_grpc_auth.py.
+    """
+    scheme, _, token = dict(context.invocation_metadata()).get("authorization", "").partition(" ")
+    if scheme != "Bearer":
+        return ""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["aud"], claims["svc"]) == (SERVICE_AUDIENCE, "gateway")
+    return claims["sub"]
 
 
 def _now() -> Timestamp:

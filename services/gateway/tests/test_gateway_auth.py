@@ -24,6 +24,7 @@ from logokraft_dev.devtokens import DEV_ISSUER, dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.auth import TokenVerifier
 from logokraft_gateway.errors import ApiError
+from logokraft_kit.tokens import UserTokens
 
 URL = "/api/v1/projects"
 USER = dev_user_id("dev")
@@ -179,13 +180,13 @@ def supabase_issuer() -> str:
 
 @pytest.fixture
 def verifier(jwks_server, supabase_issuer) -> TokenVerifier:
-    return TokenVerifier(
+    users = UserTokens(
         hs256_secret="s" * 40,
         issuer=supabase_issuer,
         audience="authenticated",
-        stream_key="k" * 40,
         jwks_url=jwks_server.url,
     )
+    return TokenVerifier(users=users, stream_key="k" * 40)
 
 
 def _es256(key, claims: dict, kid: str = "key-1") -> str:

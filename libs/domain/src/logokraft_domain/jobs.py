@@ -24,9 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
-from nats.js import JetStreamContext
-
-from logokraft_kit.bus import Subjects, publish_job
+from logokraft_kit.bus import JobPublisher, Subjects
 from logokraft_kit.service import Consumer
 from logokraft_kit.worker import Delivery, MalformedJob
 
@@ -85,13 +83,9 @@ class Job:
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise MalformedJob(f"not a {cls.__name__} job: {json.dumps(payload)[:200]}") from error
 
-    async def publish(
-        self, js: JetStreamContext, subjects: Subjects, *, msg_id: str | None = None
-    ) -> None:
-        """Publish on the job's queue, once per message id (the job's own by default)."""
-        await publish_job(
-            js, self.queue.subject(subjects), self.payload(), msg_id=msg_id or self.msg_id
-        )
+    async def publish(self, jobs: JobPublisher, *, msg_id: str | None = None) -> None:
+        """Publish, signed, on the job's queue, once per message id (the job's own by default)."""
+        await jobs.publish(self.queue.name, self.payload(), msg_id=msg_id or self.msg_id)
 
 
 def _read(field: dataclasses.Field[Any], payload: dict[str, Any]) -> Any:

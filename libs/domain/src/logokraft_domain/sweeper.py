@@ -42,13 +42,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nats.aio.client import Client as NATS
-from nats.js import JetStreamContext
 
 from logokraft_domain import store
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompts
 from logokraft_domain.records import Row
-from logokraft_kit.bus import Subjects, publish_project_news
+from logokraft_kit.bus import JobPublisher, publish_project_news
 from logokraft_kit.db import Database
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ class AssetSweeper(_Periodic):
     def __init__(
         self,
         jobs: AssetJobs,
-        js: JetStreamContext,
+        queue: JobPublisher,
         *,
         kind: AssetKind,
         provider: str,
@@ -150,7 +149,7 @@ class AssetSweeper(_Periodic):
     ) -> None:
         super().__init__()
         self._jobs = jobs
-        self._js = js
+        self._queue = queue
         self._kind = kind
         self._provider = provider
         self.policy = policy
@@ -209,7 +208,7 @@ class AssetSweeper(_Periodic):
             row["status"],
             row["updated_at"],
         )
-        await job.publish(self._js, self._jobs.subjects, msg_id=job.swept_msg_id(row["updated_at"]))
+        await job.publish(self._queue, msg_id=job.swept_msg_id(row["updated_at"]))
 
 
 class PromptSweeper(_Periodic):
@@ -219,16 +218,15 @@ class PromptSweeper(_Periodic):
         self,
         db: Database,
         nc: NATS,
-        js: JetStreamContext,
-        subjects: Subjects,
+        queue: JobPublisher,
         *,
         policy: SweepPolicy,
     ) -> None:
         super().__init__()
         self._db = db
         self._nc = nc
-        self._js = js
-        self._subjects = subjects
+        self._queue = queue
+        self._subjects = queue.subjects
         self.policy = policy
         self.name = "prompt"
 
@@ -257,7 +255,7 @@ class PromptSweeper(_Periodic):
             else:
                 job = WritePrompts(project_id=row["id"], user_id=row["user_id"])
                 swept = job.swept_msg_id(row["updated_at"])
-                await job.publish(self._js, self._subjects, msg_id=swept)
+                await job.publish(self._queue, msg_id=swept)
                 report.requeued.append(row["id"])
         return report
 

@@ -1,15 +1,25 @@
-"""NATS JetStream: stream layout, connection, job publishing and project-event news.
+"""NATS JetStream: stream layout, connection, signed job publishing and project-event news.
 
 Work travels on a work-queue stream consumed by durable pull consumers, so
 replicas share jobs and a crashed worker's job is redelivered. Events travel on
 one subject per project; they carry only the news that a project changed (its
 latest sequence) because Postgres holds the state.
+
+Jobs are signed: each carries `Logokraft-Job-Signature`, an HMAC-SHA256 over its subject,
+message id and payload with a key derived from the deployment's service-token secret, and
+a worker acts only on jobs whose signature checks out (worker.py). So whoever can publish
+to NATS but is not a LogoKraft service cannot make a worker draw for a user or spend their
+quota. Signing was chosen over per-service NATS accounts because it needs nothing from the
+NATS server (the embedded one, a managed cluster or any other works as is) and still holds
+if NATS credentials leak; a signed job replayed is harmless, since handlers are idempotent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Mapping
@@ -88,12 +98,52 @@ async def ensure_streams(js: JetStreamContext, subjects: Subjects) -> None:
             await js.update_stream(config)
 
 
+SIGNATURE_HEADER = "Logokraft-Job-Signature"
+MSG_ID_HEADER = "Nats-Msg-Id"
+
+
+class JobSigner:
+    """Signs and checks jobs with a key only the deployment's processes hold."""
+
+    def __init__(self, secret: str) -> None:
+        # A key of its own (derived), so a job signature is never a valid token signature.
+        self._key = hmac.new(secret.encode(), b"logokraft-jobs", hashlib.sha256).digest()
+
+    def sign(self, subject: str, msg_id: str, payload: bytes) -> str:
+        """The signature of one job message."""
+        message = subject.encode() + b"\n" + msg_id.encode() + b"\n" + payload
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def verify(self, subject: str, headers: Mapping[str, str] | None, payload: bytes) -> bool:
+        """True when the message carries a valid signature for its subject, id and payload."""
+        headers = headers or {}
+        signature = headers.get(SIGNATURE_HEADER, "")
+        expected = self.sign(subject, headers.get(MSG_ID_HEADER, ""), payload)
+        return hmac.compare_digest(signature, expected)
+
+
+@dataclass(frozen=True)
+class JobPublisher:
+    """Publishes signed jobs on the work queues of one namespace."""
+
+    js: JetStreamContext
+    subjects: Subjects
+    signer: JobSigner
+
+    async def publish(self, queue: str, job: dict[str, Any], *, msg_id: str) -> None:
+        """Publish a job once: JetStream drops a repeat with the same Nats-Msg-Id."""
+        await publish_job(
+            self.js, self.subjects.jobs(queue), job, msg_id=msg_id, signer=self.signer
+        )
+
+
 async def publish_job(
-    js: JetStreamContext, subject: str, job: dict[str, Any], *, msg_id: str
+    js: JetStreamContext, subject: str, job: dict[str, Any], *, msg_id: str, signer: JobSigner
 ) -> None:
-    """Publish a job once: JetStream drops a repeat with the same Nats-Msg-Id."""
+    """Publish a signed job once: JetStream drops a repeat with the same Nats-Msg-Id."""
     payload = json.dumps(job, separators=(",", ":")).encode()
-    await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id}, timeout=10)
+    headers = {MSG_ID_HEADER: msg_id, SIGNATURE_HEADER: signer.sign(subject, msg_id, payload)}
+    await js.publish(subject, payload, headers=headers, timeout=10)
 
 
 async def publish_project_news(

@@ -1,41 +1,82 @@
-"""gRPC server bootstrap shared by the services: health, domain-error mapping, graceful stop.
+"""gRPC server bootstrap shared by the services: caller checks, health, reflection, errors, stop.
 
-One `GrpcServer` per process: it registers the servicers and the standard
-`grpc.health.v1` service, maps domain errors to status codes in one
-interceptor (with `retry-after` and `logokraft-reason` trailing metadata when the
-error carries them), and on shutdown turns health NOT_SERVING before it stops.
+One `GrpcServer` per process. It registers the servicers, the standard `grpc.health.v1`
+service and server reflection (so `grpcurl` and other tools can list and call the RPCs),
+and puts one interceptor in front of every logokraft RPC that:
+
+- authenticates the caller from the `authorization` metadata (`Bearer <token>`: a user's
+  access token, or a service token naming the user; see tokens.py). A call without a
+  credential, or with a bad one, ends UNAUTHENTICATED before the servicer runs; a bare
+  user-id header is not a credential. The verified caller is what `caller_id` returns;
+- maps domain errors to status codes (with `retry-after` and `logokraft-reason` trailing
+  metadata when the error carries them).
+
+Health and reflection answer without credentials, as orchestrators and tools expect.
+With a certificate and key configured the port is TLS, and with a CA it requires client
+certificates (mTLS); otherwise it is plaintext, for loopback and private networks.
+On shutdown health turns NOT_SERVING before the server stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import signal
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
+from grpc_reflection.v1alpha import reflection
 
 from logokraft_kit.errors import LogoKraftError, Unauthenticated
 from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.tokens import Caller
 
 log = logging.getLogger(__name__)
 
 Register = Callable[[grpc.aio.Server], None]
+Authenticate = Callable[[str], Awaitable[Caller]]
+
+# RPCs of this package need a caller; health and reflection do not.
+GUARDED_PREFIX = "/logokraft."
+AUTHORIZATION = "authorization"
+
+_caller: contextvars.ContextVar[Caller | None] = contextvars.ContextVar("caller", default=None)
 
 
 def caller_id(context: grpc.aio.ServicerContext) -> uuid.UUID:
-    """The verified user id the gateway forwarded in metadata."""
-    for key, value in context.invocation_metadata() or ():
-        if key == USER_ID_METADATA_KEY:
-            try:
-                return uuid.UUID(str(value))
-            except ValueError:
-                break
-    raise Unauthenticated("the call carries no valid caller identity")
+    """The verified user the current call is made for (set by the server's interceptor)."""
+    caller = _caller.get()
+    if caller is None:  # only a servicer run without the interceptor gets here
+        raise Unauthenticated("the call carries no verified caller")
+    return caller.user_id
+
+
+def current_caller() -> Caller | None:
+    """The verified caller of the current call, with the calling service when there is one."""
+    return _caller.get()
+
+
+async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Authenticate) -> Caller:
+    metadata = dict(context.invocation_metadata() or ())
+    value = str(metadata.get(AUTHORIZATION, ""))
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        hint = (
+            " (a bare user-id header is not a credential)"
+            if USER_ID_METADATA_KEY in metadata
+            else ""
+        )
+        raise Unauthenticated(
+            "This call carries no credentials: send `authorization: Bearer <token>` metadata "
+            f"with a user's access token or a service token{hint}."
+        )
+    return await authenticate(token.strip())
 
 
 async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> None:
@@ -45,9 +86,13 @@ async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> No
     )
 
 
-def _wrap_unary(behavior: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def _wrap_unary(
+    behavior: Callable[..., Awaitable[Any]], authenticate: Authenticate | None
+) -> Callable[..., Awaitable[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
+            if authenticate is not None:
+                _caller.set(await _verified_caller(context, authenticate))
             return await behavior(request, context)
         except LogoKraftError as error:
             await _abort(context, error)
@@ -55,9 +100,13 @@ def _wrap_unary(behavior: Callable[..., Awaitable[Any]]) -> Callable[..., Awaita
     return wrapped
 
 
-def _wrap_stream(behavior: Callable[..., AsyncIterator[Any]]) -> Callable[..., AsyncIterator[Any]]:
+def _wrap_stream(
+    behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
+) -> Callable[..., AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         try:
+            if authenticate is not None:
+                _caller.set(await _verified_caller(context, authenticate))
             async for response in behavior(request, context):
                 yield response
         except LogoKraftError as error:
@@ -66,41 +115,84 @@ def _wrap_stream(behavior: Callable[..., AsyncIterator[Any]]) -> Callable[..., A
     return wrapped
 
 
-class DomainErrorInterceptor(grpc.aio.ServerInterceptor):
-    """Turns every LogoKraftError into its gRPC status, for unary and server-streaming RPCs."""
+class CallerInterceptor(grpc.aio.ServerInterceptor):
+    """Authenticates every logokraft RPC's caller and maps domain errors to gRPC statuses."""
+
+    def __init__(self, authenticate: Authenticate | None) -> None:
+        self._authenticate = authenticate
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
-        if handler is None:
-            return None
+        if handler is None or not handler_call_details.method.startswith(GUARDED_PREFIX):
+            return handler
+        authenticate = self._authenticate
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(handler.unary_unary),
+                _wrap_unary(handler.unary_unary, authenticate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(handler.unary_stream),
+                _wrap_stream(handler.unary_stream, authenticate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
-        return handler
+        raise RuntimeError(f"{handler_call_details.method}: only unary and server streams")
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """A server certificate and key (PEM), and optionally the CA that client certificates need."""
+
+    certificate: bytes
+    private_key: bytes
+    client_ca: bytes | None = None
+
+    def server_credentials(self) -> grpc.ServerCredentials:
+        """TLS; mutual TLS (client certificates required) when a client CA is given."""
+        return grpc.ssl_server_credentials(
+            [(self.private_key, self.certificate)],
+            root_certificates=self.client_ca,
+            require_client_auth=self.client_ca is not None,
+        )
 
 
 class GrpcServer:
-    """A grpc.aio server with health checking and domain-error mapping."""
+    """A grpc.aio server with caller checks, health, reflection and domain-error mapping.
 
-    def __init__(self, *, service_names: list[str], register: Register) -> None:
-        self.server = grpc.aio.server(interceptors=[DomainErrorInterceptor()])
+    `authenticate` is None only in tests of servicers on their own.
+    """
+
+    def __init__(
+        self,
+        *,
+        service_names: list[str],
+        register: Register,
+        authenticate: Authenticate | None,
+        tls: TlsFiles | None = None,
+    ) -> None:
+        self.server = grpc.aio.server(interceptors=[CallerInterceptor(authenticate)])
         self.health = health_aio.HealthServicer()
         self._service_names = service_names
+        self._tls = tls
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         register(self.server)
+        reflection.enable_server_reflection(
+            [
+                *service_names,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ],
+            self.server,
+        )
 
     async def start(self, address: str) -> int:
         """Bind, start and report SERVING; return the bound port (useful with port 0)."""
-        port = self.server.add_insecure_port(address)
+        if self._tls is None:
+            port = self.server.add_insecure_port(address)
+        else:
+            port = self.server.add_secure_port(address, self._tls.server_credentials())
         if port == 0:
             raise RuntimeError(f"could not bind gRPC server to {address}")
         await self.server.start()

@@ -32,7 +32,7 @@ from typing import Protocol, TypeVar
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from logokraft_kit.bus import Subjects, connect, ensure_streams
+from logokraft_kit.bus import JobPublisher, JobSigner, Subjects, connect, ensure_streams
 from logokraft_kit.db import Database
 from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
 from logokraft_kit.logs import configure_logging
@@ -68,6 +68,7 @@ class Infrastructure:
     js: JetStreamContext
     subjects: Subjects
     storage: BlobStorage
+    jobs: JobPublisher  # publishes signed jobs; workers check the same signer
 
     @classmethod
     async def open(cls, settings: InfraSettings, *, name: str) -> Infrastructure:
@@ -84,7 +85,8 @@ class Infrastructure:
             supabase_url=settings.supabase_url,
             supabase_service_role_key=settings.supabase_service_role_key,
         )
-        return cls(db=db, nc=nc, js=js, subjects=subjects, storage=storage)
+        jobs = JobPublisher(js, subjects, JobSigner(settings.service_secret))
+        return cls(db=db, nc=nc, js=js, subjects=subjects, storage=storage, jobs=jobs)
 
     async def close(self) -> None:
         """Drain NATS and close the pool."""
@@ -173,7 +175,7 @@ def job_worker(infra: Infrastructure, settings: WorkerSettings, consumer: Consum
         concurrency=consumer.concurrency,
         max_deliver=settings.job_max_deliver,
     )
-    return JobWorker(infra.js, spec, consumer.handler)
+    return JobWorker(infra.js, spec, consumer.handler, signer=infra.jobs.signer)
 
 
 async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRuntime:
@@ -181,7 +183,12 @@ async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRunt
     infra = await Infrastructure.open(spec.settings, name=f"logokraft-{spec.name}")
     try:
         parts = spec.compose(infra)
-        server = GrpcServer(service_names=[spec.grpc_service], register=parts.register)
+        server = GrpcServer(
+            service_names=[spec.grpc_service],
+            register=parts.register,
+            authenticate=spec.settings.caller_verifier(spec.name).caller,
+            tls=spec.settings.server_tls(),
+        )
         port = await server.start(address or spec.address)
     except BaseException:
         await infra.close()

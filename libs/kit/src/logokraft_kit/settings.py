@@ -9,13 +9,21 @@ from the environment only here; nothing else reads `os.environ`.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Self
 
+import grpc
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from logokraft_kit.datadir import DEFAULT_DATA_DIR
+from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
+from logokraft_kit.grpc_server import TlsFiles
+from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
+from logokraft_kit.tokens import CallerVerifier, ServiceTokens, UserTokens
+
+MIN_SECRET_LENGTH = 32
+SERVICE_TOKEN_SECRET_NAME = "service-token-key"
 
 
 class EnvSettings(BaseSettings):
@@ -59,7 +67,119 @@ class SupabaseStorageSettings(EnvSettings):
         return self
 
 
-class InfraSettings(DataDirSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings):
+class AuthSettings(DataDirSettings):
+    """How callers are verified: users' access tokens (the gateway's rules, which every service
+    applies too) and the service tokens LogoKraft's own processes mint for each other."""
+
+    jwt_secret: str | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
+    jwks_url: str | None = Field(None, alias="SUPABASE_JWKS_URL")
+    jwt_issuer: str = Field(LOCAL_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
+    jwt_audience: str = Field(LOCAL_AUDIENCE, alias="LOGOKRAFT_JWT_AUDIENCE", min_length=1)
+    jwks_cache_seconds: int = Field(300, alias="LOGOKRAFT_JWKS_CACHE_SECONDS", ge=0)
+    service_token_secret: str | None = Field(
+        None,
+        alias="LOGOKRAFT_SERVICE_TOKEN_SECRET",
+        repr=False,
+        description="Signs the tokens the gateway and services present to each other (and "
+        "their jobs); the same value in every process of a deployment. Default: a random key "
+        "in the data directory, which the processes of `make run` share.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_weak_keys(self) -> Self:
+        for name, value in (
+            ("LOGOKRAFT_JWT_SECRET", self.jwt_secret),
+            ("LOGOKRAFT_SERVICE_TOKEN_SECRET", self.service_token_secret),
+        ):
+            if value is not None and len(value) < MIN_SECRET_LENGTH:
+                raise ValueError(f"{name} must be at least {MIN_SECRET_LENGTH} characters")
+        if self.jwks_url and not self.jwks_url.startswith(
+            ("https://", "http://127.", "http://localhost")
+        ):
+            raise ValueError("SUPABASE_JWKS_URL must use https (plain http only for localhost)")
+        return self
+
+    @cached_property
+    def hs256_secret(self) -> str:
+        """The HS256 secret user tokens are signed with (the data dir's when not configured)."""
+        return self.jwt_secret or secret(self.data_dir, JWT_SECRET_NAME)
+
+    @cached_property
+    def service_secret(self) -> str:
+        """The secret service tokens and jobs are signed with."""
+        return self.service_token_secret or secret(self.data_dir, SERVICE_TOKEN_SECRET_NAME)
+
+    def user_tokens(self) -> UserTokens:
+        """The verifier of users' access tokens these settings describe."""
+        return UserTokens(
+            hs256_secret=self.hs256_secret,
+            issuer=self.jwt_issuer,
+            audience=self.jwt_audience,
+            jwks_url=self.jwks_url,
+            jwks_cache_seconds=self.jwks_cache_seconds,
+        )
+
+    def service_tokens(self, service: str) -> ServiceTokens:
+        """Service tokens minted as `service` (and verified against the same secret)."""
+        return ServiceTokens(self.service_secret, service=service)
+
+    def caller_verifier(self, service: str) -> CallerVerifier:
+        """Who is calling `service`: a user with their token, or a service acting for one."""
+        return CallerVerifier(users=self.user_tokens(), services=self.service_tokens(service))
+
+
+class GrpcTlsSettings(EnvSettings):
+    """TLS for gRPC between hosts: off unless a certificate and key are given.
+
+    A service serves TLS with its certificate and key; with a CA as well it requires client
+    certificates signed by that CA (mTLS). A caller (the gateway) verifies services against
+    the CA and, when it has a certificate and key, presents them.
+    """
+
+    grpc_tls_cert: Path | None = Field(None, alias="LOGOKRAFT_GRPC_TLS_CERT")
+    grpc_tls_key: Path | None = Field(None, alias="LOGOKRAFT_GRPC_TLS_KEY")
+    grpc_tls_ca: Path | None = Field(None, alias="LOGOKRAFT_GRPC_TLS_CA")
+
+    @model_validator(mode="after")
+    def _certificate_with_its_key(self) -> Self:
+        if (self.grpc_tls_cert is None) != (self.grpc_tls_key is None):
+            raise ValueError(
+                "set both LOGOKRAFT_GRPC_TLS_CERT and LOGOKRAFT_GRPC_TLS_KEY, or neither"
+            )
+        for name, path in (
+            ("LOGOKRAFT_GRPC_TLS_CERT", self.grpc_tls_cert),
+            ("LOGOKRAFT_GRPC_TLS_KEY", self.grpc_tls_key),
+            ("LOGOKRAFT_GRPC_TLS_CA", self.grpc_tls_ca),
+        ):
+            if path is not None and not path.is_file():
+                raise ValueError(f"{name} names {path}, which is not a readable file")
+        return self
+
+    def server_tls(self) -> TlsFiles | None:
+        """The server's TLS files, or None for a plaintext port."""
+        if self.grpc_tls_cert is None or self.grpc_tls_key is None:
+            return None
+        return TlsFiles(
+            certificate=self.grpc_tls_cert.read_bytes(),
+            private_key=self.grpc_tls_key.read_bytes(),
+            client_ca=self.grpc_tls_ca.read_bytes() if self.grpc_tls_ca else None,
+        )
+
+    def channel_credentials(self) -> grpc.ChannelCredentials | None:
+        """A caller's TLS credentials (CA, and its own certificate for mTLS), or None."""
+        if self.grpc_tls_ca is None:
+            return None
+        with_identity = self.grpc_tls_cert is not None and self.grpc_tls_key is not None
+        return grpc.ssl_channel_credentials(
+            root_certificates=self.grpc_tls_ca.read_bytes(),
+            private_key=self.grpc_tls_key.read_bytes() if with_identity else None,  # type: ignore[union-attr]
+            certificate_chain=self.grpc_tls_cert.read_bytes() if with_identity else None,  # type: ignore[union-attr]
+        )
+
+
+class InfraSettings(
+    AuthSettings, GrpcTlsSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings
+):
     """Where the shared infrastructure of a service process is."""
 
     nats_url: str = Field(alias="NATS_URL")

@@ -35,6 +35,8 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 
+from logokraft_kit.bus import JobSigner
+
 log = logging.getLogger(__name__)
 
 
@@ -117,12 +119,19 @@ def is_transient(error: BaseException) -> bool:
 
 
 class JobWorker:
-    """Runs a handler for every job of one consumer, `concurrency` at a time."""
+    """Runs a handler for every signed job of one consumer, `concurrency` at a time.
 
-    def __init__(self, js: JetStreamContext, spec: ConsumerSpec, handler: Handler) -> None:
+    A job without a valid signature (bus.JobSigner) was not published by a LogoKraft
+    service: it is logged and terminated, never handled.
+    """
+
+    def __init__(
+        self, js: JetStreamContext, spec: ConsumerSpec, handler: Handler, *, signer: JobSigner
+    ) -> None:
         self._js = js
         self._spec = spec
         self._handler = handler
+        self._signer = signer
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
 
@@ -196,6 +205,14 @@ class JobWorker:
 
     async def _handle_message(self, msg: Msg) -> None:
         delivery = Delivery(msg.metadata.num_delivered, self._spec.max_attempts)
+        if not self._signer.verify(msg.subject, msg.headers, msg.data):
+            log.error(
+                "dropping a job on %s that no LogoKraft service signed: %r",
+                msg.subject,
+                msg.data[:200],
+            )
+            await _quietly(msg.term())
+            return
         try:
             job = json.loads(msg.data)
         except ValueError:

@@ -26,18 +26,12 @@ from logokraft_kit.storage import BlobStorage, UrlSigner, open_storage
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+NAME = "gateway"  # as the services see it: the `svc` of its service tokens
 
 
 def build_tokens(settings: GatewaySettings) -> TokenVerifier:
     """The token verifier the settings describe."""
-    return TokenVerifier(
-        hs256_secret=settings.hs256_secret,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        stream_key=settings.stream_token_key,
-        jwks_url=settings.jwks_url,
-        jwks_cache_seconds=settings.jwks_cache_seconds,
-    )
+    return TokenVerifier(users=settings.user_tokens(), stream_key=settings.stream_token_key)
 
 
 @asynccontextmanager
@@ -108,14 +102,15 @@ def create_app(
                 await stack.enter_async_context(
                     _background(sweep_expired_keys(idempotency, every_seconds=every))
                 )
+            deadline, service_tokens = settings.grpc_deadline_seconds, settings.service_tokens(NAME)
             app.state.gateway = GatewayState(
                 settings=settings,
                 channels=channels,
                 prompt=PromptClient(
-                    channels.channels["prompt"], deadline=settings.grpc_deadline_seconds
+                    channels.channels["prompt"], deadline=deadline, tokens=service_tokens
                 ),
                 refine=RefineClient(
-                    channels.channels["refine"], deadline=settings.grpc_deadline_seconds
+                    channels.channels["refine"], deadline=deadline, tokens=service_tokens
                 ),
                 storage=blob_storage,
                 signing=UrlSigning(blob_storage, ttl_seconds=settings.signed_url_ttl_seconds),

@@ -1,4 +1,8 @@
-"""gRPC channels to the services and a prompt-service client that carries identity and deadlines."""
+"""gRPC channels to the services, and clients that carry the caller's identity and deadlines.
+
+Every call is made for one verified user: it carries a service token the gateway mints for
+that user (logokraft_kit.tokens), which the service verifies before its servicer runs.
+"""
 
 from __future__ import annotations
 
@@ -17,21 +21,31 @@ from logokraft.v1 import (
     refine_service_pb2_grpc,
 )
 from logokraft_gateway.config import GatewaySettings
-from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.grpc_server import AUTHORIZATION
+from logokraft_kit.tokens import ServiceTokens
 
 SERVICE_NAMES = ("prompt", "imagegen", "refine")
 
 
-def _metadata(user_id: uuid.UUID) -> tuple[tuple[str, str], ...]:
-    return ((USER_ID_METADATA_KEY, str(user_id)),)
+class _Credentials:
+    """The metadata that makes a call on one user's behalf: a service token naming them."""
+
+    def __init__(self, tokens: ServiceTokens) -> None:
+        self._tokens = tokens
+
+    def __call__(self, user_id: uuid.UUID) -> tuple[tuple[str, str], ...]:
+        return ((AUTHORIZATION, f"Bearer {self._tokens.mint(user_id)}"),)
 
 
 class PromptClient:
     """The prompt service's RPCs as the gateway uses them: every call for one verified user."""
 
-    def __init__(self, channel: grpc.aio.Channel, *, deadline: float) -> None:
+    def __init__(
+        self, channel: grpc.aio.Channel, *, deadline: float, tokens: ServiceTokens
+    ) -> None:
         self._stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
         self._deadline = deadline
+        self._metadata = _Credentials(tokens)
 
     async def create_project(
         self,
@@ -46,7 +60,7 @@ class PromptClient:
             project_id=str(project_id), brief=brief, inspiration_images=inspiration_images
         )
         response = await self._stub.CreateProject(
-            request, metadata=_metadata(user_id), timeout=self._deadline
+            request, metadata=self._metadata(user_id), timeout=self._deadline
         )
         return response.project
 
@@ -54,7 +68,7 @@ class PromptClient:
         """One of the user's projects with its assets."""
         request = prompt_service_pb2.GetProjectRequest(project_id=str(project_id))
         response = await self._stub.GetProject(
-            request, metadata=_metadata(user_id), timeout=self._deadline
+            request, metadata=self._metadata(user_id), timeout=self._deadline
         )
         return response.project
 
@@ -64,7 +78,7 @@ class PromptClient:
         """One page of the user's projects, newest first."""
         request = prompt_service_pb2.ListProjectsRequest(page_size=page_size, page_token=page_token)
         return await self._stub.ListProjects(
-            request, metadata=_metadata(user_id), timeout=self._deadline
+            request, metadata=self._metadata(user_id), timeout=self._deadline
         )
 
     def watch_project(
@@ -74,15 +88,18 @@ class PromptClient:
         request = prompt_service_pb2.WatchProjectRequest(
             project_id=str(project_id), after_sequence=after_sequence
         )
-        return self._stub.WatchProject(request, metadata=_metadata(user_id))
+        return self._stub.WatchProject(request, metadata=self._metadata(user_id))
 
 
 class RefineClient:
     """The refine service's RPCs as the gateway uses them: every call for one verified user."""
 
-    def __init__(self, channel: grpc.aio.Channel, *, deadline: float) -> None:
+    def __init__(
+        self, channel: grpc.aio.Channel, *, deadline: float, tokens: ServiceTokens
+    ) -> None:
         self._stub = refine_service_pb2_grpc.RefineServiceStub(channel)
         self._deadline = deadline
+        self._metadata = _Credentials(tokens)
 
     async def refine_asset(
         self, user_id: uuid.UUID, asset_id: uuid.UUID, *, instruction: str, num_variations: int
@@ -95,7 +112,9 @@ class RefineClient:
         request = refine_service_pb2.RefineAssetRequest(
             asset_id=str(asset_id), instruction=instruction, num_variations=num_variations
         )
-        call = self._stub.RefineAsset(request, metadata=_metadata(user_id), timeout=self._deadline)
+        call = self._stub.RefineAsset(
+            request, metadata=self._metadata(user_id), timeout=self._deadline
+        )
         try:
             async for response in call:
                 return list(response.variations)
@@ -108,7 +127,7 @@ class RefineClient:
         """One of the user's assets."""
         request = refine_service_pb2.GetAssetRequest(asset_id=str(asset_id))
         response = await self._stub.GetAsset(
-            request, metadata=_metadata(user_id), timeout=self._deadline
+            request, metadata=self._metadata(user_id), timeout=self._deadline
         )
         return response.asset
 
@@ -116,7 +135,7 @@ class RefineClient:
         """The chain from the original candidate down to the asset."""
         request = refine_service_pb2.GetAssetLineageRequest(asset_id=str(asset_id))
         response = await self._stub.GetAssetLineage(
-            request, metadata=_metadata(user_id), timeout=self._deadline
+            request, metadata=self._metadata(user_id), timeout=self._deadline
         )
         return list(response.assets)
 
@@ -132,7 +151,8 @@ class ServiceChannels:
     def open(
         cls, settings: GatewaySettings, given: dict[str, grpc.aio.Channel | None]
     ) -> ServiceChannels:
-        """Use the given channels; open insecure ones to the configured addresses for the rest."""
+        """Use the given channels; open ones to the configured addresses for the rest (TLS
+        when a CA is configured)."""
         addresses = {
             "prompt": settings.prompt_grpc,
             "imagegen": settings.imagegen_grpc,
@@ -143,7 +163,7 @@ class ServiceChannels:
         for name in SERVICE_NAMES:
             channel = given.get(name)
             if channel is None:
-                channel = grpc.aio.insecure_channel(addresses[name])
+                channel = _channel(addresses[name], settings.channel_credentials())
                 owned.add(name)
             channels[name] = channel
         return cls(channels=channels, owned=owned)
@@ -158,6 +178,12 @@ class ServiceChannels:
         names = list(self.channels)
         statuses = await asyncio.gather(*(_check(self.channels[n], deadline) for n in names))
         return dict(zip(names, statuses, strict=True))
+
+
+def _channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:
+    if credentials is None:
+        return grpc.aio.insecure_channel(address)
+    return grpc.aio.secure_channel(address, credentials)
 
 
 async def _check(channel: grpc.aio.Channel, deadline: float) -> str:

@@ -1,8 +1,8 @@
 """The gateway's settings, read from the environment in one place, refusing insecure values.
 
-The groups it shares with the services (data dir, logging, service addresses, Supabase
-Storage) are kit's settings mixins, declared once there; the fields below are the gateway's
-own.
+The groups it shares with the services (data dir, token verification and service tokens,
+gRPC TLS, logging, service addresses, Supabase Storage) are kit's settings mixins, declared
+once there; the fields below are the gateway's own.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from functools import cached_property
 from pydantic import Field, model_validator
 
 from logokraft_kit.datadir import secret
-from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
 from logokraft_kit.settings import (
-    DataDirSettings,
+    AuthSettings,
+    GrpcTlsSettings,
     LoggingSettings,
     ServiceAddresses,
     SupabaseStorageSettings,
@@ -23,20 +23,16 @@ from logokraft_kit.storage import STORAGE_URL_KEY_SECRET
 
 STREAM_TOKEN_KEY_SECRET = "stream-token-key"
 IDEMPOTENCY_ID_KEY_SECRET = "idempotency-id-key"
-MIN_SECRET_LENGTH = 32
 
 
-class GatewaySettings(DataDirSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings):
+class GatewaySettings(
+    AuthSettings, GrpcTlsSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings
+):
     """Where the gateway listens, which services it calls, and how it checks tokens."""
 
     http_host: str = Field("127.0.0.1", alias="LOGOKRAFT_HTTP_HOST")
     http_port: int = Field(8000, alias="LOGOKRAFT_HTTP_PORT", ge=0, le=65535)
     public_url: str | None = Field(None, alias="LOGOKRAFT_PUBLIC_URL")
-    jwt_secret: str | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
-    jwks_url: str | None = Field(None, alias="SUPABASE_JWKS_URL")
-    jwt_issuer: str = Field(LOCAL_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
-    jwt_audience: str = Field(LOCAL_AUDIENCE, alias="LOGOKRAFT_JWT_AUDIENCE", min_length=1)
-    jwks_cache_seconds: int = Field(300, alias="LOGOKRAFT_JWKS_CACHE_SECONDS", ge=0)
     grpc_deadline_seconds: float = Field(10.0, alias="LOGOKRAFT_GRPC_DEADLINE_SECONDS", gt=0)
     sse_heartbeat_seconds: float = Field(15.0, alias="LOGOKRAFT_SSE_HEARTBEAT_SECONDS", gt=0)
     sse_retry_ms: int = Field(3000, alias="LOGOKRAFT_SSE_RETRY_MS", ge=0)
@@ -65,14 +61,6 @@ class GatewaySettings(DataDirSettings, LoggingSettings, ServiceAddresses, Supaba
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> GatewaySettings:
-        if self.jwt_secret is not None and len(self.jwt_secret) < MIN_SECRET_LENGTH:
-            raise ValueError(
-                f"LOGOKRAFT_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters"
-            )
-        if self.jwks_url and not self.jwks_url.startswith(
-            ("https://", "http://127.", "http://localhost")
-        ):
-            raise ValueError("SUPABASE_JWKS_URL must use https (plain http only for localhost)")
         stale = self.idempotency_stale_seconds
         if stale is not None and stale <= 2 * self.grpc_deadline_seconds:
             raise ValueError(
@@ -94,11 +82,6 @@ class GatewaySettings(DataDirSettings, LoggingSettings, ServiceAddresses, Supaba
         if self.public_url:
             return self.public_url.rstrip("/")
         return f"http://{self.http_host}:{self.http_port}"
-
-    @cached_property
-    def hs256_secret(self) -> str:
-        """The HS256 secret user tokens are signed with (the data dir's when not configured)."""
-        return self.jwt_secret or secret(self.data_dir, JWT_SECRET_NAME)
 
     @cached_property
     def stream_token_key(self) -> str:

@@ -65,7 +65,7 @@ def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None)
             background=[
                 AssetSweeper(
                     core.jobs,
-                    infra.js,
+                    infra.jobs,
                     kind="candidate",
                     provider=inner.name,
                     policy=SweepPolicy.from_settings(settings),

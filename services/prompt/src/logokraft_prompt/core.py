@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NATS
-from nats.js import JetStreamContext
 
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
@@ -27,7 +26,13 @@ from logokraft_domain.brief import ValidBrief
 from logokraft_domain.jobs import DrawCandidate, WritePrompts
 from logokraft_domain.limits import UserLimits
 from logokraft_domain.records import event_from_log, project_to_proto
-from logokraft_kit.bus import ProjectNews, Subjects, project_news, publish_project_news
+from logokraft_kit.bus import (
+    JobPublisher,
+    ProjectNews,
+    Subjects,
+    project_news,
+    publish_project_news,
+)
 from logokraft_kit.db import Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
@@ -56,7 +61,7 @@ class Deps:
 
     db: Database
     nc: NATS
-    js: JetStreamContext
+    jobs: JobPublisher  # signed jobs on the work queues
     subjects: Subjects
     storage: BlobStorage
     writer: PromptWriter
@@ -101,7 +106,7 @@ class ProjectsCore:
     async def _queue_prompts(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
         job = WritePrompts(project_id=project_id, user_id=user_id)
         try:
-            await job.publish(self._deps.js, self._deps.subjects)
+            await job.publish(self._deps.jobs)
         except Exception as exc:
             log.exception("could not queue prompt writing for %s", project_id)
             raise Unavailable("the job queue is unavailable; try again shortly") from exc
@@ -309,7 +314,7 @@ class ProjectsCore:
             if project is not None and project["status"] == "pending":
                 project = await store.update_project(conn, project_id, status="generating")
         job = DrawCandidate(asset_id=asset["id"], project_id=project_id, user_id=user_id)
-        await job.publish(self._deps.js, self._deps.subjects)
+        await job.publish(self._deps.jobs)
         await self._announce(project)
 
     async def _finish_prompts(

@@ -51,7 +51,7 @@ def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> Ser
         deps = Deps(
             db=infra.db,
             nc=infra.nc,
-            js=infra.js,
+            jobs=infra.jobs,
             subjects=infra.subjects,
             storage=infra.storage,
             writer=service.with_fault_hooks(guarded, settings, method="write_prompts"),
@@ -66,11 +66,7 @@ def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> Ser
             consumers=[consumer(WritePrompts, core.handle_prompt_job, settings)],
             background=[
                 PromptSweeper(
-                    infra.db,
-                    infra.nc,
-                    infra.js,
-                    infra.subjects,
-                    policy=SweepPolicy.from_settings(settings),
+                    infra.db, infra.nc, infra.jobs, policy=SweepPolicy.from_settings(settings)
                 )
             ],
         )

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NATS
-from nats.js import JetStreamContext
 
 import logokraft_engine as engine
 from logokraft_domain import limits, store
@@ -24,7 +23,7 @@ from logokraft_domain.jobs import DrawVariation
 from logokraft_domain.limits import UserLimits
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_domain.refinement import validate_count, validate_instruction
-from logokraft_kit.bus import Subjects, project_news
+from logokraft_kit.bus import JobPublisher, Subjects, project_news
 from logokraft_kit.db import Database
 from logokraft_kit.errors import Conflict, NotFound, Unavailable
 from logokraft_kit.storage import BlobStorage, ObjectNotFound
@@ -55,7 +54,7 @@ class Deps:
 
     db: Database
     nc: NATS
-    js: JetStreamContext
+    jobs: JobPublisher  # signed jobs on the work queues
     subjects: Subjects
     storage: BlobStorage
     refiner: PromptRefiner
@@ -135,7 +134,7 @@ class RefineCore:
         job = DrawVariation(
             asset_id=child["id"], project_id=child["project_id"], user_id=user_id, count=count
         )
-        await job.publish(self._deps.js, self._deps.subjects)
+        await job.publish(self._deps.jobs)
 
     async def get_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> Row:
         """One of the caller's assets."""

@@ -72,7 +72,7 @@ def spec(
             Deps(
                 db=infra.db,
                 nc=infra.nc,
-                js=infra.js,
+                jobs=infra.jobs,
                 subjects=infra.subjects,
                 storage=infra.storage,
                 refiner=refiner,
@@ -91,7 +91,7 @@ def spec(
             background=[
                 AssetSweeper(
                     core.jobs,
-                    infra.js,
+                    infra.jobs,
                     kind="variation",
                     provider=maker.name,
                     policy=SweepPolicy.from_settings(settings),

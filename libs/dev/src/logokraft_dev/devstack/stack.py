@@ -187,6 +187,11 @@ def banner(context: StackContext) -> str:
         [
             "",
             f"LogoKraft is running at {url}  (API docs: {url}/docs)",
+            *(
+                f"  {name:<9} gRPC  {context.env[variable]}"
+                for name, _, variable in SERVICES
+                if variable in context.env
+            ),
             "  get a token:  make token            (another user: make token USER=bob)",
             '  try it:       curl -H "Authorization: Bearer $(make -s token)" '
             f"{url}/api/v1/projects",

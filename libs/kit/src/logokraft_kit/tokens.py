@@ -1,0 +1,198 @@
+"""Bearer tokens, verified by the same rules in every process: users' and services' tokens.
+
+    user access token   a Supabase Auth JWT (HS256 with the project's JWT secret, or ES256/RS256
+                        from its JWKS), or a local dev token; `sub` is the user
+    service token       a short-lived HS256 JWT a LogoKraft process mints to call another on a
+                        user's behalf: `aud` "logokraft-services", `sub` the user, `svc` the
+                        calling service; signed with the deployment's service-token secret
+
+Algorithms are pinned per key: the HS256 user secret only verifies HS256 user tokens, JWKS
+keys only verify ES256/RS256 tokens, the service secret only verifies service tokens (whose
+audience no user token may carry), and `none` is never accepted. Every failure raises
+`Unauthenticated` with a sentence a person can act on (or `Unavailable` when the JWKS cannot
+be fetched); transports map those once (gRPC status in grpc_server.py, HTTP in the gateway).
+
+Why a shared secret for service tokens rather than a key pair per service: every service
+already holds database credentials that reach every user's rows, so a service that could
+forge another's token gains nothing it does not have; what the token must prove is that
+the caller is one of the deployment's services, which the secret does, with nothing to
+distribute but one value (and, locally, nothing at all: it lives in the data directory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+
+import jwt
+
+from logokraft_kit.errors import Unauthenticated, Unavailable
+
+ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
+SERVICE_AUDIENCE = "logokraft-services"
+SERVICE_ISSUER = "logokraft-service"
+SERVICE_TOKEN_TTL_SECONDS = 300
+LEEWAY_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a call is made for (`user_id`) and, for a service token, which service made it."""
+
+    user_id: uuid.UUID
+    service: str | None = None
+
+
+class UserTokens:
+    """Verifies users' access tokens: HS256 with the JWT secret, or ES256/RS256 from a JWKS."""
+
+    def __init__(
+        self,
+        *,
+        hs256_secret: str,
+        issuer: str,
+        audience: str,
+        jwks_url: str | None = None,
+        jwks_cache_seconds: int = 300,
+    ) -> None:
+        self._secret = hs256_secret
+        self._issuer = issuer
+        self._audience = audience
+        self._jwks = (
+            jwt.PyJWKClient(
+                jwks_url, cache_keys=True, lifespan=max(jwks_cache_seconds, 1), timeout=5
+            )
+            if jwks_url
+            else None
+        )
+
+    async def user_id(self, token: str) -> uuid.UUID:
+        """The verified user id of an access token; Unauthenticated otherwise."""
+        algorithm = header_algorithm(token)
+        if algorithm == "HS256":
+            key: object = self._secret
+        elif algorithm in ASYMMETRIC_ALGORITHMS and self._jwks is not None:
+            key = await asyncio.to_thread(self._signing_key, token)
+        else:
+            raise Unauthenticated("The access token is signed with an algorithm we do not accept.")
+        claims = decode(
+            token, key, algorithm=algorithm, audience=self._audience, issuer=self._issuer
+        )
+        return subject(claims)
+
+    def _signing_key(self, token: str) -> object:
+        assert self._jwks is not None
+        try:
+            return self._jwks.get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientConnectionError:
+            raise Unavailable(
+                "We could not fetch the token keys; try again shortly.",
+                reason="auth_keys_unavailable",
+            ) from None
+        except jwt.PyJWKClientError:
+            raise Unauthenticated("The access token's signing key is unknown.") from None
+
+
+class ServiceTokens:
+    """Mints and verifies service tokens: one service calling another for a user."""
+
+    def __init__(
+        self, secret: str, *, service: str, ttl_seconds: int = SERVICE_TOKEN_TTL_SECONDS
+    ) -> None:
+        self._secret = secret
+        self._service = service
+        self._ttl = ttl_seconds
+        self._minted: dict[uuid.UUID, tuple[float, str]] = {}
+
+    def mint(self, user_id: uuid.UUID, *, now: float | None = None) -> str:
+        """A token that lets this service call another for `user_id` (reused while fresh)."""
+        moment = time.time() if now is None else now
+        cached = self._minted.get(user_id)
+        if cached is not None and cached[0] - moment > self._ttl / 2:
+            return cached[1]
+        issued = int(moment)
+        claims = {
+            "iss": SERVICE_ISSUER,
+            "aud": SERVICE_AUDIENCE,
+            "sub": str(user_id),
+            "svc": self._service,
+            "iat": issued,
+            "exp": issued + self._ttl,
+        }
+        token = jwt.encode(claims, self._secret, algorithm="HS256")
+        if len(self._minted) > 10_000:  # a bound, not a policy: tokens are cheap to mint
+            self._minted.clear()
+        self._minted[user_id] = (issued + self._ttl, token)
+        return token
+
+    def verify(self, token: str) -> Caller:
+        """The caller a service token names; Unauthenticated when it is not a valid one."""
+        if header_algorithm(token) != "HS256":
+            raise Unauthenticated("The service token is signed with an algorithm we do not accept.")
+        claims = decode(
+            token, self._secret, algorithm="HS256", audience=SERVICE_AUDIENCE, issuer=SERVICE_ISSUER
+        )
+        service = claims.get("svc")
+        if not isinstance(service, str) or not service:
+            raise Unauthenticated("The service token names no calling service.")
+        return Caller(user_id=subject(claims), service=service)
+
+
+class CallerVerifier:
+    """Who a bearer token stands for: a user (their own token) or a service acting for one."""
+
+    def __init__(self, *, users: UserTokens, services: ServiceTokens) -> None:
+        self._users = users
+        self._services = services
+
+    async def caller(self, token: str) -> Caller:
+        """The verified caller of a bearer token; Unauthenticated (or Unavailable) otherwise."""
+        if unverified_audience(token) == SERVICE_AUDIENCE:
+            return self._services.verify(token)
+        return Caller(user_id=await self._users.user_id(token))
+
+
+def header_algorithm(token: str) -> str:
+    """The `alg` a token's header claims (not yet verified)."""
+    try:
+        return str(jwt.get_unverified_header(token).get("alg", ""))
+    except jwt.PyJWTError:
+        raise Unauthenticated("The access token is malformed.") from None
+
+
+def unverified_audience(token: str) -> object:
+    """The `aud` a token claims, before any check: only to choose which check applies."""
+    try:
+        return jwt.decode(token, options={"verify_signature": False}).get("aud")
+    except jwt.PyJWTError:
+        raise Unauthenticated("The access token is malformed.") from None
+
+
+def decode(token: str, key: object, *, algorithm: str, audience: str, issuer: str) -> dict:
+    """The token's claims, verified: signature, algorithm, audience, issuer, expiry."""
+    try:
+        return jwt.decode(
+            token,
+            key,  # type: ignore[arg-type]
+            algorithms=[algorithm],
+            audience=audience,
+            issuer=issuer,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "sub", "aud", "iss"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("The access token has expired; sign in again.") from None
+    except (jwt.InvalidAudienceError, jwt.InvalidIssuerError):
+        raise Unauthenticated("The access token was not issued for this service.") from None
+    except jwt.PyJWTError:
+        raise Unauthenticated("The access token is invalid.") from None
+
+
+def subject(claims: dict) -> uuid.UUID:
+    """The user a verified token names."""
+    try:
+        return uuid.UUID(str(claims["sub"]))
+    except (KeyError, ValueError):
+        raise Unauthenticated("The access token names no user.") from None
