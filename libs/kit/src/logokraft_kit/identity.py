@@ -1,8 +1,10 @@
-"""How the caller's identity travels from the gateway to the services.
+"""Ids from the wire, and the old identity header that is no longer a credential.
 
-The gateway verifies the user's JWT and forwards the user id in gRPC metadata;
-services run every user-facing query under that identity, so Row Level
-Security holds even where service code forgets a filter.
+A call's caller is whoever its `authorization` token names, verified by the server's
+interceptor (grpc_server.py, tokens.py); services run every user-facing query under that
+identity, so Row Level Security holds even where service code forgets a filter.
+`USER_ID_METADATA_KEY` is the header the gateway once sent instead: a call that carries
+only it is refused, with a hint.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
 SERVICE_AUDIENCE = "logokraft-services"
 SERVICE_ISSUER = "logokraft-service"
 SERVICE_TOKEN_TTL_SECONDS = 300
+MAX_SERVICE_TOKEN_LIFETIME_SECONDS = 3600  # a longer-lived service token is refused
 LEEWAY_SECONDS = 30
 
 
@@ -137,6 +138,12 @@ class ServiceTokens:
         service = claims.get("svc")
         if not isinstance(service, str) or not service:
             raise Unauthenticated("The service token names no calling service.")
+        lifetime = claims["exp"] - claims.get("iat", 0)
+        if not isinstance(lifetime, int | float) or lifetime > MAX_SERVICE_TOKEN_LIFETIME_SECONDS:
+            raise Unauthenticated(
+                "The service token lives too long: service tokens are short-lived (an `iat` "
+                f"and an `exp` at most {MAX_SERVICE_TOKEN_LIFETIME_SECONDS} s apart)."
+            )
         return Caller(user_id=subject(claims), service=service)
 
 

@@ -35,7 +35,10 @@ GRPC_TO_HTTP: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.FAILED_PRECONDITION: 409,
     grpc.StatusCode.ABORTED: 409,
     grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
-    grpc.StatusCode.UNAUTHENTICATED: 401,
+    # The gateway verified the user itself and calls services with its own service token: a
+    # service refusing that token is a deployment fault (the processes do not share
+    # LOGOKRAFT_SERVICE_TOKEN_SECRET), which the user cannot fix by signing in again.
+    grpc.StatusCode.UNAUTHENTICATED: 500,
     grpc.StatusCode.PERMISSION_DENIED: 403,
     grpc.StatusCode.UNAVAILABLE: 503,
     grpc.StatusCode.CANCELLED: 503,
@@ -125,7 +128,14 @@ def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
         reason = trailers.get(REASON_METADATA_KEY, "")
         api_code = reason if _REASON.match(reason) else code.name.lower()
         return ApiError(status, api_code, _sentence(message), headers=headers)
-    log.warning("service call failed: %s %s", code, getattr(error, "details", lambda: "")())
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        log.error(
+            "a service refused the gateway's service token (%s): the gateway and the services "
+            "must share LOGOKRAFT_SERVICE_TOKEN_SECRET (and their data dir's key when unset)",
+            getattr(error, "details", lambda: "")(),
+        )
+    else:
+        log.warning("service call failed: %s %s", code, getattr(error, "details", lambda: "")())
     return ApiError(
         status,
         _HTTP_CODES.get(status, "internal_error"),

@@ -28,8 +28,8 @@ if _version_not_supported:
 class PromptServiceStub:
     """PromptService creates brand projects, writes their prompts, and reports their progress.
 
-    Every call acts for the user named in the "x-logokraft-user-id" metadata entry,
-    which the gateway sets from a verified token.
+    Every call acts for the user its credential names: "authorization: Bearer <token>"
+    metadata with the user's access token, or a service token naming the user (docs/GRPC.md).
     """
 
     def __init__(self, channel):
@@ -63,8 +63,8 @@ class PromptServiceStub:
 class PromptServiceServicer:
     """PromptService creates brand projects, writes their prompts, and reports their progress.
 
-    Every call acts for the user named in the "x-logokraft-user-id" metadata entry,
-    which the gateway sets from a verified token.
+    Every call acts for the user its credential names: "authorization: Bearer <token>"
+    metadata with the user's access token, or a service token naming the user (docs/GRPC.md).
     """
 
     def CreateProject(self, request, context):
@@ -129,8 +129,8 @@ def add_PromptServiceServicer_to_server(servicer, server):
 class PromptService:
     """PromptService creates brand projects, writes their prompts, and reports their progress.
 
-    Every call acts for the user named in the "x-logokraft-user-id" metadata entry,
-    which the gateway sets from a verified token.
+    Every call acts for the user its credential names: "authorization: Bearer <token>"
+    metadata with the user's access token, or a service token naming the user (docs/GRPC.md).
     """
 
     @staticmethod

@@ -1,0 +1,67 @@
+"""docs/examples/grpc_client.py, run as a reader of docs/GRPC.md would run it, against the
+in-process services: the whole flow over gRPC with a user's token, and a bad token refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import user_token
+
+pytestmark = pytest.mark.integration
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "grpc_client.py"
+
+
+async def run_example(services, token: str) -> tuple[int, str, str]:
+    """The example's exit code, stdout and stderr (run without blocking the services' loop)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(EXAMPLE),
+        "--prompt",
+        f"127.0.0.1:{services.prompt.port}",
+        "--refine",
+        f"127.0.0.1:{services.refine.port}",
+        "--token",
+        token,
+        "--brand",
+        "Example Roasters",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), timeout=90)
+    except TimeoutError:
+        process.kill()
+        out, err = await process.communicate()
+        output = f"{out.decode()}\n{err.decode()}"
+        raise AssertionError(f"the example did not finish:\n{output}") from None
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_the_example_runs_the_whole_flow_over_grpc(services):
+    code, out, err = await run_example(services, user_token("dev"))
+
+    assert code == 0, f"stdout:\n{out}\nstderr:\n{err}"
+    assert re.search(r"^  #\d+ snapshot: ", out, re.MULTILINE), out
+    assert re.search(r"^  #\d+ done: completed \(2 completed, 0 failed\)$", out, re.MULTILINE), out
+    assert re.search(r"^  variation \S+ completed$", out, re.MULTILINE), out
+    lineage = re.search(r"^lineage of (\S+) \((\d+) assets\):\n((?:  .*\n)+)", out, re.MULTILINE)
+    assert lineage is not None, out
+    assert lineage.group(2) == "2", out
+    chain = lineage.group(3).splitlines()
+    assert chain[0].endswith(" candidate"), out
+    assert chain[1] == f'  {lineage.group(1)} "make it navy"', out
+
+
+async def test_the_example_exits_1_with_unauthenticated_for_a_bad_token(services):
+    code, out, err = await run_example(services, user_token("dev") + "forged")
+
+    assert code == 1, f"stdout:\n{out}\nstderr:\n{err}"
+    assert "gRPC call failed: UNAUTHENTICATED: " in err, err
+    assert "created project" not in out, out
