@@ -99,7 +99,10 @@ class ProjectsCore:
             try:
                 row, _ = await store.insert_project(conn, new)
             except LookupError:
-                raise InvalidArgument("project_id is already used by another project") from None
+                # Another user's project: answered as for any project the caller cannot see.
+                raise NotFound(
+                    f"project {project_id} not found; create the project with a new project_id"
+                ) from None
         await self._queue_prompts(user_id, project_id)
         return project_to_proto(row)
 

@@ -1,0 +1,397 @@
+"""The shared gRPC server in-process: caller checks, health, reflection, errors and TLS.
+
+A tiny `logokraft.test.Echo` service (raw-bytes generic handlers) stands in for a servicer:
+`Who` answers with the caller it was given, `Watch` streams it, `Fail` raises domain errors.
+Callers are verified by the real `CallerVerifier`, as every service does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+import jwt
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from logokraft_kit.errors import (
+    REASON_METADATA_KEY,
+    RETRY_AFTER_METADATA_KEY,
+    NotFound,
+    ResourceExhausted,
+    Unavailable,
+)
+from logokraft_kit.grpc_server import Authenticate, GrpcServer, TlsFiles, caller_id, current_caller
+from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.settings import GrpcTlsSettings
+from logokraft_kit.tokens import Caller, CallerVerifier, ServiceTokens, UserTokens
+
+SERVICE = "logokraft.test.Echo"
+WHO = f"/{SERVICE}/Who"
+WATCH = f"/{SERVICE}/Watch"
+FAIL = f"/{SERVICE}/Fail"
+
+USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
+SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
+ISSUER = "logokraft-local"
+AUDIENCE = "authenticated"
+ALICE = uuid.UUID("7d4f0b6e-2f0a-4a39-8f7e-3c1a9b2d5e01")
+BOB = uuid.UUID("0b9c6f52-91d3-4f5e-a7c2-6e8d4b1f3a02")
+DEADLINE = 10.0
+
+VERIFIER = CallerVerifier(
+    users=UserTokens(hs256_secret=USER_SECRET, issuer=ISSUER, audience=AUDIENCE),
+    services=ServiceTokens(SERVICE_SECRET, service="prompt"),
+)
+
+
+def user_token(user: uuid.UUID, *, secret: str = USER_SECRET, ttl: int = 3600) -> str:
+    now = int(time.time())
+    claims = {"sub": str(user), "aud": AUDIENCE, "iss": ISSUER, "iat": now, "exp": now + ttl}
+    if ttl < 0:
+        claims["iat"] = now + 2 * ttl
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def bearer(token: str) -> tuple[tuple[str, str], ...]:
+    return (("authorization", f"Bearer {token}"),)
+
+
+@dataclass
+class Echo:
+    """The servicer: records every call it runs."""
+
+    ran: list[str] = field(default_factory=list)
+
+    async def who(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        self.ran.append("Who")
+        caller = current_caller()
+        assert caller is not None
+        return f"{caller_id(context)} {caller.service or '-'}".encode()
+
+    async def watch(
+        self, request: bytes, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[bytes]:
+        self.ran.append("Watch")
+        yield str(caller_id(context)).encode()
+        if request == b"missing":
+            raise NotFound("project 42 not found", reason="no_such_project")
+        yield str(caller_id(context)).encode()
+
+    async def fail(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        self.ran.append("Fail")
+        raise ResourceExhausted(
+            "You have made 200 images today.", reason="daily_image_limit", retry_after=2.5
+        )
+
+    def register(self, server: grpc.aio.Server) -> None:
+        handlers = {
+            "Who": grpc.unary_unary_rpc_method_handler(self.who),
+            "Watch": grpc.unary_stream_rpc_method_handler(self.watch),
+            "Fail": grpc.unary_unary_rpc_method_handler(self.fail),
+        }
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
+
+
+@asynccontextmanager
+async def echo_server(
+    *, tls: TlsFiles | None = None, authenticate: Authenticate = VERIFIER.caller
+) -> AsyncIterator[tuple[Echo, int]]:
+    echo = Echo()
+    server = GrpcServer(
+        service_names=[SERVICE], register=echo.register, authenticate=authenticate, tls=tls
+    )
+    port = await server.start("127.0.0.1:0")
+    try:
+        yield echo, port
+    finally:
+        await server.stop(grace=0)
+
+
+async def who(channel: grpc.aio.Channel, metadata: tuple = (), request: bytes = b"") -> str:
+    answer = await channel.unary_unary(WHO)(request, metadata=metadata, timeout=DEADLINE)
+    return answer.decode()
+
+
+async def watch(channel: grpc.aio.Channel, metadata: tuple = (), request: bytes = b"") -> list:
+    call = channel.unary_stream(WATCH)(request, metadata=metadata, timeout=DEADLINE)
+    return [message.decode() async for message in call]
+
+
+async def status_of(call: Callable[[], object]) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await call()  # type: ignore[misc]
+    return raised.value
+
+
+# ---- callers ----------------------------------------------------------------------------------
+
+REFUSED = {
+    "no credentials": ((), "carries no credentials"),
+    "only a user-id header": (
+        ((USER_ID_METADATA_KEY, str(ALICE)),),
+        "a bare user-id header is not a credential",
+    ),
+    "not a bearer scheme": ((("authorization", f"Basic {ALICE}"),), "carries no credentials"),
+    "an empty bearer": ((("authorization", "Bearer "),), "carries no credentials"),
+    "a malformed token": (bearer("not-a-jwt"), "malformed"),
+    "an expired token": (bearer(user_token(ALICE, ttl=-3600)), "expired"),
+    "another secret": (bearer(user_token(ALICE, secret="x" * 40)), "invalid"),
+    "a service token of another deployment": (
+        bearer(ServiceTokens("y" * 40, service="gateway").mint(ALICE)),
+        "invalid",
+    ),
+}
+
+
+@pytest.mark.parametrize("method", [WHO, WATCH])
+@pytest.mark.parametrize(("metadata", "message"), REFUSED.values(), ids=REFUSED.keys())
+async def test_the_servicer_never_runs_without_a_valid_credential(method, metadata, message):
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        call = who if method == WHO else watch
+        error = await status_of(lambda: call(ch, metadata))
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED, error
+        assert message in error.details(), error.details()
+        assert echo.ran == []
+
+
+async def test_caller_id_is_the_verified_caller_not_a_claimed_one() -> None:
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        assert await who(ch, bearer(user_token(ALICE))) == f"{ALICE} -"
+        claiming_bob = (*bearer(user_token(ALICE)), (USER_ID_METADATA_KEY, str(BOB)))
+        assert await who(ch, claiming_bob) == f"{ALICE} -"
+        for_bob = ServiceTokens(SERVICE_SECRET, service="gateway").mint(BOB)
+        assert await who(ch, bearer(for_bob)) == f"{BOB} gateway"
+        assert await watch(ch, bearer(user_token(BOB))) == [str(BOB), str(BOB)]
+        assert echo.ran == ["Who", "Who", "Who", "Watch"]
+
+
+async def test_a_verifier_that_cannot_fetch_its_keys_answers_unavailable() -> None:
+    async def keys_unreachable(token: str) -> Caller:
+        raise Unavailable("We could not fetch the token keys.", reason="auth_keys_unavailable")
+
+    async with (
+        echo_server(authenticate=keys_unreachable) as (echo, port),
+        grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch,
+    ):
+        error = await status_of(lambda: who(ch, bearer(user_token(ALICE))))
+        assert error.code() == grpc.StatusCode.UNAVAILABLE
+        assert (REASON_METADATA_KEY, "auth_keys_unavailable") in tuple(error.trailing_metadata())
+        assert echo.ran == []
+
+
+async def test_health_and_reflection_answer_without_credentials() -> None:
+    async with echo_server() as (_, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        health = health_pb2_grpc.HealthStub(ch)
+        for name in ("", SERVICE):
+            answer = await health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
+            assert answer.status == health_pb2.HealthCheckResponse.SERVING, name
+        reflection = reflection_pb2_grpc.ServerReflectionStub(ch)
+        request = reflection_pb2.ServerReflectionRequest(list_services="")
+        [answer] = [a async for a in reflection.ServerReflectionInfo(iter([request]), timeout=5)]
+        names = {service.name for service in answer.list_services_response.service}
+        assert {SERVICE, "grpc.health.v1.Health"} <= names
+
+
+async def test_a_domain_error_ends_the_call_with_its_status_and_reason() -> None:
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        call = ch.unary_unary(FAIL)
+        error = await status_of(lambda: call(b"", metadata=bearer(user_token(ALICE)), timeout=5))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert error.details() == "You have made 200 images today."
+        trailers = tuple(error.trailing_metadata())
+        assert (REASON_METADATA_KEY, "daily_image_limit") in trailers
+        assert (RETRY_AFTER_METADATA_KEY, "3") in trailers
+
+        stream = ch.unary_stream(WATCH)(
+            b"missing", metadata=bearer(user_token(ALICE)), timeout=DEADLINE
+        )
+        assert (await stream.read()).decode() == str(ALICE)
+        stream_error = await status_of(stream.read)
+        assert stream_error.code() == grpc.StatusCode.NOT_FOUND
+        assert stream_error.details() == "project 42 not found"
+        assert (REASON_METADATA_KEY, "no_such_project") in tuple(stream_error.trailing_metadata())
+        assert echo.ran == ["Fail", "Watch"]
+
+
+# ---- TLS --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pem:
+    certificate: Path
+    key: Path
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _write(folder: Path, stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> Pem:
+    pem = Pem(folder / f"{stem}.crt", folder / f"{stem}.key")
+    pem.certificate.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pem.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return pem
+
+
+class Authority:
+    """A test certificate authority that issues server and client certificates."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.folder = folder
+        self.name = name
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(_name(name))
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False
+            )
+            .sign(self.key, hashes.SHA256())
+        )
+        self.pem = _write(folder, name, self.cert, self.key).certificate
+
+    def issue(self, stem: str, *, server: bool) -> Pem:
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(f"{stem}.logokraft.test"))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
+                critical=False,
+            )
+        )
+        if server:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False,
+            )
+        return _write(self.folder, stem, builder.sign(self.key, hashes.SHA256()), key)
+
+
+@pytest.fixture
+def authority(tmp_path: Path) -> Authority:
+    return Authority(tmp_path, "logokraft-test-ca")
+
+
+def tls_settings(**paths: Path | None) -> GrpcTlsSettings:
+    """GrpcTlsSettings from these files only (by alias), whatever the environment says."""
+    values = {
+        "LOGOKRAFT_GRPC_TLS_CERT": None,
+        "LOGOKRAFT_GRPC_TLS_KEY": None,
+        "LOGOKRAFT_GRPC_TLS_CA": None,
+    }
+    values.update({f"LOGOKRAFT_GRPC_TLS_{name.upper()}": path for name, path in paths.items()})
+    return GrpcTlsSettings(**values)
+
+
+async def who_over(port: int, credentials: grpc.ChannelCredentials | None) -> str:
+    target = f"127.0.0.1:{port}"
+    channel = (
+        grpc.aio.insecure_channel(target)
+        if credentials is None
+        else grpc.aio.secure_channel(target, credentials)
+    )
+    async with channel:
+        return await who(channel, bearer(user_token(ALICE)))
+
+
+async def test_a_tls_server_serves_tls_clients_and_refuses_plaintext(authority) -> None:
+    server_pem = authority.issue("prompt", server=True)
+    server_tls = tls_settings(cert=server_pem.certificate, key=server_pem.key).server_tls()
+    assert server_tls is not None and server_tls.client_ca is None
+    client = tls_settings(ca=authority.pem).channel_credentials()
+    assert client is not None
+    async with echo_server(tls=server_tls) as (echo, port):
+        assert await who_over(port, client) == f"{ALICE} -"
+        error = await status_of(lambda: who_over(port, None))
+        assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+        stranger = Authority(authority.folder, "another-ca")
+        untrusting = tls_settings(ca=stranger.pem).channel_credentials()
+        error = await status_of(lambda: who_over(port, untrusting))
+        assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+        assert echo.ran == ["Who"]
+
+
+async def test_with_a_ca_the_server_requires_a_client_certificate_it_signed(authority) -> None:
+    server_pem = authority.issue("prompt", server=True)
+    server_tls = tls_settings(
+        cert=server_pem.certificate, key=server_pem.key, ca=authority.pem
+    ).server_tls()
+    assert server_tls is not None and server_tls.client_ca == authority.pem.read_bytes()
+    gateway_pem = authority.issue("gateway", server=False)
+    with_identity = tls_settings(
+        cert=gateway_pem.certificate, key=gateway_pem.key, ca=authority.pem
+    ).channel_credentials()
+    without_identity = tls_settings(ca=authority.pem).channel_credentials()
+    stranger = Authority(authority.folder, "another-ca")
+    foreign_pem = stranger.issue("intruder", server=False)
+    foreign_identity = tls_settings(
+        cert=foreign_pem.certificate, key=foreign_pem.key, ca=authority.pem
+    ).channel_credentials()
+
+    async with echo_server(tls=server_tls) as (echo, port):
+        for credentials in (without_identity, foreign_identity, None):
+            error = await status_of(lambda credentials=credentials: who_over(port, credentials))
+            assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+        assert echo.ran == []
+        assert await who_over(port, with_identity) == f"{ALICE} -"
+        assert echo.ran == ["Who"]
+
+
+def test_tls_settings_need_a_certificate_with_its_key(authority) -> None:
+    server_pem = authority.issue("prompt", server=True)
+    assert tls_settings().server_tls() is None
+    assert tls_settings().channel_credentials() is None
+    with pytest.raises(ValueError, match="LOGOKRAFT_GRPC_TLS_KEY"):
+        tls_settings(cert=server_pem.certificate)
+    with pytest.raises(ValueError, match="not a readable file"):
+        tls_settings(ca=authority.folder / "missing.pem")
