@@ -31,7 +31,7 @@ from logokraft_dev.devstack import (
     start_nats,
     start_postgres,
 )
-from logokraft_dev.devstack.stack import lock_data_dir, run_stack
+from logokraft_dev.devstack.stack import StackContext, banner, lock_data_dir, run_stack
 from logokraft_dev.devtokens import dev_user_id
 
 pytestmark = pytest.mark.integration
@@ -334,3 +334,16 @@ def test_token_command_prints_only_a_token(tmp_path: Path) -> None:
     assert result.stdout == token + "\n"
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["sub"] == str(dev_user_id("bob"))
+
+
+def test_the_banner_lists_each_service_grpc_address(tmp_path: Path) -> None:
+    env = {
+        "LOGOKRAFT_PROMPT_GRPC": "127.0.0.1:41001",
+        "LOGOKRAFT_IMAGEGEN_GRPC": "127.0.0.1:41002",
+        "LOGOKRAFT_REFINE_GRPC": "127.0.0.1:41003",
+    }
+    text = banner(StackContext(data_dir=tmp_path, http_url="http://127.0.0.1:8000", env=env))
+    lines = [line.split() for line in text.splitlines()]
+    assert ["prompt", "gRPC", "127.0.0.1:41001"] in lines
+    assert ["imagegen", "gRPC", "127.0.0.1:41002"] in lines
+    assert ["refine", "gRPC", "127.0.0.1:41003"] in lines
