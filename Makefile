@@ -18,7 +18,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),dev)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help setup run token test lint format protos check-protos gallery bench clean
+.PHONY: help setup run token test lint format protos check-protos gallery bench clean images
 
 help:
 	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
@@ -26,8 +26,10 @@ help:
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff, and a check that generated proto code matches protos/"
 	@echo "make protos - regenerate libs/protos from protos/"
+	@echo "make check-protos - buf lint, buf breaking against every landed protos/ since the baseline, generated code up to date"
 	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png"
 	@echo "make bench  - time the local engine per 1024x1024 logo on one core (target: median < 50 ms)"
+	@echo "make images - build the four service images (BASE_IMAGE=..., podman or docker) and print their sizes"
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv not found; installing it into .tools/ from PyPI"
@@ -63,6 +65,8 @@ protos: setup
 		protos/logokraft/v1/*.proto
 
 check-protos: setup
+	@$(UV) run --no-sync buf lint protos && echo "buf lint: protos/ follows the STANDARD rules"
+	@$(UV) run --no-sync python -m logokraft_dev.proto_contract
 	@tmp=$$(mktemp -d) && \
 	$(UV) run --no-sync python -m grpc_tools.protoc -I protos \
 		--python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp protos/logokraft/v1/*.proto && \
@@ -74,6 +78,11 @@ gallery: setup ## render the local engine's contact sheet of sample briefs to do
 
 bench: setup ## time the local engine per 1024x1024 logo on one core (BENCH_ARGS="--logos 500")
 	$(UV) run --no-sync python -m logokraft_engine.bench $(BENCH_ARGS)
+
+# Container images, one per service (not part of `make test`; see docs/DEPLOY.md). BASE_IMAGE,
+# CONTAINER_ENGINE, CONTAINER_BUILD_FLAGS and SERVICES are read by the script when given.
+images: ## build logokraft-{gateway,prompt,imagegen,refine} and print their sizes
+	scripts/images.sh
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache
