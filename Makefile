@@ -18,7 +18,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),dev)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help setup run token test lint format protos check-protos gallery bench clean images
+.PHONY: help setup run token test lint format protos check-protos gallery bench clean images compose-smoke
 
 help:
 	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
@@ -30,6 +30,7 @@ help:
 	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png"
 	@echo "make bench  - time the local engine per 1024x1024 logo on one core (target: median < 50 ms)"
 	@echo "make images - build the four service images (BASE_IMAGE=..., podman or docker) and print their sizes"
+	@echo "make compose-smoke - build the images, run docker-compose.yml end to end (a project across an imagegen restart, a refinement), tear it down"
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv not found; installing it into .tools/ from PyPI"
@@ -83,6 +84,19 @@ bench: setup ## time the local engine per 1024x1024 logo on one core (BENCH_ARGS
 # CONTAINER_ENGINE, CONTAINER_BUILD_FLAGS and SERVICES are read by the script when given.
 images: ## build logokraft-{gateway,prompt,imagegen,refine} and print their sizes
 	scripts/images.sh
+
+# The compose stack end to end (not part of `make test`; see docs/DEPLOY.md, "Compose"): after
+# the images, builds the NATS/Postgres stand-ins (unless NATS_IMAGE/POSTGRES_IMAGE are given),
+# starts docker-compose.yml with secrets generated for the run, and always tears it down.
+# COMPOSE picks the compose command; with podman, podman-compose is installed into .tools/compose.
+compose-smoke: setup images ## the compose stack end to end; last line: compose smoke: 2/2 candidates, ...
+	@if [ -z "$$COMPOSE" ] && command -v podman >/dev/null && ! command -v podman-compose >/dev/null \
+	    && [ ! -x $(CURDIR)/.tools/compose/bin/podman-compose ]; then \
+	  echo "podman-compose not found; installing it into .tools/compose from PyPI"; \
+	  $(PYTHON) -m venv $(CURDIR)/.tools/compose && \
+	  $(CURDIR)/.tools/compose/bin/pip install --quiet --disable-pip-version-check podman-compose; \
+	fi
+	$(UV) run --no-sync python scripts/compose_smoke.py
 
 clean:
 	rm -rf .venv .tools .pytest_cache .ruff_cache
