@@ -20,6 +20,8 @@ def main() -> None:
         port=settings.http_port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        # Open SSE streams would otherwise hold a stopping gateway until it is killed.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_s)),
     )
 
 

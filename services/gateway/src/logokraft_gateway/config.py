@@ -36,6 +36,13 @@ class GatewaySettings(
     grpc_deadline_seconds: float = Field(10.0, alias="LOGOKRAFT_GRPC_DEADLINE_SECONDS", gt=0)
     sse_heartbeat_seconds: float = Field(15.0, alias="LOGOKRAFT_SSE_HEARTBEAT_SECONDS", gt=0)
     sse_retry_ms: int = Field(3000, alias="LOGOKRAFT_SSE_RETRY_MS", ge=0)
+    shutdown_grace_s: float = Field(
+        20.0,
+        alias="LOGOKRAFT_SHUTDOWN_GRACE_S",
+        ge=0,
+        description="On SIGTERM, how long open requests (SSE streams above all: their clients "
+        "reconnect with Last-Event-ID) may run on before they are closed.",
+    )
     signed_url_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_SIGNED_URL_TTL_SECONDS", gt=0)
     stream_token_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_STREAM_TOKEN_TTL_SECONDS", gt=0)
     database_url: str | None = Field(
