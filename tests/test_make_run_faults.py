@@ -183,3 +183,38 @@ async def test_services_killed_during_make_run_are_restarted_and_every_asset_com
     assert stored == sorted(f"{a['id']}.{ext}" for a in assets for ext in ("png", "svg")), (
         "exactly one image (and its SVG master) per asset"
     )
+
+
+async def test_a_full_run_writes_no_credential_to_any_log(stack_dir: Path) -> None:
+    """Every log of `make run` (the stack's output and each child's log file) after a project,
+    its stream (a stream token in the URL), a refinement and image downloads (signed URLs):
+    no token, no signature, while the access log did record those requests, redacted."""
+    data_dir = stack_dir / "data"
+    async with make_run(data_dir, LOGOKRAFT_LOG_LEVEL="DEBUG") as stack:
+        user_token = stack.http.headers["Authorization"].removeprefix("Bearer ")
+        brief = {"brand_name": (None, "Quiet Harbour"), "num_candidates": (None, "2")}
+        created = (await stack.http.post("/api/v1/projects", files=brief)).json()
+        stream_url = created["stream_url"]
+        async with httpx.AsyncClient(timeout=60) as anonymous:  # the token rides in the URL
+            async with anonymous.stream("GET", stream_url) as response:
+                assert response.status_code == 200
+                body = "".join([chunk async for chunk in response.aiter_text()])
+            assert "event: done" in body
+            assets = await stack.wait_assets(created["project_id"], ["completed"] * 2)
+            images = [await anonymous.get(a["image_url"]) for a in assets]
+        assert [image.status_code for image in images] == [200, 200]
+    secrets = {
+        "the user's access token": user_token,
+        "the stream token": stream_url.split("access_token=", 1)[1],
+        **{
+            f"signature {n}": a["image_url"].split("signature=", 1)[1] for n, a in enumerate(assets)
+        },
+    }
+    logs = {"make run's output": "".join(stack.output)}
+    logs |= {path.name: path.read_text() for path in (data_dir / "logs").glob("*.log")}
+    for log_name, text in logs.items():
+        for secret_name, secret in secrets.items():
+            assert secret not in text, f"{secret_name} is in {log_name}"
+    access = logs["gateway.log"]
+    assert "/stream?access_token=[redacted]" in access, "the stream request was logged"
+    assert "signature=[redacted]" in access, "the image downloads were logged"
