@@ -15,6 +15,9 @@ killed mid-drawing leaves its attempt counted, so an asset whose drawing keeps
 killing workers fails once its attempts are used up. A finished asset is final:
 completing or failing it again (a duplicate job, a sweeper that gave up on it)
 changes nothing.
+
+Each finished asset counts in `logokraft_images_generated_total{provider, outcome}`, and
+the job's span carries the asset, project, provider and attempt (telemetry.py).
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from logokraft_domain.attempts import run_attempt
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.bus import Subjects, publish_project_news
 from logokraft_kit.db import Connection, Database
+from logokraft_kit.metrics import IMAGES_GENERATED
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.storage import GENERATED_BUCKET, BlobStorage
 from logokraft_kit.storage.paths import asset_path
+from logokraft_kit.telemetry import annotate, label_span, span
 from logokraft_kit.worker import Delivery
 
 log = logging.getLogger(__name__)
@@ -107,6 +112,9 @@ class AssetJobs:
         which attempt this is, against `delivery.max_attempts`.
         """
         attempt, limit = int(asset["attempts"]), delivery.max_attempts
+        annotate(
+            project_id=asset["project_id"], asset_id=asset["id"], provider=provider, attempt=attempt
+        )
         if attempt > limit:  # every earlier attempt ended without an outcome
             code, message = INTERRUPTED
             await self.fail(
@@ -155,14 +163,15 @@ class AssetJobs:
         """Store the image (and its SVG master) and mark the asset completed."""
         owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
         path = asset_path(owner, project_id, asset_id, "png")
-        await self.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
         metadata = dict(image.metadata)
-        if image.svg is not None:
-            svg_path = asset_path(owner, project_id, asset_id, "svg")
-            await self.storage.put(
-                GENERATED_BUCKET, svg_path, image.svg.encode(), content_type="image/svg+xml"
-            )
-            metadata["svg_path"] = svg_path
+        with span("storage put", asset_id=asset_id):
+            await self.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
+            if image.svg is not None:
+                svg_path = asset_path(owner, project_id, asset_id, "svg")
+                await self.storage.put(
+                    GENERATED_BUCKET, svg_path, image.svg.encode(), content_type="image/svg+xml"
+                )
+                metadata["svg_path"] = svg_path
         async with self.db.as_user(user_id) as conn:
             if await _finished(conn, asset):
                 return
@@ -182,6 +191,7 @@ class AssetJobs:
                 **fields,
             )
             project = await self._settle(conn, asset)
+        _finished_as(provider, "completed")
         await self.announce(project)
 
     async def fail(
@@ -200,6 +210,7 @@ class AssetJobs:
                 provider=provider,
             )
             project = await self._settle(conn, asset)
+        _finished_as(provider, "failed", code)
         await self.announce(project)
 
     async def _settle(self, conn: Connection, asset: Row) -> Row | None:
@@ -209,6 +220,12 @@ class AssetJobs:
     async def announce(self, project: Row | None) -> None:
         """Tell the project's watchers that something changed."""
         await publish_project_news(self.nc, self.subjects, project)
+
+
+def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:
+    """Count a finished asset, and say how it ended on the current span."""
+    IMAGES_GENERATED.labels(provider, outcome).inc()
+    label_span(asset_outcome=outcome, error_code=code)
 
 
 async def _finished(conn: Connection, asset: Row) -> bool:

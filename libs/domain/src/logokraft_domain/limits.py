@@ -4,19 +4,24 @@ A new project or refinement must fit its owner's limits, or nothing is created
 (ResourceExhausted, with a readable message and when to retry). Each check runs in the
 transaction of the insert it guards, after `lock_user_limits`, so two concurrent
 requests cannot both see room for the last image or project. The daily count reads the
-`image_usage` ledger, which keeps counting an image after its project is deleted.
+`image_usage` ledger, which keeps counting an image after its project is deleted. Each
+refusal counts in `logokraft_limit_refusals_total{limit=<reason>}`.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import ParamSpec
 
 from pydantic import Field
 
 from logokraft_kit.db import Connection
 from logokraft_kit.errors import ResourceExhausted
+from logokraft_kit.metrics import LIMIT_REFUSALS
 from logokraft_kit.settings import EnvSettings
 
 DAY_SECONDS = 24 * 3600
@@ -48,6 +53,24 @@ async def lock_user_limits(conn: Connection, user_id: uuid.UUID) -> None:
     )
 
 
+P = ParamSpec("P")
+
+
+def _counting_refusals(check: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+    """The check, counting each refusal by its reason."""
+
+    @functools.wraps(check)
+    async def checked(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await check(*args, **kwargs)
+        except ResourceExhausted as refusal:
+            LIMIT_REFUSALS.labels(refusal.reason or "limit").inc()
+            raise
+
+    return checked
+
+
+@_counting_refusals
 async def check_projects_in_flight(
     conn: Connection, user_id: uuid.UUID, limits: UserLimits
 ) -> None:
@@ -74,6 +97,7 @@ async def check_projects_in_flight(
     )
 
 
+@_counting_refusals
 async def check_images_per_day(
     conn: Connection, user_id: uuid.UUID, limits: UserLimits, *, requested: int
 ) -> None:

@@ -49,6 +49,7 @@ from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompt
 from logokraft_domain.records import Row
 from logokraft_kit.bus import JobPublisher, publish_project_news
 from logokraft_kit.db import Database
+from logokraft_kit.metrics import SWEPT
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class _Periodic:
 
     policy: SweepPolicy
     name: str
+    work: str  # what it sweeps, as a metric label: candidate, variation, prompts
 
     def __init__(self) -> None:
         self._stopping = asyncio.Event()
@@ -122,6 +124,8 @@ class _Periodic:
             except Exception:  # Postgres or NATS away: try again next time
                 log.warning("the %s sweep failed; trying again later", self.name, exc_info=True)
                 continue
+            SWEPT.labels(self.work, "requeued").inc(len(report.requeued))
+            SWEPT.labels(self.work, "failed").inc(len(report.failed))
             if report.requeued or report.failed:
                 log.warning(
                     "%s sweep: queued %d again, failed %d",
@@ -154,6 +158,7 @@ class AssetSweeper(_Periodic):
         self._provider = provider
         self.policy = policy
         self.name = f"{kind} assets"
+        self.work = kind
 
     async def sweep_once(self) -> SweepReport:
         """One pass over the stuck assets of this kind."""
@@ -229,6 +234,7 @@ class PromptSweeper(_Periodic):
         self._subjects = queue.subjects
         self.policy = policy
         self.name = "prompt"
+        self.work = "prompts"
 
     async def sweep_once(self) -> SweepReport:
         """One pass over the projects whose prompts are still unwritten."""

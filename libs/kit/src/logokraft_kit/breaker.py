@@ -13,17 +13,28 @@ cancellation) counts as nothing. While the circuit is open, calls fail at once w
 the job back to JetStream with that delay without counting it as an attempt.
 
 The state lives in the process: each replica learns about the provider on its own.
+
+Every call that goes through is a `provider <name>` span (its provider, model and outcome)
+and an observation of `logokraft_provider_call_duration_seconds`; the state is exported as
+`logokraft_circuit_breaker_state` and each opening counts in
+`logokraft_circuit_breaker_opened_total` (metrics.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
+from opentelemetry.trace import SpanKind
+
+from logokraft_kit.metrics import BREAKER_OPENED, BREAKERS, PROVIDER_CALL_DURATION
 from logokraft_kit.providers import ProviderError, ProviderUnavailable
+from logokraft_kit.telemetry import Stopwatch, span
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +94,8 @@ class CircuitBreaker:
         self._open_for = reset_after
         self._opened_at: float | None = None
         self._probe_started: float | None = None
+        reference = weakref.ref(self)
+        BREAKERS.track(provider, lambda: b.state if (b := reference()) else CLOSED)
 
     @property
     def state(self) -> str:
@@ -130,6 +143,7 @@ class CircuitBreaker:
             self._open_for = min(self._open_for * 2, self.max_reset_after)
             self._opened_at = now
             self._probe_started = None
+            BREAKER_OPENED.labels(self.provider).inc()
             log.warning(
                 "%s circuit re-opened for %.0fs: the probe failed", self.provider, self._open_for
             )
@@ -138,6 +152,7 @@ class CircuitBreaker:
         if self._failures >= self.failure_threshold:
             self._opened_at = now
             self._open_for = self.reset_after
+            BREAKER_OPENED.labels(self.provider).inc()
             log.warning(
                 "%s circuit opened for %.0fs after %d failures in a row",
                 self.provider,
@@ -160,16 +175,37 @@ class CircuitBreaker:
         else:
             self.release()
 
-    async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
-        """Await `fn()` through the breaker."""
+    @contextlib.contextmanager
+    def guarding(self, *, model: str | None = None) -> Iterator[None]:
+        """One call through the breaker: raises CircuitOpen before it when the circuit is
+        open; traces and times it, and records its outcome when the block ends.
+
+        A generator closed early (its reader had enough) counts as a success.
+        """
         self.before_call()
+        stopwatch = Stopwatch()
+        outcome: BaseException | None = None
         try:
-            result = await fn()
-        except BaseException as error:
-            self.record(error)
+            with span(
+                f"provider {self.provider}",
+                kind=SpanKind.CLIENT,
+                provider=self.provider,
+                model=model,
+            ) as call:
+                yield
+        except GeneratorExit:
             raise
-        self.record(None)
-        return result
+        except BaseException as error:
+            outcome = error
+            raise
+        finally:
+            self.record(outcome)
+            PROVIDER_CALL_DURATION.labels(self.provider, call.value).observe(stopwatch.seconds)
+
+    async def call(self, fn: Callable[[], Awaitable[T]], *, model: str | None = None) -> T:
+        """Await `fn()` through the breaker."""
+        with self.guarding(model=model):
+            return await fn()
 
     def _spread(self) -> float:
         """A short random wait, so jobs held back do not all come back at once."""

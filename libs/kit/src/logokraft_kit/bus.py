@@ -12,6 +12,10 @@ to NATS but is not a LogoKraft service cannot make a worker draw for a user or s
 quota. Signing was chosen over per-service NATS accounts because it needs nothing from the
 NATS server (the embedded one, a managed cluster or any other works as is) and still holds
 if NATS credentials leak; a signed job replayed is harmless, since handlers are idempotent.
+
+Jobs also carry the publisher's W3C trace context (`traceparent`), so the worker's span
+continues the trace of the request that caused the job (telemetry.py); the signature does
+not cover it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
+
+from logokraft_kit.telemetry import producing
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +148,10 @@ async def publish_job(
 ) -> None:
     """Publish a signed job once: JetStream drops a repeat with the same Nats-Msg-Id."""
     payload = json.dumps(job, separators=(",", ":")).encode()
-    headers = {MSG_ID_HEADER: msg_id, SIGNATURE_HEADER: signer.sign(subject, msg_id, payload)}
-    await js.publish(subject, payload, headers=headers, timeout=10)
+    ids = {k: job.get(k) for k in ("project_id", "asset_id")}
+    with producing(subject, **ids) as headers:
+        headers |= {MSG_ID_HEADER: msg_id, SIGNATURE_HEADER: signer.sign(subject, msg_id, payload)}
+        await js.publish(subject, payload, headers=headers, timeout=10)
 
 
 async def publish_project_news(
@@ -154,8 +162,10 @@ async def publish_project_news(
         return
     project_id = str(project["id"])
     payload = json.dumps({"project_id": project_id, "sequence": project["event_sequence"]}).encode()
+    subject = subjects.project_events(project_id)
     try:
-        await nc.publish(subjects.project_events(project_id), payload)
+        with producing(subject, project_id=project_id) as headers:
+            await nc.publish(subject, payload, headers=headers or None)
     except Exception:  # news is best effort: watchers also re-read on a timer
         log.warning("could not publish news of project %s", project_id, exc_info=True)
 

@@ -35,6 +35,8 @@ from grpc_reflection.v1alpha import reflection
 
 from logokraft_kit.errors import LogoKraftError, Unauthenticated
 from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.metrics import GRPC_SERVER_DURATION
+from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
 from logokraft_kit.tokens import Caller
 
 log = logging.getLogger(__name__)
@@ -86,37 +88,76 @@ async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> No
     )
 
 
+class _Measured:
+    """Times one call and records it by method and final status code."""
+
+    def __init__(self, method: str, request: Any) -> None:
+        service, _, name = method.lstrip("/").partition("/")
+        self._labels = (service, name)
+        self._stopwatch = Stopwatch()
+        self.code = grpc.StatusCode.OK
+        annotate(project_id=getattr(request, "project_id", None))
+
+    def failed(self, error: BaseException, context: grpc.aio.ServicerContext) -> None:
+        if isinstance(error, LogoKraftError):
+            self.code = error.status_code
+        elif isinstance(error, asyncio.CancelledError):
+            self.code = grpc.StatusCode.CANCELLED
+        elif isinstance(error, grpc.aio.AbortError):
+            self.code = context.code() or grpc.StatusCode.UNKNOWN
+        else:
+            self.code = grpc.StatusCode.UNKNOWN
+
+    def done(self) -> None:
+        GRPC_SERVER_DURATION.labels(*self._labels, self.code.name).observe(self._stopwatch.seconds)
+
+
 def _wrap_unary(
-    behavior: Callable[..., Awaitable[Any]], authenticate: Authenticate | None
+    method: str, behavior: Callable[..., Awaitable[Any]], authenticate: Authenticate | None
 ) -> Callable[..., Awaitable[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        measured = _Measured(method, request)
         try:
             if authenticate is not None:
                 _caller.set(await _verified_caller(context, authenticate))
             return await behavior(request, context)
         except LogoKraftError as error:
+            measured.failed(error, context)
             await _abort(context, error)
+        except BaseException as error:
+            measured.failed(error, context)
+            raise
+        finally:
+            measured.done()
 
     return wrapped
 
 
 def _wrap_stream(
-    behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
+    method: str, behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
 ) -> Callable[..., AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        measured = _Measured(method, request)
         try:
             if authenticate is not None:
                 _caller.set(await _verified_caller(context, authenticate))
             async for response in behavior(request, context):
                 yield response
         except LogoKraftError as error:
+            measured.failed(error, context)
             await _abort(context, error)
+        except BaseException as error:
+            measured.failed(error, context)
+            raise
+        finally:
+            measured.done()
 
     return wrapped
 
 
 class CallerInterceptor(grpc.aio.ServerInterceptor):
-    """Authenticates every logokraft RPC's caller and maps domain errors to gRPC statuses."""
+    """Authenticates every logokraft RPC's caller, maps domain errors to gRPC statuses and
+    times each call (`logokraft_grpc_server_handling_seconds`)."""
 
     def __init__(self, authenticate: Authenticate | None) -> None:
         self._authenticate = authenticate
@@ -125,16 +166,16 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None or not handler_call_details.method.startswith(GUARDED_PREFIX):
             return handler
-        authenticate = self._authenticate
+        authenticate, method = self._authenticate, handler_call_details.method
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(handler.unary_unary, authenticate),
+                _wrap_unary(method, handler.unary_unary, authenticate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(handler.unary_stream, authenticate),
+                _wrap_stream(method, handler.unary_stream, authenticate),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
@@ -172,7 +213,10 @@ class GrpcServer:
         authenticate: Authenticate | None,
         tls: TlsFiles | None = None,
     ) -> None:
-        self.server = grpc.aio.server(interceptors=[CallerInterceptor(authenticate)])
+        # Tracing first, so the caller check and the servicer run inside the call's span.
+        self.server = grpc.aio.server(
+            interceptors=[*grpc_server_interceptors(), CallerInterceptor(authenticate)]
+        )
         self.health = health_aio.HealthServicer()
         self._service_names = service_names
         self._tls = tls

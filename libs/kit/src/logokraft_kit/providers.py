@@ -23,6 +23,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, TypeVar
 
+from logokraft_kit.metrics import PROVIDER_RETRIES
+
 T = TypeVar("T")
 
 
@@ -123,6 +125,7 @@ async def call_with_retries(
                 pause = max(pause, exc.retry_after)
             if deadline is not None and clock() - started + pause > deadline:
                 raise
+            PROVIDER_RETRIES.labels(exc.provider or "unknown", exc.code).inc()
             await sleep(pause)
             attempt += 1
 

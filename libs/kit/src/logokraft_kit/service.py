@@ -8,8 +8,9 @@ else is the same for every service and lives here:
 - `start(spec)`: connect to Postgres and NATS (making sure the streams exist), open blob
   storage, compose the parts, start one `JobWorker` per consumer and the background work,
   and serve gRPC with the standard health service;
-- `run(spec)`: what `python -m logokraft_<service>` does: configure logging, start, wait for
-  SIGTERM/SIGINT, then stop gracefully within `LOGOKRAFT_SHUTDOWN_GRACE_S`.
+- `run(spec)`: what `python -m logokraft_<service>` does: configure logging and tracing,
+  serve `/metrics` (LOGOKRAFT_METRICS_ADDRESS), start, wait for SIGTERM/SIGINT, then stop
+  gracefully within `LOGOKRAFT_SHUTDOWN_GRACE_S`.
 
 `ServiceRuntime.stop` is the graceful shutdown every service shares: health turns
 NOT_SERVING, workers stop fetching and let running jobs finish (the rest are handed back to
@@ -36,8 +37,16 @@ from logokraft_kit.bus import JobPublisher, JobSigner, Subjects, connect, ensure
 from logokraft_kit.db import Database
 from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
 from logokraft_kit.logs import configure_logging
+from logokraft_kit.metrics import (
+    JobQueues,
+    MetricsServer,
+    QueueSource,
+    serve_metrics,
+    set_build_info,
+)
 from logokraft_kit.settings import InfraSettings, ServiceSettings, WorkerSettings
 from logokraft_kit.storage import BlobStorage, open_storage
+from logokraft_kit.telemetry import configure_tracing, shutdown_tracing
 from logokraft_kit.worker import ConsumerSpec, Handler, JobWorker
 
 log = logging.getLogger(__name__)
@@ -138,6 +147,7 @@ class ServiceRuntime:
     infra: Infrastructure
     port: int
     workers: list[Background] = field(default_factory=list)
+    queues: list[QueueSource] = field(default_factory=list)  # the work queues it consumes
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def start_workers(self) -> None:
@@ -193,25 +203,51 @@ async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRunt
     except BaseException:
         await infra.close()
         raise
-    workers: list[Background] = [job_worker(infra, spec.settings, c) for c in parts.consumers]
+    workers = [job_worker(infra, spec.settings, c) for c in parts.consumers]
     runtime = ServiceRuntime(
-        server=server, infra=infra, port=port, workers=[*workers, *parts.background]
+        server=server,
+        infra=infra,
+        port=port,
+        workers=[*workers, *parts.background],
+        queues=[
+            QueueSource(c.queue, w.spec.stream, w.spec.subject, w.spec.durable)
+            for c, w in zip(parts.consumers, workers, strict=True)
+        ],
     )
     runtime.start_workers()
     return runtime
 
 
 async def serve(spec: ServiceSpec) -> None:
-    """Run the service until SIGTERM/SIGINT, then shut down gracefully."""
-    runtime = await start(spec)
-    await runtime.run_until_signalled(grace=spec.settings.shutdown_grace_s)
+    """Run the service (and its `/metrics`) until SIGTERM/SIGINT, then shut down gracefully."""
+    metrics = _serve_metrics(spec)
+    try:
+        runtime = await start(spec)
+        if metrics is not None:
+            queues = JobQueues(runtime.infra.js, runtime.queues, asyncio.get_running_loop())
+            queues.register()
+        await runtime.run_until_signalled(grace=spec.settings.shutdown_grace_s)
+    finally:
+        if metrics is not None:
+            metrics.stop()
+
+
+def _serve_metrics(spec: ServiceSpec) -> MetricsServer | None:
+    if spec.settings.metrics_address is None:
+        return None
+    set_build_info(spec.name)
+    return serve_metrics(spec.settings.metrics_address)
 
 
 def run(make_spec: Callable[[], ServiceSpec]) -> None:
-    """`python -m logokraft_<service>`: log as the service, serve until signalled."""
+    """`python -m logokraft_<service>`: log and trace as the service, serve until signalled."""
     spec = make_spec()
-    configure_logging(spec.name, spec.settings.log_level)
-    asyncio.run(serve(spec))
+    configure_logging(spec.name, spec.settings.log_level, spec.settings.log_format)
+    configure_tracing(spec.name, spec.settings.otel_environment)
+    try:
+        asyncio.run(serve(spec))
+    finally:
+        shutdown_tracing()
 
 
 def with_fault_hooks(adapter: T, settings: WorkerSettings, *, method: str) -> T:

@@ -9,17 +9,19 @@ from the environment only here; nothing else reads `os.environ`.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 import grpc
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
 from logokraft_kit.grpc_server import TlsFiles
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
+from logokraft_kit.metrics import parse_address
 from logokraft_kit.tokens import CallerVerifier, ServiceTokens, UserTokens
 
 MIN_SECRET_LENGTH = 32
@@ -39,9 +41,28 @@ class DataDirSettings(EnvSettings):
 
 
 class LoggingSettings(EnvSettings):
-    """How much a process logs."""
+    """What a process tells its operator: log level and format, and its metrics endpoint.
+
+    Traces are configured by the standard `OTEL_*` variables instead (see telemetry.py).
+    """
 
     log_level: str = Field("INFO", alias="LOGOKRAFT_LOG_LEVEL")
+    # auto: readable text on a terminal, one JSON object per line anywhere else.
+    log_format: Literal["auto", "json", "text"] = Field("auto", alias="LOGOKRAFT_LOG_FORMAT")
+    # host:port of the Prometheus `/metrics` endpoint; unset, none is served.
+    metrics_address: str | None = Field(None, alias="LOGOKRAFT_METRICS_ADDRESS")
+
+    @property
+    def otel_environment(self) -> dict[str, str]:
+        """The standard `OTEL_*` variables, which configure tracing (telemetry.py)."""
+        return {k: v for k, v in os.environ.items() if k.startswith("OTEL_")}
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _metrics_address(cls, value: str | None) -> str | None:
+        if value:
+            parse_address(value)  # a clear error now rather than at start
+        return value or None
 
 
 class ServiceAddresses(EnvSettings):

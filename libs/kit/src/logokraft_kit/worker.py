@@ -36,6 +36,8 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from logokraft_kit.bus import JobSigner
+from logokraft_kit.metrics import JOB_DURATION, JOB_RETRIES
+from logokraft_kit.telemetry import Stopwatch, annotate, consuming
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,11 @@ class ConsumerSpec:
     ack_wait: float = 30.0
     concurrency: int = 4
     max_deliver: int | None = None  # JetStream's cap on deliveries; None: max_attempts
+
+    @property
+    def queue(self) -> str:
+        """The queue's name: the subject's last part."""
+        return self.subject.rsplit(".", 1)[-1]
 
     @property
     def deliveries(self) -> int:
@@ -134,6 +141,11 @@ class JobWorker:
         self._signer = signer
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
+
+    @property
+    def spec(self) -> ConsumerSpec:
+        """The consumer this worker fetches from."""
+        return self._spec
 
     async def run(self) -> None:
         """Fetch and handle jobs until stop() is called."""
@@ -204,7 +216,18 @@ class JobWorker:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def _handle_message(self, msg: Msg) -> None:
+        """Handle one delivery in its own span (a child of the publisher's), timed."""
         delivery = Delivery(msg.metadata.num_delivered, self._spec.max_attempts)
+        queue, stopwatch, outcome = self._spec.queue, Stopwatch(), "cancelled"
+        try:
+            with consuming(msg.subject, msg.headers, queue=queue, attempt=delivery.attempt):
+                outcome = await self._process(msg, delivery)
+                annotate(outcome=outcome)
+        finally:
+            JOB_DURATION.labels(queue, outcome).observe(stopwatch.seconds)
+
+    async def _process(self, msg: Msg, delivery: Delivery) -> str:
+        """Verify, read and handle the job; acknowledge it; return how it ended."""
         if not self._signer.verify(msg.subject, msg.headers, msg.data):
             log.error(
                 "dropping a job on %s that no LogoKraft service signed: %r",
@@ -212,35 +235,42 @@ class JobWorker:
                 msg.data[:200],
             )
             await _quietly(msg.term())
-            return
+            return "dropped"
         try:
             job = json.loads(msg.data)
         except ValueError:
             job = None
         if not isinstance(job, dict):
             await _drop_malformed(msg)
-            return
+            return "dropped"
+        annotate(project_id=job.get("project_id"), asset_id=job.get("asset_id"))
         heartbeat = asyncio.create_task(self._keep_in_progress(msg))
         try:
             await self._handler(job, delivery)
         except MalformedJob:
             await _drop_malformed(msg)
+            return "dropped"
         except asyncio.CancelledError:
             await _quietly(msg.nak())
             raise
         except RetryLater as retry:
             log.info("job on %s will be retried: %s", msg.subject, retry)
+            JOB_RETRIES.labels(self._spec.queue, "provider_paused").inc()
             await _quietly(msg.nak(delay=retry.delay))
+            return "retry"
         except Exception as error:
-            await self._failed(msg, delivery, error)
+            return await self._failed(msg, delivery, error)
         else:
             await _quietly(msg.ack())
+            return "ok"
         finally:
             heartbeat.cancel()
 
-    async def _failed(self, msg: Msg, delivery: Delivery, error: Exception) -> None:
+    async def _failed(self, msg: Msg, delivery: Delivery, error: Exception) -> str:
         """Retry with backoff; terminate after the last attempt unless infrastructure is away."""
+        queue = self._spec.queue
         if is_transient(error):
+            JOB_RETRIES.labels(queue, "infrastructure").inc()
             log.warning(
                 "job on %s hit an infrastructure outage (delivery %d); retrying: %r",
                 msg.subject,
@@ -248,7 +278,8 @@ class JobWorker:
                 error,
             )
             await _quietly(msg.nak(delay=backoff_delay(delivery.attempt, base=0.5, cap=15.0)))
-        elif delivery.is_last_attempt:
+            return "retry"
+        if delivery.is_last_attempt:
             log.error(
                 "job on %s failed on its last attempt (%d); dropping it: %r",
                 msg.subject,
@@ -257,11 +288,11 @@ class JobWorker:
                 exc_info=error,
             )
             await _quietly(msg.term())
-        else:
-            log.error(
-                "job on %s failed (attempt %d)", msg.subject, delivery.attempt, exc_info=error
-            )
-            await _quietly(msg.nak(delay=backoff_delay(delivery.attempt)))
+            return "failed"
+        log.error("job on %s failed (attempt %d)", msg.subject, delivery.attempt, exc_info=error)
+        JOB_RETRIES.labels(queue, "error").inc()
+        await _quietly(msg.nak(delay=backoff_delay(delivery.attempt)))
+        return "retry"
 
     async def _keep_in_progress(self, msg: Msg) -> None:
         interval = max(0.5, self._spec.ack_wait / 3)

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from logokraft_gateway.api.routes import assets, files, health, projects
 from logokraft_gateway.auth import TokenVerifier
@@ -19,6 +19,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
 from logokraft_gateway.errors import install_error_handlers
 from logokraft_gateway.idempotency import IdempotencyStore, sweep_expired_keys
+from logokraft_gateway.observability import bind_request_ids, instrument
 from logokraft_gateway.state import GatewayState
 from logokraft_kit.db import Database
 from logokraft_kit.storage import BlobStorage, UrlSigner, open_storage
@@ -128,7 +129,8 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    api = APIRouter(prefix=API_PREFIX)
+    instrument(app)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(bind_request_ids)])
     api.include_router(projects.router)
     api.include_router(assets.router)
     api.include_router(files.router)

@@ -22,6 +22,7 @@ from logokraft.v1 import (
 )
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.grpc_server import AUTHORIZATION
+from logokraft_kit.telemetry import grpc_client_interceptors
 from logokraft_kit.tokens import ServiceTokens
 
 SERVICE_NAMES = ("prompt", "imagegen", "refine")
@@ -181,9 +182,11 @@ class ServiceChannels:
 
 
 def _channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:
+    """A channel to one service; with tracing on, calls carry the trace context."""
+    interceptors = grpc_client_interceptors()
     if credentials is None:
-        return grpc.aio.insecure_channel(address)
-    return grpc.aio.secure_channel(address, credentials)
+        return grpc.aio.insecure_channel(address, interceptors=interceptors)
+    return grpc.aio.secure_channel(address, credentials, interceptors=interceptors)
 
 
 async def _check(channel: grpc.aio.Channel, deadline: float) -> str:

@@ -54,6 +54,7 @@ from pydantic import BaseModel
 
 from logokraft_gateway.errors import ApiError, api_error_from_rpc, error_response, http_status_for
 from logokraft_kit.db import Connection, Database
+from logokraft_kit.metrics import IDEMPOTENT_REPLAYS
 
 log = logging.getLogger(__name__)
 
@@ -316,6 +317,7 @@ class IdempotentRequest:
                 "seconds.",
             ) from None
         if isinstance(claimed, StoredAnswer):
+            IDEMPOTENT_REPLAYS.inc()
             return claimed.response(renew)
         return await self._run_claimed(idem.store, claimed, operation, status_code)
 

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
+from opentelemetry import trace
 
 from logokraft.v1 import common_pb2, prompt_service_pb2
 from logokraft_gateway.convert import (
@@ -26,6 +27,7 @@ from logokraft_gateway.schemas import (
     SnapshotEventPublic,
     stream_event_schema,
 )
+from logokraft_kit.metrics import SSE_STREAMS_OPEN
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,8 @@ async def project_stream(
     _cancel_when_streaming_ends(call)
     messages = aiter(call)
     last_id = after_sequence if after_sequence > 0 else -1
+    request_span = trace.get_current_span()
+    SSE_STREAMS_OPEN.inc()
     try:
         yield f"retry: {retry_ms}\n\n"
         async for message in _with_heartbeats(messages.__anext__, heartbeat_seconds):
@@ -113,6 +117,7 @@ async def project_stream(
             text = await event_frame(message.event, signing, with_id=advances)
             last_id = max(last_id, message.event.sequence)
             if text is not None:
+                _record_event(request_span, message.event)
                 yield text
             if message.event.WhichOneof("change") == "done":
                 return
@@ -120,7 +125,19 @@ async def project_stream(
         # The response has started; the client reconnects with Last-Event-ID.
         log.warning("project stream ended early: %s %s", error.code(), error.details())
     finally:
+        SSE_STREAMS_OPEN.dec()
         call.cancel()
+
+
+def _record_event(span: trace.Span, event: Any) -> None:
+    """Note an event sent on the stream's span: which change, its sequence, its asset."""
+    if not span.is_recording():
+        return
+    change = event.WhichOneof("change") or "unknown"
+    attributes: dict[str, str | int] = {"logokraft.sequence": event.sequence}
+    if change == "asset":
+        attributes["logokraft.asset_id"] = event.asset.id
+    span.add_event(f"sse {change}", attributes)
 
 
 def _cancel_when_streaming_ends(call: grpc.aio.UnaryStreamCall) -> None:

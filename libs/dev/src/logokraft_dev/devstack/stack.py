@@ -3,6 +3,11 @@
 `local_infra` provides NATS and Postgres (embedded unless NATS_URL /
 DATABASE_URL are set) with migrations applied; `run_stack` adds the three
 gRPC services and the gateway under a `Supervisor` until SIGINT or SIGTERM.
+
+Every child serves Prometheus metrics on a port of its own (printed in the banner) and
+is named in traces as `logokraft-<child>`; tracing itself is on when the standard
+`OTEL_*` variables ask for it. Children log as text when `make run` runs on a terminal,
+as JSON lines otherwise (LOGOKRAFT_LOG_FORMAT overrides).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from logokraft_dev.devstack.probes import grpc_health_probe, http_probe
 from logokraft_dev.devstack.supervisor import ChildSpec, Supervisor
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, ensure_data_dir
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
+from logokraft_kit.telemetry import tracing_requested
 
 DEFAULT_HTTP_PORT = 8000
 # (child name, module run with `python -m`, env var holding its gRPC address)
@@ -57,6 +63,20 @@ class StackContext:
     data_dir: Path
     http_url: str
     env: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, str] = field(default_factory=dict)  # child name -> host:port
+
+    def child_env(self, name: str) -> dict[str, str]:
+        """The environment of one child: the shared one, its metrics port, its trace name."""
+        env = dict(self.env)
+        if name in self.metrics:
+            env["LOGOKRAFT_METRICS_ADDRESS"] = self.metrics[name]
+        env["OTEL_SERVICE_NAME"] = f"logokraft-{name}"
+        return env
+
+    def metrics_url(self, name: str) -> str | None:
+        """Where Prometheus scrapes one child."""
+        address = self.metrics.get(name)
+        return f"http://{address}/metrics" if address else None
 
 
 ChildrenFactory = Callable[[StackContext], list[ChildSpec]]
@@ -114,8 +134,11 @@ def migrate(infra: Infra, environ: Mapping[str, str]) -> list[str]:
     )
 
 
-def stack_context(data_dir: Path, infra: Infra, environ: Mapping[str, str]) -> StackContext:
-    """The environment every child gets: infra URLs, the data dir, gRPC and HTTP addresses."""
+def stack_context(
+    data_dir: Path, infra: Infra, environ: Mapping[str, str], *, terminal: bool = False
+) -> StackContext:
+    """The environment every child gets: infra URLs, the data dir, gRPC and HTTP addresses,
+    and a metrics address each."""
     http_host = environ.get("LOGOKRAFT_HTTP_HOST") or "127.0.0.1"
     http_port = http_port_from(environ)
     env = dict(environ)
@@ -128,10 +151,15 @@ def stack_context(data_dir: Path, infra: Infra, environ: Mapping[str, str]) -> S
         PYTHONUNBUFFERED="1",
     )
     env.setdefault("LOGOKRAFT_PUBLIC_URL", f"http://127.0.0.1:{http_port}")
+    # The children's output reaches the person through this process: text if they watch it.
+    env.setdefault("LOGOKRAFT_LOG_FORMAT", "text" if terminal else "json")
     for _, _, variable in SERVICES:
         env[variable] = f"127.0.0.1:{free_port()}"
+    metrics = {name: f"127.0.0.1:{free_port()}" for name in (*(s[0] for s in SERVICES), "gateway")}
     probe_host = "127.0.0.1" if http_host in ("0.0.0.0", "::", "") else http_host
-    return StackContext(data_dir=data_dir, http_url=f"http://{probe_host}:{http_port}", env=env)
+    return StackContext(
+        data_dir=data_dir, http_url=f"http://{probe_host}:{http_port}", env=env, metrics=metrics
+    )
 
 
 def logokraft_children(context: StackContext) -> list[ChildSpec]:
@@ -140,7 +168,7 @@ def logokraft_children(context: StackContext) -> list[ChildSpec]:
         ChildSpec(
             name,
             [sys.executable, "-m", module],
-            env=context.env,
+            env=context.child_env(name),
             ready=grpc_health_probe(context.env[variable]),
         )
         for name, module, variable in SERVICES
@@ -150,7 +178,7 @@ def logokraft_children(context: StackContext) -> list[ChildSpec]:
         ChildSpec(
             "gateway",
             gateway,
-            env=context.env,
+            env=context.child_env("gateway"),
             stage=1,
             ready=http_probe(f"{context.http_url}/healthz"),
         )
@@ -188,10 +216,13 @@ def banner(context: StackContext) -> str:
             "",
             f"LogoKraft is running at {url}  (API docs: {url}/docs)",
             *(
-                f"  {name:<9} gRPC  {context.env[variable]}"
+                f"  {name:<9} gRPC  {context.env[variable]:<16} {_metrics(context, name)}"
                 for name, _, variable in SERVICES
                 if variable in context.env
             ),
+            f"  {'gateway':<9} HTTP  {url.removeprefix('http://'):<16} "
+            f"{_metrics(context, 'gateway')}",
+            f"  traces:       {_traces(context.env)}",
             "  get a token:  make token            (another user: make token USER=bob)",
             '  try it:       curl -H "Authorization: Bearer $(make -s token)" '
             f"{url}/api/v1/projects",
@@ -200,6 +231,20 @@ def banner(context: StackContext) -> str:
             "",
         ]
     )
+
+
+def _traces(env: Mapping[str, str]) -> str:
+    if not tracing_requested(env):
+        return "off; set OTEL_EXPORTER_OTLP_ENDPOINT to export them (docs/OPERATIONS.md)"
+    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get(
+        "OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    return f"exported to {endpoint}" if endpoint else f"on ({env.get('OTEL_TRACES_EXPORTER')})"
+
+
+def _metrics(context: StackContext, name: str) -> str:
+    url = context.metrics_url(name)
+    return f"metrics {url}" if url else ""
 
 
 def run_stack(
@@ -221,7 +266,7 @@ def run_stack(
             _sigterm_as_interrupt(),
             local_infra(data_dir, environ) as infra,
         ):
-            context = stack_context(data_dir, infra, environ)
+            context = stack_context(data_dir, infra, environ, terminal=out.isatty())
             supervisor = Supervisor(
                 children(context), log_dir=data_dir / "logs", out=out, ready_timeout=ready_timeout
             )

@@ -17,7 +17,9 @@ class GuardedGenerator:
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Draw one image through the breaker."""
-        return await self.breaker.call(lambda: self.inner.generate(request))
+        return await self.breaker.call(
+            lambda: self.inner.generate(request), model=getattr(self.inner, "model", None)
+        )
 
     async def aclose(self) -> None:
         """Close the inner generator if it holds connections."""

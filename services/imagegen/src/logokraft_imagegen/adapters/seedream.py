@@ -85,7 +85,7 @@ class SeedreamGenerator:
             )
         self._api_key = api_key
         self._endpoint = base_url.rstrip("/") + "/images/generations"
-        self._model = model
+        self.model = model
         self._response_format = response_format
         self._send_seed = send_seed
         self._guidance_scale = guidance_scale
@@ -114,7 +114,7 @@ class SeedreamGenerator:
         png, width, height, source_format = await asyncio.to_thread(to_png, raw)
         metadata = {
             "provider": PROVIDER,
-            "model": payload.get("model", self._model),
+            "model": payload.get("model", self.model),
             "created": payload.get("created", payload.get("created_at")),
             "size": item.get("size"),
             "source_format": source_format,
@@ -125,7 +125,7 @@ class SeedreamGenerator:
     def request_body(self, request: ImageRequest) -> dict[str, Any]:
         """The JSON body ModelArk expects for `request`."""
         body: dict[str, Any] = {
-            "model": self._model,
+            "model": self.model,
             "prompt": request.prompt,
             "size": f"{request.width}x{request.height}",
             "response_format": self._response_format,

@@ -209,7 +209,7 @@ class GeminiPromptWriter:
         self._client = make_client(
             api_key=api_key, base_url=base_url, api_version=api_version, timeout_s=timeout_s
         )
-        self._model = model
+        self.model = model
         self._max_attempts = max_attempts
         self._retry_deadline_s = retry_deadline_s
         self._temperature = temperature
@@ -262,7 +262,7 @@ class GeminiPromptWriter:
             response_json_schema=prompts_schema(count),
         )
         contents = [types.Content(role="user", parts=parts)]
-        return {"model": self._model, "contents": contents, "config": config}
+        return {"model": self.model, "contents": contents, "config": config}
 
     async def _open(self, request: dict[str, Any]) -> _OpenStream:
         """Start one streamed call and read until the first prompt (or the end)."""

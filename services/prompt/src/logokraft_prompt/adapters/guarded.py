@@ -31,15 +31,6 @@ class GuardedWriter:
     ) -> AsyncIterator[WrittenPrompt]:
         """Yield the inner writer's prompts through the breaker."""
         prompts = self.inner.write_prompts(brief, count=count, inspiration=inspiration)
-        self.breaker.before_call()
-        outcome: BaseException | None = None
-        try:
+        with self.breaker.guarding(model=getattr(self.inner, "model", None)):
             async for prompt in prompts:
                 yield prompt
-        except GeneratorExit:
-            raise  # the reader had enough: the provider answered
-        except BaseException as error:
-            outcome = error
-            raise
-        finally:
-            self.breaker.record(outcome)

@@ -26,7 +26,9 @@ class GuardedRefiner:
 
     async def refine_prompt(self, request: RefineRequest) -> RefinedPrompt:
         """Write the variation's prompt through the breaker."""
-        return await self.breaker.call(lambda: self.inner.refine_prompt(request))
+        return await self.breaker.call(
+            lambda: self.inner.refine_prompt(request), model=getattr(self.inner, "model", None)
+        )
 
 
 class GuardedMaker:
@@ -41,4 +43,7 @@ class GuardedMaker:
 
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation through the breaker."""
-        return await self.breaker.call(lambda: self.inner.make_variation(request, prompt))
+        return await self.breaker.call(
+            lambda: self.inner.make_variation(request, prompt),
+            model=getattr(self.inner, "model", None),
+        )

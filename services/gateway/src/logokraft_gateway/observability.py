@@ -1,0 +1,77 @@
+"""What the gateway tells its operator: request metrics, request traces, ids on log lines.
+
+- `RequestMetrics` (ASGI middleware) times every HTTP request into
+  `logokraft_http_request_duration_seconds{method, route, status}`, by route template
+  (`/api/v1/projects/{project_id}`), never by raw path, so ids never become labels.
+- `instrument` adds OpenTelemetry's FastAPI instrumentation when tracing is on (see
+  logokraft_kit.telemetry): one server span per request, continued by the gRPC calls the
+  request makes. Health probes are not traced.
+- `bind_request_ids` (a router dependency) puts the path's project and asset ids on the
+  request's span and on every log line the request writes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from logokraft_kit.metrics import HTTP_REQUEST_DURATION
+from logokraft_kit.telemetry import annotate, tracing_enabled
+
+UNMATCHED_ROUTE = "unmatched"  # the route label of requests no route matched (404s)
+UNTRACED = "healthz,readyz"  # probes: no span, every few seconds from an orchestrator
+
+
+class RequestMetrics:
+    """Times each HTTP request by method, route template and status code."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # unless the app answers: an exception before the response is a 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            HTTP_REQUEST_DURATION.labels(scope["method"], _route(scope), str(status)).observe(
+                time.perf_counter() - started
+            )
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's template, e.g. `/api/v1/projects/{project_id}`."""
+    route: Any = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNMATCHED_ROUTE
+
+
+async def bind_request_ids(request: Request) -> None:
+    """Put the path's project and asset ids on the request's span and log lines."""
+    params = request.path_params
+    annotate(project_id=params.get("project_id"), asset_id=params.get("asset_id"))
+
+
+def instrument(app: FastAPI) -> None:
+    """Time every request; trace every request when tracing is on."""
+    app.add_middleware(RequestMetrics)
+    if tracing_enabled():
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        # The per-message `receive`/`send` spans would be one per SSE frame.
+        FastAPIInstrumentor.instrument_app(
+            app, excluded_urls=UNTRACED, exclude_spans=["receive", "send"]
+        )
