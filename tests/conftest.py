@@ -1,10 +1,13 @@
 """Cross-service fixtures: services started in-process against real NATS and Postgres, the real
-gateway in front of them over HTTP, and the fault stack. The helpers behind them are in
-`tests/support.py`, which is also where test modules import helpers from."""
+gateway in front of them over HTTP, the fault stack, and a data dir for `make run` stacks.
+The helpers behind them are in `tests/support.py`, which is also where test modules import
+helpers from."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +44,11 @@ async def fault_stack(nats_server, database_url, namespace, tmp_path) -> AsyncIt
         nats_url=nats_server.url, database_url=database_url, namespace=namespace, tmp_path=tmp_path
     ) as stack:
         yield stack
+
+
+@pytest.fixture
+def stack_dir() -> Iterator[Path]:
+    """Outside pytest's tmp dirs: the embedded Postgres may run as another OS user."""
+    path = Path(tempfile.mkdtemp(prefix="lk-make-run-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

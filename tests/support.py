@@ -9,6 +9,8 @@
   with Last-Event-ID).
 - Services as child processes (`ServiceProcess`) and waiting on database state (`wait_for`,
   `rows`, `assets_of`, `project_row`, `stored_files`).
+- `make run` as a user runs it (`make_run`, a `Stack`): the whole system as child processes,
+  driven over HTTP.
 - The fault stack (`FaultStack`, the `fault_stack` fixture of conftest.py): one fault test's
   settings, services, replicas and own NATS or Postgres, all stopped when the test ends.
 """
@@ -23,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -34,9 +37,11 @@ from typing import Any, Self, TypeVar
 
 import grpc
 import httpx
+import psutil
 import psycopg
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from PIL import Image
+from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -45,7 +50,7 @@ from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devstack import NatsServer, free_port, start_nats, start_postgres
 from logokraft_dev.devstack._process import die_with_parent, stop_process, tail
-from logokraft_dev.devtokens import dev_user_id, mint_token
+from logokraft_dev.devtokens import dev_token, dev_user_id, mint_token
 from logokraft_dev.sse import SseEvent, SseReader
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
@@ -509,6 +514,136 @@ def stored_files(data_dir: Path, user_id: Any, project_id: Any) -> list[str]:
     if not folder.exists():
         return []
     return sorted(path.name for path in folder.iterdir() if not path.name.startswith("."))
+
+
+# ---- `make run` as a user runs it -----------------------------------------------------------
+
+
+MAKE_RUN_DEADLINE = 60.0  # seconds any one change under `make run` may take (restarts too)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """One scrape: every sample by name and labels."""
+
+    samples: dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+    @classmethod
+    def parse(cls, text: str) -> Metrics:
+        samples = {
+            (sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+        return cls(samples)
+
+    def names(self) -> set[str]:
+        return {name for name, _ in self.samples}
+
+    def value(self, name: str, **labels: str) -> float:
+        """The sum of the samples named `name` whose labels include `labels` (0 when none)."""
+        wanted = set(labels.items())
+        return sum(v for (n, ls), v in self.samples.items() if n == name and wanted <= ls)
+
+
+@dataclass
+class Stack:
+    """A running `make run` stack: its process, its output so far, and an HTTP client."""
+
+    proc: subprocess.Popen[str]
+    data_dir: Path
+    http: httpx.AsyncClient
+    output: list[str] = field(default_factory=list)
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in list(self.output))
+
+    async def wait_said(self, text: str) -> None:
+        async def said() -> bool:
+            if self.proc.poll() is not None:
+                raise AssertionError("the stack exited:\n" + "".join(self.output[-40:]))
+            return self.said(text)
+
+        await wait_for(said, within=MAKE_RUN_DEADLINE, what=f"the stack to say {text!r}")
+
+    def metrics_url(self, process: str) -> str:
+        """The metrics URL the banner printed for one process (prompt, ..., gateway)."""
+        for line in list(self.output):
+            words = line.split()
+            if words[:1] == [process] and "metrics" in words:
+                return words[words.index("metrics") + 1]
+        raise AssertionError(f"the banner names no metrics URL for {process}")
+
+    async def scrape(self, process: str) -> Metrics:
+        """One process's metrics, scraped as Prometheus would."""
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.get(self.metrics_url(process))
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/plain")
+        return Metrics.parse(response.text)
+
+    def kill(self, service: str) -> int:
+        """SIGKILL the service's process (`python -m logokraft_<service>`); its pid."""
+        module = f"logokraft_{service}"
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                cmdline = child.cmdline()
+            except psutil.NoSuchProcess:
+                continue
+            if cmdline[1:3] == ["-m", module]:
+                child.send_signal(signal.SIGKILL)
+                child.wait(10)
+                return child.pid
+        raise AssertionError(f"no {module} process under the stack")
+
+    async def project(self, project_id: str) -> dict[str, Any]:
+        response = await self.http.get(f"/api/v1/projects/{project_id}")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def wait_assets(self, project_id: str, statuses: list[str]) -> list[dict[str, Any]]:
+        """Wait until the project's assets have exactly these statuses (by position, then age)."""
+
+        async def reached() -> list[dict[str, Any]] | None:
+            assets = (await self.project(project_id))["assets"]
+            return assets if [a["status"] for a in assets] == statuses else None
+
+        return await wait_for(reached, within=MAKE_RUN_DEADLINE, what=f"assets to be {statuses}")
+
+
+def _start_stack(data_dir: Path, port: int, settings: dict[str, str]) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "DATABASE_URL")}
+    env |= {"LOGOKRAFT_DATA_DIR": str(data_dir), "LOGOKRAFT_HTTP_PORT": str(port), **settings}
+    return subprocess.Popen(
+        [sys.executable, "-m", "logokraft_dev.devstack", "run"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@asynccontextmanager
+async def make_run(data_dir: Path, **settings: str) -> AsyncIterator[Stack]:
+    """`make run` in a subprocess on a free port; stopped with SIGTERM, as Ctrl-C would."""
+    port = free_port()
+    proc = _start_stack(data_dir, port, settings)
+    output: list[str] = []
+    assert proc.stdout is not None
+    reader = threading.Thread(target=output.extend, args=(proc.stdout,), daemon=True)
+    reader.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            stack = Stack(proc, data_dir, http, output)
+            await stack.wait_said("LogoKraft is running at")
+            http.headers["Authorization"] = f"Bearer {dev_token(data_dir, 'dev')}"
+            yield stack
+    finally:
+        code = await asyncio.to_thread(stop_process, proc, timeout=60)  # type: ignore[arg-type]
+        reader.join(10)
+    assert code == 0, "the stack did not stop cleanly:\n" + "".join(output[-40:])
 
 
 # ---- the fault stack --------------------------------------------------------------------------

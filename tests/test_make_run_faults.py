@@ -9,124 +9,15 @@ restarts it, and every asset still ends `completed`, once.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import threading
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
-import psutil
 import pytest
 
-from logokraft_dev.devstack import free_port
-from logokraft_dev.devstack._process import stop_process
-from logokraft_dev.devtokens import dev_token, dev_user_id
-from tests.support import stored_files, wait_for
+from logokraft_dev.devtokens import dev_user_id
+from tests.support import make_run, stored_files
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-DEADLINE = 60.0  # seconds any one expected change may take (a restart included)
-
-
-@dataclass
-class Stack:
-    """A running `make run` stack: its process, its output so far, and an HTTP client."""
-
-    proc: subprocess.Popen[str]
-    data_dir: Path
-    http: httpx.AsyncClient
-    output: list[str] = field(default_factory=list)
-
-    def said(self, text: str) -> bool:
-        return any(text in line for line in list(self.output))
-
-    async def wait_said(self, text: str) -> None:
-        async def said() -> bool:
-            if self.proc.poll() is not None:
-                raise AssertionError("the stack exited:\n" + "".join(self.output[-40:]))
-            return self.said(text)
-
-        await wait_for(said, within=DEADLINE, what=f"the stack to say {text!r}")
-
-    def kill(self, service: str) -> int:
-        """SIGKILL the service's process (`python -m logokraft_<service>`); its pid."""
-        module = f"logokraft_{service}"
-        for child in psutil.Process(self.proc.pid).children(recursive=True):
-            try:
-                cmdline = child.cmdline()
-            except psutil.NoSuchProcess:
-                continue
-            if cmdline[1:3] == ["-m", module]:
-                child.send_signal(signal.SIGKILL)
-                child.wait(10)
-                return child.pid
-        raise AssertionError(f"no {module} process under the stack")
-
-    async def project(self, project_id: str) -> dict[str, Any]:
-        response = await self.http.get(f"/api/v1/projects/{project_id}")
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    async def wait_assets(self, project_id: str, statuses: list[str]) -> list[dict[str, Any]]:
-        """Wait until the project's assets have exactly these statuses (by position, then age)."""
-
-        async def reached() -> list[dict[str, Any]] | None:
-            assets = (await self.project(project_id))["assets"]
-            return assets if [a["status"] for a in assets] == statuses else None
-
-        return await wait_for(reached, within=DEADLINE, what=f"assets to be {statuses}")
-
-
-@pytest.fixture
-def stack_dir() -> Iterator[Path]:
-    """Outside pytest's tmp dirs: the embedded Postgres may run as another OS user."""
-    path = Path(tempfile.mkdtemp(prefix="lk-make-run-"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _start_stack(data_dir: Path, port: int, settings: dict[str, str]) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "DATABASE_URL")}
-    env |= {"LOGOKRAFT_DATA_DIR": str(data_dir), "LOGOKRAFT_HTTP_PORT": str(port), **settings}
-    return subprocess.Popen(
-        [sys.executable, "-m", "logokraft_dev.devstack", "run"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
-@asynccontextmanager
-async def make_run(data_dir: Path, **settings: str) -> AsyncIterator[Stack]:
-    """`make run` in a subprocess on a free port; stopped with SIGTERM, as Ctrl-C would."""
-    port = free_port()
-    proc = _start_stack(data_dir, port, settings)
-    output: list[str] = []
-    assert proc.stdout is not None
-    reader = threading.Thread(target=output.extend, args=(proc.stdout,), daemon=True)
-    reader.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            stack = Stack(proc, data_dir, http, output)
-            await stack.wait_said("LogoKraft is running at")
-            http.headers["Authorization"] = f"Bearer {dev_token(data_dir, 'dev')}"
-            yield stack
-    finally:
-        code = await asyncio.to_thread(stop_process, proc, timeout=60)  # type: ignore[arg-type]
-        reader.join(10)
-    assert code == 0, "the stack did not stop cleanly:\n" + "".join(output[-40:])
 
 
 async def test_services_killed_during_make_run_are_restarted_and_every_asset_completes(

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opentelemetry import propagate, trace
+from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from logokraft_kit.logs import bind_log_context, redact
@@ -159,7 +160,7 @@ def _redacted(attributes: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return cleaned if changed else None
 
 
-class RedactingProcessor:
+class RedactingProcessor(SpanProcessor):
     """Hands spans to `inner` with credentials redacted from their (and their events')
     string attributes: URLs with stream tokens or signatures, exception messages."""
 
@@ -170,8 +171,6 @@ class RedactingProcessor:
         self._inner.on_start(span, parent_context=parent_context)
 
     def on_end(self, span: Any) -> None:
-        from opentelemetry.sdk.trace import Event, ReadableSpan
-
         attributes = _redacted(span.attributes)
         events = [(event, _redacted(event.attributes)) for event in span.events]
         if attributes is not None or any(clean is not None for _, clean in events):

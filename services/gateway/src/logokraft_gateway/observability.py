@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logokraft_kit.metrics import HTTP_REQUEST_DURATION
@@ -30,6 +31,7 @@ class RequestMetrics:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._templates: dict[int, str] | None = None  # id(route) -> full path template
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,16 +49,26 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            HTTP_REQUEST_DURATION.labels(scope["method"], _route(scope), str(status)).observe(
+            HTTP_REQUEST_DURATION.labels(scope["method"], self._route(scope), str(status)).observe(
                 time.perf_counter() - started
             )
 
+    def _route(self, scope: Scope) -> str:
+        """The matched route's whole template, e.g. `/api/v1/projects/{project_id}`.
 
-def _route(scope: Scope) -> str:
-    """The matched route's template, e.g. `/api/v1/projects/{project_id}`."""
-    route: Any = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else UNMATCHED_ROUTE
+        A route of an included router knows only its own part of the path
+        (`/projects/{project_id}`); FastAPI's route contexts give the whole one.
+        """
+        route: Any = scope.get("route")
+        if route is None:
+            return UNMATCHED_ROUTE
+        if self._templates is None:
+            self._templates = {
+                id(context.original_route): context.path
+                for context in iter_route_contexts(scope["app"].routes)
+                if context.path
+            }
+        return self._templates.get(id(route)) or getattr(route, "path", UNMATCHED_ROUTE)
 
 
 async def bind_request_ids(request: Request) -> None:
