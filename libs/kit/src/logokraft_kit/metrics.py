@@ -258,9 +258,14 @@ class JobQueues(_ScrapeTimeCollector):
         yield from families.values()
 
     async def _read(self) -> list[tuple[str, dict[str, float]]]:
+        from nats.js.errors import NotFoundError
+
         readings = []
         for source in self._sources:
-            info = await self._js.consumer_info(source.stream, source.durable)
+            try:
+                info = await self._js.consumer_info(source.stream, source.durable)
+            except NotFoundError:  # its worker has not created it yet
+                continue
             readings.append(
                 (
                     source.queue,
