@@ -31,7 +31,14 @@ from logokraft_dev.devstack import (
     start_nats,
     start_postgres,
 )
-from logokraft_dev.devstack.stack import StackContext, banner, lock_data_dir, run_stack
+from logokraft_dev.devstack.stack import (
+    Infra,
+    StackContext,
+    banner,
+    lock_data_dir,
+    run_stack,
+    stack_context,
+)
 from logokraft_dev.devtokens import dev_user_id
 
 pytestmark = pytest.mark.integration
@@ -347,3 +354,33 @@ def test_the_banner_lists_each_service_grpc_address(tmp_path: Path) -> None:
     assert ["prompt", "gRPC", "127.0.0.1:41001"] in lines
     assert ["imagegen", "gRPC", "127.0.0.1:41002"] in lines
     assert ["refine", "gRPC", "127.0.0.1:41003"] in lines
+
+
+def test_each_child_gets_its_own_metrics_port_and_trace_name(tmp_path: Path) -> None:
+    infra = Infra("nats://127.0.0.1:4222", "postgresql://x", True, True)
+    context = stack_context(tmp_path, infra, {}, terminal=False)
+    envs = {name: context.child_env(name) for name in ("prompt", "imagegen", "refine", "gateway")}
+    addresses = {env["LOGOKRAFT_METRICS_ADDRESS"] for env in envs.values()}
+    assert len(addresses) == 4, "one metrics port per process"
+    assert {env["OTEL_SERVICE_NAME"] for env in envs.values()} == {
+        f"logokraft-{name}" for name in envs
+    }
+    assert all(env["LOGOKRAFT_LOG_FORMAT"] == "json" for env in envs.values())
+    text = banner(context)
+    for name, env in envs.items():
+        url = f"http://{env['LOGOKRAFT_METRICS_ADDRESS']}/metrics"
+        [line] = [line for line in text.splitlines() if line.split()[:1] == [name]]
+        assert line.endswith(f"metrics {url}"), line
+    assert "traces:       off; set OTEL_EXPORTER_OTLP_ENDPOINT" in text
+
+
+def test_children_log_text_when_make_run_is_on_a_terminal_unless_told(tmp_path: Path) -> None:
+    infra = Infra("nats://127.0.0.1:4222", "postgresql://x", True, True)
+    on_terminal = stack_context(tmp_path, infra, {}, terminal=True)
+    assert on_terminal.child_env("prompt")["LOGOKRAFT_LOG_FORMAT"] == "text"
+    told = stack_context(tmp_path, infra, {"LOGOKRAFT_LOG_FORMAT": "json"}, terminal=True)
+    assert told.child_env("prompt")["LOGOKRAFT_LOG_FORMAT"] == "json"
+    traced = stack_context(
+        tmp_path, infra, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, terminal=True
+    )
+    assert "traces:       exported to http://127.0.0.1:4318" in banner(traced)
