@@ -84,10 +84,12 @@ def test_credentials_are_redacted_from_span_attributes_and_events_before_export(
         span.set_attribute("url.query", f"access_token={JWT}&after=3")
         span.set_attribute("http.status_code", 200)
         span.add_event("error", {"exception.message": f"Bearer {JWT} refused"})
+        span.set_status(trace.Status(trace.StatusCode.ERROR, f"bad token={JWT}"))
     [sent] = exported.get_finished_spans()
     assert sent.attributes["url.query"] == "access_token=[redacted]&after=3"
     assert sent.attributes["http.status_code"] == 200
     assert sent.events[0].attributes["exception.message"] == "Bearer [redacted] refused"
+    assert sent.status.description == "bad token=[redacted]"
     assert sent.context.trace_id == span.get_span_context().trace_id
 
 
@@ -189,12 +191,17 @@ async def test_queue_gauges_are_read_from_jetstream_at_scrape_time(nats_server, 
         signer = JobSigner("the deployment's service-token secret, 32+ chars")
         for n in range(3):
             await publish_job(js, subject, {"n": n}, msg_id=f"gauge-{n}", signer=signer)
+        assert (await read())["logokraft_job_oldest_age_seconds"] > 0
         [taken] = await sub.fetch(1, timeout=5)
         waiting = await read()
         assert waiting["logokraft_jobs_queued"] == 2
         assert waiting["logokraft_jobs_in_progress"] == 1
         assert waiting["logokraft_job_oldest_age_seconds"] > 0
-        for msg in [taken, *await sub.fetch(2, timeout=5)]:
+        rest = await sub.fetch(2, timeout=5)
+        taken_all = await read()
+        assert taken_all["logokraft_jobs_in_progress"] == 3
+        assert taken_all["logokraft_job_oldest_age_seconds"] == 0, "running is not waiting"
+        for msg in [taken, *rest]:
             await msg.ack_sync()
         done = await read()
         assert done["logokraft_jobs_queued"] == 0

@@ -164,7 +164,8 @@ async def publish_project_news(
     payload = json.dumps({"project_id": project_id, "sequence": project["event_sequence"]}).encode()
     subject = subjects.project_events(project_id)
     try:
-        with producing(subject, project_id=project_id) as headers:
+        news = subjects.project_events("*")  # one span name for every project
+        with producing(subject, destination=news, project_id=project_id) as headers:
             await nc.publish(subject, payload, headers=headers or None)
     except Exception:  # news is best effort: watchers also re-read on a timer
         log.warning("could not publish news of project %s", project_id, exc_info=True)

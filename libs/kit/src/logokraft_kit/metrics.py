@@ -59,7 +59,7 @@ GRPC_SERVER_DURATION = Histogram(
 JOB_DURATION = Histogram(
     "logokraft_job_duration_seconds",
     "Time a worker spent on one delivery of a job, by queue and outcome "
-    "(ok, retry, failed, dropped)",
+    "(ok, retry, failed, dropped, cancelled)",
     ["queue", "outcome"],
     buckets=LATENCY_BUCKETS,
 )
@@ -184,7 +184,8 @@ class BreakerStates(_ScrapeTimeCollector):
     def collect(self) -> Iterable[Any]:
         family = GaugeMetricFamily(
             "logokraft_circuit_breaker_state",
-            "A provider's circuit breaker: 0 closed, 1 open, 2 half-open (one probe let through)",
+            "A provider's circuit breaker: 0 closed, 1 open, 2 half-open (its wait is over: "
+            "the next call is a probe)",
             labels=["provider"],
         )
         for provider, state in sorted(self._breakers.items()):
@@ -211,8 +212,8 @@ class JobQueues(_ScrapeTimeCollector):
 
     `logokraft_jobs_queued{queue}` (waiting for a worker), `logokraft_jobs_in_progress{queue}`
     (delivered, not yet acknowledged), `logokraft_jobs_redelivered{queue}` and
-    `logokraft_job_oldest_age_seconds{queue}` (age of the oldest job not yet done, 0 when
-    the queue is empty).
+    `logokraft_job_oldest_age_seconds{queue}` (how long the oldest job no worker has taken
+    yet has waited; 0 when none waits).
     """
 
     TIMEOUT = 5.0
@@ -241,7 +242,7 @@ class JobQueues(_ScrapeTimeCollector):
             ),
             "oldest_age": GaugeMetricFamily(
                 "logokraft_job_oldest_age_seconds",
-                "Age of the oldest job not yet done (0 when none)",
+                "How long the oldest job no worker has taken yet has waited (0 when none waits)",
                 labels=["queue"],
             ),
         }
@@ -273,18 +274,21 @@ class JobQueues(_ScrapeTimeCollector):
                         "queued": float(info.num_pending or 0),
                         "in_progress": float(info.num_ack_pending or 0),
                         "redelivered": float(info.num_redelivered or 0),
-                        "oldest_age": await self._oldest_age(source),
+                        "oldest_age": await self._oldest_age(source, info),
                     },
                 )
             )
         return readings
 
-    async def _oldest_age(self, source: QueueSource) -> float:
-        """On a work queue a job is deleted once done: the first one left is the oldest."""
+    async def _oldest_age(self, source: QueueSource, info: Any) -> float:
+        """The first job on the subject after the last one the consumer delivered."""
         from nats.js.errors import NotFoundError
 
+        delivered = int(getattr(info.delivered, "stream_seq", 0) or 0)
         try:
-            first = await self._js.get_msg(source.stream, seq=1, subject=source.subject, next=True)
+            first = await self._js.get_msg(
+                source.stream, seq=delivered + 1, subject=source.subject, next=True
+            )
         except NotFoundError:
             return 0.0
         published = _timestamp(first.time)

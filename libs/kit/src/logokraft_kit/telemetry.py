@@ -42,8 +42,6 @@ log = logging.getLogger(__name__)
 
 TRACER_NAME = "logokraft"
 ATTRIBUTE_PREFIX = "logokraft."
-# The span attributes LogoKraft sets itself (prefixed with `logokraft.`): ids and outcomes.
-SPAN_FIELDS = ("project_id", "asset_id", "provider", "model", "attempt", "outcome", "queue")
 
 _provider: Any = None  # the SDK TracerProvider once configure_tracing turned tracing on
 
@@ -162,7 +160,8 @@ def _redacted(attributes: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 class RedactingProcessor(SpanProcessor):
     """Hands spans to `inner` with credentials redacted from their (and their events')
-    string attributes: URLs with stream tokens or signatures, exception messages."""
+    string attributes and their status description: URLs with stream tokens or signatures,
+    exception messages."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
@@ -173,7 +172,14 @@ class RedactingProcessor(SpanProcessor):
     def on_end(self, span: Any) -> None:
         attributes = _redacted(span.attributes)
         events = [(event, _redacted(event.attributes)) for event in span.events]
-        if attributes is not None or any(clean is not None for _, clean in events):
+        status = span.status
+        if status.description and redact(status.description) != status.description:
+            status = Status(status.status_code, redact(status.description))
+        if (
+            attributes is not None
+            or any(clean is not None for _, clean in events)
+            or status is not span.status
+        ):
             span = ReadableSpan(
                 name=span.name,
                 context=span.context,
@@ -186,7 +192,7 @@ class RedactingProcessor(SpanProcessor):
                 ],
                 links=span.links,
                 kind=span.kind,
-                status=span.status,
+                status=status,
                 start_time=span.start_time,
                 end_time=span.end_time,
                 instrumentation_scope=span.instrumentation_scope,
@@ -252,10 +258,16 @@ def inject_context(headers: MutableMapping[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def producing(subject: str, **fields: object) -> Iterator[dict[str, str]]:
-    """A PRODUCER span for publishing a message; yields the headers carrying its context."""
+def producing(
+    subject: str, *, destination: str | None = None, **fields: object
+) -> Iterator[dict[str, str]]:
+    """A PRODUCER span for publishing a message; yields the headers carrying its context.
+
+    The span is named after `destination` (default: the subject), so a subject with an id
+    in it (one per project) is given a fixed destination name instead.
+    """
     with tracer().start_as_current_span(
-        f"{subject} publish",
+        f"{destination or subject} publish",
         kind=SpanKind.PRODUCER,
         attributes={
             "messaging.system": "nats",
@@ -318,7 +330,9 @@ def span(
 ) -> Iterator[CallOutcome]:
     """A span named `name` annotated with `fields`; its outcome is recorded on the way out."""
     outcome = CallOutcome()
-    with tracer().start_as_current_span(name, kind=kind, record_exception=False) as current:
+    with tracer().start_as_current_span(
+        name, kind=kind, record_exception=False, set_status_on_exception=False
+    ) as current:
         label_span(**fields)
         try:
             yield outcome
