@@ -210,6 +210,11 @@ async def serve_gateway(
             "LOGOKRAFT_IMAGEGEN_GRPC": f"127.0.0.1:{services.imagegen.port}",
             "LOGOKRAFT_REFINE_GRPC": f"127.0.0.1:{services.refine.port}",
             "LOGOKRAFT_SSE_HEARTBEAT_SECONDS": 1,
+            # Tests make many requests from one address and user; rate limits have their own.
+            "LOGOKRAFT_RATE_LIMIT_PER_USER": "0",
+            "LOGOKRAFT_RATE_LIMIT_PER_IP": "0",
+            "LOGOKRAFT_RATE_LIMIT_GENERATION": "0",
+            "LOGOKRAFT_MAX_STREAMS_PER_USER": 0,
             **settings,
         }
         return create_app(GatewaySettings(**settings_at_url))

@@ -365,8 +365,9 @@ OWNER_MAY: dict[tuple[str, str], set[str]] = {
     ("generated_assets", OWNER_API.name): {"select"},
     ("project_events", OWNER_SERVICE.name): {"select", "insert"},
     ("project_events", OWNER_API.name): {"select"},
-    ("idempotency_keys", OWNER_SERVICE.name): set(OPERATIONS),
-    ("idempotency_keys", OWNER_API.name): set(OPERATIONS),
+    # written by the gateway's own session (as_service) only; the owner reads their keys
+    ("idempotency_keys", OWNER_SERVICE.name): {"select"},
+    ("idempotency_keys", OWNER_API.name): {"select"},
     ("image_usage", OWNER_SERVICE.name): {"select"},
     ("image_usage", OWNER_API.name): {"select"},
 }

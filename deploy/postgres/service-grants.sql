@@ -8,5 +8,6 @@ grant usage on schema public to logokraft_gateway, logokraft_prompt, logokraft_i
 grant select on public.brand_projects to logokraft_prompt;
 -- imagegen's and refine's sweepers: candidates / variations that lost their job.
 grant select on public.generated_assets to logokraft_imagegen, logokraft_refine;
--- the gateway: expired Idempotency-Key answers.
-grant select, delete on public.idempotency_keys to logokraft_gateway;
+-- the gateway: the Idempotency-Key store, which only service sessions write (claim, record,
+-- release, and the purge of expired answers; supabase/migrations/20261126000500_abuse_limits.sql).
+grant select, insert, update, delete on public.idempotency_keys to logokraft_gateway;

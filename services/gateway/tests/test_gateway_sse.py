@@ -216,12 +216,13 @@ async def test_stream_url_from_create_works_without_headers(live_url, auth, fake
     assert len(fake.watch_requests) == 1
 
 
-async def test_user_token_in_query_is_accepted(live_url, token_for, fake, project):
+async def test_user_token_in_query_is_refused(live_url, token_for, fake, project):
+    # Only stream tokens may travel in a URL (see test_gateway_token_hygiene.py).
     _script(fake, project)
     url = f"{live_url}/api/v1/projects/{project.id}/stream?access_token={token_for('dev')}"
-    response, events = await _collect(url)
-    assert response.status_code == 200
-    assert events[-1].event == "done"
+    response, _ = await _collect(url)
+    assert response.status_code == 401
+    assert fake.watch_requests == []
 
 
 async def test_stream_without_token_is_401(live_url, fake, project):

@@ -56,6 +56,9 @@ class Setup:
             "base_url": self.base_url + "/api/v3",
             "http_client": self.http,
             "sleep": self.sleeps,
+            # The fake serves its image links over http on 127.0.0.1.
+            "image_hosts": ["127.0.0.1"],
+            "allow_http": True,
         }
         options.update(overrides)
         return SeedreamGenerator(**options)  # type: ignore[arg-type]

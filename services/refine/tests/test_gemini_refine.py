@@ -237,8 +237,10 @@ async def test_text_only_answer_raises_no_image_without_retry(setup: Setup, reas
     assert not error.retryable
     assert "answered without an image" in error.message
     assert reason in error.message
-    assert "I would rather describe the logo" in error.message
-    assert len(error.message) < len(said)  # the model's text is truncated
+    # The model's words are provider text: operators see them (detail, logged), users do not.
+    assert "I would rather describe the logo" not in error.message
+    assert error.detail is not None and "I would rather describe the logo" in error.detail
+    assert len(error.detail) < len(said)  # the model's text is truncated
     assert len(setup.fake.requests) == 1
     assert setup.sleeps.pauses == []
 
@@ -306,8 +308,10 @@ async def test_daily_quota_is_not_retried(setup: Setup) -> None:
 
 async def test_bad_request_is_not_retried(setup: Setup) -> None:
     setup.fake.enqueue(fake_gemini.invalid_argument("Unsupported MIME type: image/gif"))
-    with pytest.raises(InvalidProviderRequest, match="image/gif"):
+    with pytest.raises(InvalidProviderRequest) as raised:
         await setup.editor().make_variation(refine_request(), PROMPT)
+    assert "image/gif" not in raised.value.message  # the provider's text: logs only
+    assert "image/gif" in (raised.value.detail or "")
     assert len(setup.fake.requests) == 1
 
 

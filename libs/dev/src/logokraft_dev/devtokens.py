@@ -46,10 +46,17 @@ def mint_token(
     return jwt.encode(claims, signing_secret, algorithm="HS256")
 
 
-def dev_token(data_dir: Path, name: str = "dev", *, issuer: str = DEV_ISSUER) -> str:
-    """A token for the named development user, signed with this data directory's key."""
+def dev_token(
+    data_dir: Path,
+    name: str = "dev",
+    *,
+    issuer: str = DEV_ISSUER,
+    secrets_dir: Path | None = None,
+) -> str:
+    """A token for the named development user, signed with this data directory's key (kept
+    in `secrets_dir` when LOGOKRAFT_SECRETS_DIR moves it)."""
     return mint_token(
-        secret(data_dir, JWT_SECRET_NAME),
+        secret(data_dir, JWT_SECRET_NAME, folder=secrets_dir),
         dev_user_id(name),
         issuer=issuer,
         email=f"{name}@logokraft.local",

@@ -12,7 +12,9 @@ on their rows instead, and share this policy for how an attempt ends:
   own delay (`RetryInfo`, `Retry-After`) or a full-jitter backoff;
 - any other error before the last attempt (a bug may be a race): `RetryLater` too;
 - otherwise: `fail(code, message)` records why (the provider's reason, or
-  `internal_error`), and None is returned.
+  `internal_error`), and None is returned. A provider's reason reaches users as
+  LogoKraft's own sentence plus a reference id; whatever the provider said is logged
+  under that id (`logokraft_kit.providers.public_failure`), never stored for users.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from logokraft_kit.breaker import CircuitOpen
-from logokraft_kit.providers import ProviderError
+from logokraft_kit.providers import ProviderError, public_failure
 from logokraft_kit.worker import RetryLater, backoff_delay, is_transient
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ async def run_attempt(
     except ProviderError as error:
         if error.retryable and attempt < limit:
             raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
-        await fail(error.code, error.message)
+        await fail(*public_failure(error, what=what))
         return None
     except Exception as error:
         if is_transient(error):

@@ -1,4 +1,5 @@
-"""Per-user limits: images per day and projects in flight, checked race-free.
+"""Per-user limits (images per day, projects in flight) and a global daily image budget,
+checked race-free.
 
 A new project or refinement must fit its owner's limits, or nothing is created
 (ResourceExhausted, with a readable message and when to retry). Each check runs in the
@@ -28,6 +29,9 @@ DAY_SECONDS = 24 * 3600
 # The advisory-lock namespace of per-user limits ("LKLM"); the two-int key space does not
 # overlap the single-bigint one the migration runner locks with.
 _LIMITS_LOCK_CLASS = 0x4C4B_4C4D
+# The one advisory lock of the global daily budget ("LKBG", key 0), always taken after the
+# user's lock, so the order is the same in every transaction.
+_BUDGET_LOCK_CLASS = 0x4C4B_4247
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class UserLimits:
     projects_in_flight: int = 3
     in_flight_retry_after_s: int = 30
     window_s: int = DAY_SECONDS
+    daily_image_budget: int = 0  # images a day across ALL users; 0 = unlimited
 
 
 async def lock_user_limits(conn: Connection, user_id: uuid.UUID) -> None:
@@ -169,6 +174,71 @@ async def check_images_per_day(
     raise ResourceExhausted(f"{situation}; {advice}.", reason="daily_image_limit", retry_after=wait)
 
 
+@_counting_refusals
+async def check_daily_budget(conn: Connection, limits: UserLimits, *, requested: int) -> None:
+    """ResourceExhausted when `requested` more images would pass the daily budget of everyone.
+
+    The budget caps what the providers are paid for in a day, whoever asks: every image in
+    the `image_usage` ledger within the window, plus the candidates of projects whose prompts
+    are still being written, across all users. Call it in the transaction of the insert it
+    guards, after `lock_user_limits`: it takes one global advisory lock, so two concurrent
+    requests cannot both take the last images. `retry_after` is when enough of the oldest
+    images of the window leave it.
+    """
+    budget = limits.daily_image_budget
+    if not budget:
+        return
+    await conn.execute("select pg_advisory_xact_lock(%s::int, 0)", [_BUDGET_LOCK_CLASS])
+    # The count spans every user, which RLS hides from the caller's role: read it with the
+    # service's own role for these statements only, then act for the user again.
+    await conn.execute("set local role none")
+    try:
+        cursor = await conn.execute(
+            """
+            select
+              (select count(*) from public.image_usage
+               where created_at > now() - make_interval(secs => %(window)s)) as made,
+              (select coalesce(sum(greatest(p.num_candidates - (
+                    select count(*) from public.generated_assets a
+                    where a.project_id = p.id and a.parent_asset_id is null), 0)), 0)
+               from public.brand_projects p
+               where not p.prompts_written
+                 and p.created_at > now() - make_interval(secs => %(window)s)) as pending
+            """,
+            {"window": limits.window_s},
+        )
+        counts = await cursor.fetchone()
+        assert counts is not None
+        made, used = int(counts["made"]), int(counts["made"]) + int(counts["pending"])
+        excess = used + requested - budget
+        if excess <= 0:
+            return
+        wait = float(limits.window_s)
+        if 0 < excess <= made:
+            cursor = await conn.execute(
+                """
+                select extract(epoch from created_at + make_interval(secs => %(window)s) - now())
+                       as wait
+                from public.image_usage
+                where created_at > now() - make_interval(secs => %(window)s)
+                order by created_at offset %(skip)s limit 1
+                """,
+                {"window": limits.window_s, "skip": excess - 1},
+            )
+            oldest = await cursor.fetchone()
+            if oldest is not None:
+                wait = float(oldest["wait"])
+    finally:
+        await conn.execute("set local role authenticated")
+    wait = max(1, math.ceil(wait))
+    raise ResourceExhausted(
+        "LogoKraft has made as many images as it can today; more are available in "
+        f"{describe_wait(wait)}.",
+        reason="daily_budget_exhausted",
+        retry_after=wait,
+    )
+
+
 def describe_wait(seconds: float) -> str:
     """A wait for people: "45 s", "12 min", "3 h", "3 h 12 min" (rounded up)."""
     seconds = max(0, math.ceil(seconds))
@@ -189,6 +259,13 @@ class LimitSettings(EnvSettings):
     limit_in_flight_retry_after_s: int = Field(
         30, alias="LOGOKRAFT_LIMIT_IN_FLIGHT_RETRY_AFTER_S", ge=1, le=3600
     )
+    daily_image_budget: int = Field(
+        0,
+        alias="LOGOKRAFT_DAILY_IMAGE_BUDGET",
+        ge=0,
+        description="Images created a day across all users (candidates and variations), so "
+        "the providers' bill has a ceiling; 0 = unlimited.",
+    )
 
     @property
     def limits(self) -> UserLimits:
@@ -197,4 +274,5 @@ class LimitSettings(EnvSettings):
             images_per_day=self.limit_images_per_day,
             projects_in_flight=self.limit_projects_in_flight,
             in_flight_retry_after_s=self.limit_in_flight_retry_after_s,
+            daily_image_budget=self.daily_image_budget,
         )

@@ -77,6 +77,39 @@ async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
 _LOCK = " for no key update"
 
 
+# The columns the update functions may set: names are checked against these and composed as
+# identifiers (psycopg.sql), never interpolated into the SQL text.
+PROJECT_COLUMNS = frozenset(
+    {
+        *("brand_name", "slogan", "industry", "description", "style", "colors", "logo_type"),
+        *("num_candidates", "inspiration_paths", "status", "prompts_written", "prompt_attempts"),
+        *("error_code", "error_message", "event_sequence", "updated_at"),
+    }
+)
+ASSET_COLUMNS = frozenset(
+    {
+        *("parent_asset_id", "position", "status", "prompt", "instruction", "spec", "provider"),
+        *("storage_bucket", "storage_path", "mime_type", "width", "height"),
+        *("error_code", "error_message", "attempts", "metadata", "updated_at"),
+    }
+)
+
+
+def _update_statement(table: str, fields: dict[str, Any], allowed: frozenset[str]) -> sql.Composed:
+    """`update <table> set <col> = %s, ... where id = %s returning *`, for known columns only."""
+    if not fields:
+        raise ValueError("no columns to update")
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValueError(f"unknown columns of {table}: {', '.join(unknown)}")
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder()) for name in fields
+    )
+    return sql.SQL("update {} set {} where id = %s returning *").format(
+        sql.Identifier(table), assignments
+    )
+
+
 async def get_project(conn: Connection, project_id: uuid.UUID, *, lock: bool = False) -> Row | None:
     """One project, or None when RLS hides it or it does not exist."""
     sql = "select * from brand_projects where id = %s" + (_LOCK if lock else "")
@@ -199,11 +232,9 @@ async def lineage(conn: Connection, asset_id: uuid.UUID) -> list[Row]:
 
 async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> Row:
     """Change an asset's columns and record the change as an event."""
-    columns = ", ".join(f"{name} = %s" for name in fields)
     values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
     cursor = await conn.execute(
-        f"update generated_assets set {columns} where id = %s returning *",
-        [*values, asset_id],
+        _update_statement("generated_assets", fields, ASSET_COLUMNS), [*values, asset_id]
     )
     row = await cursor.fetchone()
     if row is None:
@@ -217,9 +248,8 @@ async def update_project(conn: Connection, project_id: uuid.UUID, **fields: Any)
     before = await get_project(conn, project_id, lock=True)
     if before is None:
         raise LookupError(f"project {project_id} not found")
-    columns = ", ".join(f"{name} = %s" for name in fields)
     cursor = await conn.execute(
-        f"update brand_projects set {columns} where id = %s returning *",
+        _update_statement("brand_projects", fields, PROJECT_COLUMNS),
         [*fields.values(), project_id],
     )
     row = await cursor.fetchone()

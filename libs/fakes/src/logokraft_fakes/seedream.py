@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from logokraft_fakes.images import NOT_AN_IMAGE, draw_image, mime_type_of
 
@@ -31,6 +31,7 @@ class SeedreamImage:
     image_format: str = "PNG"  # how a drawn image is encoded: PNG, JPEG or WEBP
     response_format: str | None = None  # force "url" or "b64_json"; None follows the request
     created_key: str = "created"  # or "created_at"
+    url: str | None = None  # answer with this link verbatim (a link elsewhere) instead
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,15 @@ class FakeSeedream:
         self.api_key = api_key
         self.requests: list[SeedreamRequest] = []
         self.downloads: list[str] = []
+        self.download_headers: list[dict[str, str]] = []  # of every /files and /redirect GET
         self.script: deque[SeedreamReply] = deque()
         self._files: dict[str, tuple[bytes, str]] = {}
         self._names = itertools.count(1)
         self.app = FastAPI(title="fake Seedream")
         self.app.add_api_route("/api/v3/images/generations", self._generate, methods=["POST"])
         self.app.add_api_route("/files/{name}", self._download, methods=["GET"])
+        # `GET /redirect?to=<url>`: a 302 to `to`, for links that redirect elsewhere.
+        self.app.add_api_route("/redirect", self._redirect, methods=["GET"])
 
     def enqueue(self, *replies: SeedreamReply) -> None:
         """Queue replies; each generation request consumes one."""
@@ -168,7 +172,9 @@ class FakeSeedream:
         size = str(body.get("size", "1024x1024"))
         width, height = _pixels(size)
         image = reply.image or draw_image(width, height, image_format=reply.image_format)
-        if (reply.response_format or body.get("response_format", "url")) == "b64_json":
+        if reply.url is not None:
+            item = {"url": reply.url, "size": size}
+        elif (reply.response_format or body.get("response_format", "url")) == "b64_json":
             item = {"b64_json": base64.b64encode(image).decode(), "size": size}
         else:
             name = f"{next(self._names)}.{reply.image_format.lower()}"
@@ -176,8 +182,13 @@ class FakeSeedream:
             item = {"url": f"{base_url.rstrip('/')}/files/{name}", "size": size}
         return _envelope(body, [item], reply.created_key, generated=1)
 
-    async def _download(self, name: str) -> Response:
+    async def _redirect(self, request: Request, to: str) -> Response:
+        self.download_headers.append(dict(request.headers))
+        return RedirectResponse(to, status_code=302)
+
+    async def _download(self, request: Request, name: str) -> Response:
         self.downloads.append(name)
+        self.download_headers.append(dict(request.headers))
         if name not in self._files:
             return Response(b"NoSuchKey", status_code=404)
         content, mime_type = self._files[name]

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
+from pydantic import SecretStr
 
 Connection = AsyncConnection[DictRow]
 
@@ -22,7 +23,10 @@ Connection = AsyncConnection[DictRow]
 class Database:
     """A connection pool whose transactions act for one user at a time."""
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+    def __init__(self, url: str | SecretStr, *, min_size: int = 1, max_size: int = 10) -> None:
+        # A URL with a password comes as a SecretStr and is unwrapped only here.
+        if isinstance(url, SecretStr):
+            url = url.get_secret_value()
         self._pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
             min_size=min_size,

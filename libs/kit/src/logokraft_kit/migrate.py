@@ -1,5 +1,10 @@
 """Applying the schema: `supabase/shim/*.sql` (off Supabase only), then `supabase/migrations/*.sql`.
 
+The shim stands in for what Supabase provides (its API roles, `auth.uid()` and friends,
+`storage.buckets`). It is applied only where `auth.uid()` does not exist yet (or where this
+runner applied it before): on a real Supabase database it would fail (`permission denied for
+schema auth`) and must not replace Supabase's own definitions.
+
 Each file is applied once, in name order, in its own transaction, and recorded
 in `public.logokraft_schema_migrations`. A session-level advisory lock makes
 concurrent runners (several services starting at once) take turns.
@@ -63,9 +68,20 @@ def apply_migrations(
                     "select version, checksum from public.logokraft_schema_migrations"
                 ).fetchall()
             )
+            if shim_dir and not _shim_wanted(conn, done):
+                log.info("auth.uid() exists (a Supabase database): not applying the shim")
+                files = [(v, p) for v, p in files if not v.startswith(SHIM_PREFIX)]
             return [version for version, path in files if _apply_one(conn, version, path, done)]
         finally:
             conn.execute("select pg_advisory_unlock(%s)", [_LOCK_KEY])
+
+
+def _shim_wanted(conn: psycopg.Connection[tuple[object, ...]], done: dict[str, str | None]) -> bool:
+    """True unless the database has its own `auth.uid()` (Supabase) that no shim made."""
+    if any(version.startswith(SHIM_PREFIX) for version in done):
+        return True  # ours: keep applying new shim files
+    row = conn.execute("select to_regprocedure('auth.uid()') is null").fetchone()
+    return bool(row and row[0])
 
 
 def _sql_files(folder: Path) -> list[Path]:

@@ -10,15 +10,22 @@
     └── BadProviderResponse        "bad_provider_response" garbage body, undecodable image
 
 Adapters translate SDK/HTTP failures into these (`google_error` does it for Google's
-`google.rpc.Status` bodies); transports map them to status codes once. `call_with_retries`
+`google.rpc.Status` bodies); transports map them to status codes once.
+
+`message` is a sentence LogoKraft wrote and may be shown to users; text the provider
+controls (its error message, its error code, the model's own words) goes in `detail`, which
+only operators see: `public_failure` turns an error into the user's message with a
+reference id, and logs the detail under the same id. `call_with_retries`
 is the one retry loop: full-jitter backoff, provider `retry_after` honoured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import re
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, TypeVar
@@ -27,9 +34,15 @@ from logokraft_kit.metrics import PROVIDER_RETRIES
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
 
 class ProviderError(Exception):
-    """A paid provider failed; `message` is a sentence a person can act on."""
+    """A paid provider failed; `message` is a sentence a person can act on.
+
+    `message` never quotes the provider: anything the provider said goes in `detail`,
+    which is logged (see `public_failure`) and never shown to users.
+    """
 
     default_code: ClassVar[str] = "provider_error"
     default_retryable: ClassVar[bool] = False
@@ -41,9 +54,11 @@ class ProviderError(Exception):
         code: str | None = None,
         retry_after: float | None = None,
         provider: str | None = None,
+        detail: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.detail = detail
         self.code = code or self.default_code
         self.retryable = self.default_retryable
         self.retry_after = retry_after
@@ -95,6 +110,36 @@ class BadProviderResponse(ProviderError):
     """The provider answered with something we cannot use."""
 
     default_code = "bad_provider_response"
+
+
+_DETAIL_LIMIT = 2000  # characters of provider text kept in a log line
+
+
+def new_reference() -> str:
+    """A short random id that ties a user's error message to the log line with its detail."""
+    return secrets.token_hex(6)
+
+
+def public_failure(error: ProviderError, *, what: str = "provider call") -> tuple[str, str]:
+    """(code, message for users) for a failed provider call; log the whole story once.
+
+    The message is the error's own sentence (written by LogoKraft) plus a reference id; the
+    log line (WARNING, with the project and asset ids of the log context) carries the same
+    id, the provider, the code and the provider's detail, so support can find it.
+    """
+    reference = new_reference()
+    detail = (error.detail or "")[:_DETAIL_LIMIT]
+    log.warning(
+        "%s failed: ref=%s provider=%s code=%s message=%r detail=%r",
+        what,
+        reference,
+        error.provider or "unknown",
+        error.code,
+        error.message,
+        detail,
+    )
+    message = error.message.rstrip()
+    return error.code, f"{message} (ref {reference})"
 
 
 async def call_with_retries(
@@ -166,10 +211,12 @@ def google_error(http_status: int, body: object, *, provider: str = "gemini") ->
             retry_after=_retry_delay(details),
             provider=provider,
         )
+    said = f"HTTP {http_status} {status or ''}: {message}".strip()
     if http_status in (401, 403) or _error_reason(details) == "API_KEY_INVALID":
         return ProviderAuthError(
-            f"The {provider} provider refused our credentials ({message}); check the API key.",
+            f"The {provider} provider refused our credentials; check the API key.",
             provider=provider,
+            detail=said,
         )
     if http_status in (408, 504) or status == "DEADLINE_EXCEEDED":
         return ProviderUnavailable(
@@ -179,11 +226,15 @@ def google_error(http_status: int, body: object, *, provider: str = "gemini") ->
         )
     if http_status >= 500:
         return ProviderUnavailable(
-            f"The {provider} provider is unavailable or overloaded ({status}); try again later.",
+            f"The {provider} provider is unavailable or overloaded; try again later.",
             provider=provider,
+            detail=said,
         )
     return InvalidProviderRequest(
-        f"The {provider} provider rejected the request ({status}: {message}).", provider=provider
+        f"The {provider} provider rejected the request; try again, and contact support "
+        "if it keeps failing.",
+        provider=provider,
+        detail=said,
     )
 
 

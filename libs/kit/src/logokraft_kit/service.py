@@ -84,7 +84,7 @@ class Infrastructure:
         """Connect to Postgres and NATS and make sure the streams exist."""
         db = Database(settings.database_url)
         await db.open()
-        nc = await connect(settings.nats_url, name=name)
+        nc = await connect(settings.nats_url.get_secret_value(), name=name)
         js = nc.jetstream()
         subjects = Subjects(settings.namespace)
         await ensure_streams(js, subjects)
@@ -93,6 +93,7 @@ class Infrastructure:
             public_base_url=settings.public_base_url,
             supabase_url=settings.supabase_url,
             supabase_service_role_key=settings.supabase_service_role_key,
+            url_key=None if settings.supabase_url else settings.storage_url_key,
         )
         jobs = JobPublisher(js, subjects, JobSigner(settings.service_secret))
         return cls(db=db, nc=nc, js=js, subjects=subjects, storage=storage, jobs=jobs)

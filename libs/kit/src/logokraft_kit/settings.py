@@ -15,29 +15,64 @@ from pathlib import Path
 from typing import Literal, Self
 
 import grpc
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from logokraft_kit.datadir import DEFAULT_DATA_DIR, secret
+from logokraft_kit.datadir import DEFAULT_DATA_DIR, checked_secret, secret, secrets_folder
 from logokraft_kit.grpc_server import TlsFiles
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
 from logokraft_kit.metrics import parse_address
-from logokraft_kit.tokens import CallerVerifier, ServiceTokens, UserTokens
+from logokraft_kit.storage import STORAGE_URL_KEY_SECRET
+from logokraft_kit.tokens import (
+    JWKS_MIN_REFRESH_SECONDS,
+    CallerVerifier,
+    ServiceTokens,
+    UserTokens,
+)
 
 MIN_SECRET_LENGTH = 32
 SERVICE_TOKEN_SECRET_NAME = "service-token-key"
 
 
 class EnvSettings(BaseSettings):
-    """Read fields from the environment by their alias; ignore every other variable."""
+    """Read fields from the environment by their alias; ignore every other variable.
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+    Errors never quote their input: a refused setting's message may not echo a key or a
+    password (secrets are SecretStr fields besides, so repr and model_dump hide them too).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
+
+
+def unwrap(value: SecretStr | str | None) -> str | None:
+    """The plain value of a secret setting, for the one place that uses it."""
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
 class DataDirSettings(EnvSettings):
     """Where embedded servers keep their data and per-install secrets live."""
 
     data_dir: Path = Field(DEFAULT_DATA_DIR, alias="LOGOKRAFT_DATA_DIR")
+    secrets_dir: Path | None = Field(
+        None,
+        alias="LOGOKRAFT_SECRETS_DIR",
+        description="Where this process keeps the keys it generates for itself. Default: "
+        "<data dir>/secrets. In a deployment, a volume no other container mounts.",
+    )
+
+    @property
+    def secrets_folder(self) -> Path:
+        """LOGOKRAFT_SECRETS_DIR, or the data directory's `secrets` folder."""
+        return self.secrets_dir or secrets_folder(self.data_dir)
+
+    def key(self, given: SecretStr | None, name: str, *, variable: str) -> str:
+        """A key: `given` (from `variable`) when set and not empty, else the one stored in the
+        secrets dir (generated on first use)."""
+        if given is not None and given.get_secret_value():
+            return checked_secret(given.get_secret_value(), source=variable)
+        return secret(self.data_dir, name, folder=self.secrets_folder)
 
 
 class LoggingSettings(EnvSettings):
@@ -77,8 +112,14 @@ class SupabaseStorageSettings(EnvSettings):
     """Supabase Storage, when both are set; otherwise files live in the local data dir."""
 
     supabase_url: str | None = Field(None, alias="SUPABASE_URL")
-    supabase_service_role_key: str | None = Field(
+    supabase_service_role_key: SecretStr | None = Field(
         None, alias="SUPABASE_SERVICE_ROLE_KEY", repr=False
+    )
+    storage_url_key_given: SecretStr | None = Field(
+        None,
+        alias="LOGOKRAFT_STORAGE_URL_KEY",
+        repr=False,
+        description="Signs local storage URLs. Default: a key generated in the secrets dir.",
     )
 
     @model_validator(mode="after")
@@ -92,12 +133,19 @@ class AuthSettings(DataDirSettings):
     """How callers are verified: users' access tokens (the gateway's rules, which every service
     applies too) and the service tokens LogoKraft's own processes mint for each other."""
 
-    jwt_secret: str | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
+    jwt_secret: SecretStr | None = Field(None, alias="LOGOKRAFT_JWT_SECRET", repr=False)
     jwks_url: str | None = Field(None, alias="SUPABASE_JWKS_URL")
     jwt_issuer: str = Field(LOCAL_ISSUER, alias="LOGOKRAFT_JWT_ISSUER", min_length=1)
     jwt_audience: str = Field(LOCAL_AUDIENCE, alias="LOGOKRAFT_JWT_AUDIENCE", min_length=1)
     jwks_cache_seconds: int = Field(300, alias="LOGOKRAFT_JWKS_CACHE_SECONDS", ge=0)
-    service_token_secret: str | None = Field(
+    jwks_min_refresh_seconds: float = Field(
+        JWKS_MIN_REFRESH_SECONDS,
+        alias="LOGOKRAFT_JWKS_MIN_REFRESH_SECONDS",
+        ge=0,
+        description="The JWKS is fetched at most once per this interval: a token naming an "
+        "unknown key between fetches is refused without a fetch.",
+    )
+    service_token_secret: SecretStr | None = Field(
         None,
         alias="LOGOKRAFT_SERVICE_TOKEN_SECRET",
         repr=False,
@@ -112,7 +160,7 @@ class AuthSettings(DataDirSettings):
             ("LOGOKRAFT_JWT_SECRET", self.jwt_secret),
             ("LOGOKRAFT_SERVICE_TOKEN_SECRET", self.service_token_secret),
         ):
-            if value is not None and len(value) < MIN_SECRET_LENGTH:
+            if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
                 raise ValueError(f"{name} must be at least {MIN_SECRET_LENGTH} characters")
         if self.jwks_url and not self.jwks_url.startswith(
             ("https://", "http://127.", "http://localhost")
@@ -121,14 +169,24 @@ class AuthSettings(DataDirSettings):
         return self
 
     @cached_property
-    def hs256_secret(self) -> str:
-        """The HS256 secret user tokens are signed with (the data dir's when not configured)."""
-        return self.jwt_secret or secret(self.data_dir, JWT_SECRET_NAME)
+    def hs256_secret(self) -> str | None:
+        """The HS256 secret user tokens are signed with; None when HS256 tokens are refused.
+
+        LOGOKRAFT_JWT_SECRET when set. Without it: None when a JWKS is configured (Supabase's
+        asymmetric keys are then the only way in), else the local key in the secrets dir.
+        """
+        if self.jwt_secret is None and self.jwks_url:
+            return None
+        return self.key(self.jwt_secret, JWT_SECRET_NAME, variable="LOGOKRAFT_JWT_SECRET")
 
     @cached_property
     def service_secret(self) -> str:
         """The secret service tokens and jobs are signed with."""
-        return self.service_token_secret or secret(self.data_dir, SERVICE_TOKEN_SECRET_NAME)
+        return self.key(
+            self.service_token_secret,
+            SERVICE_TOKEN_SECRET_NAME,
+            variable="LOGOKRAFT_SERVICE_TOKEN_SECRET",
+        )
 
     def user_tokens(self) -> UserTokens:
         """The verifier of users' access tokens these settings describe."""
@@ -138,6 +196,7 @@ class AuthSettings(DataDirSettings):
             audience=self.jwt_audience,
             jwks_url=self.jwks_url,
             jwks_cache_seconds=self.jwks_cache_seconds,
+            jwks_min_refresh_seconds=self.jwks_min_refresh_seconds,
         )
 
     def service_tokens(self, service: str) -> ServiceTokens:
@@ -203,8 +262,8 @@ class InfraSettings(
 ):
     """Where the shared infrastructure of a service process is."""
 
-    nats_url: str = Field(alias="NATS_URL")
-    database_url: str = Field(alias="DATABASE_URL")
+    nats_url: SecretStr = Field(alias="NATS_URL", repr=False)  # may carry a password
+    database_url: SecretStr = Field(alias="DATABASE_URL", repr=False)
     namespace: str = Field(
         "logokraft",
         alias="LOGOKRAFT_NAMESPACE",
@@ -212,6 +271,13 @@ class InfraSettings(
         description="Prefix of NATS streams and subjects; tests use a unique one each.",
     )
     public_base_url: str = Field("http://127.0.0.1:8000", alias="LOGOKRAFT_PUBLIC_URL")
+
+    @cached_property
+    def storage_url_key(self) -> str:
+        """The key local storage URLs are signed with (LOGOKRAFT_STORAGE_URL_KEY or stored)."""
+        return self.key(
+            self.storage_url_key_given, STORAGE_URL_KEY_SECRET, variable="LOGOKRAFT_STORAGE_URL_KEY"
+        )
 
 
 class WorkerSettings(EnvSettings):
@@ -284,7 +350,7 @@ class ServiceSettings(InfraSettings, WorkerSettings):
 class GeminiSettings(EnvSettings):
     """The Gemini API (prompt writing and refinement share one key and endpoint)."""
 
-    gemini_api_key: str | None = Field(None, alias="GEMINI_API_KEY")
+    gemini_api_key: SecretStr | None = Field(None, alias="GEMINI_API_KEY", repr=False)
     gemini_base_url: str | None = Field(None, alias="GEMINI_BASE_URL")
     gemini_api_version: str | None = Field(None, alias="GEMINI_API_VERSION")
     gemini_timeout_s: float = Field(120.0, alias="LOGOKRAFT_GEMINI_TIMEOUT_S", gt=0)

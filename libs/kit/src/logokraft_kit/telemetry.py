@@ -219,9 +219,56 @@ def grpc_client_interceptors() -> list[Any]:
     """The tracing interceptors for a gRPC channel (they send the context as metadata)."""
     if not tracing_enabled():
         return []
+    import grpc
     from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
-    return list(aio_client_interceptors(tracer_provider=_provider, filter_=_not_health()))
+    interceptors = aio_client_interceptors(tracer_provider=_provider, filter_=_not_health())
+    streams = grpc.aio.UnaryStreamClientInterceptor
+    return [i for i in interceptors if not isinstance(i, streams)] + [_server_stream_spans()]
+
+
+def _server_stream_spans() -> Any:
+    """Client spans of server-streaming calls that end when the call ends.
+
+    The instrumentation's own ends its span when its response iterator is closed, which a
+    reader that takes the first message and cancels the call (the gateway's RefineAsset)
+    leaves to the garbage collector: the span would end late or never be exported.
+    """
+    import grpc
+
+    class ServerStreamSpans(grpc.aio.UnaryStreamClientInterceptor):
+        async def intercept_unary_stream(
+            self, continuation: Any, details: Any, request: Any
+        ) -> Any:
+            method = details.method
+            method = method.decode() if isinstance(method, bytes) else str(method)
+            if method.startswith("/grpc."):  # health watches and reflection: untraced
+                return await continuation(details, request)
+            service, _, name = method.lstrip("/").partition("/")
+            span = tracer().start_span(
+                method,
+                kind=SpanKind.CLIENT,
+                attributes={"rpc.system": "grpc", "rpc.service": service, "rpc.method": name},
+            )
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier, context=trace.set_span_in_context(span))
+            metadata = grpc.aio.Metadata(*tuple(details.metadata or ()), *carrier.items())
+            traced = grpc.aio.ClientCallDetails(
+                details.method,
+                details.timeout,
+                metadata,
+                details.credentials,
+                details.wait_for_ready,
+            )
+            try:
+                call = await continuation(traced, request)
+            except BaseException:
+                span.end()
+                raise
+            call.add_done_callback(lambda _call: span.end())
+            return call
+
+    return ServerStreamSpans()
 
 
 def _not_health() -> Any:

@@ -8,22 +8,27 @@
 
 Algorithms are pinned per key: the HS256 user secret only verifies HS256 user tokens, JWKS
 keys only verify ES256/RS256 tokens, the service secret only verifies service tokens (whose
-audience no user token may carry), and `none` is never accepted. Every failure raises
-`Unauthenticated` with a sentence a person can act on (or `Unavailable` when the JWKS cannot
-be fetched); transports map those once (gRPC status in grpc_server.py, HTTP in the gateway).
+audience no user token may carry), and `none` is never accepted. With a JWKS and no HS256
+secret, HS256 user tokens are refused. The JWKS is fetched at most once per minimum refresh
+interval (JwksKeys): a token naming an unknown key between fetches is refused without one.
+Every failure raises `Unauthenticated` with a sentence a person can act on (or
+`Unavailable` when the JWKS cannot be fetched); transports map those once (gRPC status in
+grpc_server.py, HTTP in the gateway).
 
 Why a shared secret for service tokens rather than a key pair per service: every service
 already holds database credentials that reach every user's rows, so a service that could
 forge another's token gains nothing it does not have; what the token must prove is that
 the caller is one of the deployment's services, which the secret does, with nothing to
-distribute but one value (and, locally, nothing at all: it lives in the data directory).
+distribute but one value (and, locally, nothing at all: it lives in the secrets directory).
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jwt
@@ -36,6 +41,7 @@ SERVICE_ISSUER = "logokraft-service"
 SERVICE_TOKEN_TTL_SECONDS = 300
 MAX_SERVICE_TOKEN_LIFETIME_SECONDS = 3600  # a longer-lived service token is refused
 LEEWAY_SECONDS = 30
+JWKS_MIN_REFRESH_SECONDS = 60.0  # a JWKS is fetched at most once per this interval
 
 
 @dataclass(frozen=True)
@@ -47,23 +53,32 @@ class Caller:
 
 
 class UserTokens:
-    """Verifies users' access tokens: HS256 with the JWT secret, or ES256/RS256 from a JWKS."""
+    """Verifies users' access tokens: HS256 with the JWT secret, or ES256/RS256 from a JWKS.
+
+    Without an HS256 secret (`hs256_secret=None`: a JWKS is configured and no JWT secret was
+    given), HS256 user tokens are refused outright.
+    """
 
     def __init__(
         self,
         *,
-        hs256_secret: str,
+        hs256_secret: str | None,
         issuer: str,
         audience: str,
         jwks_url: str | None = None,
         jwks_cache_seconds: int = 300,
+        jwks_min_refresh_seconds: float = JWKS_MIN_REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._secret = hs256_secret
         self._issuer = issuer
         self._audience = audience
         self._jwks = (
-            jwt.PyJWKClient(
-                jwks_url, cache_keys=True, lifespan=max(jwks_cache_seconds, 1), timeout=5
+            JwksKeys(
+                jwks_url,
+                cache_seconds=jwks_cache_seconds,
+                min_refresh_seconds=jwks_min_refresh_seconds,
+                clock=clock,
             )
             if jwks_url
             else None
@@ -72,10 +87,10 @@ class UserTokens:
     async def user_id(self, token: str) -> uuid.UUID:
         """The verified user id of an access token; Unauthenticated otherwise."""
         algorithm = header_algorithm(token)
-        if algorithm == "HS256":
+        if algorithm == "HS256" and self._secret is not None:
             key: object = self._secret
         elif algorithm in ASYMMETRIC_ALGORITHMS and self._jwks is not None:
-            key = await asyncio.to_thread(self._signing_key, token)
+            key = await asyncio.to_thread(self._jwks.key_for, token)
         else:
             raise Unauthenticated("The access token is signed with an algorithm we do not accept.")
         claims = decode(
@@ -83,17 +98,86 @@ class UserTokens:
         )
         return subject(claims)
 
-    def _signing_key(self, token: str) -> object:
-        assert self._jwks is not None
+
+class JwksKeys:
+    """The signing keys of a JWKS URL, refetched at most once per `min_refresh_seconds`.
+
+    Keys are kept for `cache_seconds`; a token naming a `kid` the set lacks causes a refetch
+    (a key may have been rotated in) only when the last fetch is at least `min_refresh_seconds`
+    old, so a flood of tokens with made-up kids costs one fetch per interval, not one each.
+    Between refreshes such a token is refused without any fetch.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        cache_seconds: float = 300,
+        min_refresh_seconds: float = JWKS_MIN_REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        timeout_s: float = 5,
+    ) -> None:
+        self._client = jwt.PyJWKClient(
+            url, cache_jwk_set=False, cache_keys=False, timeout=timeout_s
+        )
+        self._cache_seconds = max(cache_seconds, min_refresh_seconds, 1)
+        self._min_refresh = max(min_refresh_seconds, 0)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._keys: dict[str, object] = {}
+        self._fetched_at: float | None = None  # of the last fetch that succeeded
+        self._attempted_at: float | None = None  # of the last fetch, whatever its outcome
+        self._failed = False
+
+    def key_for(self, token: str) -> object:
+        """The public key that verifies `token` (by its `kid`); Unauthenticated when unknown."""
         try:
-            return self._jwks.get_signing_key_from_jwt(token).key
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            raise Unauthenticated("The access token is malformed.") from None
+        if not isinstance(kid, str) or not kid:
+            raise Unauthenticated("The access token names no signing key.")
+        with self._lock:
+            now = self._clock()
+            stale = self._fetched_at is None or now - self._fetched_at >= self._cache_seconds
+            if (stale or kid not in self._keys) and self._may_fetch(now):
+                self._fetch(now)
+            elif stale and self._failed:
+                raise _keys_unavailable()
+            key = self._keys.get(kid)
+        if key is None:
+            raise Unauthenticated("The access token's signing key is unknown.")
+        return key
+
+    def _may_fetch(self, now: float) -> bool:
+        return self._attempted_at is None or now - self._attempted_at >= self._min_refresh
+
+    def _fetch(self, now: float) -> None:
+        self._attempted_at = now
+        try:
+            data = self._client.fetch_data()
+            keys = jwt.PyJWKSet.from_dict(data).keys
         except jwt.PyJWKClientConnectionError:
-            raise Unavailable(
-                "We could not fetch the token keys; try again shortly.",
-                reason="auth_keys_unavailable",
-            ) from None
-        except jwt.PyJWKClientError:
-            raise Unauthenticated("The access token's signing key is unknown.") from None
+            self._failed = True
+            if self._fetched_at is None or now - self._fetched_at >= self._cache_seconds:
+                raise _keys_unavailable() from None
+            return  # a transient outage: the keys fetched recently still verify
+        except jwt.PyJWTError:
+            self._failed = True
+            raise _keys_unavailable() from None
+        self._failed = False
+        self._fetched_at = now
+        self._keys = {
+            key.key_id: key.key
+            for key in keys
+            if key.key_id and key.public_key_use in (None, "sig")
+        }
+
+
+def _keys_unavailable() -> Unavailable:
+    return Unavailable(
+        "We could not fetch the token keys; try again shortly.", reason="auth_keys_unavailable"
+    )
 
 
 class ServiceTokens:

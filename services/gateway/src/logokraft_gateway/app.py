@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from logokraft_gateway.api.routes import assets, files, health, projects
 from logokraft_gateway.auth import TokenVerifier
+from logokraft_gateway.body_limits import BodyLimitMiddleware
 from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannels
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
@@ -87,6 +88,7 @@ def create_app(
                     public_base_url=settings.public_base_url,
                     supabase_url=settings.supabase_url,
                     supabase_service_role_key=settings.supabase_service_role_key,
+                    url_key=None if settings.supabase_url else settings.storage_url_key,
                 )
                 close_storage = getattr(blob_storage, "aclose", None)
                 if close_storage is not None:
@@ -129,6 +131,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)  # inside instrument's: its 413s are counted
     instrument(app)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(bind_request_ids)])
     api.include_router(projects.router)

@@ -26,6 +26,9 @@ STREAM_AUDIENCE = "logokraft-stream"
 STREAM_ISSUER = "logokraft-gateway"
 # Where a project's events are streamed (api/routes/projects.py serves it under /api/v1).
 STREAM_PATH = "/api/v1/projects/{project_id}/stream"
+URL_TOKEN_REFUSED = (
+    "Only stream tokens may be sent in the URL; send access tokens in the Authorization header."
+)
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,16 @@ class TokenVerifier:
         token = self.mint_stream_token(user_id=user_id, project_id=project_id, ttl=ttl)
         return f"{base_url}{STREAM_PATH.format(project_id=project_id)}?access_token={token}"
 
-    def stream_grant(self, token: str) -> StreamGrant | None:
-        """The grant of a stream token; None when the token is not a stream token at all."""
+    def stream_grant(self, token: str) -> StreamGrant:
+        """The grant of a stream token sent in a URL; 401 for any other token.
+
+        A URL ends up in access logs, browser history and Referer headers, so the only token
+        accepted there is a stream token: its own audience, one project, short-lived. A user's
+        access token in a query string is refused (it belongs in the Authorization header).
+        """
         with _as_http():
             if unverified_audience(token) != STREAM_AUDIENCE:
-                return None
+                raise unauthenticated(URL_TOKEN_REFUSED)
             claims = decode(
                 token,
                 self._stream_key,

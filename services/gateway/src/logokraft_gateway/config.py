@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
-from logokraft_kit.datadir import secret
+from logokraft_gateway.ratelimit import RateLimitSettings
 from logokraft_kit.settings import (
     AuthSettings,
     GrpcTlsSettings,
@@ -26,7 +26,12 @@ IDEMPOTENCY_ID_KEY_SECRET = "idempotency-id-key"
 
 
 class GatewaySettings(
-    AuthSettings, GrpcTlsSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings
+    AuthSettings,
+    GrpcTlsSettings,
+    LoggingSettings,
+    ServiceAddresses,
+    SupabaseStorageSettings,
+    RateLimitSettings,
 ):
     """Where the gateway listens, which services it calls, and how it checks tokens."""
 
@@ -45,12 +50,25 @@ class GatewaySettings(
     )
     signed_url_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_SIGNED_URL_TTL_SECONDS", gt=0)
     stream_token_ttl_seconds: int = Field(3600, alias="LOGOKRAFT_STREAM_TOKEN_TTL_SECONDS", gt=0)
-    database_url: str | None = Field(
+    database_url: SecretStr | None = Field(
         None,
         alias="DATABASE_URL",
         repr=False,
         description="Postgres, for Idempotency-Key; without it a request carrying the header "
         "is refused (501) and every other request works as before.",
+    )
+    stream_token_key_given: SecretStr | None = Field(
+        None,
+        alias="LOGOKRAFT_STREAM_TOKEN_KEY",
+        repr=False,
+        description="Signs stream tokens. Default: a key generated in the secrets dir.",
+    )
+    idempotency_id_key_given: SecretStr | None = Field(
+        None,
+        alias="LOGOKRAFT_IDEMPOTENCY_ID_KEY",
+        repr=False,
+        description="Derives the ids of idempotent creations. Default: a key generated in the "
+        "secrets dir.",
     )
     idempotency_ttl_seconds: int = Field(
         24 * 3600, alias="LOGOKRAFT_IDEMPOTENCY_TTL_SECONDS", ge=60
@@ -93,14 +111,24 @@ class GatewaySettings(
     @cached_property
     def stream_token_key(self) -> str:
         """The key stream tokens are signed with; never the user-token secret."""
-        return secret(self.data_dir, STREAM_TOKEN_KEY_SECRET)
+        return self.key(
+            self.stream_token_key_given,
+            STREAM_TOKEN_KEY_SECRET,
+            variable="LOGOKRAFT_STREAM_TOKEN_KEY",
+        )
 
     @cached_property
     def idempotency_id_key(self) -> str:
         """The key ids of idempotent creations are derived with (so nobody can predict them)."""
-        return secret(self.data_dir, IDEMPOTENCY_ID_KEY_SECRET)
+        return self.key(
+            self.idempotency_id_key_given,
+            IDEMPOTENCY_ID_KEY_SECRET,
+            variable="LOGOKRAFT_IDEMPOTENCY_ID_KEY",
+        )
 
     @cached_property
     def storage_url_key(self) -> str:
         """The key local storage URLs are signed with."""
-        return secret(self.data_dir, STORAGE_URL_KEY_SECRET)
+        return self.key(
+            self.storage_url_key_given, STORAGE_URL_KEY_SECRET, variable="LOGOKRAFT_STORAGE_URL_KEY"
+        )

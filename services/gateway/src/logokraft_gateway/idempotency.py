@@ -68,6 +68,8 @@ MAX_KEY_LENGTH = 255
 KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"
 _KEY = re.compile(KEY_PATTERN)
 _NOT_STORED = frozenset({429})  # 429 asks for the same request again later
+# The database refuses larger answers (a CHECK on idempotency_keys.response_body).
+MAX_STORED_BODY_BYTES = 256 * 1024
 
 IDEMPOTENT_RESPONSE_HEADERS = {
     REPLAYED_HEADER: {
@@ -119,7 +121,12 @@ class Claim:
 
 
 class IdempotencyStore:
-    """The `idempotency_keys` table, every query under the caller's identity (RLS)."""
+    """The `idempotency_keys` table, written by the gateway's own session only.
+
+    Users cannot write the table (no write privilege or policy for `authenticated`, see
+    supabase/migrations/20261126000500_abuse_limits.sql), so every statement runs in a
+    service session (`Database.as_service`) and names the user explicitly.
+    """
 
     def __init__(self, db: Database, *, ttl_seconds: float, stale_seconds: float) -> None:
         self._db = db
@@ -134,7 +141,7 @@ class IdempotencyStore:
         ApiError 422 when the key was used for another request, 409 while it is running.
         """
         for _ in range(3):  # a row released between our insert and our read: insert again
-            async with self._db.as_user(user_id) as conn:
+            async with self._db.as_service() as conn:
                 cursor = await conn.execute(
                     """
                     insert into idempotency_keys (user_id, key, endpoint, request_hash)
@@ -202,7 +209,11 @@ class IdempotencyStore:
             for name, value in response.raw_headers
             if name.lower() != b"content-length"
         ]
-        async with self._db.as_user(claim.user_id) as conn:
+        if len(response.body) > MAX_STORED_BODY_BYTES:
+            log.warning("an answer too large to store under an idempotency key; releasing it")
+            await self.release(claim)
+            return
+        async with self._db.as_service() as conn:
             cursor = await conn.execute(
                 """
                 update idempotency_keys
@@ -224,7 +235,7 @@ class IdempotencyStore:
 
     async def release(self, claim: Claim) -> None:
         """Forget the claim, so a retry with the key runs again."""
-        async with self._db.as_user(claim.user_id) as conn:
+        async with self._db.as_service() as conn:
             await conn.execute(
                 """
                 delete from idempotency_keys

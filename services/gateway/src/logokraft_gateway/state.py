@@ -7,7 +7,7 @@ Routes ask it for a project's stream URL, so the settings and the token minting 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from logokraft_gateway.auth import TokenVerifier
@@ -15,6 +15,7 @@ from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannel
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.convert import UrlSigning
 from logokraft_gateway.idempotency import IdempotencyStore, Renew
+from logokraft_gateway.ratelimit import RateLimiter, StreamSlots
 from logokraft_kit.db import Database
 from logokraft_kit.storage import BlobStorage, UrlSigner
 
@@ -33,6 +34,8 @@ class GatewayState:
     tokens: TokenVerifier
     db: Database | None = None  # only with DATABASE_URL
     idempotency: IdempotencyStore | None = None  # Idempotency-Key needs the database
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)  # this process's counters
+    streams: StreamSlots = field(default_factory=StreamSlots)  # open project streams per user
 
     def stream_url(self, user: uuid.UUID, project_id: uuid.UUID) -> str:
         """The project's absolute SSE URL, with a stream token for this user and project."""

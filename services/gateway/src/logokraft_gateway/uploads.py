@@ -1,14 +1,20 @@
 """The new-project form: a bounded streaming multipart reader and inspiration-image checks.
 
 The body is parsed as it arrives, so an oversized image is refused the moment it crosses
-the limit instead of after the whole upload has been buffered. Images are decoded off the
-event loop, bounded in pixels, and re-encoded to PNG without any metadata.
+the limit instead of after the whole upload has been buffered. Then every image's header is
+read (format and dimensions, no pixels) and the form refused if any is over the limits, so
+nothing is decoded for a form that will be refused. Only then are the images decoded, off
+the event loop and at most DECODE_CONCURRENCY at a time in the process, scaled down to
+MAX_SIDE pixels on the longer side and re-encoded to PNG without any metadata. The decoding
+budget bounds the gateway's memory whatever the number of uploads: one decode holds at most
+a few bytes per pixel of a MAX_PIXELS image.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -23,13 +29,18 @@ IMAGE_FIELD = "inspiration_images"
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 64
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 16_000_000
+# The longest side of a stored inspiration image: larger images are scaled down to it.
+MAX_SIDE = 2048
+# Images decoded at once in the process (each request's images wait their turn).
+DECODE_CONCURRENCY = 2
 MAX_BODY_BYTES = MAX_INSPIRATION_IMAGES * MAX_IMAGE_BYTES + 2 * 1024 * 1024
 _MB = 1024 * 1024
 # The images' description in the OpenAPI form (intake.py), stated from the limits above.
 IMAGES_DESCRIPTION = (
     f"PNG, JPEG or WEBP; ≤{MAX_IMAGE_BYTES // _MB} MB and ≤{MAX_PIXELS // 1_000_000} "
-    "megapixels each."
+    f"megapixels each. Stored as PNG without metadata, scaled down to at most {MAX_SIDE} px "
+    "on the longer side."
 )
 
 
@@ -254,10 +265,10 @@ def _describe(data: bytes) -> str:
     return "not an image we can read"
 
 
-def clean_image(data: bytes, *, index: int) -> tuple[bytes, int, int]:
-    """Decode an upload fully and re-encode it as a metadata-free PNG; returns (png, w, h).
+def inspect_image(data: bytes, *, index: int) -> tuple[str, int, int]:
+    """The image's format and dimensions from its header alone; 413/415/422 ApiError.
 
-    Blocking CPU work: call it through asyncio.to_thread.
+    Nothing is decoded: Pillow reads only the header until the pixels are asked for.
     """
     image_format = sniff_image_format(data)
     if image_format is None:
@@ -270,17 +281,47 @@ def clean_image(data: bytes, *, index: int) -> tuple[bytes, int, int]:
     try:
         with Image.open(io.BytesIO(data), formats=[image_format]) as image:
             _check_pixels(image, index)
+            return image_format, image.width, image.height
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(index) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _corrupt(index) from None
+
+
+def clean_image(data: bytes, *, index: int) -> tuple[bytes, int, int]:
+    """Decode an upload and re-encode it as a metadata-free PNG; returns (png, w, h).
+
+    At most MAX_SIDE pixels on the longer side, scaled down in place right after decoding,
+    so the full-size pixels are gone before any re-encoding copy is made. JPEG's
+    reduced-scale decoding (`draft`) would not help within MAX_PIXELS: it only halves
+    images at least twice MAX_SIDE on both sides. Blocking CPU work: call it through
+    asyncio.to_thread, under the decoding budget.
+    """
+    image_format, _, _ = inspect_image(data, index=index)
+    try:
+        with Image.open(io.BytesIO(data), formats=[image_format]) as opened:
+            _check_pixels(opened, index)
+            image: Image.Image = opened
+            if image.mode in ("1", "P", "PA"):
+                # Palette and bilevel images only scale by nearest neighbour: colours first.
+                image = image.convert("RGBA")
+            # Loads, and replaces the pixels by the smaller ones in place.
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
             image.load()
             return _reencode(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(index) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ApiError(
-            422,
-            "corrupt_image",
-            f"Inspiration image {index} is damaged or incomplete; export it again and retry.",
-            details=[{"field": IMAGE_FIELD, "index": index, "message": "cannot be decoded"}],
-        ) from None
+        raise _corrupt(index) from None
+
+
+def _corrupt(index: int) -> ApiError:
+    return ApiError(
+        422,
+        "corrupt_image",
+        f"Inspiration image {index} is damaged or incomplete; export it again and retry.",
+        details=[{"field": IMAGE_FIELD, "index": index, "message": "cannot be decoded"}],
+    )
 
 
 def _check_pixels(image: Image.Image, index: int) -> None:
@@ -301,7 +342,7 @@ def _too_many_pixels(index: int) -> ApiError:
 def _reencode(image: Image.Image) -> tuple[bytes, int, int]:
     upright = ImageOps.exif_transpose(image) or image
     mode = upright.mode if upright.mode in ("RGB", "RGBA", "L", "LA") else "RGBA"
-    pixels = upright.convert(mode)
+    pixels = upright.convert(mode) if upright.mode != mode else upright
     # A fresh image from raw pixels carries no EXIF, ICC, text chunks or anything else.
     clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
     out = io.BytesIO()
@@ -309,10 +350,36 @@ def _reencode(image: Image.Image) -> tuple[bytes, int, int]:
     return out.getvalue(), clean.width, clean.height
 
 
+_decoders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def decode_slots() -> asyncio.Semaphore:
+    """The process's decoding budget (one per event loop: the gateway runs one)."""
+    loop = asyncio.get_running_loop()
+    slots = _decoders.get(loop)
+    if slots is None:
+        slots = _decoders[loop] = asyncio.Semaphore(DECODE_CONCURRENCY)
+    return slots
+
+
+def check_images(files: list[UploadedFile]) -> None:
+    """Refuse the form if any image's header is over the limits, before decoding any."""
+    for index, upload in enumerate(files, start=1):
+        inspect_image(bytes(upload.data), index=index)
+
+
 async def clean_images(files: list[UploadedFile]) -> list[bytes]:
-    """Check and re-encode every upload off the event loop, in order."""
+    """Check every header, then re-encode each upload off the event loop, in order.
+
+    Each decode waits for a slot of the process's decoding budget.
+    """
+    check_images(files)
+    slots = decode_slots()
     cleaned = []
     for index, upload in enumerate(files, start=1):
-        png, _, _ = await asyncio.to_thread(clean_image, bytes(upload.data), index=index)
+        async with slots:
+            png, _, _ = await asyncio.to_thread(clean_image, bytes(upload.data), index=index)
         cleaned.append(png)
     return cleaned

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from logokraft_kit.settings import ServiceSettings
 
@@ -12,12 +12,22 @@ from logokraft_kit.settings import ServiceSettings
 class ImagegenSettings(ServiceSettings):
     """Where to listen, and which image generator to use with what concurrency."""
 
-    seedream_api_key: str | None = Field(None, alias="ARK_API_KEY")
+    seedream_api_key: SecretStr | None = Field(None, alias="ARK_API_KEY", repr=False)
     seedream_base_url: str = Field(
         "https://ark.ap-southeast.bytepluses.com/api/v3", alias="SEEDREAM_BASE_URL"
     )
     seedream_model: str = Field("seedream-4-0-250828", alias="LOGOKRAFT_SEEDREAM_MODEL")
     seedream_timeout_s: float = Field(180.0, alias="LOGOKRAFT_SEEDREAM_TIMEOUT_S", gt=0)
+    # Where Seedream's image links may point: comma-separated host names, "*.example.com"
+    # for subdomains. Links are fetched over https only unless ..._IMAGE_ALLOW_HTTP (local
+    # fakes), without credentials, and never past ..._MAX_IMAGE_BYTES (read as a stream).
+    seedream_image_hosts: str = Field(
+        "*.bytepluses.com,*.volces.com", alias="LOGOKRAFT_SEEDREAM_IMAGE_HOSTS"
+    )
+    seedream_image_allow_http: bool = Field(False, alias="LOGOKRAFT_SEEDREAM_IMAGE_ALLOW_HTTP")
+    seedream_max_image_bytes: int = Field(
+        20 * 1024 * 1024, alias="LOGOKRAFT_SEEDREAM_MAX_IMAGE_BYTES", ge=1024
+    )
     image_provider: Literal["auto", "seedream", "local"] = Field(
         "auto", alias="LOGOKRAFT_IMAGE_PROVIDER"
     )

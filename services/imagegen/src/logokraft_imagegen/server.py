@@ -19,6 +19,7 @@ from logokraft_imagegen.servicer import ImagegenServicer
 from logokraft_kit import service
 from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, ServiceSpec
+from logokraft_kit.settings import unwrap
 
 SERVICE_NAME = imagegen_service_pb2.DESCRIPTOR.services_by_name["ImagegenService"].full_name
 
@@ -29,10 +30,13 @@ def build_generator(settings: ImagegenSettings) -> ImageGenerator:
         from logokraft_imagegen.adapters.seedream import SeedreamGenerator
 
         return SeedreamGenerator(
-            api_key=settings.seedream_api_key or "",
+            api_key=unwrap(settings.seedream_api_key) or "",
             base_url=settings.seedream_base_url,
             model=settings.seedream_model,
             timeout_s=settings.seedream_timeout_s,
+            image_hosts=settings.seedream_image_hosts.split(","),
+            allow_http=settings.seedream_image_allow_http,
+            max_image_bytes=settings.seedream_max_image_bytes,
         )
     from logokraft_imagegen.adapters.local import LocalLogoGenerator
 

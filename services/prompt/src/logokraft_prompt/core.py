@@ -96,6 +96,7 @@ class ProjectsCore:
                 await limits.check_images_per_day(
                     conn, user_id, user_limits, requested=brief.num_candidates
                 )
+                await limits.check_daily_budget(conn, user_limits, requested=brief.num_candidates)
             try:
                 row, _ = await store.insert_project(conn, new)
             except LookupError:

@@ -16,6 +16,7 @@ from logokraft_domain.sweeper import PromptSweeper, SweepPolicy
 from logokraft_kit import service
 from logokraft_kit.breaker import breaker_from_settings
 from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, ServiceSpec
+from logokraft_kit.settings import unwrap
 from logokraft_prompt.adapters.base import PromptWriter
 from logokraft_prompt.adapters.guarded import GuardedWriter
 from logokraft_prompt.config import PromptSettings
@@ -31,7 +32,7 @@ def build_writer(settings: PromptSettings) -> PromptWriter:
         from logokraft_prompt.adapters.gemini import GeminiPromptWriter
 
         return GeminiPromptWriter(
-            api_key=settings.gemini_api_key or "",
+            api_key=unwrap(settings.gemini_api_key) or "",
             model=settings.gemini_text_model,
             base_url=settings.gemini_base_url,
             api_version=settings.gemini_api_version,

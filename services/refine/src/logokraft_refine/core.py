@@ -102,6 +102,7 @@ class RefineCore:
                 raise NotFound(f"asset {asset_id} not found")
             self._check_refinable(parent)
             await limits.check_images_per_day(conn, user_id, self._deps.limits, requested=count)
+            await limits.check_daily_budget(conn, self._deps.limits, requested=count)
             children = await store.insert_variations(
                 conn, parent, instruction=instruction, count=count
             )

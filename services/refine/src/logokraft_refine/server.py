@@ -14,6 +14,7 @@ from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_kit import service
 from logokraft_kit.breaker import CircuitBreaker, breaker_from_settings
 from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, ServiceSpec
+from logokraft_kit.settings import unwrap
 from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
 from logokraft_refine.adapters.guarded import GuardedMaker, GuardedRefiner
 from logokraft_refine.config import RefineSettings
@@ -29,7 +30,7 @@ def build_adapters(settings: RefineSettings) -> tuple[PromptRefiner, VariationMa
         from logokraft_refine.adapters.gemini import GeminiPromptRefiner, NanoBananaEditor
 
         common = {
-            "api_key": settings.gemini_api_key or "",
+            "api_key": unwrap(settings.gemini_api_key) or "",
             "base_url": settings.gemini_base_url,
             "api_version": settings.gemini_api_version,
             "timeout_s": settings.gemini_timeout_s,

@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 
 from logokraft_dev.devstack._process import StartupError
 from logokraft_dev.devstack.stack import (
@@ -20,7 +21,14 @@ from logokraft_dev.devtokens import dev_token
 
 def _token(args: argparse.Namespace) -> int:
     """Print a bearer token for a development user, and nothing else."""
-    print(dev_token(data_dir_from(os.environ), args.user))
+    secrets_dir = os.environ.get("LOGOKRAFT_SECRETS_DIR")
+    print(
+        dev_token(
+            data_dir_from(os.environ),
+            args.user,
+            secrets_dir=Path(secrets_dir) if secrets_dir else None,
+        )
+    )
     return 0
 
 

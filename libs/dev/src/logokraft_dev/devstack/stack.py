@@ -124,7 +124,11 @@ def local_infra(data_dir: Path, environ: Mapping[str, str]) -> Iterator[Infra]:
 
 
 def migrate(infra: Infra, environ: Mapping[str, str]) -> list[str]:
-    """Apply migrations, with the auth shim unless an external database opted out of it."""
+    """Apply migrations, with the auth shim unless an external database opted out of it.
+
+    Even when offered, the shim is applied only where `auth.uid()` does not exist (see
+    logokraft_kit.migrate): a real Supabase DATABASE_URL gets the migrations alone.
+    """
     supabase = find_supabase_dir(override=environ.get("LOGOKRAFT_SUPABASE_DIR"))
     with_shim = infra.embedded_database or environ.get("LOGOKRAFT_APPLY_SHIM", "1") != "0"
     return apply_migrations(

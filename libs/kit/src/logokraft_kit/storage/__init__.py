@@ -9,7 +9,13 @@ from logokraft_kit.storage._base import (
     StorageError,
 )
 from logokraft_kit.storage._open import STORAGE_URL_KEY_SECRET, local_storage, open_storage
-from logokraft_kit.storage.local import FILES_ROUTE, InvalidObjectPath, LocalStorage, UrlSigner
+from logokraft_kit.storage.local import (
+    FILES_ROUTE,
+    InvalidObjectPath,
+    LocalStorage,
+    ObjectRefused,
+    UrlSigner,
+)
 
 __all__ = [
     "BUCKETS",
@@ -21,6 +27,7 @@ __all__ = [
     "InvalidObjectPath",
     "LocalStorage",
     "ObjectNotFound",
+    "ObjectRefused",
     "StorageError",
     "UrlSigner",
     "local_storage",

@@ -12,12 +12,35 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlencode
 
 from logokraft_kit.storage._base import BUCKETS, ObjectNotFound, StorageError
+from logokraft_kit.storage.paths import BUCKET_LIMITS
 
 FILES_ROUTE = "/api/v1/files"
 
 
 class InvalidObjectPath(StorageError):
     """The bucket or path is not one this storage serves."""
+
+
+class ObjectRefused(StorageError):
+    """The bucket does not accept this object: too large, or a MIME type it does not allow."""
+
+
+def check_object_limits(bucket: str, size: int, content_type: str) -> None:
+    """Refuse an object its bucket would refuse on Supabase Storage (see paths.BUCKET_LIMITS)."""
+    limits = BUCKET_LIMITS.get(bucket)
+    if limits is None:
+        return
+    max_bytes, mime_types = limits
+    if size > max_bytes:
+        raise ObjectRefused(
+            f"object of {size} bytes exceeds the {bucket!r} bucket's limit of {max_bytes} bytes"
+        )
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in mime_types:
+        raise ObjectRefused(
+            f"MIME type {content_type!r} is not allowed in the {bucket!r} bucket "
+            f"(allowed: {', '.join(mime_types)})"
+        )
 
 
 def check_object_path(bucket: str, path: str) -> PurePosixPath:
@@ -75,8 +98,10 @@ class LocalStorage:
         temp.replace(target)
 
     async def put(self, bucket: str, path: str, data: bytes, *, content_type: str) -> None:
-        """Store (or overwrite) one object."""
-        await asyncio.to_thread(self._write, self.file_path(bucket, path), data)
+        """Store (or overwrite) one object; ObjectRefused when its bucket does not accept it."""
+        target = self.file_path(bucket, path)
+        check_object_limits(bucket, len(data), content_type)
+        await asyncio.to_thread(self._write, target, data)
 
     async def get(self, bucket: str, path: str) -> bytes:
         """Return one object's bytes."""

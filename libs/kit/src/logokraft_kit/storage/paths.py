@@ -30,3 +30,16 @@ def asset_path(
 def in_project_folder(path: str, user_id: uuid.UUID | str, project_id: uuid.UUID | str) -> bool:
     """True when `path` is a plain object path inside the project's folder."""
     return path.startswith(project_folder(user_id, project_id) + "/") and ".." not in path
+
+
+# What each bucket accepts: its size limit in bytes and its allowed MIME types. The single
+# source of these values: the local backend enforces them on put, and the migration that sets
+# Supabase's `storage.buckets.file_size_limit` / `allowed_mime_types` repeats them as literals
+# (supabase/migrations/20261126000500_abuse_limits.sql; libs/kit/tests/test_storage_limits.py
+# checks the two agree). Inspiration images are always re-encoded to PNG before they are
+# stored; generated assets are a PNG and, for vector styles, an SVG.
+MiB = 1024 * 1024
+BUCKET_LIMITS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "inspiration-images": (20 * MiB, ("image/png",)),
+    "generated-assets": (50 * MiB, ("image/png", "image/svg+xml")),
+}

@@ -38,8 +38,10 @@ class SupabaseStorage:
     ) -> SupabaseStorage:
         """Connect to the project at `url` (any http(s) URL, so a local fake works)."""
         # Our own httpx client: supabase-py's default one warns on its timeout argument,
-        # and we want to close it.
-        http_client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=True)
+        # and we want to close it. It never follows redirects: httpx would carry the
+        # service-role `apikey` header to whatever origin a redirect names. A 3xx fails the
+        # call as a StorageError instead.
+        http_client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=False)
         options = AsyncClientOptions(httpx_client=http_client, auto_refresh_token=False)
         client = await acreate_client(url, service_role_key, options=options)
         return cls(client=client, http_client=http_client)

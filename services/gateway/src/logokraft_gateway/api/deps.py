@@ -1,4 +1,5 @@
-"""FastAPI dependencies as `Annotated` aliases: app state, the verified caller, Idempotency-Key."""
+"""FastAPI dependencies as `Annotated` aliases: app state, the verified caller, Idempotency-Key,
+and the rate limits (per client IP, per user, for generation, open streams per user)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ from logokraft_gateway.idempotency import (
     Idempotency,
     check_key,
 )
+from logokraft_gateway.ratelimit import (
+    GENERATION,
+    PER_IP,
+    PER_USER,
+    is_anonymous,
+    rate_settings,
+    refuse_anonymous,
+)
 from logokraft_gateway.state import GatewayState
 
 _bearer = HTTPBearer(auto_error=False, description="A Supabase Auth (or dev) access token.")
@@ -31,14 +40,54 @@ State = Annotated[GatewayState, Depends(get_state)]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
+async def limit_client_ip(request: Request, state: State) -> None:
+    """Count the request against its client address's rate limit (429 when over).
+
+    The address is the TCP peer's, or the X-Forwarded-For of a trusted proxy as uvicorn's
+    proxy_headers applied it.
+    """
+    address = request.client.host if request.client else "unknown"
+    rate = rate_settings(state.settings).rate_limit_per_ip
+    await state.rate_limiter.hit(PER_IP, rate, address)
+
+
 async def get_current_user(state: State, credentials: BearerCredentials) -> uuid.UUID:
-    """The verified user id of the bearer token; 401 when missing or invalid."""
+    """The verified user id of the bearer token, within the user's rate limit.
+
+    401 when the token is missing or invalid, 429 when the user sent too many requests.
+    """
     if credentials is None or not credentials.credentials:
         raise unauthenticated("Send an access token in the Authorization: Bearer header.")
-    return await state.tokens.user_id(credentials.credentials)
+    user = await state.tokens.user_id(credentials.credentials)
+    await limit_user(state, user)
+    return user
+
+
+async def limit_user(state: GatewayState, user: uuid.UUID) -> None:
+    """Count a request of a verified user against the per-user rate limit (429 when over)."""
+    await state.rate_limiter.hit(
+        PER_USER, rate_settings(state.settings).rate_limit_per_user, str(user)
+    )
 
 
 CurrentUser = Annotated[uuid.UUID, Depends(get_current_user)]
+
+
+async def get_generating_user(
+    state: State, user: CurrentUser, credentials: BearerCredentials
+) -> uuid.UUID:
+    """The verified user, allowed to start generation: 403 for an anonymous user (unless
+    configured), 429 over the generation rate limit."""
+    settings = rate_settings(state.settings)
+    # The token was verified by get_current_user above; only its claims are read here.
+    token = credentials.credentials if credentials is not None else ""
+    if not settings.allow_anonymous_generation and is_anonymous(token):
+        raise refuse_anonymous()
+    await state.rate_limiter.hit(GENERATION, settings.rate_limit_generation, str(user))
+    return user
+
+
+GeneratingUser = Annotated[uuid.UUID, Depends(get_generating_user)]
 
 
 async def get_idempotency(

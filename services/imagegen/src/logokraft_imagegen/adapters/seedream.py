@@ -4,6 +4,12 @@ One image per call. `url` results are downloaded at once (they expire after 24 h
 image is decoded and verified with Pillow off the event loop and handed back as PNG.
 Generation and download are retried separately, so a failed download never pays for a
 second generation.
+
+A `url` is a link the provider chose, so it is fetched carefully: only over https (unless
+`allow_http`, for local fakes), only from `image_hosts` (ModelArk's object-storage CDNs by
+default), without credentials, following a redirect only to another allowed URL, and read
+as a stream that stops past `max_image_bytes`. Anything else fails the image with a
+non-retryable error; the offending URL goes to the error's `detail` (logs), not its message.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ import base64
 import binascii
 import email.utils
 import io
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -38,6 +45,13 @@ T = TypeVar("T")
 PROVIDER = "seedream"
 DEFAULT_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
 DEFAULT_MODEL = "seedream-4-0-250828"
+# Where ModelArk's image links point: its TOS object storage under the BytePlus and
+# Volcengine domains (e.g. ark-content-generation-v2-ap-southeast-1.tos-ap-southeast-1
+# .bytepluses.com). "*.example.com" matches subdomains only; a bare name matches exactly.
+DEFAULT_IMAGE_HOSTS = ("*.bytepluses.com", "*.volces.com")
+DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 3
+_CODE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,47}(\.[A-Z][A-Za-z0-9]{1,47})?$")
 _SENSITIVE_MESSAGES = {
     "InputTextSensitiveContentDetected": (
         "The image provider rejected the prompt as sensitive content; "
@@ -76,6 +90,9 @@ class SeedreamGenerator:
         timeout_s: float = 180.0,
         max_attempts: int = 3,
         retry_deadline_s: float | None = 600.0,
+        image_hosts: Sequence[str] = DEFAULT_IMAGE_HOSTS,
+        allow_http: bool = False,
+        max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
@@ -91,6 +108,9 @@ class SeedreamGenerator:
         self._guidance_scale = guidance_scale
         self._max_attempts = max_attempts
         self._retry_deadline_s = retry_deadline_s
+        self._image_hosts = tuple(h.strip().lower() for h in image_hosts if h.strip())
+        self._allow_http = allow_http
+        self._max_image_bytes = max_image_bytes
         self._sleep = sleep
         self._owns_client = http_client is None
         # The tail latency is long (p90 over a minute): time out in minutes, not seconds.
@@ -108,7 +128,10 @@ class SeedreamGenerator:
         body = self.request_body(request)
         payload, item = await self._retrying(lambda: self._generate_once(body))
         if "b64_json" in item:
-            raw = _decode_b64(item["b64_json"])
+            encoded = str(item["b64_json"])
+            if len(encoded) // 4 * 3 > self._max_image_bytes:
+                raise self._too_large(f"b64_json of {len(encoded)} characters")
+            raw = _decode_b64(encoded)
         else:
             raw = await self._retrying(lambda: self._download(str(item["url"])))
         png, width, height, source_format = await asyncio.to_thread(to_png, raw)
@@ -161,14 +184,92 @@ class SeedreamGenerator:
         return payload, _first_item(payload)
 
     async def _download(self, url: str) -> bytes:
-        response = await self._send(self._http.get(url))
-        if response.status_code >= 500 or response.status_code == 429:
-            raise ProviderUnavailable(
-                "The generated image could not be downloaded yet; try again.", provider=PROVIDER
+        """The image at the provider's link: allowed URLs only, no credentials, size-capped."""
+        target = self._allowed_url(url)
+        for _ in range(MAX_REDIRECTS + 1):
+            # No headers of ours and no automatic redirects, whatever the client's defaults.
+            request = self._http.build_request("GET", target)
+            response = await self._send(
+                self._http.send(request, stream=True, follow_redirects=False)
             )
-        if response.status_code != 200:
-            raise _bad_response(f"its image link answered HTTP {response.status_code}")
-        return response.content
+            try:
+                if response.is_redirect:
+                    location = response.headers.get("location", "")
+                    target = self._allowed_url(str(target.join(location)), redirected=True)
+                    continue
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise ProviderUnavailable(
+                        "The generated image could not be downloaded yet; try again.",
+                        provider=PROVIDER,
+                    )
+                if response.status_code != 200:
+                    raise _bad_response(f"its image link answered HTTP {response.status_code}")
+                return await self._read_capped(response)
+            finally:
+                await response.aclose()
+        raise _refused(
+            "The image provider's image link redirected too many times; "
+            "the image was not downloaded.",
+            f"more than {MAX_REDIRECTS} redirects from {url!r}",
+        )
+
+    def _allowed_url(self, url: str, *, redirected: bool = False) -> httpx.URL:
+        """`url` parsed, or a non-retryable error when it is not one we download from."""
+        try:
+            parsed = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError, ValueError):
+            parsed = None
+        schemes = ("https", "http") if self._allow_http else ("https",)
+        hop = "redirected to" if redirected else "returned"
+        if parsed is None or parsed.scheme not in schemes or not parsed.host:
+            raise _refused(
+                f"The image provider {hop} an image link that is not https; "
+                "the image was not downloaded.",
+                f"refused image URL {url[:500]!r} (schemes allowed: {', '.join(schemes)})",
+            )
+        if parsed.userinfo or not host_allowed(parsed.host, self._image_hosts):
+            raise _refused(
+                f"The image provider {hop} an image link on a host that is not allowed "
+                "(LOGOKRAFT_SEEDREAM_IMAGE_HOSTS); the image was not downloaded.",
+                f"refused image URL {url[:500]!r} (hosts allowed: {', '.join(self._image_hosts)})",
+            )
+        return parsed
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The body, read in chunks; stop as soon as it passes `max_image_bytes`."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_image_bytes:
+            raise self._too_large(f"Content-Length {declared}")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self._max_image_bytes:
+                    raise self._too_large(f"more than {size} bytes streamed")
+                chunks.append(chunk)
+        except httpx.TimeoutException as exc:
+            raise ProviderUnavailable(
+                "The image provider timed out; try again.",
+                code="provider_timeout",
+                provider=PROVIDER,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ProviderUnavailable(
+                f"Could not download the generated image ({type(exc).__name__}); try again.",
+                provider=PROVIDER,
+            ) from exc
+        return b"".join(chunks)
+
+    def _too_large(self, what: str) -> BadProviderResponse:
+        limit_mb = self._max_image_bytes / (1024 * 1024)
+        return BadProviderResponse(
+            f"The image provider's image is larger than the {limit_mb:g} MB limit "
+            "(LOGOKRAFT_SEEDREAM_MAX_IMAGE_BYTES); it was not downloaded. Try again.",
+            code="image_too_large",
+            provider=PROVIDER,
+            detail=what,
+        )
 
     async def _send(self, pending: Awaitable[httpx.Response]) -> httpx.Response:
         try:
@@ -194,33 +295,54 @@ def error_from_response(
     code = str(error.get("code", "")) if isinstance(error, dict) else ""
     message = str(error.get("message", "")) if isinstance(error, dict) else ""
     retry_after = retry_after_seconds(headers.get("retry-after"))
+    said = f"HTTP {status} {code}: {message}"  # provider text: logs only, never the message
     if "SensitiveContentDetected" in code:
         return _content_rejected(code)
     if code.startswith("QuotaExceeded"):
         return QuotaExhausted(
             "The image provider's quota is used up; try again later or raise the quota.",
             provider=PROVIDER,
+            detail=said,
         )
     if status == 429 or code.startswith(("RateLimitExceeded", "ServerOverloaded")):
         return RateLimited(
             "The image provider is busy; try again shortly.",
             retry_after=retry_after,
             provider=PROVIDER,
+            detail=said,
         )
     if status in (401, 403):
         return ProviderAuthError(
-            f"The image provider refused our credentials or account ({code}); check the API key.",
+            "The image provider refused our credentials or account; check the API key.",
             provider=PROVIDER,
+            detail=said,
         )
     if status >= 500:
         return ProviderUnavailable(
             f"The image provider is unavailable (HTTP {status}); try again later.",
             retry_after=retry_after,
             provider=PROVIDER,
+            detail=said,
         )
     return InvalidProviderRequest(
-        f"The image provider rejected the request ({code or status}: {message}).", provider=PROVIDER
+        f"The image provider rejected the request ({_code_name(code) or f'HTTP {status}'}); "
+        "try again, and contact support if it keeps failing.",
+        provider=PROVIDER,
+        detail=said,
     )
+
+
+def host_allowed(host: str, patterns: Sequence[str]) -> bool:
+    """True when `host` is one of `patterns`: "*.example.com" (subdomains) or an exact name."""
+    host = host.lower().rstrip(".")
+    for pattern in patterns:
+        pattern = pattern.lower().rstrip(".")
+        if pattern.startswith("*."):
+            if host.endswith(pattern[1:]) and len(host) > len(pattern) - 1:
+                return True
+        elif host == pattern:
+            return True
+    return False
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -286,7 +408,13 @@ def _first_item(payload: dict[str, Any]) -> dict[str, Any]:
         code = str(error.get("code", ""))
         if "SensitiveContentDetected" in code:
             raise _content_rejected(code)
-        raise _bad_response(f"the image failed: {code or 'unknown error'}")
+        named = _code_name(code)
+        raise BadProviderResponse(
+            f"The image provider could not draw this image{f' ({named})' if named else ''}; "
+            "try again.",
+            provider=PROVIDER,
+            detail=f"partial failure {code!r}: {str(error.get('message', ''))!r}",
+        )
     if not item.get("b64_json") and not item.get("url"):
         raise _bad_response("an item had neither b64_json nor url")
     return item
@@ -309,6 +437,16 @@ def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:
 
 def _content_rejected(code: str) -> ContentRejected:
     return ContentRejected(_SENSITIVE_MESSAGES.get(code, _GENERIC_SENSITIVE), provider=PROVIDER)
+
+
+def _code_name(code: str) -> str:
+    """`code` when it is one of ModelArk's identifier-like codes ("InvalidParameter",
+    "RateLimitExceeded.EndpointRPMExceeded"), else "": free text never reaches a message."""
+    return code if _CODE_NAME.match(code) else ""
+
+
+def _refused(message: str, detail: str) -> BadProviderResponse:
+    return BadProviderResponse(message, code="image_url_refused", provider=PROVIDER, detail=detail)
 
 
 def _bad_response(what: str) -> BadProviderResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -35,7 +36,9 @@ DEFAULT_TEXT_MODEL = "gemini-2.5-flash"
 # (see PROVIDERS.md), so the default is its successor. Model ids age out: keep them configurable.
 DEFAULT_IMAGE_MODEL = "gemini-3.1-flash-image"
 MODEL_TEXT_LIMIT = 500  # characters of the image model's text kept in the metadata
-_ERROR_TEXT_LIMIT = 200  # characters of the image model's text quoted in an error message
+_ERROR_TEXT_LIMIT = 500  # characters of the image model's text kept in an error's detail
+# A finish reason is an enum name ("NO_IMAGE"); anything else the provider sends is not shown.
+_REASON_NAME = re.compile(r"^[A-Z][A-Z_]{0,39}$")
 
 REFINER_WHAT = "the prompt refiner"
 EDITOR_WHAT = "the image editor"
@@ -255,9 +258,10 @@ class NanoBananaEditor(_GeminiAdapter):
         reason = rejection_reason(response)
         if reason is not None:
             raise ContentRejected(
-                f"The image editor refused to draw this variation as sensitive content "
-                f"({reason}); rephrase the instruction or refine another logo.",
+                f"The image editor refused to draw this variation as sensitive content"
+                f"{_reason_suffix(reason)}; rephrase the instruction or refine another logo.",
                 provider=PROVIDER,
+                detail=f"rejection reason {reason!r}",
             )
         text = answer_text(response).strip()
         candidate = response.candidates[0] if response.candidates else None
@@ -266,13 +270,19 @@ class NanoBananaEditor(_GeminiAdapter):
             # Thinking image models may show draft images as thoughts; only the answer counts.
             if part.inline_data is not None and part.inline_data.data and not part.thought:
                 return part.inline_data.data, text
-        said = f': "{_truncate(text, _ERROR_TEXT_LIMIT)}"' if text else ""
         stopped = (finish_reason(candidate) if candidate else "") or "no candidate"
+        # The model's own words go to the logs only (`detail`): they are provider text.
         raise NoImageReturned(
-            f"The image model answered without an image ({stopped}){said}; "
+            f"The image model answered without an image{_reason_suffix(stopped)}; "
             "rephrase the instruction and try again.",
             provider=PROVIDER,
+            detail=f"finish reason {stopped!r}; model text: {_truncate(text, _ERROR_TEXT_LIMIT)!r}",
         )
+
+
+def _reason_suffix(reason: str) -> str:
+    """ " (NO_IMAGE)" for an enum-like finish reason; "" for anything else."""
+    return f" ({reason})" if _REASON_NAME.match(reason) else ""
 
 
 def _as_png(data: bytes) -> tuple[bytes, int, int]:

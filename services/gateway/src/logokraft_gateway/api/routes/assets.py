@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
-from logokraft_gateway.api.deps import CurrentUser, IdempotencyKey, State
+from logokraft_gateway.api.deps import (
+    CurrentUser,
+    GeneratingUser,
+    IdempotencyKey,
+    State,
+    limit_client_ip,
+)
 from logokraft_gateway.convert import asset_public
 from logokraft_gateway.errors import error_responses
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
@@ -18,7 +24,7 @@ from logokraft_gateway.schemas import (
 )
 from logokraft_gateway.state import GatewayState
 
-router = APIRouter(prefix="/assets", tags=["assets"])
+router = APIRouter(prefix="/assets", tags=["assets"], dependencies=[Depends(limit_client_ip)])
 
 
 @router.post(
@@ -28,14 +34,14 @@ router = APIRouter(prefix="/assets", tags=["assets"])
     summary="Make variations of a completed asset from an instruction",
     responses={
         202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
-        **error_responses(400, 401, 404, 409, 422, 429, 500, 501, 503, 504),
+        **error_responses(400, 401, 403, 404, 409, 422, 429, 500, 501, 503, 504),
     },
 )
 async def refine_asset(
     asset_id: uuid.UUID,
     body: RefineRequestPublic,
     state: State,
-    user: CurrentUser,
+    user: GeneratingUser,
     idempotency: IdempotencyKey,
 ) -> RefineAcceptedPublic | Response:
     """Queue the variations and answer at once; follow them on the project's stream.
@@ -43,6 +49,8 @@ async def refine_asset(
     Each variation is a new asset with `parent_asset_id` set to this asset. A project
     that was done becomes active again until they finish. With an `Idempotency-Key`,
     a repeat of the same request returns the first answer instead of more variations.
+    Guest (anonymous) users are refused (403) unless the server allows them; too many
+    refinements in a short time are refused (429, with Retry-After).
     """
     once = idempotency.for_request(body=body.model_dump(mode="json"))
     return await once.run(

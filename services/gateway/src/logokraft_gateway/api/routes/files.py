@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 
-from logokraft_gateway.api.deps import State
+from logokraft_gateway.api.deps import State, limit_client_ip
 from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_kit.storage import LocalStorage
 from logokraft_kit.storage.local import InvalidObjectPath
 
-router = APIRouter(prefix="/files", tags=["files"])
+router = APIRouter(prefix="/files", tags=["files"], dependencies=[Depends(limit_client_ip)])
 
 _MEDIA_TYPES = {
     ".png": "image/png",
@@ -48,7 +49,7 @@ def _forbidden(code: str, message: str) -> ApiError:
                 for media_type in dict.fromkeys([*_MEDIA_TYPES.values(), _OTHER_MEDIA_TYPE])
             },
         },
-        **error_responses(403, 404, 422, 500),
+        **error_responses(403, 404, 422, 429, 500),
     },
 )
 async def get_file(
@@ -75,11 +76,29 @@ async def get_file(
         raise _forbidden(
             "invalid_signature", "This link is not valid; reload the project."
         ) from None
-    if not file_path.is_file():
+    if not file_path.is_file() or not await _project_exists(state, path):
         raise ApiError(404, "file_not_found", "The file no longer exists.")
     media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), _OTHER_MEDIA_TYPE)
     headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
     return FileResponse(file_path, media_type=media_type, headers=headers)
+
+
+async def _project_exists(state: State, path: str) -> bool:
+    """False when the object's project (`{user_id}/{project_id}/...`) was deleted.
+
+    A project deleted by its owner (the Data API lets them) leaves its files behind; its
+    signed URLs must stop serving them anyway. Without a database there is nothing to ask.
+    """
+    if state.db is None:
+        return True
+    parts = path.split("/")
+    try:
+        user_id, project_id = uuid.UUID(parts[0]), uuid.UUID(parts[1])
+    except (ValueError, IndexError):
+        return False  # every stored object lives in a project's folder
+    async with state.db.as_user(user_id) as conn:
+        cursor = await conn.execute("select 1 from brand_projects where id = %s", [project_id])
+        return await cursor.fetchone() is not None
 
 
 def _expires(value: str) -> int:

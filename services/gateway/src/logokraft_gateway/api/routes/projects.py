@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import grpc
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from logokraft_gateway.api.deps import BearerCredentials, CurrentUser, IdempotencyKey, State
+from logokraft_gateway.api.deps import (
+    BearerCredentials,
+    CurrentUser,
+    GeneratingUser,
+    IdempotencyKey,
+    State,
+    limit_client_ip,
+    limit_user,
+)
 from logokraft_gateway.convert import project_public, project_status, project_summary
 from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
@@ -21,6 +30,7 @@ from logokraft_gateway.intake import (
     read_new_project,
     store_inspiration,
 )
+from logokraft_gateway.ratelimit import rate_settings
 from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
 from logokraft_gateway.sse import (
     SSE_HEADERS,
@@ -30,7 +40,7 @@ from logokraft_gateway.sse import (
 )
 from logokraft_gateway.state import GatewayState
 
-router = APIRouter(prefix="/projects", tags=["projects"])
+router = APIRouter(prefix="/projects", tags=["projects"], dependencies=[Depends(limit_client_ip)])
 
 
 @router.post(
@@ -40,15 +50,17 @@ router = APIRouter(prefix="/projects", tags=["projects"])
     summary="Create a brand project from a brief and inspiration images",
     responses={
         202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
-        **error_responses(400, 401, 409, 413, 415, 422, 429, 500, 501, 503, 504),
+        **error_responses(400, 401, 403, 409, 413, 415, 422, 429, 500, 501, 503, 504),
     },
     openapi_extra=new_project_openapi(),
 )
 async def create_project(
-    request: Request, state: State, user: CurrentUser, idempotency: IdempotencyKey
+    request: Request, state: State, user: GeneratingUser, idempotency: IdempotencyKey
 ) -> ProjectCreatedPublic | Response:
     """Validate the brief, store the images, and queue the project; answers before any prompt.
 
+    Guest (anonymous) users are refused (403) unless the server allows them; too many
+    creations in a short time are refused (429, with Retry-After).
     With an `Idempotency-Key`, a repeat of the same request returns the first answer.
     """
     new = await read_new_project(request)
@@ -115,6 +127,35 @@ async def get_project(project_id: uuid.UUID, state: State, user: CurrentUser) ->
     return await project_public(project, state.signing)
 
 
+async def get_stream_user(
+    project_id: uuid.UUID,
+    state: State,
+    credentials: BearerCredentials,
+    access_token: Annotated[str | None, Query(description="Stream token or access token.")] = None,
+) -> uuid.UUID:
+    """The stream's verified user (bearer token or stream token), within their rate limit."""
+    user = await _stream_user(state, project_id, credentials, access_token)
+    await limit_user(state, user)
+    return user
+
+
+StreamUser = Annotated[uuid.UUID, Depends(get_stream_user)]
+
+
+async def hold_stream_slot(state: State, user: StreamUser) -> AsyncIterator[None]:
+    """One of the user's stream slots, held until the response ends however it ends.
+
+    Taken before any service call (429 `too_many_streams` when the user has the most open);
+    FastAPI leaves this dependency only after the streamed response has finished, the client's
+    disconnect included.
+    """
+    release = state.streams.take(user, rate_settings(state.settings).max_streams_per_user)
+    try:
+        yield
+    finally:
+        release()
+
+
 @router.get(
     "/{project_id}/stream",
     summary="Follow a project's progress as Server-Sent Events",
@@ -123,16 +164,18 @@ async def get_project(project_id: uuid.UUID, state: State, user: CurrentUser) ->
         200: STREAM_RESPONSE,
         **error_responses(400, 401, 404, 422, 429, 500, 503, 504),
     },
+    dependencies=[Depends(hold_stream_slot)],
 )
 async def stream_project(
     project_id: uuid.UUID,
     state: State,
-    credentials: BearerCredentials,
-    access_token: Annotated[str | None, Query(description="Stream token or access token.")] = None,
+    user: StreamUser,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
-    """Send a snapshot, then every change, then `done`; resumes after Last-Event-ID."""
-    user = await _stream_user(state, project_id, credentials, access_token)
+    """Send a snapshot, then every change, then `done`; resumes after Last-Event-ID.
+
+    A user may hold a limited number of streams open at once (429 `too_many_streams`).
+    """
     after_sequence = _after_sequence(last_event_id)
     try:
         project = await state.prompt.get_project(user, project_id)

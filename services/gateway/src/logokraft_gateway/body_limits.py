@@ -1,0 +1,119 @@
+"""Request body limits: a pure ASGI middleware refusing oversized bodies with a JSON 413.
+
+Every endpoint takes at most JSON_BODY_LIMIT bytes, except the new-project form, whose body
+the route reads itself as a stream within its own (larger) limits (uploads.MAX_BODY_BYTES,
+per part and per image): here it is only refused by its declared Content-Length.
+
+A declared Content-Length over the limit is refused before a byte of the body is read. A
+body without one (chunked) is read here, counting, up to the limit: once over, it is
+refused without reading further; within it, it is handed to the app as it came.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from logokraft_gateway.errors import ApiError, error_response
+from logokraft_gateway.uploads import MAX_BODY_BYTES
+
+JSON_BODY_LIMIT = 64 * 1024
+# The routes that read their body as a stream, each within its own limits.
+STREAMED_BODIES: dict[tuple[str, str], int] = {
+    ("POST", "/api/v1/projects"): MAX_BODY_BYTES,
+}
+
+
+def _size(limit: int) -> str:
+    if limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{limit // 1024} KB"
+
+
+def payload_too_large(limit: int) -> ApiError:
+    """The 413 of a body over `limit` bytes."""
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"The request body must be at most {_size(limit)} ({limit} bytes).",
+    )
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over the route's limit with 413 `payload_too_large`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int = JSON_BODY_LIMIT,
+        streamed: dict[tuple[str, str], int] | None = None,
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.streamed = STREAMED_BODIES if streamed is None else streamed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        route = (scope["method"], scope["path"].rstrip("/") or "/")
+        streamed_limit = self.streamed.get(route)
+        limit = self.limit if streamed_limit is None else streamed_limit
+        declared = _content_length(scope["headers"])
+        if declared is not None and declared > limit:
+            await self._refuse(scope, receive, send, limit)
+            return
+        if streamed_limit is not None or declared is not None:
+            # The route bounds its own stream; a declared length is what the server
+            # delivers (h11 and httptools refuse a body longer than its Content-Length).
+            await self.app(scope, receive, send)
+            return
+        messages = await _read_within(receive, limit)
+        if messages is None:
+            await self._refuse(scope, receive, send, limit)
+            return
+        await self.app(scope, _replay(messages, receive), send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = error_response(payload_too_large(limit))
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int | None:
+    for name, value in headers:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # the server refuses it before the app sees it
+    return None
+
+
+async def _read_within(receive: Receive, limit: int) -> list[Message] | None:
+    """The body's messages, or None once more than `limit` bytes arrived."""
+    messages: list[Message] = []
+    received = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages
+        received += len(message.get("body", b""))
+        if received > limit:
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed

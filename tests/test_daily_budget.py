@@ -1,0 +1,273 @@
+"""The global daily image budget (LOGOKRAFT_DAILY_IMAGE_BUDGET) through the real gateway, prompt
+and refine services and Postgres: a ceiling on images made a day across ALL users.
+
+Its stack and helpers follow tests/test_limits.py: no imagegen runs, so what the budget counts
+is exactly what the tests create (and seed straight into Postgres).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from PIL import Image
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_gateway.app import create_app
+from logokraft_gateway.config import GatewaySettings
+from logokraft_kit.bus import Subjects, connect
+from logokraft_kit.metrics import LIMIT_REFUSALS
+from logokraft_prompt import server as prompt_server
+from logokraft_prompt.config import PromptSettings
+from logokraft_refine import server as refine_server
+from logokraft_refine.config import RefineSettings
+from tests.support import service_env
+
+pytestmark = pytest.mark.integration
+
+CODE = "daily_budget_exhausted"
+DAY = 24 * 3600
+
+
+# ---- the stack and helpers (as in tests/test_limits.py) ---------------------------------------
+
+
+@dataclass
+class Stack:
+    """The gateway (as an HTTP client) in front of real prompt and refine services."""
+
+    http: httpx.AsyncClient
+    database_url: str
+    data_dir: Path
+    prompt_address: str
+    jobs: list[str] = field(default_factory=list)  # subjects of every job published
+
+    def published(self, kind: str) -> int:
+        """How many jobs of a kind ("prompts", "refinements") were published so far."""
+        return sum(1 for subject in self.jobs if subject.endswith(f".jobs.{kind}"))
+
+    def auth(self, name: str = "dev") -> dict[str, str]:
+        return {"Authorization": f"Bearer {dev_token(self.data_dir, name)}"}
+
+    def inspiration_files(self, name: str = "dev") -> list[Path]:
+        folder = self.data_dir / "storage" / "inspiration-images" / str(dev_user_id(name))
+        return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+@pytest.fixture
+def limit_env(request) -> dict[str, int]:
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
+async def stack(
+    nats_server, database_url, namespace, tmp_path, monkeypatch, limit_env
+) -> AsyncIterator[Stack]:
+    for name, value in limit_env.items():
+        monkeypatch.setenv(name, str(value))
+    data_dir = tmp_path / "data"
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    env |= limit_env
+    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
+    refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
+    nc = await connect(nats_server.url, name="limits-test")
+    jobs: list[str] = []
+
+    async def on_job(msg) -> None:
+        jobs.append(msg.subject)
+
+    await nc.subscribe(f"{Subjects(namespace).namespace}.jobs.>", cb=on_job)
+    prompt_address = f"127.0.0.1:{prompt.port}"
+    settings = GatewaySettings(
+        LOGOKRAFT_DATA_DIR=data_dir,
+        LOGOKRAFT_PUBLIC_URL="http://testserver",
+        LOGOKRAFT_PROMPT_GRPC=prompt_address,
+        LOGOKRAFT_IMAGEGEN_GRPC=prompt_address,
+        LOGOKRAFT_REFINE_GRPC=f"127.0.0.1:{refine.port}",
+        DATABASE_URL=database_url,
+    )
+    app = create_app(settings)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://testserver", timeout=30
+            ) as http:
+                yield Stack(http, database_url, data_dir, prompt_address, jobs)
+    finally:
+        await nc.close()
+        await refine.stop(grace=1)
+        await prompt.stop(grace=1)
+
+
+def png(color: str = "#2a9d8f") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+async def create(stack: Stack, user: str = "dev", *, count: int = 1, **headers) -> httpx.Response:
+    return await stack.http.post(
+        "/api/v1/projects",
+        headers={**stack.auth(user), **headers},
+        data={"brand_name": "Acme", "num_candidates": str(count)},
+        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+    )
+
+
+async def refine(stack: Stack, asset_id: uuid.UUID, count: int, user: str = "dev"):
+    return await stack.http.post(
+        f"/api/v1/assets/{asset_id}/refine",
+        headers=stack.auth(user),
+        json={"instruction": "make it navy", "num_variations": count},
+    )
+
+
+async def query(stack: Stack, sql: str, *params) -> list[dict]:
+    async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as conn:
+        conn.row_factory = dict_row
+        cursor = await conn.execute(sql, params)
+        return await cursor.fetchall() if cursor.description else []
+
+
+async def counts(stack: Stack, user: str = "dev") -> dict[str, int]:
+    rows = await query(
+        stack,
+        """
+        select (select count(*) from brand_projects where user_id = %s) as projects,
+               (select count(*) from generated_assets where user_id = %s) as assets,
+               (select count(*) from generated_assets
+                where user_id = %s and parent_asset_id is not null) as variations
+        """,
+        *[dev_user_id(user)] * 3,
+    )
+    return {key: int(value) for key, value in rows[0].items()}
+
+
+async def seed_images(
+    stack: Stack, hours_ago: list[float], user: str = "dev", *, status: str = "completed"
+) -> list[uuid.UUID]:
+    """A settled project of the user with candidates made `hours_ago`; the first is refinable."""
+    user_id, project_id = dev_user_id(user), uuid.uuid4()
+    await query(
+        stack,
+        """
+        insert into brand_projects (id, user_id, brand_name, num_candidates, status,
+                                    prompts_written, created_at)
+        values (%s, %s, 'Seeded', %s, %s, true, now() - make_interval(hours => 30))
+        """,
+        project_id,
+        user_id,
+        len(hours_ago),
+        status,
+    )
+    ids = []
+    for position, hours in enumerate(hours_ago):
+        rows = await query(
+            stack,
+            """
+            insert into generated_assets (project_id, user_id, position, status, prompt, spec,
+                                          created_at)
+            values (%s, %s, %s, 'completed', 'seeded', %s,
+                    now() - make_interval(secs => %s))
+            returning id
+            """,
+            project_id,
+            user_id,
+            position,
+            Jsonb({"seeded": True}),
+            hours * 3600,
+        )
+        ids.append(rows[0]["id"])
+    return ids
+
+
+def assert_429(response: httpx.Response, *, code: str) -> int:
+    assert response.status_code == 429, response.text
+    assert response.json()["error"]["code"] == code
+    return int(response.headers["Retry-After"])
+
+
+def budget(images: int, **limits: int):
+    """Run the test with this daily budget (and these LOGOKRAFT_LIMIT_* settings)."""
+    env = {"LOGOKRAFT_DAILY_IMAGE_BUDGET": images}
+    env |= {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in limits.items()}
+    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
+
+
+def refusals() -> float:
+    return LIMIT_REFUSALS.labels(limit=CODE)._value.get()
+
+
+@budget(5, projects_in_flight=0)
+async def test_the_budget_spans_every_user(stack):
+    before = refusals()
+    assert (await create(stack, "dev", count=3)).status_code == 202
+
+    refused = await create(stack, "bob", count=3)  # bob's own limit (200) has room
+
+    # The 3 candidates asked for are not made yet: they leave the window a day from now.
+    wait = assert_429(refused, code=CODE)
+    assert DAY - 120 < wait <= DAY
+    assert refused.json()["error"]["message"] == (
+        "LogoKraft has made as many images as it can today; more are available in 24 h."
+    )
+    assert await counts(stack, "bob") == {"projects": 0, "assets": 0, "variations": 0}
+    assert refusals() == before + 1
+
+    assert (await create(stack, "bob", count=2)).status_code == 202
+    assert_429(await create(stack, "carol", count=1), code=CODE)
+
+
+@budget(3, projects_in_flight=0)
+async def test_retry_after_is_when_the_oldest_images_leave_the_window(stack):
+    await seed_images(stack, [23, 20], "dev")
+    await seed_images(stack, [22], "bob")
+    await seed_images(stack, [30, 26], "bob")  # older than a day: not counted
+
+    one = await create(stack, "carol", count=1)  # the oldest (23 h ago) leaves in 1 h
+    assert 3600 - 60 < assert_429(one, code=CODE) <= 3600
+    two = await create(stack, "carol", count=2)  # the second oldest (22 h ago) in 2 h
+    assert 2 * 3600 - 60 < assert_429(two, code=CODE) <= 2 * 3600
+    assert await counts(stack, "carol") == {"projects": 0, "assets": 0, "variations": 0}
+
+
+@budget(4)
+async def test_refinements_count_against_the_budget(stack):
+    parent, *_ = await seed_images(stack, [2, 2])
+    await seed_images(stack, [2], "bob")
+    before = await counts(stack)
+
+    refused = await refine(stack, parent, 2)
+
+    assert 22 * 3600 - 60 < assert_429(refused, code=CODE) <= 22 * 3600
+    assert await counts(stack) == before  # no variation
+    assert (await refine(stack, parent, 1)).status_code == 202
+    assert (await counts(stack))["variations"] == 1
+
+
+@budget(4, projects_in_flight=0)
+async def test_concurrent_requests_of_many_users_never_pass_the_budget(stack):
+    users = [f"user{n}" for n in range(8)]
+    answers = await asyncio.gather(*(create(stack, user, count=1) for user in users))
+    assert sorted(a.status_code for a in answers) == [202] * 4 + [429] * 4
+    made = sum([(await counts(stack, user))["projects"] for user in users])
+    assert made == 4
+
+
+@budget(0, projects_in_flight=0)
+async def test_zero_means_no_budget(stack):
+    for user in ("dev", "bob", "carol"):
+        await seed_images(stack, [1] * 5, user)
+    assert (await create(stack, "dave", count=4)).status_code == 202
