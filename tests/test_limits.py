@@ -1,4 +1,5 @@
-"""Per-user limits through the real gateway, prompt and refine services, NATS and Postgres.
+"""Per-user limits and the global daily image budget through the real gateway, prompt and
+refine services, NATS and Postgres.
 
 No imagegen runs here: projects stay in flight and images are never drawn, so what the
 limits count is exactly what the tests create (and seed straight into Postgres).
@@ -29,6 +30,7 @@ from logokraft_domain.limits import describe_wait
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.bus import Subjects, connect
+from logokraft_kit.metrics import LIMIT_REFUSALS
 from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings
 from logokraft_refine import server as refine_server
@@ -393,3 +395,82 @@ def test_waits_read_well():
     assert describe_wait(3600) == "1 h"
     assert describe_wait(3 * 3600 + 11 * 60 + 5) == "3 h 12 min"
     assert describe_wait(DAY - 5) == "24 h"
+
+
+# ---- the global daily budget (LOGOKRAFT_DAILY_IMAGE_BUDGET): images a day across ALL users ----
+
+BUDGET_CODE = "daily_budget_exhausted"
+
+
+def budget(images: int, **limits: int):
+    """Run the test with this daily budget (and these LOGOKRAFT_LIMIT_* settings)."""
+    env = {"LOGOKRAFT_DAILY_IMAGE_BUDGET": images}
+    env |= {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in limits.items()}
+    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
+
+
+def refusals() -> float:
+    return LIMIT_REFUSALS.labels(limit=BUDGET_CODE)._value.get()
+
+
+@budget(5, projects_in_flight=0)
+async def test_the_budget_spans_every_user(stack):
+    before = refusals()
+    assert (await create(stack, "dev", count=3)).status_code == 202
+
+    refused = await create(stack, "bob", count=3)  # bob's own limit (200) has room
+
+    # The 3 candidates asked for are not made yet: they leave the window a day from now.
+    wait = assert_429(refused, code=BUDGET_CODE)
+    assert DAY - 120 < wait <= DAY
+    assert refused.json()["error"]["message"] == (
+        "LogoKraft has made as many images as it can today; more are available in 24 h."
+    )
+    assert await counts(stack, "bob") == {"projects": 0, "assets": 0, "variations": 0}
+    assert refusals() == before + 1
+
+    assert (await create(stack, "bob", count=2)).status_code == 202
+    assert_429(await create(stack, "carol", count=1), code=BUDGET_CODE)
+
+
+@budget(3, projects_in_flight=0)
+async def test_retry_after_is_when_the_oldest_images_leave_the_window(stack):
+    await seed_images(stack, [23, 20], "dev")
+    await seed_images(stack, [22], "bob")
+    await seed_images(stack, [30, 26], "bob")  # older than a day: not counted
+
+    one = await create(stack, "carol", count=1)  # the oldest (23 h ago) leaves in 1 h
+    assert 3600 - 60 < assert_429(one, code=BUDGET_CODE) <= 3600
+    two = await create(stack, "carol", count=2)  # the second oldest (22 h ago) in 2 h
+    assert 2 * 3600 - 60 < assert_429(two, code=BUDGET_CODE) <= 2 * 3600
+    assert await counts(stack, "carol") == {"projects": 0, "assets": 0, "variations": 0}
+
+
+@budget(4)
+async def test_refinements_count_against_the_budget(stack):
+    parent, *_ = await seed_images(stack, [2, 2])
+    await seed_images(stack, [2], "bob")
+    before = await counts(stack)
+
+    refused = await refine(stack, parent, 2)
+
+    assert 22 * 3600 - 60 < assert_429(refused, code=BUDGET_CODE) <= 22 * 3600
+    assert await counts(stack) == before  # no variation
+    assert (await refine(stack, parent, 1)).status_code == 202
+    assert (await counts(stack))["variations"] == 1
+
+
+@budget(4, projects_in_flight=0)
+async def test_concurrent_requests_of_many_users_never_pass_the_budget(stack):
+    users = [f"user{n}" for n in range(8)]
+    answers = await asyncio.gather(*(create(stack, user, count=1) for user in users))
+    assert sorted(a.status_code for a in answers) == [202] * 4 + [429] * 4
+    made = sum([(await counts(stack, user))["projects"] for user in users])
+    assert made == 4
+
+
+@budget(0, projects_in_flight=0)
+async def test_zero_means_no_budget(stack):
+    for user in ("dev", "bob", "carol"):
+        await seed_images(stack, [1] * 5, user)
+    assert (await create(stack, "dave", count=4)).status_code == 202

@@ -17,11 +17,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import email.utils
 import io
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -242,23 +243,12 @@ class SeedreamGenerator:
             raise self._too_large(f"Content-Length {declared}")
         chunks: list[bytes] = []
         size = 0
-        try:
+        with _transport_errors("Could not download the generated image ({error}); try again."):
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > self._max_image_bytes:
                     raise self._too_large(f"more than {size} bytes streamed")
                 chunks.append(chunk)
-        except httpx.TimeoutException as exc:
-            raise ProviderUnavailable(
-                "The image provider timed out; try again.",
-                code="provider_timeout",
-                provider=PROVIDER,
-            ) from exc
-        except httpx.TransportError as exc:
-            raise ProviderUnavailable(
-                f"Could not download the generated image ({type(exc).__name__}); try again.",
-                provider=PROVIDER,
-            ) from exc
         return b"".join(chunks)
 
     def _too_large(self, what: str) -> BadProviderResponse:
@@ -272,19 +262,27 @@ class SeedreamGenerator:
         )
 
     async def _send(self, pending: Awaitable[httpx.Response]) -> httpx.Response:
-        try:
+        with _transport_errors("Could not reach the image provider ({error}); try again later."):
             return await pending
-        except httpx.TimeoutException as exc:
-            raise ProviderUnavailable(
-                "The image provider timed out; try again.",
-                code="provider_timeout",
-                provider=PROVIDER,
-            ) from exc
-        except httpx.TransportError as exc:
-            raise ProviderUnavailable(
-                f"Could not reach the image provider ({type(exc).__name__}); try again later.",
-                provider=PROVIDER,
-            ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextlib.contextmanager
+def _transport_errors(message: str) -> Iterator[None]:
+    """httpx's timeouts and transport failures as ProviderUnavailable (`message` names the
+    failure's type as `{error}`)."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise ProviderUnavailable(
+            "The image provider timed out; try again.",
+            code="provider_timeout",
+            provider=PROVIDER,
+        ) from exc
+    except httpx.TransportError as exc:
+        raise ProviderUnavailable(
+            message.format(error=type(exc).__name__), provider=PROVIDER
+        ) from exc
 
 
 def error_from_response(
