@@ -277,6 +277,74 @@ async def test_a_repeated_create_is_not_counted_again(stack):
     assert (await counts(stack))["projects"] == 1
 
 
+@limits(projects_in_flight=1)
+async def test_a_create_over_the_limits_is_refused_before_any_image_is_decoded(stack, monkeypatch):
+    from logokraft_gateway import intake
+
+    decoded: list[int] = []
+    clean_images = intake.clean_images
+
+    async def counting(images):
+        decoded.append(len(images))
+        return await clean_images(images)
+
+    monkeypatch.setattr(intake, "clean_images", counting)
+    assert (await create(stack)).status_code == 202
+    assert decoded == [1]
+
+    refused = await create(stack)
+
+    assert_429(refused, code="projects_in_flight_limit")
+    assert decoded == [1]  # the second request's image was never decoded
+    assert len(stack.inspiration_files()) == 1
+
+
+@limits(projects_in_flight=1)
+async def test_an_idempotent_replay_is_answered_at_the_limit(stack):
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = await create(stack, **key)
+    assert first.status_code == 202
+
+    again = await create(stack, **key)  # the user is at the limit now: the replay still wins
+
+    assert again.status_code == 202, again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["project_id"] == first.json()["project_id"]
+    assert (await counts(stack))["projects"] == 1
+
+
+@limits(projects_in_flight=1, images_per_day=4)
+async def test_validate_only_checks_the_limits_and_stores_nothing(stack):
+    channel = grpc.aio.insecure_channel(stack.prompt_address)
+    stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
+
+    def ask(count: int) -> pb.CreateProjectRequest:
+        brief = common_pb2.BrandBrief(brand_name="A", num_candidates=count)
+        return pb.CreateProjectRequest(brief=brief, validate_only=True)
+
+    try:
+        fits = await stub.CreateProject(ask(4), metadata=as_user("dev"))
+        assert not fits.HasField("project")
+        assert (await counts(stack))["projects"] == 0
+        assert await published(stack, "prompts") == 0
+        with pytest.raises(grpc.aio.AioRpcError) as too_many:
+            await stub.CreateProject(ask(5), metadata=as_user("dev"))
+        assert too_many.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert (await create(stack)).status_code == 202
+        with pytest.raises(grpc.aio.AioRpcError) as in_flight:
+            await stub.CreateProject(ask(1), metadata=as_user("dev"))
+        assert in_flight.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert "in progress" in (in_flight.value.details() or "")
+        with pytest.raises(grpc.aio.AioRpcError) as invalid:
+            await stub.CreateProject(
+                pb.CreateProjectRequest(brief=common_pb2.BrandBrief(), validate_only=True),
+                metadata=as_user("bob"),
+            )
+        assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    finally:
+        await channel.close()
+
+
 @limits(projects_in_flight=0, images_per_day=0)
 async def test_zero_means_unlimited(stack):
     await seed_images(stack, [1] * 8)

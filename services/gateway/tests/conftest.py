@@ -57,12 +57,14 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
 
     def __init__(self) -> None:
         self.create_calls: list[tuple[str, prompt_service_pb2.CreateProjectRequest]] = []
+        self.checks: list[tuple[str, prompt_service_pb2.CreateProjectRequest]] = []
         self.calls: list[str] = []
         self.projects: dict[str, common_pb2.Project] = {}
         self.events: dict[str, list[common_pb2.ProjectEvent]] = {}
         self.watch_requests: list[tuple[str, prompt_service_pb2.WatchProjectRequest]] = []
         self.hold_open = False
         self.create_error: grpc.StatusCode | None = None
+        self.check_error: grpc.StatusCode | None = None  # refuses validate_only calls
         self.get_error: grpc.StatusCode | None = None
         self.watch_cancelled = asyncio.Event()
         self.watch_started = asyncio.Event()
@@ -89,6 +91,11 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
         return project
 
     async def CreateProject(self, request, context):
+        if request.validate_only:  # the gateway's check before decoding: recorded apart
+            self.checks.append((_user(context), request))
+            if self.check_error is not None:
+                await context.abort(self.check_error, "over your limits")
+            return prompt_service_pb2.CreateProjectResponse()
         self.calls.append("CreateProject")
         self.create_calls.append((_user(context), request))
         if self.create_error is not None:

@@ -140,6 +140,32 @@ async def test_service_failure_removes_uploaded_images(client, auth, fake, store
     assert stored_files() == []
 
 
+async def test_limits_are_checked_before_decoding_and_a_refusal_stores_nothing(
+    client, auth, fake, stored_files, png_bytes, monkeypatch
+):
+    from logokraft_gateway import uploads
+
+    decoded: list[int] = []
+    monkeypatch.setattr(uploads, "clean_image", lambda *a, **k: decoded.append(1))
+    fake.check_error = grpc.StatusCode.RESOURCE_EXHAUSTED
+    files = [("inspiration_images", ("a.png", png_bytes(), "image/png"))] * 3
+    data = {"brand_name": "Acme", "num_candidates": "5"}
+    response = await client.post(URL, data=data, files=files, headers=auth)
+    assert response.status_code == 429, response.text
+    assert response.json()["error"]["message"] == "Over your limits."
+    assert decoded == [] and fake.create_calls == [] and stored_files() == []
+    ((_, check),) = fake.checks
+    assert check.validate_only and check.brief.num_candidates == 5 and not check.project_id
+
+
+async def test_a_valid_create_is_checked_once_then_created(client, auth, fake, png_bytes):
+    files = [("inspiration_images", ("a.png", png_bytes(), "image/png"))]
+    response = await client.post(URL, data={"brand_name": "Acme"}, files=files, headers=auth)
+    assert response.status_code == 202, response.text
+    assert len(fake.checks) == 1 and len(fake.create_calls) == 1
+    assert fake.checks[0][1].brief == fake.create_calls[0][1].brief
+
+
 async def test_internal_service_error_is_500_without_leaking(client, auth, fake, stored_files):
     fake.create_error = grpc.StatusCode.INTERNAL
     response = await client.post(URL, data={"brand_name": "Acme"}, files=NO_FILE, headers=auth)

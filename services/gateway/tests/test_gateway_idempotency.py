@@ -39,7 +39,8 @@ BRIEF = {"brand_name": "Acme", "num_candidates": "2", "colors": "navy"}
 
 
 class HoldNextCreate(grpc.aio.UnaryUnaryClientInterceptor):
-    """Holds the next CreateProject call on its way to the service until `release` is set."""
+    """Holds the next CreateProject call (not a validate_only check) on its way to the service
+    until `release` is set."""
 
     def __init__(self) -> None:
         self.armed = False
@@ -49,7 +50,8 @@ class HoldNextCreate(grpc.aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(self, continuation, client_call_details, request):
         method = client_call_details.method
         method = method.decode() if isinstance(method, bytes) else method
-        if self.armed and method.endswith("/CreateProject"):
+        creating = method.endswith("/CreateProject") and not request.validate_only
+        if self.armed and creating:
             self.armed = False
             self.entered.set()
             await self.release.wait()

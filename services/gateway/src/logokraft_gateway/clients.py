@@ -65,6 +65,13 @@ class PromptClient:
         )
         return response.project
 
+    async def check_new_project(self, user_id: uuid.UUID, *, brief: common_pb2.BrandBrief) -> None:
+        """Raise what create_project would answer for the user's limits; stores nothing."""
+        request = prompt_service_pb2.CreateProjectRequest(brief=brief, validate_only=True)
+        await self._stub.CreateProject(
+            request, metadata=self._metadata(user_id), timeout=self._deadline
+        )
+
     async def get_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
         """One of the user's projects with its assets."""
         request = prompt_service_pb2.GetProjectRequest(project_id=str(project_id))

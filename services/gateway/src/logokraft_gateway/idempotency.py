@@ -202,6 +202,19 @@ class IdempotencyStore:
         assert row is not None
         return Claim(user_id, key, row["claim_id"])
 
+    async def holds(self, user_id: uuid.UUID, key: str) -> bool:
+        """True when the key has an unexpired row (an answer to replay, or a request running)."""
+        async with self._db.as_service() as conn:
+            cursor = await conn.execute(
+                """
+                select 1 from idempotency_keys
+                where user_id = %s and key = %s
+                  and created_at >= now() - make_interval(secs => %s)
+                """,
+                [user_id, key, self._ttl],
+            )
+            return await cursor.fetchone() is not None
+
     async def complete(self, claim: Claim, response: Response) -> None:
         """Record the answer under the key (unless the claim was taken over meanwhile)."""
         headers = [
@@ -363,6 +376,18 @@ class Idempotency:
     endpoint: str
     store: IdempotencyStore | None
     id_secret: str
+
+    async def may_replay(self) -> bool:
+        """True when this key may already have an answer, so checks that could refuse the
+        request must wait for the key's own (a replay is answered whatever the limits say now).
+        """
+        if self.key is None or self.store is None:
+            return False
+        try:
+            return await self.store.holds(self.user_id, self.key)
+        except psycopg.Error:
+            log.warning("the idempotency store failed", exc_info=True)
+            return True  # run() answers 503 if it is still down
 
     def for_request(self, **payload: Any) -> IdempotentRequest:
         """Bind the validated request (JSON-serialisable parts) to the key."""

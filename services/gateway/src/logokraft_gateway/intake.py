@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from logokraft_gateway.uploads import (
     IMAGE_FIELD,
     IMAGES_DESCRIPTION,
     check_declared_length,
+    check_images,
     clean_images,
     form_boundary,
     read_form,
@@ -47,13 +49,22 @@ class NewProject:
     images: list[bytes]
 
 
-async def read_new_project(request: Request) -> NewProject:
-    """Read, bound and validate the new-project form; nothing is stored here."""
+async def read_new_project(
+    request: Request, *, before_decoding: Callable[[BriefCreate], Awaitable[None]] | None = None
+) -> NewProject:
+    """Read, bound and validate the new-project form; nothing is stored here.
+
+    `before_decoding` runs once the brief is valid and before any image is decoded (the
+    costly part), so a request that will be refused anyway (its owner's limits) costs little.
+    """
     boundary = form_boundary(request.headers.get("content-type"))
     check_declared_length(request.headers.get("content-length"))
     form = await read_form(request.stream(), boundary=boundary, allowed_fields=ALLOWED_FIELDS)
     brief = parse_brief(form.fields)
     check_visible_name(brief.brand_name)
+    if before_decoding is not None:
+        check_images(form.images)  # headers only: refused here without a service call
+        await before_decoding(brief)
     return NewProject(brief=brief, images=await clean_images(form.images))
 
 

@@ -33,7 +33,7 @@ from logokraft_kit.bus import (
     project_news,
     publish_project_news,
 )
-from logokraft_kit.db import Database
+from logokraft_kit.db import Connection, Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
@@ -88,15 +88,10 @@ class ProjectsCore:
         new = store.NewProject(
             project_id=project_id, user_id=user_id, brief=brief, inspiration_paths=inspiration
         )
-        user_limits = self._deps.limits
         async with self._deps.db.as_user(user_id) as conn:
             await limits.lock_user_limits(conn, user_id)
             if await store.get_project(conn, project_id) is None:
-                await limits.check_projects_in_flight(conn, user_id, user_limits)
-                await limits.check_images_per_day(
-                    conn, user_id, user_limits, requested=brief.num_candidates
-                )
-                await limits.check_daily_budget(conn, user_limits, requested=brief.num_candidates)
+                await self._check_room(conn, user_id, brief)
             try:
                 row, _ = await store.insert_project(conn, new)
             except LookupError:
@@ -106,6 +101,28 @@ class ProjectsCore:
                 ) from None
         await self._queue_prompts(user_id, project_id)
         return project_to_proto(row)
+
+    async def check_new_project(
+        self, user_id: uuid.UUID, project_id: uuid.UUID | None, brief: ValidBrief
+    ) -> None:
+        """Refuse (ResourceExhausted) what create_project would refuse for the caller's limits.
+
+        Stores nothing and holds no lock past its transaction, so a later create_project may
+        still be refused; it lets a caller refuse early, before costly work such as decoding
+        uploaded images. A stored project_id (a repeat) is never refused.
+        """
+        async with self._deps.db.as_user(user_id) as conn:
+            if project_id is not None and await store.get_project(conn, project_id) is not None:
+                return
+            await self._check_room(conn, user_id, brief)
+
+    async def _check_room(self, conn: Connection, user_id: uuid.UUID, brief: ValidBrief) -> None:
+        user_limits = self._deps.limits
+        await limits.check_projects_in_flight(conn, user_id, user_limits)
+        await limits.check_images_per_day(
+            conn, user_id, user_limits, requested=brief.num_candidates
+        )
+        await limits.check_daily_budget(conn, user_limits, requested=brief.num_candidates)
 
     async def _queue_prompts(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
         job = WritePrompts(project_id=project_id, user_id=user_id)

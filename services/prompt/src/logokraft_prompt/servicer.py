@@ -32,6 +32,13 @@ class PromptServicer(pb_grpc.PromptServiceServicer):
         self, request: pb.CreateProjectRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateProjectResponse:
         user_id = caller_id(context)
+        if request.validate_only:
+            brief = validate_brief(request.brief)
+            known = (
+                parse_uuid(request.project_id, what="project_id") if request.project_id else None
+            )
+            await self._core.check_new_project(user_id, known, brief)
+            return pb.CreateProjectResponse()
         project_id = parse_uuid(request.project_id, what="project_id")
         brief = validate_brief(request.brief)
         if len(request.inspiration_images) > MAX_INSPIRATION_IMAGES:

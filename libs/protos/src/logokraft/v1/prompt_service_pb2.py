@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from logokraft.v1 import common_pb2 as logokraft_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!logokraft/v1/prompt_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"\x89\x01\n\x14\x43reateProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\'\n\x05\x62rief\x18\x02 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12\x34\n\x12inspiration_images\x18\x03 \x03(\x0b\x32\x18.logokraft.v1.StorageRef\"?\n\x15\x43reateProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"\'\n\x11GetProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"<\n\x12GetProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"<\n\x13ListProjectsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"X\n\x14ListProjectsResponse\x12\'\n\x08projects\x18\x01 \x03(\x0b\x32\x15.logokraft.v1.Project\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x13WatchProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\"A\n\x14WatchProjectResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.logokraft.v1.ProjectEvent2\xea\x02\n\rPromptService\x12X\n\rCreateProject\x12\".logokraft.v1.CreateProjectRequest\x1a#.logokraft.v1.CreateProjectResponse\x12O\n\nGetProject\x12\x1f.logokraft.v1.GetProjectRequest\x1a .logokraft.v1.GetProjectResponse\x12U\n\x0cListProjects\x12!.logokraft.v1.ListProjectsRequest\x1a\".logokraft.v1.ListProjectsResponse\x12W\n\x0cWatchProject\x12!.logokraft.v1.WatchProjectRequest\x1a\".logokraft.v1.WatchProjectResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!logokraft/v1/prompt_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"\xa0\x01\n\x14\x43reateProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\'\n\x05\x62rief\x18\x02 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12\x34\n\x12inspiration_images\x18\x03 \x03(\x0b\x32\x18.logokraft.v1.StorageRef\x12\x15\n\rvalidate_only\x18\x04 \x01(\x08\"?\n\x15\x43reateProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"\'\n\x11GetProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"<\n\x12GetProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"<\n\x13ListProjectsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"X\n\x14ListProjectsResponse\x12\'\n\x08projects\x18\x01 \x03(\x0b\x32\x15.logokraft.v1.Project\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x13WatchProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\"A\n\x14WatchProjectResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.logokraft.v1.ProjectEvent2\xea\x02\n\rPromptService\x12X\n\rCreateProject\x12\".logokraft.v1.CreateProjectRequest\x1a#.logokraft.v1.CreateProjectResponse\x12O\n\nGetProject\x12\x1f.logokraft.v1.GetProjectRequest\x1a .logokraft.v1.GetProjectResponse\x12U\n\x0cListProjects\x12!.logokraft.v1.ListProjectsRequest\x1a\".logokraft.v1.ListProjectsResponse\x12W\n\x0cWatchProject\x12!.logokraft.v1.WatchProjectRequest\x1a\".logokraft.v1.WatchProjectResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,21 +33,21 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'logokraft.v1.prompt_service
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CREATEPROJECTREQUEST']._serialized_start=79
-  _globals['_CREATEPROJECTREQUEST']._serialized_end=216
-  _globals['_CREATEPROJECTRESPONSE']._serialized_start=218
-  _globals['_CREATEPROJECTRESPONSE']._serialized_end=281
-  _globals['_GETPROJECTREQUEST']._serialized_start=283
-  _globals['_GETPROJECTREQUEST']._serialized_end=322
-  _globals['_GETPROJECTRESPONSE']._serialized_start=324
-  _globals['_GETPROJECTRESPONSE']._serialized_end=384
-  _globals['_LISTPROJECTSREQUEST']._serialized_start=386
-  _globals['_LISTPROJECTSREQUEST']._serialized_end=446
-  _globals['_LISTPROJECTSRESPONSE']._serialized_start=448
-  _globals['_LISTPROJECTSRESPONSE']._serialized_end=536
-  _globals['_WATCHPROJECTREQUEST']._serialized_start=538
-  _globals['_WATCHPROJECTREQUEST']._serialized_end=603
-  _globals['_WATCHPROJECTRESPONSE']._serialized_start=605
-  _globals['_WATCHPROJECTRESPONSE']._serialized_end=670
-  _globals['_PROMPTSERVICE']._serialized_start=673
-  _globals['_PROMPTSERVICE']._serialized_end=1035
+  _globals['_CREATEPROJECTREQUEST']._serialized_end=239
+  _globals['_CREATEPROJECTRESPONSE']._serialized_start=241
+  _globals['_CREATEPROJECTRESPONSE']._serialized_end=304
+  _globals['_GETPROJECTREQUEST']._serialized_start=306
+  _globals['_GETPROJECTREQUEST']._serialized_end=345
+  _globals['_GETPROJECTRESPONSE']._serialized_start=347
+  _globals['_GETPROJECTRESPONSE']._serialized_end=407
+  _globals['_LISTPROJECTSREQUEST']._serialized_start=409
+  _globals['_LISTPROJECTSREQUEST']._serialized_end=469
+  _globals['_LISTPROJECTSRESPONSE']._serialized_start=471
+  _globals['_LISTPROJECTSRESPONSE']._serialized_end=559
+  _globals['_WATCHPROJECTREQUEST']._serialized_start=561
+  _globals['_WATCHPROJECTREQUEST']._serialized_end=626
+  _globals['_WATCHPROJECTRESPONSE']._serialized_start=628
+  _globals['_WATCHPROJECTRESPONSE']._serialized_end=693
+  _globals['_PROMPTSERVICE']._serialized_start=696
+  _globals['_PROMPTSERVICE']._serialized_end=1058
 # @@protoc_insertion_point(module_scope)

@@ -8,14 +8,16 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateProjectRequest(_message.Message):
-    __slots__ = ("project_id", "brief", "inspiration_images")
+    __slots__ = ("project_id", "brief", "inspiration_images", "validate_only")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     BRIEF_FIELD_NUMBER: _ClassVar[int]
     INSPIRATION_IMAGES_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     brief: _common_pb2.BrandBrief
     inspiration_images: _containers.RepeatedCompositeFieldContainer[_common_pb2.StorageRef]
-    def __init__(self, project_id: _Optional[str] = ..., brief: _Optional[_Union[_common_pb2.BrandBrief, _Mapping]] = ..., inspiration_images: _Optional[_Iterable[_Union[_common_pb2.StorageRef, _Mapping]]] = ...) -> None: ...
+    validate_only: bool
+    def __init__(self, project_id: _Optional[str] = ..., brief: _Optional[_Union[_common_pb2.BrandBrief, _Mapping]] = ..., inspiration_images: _Optional[_Iterable[_Union[_common_pb2.StorageRef, _Mapping]]] = ..., validate_only: _Optional[bool] = ...) -> None: ...
 
 class CreateProjectResponse(_message.Message):
     __slots__ = ("project",)

@@ -20,6 +20,7 @@ from logokraft_gateway.api.deps import (
     limit_client_ip,
     limit_user,
 )
+from logokraft_gateway.brief import BriefCreate
 from logokraft_gateway.convert import project_public, project_status, project_summary
 from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
@@ -63,7 +64,14 @@ async def create_project(
     creations in a short time are refused (429, with Retry-After).
     With an `Idempotency-Key`, a repeat of the same request returns the first answer.
     """
-    new = await read_new_project(request)
+
+    async def check_limits(brief: BriefCreate) -> None:
+        # Before decoding the images: a request over its owner's limits is refused cheaply.
+        # A key that may hold an answer is left to replay it, whatever the limits say now.
+        if not await idempotency.may_replay():
+            await state.prompt.check_new_project(user, brief=brief.to_proto())
+
+    new = await read_new_project(request, before_decoding=check_limits)
     once = idempotency.for_request(
         brief=new.brief.model_dump(mode="json"),
         images=[hashlib.sha256(png).hexdigest() for png in new.images],
