@@ -11,3 +11,6 @@ grant select on public.generated_assets to logokraft_imagegen, logokraft_refine;
 -- the gateway: the Idempotency-Key store, which only service sessions write (claim, record,
 -- release, and the purge of expired answers; supabase/migrations/20261126000500_abuse_limits.sql).
 grant select, insert, update, delete on public.idempotency_keys to logokraft_gateway;
+-- prompt's garbage collector: the stored files of deleted projects and assets, queued by
+-- triggers (supabase/migrations/20261205000100_storage_garbage.sql).
+grant select, delete on public.storage_garbage to logokraft_prompt;

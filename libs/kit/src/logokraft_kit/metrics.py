@@ -102,6 +102,11 @@ BREAKER_OPENED = Counter(
 BREAKER_STATES = {"closed": 0, "open": 1, "half_open": 2}
 
 # Users
+FILES_COLLECTED = Counter(
+    "logokraft_files_collected_total",
+    "Stored objects removed because the project or asset that named them was deleted",
+)
+
 LIMIT_REFUSALS = Counter(
     "logokraft_limit_refusals_total",
     "Requests refused because a user reached a limit, by limit",

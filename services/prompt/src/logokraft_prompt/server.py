@@ -11,6 +11,7 @@ is the shared bootstrap (logokraft_kit.service).
 from __future__ import annotations
 
 from logokraft.v1 import prompt_service_pb2, prompt_service_pb2_grpc
+from logokraft_domain.garbage import GarbageCollector
 from logokraft_domain.jobs import WritePrompts, consumer
 from logokraft_domain.sweeper import PromptSweeper, SweepPolicy
 from logokraft_kit import service
@@ -68,7 +69,8 @@ def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> Ser
             background=[
                 PromptSweeper(
                     infra.db, infra.nc, infra.jobs, policy=SweepPolicy.from_settings(settings)
-                )
+                ),
+                GarbageCollector(infra.db, infra.storage, interval_s=settings.sweep_interval_s),
             ],
         )
 
