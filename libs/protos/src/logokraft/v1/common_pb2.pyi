@@ -17,6 +17,7 @@ class ProjectStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROJECT_STATUS_GENERATING: _ClassVar[ProjectStatus]
     PROJECT_STATUS_COMPLETED: _ClassVar[ProjectStatus]
     PROJECT_STATUS_FAILED: _ClassVar[ProjectStatus]
+    PROJECT_STATUS_CANCELLED: _ClassVar[ProjectStatus]
 
 class AssetStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -25,6 +26,7 @@ class AssetStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ASSET_STATUS_GENERATING: _ClassVar[AssetStatus]
     ASSET_STATUS_COMPLETED: _ClassVar[AssetStatus]
     ASSET_STATUS_FAILED: _ClassVar[AssetStatus]
+    ASSET_STATUS_CANCELLED: _ClassVar[AssetStatus]
 
 class LogoType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -39,11 +41,13 @@ PROJECT_STATUS_PENDING: ProjectStatus
 PROJECT_STATUS_GENERATING: ProjectStatus
 PROJECT_STATUS_COMPLETED: ProjectStatus
 PROJECT_STATUS_FAILED: ProjectStatus
+PROJECT_STATUS_CANCELLED: ProjectStatus
 ASSET_STATUS_UNSPECIFIED: AssetStatus
 ASSET_STATUS_QUEUED: AssetStatus
 ASSET_STATUS_GENERATING: AssetStatus
 ASSET_STATUS_COMPLETED: AssetStatus
 ASSET_STATUS_FAILED: AssetStatus
+ASSET_STATUS_CANCELLED: AssetStatus
 LOGO_TYPE_UNSPECIFIED: LogoType
 LOGO_TYPE_WORDMARK: LogoType
 LOGO_TYPE_LETTERMARK: LogoType
@@ -90,7 +94,7 @@ class AssetError(_message.Message):
     def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class Asset(_message.Message):
-    __slots__ = ("id", "project_id", "parent_asset_id", "status", "position", "prompt", "instruction", "image", "width", "height", "provider", "error", "metadata_json", "created_at", "updated_at")
+    __slots__ = ("id", "project_id", "parent_asset_id", "status", "position", "prompt", "instruction", "image", "width", "height", "provider", "error", "metadata_json", "created_at", "updated_at", "queue_position")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     PARENT_ASSET_ID_FIELD_NUMBER: _ClassVar[int]
@@ -106,6 +110,7 @@ class Asset(_message.Message):
     METADATA_JSON_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_POSITION_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     parent_asset_id: str
@@ -121,7 +126,8 @@ class Asset(_message.Message):
     metadata_json: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., parent_asset_id: _Optional[str] = ..., status: _Optional[_Union[AssetStatus, str]] = ..., position: _Optional[int] = ..., prompt: _Optional[str] = ..., instruction: _Optional[str] = ..., image: _Optional[_Union[StorageRef, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., provider: _Optional[str] = ..., error: _Optional[_Union[AssetError, _Mapping]] = ..., metadata_json: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    queue_position: int
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., parent_asset_id: _Optional[str] = ..., status: _Optional[_Union[AssetStatus, str]] = ..., position: _Optional[int] = ..., prompt: _Optional[str] = ..., instruction: _Optional[str] = ..., image: _Optional[_Union[StorageRef, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., provider: _Optional[str] = ..., error: _Optional[_Union[AssetError, _Mapping]] = ..., metadata_json: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ...) -> None: ...
 
 class Project(_message.Message):
     __slots__ = ("id", "user_id", "brief", "status", "error", "inspiration_images", "assets", "created_at", "updated_at", "event_sequence")
@@ -158,15 +164,47 @@ class ProjectDone(_message.Message):
     def __init__(self, status: _Optional[_Union[ProjectStatus, str]] = ..., completed_assets: _Optional[int] = ..., failed_assets: _Optional[int] = ...) -> None: ...
 
 class ProjectEvent(_message.Message):
-    __slots__ = ("sequence", "snapshot", "asset", "project", "done")
+    __slots__ = ("sequence", "snapshot", "asset", "project", "done", "queue")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
     ASSET_FIELD_NUMBER: _ClassVar[int]
     PROJECT_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     snapshot: Project
     asset: Asset
     project: Project
     done: ProjectDone
-    def __init__(self, sequence: _Optional[int] = ..., snapshot: _Optional[_Union[Project, _Mapping]] = ..., asset: _Optional[_Union[Asset, _Mapping]] = ..., project: _Optional[_Union[Project, _Mapping]] = ..., done: _Optional[_Union[ProjectDone, _Mapping]] = ...) -> None: ...
+    queue: QueuePositions
+    def __init__(self, sequence: _Optional[int] = ..., snapshot: _Optional[_Union[Project, _Mapping]] = ..., asset: _Optional[_Union[Asset, _Mapping]] = ..., project: _Optional[_Union[Project, _Mapping]] = ..., done: _Optional[_Union[ProjectDone, _Mapping]] = ..., queue: _Optional[_Union[QueuePositions, _Mapping]] = ...) -> None: ...
+
+class QueuePositions(_message.Message):
+    __slots__ = ("positions",)
+    POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    positions: _containers.RepeatedCompositeFieldContainer[AssetQueuePosition]
+    def __init__(self, positions: _Optional[_Iterable[_Union[AssetQueuePosition, _Mapping]]] = ...) -> None: ...
+
+class AssetQueuePosition(_message.Message):
+    __slots__ = ("asset_id", "queue_position")
+    ASSET_ID_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_POSITION_FIELD_NUMBER: _ClassVar[int]
+    asset_id: str
+    queue_position: int
+    def __init__(self, asset_id: _Optional[str] = ..., queue_position: _Optional[int] = ...) -> None: ...
+
+class Usage(_message.Message):
+    __slots__ = ("images_used", "images_limit", "projects_in_flight", "projects_in_flight_limit", "window_seconds", "resets_at")
+    IMAGES_USED_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PROJECTS_IN_FLIGHT_FIELD_NUMBER: _ClassVar[int]
+    PROJECTS_IN_FLIGHT_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    RESETS_AT_FIELD_NUMBER: _ClassVar[int]
+    images_used: int
+    images_limit: int
+    projects_in_flight: int
+    projects_in_flight_limit: int
+    window_seconds: int
+    resets_at: _timestamp_pb2.Timestamp
+    def __init__(self, images_used: _Optional[int] = ..., images_limit: _Optional[int] = ..., projects_in_flight: _Optional[int] = ..., projects_in_flight_limit: _Optional[int] = ..., window_seconds: _Optional[int] = ..., resets_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -58,6 +58,21 @@ class PromptServiceStub:
                 request_serializer=logokraft_dot_v1_dot_prompt__service__pb2.WatchProjectRequest.SerializeToString,
                 response_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.WatchProjectResponse.FromString,
                 _registered_method=True)
+        self.CancelProject = channel.unary_unary(
+                '/logokraft.v1.PromptService/CancelProject',
+                request_serializer=logokraft_dot_v1_dot_prompt__service__pb2.CancelProjectRequest.SerializeToString,
+                response_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.CancelProjectResponse.FromString,
+                _registered_method=True)
+        self.DeleteProject = channel.unary_unary(
+                '/logokraft.v1.PromptService/DeleteProject',
+                request_serializer=logokraft_dot_v1_dot_prompt__service__pb2.DeleteProjectRequest.SerializeToString,
+                response_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.DeleteProjectResponse.FromString,
+                _registered_method=True)
+        self.GetUsage = channel.unary_unary(
+                '/logokraft.v1.PromptService/GetUsage',
+                request_serializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageRequest.SerializeToString,
+                response_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageResponse.FromString,
+                _registered_method=True)
 
 
 class PromptServiceServicer:
@@ -95,6 +110,30 @@ class PromptServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CancelProject(self, request, context):
+        """CancelProject stops a project: queued assets are cancelled at once, images being drawn are
+        abandoned where the provider allows, and images not drawn are given back to the daily
+        limit. A repeat is a no-op; a project that already finished is FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteProject(self, request, context):
+        """DeleteProject cancels the project if needed, then deletes it, its assets (variations
+        included) and their stored files; their signed URLs stop working.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUsage(self, request, context):
+        """GetUsage returns what the caller has used of their limits.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PromptServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -117,6 +156,21 @@ def add_PromptServiceServicer_to_server(servicer, server):
                     servicer.WatchProject,
                     request_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.WatchProjectRequest.FromString,
                     response_serializer=logokraft_dot_v1_dot_prompt__service__pb2.WatchProjectResponse.SerializeToString,
+            ),
+            'CancelProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelProject,
+                    request_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.CancelProjectRequest.FromString,
+                    response_serializer=logokraft_dot_v1_dot_prompt__service__pb2.CancelProjectResponse.SerializeToString,
+            ),
+            'DeleteProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteProject,
+                    request_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.DeleteProjectRequest.FromString,
+                    response_serializer=logokraft_dot_v1_dot_prompt__service__pb2.DeleteProjectResponse.SerializeToString,
+            ),
+            'GetUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUsage,
+                    request_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageRequest.FromString,
+                    response_serializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -231,6 +285,87 @@ class PromptService:
             '/logokraft.v1.PromptService/WatchProject',
             logokraft_dot_v1_dot_prompt__service__pb2.WatchProjectRequest.SerializeToString,
             logokraft_dot_v1_dot_prompt__service__pb2.WatchProjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/logokraft.v1.PromptService/CancelProject',
+            logokraft_dot_v1_dot_prompt__service__pb2.CancelProjectRequest.SerializeToString,
+            logokraft_dot_v1_dot_prompt__service__pb2.CancelProjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/logokraft.v1.PromptService/DeleteProject',
+            logokraft_dot_v1_dot_prompt__service__pb2.DeleteProjectRequest.SerializeToString,
+            logokraft_dot_v1_dot_prompt__service__pb2.DeleteProjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/logokraft.v1.PromptService/GetUsage',
+            logokraft_dot_v1_dot_prompt__service__pb2.GetUsageRequest.SerializeToString,
+            logokraft_dot_v1_dot_prompt__service__pb2.GetUsageResponse.FromString,
             options,
             channel_credentials,
             insecure,
