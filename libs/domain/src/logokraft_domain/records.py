@@ -21,12 +21,14 @@ PROJECT_STATUS = {
     "generating": common_pb2.PROJECT_STATUS_GENERATING,
     "completed": common_pb2.PROJECT_STATUS_COMPLETED,
     "failed": common_pb2.PROJECT_STATUS_FAILED,
+    "cancelled": common_pb2.PROJECT_STATUS_CANCELLED,
 }
 ASSET_STATUS = {
     "queued": common_pb2.ASSET_STATUS_QUEUED,
     "generating": common_pb2.ASSET_STATUS_GENERATING,
     "completed": common_pb2.ASSET_STATUS_COMPLETED,
     "failed": common_pb2.ASSET_STATUS_FAILED,
+    "cancelled": common_pb2.ASSET_STATUS_CANCELLED,
 }
 LOGO_TYPE = {
     "wordmark": common_pb2.LOGO_TYPE_WORDMARK,
@@ -38,7 +40,7 @@ LOGO_TYPE = {
 LOGO_TYPE_NAME = {value: name for name, value in LOGO_TYPE.items()}
 PROJECT_STATUS_NAME = {value: name for name, value in PROJECT_STATUS.items()}
 ASSET_STATUS_NAME = {value: name for name, value in ASSET_STATUS.items()}
-TERMINAL_ASSET_STATUSES = ("completed", "failed")
+TERMINAL_ASSET_STATUSES = ("completed", "failed", "cancelled")
 
 Row = Mapping[str, Any]
 

@@ -310,7 +310,7 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
 def is_settled(project: Row, assets: list[Row]) -> bool:
     """True when nothing of the project is in flight."""
     return (
-        project["status"] in ("completed", "failed")
+        project["status"] in ("completed", "failed", "cancelled")
         and project["prompts_written"]
         and all(asset["status"] in TERMINAL_ASSET_STATUSES for asset in assets)
     )

@@ -103,6 +103,7 @@ async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPub
         metadata=_metadata(asset.metadata_json),
         created_at=_timestamp(asset, "created_at"),
         updated_at=_timestamp(asset, "updated_at"),
+        queue_position=asset.queue_position or None,
     )
 
 

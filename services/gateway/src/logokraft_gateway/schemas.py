@@ -19,8 +19,8 @@ from logokraft_domain.refinement import (
     MIN_VARIATIONS,
 )
 
-ProjectStatus = Literal["pending", "generating", "completed", "failed"]
-AssetStatus = Literal["queued", "generating", "completed", "failed"]
+ProjectStatus = Literal["pending", "generating", "completed", "failed", "cancelled"]
+AssetStatus = Literal["queued", "generating", "completed", "failed", "cancelled"]
 LogoType = Literal["wordmark", "lettermark", "combination", "emblem", "abstract"]
 
 
@@ -76,6 +76,12 @@ class AssetPublic(BaseModel):
     metadata: dict[str, Any]
     created_at: datetime | None
     updated_at: datetime | None
+    queue_position: int | None = Field(
+        None,
+        ge=1,
+        description="A queued asset's approximate place in line (1: drawn next), updated by "
+        "the stream's `queue` events; null when not queued or not known.",
+    )
 
 
 class ProjectSummaryPublic(BaseModel):
@@ -186,6 +192,19 @@ class ProjectEventPublic(BaseModel):
     project: ProjectSummaryPublic
 
 
+class QueuePositionPublic(BaseModel):
+    """One queued asset's place in line."""
+
+    asset_id: str
+    queue_position: int = Field(ge=1, description="1: drawn next.")
+
+
+class QueueEventPublic(BaseModel):
+    """`queue`: the project's queued assets have new places in line (no id: not recorded)."""
+
+    positions: list[QueuePositionPublic]
+
+
 class DoneEventPublic(BaseModel):
     """`done`, last: nothing of the project is in flight; the stream ends."""
 
@@ -198,6 +217,7 @@ STREAM_EVENTS: dict[str, type[BaseModel]] = {
     "snapshot": SnapshotEventPublic,
     "asset": AssetEventPublic,
     "project": ProjectEventPublic,
+    "queue": QueueEventPublic,
     "done": DoneEventPublic,
 }
 
