@@ -14,3 +14,7 @@ grant select, insert, update, delete on public.idempotency_keys to logokraft_gat
 -- prompt's garbage collector: the stored files of deleted projects and assets, queued by
 -- triggers (supabase/migrations/20261205000100_storage_garbage.sql).
 grant select, delete on public.storage_garbage to logokraft_prompt;
+-- prompt's and refine's check of the global daily budget (logokraft_domain.limits
+-- .check_daily_budget) counts every user's images with the login's own role.
+grant select on public.image_usage, public.generated_assets, public.brand_projects
+  to logokraft_prompt, logokraft_refine;

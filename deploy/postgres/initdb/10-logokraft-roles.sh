@@ -35,9 +35,9 @@ psql -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname "$db" -
   -v prompt_pw="$LOGOKRAFT_PROMPT_DB_PASSWORD" \
   -v imagegen_pw="$LOGOKRAFT_IMAGEGEN_DB_PASSWORD" \
   -v refine_pw="$LOGOKRAFT_REFINE_DB_PASSWORD" <<'SQL'
-create role anon nologin noinherit;
-create role authenticated nologin noinherit;
-create role service_role nologin noinherit bypassrls;
+create role anon nologin inherit;
+create role authenticated nologin inherit;
+create role service_role nologin inherit bypassrls;
 create role logokraft_service nologin noinherit;
 
 create role logokraft_migrator login password :'migrator_pw';

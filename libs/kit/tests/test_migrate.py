@@ -129,3 +129,107 @@ def test_rls_refuses_a_row_claimed_for_someone_else(database_url: str) -> None:
             conn.execute(
                 "insert into brand_projects (brand_name, user_id) values ('Fake', %s)", [alice]
             )
+
+
+# ---- the shim: Supabase's behaviour, brought to databases shimmed by older versions ----------
+
+SHIM = "00_auth_storage_shim.sql"
+# What earlier versions of the shim left behind: NOINHERIT API roles and an auth.jwt() of '{}'.
+OLDER_SHIM = """
+alter role anon noinherit;
+alter role authenticated noinherit;
+alter role service_role noinherit;
+alter role authenticator inherit;
+create or replace function auth.jwt() returns jsonb language sql stable as $$
+  select coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
+$$;
+drop function if exists auth.email();
+drop table if exists storage.objects;
+"""
+ROLE_ATTRIBUTES = """
+select rolname, rolinherit from pg_roles
+where rolname in ('anon', 'authenticated', 'service_role', 'authenticator') order by rolname
+"""
+SUPABASE_ATTRIBUTES = [
+    ("anon", True),
+    ("authenticated", True),
+    ("authenticator", False),
+    ("service_role", True),
+]
+
+
+def test_the_shim_brings_an_older_shims_database_up_to_date(database_url: str) -> None:
+    """Applied again (twice) over what older versions left, the shim leaves Supabase's roles
+    and functions. The roles are the cluster's: restored afterwards whatever happens."""
+    shim = (find_supabase_dir() / "shim" / SHIM).read_bytes()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        try:
+            conn.execute(OLDER_SHIM)
+            assert conn.execute("select auth.jwt()").fetchone() == ({},)
+            conn.execute(shim)
+            conn.execute(shim)
+            assert conn.execute(ROLE_ATTRIBUTES).fetchall() == SUPABASE_ATTRIBUTES
+            assert conn.execute("select auth.jwt(), auth.email()").fetchone() == (None, None)
+            assert conn.execute("select to_regclass('storage.objects')").fetchone() == (
+                "storage.objects",
+            )
+        finally:
+            conn.execute(
+                "alter role anon inherit; alter role authenticated inherit;"
+                " alter role service_role inherit; alter role authenticator noinherit;"
+            )
+
+
+def test_new_public_tables_get_supabases_default_privileges(database_url: str) -> None:
+    """As on Supabase, a table the migrating role creates in public is ALL to the API roles
+    (so migrations must revoke what they must not hold, and tests see that they do)."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute("create table public.probe (id int)")
+        held = conn.execute(
+            """
+            select r from unnest(array['anon', 'authenticated', 'service_role']) r
+            where has_table_privilege(r, 'public.probe', 'truncate')  -- only ALL grants it
+            """
+        ).fetchall()
+    assert held == [("anon",), ("authenticated",), ("service_role",)]
+
+
+def test_the_global_budget_counts_read_indexes(database_url: str) -> None:
+    """check_daily_budget counts every user's images in the window and the candidates of
+    projects whose prompts are unwritten: neither may read the whole table."""
+    queries = {
+        "image_usage_created_idx": "select count(*) from public.image_usage"
+        " where created_at > now() - interval '1 day'",
+        "brand_projects_prompts_unwritten_created_idx": "select count(*)"
+        " from public.brand_projects p"
+        " where not p.prompts_written and p.created_at > now() - interval '1 day'",
+    }
+    with psycopg.connect(database_url) as conn:
+        conn.execute("set enable_seqscan = off")  # the tables are empty: ask for the index
+        for index, query in queries.items():
+            plan = "\n".join(row[0] for row in conn.execute(f"explain {query}").fetchall())
+            assert index in plan, plan
+
+
+def test_a_changed_shim_file_is_applied_again_and_a_changed_migration_is_not(
+    database_url: str, tmp_path: Path
+) -> None:
+    shim, migrations = tmp_path / "shim", tmp_path / "migrations"
+    shim.mkdir()
+    migrations.mkdir()
+    (shim / "00_x.sql").write_text("create table if not exists shim_runs (n int);")
+    (migrations / "20990101_m.sql").write_text("create table m_runs (n int);")
+    apply_migrations(database_url, migrations_dir=migrations, shim_dir=shim)
+
+    (shim / "00_x.sql").write_text(
+        "create table if not exists shim_runs (n int); insert into shim_runs values (2);"
+    )
+    (migrations / "20990101_m.sql").write_text("insert into m_runs values (2);")
+    again = apply_migrations(database_url, migrations_dir=migrations, shim_dir=shim)
+
+    assert again == ["shim/00_x.sql"]
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("select n from shim_runs").fetchall() == [(2,)]
+        assert conn.execute("select count(*) from m_runs").fetchone() == (0,)
+    # Recorded with its new text: unchanged from now on, it is not applied a third time.
+    assert apply_migrations(database_url, migrations_dir=migrations, shim_dir=shim) == []

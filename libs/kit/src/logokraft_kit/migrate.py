@@ -95,10 +95,15 @@ def _apply_one(
     path: Path,
     done: dict[str, str | None],
 ) -> bool:
-    """Apply one file in a transaction unless already recorded; True when it was applied."""
+    """Apply one file in a transaction unless already recorded; True when it was applied.
+
+    A shim file whose text changed is applied again (shim files are idempotent, and a database
+    shimmed by an older version must follow the new one); a changed migration is not.
+    """
     sql = path.read_text()
     checksum = hashlib.sha256(sql.encode()).hexdigest()
-    if version in done:
+    changed_shim = version.startswith(SHIM_PREFIX) and done.get(version, checksum) != checksum
+    if version in done and not changed_shim:
         if done[version] not in (None, checksum):
             log.warning(
                 "migration %s changed after it was applied; add a new migration instead", version
@@ -107,7 +112,8 @@ def _apply_one(
     with conn.transaction():
         conn.execute(sql.encode())
         conn.execute(
-            "insert into public.logokraft_schema_migrations (version, checksum) values (%s, %s)",
+            "insert into public.logokraft_schema_migrations (version, checksum) values (%s, %s)"
+            " on conflict (version) do update set checksum = excluded.checksum",
             [version, checksum],
         )
     log.info("applied %s", version)
