@@ -1,4 +1,5 @@
-"""Seedream image links are fetched carefully: allowed hosts, https, no credentials, a size cap.
+"""Seedream image links are fetched carefully: allowed hosts, https, no credentials, a size cap;
+the generation answer (a `b64_json` image inline) is read with a cap derived from the same size.
 
 The fake serves over http on 127.0.0.1, so tests allow exactly that; the defaults (https on
 ModelArk's CDNs) are checked without any network.
@@ -18,16 +19,17 @@ from fastapi.responses import StreamingResponse
 from logokraft_engine import Brief
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.images import draw_image
-from logokraft_fakes.seedream import FakeSeedream, SeedreamImage
+from logokraft_fakes.seedream import FakeSeedream, SeedreamHugeB64, SeedreamImage, SeedreamRawBody
 from logokraft_imagegen.adapters.base import ImageRequest
 from logokraft_imagegen.adapters.seedream import (
+    ANSWER_OVERHEAD_BYTES,
     DEFAULT_IMAGE_HOSTS,
     SeedreamGenerator,
     host_allowed,
 )
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_imagegen.server import build_generator
-from logokraft_kit.providers import BadProviderResponse
+from logokraft_kit.providers import BadProviderResponse, ProviderUnavailable
 
 KEY = "ark-download-key"
 REQUEST = ImageRequest(prompt="A flat vector logo", brief=Brief(brand_name="Northwind"))
@@ -139,6 +141,64 @@ async def test_a_b64_image_past_the_size_cap_is_refused(setup: Setup) -> None:
     assert raised.value.code == "image_too_large"
 
 
+@pytest.mark.parametrize("declare_length", [False, True], ids=["streamed", "content-length"])
+async def test_an_oversized_b64_answer_is_refused_without_reading_past_the_cap(
+    setup: Setup, declare_length: bool
+) -> None:
+    """A b64_json answer far past the cap (32 MB of image against a 1 MB limit) is abandoned
+    once it passes the cap, or at once when it declares its length, and not retried."""
+    limit = 1024 * 1024
+    cap = 4 * -(-limit // 3) + ANSWER_OVERHEAD_BYTES  # base64 of a 1 MB image, plus JSON
+    generator = setup.generator(response_format="b64_json", max_image_bytes=limit)
+    setup.fake.enqueue(SeedreamHugeB64(image_bytes=32 * limit, declare_length=declare_length))
+    with pytest.raises(BadProviderResponse) as raised:
+        await generator.generate(REQUEST)
+    # What left the fake is the cap plus what the sockets buffered, not the 43 MB answer.
+    assert setup.fake.answer_bytes_sent < cap + 4 * limit
+    error = raised.value
+    assert error.code == "image_too_large"
+    assert not error.retryable
+    assert "answer is larger" in error.message
+    assert "LOGOKRAFT_SEEDREAM_MAX_IMAGE_BYTES" in error.message
+    assert error.detail is not None and f"over {cap}" in error.detail
+    assert len(setup.fake.requests) == 1, "an oversized answer must not be asked for again"
+    assert generator.answer_cap == cap
+
+
+async def test_a_b64_answer_just_within_the_limit_is_accepted(setup: Setup) -> None:
+    """An image of exactly max_image_bytes, inline, decodes: the cap leaves room for its
+    base64 (padding included) and the JSON around it."""
+    png = draw_image(64, 64, image_format="PNG")
+    png += b"\0" * ((1 - len(png)) % 3)  # trailing bytes after IEND; base64 then pads with ==
+    assert len(png) % 3 == 1
+    setup.fake.enqueue(SeedreamImage(image=png, response_format="b64_json"))
+    image = await setup.generator(response_format="b64_json", max_image_bytes=len(png)).generate(
+        REQUEST
+    )
+    assert (image.width, image.height) == (64, 64)
+    assert image.png == png
+
+
+async def test_a_b64_image_one_byte_past_the_limit_is_refused(setup: Setup) -> None:
+    png = draw_image(64, 64, image_format="PNG")
+    setup.fake.enqueue(SeedreamImage(image=png, response_format="b64_json"))
+    with pytest.raises(BadProviderResponse) as raised:
+        await setup.generator(response_format="b64_json", max_image_bytes=len(png) - 1).generate(
+            REQUEST
+        )
+    assert raised.value.code == "image_too_large"
+    assert f"decoded to {len(png)} bytes" in (raised.value.detail or "")
+
+
+async def test_an_oversized_error_body_is_judged_by_its_status(setup: Setup) -> None:
+    """A 502 page bigger than any JSON error is not read through; it is still a 502."""
+    huge = SeedreamRawBody(status=502, body=b"<html>" + b"x" * 1024 * 1024 + b"</html>")
+    setup.fake.enqueue(huge, huge, huge)
+    with pytest.raises(ProviderUnavailable):
+        await setup.generator(response_format="b64_json").generate(REQUEST)
+    assert len(setup.fake.requests) == 3
+
+
 async def test_a_streamed_body_without_length_stops_at_the_cap() -> None:
     """No Content-Length to go by: the body is read in chunks and abandoned past the cap."""
     fake = FakeSeedream(api_key=KEY)
@@ -204,6 +264,7 @@ async def test_settings_reach_the_generator() -> None:
     try:
         assert generator._image_hosts == ("127.0.0.1", "cdn.example")
         assert generator._allow_http and generator._max_image_bytes == 4096
+        assert generator.answer_cap == 4 * 1366 + ANSWER_OVERHEAD_BYTES
         defaults = ImagegenSettings(**infra, ARK_API_KEY="k", LOGOKRAFT_IMAGE_PROVIDER="seedream")
         assert defaults.seedream_max_image_bytes == 20 * 1024 * 1024
         assert not defaults.seedream_image_allow_http

@@ -3,6 +3,7 @@
 Each test queues replies with `FakeSeedream.enqueue(...)`; when the queue is empty the fake
 returns a valid PNG of the requested size in the requested `response_format`. Image URLs
 point back at the fake itself (`GET /files/{name}`), like the provider's expiring links.
+`SeedreamHugeB64` streams an oversized `b64_json` answer and counts what it got to send.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import itertools
+import json
 import time
 from collections import deque
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from logokraft_fakes.images import NOT_AN_IMAGE, draw_image, mime_type_of
 
@@ -70,8 +73,26 @@ class SeedreamStall:
     release: asyncio.Event
 
 
+@dataclass(frozen=True)
+class SeedreamHugeB64:
+    """A 200 whose `b64_json` holds `image_bytes` bytes (zeros, valid base64), streamed in
+    chunks of `chunk_bytes` with a pause between them so a client that stops reading is
+    noticed; `FakeSeedream.answer_bytes_sent` counts what went out. With `declare_length`
+    the answer carries its Content-Length up front."""
+
+    image_bytes: int
+    chunk_bytes: int = 64 * 1024
+    declare_length: bool = False
+    pause_s: float = 0.001
+
+
 SeedreamReply = (
-    SeedreamImage | SeedreamPartialFailure | SeedreamError | SeedreamRawBody | SeedreamStall
+    SeedreamImage
+    | SeedreamPartialFailure
+    | SeedreamError
+    | SeedreamRawBody
+    | SeedreamStall
+    | SeedreamHugeB64
 )
 
 
@@ -135,6 +156,7 @@ class FakeSeedream:
         self.requests: list[SeedreamRequest] = []
         self.downloads: list[str] = []
         self.download_headers: list[dict[str, str]] = []  # of every /files and /redirect GET
+        self.answer_bytes_sent = 0  # of SeedreamHugeB64 answers, as far as they got
         self.script: deque[SeedreamReply] = deque()
         self._files: dict[str, tuple[bytes, str]] = {}
         self._names = itertools.count(1)
@@ -163,6 +185,8 @@ class FakeSeedream:
             return _error(reply)
         if isinstance(reply, SeedreamRawBody):
             return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+        if isinstance(reply, SeedreamHugeB64):
+            return self._huge_b64(reply, body)
         if isinstance(reply, SeedreamPartialFailure):
             item = {"error": {"code": reply.code, "message": reply.message}}
             return JSONResponse(_envelope(body, [item], "created", generated=0))
@@ -182,6 +206,30 @@ class FakeSeedream:
             item = {"url": f"{base_url.rstrip('/')}/files/{name}", "size": size}
         return _envelope(body, [item], reply.created_key, generated=1)
 
+    def _huge_b64(self, reply: SeedreamHugeB64, body: dict[str, Any]) -> StreamingResponse:
+        encoded_length = 4 * -(-reply.image_bytes // 3)
+        head, tail = (
+            json.dumps(
+                _envelope(
+                    body, [{"b64_json": "", "size": body.get("size")}], "created", generated=1
+                )
+            )
+            .encode()
+            .split(b'"b64_json": ""')
+        )
+        head += b'"b64_json": "'
+        tail = b'"' + tail
+        total = len(head) + encoded_length + len(tail)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for part in (head, *_zeros_b64(encoded_length, reply.chunk_bytes), tail):
+                self.answer_bytes_sent += len(part)
+                yield part
+                await asyncio.sleep(reply.pause_s)  # let a disconnect be noticed
+
+        headers = {"Content-Length": str(total)} if reply.declare_length else None
+        return StreamingResponse(chunks(), media_type="application/json", headers=headers)
+
     async def _redirect(self, request: Request, to: str) -> Response:
         self.download_headers.append(dict(request.headers))
         return RedirectResponse(to, status_code=302)
@@ -193,6 +241,12 @@ class FakeSeedream:
             return Response(b"NoSuchKey", status_code=404)
         content, mime_type = self._files[name]
         return Response(content, media_type=mime_type)
+
+
+def _zeros_b64(length: int, chunk_bytes: int) -> Iterator[bytes]:
+    """`length` (a multiple of 4) characters of base64 for zero bytes, in chunks."""
+    for start in range(0, length, chunk_bytes):
+        yield b"A" * min(chunk_bytes, length - start)
 
 
 def _pixels(size: str) -> tuple[int, int]:

@@ -21,6 +21,8 @@ class ImagegenSettings(ServiceSettings):
     # Where Seedream's image links may point: comma-separated host names, "*.example.com"
     # for subdomains. Links are fetched over https only unless ..._IMAGE_ALLOW_HTTP (local
     # fakes), without credentials, and never past ..._MAX_IMAGE_BYTES (read as a stream).
+    # The generation answer is read as a stream too, capped at the base64 of that many bytes
+    # plus 64 KB of JSON, so a `b64_json` image is held to the same limit.
     seedream_image_hosts: str = Field(
         "*.bytepluses.com,*.volces.com", alias="LOGOKRAFT_SEEDREAM_IMAGE_HOSTS"
     )

@@ -10,6 +10,11 @@ A `url` is a link the provider chose, so it is fetched carefully: only over http
 default), without credentials, following a redirect only to another allowed URL, and read
 as a stream that stops past `max_image_bytes`. Anything else fails the image with a
 non-retryable error; the offending URL goes to the error's `detail` (logs), not its message.
+
+The generation answer itself is read the same way, as a stream capped at `answer_cap`: room
+for a `b64_json` image of `max_image_bytes` (base64 is 4/3 larger) plus the JSON around it;
+a larger answer fails without being read further, and the decoded image is held to
+`max_image_bytes` too. Error answers are capped far lower (`MAX_ERROR_BYTES`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import binascii
 import contextlib
 import email.utils
 import io
+import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -52,6 +58,10 @@ DEFAULT_MODEL = "seedream-4-0-250828"
 DEFAULT_IMAGE_HOSTS = ("*.bytepluses.com", "*.volces.com")
 DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 3
+# What an answer may hold besides the base64 image: the envelope, usage, a long model name.
+ANSWER_OVERHEAD_BYTES = 64 * 1024
+# A non-200 answer is a short JSON error; past this it is treated as one without a body.
+MAX_ERROR_BYTES = 64 * 1024
 _CODE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,47}(\.[A-Z][A-Za-z0-9]{1,47})?$")
 _SENSITIVE_MESSAGES = {
     "InputTextSensitiveContentDetected": (
@@ -129,10 +139,9 @@ class SeedreamGenerator:
         body = self.request_body(request)
         payload, item = await self._retrying(lambda: self._generate_once(body))
         if "b64_json" in item:
-            encoded = str(item["b64_json"])
-            if len(encoded) // 4 * 3 > self._max_image_bytes:
-                raise self._too_large(f"b64_json of {len(encoded)} characters")
-            raw = _decode_b64(encoded)
+            raw = _decode_b64(item["b64_json"])  # bounded: the answer was read capped
+            if len(raw) > self._max_image_bytes:
+                raise self._too_large(f"b64_json decoded to {len(raw)} bytes")
         else:
             raw = await self._retrying(lambda: self._download(str(item["url"])))
         png, width, height, source_format = await asyncio.to_thread(to_png, raw)
@@ -174,12 +183,32 @@ class SeedreamGenerator:
             sleep=self._sleep,
         )
 
+    @property
+    def answer_cap(self) -> int:
+        """The most bytes a generation answer may have: a base64 image of `max_image_bytes`
+        (4 characters per 3 bytes, padded) plus `ANSWER_OVERHEAD_BYTES` of JSON."""
+        return 4 * -(-self._max_image_bytes // 3) + ANSWER_OVERHEAD_BYTES
+
     async def _generate_once(self, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         headers = {"Authorization": f"Bearer {self._api_key}"}
-        response = await self._send(self._http.post(self._endpoint, json=body, headers=headers))
-        payload = _json_or_none(response)
-        if response.status_code != 200:
-            raise error_from_response(response.status_code, payload, response.headers)
+        request = self._http.build_request("POST", self._endpoint, json=body, headers=headers)
+        response = await self._send(self._http.send(request, stream=True))
+        try:
+            status = response.status_code
+            if status != 200:
+                # Past MAX_ERROR_BYTES the body is not worth reading: judge by status alone.
+                content = await self._read_capped(
+                    response,
+                    MAX_ERROR_BYTES,
+                    too_large=lambda _: error_from_response(status, None, response.headers),
+                )
+                raise error_from_response(status, _json_or_none(content), response.headers)
+            content = await self._read_capped(
+                response, self.answer_cap, too_large=self._answer_too_large
+            )
+        finally:
+            await response.aclose()
+        payload = _json_or_none(content)
         if payload is None:
             raise _bad_response("its answer was not JSON")
         return payload, _first_item(payload)
@@ -205,7 +234,12 @@ class SeedreamGenerator:
                     )
                 if response.status_code != 200:
                     raise _bad_response(f"its image link answered HTTP {response.status_code}")
-                return await self._read_capped(response)
+                return await self._read_capped(
+                    response,
+                    self._max_image_bytes,
+                    too_large=self._too_large,
+                    failed="Could not download the generated image ({error}); try again.",
+                )
             finally:
                 await response.aclose()
         raise _refused(
@@ -236,18 +270,26 @@ class SeedreamGenerator:
             )
         return parsed
 
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        """The body, read in chunks; stop as soon as it passes `max_image_bytes`."""
+    async def _read_capped(
+        self,
+        response: httpx.Response,
+        limit: int,
+        *,
+        too_large: Callable[[str], ProviderError],
+        failed: str = "Could not reach the image provider ({error}); try again later.",
+    ) -> bytes:
+        """A streamed body, read in chunks; `too_large(what)` is raised as soon as it passes
+        `limit` bytes (or declares more), and transport failures as `failed`."""
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_image_bytes:
-            raise self._too_large(f"Content-Length {declared}")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_large(f"Content-Length {declared} over {limit}")
         chunks: list[bytes] = []
         size = 0
-        with _transport_errors("Could not download the generated image ({error}); try again."):
+        with _transport_errors(failed):
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
-                if size > self._max_image_bytes:
-                    raise self._too_large(f"more than {size} bytes streamed")
+                if size > limit:
+                    raise too_large(f"more than {size} bytes streamed, over {limit}")
                 chunks.append(chunk)
         return b"".join(chunks)
 
@@ -259,6 +301,17 @@ class SeedreamGenerator:
             code="image_too_large",
             provider=PROVIDER,
             detail=what,
+        )
+
+    def _answer_too_large(self, what: str) -> BadProviderResponse:
+        limit_mb = self._max_image_bytes / (1024 * 1024)
+        return BadProviderResponse(
+            "The image provider's answer is larger than an image within the "
+            f"{limit_mb:g} MB limit (LOGOKRAFT_SEEDREAM_MAX_IMAGE_BYTES) can be; "
+            "it was not read. Try again.",
+            code="image_too_large",
+            provider=PROVIDER,
+            detail=f"generation answer: {what}",
         )
 
     async def _send(self, pending: Awaitable[httpx.Response]) -> httpx.Response:
@@ -425,10 +478,10 @@ def _decode_b64(data: object) -> bytes:
         raise _bad_response("its base64 image did not decode") from exc
 
 
-def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:
+def _json_or_none(content: bytes) -> dict[str, Any] | None:
     try:
-        payload = response.json()
-    except ValueError:
+        payload = json.loads(content)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested absurdly deep
         return None
     return payload if isinstance(payload, dict) else None
 
