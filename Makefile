@@ -80,9 +80,10 @@ gallery: setup ## render the local engine's contact sheet of sample briefs to do
 bench: setup ## time the local engine per 1024x1024 logo on one core (BENCH_ARGS="--logos 500")
 	$(UV) run --no-sync python -m logokraft_engine.bench $(BENCH_ARGS)
 
-# Container images, one per service (not part of `make test`; see docs/DEPLOY.md). BASE_IMAGE,
-# CONTAINER_ENGINE, CONTAINER_BUILD_FLAGS and SERVICES are read by the script when given.
-images: ## build logokraft-{gateway,prompt,imagegen,refine} and print their sizes
+# Container images, one per service, all from deploy/service.Dockerfile (SERVICE=<name>; not
+# part of `make test`; see docs/DEPLOY.md). BASE_IMAGE, CONTAINER_ENGINE,
+# CONTAINER_BUILD_FLAGS and SERVICES are read by the script when given.
+images: ## build logokraft-{gateway,prompt,imagegen,refine} from deploy/service.Dockerfile and print their sizes
 	scripts/images.sh
 
 # The compose stack end to end (not part of `make test`; see docs/DEPLOY.md, "Compose"): after

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Build one image per service (logokraft-gateway, -prompt, -imagegen, -refine), check that
-# none carries development tooling, and print their sizes. Run from anywhere; `make images`.
+# Build one image per service (logokraft-gateway, -prompt, -imagegen, -refine) from the one
+# deploy/service.Dockerfile (--build-arg SERVICE=<name>), check that none carries development
+# tooling, and print their sizes. Run from anywhere; `make images`.
 #
 # Environment (all optional):
-#   BASE_IMAGE             base of both stages (default: the Dockerfiles' python:3.11-slim)
+#   BASE_IMAGE             base of both stages (default: the Dockerfile's python:3.11-slim)
 #   CONTAINER_ENGINE       podman or docker (default: podman when installed, else docker)
 #   CONTAINER_BUILD_FLAGS  extra build flags. Default with podman: `--network host`, plus the
 #                          host's CA bundle mounted read-only when it has one (so pip and uv
@@ -15,6 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 services=(${SERVICES:-gateway prompt imagegen refine})
+for service in "${services[@]}"; do
+  case $service in
+    gateway|prompt|imagegen|refine) ;;
+    *) echo "images: unknown service '$service' (gateway, prompt, imagegen, refine)" >&2; exit 1 ;;
+  esac
+done
 engine=${CONTAINER_ENGINE:-}
 if [[ -z $engine ]]; then
   if command -v podman >/dev/null; then engine=podman
@@ -42,7 +49,7 @@ base_args=()
 for service in "${services[@]}"; do
   echo "=== building logokraft-$service ($engine${BASE_IMAGE:+, BASE_IMAGE=$BASE_IMAGE})"
   "$engine" build "${engine_flags[@]}" "${build_flags[@]}" "${base_args[@]}" \
-    -f "services/$service/Dockerfile" -t "logokraft-$service" .
+    --build-arg "SERVICE=$service" -f deploy/service.Dockerfile -t "logokraft-$service" .
 done
 
 # No development tooling in any image: its distributions are absent from the venv.
