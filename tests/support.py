@@ -925,3 +925,37 @@ class FaultStack:
         """Every asset has exactly its PNG and SVG stored, and nothing else was stored."""
         expected = sorted(f"{a['id']}.{ext}" for a in assets for ext in ("png", "svg"))
         assert stored_files(self.data_dir, dev_user_id("dev"), project_id) == expected
+
+
+# ---- the gateway in-process, over ASGI --------------------------------------------------------
+
+
+@asynccontextmanager
+async def gateway_client(
+    services: Services, database_url: str, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway (its lifespan run), with DATABASE_URL, in front of the in-process services;
+    an httpx client that calls it over ASGI at http://testserver, no socket in between.
+
+    `settings` override GatewaySettings fields by alias. Unlike `serve_gateway`, the gateway's
+    rate limits keep their defaults.
+    """
+    gateway = create_app(
+        GatewaySettings(
+            **{
+                "LOGOKRAFT_DATA_DIR": services.data_dir,
+                "LOGOKRAFT_PUBLIC_URL": "http://testserver",
+                "LOGOKRAFT_PROMPT_GRPC": f"127.0.0.1:{services.prompt.port}",
+                "LOGOKRAFT_IMAGEGEN_GRPC": f"127.0.0.1:{services.imagegen.port}",
+                "LOGOKRAFT_REFINE_GRPC": f"127.0.0.1:{services.refine.port}",
+                "DATABASE_URL": database_url,
+                **settings,
+            }
+        )
+    )
+    async with gateway.router.lifespan_context(gateway):
+        transport = httpx.ASGITransport(app=gateway)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", timeout=30
+        ) as client:
+            yield client

@@ -26,10 +26,9 @@ from psycopg import errors, sql
 from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_dev.testing import fresh_database
 from logokraft_domain import store
-from logokraft_gateway.app import create_app
-from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.storage.paths import BUCKET_LIMITS
+from tests.support import gateway_client
 
 ALICE = uuid.UUID("a11ce000-0000-4000-8000-000000000001")
 DATA_API_LOGIN = "authenticator"
@@ -300,21 +299,8 @@ def test_no_api_role_keeps_what_supabases_default_privileges_grant(postgres_serv
 @pytest.fixture
 async def http(services, database_url) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway, with DATABASE_URL, in front of the in-process services."""
-    settings = GatewaySettings(
-        LOGOKRAFT_DATA_DIR=services.data_dir,
-        LOGOKRAFT_PUBLIC_URL="http://testserver",
-        LOGOKRAFT_PROMPT_GRPC=f"127.0.0.1:{services.prompt.port}",
-        LOGOKRAFT_IMAGEGEN_GRPC=f"127.0.0.1:{services.imagegen.port}",
-        LOGOKRAFT_REFINE_GRPC=f"127.0.0.1:{services.refine.port}",
-        DATABASE_URL=database_url,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver", timeout=30
-        ) as client:
-            yield client
+    async with gateway_client(services, database_url) as client:
+        yield client
 
 
 @pytest.mark.e2e

@@ -13,8 +13,7 @@ import pytest
 from PIL import Image
 
 from logokraft_dev.devtokens import dev_token, dev_user_id
-from logokraft_gateway.app import create_app
-from logokraft_gateway.config import GatewaySettings
+from tests.support import gateway_client
 
 
 def same_answer(replay: httpx.Response, first: httpx.Response) -> bool:
@@ -33,21 +32,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 async def http(services, database_url) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway, with DATABASE_URL, in front of the in-process services."""
-    settings = GatewaySettings(
-        LOGOKRAFT_DATA_DIR=services.data_dir,
-        LOGOKRAFT_PUBLIC_URL="http://testserver",
-        LOGOKRAFT_PROMPT_GRPC=f"127.0.0.1:{services.prompt.port}",
-        LOGOKRAFT_IMAGEGEN_GRPC=f"127.0.0.1:{services.imagegen.port}",
-        LOGOKRAFT_REFINE_GRPC=f"127.0.0.1:{services.refine.port}",
-        DATABASE_URL=database_url,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver", timeout=30
-        ) as client:
-            yield client
+    async with gateway_client(services, database_url) as client:
+        yield client
 
 
 def png(color: str = "#e76f51") -> bytes:
