@@ -7,6 +7,7 @@ that user (logokraft_kit.tokens), which the service verifies before its servicer
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -188,12 +189,26 @@ class ServiceChannels:
         return dict(zip(names, statuses, strict=True))
 
 
+# Calls spread over every address the target resolves to (replicas): `dns:///imagegen:50051`
+# with one A record per replica (compose, Kubernetes headless services), or a static list
+# such as `ipv4:127.0.0.1:50061,127.0.0.1:50062` (make run with LOGOKRAFT_*_REPLICAS).
+# Streams stay on the replica they started on.
+CHANNEL_OPTIONS = (
+    ("grpc.service_config", json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})),
+)
+
+
 def _channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:
-    """A channel to one service; with tracing on, calls carry the trace context."""
+    """A channel to one service's replicas (round robin); with tracing on, calls carry the
+    trace context."""
     interceptors = grpc_client_interceptors()
     if credentials is None:
-        return grpc.aio.insecure_channel(address, interceptors=interceptors)
-    return grpc.aio.secure_channel(address, credentials, interceptors=interceptors)
+        return grpc.aio.insecure_channel(
+            address, options=CHANNEL_OPTIONS, interceptors=interceptors
+        )
+    return grpc.aio.secure_channel(
+        address, credentials, options=CHANNEL_OPTIONS, interceptors=interceptors
+    )
 
 
 async def _check(channel: grpc.aio.Channel, deadline: float) -> str:
