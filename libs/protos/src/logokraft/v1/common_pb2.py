@@ -25,37 +25,37 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19logokraft/v1/common.proto\x12\x0clogokraft.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"@\n\nStorageRef\x12\x0e\n\x06\x62ucket\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\"\xb9\x01\n\nBrandBrief\x12\x12\n\nbrand_name\x18\x01 \x01(\t\x12\x0e\n\x06slogan\x18\x02 \x01(\t\x12\x10\n\x08industry\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\r\n\x05style\x18\x05 \x03(\t\x12\x0e\n\x06\x63olors\x18\x06 \x03(\t\x12)\n\tlogo_type\x18\x07 \x01(\x0e\x32\x16.logokraft.v1.LogoType\x12\x16\n\x0enum_candidates\x18\x08 \x01(\x05\"+\n\nAssetError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xb4\x03\n\x05\x41sset\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x17\n\x0fparent_asset_id\x18\x03 \x01(\t\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.logokraft.v1.AssetStatus\x12\x10\n\x08position\x18\x05 \x01(\x05\x12\x0e\n\x06prompt\x18\x06 \x01(\t\x12\x13\n\x0binstruction\x18\x07 \x01(\t\x12\'\n\x05image\x18\x08 \x01(\x0b\x32\x18.logokraft.v1.StorageRef\x12\r\n\x05width\x18\t \x01(\x05\x12\x0e\n\x06height\x18\n \x01(\x05\x12\x10\n\x08provider\x18\x0b \x01(\t\x12\'\n\x05\x65rror\x18\x0c \x01(\x0b\x32\x18.logokraft.v1.AssetError\x12\x15\n\rmetadata_json\x18\r \x01(\t\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0equeue_position\x18\x10 \x01(\x05\"\xf8\x02\n\x07Project\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\'\n\x05\x62rief\x18\x03 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12+\n\x06status\x18\x04 \x01(\x0e\x32\x1b.logokraft.v1.ProjectStatus\x12\'\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x18.logokraft.v1.AssetError\x12\x34\n\x12inspiration_images\x18\x06 \x03(\x0b\x32\x18.logokraft.v1.StorageRef\x12#\n\x06\x61ssets\x18\x07 \x03(\x0b\x32\x13.logokraft.v1.Asset\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x65vent_sequence\x18\n \x01(\x03\"k\n\x0bProjectDone\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.logokraft.v1.ProjectStatus\x12\x18\n\x10\x63ompleted_assets\x18\x02 \x01(\x05\x12\x15\n\rfailed_assets\x18\x03 \x01(\x05\"\xff\x01\n\x0cProjectEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12)\n\x08snapshot\x18\x02 \x01(\x0b\x32\x15.logokraft.v1.ProjectH\x00\x12$\n\x05\x61sset\x18\x03 \x01(\x0b\x32\x13.logokraft.v1.AssetH\x00\x12(\n\x07project\x18\x04 \x01(\x0b\x32\x15.logokraft.v1.ProjectH\x00\x12)\n\x04\x64one\x18\x05 \x01(\x0b\x32\x19.logokraft.v1.ProjectDoneH\x00\x12-\n\x05queue\x18\x06 \x01(\x0b\x32\x1c.logokraft.v1.QueuePositionsH\x00\x42\x08\n\x06\x63hange\"E\n\x0eQueuePositions\x12\x33\n\tpositions\x18\x01 \x03(\x0b\x32 .logokraft.v1.AssetQueuePosition\">\n\x12\x41ssetQueuePosition\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x16\n\x0equeue_position\x18\x02 \x01(\x05\"\xb7\x01\n\x05Usage\x12\x13\n\x0bimages_used\x18\x01 \x01(\x05\x12\x14\n\x0cimages_limit\x18\x02 \x01(\x05\x12\x1a\n\x12projects_in_flight\x18\x03 \x01(\x05\x12 \n\x18projects_in_flight_limit\x18\x04 \x01(\x05\x12\x16\n\x0ewindow_seconds\x18\x05 \x01(\x05\x12-\n\tresets_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xc1\x01\n\rProjectStatus\x12\x1e\n\x1aPROJECT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PROJECT_STATUS_PENDING\x10\x01\x12\x1d\n\x19PROJECT_STATUS_GENERATING\x10\x02\x12\x1c\n\x18PROJECT_STATUS_COMPLETED\x10\x03\x12\x19\n\x15PROJECT_STATUS_FAILED\x10\x04\x12\x1c\n\x18PROJECT_STATUS_CANCELLED\x10\x05*\xb2\x01\n\x0b\x41ssetStatus\x12\x1c\n\x18\x41SSET_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41SSET_STATUS_QUEUED\x10\x01\x12\x1b\n\x17\x41SSET_STATUS_GENERATING\x10\x02\x12\x1a\n\x16\x41SSET_STATUS_COMPLETED\x10\x03\x12\x17\n\x13\x41SSET_STATUS_FAILED\x10\x04\x12\x1a\n\x16\x41SSET_STATUS_CANCELLED\x10\x05*\xa0\x01\n\x08LogoType\x12\x19\n\x15LOGO_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12LOGO_TYPE_WORDMARK\x10\x01\x12\x18\n\x14LOGO_TYPE_LETTERMARK\x10\x02\x12\x19\n\x15LOGO_TYPE_COMBINATION\x10\x03\x12\x14\n\x10LOGO_TYPE_EMBLEM\x10\x04\x12\x16\n\x12LOGO_TYPE_ABSTRACT\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19logokraft/v1/common.proto\x12\x0clogokraft.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"@\n\nStorageRef\x12\x0e\n\x06\x62ucket\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\"\xf8\x01\n\nBrandBrief\x12\x12\n\nbrand_name\x18\x01 \x01(\t\x12\x0e\n\x06slogan\x18\x02 \x01(\t\x12\x10\n\x08industry\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\r\n\x05style\x18\x05 \x03(\t\x12\x0e\n\x06\x63olors\x18\x06 \x03(\t\x12)\n\tlogo_type\x18\x07 \x01(\x0e\x32\x16.logokraft.v1.LogoType\x12\x16\n\x0enum_candidates\x18\x08 \x01(\x05\x12\x13\n\x0b\x63olor_words\x18\t \x03(\t\x12\x13\n\x0b\x63olor_names\x18\n \x03(\t\x12\x13\n\x0b\x63olor_notes\x18\x0b \x03(\t\"+\n\nAssetError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xb4\x03\n\x05\x41sset\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x17\n\x0fparent_asset_id\x18\x03 \x01(\t\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.logokraft.v1.AssetStatus\x12\x10\n\x08position\x18\x05 \x01(\x05\x12\x0e\n\x06prompt\x18\x06 \x01(\t\x12\x13\n\x0binstruction\x18\x07 \x01(\t\x12\'\n\x05image\x18\x08 \x01(\x0b\x32\x18.logokraft.v1.StorageRef\x12\r\n\x05width\x18\t \x01(\x05\x12\x0e\n\x06height\x18\n \x01(\x05\x12\x10\n\x08provider\x18\x0b \x01(\t\x12\'\n\x05\x65rror\x18\x0c \x01(\x0b\x32\x18.logokraft.v1.AssetError\x12\x15\n\rmetadata_json\x18\r \x01(\t\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0equeue_position\x18\x10 \x01(\x05\"\xf8\x02\n\x07Project\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\'\n\x05\x62rief\x18\x03 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12+\n\x06status\x18\x04 \x01(\x0e\x32\x1b.logokraft.v1.ProjectStatus\x12\'\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x18.logokraft.v1.AssetError\x12\x34\n\x12inspiration_images\x18\x06 \x03(\x0b\x32\x18.logokraft.v1.StorageRef\x12#\n\x06\x61ssets\x18\x07 \x03(\x0b\x32\x13.logokraft.v1.Asset\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x65vent_sequence\x18\n \x01(\x03\"k\n\x0bProjectDone\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.logokraft.v1.ProjectStatus\x12\x18\n\x10\x63ompleted_assets\x18\x02 \x01(\x05\x12\x15\n\rfailed_assets\x18\x03 \x01(\x05\"\xff\x01\n\x0cProjectEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12)\n\x08snapshot\x18\x02 \x01(\x0b\x32\x15.logokraft.v1.ProjectH\x00\x12$\n\x05\x61sset\x18\x03 \x01(\x0b\x32\x13.logokraft.v1.AssetH\x00\x12(\n\x07project\x18\x04 \x01(\x0b\x32\x15.logokraft.v1.ProjectH\x00\x12)\n\x04\x64one\x18\x05 \x01(\x0b\x32\x19.logokraft.v1.ProjectDoneH\x00\x12-\n\x05queue\x18\x06 \x01(\x0b\x32\x1c.logokraft.v1.QueuePositionsH\x00\x42\x08\n\x06\x63hange\"E\n\x0eQueuePositions\x12\x33\n\tpositions\x18\x01 \x03(\x0b\x32 .logokraft.v1.AssetQueuePosition\">\n\x12\x41ssetQueuePosition\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x16\n\x0equeue_position\x18\x02 \x01(\x05\"\xb7\x01\n\x05Usage\x12\x13\n\x0bimages_used\x18\x01 \x01(\x05\x12\x14\n\x0cimages_limit\x18\x02 \x01(\x05\x12\x1a\n\x12projects_in_flight\x18\x03 \x01(\x05\x12 \n\x18projects_in_flight_limit\x18\x04 \x01(\x05\x12\x16\n\x0ewindow_seconds\x18\x05 \x01(\x05\x12-\n\tresets_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xc1\x01\n\rProjectStatus\x12\x1e\n\x1aPROJECT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PROJECT_STATUS_PENDING\x10\x01\x12\x1d\n\x19PROJECT_STATUS_GENERATING\x10\x02\x12\x1c\n\x18PROJECT_STATUS_COMPLETED\x10\x03\x12\x19\n\x15PROJECT_STATUS_FAILED\x10\x04\x12\x1c\n\x18PROJECT_STATUS_CANCELLED\x10\x05*\xb2\x01\n\x0b\x41ssetStatus\x12\x1c\n\x18\x41SSET_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41SSET_STATUS_QUEUED\x10\x01\x12\x1b\n\x17\x41SSET_STATUS_GENERATING\x10\x02\x12\x1a\n\x16\x41SSET_STATUS_COMPLETED\x10\x03\x12\x17\n\x13\x41SSET_STATUS_FAILED\x10\x04\x12\x1a\n\x16\x41SSET_STATUS_CANCELLED\x10\x05*\xa0\x01\n\x08LogoType\x12\x19\n\x15LOGO_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12LOGO_TYPE_WORDMARK\x10\x01\x12\x18\n\x14LOGO_TYPE_LETTERMARK\x10\x02\x12\x19\n\x15LOGO_TYPE_COMBINATION\x10\x03\x12\x14\n\x10LOGO_TYPE_EMBLEM\x10\x04\x12\x16\n\x12LOGO_TYPE_ABSTRACT\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'logokraft.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PROJECTSTATUS']._serialized_start=1882
-  _globals['_PROJECTSTATUS']._serialized_end=2075
-  _globals['_ASSETSTATUS']._serialized_start=2078
-  _globals['_ASSETSTATUS']._serialized_end=2256
-  _globals['_LOGOTYPE']._serialized_start=2259
-  _globals['_LOGOTYPE']._serialized_end=2419
+  _globals['_PROJECTSTATUS']._serialized_start=1945
+  _globals['_PROJECTSTATUS']._serialized_end=2138
+  _globals['_ASSETSTATUS']._serialized_start=2141
+  _globals['_ASSETSTATUS']._serialized_end=2319
+  _globals['_LOGOTYPE']._serialized_start=2322
+  _globals['_LOGOTYPE']._serialized_end=2482
   _globals['_STORAGEREF']._serialized_start=76
   _globals['_STORAGEREF']._serialized_end=140
   _globals['_BRANDBRIEF']._serialized_start=143
-  _globals['_BRANDBRIEF']._serialized_end=328
-  _globals['_ASSETERROR']._serialized_start=330
-  _globals['_ASSETERROR']._serialized_end=373
-  _globals['_ASSET']._serialized_start=376
-  _globals['_ASSET']._serialized_end=812
-  _globals['_PROJECT']._serialized_start=815
-  _globals['_PROJECT']._serialized_end=1191
-  _globals['_PROJECTDONE']._serialized_start=1193
-  _globals['_PROJECTDONE']._serialized_end=1300
-  _globals['_PROJECTEVENT']._serialized_start=1303
-  _globals['_PROJECTEVENT']._serialized_end=1558
-  _globals['_QUEUEPOSITIONS']._serialized_start=1560
-  _globals['_QUEUEPOSITIONS']._serialized_end=1629
-  _globals['_ASSETQUEUEPOSITION']._serialized_start=1631
-  _globals['_ASSETQUEUEPOSITION']._serialized_end=1693
-  _globals['_USAGE']._serialized_start=1696
-  _globals['_USAGE']._serialized_end=1879
+  _globals['_BRANDBRIEF']._serialized_end=391
+  _globals['_ASSETERROR']._serialized_start=393
+  _globals['_ASSETERROR']._serialized_end=436
+  _globals['_ASSET']._serialized_start=439
+  _globals['_ASSET']._serialized_end=875
+  _globals['_PROJECT']._serialized_start=878
+  _globals['_PROJECT']._serialized_end=1254
+  _globals['_PROJECTDONE']._serialized_start=1256
+  _globals['_PROJECTDONE']._serialized_end=1363
+  _globals['_PROJECTEVENT']._serialized_start=1366
+  _globals['_PROJECTEVENT']._serialized_end=1621
+  _globals['_QUEUEPOSITIONS']._serialized_start=1623
+  _globals['_QUEUEPOSITIONS']._serialized_end=1692
+  _globals['_ASSETQUEUEPOSITION']._serialized_start=1694
+  _globals['_ASSETQUEUEPOSITION']._serialized_end=1756
+  _globals['_USAGE']._serialized_start=1759
+  _globals['_USAGE']._serialized_end=1942
 # @@protoc_insertion_point(module_scope)

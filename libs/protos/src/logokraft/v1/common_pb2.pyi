@@ -66,7 +66,7 @@ class StorageRef(_message.Message):
     def __init__(self, bucket: _Optional[str] = ..., path: _Optional[str] = ..., content_type: _Optional[str] = ...) -> None: ...
 
 class BrandBrief(_message.Message):
-    __slots__ = ("brand_name", "slogan", "industry", "description", "style", "colors", "logo_type", "num_candidates")
+    __slots__ = ("brand_name", "slogan", "industry", "description", "style", "colors", "logo_type", "num_candidates", "color_words", "color_names", "color_notes")
     BRAND_NAME_FIELD_NUMBER: _ClassVar[int]
     SLOGAN_FIELD_NUMBER: _ClassVar[int]
     INDUSTRY_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,9 @@ class BrandBrief(_message.Message):
     COLORS_FIELD_NUMBER: _ClassVar[int]
     LOGO_TYPE_FIELD_NUMBER: _ClassVar[int]
     NUM_CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    COLOR_WORDS_FIELD_NUMBER: _ClassVar[int]
+    COLOR_NAMES_FIELD_NUMBER: _ClassVar[int]
+    COLOR_NOTES_FIELD_NUMBER: _ClassVar[int]
     brand_name: str
     slogan: str
     industry: str
@@ -83,7 +86,10 @@ class BrandBrief(_message.Message):
     colors: _containers.RepeatedScalarFieldContainer[str]
     logo_type: LogoType
     num_candidates: int
-    def __init__(self, brand_name: _Optional[str] = ..., slogan: _Optional[str] = ..., industry: _Optional[str] = ..., description: _Optional[str] = ..., style: _Optional[_Iterable[str]] = ..., colors: _Optional[_Iterable[str]] = ..., logo_type: _Optional[_Union[LogoType, str]] = ..., num_candidates: _Optional[int] = ...) -> None: ...
+    color_words: _containers.RepeatedScalarFieldContainer[str]
+    color_names: _containers.RepeatedScalarFieldContainer[str]
+    color_notes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, brand_name: _Optional[str] = ..., slogan: _Optional[str] = ..., industry: _Optional[str] = ..., description: _Optional[str] = ..., style: _Optional[_Iterable[str]] = ..., colors: _Optional[_Iterable[str]] = ..., logo_type: _Optional[_Union[LogoType, str]] = ..., num_candidates: _Optional[int] = ..., color_words: _Optional[_Iterable[str]] = ..., color_names: _Optional[_Iterable[str]] = ..., color_notes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class AssetError(_message.Message):
     __slots__ = ("code", "message")
