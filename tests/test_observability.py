@@ -107,9 +107,14 @@ async def test_one_project_is_one_trace_across_gateway_prompt_and_imagegen(
 
     # The hops, each the child of the one before: gateway -> prompt (gRPC) -> prompts job ->
     # images jobs -> provider call and storage.
-    create = _one(trace, name="/logokraft.v1.PromptService/CreateProject", kind="server")
-    assert create.service == "logokraft-prompt"
-    assert post in _ancestors(create, trace)
+    # Two CreateProject calls: the check of the user's limits before the images are decoded
+    # (validate_only), then the creation, which names the project.
+    calls = [s for s in trace if s.name == "/logokraft.v1.PromptService/CreateProject"]
+    assert [s.kind for s in calls] == ["server", "server"]
+    create = next(s for s in calls if s.attributes.get("logokraft.project_id") == project_id)
+    for call in calls:
+        assert call.service == "logokraft-prompt"
+        assert post in _ancestors(call, trace)
     prompts = _one(trace, name="prompts process", kind="consumer")
     assert prompts.service == "logokraft-prompt"
     assert create in _ancestors(prompts, trace)
@@ -244,7 +249,9 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
     # Services: RPCs by method and code.
     grpc = "logokraft_grpc_server_handling_seconds_count"
     create = {"grpc_service": "logokraft.v1.PromptService", "grpc_method": "CreateProject"}
-    assert moved("prompt", grpc, **create, grpc_code="OK") == 1
+    # The first: a check of the limits (validate_only), then the creation; the replay runs
+    # neither; the refused one is refused by its check.
+    assert moved("prompt", grpc, **create, grpc_code="OK") == 2
     assert moved("prompt", grpc, **create, grpc_code="RESOURCE_EXHAUSTED") == 1
     refine = {"grpc_service": "logokraft.v1.RefineService", "grpc_method": "RefineAsset"}
     # The gateway reads the stream's first message (the variations' ids), then cancels it.

@@ -189,25 +189,29 @@ class ServiceChannels:
         return dict(zip(names, statuses, strict=True))
 
 
-# Calls spread over every address the target resolves to (replicas): `dns:///imagegen:50051`
+# A target naming replicas spreads calls over every address it resolves to: `dns:///imagegen:50051`
 # with one A record per replica (compose, Kubernetes headless services), or a static list
 # such as `ipv4:127.0.0.1:50061,127.0.0.1:50062` (make run with LOGOKRAFT_*_REPLICAS).
-# Streams stay on the replica they started on.
-CHANNEL_OPTIONS = (
-    ("grpc.service_config", json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})),
-)
+# Streams stay on the replica they started on. A plain host:port keeps gRPC's default
+# (pick_first), which waits for a restarting service instead of failing fast.
+ROUND_ROBIN = (("grpc.service_config", json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})),)
+
+
+def channel_options(address: str) -> tuple[tuple[str, str], ...]:
+    """Round robin for a target that names replicas (a list, or a dns: name), else none."""
+    return ROUND_ROBIN if "," in address or address.startswith("dns:") else ()
 
 
 def _channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:
-    """A channel to one service's replicas (round robin); with tracing on, calls carry the
-    trace context."""
+    """A channel to one service (round robin over its replicas where the target names several);
+    with tracing on, calls carry the trace context."""
     interceptors = grpc_client_interceptors()
     if credentials is None:
         return grpc.aio.insecure_channel(
-            address, options=CHANNEL_OPTIONS, interceptors=interceptors
+            address, options=channel_options(address), interceptors=interceptors
         )
     return grpc.aio.secure_channel(
-        address, credentials, options=CHANNEL_OPTIONS, interceptors=interceptors
+        address, credentials, options=channel_options(address), interceptors=interceptors
     )
 
 
