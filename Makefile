@@ -17,6 +17,7 @@ PYTHON ?= python3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),dev)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+SYSTEM_BENCH_ARGS ?=
 
 .PHONY: help setup run token test lint format protos check-protos gallery bench clean images compose-smoke
 
@@ -28,7 +29,7 @@ help:
 	@echo "make protos - regenerate libs/protos from protos/"
 	@echo "make check-protos - buf lint, buf breaking against every landed protos/ since the baseline, generated code up to date"
 	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png"
-	@echo "make bench  - time the local engine per 1024x1024 logo on one core (target: median < 50 ms)"
+	@echo "make bench  - the engine benchmark (one core, median < 50 ms per 1024x1024 logo), then the system benchmark (the real stack against latency-modelled provider fakes; JSON in bench/results/; SYSTEM_BENCH_ARGS=\"--quick\")"
 	@echo "make images - build the four service images (BASE_IMAGE=..., podman or docker) and print their sizes"
 	@echo "make compose-smoke - build the images, run docker-compose.yml end to end (a project across an imagegen restart, a refinement), tear it down"
 
@@ -77,8 +78,9 @@ check-protos: setup
 gallery: setup ## render the local engine's contact sheet of sample briefs to docs/gallery.png
 	$(UV) run --no-sync python -m logokraft_engine.gallery --out docs/gallery.png
 
-bench: setup ## time the local engine per 1024x1024 logo on one core (BENCH_ARGS="--logos 500")
+bench: setup ## the engine benchmark (BENCH_ARGS="--logos 500"), then the system benchmark (SYSTEM_BENCH_ARGS="--quick")
 	$(UV) run --no-sync python -m logokraft_engine.bench $(BENCH_ARGS)
+	$(UV) run --no-sync python -m logokraft_dev.bench $(SYSTEM_BENCH_ARGS)
 
 # Container images, one per service, all from deploy/service.Dockerfile (SERVICE=<name>; not
 # part of `make test`; see docs/DEPLOY.md). BASE_IMAGE, CONTAINER_ENGINE,

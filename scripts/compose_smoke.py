@@ -8,6 +8,12 @@ candidate once, downloads every image through its signed URL, and tears everythi
 (volumes too) whatever happened. The last line is the verdict, e.g.
 `compose smoke: 2/2 candidates, 1/1 variation completed`.
 
+With SMOKE_IMAGEGEN_REPLICAS=N (N > 1), imagegen runs as N containers (compose's
+`deploy.replicas`, from LOGOKRAFT_IMAGEGEN_REPLICAS): all of them must be healthy, stop
+gracefully and come back, and after a burst of one more project every replica must have
+drawn some of the images (each container's own metrics say how many); the verdict then ends
+with e.g. `, imagegen x2 drew 5+3`.
+
 Environment (all optional):
   BASE_IMAGE        base of the NATS/Postgres stand-ins built here (deploy/nats, deploy/postgres)
   NATS_IMAGE, POSTGRES_IMAGE
@@ -17,6 +23,8 @@ Environment (all optional):
   CONTAINER_ENGINE  podman or docker (default: podman when installed)
   SMOKE_KEEP=1      leave the stack running (prints how to tear it down)
   SMOKE_TIMEOUT_S   how long each wait may take (default 180)
+  SMOKE_IMAGEGEN_REPLICAS
+                    how many imagegen containers to run (default 1)
 """
 
 from __future__ import annotations
@@ -47,6 +55,14 @@ ISSUER = "logokraft-local"
 AUDIENCE = "authenticated"
 TIMEOUT_S = float(os.environ.get("SMOKE_TIMEOUT_S", "180"))
 SERVICES = ("prompt", "imagegen", "refine")
+BURST_CANDIDATES = 6  # the extra project's candidates when imagegen has replicas
+
+
+def imagegen_replicas() -> int:
+    raw = os.environ.get("SMOKE_IMAGEGEN_REPLICAS", "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"SMOKE_IMAGEGEN_REPLICAS must be a positive integer, not {raw!r}")
+    return int(raw)
 
 
 def log(message: str) -> None:
@@ -101,9 +117,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def generate_env(path: Path, *, port: int, nats_image: str, postgres_image: str) -> dict[str, str]:
+def generate_env(
+    path: Path, *, port: int, nats_image: str, postgres_image: str, replicas: int = 1
+) -> dict[str, str]:
     """This run's secrets and settings, in an env file only this user can read."""
     values = {
+        "LOGOKRAFT_IMAGEGEN_REPLICAS": str(replicas),
         "NATS_IMAGE": nats_image,
         "POSTGRES_IMAGE": postgres_image,
         "LOGOKRAFT_HTTP_PUBLISH": f"127.0.0.1:{port}",
@@ -127,9 +146,12 @@ def generate_env(path: Path, *, port: int, nats_image: str, postgres_image: str)
 class Stack:
     """The compose project of this run: start in order, find containers, check health."""
 
-    def __init__(self, engine: str, compose: list[str], env_file: Path) -> None:
+    def __init__(
+        self, engine: str, compose: list[str], env_file: Path, *, replicas: int = 1
+    ) -> None:
         self.engine = engine
         self.podman = Path(engine).name == "podman"
+        self.replicas = {"imagegen": replicas}  # containers expected per service (default 1)
         self.base = [
             *compose,
             "-p",
@@ -148,6 +170,11 @@ class Stack:
         return run([self.engine, "exec", self.container(service), *cmd], capture=True, quiet=True)
 
     def container(self, service: str) -> str:
+        """The service's (first) container."""
+        return self.containers(service)[0]
+
+    def containers(self, service: str) -> list[str]:
+        """Every container of the service (one per replica), ordered by container number."""
         out = run(
             [
                 self.engine,
@@ -164,15 +191,26 @@ class Stack:
         ).split()
         if not out:
             raise SmokeError(f"no container for service {service}")
-        return out[0]
+        if len(out) == 1:
+            return out
+        names = run(
+            [self.engine, "inspect", "--format", "{{.Name}}", *out], capture=True, quiet=True
+        ).split()
+        return [cid for _, cid in sorted(zip(names, out, strict=True))]  # <project>_<service>_<n>
 
-    def inspect(self, service: str, template: str) -> str:
-        cid = self.container(service)
+    def inspect(self, service: str, template: str, cid: str | None = None) -> str:
+        cid = cid or self.container(service)
         out = run([self.engine, "inspect", "--format", template, cid], capture=True, quiet=True)
         return out.strip()
 
     def healthy(self, service: str) -> bool:
-        cid = self.container(service)
+        """Every container of the service is healthy, and there are as many as expected."""
+        cids = self.containers(service)
+        if len(cids) != self.replicas.get(service, 1):
+            return False
+        return all(self._healthy(service, cid) for cid in cids)
+
+    def _healthy(self, service: str, cid: str) -> bool:
         if self.podman:
             # Podman runs HEALTHCHECKs from systemd timers, which this kind of machine may not
             # have; `healthcheck run` runs the image's check now and records its result.
@@ -180,7 +218,7 @@ class Stack:
                 [self.engine, "healthcheck", "run", cid], capture_output=True, check=False
             )
             return done.returncode == 0
-        return self.inspect(service, "{{.State.Health.Status}}") == "healthy"
+        return self.inspect(service, "{{.State.Health.Status}}", cid) == "healthy"
 
     def wait_healthy(self, *services: str) -> None:
         for service in services:
@@ -332,12 +370,16 @@ def smoke(stack: Stack, values: dict[str, str]) -> tuple[int, int]:
         raise SmokeError(f"a token signed with another key got {status}, not 401")
     log("gateway accepts the deployment's user tokens and refuses others")
 
-    # Imagegen goes away while the project is in flight ...
+    replicas = stack.replicas["imagegen"]
+    log(f"imagegen runs as {len(stack.containers('imagegen'))} container(s), {replicas} expected")
+
+    # Imagegen goes away (every replica) while the project is in flight ...
     stack.compose("stop", "imagegen")
-    code = stack.inspect("imagegen", "{{.State.ExitCode}}")
-    if code != "0":
-        raise SmokeError(f"imagegen did not stop gracefully on SIGTERM (exit code {code})")
-    log("imagegen stopped gracefully (exit code 0)")
+    for cid in stack.containers("imagegen"):
+        code = stack.inspect("imagegen", "{{.State.ExitCode}}", cid)
+        if code != "0":
+            raise SmokeError(f"imagegen did not stop gracefully on SIGTERM (exit code {code})")
+    log(f"imagegen stopped gracefully (exit code 0, {replicas} container(s))")
     response = client.post(
         "/api/v1/projects",
         data={
@@ -404,16 +446,92 @@ def smoke(stack: Stack, values: dict[str, str]) -> tuple[int, int]:
     return len(completed), 1
 
 
+READ_METRICS = (
+    "import urllib.request; "
+    "print(urllib.request.urlopen('http://127.0.0.1:9100/metrics', timeout=5).read().decode())"
+)
+
+
+def images_drawn(stack: Stack, cid: str) -> int:
+    """How many image jobs one imagegen container finished, from its own /metrics (every
+    lane: `images-first`, `images`)."""
+    text = run([stack.engine, "exec", cid, "python", "-c", READ_METRICS], capture=True, quiet=True)
+    total = 0.0
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name.startswith("logokraft_job_duration_seconds_count{") and all(
+            label in name for label in ('outcome="ok"', 'queue="images')
+        ):
+            total += float(value)
+    return int(total)
+
+
+# In the gateway's container: how many addresses its imagegen target (dns:///imagegen:50052)
+# resolves to; its channels balance round robin over all of them.
+RESOLVE_TARGET = (
+    "import os, socket; "
+    "host, port = os.environ['LOGOKRAFT_IMAGEGEN_GRPC'].removeprefix('dns:///').rsplit(':', 1); "
+    "print(len({a[4][0] for a in socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)}))"
+)
+
+
+def burst_over_replicas(stack: Stack, values: dict[str, str]) -> list[int]:
+    """One more project, drawn by the imagegen replicas together; what each drew in all
+    (since `imagegen` was recreated: the first project's candidates and the burst)."""
+    replicas = stack.replicas["imagegen"]
+    resolved = stack.exec("gateway", "python", "-c", RESOLVE_TARGET).strip()
+    if resolved != str(replicas):
+        raise SmokeError(f"the gateway's imagegen target resolves to {resolved} addresses")
+    log(f"the gateway's imagegen target resolves to {resolved} addresses, one per replica")
+    token = mint_token(
+        values["LOGOKRAFT_JWT_SECRET"], uuid.uuid4(), issuer=ISSUER, audience=AUDIENCE
+    )
+    client = httpx.Client(
+        base_url=values["LOGOKRAFT_PUBLIC_URL"],
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    brief = {
+        "brand_name": (None, "Replica Roasters"),
+        "num_candidates": (None, str(BURST_CANDIDATES)),
+    }
+    response = client.post("/api/v1/projects", files=brief)  # multipart
+    if response.status_code != 202:
+        raise SmokeError(f"POST /api/v1/projects: {response.status_code} {response.text}")
+    project_id = response.json()["project_id"]
+
+    def done() -> dict[str, Any] | None:
+        project = project_of(client, project_id)
+        return project if project["status"] in ("completed", "failed", "partial") else None
+
+    project = wait("the burst project to finish", done)
+    statuses = [a["status"] for a in project["assets"]]
+    if statuses != ["completed"] * BURST_CANDIDATES:
+        raise SmokeError(f"burst over the imagegen replicas: {statuses}")
+    drawn = [images_drawn(stack, cid) for cid in stack.containers("imagegen")]
+    log(f"burst of {BURST_CANDIDATES} completed; images drawn per imagegen replica: {drawn}")
+    if len(drawn) != replicas or not all(drawn):
+        raise SmokeError(f"not every imagegen replica drew: {drawn}")
+    if sum(drawn) != 2 + BURST_CANDIDATES:
+        raise SmokeError(f"{sum(drawn)} drawings for {2 + BURST_CANDIDATES} candidates: {drawn}")
+    return drawn
+
+
 def main() -> int:
+    replicas = imagegen_replicas()
     engine = container_engine()
     compose = compose_command(engine)
     nats_image, postgres_image = build_standins(engine, os.environ.get("BASE_IMAGE") or None)
     workdir = Path(tempfile.mkdtemp(prefix="logokraft-smoke-"))
     env_file = workdir / "compose.env"
     values = generate_env(
-        env_file, port=free_port(), nats_image=nats_image, postgres_image=postgres_image
+        env_file,
+        port=free_port(),
+        nats_image=nats_image,
+        postgres_image=postgres_image,
+        replicas=replicas,
     )
-    stack = Stack(engine, compose, env_file)
+    stack = Stack(engine, compose, env_file, replicas=replicas)
     # Leftovers of an interrupted run (quietly: normally there are none).
     subprocess.run(
         [*stack.base, "down", "-v", "-t", "5"], cwd=ROOT, capture_output=True, check=False
@@ -422,6 +540,9 @@ def main() -> int:
     try:
         candidates, variations = smoke(stack, values)
         verdict = f"compose smoke: {candidates}/2 candidates, {variations}/1 variation completed"
+        if replicas > 1:
+            drawn = burst_over_replicas(stack, values)
+            verdict += f", imagegen x{replicas} drew " + "+".join(map(str, drawn))
         return 0
     except (SmokeError, httpx.HTTPError, KeyError) as exc:
         print(f"compose smoke: error: {exc}", file=sys.stderr, flush=True)

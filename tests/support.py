@@ -959,3 +959,28 @@ async def gateway_client(
             transport=transport, base_url="http://testserver", timeout=30
         ) as client:
             yield client
+
+
+# ---- `make run` with replicas ---------------------------------------------------------------
+
+
+def stack_child(stack: Stack, name: str) -> psutil.Process:
+    """The process `make run` runs as child `name` (`imagegen-2`, `gateway`, ...): the service
+    or gateway process whose trace name (set per child by the devstack) is
+    `logokraft-<name>`."""
+    service = name.rsplit("-", 1)[0] if name[-1:].isdigit() else name
+    for child in psutil.Process(stack.proc.pid).children(recursive=True):
+        try:
+            cmdline, environ = child.cmdline(), child.environ()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        named = environ.get("OTEL_SERVICE_NAME") == f"logokraft-{name}"
+        if named and cmdline[1:3] == ["-m", f"logokraft_{service}"]:
+            return child
+    raise AssertionError(f"no process named {name} under the stack")
+
+
+def lines_of(stack: Stack, name: str) -> list[str]:
+    """What child `name` printed so far (the supervisor puts `<name> | ` before each line)."""
+    split = [line.partition(" | ") for line in list(stack.output)]
+    return [text for prefix, sep, text in split if sep and prefix.strip() == name]

@@ -386,9 +386,10 @@ async def _lose_the_image_jobs(
 
     await wait_for(written, within=DEADLINE, what="the prompts to be written")
     infra = prompt.infra
-    await infra.js.purge_stream(
-        infra.subjects.jobs_stream, subject=DrawCandidate.queue.subject(infra.subjects)
-    )
+    for lane in DrawCandidate.lanes():  # a project's first candidate travels on its own lane
+        await infra.js.purge_stream(
+            infra.subjects.jobs_stream, subject=lane.subject(infra.subjects)
+        )
 
 
 async def test_the_sweeper_queues_the_lost_jobs_of_stuck_assets_again(fault_stack):

@@ -261,7 +261,9 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
     # Jobs, images, provider calls.
     jobs = "logokraft_job_duration_seconds_count"
     assert moved("prompt", jobs, queue="prompts", outcome="ok") == 1
-    assert moved("imagegen", jobs, queue="images", outcome="ok") == 2
+    # First candidates on their own lane, drawn before any project's later ones.
+    assert moved("imagegen", jobs, queue="images-first", outcome="ok") == 1
+    assert moved("imagegen", jobs, queue="images", outcome="ok") == 1
     assert moved("refine", jobs, queue="refinements", outcome="ok") == 1
     images = "logokraft_images_generated_total"
     assert moved("imagegen", images, provider="local", outcome="completed") == 2

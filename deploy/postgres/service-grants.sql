@@ -18,3 +18,7 @@ grant select, delete on public.storage_garbage to logokraft_prompt;
 -- .check_daily_budget) counts every user's images with the login's own role.
 grant select on public.image_usage, public.generated_assets, public.brand_projects
   to logokraft_prompt, logokraft_refine;
+-- prompt's CancelProject/DeleteProject give back the images a cancelled project never drew:
+-- they delete those assets' rows of the usage ledger with the login's own role, in the
+-- user's transaction (logokraft_domain.limits.give_back_images).
+grant delete on public.image_usage to logokraft_prompt;

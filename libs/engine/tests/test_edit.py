@@ -35,7 +35,8 @@ def _parent(layout: str) -> LogoSpec:
 
 
 PARENTS = {layout: _parent(layout) for layout in ("icon-left", "icon-top", "emblem", "monogram")}
-PARENTS["wordmark"] = design_spec(Brief("Acme Roasters", "Small batch coffee"), index=6, seed=1)
+# The plan's wordmark (candidate 4 of a brief with no logo type; light, with an accent rule).
+PARENTS["wordmark"] = design_spec(Brief("Acme Roasters", "Small batch coffee"), index=4, seed=1)
 PARENTS["mark"] = replace(PARENTS["icon-left"], layout="mark", shape="circle")
 ICON_LEFT = PARENTS["icon-left"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 from fastapi import FastAPI
@@ -13,6 +14,7 @@ from logokraft_fakes import gemini as fake_gemini
 from logokraft_fakes import serve_asgi, serve_asgi_in_thread
 from logokraft_fakes.gemini import FakeGemini
 from logokraft_fakes.images import draw_image
+from logokraft_fakes.seedream import FakeSeedream
 
 
 def _hello_app() -> FastAPI:
@@ -73,3 +75,43 @@ async def test_gemini_image_reply_reaches_the_sdk_as_inline_data() -> None:
     assert parts[0].text and parts[1].inline_data.data == png  # type: ignore[index,union-attr]
     assert refused.candidates[0].finish_reason == types.FinishReason.IMAGE_SAFETY  # type: ignore[index]
     assert fake.requests[0].generation_config["responseModalities"] == ["TEXT", "IMAGE"]
+
+
+# ---- the latency model ------------------------------------------------------------------------
+
+
+async def test_gemini_waits_its_text_or_image_latency_before_answering() -> None:
+    fake = FakeGemini(api_key="k", text_latency_s=0.2, image_latency_s=0.4)
+    image_config = types.GenerateContentConfig(response_modalities=["TEXT", "IMAGE"])
+    async with serve_asgi(fake.app) as base_url:
+        client = _client(base_url)
+        started = time.monotonic()
+        await client.aio.models.generate_content(model="m", contents="hi")
+        text_s = time.monotonic() - started
+        started = time.monotonic()
+        await client.aio.models.generate_content(model="m", contents="hi", config=image_config)
+        image_s = time.monotonic() - started
+    assert 0.2 <= text_s < 0.4
+    assert 0.4 <= image_s < 0.6
+
+
+def test_the_fakes_latency_defaults_to_none_and_jitter_stays_in_its_band() -> None:
+    assert FakeGemini().latency_of(fake_gemini.GeminiRequest("v1", "m", False, {}, {})) == 0
+    assert FakeSeedream().latency() == 0
+    seedream = FakeSeedream(latency_s=1.0, jitter=0.2, seed=7)
+    waits = [seedream.latency() for _ in range(200)]
+    assert all(0.8 <= wait <= 1.2 for wait in waits) and len(set(waits)) > 100
+
+
+async def test_seedream_waits_its_latency_before_answering() -> None:
+    fake = FakeSeedream(api_key="k", latency_s=0.3)
+    async with serve_asgi(fake.app) as base_url, httpx.AsyncClient() as client:
+        started = time.monotonic()
+        response = await client.post(
+            f"{base_url}/api/v3/images/generations",
+            headers={"Authorization": "Bearer k"},
+            json={"prompt": "a logo", "size": "64x64", "response_format": "b64_json"},
+        )
+        elapsed = time.monotonic() - started
+    assert response.status_code == 200 and response.json()["data"][0]["b64_json"]
+    assert 0.3 <= elapsed < 0.6

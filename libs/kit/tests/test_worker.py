@@ -10,6 +10,7 @@ import pytest
 from nats.errors import NoRespondersError
 from nats.js.errors import NotFoundError
 
+from logokraft_kit import worker as worker_module
 from logokraft_kit.bus import (
     MSG_ID_HEADER,
     SIGNATURE_HEADER,
@@ -202,3 +203,150 @@ def test_transient_errors_are_recognised_through_their_causes():
         assert is_transient(outer)
     assert is_transient(NoRespondersError())
     assert not is_transient(ValueError("bad job"))
+
+
+# ---- lanes: one worker serving several queues in priority order -----------------------------
+
+
+def _lane(subjects, queue: str, **spec) -> ConsumerSpec:
+    return ConsumerSpec(
+        stream=subjects.jobs_stream,
+        subject=subjects.jobs(queue),
+        durable=f"{subjects.namespace}-test-{queue}",
+        **spec,
+    )
+
+
+@contextlib.asynccontextmanager
+async def serving_lanes(js, subjects, handler, **spec):
+    """A worker on the lanes `first` then `rest` (shared slots), stopped on the way out."""
+    worker = JobWorker(
+        js,
+        [_lane(subjects, "first", **spec), _lane(subjects, "rest", **spec)],
+        handler,
+        signer=SIGNER,
+    )
+    task = asyncio.create_task(worker.run())
+    try:
+        yield worker
+    finally:
+        await worker.stop(grace=1)
+        await asyncio.wait_for(task, 5)
+
+
+async def test_a_worker_takes_the_first_lane_before_the_next_when_both_wait(bus):
+    js, subjects = bus
+    order: list[str] = []
+    all_done = asyncio.Event()
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        order.append(job["name"])
+        if len(order) == 6:
+            all_done.set()
+
+    for n in range(3):  # the later lane filled first: arrival order is not what counts
+        await publish_job(js, subjects.jobs("rest"), {"name": f"rest-{n}"}, msg_id=f"rest-{n}")
+    for n in range(3):
+        await publish_job(js, subjects.jobs("first"), {"name": f"first-{n}"}, msg_id=f"first-{n}")
+    # The consumers exist before the worker runs (as in a deployment that restarts with a
+    # backlog), so the worker finds both lanes full on its first look.
+    for lane in ("first", "rest"):
+        spec = _lane(subjects, lane)
+        await js.add_consumer(
+            subjects.jobs_stream,
+            durable_name=spec.durable,
+            filter_subject=spec.subject,
+            ack_policy="explicit",
+        )
+    async with serving_lanes(js, subjects, handle, concurrency=1):
+        await asyncio.wait_for(all_done.wait(), 10)
+    assert order == ["first-0", "first-1", "first-2", "rest-0", "rest-1", "rest-2"]
+
+
+async def test_free_slots_are_filled_from_the_next_lane_when_the_first_runs_dry(bus):
+    js, subjects = bus
+    started: list[str] = []
+    release = asyncio.Event()
+    three = asyncio.Event()
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        started.append(job["name"])
+        if len(started) == 3:
+            three.set()
+        await release.wait()
+
+    await publish_job(js, subjects.jobs("rest"), {"name": "rest-0"}, msg_id="r0")
+    await publish_job(js, subjects.jobs("rest"), {"name": "rest-1"}, msg_id="r1")
+    await publish_job(js, subjects.jobs("first"), {"name": "first-0"}, msg_id="f0")
+    async with serving_lanes(js, subjects, handle, concurrency=3):
+        await asyncio.wait_for(three.wait(), 10)
+        release.set()
+    assert sorted(started) == ["first-0", "rest-0", "rest-1"]
+
+
+@pytest.mark.parametrize("lane", ["rest", "first"])
+async def test_an_idle_worker_starts_a_job_of_any_lane_when_it_is_published(bus, monkeypatch, lane):
+    # Without the doorbell, an idle worker would only find the job at its next poll: make
+    # that poll an hour away, so only the publish itself can wake the worker in time.
+    monkeypatch.setattr(worker_module, "IDLE_POLL_S", 3600.0)
+    js, subjects = bus
+    started: dict[str, asyncio.Event] = {"warm-up": asyncio.Event(), "new": asyncio.Event()}
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        started[job["name"]].set()
+
+    async with serving_lanes(js, subjects, handle, concurrency=2):
+        # A first job goes through the worker, which then finds both lanes empty and waits.
+        await publish_job(js, subjects.jobs("first"), {"name": "warm-up"}, msg_id="w")
+        await asyncio.wait_for(started["warm-up"].wait(), 10)
+        await _settled(js, subjects, f"{subjects.namespace}-test-first")
+        await publish_job(js, subjects.jobs(lane), {"name": "new"}, msg_id="new")
+        await asyncio.wait_for(started["new"].wait(), 30)
+
+
+async def test_a_lane_worker_hands_jobs_back_and_lets_running_ones_finish_on_stop(bus):
+    js, subjects = bus
+    running_job = asyncio.Event()
+    release = asyncio.Event()
+    handled: list[str] = []
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        running_job.set()
+        await release.wait()
+        handled.append(job["name"])
+
+    worker = JobWorker(
+        js,
+        [_lane(subjects, "first", concurrency=1), _lane(subjects, "rest", concurrency=1)],
+        handle,
+        signer=SIGNER,
+    )
+    task = asyncio.create_task(worker.run())
+    await publish_job(js, subjects.jobs("first"), {"name": "one"}, msg_id="one")
+    await publish_job(js, subjects.jobs("rest"), {"name": "two"}, msg_id="two")
+    await asyncio.wait_for(running_job.wait(), 10)
+    stopping = asyncio.create_task(worker.stop(grace=10))
+    release.set()
+    await asyncio.wait_for(stopping, 15)
+    await asyncio.wait_for(task, 5)
+    assert handled == ["one"], "the running job finished; the waiting one was never taken"
+    info = await js.consumer_info(subjects.jobs_stream, f"{subjects.namespace}-test-rest")
+    assert info.num_pending == 1, "the job that did not start waits for another worker"
+    assert info.num_ack_pending == 0
+
+
+async def test_a_lane_job_handed_back_with_a_delay_runs_again(bus):
+    js, subjects = bus
+    attempts: list[int] = []
+    finished = asyncio.Event()
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        attempts.append(delivery.attempt)
+        if delivery.attempt < 3:
+            raise RetryLater(0.05)
+        finished.set()
+
+    async with serving_lanes(js, subjects, handle, max_attempts=3):
+        await publish_job(js, subjects.jobs("rest"), {"n": 1}, msg_id="later-1")
+        await asyncio.wait_for(finished.wait(), 20)
+    assert attempts == [1, 2, 3]

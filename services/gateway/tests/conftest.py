@@ -145,6 +145,36 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
             self.watch_cancelled.set()
             raise
 
+    # ---- control (issue 15): cancel, delete, usage ----------------------------------------
+
+    usage = common_pb2.Usage(images_limit=200, projects_in_flight_limit=3, window_seconds=86400)
+
+    async def CancelProject(self, request, context):
+        self.calls.append("CancelProject")
+        project = await self._owned(request.project_id, context)
+        finished = (common_pb2.PROJECT_STATUS_COMPLETED, common_pb2.PROJECT_STATUS_FAILED)
+        if project.status in finished:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"project {project.id} already finished; delete it if you no longer want it",
+            )
+        project.status = common_pb2.PROJECT_STATUS_CANCELLED
+        for asset in project.assets:
+            if asset.status in (common_pb2.ASSET_STATUS_QUEUED, common_pb2.ASSET_STATUS_GENERATING):
+                asset.status = common_pb2.ASSET_STATUS_CANCELLED
+        return prompt_service_pb2.CancelProjectResponse(project=project)
+
+    async def DeleteProject(self, request, context):
+        self.calls.append("DeleteProject")
+        project = await self._owned(request.project_id, context)
+        del self.projects[project.id]
+        return prompt_service_pb2.DeleteProjectResponse()
+
+    async def GetUsage(self, request, context):
+        self.calls.append("GetUsage")
+        self.usage_user = _user(context)
+        return prompt_service_pb2.GetUsageResponse(usage=self.usage)
+
 
 class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
     """Records calls; owns assets by user; RefineAsset sends the queued variations, then waits."""

@@ -323,7 +323,7 @@ async def test_a_429_is_not_stored(client, auth, fake):
 
 async def test_a_request_the_gateway_refuses_does_not_claim_the_key(client, auth, fake):
     headers = keyed(auth, "typo")
-    bad = await create(client, headers, colors="not-a-colour")
+    bad = await create(client, headers, colors="navy " * 21)  # longer than a colour field
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "invalid_brief"
     fixed = await create(client, headers)

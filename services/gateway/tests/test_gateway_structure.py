@@ -19,7 +19,7 @@ from logokraft_domain import brief as rules
 from logokraft_domain import refinement
 from logokraft_gateway.app import create_app
 from logokraft_gateway.auth import STREAM_PATH
-from logokraft_gateway.brief import BriefCreate
+from logokraft_gateway.brief import UNDERSTOOD_COLOUR_FIELDS, BriefCreate
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.intake import new_project_openapi
 from logokraft_gateway.schemas import BriefPublic, LogoType, RefineRequestPublic
@@ -102,8 +102,10 @@ def test_the_new_project_form_is_derived_from_the_rules():
         rules.DEFAULT_CANDIDATES,
     )
     assert properties[IMAGE_FIELD]["maxItems"] == rules.MAX_INSPIRATION_IMAGES
-    # Every field the form documents is one the model (or the image upload) takes.
-    assert set(properties) == {*BriefCreate.model_fields, IMAGE_FIELD}
+    # Every field the form documents is one the model (or the image upload) takes; what the
+    # colour fields were understood as is the model's own, never sent.
+    assert set(properties) == {*BriefCreate.model_fields, IMAGE_FIELD} - {*UNDERSTOOD_COLOUR_FIELDS}
+    assert properties["colors"]["items"]["maxLength"] == rules.MAX_COLOR_FIELD_LENGTH
 
 
 def test_the_app_documents_the_derived_form(tmp_path):

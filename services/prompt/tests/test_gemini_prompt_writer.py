@@ -108,6 +108,44 @@ async def test_request_carries_system_instruction_brief_and_schema(setup: Setup)
     assert prompts_schema["items"]["required"] == ["prompt"]
 
 
+@dataclass(frozen=True)
+class WordyBrief(Brief):
+    """A brief carrying the colour words as the client wrote them (issue 16): the engine's
+    Brief until it has these fields itself."""
+
+    color_words: tuple[str, ...] = ()
+    color_names: tuple[str, ...] = ()
+    color_notes: tuple[str, ...] = ()
+
+
+async def test_request_carries_the_colour_words_as_written(setup: Setup) -> None:
+    brief = WordyBrief(
+        brand_name="Northwind Coffee",
+        colors=("#000080", "#ffd700", "#ca6641"),
+        color_words=("Navy and gold", "warm earth tones", "like the sea at dawn"),
+        color_names=("navy", "gold", "terracotta"),
+        color_notes=("like the sea at dawn",),
+    )
+    prompts = [p async for p in setup.writer().write_prompts(brief, count=1, inspiration=())]
+    assert len(prompts) == 1
+    [request] = setup.fake.requests
+    text = request.text
+    assert (
+        'Colours as the client wrote them: "Navy and gold"; "warm earth tones"; '
+        '"like the sea at dawn"'
+    ) in text
+    assert "Brand colours: #000080 (navy), #ffd700 (gold), #ca6641 (terracotta)" in text
+    assert 'Colour notes (no colour read in them): "like the sea at dawn"' in text
+    assert "colour words" in request.system_text
+
+
+async def test_a_brief_without_colour_words_sends_its_colours_only(setup: Setup) -> None:
+    await collect(setup.writer(), count=1)
+    [request] = setup.fake.requests
+    assert "Brand colours: #1f4e79, #e0a526" in request.text
+    assert "wrote them" not in request.text and "Colour notes" not in request.text
+
+
 async def test_inspiration_images_are_sent_as_inline_data(setup: Setup) -> None:
     png, jpeg = draw_image(32, 32), draw_image(32, 32, image_format="JPEG")
     inspiration = (InspirationImage(png, "image/png"), InspirationImage(jpeg, "image/jpeg"))

@@ -16,6 +16,12 @@ killing workers fails once its attempts are used up. A finished asset is final:
 completing or failing it again (a duplicate job, a sweeper that gave up on it)
 changes nothing.
 
+A cancelled project (logokraft_prompt.control) cancels its queued and generating assets in
+the database and then says so on the project's cancel subject (core NATS): a job for a
+cancelled asset is dropped, and a drawing in progress listens on that subject and abandons
+its provider call (asyncio cancellation; a provider running in a thread may finish, but
+nothing it returns is stored). Whatever a drawing returns, a cancelled asset stays cancelled.
+
 Each finished asset counts in `logokraft_images_generated_total{provider, outcome}`, and
 the job's span carries the asset, project, provider and attempt (telemetry.py).
 """
@@ -34,7 +40,7 @@ from nats.aio.client import Client as NATS
 from logokraft_domain import store
 from logokraft_domain.attempts import run_attempt
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
-from logokraft_kit.bus import Subjects, publish_project_news
+from logokraft_kit.bus import Subjects, project_cancel, publish_project_news
 from logokraft_kit.db import Connection, Database
 from logokraft_kit.metrics import IMAGES_GENERATED
 from logokraft_kit.providers import ProviderUnavailable
@@ -86,16 +92,22 @@ class AssetJobs:
             asset = await store.get_asset(conn, asset_id, lock=True)
             if asset is None or asset["status"] in TERMINAL_ASSET_STATUSES:
                 return None
-            if asset["status"] == "generating":
+            project = await _project(conn, asset)
+            cancelled = project["status"] == "cancelled"
+            if cancelled:  # an asset of a cancelled project is never drawn
+                await store.update_asset(conn, asset_id, status="cancelled")
+                project = await _project(conn, asset)
+            elif asset["status"] == "generating":
                 # Watchers know already; only the count changes (a redelivery).
                 asset = await _set_attempts(conn, asset_id, asset["attempts"] + 1)
                 return asset, await _project(conn, asset)
-            asset = await store.update_asset(
-                conn, asset_id, status="generating", attempts=asset["attempts"] + 1
-            )
-            project = await _project(conn, asset)
+            else:
+                asset = await store.update_asset(
+                    conn, asset_id, status="generating", attempts=asset["attempts"] + 1
+                )
+                project = await _project(conn, asset)
         await self.announce(project)
-        return asset, project
+        return None if cancelled else (asset, project)
 
     async def run(
         self,
@@ -122,7 +134,7 @@ class AssetJobs:
             )
             return
         image = await run_attempt(
-            lambda: self._draw(draw, provider),
+            lambda: self._draw_unless_cancelled(user_id, asset, draw, provider),
             attempt=attempt,
             limit=limit,
             give_back=lambda: self._give_back_attempt(user_id, asset),
@@ -133,6 +145,40 @@ class AssetJobs:
         if image is None:
             return
         await self.complete(user_id, asset, image, provider=provider)
+
+    async def _draw_unless_cancelled(
+        self,
+        user_id: uuid.UUID,
+        asset: Row,
+        draw: Callable[[], Awaitable[Drawing]],
+        provider: str,
+    ) -> Drawing | None:
+        """`_draw`, abandoned (None) when the asset's project is cancelled meanwhile."""
+        async with project_cancel(self.nc, self.subjects, str(asset["project_id"])) as signal:
+            # Listening first, then reading: a cancel is either seen here or signalled.
+            if await self._cancelled(user_id, asset):
+                log.info("asset %s was cancelled before its drawing started", asset["id"])
+                return None
+            drawing = asyncio.ensure_future(self._draw(draw, provider))
+            cancelled = asyncio.ensure_future(signal.cancelled.wait())
+            try:
+                await asyncio.wait({drawing, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                cancelled.cancel()
+                if not drawing.done():  # the project was cancelled, or this task was
+                    drawing.cancel()
+                    await asyncio.wait({drawing})
+            if not drawing.cancelled():
+                return drawing.result()
+            log.info("asset %s: its project was cancelled; the drawing was abandoned", asset["id"])
+            label_span(asset_outcome="cancelled")
+            return None
+
+    async def _cancelled(self, user_id: uuid.UUID, asset: Row) -> bool:
+        """True when the asset is gone or cancelled (its project was cancelled or deleted)."""
+        async with self.db.as_user(user_id) as conn:
+            current = await store.get_asset(conn, asset["id"])
+        return current is None or current["status"] == "cancelled"
 
     async def _draw(self, draw: Callable[[], Awaitable[Drawing]], provider: str) -> Drawing:
         """`draw()`, cut off after `draw_timeout_s` (a provider hanging past its own timeouts)."""
@@ -160,9 +206,17 @@ class AssetJobs:
     async def complete(
         self, user_id: uuid.UUID, asset: Row, image: Drawing, *, provider: str, **fields: Any
     ) -> None:
-        """Store the image (and its SVG master) and mark the asset completed."""
+        """Store the image (and its SVG master) and mark the asset completed.
+
+        Never over a cancelled (or deleted) asset: its image is not stored, or removed again
+        when the cancel came while it was being stored.
+        """
         owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
+        if await self._cancelled(user_id, asset):
+            log.info("asset %s was cancelled; its image is not stored", asset_id)
+            return
         path = asset_path(owner, project_id, asset_id, "png")
+        stored = [path]
         metadata = dict(image.metadata)
         with span("storage put", asset_id=asset_id):
             await self.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
@@ -171,28 +225,51 @@ class AssetJobs:
                 await self.storage.put(
                     GENERATED_BUCKET, svg_path, image.svg.encode(), content_type="image/svg+xml"
                 )
+                stored.append(svg_path)
                 metadata["svg_path"] = svg_path
         async with self.db.as_user(user_id) as conn:
-            if await _finished(conn, asset):
-                return
-            await store.update_asset(
-                conn,
-                asset["id"],
-                status="completed",
-                storage_bucket=GENERATED_BUCKET,
-                storage_path=path,
-                mime_type="image/png",
-                width=image.width,
-                height=image.height,
-                provider=provider,
-                metadata=metadata,
-                error_code=None,
-                error_message=None,
-                **fields,
-            )
-            project = await self._settle(conn, asset)
+            current = await store.get_asset(conn, asset_id, lock=True)
+            orphaned = current is None or current["status"] == "cancelled"
+            finished = orphaned or await _finished(conn, asset)
+            if not finished:
+                project = await self._complete(conn, asset, path, image, provider, metadata, fields)
+        if orphaned:
+            # Cancelled or deleted while the image was being stored: nothing names it.
+            log.info("asset %s was cancelled while its image was stored; removing it", asset_id)
+            await self.storage.delete(GENERATED_BUCKET, stored)
+            return
+        if finished:
+            return
         _finished_as(provider, "completed")
         await self.announce(project)
+
+    async def _complete(
+        self,
+        conn: Connection,
+        asset: Row,
+        path: str,
+        image: Drawing,
+        provider: str,
+        metadata: dict[str, Any],
+        fields: dict[str, Any],
+    ) -> Row | None:
+        """Mark the (locked, unfinished) asset completed and settle its project."""
+        await store.update_asset(
+            conn,
+            asset["id"],
+            status="completed",
+            storage_bucket=GENERATED_BUCKET,
+            storage_path=path,
+            mime_type="image/png",
+            width=image.width,
+            height=image.height,
+            provider=provider,
+            metadata=metadata,
+            error_code=None,
+            error_message=None,
+            **fields,
+        )
+        return await self._settle(conn, asset)
 
     async def fail(
         self, user_id: uuid.UUID, asset: Row, code: str, message: str, *, provider: str

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from logokraft.v1 import common_pb2
+from logokraft_domain.colours import ColourReading, colour_name, read_colours
 from logokraft_domain.records import LOGO_TYPE, LOGO_TYPE_NAME
 from logokraft_kit.errors import InvalidArgument
 
@@ -36,6 +38,9 @@ TEXT_RULES = (BRAND_NAME, SLOGAN, INDUSTRY, DESCRIPTION)
 MAX_STYLE_KEYWORDS = 10
 MAX_STYLE_KEYWORD_LENGTH = 40
 MAX_COLORS = 6
+# Colour fields as written ("navy and gold", "warm earth tones"): at most MAX_COLORS fields
+# of at most this many characters; they are understood as at most MAX_COLORS colours.
+MAX_COLOR_FIELD_LENGTH = 100
 MIN_CANDIDATES = 1
 MAX_CANDIDATES = 8
 DEFAULT_CANDIDATES = 4
@@ -58,10 +63,39 @@ class ValidBrief:
     colors: list[str]
     logo_type: str | None
     num_candidates: int
+    color_words: list[str] = field(default_factory=list)
+    color_names: list[str] = field(default_factory=list)
+    color_notes: list[str] = field(default_factory=list)
 
     def columns(self) -> dict[str, Any]:
         """The brief as brand_projects columns."""
         return dict(self.__dict__)
+
+
+def understand_colours(words: Sequence[str], colors: Sequence[str] = ()) -> ColourReading:
+    """The colours of a brief: `colors` (already "#rrggbb") first, then what `words` say.
+
+    At most MAX_COLORS colours are kept, the first ones; the words themselves are kept by
+    the caller, so nothing the user wrote is lost. Never raises: words with no colour
+    meaning come back as notes.
+    """
+    said = read_colours(words, limit=MAX_COLORS * (len(words) + 1))
+    name_of = dict(zip(said.colors, said.names, strict=True))
+    chosen: list[str] = []
+    for value in (*colors, *said.colors):
+        if value not in chosen and len(chosen) < MAX_COLORS:
+            chosen.append(value)
+    names = tuple(name_of.get(value) or colour_name(value) for value in chosen)
+    return ColourReading(tuple(chosen), names, said.notes)
+
+
+def color_field_problem(words: Sequence[str]) -> str | None:
+    """Why these colour fields are out of bounds, or None."""
+    if len(words) > MAX_COLORS:
+        return f"at most {MAX_COLORS} colour fields"
+    if any(len(w.strip()) > MAX_COLOR_FIELD_LENGTH for w in words):
+        return f"each colour field is at most {MAX_COLOR_FIELD_LENGTH} characters"
+    return None
 
 
 def has_visible_characters(name: str) -> bool:
@@ -105,13 +139,25 @@ def validate_brief(brief: common_pb2.BrandBrief) -> ValidBrief:
     colors = [c.lower() for c in brief.colors]
     if len(colors) > MAX_COLORS or not all(_HEX.match(c) for c in colors):
         raise InvalidArgument(f"colors takes at most {MAX_COLORS} colours as #rrggbb")
+    words = [w.strip() for w in brief.color_words if w.strip()]
+    problem = color_field_problem(words)
+    if problem or any("\x00" in w for w in words):
+        raise InvalidArgument(
+            f"color_words takes {problem or 'no NUL bytes'}; "
+            "write colours as words, CSS names or hex"
+        )
+    # Names and notes are worked out here again: a caller's are never taken on trust.
+    reading = understand_colours(words, colors)
     return ValidBrief(
         brand_name=name,
         slogan=_text("slogan", brief.slogan),
         industry=_text("industry", brief.industry),
         description=_text("description", brief.description),
         style=[s.strip() for s in brief.style],
-        colors=colors,
+        colors=list(reading.colors),
         logo_type=LOGO_TYPE_NAME.get(brief.logo_type),
         num_candidates=brief.num_candidates,
+        color_words=words,
+        color_names=list(reading.names),
+        color_notes=list(reading.notes),
     )

@@ -81,7 +81,8 @@ async def record_project(conn: Connection, project: Row) -> int:
 
 
 def project_done(status: str, *, completed: int, failed: int) -> common_pb2.ProjectDone:
-    """The `done` of a settled project ("completed" or "failed") and its asset counts."""
+    """The `done` of a settled project ("completed", "failed" or "cancelled") and its asset
+    counts."""
     return common_pb2.ProjectDone(
         status=PROJECT_STATUS[status], completed_assets=completed, failed_assets=failed
     )
@@ -89,8 +90,9 @@ def project_done(status: str, *, completed: int, failed: int) -> common_pb2.Proj
 
 def done_event(sequence: int, project: Row, assets: list[Row]) -> common_pb2.ProjectEvent:
     """The `done` event a watch ends with, for a settled project and its assets."""
+    status = project["status"] if project["status"] in ("completed", "cancelled") else "failed"
     done = project_done(
-        "completed" if project["status"] == "completed" else "failed",
+        status,
         completed=sum(1 for a in assets if a["status"] == "completed"),
         failed=sum(1 for a in assets if a["status"] == "failed"),
     )

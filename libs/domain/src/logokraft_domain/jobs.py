@@ -1,8 +1,17 @@
 """Typed jobs: the work that travels on the JetStream work queue, and who consumes it.
 
-    WritePrompts   prompts       prompt service     write a project's prompts, queue candidates
-    DrawCandidate  images        imagegen service   draw one candidate asset
-    DrawVariation  refinements   refine service     write one variation's prompt and draw it
+    WritePrompts   prompts        prompt service     write a project's prompts, queue candidates
+    DrawCandidate  images-first   imagegen service   draw a project's first candidate (position 0)
+                   images                            draw any other candidate
+    DrawVariation  refinements    refine service     write one variation's prompt and draw it
+
+Fair scheduling: a candidate's queue is its lane. The imagegen worker serves its lanes in
+priority order (logokraft_kit.worker), so every waiting project gets its first logo
+(`images-first`) before any project gets its later ones (`images`); each lane is FIFO, so
+a user's projects are served in the order they were made. A job without a position (one
+published before lanes existed) goes to `images`, which the same worker still drains.
+Variations travel on their own queue, served by the refine service, and never wait on
+candidates.
 
 Each job type knows its queue (the subject `{namespace}.jobs.<queue>` and the durable
 consumer `{namespace}-<durable>` that replicas share), its JSON payload and its
@@ -25,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from logokraft_kit.bus import JobPublisher, Subjects
-from logokraft_kit.service import Consumer
+from logokraft_kit.service import Consumer, Lane
 from logokraft_kit.worker import Delivery, MalformedJob
 
 
@@ -44,6 +53,7 @@ class Queue:
 
 PROMPTS = Queue(name="prompts", durable="prompt-writer", id_prefix="prompts")
 IMAGES = Queue(name="images", durable="imagegen", id_prefix="image")
+FIRST_IMAGES = Queue(name="images-first", durable="imagegen-first", id_prefix="image")
 REFINEMENTS = Queue(name="refinements", durable="refine", id_prefix="refine")
 
 
@@ -51,7 +61,17 @@ REFINEMENTS = Queue(name="refinements", durable="refine", id_prefix="refine")
 class Job:
     """A unit of durable work; subclasses name their queue and the id of what they work on."""
 
-    queue: ClassVar[Queue]
+    queue: ClassVar[Queue]  # the job type's main queue (its only one unless `lanes` says more)
+
+    @classmethod
+    def lanes(cls) -> tuple[Queue, ...]:
+        """Every queue jobs of this type travel on, in the order workers serve them."""
+        return (cls.queue,)
+
+    @property
+    def lane(self) -> Queue:
+        """The queue this job is published on."""
+        return self.queue
 
     @property
     def work_id(self) -> uuid.UUID:
@@ -68,11 +88,16 @@ class Job:
         return f"{self.msg_id}:swept:{int(updated_at.timestamp() * 1000)}"
 
     def payload(self) -> dict[str, Any]:
-        """The job as JSON-ready data (ids as strings, fields in declaration order)."""
+        """The job as JSON-ready data (ids as strings, fields in declaration order).
+
+        An optional field left unset (None by default) is left out, so the payload is the
+        one workers deployed before the field existed read.
+        """
         return {
             field.name: str(value) if isinstance(value, uuid.UUID) else value
             for field in dataclasses.fields(self)
             for value in [getattr(self, field.name)]
+            if value is not None or field.default is not None
         }
 
     @classmethod
@@ -84,8 +109,12 @@ class Job:
             raise MalformedJob(f"not a {cls.__name__} job: {json.dumps(payload)[:200]}") from error
 
     async def publish(self, jobs: JobPublisher, *, msg_id: str | None = None) -> None:
-        """Publish, signed, on the job's queue, once per message id (the job's own by default)."""
-        await jobs.publish(self.queue.name, self.payload(), msg_id=msg_id or self.msg_id)
+        """Publish, signed, on the job's lane, once per message id (the job's own by default).
+
+        Every lane of a job type is on the one jobs stream and shares the type's id prefix,
+        so JetStream drops a repeat of the same work whichever lane it comes on.
+        """
+        await jobs.publish(self.lane.name, self.payload(), msg_id=msg_id or self.msg_id)
 
 
 def _read(field: dataclasses.Field[Any], payload: dict[str, Any]) -> Any:
@@ -96,6 +125,8 @@ def _read(field: dataclasses.Field[Any], payload: dict[str, Any]) -> Any:
         return uuid.UUID(str(value))
     if field.type in ("int", int):
         return int(value)
+    if field.type in ("int | None", "Optional[int]"):
+        return None if value is None else int(value)
     return value
 
 
@@ -115,12 +146,27 @@ class WritePrompts(Job):
 
 @dataclass(frozen=True)
 class DrawCandidate(Job):
-    """Draw one candidate asset from its stored prompt."""
+    """Draw one candidate asset from its stored prompt.
+
+    Its lane follows its position: a project's first candidate (position 0) on
+    `images-first`, the others (and a job that does not say) on `images`.
+    """
 
     queue: ClassVar[Queue] = IMAGES
     asset_id: uuid.UUID
     project_id: uuid.UUID
     user_id: uuid.UUID
+    position: int | None = None  # the candidate's place in its project; None: not known
+
+    @classmethod
+    def lanes(cls) -> tuple[Queue, ...]:
+        """First candidates first, then the rest."""
+        return (FIRST_IMAGES, IMAGES)
+
+    @property
+    def lane(self) -> Queue:
+        """`images-first` for a project's first candidate, else `images`."""
+        return FIRST_IMAGES if self.position == 0 else IMAGES
 
     @property
     def work_id(self) -> uuid.UUID:
@@ -160,11 +206,17 @@ class QueueSettings(Protocol):
 def consumer(
     job_type: type[J], handle: Callable[[J, Delivery], Awaitable[None]], settings: QueueSettings
 ) -> Consumer:
-    """The durable consumer that runs `handle` for every job of `job_type`'s queue."""
+    """The durable consumer that runs `handle` for every job of `job_type`'s queues.
+
+    A type with several lanes (DrawCandidate) gets one worker that serves the lanes ahead of
+    its main queue first, sharing its `concurrency` slots (logokraft_kit.worker).
+    """
 
     async def handler(payload: dict[str, Any], delivery: Delivery) -> None:
         await handle(job_type.from_payload(payload), delivery)
 
+    lanes = job_type.lanes()
+    ahead = lanes[: lanes.index(job_type.queue)]
     return Consumer(
         queue=job_type.queue.name,
         durable=job_type.queue.durable,
@@ -172,4 +224,5 @@ def consumer(
         concurrency=settings.concurrency,
         ack_wait=settings.job_ack_wait_s,
         max_attempts=settings.job_max_attempts,
+        lanes_ahead=tuple(Lane(queue=q.name, durable=q.durable) for q in ahead),
     )

@@ -11,6 +11,7 @@ refusal counts in `logokraft_limit_refusals_total{limit=<reason>}`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import uuid
@@ -132,7 +133,7 @@ async def check_images_per_day(
                 select count(*) from generated_assets a
                 where a.project_id = p.id and a.parent_asset_id is null), 0)), 0)
            from brand_projects p
-           where p.user_id = %(user)s and not p.prompts_written
+           where p.user_id = %(user)s and not p.prompts_written and p.status <> 'cancelled'
              and p.created_at > now() - make_interval(secs => %(window)s)) as pending
         """,
         {"user": user_id, "window": limits.window_s},
@@ -202,7 +203,7 @@ async def check_daily_budget(conn: Connection, limits: UserLimits, *, requested:
                     select count(*) from public.generated_assets a
                     where a.project_id = p.id and a.parent_asset_id is null), 0)), 0)
                from public.brand_projects p
-               where not p.prompts_written
+               where not p.prompts_written and p.status <> 'cancelled'
                  and p.created_at > now() - make_interval(secs => %(window)s)) as pending
             """,
             {"window": limits.window_s},
@@ -237,6 +238,85 @@ async def check_daily_budget(conn: Connection, limits: UserLimits, *, requested:
         reason="daily_budget_exhausted",
         retry_after=wait,
     )
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a user has used of their limits (0 limits mean unlimited)."""
+
+    images_used: int
+    images_limit: int
+    projects_in_flight: int
+    projects_in_flight_limit: int
+    window_s: int
+    resets_at: dt.datetime | None  # when the oldest counted image leaves the window
+
+
+async def usage(conn: Connection, user_id: uuid.UUID, limits: UserLimits) -> Usage:
+    """The user's usage, counted as `check_images_per_day` and `check_projects_in_flight` count.
+
+    `resets_at` is when the oldest image counted leaves the rolling window: the oldest ledger
+    row's time (or, for candidates not yet written, their project's) plus the window.
+    """
+    cursor = await conn.execute(
+        """
+        with window_start as (select now() - make_interval(secs => %(window)s) as t),
+        made as (
+          select count(*) as n, min(created_at) as oldest from image_usage
+          where user_id = %(user)s and created_at > (select t from window_start)
+        ),
+        pending as (
+          select coalesce(sum(greatest(p.num_candidates - (
+                   select count(*) from generated_assets a
+                   where a.project_id = p.id and a.parent_asset_id is null), 0)), 0) as n,
+                 min(p.created_at) filter (where p.num_candidates > (
+                   select count(*) from generated_assets a
+                   where a.project_id = p.id and a.parent_asset_id is null)) as oldest
+          from brand_projects p
+          where p.user_id = %(user)s and not p.prompts_written and p.status <> 'cancelled'
+            and p.created_at > (select t from window_start)
+        )
+        select made.n as made, pending.n as pending,
+               least(made.oldest, pending.oldest) + make_interval(secs => %(window)s)
+                 as resets_at,
+               (select count(*) from brand_projects
+                where user_id = %(user)s and status in ('pending', 'generating')) as in_flight
+        from made, pending
+        """,
+        {"user": user_id, "window": limits.window_s},
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return Usage(
+        images_used=int(row["made"]) + int(row["pending"]),
+        images_limit=limits.images_per_day,
+        projects_in_flight=int(row["in_flight"]),
+        projects_in_flight_limit=limits.projects_in_flight,
+        window_s=limits.window_s,
+        resets_at=row["resets_at"],
+    )
+
+
+async def give_back_images(conn: Connection, user_id: uuid.UUID, asset_ids: list[uuid.UUID]) -> int:
+    """Uncount images that were never drawn (assets cancelled while queued); how many.
+
+    Only the ledger's trigger writes `image_usage` for users, so the rows are deleted with
+    the service's own login role for this statement only (as `check_daily_budget` reads),
+    in the caller's transaction, then the transaction acts for the user again. The login
+    needs DELETE on public.image_usage (deploy/postgres/service-grants.sql).
+    """
+    if not asset_ids:
+        return 0
+    await conn.execute("set local role none")
+    try:
+        cursor = await conn.execute(
+            "delete from public.image_usage where user_id = %s and asset_id = any(%s)",
+            [user_id, list(asset_ids)],
+        )
+        removed = cursor.rowcount
+    finally:
+        await conn.execute("set local role authenticated")
+    return max(0, removed)
 
 
 def describe_wait(seconds: float) -> str:

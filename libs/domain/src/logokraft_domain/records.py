@@ -70,6 +70,9 @@ def brief_from_row(row: Row) -> common_pb2.BrandBrief:
         colors=list(row["colors"]),
         logo_type=LOGO_TYPE.get(row["logo_type"] or "", common_pb2.LOGO_TYPE_UNSPECIFIED),
         num_candidates=row["num_candidates"],
+        color_words=list(row.get("color_words") or ()),
+        color_names=list(row.get("color_names") or ()),
+        color_notes=list(row.get("color_notes") or ()),
     )
 
 

@@ -82,6 +82,7 @@ _LOCK = " for no key update"
 PROJECT_COLUMNS = frozenset(
     {
         *("brand_name", "slogan", "industry", "description", "style", "colors", "logo_type"),
+        *("color_words", "color_names", "color_notes"),
         *("num_candidates", "inspiration_paths", "status", "prompts_written", "prompt_attempts"),
         *("error_code", "error_message", "event_sequence", "updated_at"),
     }
@@ -279,13 +280,14 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
     project = await get_project(conn, project_id, lock=True)
     if project is None or not project["prompts_written"]:
         return False
-    if project["status"] in ("completed", "failed"):
-        return False
+    if project["status"] in ("completed", "failed", "cancelled"):
+        return False  # a cancelled project was settled by cancel_project, and stays cancelled
     cursor = await conn.execute(
         """
         select count(*) filter (where status = 'completed') as completed,
                count(*) filter (where status = 'failed') as failed,
-               count(*) filter (where status not in ('completed', 'failed')) as in_flight
+               count(*) filter (where status not in ('completed', 'failed', 'cancelled'))
+                 as in_flight
         from generated_assets where project_id = %s
         """,
         [project_id],
@@ -314,3 +316,65 @@ def is_settled(project: Row, assets: list[Row]) -> bool:
         and project["prompts_written"]
         and all(asset["status"] in TERMINAL_ASSET_STATUSES for asset in assets)
     )
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """What cancel_project changed: the project, and the assets it cancelled."""
+
+    project: Row
+    assets: list[Row]  # every asset it cancelled, as it is now
+    never_drawn: list[uuid.UUID]  # those of them still queued: no provider was asked for them
+
+
+async def lock_unfinished_assets(conn: Connection, project_id: uuid.UUID) -> None:
+    """Lock the project's queued and generating assets, before the project is locked.
+
+    Workers lock an asset and then its project (appending an event updates the project row),
+    so a cancel that locked the project first and then waited for an asset could deadlock
+    with a worker: a cancel takes the same order.
+    """
+    await conn.execute(
+        "select id from generated_assets where project_id = %s"
+        " and status not in ('completed', 'failed', 'cancelled') order by id" + _LOCK,
+        [project_id],
+    )
+
+
+async def cancel_project(conn: Connection, project: Row) -> Cancelled:
+    """Cancel the (locked, unsettled) project: every queued or generating asset becomes
+    `cancelled`, the project `cancelled` with its prompts written (nothing more is written for
+    it), and a `done` event ends its watches; each change is recorded as an event."""
+    project_id = project["id"]
+    cursor = await conn.execute(
+        "select * from generated_assets where project_id = %s"
+        " and status not in ('completed', 'failed', 'cancelled')"
+        " order by created_at, position, id" + _LOCK,
+        [project_id],
+    )
+    pending = await cursor.fetchall()
+    assets = [await update_asset(conn, a["id"], status="cancelled") for a in pending]
+    never_drawn = [a["id"] for a in pending if a["status"] == "queued"]
+    updated = await update_project(conn, project_id, status="cancelled", prompts_written=True)
+    cursor = await conn.execute(
+        """
+        select count(*) filter (where status = 'completed') as completed,
+               count(*) filter (where status = 'failed') as failed
+        from generated_assets where project_id = %s
+        """,
+        [project_id],
+    )
+    counts = await cursor.fetchone()
+    assert counts is not None
+    done = events.project_done("cancelled", completed=counts["completed"], failed=counts["failed"])
+    sequence = await events.append(conn, project_id, kind="done", payload=message_to_payload(done))
+    return Cancelled({**updated, "event_sequence": sequence}, assets, never_drawn)
+
+
+async def delete_project(conn: Connection, project_id: uuid.UUID) -> bool:
+    """Delete the project with its assets and events (cascade); its stored files are queued
+    for removal by the storage_garbage triggers. False when RLS hides it or it is gone."""
+    cursor = await conn.execute(
+        "delete from brand_projects where id = %s returning id", [project_id]
+    )
+    return await cursor.fetchone() is not None

@@ -24,7 +24,9 @@ once the job runs, `updated_at` changes, so a later sweep of a newly stuck asset
 id. An asset whose re-published job never runs (no worker alive) gets the same
 id again every sweep, which JetStream drops until the window has passed; then
 one more copy is queued, which is harmless: jobs are idempotent and a job for
-a finished asset is acknowledged and dropped.
+a finished asset is acknowledged and dropped. A candidate is queued again on its
+own lane (jobs.py): a project's first candidate on `images-first`, the others on
+`images`.
 
 A re-published job can meet the original one (still waiting in a long backlog,
 say): both run, the first to finish wins and the other finds the asset finished.
@@ -184,7 +186,7 @@ class AssetSweeper(_Periodic):
             cursor = await conn.execute(
                 f"""
                 select a.id, a.user_id, a.project_id, a.parent_asset_id, a.status,
-                       a.created_at, a.updated_at,
+                       a.position, a.created_at, a.updated_at,
                        a.created_at < now() - make_interval(secs => %(max_age)s) as too_old,
                        (select count(*) from generated_assets s
                         where s.parent_asset_id = a.parent_asset_id
@@ -203,8 +205,8 @@ class AssetSweeper(_Periodic):
     async def _requeue(self, row: Row) -> None:
         ids = {"asset_id": row["id"], "project_id": row["project_id"], "user_id": row["user_id"]}
         job: Job
-        if self._kind == "candidate":
-            job = DrawCandidate(**ids)
+        if self._kind == "candidate":  # on its lane: a project's first candidate goes first
+            job = DrawCandidate(**ids, position=row["position"])
         else:
             job = DrawVariation(**ids, count=max(1, int(row["siblings"])))
         log.warning(

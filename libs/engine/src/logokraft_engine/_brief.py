@@ -23,6 +23,9 @@ class Brief:
     colors: tuple[str, ...] = ()
     logo_type: str | None = None
     inspiration_palette: tuple[str, ...] = ()
+    color_words: tuple[str, ...] = ()  # the colour fields as the user wrote them
+    color_names: tuple[str, ...] = ()  # a plain name for each of `colors`
+    color_notes: tuple[str, ...] = ()  # words with no colour meaning, for the prompt writer
 
     @classmethod
     def from_record(
@@ -38,6 +41,9 @@ class Brief:
             colors=tuple(record.get("colors") or ()),
             logo_type=record.get("logo_type") or None,
             inspiration_palette=tuple(inspiration_palette),
+            color_words=tuple(record.get("color_words") or ()),
+            color_names=tuple(record.get("color_names") or ()),
+            color_notes=tuple(record.get("color_notes") or ()),
         )
 
 

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from logokraft_engine._brief import Brief, brief_words
 from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, drawable, face_for
-from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, choose_icon
-from logokraft_engine._palette import Palette, choose_palette
+from logokraft_engine._icons import ICONS, plan_icons
+from logokraft_engine._layout import beside, outlined
+from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 
-_AUTO_LAYOUTS = ("icon-left", "icon-top", "emblem", "monogram", "icon-left", "icon-top", "wordmark")
-_TYPE_LAYOUTS = {
-    "wordmark": ("wordmark",),
-    "lettermark": ("monogram",),
-    "emblem": ("emblem",),
-    "combination": ("icon-left", "icon-top"),
-    "abstract": ("icon-left", "icon-top"),
-}
-_TILE_SHAPES = ("none", "none", "circle", "hexagon", "rounded-square", "circle")
 _MARK_SHAPES = ("circle", "rounded-square", "none", "hexagon")
-_ACCENTS = ("rule", "frame", "none", "block")
-_BADGE_SHAPES = ("circle", "shield", "hexagon", "rounded-square")
 _WEIGHT_WORDS = {400: "regular", 500: "medium", 600: "semibold", 700: "bold", 800: "extra-bold"}
 _SERIF_CATEGORIES = ("serif", "display")
 # Among equally fitting faces, versatile ones come first, characterful ones later.
@@ -154,27 +145,6 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     return first + [f for f in ranked if f not in first]
 
 
-def _layout(brief: Brief, index: int) -> str:
-    options = _TYPE_LAYOUTS.get(brief.logo_type or "", _AUTO_LAYOUTS)
-    return options[index % len(options)]
-
-
-def _shape(brief: Brief, layout: str, index: int) -> str:
-    if layout in ("monogram", "emblem"):  # the layout's first candidate a circle, then others
-        seen = sum(_layout(brief, i) == layout for i in range(index))
-        return _BADGE_SHAPES[seen % len(_BADGE_SHAPES)]
-    if layout == "mark":
-        return _MARK_SHAPES[index % len(_MARK_SHAPES)]
-    return "none" if layout == "wordmark" else _TILE_SHAPES[index % len(_TILE_SHAPES)]
-
-
-def _palette(brief: Brief, layout: str, index: int, rng: random.Random) -> Palette:
-    palette = choose_palette(brief, index, rng)
-    if layout == "wordmark" and index % 2 == 1:
-        return replace(palette, text=palette.primary)  # a coloured wordmark for variety
-    return palette
-
-
 def _case_and_tracking(face: Face, rng: random.Random) -> tuple[str, float]:
     """Letter case and tracking that suit `face`: a script face only in title case and never
     letter-spaced (spacing breaks its joins, capitals of a script are illegible)."""
@@ -211,42 +181,258 @@ def _weight(brief: Brief, face: Face, rng: random.Random) -> int:
     return rng.choice(face.weights[1:] or face.weights)
 
 
+# --- planning: up to eight different concepts per brief -----------------------------------------
+
+PLANNED = 8  # the API's most candidates per project; each of them gets its own concept
+LIGHT, DARK = "light", "dark"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One candidate's composition before icon and face are chosen: where the mark goes, its
+    container, the wordmark accent and whether the palette is reversed (a dark background)."""
+
+    layout: str
+    shape: str = "none"
+    accent: str = "rule"
+    tone: str = LIGHT
+    colored: bool = False  # a wordmark set in the primary colour
+
+
+# Eight compositions per logo type, chosen so that every two of them look different: their
+# perceptual hashes (64 bits) differ by 8 or more, as libs/engine/tests/test_distinct_concepts.py
+# measures over many briefs. What sets compositions apart at a glance is where the mark sits,
+# how much of the canvas is filled (a badge, a block) and a reversed (dark) palette, which
+# inverts the image; the container's shape barely registers, so two compositions never differ
+# by shape alone. The first four are what a four-candidate project shows.
+_SLOTS: dict[str, tuple[Slot, ...]] = {
+    "auto": (
+        Slot("icon-left"),
+        Slot("icon-top"),
+        Slot("emblem", "circle"),
+        Slot("monogram", "circle", accent="frame"),
+        Slot("wordmark", accent="block"),
+        Slot("icon-left", tone=DARK),
+        Slot("icon-top", tone=DARK),
+        Slot("emblem", "shield", tone=DARK),
+    ),
+    "combination": (
+        Slot("icon-left"),
+        Slot("icon-top"),
+        Slot("icon-left", tone=DARK),
+        Slot("icon-top", "rounded-square", tone=DARK),
+        Slot("icon-top", accent="block"),
+        Slot("emblem", "hexagon", accent="frame"),
+        Slot("emblem", "shield", tone=DARK),
+        Slot("emblem", "circle", accent="frame", tone=DARK),
+    ),
+    "wordmark": (
+        Slot("wordmark", accent="rule"),
+        Slot("wordmark", accent="block", colored=True),
+        Slot("wordmark", "circle", accent="block"),
+        Slot("wordmark", accent="none", tone=DARK),
+        Slot("wordmark", "circle", accent="frame", colored=True),
+        Slot("wordmark", accent="block", tone=DARK),
+        Slot("wordmark", "circle", accent="block", tone=DARK),
+        Slot("wordmark", "circle", accent="frame", tone=DARK),
+    ),
+    "lettermark": (
+        Slot("monogram", "circle"),
+        Slot("monogram", "shield", accent="frame"),
+        Slot("monogram", "hexagon", tone=DARK),
+        Slot("monogram", "rounded-square", accent="block"),
+        Slot("monogram", "circle", accent="block", tone=DARK),
+        Slot("mark", "circle"),
+        Slot("mark", "rounded-square", tone=DARK),
+        Slot("mark", "hexagon", accent="frame"),
+    ),
+    "emblem": (
+        Slot("emblem", "circle"),
+        Slot("emblem", "shield", accent="frame"),
+        Slot("emblem", "circle", tone=DARK),
+        Slot("emblem", "circle", accent="none"),
+        Slot("emblem", "shield"),
+        Slot("emblem", "shield", tone=DARK),
+        Slot("emblem", "hexagon", accent="block", tone=DARK),
+        Slot("emblem", "circle", accent="frame", tone=DARK),
+    ),
+}
+_SLOTS["abstract"] = _SLOTS["combination"]
+_ICON_LAYOUTS = ("icon-left", "icon-top", "emblem", "mark")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """The idea of one candidate: composition, icon ("" for none) and typeface."""
+
+    slot: Slot
+    icon: str
+    face: str
+    spare: str = ""  # the icon shown instead, if a concept without one must become a mark
+
+
+def _slots(brief: Brief) -> tuple[Slot, ...]:
+    return _SLOTS.get(brief.logo_type or "", _SLOTS["auto"])
+
+
+_ALL_MOODS = frozenset(mood for face in FACES.values() for mood in face.mood)
+
+
+def _more_faces(brief: Brief, ranked: list[Face], name: str, count: int) -> list[Face]:
+    """Faces for the candidates after the first four: further faces that suit the brief as well
+    as the first four do (never a characterful kind the style did not ask for, nor one that
+    cannot draw the name), then the first four again in another order."""
+    found = brief_words(brief)
+    wanted = _moods(found["style"]) & _ALL_MOODS
+    context = _moods(found["industry"] | found["description"])
+    first, rest = ranked[:4], ranked[4:]
+
+    def fits(face: Face) -> bool:
+        if not covers(face.slug, name):
+            return False
+        if face.category in _NEUTRAL_KINDS:
+            return True
+        return bool((wanted if wanted else context) & set(face.mood))
+
+    extra = [f for f in rest if fits(f)]
+    again = first[1:] + first[:1]
+    return (extra + again)[:count]
+
+
+def plan_concepts(brief: Brief, seed: int) -> tuple[Concept, ...]:
+    """The PLANNED concepts of a brief (see `_plan`), computed once per brief and seed."""
+    try:
+        return _cached_plan(brief, seed)
+    except TypeError:  # a brief built with lists rather than tuples cannot be a cache key
+        return _plan(brief, seed)
+
+
+def _plan(brief: Brief, seed: int) -> tuple[Concept, ...]:
+    """The PLANNED concepts of a brief, all different: no icon twice, layouts and containers
+    spread (see _SLOTS), the best-fitting faces first and more faces after them.
+
+    Icons go to the slots that show one, best match first; when the brief has fewer relevant
+    icons than such slots, geometric marks follow, and after them a slot shows no icon (an
+    emblem holds only the name, a lockup becomes a monogram)."""
+    name = _clean(brief.brand_name)
+    seed_rng = random.Random(f"{seed}:{name}")  # shared by all candidates of one brief
+    ranked = _rank_faces(brief, seed_rng, name)
+    faces = ranked[:4] + _more_faces(brief, ranked, name, PLANNED - 4)
+    faces += [ranked[i % len(ranked)] for i in range(PLANNED - len(faces))]
+    relevant, geometric = plan_icons(brief, seed_rng)
+    icons = geometric if brief.logo_type == "abstract" else relevant + geometric
+    icons = list(icons)
+    concepts = []
+    for index, slot in enumerate(_slots(brief)):
+        icon = ""
+        if slot.layout in _ICON_LAYOUTS and brief.logo_type != "lettermark":
+            if icons:
+                icon = icons.pop(0)
+            elif slot.layout != "emblem":
+                slot = replace(slot, layout="monogram", shape=_monogram_shape(slot))
+        concepts.append(Concept(slot, icon, faces[index].slug))
+    # A name no face can draw turns every candidate into its mark: concepts without an icon
+    # keep an unused one for that (the first such concept the best one left).
+    return tuple(replace(c, spare=icons.pop(0)) if not c.icon and icons else c for c in concepts)
+
+
+_cached_plan = lru_cache(maxsize=256)(_plan)
+
+
+def _monogram_shape(slot: Slot) -> str:
+    return slot.shape if slot.shape != "none" else ("hexagon" if slot.tone == DARK else "circle")
+
+
 def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     """Candidate number `index` for `brief`; the same inputs always give the same spec.
 
-    A name no bundled face can draw (only CJK or emoji, say) gets icon-only candidates, since
-    drawing it would mean boxes.
+    Candidates 0 to 7 follow `plan_concepts`, so they are eight different ideas (a project
+    asking for N shows the first N); later ones repeat those ideas in other colours. A name no
+    bundled face can draw (only CJK or emoji, say) gets icon-only candidates, since drawing it
+    would mean boxes.
     """
     name = _clean(brief.brand_name)
     if not name:
         raise ValueError("brand_name must not be empty")
+    concept = plan_concepts(brief, seed)[index % PLANNED]
+    slot = concept.slot
     rng = random.Random(f"{seed}:{index}:{name}")
-    seed_rng = random.Random(f"{seed}:{name}")  # shared by all candidates of one brief
-    face = _rank_faces(brief, seed_rng, name)[index % 4]
-    layout = _layout(brief, index) if drawable(name, face.slug) else "mark"
+    face = FACES[concept.face]
+    layout = slot.layout if drawable(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
     case, tracking = _case_and_tracking(face, rng)
-    icon = ""
-    if layout in ("icon-left", "icon-top", "emblem", "mark"):
-        icon = choose_icon(brief, index, seed_rng)
-        if brief.logo_type == "abstract":
-            icon = GEOMETRIC_NAMES[(index + seed_rng.randrange(3)) % len(GEOMETRIC_NAMES)]
+    palette = choose_palette(brief, index, rng)
+    if slot.colored:
+        palette = replace(palette, text=palette.primary)  # a coloured wordmark for variety
+    if slot.tone == DARK:
+        palette = reversed_palette(palette)
+        if layout == "wordmark":  # the name carries the colour: a wordmark has no mark
+            palette = fix_contrast(replace(palette, text=palette.primary))
+    shape = slot.shape
+    if layout == "mark" and slot.layout != "mark":
+        shape = _MARK_SHAPES[index % len(_MARK_SHAPES)]
     return LogoSpec(
         layout=layout,
-        icon=icon,
+        icon=concept.icon or (concept.spare if layout == "mark" != slot.layout else ""),
         font=face.slug,
         weight=_weight(brief, face, rng),
         letter_case=case,
         tracking=float(tracking),
         slogan_font=_slogan_face(face),
-        palette=_palette(brief, layout, index, rng),
-        shape=_shape(brief, layout, index),
+        palette=palette,
+        shape=shape,
         name=name,
         slogan=_clean(brief.slogan),
         initials=_initials(name),
-        accent=_ACCENTS[index % len(_ACCENTS)] if layout == "wordmark" else "rule",
+        accent=slot.accent,
     )
+
+
+def design_specs(brief: Brief, *, count: int, seed: int) -> list[LogoSpec]:
+    """The first `count` candidates of `brief`: `design_spec` for indexes 0 to count-1."""
+    return [design_spec(brief, index=index, seed=seed) for index in range(count)]
+
+
+def treatment(spec: LogoSpec) -> str:
+    """How the spec's mark and name are dressed, in a few words: its container (filled,
+    outlined or banded, beside the name for a monogram), a wordmark's accent or seal, a lockup
+    reversed out of a block, and whether the background is dark."""
+    shape = (spec.shape if spec.shape != "none" else "circle").replace("-", " ")
+    style = "outlined" if outlined(spec) else "filled"
+    if spec.layout == "wordmark":
+        if spec.accent in ("frame", "block") and spec.shape != "none":
+            part = f"{'outlined' if spec.accent == 'frame' else 'filled'} {shape} seal"
+        else:
+            part = {"rule": "accent rule", "frame": "frame", "block": "reversed block"}.get(
+                spec.accent, "plain"
+            )
+        if spec.palette.text == spec.palette.primary:
+            part += ", coloured name"
+    elif spec.layout == "monogram":
+        part = f"{style} {shape} tile " + ("beside the name" if beside(spec) else "above the name")
+    elif spec.layout == "emblem":
+        if spec.accent == "none":
+            style = "banded"
+        part = f"{style} {shape} badge" + (", large icon" if spec.accent == "block" else "")
+    elif spec.layout == "mark":
+        part = f"{style} {shape}" if spec.shape != "none" else "bare symbol"
+    else:
+        part = f"{style} {shape} tile" if spec.shape != "none" else "bare icon"
+        if spec.accent == "block":
+            part += ", reversed block"
+    return f"{part}, {'dark' if is_dark(spec.palette) else 'light'} background"
+
+
+def concept_of(spec: LogoSpec) -> dict[str, str]:
+    """The idea a spec draws, in words clients can show and compare: its layout, icon ("" for
+    none), typeface and treatment (see `treatment`)."""
+    return {
+        "layout": spec.layout,
+        "icon": spec.icon,
+        "typeface": spec.font,
+        "treatment": treatment(spec),
+    }
 
 
 def describe_spec(spec: LogoSpec, brief: Brief) -> str:
@@ -283,20 +469,39 @@ def _mark_phrase(spec: LogoSpec) -> str:
     icon = ICONS[spec.icon].phrase if spec.icon else ""
     shape = spec.shape.replace("-", " ")
     if spec.layout == "wordmark":
+        if spec.accent in ("frame", "block") and spec.shape != "none":
+            if spec.accent == "frame":
+                return f"a custom wordmark inside a {p.primary} outlined {shape} seal"
+            return f"a custom wordmark reversed out of a {p.primary} {shape} seal"
         accent = {
             "rule": f" with a short {p.secondary} accent rule beneath",
             "frame": f" inside a thin {p.primary} rounded frame",
+            "block": f" reversed out of a {p.primary} rounded block",
         }.get(spec.accent, "")
         return f"a custom wordmark{accent}"
     if spec.layout == "monogram":
-        return f'the monogram "{spec.initials}" reversed out of a {p.primary} {shape}, name below'
+        where = "name beside it" if beside(spec) else "name below"
+        if outlined(spec):
+            return f'the monogram "{spec.initials}" in a {p.primary} outlined {shape}, {where}'
+        return f'the monogram "{spec.initials}" reversed out of a {p.primary} {shape}, {where}'
     if spec.layout == "emblem":
-        return f"a {p.primary} {shape} badge holding a small white {icon} and the name"
+        size = "large" if spec.accent == "block" else "small"
+        white = "" if outlined(spec) else " white"
+        holding = f"a {size}{white} {icon} and the name" if icon else "the name"
+        if spec.accent == "none":
+            band = f"a broad {p.primary} band round a plain centre"
+            return f"a {shape} badge with {band} holding {holding}"
+        if outlined(spec):
+            return f"an outlined {p.primary} {shape} badge holding {holding}"
+        return f"a {p.primary} {shape} badge holding {holding}"
     if spec.layout == "mark":
         return _symbol_phrase(spec)
     tile = f" reversed out of a {p.primary} {shape}" if spec.shape != "none" else f" in {p.primary}"
+    if spec.shape != "none" and outlined(spec):
+        tile = f" inside a {p.primary} outlined {shape}"
     where = "beside" if spec.layout == "icon-left" else "above"
-    return f"a minimal {icon} icon{tile} {where} the wordmark"
+    block = f", all reversed out of a {p.primary} rounded block" if spec.accent == "block" else ""
+    return f"a minimal {icon} icon{tile} {where} the wordmark{block}"
 
 
 def _symbol_phrase(spec: LogoSpec) -> str:

@@ -25,6 +25,13 @@ _GENERIC = """
 """
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
+# Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
+# "pies" or a doughnut shop's "donuts" are not charts.
+NOT_KEYWORDS: dict[str, frozenset[str]] = {
+    "pie-chart": frozenset({"pie"}),
+    "donut-chart": frozenset({"donut"}),
+}
+
 CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     # --- coffee, tea and drinks -----------------------------------------------------------------
     (

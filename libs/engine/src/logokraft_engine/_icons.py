@@ -23,8 +23,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from logokraft_engine._brief import Brief, brief_words, words
-from logokraft_engine._geometry import ellipse, num, regular
-from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS
+from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
+from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS, NOT_KEYWORDS
 
 STROKE = 8.0  # stroke width of the hand-drawn marks, on their 100-unit grid
 OUTLINE_STROKE = 2.4  # stroke width of outline icons, on Tabler's 24-unit grid (Tabler: 2)
@@ -60,7 +60,7 @@ def _name_words(*names: str) -> frozenset[str]:
 
 
 def _catalogue_icon(name: str, source: str, phrase: str, tags: str) -> Icon:
-    named = _name_words(name)
+    named = _name_words(name) - NOT_KEYWORDS.get(name, frozenset())
     tagged = frozenset(tags.split())
     return Icon(name, phrase, tagged | named, source=source, tags=tagged, name_words=named)
 
@@ -85,6 +85,40 @@ _GEOMETRIC: tuple[Icon, ...] = (
         "diamond-mark",
         "geometric diamond mark",
         [regular(50, 50, 48, 4) + regular(50, 50, 32, 4), regular(50, 50, 15, 4)],
+    ),
+    _mark(
+        "bars-mark",
+        "geometric mark of three rising bars",
+        [
+            rounded_rect(6, 52, 24, 44, 12)
+            + rounded_rect(38, 28, 24, 68, 12)
+            + rounded_rect(70, 4, 24, 92, 12)
+        ],
+    ),
+    _mark(
+        "grid-mark",
+        "geometric mark of four rounded squares",
+        [
+            rounded_rect(4, 4, 42, 42, 12)
+            + rounded_rect(54, 4, 42, 42, 12)
+            + rounded_rect(4, 54, 42, 42, 12),
+            ellipse(75, 75, 21),
+        ],
+    ),
+    _mark(
+        "orbit-mark",
+        "geometric orbit mark, a ring with a satellite dot",
+        [ellipse(44, 56, 40) + ellipse(44, 56, 26), ellipse(80, 18, 16)],
+    ),
+    _mark(
+        "burst-mark",
+        "geometric eight-point burst mark",
+        [star(50, 50, 48, 26, 8), ellipse(50, 50, 12)],
+    ),
+    _mark(
+        "triangle-mark",
+        "geometric triangle mark",
+        [regular(50, 60, 52, 3) + regular(50, 60, 30, 3), regular(50, 60, 12, 3)],
     ),
 )
 ICONS: dict[str, Icon] = {icon.name: icon for icon in _TABLER + _GEOMETRIC}
@@ -172,6 +206,27 @@ def choose_icon(brief: Brief, index: int, rng: random.Random) -> str:
     if len(pool) == 1:
         pool = [pool[0], pool[0], pool[0], geometric[0]]
     return pool[index % len(pool)]
+
+
+def plan_icons(brief: Brief, rng: random.Random) -> tuple[list[str], list[str]]:
+    """Distinct icons for the candidates of a brief: (relevant, geometric).
+
+    The relevant icons are the `choose_icon` pool in its order, then every other catalogue icon
+    that scores at least POOL_SHARE of the best (best first), so no icon has to be drawn twice
+    while good matches remain; the geometric marks, in an order `rng` picks, are the fallback.
+    `rng` must be in the same state for every call for one brief (seeded by brief and seed)."""
+    ranked = _ranked(brief)
+    geometric = list(GEOMETRIC_NAMES)
+    rng.shuffle(geometric)
+    if not ranked:
+        return [], geometric
+    top = ranked[0][0]
+    good = [name for s, name in ranked if s >= top * POOL_SHARE]
+    pool = good[:POOL_SIZE]
+    rest = pool[1:]
+    rng.shuffle(rest)
+    first = [pool[0], *rest]
+    return first + [name for name in good if name not in first], geometric
 
 
 # --- drawing ----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ SLOGAN_CAP = 0.55  # the slogan's cap height is at most this share of the name's
 SIDE_ICON_MIN = 170.0  # an icon beside a long name keeps at least this size
 RING_INSET = 24.0  # an emblem's inner ring, inside the badge's edge
 RING_PAD = 14.0  # content keeps this far inside the ring
+RING_BAND = 0.1  # a banded emblem's coloured band, as a share of the badge
 TEXT_ROLES = ("name", "slogan", "initials")
 
 
@@ -66,18 +67,53 @@ def _slogan(spec: LogoSpec, lines: int = 0) -> TextBlock | None:
     return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES)
 
 
+OUTLINE = 0.045  # an outlined container's stroke, as a share of its size
+
+
+def outlined(spec: LogoSpec) -> bool:
+    """Whether the spec's container (icon tile, monogram tile or emblem badge) is drawn as an
+    outline with the content in colour, rather than filled with the content reversed out of it
+    (accent "frame", and "none" for a monogram beside its name; for wordmarks the accent is
+    their own decoration instead)."""
+    if spec.layout == "monogram":
+        return spec.accent in ("frame", "none")
+    if spec.layout == "emblem":
+        return spec.accent in ("frame", "none")
+    return spec.accent == "frame" and spec.layout != "wordmark"
+
+
+def beside(spec: LogoSpec) -> bool:
+    """Whether a monogram's tile sits beside the name (accents "block" and "none") rather than
+    above it."""
+    return spec.layout == "monogram" and spec.accent in ("block", "none")
+
+
+def _container(spec: LogoSpec, path: str, size: float) -> str:
+    """A container shape: filled with the primary colour, or outlined in it."""
+    color = spec.palette.primary
+    if outlined(spec):
+        width = num(size * OUTLINE)
+        return f'<path d="{path}" fill="none" stroke="{color}" stroke-width="{width}"/>'
+    return f'<path d="{path}" fill="{color}"/>'
+
+
+def _inside(spec: LogoSpec) -> str:
+    """The colour of what sits in a container: the primary in an outline, else reversed."""
+    return spec.palette.primary if outlined(spec) else spec.palette.background
+
+
 def _mark(spec: LogoSpec, x: float, y: float, size: float) -> list[Element]:
-    """The icon at (x, y), reversed out of a filled container shape when the spec has one."""
+    """The icon at (x, y), reversed out of a filled container shape when the spec has one (or
+    in colour inside its outline)."""
     box = (x, y, x + size, y + size)
     color = spec.palette.primary
     if spec.shape == "none" or not spec.icon:
         return [Element(icon_svg(spec.icon, x, y, size, color), box, "mark")] if spec.icon else []
-    tile = shape_path(spec.shape, x + size / 2, y + size / 2, size)
-    inner = inner_box(spec.shape, size)[0] * 0.9
-    icon = icon_svg(
-        spec.icon, x + (size - inner) / 2, y + (size - inner) / 2, inner, spec.palette.background
-    )
-    return [Element(f'<path d="{tile}" fill="{color}"/>{icon}', box, "mark")]
+    stroke = size * OUTLINE if outlined(spec) else 0.0
+    tile = shape_path(spec.shape, x + size / 2, y + size / 2, size - stroke)
+    inner = inner_box(spec.shape, size)[0] * (0.8 if stroke else 0.9)
+    icon = icon_svg(spec.icon, x + (size - inner) / 2, y + (size - inner) / 2, inner, _inside(spec))
+    return [Element(f"{_container(spec, tile, size)}{icon}", box, "mark")]
 
 
 @dataclass(frozen=True)
@@ -166,11 +202,36 @@ def _column(
     return Column(name, scale, slogan, slogan_scale, gap).within(width, height)
 
 
-def icon_left(spec: LogoSpec) -> list[Element]:
+def _blocked(
+    build: Callable[[LogoSpec], list[Element]],
+) -> Callable[[LogoSpec], list[Element]]:
+    """A lockup that, with accent "block", sits reversed out of a filled rounded block."""
+
+    def lay(spec: LogoSpec) -> list[Element]:
+        if spec.accent != "block":
+            return build(spec)
+        p = spec.palette
+        inverse = replace(p, background=p.primary, primary=p.background, secondary=p.background)
+        elements = build(replace(spec, palette=replace(inverse, text=p.background)))
+        x0, y0, x1, y1 = union([e.box for e in elements])
+        pad = 56.0
+        x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+        svg = (
+            f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" height="{num(y1 - y0)}" '
+            f'rx="28" fill="{p.primary}"/>'
+        )
+        return [Element(svg, (x0, y0, x1, y1), "accent"), *elements]
+
+    lay.__doc__ = build.__doc__
+    return lay
+
+
+def icon_left(spec: LogoSpec, mark_: Callable[..., list[Element]] | None = None) -> list[Element]:
     """Icon to the left of the name, slogan under the name; the group fills the width.
 
     A name too long to share the width with a full-size icon keeps a smaller icon (never
-    below SIDE_ICON_MIN) and shrinks the text instead.
+    below SIDE_ICON_MIN) and shrinks the text instead. `mark_(spec, x, y, size)` draws the
+    mark (the icon by default).
     """
     column = _column(spec, 150, longest=SIDE_NAME_LINE, compact=True)
     icon = min(320.0, max(230.0, column.height * 1.4))
@@ -183,7 +244,7 @@ def icon_left(spec: LogoSpec) -> list[Element]:
         column = column.within(WIDTH - icon - gap, 440)
     left = (CANVAS - (icon + gap + column.width)) / 2
     texts = column.place(spec, left + icon + gap, (CANVAS - column.height) / 2, "left")
-    return _mark(spec, left, (CANVAS - icon) / 2, icon) + texts
+    return (mark_ or _mark)(spec, left, (CANVAS - icon) / 2, icon) + texts
 
 
 def icon_top(spec: LogoSpec) -> list[Element]:
@@ -203,7 +264,14 @@ def _short_name_size(spec: LogoSpec, size: float) -> float:
 
 
 def wordmark(spec: LogoSpec) -> list[Element]:
-    """The name alone with its accent (rule, frame, filled block or none), and the slogan."""
+    """The name alone with its accent (rule, frame, filled block or none), and the slogan.
+
+    A frame or block with a shape (not "none") is that shape, large: the name set in a seal
+    (an outlined one, or reversed out of a filled one) instead of a band round the text.
+    """
+    if spec.accent in ("frame", "block") and spec.shape != "none":
+        accent = "frame" if spec.accent == "frame" else "rule"
+        return emblem(replace(spec, layout="emblem", icon="", accent=accent))
     framed = spec.accent in ("frame", "block")
     rule_h, gap = (10.0, 40.0) if spec.accent == "rule" else (0.0, 0.0)
     room = WIDTH - (110 if framed else 0) - (rule_h + 2 * gap)
@@ -251,37 +319,42 @@ def _initials(spec: LogoSpec) -> str:
     return text
 
 
-def _initials_tile(spec: LogoSpec, top: float, tile: float) -> list[Element]:
-    """The initials reversed out of the spec's shape (a circle for "none"), centred at `top`.
+def _initials_tile(
+    spec: LogoSpec, top: float, tile: float, cx: float = CANVAS / 2
+) -> list[Element]:
+    """The initials reversed out of the spec's shape (a circle for "none"), its top at `top`,
+    centred on `cx`.
 
     With no initials that can be drawn, the tile holds a geometric symbol instead.
     """
     shape = spec.shape if spec.shape != "none" else "circle"
-    path = shape_path(shape, CANVAS / 2, top + tile / 2, tile)
-    box = ((CANVAS - tile) / 2, top, (CANVAS + tile) / 2, top + tile)
+    stroke = tile * OUTLINE if outlined(spec) else 0.0
+    path = shape_path(shape, cx, top + tile / 2, tile - stroke)
+    box = (cx - tile / 2, top, cx + tile / 2, top + tile)
     inner_w, inner_h = inner_box(shape, tile)
     letters = text_block(_initials(spec), spec.font, spec.weight)
     if letters.empty:
         size = inner_w * 0.8
         symbol = icon_svg(
             GEOMETRIC_NAMES[0],
-            (CANVAS - size) / 2,
+            cx - size / 2,
             top + (tile - size) / 2,
             size,
-            spec.palette.background,
+            _inside(spec),
         )
-        return [Element(f'<path d="{path}" fill="{spec.palette.primary}"/>{symbol}', box, "mark")]
-    out = [Element(f'<path d="{path}" fill="{spec.palette.primary}"/>', box, "mark")]
+        return [Element(f"{_container(spec, path, tile)}{symbol}", box, "mark")]
+    out = [Element(_container(spec, path, tile), box, "mark")]
     scale = letters.fit(tile * 0.5, inner_w * 0.9, inner_h * 0.8)
     letters_top = top + tile / 2 - letters.height * scale / 2
-    out.append(
-        letters.place(scale, CANVAS / 2, letters_top, spec.palette.background, role="initials")
-    )
+    out.append(letters.place(scale, cx, letters_top, _inside(spec), role="initials"))
     return out
 
 
 def monogram(spec: LogoSpec) -> list[Element]:
-    """Initials reversed out of a filled shape, the name and slogan below."""
+    """Initials reversed out of a filled shape (or inside its outline), the name and slogan
+    below, or beside it (see `beside`)."""
+    if beside(spec):
+        return icon_left(spec, lambda s, x, y, size: _initials_tile(s, y, size, x + size / 2))
     tile, gap = 360.0, 60.0
     column = _column(spec, 96, WIDTH, WIDTH - tile - gap, STACK_NAME_LINE)
     top = (CANVAS - (tile + gap + column.height)) / 2
@@ -301,27 +374,45 @@ def mark(spec: LogoSpec) -> list[Element]:
 
 
 def emblem(spec: LogoSpec) -> list[Element]:
-    """A filled badge holding a small icon, the name and the slogan, all inside its ring."""
+    """A filled badge holding a small icon, the name and the slogan, all inside its ring; or,
+    with accent "frame", an outlined badge, and with accent "none" a badge whose broad coloured
+    band surrounds a plain centre (both with the content in colour)."""
     badge = WIDTH
     shape = spec.shape if spec.shape != "none" else "circle"
     cy = CANVAS / 2
     ring = shape_path(shape, cy, cy, badge - 2 * RING_INSET)
-    svg = (
-        f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
-        f'<path d="{ring}" fill="none" stroke="{spec.palette.background}" stroke-width="6"/>'
-    )
+    ink = _inside(spec)
+    room, face = badge - 2 * (RING_INSET + RING_PAD), badge
+    if spec.accent == "none":  # a broad coloured band round a plain centre, content in colour
+        band = badge * RING_BAND
+        inner = shape_path(shape, cy, cy, badge - 2 * band)
+        svg = (
+            f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
+            f'<path d="{inner}" fill="{spec.palette.background}"/>'
+        )
+        room, face = badge - 2 * (band + RING_PAD), badge - 2 * band
+    elif outlined(spec):  # a thick outer ring and a thin inner one, the content in colour
+        edge = shape_path(shape, cy, cy, badge - 14)
+        svg = (
+            f'<path d="{edge}" fill="none" stroke="{spec.palette.primary}" stroke-width="14"/>'
+            f'<path d="{ring}" fill="none" stroke="{spec.palette.primary}" stroke-width="4"/>'
+        )
+    else:
+        svg = (
+            f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
+            f'<path d="{ring}" fill="none" stroke="{spec.palette.background}" stroke-width="6"/>'
+        )
     out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
-    inner_w, inner_h = inner_box(shape, badge)
-    room = badge - 2 * (RING_INSET + RING_PAD)
-    icon = badge * 0.16 if spec.icon else 0.0
+    inner_w, inner_h = inner_box(shape, face)
+    icon = badge * (0.3 if spec.accent == "block" else 0.16) if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
     column = _column(spec, 120, inner_w * 0.92, inner_h * 0.92 - icon - gap, SIDE_NAME_LINE)
     lift = badge * 0.04 if shape == "shield" else 0.0
     for _ in range(24):
         top = cy - (icon + gap + column.height) / 2 - lift
-        placed = column.place(spec, cy, top + icon + gap, reversed_=True)
+        placed = column.place(spec, cy, top + icon + gap, reversed_=not outlined(spec))
         if spec.icon:
-            svg = icon_svg(spec.icon, cy - icon / 2, top, icon, spec.palette.background)
+            svg = icon_svg(spec.icon, cy - icon / 2, top, icon, ink)
             placed.insert(0, Element(svg, (cy - icon / 2, top, cy + icon / 2, top + icon), "mark"))
         if all(box_inside(shape, cy, cy, room, e.box) for e in placed):
             break
@@ -330,8 +421,8 @@ def emblem(spec: LogoSpec) -> list[Element]:
 
 
 LAYOUT_FUNCTIONS: dict[str, Callable[[LogoSpec], list[Element]]] = {
-    "icon-left": icon_left,
-    "icon-top": icon_top,
+    "icon-left": _blocked(icon_left),
+    "icon-top": _blocked(icon_top),
     "wordmark": wordmark,
     "monogram": monogram,
     "emblem": emblem,

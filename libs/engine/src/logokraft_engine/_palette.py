@@ -190,3 +190,38 @@ def on_white(palette: Palette) -> Palette:
     if all(contrast(c, WHITE) >= MIN_CONTRAST for c in ink):
         return palette
     return fix_contrast(replace(palette, background=WHITE))
+
+
+DARK = 0.03  # a reversed palette's background, made from a light primary, has this luminance
+DEEP = 4.5  # a primary this dark against white (contrast) is the reversed background itself
+
+
+def _deep(color: str) -> str:
+    """A near-black shade of `color`'s hue (luminance at most DARK)."""
+    h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+    while luminance(color) > DARK and lightness > 0:
+        lightness = max(0.0, lightness - 0.03)
+        color = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, lightness, s)))
+    return color
+
+
+def reversed_palette(palette: Palette) -> Palette:
+    """`palette` reversed, its ink light on a dark background, keeping its colours in view: a
+    deep primary (navy, teal) becomes the background with the secondary (or white) as the
+    mark's colour; a brighter primary stays the mark's colour on a near-black of its own hue.
+    The name is white, or the light background colour when the palette had one (a requested
+    colour too light for ink), so that colour still shows."""
+    name = palette.background if palette.background != WHITE else WHITE
+    if contrast(palette.primary, WHITE) >= DEEP:
+        background = palette.primary
+        mark = (
+            palette.secondary if contrast(palette.secondary, background) >= MIN_CONTRAST else name
+        )
+        return fix_contrast(Palette(background, mark, palette.secondary, name))
+    background = _deep(palette.primary)
+    return fix_contrast(Palette(background, palette.primary, palette.secondary, name))
+
+
+def is_dark(palette: Palette) -> bool:
+    """Whether the palette's background is dark (ink reversed out of it)."""
+    return luminance(palette.background) < 0.18

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
 
 from resvg import render as resvg_render
 from resvg import usvg
 
+from logokraft_engine._design import concept_of
 from logokraft_engine._layout import CANVAS, lay_out
 from logokraft_engine._palette import on_white
 from logokraft_engine._spec import LogoSpec
@@ -15,12 +16,14 @@ from logokraft_engine._spec import LogoSpec
 
 @dataclass(frozen=True)
 class RenderedLogo:
-    """A rendered logo: SVG master, PNG bytes and the PNG's pixel size."""
+    """A rendered logo: SVG master, PNG bytes, the PNG's pixel size, and the concept drawn
+    (layout, icon, typeface and treatment, as `concept_of` names them)."""
 
     svg: str
     png: bytes
     width: int
     height: int
+    concept: dict[str, str] = field(default_factory=dict)
 
 
 def to_svg(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) -> str:
@@ -47,7 +50,7 @@ def render_logo(spec: LogoSpec, *, size: int = 1024, transparent: bool = False) 
     if not isinstance(size, int) or not 16 <= size <= 8192:
         raise ValueError("size must be an int in 16..8192")
     svg = to_svg(spec, size=size, transparent=transparent)
-    return RenderedLogo(svg=svg, png=to_png(svg), width=size, height=size)
+    return RenderedLogo(svg=svg, png=to_png(svg), width=size, height=size, concept=concept_of(spec))
 
 
 _IDENTITY = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)

@@ -33,7 +33,12 @@ class LogoSpec:
     name: str
     slogan: str = ""
     initials: str = ""
-    accent: str = "rule"  # wordmark decoration: one of ACCENTS
+    # One of ACCENTS. A wordmark's decoration (a frame or block with a shape is a seal); for
+    # the other layouts a treatment: "frame" outlines the container (tile, badge) with the
+    # content in colour; "block" sets an icon lockup reversed out of a block, a monogram's tile
+    # beside the name, an emblem's icon large; "none" gives an emblem a broad band round a
+    # plain centre and sets a monogram's outlined tile beside the name. "rule" is the plain look.
+    accent: str = "rule"
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -3,6 +3,10 @@
 Each test queues replies with `FakeGemini.enqueue(...)`, built by the functions below;
 when the queue is empty the fake answers sensibly (a JSON of prompts for structured
 requests, a PNG for image requests, plain text otherwise). Every request is recorded.
+A latency model (`text_latency_s` for text answers, `image_latency_s` for image answers,
+both with an optional uniform `jitter` fraction) makes each answer wait before it is sent,
+as the real model's generation time would; both default to 0 (the tests' fake answers at
+once) and may be changed on a running fake.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import base64
 import itertools
 import json
+import random
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -292,8 +297,20 @@ def _merge(chunks: list[dict[str, Any]]) -> dict[str, Any]:
 class FakeGemini:
     """The fake Gemini API: `app` to serve, `enqueue` to script, `requests` to assert on."""
 
-    def __init__(self, *, api_key: str = "fake-gemini-key") -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str = "fake-gemini-key",
+        text_latency_s: float = 0.0,
+        image_latency_s: float = 0.0,
+        jitter: float = 0.0,
+        seed: int | None = None,
+    ) -> None:
         self.api_key = api_key
+        self.text_latency_s = text_latency_s  # before a text (or JSON) answer, e.g. prompts
+        self.image_latency_s = image_latency_s  # before an image answer (Nano Banana edits)
+        self.jitter = jitter  # each wait is latency * uniform(1 - jitter, 1 + jitter)
+        self._random = random.Random(seed)
         self.requests: list[GeminiRequest] = []
         self.script: deque[GeminiReply] = deque()
         self.app = FastAPI(title="fake Gemini")
@@ -324,7 +341,23 @@ class FakeGemini:
         )
         self.requests.append(recorded)
         reply = self.script.popleft() if self.script else default_reply(recorded)
+        await self._wait(recorded)
         return _send(reply, streamed=recorded.streamed)
+
+    def latency_of(self, request: GeminiRequest) -> float:
+        """How long the answer to `request` waits: the image or text latency, jittered."""
+        modalities = request.generation_config.get("responseModalities") or []
+        latency = self.image_latency_s if "IMAGE" in modalities else self.text_latency_s
+        if latency <= 0:
+            return 0.0
+        if self.jitter > 0:
+            latency *= self._random.uniform(1 - self.jitter, 1 + self.jitter)
+        return max(0.0, latency)
+
+    async def _wait(self, request: GeminiRequest) -> None:
+        latency = self.latency_of(request)
+        if latency > 0:
+            await asyncio.sleep(latency)
 
 
 def _send(reply: GeminiReply, *, streamed: bool) -> Response:

@@ -4,6 +4,9 @@ Each test queues replies with `FakeSeedream.enqueue(...)`; when the queue is emp
 returns a valid PNG of the requested size in the requested `response_format`. Image URLs
 point back at the fake itself (`GET /files/{name}`), like the provider's expiring links.
 `SeedreamHugeB64` streams an oversized `b64_json` answer and counts what it got to send.
+`latency_s` (with an optional uniform `jitter` fraction) makes every generation wait before
+it is answered, as the model's generation time would; it defaults to 0 and may be changed
+on a running fake.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 import base64
 import itertools
 import json
+import random
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
@@ -151,8 +155,18 @@ class SeedreamRequest:
 class FakeSeedream:
     """The fake images API: `app` to serve, `enqueue` to script, `requests` to assert on."""
 
-    def __init__(self, *, api_key: str = "fake-ark-key") -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str = "fake-ark-key",
+        latency_s: float = 0.0,
+        jitter: float = 0.0,
+        seed: int | None = None,
+    ) -> None:
         self.api_key = api_key
+        self.latency_s = latency_s  # before every generation answer (not downloads)
+        self.jitter = jitter  # each wait is latency_s * uniform(1 - jitter, 1 + jitter)
+        self._random = random.Random(seed)
         self.requests: list[SeedreamRequest] = []
         self.downloads: list[str] = []
         self.download_headers: list[dict[str, str]] = []  # of every /files and /redirect GET
@@ -170,6 +184,13 @@ class FakeSeedream:
         """Queue replies; each generation request consumes one."""
         self.script.extend(replies)
 
+    def latency(self) -> float:
+        """How long the next generation waits: `latency_s`, jittered."""
+        if self.latency_s <= 0:
+            return 0.0
+        factor = self._random.uniform(1 - self.jitter, 1 + self.jitter) if self.jitter > 0 else 1
+        return max(0.0, self.latency_s * factor)
+
     async def _generate(self, request: Request) -> Response:
         if request.headers.get("authorization") != f"Bearer {self.api_key}":
             return _error(
@@ -178,6 +199,9 @@ class FakeSeedream:
         body = await request.json()
         self.requests.append(SeedreamRequest(headers=dict(request.headers), body=body))
         reply = self.script.popleft() if self.script else SeedreamImage()
+        latency = self.latency()
+        if latency > 0:
+            await asyncio.sleep(latency)
         if isinstance(reply, SeedreamStall):
             await reply.release.wait()
             reply = SeedreamImage()

@@ -65,6 +65,10 @@ class Subjects:
         """The subject that carries news of one project's changes."""
         return f"{self.namespace}.events.{project_id}"
 
+    def project_cancel(self, project_id: str) -> str:
+        """The core-NATS subject (no stream keeps it) that tells workers a project was cancelled."""
+        return f"{self.namespace}.cancel.{project_id}"
+
 
 async def connect(url: str, *, name: str) -> NATS:
     """Connect with unbounded reconnects, so a restarted NATS is picked up again."""
@@ -215,3 +219,45 @@ class ProjectNews:
 def project_news(nc: NATS, subjects: Subjects, project_id: str) -> ProjectNews:
     """Watch one project's news (use as `async with`)."""
     return ProjectNews(nc, subjects.project_events(project_id))
+
+
+async def publish_project_cancel(nc: NATS, subjects: Subjects, project_id: str) -> None:
+    """Tell the workers drawing for a project that it was cancelled, so they stop (best effort:
+    the database already says so, and a worker's outcome is never stored over it)."""
+    try:
+        await nc.publish(subjects.project_cancel(project_id), b"")
+        await nc.flush(timeout=5)
+    except Exception:
+        log.warning("could not announce the cancelling of project %s", project_id, exc_info=True)
+
+
+class ProjectCancel:
+    """A subscription to one project's cancel signal: `cancelled` is set when it arrives."""
+
+    def __init__(self, nc: NATS, subject: str) -> None:
+        self._nc = nc
+        self._subject = subject
+        self.cancelled = asyncio.Event()
+        self._subscription: Any = None
+
+    async def __aenter__(self) -> ProjectCancel:
+        async def on_cancel(_msg: object) -> None:
+            self.cancelled.set()
+
+        try:
+            self._subscription = await self._nc.subscribe(self._subject, cb=on_cancel)
+            # The server knows of the subscription once this returns, so a cancel published
+            # after it (and after a re-read of the project) is not missed.
+            await self._nc.flush(timeout=5)
+        except Exception:  # NATS away: the work goes on, its outcome is still guarded
+            log.warning("could not listen for the cancelling of %s", self._subject, exc_info=True)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        with contextlib.suppress(Exception):
+            await self._subscription.unsubscribe()
+
+
+def project_cancel(nc: NATS, subjects: Subjects, project_id: str) -> ProjectCancel:
+    """Listen for one project's cancel signal (use as `async with`)."""
+    return ProjectCancel(nc, subjects.project_cancel(project_id))

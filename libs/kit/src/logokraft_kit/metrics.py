@@ -218,7 +218,8 @@ class JobQueues(_ScrapeTimeCollector):
     `logokraft_jobs_queued{queue}` (waiting for a worker), `logokraft_jobs_in_progress{queue}`
     (delivered, not yet acknowledged), `logokraft_jobs_redelivered{queue}` and
     `logokraft_job_oldest_age_seconds{queue}` (how long the oldest job no worker has taken
-    yet has waited; 0 when none waits).
+    yet has waited; 0 when none waits). Every lane of a worker is a queue of its own
+    (imagegen: `images-first` and `images`), read from its own durable consumer.
     """
 
     TIMEOUT = 5.0

@@ -65,7 +65,7 @@ class Background(Protocol):
     async def stop(self, *, grace: float = ...) -> None: ...
 
 
-FETCH_EXIT_TIMEOUT = 3.0  # a worker's fetch returns within its 1 s poll
+FETCH_EXIT_TIMEOUT = 3.0  # a worker's fetch returns within its 1 s poll (or stop wakes it)
 
 
 @dataclass
@@ -109,8 +109,20 @@ class Infrastructure:
 
 
 @dataclass(frozen=True)
+class Lane:
+    """One more queue of a consumer's job type, with its own durable consumer."""
+
+    queue: str  # the subject's last part: {namespace}.jobs.<queue>
+    durable: str  # the consumer's name after the namespace: {namespace}-<durable>
+
+
+@dataclass(frozen=True)
 class Consumer:
-    """One work queue a service consumes, and how: build it with `logokraft_domain.jobs`."""
+    """One work queue a service consumes, and how: build it with `logokraft_domain.jobs`.
+
+    `lanes_ahead` are queues of the same job type served before this one by the same
+    worker and slots (fair scheduling; see logokraft_kit.worker).
+    """
 
     queue: str  # the subject's last part: {namespace}.jobs.<queue>
     durable: str  # the consumer's name after the namespace: {namespace}-<durable>
@@ -118,6 +130,12 @@ class Consumer:
     concurrency: int
     ack_wait: float
     max_attempts: int
+    lanes_ahead: tuple[Lane, ...] = ()
+
+    @property
+    def lanes(self) -> tuple[Lane, ...]:
+        """Every queue this consumer serves, in the order it serves them."""
+        return (*self.lanes_ahead, Lane(queue=self.queue, durable=self.durable))
 
 
 @dataclass
@@ -175,18 +193,21 @@ class ServiceRuntime:
 
 
 def job_worker(infra: Infrastructure, settings: WorkerSettings, consumer: Consumer) -> JobWorker:
-    """The durable pull consumer of one queue, shared by every replica of the service."""
+    """The durable pull consumers of one job type's lanes, shared by every replica."""
     subjects = infra.subjects
-    spec = ConsumerSpec(
-        stream=subjects.jobs_stream,
-        subject=subjects.jobs(consumer.queue),
-        durable=f"{subjects.namespace}-{consumer.durable}",
-        max_attempts=consumer.max_attempts,
-        ack_wait=consumer.ack_wait,
-        concurrency=consumer.concurrency,
-        max_deliver=settings.job_max_deliver,
-    )
-    return JobWorker(infra.js, spec, consumer.handler, signer=infra.jobs.signer)
+    specs = [
+        ConsumerSpec(
+            stream=subjects.jobs_stream,
+            subject=subjects.jobs(lane.queue),
+            durable=f"{subjects.namespace}-{lane.durable}",
+            max_attempts=consumer.max_attempts,
+            ack_wait=consumer.ack_wait,
+            concurrency=consumer.concurrency,
+            max_deliver=settings.job_max_deliver,
+        )
+        for lane in consumer.lanes
+    ]
+    return JobWorker(infra.js, specs, consumer.handler, signer=infra.jobs.signer, nc=infra.nc)
 
 
 async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRuntime:
@@ -211,8 +232,9 @@ async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRunt
         port=port,
         workers=[*workers, *parts.background],
         queues=[
-            QueueSource(c.queue, w.spec.stream, w.spec.subject, w.spec.durable)
-            for c, w in zip(parts.consumers, workers, strict=True)
+            QueueSource(lane.queue, lane.stream, lane.subject, lane.durable)
+            for worker in workers
+            for lane in worker.lanes
         ],
     )
     runtime.start_workers()

@@ -15,6 +15,16 @@ ordinary exception on its `max_attempts`-th delivery has its job terminated;
 `RetryLater` and infrastructure outages are retried without that limit (asset
 jobs count their attempts on the asset row, see asset_jobs.py, and a sweeper
 fails assets that stay unfinished too long, see sweeper.py).
+
+Lanes: a worker may serve several queues (lanes) of one job type in priority order,
+sharing its `concurrency` slots, each lane a durable consumer of its own. Whenever a
+slot is free it takes what the first lane has without waiting, then fills the remaining
+slots from the next lane, and so on; each lane is FIFO. When every lane is empty it
+waits for a doorbell, a core NATS subscription to the lanes' subjects that rings when a
+job is published on any of them, so a new job of any lane starts at once; a job that
+comes back without a publish (handed back with a delay, or redelivered after
+`ack_wait`) is picked up by a poll every `IDLE_POLL_S`. A worker with one lane fetches
+with one lingering request, as it always has.
 """
 
 from __future__ import annotations
@@ -24,13 +34,14 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import nats.errors
 import nats.js.errors
 import psycopg
+from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
@@ -40,6 +51,10 @@ from logokraft_kit.metrics import JOB_DURATION, JOB_RETRIES
 from logokraft_kit.telemetry import Stopwatch, annotate, consuming
 
 log = logging.getLogger(__name__)
+
+FETCH_WAIT_S = 1.0  # one lane: how long a fetch lingers for a job before asking again
+IDLE_POLL_S = 1.0  # several lanes, all empty: how often to look without a doorbell
+NO_WAIT_TIMEOUT_S = 5.0  # how long to wait for JetStream's answer to a no-wait fetch
 
 
 class MalformedJob(ValueError):
@@ -126,17 +141,30 @@ def is_transient(error: BaseException) -> bool:
 
 
 class JobWorker:
-    """Runs a handler for every signed job of one consumer, `concurrency` at a time.
+    """Runs a handler for every signed job of one consumer (or of several lanes), `concurrency`
+    at a time.
 
-    A job without a valid signature (bus.JobSigner) was not published by a LogoKraft
-    service: it is logged and terminated, never handled.
+    `spec` is one consumer, or the lanes of one job type in the order they are served; the
+    first lane's `concurrency` is the worker's, every lane has its own durable consumer,
+    attempts and ack wait. A job without a valid signature (bus.JobSigner) was not published
+    by a LogoKraft service: it is logged and terminated, never handled.
     """
 
     def __init__(
-        self, js: JetStreamContext, spec: ConsumerSpec, handler: Handler, *, signer: JobSigner
+        self,
+        js: JetStreamContext,
+        spec: ConsumerSpec | Sequence[ConsumerSpec],
+        handler: Handler,
+        *,
+        signer: JobSigner,
+        nc: NATS | None = None,  # for the lanes' doorbell; default: the JetStream context's
     ) -> None:
         self._js = js
-        self._spec = spec
+        self._lanes = [spec] if isinstance(spec, ConsumerSpec) else list(spec)
+        if not self._lanes:
+            raise ValueError("a worker needs at least one consumer")
+        self._spec = self._lanes[0]
+        self._nc: NATS = nc if nc is not None else js._nc
         self._handler = handler
         self._signer = signer
         self._tasks: set[asyncio.Task[None]] = set()
@@ -144,12 +172,30 @@ class JobWorker:
 
     @property
     def spec(self) -> ConsumerSpec:
-        """The consumer this worker fetches from."""
+        """The consumer this worker fetches from (its first lane)."""
         return self._spec
+
+    @property
+    def lanes(self) -> list[ConsumerSpec]:
+        """Every consumer this worker fetches from, in the order it serves them."""
+        return list(self._lanes)
 
     async def run(self) -> None:
         """Fetch and handle jobs until stop() is called."""
-        spec = self._spec
+        subs: list[Any] = []
+        try:
+            for lane in self._lanes:
+                subs.append(await self._subscribe(lane))
+            if len(subs) == 1:
+                await self._fetch_until_stopped(subs[0])
+            else:
+                await self._serve_lanes(subs)
+        finally:
+            for sub in subs:
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
+
+    async def _subscribe(self, spec: ConsumerSpec) -> Any:
         config = ConsumerConfig(
             durable_name=spec.durable,
             ack_policy=AckPolicy.EXPLICIT,
@@ -158,14 +204,9 @@ class JobWorker:
             max_ack_pending=max(64, spec.concurrency * 4),
             filter_subject=spec.subject,
         )
-        sub = await self._js.pull_subscribe(
+        return await self._js.pull_subscribe(
             spec.subject, durable=spec.durable, stream=spec.stream, config=config
         )
-        try:
-            await self._fetch_until_stopped(sub)
-        finally:
-            with contextlib.suppress(Exception):
-                await sub.unsubscribe()
 
     async def _fetch_until_stopped(self, sub: Any) -> None:
         spec = self._spec
@@ -174,7 +215,7 @@ class JobWorker:
             if self._stopping.is_set():
                 break
             try:
-                messages = await sub.fetch(batch=free, timeout=1.0)
+                messages = await sub.fetch(batch=free, timeout=FETCH_WAIT_S)
             except TimeoutError:
                 continue
             except Exception:
@@ -187,10 +228,64 @@ class JobWorker:
                 # Fetched while stopping: hand them straight back for another worker.
                 await asyncio.gather(*(_quietly(msg.nak()) for msg in messages))
                 break
-            for msg in messages:
-                task = asyncio.create_task(self._handle_message(msg))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            self._start(messages, spec)
+
+    async def _serve_lanes(self, subs: list[Any]) -> None:
+        """Fill free slots from the lanes in priority order; ring-or-poll while all are empty."""
+        doorbell = asyncio.Event()
+
+        async def ring(_msg: Msg) -> None:
+            doorbell.set()
+
+        bells = [await self._nc.subscribe(lane.subject, cb=ring) for lane in self._lanes]
+        try:
+            while not self._stopping.is_set():
+                free = await self._wait_for_free_slot()
+                if self._stopping.is_set():
+                    break
+                doorbell.clear()  # before looking: a job published from now on rings again
+                started = 0
+                for lane, sub in zip(self._lanes, subs, strict=True):
+                    if started >= free:
+                        break
+                    try:
+                        messages = await _fetch_now(sub, free - started)
+                    except Exception:
+                        if self._stopping.is_set():
+                            break
+                        log.warning("fetch from %s failed; retrying", lane.durable, exc_info=True)
+                        await self._wait_or_stop(1.0)
+                        started = -1  # look again after the pause, not after the idle wait
+                        break
+                    if self._stopping.is_set():
+                        await asyncio.gather(*(_quietly(msg.nak()) for msg in messages))
+                        return
+                    self._start(messages, lane)
+                    started += len(messages)
+                if started == 0 and not self._stopping.is_set():
+                    await self._wait_for_doorbell(doorbell)
+        finally:
+            for bell in bells:
+                with contextlib.suppress(Exception):
+                    await bell.unsubscribe()
+
+    async def _wait_for_doorbell(self, doorbell: asyncio.Event) -> None:
+        """Until a job is published on a lane, stop() is called, or `IDLE_POLL_S` passes."""
+        waits = {
+            asyncio.ensure_future(doorbell.wait()),
+            asyncio.ensure_future(self._stopping.wait()),
+        }
+        try:
+            await asyncio.wait(waits, timeout=IDLE_POLL_S, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    def _start(self, messages: list[Msg], lane: ConsumerSpec) -> None:
+        for msg in messages:
+            task = asyncio.create_task(self._handle_message(msg, lane))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _wait_for_free_slot(self) -> int:
         """Wait until fewer than `concurrency` jobs run (or stop); return how many may start."""
@@ -215,18 +310,18 @@ class JobWorker:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
-    async def _handle_message(self, msg: Msg) -> None:
+    async def _handle_message(self, msg: Msg, lane: ConsumerSpec) -> None:
         """Handle one delivery in its own span (a child of the publisher's), timed."""
-        delivery = Delivery(msg.metadata.num_delivered, self._spec.max_attempts)
-        queue, stopwatch, outcome = self._spec.queue, Stopwatch(), "cancelled"
+        delivery = Delivery(msg.metadata.num_delivered, lane.max_attempts)
+        queue, stopwatch, outcome = lane.queue, Stopwatch(), "cancelled"
         try:
             with consuming(msg.subject, msg.headers, queue=queue, attempt=delivery.attempt):
-                outcome = await self._process(msg, delivery)
+                outcome = await self._process(msg, delivery, lane)
                 annotate(outcome=outcome)
         finally:
             JOB_DURATION.labels(queue, outcome).observe(stopwatch.seconds)
 
-    async def _process(self, msg: Msg, delivery: Delivery) -> str:
+    async def _process(self, msg: Msg, delivery: Delivery, lane: ConsumerSpec) -> str:
         """Verify, read and handle the job; acknowledge it; return how it ended."""
         if not self._signer.verify(msg.subject, msg.headers, msg.data):
             log.error(
@@ -244,7 +339,7 @@ class JobWorker:
             await _drop_malformed(msg)
             return "dropped"
         annotate(project_id=job.get("project_id"), asset_id=job.get("asset_id"))
-        heartbeat = asyncio.create_task(self._keep_in_progress(msg))
+        heartbeat = asyncio.create_task(self._keep_in_progress(msg, lane))
         try:
             await self._handler(job, delivery)
         except MalformedJob:
@@ -255,20 +350,22 @@ class JobWorker:
             raise
         except RetryLater as retry:
             log.info("job on %s will be retried: %s", msg.subject, retry)
-            JOB_RETRIES.labels(self._spec.queue, "provider_paused").inc()
+            JOB_RETRIES.labels(lane.queue, "provider_paused").inc()
             await _quietly(msg.nak(delay=retry.delay))
             return "retry"
         except Exception as error:
-            return await self._failed(msg, delivery, error)
+            return await self._failed(msg, delivery, error, lane)
         else:
             await _quietly(msg.ack())
             return "ok"
         finally:
             heartbeat.cancel()
 
-    async def _failed(self, msg: Msg, delivery: Delivery, error: Exception) -> str:
+    async def _failed(
+        self, msg: Msg, delivery: Delivery, error: Exception, lane: ConsumerSpec
+    ) -> str:
         """Retry with backoff; terminate after the last attempt unless infrastructure is away."""
-        queue = self._spec.queue
+        queue = lane.queue
         if is_transient(error):
             JOB_RETRIES.labels(queue, "infrastructure").inc()
             log.warning(
@@ -294,11 +391,41 @@ class JobWorker:
         await _quietly(msg.nak(delay=backoff_delay(delivery.attempt)))
         return "retry"
 
-    async def _keep_in_progress(self, msg: Msg) -> None:
-        interval = max(0.5, self._spec.ack_wait / 3)
+    async def _keep_in_progress(self, msg: Msg, lane: ConsumerSpec) -> None:
+        interval = max(0.5, lane.ack_wait / 3)
         while True:
             await asyncio.sleep(interval)
             await _quietly(msg.in_progress())
+
+
+async def _fetch_now(sub: Any, batch: int) -> list[Msg]:
+    """Up to `batch` jobs a pull consumer holds right now, without waiting for more.
+
+    One no-wait pull request (without `expires`, which would make the server linger): the
+    server sends what it has, then a status (404 no messages, 408) unless the batch is full.
+    It speaks through the pull subscription's own inbox as nats-py's `fetch` does; a job
+    that answered an earlier request late waits there and is taken first.
+    """
+    inbox = sub._sub  # nats-py's pull subscription: its inbox (as its fetch uses it)
+    messages: list[Msg] = []
+    while len(messages) < batch and not inbox._pending_queue.empty():
+        msg = inbox._pending_queue.get_nowait()
+        inbox._pending_size -= len(msg.data)
+        if not JetStreamContext.is_status_msg(msg):
+            messages.append(msg)
+    if len(messages) >= batch:
+        return messages
+    request = {"batch": batch - len(messages), "no_wait": True}
+    await sub._nc.publish(sub._nms, json.dumps(request).encode(), sub._deliver)
+    while len(messages) < batch:
+        try:
+            msg = await inbox.next_msg(timeout=NO_WAIT_TIMEOUT_S)
+        except nats.errors.TimeoutError:
+            break
+        if JetStreamContext.is_status_msg(msg):
+            break  # no (more) messages: the answer is complete
+        messages.append(msg)
+    return messages
 
 
 async def _drop_malformed(msg: Msg) -> None:

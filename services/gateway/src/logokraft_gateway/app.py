@@ -12,7 +12,7 @@ from typing import Any
 import grpc
 from fastapi import APIRouter, Depends, FastAPI
 
-from logokraft_gateway.api.routes import assets, files, health, projects
+from logokraft_gateway.api.routes import assets, files, health, projects, usage
 from logokraft_gateway.auth import TokenVerifier
 from logokraft_gateway.body_limits import BodyLimitMiddleware
 from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannels
@@ -137,6 +137,7 @@ def create_app(
     api.include_router(projects.router)
     api.include_router(assets.router)
     api.include_router(files.router)
+    api.include_router(usage.router)
     app.include_router(api)
     app.include_router(health.router)
     return app

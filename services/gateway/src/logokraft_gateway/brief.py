@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-import webcolors
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from logokraft.v1 import common_pb2
 from logokraft_domain.brief import (
@@ -21,6 +20,7 @@ from logokraft_domain.brief import (
     INDUSTRY,
     LOGO_TYPES,
     MAX_CANDIDATES,
+    MAX_COLOR_FIELD_LENGTH,
     MAX_COLORS,
     MAX_STYLE_KEYWORD_LENGTH,
     MAX_STYLE_KEYWORDS,
@@ -28,6 +28,7 @@ from logokraft_domain.brief import (
     SLOGAN,
     TEXT_RULES,
     TextRule,
+    understand_colours,
 )
 from logokraft_domain.records import LOGO_TYPE
 from logokraft_gateway.errors import ApiError
@@ -35,10 +36,16 @@ from logokraft_gateway.schemas import LogoType
 
 SINGLE_FIELDS = (*(rule.name for rule in TEXT_RULES), "logo_type", "num_candidates")
 LIST_FIELDS = ("style", "colors")
-_COLOR_FORMATS = "#rgb, #rrggbb or a CSS name"
+# What the brief understood from its colour fields: set from `colors`, never sent by a client.
+UNDERSTOOD_COLOUR_FIELDS = ("color_words", "color_names", "color_notes")
+_COLOR_FORMATS = (
+    'Colours in plain words: #rgb or #rrggbb, a CSS or common colour name ("cream", '
+    '"forest green", "light blue"), several in one field ("navy and gold", '
+    '"brown, cream") or a mood ("warm earth tones", "pastel"). Words with no colour '
+    f"meaning are kept as notes; at most {MAX_COLORS} colours are used, the first ones."
+)
 # Control characters other than tab and newlines have no place in a brief.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 def _text_field(rule: TextRule) -> Any:
@@ -49,6 +56,7 @@ def _text_field(rule: TextRule) -> Any:
 
 
 StyleKeyword = Annotated[str, Field(min_length=1, max_length=MAX_STYLE_KEYWORD_LENGTH)]
+ColourField = Annotated[str, Field(max_length=MAX_COLOR_FIELD_LENGTH)]
 
 
 class BriefCreate(BaseModel):
@@ -61,16 +69,27 @@ class BriefCreate(BaseModel):
     industry: str = _text_field(INDUSTRY)
     description: str = _text_field(DESCRIPTION)
     style: list[StyleKeyword] = Field(default_factory=list, max_length=MAX_STYLE_KEYWORDS)
-    colors: list[str] = Field(default_factory=list, max_length=MAX_COLORS)
+    # The colour fields as sent; once validated, the colours understood as "#rrggbb".
+    colors: list[ColourField] = Field(default_factory=list, max_length=MAX_COLORS)
     logo_type: LogoType | None = None
     num_candidates: int = Field(
         DEFAULT_CANDIDATES, ge=MIN_CANDIDATES, le=MAX_CANDIDATES, strict=False
     )
+    # Set from `colors` (UNDERSTOOD_COLOUR_FIELDS). The words are left out of model_dump,
+    # the request's idempotency fingerprint: "navy" and "#000080" ask for the same thing.
+    color_words: list[str] = Field(default_factory=list, exclude=True)
+    color_names: list[str] = Field(default_factory=list)
+    color_notes: list[str] = Field(default_factory=list)
 
-    @field_validator("colors", mode="after")
-    @classmethod
-    def _normalise_colors(cls, colors: list[str]) -> list[str]:
-        return [normalise_color(color) for color in colors]
+    @model_validator(mode="after")
+    def _understand_colours(self) -> BriefCreate:
+        words = [color for color in self.colors if color]
+        reading = understand_colours(words)
+        self.color_words = words
+        self.colors = list(reading.colors)
+        self.color_names = list(reading.names)
+        self.color_notes = list(reading.notes)
+        return self
 
     def to_proto(self) -> common_pb2.BrandBrief:
         """The brief as the prompt service takes it."""
@@ -83,6 +102,9 @@ class BriefCreate(BaseModel):
             colors=self.colors,
             logo_type=LOGO_TYPE[self.logo_type] if self.logo_type else 0,
             num_candidates=self.num_candidates,
+            color_words=self.color_words,
+            color_names=self.color_names,
+            color_notes=self.color_notes,
         )
 
 
@@ -104,7 +126,11 @@ def form_schema() -> dict[str, Any]:
     properties["colors"] = {
         "type": "array",
         "maxItems": MAX_COLORS,
-        "items": {"type": "string", "description": _COLOR_FORMATS},
+        "items": {
+            "type": "string",
+            "maxLength": MAX_COLOR_FIELD_LENGTH,
+            "description": _COLOR_FORMATS,
+        },
     }
     properties["logo_type"] = {"type": "string", "enum": list(LOGO_TYPES)}
     properties["num_candidates"] = {
@@ -118,19 +144,6 @@ def form_schema() -> dict[str, Any]:
         "required": [rule.name for rule in TEXT_RULES if rule.required],
         "properties": properties,
     }
-
-
-def normalise_color(value: str) -> str:
-    """A hex (#rgb/#rrggbb) or CSS colour name as "#rrggbb"."""
-    value = value.strip()
-    try:
-        if _HEX.match(value):
-            return webcolors.normalize_hex(value)
-        return webcolors.name_to_hex(value.lower())
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not a colour; use #rgb, #rrggbb or a CSS colour name"
-        ) from None
 
 
 def parse_brief(fields: dict[str, list[str]]) -> BriefCreate:

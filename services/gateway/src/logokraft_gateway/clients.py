@@ -99,6 +99,30 @@ class PromptClient:
         )
         return self._stub.WatchProject(request, metadata=self._metadata(user_id))
 
+    async def cancel_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
+        """Cancel one of the user's projects (a repeat is a no-op); the cancelled project."""
+        request = prompt_service_pb2.CancelProjectRequest(project_id=str(project_id))
+        response = await self._stub.CancelProject(
+            request, metadata=self._metadata(user_id), timeout=self._deadline
+        )
+        return response.project
+
+    async def delete_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
+        """Delete one of the user's projects with its assets and stored files."""
+        request = prompt_service_pb2.DeleteProjectRequest(project_id=str(project_id))
+        await self._stub.DeleteProject(
+            request, metadata=self._metadata(user_id), timeout=self._deadline
+        )
+
+    async def get_usage(self, user_id: uuid.UUID) -> common_pb2.Usage:
+        """What the user has used of their limits."""
+        response = await self._stub.GetUsage(
+            prompt_service_pb2.GetUsageRequest(),
+            metadata=self._metadata(user_id),
+            timeout=self._deadline,
+        )
+        return response.usage
+
 
 class RefineClient:
     """The refine service's RPCs as the gateway uses them: every call for one verified user."""

@@ -17,6 +17,7 @@ from logokraft_gateway.schemas import (
     BriefPublic,
     ProjectPublic,
     ProjectSummaryPublic,
+    UsagePublic,
 )
 from logokraft_kit.storage import BlobStorage, StorageError
 
@@ -68,6 +69,9 @@ def brief_public(brief: common_pb2.BrandBrief) -> BriefPublic:
         colors=list(brief.colors),
         logo_type=LOGO_TYPE_NAME.get(brief.logo_type),  # type: ignore[arg-type]
         num_candidates=brief.num_candidates,
+        color_words=list(brief.color_words),
+        color_names=list(brief.color_names),
+        color_notes=list(brief.color_notes),
     )
 
 
@@ -127,3 +131,15 @@ def _project_fields(project: common_pb2.Project) -> dict[str, Any]:
         "created_at": _timestamp(project, "created_at"),
         "updated_at": _timestamp(project, "updated_at"),
     }
+
+
+def usage_public(usage: common_pb2.Usage) -> UsagePublic:
+    """The caller's usage of their limits."""
+    return UsagePublic(
+        images_used=usage.images_used,
+        images_limit=usage.images_limit,
+        projects_in_flight=usage.projects_in_flight,
+        projects_in_flight_limit=usage.projects_in_flight_limit,
+        window_seconds=usage.window_seconds,
+        resets_at=_timestamp(usage, "resets_at"),
+    )

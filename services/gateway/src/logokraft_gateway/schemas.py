@@ -46,9 +46,20 @@ class BriefPublic(BaseModel):
     industry: str
     description: str
     style: list[str]
-    colors: list[str] = Field(description='Colours as "#rrggbb".')
+    colors: list[str] = Field(
+        description='The colours understood from the colour fields, as "#rrggbb".'
+    )
     logo_type: LogoType | None
     num_candidates: int
+    color_words: list[str] = Field(
+        description='The colour fields as written ("navy and gold", "warm earth tones").',
+    )
+    color_names: list[str] = Field(
+        description="A plain name for each of colors, in the same order.",
+    )
+    color_notes: list[str] = Field(
+        description="Words of the colour fields with no colour meaning, kept for the designer.",
+    )
 
 
 class AssetErrorPublic(BaseModel):
@@ -266,3 +277,23 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
         return node
 
     return resolve(schema)
+
+
+class UsagePublic(BaseModel):
+    """What the caller has used of their limits (a limit of 0 means unlimited)."""
+
+    images_used: int = Field(
+        description="Images made (or being made) for the caller in the rolling window: "
+        "candidates and variations, those of deleted projects included; images of a cancelled "
+        "project that were never drawn are not counted."
+    )
+    images_limit: int = Field(description="Images allowed in the window; 0 means unlimited.")
+    projects_in_flight: int = Field(description="The caller's projects pending or generating.")
+    projects_in_flight_limit: int = Field(
+        description="Projects that may be in flight at once; 0 means unlimited."
+    )
+    window_seconds: int = Field(description="The length of the rolling window (a day).")
+    resets_at: datetime | None = Field(
+        description="When the oldest counted image leaves the window, so more are available; "
+        "null when nothing is counted."
+    )

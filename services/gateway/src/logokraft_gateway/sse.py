@@ -24,6 +24,8 @@ from logokraft_gateway.schemas import (
     AssetEventPublic,
     DoneEventPublic,
     ProjectEventPublic,
+    QueueEventPublic,
+    QueuePositionPublic,
     SnapshotEventPublic,
     stream_event_schema,
 )
@@ -36,7 +38,8 @@ KEEPALIVE = ": keepalive\n\n"
 
 # The OpenAPI `responses=` entry of a 200 project stream: each event's name, id and JSON data.
 STREAM_RESPONSE: dict[str, Any] = {
-    "description": "Events `snapshot`, `asset`, `project`, `done` with increasing ids.",
+    "description": "Events `snapshot`, `asset`, `project`, `done` with increasing ids, and "
+    "`queue` (places in line of queued assets) without an id.",
     "content": {"text/event-stream": {"schema": stream_event_schema()}},
 }
 
@@ -58,16 +61,33 @@ async def event_frame(
 
     `with_id=False` leaves the id out, for an event that does not advance the
     stream (a `done` that closes a snapshot of a finished project shares the
-    snapshot's sequence), so ids on the wire strictly increase.
+    snapshot's sequence), so ids on the wire strictly increase. A `queue` event is
+    never recorded, so it never carries an id: a client resuming after it must not
+    skip the recorded event that shares its sequence.
     """
     kind = event.WhichOneof("change")
-    data: SnapshotEventPublic | AssetEventPublic | ProjectEventPublic | DoneEventPublic
+    data: (
+        SnapshotEventPublic
+        | AssetEventPublic
+        | ProjectEventPublic
+        | QueueEventPublic
+        | DoneEventPublic
+    )
     if kind == "snapshot":
         data = SnapshotEventPublic(project=await project_public(event.snapshot, signing))
     elif kind == "asset":
         data = AssetEventPublic(asset=await asset_public(event.asset, signing))
     elif kind == "project":
         data = ProjectEventPublic(project=project_summary(event.project))
+    elif kind == "queue":
+        data = QueueEventPublic(
+            positions=[
+                QueuePositionPublic(asset_id=p.asset_id, queue_position=p.queue_position)
+                for p in event.queue.positions
+                if p.queue_position > 0
+            ]
+        )
+        with_id = False
     elif kind == "done":
         data = DoneEventPublic(
             status=project_status(event.done.status),  # type: ignore[arg-type]

@@ -1,9 +1,11 @@
 """The imagegen service's composition root: the generator it draws with, and its parts.
 
-Candidates arrive as `DrawCandidate` jobs; the generator sits behind its provider's
-circuit breaker, and a sweeper re-queues or fails candidate assets whose jobs were lost
-(see logokraft_domain.sweeper). Everything else is the shared bootstrap
-(logokraft_kit.service).
+Candidates arrive as `DrawCandidate` jobs on two lanes served by one worker, a project's
+first candidate (`images-first`) before the others (`images`), so every waiting project
+gets its first logo before any gets its later ones (logokraft_domain.jobs). The generator
+sits behind its provider's circuit breaker, and a sweeper re-queues (on the right lane) or
+fails candidate assets whose jobs were lost (see logokraft_domain.sweeper). Everything else
+is the shared bootstrap (logokraft_kit.service).
 """
 
 from __future__ import annotations

@@ -26,6 +26,14 @@ class PromptSettings(ServiceSettings, GeminiSettings, LimitSettings):
         description="How long a prompt-writing job may go without a heartbeat before JetStream "
         "hands it to another worker.",
     )
+    queue_refresh_s: float = Field(
+        2.0,
+        alias="LOGOKRAFT_QUEUE_REFRESH_S",
+        gt=0,
+        le=60,
+        description="How often a project's stream looks again at its queued candidates' places "
+        "in line when nothing else happened (it also looks on every change of the project).",
+    )
 
     @property
     def concurrency(self) -> int:

@@ -20,7 +20,7 @@ from nats.aio.client import Client as NATS
 
 import logokraft_engine as engine
 from logokraft.v1 import common_pb2
-from logokraft_domain import events, limits, store
+from logokraft_domain import events, limits, queue_positions, store
 from logokraft_domain.attempts import run_attempt
 from logokraft_domain.brief import ValidBrief
 from logokraft_domain.jobs import DrawCandidate, WritePrompts
@@ -66,6 +66,7 @@ class Deps:
     storage: BlobStorage
     writer: PromptWriter
     watch_poll_s: float = 5.0
+    queue_refresh_s: float = queue_positions.REFRESH_S
     limits: UserLimits = field(default_factory=UserLimits)  # server.py passes the settings
 
 
@@ -168,9 +169,15 @@ class ProjectsCore:
     async def _watch(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: ProjectNews
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
+        # Places in line: looked at again on news and every `queue_refresh_s` while the
+        # project has queued candidates; a `queue` event (at the latest sequence sent, so
+        # not recorded) only when they moved.
+        refresh_s = self._deps.queue_refresh_s
+        places = queue_positions.QueueWatch(refresh_s=refresh_s)
         cursor, opening = await self._opening(user_id, project_id, after)
         for event in opening:
             yield event
+            places.saw(event)
             if event.HasField("done"):
                 return
         while True:
@@ -178,13 +185,17 @@ class ProjectsCore:
             events, done = await self._events_after(user_id, project_id, cursor)
             for event in events:
                 yield event
+                places.saw(event)
                 cursor = event.sequence
                 if event.HasField("done"):
                     return
             if done is not None:
                 yield done
                 return
-            await news.wait(self._deps.watch_poll_s)
+            moved = await places.changed(self._deps.db, project_id, cursor)
+            if moved is not None:
+                yield moved
+            await news.wait(places.poll_s(self._deps.watch_poll_s))
 
     async def _opening(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int
@@ -202,10 +213,14 @@ class ProjectsCore:
             if after > 0:
                 return after, []
             assets = await store.list_assets(conn, project_id)
+            queued = any(a["status"] == "queued" and a["parent_asset_id"] is None for a in assets)
+            places = (
+                await queue_positions.read_positions_as_service(conn, project_id) if queued else {}
+            )
         sequence = project["event_sequence"]
-        opening = [
-            common_pb2.ProjectEvent(sequence=sequence, snapshot=project_to_proto(project, assets))
-        ]
+        snapshot = project_to_proto(project, assets)
+        queue_positions.place_assets(snapshot, places)
+        opening = [common_pb2.ProjectEvent(sequence=sequence, snapshot=snapshot)]
         if store.is_settled(project, assets):
             opening.append(events.done_event(sequence, project, assets))
         return sequence, opening
@@ -311,15 +326,23 @@ class ProjectsCore:
         ):
             if written.index >= project["num_candidates"]:
                 break
-            await self._queue_candidate(user_id, project_id, written, candidates)
+            if not await self._queue_candidate(user_id, project_id, written, candidates):
+                log.info("project %s was cancelled or deleted; no more prompts", project_id)
+                break
 
     async def _queue_candidate(
         self, user_id: uuid.UUID, project_id: uuid.UUID, written, candidates: dict
-    ) -> None:
+    ) -> bool:
+        """Store the written prompt as a candidate and queue its drawing; False (nothing
+        stored or queued) when the project was cancelled or deleted meanwhile."""
         existing = candidates.get(written.index)
         if existing is not None and existing["status"] != "queued":
-            return
+            return True
         async with self._deps.db.as_user(user_id) as conn:
+            # The project first: a cancel holds it while it cancels the queued candidates.
+            locked = await store.get_project(conn, project_id, lock=True)
+            if locked is None or locked["status"] == "cancelled":
+                return False
             if existing is None:
                 asset, _ = await store.insert_candidate(
                     conn,
@@ -334,9 +357,15 @@ class ProjectsCore:
             project = await store.get_project(conn, project_id, lock=True)
             if project is not None and project["status"] == "pending":
                 project = await store.update_project(conn, project_id, status="generating")
-        job = DrawCandidate(asset_id=asset["id"], project_id=project_id, user_id=user_id)
+        job = DrawCandidate(
+            asset_id=asset["id"],
+            project_id=project_id,
+            user_id=user_id,
+            position=asset["position"],
+        )
         await job.publish(self._deps.jobs)
         await self._announce(project)
+        return True
 
     async def _finish_prompts(
         self, user_id: uuid.UUID, project_id: uuid.UUID, *, error: tuple[str, str] | None

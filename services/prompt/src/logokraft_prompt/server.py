@@ -1,8 +1,9 @@
 """The prompt service's composition root: the prompt writer it uses, and its parts.
 
-The prompt service owns brand projects (create, list, read, watch over gRPC) and writes
-their prompts as `WritePrompts` jobs; each prompt becomes a candidate asset and a
-`DrawCandidate` job for imagegen. The writer sits behind its provider's circuit breaker,
+The prompt service owns brand projects (create, list, read, watch, cancel and delete over
+gRPC; logokraft_prompt.control does the last two, and the usage) and writes their prompts as
+`WritePrompts` jobs; each prompt becomes a candidate asset and a `DrawCandidate` job for
+imagegen. The writer sits behind its provider's circuit breaker,
 as image generators do, and a sweeper re-queues (or, past their maximum age, fails)
 projects whose prompt-writing job was lost (see logokraft_domain.sweeper). Everything else
 is the shared bootstrap (logokraft_kit.service).
@@ -21,6 +22,7 @@ from logokraft_kit.settings import unwrap
 from logokraft_prompt.adapters.base import PromptWriter
 from logokraft_prompt.adapters.guarded import GuardedWriter
 from logokraft_prompt.config import PromptSettings
+from logokraft_prompt.control import ProjectControl
 from logokraft_prompt.core import Deps, ProjectsCore
 from logokraft_prompt.servicer import PromptServicer
 
@@ -58,19 +60,22 @@ def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> Ser
             storage=infra.storage,
             writer=service.with_fault_hooks(guarded, settings, method="write_prompts"),
             watch_poll_s=settings.watch_poll_s,
+            queue_refresh_s=settings.queue_refresh_s,
             limits=settings.limits,
         )
         core = ProjectsCore(deps)
+        collector = GarbageCollector(infra.db, infra.storage, interval_s=settings.sweep_interval_s)
+        control = ProjectControl(deps, collector=collector)
         return ServiceParts(
             register=lambda server: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(
-                PromptServicer(core), server
+                PromptServicer(core, control), server
             ),
             consumers=[consumer(WritePrompts, core.handle_prompt_job, settings)],
             background=[
                 PromptSweeper(
                     infra.db, infra.nc, infra.jobs, policy=SweepPolicy.from_settings(settings)
                 ),
-                GarbageCollector(infra.db, infra.storage, interval_s=settings.sweep_interval_s),
+                collector,
             ],
         )
 

@@ -1,7 +1,7 @@
 """PromptService over gRPC: parse the request, call the core, translate the answer.
 
 The prompt service owns brand projects: creating one (which queues its prompt writing),
-listing, reading and watching them.
+listing, reading and watching them, cancelling and deleting them, and the caller's usage.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from logokraft_kit.errors import InvalidArgument
 from logokraft_kit.grpc_server import caller_id
 from logokraft_kit.identity import parse_uuid
 from logokraft_kit.storage.paths import in_project_folder
+from logokraft_prompt.control import ProjectControl
 from logokraft_prompt.core import ProjectsCore
 
 INSPIRATION_PREFIX_ERROR = "inspiration images must be stored under the caller's project folder"
@@ -25,8 +26,9 @@ INSPIRATION_PREFIX_ERROR = "inspiration images must be stored under the caller's
 class PromptServicer(pb_grpc.PromptServiceServicer):
     """Translates PromptService calls to the projects core."""
 
-    def __init__(self, core: ProjectsCore) -> None:
+    def __init__(self, core: ProjectsCore, control: ProjectControl) -> None:
         self._core = core
+        self._control = control
 
     async def CreateProject(
         self, request: pb.CreateProjectRequest, context: grpc.aio.ServicerContext
@@ -75,3 +77,24 @@ class PromptServicer(pb_grpc.PromptServiceServicer):
             user_id, project_id, after_sequence=request.after_sequence
         ):
             yield pb.WatchProjectResponse(event=event)
+
+    async def CancelProject(
+        self, request: pb.CancelProjectRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CancelProjectResponse:
+        user_id = caller_id(context)
+        project_id = parse_uuid(request.project_id, what="project_id")
+        project = await self._control.cancel_project(user_id, project_id)
+        return pb.CancelProjectResponse(project=project)
+
+    async def DeleteProject(
+        self, request: pb.DeleteProjectRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteProjectResponse:
+        user_id = caller_id(context)
+        project_id = parse_uuid(request.project_id, what="project_id")
+        await self._control.delete_project(user_id, project_id)
+        return pb.DeleteProjectResponse()
+
+    async def GetUsage(
+        self, request: pb.GetUsageRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetUsageResponse:
+        return pb.GetUsageResponse(usage=await self._control.usage(caller_id(context)))

@@ -6,7 +6,13 @@ gRPC services and the gateway under a `Supervisor` until SIGINT or SIGTERM.
 
 Every child serves Prometheus metrics on a port of its own (printed in the banner) and
 is named in traces as `logokraft-<child>`; tracing itself is on when the standard
-`OTEL_*` variables ask for it. Children log as text when `make run` runs on a terminal,
+`OTEL_*` variables ask for it.
+
+`LOGOKRAFT_{PROMPT,IMAGEGEN,REFINE}_REPLICAS=N` (default 1) runs N processes of a service,
+named `<service>-1` ... `<service>-N`, each listening on its own gRPC and metrics port. They
+share the service's JetStream work queue (so each job is drawn once, by one of them), and the
+gateway reaches all of them through one target, `ipv4:127.0.0.1:P1,127.0.0.1:P2`, over which
+its channels balance round robin. Children log as text when `make run` runs on a terminal,
 as JSON lines otherwise (LOGOKRAFT_LOG_FORMAT overrides).
 """
 
@@ -34,6 +40,7 @@ from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.telemetry import tracing_requested
 
 DEFAULT_HTTP_PORT = 8000
+MAX_REPLICAS = 32  # a typo's guard: each replica is a Python process of its own
 # (child name, module run with `python -m`, env var holding its gRPC address)
 SERVICES = (
     ("prompt", "logokraft_prompt", "LOGOKRAFT_PROMPT_GRPC"),
@@ -44,6 +51,45 @@ SERVICES = (
 
 class DevstackError(RuntimeError):
     """The stack cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Replica:
+    """One process of a gRPC service: its child name, module, address variable and address."""
+
+    name: str  # the child's name: `imagegen` alone, `imagegen-1`, `imagegen-2`, ... with replicas
+    service: str
+    module: str
+    variable: str  # e.g. LOGOKRAFT_IMAGEGEN_GRPC: its own listen address in its own env
+    address: str  # host:port
+
+
+def replicas_variable(service: str) -> str:
+    """The variable holding a service's replica count, e.g. LOGOKRAFT_IMAGEGEN_REPLICAS."""
+    return f"LOGOKRAFT_{service.upper()}_REPLICAS"
+
+
+def replica_counts(environ: Mapping[str, str]) -> dict[str, int]:
+    """How many processes of each service to run: LOGOKRAFT_<SERVICE>_REPLICAS, default 1."""
+    counts = {}
+    for service, _, _ in SERVICES:
+        variable = replicas_variable(service)
+        raw = (environ.get(variable) or "1").strip()
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_REPLICAS:
+            raise DevstackError(
+                f"{variable} must be a whole number from 1 to {MAX_REPLICAS} (how many {service} "
+                f"processes to run), not {raw!r}; e.g. `make run {variable}=2`"
+            )
+        counts[service] = int(raw)
+    return counts
+
+
+def gateway_target(addresses: list[str]) -> str:
+    """One gRPC target for a service's replicas: the address itself for one, else a static
+    list the gateway's channels balance over (round robin)."""
+    if len(addresses) == 1:
+        return addresses[0]
+    return "ipv4:" + ",".join(addresses)
 
 
 @dataclass(frozen=True)
@@ -64,12 +110,18 @@ class StackContext:
     http_url: str
     env: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, str] = field(default_factory=dict)  # child name -> host:port
+    replicas: tuple[Replica, ...] = ()  # every service process, in start order
 
     def child_env(self, name: str) -> dict[str, str]:
-        """The environment of one child: the shared one, its metrics port, its trace name."""
+        """The environment of one child: the shared one, its metrics port, its trace name,
+        and for a service replica its own listen address (the shared env holds the targets
+        the gateway calls, which may list several replicas)."""
         env = dict(self.env)
         if name in self.metrics:
             env["LOGOKRAFT_METRICS_ADDRESS"] = self.metrics[name]
+        for replica in self.replicas:
+            if replica.name == name:
+                env[replica.variable] = replica.address
         env["OTEL_SERVICE_NAME"] = f"logokraft-{name}"
         return env
 
@@ -157,25 +209,37 @@ def stack_context(
     env.setdefault("LOGOKRAFT_PUBLIC_URL", f"http://127.0.0.1:{http_port}")
     # The children's output reaches the person through this process: text if they watch it.
     env.setdefault("LOGOKRAFT_LOG_FORMAT", "text" if terminal else "json")
-    for _, _, variable in SERVICES:
-        env[variable] = f"127.0.0.1:{free_port()}"
-    metrics = {name: f"127.0.0.1:{free_port()}" for name in (*(s[0] for s in SERVICES), "gateway")}
+    counts = replica_counts(environ)
+    replicas: list[Replica] = []
+    for service, module, variable in SERVICES:
+        count = counts[service]
+        names = [service] if count == 1 else [f"{service}-{n}" for n in range(1, count + 1)]
+        mine = [Replica(n, service, module, variable, f"127.0.0.1:{free_port()}") for n in names]
+        env[variable] = gateway_target([replica.address for replica in mine])
+        replicas.extend(mine)
+    names = [*(replica.name for replica in replicas), "gateway"]
+    metrics = {name: f"127.0.0.1:{free_port()}" for name in names}
     probe_host = "127.0.0.1" if http_host in ("0.0.0.0", "::", "") else http_host
     return StackContext(
-        data_dir=data_dir, http_url=f"http://{probe_host}:{http_port}", env=env, metrics=metrics
+        data_dir=data_dir,
+        http_url=f"http://{probe_host}:{http_port}",
+        env=env,
+        metrics=metrics,
+        replicas=tuple(replicas),
     )
 
 
 def logokraft_children(context: StackContext) -> list[ChildSpec]:
-    """The real processes: three gRPC services (stage 0), then the gateway (stage 1)."""
+    """The real processes: the gRPC services, each replica on its own (stage 0), then the
+    gateway (stage 1). Each replica is ready when its own address answers SERVING."""
     children = [
         ChildSpec(
-            name,
-            [sys.executable, "-m", module],
-            env=context.child_env(name),
-            ready=grpc_health_probe(context.env[variable]),
+            replica.name,
+            [sys.executable, "-m", replica.module],
+            env=context.child_env(replica.name),
+            ready=grpc_health_probe(replica.address),
         )
-        for name, module, variable in SERVICES
+        for replica in context.replicas
     ]
     gateway = [sys.executable, "-m", "logokraft_gateway"]
     children.append(
@@ -215,17 +279,21 @@ def ensure_port_free(host: str, port: int) -> None:
 def banner(context: StackContext) -> str:
     """What to tell the user once everything is ready."""
     url = context.http_url
+    rows = [(replica.name, replica.address) for replica in context.replicas] or [
+        (name, context.env[variable]) for name, _, variable in SERVICES if variable in context.env
+    ]
+    width = max([9, *(len(name) for name, _ in rows)])
     return "\n".join(
         [
             "",
             f"LogoKraft is running at {url}  (API docs: {url}/docs)",
             *(
-                f"  {name:<9} gRPC  {context.env[variable]:<16} {_metrics(context, name)}"
-                for name, _, variable in SERVICES
-                if variable in context.env
+                f"  {name:<{width}} gRPC  {address:<16} {_metrics(context, name)}"
+                for name, address in rows
             ),
-            f"  {'gateway':<9} HTTP  {url.removeprefix('http://'):<16} "
+            f"  {'gateway':<{width}} HTTP  {url.removeprefix('http://'):<16} "
             f"{_metrics(context, 'gateway')}",
+            *_balanced(context),
             f"  traces:       {_traces(context.env)}",
             "  get a token:  make token            (another user: make token USER=bob)",
             '  try it:       curl -H "Authorization: Bearer $(make -s token)" '
@@ -235,6 +303,19 @@ def banner(context: StackContext) -> str:
             "",
         ]
     )
+
+
+def _balanced(context: StackContext) -> list[str]:
+    """A line per service run as several replicas: the one target the gateway calls."""
+    lines = []
+    for service, _, variable in SERVICES:
+        count = sum(1 for replica in context.replicas if replica.service == service)
+        if count > 1:
+            lines.append(
+                f"  balanced:     the gateway calls {count} {service} replicas round robin "
+                f"({variable}={context.env[variable]})"
+            )
+    return lines
 
 
 def _traces(env: Mapping[str, str]) -> str:
@@ -262,6 +343,7 @@ def run_stack(
     environ = dict(os.environ if environ is None else environ)
     out = out or sys.stdout
     try:
+        replica_counts(environ)  # refuse a bad count before anything starts
         data_dir = data_dir_from(environ)
         host = environ.get("LOGOKRAFT_HTTP_HOST") or "127.0.0.1"
         ensure_port_free(host, http_port_from(environ))

@@ -9,7 +9,8 @@ from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 
 
 class LocalLogoGenerator:
-    """Draws real logos (SVG master + PNG) with no API key."""
+    """Draws real logos (SVG master + PNG) with no API key; each image's metadata names the
+    concept drawn: `layout`, `icon` ("" for none), `typeface` and `treatment`."""
 
     name = "local"
     takes_reference_images = False  # the inspiration palette is in the spec already
@@ -30,5 +31,6 @@ class LocalLogoGenerator:
             width=logo.width,
             height=logo.height,
             svg=logo.svg,
-            metadata={"engine": "local"},
+            # The concept drawn, so clients and tests can tell the candidates' ideas apart.
+            metadata={"engine": "local", **logo.concept},
         )

@@ -48,8 +48,11 @@ text besides the brand name (and the slogan only if the brief gives one).
 
 The prompts in one answer explore clearly different directions (for example a wordmark, a \
 geometric symbol, an emblem, a playful mascot, a negative-space idea); never repeat a \
-concept. Honour the requested style words, logo type and colours. When inspiration images \
-are attached, borrow their mood, palette and level of detail, never copy them.
+concept. Honour the requested style words, logo type and colours. The client's colour \
+words are given as written, with the hex codes they were read as: the words say what the \
+client means, the codes are a starting point; honour colour notes in spirit. When \
+inspiration images are attached, borrow their mood, palette and level of detail, never copy \
+them.
 
 Spell the brand name exactly as given. Answer only with the requested JSON."""
 
@@ -76,15 +79,39 @@ def prompts_schema(count: int) -> dict[str, Any]:
     }
 
 
+def _colours(brief: Brief) -> str:
+    """The colours understood, each with its plain name when the brief has one."""
+    names = tuple(getattr(brief, "color_names", ()))
+    if len(names) != len(brief.colors):
+        return ", ".join(brief.colors)
+    return ", ".join(f"{value} ({name})" for value, name in zip(brief.colors, names, strict=True))
+
+
 def brief_text(brief: Brief, *, count: int, inspiration_count: int) -> str:
-    """The user turn: the brief as labelled lines and the request."""
+    """The user turn: the brief as labelled lines and the request.
+
+    The colour fields go as the client wrote them ("navy and gold", "warm earth tones"),
+    beside the colours they were read as and the notes with no colour in them: Gemini
+    reads the words better than any table. (A brief without them, such as an older
+    stored one, gives its colours only.)
+    """
+    words = [w for w in getattr(brief, "color_words", ()) if w]
+    notes = [n for n in getattr(brief, "color_notes", ()) if n]
     fields = [
         ("Brand name", brief.brand_name),
         ("Slogan", brief.slogan),
         ("Industry", brief.industry),
         ("Description", brief.description),
         ("Style", ", ".join(brief.style)),
-        ("Brand colours", ", ".join(brief.colors)),
+        (
+            "Colours as the client wrote them",
+            "; ".join(json.dumps(w, ensure_ascii=False) for w in words),
+        ),
+        ("Brand colours", _colours(brief)),
+        (
+            "Colour notes (no colour read in them)",
+            "; ".join(json.dumps(n, ensure_ascii=False) for n in notes),
+        ),
         ("Logo type", brief.logo_type or ""),
         ("Palette of the inspiration images", ", ".join(brief.inspiration_palette)),
     ]

@@ -29,9 +29,13 @@ class LocalPromptWriter:
         count: int,
         inspiration: Sequence[InspirationImage] = (),
     ) -> AsyncIterator[WrittenPrompt]:
-        """Yield `count` prompts; the inspiration images' colours are already in the brief."""
+        """Yield `count` prompts; the inspiration images' colours are already in the brief.
+
+        The candidates are planned together, up front: up to `engine.PLANNED` of them are
+        different concepts (no icon twice; layouts, typefaces and treatments spread), and a
+        project asking for fewer gets the first ones of the same plan."""
         seed = brief_seed(brief)
-        for index in range(count):
-            spec = await asyncio.to_thread(engine.design_spec, brief, index=index, seed=seed)
+        specs = await asyncio.to_thread(engine.design_specs, brief, count=count, seed=seed)
+        for index, spec in enumerate(specs):
             text = engine.describe_spec(spec, brief)
             yield WrittenPrompt(index=index, text=text, spec=spec.to_dict())

@@ -1,4 +1,5 @@
-"""/api/v1/projects: create a project, list and read projects, follow one over SSE."""
+"""/api/v1/projects: create a project, list and read projects, follow one over SSE, cancel
+and delete one."""
 
 from __future__ import annotations
 
@@ -247,3 +248,37 @@ def _after_sequence(last_event_id: str | None) -> int:
             400, "invalid_last_event_id", "The Last-Event-ID header must be a non-negative integer."
         )
     return value
+
+
+@router.post(
+    "/{project_id}/cancel",
+    summary="Cancel a project: stop making its logos",
+    responses=error_responses(400, 401, 404, 409, 422, 429, 500, 503, 504),
+)
+async def cancel_project(project_id: uuid.UUID, state: State, user: CurrentUser) -> ProjectPublic:
+    """Stop the project: queued logos are cancelled at once, logos being drawn are abandoned
+    where the provider allows, and images not drawn are given back to the daily limit. The
+    project's stream ends with `done` (status `cancelled`); logos already completed stay.
+
+    A repeat answers the cancelled project again; a project that already finished
+    (completed or failed) is refused with 409.
+    """
+    project = await state.prompt.cancel_project(user, project_id)
+    return await project_public(project, state.signing)
+
+
+@router.delete(
+    "/{project_id}",
+    status_code=204,
+    summary="Delete a project with its logos and images",
+    responses={
+        204: {"description": "Deleted"},
+        **error_responses(400, 401, 404, 422, 429, 500, 503, 504),
+    },
+)
+async def delete_project(project_id: uuid.UUID, state: State, user: CurrentUser) -> Response:
+    """Cancel the project if it is still in progress, then delete it, its logos (variations
+    included) and its stored images; their signed URLs stop working. A second delete is 404.
+    """
+    await state.prompt.delete_project(user, project_id)
+    return Response(status_code=204)

@@ -1,0 +1,479 @@
+"""Cancelling and deleting projects, and the caller's usage (issue 15), through the real
+gateway in front of real prompt, imagegen and refine services, NATS and Postgres.
+
+Imagegen draws with `HeldGenerator`: the local engine behind a gate the test opens, one
+drawing at a time (LOGOKRAFT_LOCAL_CONCURRENCY=1), so a project's first candidate is being
+drawn (its provider call held) while the others wait queued: a cancel meets both kinds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import httpx
+import pytest
+
+from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_imagegen import server as imagegen_server
+from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
+from logokraft_imagegen.adapters.local import LocalLogoGenerator
+from logokraft_imagegen.config import ImagegenSettings
+from logokraft_prompt import server as prompt_server
+from logokraft_prompt.config import PromptSettings
+from logokraft_refine import server as refine_server
+from logokraft_refine.config import RefineSettings
+from tests.support import (
+    DEADLINE,
+    Services,
+    as_user,
+    brand_brief,
+    png,
+    read_stream,
+    rows,
+    serve_gateway,
+    service_env,
+    stored_files,
+    wait_for,
+)
+
+pytestmark = pytest.mark.integration
+
+DAY = 24 * 3600
+DEV, BOB = dev_user_id("dev"), dev_user_id("bob")
+
+
+class HeldGenerator:
+    """The local engine, but every drawing waits for `gate`; records starts and cancellations."""
+
+    name = "local"
+    takes_reference_images = False
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.started: asyncio.Queue[str] = asyncio.Queue()
+        self.cancelled: asyncio.Queue[str] = asyncio.Queue()
+        self._local = LocalLogoGenerator()
+
+    async def generate(self, request: ImageRequest) -> GeneratedImage:
+        self.started.put_nowait(request.prompt)
+        try:
+            await self.gate.wait()
+        except asyncio.CancelledError:
+            self.cancelled.put_nowait(request.prompt)
+            raise
+        return await self._local.generate(request)
+
+
+@dataclass
+class Stack:
+    http: httpx.AsyncClient
+    services: Services
+    held: HeldGenerator
+    database_url: str
+    data_dir: Path
+
+    def auth(self, name: str = "dev") -> dict[str, str]:
+        return {"Authorization": f"Bearer {dev_token(self.data_dir, name)}"}
+
+    @property
+    def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
+        return self.services.prompt_stub
+
+    async def create(self, count: int, user: str = "dev") -> httpx.Response:
+        return await self.http.post(
+            "/api/v1/projects",
+            headers=self.auth(user),
+            data={"brand_name": "Acme", "num_candidates": str(count)},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+
+    async def created(self, count: int, user: str = "dev") -> dict:
+        response = await self.create(count, user)
+        assert response.status_code == 202, response.text
+        return response.json()
+
+    async def usage(self, user: str = "dev") -> dict:
+        response = await self.http.get("/api/v1/usage", headers=self.auth(user))
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def cancel(self, project_id: str, user: str = "dev") -> httpx.Response:
+        return await self.http.post(
+            f"/api/v1/projects/{project_id}/cancel", headers=self.auth(user)
+        )
+
+    async def delete(self, project_id: str, user: str = "dev") -> httpx.Response:
+        return await self.http.delete(f"/api/v1/projects/{project_id}", headers=self.auth(user))
+
+    async def assets(self, project_id: str) -> list[dict]:
+        return await rows(
+            self.database_url,
+            "select * from generated_assets where project_id = %s order by position, created_at",
+            [project_id],
+        )
+
+    async def ledger(self, project_id: str) -> int:
+        """The project's images in the usage ledger (which outlives the project's rows)."""
+        [row] = await rows(
+            self.database_url,
+            """
+            select count(*) as n from image_usage u
+            where u.asset_id = any(select id from generated_assets where project_id = %s)
+            """,
+            [project_id],
+        )
+        return int(row["n"])
+
+    async def drawing_one_of(self, project_id: str, count: int) -> list[dict]:
+        """Until the project's prompts are written and its first drawing is held."""
+        await asyncio.wait_for(self.held.started.get(), DEADLINE)
+
+        async def written() -> list[dict] | None:
+            [project] = await rows(
+                self.database_url, "select * from brand_projects where id = %s", [project_id]
+            )
+            assets = await self.assets(project_id)
+            return assets if project["prompts_written"] and len(assets) == count else None
+
+        assets = await wait_for(written, within=DEADLINE, what="the prompts")
+        assert sorted(a["status"] for a in assets) == ["generating"] + ["queued"] * (count - 1)
+        return assets
+
+    async def settled(self, created: dict) -> list:
+        """The project's stream read to its end (`done`)."""
+        events = await read_stream(self.http, created["stream_url"])
+        assert events[-1].event == "done", events
+        return events
+
+
+@pytest.fixture
+def limit_env(request) -> dict[str, int]:
+    return getattr(request, "param", {})
+
+
+def limits(**values: int):
+    """Run the test with these LOGOKRAFT_LIMIT_* settings."""
+    env = {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in values.items()}
+    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
+
+
+@pytest.fixture
+async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> AsyncIterator[Stack]:
+    data_dir = tmp_path / "data"
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": 1}
+    held = HeldGenerator()
+    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
+    imagegen = await imagegen_server.start(
+        ImagegenSettings(**env), address="127.0.0.1:0", generator=held
+    )
+    refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
+    refine_channel = grpc.aio.insecure_channel(f"127.0.0.1:{refine.port}")
+    services = Services(prompt, imagegen, refine, channel, refine_channel, data_dir, env)
+    try:
+        async with (
+            serve_gateway(services) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as http,
+        ):
+            yield Stack(http, services, held, database_url, data_dir)
+    finally:
+        held.gate.set()  # let nothing hang the shutdown
+        await refine_channel.close()
+        await channel.close()
+        await refine.stop(grace=1)
+        await imagegen.stop(grace=1)
+        await prompt.stop(grace=1)
+
+
+# ---- cancel ---------------------------------------------------------------------------------
+
+
+@limits(images_per_day=4, projects_in_flight=3)
+async def test_cancel_stops_queued_and_in_flight_drawings_and_gives_back_the_quota(stack):
+    created = await stack.created(3)
+    project_id = created["project_id"]
+    await stack.drawing_one_of(project_id, 3)
+    assert (await stack.usage())["images_used"] == 3
+    refused = await stack.create(3)
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["error"]["code"] == "daily_image_limit"
+    stream = asyncio.create_task(read_stream(stack.http, created["stream_url"]))
+
+    response = await stack.cancel(project_id)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "cancelled"
+    assert [a["status"] for a in body["assets"]] == ["cancelled"] * 3
+    # The held provider call was abandoned: its task saw the cancellation.
+    await asyncio.wait_for(stack.held.cancelled.get(), DEADLINE)
+    events = await asyncio.wait_for(stream, DEADLINE)
+    assert events[-1].event == "done"
+    assert events[-1].data["status"] == "cancelled"
+    assert events[-1].data["completed_assets"] == 0
+    # The two images never drawn were given back; the one a provider was drawing still counts.
+    assert await stack.ledger(project_id) == 1
+    usage = await stack.usage()
+    assert (usage["images_used"], usage["projects_in_flight"]) == (1, 0)
+
+    # What was refused now fits, and draws; its completion also means every earlier job
+    # (those of the cancelled candidates) was taken and dropped (one drawing at a time).
+    stack.held.gate.set()
+    second = await stack.created(3)
+    done = (await stack.settled(second))[-1]
+    assert (done.data["status"], done.data["completed_assets"]) == ("completed", 3)
+    assert [a["status"] for a in await stack.assets(project_id)] == ["cancelled"] * 3
+    assert stored_files(stack.data_dir, DEV, project_id) == []
+    assert len(stored_files(stack.data_dir, DEV, second["project_id"])) == 6  # PNG + SVG each
+
+    # A repeat is a no-op answering the cancelled project; a finished project is 409.
+    [before] = await rows(
+        stack.database_url, "select event_sequence from brand_projects where id = %s", [project_id]
+    )
+    again = await stack.cancel(project_id)
+    assert again.status_code == 200, again.text
+    assert again.json()["status"] == "cancelled"
+    [after] = await rows(
+        stack.database_url, "select event_sequence from brand_projects where id = %s", [project_id]
+    )
+    assert after == before
+    finished = await stack.cancel(second["project_id"])
+    assert finished.status_code == 409, finished.text
+    error = finished.json()["error"]
+    assert "already finished (completed)" in error["message"]
+    assert "delete it" in error["message"]
+
+
+async def test_a_cancelled_project_takes_no_refinement_and_its_stream_replays_done(stack):
+    created = await stack.created(2)
+    project_id = created["project_id"]
+    await stack.drawing_one_of(project_id, 2)
+    assert (await stack.cancel(project_id)).status_code == 200
+    await asyncio.wait_for(stack.held.cancelled.get(), DEADLINE)
+    events = await stack.settled(created)  # from a snapshot: the cancelled project, then done
+    assert events[0].event == "snapshot"
+    assert events[0].data["project"]["status"] == "cancelled"
+    assert events[-1].data["status"] == "cancelled"
+    asset_id = (await stack.assets(project_id))[0]["id"]
+    refused = await stack.http.post(
+        f"/api/v1/assets/{asset_id}/refine",
+        headers=stack.auth(),
+        json={"instruction": "make it navy", "num_variations": 1},
+    )
+    assert refused.status_code == 409, refused.text
+
+
+# ---- delete ---------------------------------------------------------------------------------
+
+
+async def test_delete_removes_rows_files_and_signed_urls(stack):
+    stack.held.gate.set()
+    created = await stack.created(2)
+    project_id = created["project_id"]
+    await stack.settled(created)
+    project = (await stack.http.get(f"/api/v1/projects/{project_id}", headers=stack.auth())).json()
+    url = project["assets"][0]["image_url"]
+    assert (await stack.http.get(url)).status_code == 200
+    refined = await stack.http.post(
+        f"/api/v1/assets/{project['assets'][0]['id']}/refine",
+        headers=stack.auth(),
+        json={"instruction": "make it navy", "num_variations": 1},
+    )
+    assert refined.status_code == 202, refined.text
+    variation_id = refined.json()["variations"][0]["id"]
+
+    async def variation_done() -> bool:
+        [row] = await rows(
+            stack.database_url, "select status from generated_assets where id = %s", [variation_id]
+        )
+        return row["status"] == "completed"
+
+    await wait_for(variation_done, within=DEADLINE, what="the variation")
+    generated = stored_files(stack.data_dir, DEV, project_id)
+    assert len(generated) == 6, generated  # two candidates and a variation, PNG + SVG each
+    inspiration = stack.data_dir / "storage" / "inspiration-images" / str(DEV) / project_id
+    assert any(inspiration.iterdir())
+    # Another user's delete or cancel is a 404 and changes nothing.
+    assert (await stack.delete(project_id, "bob")).status_code == 404
+    assert (await stack.cancel(project_id, "bob")).status_code == 404
+
+    response = await stack.delete(project_id)
+
+    assert response.status_code == 204, response.text
+    assert response.content == b""
+    for table, column in (
+        ("brand_projects", "id"),
+        ("generated_assets", "project_id"),
+        ("project_events", "project_id"),
+    ):
+        found = await rows(
+            stack.database_url, f"select 1 from {table} where {column} = %s", [project_id]
+        )
+        assert found == [], table
+
+    async def files_gone() -> bool:
+        leftover = (
+            [p for p in inspiration.rglob("*") if p.is_file()] if inspiration.exists() else []
+        )
+        return not stored_files(stack.data_dir, DEV, project_id) and not leftover
+
+    await wait_for(files_gone, within=DEADLINE, what="the project's files to be removed")
+    assert (await stack.http.get(url)).status_code == 404
+    gone = await stack.http.get(f"/api/v1/projects/{project_id}", headers=stack.auth())
+    assert gone.status_code == 404
+    second = await stack.delete(project_id)
+    assert second.status_code == 404
+    assert second.json()["error"]["code"] == "not_found"
+
+
+async def test_delete_of_a_project_in_flight_cancels_it_first(stack):
+    created = await stack.created(2)
+    project_id = created["project_id"]
+    assets = await stack.drawing_one_of(project_id, 2)
+
+    assert (await stack.delete(project_id)).status_code == 204
+
+    await asyncio.wait_for(stack.held.cancelled.get(), DEADLINE)
+    # The queued candidate was given back; the one being drawn stays counted.
+    [ledger] = await rows(
+        stack.database_url,
+        "select count(*) as n from image_usage where asset_id = any(%s)",
+        [[a["id"] for a in assets]],
+    )
+    assert ledger["n"] == 1
+    # Later jobs find nothing to draw, and nothing is stored for the deleted project.
+    stack.held.gate.set()
+    await stack.settled(await stack.created(1))
+    assert stored_files(stack.data_dir, DEV, project_id) == []
+    assert (
+        await rows(
+            stack.database_url,
+            "select 1 from generated_assets where id = any(%s)",
+            [[a["id"] for a in assets]],
+        )
+        == []
+    )
+
+
+# ---- usage ----------------------------------------------------------------------------------
+
+
+@limits(images_per_day=10, projects_in_flight=2)
+async def test_usage_counts_images_and_projects_and_when_the_day_resets(stack):
+    fresh = await stack.usage()
+    assert fresh == {
+        "images_used": 0,
+        "images_limit": 10,
+        "projects_in_flight": 0,
+        "projects_in_flight_limit": 2,
+        "window_seconds": DAY,
+        "resets_at": None,
+    }
+    before = dt.datetime.now(dt.UTC)
+    created = await stack.created(3)
+    await stack.drawing_one_of(created["project_id"], 3)
+    after = dt.datetime.now(dt.UTC)
+
+    usage = await stack.usage()
+
+    assert (usage["images_used"], usage["projects_in_flight"]) == (3, 1)
+    resets_at = dt.datetime.fromisoformat(usage["resets_at"])
+    day = dt.timedelta(seconds=DAY)
+    assert before + day - dt.timedelta(seconds=1) <= resets_at <= after + day
+    # The oldest counted image sets it: an older one (seeded 20 h ago) leaves the window first.
+    await rows(
+        stack.database_url,
+        "insert into image_usage (asset_id, user_id, created_at)"
+        " values (%s, %s, now() - interval '20 hours') returning asset_id",
+        [uuid.uuid4(), DEV],
+    )
+    usage = await stack.usage()
+    assert usage["images_used"] == 4
+    resets_at = dt.datetime.fromisoformat(usage["resets_at"])
+    expected = dt.datetime.now(dt.UTC) + dt.timedelta(hours=4)
+    assert abs((resets_at - expected).total_seconds()) < 60
+    # Another user's usage is their own.
+    assert (await stack.usage("bob"))["images_used"] == 0
+    assert (await stack.usage("bob"))["resets_at"] is None
+
+
+# ---- the same over gRPC ---------------------------------------------------------------------
+
+
+async def test_control_over_grpc(stack):
+    project_id = str(uuid.uuid4())
+    await stack.prompt.CreateProject(
+        pb.CreateProjectRequest(project_id=project_id, brief=brand_brief(count=2)),
+        metadata=as_user("dev"),
+    )
+    await stack.drawing_one_of(project_id, 2)
+    usage = (await stack.prompt.GetUsage(pb.GetUsageRequest(), metadata=as_user("dev"))).usage
+    assert (usage.images_used, usage.projects_in_flight, usage.window_seconds) == (2, 1, DAY)
+    assert usage.HasField("resets_at")
+    bob = (await stack.prompt.GetUsage(pb.GetUsageRequest(), metadata=as_user("bob"))).usage
+    assert (bob.images_used, bob.HasField("resets_at")) == (0, False)
+
+    for call, request in (
+        (stack.prompt.CancelProject, pb.CancelProjectRequest(project_id=project_id)),
+        (stack.prompt.DeleteProject, pb.DeleteProjectRequest(project_id=project_id)),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as foreign:
+            await call(request, metadata=as_user("bob"))
+        assert foreign.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as malformed:
+        await stack.prompt.CancelProject(
+            pb.CancelProjectRequest(project_id="nope"), metadata=as_user("dev")
+        )
+    assert malformed.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+    for _ in range(2):  # a repeat answers the same
+        cancelled = await stack.prompt.CancelProject(
+            pb.CancelProjectRequest(project_id=project_id), metadata=as_user("dev")
+        )
+        assert cancelled.project.status == common_pb2.PROJECT_STATUS_CANCELLED
+        assert {a.status for a in cancelled.project.assets} == {common_pb2.ASSET_STATUS_CANCELLED}
+    watch = stack.prompt.WatchProject(
+        pb.WatchProjectRequest(project_id=project_id), metadata=as_user("dev"), timeout=DEADLINE
+    )
+    events = [response.event async for response in watch]
+    assert events[-1].done.status == common_pb2.PROJECT_STATUS_CANCELLED
+
+    await stack.prompt.DeleteProject(
+        pb.DeleteProjectRequest(project_id=project_id), metadata=as_user("dev")
+    )
+    for call, request in (
+        (stack.prompt.DeleteProject, pb.DeleteProjectRequest(project_id=project_id)),
+        (stack.prompt.GetProject, pb.GetProjectRequest(project_id=project_id)),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as gone:
+            await call(request, metadata=as_user("dev"))
+        assert gone.value.code() == grpc.StatusCode.NOT_FOUND
+
+    # A finished project cannot be cancelled.
+    stack.held.gate.set()
+    finished_id = str(uuid.uuid4())
+    await stack.prompt.CreateProject(
+        pb.CreateProjectRequest(project_id=finished_id, brief=brand_brief(count=1)),
+        metadata=as_user("dev"),
+    )
+    watch = stack.prompt.WatchProject(
+        pb.WatchProjectRequest(project_id=finished_id), metadata=as_user("dev"), timeout=DEADLINE
+    )
+    assert [r.event async for r in watch][-1].done.status == common_pb2.PROJECT_STATUS_COMPLETED
+    with pytest.raises(grpc.aio.AioRpcError) as finished:
+        await stack.prompt.CancelProject(
+            pb.CancelProjectRequest(project_id=finished_id), metadata=as_user("dev")
+        )
+    assert finished.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "already finished" in finished.value.details()

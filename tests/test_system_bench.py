@@ -1,0 +1,83 @@
+"""The system benchmark runs end to end in its quick mode and reports every figure.
+
+A functional test of `python -m logokraft_dev.bench --quick` against the real stack (NATS,
+Postgres, the services and the gateway as processes, the provider fakes in a process of
+their own): it checks the JSON, never a goal's threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROLES = ("gateway", "prompt", "imagegen", "refine", "postgres", "nats")
+SPREADS = ("accept_s", "first_logo_s", "done_s")
+
+
+def _check_burst(figures: dict) -> None:
+    assert figures["projects_done"] == figures["projects"], figures["errors"]
+    assert figures["logos"] == figures["projects"] * figures["settings"]["candidates"]
+    assert figures["logos_per_s"] > 0
+    for name in SPREADS:
+        assert figures[name]["p50"] is not None and figures[name]["p99"] is not None, name
+    assert figures["first_logo_p50_over_done_p50"] is not None
+    for role in ROLES:
+        assert figures["cpu_ms_per_logo"][role] is not None, role
+        assert figures["peak_rss_mib"][role] > 0, role
+        assert figures["processes"][role] >= 1, role
+    assert figures["processes"]["postgres"] > 1, "every Postgres process is counted"
+    assert figures["cpu_ms_per_logo_outside_renderer"] is not None
+
+
+def test_quick_system_bench_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    done = subprocess.run(
+        [sys.executable, "-m", "logokraft_dev.bench", "--quick", "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [timestamped] = out.glob("system-*.json")
+    results = json.loads((out / "latest.json").read_text())
+    assert json.loads(timestamped.read_text()) == results
+
+    assert results["mode"] == "quick"
+    assert results["latency_model"] == {
+        "gemini_s": 0.3,
+        "seedream_s": 0.6,
+        "nano_banana_s": 0.5,
+        "jitter": 0.0,
+    }
+    single = results["single"]
+    assert single["error"] is None
+    for name in ("accept_s", "first_logo_s", "done_s", "first_logo_over_critical_path"):
+        assert single[name] is not None, name
+    assert single["critical_path_s"] == pytest.approx(0.9)
+    assert single["refine"]["error"] is None and single["refine"]["variation_s"] is not None
+
+    _check_burst(results["bursts"]["seedream"])
+    _check_burst(results["bursts"]["local"])
+    assert results["bursts"]["local"]["renderer_cpu_ms_per_logo"] > 0
+    replicas = results["replicas"]
+    if replicas["available"]:
+        _check_burst(results["bursts"]["seedream_2_replicas"])
+        assert results["bursts"]["seedream_2_replicas"]["processes"]["imagegen"] == 2
+        assert replicas["speedup"] is not None
+    else:
+        assert "replicas not available" in replicas["reason"]
+
+    goals = {goal["goal"]: goal for goal in results["goals"]}
+    assert sorted(goals) == [1, 2, 3, 4]
+    for number, goal in goals.items():
+        assert goal["status"] in ("PASS", "FAIL", "SKIP"), goal
+        assert f"[{goal['status']}] {number}." in done.stdout
+        if goal["status"] != "SKIP":
+            assert goal["figure"] is not None, goal
+    assert "CPU ms/logo" in done.stdout and "figures written to" in done.stdout
