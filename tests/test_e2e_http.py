@@ -152,3 +152,25 @@ async def test_refining_twice_in_a_chain_over_http(gateway, services):
         ).json()
         assert done["status"] == "completed"
         assert len(done["assets"]) == 4 + 2 + 1
+
+
+async def test_colours_in_plain_words_are_kept_with_the_project(gateway, services):
+    token = dev_token(services.data_dir, "dev")
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(
+            f"{gateway}/api/v1/projects",
+            headers=auth,
+            data={"brand_name": "Juniper & Ash", "num_candidates": "1"},
+            files=[
+                ("colors", (None, "navy and gold")),
+                ("colors", (None, "like the sea at dawn")),
+            ],
+        )
+        assert response.status_code == 202, response.text
+        url = f"{gateway}/api/v1/projects/{response.json()['project_id']}"
+        brief = (await client.get(url, headers=auth)).json()["brief"]  # read back from Postgres
+    assert brief["color_words"] == ["navy and gold", "like the sea at dawn"]
+    assert brief["colors"][:1] == ["#000080"] and len(brief["colors"]) == 2
+    assert brief["color_names"] == ["navy", "gold"]
+    assert brief["color_notes"] == ["like the sea at dawn"]
