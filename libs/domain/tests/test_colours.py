@@ -366,5 +366,6 @@ def test_the_stored_columns_are_the_tables():
     valid = validate_brief(brief(color_words=["navy"]))
     assert set(valid.columns()) == {
         *("brand_name", "slogan", "industry", "description", "style", "colors", "logo_type"),
-        "num_candidates",
+        *("num_candidates", "color_words", "color_names", "color_notes"),
     }
+    assert valid.columns()["color_words"] == ["navy"]

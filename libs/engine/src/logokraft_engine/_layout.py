@@ -384,7 +384,8 @@ def emblem(spec: LogoSpec) -> list[Element]:
     ink = _inside(spec)
     room, face = badge - 2 * (RING_INSET + RING_PAD), badge
     if spec.accent == "none":  # a broad coloured band round a plain centre, content in colour
-        band = badge * RING_BAND
+        # A long name needs the room: the band narrows so the name stays legible small.
+        band = badge * RING_BAND * (0.6 if len(spec.name) > 18 else 1.0)
         inner = shape_path(shape, cy, cy, badge - 2 * band)
         svg = (
             f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
