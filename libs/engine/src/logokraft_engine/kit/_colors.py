@@ -17,6 +17,7 @@ from logokraft_engine._palette import (
     to_hex,
     to_rgb,
 )
+from logokraft_engine._recolor import _EXTRA_NAMES
 
 WHITE = "#ffffff"
 READABLE = 3.0  # WCAG contrast a logo colour needs against the background it sits on
@@ -24,26 +25,8 @@ KNOCKOUT = 1.35  # a colour this close to the design's paper is a reversed-out d
 
 # Common colour words beyond CSS, so a palette reads "navy", "charcoal", "teal", "cream".
 _COMMON = {
-    "charcoal": "#36454f",
-    "burgundy": "#800020",
-    "mint": "#3eb489",
-    "sage": "#87a96b",
-    "mustard": "#e1ad01",
-    "rust": "#b7410e",
-    "terracotta": "#e2725b",
-    "emerald": "#50c878",
-    "cream": "#fffdd0",
-    "ochre": "#cc7722",
-    "ruby": "#9b111e",
-    "sapphire": "#0f52ba",
-    "cobalt": "#0047ab",
-    "jade": "#00a86b",
-    "bronze": "#cd7f32",
-    "copper": "#b87333",
-    "lilac": "#c8a2c8",
-    "mauve": "#e0b0ff",
-    "peach": "#ffcba4",
-    "wine": "#722f37",
+    # The engine's own colour words (one-word keys; "navyblue" is CSS's navy spelled out).
+    **{name: hex_ for name, hex_ in _EXTRA_NAMES.items() if name != "navyblue"},
     "espresso": "#4e312d",
     "forest green": "#228b22",
     "deep navy": "#0a2540",
