@@ -199,8 +199,8 @@ class ProjectNews:
         """Forget news already seen; call before re-reading the state."""
         self._news.clear()
 
-    async def wait(self, poll_s: float) -> None:
-        """Until news arrives (since the last `clear`) or `poll_s` seconds pass.
+    async def wait(self, poll_s: float) -> bool:
+        """Until news arrives (since the last `clear`) or `poll_s` seconds pass; True on news.
 
         Raises CancelledError when the task was cancelled but something on the way here lost
         the cancellation (Python 3.11's `asyncio.wait_for`, which psycopg_pool uses to wait for
@@ -214,6 +214,7 @@ class ProjectNews:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(poll_s):
                 await self._news.wait()
+        return self._news.is_set()
 
 
 def project_news(nc: NATS, subjects: Subjects, project_id: str) -> ProjectNews:

@@ -7,17 +7,36 @@ decides what the query sees even if service code forgets a filter.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import select
+import time
 import uuid
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from psycopg import AsyncConnection
+import psycopg
+from psycopg import AsyncConnection, sql
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
 
 Connection = AsyncConnection[DictRow]
+
+CHECK_IDLE_S = 1.0  # a connection idle longer than this is checked before it is handed out
+
+# A user's transaction opens with one round trip: BEGIN, the claims and `set local role
+# authenticated`, as PostgREST sets them (`set_config('role', ..., true)` is `set local
+# role`), sent together as one simple-protocol query. Every transaction pays for its
+# opening, so it is one statement, not three (or four with an isolation level).
+_BEGIN = {
+    False: sql.SQL("begin"),
+    True: sql.SQL("begin isolation level repeatable read"),
+}
+_ACT_AS_USER = sql.SQL(
+    "; select set_config('request.jwt.claims', {}, true), set_config('role', 'authenticated', true)"
+)
 
 
 class Database:
@@ -27,14 +46,35 @@ class Database:
         # A URL with a password comes as a SecretStr and is unwrapped only here.
         if isinstance(url, SecretStr):
             url = url.get_secret_value()
+        self._returned_at: weakref.WeakKeyDictionary[Connection, float] = (
+            weakref.WeakKeyDictionary()
+        )
         self._pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
             min_size=min_size,
             max_size=max_size,
             open=False,
             kwargs={"row_factory": dict_row, "autocommit": True},
-            check=AsyncConnectionPool.check_connection,
+            check=self._check,
+            reset=self._returned,
         )
+
+    async def _returned(self, conn: Connection) -> None:
+        self._returned_at[conn] = time.monotonic()
+
+    async def _check(self, conn: Connection) -> None:
+        """Check a connection that sat idle before handing it out (a round trip).
+
+        A connection back in the pool within the last `CHECK_IDLE_S` has just worked: unless
+        the server has said something since (an idle connection's socket is readable only
+        when the server ends it, as a restart or `pg_terminate_backend` does), it is handed
+        out without a round trip, so a busy service does not pay one per transaction.
+        """
+        returned = self._returned_at.get(conn)
+        recent = returned is not None and time.monotonic() - returned < CHECK_IDLE_S
+        if recent and not conn.broken and not _readable(conn):
+            return
+        await AsyncConnectionPool.check_connection(conn)
 
     async def open(self, *, wait_s: float = 30.0) -> None:
         """Open the pool and wait until a connection works."""
@@ -55,12 +95,18 @@ class Database:
         status and its event log.
         """
         claims = json.dumps({"sub": str(user_id), "role": "authenticated"})
-        async with self._pool.connection() as conn, conn.transaction():
-            if snapshot:
-                await conn.execute("set transaction isolation level repeatable read")
-            await conn.execute("select set_config('request.jwt.claims', %s, true)", [claims])
-            await conn.execute("set local role authenticated")
-            yield conn
+        opening = _BEGIN[snapshot] + _ACT_AS_USER.format(sql.Literal(claims))
+        async with self._pool.connection() as conn:
+            # Managed by hand (the pool's connections are in autocommit): psycopg sees the
+            # open transaction, so a `conn.transaction()` inside is a savepoint, as before.
+            await conn.execute(opening, prepare=False)
+            try:
+                yield conn
+            except BaseException:
+                with contextlib.suppress(psycopg.Error):  # a broken one is the pool's to drop
+                    await conn.execute("rollback")
+                raise
+            await conn.execute("commit")
 
     @asynccontextmanager
     async def as_service(self) -> AsyncIterator[Connection]:
@@ -72,3 +118,12 @@ class Database:
         """Raise if the database does not answer."""
         async with self._pool.connection() as conn:
             await conn.execute("select 1")
+
+
+def _readable(conn: Connection) -> bool:
+    """True when an idle connection's socket has something to read (or is closed)."""
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
