@@ -8,63 +8,30 @@ since a job handed back for a retry or queued again by the sweeper keeps its row
 `created_at`, and several imagegen replicas draw at once. Only candidates have places;
 variations travel on the refine service's own queue.
 
-The count crosses users, which RLS hides from the caller's role, so it is read with the
-service's own role (`as_service`, or `set local role none` inside a user's transaction, as
-limits.check_daily_budget does). The partial index of migration 20261205000300_queue_order
-serves it.
+The places cross users, which RLS hides from the caller's role, so the service reads them
+with its own role, once for every watch (`QueueBoard`), and each watch shows only the
+candidates it has seen queued. The partial index of migration 20261205000300_queue_order
+serves the read.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from logokraft.v1 import common_pb2
-from logokraft_kit.db import Connection, Database
+from logokraft_kit.db import Database
 
 REFRESH_S = 2.0  # how often a watch with queued candidates looks again without news
 
-# Per queued candidate of the project, the queued candidates ahead of it: the lane first
-# (`position > 0` is false on images-first), then the time it was queued, then its id.
-_POSITIONS = """
-select a.id,
-       1 + (select count(*) from public.generated_assets q
-            where q.status = 'queued' and q.parent_asset_id is null
-              and (q.position > 0, q.created_at, q.id) < (a.position > 0, a.created_at, a.id)
-           ) as queue_position
-from public.generated_assets a
-where a.project_id = %(project_id)s and a.status = 'queued' and a.parent_asset_id is null
-order by queue_position
-"""
-
-
-async def read_positions(conn: Connection, project_id: uuid.UUID | str) -> dict[str, int]:
-    """The project's queued candidates and their places (asset id -> place; 1: drawn next).
-
-    `conn` must see every user's assets: a service transaction.
-    """
-    cursor = await conn.execute(_POSITIONS, {"project_id": project_id})
-    return {str(row["id"]): int(row["queue_position"]) for row in await cursor.fetchall()}
-
-
-async def read_positions_as_service(
-    conn: Connection, project_id: uuid.UUID | str
-) -> dict[str, int]:
-    """`read_positions` inside a user's transaction: as the service for this read only.
-
-    The project must already be known to be the user's (read under RLS before).
-    """
-    await conn.execute("set local role none")
-    try:
-        return await read_positions(conn, project_id)
-    finally:
-        await conn.execute("set local role authenticated")
-
 
 def place_assets(project: common_pb2.Project, positions: dict[str, int]) -> None:
-    """Set `queue_position` on a snapshot's queued candidates."""
+    """Set `queue_position` on a snapshot's queued candidates (others keep 0)."""
     for asset in project.assets:
-        asset.queue_position = positions.get(asset.id, 0)
+        asset.queue_position = positions.get(asset.id, 0) if _is_queued_candidate(asset) else 0
 
 
 def queue_event(sequence: int, positions: dict[str, int]) -> common_pb2.ProjectEvent:
@@ -85,16 +52,74 @@ def _is_queued_candidate(asset: common_pb2.Asset) -> bool:
     return asset.status == common_pb2.ASSET_STATUS_QUEUED and not asset.parent_asset_id
 
 
+# Every queued candidate's place at once: one sort of the queued rows (the partial index of
+# migration 20261205000300 keeps them apart), instead of a count per candidate per watch.
+_BOARD = """
+select a.id, a.project_id,
+       row_number() over (order by a.position > 0, a.created_at, a.id) as queue_position
+from public.generated_assets a
+where a.status = 'queued' and a.parent_asset_id is null
+"""
+
+BOARD_MAX_AGE_S = 0.5  # how stale the shared board may be when a watch asks
+
+
+class QueueBoard:
+    """The places in line of every queued candidate, read once and shared by every watch.
+
+    A watch asks on news and every `refresh_s`; a hundred watches asking at once cost one
+    read of the queue, not a hundred counts. The board is read again when it is older than
+    `max_age_s`: places are approximate anyway (module docstring).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_age_s: float = BOARD_MAX_AGE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._max_age_s = max_age_s
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._read_at: float | None = None
+        self._places: dict[str, dict[str, int]] = {}
+
+    async def positions(self, project_id: uuid.UUID | str) -> dict[str, int]:
+        """The project's queued candidates and their places (asset id -> place; 1: next)."""
+        async with self._lock:
+            now = self._clock()
+            if self._read_at is None or now - self._read_at > self._max_age_s:
+                self._places = await self._read()
+                self._read_at = self._clock()
+        return dict(self._places.get(str(project_id), {}))
+
+    async def _read(self) -> dict[str, dict[str, int]]:
+        async with self._db.as_service() as conn:
+            cursor = await conn.execute(_BOARD)
+            rows = await cursor.fetchall()
+        places: dict[str, dict[str, int]] = {}
+        for row in rows:
+            places.setdefault(str(row["project_id"]), {})[str(row["id"])] = int(
+                row["queue_position"]
+            )
+        return places
+
+
 @dataclass
 class QueueWatch:
     """What one project watch last told about places in line, and whether to look again.
 
-    Feed it every event the watch sends (`saw`); `changed` reads the places when the project
-    may have queued candidates and returns a `queue` event only when they moved.
+    Feed it every event the watch sends (`saw`); `changed` reads the places (from the shared
+    `QueueBoard`) when the project may have queued candidates and returns a `queue` event
+    only when they moved.
     """
 
+    board: QueueBoard
     refresh_s: float = REFRESH_S
     sent: dict[str, int] = field(default_factory=dict)
+    queued: set[str] = field(default_factory=set)  # candidates last seen queued
     maybe_queued: bool = True  # unknown until a snapshot or a read says otherwise
 
     def saw(self, event: common_pb2.ProjectEvent) -> None:
@@ -103,9 +128,15 @@ class QueueWatch:
         if kind == "snapshot":
             assets = event.snapshot.assets
             self.sent = {a.id: a.queue_position for a in assets if a.queue_position}
-            self.maybe_queued = any(_is_queued_candidate(a) for a in assets)
-        elif kind == "asset" and _is_queued_candidate(event.asset):
-            self.maybe_queued = True
+            self.queued = {a.id for a in assets if _is_queued_candidate(a)}
+            self.maybe_queued = bool(self.queued)
+        elif kind == "asset":
+            if _is_queued_candidate(event.asset):
+                self.queued.add(event.asset.id)
+                self.maybe_queued = True
+            else:
+                self.queued.discard(event.asset.id)
+                self.sent.pop(event.asset.id, None)
         elif kind == "queue":
             self.sent = {p.asset_id: p.queue_position for p in event.queue.positions}
 
@@ -114,14 +145,16 @@ class QueueWatch:
         return min(watch_poll_s, self.refresh_s) if self.maybe_queued else watch_poll_s
 
     async def changed(
-        self, db: Database, project_id: uuid.UUID | str, sequence: int
+        self, project_id: uuid.UUID | str, sequence: int
     ) -> common_pb2.ProjectEvent | None:
         """A `queue` event at `sequence` (the latest the watch sent) if places moved, else None."""
         if not self.maybe_queued:
             return None
-        async with db.as_service() as conn:
-            positions = await read_positions(conn, project_id)
-        self.maybe_queued = bool(positions)
+        # The board may be a moment older than the events sent: only candidates the watch
+        # last saw queued get places, so a candidate never shows a place after it started.
+        board = await self.board.positions(project_id)
+        positions = {asset: place for asset, place in board.items() if asset in self.queued}
+        self.maybe_queued = bool(self.queued)
         if not positions or positions == self.sent:
             self.sent = positions
             return None

@@ -75,6 +75,10 @@ class ProjectsCore:
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
+        # Places in line, read once for every watch (queue_positions.QueueBoard).
+        self._queue = queue_positions.QueueBoard(
+            deps.db, max_age_s=min(queue_positions.BOARD_MAX_AGE_S, deps.queue_refresh_s / 2)
+        )
 
     # ---- commands and reads -------------------------------------------------
 
@@ -169,33 +173,40 @@ class ProjectsCore:
     async def _watch(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: ProjectNews
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
-        # Places in line: looked at again on news and every `queue_refresh_s` while the
-        # project has queued candidates; a `queue` event (at the latest sequence sent, so
-        # not recorded) only when they moved.
-        refresh_s = self._deps.queue_refresh_s
-        places = queue_positions.QueueWatch(refresh_s=refresh_s)
+        # The event log is read again on news, and every `watch_poll_s` without any (news on
+        # core NATS may be lost). Places in line are looked at after each read and every
+        # `queue_refresh_s` while the project has queued candidates, from the board every
+        # watch shares; a `queue` event (at the latest sequence sent, so not recorded) only
+        # when they moved. A refresh of places alone reads nothing else.
+        loop = asyncio.get_running_loop()
+        places = queue_positions.QueueWatch(self._queue, refresh_s=self._deps.queue_refresh_s)
         cursor, opening = await self._opening(user_id, project_id, after)
         for event in opening:
             yield event
             places.saw(event)
             if event.HasField("done"):
                 return
+        read_log, read_at = True, loop.time()
         while True:
-            news.clear()
-            events, done = await self._events_after(user_id, project_id, cursor)
-            for event in events:
-                yield event
-                places.saw(event)
-                cursor = event.sequence
-                if event.HasField("done"):
+            if read_log:
+                news.clear()
+                read_at = loop.time()
+                events, done = await self._events_after(user_id, project_id, cursor)
+                for event in events:
+                    yield event
+                    places.saw(event)
+                    cursor = event.sequence
+                    if event.HasField("done"):
+                        return
+                if done is not None:
+                    yield done
                     return
-            if done is not None:
-                yield done
-                return
-            moved = await places.changed(self._deps.db, project_id, cursor)
+            moved = await places.changed(project_id, cursor)
             if moved is not None:
                 yield moved
-            await news.wait(places.poll_s(self._deps.watch_poll_s))
+            log_due = max(0.0, read_at + self._deps.watch_poll_s - loop.time())
+            news_came = await news.wait(places.poll_s(log_due))
+            read_log = news_came or loop.time() >= read_at + self._deps.watch_poll_s
 
     async def _opening(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int
@@ -213,10 +224,8 @@ class ProjectsCore:
             if after > 0:
                 return after, []
             assets = await store.list_assets(conn, project_id)
-            queued = any(a["status"] == "queued" and a["parent_asset_id"] is None for a in assets)
-            places = (
-                await queue_positions.read_positions_as_service(conn, project_id) if queued else {}
-            )
+        queued = any(a["status"] == "queued" and a["parent_asset_id"] is None for a in assets)
+        places = await self._queue.positions(project_id) if queued else {}
         sequence = project["event_sequence"]
         snapshot = project_to_proto(project, assets)
         queue_positions.place_assets(snapshot, places)
