@@ -208,13 +208,12 @@ class AssetJobs:
     ) -> None:
         """Store the image (and its SVG master) and mark the asset completed.
 
-        Never over a cancelled (or deleted) asset: its image is not stored, or removed again
-        when the cancel came while it was being stored.
+        Never over a cancelled (or deleted) asset: its image is removed again when the
+        cancel came while it was being drawn or stored.
         """
         owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
-        if await self._cancelled(user_id, asset):
-            log.info("asset %s was cancelled; its image is not stored", asset_id)
-            return
+        # No read first: the drawing has just checked (or been told), and the transaction
+        # below looks again under lock, removing the files of an asset cancelled meanwhile.
         path = asset_path(owner, project_id, asset_id, "png")
         stored = [path]
         metadata = dict(image.metadata)
@@ -230,7 +229,7 @@ class AssetJobs:
         async with self.db.as_user(user_id) as conn:
             current = await store.get_asset(conn, asset_id, lock=True)
             orphaned = current is None or current["status"] == "cancelled"
-            finished = orphaned or await _finished(conn, asset)
+            finished = orphaned or _is_finished(asset_id, current)
             if not finished:
                 project = await self._complete(conn, asset, path, image, provider, metadata, fields)
         if orphaned:
@@ -307,9 +306,13 @@ def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:
 
 async def _finished(conn: Connection, asset: Row) -> bool:
     """Lock the asset; True when it is gone or already completed or failed."""
-    current = await store.get_asset(conn, asset["id"], lock=True)
+    return _is_finished(asset["id"], await store.get_asset(conn, asset["id"], lock=True))
+
+
+def _is_finished(asset_id: uuid.UUID, current: Row | None) -> bool:
+    """True when the (locked) asset is gone or already completed or failed."""
     if current is None or current["status"] in TERMINAL_ASSET_STATUSES:
-        log.info("asset %s is already %s; leaving it", asset["id"], current and current["status"])
+        log.info("asset %s is already %s; leaving it", asset_id, current and current["status"])
         return True
     return False
 

@@ -431,15 +431,21 @@ def sniff_mime_type(image: bytes) -> str:
 
 
 def to_png(raw: bytes) -> tuple[bytes, int, int, str]:
-    """Verify and decode image bytes; return (png, width, height, source format). Blocking."""
+    """Verify image bytes, re-encoding any other format as PNG; return (png, width, height,
+    source format). Blocking.
+
+    A PNG is stored as it came once `verify` has checked its chunks' CRCs (the header, the
+    size against the decompression-bomb limit, every chunk's checksum): decoding all of its
+    pixels only to throw them away was most of imagegen's CPU per logo.
+    """
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             probe.verify()
+            if probe.format == "PNG":
+                return raw, probe.width, probe.height, "PNG"
         with Image.open(io.BytesIO(raw)) as image:
             image.load()
             source_format = str(image.format)
-            if source_format == "PNG":
-                return raw, image.width, image.height, source_format
             if image.mode not in ("RGB", "RGBA", "L", "LA"):
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
             buffer = io.BytesIO()
