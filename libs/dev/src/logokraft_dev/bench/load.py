@@ -34,6 +34,7 @@ class ProjectRun:
     error: str | None = None
     events: dict[str, int] = field(default_factory=dict)
     completed_asset_id: str | None = None
+    logo_times: dict[str, float] = field(default_factory=dict)  # asset id -> perf_counter()
 
     @property
     def ok(self) -> bool:
@@ -79,6 +80,8 @@ async def follow(
                     completed = _completed_ids(event.event, event.data)
                     if only_ids is not None:
                         completed = [c for c in completed if c in only_ids]
+                    for asset_id in completed:
+                        run.logo_times.setdefault(asset_id, time.perf_counter())
                     if completed and run.first_logo_s is None:
                         run.first_logo_s = now
                         run.completed_asset_id = completed[0]
@@ -134,6 +137,19 @@ class Burst:
     @property
     def logos(self) -> int:
         return sum(run.completed for run in self.runs)
+
+    def steady_logos_per_s(self, low: float = 0.1, high: float = 0.9) -> float | None:
+        """Logos/s between the `low` and `high` fractions of the burst's completed logos.
+
+        The burst's throughput once it is under way: the ramp (every project's prompts and
+        first image, the same whatever the number of replicas) and the tail (the last
+        projects' stragglers) are left out, so replicas compare on the work they share.
+        """
+        times = sorted(t for run in self.runs for t in run.logo_times.values())
+        first, last = int(len(times) * low), int(len(times) * high) - 1
+        if last <= first or times[last] <= times[first]:
+            return None
+        return (last - first) / (times[last] - times[first])
 
 
 async def burst(
