@@ -335,12 +335,18 @@ def test_prometheus_scrapes_every_process_and_loads_the_alerts() -> None:
         assert (PROMETHEUS.parent / rule_file).is_file(), rule_file
     assert "alerts.yml" in config["rule_files"]
     [job] = [job for job in config["scrape_configs"] if job["job_name"] == "logokraft"]
+    # Looked up in compose's DNS, so every replica of a service is a target of its own.
     targets = {
-        group["labels"]["process"]: target
-        for group in job["static_configs"]
-        for target in group["targets"]
+        name: f"{name}:{lookup['port']}"
+        for lookup in job["dns_sd_configs"]
+        for name in lookup["names"]
+        if lookup["type"] == "A"
     }
     assert targets == COMPOSE_TARGETS
+    assert {
+        "source_labels": ["__meta_dns_name"],
+        "target_label": "process",
+    } in job["relabel_configs"]
 
 
 def test_the_dashboard_is_a_grafana_dashboard_whose_panels_all_query() -> None:
