@@ -307,6 +307,11 @@ def works_get_asset_lineage(world: World, answer: Any) -> None:
     assert [a.id for a in answer.assets] == [world.asset.id]
 
 
+def works_get_brand_kit(world: World, answer: Any) -> None:
+    assert answer.kit.path.endswith(f"/{world.project.id}/{world.asset.id}.kit.zip")
+    assert answer.filename.endswith("-brand-kit.zip") and answer.size_bytes > 0
+
+
 def works_get_usage(world: World, answer: Any) -> None:
     assert answer.usage.images_used == len(world.project.assets)
 
@@ -382,6 +387,10 @@ CASES: dict[str, Case] = {
     "/logokraft.v1.RefineService/GetAssetLineage": Case(
         request=lambda w: refine_pb.GetAssetLineageRequest(asset_id=w.asset.id),
         works=works_get_asset_lineage,
+    ),
+    "/logokraft.v1.RefineService/GetBrandKit": Case(
+        request=lambda w: refine_pb.GetBrandKitRequest(asset_id=w.asset.id),
+        works=works_get_brand_kit,
     ),
 }
 

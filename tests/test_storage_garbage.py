@@ -56,7 +56,8 @@ async def s(database_url) -> AsyncIterator[Setup]:
 
 
 async def project_with_files(s: Setup) -> tuple[uuid.UUID, list[uuid.UUID], dict[str, tuple]]:
-    """Alice's project: an inspiration image, a candidate (PNG + SVG master), a variation."""
+    """Alice's project: an inspiration image, a candidate (PNG + SVG master), a variation,
+    and both assets' brand kits (cached beside their images once downloaded)."""
     project = uuid.uuid4()
     folder = f"{ALICE}/{project}"
     files = {
@@ -64,9 +65,12 @@ async def project_with_files(s: Setup) -> tuple[uuid.UUID, list[uuid.UUID], dict
         "candidate": (GENERATED_BUCKET, f"{folder}/c.png"),
         "candidate_svg": (GENERATED_BUCKET, f"{folder}/c.svg"),
         "variation": (GENERATED_BUCKET, f"{folder}/v.png"),
+        "candidate_kit": (GENERATED_BUCKET, f"{folder}/c.kit.zip"),
+        "variation_kit": (GENERATED_BUCKET, f"{folder}/v.kit.zip"),
     }
+    kinds = {".svg": "image/svg+xml", ".zip": "application/zip"}
     for bucket, path in files.values():
-        kind = "image/svg+xml" if path.endswith(".svg") else "image/png"
+        kind = kinds.get(path[path.rfind(".") :], "image/png")
         await s.storage.put(bucket, path, b"bytes of " + path.encode(), content_type=kind)
     async with s.db.as_service() as conn:
         await conn.execute(
@@ -124,20 +128,21 @@ async def test_deleting_a_project_as_its_owner_removes_every_file_and_kills_its_
         await conn.execute("delete from brand_projects where id = %s", [project])
 
     assert sorted(await queued(s)) == sorted(files.values())
-    assert await s.collector.collect_all() == 4
+    assert await s.collector.collect_all() == 6
     assert await queued(s) == []
     for name, key in files.items():
         assert key not in s.fake.objects, name
         assert not await serves(s, urls[name]), name
 
 
-async def test_deleting_one_variation_removes_its_file_only(s):
+async def test_deleting_one_variation_removes_its_files_only(s):
     _, (_, variation), files = await project_with_files(s)
     async with s.db.as_service() as conn:
         await conn.execute("delete from generated_assets where id = %s", [variation])
-    assert await s.collector.collect_all() == 1
+    assert await s.collector.collect_all() == 2  # its image and its brand kit
     assert files["variation"] not in s.fake.objects
-    for name in ("inspiration", "candidate", "candidate_svg"):
+    assert files["variation_kit"] not in s.fake.objects
+    for name in ("inspiration", "candidate", "candidate_svg", "candidate_kit"):
         assert files[name] in s.fake.objects, name
 
 
@@ -153,9 +158,9 @@ async def test_files_stay_queued_while_storage_refuses_and_go_on_the_next_pass(s
         patched.setattr(s.storage, "delete", refused)
         with pytest.raises(StorageError):
             await s.collector.collect_once()
-    assert len(await queued(s)) == 4  # nothing lost
+    assert len(await queued(s)) == 6  # nothing lost
 
-    assert await s.collector.collect_all() == 4
+    assert await s.collector.collect_all() == 6
     assert not any(key in s.fake.objects for key in files.values())
 
 
@@ -183,6 +188,30 @@ async def test_a_nudge_collects_without_waiting_for_the_interval(s):
         await runner
     assert await queued(s) == []
     assert not any(key in s.fake.objects for key in files.values())
+
+
+async def test_a_kit_never_built_is_queued_and_its_removal_is_harmless(s):
+    """The trigger queues an asset's kit key whether or not the kit was ever downloaded."""
+    project = uuid.uuid4()
+    path = f"{ALICE}/{project}/a.png"
+    await s.storage.put(GENERATED_BUCKET, path, b"png", content_type="image/png")
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            """
+            insert into brand_projects (id, user_id, brand_name, num_candidates, status,
+                                        prompts_written)
+            values (%s, %s, 'Acme', 1, 'completed', true)
+            """,
+            [project, ALICE],
+        )
+        asset = await insert_asset(conn, project, path, {})
+        await conn.execute("delete from generated_assets where id = %s", [asset])
+    assert sorted(await queued(s)) == [
+        (GENERATED_BUCKET, f"{ALICE}/{project}/a.kit.zip"),
+        (GENERATED_BUCKET, path),
+    ]
+    assert await s.collector.collect_all() == 2
+    assert await queued(s) == [] and (GENERATED_BUCKET, path) not in s.fake.objects
 
 
 async def test_users_cannot_read_or_write_the_queue(s):

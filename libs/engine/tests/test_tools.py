@@ -90,6 +90,31 @@ def test_gallery_sheet_has_one_tile_per_candidate(tmp_path) -> None:
     assert gutter == gallery.BACKGROUND
 
 
+def test_gallery_kit_sheet_shows_transparent_logos_on_light_and_dark(tmp_path) -> None:
+    out = tmp_path / "sheet.png"
+    assert gallery.main(["--out", str(out), "--briefs", "1", "--candidates", "1"]) == 0
+    kit_out = tmp_path / "sheet-kit.png"  # beside --out by default
+    sheet = Image.open(kit_out).convert("RGB")
+    layout = gallery.KitSheetLayout(rows=2, size=128)  # one brief, then the raster row
+    assert sheet.size == (layout.width, layout.height)
+    for row in range(2):
+        checker, white, kit_dark, black, mark = (
+            sheet.crop(layout.tile_box(row, column)) for column in range(5)
+        )
+        # the transparent logo.png lets the checkerboard through at its corners
+        assert {checker.getpixel((1, 1)), checker.getpixel((9, 1))} == set(gallery.CHECKER)
+        assert white.getpixel((1, 1)) == gallery.TILE
+        assert black.getpixel((1, 1)) == gallery.NEAR_BLACK
+        assert kit_dark.getpixel((1, 1)) != gallery.TILE
+        for tile in (checker, white, kit_dark, black, mark):
+            assert _not_blank(tile), row
+        # the logo on dark is drawn in other colours than the logo on white
+        assert white.getcolors(1 << 16) != kit_dark.getcolors(1 << 16)
+    assert not (tmp_path / "none-kit.png").exists()
+    assert gallery.main(["--out", str(tmp_path / "none.png"), "--briefs", "1", "--no-kit"]) == 0
+    assert not (tmp_path / "none-kit.png").exists()
+
+
 def test_gallery_is_deterministic() -> None:
     first = gallery.render_sheet(SAMPLES[2:3], candidates_per_brief=1, size=64)
     second = gallery.render_sheet(SAMPLES[2:3], candidates_per_brief=1, size=64)

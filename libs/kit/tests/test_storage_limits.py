@@ -67,13 +67,16 @@ async def test_allowed_types_are_stored(storage) -> None:
 
 
 def test_the_migration_sets_the_same_limits_on_storage_buckets() -> None:
-    """The migration repeats BUCKET_LIMITS as literals; they must agree."""
-    text = (find_supabase_dir() / "migrations" / MIGRATION).read_text()
+    """The migrations repeat BUCKET_LIMITS as literals; the last one setting a bucket's limits
+    (in the order they run) must agree with them."""
+    migrations = sorted((find_supabase_dir() / "migrations").glob("*.sql"))
+    assert MIGRATION in [path.name for path in migrations]
     found = {}
-    for size, types, bucket in re.findall(
-        r"set file_size_limit = (\d+), allowed_mime_types = array\[([^\]]*)\]\s*"
-        r"where id = '([^']+)'",
-        text,
-    ):
-        found[bucket] = (int(size), tuple(re.findall(r"'([^']+)'", types)))
+    for path in migrations:
+        for size, types, bucket in re.findall(
+            r"set file_size_limit = (\d+), allowed_mime_types = array\[([^\]]*)\]\s*"
+            r"where id = '([^']+)'",
+            path.read_text(),
+        ):
+            found[bucket] = (int(size), tuple(re.findall(r"'([^']+)'", types)))
     assert found == BUCKET_LIMITS

@@ -184,6 +184,7 @@ class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
         self.assets: dict[str, tuple[str, common_pb2.Asset]] = {}
         self.refine_cancelled = asyncio.Event()
         self.refine_error: tuple[grpc.StatusCode, str] | None = None
+        self.kit_calls: list[str] = []
 
     def add_asset(self, user_id: uuid.UUID, **fields) -> common_pb2.Asset:
         """Store an asset owned by user_id and return it."""
@@ -234,6 +235,23 @@ class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
         while chain[0].parent_asset_id:
             chain.insert(0, self.assets[chain[0].parent_asset_id][1])
         return refine_service_pb2.GetAssetLineageResponse(assets=chain)
+
+    async def GetBrandKit(self, request, context):
+        """Where a completed asset's kit is: "<its image's stem>.kit.zip", which the test
+        stores itself (the real build is the refine service's, tested in tests/)."""
+        asset = await self._owned(request.asset_id, context)
+        self.kit_calls.append(request.asset_id)
+        if asset.status != common_pb2.ASSET_STATUS_COMPLETED:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"asset {asset.id} is queued; a brand kit is made from a completed logo",
+            )
+        path = asset.image.path.rsplit(".", 1)[0] + ".kit.zip"
+        return refine_service_pb2.GetBrandKitResponse(
+            kit=common_pb2.StorageRef(bucket=asset.image.bucket, path=path),
+            filename="acme-brand-kit.zip",
+            size_bytes=0,
+        )
 
 
 def _without_assets(project: common_pb2.Project) -> common_pb2.Project:

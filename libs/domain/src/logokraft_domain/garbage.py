@@ -1,7 +1,8 @@
 """Removing the stored files of deleted rows (the `storage_garbage` queue).
 
 Deleting a project or an asset, however it is done, queues the objects it named in the
-same transaction (triggers of supabase/migrations/20261205000100_storage_garbage.sql). The
+same transaction (triggers of supabase/migrations/20261205000100_storage_garbage.sql, which
+20261205000500_brand_kits.sql extends to an asset's cached brand kit zip). The
 prompt service runs one `GarbageCollector`: every `interval_s`, or at once when nudged
 (after a delete it made itself), it takes a batch of queued objects, removes them from
 storage, and drops their queue rows in the same transaction, so a failure (storage away)

@@ -172,6 +172,19 @@ class RefineClient:
         )
         return list(response.assets)
 
+    async def brand_kit(
+        self, user_id: uuid.UUID, asset_id: uuid.UUID
+    ) -> refine_service_pb2.GetBrandKitResponse:
+        """Where the asset's brand kit zip is stored (built first, once, when it is not).
+
+        A first build takes a second or two of CPU (longer for an AI-drawn raster, which is
+        vectorised), so the call may take several deadlines' worth; at least a minute.
+        """
+        request = refine_service_pb2.GetBrandKitRequest(asset_id=str(asset_id))
+        return await self._stub.GetBrandKit(
+            request, metadata=self._metadata(user_id), timeout=max(60.0, 6 * self._deadline)
+        )
+
 
 @dataclass
 class ServiceChannels:

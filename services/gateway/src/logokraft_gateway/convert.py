@@ -23,6 +23,9 @@ from logokraft_kit.storage import BlobStorage, StorageError
 
 log = logging.getLogger(__name__)
 
+# + "/{id}/brand-kit": the brand kit route (api/routes/assets.py)
+BRAND_KIT_PATH = "/api/v1/assets"
+
 
 class UrlSigning:
     """Signs stored images for clients with one TTL."""
@@ -88,9 +91,16 @@ def _metadata(raw: str) -> dict[str, Any]:
 async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPublic:
     """An asset as clients see it; completed images get a signed, expiring URL."""
     completed = asset.status == common_pb2.ASSET_STATUS_COMPLETED
-    image_url = None
-    if completed and asset.HasField("image") and asset.image.path:
+    image_url = svg_url = None
+    metadata = _metadata(asset.metadata_json)
+    has_image = completed and asset.HasField("image") and bool(asset.image.path)
+    if has_image:
         image_url = await signing.url(asset.image)
+        svg_path = metadata.get("svg_path")
+        if isinstance(svg_path, str) and svg_path:
+            svg_url = await signing.url(
+                common_pb2.StorageRef(bucket=asset.image.bucket, path=svg_path)
+            )
     return AssetPublic(
         id=asset.id,
         project_id=asset.project_id,
@@ -104,10 +114,12 @@ async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPub
         height=asset.height or None,
         provider=asset.provider or None,
         error=_error(asset),
-        metadata=_metadata(asset.metadata_json),
+        metadata=metadata,
         created_at=_timestamp(asset, "created_at"),
         updated_at=_timestamp(asset, "updated_at"),
         queue_position=asset.queue_position or None,
+        svg_url=svg_url,
+        brand_kit_url=f"{BRAND_KIT_PATH}/{asset.id}/brand-kit" if has_image else None,
     )
 
 

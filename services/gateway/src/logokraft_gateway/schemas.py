@@ -93,6 +93,17 @@ class AssetPublic(BaseModel):
         description="A queued asset's approximate place in line (1: drawn next), updated by "
         "the stream's `queue` events; null when not queued or not known.",
     )
+    svg_url: str | None = Field(
+        None,
+        description="Signed, expiring URL of the logo's SVG master (logos drawn by the local "
+        "engine); null for AI-drawn rasters (their brand kit has a vectorised logo.svg) and "
+        "until completed.",
+    )
+    brand_kit_url: str | None = Field(
+        None,
+        description="Where to download the asset's brand kit zip (GET with the bearer token; "
+        "`/api/v1/assets/{id}/brand-kit`); set once completed.",
+    )
 
 
 class ProjectSummaryPublic(BaseModel):

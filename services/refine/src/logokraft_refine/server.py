@@ -17,6 +17,7 @@ from logokraft_kit.service import Infrastructure, ServiceParts, ServiceRuntime, 
 from logokraft_kit.settings import unwrap
 from logokraft_refine.adapters.base import PromptRefiner, VariationMaker
 from logokraft_refine.adapters.guarded import GuardedMaker, GuardedRefiner
+from logokraft_refine.brand_kits import BrandKits
 from logokraft_refine.config import RefineSettings
 from logokraft_refine.core import Deps, RefineCore
 from logokraft_refine.servicer import RefineServicer
@@ -84,9 +85,10 @@ def spec(
                 draw_timeout_s=settings.draw_timeout_s,
             )
         )
+        kits = BrandKits(infra.db, infra.storage, concurrency=settings.concurrency)
         return ServiceParts(
             register=lambda server: refine_service_pb2_grpc.add_RefineServiceServicer_to_server(
-                RefineServicer(core), server
+                RefineServicer(core, kits), server
             ),
             consumers=[consumer(DrawVariation, core.handle_refine_job, settings)],
             background=[

@@ -27,6 +27,15 @@ def asset_path(
     return f"{project_folder(user_id, project_id)}/{asset_id}.{ext}"
 
 
+def kit_path(image_path: str) -> str:
+    """Where the brand kit zip built from an asset is cached: beside its image, the image's
+    name with `.kit.zip` for its extension ("u/p/a.png" -> "u/p/a.kit.zip"). The storage
+    garbage trigger derives the same key (supabase/migrations/20261205000500_brand_kits.sql)."""
+    folder, _, name = image_path.rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{folder}/{stem}.kit.zip" if folder else f"{stem}.kit.zip"
+
+
 def in_project_folder(path: str, user_id: uuid.UUID | str, project_id: uuid.UUID | str) -> bool:
     """True when `path` is a plain object path inside the project's folder."""
     return path.startswith(project_folder(user_id, project_id) + "/") and ".." not in path
@@ -36,10 +45,11 @@ def in_project_folder(path: str, user_id: uuid.UUID | str, project_id: uuid.UUID
 # source of these values: the local backend enforces them on put, and the migration that sets
 # Supabase's `storage.buckets.file_size_limit` / `allowed_mime_types` repeats them as literals
 # (supabase/migrations/20261126000500_abuse_limits.sql; libs/kit/tests/test_storage_limits.py
-# checks the two agree). Inspiration images are always re-encoded to PNG before they are
-# stored; generated assets are a PNG and, for vector styles, an SVG.
+# checks the two agree; a later migration may set them again, the last one counts).
+# Inspiration images are always re-encoded to PNG before they are stored; generated assets
+# are a PNG, for vector styles an SVG, and once downloaded their brand kit zip.
 MiB = 1024 * 1024
 BUCKET_LIMITS: dict[str, tuple[int, tuple[str, ...]]] = {
     "inspiration-images": (20 * MiB, ("image/png",)),
-    "generated-assets": (50 * MiB, ("image/png", "image/svg+xml")),
+    "generated-assets": (50 * MiB, ("image/png", "image/svg+xml", "application/zip")),
 }

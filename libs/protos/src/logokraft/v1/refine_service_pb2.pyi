@@ -46,3 +46,19 @@ class GetAssetLineageResponse(_message.Message):
     ASSETS_FIELD_NUMBER: _ClassVar[int]
     assets: _containers.RepeatedCompositeFieldContainer[_common_pb2.Asset]
     def __init__(self, assets: _Optional[_Iterable[_Union[_common_pb2.Asset, _Mapping]]] = ...) -> None: ...
+
+class GetBrandKitRequest(_message.Message):
+    __slots__ = ("asset_id",)
+    ASSET_ID_FIELD_NUMBER: _ClassVar[int]
+    asset_id: str
+    def __init__(self, asset_id: _Optional[str] = ...) -> None: ...
+
+class GetBrandKitResponse(_message.Message):
+    __slots__ = ("kit", "filename", "size_bytes")
+    KIT_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    kit: _common_pb2.StorageRef
+    filename: str
+    size_bytes: int
+    def __init__(self, kit: _Optional[_Union[_common_pb2.StorageRef, _Mapping]] = ..., filename: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...

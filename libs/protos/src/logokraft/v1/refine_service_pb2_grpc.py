@@ -50,6 +50,11 @@ class RefineServiceStub:
                 request_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageRequest.SerializeToString,
                 response_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageResponse.FromString,
                 _registered_method=True)
+        self.GetBrandKit = channel.unary_unary(
+                '/logokraft.v1.RefineService/GetBrandKit',
+                request_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetBrandKitRequest.SerializeToString,
+                response_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetBrandKitResponse.FromString,
+                _registered_method=True)
 
 
 class RefineServiceServicer:
@@ -77,6 +82,14 @@ class RefineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetBrandKit(self, request, context):
+        """GetBrandKit builds a completed asset's brand kit zip once, stores it next to the asset's
+        image, and says where it is (later calls find it there).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RefineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +107,11 @@ def add_RefineServiceServicer_to_server(servicer, server):
                     servicer.GetAssetLineage,
                     request_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageRequest.FromString,
                     response_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageResponse.SerializeToString,
+            ),
+            'GetBrandKit': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBrandKit,
+                    request_deserializer=logokraft_dot_v1_dot_refine__service__pb2.GetBrandKitRequest.FromString,
+                    response_serializer=logokraft_dot_v1_dot_refine__service__pb2.GetBrandKitResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -178,6 +196,33 @@ class RefineService:
             '/logokraft.v1.RefineService/GetAssetLineage',
             logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageRequest.SerializeToString,
             logokraft_dot_v1_dot_refine__service__pb2.GetAssetLineageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBrandKit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/logokraft.v1.RefineService/GetBrandKit',
+            logokraft_dot_v1_dot_refine__service__pb2.GetBrandKitRequest.SerializeToString,
+            logokraft_dot_v1_dot_refine__service__pb2.GetBrandKitResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from fastapi import APIRouter, Depends, Response
@@ -14,7 +15,7 @@ from logokraft_gateway.api.deps import (
     limit_client_ip,
 )
 from logokraft_gateway.convert import asset_public
-from logokraft_gateway.errors import error_responses
+from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
 from logokraft_gateway.schemas import (
     AssetPublic,
@@ -23,6 +24,7 @@ from logokraft_gateway.schemas import (
     RefineRequestPublic,
 )
 from logokraft_gateway.state import GatewayState
+from logokraft_kit.storage import ObjectNotFound
 
 router = APIRouter(prefix="/assets", tags=["assets"], dependencies=[Depends(limit_client_ip)])
 
@@ -96,3 +98,51 @@ async def get_lineage(asset_id: uuid.UUID, state: State, user: CurrentUser) -> L
     return LineagePublic(
         asset_id=str(asset_id), lineage=[await asset_public(a, state.signing) for a in chain]
     )
+
+
+@router.get(
+    "/{asset_id}/brand-kit",
+    summary="Download a completed asset's brand kit (zip)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The brand kit: logo.svg (text as outlines), logo.png (transparent), "
+            "logo-on-dark.svg/.png, mark.svg/.png, favicon.ico (16, 32, 48 px), "
+            "apple-touch-icon.png (180 px), icon-512.png, og-image.png (1200 x 630), "
+            "palette.json and README.txt; an AI-drawn logo's kit also holds original.png.",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {
+                "Content-Disposition": {
+                    "description": 'attachment; filename="<brand>-brand-kit.zip"',
+                    "schema": {"type": "string"},
+                }
+            },
+        },
+        **error_responses(400, 401, 404, 409, 422, 429, 500, 503, 504),
+    },
+)
+async def get_brand_kit(asset_id: uuid.UUID, state: State, user: CurrentUser) -> Response:
+    """The logo as a brand kit zip, for every completed asset (candidate or variation).
+
+    Built on the first download (a second or two; an AI-drawn raster is vectorised first, and
+    its README.txt says how close the vector is) and kept, so later downloads are immediate.
+    Another user's asset is not found (404); one that is not completed yet is a 409.
+    """
+    kit = await state.refine.brand_kit(user, asset_id)
+    try:
+        data = await state.storage.get(kit.kit.bucket, kit.kit.path)
+    except ObjectNotFound:
+        raise ApiError(404, "not_found", f"Asset {asset_id} not found.") from None
+    return Response(
+        content=data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_safe_filename(kit.filename)}"',
+            "Cache-Control": "private, no-cache",
+        },
+    )
+
+
+def _safe_filename(name: str) -> str:
+    """The service's file name, kept to characters that need no quoting in the header."""
+    return re.sub(r"[^A-Za-z0-9._-]", "", name) or "brand-kit.zip"

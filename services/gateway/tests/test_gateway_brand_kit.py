@@ -1,0 +1,96 @@
+"""GET /api/v1/assets/{id}/brand-kit against the fake refine service, and the asset JSON's
+svg_url and brand_kit_url. The kit's contents and its build are tested on the real stack
+(tests/test_brand_kit_e2e.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from logokraft.v1 import common_pb2
+from logokraft_dev.devtokens import dev_user_id
+
+DEV = dev_user_id("dev")
+ZIP = b"PK\x05\x06" + b"\x00" * 18  # an empty zip
+
+
+@pytest.fixture
+def refine(fake_server):
+    return fake_server.refine
+
+
+def completed(refine, user=DEV, **fields) -> common_pb2.Asset:
+    project = uuid.uuid4()
+    asset_id = str(uuid.uuid4())
+    image = common_pb2.StorageRef(
+        bucket="generated-assets", path=f"{user}/{project}/{asset_id}.png"
+    )
+    return refine.add_asset(user, prompt="a fox", image=image, width=64, height=64, **fields)
+
+
+async def test_the_kit_downloads_as_an_attachment(client, auth, refine, app):
+    asset = completed(refine)
+    storage = app.state.gateway.storage
+    kit_path = asset.image.path.removesuffix(".png") + ".kit.zip"
+    await storage.put("generated-assets", kit_path, ZIP, content_type="application/zip")
+
+    response = await client.get(f"/api/v1/assets/{asset.id}/brand-kit", headers=auth)
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"] == 'attachment; filename="acme-brand-kit.zip"'
+    assert response.content == ZIP
+    assert refine.kit_calls == [asset.id]
+
+
+async def test_another_users_asset_is_404_and_an_unfinished_one_409(client, auth, refine):
+    foreign = completed(refine, user=dev_user_id("bob"))
+    response = await client.get(f"/api/v1/assets/{foreign.id}/brand-kit", headers=auth)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+    queued = refine.add_asset(DEV, status=common_pb2.ASSET_STATUS_QUEUED)
+    response = await client.get(f"/api/v1/assets/{queued.id}/brand-kit", headers=auth)
+    assert response.status_code == 409
+    assert "completed" in response.json()["error"]["message"]
+
+
+async def test_a_kit_gone_from_storage_is_404(client, auth, refine):
+    asset = completed(refine)
+    response = await client.get(f"/api/v1/assets/{asset.id}/brand-kit", headers=auth)
+    assert response.status_code == 404
+
+
+async def test_no_token_is_401(client, refine):
+    asset = completed(refine)
+    response = await client.get(f"/api/v1/assets/{asset.id}/brand-kit")
+    assert response.status_code == 401
+    assert refine.kit_calls == []
+
+
+async def test_the_asset_json_has_svg_and_brand_kit_urls(client, auth, refine, app):
+    svg = completed(refine)
+    svg_path = svg.image.path.removesuffix(".png") + ".svg"
+    svg.metadata_json = f'{{"svg_path": "{svg_path}"}}'
+    await app.state.gateway.storage.put(
+        "generated-assets", svg_path, b"<svg/>", content_type="image/svg+xml"
+    )
+    raster = completed(refine)
+    queued = refine.add_asset(DEV, status=common_pb2.ASSET_STATUS_QUEUED)
+
+    bodies = {}
+    for asset in (svg, raster, queued):
+        response = await client.get(f"/api/v1/assets/{asset.id}", headers=auth)
+        assert response.status_code == 200, response.text
+        bodies[asset.id] = response.json()
+
+    with_svg = bodies[svg.id]
+    assert with_svg["brand_kit_url"] == f"/api/v1/assets/{svg.id}/brand-kit"
+    assert "/api/v1/files/generated-assets/" in with_svg["svg_url"]
+    assert "signature=" in with_svg["svg_url"]
+    fetched = await client.get(with_svg["svg_url"])
+    assert fetched.status_code == 200 and fetched.content == b"<svg/>"
+    assert bodies[raster.id]["svg_url"] is None
+    assert bodies[raster.id]["brand_kit_url"] == f"/api/v1/assets/{raster.id}/brand-kit"
+    assert bodies[queued.id]["svg_url"] is None and bodies[queued.id]["brand_kit_url"] is None
