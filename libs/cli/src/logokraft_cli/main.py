@@ -1,0 +1,727 @@
+"""The `logokraft` command: LogoKraft from a terminal, over the public /api/v1.
+
+Exit codes: 0 done, 1 the API refused the request or the run failed, 2 a usage error,
+3 the API is not reachable, 4 not signed in (no token, or the token was refused),
+130 interrupted. `--json` prints one JSON document on stdout and no progress bars.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import mimetypes
+import re
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from logokraft_cli import config
+from logokraft_cli.api import Api, CliError, error_from, multipart, unreachable
+from logokraft_cli.follow import Follower, Tracked
+from logokraft_cli.record import Recorder
+
+app = typer.Typer(
+    help="LogoKraft from a terminal: new logo projects with live progress, refinements, "
+    "brand kits.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ApiOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api",
+        help="API base URL (default: LOGOKRAFT_API_URL, the stored one, http://127.0.0.1:8000).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON on stdout for scripts (no progress bars).")
+]
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def handled(function: F) -> F:
+    """Expected failures as a sentence on stderr (and JSON on stdout with --json), an exit
+    code, and never a traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
+        try:
+            return function(*args, **kwargs)
+        except CliError as error:
+            if as_json:
+                _print_json(error.as_json())
+            console = _err()
+            console.print(f"[bold red]Error:[/] {error.message}", soft_wrap=True)
+            for detail in (error.details or [])[1:]:
+                field, message = detail.get("field"), detail.get("message")
+                if field and message:
+                    console.print(f"  {field}: {message}", soft_wrap=True)
+            if error.hint:
+                console.print(error.hint, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            _err().print("Interrupted.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _api(api: str | None) -> Api:
+    """A client of the chosen API; rate-limit waits are noted on stderr (even with --json,
+    whose stdout stays one JSON document)."""
+    settings = config.resolve(api)
+    console = _err()
+    return Api(settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{m}[/]"))
+
+
+def slug(text: str) -> str:
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return value[:40].strip("-") or "logokraft"
+
+
+def _project_dir(project: dict[str, Any]) -> Path:
+    name = (project.get("brief") or {}).get("brand_name") or "logokraft"
+    return Path(f"{slug(name)}-{str(project['id'])[:8]}")
+
+
+def _status_style(status: str) -> str:
+    colour = {
+        "completed": "green",
+        "failed": "red",
+        "cancelled": "magenta",
+        "generating": "cyan",
+        "queued": "yellow",
+        "pending": "yellow",
+    }.get(status, "white")
+    return f"[{colour}]{status}[/]"
+
+
+# ---- login ---------------------------------------------------------------------------------
+
+
+@app.command()
+@handled
+def login(
+    token: Annotated[
+        str | None, typer.Option("--token", help="The bearer token (else you are asked).")
+    ] = None,
+    dev: Annotated[
+        bool,
+        typer.Option(
+            "--dev",
+            help="Get the dev user's token from a `make run` stack on its embedded defaults.",
+        ),
+    ] = False,
+    verify: Annotated[
+        bool, typer.Option("--verify/--no-verify", help="Check the token against the API first.")
+    ] = True,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Store a token (and the API URL) in ~/.config/logokraft/config.json, mode 0600.
+
+    With the stack of `make run`: `logokraft login --token "$(make -s token)"`, or
+    `logokraft login --dev`.
+    """
+    if dev and token:
+        raise CliError("Give either --token or --dev, not both.", code="usage", exit_code=2)
+    api_url = config.resolve(api).api_url
+    if dev:
+        token = _dev_token(api_url)
+    elif not token:
+        if as_json or not sys.stdin.isatty():
+            token = sys.stdin.readline().strip()
+        else:
+            token = typer.prompt("Token", hide_input=True).strip()
+    token = (token or "").strip()
+    if token.lower().startswith("bearer "):
+        token = token[7:].strip()
+    if not token:
+        raise CliError("No token given.", code="usage", exit_code=2)
+    checked: bool | None = None
+    warning = None
+    if verify:
+        with Api(api_url, token) as client:
+            try:
+                client.get_json("/usage")
+                checked = True
+            except CliError as error:
+                if error.code != "api_unreachable":
+                    raise
+                warning = f"{error.message} The token was stored without a check."
+                checked = False
+    stored = config.load_config()
+    stored.update(api_url=api_url, token=token)
+    path = config.save_config(stored)
+    if as_json:
+        _print_json({"config": str(path), "api_url": api_url, "verified": checked})
+        return
+    if warning:
+        _err().print(f"[yellow]{warning}[/]")
+    verb = "Signed in" if checked else "Token stored"
+    _out().print(f"{verb}: {api_url} (token in {path}, mode 0600).")
+
+
+def _dev_token(api_url: str) -> str:
+    """The dev user's token from a `make run` stack on its embedded defaults: the gateway's
+    `POST /studio/dev-token` (the studio's "Continue as dev user"), which exists only while
+    users' tokens are signed with the data dir's local key and the gateway is on loopback."""
+    with Api(api_url, None) as client:
+        try:
+            answer = client.http.post(f"{api_url}/studio/dev-token", timeout=10.0)
+        except httpx.TransportError as error:
+            raise unreachable(api_url, error) from None
+    if answer.status_code in (404, 405):
+        raise CliError(
+            f"The API at {api_url} does not hand out dev tokens: only a `make run` stack on "
+            "its embedded defaults, on a loopback address, does.",
+            code="dev_token_unavailable",
+            hint='In the LogoKraft checkout: logokraft login --token "$(make -s token)"',
+        )
+    if answer.status_code != 200:
+        raise error_from(answer)
+    token = answer.json().get("access_token")
+    if not isinstance(token, str) or not token:
+        raise CliError("The API's dev token answer has no access_token.", code="bad_answer")
+    return token
+
+
+@app.command()
+@handled
+def logout(as_json: JsonOption = False) -> None:
+    """Forget the stored token (the API URL stays)."""
+    stored = config.load_config()
+    had = bool(stored.pop("token", None))
+    if had:
+        config.save_config(stored)
+    if as_json:
+        _print_json({"signed_out": had})
+    else:
+        _out().print("Signed out." if had else "There was no stored token.")
+
+
+# ---- new -----------------------------------------------------------------------------------
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+@app.command()
+@handled
+def new(
+    name: Annotated[str, typer.Argument(help="The brand's name.", show_default=False)],
+    industry: Annotated[str | None, typer.Option(help="What the brand does.")] = None,
+    slogan: Annotated[str | None, typer.Option(help="A slogan or tagline.")] = None,
+    description: Annotated[str | None, typer.Option(help="Anything else to know.")] = None,
+    style: Annotated[
+        list[str] | None,
+        typer.Option("--style", help="Style keywords (repeat, or comma-separated)."),
+    ] = None,
+    colors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--colors", "--color", help='Colours in plain words ("navy and gold", "#0a2540").'
+        ),
+    ] = None,
+    logo_type: Annotated[
+        str | None,
+        typer.Option(help="wordmark, lettermark, combination, emblem or abstract."),
+    ] = None,
+    count: Annotated[
+        int | None, typer.Option("-n", "--count", help="How many candidates (API default 4).")
+    ] = None,
+    images: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--image",
+            help="An inspiration image (PNG, JPEG or WEBP); repeat for more.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the logos (default ./<brand>-<project id>/)."),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Follow the project and download its logos.")
+    ] = True,
+    record: Annotated[Path | None, typer.Option(hidden=True)] = None,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a logo project, show each candidate's progress live, and save the logos."""
+    form: list[tuple[str, str]] = [("brand_name", name)]
+    for field, value in (
+        ("industry", industry),
+        ("slogan", slogan),
+        ("description", description),
+        ("logo_type", logo_type),
+    ):
+        if value is not None:
+            form.append((field, value))
+    form += [("style", keyword) for keyword in _split(style)]
+    form += [("colors", colour) for colour in colors or [] if colour.strip()]
+    if count is not None:
+        form.append(("num_candidates", str(count)))
+    files = [
+        (
+            "inspiration_images",
+            path.name,
+            path.read_bytes(),
+            mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        )
+        for path in images or []
+    ]
+    body, content_type = multipart(form, files)
+    with _api(api) as client:
+        created = client.request(
+            "POST",
+            "/projects",
+            content=body,
+            headers={"Content-Type": content_type},
+            idempotent=True,
+            expect=(202,),
+            timeout=120.0,
+        ).json()
+        project = created["project"]
+        project_id = created["project_id"]
+        out_dir = out or _project_dir(project)
+        console = None if as_json else _out()
+        recorder = Recorder(_command_line()) if record else None
+        brief = project.get("brief") or {}
+        wanted = int(brief.get("num_candidates") or 0)
+        _say(
+            console,
+            recorder,
+            f"Project [bold]{project_id}[/] · {brief.get('brand_name', name)} · "
+            f"{wanted or '?'} candidates → {out_dir}/",
+        )
+        if not wait:
+            if as_json:
+                _print_json(created)
+            else:
+                _say(console, recorder, f"Follow it with `logokraft show {project_id}`.")
+            return
+        follower = Follower(
+            client,
+            project_id,
+            select=_candidates,
+            out_dir=out_dir,
+            console=console,
+            slots=[(f"candidate {n}", f"candidate-{n}") for n in range(1, wanted + 1)],
+            recorder=recorder,
+        )
+        done = _follow(follower, project_id)
+        try:
+            _finish(
+                follower,
+                done,
+                out_dir=out_dir,
+                as_json=as_json,
+                console=console,
+                recorder=recorder,
+                what="project",
+            )
+        finally:
+            if record and recorder is not None:
+                recorder.save(record)
+
+
+def _command_line() -> str:
+    words = ["logokraft", *sys.argv[1:]]
+    if "--record" in words:  # the capture's own option is not part of the story
+        at = words.index("--record")
+        del words[at : at + 2]
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def _say(console: Console | None, recorder: Recorder | None, markup: str) -> None:
+    if console is not None:
+        console.print(markup)
+    if recorder is not None:
+        recorder.line(markup)
+
+
+def _candidates(asset: dict[str, Any]) -> tuple[str, str] | None:
+    if asset.get("parent_asset_id"):
+        return None
+    number = int(asset.get("position") or 0) + 1
+    return f"candidate {number}", f"candidate-{number}"
+
+
+def _follow(follower: Follower, project_id: str) -> dict[str, Any]:
+    try:
+        return follower.run()
+    except KeyboardInterrupt:
+        raise CliError(
+            "Stopped following; the project goes on.",
+            code="interrupted",
+            exit_code=130,
+            hint=f"See it with `logokraft show {project_id}`, or stop it with "
+            f"`logokraft cancel {project_id}`.",
+        ) from None
+
+
+def _finish(
+    follower: Follower,
+    done: dict[str, Any],
+    *,
+    out_dir: Path,
+    as_json: bool,
+    console: Console | None,
+    what: str,
+    recorder: Recorder | None = None,
+) -> None:
+    tracked = sorted(follower.tracked.values(), key=lambda t: int(t.label.split()[-1]))
+    saved = [path for t in tracked for path in t.files]
+    unsaved = [t for t in tracked if t.download_error]
+    failed = [t for t in tracked if t.status == "failed"]
+    completed = [t for t in tracked if t.status == "completed"]
+    status = str(done.get("status"))
+    noun = tracked[0].label.split()[0] if tracked else "logo"
+    if as_json:
+        _print_json(
+            {
+                "project_id": follower.project_id,
+                "status": status,
+                "completed_assets": done.get("completed_assets"),
+                "failed_assets": done.get("failed_assets"),
+                "completed": len(completed),
+                "failed": len(failed),
+                "out_dir": str(out_dir),
+                "files": [str(path) for path in saved],
+                "assets": [t.as_json() for t in tracked],
+                "reconnects": follower.reconnects,
+            }
+        )
+    elif console is not None:
+        if saved:
+            _say(console, recorder, f"[bold green]Saved {len(saved)} files[/] in {out_dir}/")
+        _say(
+            console,
+            recorder,
+            f"The {what} is {_status_style(status)}: {len(completed)} of {len(tracked)} "
+            f"{noun}s done, {len(failed)} failed.",
+        )
+    if unsaved:
+        raise CliError(
+            f"{len(unsaved)} finished logos could not be saved: {unsaved[0].download_error}",
+            code="download_failed",
+        )
+    if status in ("failed", "cancelled") or (tracked and len(failed) == len(tracked)):
+        raise CliError(f"The {what} ended {status}.", code=f"project_{status}")
+
+
+# ---- refine --------------------------------------------------------------------------------
+
+
+@app.command()
+@handled
+def refine(
+    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The asset to refine.")],
+    instruction: Annotated[str, typer.Argument(help='What to change, e.g. "make it navy".')],
+    count: Annotated[
+        int | None, typer.Option("-n", "--count", help="How many variations (API default).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the variations (default: the project's folder)."),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Follow the variations and download them.")
+    ] = True,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make variations of a finished logo from an instruction, and save them."""
+    body: dict[str, Any] = {"instruction": instruction}
+    if count is not None:
+        body["num_variations"] = count
+    with _api(api) as client:
+        accepted = client.request(
+            "POST",
+            f"/assets/{asset_id}/refine",
+            json=body,
+            idempotent=True,
+            expect=(202,),
+        ).json()
+        project_id = accepted["project_id"]
+        order = [variation["id"] for variation in accepted["variations"]]
+        parent = str(accepted["asset_id"])[:8]
+        console = None if as_json else _out()
+        if out is None:
+            out = _project_dir(client.get_json(f"/projects/{project_id}"))
+        if console is not None:
+            console.print(
+                f'Refining [bold]{asset_id}[/]: "{instruction}" · {len(order)} variations → {out}/'
+            )
+        if not wait:
+            if as_json:
+                _print_json(accepted)
+            return
+
+        def select(asset: dict[str, Any]) -> tuple[str, str] | None:
+            if asset.get("id") not in order:
+                return None
+            number = order.index(asset["id"]) + 1
+            return f"variation {number}", f"variation-{parent}-{number}"
+
+        follower = Follower(
+            client,
+            project_id,
+            select=select,
+            out_dir=out,
+            console=console,
+            slots=[(f"variation {n}", "") for n in range(1, len(order) + 1)],
+        )
+        done = _follow(follower, project_id)
+        _finish(follower, done, out_dir=out, as_json=as_json, console=console, what="refinement")
+
+
+# ---- list, show, usage ---------------------------------------------------------------------
+
+
+@app.command("list")
+@handled
+def list_projects(
+    limit: Annotated[int, typer.Option("--limit", help="How many projects, newest first.")] = 20,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Your projects, newest first."""
+    projects: list[dict[str, Any]] = []
+    cursor = None
+    with _api(api) as client:
+        while len(projects) < limit:
+            params: dict[str, Any] = {"limit": min(100, limit - len(projects))}
+            if cursor:
+                params["cursor"] = cursor
+            page = client.get_json("/projects", params=params)
+            projects += page["projects"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+    if as_json:
+        _print_json({"projects": projects, "next_cursor": cursor})
+        return
+    console = _out()
+    if not projects:
+        console.print('No projects yet: start one with `logokraft new "Acme"`.')
+        return
+    table = Table(
+        title=f"{len(projects)} projects",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("brand")
+    table.add_column("status", no_wrap=True)
+    table.add_column("logos", justify="right")
+    table.add_column("created", no_wrap=True)
+    for project in projects:
+        brief = project.get("brief") or {}
+        table.add_row(
+            project["id"],
+            brief.get("brand_name", ""),
+            _status_style(project["status"]),
+            str(brief.get("num_candidates", "")),
+            _when(project.get("created_at")),
+        )
+    console.print(table)
+
+
+def _when(value: str | None) -> str:
+    return (value or "")[:16].replace("T", " ")
+
+
+@app.command()
+@handled
+def show(
+    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A project's brief, status and logos."""
+    with _api(api) as client:
+        project = client.get_json(f"/projects/{project_id}")
+    if as_json:
+        _print_json(project)
+        return
+    console = _out()
+    brief = project.get("brief") or {}
+    console.print(f"[bold]{brief.get('brand_name', '')}[/]  {project['id']}")
+    console.print(f"status   {_status_style(project['status'])}")
+    for label, key in (("industry", "industry"), ("slogan", "slogan")):
+        if brief.get(key):
+            console.print(f"{label:<8} {brief[key]}")
+    if brief.get("style"):
+        console.print(f"style    {', '.join(brief['style'])}")
+    if brief.get("color_words") or brief.get("colors"):
+        console.print(f"colours  {', '.join(brief.get('color_words') or brief['colors'])}")
+    console.print(f"created  {_when(project.get('created_at'))}")
+    if project.get("error"):
+        console.print(f"[red]error    {project['error'].get('message')}[/]")
+    table = Table(
+        title=f"{len(project.get('assets', []))} logos",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("asset id", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("refines", no_wrap=True)
+    table.add_column("note")
+    for asset in project.get("assets", []):
+        note = asset.get("instruction") or ""
+        if asset.get("error"):
+            note = asset["error"].get("message", "")
+        elif asset.get("status") == "queued" and asset.get("queue_position"):
+            note = f"#{asset['queue_position']} in line"
+        table.add_row(
+            str(int(asset.get("position") or 0) + 1),
+            asset["id"],
+            _status_style(asset["status"]),
+            (asset.get("parent_asset_id") or "")[:8],
+            note,
+        )
+    console.print(table)
+
+
+@app.command()
+@handled
+def usage(api: ApiOption = None, as_json: JsonOption = False) -> None:
+    """What you have used of your daily limits."""
+    with _api(api) as client:
+        data = client.get_json("/usage")
+    if as_json:
+        _print_json(data)
+        return
+
+    def of(used: int, limit: int) -> str:
+        return f"{used} of {limit}" if limit else f"{used} (unlimited)"
+
+    console = _out()
+    hours = int(data.get("window_seconds", 86400)) // 3600
+    console.print(f"images    {of(data['images_used'], data['images_limit'])} in {hours} h")
+    console.print(
+        f"projects  {of(data['projects_in_flight'], data['projects_in_flight_limit'])} in progress"
+    )
+    if data.get("resets_at"):
+        console.print(f"more from {_when(data['resets_at'])} UTC")
+
+
+# ---- kit, cancel, delete -------------------------------------------------------------------
+
+
+@app.command()
+@handled
+def kit(
+    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The logo's asset id.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to save the zip.", dir_okay=False)
+    ] = None,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Download a logo's brand kit (a zip)."""
+    with _api(api) as client:
+        try:
+            response = client.request("GET", f"/assets/{asset_id}/brand-kit", timeout=120.0)
+        except CliError as error:
+            if error.status == 404 and error.message.startswith("There is no such resource"):
+                raise CliError(
+                    f"This API ({client.base_url}) has no brand-kit endpoint; it needs a newer "
+                    "LogoKraft gateway.",
+                    code="brand_kit_unsupported",
+                    status=404,
+                ) from None
+            raise
+    path = out or Path(_filename(response.headers.get("content-disposition", "")) or "")
+    if not out:
+        path = Path(path.name) if path.name else Path(f"brand-kit-{asset_id[:8]}.zip")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(response.content)
+    if as_json:
+        _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
+    else:
+        _out().print(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB).")
+
+
+def _filename(disposition: str) -> str | None:
+    match = re.search(r'filename="?([^";]+)"?', disposition)
+    return Path(match.group(1)).name if match else None
+
+
+@app.command()
+@handled
+def cancel(
+    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stop a project: queued logos are dropped, finished ones stay."""
+    with _api(api) as client:
+        project = client.request("POST", f"/projects/{project_id}/cancel").json()
+    if as_json:
+        _print_json(project)
+    else:
+        done = sum(1 for asset in project.get("assets", []) if asset["status"] == "completed")
+        _out().print(
+            f"Project {project_id} is {_status_style(project['status'])}; "
+            f"{done} finished logos kept."
+        )
+
+
+@app.command()
+@handled
+def delete(
+    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete a project with its logos and images."""
+    if not yes and not as_json and sys.stdin.isatty():
+        typer.confirm(f"Delete project {project_id} and all its logos?", abort=True)
+    with _api(api) as client:
+        client.request("DELETE", f"/projects/{project_id}", expect=(204,))
+    if as_json:
+        _print_json({"deleted": project_id})
+    else:
+        _out().print(f"Deleted project {project_id}.")
+
+
+__all__ = ["Tracked", "app"]

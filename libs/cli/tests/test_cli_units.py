@@ -1,0 +1,75 @@
+"""The CLI's pieces that need no server: where settings come from, names, the form body."""
+
+from __future__ import annotations
+
+import stat
+from email.parser import BytesParser
+from email.policy import HTTP
+
+import pytest
+
+from logokraft_cli import config
+from logokraft_cli.api import multipart
+from logokraft_cli.main import slug
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    monkeypatch.delenv(config.API_ENV, raising=False)
+    monkeypatch.delenv(config.TOKEN_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def test_the_api_url_comes_from_the_flag_then_the_environment_then_the_file(monkeypatch):
+    assert config.resolve().api_url == "http://127.0.0.1:8000"
+    config.save_config({"api_url": "http://stored:1", "token": "stored-token"})
+    assert config.resolve().api_url == "http://stored:1"
+    monkeypatch.setenv(config.API_ENV, "http://env:2/api/v1/")
+    assert config.resolve().api_url == "http://env:2"
+    assert config.resolve("localhost:3").api_url == "http://localhost:3"
+
+
+def test_the_token_environment_variable_wins_over_the_stored_token(monkeypatch):
+    assert config.resolve().token is None
+    path = config.save_config({"token": "stored-token"})
+    assert config.resolve().token == "stored-token"
+    assert config.resolve().token_source == str(path)
+    monkeypatch.setenv(config.TOKEN_ENV, "env-token")
+    assert config.resolve().token == "env-token"
+
+
+def test_the_config_file_is_private(tmp_path):
+    path = config.save_config({"token": "secret"})
+    assert path == tmp_path / "xdg" / "logokraft" / "config.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert config.load_config() == {"token": "secret"}
+
+
+def test_folder_names_are_slugs():
+    assert slug("Acme Roasters") == "acme-roasters"
+    assert slug("  Café & Co.! ") == "caf-co"
+    assert slug("日本") == "logokraft"
+
+
+def test_the_form_is_multipart_even_without_files():
+    body, content_type = multipart(
+        [("brand_name", 'Acme "Q"'), ("style", "bold"), ("style", "minimal")],
+        [("inspiration_images", "a.png", b"\x89PNG", "image/png")],
+    )
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    parts = [(p.get_param("name", header="content-disposition"), p) for p in message.iter_parts()]
+    assert [name for name, _ in parts] == [
+        "brand_name",
+        "style",
+        "style",
+        "inspiration_images",
+    ]
+    assert parts[0][1].get_content() == "Acme %22Q%22" or parts[0][1].get_payload() == 'Acme "Q"'
+    assert parts[3][1].get_filename() == "a.png"
+    assert parts[3][1].get_payload(decode=True) == b"\x89PNG"
+    empty, empty_type = multipart([("brand_name", "Acme")], [])
+    assert empty_type.startswith("multipart/form-data; boundary=")
+    assert b'name="brand_name"\r\n\r\nAcme\r\n' in empty
