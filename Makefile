@@ -19,16 +19,20 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 SYSTEM_BENCH_ARGS ?=
 
-.PHONY: help setup run token test lint format protos check-protos gallery bench clean images compose-smoke
+.PHONY: help setup run token test lint format protos check-protos gallery bench clean images compose-smoke openapi ts-client ts-client-check
 
 help:
 	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
 	@echo "make token  - print a bearer token for the dev user (make token USER=bob for another)"
 	@echo "make test   - run the whole test suite"
-	@echo "make lint   - ruff, and a check that generated proto code matches protos/"
+	@echo "make lint   - ruff, a check that generated proto code matches protos/, and that docs/openapi.json and the TypeScript client match the app"
 	@echo "make protos - regenerate libs/protos from protos/"
+	@echo "make openapi - regenerate docs/openapi.json from the gateway's app, then the TypeScript client"
+	@echo "make ts-client - regenerate clients/typescript/src/logokraft.ts from docs/openapi.json"
+	@echo "make ts-client-check - type-check the TypeScript client and its example (npm ci: the pinned typescript)"
 	@echo "make check-protos - buf lint, buf breaking against every landed protos/ since the baseline, generated code up to date"
 	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png"
+	@echo "make test-browser - the studio's browser tests in Chromium (make browser-deps installs it with apt when missing, as root)"
 	@echo "make bench  - the engine benchmark (one core, median < 50 ms per 1024x1024 logo), then the system benchmark (the real stack against latency-modelled provider fakes; JSON in bench/results/; SYSTEM_BENCH_ARGS=\"--quick\")"
 	@echo "make images - build the four service images (BASE_IMAGE=..., podman or docker) and print their sizes"
 	@echo "make compose-smoke - build the images, run docker-compose.yml end to end (a project across an imagegen restart, a refinement), tear it down"
@@ -50,12 +54,14 @@ run: setup
 token: setup
 	@$(UV) run --no-sync python -m logokraft_dev.devstack token --user $(TOKEN_USER)
 
-test: setup check-protos
+test: setup check-protos browser-deps
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)
 
 lint: setup check-protos
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync python -m logokraft_dev.openapi --check
+	$(UV) run --no-sync python -m logokraft_dev.tsclient --check
 
 format: setup
 	$(UV) run --no-sync ruff check --fix .
@@ -65,6 +71,18 @@ protos: setup
 	$(UV) run --no-sync python -m grpc_tools.protoc -I protos \
 		--python_out=libs/protos/src --pyi_out=libs/protos/src --grpc_python_out=libs/protos/src \
 		protos/logokraft/v1/*.proto
+
+# The API contract: docs/openapi.json is the gateway app's document; clients/typescript is
+# generated from it (no Node.js needed); `make lint` fails when either is out of date.
+openapi: setup ## regenerate docs/openapi.json from the gateway's app, then the TypeScript client
+	$(UV) run --no-sync python -m logokraft_dev.openapi
+	$(UV) run --no-sync python -m logokraft_dev.tsclient
+
+ts-client: setup ## regenerate clients/typescript/src/logokraft.ts from docs/openapi.json
+	$(UV) run --no-sync python -m logokraft_dev.tsclient
+
+ts-client-check: ## type-check the client and clients/typescript/examples (Node.js and npm; typescript from the npm registry)
+	cd clients/typescript && npm ci --no-audit --no-fund --ignore-scripts && ./node_modules/.bin/tsc -p tsconfig.json
 
 check-protos: setup
 	@$(UV) run --no-sync buf lint protos && echo "buf lint: protos/ follows the STANDARD rules"
@@ -77,6 +95,25 @@ check-protos: setup
 
 gallery: setup ## render the local engine's contact sheet of sample briefs to docs/gallery.png
 	$(UV) run --no-sync python -m logokraft_engine.gallery --out docs/gallery.png
+
+# The studio's browser tests (tests/browser) drive Debian's chromium with Playwright (no browser
+# download). browser-deps installs it with apt when it is missing and we are root; it never
+# fails: without chromium the browser tests are skipped with the reason.
+.PHONY: browser-deps test-browser
+browser-deps: ## Debian's chromium for tests/browser, installed with apt when missing (root only; never fails)
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
+	  echo "chromium: $$(command -v chromium || command -v chromium-browser)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "chromium not found; installing it with apt-get"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y chromium || { apt-get update && apt-get install -y chromium; } \
+	    || echo "could not install chromium: the browser tests will be skipped"; \
+	else \
+	  echo "chromium not found and not root (or no apt-get): the browser tests will be skipped"; \
+	fi
+
+test-browser: setup browser-deps ## the studio in Chromium; PYTEST_ARGS="--screenshots DIR --studio-png docs/studio.png"
+	$(UV) run --no-sync pytest tests/browser $(PYTEST_ARGS)
 
 bench: setup ## the engine benchmark (BENCH_ARGS="--logos 500"), then the system benchmark (SYSTEM_BENCH_ARGS="--quick")
 	$(UV) run --no-sync python -m logokraft_engine.bench $(BENCH_ARGS)

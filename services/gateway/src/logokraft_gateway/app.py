@@ -17,11 +17,14 @@ from logokraft_gateway.auth import TokenVerifier
 from logokraft_gateway.body_limits import BodyLimitMiddleware
 from logokraft_gateway.clients import PromptClient, RefineClient, ServiceChannels
 from logokraft_gateway.config import GatewaySettings
+from logokraft_gateway.contract import TAGS, install_contract, operation_id
 from logokraft_gateway.convert import UrlSigning
+from logokraft_gateway.cors import allow_cross_origin
 from logokraft_gateway.errors import install_error_handlers
 from logokraft_gateway.idempotency import IdempotencyStore, sweep_expired_keys
 from logokraft_gateway.observability import bind_request_ids, instrument
 from logokraft_gateway.state import GatewayState
+from logokraft_gateway.studio import install_studio
 from logokraft_kit.db import Database
 from logokraft_kit.storage import BlobStorage, UrlSigner, open_storage
 
@@ -129,10 +132,14 @@ def create_app(
         version="1.0.0",
         summary="Brand briefs in, logo candidates out, streamed as they are made.",
         lifespan=lifespan,
+        openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
+    install_contract(app)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inside instrument's: its 413s are counted
     instrument(app)
+    allow_cross_origin(app, settings.cors_origins)  # outermost: on every answer, errors too
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(bind_request_ids)])
     api.include_router(projects.router)
     api.include_router(assets.router)
@@ -140,4 +147,5 @@ def create_app(
     api.include_router(usage.router)
     app.include_router(api)
     app.include_router(health.router)
+    install_studio(app, settings)  # `/`: the browser studio, not in the OpenAPI
     return app

@@ -8,6 +8,7 @@ once there; the fields below are the gateway's own.
 from __future__ import annotations
 
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 
@@ -25,6 +26,47 @@ STREAM_TOKEN_KEY_SECRET = "stream-token-key"
 IDEMPOTENCY_ID_KEY_SECRET = "idempotency-id-key"
 
 
+def parse_origins(value: str) -> list[str]:
+    """The origins a comma-separated LOGOKRAFT_CORS_ORIGINS names.
+
+    An origin is `scheme://host[:port]`, or `*` for any. It is written as browsers send it:
+    lower case, without a trailing `/` or the scheme's default port. Anything with a path, a
+    query or credentials would never match a browser's Origin header, so it is refused rather
+    than silently ignored.
+    """
+    origins = []
+    for item in value.split(","):
+        origin = item.strip()
+        if not origin:
+            continue
+        if origin != "*":
+            parts = urlsplit(origin.removesuffix("/").lower())
+            try:
+                port = parts.port
+            except ValueError:
+                port = -1
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or port == -1
+                or parts.path
+                or parts.query
+                or parts.fragment
+                or "@" in parts.netloc
+            ):
+                raise ValueError(
+                    "LOGOKRAFT_CORS_ORIGINS must be comma-separated origins such as "
+                    "https://studio.example.com or http://localhost:3000 (scheme, host and "
+                    "port only), or *"
+                )
+            netloc = parts.netloc
+            if port == {"http": 80, "https": 443}[parts.scheme]:
+                netloc = netloc.rsplit(":", 1)[0]
+            origin = f"{parts.scheme}://{netloc}"
+        origins.append(origin)
+    return origins
+
+
 class GatewaySettings(
     AuthSettings,
     GrpcTlsSettings,
@@ -38,6 +80,12 @@ class GatewaySettings(
     http_host: str = Field("127.0.0.1", alias="LOGOKRAFT_HTTP_HOST")
     http_port: int = Field(8000, alias="LOGOKRAFT_HTTP_PORT", ge=0, le=65535)
     public_url: str | None = Field(None, alias="LOGOKRAFT_PUBLIC_URL")
+    cors_origins_given: str = Field(
+        "",
+        alias="LOGOKRAFT_CORS_ORIGINS",
+        description="Comma-separated origins (`https://studio.example.com`) whose browser "
+        "pages may call the API; `*` for any. Default: none, and no CORS headers at all.",
+    )
     grpc_deadline_seconds: float = Field(10.0, alias="LOGOKRAFT_GRPC_DEADLINE_SECONDS", gt=0)
     sse_heartbeat_seconds: float = Field(15.0, alias="LOGOKRAFT_SSE_HEARTBEAT_SECONDS", gt=0)
     sse_retry_ms: int = Field(3000, alias="LOGOKRAFT_SSE_RETRY_MS", ge=0)
@@ -86,6 +134,7 @@ class GatewaySettings(
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> GatewaySettings:
+        parse_origins(self.cors_origins_given)  # refused here, at startup, when malformed
         stale = self.idempotency_stale_seconds
         if stale is not None and stale <= 2 * self.grpc_deadline_seconds:
             raise ValueError(
@@ -93,6 +142,11 @@ class GatewaySettings(
                 "LOGOKRAFT_GRPC_DEADLINE_SECONDS, or a slow request could be taken over"
             )
         return self
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The origins LOGOKRAFT_CORS_ORIGINS allows, in order, without duplicates."""
+        return list(dict.fromkeys(parse_origins(self.cors_origins_given)))
 
     @property
     def idempotency_stale_after(self) -> float:

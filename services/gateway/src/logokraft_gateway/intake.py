@@ -23,6 +23,7 @@ from logokraft_gateway.brief import (
     form_schema,
     parse_brief,
 )
+from logokraft_gateway.contract import BRIEF_FORM_EXAMPLE
 from logokraft_gateway.errors import ApiError
 from logokraft_gateway.uploads import (
     IMAGE_FIELD,
@@ -95,7 +96,9 @@ def new_project_openapi() -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
-            "content": {"multipart/form-data": {"schema": schema}},
+            "content": {
+                "multipart/form-data": {"schema": schema, "example": dict(BRIEF_FORM_EXAMPLE)}
+            },
         }
     }
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from logokraft_dev.devstack._process import StartupError, free_port
 from logokraft_dev.devstack.nats import start_nats
@@ -40,6 +41,7 @@ from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.telemetry import tracing_requested
 
 DEFAULT_HTTP_PORT = 8000
+DEV_FRONTEND_ORIGIN = "http://localhost:3000"  # a web front end's usual dev server
 MAX_REPLICAS = 32  # a typo's guard: each replica is a Python process of its own
 # (child name, module run with `python -m`, env var holding its gRPC address)
 SERVICES = (
@@ -207,6 +209,9 @@ def stack_context(
         PYTHONUNBUFFERED="1",
     )
     env.setdefault("LOGOKRAFT_PUBLIC_URL", f"http://127.0.0.1:{http_port}")
+    env.setdefault(
+        "LOGOKRAFT_CORS_ORIGINS", dev_cors_origins(http_port, env["LOGOKRAFT_PUBLIC_URL"])
+    )
     # The children's output reaches the person through this process: text if they watch it.
     env.setdefault("LOGOKRAFT_LOG_FORMAT", "text" if terminal else "json")
     counts = replica_counts(environ)
@@ -227,6 +232,20 @@ def stack_context(
         metrics=metrics,
         replicas=tuple(replicas),
     )
+
+
+def dev_cors_origins(http_port: int, public_url: str) -> str:
+    """`make run`'s LOGOKRAFT_CORS_ORIGINS unless the user set it: the gateway's own origins
+    (the studio page it serves, by 127.0.0.1, localhost or its public URL) and a front end in
+    development on http://localhost:3000."""
+    public = urlsplit(public_url)
+    origins = [
+        f"http://127.0.0.1:{http_port}",
+        f"http://localhost:{http_port}",
+        *([f"{public.scheme}://{public.netloc}"] if public.scheme and public.netloc else []),
+        DEV_FRONTEND_ORIGIN,
+    ]
+    return ",".join(dict.fromkeys(origins))
 
 
 def logokraft_children(context: StackContext) -> list[ChildSpec]:

@@ -1,0 +1,904 @@
+// LogoKraft Studio: a brief in, logos streamed back, refinements and their lineage.
+// Plain JavaScript, no build step and no library; it only calls the public /api/v1.
+"use strict";
+
+(function () {
+  const API = "/api/v1";
+  const TOKEN_KEY = "logokraft.studio.token";
+  const EVENTS = ["snapshot", "asset", "project", "queue", "done"];
+  const BRIEF_FIELDS = [
+    "brand_name", "slogan", "industry", "description", "style", "colors",
+    "num_candidates", "inspiration_images",
+  ];
+  const REFINE_FIELDS = ["instruction", "num_variations"];
+  const RETRY_MS = 3000;
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props, children) => {
+    const node = document.createElement(tag);
+    Object.assign(node, props || {});
+    for (const child of children || []) {
+      node.append(child);
+    }
+    return node;
+  };
+
+  const state = {
+    token: null,
+    project: null, // the open project (without assets)
+    assets: new Map(), // id -> asset of the open project
+    selected: null, // selected asset id
+    stream: null, // {close()} of the open project's stream
+    lastEventId: 0,
+    projectsCursor: null,
+  };
+
+  // ---- the API ------------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      const error = (body && body.error) || {};
+      super(error.message || `The request failed (HTTP ${status}).`);
+      this.status = status;
+      this.code = error.code || "http_error";
+      this.details = error.details || [];
+    }
+  }
+
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = Object.assign({}, opts.headers || {});
+    if (state.token) {
+      headers.Authorization = `Bearer ${state.token}`;
+    }
+    let response;
+    try {
+      response = await fetch(path.startsWith("/") ? path : `${API}/${path}`, {
+        method: opts.method || "GET",
+        headers,
+        body: opts.body,
+      });
+    } catch (error) {
+      throw new ApiError(0, { error: { code: "network", message: "The server cannot be reached; check your connection and try again." } });
+    }
+    let body = null;
+    const type = response.headers.get("content-type") || "";
+    if (type.includes("application/json")) {
+      body = await response.json();
+    }
+    if (!response.ok) {
+      const failure = new ApiError(response.status, body);
+      if (response.status === 401 && !opts.allowUnauthenticated) {
+        signOut(`You were signed out: ${failure.message}`);
+      }
+      throw failure;
+    }
+    return body;
+  }
+
+  // Stream URLs are absolute (the gateway's public URL); the page talks to its own origin.
+  function sameOrigin(url) {
+    const parsed = new URL(url, window.location.href);
+    return `${parsed.pathname}${parsed.search}`;
+  }
+
+  // ---- messages and field errors ------------------------------------------------------------
+
+  function notice(text) {
+    $("notice").textContent = text || "";
+  }
+
+  function clearErrors(fields, formError) {
+    for (const name of fields) {
+      const message = $(`error-${name}`);
+      if (message) message.textContent = "";
+      const control = $(`field-${name}`);
+      if (control) control.removeAttribute("aria-invalid");
+    }
+    $(formError).textContent = "";
+  }
+
+  // Put each of the 422's details next to its field; the rest in the form's error line.
+  function showErrors(error, fields, formError) {
+    let placed = 0;
+    let firstField = null;
+    for (const detail of error.details || []) {
+      const name = String(detail.field || "").split(".")[0];
+      if (!fields.includes(name)) continue;
+      const message = $(`error-${name}`);
+      const text = friendly(detail.message || "is invalid");
+      message.textContent = message.textContent ? `${message.textContent} ${text}` : text;
+      if (!/[.!?]$/.test(message.textContent)) message.textContent += ".";
+      $(`field-${name}`).setAttribute("aria-invalid", "true");
+      firstField = firstField || $(`field-${name}`);
+      placed += 1;
+    }
+    if (!placed) {
+      $(formError).textContent = error.message;
+    } else {
+      $(formError).textContent = "Please correct the highlighted fields.";
+      firstField.focus();
+    }
+  }
+
+  // The API's messages, with pydantic's wording of an empty required field made plainer.
+  function friendly(message) {
+    if (/^String should have at least 1 character/i.test(message)) {
+      return "This field is required (String should have at least 1 character)";
+    }
+    return capitalise(message);
+  }
+
+  function capitalise(text) {
+    return text ? text[0].toUpperCase() + text.slice(1) : text;
+  }
+
+  // ---- signing in ---------------------------------------------------------------------------
+
+  async function start() {
+    wire();
+    let config = { dev_sign_in: false };
+    try {
+      config = await api("/studio/config");
+    } catch (error) {
+      notice(error.message);
+    }
+    $("dev-sign-in").hidden = !config.dev_sign_in;
+    const saved = sessionStorage.getItem(TOKEN_KEY);
+    if (saved) {
+      await signIn(saved, null);
+    } else {
+      showSignIn();
+    }
+  }
+
+  function showSignIn() {
+    $("sign-in").hidden = false;
+    $("workspace").hidden = true;
+    $("who").hidden = true;
+  }
+
+  async function signIn(token, label) {
+    state.token = token.trim();
+    try {
+      await api("projects?limit=1", { allowUnauthenticated: true });
+    } catch (error) {
+      state.token = null;
+      sessionStorage.removeItem(TOKEN_KEY);
+      showSignIn();
+      if (error.status === 401) {
+        $("access-token-error").textContent = `That token was not accepted: ${error.message}`;
+        $("access-token").setAttribute("aria-invalid", "true");
+        $("access-token").focus();
+      } else {
+        $("access-token-error").textContent = error.message;
+      }
+      return false;
+    }
+    sessionStorage.setItem(TOKEN_KEY, state.token);
+    $("access-token").value = "";
+    $("access-token").removeAttribute("aria-invalid");
+    $("access-token-error").textContent = "";
+    $("sign-in").hidden = true;
+    $("workspace").hidden = false;
+    $("who").hidden = false;
+    $("who-name").textContent = label || describeToken(state.token);
+    notice("");
+    await loadProjects(false);
+    $("field-brand_name").focus();
+    return true;
+  }
+
+  function describeToken(token) {
+    try {
+      const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+      return payload.email || "Signed in";
+    } catch (error) {
+      return "Signed in";
+    }
+  }
+
+  function signOut(message) {
+    closeStream();
+    state.token = null;
+    state.project = null;
+    state.assets.clear();
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("project-list").replaceChildren();
+    $("project").hidden = true;
+    showSignIn();
+    notice(message || "");
+  }
+
+  async function devSignIn() {
+    const button = $("dev-button");
+    button.disabled = true;
+    try {
+      const answer = await api("/studio/dev-token", { method: "POST", allowUnauthenticated: true });
+      await signIn(answer.access_token, "dev user");
+    } catch (error) {
+      $("access-token-error").textContent = error.message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---- the project list ---------------------------------------------------------------------
+
+  async function loadProjects(more) {
+    const query = more && state.projectsCursor ? `&cursor=${encodeURIComponent(state.projectsCursor)}` : "";
+    let page;
+    try {
+      page = await api(`projects?limit=20${query}`);
+    } catch (error) {
+      notice(error.message);
+      return;
+    }
+    const list = $("project-list");
+    if (!more) list.replaceChildren();
+    for (const project of page.projects) {
+      list.append(projectItem(project));
+    }
+    state.projectsCursor = page.next_cursor;
+    $("more-projects").hidden = !page.next_cursor;
+    $("projects-empty").hidden = list.children.length > 0;
+    markCurrentProject();
+  }
+
+  function projectItem(project) {
+    const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
+    const button = el("button", { type: "button" }, [
+      el("span", { className: "name", textContent: project.brief.brand_name }),
+      el("span", { className: "sub", textContent: `${project.status} · ${project.brief.num_candidates} logos · ${when}` }),
+    ]);
+    button.dataset.projectId = project.id;
+    button.addEventListener("click", () => openProject(project.id));
+    return el("li", {}, [button]);
+  }
+
+  function upsertProjectItem(project) {
+    const list = $("project-list");
+    const existing = list.querySelector(`button[data-project-id="${project.id}"]`);
+    const item = projectItem(project);
+    if (existing) {
+      const wasFocused = document.activeElement === existing;
+      existing.parentElement.replaceWith(item);
+      if (wasFocused) item.querySelector("button").focus();
+    } else {
+      list.prepend(item);
+    }
+    $("projects-empty").hidden = true;
+    markCurrentProject();
+  }
+
+  function markCurrentProject() {
+    for (const button of $("project-list").querySelectorAll("button")) {
+      const current = state.project && button.dataset.projectId === state.project.id;
+      if (current) button.setAttribute("aria-current", "true");
+      else button.removeAttribute("aria-current");
+    }
+  }
+
+  async function openProject(projectId) {
+    let project;
+    try {
+      project = await api(`projects/${projectId}`);
+    } catch (error) {
+      notice(error.message);
+      return;
+    }
+    showProject(project);
+    $("project-title").focus();
+    if (!isSettled(project.status)) {
+      follow(project.id, null);
+    }
+  }
+
+  function newProject() {
+    closeStream();
+    state.project = null;
+    state.assets.clear();
+    state.selected = null;
+    $("project").hidden = true;
+    $("brief").hidden = false;
+    markCurrentProject();
+    $("field-brand_name").focus();
+  }
+
+  // ---- the brief ----------------------------------------------------------------------------
+
+  function showPreviews() {
+    const list = $("previews");
+    for (const img of list.querySelectorAll("img")) URL.revokeObjectURL(img.src);
+    list.replaceChildren();
+    Array.from($("field-inspiration_images").files).forEach((file, index) => {
+      const img = el("img", { src: URL.createObjectURL(file), alt: `Inspiration image ${index + 1}: ${file.name}` });
+      list.append(el("li", {}, [img]));
+    });
+  }
+
+  async function submitBrief(event) {
+    event.preventDefault();
+    clearErrors(BRIEF_FIELDS, "brief-error");
+    const form = new FormData();
+    const value = (name) => $(`field-${name}`).value;
+    for (const name of ["brand_name", "slogan", "industry", "description"]) {
+      form.append(name, value(name));
+    }
+    for (const keyword of value("style").split(",")) {
+      if (keyword.trim()) form.append("style", keyword.trim());
+    }
+    if (value("colors").trim()) form.append("colors", value("colors").trim());
+    form.append("num_candidates", value("num_candidates"));
+    for (const file of $("field-inspiration_images").files) {
+      form.append("inspiration_images", file, file.name);
+    }
+    const button = $("generate");
+    button.disabled = true;
+    button.textContent = "Sending the brief…";
+    try {
+      const created = await api("projects", { method: "POST", body: form });
+      showProject(created.project);
+      upsertProjectItem(created.project);
+      follow(created.project_id, created.stream_url);
+      $("project-title").focus();
+    } catch (error) {
+      if (error.status !== 401) showErrors(error, BRIEF_FIELDS, "brief-error");
+    } finally {
+      button.disabled = false;
+      button.textContent = "Generate logos";
+    }
+  }
+
+  // ---- the open project ---------------------------------------------------------------------
+
+  function isSettled(status) {
+    return status === "completed" || status === "failed" || status === "cancelled";
+  }
+
+  function showProject(project) {
+    closeStream();
+    state.project = summaryOf(project);
+    state.assets.clear();
+    state.selected = null;
+    state.lastEventId = 0;
+    $("candidates").replaceChildren();
+    $("detail").hidden = true;
+    $("project").hidden = false;
+    $("brief").hidden = true;
+    renderProjectHeader();
+    for (const asset of project.assets || []) {
+      upsertAsset(asset);
+    }
+    markCurrentProject();
+  }
+
+  function summaryOf(project) {
+    const copy = Object.assign({}, project);
+    delete copy.assets;
+    return copy;
+  }
+
+  function renderProjectHeader() {
+    const project = state.project;
+    $("project-title").textContent = project.brief.brand_name;
+    $("project-status").textContent = project.status;
+    const brief = project.brief;
+    const bits = [brief.industry, brief.slogan && `“${brief.slogan}”`, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
+    $("project-meta").textContent = bits.filter(Boolean).join(" · ");
+    const failed = project.error ? `Failed: ${project.error.message}` : "";
+    if (failed) $("stream-status").textContent = failed;
+  }
+
+  function brandName() {
+    return state.project ? state.project.brief.brand_name : "";
+  }
+
+  function byPosition(a, b) {
+    return (a.position - b.position) || String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
+  }
+
+  function children(parentId) {
+    return Array.from(state.assets.values()).filter((a) => a.parent_asset_id === parentId).sort(byPosition);
+  }
+
+  // "candidate 2", "candidate 2, variation 1", "candidate 2, variation 1, variation 3".
+  function labelOf(asset) {
+    if (!asset.parent_asset_id) {
+      const index = children(null).indexOf(asset) + 1;
+      return `candidate ${index || asset.position + 1}`;
+    }
+    const parent = state.assets.get(asset.parent_asset_id);
+    const index = children(asset.parent_asset_id).indexOf(asset) + 1;
+    const parentLabel = parent ? labelOf(parent) : "an earlier logo";
+    return `${parentLabel}, variation ${index}`;
+  }
+
+  function altOf(asset) {
+    return `${brandName()} logo, ${labelOf(asset)}`;
+  }
+
+  function shortLabel(asset) {
+    const label = labelOf(asset);
+    const last = label.split(", ").pop();
+    return capitalise(last);
+  }
+
+  function upsertAsset(asset) {
+    const previous = state.assets.get(asset.id);
+    if (previous && previous.status === "completed" && asset.status !== "completed") return;
+    if (previous && asset.queue_position == null && asset.status === "queued") {
+      asset.queue_position = previous.queue_position;
+    }
+    state.assets.set(asset.id, Object.assign({}, previous || {}, asset));
+    renderAsset(state.assets.get(asset.id));
+    // Siblings' labels depend on their order: refresh those already shown.
+    for (const sibling of children(asset.parent_asset_id)) {
+      if (sibling.id !== asset.id) relabel(sibling);
+    }
+    if (state.selected === asset.id || (state.selected && isAncestorOf(asset, state.selected))) {
+      renderDetail();
+    } else if (state.selected && asset.parent_asset_id) {
+      renderLineage();
+    }
+  }
+
+  function isAncestorOf(asset, id) {
+    let current = state.assets.get(id);
+    while (current && current.parent_asset_id) {
+      if (current.parent_asset_id === asset.id) return true;
+      current = state.assets.get(current.parent_asset_id);
+    }
+    return false;
+  }
+
+  function cardOf(id) {
+    return $("candidates").querySelector(`li.card[data-asset-id="${id}"]`);
+  }
+
+  function renderAsset(asset) {
+    let card = cardOf(asset.id);
+    if (!card) {
+      card = el("li", { className: "card" });
+      card.dataset.assetId = asset.id;
+      const container = asset.parent_asset_id ? variationsOf(asset.parent_asset_id) : $("candidates");
+      const siblings = Array.from(container.children);
+      const after = siblings.find((node) => {
+        const other = state.assets.get(node.dataset.assetId);
+        return other && byPosition(asset, other) < 0;
+      });
+      container.insertBefore(card, after || null);
+    }
+    const signature = `${asset.status}|${asset.queue_position}|${asset.error && asset.error.message}|${altOf(asset)}`;
+    if (card.dataset.signature === signature) return;
+    card.dataset.signature = signature;
+    const kept = card.querySelector(":scope > ul.variations") || el("ul", { className: "variations" });
+    kept.setAttribute("aria-label", `Variations of ${labelOf(asset)}`);
+    card.replaceChildren(tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) }), kept);
+  }
+
+  function relabel(asset) {
+    const card = cardOf(asset.id);
+    if (card) {
+      card.dataset.signature = "";
+      renderAsset(asset);
+    }
+  }
+
+  function variationsOf(parentId) {
+    let parentCard = cardOf(parentId);
+    if (!parentCard) {
+      const parent = state.assets.get(parentId);
+      if (parent) {
+        renderAsset(parent);
+        parentCard = cardOf(parentId);
+      }
+    }
+    if (!parentCard) return $("candidates");
+    let list = parentCard.querySelector(":scope > ul.variations");
+    if (!list) {
+      list = el("ul", { className: "variations" });
+      parentCard.append(list);
+    }
+    return list;
+  }
+
+  function tileOf(asset) {
+    if (asset.status === "completed" && asset.image_url) {
+      const img = el("img", { src: asset.image_url, alt: altOf(asset), loading: "lazy", decoding: "async" });
+      const button = el("button", { type: "button", className: "tile" }, [img]);
+      button.setAttribute("aria-pressed", String(state.selected === asset.id));
+      button.addEventListener("click", () => select(asset.id));
+      return button;
+    }
+    const text = placeholderText(asset);
+    const box = el("div", { className: `tile placeholder ${asset.status}`, textContent: text });
+    box.setAttribute("role", "img");
+    box.setAttribute("aria-label", `${brandName()} ${labelOf(asset)}: ${text}`);
+    return box;
+  }
+
+  function placeholderText(asset) {
+    switch (asset.status) {
+      case "queued":
+        return asset.queue_position ? `Queued, number ${asset.queue_position} in line` : "Queued";
+      case "generating":
+        return "Generating…";
+      case "failed":
+        return `Failed: ${asset.error ? asset.error.message : "no reason given"}`;
+      case "cancelled":
+        return "Cancelled";
+      default:
+        return asset.status;
+    }
+  }
+
+  function captionOf(asset) {
+    const label = capitalise(labelOf(asset).split(", ").pop());
+    if (asset.instruction) return `${label}: “${asset.instruction}”`;
+    return label;
+  }
+
+  // ---- the stream ---------------------------------------------------------------------------
+
+  function closeStream() {
+    if (state.stream) {
+      state.stream.close();
+      state.stream = null;
+    }
+  }
+
+  // EventSource on the stream URL (it carries its own stream token); without one (a
+  // reopened project), fetch with the Authorization header. Either resumes after a drop.
+  function follow(projectId, streamUrl) {
+    closeStream();
+    const handlers = {
+      event: (type, data, id) => onEvent(projectId, type, data, id),
+      status: (text) => {
+        $("stream-status").textContent = text;
+      },
+    };
+    state.stream = streamUrl ? eventSource(sameOrigin(streamUrl), projectId, handlers) : fetchStream(projectId, handlers);
+  }
+
+  function eventSource(url, projectId, handlers) {
+    const source = new EventSource(url);
+    let fallback = null;
+    const control = {
+      close() {
+        source.close();
+        if (fallback) fallback.close();
+      },
+    };
+    source.onopen = () => handlers.status("Live: logos appear as they are made.");
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // Refused (an expired stream token, a server error): carry on with the header.
+        handlers.status("Reconnecting…");
+        fallback = fetchStream(projectId, handlers);
+      } else {
+        handlers.status("Connection lost; reconnecting…");
+      }
+    };
+    for (const type of EVENTS) {
+      source.addEventListener(type, (message) => {
+        let data;
+        try {
+          data = JSON.parse(message.data);
+        } catch (error) {
+          return;
+        }
+        handlers.event(type, data, message.lastEventId);
+        if (type === "done") source.close();
+      });
+    }
+    return control;
+  }
+
+  function fetchStream(projectId, handlers) {
+    let stopped = false;
+    let controller = null;
+    let retry = RETRY_MS;
+    const run = async () => {
+      while (!stopped) {
+        controller = new AbortController();
+        const headers = { Accept: "text/event-stream", Authorization: `Bearer ${state.token}` };
+        if (state.lastEventId) headers["Last-Event-ID"] = String(state.lastEventId);
+        let finished = false;
+        try {
+          const response = await fetch(`${API}/projects/${projectId}/stream`, { headers, signal: controller.signal });
+          if (response.status === 401) {
+            signOut("Your session ended; sign in again.");
+            return;
+          }
+          if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+          handlers.status("Live: logos appear as they are made.");
+          finished = await readEvents(response.body, (frame) => {
+            if (frame.retry) retry = frame.retry;
+            if (!frame.event) return false;
+            let data;
+            try {
+              data = JSON.parse(frame.data);
+            } catch (error) {
+              return false;
+            }
+            handlers.event(frame.event, data, frame.id);
+            return frame.event === "done";
+          });
+        } catch (error) {
+          if (stopped) return;
+        }
+        if (finished || stopped) return;
+        handlers.status("Connection lost; reconnecting…");
+        await new Promise((resolve) => setTimeout(resolve, retry));
+      }
+    };
+    run();
+    return {
+      close() {
+        stopped = true;
+        if (controller) controller.abort();
+      },
+    };
+  }
+
+  // Parse text/event-stream; `onFrame` returns true to stop (after `done`).
+  async function readEvents(body, onFrame) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    let frame = { data: [] };
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return false;
+      buffer += value;
+      let newline;
+      while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
+        if (line === "") {
+          const complete = { event: frame.event, id: frame.id, retry: frame.retry, data: frame.data.join("\n") };
+          frame = { data: [] };
+          if ((complete.event || complete.data || complete.retry) && onFrame(complete)) {
+            reader.cancel();
+            return true;
+          }
+          continue;
+        }
+        if (line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        let value2 = colon < 0 ? "" : line.slice(colon + 1);
+        if (value2.startsWith(" ")) value2 = value2.slice(1);
+        if (field === "data") frame.data.push(value2);
+        else if (field === "event") frame.event = value2;
+        else if (field === "id") frame.id = value2;
+        else if (field === "retry" && /^\d+$/.test(value2)) frame.retry = Number(value2);
+      }
+    }
+  }
+
+  function onEvent(projectId, type, data, id) {
+    if (!state.project || state.project.id !== projectId) return;
+    const sequence = Number(id);
+    if (sequence > state.lastEventId) state.lastEventId = sequence;
+    switch (type) {
+      case "snapshot":
+        state.project = summaryOf(data.project);
+        renderProjectHeader();
+        for (const asset of data.project.assets) upsertAsset(asset);
+        break;
+      case "asset":
+        upsertAsset(data.asset);
+        break;
+      case "project":
+        state.project = summaryOf(data.project);
+        renderProjectHeader();
+        upsertProjectItem(state.project);
+        break;
+      case "queue":
+        for (const place of data.positions) {
+          const asset = state.assets.get(place.asset_id);
+          if (asset && asset.status === "queued") {
+            upsertAsset(Object.assign({}, asset, { queue_position: place.queue_position }));
+          }
+        }
+        break;
+      case "done": {
+        state.project.status = data.status;
+        renderProjectHeader();
+        upsertProjectItem(state.project);
+        const failed = data.failed_assets ? `, ${data.failed_assets} failed` : "";
+        $("stream-status").textContent = `Done: ${data.completed_assets} logos${failed}.`;
+        if (state.stream) {
+          state.stream.close();
+          state.stream = null;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // ---- the selected logo --------------------------------------------------------------------
+
+  function select(assetId) {
+    const previous = state.selected;
+    state.selected = assetId;
+    for (const id of [previous, assetId]) {
+      const tile = id && cardOf(id) && cardOf(id).querySelector(":scope > button.tile");
+      if (tile) tile.setAttribute("aria-pressed", String(id === assetId));
+    }
+    clearErrors(REFINE_FIELDS, "refine-error");
+    renderDetail();
+    $("detail").hidden = false;
+    $("detail-title").focus();
+    $("detail").scrollIntoView({ block: "nearest" });
+  }
+
+  function chainOf(assetId) {
+    const chain = [];
+    let current = state.assets.get(assetId);
+    while (current) {
+      chain.unshift(current);
+      current = current.parent_asset_id ? state.assets.get(current.parent_asset_id) : null;
+    }
+    return chain;
+  }
+
+  function renderDetail() {
+    const asset = state.assets.get(state.selected);
+    if (!asset) return;
+    $("detail-title").textContent = capitalise(labelOf(asset));
+    const image = $("detail-image");
+    if (asset.image_url && image.dataset.assetId !== asset.id) {
+      image.src = asset.image_url;
+      image.dataset.assetId = asset.id;
+    }
+    image.alt = `${altOf(asset)}, enlarged`;
+    $("detail-prompt").textContent = asset.prompt || "(the prompt is being written)";
+    $("detail-instruction").textContent = asset.instruction ? `Instruction: ${asset.instruction}` : "";
+    renderLineage();
+    renderDownloads(asset);
+  }
+
+  function renderLineage() {
+    const list = $("lineage-list");
+    const chain = chainOf(state.selected);
+    const focusedId = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.lineageId : null;
+    list.replaceChildren();
+    chain.forEach((asset) => {
+      const text = asset.instruction ? `${shortLabel(asset)}: “${asset.instruction}”` : shortLabel(asset);
+      const button = el("button", { type: "button", textContent: text });
+      button.dataset.lineageId = asset.id;
+      if (asset.id === state.selected) button.setAttribute("aria-current", "true");
+      button.addEventListener("click", () => select(asset.id));
+      list.append(el("li", {}, [button]));
+      if (focusedId === asset.id) button.focus();
+    });
+  }
+
+  function renderDownloads(asset) {
+    const box = $("downloads");
+    box.replaceChildren();
+    const slug = `${brandName()} ${labelOf(asset)}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const link = (href, text, file) => {
+      const a = el("a", { href, textContent: text });
+      a.setAttribute("download", file);
+      a.rel = "noopener";
+      box.append(a);
+    };
+    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`);
+    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`);
+    if (asset.brand_kit_url) {
+      link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
+      // It needs the bearer token, which a plain link does not send: fetch, then save.
+      box.lastChild.addEventListener("click", (event) => {
+        event.preventDefault();
+        downloadWithToken(event.currentTarget, `${slug}-brand-kit.zip`);
+      });
+    }
+  }
+
+  async function downloadWithToken(link, fallbackName) {
+    const label = link.textContent;
+    link.setAttribute("aria-busy", "true");
+    link.textContent = "Preparing the brand kit…";
+    try {
+      const response = await fetch(sameOrigin(link.href), { headers: { Authorization: `Bearer ${state.token}` } });
+      if (!response.ok) {
+        let message = `The download failed (HTTP ${response.status}).`;
+        try {
+          message = (await response.json()).error.message || message;
+        } catch (error) {
+          // not JSON: keep the status line
+        }
+        $("refine-error").textContent = message;
+        return;
+      }
+      const disposition = response.headers.get("content-disposition") || "";
+      const match = /filename="?([^";]+)"?/.exec(disposition);
+      const url = URL.createObjectURL(await response.blob());
+      const save = el("a", { href: url });
+      save.setAttribute("download", match ? match[1] : fallbackName);
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } finally {
+      link.textContent = label;
+      link.removeAttribute("aria-busy");
+    }
+  }
+
+  async function submitRefine(event) {
+    event.preventDefault();
+    clearErrors(REFINE_FIELDS, "refine-error");
+    const assetId = state.selected;
+    const count = Number($("field-num_variations").value);
+    const body = JSON.stringify({
+      instruction: $("field-instruction").value,
+      num_variations: Number.isFinite(count) && $("field-num_variations").value !== "" ? count : 2,
+    });
+    const button = $("refine");
+    button.disabled = true;
+    try {
+      const accepted = await api(`assets/${assetId}/refine`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body,
+      });
+      for (const variation of accepted.variations) upsertAsset(variation);
+      state.project.status = "generating";
+      renderProjectHeader();
+      follow(accepted.project_id, accepted.stream_url);
+      $("field-instruction").value = "";
+    } catch (error) {
+      if (error.status !== 401) showErrors(error, REFINE_FIELDS, "refine-error");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------
+
+  function wire() {
+    $("dev-button").addEventListener("click", devSignIn);
+    $("token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = $("access-token").value.trim();
+      if (!token) {
+        $("access-token-error").textContent = "Paste an access token first.";
+        $("access-token").setAttribute("aria-invalid", "true");
+        $("access-token").focus();
+        return;
+      }
+      signIn(token, null);
+    });
+    $("sign-out").addEventListener("click", () => signOut("Signed out."));
+    $("new-project").addEventListener("click", newProject);
+    $("more-projects").addEventListener("click", () => loadProjects(true));
+    $("field-inspiration_images").addEventListener("change", showPreviews);
+    $("brief-form").addEventListener("submit", submitBrief);
+    $("refine-form").addEventListener("submit", submitRefine);
+    $("detail-close").addEventListener("click", () => {
+      const id = state.selected;
+      state.selected = null;
+      $("detail").hidden = true;
+      const tile = id && cardOf(id) && cardOf(id).querySelector(":scope > button.tile");
+      if (tile) {
+        tile.setAttribute("aria-pressed", "false");
+        tile.focus();
+      }
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !$("detail").hidden) $("detail-close").click();
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,512 @@
+"""The studio at `/`, driven in Chromium by its labels against the real gateway and services.
+
+A brief goes in by the form's labels (with an inspiration image), the logos stream in, a
+validation error shows next to its field, a logo is refined and its variation and lineage
+appear, the project reopens from "Your projects"; then the same on a phone-sized screen
+and with the keyboard alone. The studio's own routes are checked without a browser too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from playwright.async_api import Page, expect
+
+from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_gateway.app import create_app
+from logokraft_gateway.config import GatewaySettings
+from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
+from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
+from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
+
+pytestmark = pytest.mark.e2e
+
+BRAND = "Juniper & Ash"
+PHONE = {"width": 390, "height": 844}
+GENERATION_TIMEOUT_MS = 60_000
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def inspiration_png(folder: Path) -> Path:
+    path = folder / "moodboard.png"
+    image = Image.new("RGB", (96, 64), "#2f5d50")
+    for x in range(40, 56):
+        for y in range(16, 48):
+            image.putpixel((x, y), (233, 196, 106))
+    image.save(path)
+    return path
+
+
+async def open_studio(page: Page, gateway: str) -> None:
+    await page.goto(f"{gateway}/")
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+async def sign_in_as_dev(page: Page, gateway: str) -> None:
+    await open_studio(page, gateway)
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+
+
+async def fill_brief(page: Page, *, brand: str = BRAND, logos: int = 3) -> None:
+    await page.get_by_label("Brand name").fill(brand)
+    await page.get_by_label("Slogan").fill("Slow-grown, hand-finished")
+    await page.get_by_label("Industry").fill("furniture workshop")
+    await page.get_by_label("Description").fill("A two-person workshop making oak and ash tables.")
+    await page.get_by_label("Style").fill("minimal, crafted")
+    await page.get_by_label("Colours").fill("forest green and warm gold")
+    await page.get_by_label("Number of logos").fill(str(logos))
+
+
+def candidate_alt(number: int, brand: str = BRAND) -> str:
+    return f"{brand} logo, candidate {number}"
+
+
+async def wait_for_logos(page: Page, count: int, brand: str = BRAND) -> None:
+    for number in range(1, count + 1):
+        image = page.get_by_alt_text(candidate_alt(number, brand), exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect_loaded(image)
+
+
+async def expect_loaded(image) -> None:
+    """The <img> has decoded a real picture (not a broken-image icon)."""
+    await image.evaluate("img => img.decode()")
+    assert await image.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+async def record_placeholders(page: Page) -> None:
+    """Remember every placeholder text the page ever shows (they may be gone quickly)."""
+    await page.add_init_script(
+        """
+        window.__placeholders = [];
+        new MutationObserver(() => {
+          for (const node of document.querySelectorAll('.placeholder')) {
+            if (!window.__placeholders.includes(node.textContent)) {
+              window.__placeholders.push(node.textContent);
+            }
+          }
+        }).observe(document, {subtree: true, childList: true, characterData: true});
+        """
+    )
+
+
+async def no_horizontal_scroll(page: Page) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    inner = await page.evaluate("window.innerWidth")
+    assert width <= inner, f"the page is {width}px wide in a {inner}px window"
+
+
+# ---- the journey ------------------------------------------------------------------------------
+
+
+async def test_dev_user_generates_refines_and_reopens_a_project(
+    gateway, services, page: Page, console, tmp_path, screenshots, studio_png
+):
+    await record_placeholders(page)
+    await sign_in_as_dev(page, gateway)
+    await page.screenshot(path=screenshots / "01-signed-in.png", full_page=True)
+
+    # A validation error of the API (422) shows next to its field.
+    console.allow(r"status of 422")
+    await fill_brief(page)
+    await page.get_by_label("Brand name").fill("")
+    await page.get_by_role("button", name="Generate logos").click()
+    brand_field = page.get_by_label("Brand name")
+    await expect(brand_field).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#error-brand_name")
+    await expect(error).to_contain_text(re.compile(r"required.*at least 1 character", re.I))
+    assert "error-brand_name" in (await brand_field.get_attribute("aria-describedby")).split()
+    await expect(brand_field).to_be_focused()
+    await page.screenshot(path=screenshots / "02-validation.png", full_page=True)
+
+    # The brief with an inspiration image, previewed before it is sent.
+    await brand_field.fill(BRAND)
+    await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+    preview = page.get_by_alt_text("Inspiration image 1: moodboard.png")
+    await expect(preview).to_be_visible()
+    await expect_loaded(preview)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.get_by_role("heading", name=BRAND, exact=True)).to_be_visible()
+    await expect(error).to_be_empty()
+
+    await wait_for_logos(page, 3)
+    await expect(page.locator("#stream-status")).to_have_text("Done: 3 logos.")
+    seen = await page.evaluate("window.__placeholders")
+    assert any(text.startswith(("Queued", "Generating")) for text in seen), seen
+    await page.screenshot(path=screenshots / "03-candidates.png", full_page=True)
+
+    # The project's assets as the API has them, for what the page should show.
+    token = dev_token(services.data_dir, "dev")
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(headers=headers) as client:
+        listing = (await client.get(f"{gateway}/api/v1/projects")).json()["projects"]
+        assert [p["brief"]["brand_name"] for p in listing] == [BRAND]
+        project_id = listing[0]["id"]
+        project = (await client.get(f"{gateway}/api/v1/projects/{project_id}")).json()
+        brief = project["brief"]
+        assert brief["style"] == ["minimal", "crafted"]
+        assert brief["color_words"] == ["forest green and warm gold"]
+        assert brief["num_candidates"] == 3
+        candidates = sorted(project["assets"], key=lambda a: a["position"])
+        second = candidates[1]
+
+    # Selecting a logo opens it large, with its prompt and downloads.
+    await page.get_by_role("button", name=candidate_alt(2), exact=True).click()
+    detail = page.locator("#detail")
+    await expect(detail).to_be_visible()
+    await expect(page.get_by_role("heading", name="Candidate 2", exact=True)).to_be_focused()
+    large = page.get_by_alt_text(f"{candidate_alt(2)}, enlarged", exact=True)
+    await expect(large).to_be_visible()
+    await expect_loaded(large)
+    await expect(page.locator("#detail-prompt")).to_have_text(second["prompt"])
+    png_link = page.get_by_role("link", name="Download PNG")
+    await expect(png_link).to_be_visible()
+    downloaded = await page.request.get(await png_link.get_attribute("href"))
+    assert downloaded.ok and downloaded.headers["content-type"] == "image/png"
+    # SVG and brand kit links only when the asset JSON has them.
+    for key, name in (("svg_url", "Download SVG"), ("brand_kit_url", "Brand kit")):
+        await expect(page.get_by_role("link", name=name)).to_have_count(1 if second.get(key) else 0)
+    if second.get("svg_url"):
+        svg = await page.request.get(
+            await page.get_by_role("link", name="Download SVG").get_attribute("href")
+        )
+        assert svg.ok and svg.headers["content-type"].startswith("image/svg+xml")
+    if second.get("brand_kit_url"):  # fetched with the bearer token, then saved
+        async with page.expect_download() as download_info:
+            await page.get_by_role("link", name="Brand kit").click()
+        download = await download_info.value
+        assert download.suggested_filename.endswith(".zip")
+        kit = await asyncio.to_thread(Path(await download.path()).read_bytes)
+        assert kit[:2] == b"PK"
+
+    # Refine it: the variation appears live beside its parent, with its lineage.
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_label("Number of variations").fill("1")
+    await page.get_by_role("button", name="Refine").click()
+    variation_alt = f"{candidate_alt(2)}, variation 1"
+    variation = page.get_by_alt_text(variation_alt, exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect_loaded(variation)
+    parent_alt = await variation.evaluate(
+        "img => img.closest('ul.variations').closest('li.card')"
+        ".querySelector(':scope > .tile img').alt"
+    )
+    assert parent_alt == candidate_alt(2)
+    assert "variation" in await variation.get_attribute("alt")
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+
+    await page.get_by_role("button", name=variation_alt, exact=True).click()
+    lineage = page.get_by_role("navigation", name="Lineage")
+    steps = lineage.get_by_role("button")
+    await expect(steps).to_have_text(["Candidate 2", "Variation 1: “make it navy”"])
+    await expect(steps.nth(1)).to_have_attribute("aria-current", "true")
+    await expect(page.locator("#detail-instruction")).to_have_text("Instruction: make it navy")
+    async with httpx.AsyncClient(headers=headers) as client:
+        variation_id = await variation.evaluate("img => img.closest('li.card').dataset.assetId")
+        chain = (await client.get(f"{gateway}/api/v1/assets/{variation_id}/lineage")).json()
+        assert [a["id"] for a in chain["lineage"]] == [second["id"], variation_id]
+    await page.screenshot(path=screenshots / "04-variation.png", full_page=True)
+    # Walk the chain back to the original candidate.
+    await steps.first.click()
+    await expect(page.get_by_role("heading", name="Candidate 2", exact=True)).to_be_visible()
+    await expect(page.get_by_alt_text(f"{candidate_alt(2)}, enlarged", exact=True)).to_be_visible()
+
+    # Reopen the project from "Your projects" after starting a new one.
+    await page.get_by_role("button", name="New project").click()
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(page.locator("#project")).to_be_hidden()
+    projects = page.get_by_role("region", name="Your projects")
+    await projects.get_by_role("button", name=re.compile(re.escape(BRAND))).click()
+    await expect(page.get_by_role("heading", name=BRAND, exact=True)).to_be_visible()
+    await wait_for_logos(page, 3)
+    await expect(page.get_by_alt_text(variation_alt, exact=True)).to_be_visible()
+    await page.get_by_role("button", name=variation_alt, exact=True).click()
+    await expect(lineage.get_by_role("button")).to_have_count(2)
+    await page.screenshot(path=screenshots / "05-reopened.png", full_page=True)
+    if studio_png is not None:
+        studio_png.parent.mkdir(parents=True, exist_ok=True)
+        await page.evaluate("window.scrollTo(0, 0)")
+        await page.screenshot(path=studio_png, full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True, ids=["phone"])
+async def test_studio_on_a_phone_sized_screen(gateway, page: Page, screenshots, viewport):
+    await sign_in_as_dev(page, gateway)
+    await no_horizontal_scroll(page)
+    await fill_brief(page, brand="Tidewater", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 2, brand="Tidewater")
+    await no_horizontal_scroll(page)
+    tile = page.get_by_role("button", name=candidate_alt(1, "Tidewater"), exact=True)
+    box = await tile.bounding_box()
+    assert box is not None and box["width"] >= 120, box  # a thumb-sized target
+    await tile.click()
+    large = page.get_by_alt_text(f"{candidate_alt(1, 'Tidewater')}, enlarged", exact=True)
+    await expect(large).to_be_in_viewport()
+    large_box = await large.bounding_box()
+    assert large_box["width"] <= viewport["width"]
+    await expect(page.get_by_label("Instruction")).to_be_visible()
+    await no_horizontal_scroll(page)
+    await page.screenshot(path=screenshots / "phone.png", full_page=True)
+
+
+async def test_the_stream_resumes_after_a_dropped_connection(gateway, page: Page):
+    """The first stream connection drops after its first asset event; the page's EventSource
+    reconnects with Last-Event-ID: no second snapshot, no event twice, every logo arrives."""
+    connections = 0
+
+    async def drop_early(route) -> None:
+        nonlocal connections
+        connections += 1
+        if connections > 1:
+            await route.continue_()
+            return
+        response = await route.fetch()  # the whole stream, to its `done`
+        frames = (await response.text()).split("\n\n")
+        # Up to the first event after the snapshot (id 0 for a new project) that has an id.
+        first = next(i for i, f in enumerate(frames) if re.search(r"^id: [1-9]", f, re.M))
+        kept = [f.replace("retry: 3000", "retry: 100") for f in frames[: first + 1]]
+        await route.fulfill(
+            status=200,
+            headers={"content-type": "text/event-stream", "cache-control": "no-cache"},
+            body="\n\n".join(kept) + "\n\n",
+        )
+
+    await page.add_init_script(
+        """
+        window.__events = [];
+        const Original = window.EventSource;
+        window.EventSource = class extends Original {
+          constructor(url, options) {
+            super(url, options);
+            for (const type of ['snapshot', 'asset', 'project', 'queue', 'done']) {
+              this.addEventListener(type, (e) => window.__events.push([type, e.lastEventId]));
+            }
+          }
+        };
+        """
+    )
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), drop_early)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Riverbend", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 2, brand="Riverbend")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
+    assert connections == 2
+    events = await page.evaluate("window.__events")
+    assert [kind for kind, _ in events].count("snapshot") == 1, events
+    # An event without an id (queue, or done at the last sequence) keeps the last one.
+    ids = [int(event_id) for _, event_id in events]
+    assert ids == sorted(ids), f"events out of order: {events}"
+    assert events[0][0] == "snapshot" and events[-1][0] == "done", events
+    assert await page.locator("#candidates > li.card").count() == 2
+
+
+async def test_placeholders_show_the_place_in_line_progress_and_failures(gateway, page: Page):
+    """Queued (with its place in line), generating and failed candidates, from a stream whose
+    events are rewritten on the way (the local providers neither queue long nor fail)."""
+
+    async def rewritten(route) -> None:
+        response = await route.fetch()
+        frames = (await response.text()).split("\n\n")
+        parsed = [
+            (re.search(r"^event: (\w+)", f, re.M), re.search(r"^data: (.*)$", f, re.M))
+            for f in frames
+        ]
+        data = [(kind[1], json.loads(body[1])) for kind, body in parsed if kind and body]
+        project = next(d for kind, d in data if kind == "snapshot")["project"]
+        assets = {asset["id"]: asset for asset in project["assets"]}
+        assets.update({d["asset"]["id"]: d["asset"] for kind, d in data if kind == "asset"})
+        for asset in assets.values():
+            asset.update(status="queued", image_url=None, svg_url=None, brand_kit_url=None)
+        first, second, third = sorted(assets.values(), key=lambda a: a["position"])
+        third_failed = {
+            **third,
+            "status": "failed",
+            "error": {"code": "provider_error", "message": "The image provider refused it."},
+        }
+        project["assets"] = []
+        events = [
+            ("snapshot", 0, {"project": project}),
+            ("asset", 1, {"asset": first}),
+            ("asset", 2, {"asset": second}),
+            ("asset", 3, {"asset": third}),
+            ("queue", None, {"positions": [{"asset_id": first["id"], "queue_position": 2}]}),
+            ("asset", 4, {"asset": {**second, "status": "generating"}}),
+            ("asset", 5, {"asset": third_failed}),
+        ]
+        body = "retry: 600000\n\n" + "".join(
+            (f"id: {event_id}\n" if event_id is not None else "")
+            + f"event: {kind}\ndata: {json.dumps(data)}\n\n"
+            for kind, event_id, data in events
+        )
+        await route.fulfill(status=200, headers={"content-type": "text/event-stream"}, body=body)
+
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), rewritten)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Lantern", logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    placeholders = page.locator("#candidates .placeholder")
+    await expect(placeholders).to_have_text(
+        ["Queued, number 2 in line", "Generating…", "Failed: The image provider refused it."]
+    )
+    await expect(page.get_by_role("img", name="Lantern candidate 3: Failed")).to_be_visible()
+
+
+async def focused_text(page: Page) -> str:
+    return await page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return (e.getAttribute('aria-label') || e.labels?.[0]?.textContent"
+        " || e.querySelector?.('img')?.alt || e.textContent || '').trim(); }"
+    )
+
+
+async def tab_to(page: Page, text: str, *, limit: int = 40) -> None:
+    """Press Tab until the focused element is named `text`; it must show a focus ring."""
+    seen = []
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        name = await focused_text(page)
+        seen.append(name)
+        if name == text:
+            outline = await page.evaluate(
+                "() => getComputedStyle(document.activeElement).outlineStyle"
+            )
+            assert outline not in ("none", ""), f"{text!r} has no visible focus"
+            return
+    raise AssertionError(f"Tab never reached {text!r}; it went through {seen}")
+
+
+async def test_studio_with_the_keyboard_alone(gateway, page: Page, screenshots):
+    await open_studio(page, gateway)
+    await tab_to(page, "Continue as dev user")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await page.keyboard.type("Keyhole")
+    for label, text in (("Slogan", "Open every door"), ("Industry", "locksmiths")):
+        await tab_to(page, label)
+        await page.keyboard.type(text)
+    await tab_to(page, "Number of logos")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("2")
+    await tab_to(page, "Generate logos")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Keyhole", exact=True)).to_be_focused()
+    await wait_for_logos(page, 2, brand="Keyhole")
+
+    await tab_to(page, candidate_alt(1, "Keyhole"))
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Candidate 1", exact=True)).to_be_focused()
+    await tab_to(page, "Instruction")
+    await page.keyboard.type("bolder")
+    await page.keyboard.press("Enter")  # submits the refine form
+    variation = page.get_by_alt_text(f"{candidate_alt(1, 'Keyhole')}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.get_by_alt_text(f"{candidate_alt(1, 'Keyhole')}, variation 2")).to_be_visible(
+        timeout=GENERATION_TIMEOUT_MS
+    )
+    await page.screenshot(path=screenshots / "keyboard.png", full_page=True)
+    await page.keyboard.press("Escape")  # closes the selected logo; focus goes back to it
+    await expect(page.locator("#detail")).to_be_hidden()
+    await expect(
+        page.get_by_role("button", name=candidate_alt(1, "Keyhole"), exact=True)
+    ).to_be_focused()
+
+
+async def test_signing_in_with_a_pasted_access_token(gateway, services, page: Page, console):
+    await open_studio(page, gateway)
+    console.allow(r"status of 401")
+    field = page.get_by_label("Access token")
+    await field.fill("not-a-token")
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.locator("#access-token-error")).to_contain_text("not accepted")
+    await expect(field).to_have_attribute("aria-invalid", "true")
+
+    await field.fill(dev_token(services.data_dir, "bob"))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    await expect(page.locator("#who-name")).to_have_text("bob@logokraft.local")
+    await expect(page.get_by_text("No projects yet")).to_be_visible()
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_label("Access token")).to_be_visible()
+
+
+# ---- the studio's routes, without a browser ---------------------------------------------------
+
+
+def settings_for(tmp_path: Path, **values) -> GatewaySettings:
+    return GatewaySettings(LOGOKRAFT_DATA_DIR=tmp_path / "data", **values)
+
+
+def test_the_studio_is_served_at_the_root_and_kept_out_of_the_openapi(tmp_path):
+    client = TestClient(create_app(settings_for(tmp_path)))  # no lifespan: no services needed
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for label in ("Brand name", "Generate logos", "Your projects", "Access token"):
+        assert label in page.text
+    for name in ("studio.js", "studio.css"):
+        assert client.get(f"/studio/static/{name}").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not [path for path in paths if not path.startswith(("/api/v1/", "/healthz", "/readyz"))]
+    assert client.get("/docs").status_code == 200
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_the_dev_token_is_the_dev_users_and_only_for_the_studios_own_page(tmp_path):
+    settings = settings_for(tmp_path, LOGOKRAFT_CORS_ORIGINS="*")
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
+    assert client.get("/studio/config").json()["dev_sign_in"] is True
+    answer = client.post(DEV_TOKEN_PATH, headers={"Origin": "http://127.0.0.1:8000"})
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "no-store"
+    secret = (tmp_path / "data" / "secrets" / JWT_SECRET_NAME).read_text().strip()
+    claims = jwt.decode(
+        answer.json()["access_token"],
+        secret,
+        algorithms=["HS256"],
+        audience=LOCAL_AUDIENCE,
+        issuer=LOCAL_ISSUER,
+    )
+    assert uuid.UUID(claims["sub"]) == dev_user_id("dev") == studio_dev_user_id()
+    # Not for another site's page (even with CORS allowing every origin), nor for a name
+    # that resolves to 127.0.0.1 (DNS rebinding: same-origin to the browser).
+    foreign = client.post(DEV_TOKEN_PATH, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert "access_token" not in foreign.text
+    rebound = {"Host": "evil.example:8000", "Origin": "http://evil.example:8000"}
+    assert client.post(DEV_TOKEN_PATH, headers=rebound).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"LOGOKRAFT_JWT_SECRET": "x" * 40},
+        {"SUPABASE_JWKS_URL": "https://project.supabase.co/auth/v1/.well-known/jwks.json"},
+        {"LOGOKRAFT_JWT_ISSUER": "https://project.supabase.co/auth/v1"},
+        {"LOGOKRAFT_HTTP_HOST": "0.0.0.0"},
+        {"LOGOKRAFT_PUBLIC_URL": "https://logos.example.com"},
+    ],
+    ids=["jwt-secret", "jwks", "issuer", "public-host", "public-url"],
+)
+def test_there_is_no_dev_token_outside_the_local_default(tmp_path, values):
+    settings = settings_for(tmp_path, **values)
+    assert not dev_sign_in_allowed(settings)
+    client = TestClient(create_app(settings))
+    assert client.post(DEV_TOKEN_PATH).status_code == 404
+    assert client.get("/studio/config").json()["dev_sign_in"] is False
+    assert client.get("/").status_code == 200  # the studio still works, with a pasted token
