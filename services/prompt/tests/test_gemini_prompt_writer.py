@@ -23,7 +23,7 @@ from logokraft_kit.providers import (
     QuotaExhausted,
 )
 from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
-from logokraft_prompt.adapters.gemini import GeminiPromptWriter, PromptObjects
+from logokraft_prompt.adapters.gemini import GeminiPromptWriter, PromptObjects, repeats_any
 
 KEY = "gemini-test-key"
 BRIEF = Brief(
@@ -312,3 +312,52 @@ async def test_timeout_raises_provider_timeout(setup: Setup) -> None:
     finally:
         release.set()
     assert raised.value.code == "provider_timeout"
+
+
+# ---- directions that repeat (issue 16) ----------------------------------------------------
+
+FOX = "A friendly fox mascot drawn in three flat orange shapes beside the rounded name."
+FOX_AGAIN = "A friendly orange fox mascot, drawn in three flat shapes, beside the rounded name."
+SHIELD = "A vintage shield badge with a ribbon banner carrying the slogan in serif capitals."
+SPARK = "A pixel grid spark of nine squares above futuristic monospace lettering."
+RING = "A thin circular ring emblem holding the initial as a tall serif capital."
+
+
+def test_a_reworded_direction_is_a_repeat_and_different_ones_are_not() -> None:
+    assert repeats_any(FOX_AGAIN, [SHIELD, FOX])
+    assert not repeats_any(SPARK, [FOX, SHIELD, RING])
+    defaults = fake_gemini.DEFAULT_DIRECTIONS
+    assert not any(repeats_any(d, defaults[:i]) for i, d in enumerate(defaults))
+
+
+async def test_a_repeated_direction_is_asked_for_again_naming_the_taken_ones(
+    setup: Setup,
+) -> None:
+    setup.fake.enqueue(
+        fake_gemini.text_reply(fake_gemini.prompts_json([FOX, SHIELD, FOX_AGAIN])),
+        fake_gemini.text_reply(fake_gemini.prompts_json([SPARK])),
+    )
+    prompts = await collect(setup.writer(), count=3)
+    assert [p.text for p in prompts] == [FOX, SHIELD, SPARK]
+    assert [p.index for p in prompts] == [0, 1, 2]
+    first, again = setup.fake.requests
+    assert "taken already" not in first.text
+    assert "Write exactly 1 logo prompts" in again.text
+    assert FOX in again.text and SHIELD in again.text
+    schema = again.generation_config["responseJsonSchema"]["properties"]["prompts"]
+    assert schema["maxItems"] == 1
+
+
+async def test_repeats_asked_again_and_repeated_again_are_completed_locally(
+    setup: Setup,
+) -> None:
+    setup.fake.enqueue(
+        fake_gemini.text_reply(fake_gemini.prompts_json([FOX, FOX_AGAIN, FOX, SHIELD])),
+        fake_gemini.text_reply(fake_gemini.prompts_json([FOX_AGAIN, SHIELD])),
+    )
+    prompts = await collect(setup.writer(), count=4)
+    texts = [p.text for p in prompts]
+    assert texts[:2] == [FOX, SHIELD]
+    assert len(texts) == 4 and [p.index for p in prompts] == [0, 1, 2, 3]
+    assert not any(repeats_any(t, texts[:i]) for i, t in enumerate(texts))
+    assert len(setup.fake.requests) == 2  # asked again once, then completed locally

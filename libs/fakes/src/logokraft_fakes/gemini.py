@@ -261,6 +261,19 @@ def _requested_prompt_count(config: dict[str, Any]) -> int:
     return DEFAULT_PROMPT_COUNT
 
 
+# Eight different directions, as an art director would answer (the writer checks repeats).
+DEFAULT_DIRECTIONS = (
+    "a wordmark in a heavy geometric sans, tight letter spacing, one accent colour on the dot.",
+    "a circular emblem with a thin ring, the initial in a serif capital at its centre.",
+    "a mascot fox drawn in three flat shapes, friendly eyes, beside a rounded name.",
+    "a negative-space leaf cut out of a solid square tile, name set underneath in small caps.",
+    "an abstract mark of two interlocking arcs forming a monogram, stacked above the name.",
+    "a hand-lettered script signature with a single swash underline, warm and personal.",
+    "a badge shaped like a shield with a banner ribbon carrying the slogan, vintage print.",
+    "a pixel-grid icon of a spark built from nine squares, futuristic monospace lettering.",
+)
+
+
 def default_reply(request: GeminiRequest) -> GeminiReply:
     """What the fake answers when the script is empty."""
     config = request.generation_config
@@ -269,8 +282,8 @@ def default_reply(request: GeminiRequest) -> GeminiReply:
     if config.get("responseMimeType") == "application/json":
         count = _requested_prompt_count(config)
         text = prompts_json(
-            f"Flat vector logo, concept {index + 1}: a bold geometric mark with clean negative "
-            f"space, centred on a plain background, two brand colours."
+            f"Flat vector logo, direction {index + 1}: "
+            f"{DEFAULT_DIRECTIONS[index % len(DEFAULT_DIRECTIONS)]}"
             for index in range(count)
         )
         return streamed_text(split_text(text, 3 * count))

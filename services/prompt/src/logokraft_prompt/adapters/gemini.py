@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,9 +28,12 @@ from logokraft_kit.genai import (
 from logokraft_kit.genai import translate_error as translate_genai_error
 from logokraft_kit.providers import BadProviderResponse, ProviderError, call_with_retries
 from logokraft_prompt.adapters.base import InspirationImage, WrittenPrompt
+from logokraft_prompt.adapters.local import LocalPromptWriter
 
 if TYPE_CHECKING:
     from logokraft_engine import Brief
+
+log = logging.getLogger(__name__)
 
 _WHAT = "the prompt writer"
 _REJECTED_MESSAGE = (
@@ -178,6 +183,68 @@ class PromptObjects:
             raise _bad_response("its answer was not valid JSON") from exc
 
 
+# Two prompts whose content words overlap this much (Jaccard) are one direction reworded.
+REPEAT_SIMILARITY = 0.6
+_STOP_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "with",
+        "for",
+        "its",
+        "into",
+        "from",
+        "that",
+        "this",
+        "over",
+        "under",
+        "logo",
+        "mark",
+        "clean",
+        "flat",
+        "vector",
+        "centred",
+        "centered",
+        "plain",
+        "background",
+        "brand",
+        "name",
+        "colour",
+        "colours",
+        "color",
+        "colors",
+    ]
+)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _STOP_WORDS)
+
+
+def repeats_any(text: str, earlier: Sequence[str]) -> bool:
+    """True when `text` is one of `earlier`'s directions again (word overlap, not wording)."""
+    words = _content_words(text)
+    for other in earlier:
+        others = _content_words(other)
+        union = words | others
+        if union and len(words & others) / len(union) >= REPEAT_SIMILARITY:
+            return True
+    return False
+
+
+async def _local_directions(brief: Brief, count: int, written: Sequence[str]) -> AsyncIterator[str]:
+    """The local writer's concepts (planned distinct) that repeat none of `written`."""
+    taken = list(written)
+    missing = count - len(taken)
+    async for prompt in LocalPromptWriter().write_prompts(brief, count=8 if count < 8 else count):
+        if missing <= 0:
+            return
+        if not repeats_any(prompt.text, taken):
+            taken.append(prompt.text)
+            missing -= 1
+            yield prompt.text
+
+
 def _prompt_of(item: str) -> str:
     try:
         prompt = json.loads(item).get("prompt")
@@ -250,36 +317,75 @@ class GeminiPromptWriter:
         self, brief: Brief, *, count: int, inspiration: Sequence[InspirationImage]
     ) -> AsyncIterator[WrittenPrompt]:
         """Yield `count` prompts, each as soon as its JSON object has streamed in."""
-        request = self._request(brief, count, inspiration)
+        written: list[str] = []
+        repeats = 0
+        # The first answer, then (when it repeated itself) one more for what is missing,
+        # told which directions are taken.
+        for taken in (None, written):
+            missing = count - len(written)
+            if missing <= 0 or (taken is not None and not repeats):
+                break
+            request = self._request(brief, missing, inspiration, taken=taken)
+            async for text in self._stream(request, expected=missing):
+                if len(written) >= count:
+                    continue  # read on to the end (see _stream)
+                if repeats_any(text, written):
+                    repeats += 1
+                    log.info("the prompt writer repeated a direction; leaving it out")
+                    continue
+                yield WrittenPrompt(index=len(written), text=text, spec=None)
+                written.append(text)
+        if len(written) < count and repeats:
+            # Still short: complete with the local writer's distinct concepts.
+            async for text in _local_directions(brief, count, written):
+                yield WrittenPrompt(index=len(written), text=text, spec=None)
+                written.append(text)
+        if len(written) < count:
+            raise _bad_response(f"it wrote {len(written)} of the {count} prompts asked for")
+
+    async def _stream(self, request: dict[str, Any], *, expected: int) -> AsyncIterator[str]:
+        """Each prompt of one streamed answer as its JSON object closes; an answer cut short
+        of `expected` prompts raises what went wrong with it."""
+        given = 0
         opened = await call_with_retries(
             lambda: self._open(request),
             max_attempts=self._max_attempts,
             deadline=self._retry_deadline_s,
             sleep=self._sleep,
         )
-        written = 0
         try:
-            pending = list(opened.ready)
+            for text in opened.ready:
+                given += 1
+                yield text
             while True:
-                while pending and written < count:
-                    yield WrittenPrompt(index=written, text=pending.pop(0), spec=None)
-                    written += 1
                 # Read to the end even when all prompts are out (only `]}` is left): a
                 # google-genai stream abandoned midway logs errors while it is finalized.
                 piece = await anext(opened.chunks, None)
                 if piece is None:
                     break
-                pending.extend(opened.parser.feed(piece))
+                for text in opened.parser.feed(piece):
+                    given += 1
+                    yield text
         finally:
             await opened.chunks.aclose()
-        if written < count:
+        if given < expected:
             opened.parser.check_complete()
-            raise _bad_response(f"it wrote {written} of the {count} prompts asked for")
 
     def _request(
-        self, brief: Brief, count: int, inspiration: Sequence[InspirationImage]
+        self,
+        brief: Brief,
+        count: int,
+        inspiration: Sequence[InspirationImage],
+        *,
+        taken: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         text = brief_text(brief, count=count, inspiration_count=len(inspiration))
+        if taken:
+            listed = "\n".join(f"- {prompt}" for prompt in taken)
+            text += (
+                f"\nThese directions are taken already; each of the {count} new prompts must "
+                f"differ from every one of them (another concept, not a rewording):\n{listed}"
+            )
         parts = [types.Part.from_text(text=text)]
         parts += [types.Part.from_bytes(data=i.data, mime_type=i.mime_type) for i in inspiration]
         config = types.GenerateContentConfig(
