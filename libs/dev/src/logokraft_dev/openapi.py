@@ -41,12 +41,15 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def check(path: Path, expected: str) -> str | None:
-    """None when `path` holds `expected`; else what is wrong and how to fix it."""
+def check(
+    path: Path, expected: str, *, source: str = "the app", regenerate: str = REGENERATE
+) -> str | None:
+    """None when `path` holds `expected` (generated from `source`); else what is wrong and
+    how to fix it."""
     try:
         current = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return f"{path} does not exist; run `{REGENERATE}` to write it from the gateway's app."
+        return f"{path} does not exist; run `{regenerate}` to generate it from {source}."
     if current == expected:
         return None
     diff = list(
@@ -54,7 +57,7 @@ def check(path: Path, expected: str) -> str | None:
             current.splitlines(),
             expected.splitlines(),
             fromfile=f"{path} (committed)",
-            tofile=f"{path} (from the app)",
+            tofile=f"{path} (from {source})",
             lineterm="",
         )
     )
@@ -62,12 +65,25 @@ def check(path: Path, expected: str) -> str | None:
     if len(diff) > MAX_DIFF_LINES:
         shown.append(f"... ({len(diff) - MAX_DIFF_LINES} more diff lines)")
     return "\n".join(
-        [
-            f"{path} is out of date: the gateway's API changed. Run `{REGENERATE}` "
-            "(and `make ts-client`) and commit the result.",
-            *shown,
-        ]
+        [f"{path} is out of date with {source}. Run `{regenerate}` and commit the result.", *shown]
     )
+
+
+def write_or_check(
+    path: Path, expected: str, *, check_only: bool, source: str, regenerate: str
+) -> int:
+    """Write a generated file, or (`check_only`) say whether it is up to date: an exit code."""
+    if check_only:
+        problem = check(path, expected, source=source, regenerate=regenerate)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
+        print(f"{path} matches {source}")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(expected, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,18 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="compare instead of writing; exit 1 when they differ"
     )
     args = parser.parse_args(argv)
-    expected = render(build_document())
-    if args.check:
-        problem = check(args.out, expected)
-        if problem:
-            print(problem, file=sys.stderr)
-            return 1
-        print(f"{args.out} matches the gateway's API")
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(expected, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(
+        args.out,
+        render(build_document()),
+        check_only=args.check,
+        source="the gateway's API",
+        regenerate=f"{REGENERATE} (then make ts-client)",
+    )
 
 
 if __name__ == "__main__":

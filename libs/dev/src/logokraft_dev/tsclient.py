@@ -23,12 +23,13 @@ The output is one dependency-free module for browsers and Node 18+ (global fetch
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from logokraft_dev.openapi import write_or_check
 
 DOCUMENT = Path("docs/openapi.json")
 OUTPUT = Path("clients/typescript/src/logokraft.ts")
@@ -570,32 +571,6 @@ export async function* readEvents<E = StreamEvent>(
 """
 
 
-def check(path: Path, expected: str) -> str | None:
-    """None when `path` holds `expected`; else what is wrong and how to fix it."""
-    try:
-        current = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return f"{path} does not exist; run `{REGENERATE}` to generate it."
-    if current == expected:
-        return None
-    diff = list(
-        difflib.unified_diff(
-            current.splitlines(),
-            expected.splitlines(),
-            fromfile=f"{path} (committed)",
-            tofile=f"{path} (from docs/openapi.json)",
-            lineterm="",
-        )
-    )
-    return "\n".join(
-        [
-            f"{path} is out of date with docs/openapi.json. Run `{REGENERATE}` and commit it.",
-            *diff[:40],
-            *([f"... ({len(diff) - 40} more diff lines)"] if len(diff) > 40 else []),
-        ]
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m logokraft_dev.tsclient", description=__doc__.splitlines()[0]
@@ -606,18 +581,13 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="compare instead of writing; exit 1 when they differ"
     )
     args = parser.parse_args(argv)
-    expected = generate(json.loads(args.openapi.read_text(encoding="utf-8")))
-    if args.check:
-        problem = check(args.out, expected)
-        if problem:
-            print(problem, file=sys.stderr)
-            return 1
-        print(f"{args.out} matches {args.openapi}")
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(expected, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(
+        args.out,
+        generate(json.loads(args.openapi.read_text(encoding="utf-8"))),
+        check_only=args.check,
+        source=str(args.openapi),
+        regenerate=REGENERATE,
+    )
 
 
 if __name__ == "__main__":
