@@ -314,7 +314,9 @@ def banner(context: StackContext) -> str:
             f"{_metrics(context, 'gateway')}",
             *_balanced(context),
             f"  traces:       {_traces(context.env)}",
+            f'  studio:       {url}/  (in a browser; "Continue as dev user" signs in)',
             "  get a token:  make token            (another user: make token USER=bob)",
+            '  terminal:     .venv/bin/logokraft login --dev, then logokraft new "Acme" -n 4',
             '  try it:       curl -H "Authorization: Bearer $(make -s token)" '
             f"{url}/api/v1/projects",
             f"  data dir:     {context.data_dir}  (logs in {context.data_dir / 'logs'})",
