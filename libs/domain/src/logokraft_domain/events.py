@@ -32,25 +32,27 @@ async def append(
     payload: dict[str, Any],
     asset_id: uuid.UUID | None = None,
 ) -> int:
-    """Record one change of the project and return its sequence number."""
+    """Record one change of the project and return its sequence number.
+
+    One statement: the project's sequence moves on (which locks its row, so a project's events
+    are numbered in commit order) and the event is stored under the new number.
+    """
     cursor = await conn.execute(
         """
-        update brand_projects set event_sequence = event_sequence + 1
-        where id = %s returning event_sequence, user_id
+        with next as (
+            update brand_projects set event_sequence = event_sequence + 1
+            where id = %s returning id, event_sequence, user_id
+        )
+        insert into project_events (project_id, sequence, user_id, kind, asset_id, payload)
+        select id, event_sequence, user_id, %s, %s, %s from next
+        returning sequence
         """,
-        [project_id],
+        [project_id, kind, asset_id, Jsonb(payload)],
     )
     row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"project {project_id} not found")
-    await conn.execute(
-        """
-        insert into project_events (project_id, sequence, user_id, kind, asset_id, payload)
-        values (%s, %s, %s, %s, %s, %s)
-        """,
-        [project_id, row["event_sequence"], row["user_id"], kind, asset_id, Jsonb(payload)],
-    )
-    return int(row["event_sequence"])
+    return int(row["sequence"])
 
 
 async def events_after(conn: Connection, project_id: uuid.UUID, sequence: int) -> list[Row]:

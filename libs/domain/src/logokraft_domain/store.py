@@ -274,14 +274,12 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
     """Finish the project when its prompts are written and no asset is in flight.
 
     Sets the final status, records it and records a `done` event; returns True
-    when this call settled the project. Locks the project row, so concurrent
-    workers settle it exactly once.
+    when this call settled the project. Every caller has just changed the project's row
+    (recorded an event, or updated it) in this transaction, so it holds the row's lock:
+    concurrent workers settle one after another, each counting what the one before
+    committed, and the project is settled exactly once. Counting first spares the project
+    read while assets are still in flight, as they are for all but the last one.
     """
-    project = await get_project(conn, project_id, lock=True)
-    if project is None or not project["prompts_written"]:
-        return False
-    if project["status"] in ("completed", "failed", "cancelled"):
-        return False  # a cancelled project was settled by cancel_project, and stays cancelled
     cursor = await conn.execute(
         """
         select count(*) filter (where status = 'completed') as completed,
@@ -296,6 +294,11 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
     assert counts is not None
     if counts["in_flight"]:
         return False
+    project = await get_project(conn, project_id, lock=True)
+    if project is None or not project["prompts_written"]:
+        return False
+    if project["status"] in ("completed", "failed", "cancelled"):
+        return False  # a cancelled project was settled by cancel_project, and stays cancelled
     status = "completed" if counts["completed"] else "failed"
     fields: dict[str, Any] = {"status": status}
     if status == "failed" and not project["error_code"]:
