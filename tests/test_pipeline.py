@@ -13,6 +13,7 @@ from PIL import Image
 from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_user_id
+from logokraft_domain.records import event_from_log
 from logokraft_kit.db import Database
 from logokraft_prompt.adapters.base import WrittenPrompt
 from logokraft_prompt.adapters.local import LocalPromptWriter
@@ -22,6 +23,7 @@ from tests.support import (
     brand_brief,
     create_over_grpc,
     new_project_id,
+    rows,
     watch_over_grpc,
 )
 
@@ -59,6 +61,26 @@ async def test_project_streams_every_candidate_to_done(services):
         with Image.open(io.BytesIO(png)) as image:
             assert image.format == "PNG"
             assert image.size == (asset.width, asset.height) == (1024, 1024)
+
+
+async def test_a_watch_streams_exactly_the_recorded_events(services, database_url):
+    """Watches follow the events their news carries (without reading them back): what they
+    stream is still exactly what the event log recorded, in order, none missing."""
+    project_id = await create_over_grpc(services, count=4)
+    streamed = await watch_over_grpc(services, project_id)
+
+    logged = {
+        row["sequence"]: event_from_log(row)
+        for row in await rows(
+            database_url, "select * from project_events where project_id = %s", [project_id]
+        )
+    }
+    opened_at = streamed[0].sequence
+    recorded = [e for e in streamed[1:] if not e.HasField("queue")]
+    assert [e.sequence for e in recorded] == sorted(s for s in logged if s > opened_at)
+    for event in recorded:
+        assert event == logged[event.sequence]
+    assert recorded[-1].HasField("done")
 
 
 async def test_resuming_after_a_sequence_replays_exactly_the_rest(services):

@@ -18,9 +18,13 @@ changes nothing.
 
 A cancelled project (logokraft_prompt.control) cancels its queued and generating assets in
 the database and then says so on the project's cancel subject (core NATS): a job for a
-cancelled asset is dropped, and a drawing in progress listens on that subject and abandons
-its provider call (asyncio cancellation; a provider running in a thread may finish, but
-nothing it returns is stored). Whatever a drawing returns, a cancelled asset stays cancelled.
+cancelled asset is dropped, and a drawing in progress hears it (bus.CancelSignals, one
+subscription per process, listening before `start` reads the asset) and abandons its
+provider call (asyncio cancellation; a provider running in a thread may finish, but nothing
+it returns is stored). Whatever a drawing returns, a cancelled asset stays cancelled.
+
+Each change is announced with the events it recorded (bus.publish_project_events), so the
+project's watchers follow it without reading it back.
 
 Each finished asset counts in `logokraft_images_generated_total{provider, outcome}`, and
 the job's span carries the asset, project, provider and attempt (telemetry.py).
@@ -32,15 +36,21 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from nats.aio.client import Client as NATS
 
-from logokraft_domain import store
+from logokraft_domain import events, store
 from logokraft_domain.attempts import run_attempt
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
-from logokraft_kit.bus import Subjects, project_cancel, publish_project_news
+from logokraft_kit.bus import (
+    CancelSignals,
+    JobSigner,
+    Subjects,
+    publish_project_events,
+    publish_project_news,
+)
 from logokraft_kit.db import Connection, Database
 from logokraft_kit.metrics import IMAGES_GENERATED
 from logokraft_kit.providers import ProviderUnavailable
@@ -85,9 +95,19 @@ class AssetJobs:
     subjects: Subjects
     storage: BlobStorage
     draw_timeout_s: float | None = 900.0  # one attempt's provider calls and their retries
+    signer: JobSigner | None = None  # signs the events news carries; None: bare news
+    cancels: CancelSignals = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cancels = CancelSignals(self.nc, self.subjects)
 
     async def start(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> tuple[Row, Row] | None:
-        """Mark the asset generating and count an attempt; None when it is gone or finished."""
+        """Mark the asset generating and count an attempt; None when it is gone or finished.
+
+        The project returned is as it was before the asset changed (its brief is what counts).
+        """
+        # Listening first, then reading: a cancel is either seen here or signalled.
+        await self.cancels.ready()
         async with self.db.as_user(user_id) as conn:
             asset = await store.get_asset(conn, asset_id, lock=True)
             if asset is None or asset["status"] in TERMINAL_ASSET_STATUSES:
@@ -96,17 +116,15 @@ class AssetJobs:
             cancelled = project["status"] == "cancelled"
             if cancelled:  # an asset of a cancelled project is never drawn
                 await store.update_asset(conn, asset_id, status="cancelled")
-                project = await _project(conn, asset)
             elif asset["status"] == "generating":
                 # Watchers know already; only the count changes (a redelivery).
-                asset = await _set_attempts(conn, asset_id, asset["attempts"] + 1)
-                return asset, await _project(conn, asset)
+                return await _set_attempts(conn, asset_id, asset["attempts"] + 1), project
             else:
                 asset = await store.update_asset(
                     conn, asset_id, status="generating", attempts=asset["attempts"] + 1
                 )
-                project = await _project(conn, asset)
-        await self.announce(project)
+            recorded = events.recorded(conn)
+        await self.announce_events(asset["project_id"], recorded)
         return None if cancelled else (asset, project)
 
     async def run(
@@ -153,14 +171,14 @@ class AssetJobs:
         draw: Callable[[], Awaitable[Drawing]],
         provider: str,
     ) -> Drawing | None:
-        """`_draw`, abandoned (None) when the asset's project is cancelled meanwhile."""
-        async with project_cancel(self.nc, self.subjects, str(asset["project_id"])) as signal:
-            # Listening first, then reading: a cancel is either seen here or signalled.
-            if await self._cancelled(user_id, asset):
+        """`_draw`, abandoned (None) when the asset's project is cancelled meanwhile (or was,
+        since `start` read it)."""
+        async with self.cancels.listen(str(asset["project_id"])) as signal:
+            if signal.is_set():
                 log.info("asset %s was cancelled before its drawing started", asset["id"])
                 return None
             drawing = asyncio.ensure_future(self._draw(draw, provider))
-            cancelled = asyncio.ensure_future(signal.cancelled.wait())
+            cancelled = asyncio.ensure_future(signal.wait())
             try:
                 await asyncio.wait({drawing, cancelled}, return_when=asyncio.FIRST_COMPLETED)
             finally:
@@ -173,12 +191,6 @@ class AssetJobs:
             log.info("asset %s: its project was cancelled; the drawing was abandoned", asset["id"])
             label_span(asset_outcome="cancelled")
             return None
-
-    async def _cancelled(self, user_id: uuid.UUID, asset: Row) -> bool:
-        """True when the asset is gone or cancelled (its project was cancelled or deleted)."""
-        async with self.db.as_user(user_id) as conn:
-            current = await store.get_asset(conn, asset["id"])
-        return current is None or current["status"] == "cancelled"
 
     async def _draw(self, draw: Callable[[], Awaitable[Drawing]], provider: str) -> Drawing:
         """`draw()`, cut off after `draw_timeout_s` (a provider hanging past its own timeouts)."""
@@ -231,7 +243,8 @@ class AssetJobs:
             orphaned = current is None or current["status"] == "cancelled"
             finished = orphaned or _is_finished(asset_id, current)
             if not finished:
-                project = await self._complete(conn, asset, path, image, provider, metadata, fields)
+                await self._complete(conn, asset, path, image, provider, metadata, fields)
+            recorded = events.recorded(conn)
         if orphaned:
             # Cancelled or deleted while the image was being stored: nothing names it.
             log.info("asset %s was cancelled while its image was stored; removing it", asset_id)
@@ -240,7 +253,7 @@ class AssetJobs:
         if finished:
             return
         _finished_as(provider, "completed")
-        await self.announce(project)
+        await self.announce_events(project_id, recorded)
 
     async def _complete(
         self,
@@ -251,7 +264,7 @@ class AssetJobs:
         provider: str,
         metadata: dict[str, Any],
         fields: dict[str, Any],
-    ) -> Row | None:
+    ) -> None:
         """Mark the (locked, unfinished) asset completed and settle its project."""
         await store.update_asset(
             conn,
@@ -268,7 +281,7 @@ class AssetJobs:
             error_message=None,
             **fields,
         )
-        return await self._settle(conn, asset)
+        await store.settle_if_done(conn, asset["project_id"])
 
     async def fail(
         self, user_id: uuid.UUID, asset: Row, code: str, message: str, *, provider: str
@@ -285,17 +298,20 @@ class AssetJobs:
                 error_message=message,
                 provider=provider,
             )
-            project = await self._settle(conn, asset)
+            await store.settle_if_done(conn, asset["project_id"])
+            recorded = events.recorded(conn)
         _finished_as(provider, "failed", code)
-        await self.announce(project)
-
-    async def _settle(self, conn: Connection, asset: Row) -> Row | None:
-        await store.settle_if_done(conn, asset["project_id"])
-        return await store.get_project(conn, asset["project_id"])
+        await self.announce_events(asset["project_id"], recorded)
 
     async def announce(self, project: Row | None) -> None:
-        """Tell the project's watchers that something changed."""
+        """Tell the project's watchers that something changed (they read what)."""
         await publish_project_news(self.nc, self.subjects, project)
+
+    async def announce_events(self, project_id: uuid.UUID, recorded: list[Any]) -> None:
+        """Tell the project's watchers of the events a committed transaction recorded."""
+        await publish_project_events(
+            self.nc, self.subjects, project_id, recorded, signer=self.signer
+        )
 
 
 def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:

@@ -3,13 +3,17 @@
 Each state change of a project or asset appends one event to `project_events` in the same
 transaction as the change, numbered per project (`brand_projects.event_sequence`). The log
 is what a watch replays after `Last-Event-ID`, so a client that reconnects misses nothing
-and gets nothing twice; NATS only carries the news that the log grew.
+and gets nothing twice.
+
+Each event appended is also kept on the transaction (`recorded`), so the code that commits it
+can hand the events to watchers in its news (bus.publish_project_events): a watch that gets
+them in order needs no read of the log. The log stays the truth: a watch reads it whenever
+the news it got leaves a gap, carries no events, or is not signed.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from psycopg.types.json import Jsonb
 
@@ -21,7 +25,10 @@ from logokraft_domain.records import (
     message_to_payload,
     project_to_proto,
 )
-from logokraft_kit.db import Connection
+from logokraft_kit.db import Connection, transaction_scratch
+
+EventMessage = common_pb2.Asset | common_pb2.Project | common_pb2.ProjectDone
+_RECORDED = "project_events"
 
 
 async def append(
@@ -29,14 +36,16 @@ async def append(
     project_id: uuid.UUID,
     *,
     kind: str,
-    payload: dict[str, Any],
+    message: EventMessage,
     asset_id: uuid.UUID | None = None,
 ) -> int:
-    """Record one change of the project and return its sequence number.
+    """Record one change of the project (`kind` is the ProjectEvent field `message` fills)
+    and return its sequence number.
 
     One statement: the project's sequence moves on (which locks its row, so a project's events
     are numbered in commit order) and the event is stored under the new number.
     """
+    payload = message_to_payload(message)
     cursor = await conn.execute(
         """
         with next as (
@@ -52,7 +61,20 @@ async def append(
     row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"project {project_id} not found")
-    return int(row["sequence"])
+    sequence = int(row["sequence"])
+    event = common_pb2.ProjectEvent(sequence=sequence)
+    getattr(event, kind).CopyFrom(message)
+    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
+    return sequence
+
+
+def recorded(conn: Connection) -> list[common_pb2.ProjectEvent]:
+    """The events this transaction appended so far (and not taken before), oldest first.
+
+    Call it inside the transaction, and publish what it returns only once the transaction
+    has committed: a transaction that rolls back recorded nothing.
+    """
+    return transaction_scratch(conn).pop(_RECORDED, [])
 
 
 async def events_after(conn: Connection, project_id: uuid.UUID, sequence: int) -> list[Row]:
@@ -67,19 +89,13 @@ async def events_after(conn: Connection, project_id: uuid.UUID, sequence: int) -
 async def record_asset(conn: Connection, asset: Row) -> int:
     """Append an `asset` event carrying the asset as it is now."""
     return await append(
-        conn,
-        asset["project_id"],
-        kind="asset",
-        payload=message_to_payload(asset_to_proto(asset)),
-        asset_id=asset["id"],
+        conn, asset["project_id"], kind="asset", message=asset_to_proto(asset), asset_id=asset["id"]
     )
 
 
 async def record_project(conn: Connection, project: Row) -> int:
     """Append a `project` event carrying the project (without assets) as it is now."""
-    return await append(
-        conn, project["id"], kind="project", payload=message_to_payload(project_to_proto(project))
-    )
+    return await append(conn, project["id"], kind="project", message=project_to_proto(project))
 
 
 def project_done(status: str, *, completed: int, failed: int) -> common_pb2.ProjectDone:

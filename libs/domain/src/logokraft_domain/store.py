@@ -23,7 +23,6 @@ from logokraft_domain.brief import ValidBrief
 from logokraft_domain.records import (
     TERMINAL_ASSET_STATUSES,
     Row,
-    message_to_payload,
 )
 from logokraft_kit.db import Connection
 
@@ -244,9 +243,15 @@ async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> 
     return row
 
 
-async def update_project(conn: Connection, project_id: uuid.UUID, **fields: Any) -> Row:
-    """Change a project's columns; record an event when its status changes."""
-    before = await get_project(conn, project_id, lock=True)
+async def update_project(
+    conn: Connection, project_id: uuid.UUID, *, locked: Row | None = None, **fields: Any
+) -> Row:
+    """Change a project's columns; record an event when its status changes.
+
+    `locked` is the project as this transaction read it under lock, when the caller did
+    (spares reading it again); otherwise it is read and locked here.
+    """
+    before = locked if locked is not None else await get_project(conn, project_id, lock=True)
     if before is None:
         raise LookupError(f"project {project_id} not found")
     cursor = await conn.execute(
@@ -266,7 +271,7 @@ async def reopen(conn: Connection, project_id: uuid.UUID) -> Row:
     if project is None:
         raise LookupError(f"project {project_id} not found")
     if project["status"] in ("completed", "failed"):
-        return await update_project(conn, project_id, status="generating")
+        return await update_project(conn, project_id, locked=project, status="generating")
     return project
 
 
@@ -306,9 +311,9 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
         fields["error_message"] = (
             "No logo could be generated for this brief; see each asset's error."
         )
-    await update_project(conn, project_id, **fields)
+    await update_project(conn, project_id, locked=project, **fields)
     done = events.project_done(status, completed=counts["completed"], failed=counts["failed"])
-    await events.append(conn, project_id, kind="done", payload=message_to_payload(done))
+    await events.append(conn, project_id, kind="done", message=done)
     return True
 
 
@@ -370,7 +375,7 @@ async def cancel_project(conn: Connection, project: Row) -> Cancelled:
     counts = await cursor.fetchone()
     assert counts is not None
     done = events.project_done("cancelled", completed=counts["completed"], failed=counts["failed"])
-    sequence = await events.append(conn, project_id, kind="done", payload=message_to_payload(done))
+    sequence = await events.append(conn, project_id, kind="done", message=done)
     return Cancelled({**updated, "event_sequence": sequence}, assets, never_drawn)
 
 

@@ -1,9 +1,12 @@
 """NATS JetStream: stream layout, connection, signed job publishing and project-event news.
 
 Work travels on a work-queue stream consumed by durable pull consumers, so
-replicas share jobs and a crashed worker's job is redelivered. Events travel on
-one subject per project; they carry only the news that a project changed (its
-latest sequence) because Postgres holds the state.
+replicas share jobs and a crashed worker's job is redelivered. News of a project's changes
+travels on one subject per project (core NATS, best effort): its latest sequence and, when
+the publisher has them, the events just committed (signed as jobs are, under
+`Logokraft-News-Signature`), so a watch that follows them needs no read of Postgres. Postgres
+holds the state: a watch reads the log whenever news is lost, out of order, carries no
+events or is not signed.
 
 Jobs are signed: each carries `Logokraft-Job-Signature`, an HMAC-SHA256 over its subject,
 message id and payload with a key derived from the deployment's service-token secret, and
@@ -21,14 +24,16 @@ not cover it.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import nats
 from nats.aio.client import Client as NATS
@@ -110,6 +115,8 @@ async def ensure_streams(js: JetStreamContext, subjects: Subjects) -> None:
 
 SIGNATURE_HEADER = "Logokraft-Job-Signature"
 MSG_ID_HEADER = "Nats-Msg-Id"
+NEWS_SIGNATURE_HEADER = "Logokraft-News-Signature"
+_NEWS_ID = "news"  # in a news signature, where a job's message id is: a job subject never matches
 
 
 class JobSigner:
@@ -158,34 +165,82 @@ async def publish_job(
         await js.publish(subject, payload, headers=headers, timeout=10)
 
 
+class Event(Protocol):
+    """A project event as news carries it (logokraft.v1.ProjectEvent)."""
+
+    sequence: int
+
+    def SerializeToString(self) -> bytes: ...
+
+
 async def publish_project_news(
     nc: NATS, subjects: Subjects, project: Mapping[str, Any] | None
 ) -> None:
     """Tell watchers a stored project reached its latest event; losing this only delays them."""
     if project is None:
         return
-    project_id = str(project["id"])
-    payload = json.dumps({"project_id": project_id, "sequence": project["event_sequence"]}).encode()
+    await _publish_news(nc, subjects, str(project["id"]), project["event_sequence"], (), None)
+
+
+async def publish_project_events(
+    nc: NATS,
+    subjects: Subjects,
+    project_id: object,
+    events: Sequence[Event],
+    *,
+    signer: JobSigner | None,
+) -> None:
+    """Tell watchers of events just committed, carrying them (signed) so a watch that gets
+    them in order needs no read; without a signer, only that the project changed."""
+    if not events:
+        return
+    sequence = max(event.sequence for event in events)
+    await _publish_news(nc, subjects, str(project_id), sequence, events, signer)
+
+
+async def _publish_news(
+    nc: NATS,
+    subjects: Subjects,
+    project_id: str,
+    sequence: int,
+    events: Sequence[Event],
+    signer: JobSigner | None,
+) -> None:
+    body: dict[str, Any] = {"project_id": project_id, "sequence": sequence}
+    if events and signer is not None:
+        body["events"] = [base64.b64encode(e.SerializeToString()).decode() for e in events]
+    payload = json.dumps(body).encode()
     subject = subjects.project_events(project_id)
     try:
         news = subjects.project_events("*")  # one span name for every project
         with producing(subject, destination=news, project_id=project_id) as headers:
+            if "events" in body and signer is not None:
+                headers[NEWS_SIGNATURE_HEADER] = signer.sign(subject, _NEWS_ID, payload)
             await nc.publish(subject, payload, headers=headers or None)
     except Exception:  # news is best effort: watchers also re-read on a timer
         log.warning("could not publish news of project %s", project_id, exc_info=True)
 
 
 class ProjectNews:
-    """A subscription to one project's news: `wait` returns on news or after `poll_s`."""
+    """A subscription to one project's news: `wait` returns on news or after `poll_s`, and
+    `take` hands over the events the news carried (when `signer` vouches for them)."""
 
-    def __init__(self, nc: NATS, subject: str) -> None:
+    def __init__(self, nc: NATS, subject: str, signer: JobSigner | None = None) -> None:
         self._nc = nc
         self._subject = subject
+        self._signer = signer
         self._news = asyncio.Event()
+        self._carried: list[bytes] = []
+        self._bare = False  # some news since the last clear carried no (trusted) events
         self._subscription: Any = None
 
     async def __aenter__(self) -> ProjectNews:
-        async def on_news(_msg: object) -> None:
+        async def on_news(msg: Any) -> None:
+            carried = self._trusted_events(msg)
+            if carried is None:
+                self._bare = True
+            else:
+                self._carried.extend(carried)
             self._news.set()
 
         self._subscription = await self._nc.subscribe(self._subject, cb=on_news)
@@ -195,9 +250,34 @@ class ProjectNews:
         with contextlib.suppress(Exception):
             await self._subscription.unsubscribe()
 
+    def _trusted_events(self, msg: Any) -> list[bytes] | None:
+        """The serialized events a signed news message carries; None when it carries none
+        or its signature does not check out (it then only says "read the log")."""
+        if self._signer is None:
+            return None
+        signature = (msg.headers or {}).get(NEWS_SIGNATURE_HEADER, "")
+        expected = self._signer.sign(msg.subject, _NEWS_ID, msg.data)
+        if not signature or not hmac.compare_digest(signature, expected):
+            return None
+        try:
+            items = json.loads(msg.data)["events"]
+            return [base64.b64decode(item, validate=True) for item in items]
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            return None
+
     def clear(self) -> None:
         """Forget news already seen; call before re-reading the state."""
         self._news.clear()
+        self._carried = []
+        self._bare = False
+
+    def take(self) -> list[bytes] | None:
+        """The serialized events the news since the last `clear` or `take` carried, in the
+        order it came, and forget that news; None when some of it carried none (or none to
+        trust): then only a read of the log is up to date."""
+        carried = None if self._bare else self._carried
+        self.clear()
+        return carried
 
     async def wait(self, poll_s: float) -> bool:
         """Until news arrives (since the last `clear`) or `poll_s` seconds pass; True on news.
@@ -217,9 +297,11 @@ class ProjectNews:
         return self._news.is_set()
 
 
-def project_news(nc: NATS, subjects: Subjects, project_id: str) -> ProjectNews:
-    """Watch one project's news (use as `async with`)."""
-    return ProjectNews(nc, subjects.project_events(project_id))
+def project_news(
+    nc: NATS, subjects: Subjects, project_id: str, *, signer: JobSigner | None = None
+) -> ProjectNews:
+    """Watch one project's news (use as `async with`); `signer` checks the events it carries."""
+    return ProjectNews(nc, subjects.project_events(project_id), signer)
 
 
 async def publish_project_cancel(nc: NATS, subjects: Subjects, project_id: str) -> None:
@@ -232,33 +314,73 @@ async def publish_project_cancel(nc: NATS, subjects: Subjects, project_id: str) 
         log.warning("could not announce the cancelling of project %s", project_id, exc_info=True)
 
 
-class ProjectCancel:
-    """A subscription to one project's cancel signal: `cancelled` is set when it arrives."""
+class CancelSignals:
+    """Every project's cancel signal, on one subscription a process's drawings share.
 
-    def __init__(self, nc: NATS, subject: str) -> None:
+    `ready` subscribes (once) and returns when the server knows of the subscription, so a
+    cancel published after it (and after a read of the project) is not missed: it is kept for
+    `remember_s`, and `listen` hands it over even when it came before the listening began.
+    NATS away: the work goes on without the signal; its outcome is still guarded.
+    """
+
+    def __init__(self, nc: NATS, subjects: Subjects, *, remember_s: float = 600.0) -> None:
         self._nc = nc
-        self._subject = subject
-        self.cancelled = asyncio.Event()
+        self._subjects = subjects
+        self._remember_s = remember_s
+        self._cancelled: dict[str, float] = {}  # project id: when its cancel came (in order)
+        self._waiting: dict[str, set[asyncio.Event]] = {}
         self._subscription: Any = None
+        self._lock = asyncio.Lock()
 
-    async def __aenter__(self) -> ProjectCancel:
-        async def on_cancel(_msg: object) -> None:
-            self.cancelled.set()
+    async def ready(self) -> None:
+        """Subscribe, if not yet; logs (and returns) when NATS cannot be reached."""
+        if self._subscription is not None:
+            return
+        async with self._lock:
+            if self._subscription is not None:
+                return
+            try:
+                subscription = await self._nc.subscribe(
+                    self._subjects.project_cancel("*"), cb=self._on_cancel
+                )
+                await self._nc.flush(timeout=5)
+            except Exception:
+                log.warning("could not listen for cancelled projects", exc_info=True)
+                return
+            self._subscription = subscription
 
+    async def _on_cancel(self, msg: Any) -> None:
+        project_id = msg.subject.rsplit(".", 1)[-1]
+        now = asyncio.get_running_loop().time()
+        self._cancelled.pop(project_id, None)
+        self._cancelled[project_id] = now
+        for project, at in list(self._cancelled.items()):  # oldest first
+            if now - at < self._remember_s:
+                break
+            del self._cancelled[project]
+        for event in self._waiting.get(project_id, ()):
+            event.set()
+
+    @contextlib.asynccontextmanager
+    async def listen(self, project_id: str) -> AsyncIterator[asyncio.Event]:
+        """An event set when the project's cancel comes (or came since `ready`)."""
+        await self.ready()
+        event = asyncio.Event()
+        came = self._cancelled.get(project_id)
+        if came is not None and asyncio.get_running_loop().time() - came < self._remember_s:
+            event.set()
+        waiting = self._waiting.setdefault(project_id, set())
+        waiting.add(event)
         try:
-            self._subscription = await self._nc.subscribe(self._subject, cb=on_cancel)
-            # The server knows of the subscription once this returns, so a cancel published
-            # after it (and after a re-read of the project) is not missed.
-            await self._nc.flush(timeout=5)
-        except Exception:  # NATS away: the work goes on, its outcome is still guarded
-            log.warning("could not listen for the cancelling of %s", self._subject, exc_info=True)
-        return self
+            yield event
+        finally:
+            waiting.discard(event)
+            if not waiting:
+                self._waiting.pop(project_id, None)
 
-    async def __aexit__(self, *exc: object) -> None:
-        with contextlib.suppress(Exception):
-            await self._subscription.unsubscribe()
-
-
-def project_cancel(nc: NATS, subjects: Subjects, project_id: str) -> ProjectCancel:
-    """Listen for one project's cancel signal (use as `async with`)."""
-    return ProjectCancel(nc, subjects.project_cancel(project_id))
+    async def close(self) -> None:
+        """Stop listening."""
+        subscription, self._subscription = self._subscription, None
+        if subscription is not None:
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()

@@ -15,6 +15,7 @@ import uuid
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection, sql
@@ -24,6 +25,7 @@ from pydantic import SecretStr
 
 Connection = AsyncConnection[DictRow]
 
+_SCRATCH = "_logokraft_transaction_scratch"
 CHECK_IDLE_S = 1.0  # a connection idle longer than this is checked before it is handed out
 
 # A user's transaction opens with one round trip: BEGIN, the claims and `set local role
@@ -100,6 +102,7 @@ class Database:
             # Managed by hand (the pool's connections are in autocommit): psycopg sees the
             # open transaction, so a `conn.transaction()` inside is a savepoint, as before.
             await conn.execute(opening, prepare=False)
+            _new_scratch(conn)
             try:
                 yield conn
             except BaseException:
@@ -112,12 +115,32 @@ class Database:
     async def as_service(self) -> AsyncIterator[Connection]:
         """A transaction with the service's own role, for housekeeping across users."""
         async with self._pool.connection() as conn, conn.transaction():
+            _new_scratch(conn)
             yield conn
 
     async def ping(self) -> None:
         """Raise if the database does not answer."""
         async with self._pool.connection() as conn:
             await conn.execute("select 1")
+
+
+def transaction_scratch(conn: Connection) -> dict[str, Any]:
+    """What the connection's open transaction keeps for its caller to act on once it commits
+    (events.py keeps the events it appended there, for the news).
+
+    Each transaction `as_user` and `as_service` open starts with an empty one, so nothing a
+    rolled-back transaction kept reaches the next one on the same connection.
+    """
+    scratch = conn.__dict__.get(_SCRATCH)
+    if scratch is None:
+        scratch = _new_scratch(conn)
+    return scratch
+
+
+def _new_scratch(conn: Connection) -> dict[str, Any]:
+    scratch: dict[str, Any] = {}
+    conn.__dict__[_SCRATCH] = scratch
+    return scratch
 
 
 def _readable(conn: Connection) -> bool:

@@ -18,7 +18,7 @@ import logokraft_engine as engine
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.jobs import DrawCandidate
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageGenerator, ImageRequest
-from logokraft_kit.bus import Subjects
+from logokraft_kit.bus import JobSigner, Subjects
 from logokraft_kit.db import Database
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
@@ -39,6 +39,7 @@ class Deps:
     generator: ImageGenerator
     concurrency: int = 2
     draw_timeout_s: float | None = 900.0
+    signer: JobSigner | None = None  # signs the events its news carries (bus.JobSigner)
 
 
 class ImagesCore:
@@ -53,6 +54,7 @@ class ImagesCore:
             subjects=deps.subjects,
             storage=deps.storage,
             draw_timeout_s=deps.draw_timeout_s,
+            signer=deps.signer,
         )
 
     @property

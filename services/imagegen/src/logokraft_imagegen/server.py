@@ -61,6 +61,7 @@ def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None)
                 generator=drawing,
                 concurrency=settings.concurrency,
                 draw_timeout_s=settings.draw_timeout_s,
+                signer=infra.jobs.signer,
             )
         )
         return ServiceParts(

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NATS
 
 import logokraft_engine as engine
@@ -31,7 +32,7 @@ from logokraft_kit.bus import (
     ProjectNews,
     Subjects,
     project_news,
-    publish_project_news,
+    publish_project_events,
 )
 from logokraft_kit.db import Connection, Database
 from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
@@ -166,18 +167,22 @@ class ProjectsCore:
         self, user_id: uuid.UUID, project_id: uuid.UUID, *, after_sequence: int
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
         """A snapshot (or the events after `after_sequence`), then every change until done."""
-        async with project_news(self._deps.nc, self._deps.subjects, str(project_id)) as news:
+        signer = self._deps.jobs.signer
+        news = project_news(self._deps.nc, self._deps.subjects, str(project_id), signer=signer)
+        async with news:
             async for event in self._watch(user_id, project_id, after_sequence, news):
                 yield event
 
     async def _watch(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: ProjectNews
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
-        # The event log is read again on news, and every `watch_poll_s` without any (news on
-        # core NATS may be lost). Places in line are looked at after each read and every
-        # `queue_refresh_s` while the project has queued candidates, from the board every
-        # watch shares; a `queue` event (at the latest sequence sent, so not recorded) only
-        # when they moved. A refresh of places alone reads nothing else.
+        # News that carries the events after the cursor, in order, is followed without a
+        # read; the event log is read again on any other news (bare, unsigned, or leaving a
+        # gap), and every `watch_poll_s` without news (news on core NATS may be lost). Places
+        # in line are looked at after each change and every `queue_refresh_s` while the
+        # project has queued candidates, from the board every watch shares; a `queue` event
+        # (at the latest sequence sent, so not recorded) only when they moved. A refresh of
+        # places alone reads nothing else.
         loop = asyncio.get_running_loop()
         places = queue_positions.QueueWatch(self._queue, refresh_s=self._deps.queue_refresh_s)
         cursor, opening = await self._opening(user_id, project_id, after)
@@ -191,22 +196,35 @@ class ProjectsCore:
             if read_log:
                 news.clear()
                 read_at = loop.time()
-                events, done = await self._events_after(user_id, project_id, cursor)
-                for event in events:
-                    yield event
-                    places.saw(event)
-                    cursor = event.sequence
-                    if event.HasField("done"):
-                        return
+                logged, done = await self._events_after(user_id, project_id, cursor)
                 if done is not None:
-                    yield done
+                    logged.append(done)
+            else:
+                logged = []
+            for event in logged:
+                yield event
+                places.saw(event)
+                cursor = event.sequence
+                if event.HasField("done"):
                     return
             moved = await places.changed(project_id, cursor)
             if moved is not None:
                 yield moved
             log_due = max(0.0, read_at + self._deps.watch_poll_s - loop.time())
-            news_came = await news.wait(places.poll_s(log_due))
-            read_log = news_came or loop.time() >= read_at + self._deps.watch_poll_s
+            read_log = False
+            if await news.wait(places.poll_s(log_due)):
+                carried = _following(news.take(), cursor)
+                if carried is None:
+                    read_log = True
+                else:
+                    for event in carried:
+                        yield event
+                        places.saw(event)
+                        cursor = event.sequence
+                        if event.HasField("done"):
+                            return
+                    read_at = loop.time()  # as up to date as a read would have made it
+            read_log = read_log or loop.time() >= read_at + self._deps.watch_poll_s
 
     async def _opening(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int
@@ -307,7 +325,7 @@ class ProjectsCore:
             if project is None or project["prompts_written"]:
                 return None
             project = await store.update_project(
-                conn, project_id, prompt_attempts=project["prompt_attempts"] + 1
+                conn, project_id, locked=project, prompt_attempts=project["prompt_attempts"] + 1
             )
             candidates = {
                 a["position"]: a
@@ -322,7 +340,9 @@ class ProjectsCore:
             project = await store.get_project(conn, project_id, lock=True)
             if project is not None and not project["prompts_written"]:
                 attempts = max(0, project["prompt_attempts"] - 1)
-                await store.update_project(conn, project_id, prompt_attempts=attempts)
+                await store.update_project(
+                    conn, project_id, locked=project, prompt_attempts=attempts
+                )
 
     async def _write_prompts(
         self, user_id: uuid.UUID, project: dict, candidates: dict[int, dict]
@@ -363,9 +383,9 @@ class ProjectsCore:
                 )
             else:
                 asset = existing
-            project = await store.get_project(conn, project_id, lock=True)
-            if project is not None and project["status"] == "pending":
-                project = await store.update_project(conn, project_id, status="generating")
+            if locked["status"] == "pending":
+                await store.update_project(conn, project_id, locked=locked, status="generating")
+            recorded = events.recorded(conn)
         job = DrawCandidate(
             asset_id=asset["id"],
             project_id=project_id,
@@ -373,7 +393,7 @@ class ProjectsCore:
             position=asset["position"],
         )
         await job.publish(self._deps.jobs)
-        await self._announce(project)
+        await self._announce(project_id, recorded)
         return True
 
     async def _finish_prompts(
@@ -386,11 +406,14 @@ class ProjectsCore:
         async with self._deps.db.as_user(user_id) as conn:
             await store.update_project(conn, project_id, **fields)
             await store.settle_if_done(conn, project_id)
-            project = await store.get_project(conn, project_id)
-        await self._announce(project)
+            recorded = events.recorded(conn)
+        await self._announce(project_id, recorded)
 
-    async def _announce(self, project: dict | None) -> None:
-        await publish_project_news(self._deps.nc, self._deps.subjects, project)
+    async def _announce(self, project_id: uuid.UUID, recorded: list) -> None:
+        """Tell the project's watchers of the events a committed transaction recorded."""
+        await publish_project_events(
+            self._deps.nc, self._deps.subjects, project_id, recorded, signer=self._deps.jobs.signer
+        )
 
     async def _load_inspiration(self, paths: list[str]) -> list[InspirationImage]:
         images = []
@@ -402,6 +425,24 @@ class ProjectsCore:
                 continue
             images.append(InspirationImage(data=data, mime_type="image/png"))
         return images
+
+
+def _following(carried: list[bytes] | None, cursor: int) -> list[common_pb2.ProjectEvent] | None:
+    """The carried events after `cursor`, when they follow it without a gap (duplicates and
+    events already sent dropped); None when they do not, or cannot be read: read the log."""
+    if carried is None:
+        return None
+    fresh: dict[int, common_pb2.ProjectEvent] = {}
+    for data in carried:
+        try:
+            event = common_pb2.ProjectEvent.FromString(data)
+        except DecodeError:
+            return None
+        if event.sequence > cursor:
+            fresh[event.sequence] = event
+    if sorted(fresh) != list(range(cursor + 1, cursor + 1 + len(fresh))):
+        return None
+    return [fresh[sequence] for sequence in sorted(fresh)]
 
 
 async def _engine_brief(

@@ -78,6 +78,7 @@ class RefineCore:
             subjects=deps.subjects,
             storage=deps.storage,
             draw_timeout_s=deps.draw_timeout_s,
+            signer=deps.jobs.signer,
         )
 
     @property
