@@ -13,6 +13,7 @@ from PIL import Image
 from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_user_id
+from logokraft_domain import events
 from logokraft_domain.records import event_from_log
 from logokraft_kit.db import Database
 from logokraft_prompt.adapters.base import WrittenPrompt
@@ -81,6 +82,34 @@ async def test_a_watch_streams_exactly_the_recorded_events(services, database_ur
     for event in recorded:
         assert event == logged[event.sequence]
     assert recorded[-1].HasField("done")
+
+
+async def test_the_sequence_board_says_which_quiet_watches_must_read_the_log(
+    services, database_url
+):
+    project_id = await create_over_grpc(services, count=2)
+    await watch_over_grpc(services, project_id)  # to its end: nothing moves any more
+    [project] = await rows(
+        database_url,
+        "update brand_projects set status = 'generating' where id = %s returning event_sequence",
+        [project_id],
+    )
+    latest = project["event_sequence"]
+    board = events.SequenceBoard(services.prompt.infra.db, max_age_s=0)
+
+    with board.watching(project_id):
+        assert await board.moved_past(project_id, latest - 1)
+        assert not await board.moved_past(project_id, latest)
+        gone = str(uuid.uuid4())  # not (or no longer) a project: the log read will say
+        assert await board.moved_past(gone, latest)
+        # Settled without a `done` recorded (by hand): its watches read, and end.
+        await rows(
+            database_url,
+            "update brand_projects set status = 'completed' where id = %s returning id",
+            [project_id],
+        )
+        assert await board.moved_past(project_id, latest)
+    assert board._watched == {}
 
 
 async def test_resuming_after_a_sequence_replays_exactly_the_rest(services):

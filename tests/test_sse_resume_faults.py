@@ -187,9 +187,11 @@ async def test_the_stream_follows_a_project_through_a_postgres_restart(fault_sta
                 await source.until(lambda s=source: s.saw_asset("generating"), "the drawing")
 
             await fault_stack.stop_postgres()
+            # Quiet watches of a project ask one shared board whether it moved (a read
+            # every watch waits on), so one request waits for the pool, for both of them.
             await kept.until(
-                lambda: waiting_for_the_database(services.prompt) >= 2,
-                "both watches to wait for the database",
+                lambda: waiting_for_the_database(services.prompt) >= 1,
+                "the watches to wait for the database",
             )
             dropped.drop()
             await dropped.until(

@@ -13,7 +13,12 @@ the news it got leaves a gap, carries no events, or is not signed.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
 
 from psycopg.types.json import Jsonb
 
@@ -25,7 +30,7 @@ from logokraft_domain.records import (
     message_to_payload,
     project_to_proto,
 )
-from logokraft_kit.db import Connection, transaction_scratch
+from logokraft_kit.db import Connection, Database, transaction_scratch
 
 EventMessage = common_pb2.Asset | common_pb2.Project | common_pb2.ProjectDone
 _RECORDED = "project_events"
@@ -115,3 +120,67 @@ def done_event(sequence: int, project: Row, assets: list[Row]) -> common_pb2.Pro
         failed=sum(1 for a in assets if a["status"] == "failed"),
     )
     return common_pb2.ProjectEvent(sequence=sequence, done=done)
+
+
+class SequenceBoard:
+    """The latest event sequence of every watched project, read for every watch at once.
+
+    A watch that heard no news for a while (news on core NATS may be lost) asks whether its
+    project moved past the last event it sent (or looks settled: a project settled without a
+    `done` recorded, as by hand, still ends its watches), and reads the log only then. The board
+    answers for all watched projects with one read, at most every `max_age_s`, so a hundred
+    quiet watches cost one statement per period instead of a hundred transactions. It reads
+    only sequence numbers, with the service's role: each watch checked its caller may see the
+    project when it opened.
+    """
+
+    def __init__(
+        self, db: Database, *, max_age_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._db = db
+        self._max_age_s = max_age_s
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._watched: Counter[str] = Counter()
+        self._latest: dict[str, tuple[int, bool]] = {}  # project: (sequence, settled)
+        self._read_at: float | None = None
+
+    @contextlib.contextmanager
+    def watching(self, project_id: uuid.UUID | str) -> Iterator[None]:
+        """Count a watch of the project while it lasts."""
+        key = str(project_id)
+        self._watched[key] += 1
+        try:
+            yield
+        finally:
+            self._watched[key] -= 1
+            if self._watched[key] <= 0:
+                del self._watched[key]
+                self._latest.pop(key, None)
+
+    async def moved_past(self, project_id: uuid.UUID | str, sequence: int) -> bool:
+        """True when the project has events after `sequence`, or is gone (or not on the
+        board): the watch then reads the log, which says which."""
+        key = str(project_id)
+        async with self._lock:
+            now = self._clock()
+            stale = self._read_at is None or now - self._read_at > self._max_age_s
+            if stale or key not in self._latest:
+                self._latest = await self._read(list({*self._watched, key}))
+                self._read_at = self._clock()
+        latest = self._latest.get(key)
+        return latest is None or latest[0] > sequence or latest[1]
+
+    async def _read(self, project_ids: list[str]) -> dict[str, tuple[int, bool]]:
+        async with self._db.as_service() as conn:
+            cursor = await conn.execute(
+                """
+                select id, event_sequence,
+                       status in ('completed', 'failed', 'cancelled') and prompts_written
+                         as settled
+                from brand_projects where id = any(%s::uuid[])
+                """,
+                [project_ids],
+            )
+            rows = await cursor.fetchall()
+        return {str(r["id"]): (int(r["event_sequence"]), bool(r["settled"])) for r in rows}

@@ -80,6 +80,8 @@ class ProjectsCore:
         self._queue = queue_positions.QueueBoard(
             deps.db, max_age_s=min(queue_positions.BOARD_MAX_AGE_S, deps.queue_refresh_s / 2)
         )
+        # Whether a quiet watch's project moved, read once for every watch.
+        self._sequences = events.SequenceBoard(deps.db, max_age_s=deps.watch_poll_s / 2)
 
     # ---- commands and reads -------------------------------------------------
 
@@ -169,16 +171,18 @@ class ProjectsCore:
         """A snapshot (or the events after `after_sequence`), then every change until done."""
         signer = self._deps.jobs.signer
         news = project_news(self._deps.nc, self._deps.subjects, str(project_id), signer=signer)
-        async with news:
-            async for event in self._watch(user_id, project_id, after_sequence, news):
-                yield event
+        with self._sequences.watching(project_id):
+            async with news:
+                async for event in self._watch(user_id, project_id, after_sequence, news):
+                    yield event
 
     async def _watch(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int, news: ProjectNews
     ) -> AsyncIterator[common_pb2.ProjectEvent]:
         # News that carries the events after the cursor, in order, is followed without a
         # read; the event log is read again on any other news (bare, unsigned, or leaving a
-        # gap), and every `watch_poll_s` without news (news on core NATS may be lost). Places
+        # gap), and when `watch_poll_s` passed without news (news on core NATS may be lost)
+        # and the board of every watched project's latest sequence says it moved. Places
         # in line are looked at after each change and every `queue_refresh_s` while the
         # project has queued candidates, from the board every watch shares; a `queue` event
         # (at the latest sequence sent, so not recorded) only when they moved. A refresh of
@@ -224,7 +228,9 @@ class ProjectsCore:
                         if event.HasField("done"):
                             return
                     read_at = loop.time()  # as up to date as a read would have made it
-            read_log = read_log or loop.time() >= read_at + self._deps.watch_poll_s
+            if not read_log and loop.time() >= read_at + self._deps.watch_poll_s:
+                read_log = await self._sequences.moved_past(project_id, cursor)
+                read_at = loop.time()
 
     async def _opening(
         self, user_id: uuid.UUID, project_id: uuid.UUID, after: int

@@ -83,6 +83,9 @@ _GENERIC_SENSITIVE = (
 )
 
 
+KEEP_CONNECTIONS = 128  # idle connections to the provider kept for reuse, at most
+
+
 class SeedreamGenerator:
     """`ImageGenerator` over Seedream (ModelArk images API)."""
 
@@ -124,9 +127,12 @@ class SeedreamGenerator:
         self._max_image_bytes = max_image_bytes
         self._sleep = sleep
         self._owns_client = http_client is None
-        # The tail latency is long (p90 over a minute): time out in minutes, not seconds.
+        # The tail latency is long (p90 over a minute): time out in minutes, not seconds. As
+        # many idle connections are kept as calls may be in flight (the service's concurrency
+        # is far below this), so a busy worker reuses them instead of opening one per call.
         self._http = http_client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout_s, connect=10.0)
+            timeout=httpx.Timeout(timeout_s, connect=10.0),
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=KEEP_CONNECTIONS),
         )
 
     async def aclose(self) -> None:
