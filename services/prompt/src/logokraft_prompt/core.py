@@ -195,22 +195,22 @@ class ProjectsCore:
             places.saw(event)
             if event.HasField("done"):
                 return
+        pending: list[common_pb2.ProjectEvent] = []  # to send: read, or carried by news
         read_log, read_at = True, loop.time()
         while True:
             if read_log:
                 news.clear()
                 read_at = loop.time()
-                logged, done = await self._events_after(user_id, project_id, cursor)
+                pending, done = await self._events_after(user_id, project_id, cursor)
                 if done is not None:
-                    logged.append(done)
-            else:
-                logged = []
-            for event in logged:
+                    pending.append(done)
+            for event in pending:
                 yield event
                 places.saw(event)
                 cursor = event.sequence
                 if event.HasField("done"):
                     return
+            pending = []
             moved = await places.changed(project_id, cursor)
             if moved is not None:
                 yield moved
@@ -221,12 +221,7 @@ class ProjectsCore:
                 if carried is None:
                     read_log = True
                 else:
-                    for event in carried:
-                        yield event
-                        places.saw(event)
-                        cursor = event.sequence
-                        if event.HasField("done"):
-                            return
+                    pending = carried
                     read_at = loop.time()  # as up to date as a read would have made it
             if not read_log and loop.time() >= read_at + self._deps.watch_poll_s:
                 read_log = await self._sequences.moved_past(project_id, cursor)
