@@ -82,6 +82,11 @@ IMAGES_GENERATED = Counter(
     "Assets finished, by provider and outcome (completed, failed)",
     ["provider", "outcome"],
 )
+LOCAL_RENDER_CPU = Counter(
+    "logokraft_local_render_cpu_seconds_total",
+    "CPU seconds the local logo engine spent drawing (the render threads' own CPU time), so "
+    "a process's CPU outside the renderer can be told apart",
+)
 PROVIDER_CALL_DURATION = Histogram(
     "logokraft_provider_call_duration_seconds",
     "Time of one call to a provider (retries inside it included), by provider and outcome "

@@ -64,7 +64,6 @@ class Plan:
     local_concurrency: int | None
     replicas: bool
     local: bool
-    renderer_sample: int
     out_dir: Path
     data_dir: Path | None
 
@@ -131,11 +130,6 @@ def parse(argv: list[str] | None) -> Plan:
     parser.add_argument("--no-replicas", action="store_true", help="skip the 2-replica burst")
     parser.add_argument("--no-local", action="store_true", help="skip the local-engine burst")
     parser.add_argument(
-        "--renderer-sample",
-        type=int,
-        help="logos rendered in this process to measure the renderer's CPU (default 24)",
-    )
-    parser.add_argument(
         "--out-dir", type=Path, help="where the JSON goes (default: <repo>/bench/results)"
     )
     parser.add_argument(
@@ -167,7 +161,6 @@ def parse(argv: list[str] | None) -> Plan:
         local_concurrency=args.local_concurrency,
         replicas=not args.no_replicas,
         local=not args.no_local,
-        renderer_sample=pick(args.renderer_sample, 24, 8),
         out_dir=args.out_dir or repo_root() / "bench" / "results",
         data_dir=args.data_dir,
     )
@@ -187,20 +180,6 @@ def replicas_supported() -> bool:
     return REPLICAS_VARIABLE in inspect.getsource(stack)
 
 
-def renderer_cpu_ms(logos: int) -> float:
-    """The local engine's own CPU per 1024x1024 logo (design + render), in this process."""
-    from logokraft_engine import design_spec, render_logo
-    from logokraft_engine.bench import warmup_jobs, workload
-
-    jobs = workload(logos)
-    for brief, index, seed in warmup_jobs(jobs, 4):
-        render_logo(design_spec(brief, index=index, seed=seed), size=1024)
-    started = time.thread_time()
-    for brief, index, seed in jobs:
-        render_logo(design_spec(brief, index=index, seed=seed), size=1024)
-    return round((time.thread_time() - started) * 1000 / logos, 3)
-
-
 async def _warm_up(stack: BenchStack, client: httpx.AsyncClient) -> None:
     run = await one_project(
         client, stack.url, stack.token("bench-warmup"), "bench-warmup", candidates=1, name="Warm"
@@ -216,14 +195,22 @@ def _tokens(stack: BenchStack, users: int) -> list[tuple[str, str]]:
 
 async def _measured_burst(
     stack: BenchStack, client: httpx.AsyncClient, plan: Plan, fakes: Fakes
-) -> tuple[Burst, dict[str, Usage]]:
+) -> tuple[Burst, dict[str, Usage], float | None]:
+    """The burst, each process group's CPU over it, and the CPU seconds imagegen's render
+    threads spent drawing meanwhile (None if imagegen's metrics could not be read)."""
     meter = ProcessMeter([stack.proc.pid], extra={"fakes": fakes.proc.pid})
     tokens = _tokens(stack, plan.users)
+    render_before = await stack.render_cpu_s()
     meter.start()
     result = await burst(
         client, stack.url, tokens, projects=plan.projects, candidates=plan.candidates
     )
-    return result, meter.stop()
+    usage = meter.stop()
+    render_after = await stack.render_cpu_s()
+    render_s = (
+        None if render_before is None or render_after is None else render_after - render_before
+    )
+    return result, usage, render_s
 
 
 async def run(plan: Plan) -> dict[str, Any]:
@@ -246,11 +233,6 @@ async def run(plan: Plan) -> dict[str, Any]:
         "replicas": {},
     }
     burst_settings = plan.settings()
-    renderer_ms = None
-    if plan.local:
-        say(f"measuring the renderer's own CPU over {plan.renderer_sample} logos")
-        renderer_ms = await asyncio.to_thread(renderer_cpu_ms, plan.renderer_sample)
-        results["renderer_cpu_ms_per_logo"] = renderer_ms
     data_dir = plan.data_dir or Path(tempfile.mkdtemp(prefix="logokraft-bench-"))
     try:
         with running_fakes(data_dir / "logs" / "bench-fakes.log") as fakes:
@@ -289,7 +271,7 @@ async def run(plan: Plan) -> dict[str, Any]:
                         refine_path_s=model.refine_critical_path_s,
                     )
                     say(f"burst: {plan.projects} projects x {plan.candidates} candidates")
-                    seedream, usage = await _measured_burst(stack, client, plan, fakes)
+                    seedream, usage, _ = await _measured_burst(stack, client, plan, fakes)
                     results["bursts"]["seedream"] = report.burst_figures(
                         seedream,
                         usage,
@@ -318,7 +300,7 @@ async def run(plan: Plan) -> dict[str, Any]:
                         await _warm_up(stack, client)
                         await fakes.set_latency(model.as_dict())
                         say(f"burst on 2 replicas: {plan.projects} x {plan.candidates}")
-                        two, usage = await _measured_burst(stack, client, plan, fakes)
+                        two, usage, _ = await _measured_burst(stack, client, plan, fakes)
                         figures = report.burst_figures(
                             two,
                             usage,
@@ -358,12 +340,12 @@ async def run(plan: Plan) -> dict[str, Any]:
                     async with running_stack(data_dir, settings, name="local") as stack:
                         await _warm_up(stack, client)
                         say(f"burst on the local engine: {plan.projects} x {plan.candidates}")
-                        local, usage = await _measured_burst(stack, client, plan, fakes)
+                        local, usage, render_s = await _measured_burst(stack, client, plan, fakes)
                         results["bursts"]["local"] = report.burst_figures(
                             local,
                             usage,
                             critical_path_s=None,
-                            renderer_cpu_ms=renderer_ms,
+                            renderer_cpu_s=render_s,
                             settings=burst_settings | {"providers": "local"},
                         )
     finally:

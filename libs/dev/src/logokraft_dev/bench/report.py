@@ -62,7 +62,7 @@ def burst_figures(
     usage: Mapping[str, Usage],
     *,
     critical_path_s: float | None,
-    renderer_cpu_ms: float | None = None,
+    renderer_cpu_s: float | None = None,
     settings: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Every figure of one burst."""
@@ -100,13 +100,14 @@ def burst_figures(
         "peak_rss_mib": {role: _round(u.peak_rss_bytes / MIB, 1) for role, u in usage.items()},
         "processes": {role: u.processes for role, u in usage.items()},
     }
-    if renderer_cpu_ms is not None and logos and "imagegen" in usage:
+    if renderer_cpu_s is not None and logos and "imagegen" in usage:
         # The local engine renders inside imagegen: take out the renderer's own CPU, measured
-        # by drawing logos in the bench process (`renderer_cpu_ms` per logo).
-        figures["renderer_cpu_ms_per_logo"] = renderer_cpu_ms
-        figures["cpu_ms_per_logo_outside_renderer"] = _round((outside or 0) - renderer_cpu_ms, 3)
+        # in imagegen's render threads over the same window (logokraft_local_render_cpu_...).
+        renderer_ms = renderer_cpu_s * 1000 / logos
+        figures["renderer_cpu_ms_per_logo"] = _round(renderer_ms, 3)
+        figures["cpu_ms_per_logo_outside_renderer"] = _round((outside or 0) - renderer_ms, 3)
         figures["imagegen_orchestration_cpu_ms_per_logo"] = _round(
-            usage["imagegen"].cpu_s * 1000 / logos - renderer_cpu_ms, 3
+            usage["imagegen"].cpu_s * 1000 / logos - renderer_ms, 3
         )
     return figures
 
@@ -275,7 +276,7 @@ def _burst_lines(title: str, figures: Mapping[str, Any]) -> list[str]:
     if "renderer_cpu_ms_per_logo" in figures:
         lines.append(
             f"    (imagegen's CPU less the renderer's own {figures['renderer_cpu_ms_per_logo']:.2f}"
-            f" ms/logo, measured by rendering in the bench process: imagegen orchestration "
+            f" ms/logo, measured in its render threads: imagegen orchestration "
             f"{figures['imagegen_orchestration_cpu_ms_per_logo']} ms/logo)"
         )
     for error in figures["errors"]:

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,6 +35,9 @@ from logokraft_dev.devtokens import dev_token
 
 ROLES = ("gateway", "prompt", "imagegen", "refine", "postgres", "nats")
 BANNER = "LogoKraft is running at"
+# A banner row: "  imagegen-1  gRPC  127.0.0.1:4001  metrics http://127.0.0.1:4101/metrics".
+_METRICS_ROW = re.compile(r"^\s+(\S+)\s+(?:gRPC|HTTP)\s+\S+\s+metrics (http://\S+)", re.M)
+RENDER_CPU_METRIC = "logokraft_local_render_cpu_seconds_total"
 START_TIMEOUT_S = 120.0
 
 
@@ -242,6 +246,42 @@ class BenchStack:
     data_dir: Path
     log_path: Path
     tokens: dict[str, str] = field(default_factory=dict)
+
+    def metrics_urls(self, prefix: str) -> list[str]:
+        """The metrics URLs the banner printed for the children named `prefix` or
+        `prefix-N` (replicas)."""
+        text = self.log_path.read_text(errors="replace")
+        return [
+            url
+            for name, url in _METRICS_ROW.findall(text)
+            if name == prefix or re.fullmatch(rf"{re.escape(prefix)}-\d+", name)
+        ]
+
+    async def render_cpu_s(self) -> float | None:
+        """CPU seconds imagegen's local engine has spent drawing, summed over its replicas
+        (`logokraft_local_render_cpu_seconds_total`, measured in the render threads); None
+        when a replica's metrics cannot be read."""
+        import httpx
+        from prometheus_client.parser import text_string_to_metric_families
+
+        urls = self.metrics_urls("imagegen")
+        if not urls:
+            return None
+        total = 0.0
+        async with httpx.AsyncClient(timeout=10) as client:
+            for url in urls:
+                try:
+                    response = await client.get(url)
+                    response.raise_for_status()
+                except httpx.HTTPError:
+                    return None
+                total += sum(
+                    sample.value
+                    for family in text_string_to_metric_families(response.text)
+                    for sample in family.samples
+                    if sample.name == RENDER_CPU_METRIC
+                )
+        return total
 
     def token(self, user: str) -> str:
         """A bearer token for the named development user."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import logokraft_engine as engine
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
+from logokraft_kit.metrics import LOCAL_RENDER_CPU
 
 
 class LocalLogoGenerator:
@@ -20,6 +22,13 @@ class LocalLogoGenerator:
         return await asyncio.to_thread(self._render, request)
 
     def _render(self, request: ImageRequest) -> GeneratedImage:
+        started = time.thread_time()  # this render thread's own CPU, whatever runs beside it
+        try:
+            return self._draw(request)
+        finally:
+            LOCAL_RENDER_CPU.inc(time.thread_time() - started)
+
+    def _draw(self, request: ImageRequest) -> GeneratedImage:
         if request.spec:
             spec = engine.LogoSpec.from_dict(request.spec)
         else:
