@@ -20,6 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from psycopg import AsyncCursor, pq
 from psycopg.types.json import Jsonb
 
 from logokraft.v1 import common_pb2
@@ -30,10 +31,21 @@ from logokraft_domain.records import (
     message_to_payload,
     project_to_proto,
 )
-from logokraft_kit.db import Connection, Database, transaction_scratch
+from logokraft_kit.db import Connection, Database, after_commit, transaction_scratch
 
 EventMessage = common_pb2.Asset | common_pb2.Project | common_pb2.ProjectDone
 _RECORDED = "project_events"
+
+
+_APPEND = """
+    with next as (
+        update brand_projects set event_sequence = event_sequence + 1
+        where id = %s returning id, event_sequence, user_id
+    )
+    insert into project_events (project_id, sequence, user_id, kind, asset_id, payload)
+    select id, event_sequence, user_id, %s, %s, %s from next
+    returning sequence
+"""
 
 
 async def append(
@@ -50,34 +62,66 @@ async def append(
     One statement: the project's sequence moves on (which locks its row, so a project's events
     are numbered in commit order) and the event is stored under the new number.
     """
+    cursor, event = await _queue(conn, project_id, kind, message, asset_id)
+    event.sequence = await _sequence(cursor, project_id)
+    return event.sequence
+
+
+async def append_later(
+    conn: Connection,
+    project_id: uuid.UUID,
+    *,
+    kind: str,
+    message: EventMessage,
+    asset_id: uuid.UUID | None = None,
+) -> None:
+    """`append`, for a caller that does not need the sequence number.
+
+    In a pipelined transaction (Database.as_user) the statement is not waited for: it travels
+    with the next statement whose result is read, or with the COMMIT, and the event
+    `recorded` hands out is numbered once the transaction has committed (db.after_commit).
+    Events are still numbered in the order they were appended.
+    """
+    cursor, event = await _queue(conn, project_id, kind, message, asset_id)
+    if conn.pgconn.pipeline_status == pq.PipelineStatus.OFF:
+        event.sequence = await _sequence(cursor, project_id)
+        return
+
+    async def number() -> None:
+        event.sequence = await _sequence(cursor, project_id)
+
+    after_commit(conn, number)
+
+
+async def _queue(
+    conn: Connection,
+    project_id: uuid.UUID,
+    kind: str,
+    message: EventMessage,
+    asset_id: uuid.UUID | None,
+) -> tuple[AsyncCursor[Row], common_pb2.ProjectEvent]:
+    """Send (or, pipelined, queue) the append, and keep its event on the transaction."""
     payload = message_to_payload(message)
-    cursor = await conn.execute(
-        """
-        with next as (
-            update brand_projects set event_sequence = event_sequence + 1
-            where id = %s returning id, event_sequence, user_id
-        )
-        insert into project_events (project_id, sequence, user_id, kind, asset_id, payload)
-        select id, event_sequence, user_id, %s, %s, %s from next
-        returning sequence
-        """,
-        [project_id, kind, asset_id, Jsonb(payload)],
-    )
+    cursor = await conn.execute(_APPEND, [project_id, kind, asset_id, Jsonb(payload)])
+    event = common_pb2.ProjectEvent()
+    getattr(event, kind).CopyFrom(message)
+    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
+    return cursor, event
+
+
+async def _sequence(cursor: AsyncCursor[Row], project_id: uuid.UUID) -> int:
     row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"project {project_id} not found")
-    sequence = int(row["sequence"])
-    event = common_pb2.ProjectEvent(sequence=sequence)
-    getattr(event, kind).CopyFrom(message)
-    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
-    return sequence
+    return int(row["sequence"])
 
 
 def recorded(conn: Connection) -> list[common_pb2.ProjectEvent]:
     """The events this transaction appended so far (and not taken before), oldest first.
 
-    Call it inside the transaction, and publish what it returns only once the transaction
-    has committed: a transaction that rolls back recorded nothing.
+    Call it inside the transaction, and read or publish what it returns only once the
+    transaction has committed: a transaction that rolls back recorded nothing, and an event
+    appended with `append_later` is numbered at the commit.
     """
     return transaction_scratch(conn).pop(_RECORDED, [])
 
@@ -91,9 +135,9 @@ async def events_after(conn: Connection, project_id: uuid.UUID, sequence: int) -
     return await cursor.fetchall()
 
 
-async def record_asset(conn: Connection, asset: Row) -> int:
-    """Append an `asset` event carrying the asset as it is now."""
-    return await append(
+async def record_asset(conn: Connection, asset: Row) -> None:
+    """Append an `asset` event carrying the asset as it is now (numbered at the commit)."""
+    await append_later(
         conn, asset["project_id"], kind="asset", message=asset_to_proto(asset), asset_id=asset["id"]
     )
 

@@ -310,13 +310,14 @@ async def give_back_images(conn: Connection, user_id: uuid.UUID, asset_ids: list
     await conn.execute("set local role none")
     try:
         cursor = await conn.execute(
-            "delete from public.image_usage where user_id = %s and asset_id = any(%s)",
+            "delete from public.image_usage where user_id = %s and asset_id = any(%s)"
+            " returning asset_id",
             [user_id, list(asset_ids)],
         )
-        removed = cursor.rowcount
+        removed = len(await cursor.fetchall())  # not rowcount: it is known once results are read
     finally:
         await conn.execute("set local role authenticated")
-    return max(0, removed)
+    return removed
 
 
 def describe_wait(seconds: float) -> str:

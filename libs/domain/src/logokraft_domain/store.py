@@ -313,7 +313,7 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
         )
     await update_project(conn, project_id, locked=project, **fields)
     done = events.project_done(status, completed=counts["completed"], failed=counts["failed"])
-    await events.append(conn, project_id, kind="done", message=done)
+    await events.append_later(conn, project_id, kind="done", message=done)
     return True
 
 

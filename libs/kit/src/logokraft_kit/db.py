@@ -13,12 +13,12 @@ import select
 import time
 import uuid
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection, sql
+from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
@@ -26,18 +26,22 @@ from pydantic import SecretStr
 Connection = AsyncConnection[DictRow]
 
 _SCRATCH = "_logokraft_transaction_scratch"
+_AFTER_COMMIT = "_after_commit"
 CHECK_IDLE_S = 1.0  # a connection idle longer than this is checked before it is handed out
 
-# A user's transaction opens with one round trip: BEGIN, the claims and `set local role
-# authenticated`, as PostgREST sets them (`set_config('role', ..., true)` is `set local
-# role`), sent together as one simple-protocol query. Every transaction pays for its
-# opening, so it is one statement, not three (or four with an isolation level).
+# A user's transaction runs in pipeline mode (libpq's): a statement is sent when the
+# transaction first needs a result (or commits), with every statement queued before it, so
+# the opening (BEGIN, the claims and `set local role authenticated`, as PostgREST sets them;
+# `set_config('role', ..., true)` is `set local role`) travels with the first query, and a
+# statement whose result nobody reads (an event appended) travels with the COMMIT. Round
+# trips, not statements, are what a transaction costs both ends in CPU (each one a send, a
+# wake-up of the other side and a receive), so a transaction costs one per result it reads.
 _BEGIN = {
-    False: sql.SQL("begin"),
-    True: sql.SQL("begin isolation level repeatable read"),
+    False: "begin",
+    True: "begin isolation level repeatable read",
 }
-_ACT_AS_USER = sql.SQL(
-    "; select set_config('request.jwt.claims', {}, true), set_config('role', 'authenticated', true)"
+_ACT_AS_USER = (
+    "select set_config('request.jwt.claims', %s, true), set_config('role', 'authenticated', true)"
 )
 
 
@@ -97,26 +101,32 @@ class Database:
         status and its event log.
         """
         claims = json.dumps({"sub": str(user_id), "role": "authenticated"})
-        opening = _BEGIN[snapshot] + _ACT_AS_USER.format(sql.Literal(claims))
         async with self._pool.connection() as conn:
             # Managed by hand (the pool's connections are in autocommit): psycopg sees the
             # open transaction, so a `conn.transaction()` inside is a savepoint, as before.
-            await conn.execute(opening, prepare=False)
-            _new_scratch(conn)
+            # Statements are queued, so an error surfaces when a result is next read (or at
+            # the COMMIT), still inside this block.
             try:
-                yield conn
+                async with conn.pipeline():
+                    await conn.execute(_BEGIN[snapshot], prepare=False)
+                    await conn.execute(_ACT_AS_USER, [claims])
+                    scratch = _new_scratch(conn)
+                    yield conn
+                    await conn.execute("commit", prepare=False)
             except BaseException:
                 with contextlib.suppress(psycopg.Error):  # a broken one is the pool's to drop
                     await conn.execute("rollback")
                 raise
-            await conn.execute("commit")
+            await _committed(scratch)
 
     @asynccontextmanager
     async def as_service(self) -> AsyncIterator[Connection]:
         """A transaction with the service's own role, for housekeeping across users."""
-        async with self._pool.connection() as conn, conn.transaction():
-            _new_scratch(conn)
-            yield conn
+        async with self._pool.connection() as conn:
+            async with conn.transaction():
+                scratch = _new_scratch(conn)
+                yield conn
+            await _committed(scratch)
 
     async def ping(self) -> None:
         """Raise if the database does not answer."""
@@ -135,6 +145,19 @@ def transaction_scratch(conn: Connection) -> dict[str, Any]:
     if scratch is None:
         scratch = _new_scratch(conn)
     return scratch
+
+
+def after_commit(conn: Connection, callback: Callable[[], Awaitable[None]]) -> None:
+    """Run `callback` once the connection's open transaction (`as_user`, `as_service`) has
+    committed, before its block ends; never when it rolls back. Results a pipelined
+    transaction queued without reading them are there by then (events.py numbers the events
+    it recorded so)."""
+    transaction_scratch(conn).setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+async def _committed(scratch: dict[str, Any]) -> None:
+    for callback in scratch.pop(_AFTER_COMMIT, []):
+        await callback()
 
 
 def _new_scratch(conn: Connection) -> dict[str, Any]:
