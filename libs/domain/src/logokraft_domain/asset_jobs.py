@@ -109,10 +109,10 @@ class AssetJobs:
         # Listening first, then reading: a cancel is either seen here or signalled.
         await self.cancels.ready()
         async with self.db.as_user(user_id) as conn:
-            asset = await store.get_asset(conn, asset_id, lock=True)
+            asset, project = await store.get_asset_with_project(conn, asset_id, lock=True)
             if asset is None or asset["status"] in TERMINAL_ASSET_STATUSES:
                 return None
-            project = await _project(conn, asset)
+            assert project is not None
             cancelled = project["status"] == "cancelled"
             if cancelled:  # an asset of a cancelled project is never drawn
                 await store.update_asset(conn, asset_id, status="cancelled")
@@ -225,7 +225,8 @@ class AssetJobs:
         """
         owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
         # No read first: the drawing has just checked (or been told), and the transaction
-        # below looks again under lock, removing the files of an asset cancelled meanwhile.
+        # below completes it only while it is unfinished (one statement, under its lock),
+        # removing the files of an asset cancelled meanwhile.
         path = asset_path(owner, project_id, asset_id, "png")
         stored = [path]
         metadata = dict(image.metadata)
@@ -239,18 +240,20 @@ class AssetJobs:
                 stored.append(svg_path)
                 metadata["svg_path"] = svg_path
         async with self.db.as_user(user_id) as conn:
-            current = await store.get_asset(conn, asset_id, lock=True)
-            orphaned = current is None or current["status"] == "cancelled"
-            finished = orphaned or _is_finished(asset_id, current)
-            if not finished:
-                await self._complete(conn, asset, path, image, provider, metadata, fields)
+            done = await self._complete(conn, asset, path, image, provider, metadata, fields)
+            orphaned = False
+            if not done:  # gone or finished meanwhile: read it again to say which (rare)
+                current = await store.get_asset(conn, asset_id)
+                orphaned = current is None or current["status"] == "cancelled"
+                if not orphaned:
+                    _leaving(asset_id, current)
             recorded = events.recorded(conn)
         if orphaned:
             # Cancelled or deleted while the image was being stored: nothing names it.
             log.info("asset %s was cancelled while its image was stored; removing it", asset_id)
             await self.storage.delete(GENERATED_BUCKET, stored)
             return
-        if finished:
+        if not done:
             return
         _finished_as(provider, "completed")
         await self.announce_events(project_id, recorded)
@@ -264,9 +267,10 @@ class AssetJobs:
         provider: str,
         metadata: dict[str, Any],
         fields: dict[str, Any],
-    ) -> None:
-        """Mark the (locked, unfinished) asset completed and settle its project."""
-        await store.update_asset(
+    ) -> bool:
+        """Mark the asset completed, unless it is gone or finished (False), and settle its
+        project."""
+        completed = await store.update_unfinished_asset(
             conn,
             asset["id"],
             status="completed",
@@ -281,16 +285,17 @@ class AssetJobs:
             error_message=None,
             **fields,
         )
+        if completed is None:
+            return False
         await store.settle_if_done(conn, asset["project_id"])
+        return True
 
     async def fail(
         self, user_id: uuid.UUID, asset: Row, code: str, message: str, *, provider: str
     ) -> None:
         """Mark the asset failed with a reason a person can act on."""
         async with self.db.as_user(user_id) as conn:
-            if await _finished(conn, asset):
-                return
-            await store.update_asset(
+            failed = await store.update_unfinished_asset(
                 conn,
                 asset["id"],
                 status="failed",
@@ -298,6 +303,9 @@ class AssetJobs:
                 error_message=message,
                 provider=provider,
             )
+            if failed is None:
+                _leaving(asset["id"], await store.get_asset(conn, asset["id"]))
+                return
             await store.settle_if_done(conn, asset["project_id"])
             recorded = events.recorded(conn)
         _finished_as(provider, "failed", code)
@@ -320,17 +328,9 @@ def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:
     label_span(asset_outcome=outcome, error_code=code)
 
 
-async def _finished(conn: Connection, asset: Row) -> bool:
-    """Lock the asset; True when it is gone or already completed or failed."""
-    return _is_finished(asset["id"], await store.get_asset(conn, asset["id"], lock=True))
-
-
-def _is_finished(asset_id: uuid.UUID, current: Row | None) -> bool:
-    """True when the (locked) asset is gone or already completed or failed."""
-    if current is None or current["status"] in TERMINAL_ASSET_STATUSES:
-        log.info("asset %s is already %s; leaving it", asset_id, current and current["status"])
-        return True
-    return False
+def _leaving(asset_id: uuid.UUID, current: Row | None) -> None:
+    """Say that a finished (or vanished) asset is left as it is."""
+    log.info("asset %s is already %s; leaving it", asset_id, current and current["status"])
 
 
 async def _set_attempts(conn: Connection, asset_id: uuid.UUID, attempts: int) -> Row:
@@ -342,9 +342,3 @@ async def _set_attempts(conn: Connection, asset_id: uuid.UUID, attempts: int) ->
     if row is None:
         raise LookupError(f"asset {asset_id} not found")
     return row
-
-
-async def _project(conn: Connection, asset: Row) -> Row:
-    project = await store.get_project(conn, asset["project_id"])
-    assert project is not None
-    return project

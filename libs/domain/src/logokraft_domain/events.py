@@ -143,8 +143,20 @@ async def record_asset(conn: Connection, asset: Row) -> None:
 
 
 async def record_project(conn: Connection, project: Row) -> int:
-    """Append a `project` event carrying the project (without assets) as it is now."""
-    return await append(conn, project["id"], kind="project", message=project_to_proto(project))
+    """Append a `project` event carrying the project (without assets) as it is now, under the
+    sequence number its row already carries: the caller moved `event_sequence` on in the same
+    statement that changed it (store.update_project), holding the row's lock. Nothing is read
+    back, so in a pipelined transaction the event travels with the next read or the COMMIT."""
+    sequence = int(project["event_sequence"])
+    message = project_to_proto(project)
+    await conn.execute(
+        "insert into project_events (project_id, sequence, user_id, kind, payload)"
+        " values (%s, %s, %s, 'project', %s)",
+        [project["id"], sequence, project["user_id"], Jsonb(message_to_payload(message))],
+    )
+    event = common_pb2.ProjectEvent(sequence=sequence, project=message)
+    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
+    return sequence
 
 
 def project_done(status: str, *, completed: int, failed: int) -> common_pb2.ProjectDone:

@@ -95,18 +95,30 @@ ASSET_COLUMNS = frozenset(
 )
 
 
-def _update_statement(table: str, fields: dict[str, Any], allowed: frozenset[str]) -> sql.Composed:
-    """`update <table> set <col> = %s, ... where id = %s returning *`, for known columns only."""
+def _update_statement(
+    table: str,
+    fields: dict[str, Any],
+    allowed: frozenset[str],
+    *,
+    returning: bool = True,
+    next_event: bool = False,
+) -> sql.Composed:
+    """`update <table> set <col> = %s, ... where id = %s returning *`, for known columns only
+    (without `returning *` when `returning` is False, for a caller adding conditions; moving
+    a project's `event_sequence` on by one with `next_event`)."""
     if not fields:
         raise ValueError("no columns to update")
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValueError(f"unknown columns of {table}: {', '.join(unknown)}")
-    assignments = sql.SQL(", ").join(
+    assignments = [
         sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder()) for name in fields
-    )
-    return sql.SQL("update {} set {} where id = %s returning *").format(
-        sql.Identifier(table), assignments
+    ]
+    if next_event:
+        assignments.append(sql.SQL("event_sequence = event_sequence + 1"))
+    tail = " returning *" if returning else ""
+    return sql.SQL("update {} set {} where id = %s" + tail).format(
+        sql.Identifier(table), sql.SQL(", ").join(assignments)
     )
 
 
@@ -134,6 +146,23 @@ async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False
     sql = "select * from generated_assets where id = %s" + (_LOCK if lock else "")
     cursor = await conn.execute(sql, [asset_id])
     return await cursor.fetchone()
+
+
+async def get_asset_with_project(
+    conn: Connection, asset_id: uuid.UUID, *, lock: bool = False
+) -> tuple[Row | None, Row | None]:
+    """The asset (locked with `lock`, as `get_asset` locks it) and then its project; Nones
+    when RLS hides them or they do not exist. Two statements sent together: in a pipelined
+    transaction (Database.as_user) one round trip."""
+    assets = await conn.execute(
+        "select * from generated_assets where id = %s" + (_LOCK if lock else ""), [asset_id]
+    )
+    projects = await conn.execute(
+        "select * from brand_projects"
+        " where id = (select project_id from generated_assets where id = %s)",
+        [asset_id],
+    )
+    return await assets.fetchone(), await projects.fetchone()
 
 
 async def list_projects(conn: Connection, *, limit: int, after: PageCursor | None) -> list[Row]:
@@ -243,6 +272,23 @@ async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> 
     return row
 
 
+async def update_unfinished_asset(
+    conn: Connection, asset_id: uuid.UUID, **fields: Any
+) -> Row | None:
+    """`update_asset` for an asset still queued or generating, checked and changed in one
+    statement (which locks it); None, and nothing changed, when it is gone or finished
+    (completed, failed or cancelled)."""
+    values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
+    statement = sql.SQL("{} and status <> all(%s) returning *").format(
+        _update_statement("generated_assets", fields, ASSET_COLUMNS, returning=False)
+    )
+    cursor = await conn.execute(statement, [*values, asset_id, list(TERMINAL_ASSET_STATUSES)])
+    row = await cursor.fetchone()
+    if row is not None:
+        await events.record_asset(conn, row)
+    return row
+
+
 async def update_project(
     conn: Connection, project_id: uuid.UUID, *, locked: Row | None = None, **fields: Any
 ) -> Row:
@@ -254,14 +300,17 @@ async def update_project(
     before = locked if locked is not None else await get_project(conn, project_id, lock=True)
     if before is None:
         raise LookupError(f"project {project_id} not found")
+    # A status change numbers its event in the same statement, so the event is sent along
+    # without a read of its own.
+    news = "status" in fields and fields["status"] != before["status"]
     cursor = await conn.execute(
-        _update_statement("brand_projects", fields, PROJECT_COLUMNS),
+        _update_statement("brand_projects", fields, PROJECT_COLUMNS, next_event=news),
         [*fields.values(), project_id],
     )
     row = await cursor.fetchone()
     assert row is not None
-    if row["status"] != before["status"]:
-        row = {**row, "event_sequence": await events.record_project(conn, row)}
+    if news:
+        await events.record_project(conn, row)
     return row
 
 

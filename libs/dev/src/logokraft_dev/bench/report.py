@@ -99,6 +99,11 @@ def burst_figures(
         "cpu_ms_per_logo_outside_renderer": outside,
         "peak_rss_mib": {role: _round(u.peak_rss_bytes / MIB, 1) for role, u in usage.items()},
         "processes": {role: u.processes for role, u in usage.items()},
+        # What each stream carried (SSE events by name, averaged over the projects done).
+        "events_per_project": {
+            name: _round(sum(run.events.get(name, 0) for run in ok) / len(ok))
+            for name in sorted({name for run in ok for name in run.events})
+        },
     }
     if renderer_cpu_s is not None and logos and "imagegen" in usage:
         # The local engine renders inside imagegen: take out the renderer's own CPU, measured
@@ -258,6 +263,10 @@ def _burst_lines(title: str, figures: Mapping[str, Any]) -> list[str]:
         f"  first logo p50 / done p50 = {figures['first_logo_p50_over_done_p50']}",
         f"  throughput       {_s(figures['logos_per_s'])} logos/s over {_s(figures['wall_s'])} s"
         f" (steady {_s(figures.get('steady_logos_per_s'))})",
+        "  events/project   "
+        + "  ".join(
+            f"{name} {count:g}" for name, count in figures.get("events_per_project", {}).items()
+        ),
         "  process        CPU s   CPU ms/logo   peak RSS MiB   processes",
     ]
     for role in (*ROLES, *sorted(set(figures["cpu_s"]) - set(ROLES))):
