@@ -147,8 +147,10 @@ async def test_rls_hides_rows_even_without_a_filter(services, database_url):
         async with db.as_user(dev_user_id("bob")) as conn:
             cursor = await conn.execute("select id from brand_projects")  # no where clause
             assert await cursor.fetchall() == []
-            cursor = await conn.execute("update brand_projects set brand_name = 'pwned'")
-            assert cursor.rowcount == 0
+            cursor = await conn.execute(
+                "update brand_projects set brand_name = 'pwned' returning id"
+            )
+            assert await cursor.fetchall() == []
         async with db.as_user(dev_user_id("dev")) as conn:
             cursor = await conn.execute("select id, brand_name from brand_projects")
             rows = await cursor.fetchall()
@@ -250,6 +252,33 @@ async def test_first_image_starts_before_the_last_prompt_is_written(
         await channel.close()
         await imagegen.stop(grace=1)
         await prompt.stop(grace=1)
+
+
+async def test_prompts_that_arrive_together_are_queued_in_one_transaction(services, database_url):
+    # The local writer plans every prompt up front and hands them over back to back: they are
+    # stored in one transaction (one created_at, now() being the transaction's start) and told
+    # to watchers in one news message, while a writer that waits between prompts (the test
+    # above) still gets its first candidate drawn before the rest are written.
+    project_id = await create_over_grpc(services, count=4)
+    events = await watch_over_grpc(services, project_id)
+    assert events[-1].done.completed_assets == 4
+    candidates = await rows(
+        database_url,
+        "select position, created_at from generated_assets where project_id = %s order by position",
+        [project_id],
+    )
+    assert [c["position"] for c in candidates] == [0, 1, 2, 3]
+    assert len({c["created_at"] for c in candidates}) == 1
+    queued = await rows(
+        database_url,
+        "select sequence from project_events where project_id = %s and kind = 'asset'"
+        " and payload->>'status' = 'ASSET_STATUS_QUEUED' order by sequence",
+        [project_id],
+    )
+    assert len(queued) == 4
+    assert [q["sequence"] for q in queued] == list(
+        range(queued[0]["sequence"], queued[0]["sequence"] + 4)
+    )
 
 
 def test_written_prompt_is_a_value():

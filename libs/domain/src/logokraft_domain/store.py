@@ -182,6 +182,57 @@ async def list_projects(conn: Connection, *, limit: int, after: PageCursor | Non
     return await cursor.fetchall()
 
 
+@dataclass(frozen=True)
+class CandidatePrompt:
+    """A written prompt, to be queued as the candidate at `position`."""
+
+    position: int
+    prompt: str
+    spec: dict[str, Any] | None
+
+
+async def insert_candidates(
+    conn: Connection, *, project_id: uuid.UUID, user_id: uuid.UUID, prompts: list[CandidatePrompt]
+) -> list[tuple[Row, bool]]:
+    """Queue a candidate for each prompt, in one statement; for each, in the order given, the
+    stored candidate and whether this call made it (a repeat returns the one stored before).
+
+    Each new candidate is recorded as an event, in position order.
+    """
+    if not prompts:
+        return []
+    rows = sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s)") for _ in prompts)
+    values = [
+        value
+        for p in prompts
+        for value in (project_id, user_id, p.position, p.prompt, _jsonb_or_none(p.spec))
+    ]
+    cursor = await conn.execute(
+        sql.SQL(
+            "insert into generated_assets (project_id, user_id, position, prompt, spec)"
+            " values {} on conflict (project_id, position) where parent_asset_id is null"
+            " do nothing returning *"
+        ).format(rows),
+        values,
+    )
+    made = {row["position"]: row for row in await cursor.fetchall()}
+    for position in sorted(made):
+        await events.record_asset(conn, made[position])
+    repeats = [p.position for p in prompts if p.position not in made]
+    stored: dict[int, Row] = {}
+    if repeats:
+        cursor = await conn.execute(
+            "select * from generated_assets where project_id = %s and position = any(%s)"
+            " and parent_asset_id is null",
+            [project_id, repeats],
+        )
+        stored = {row["position"]: row for row in await cursor.fetchall()}
+    return [
+        (made[p.position], True) if p.position in made else (stored[p.position], False)
+        for p in prompts
+    ]
+
+
 async def insert_candidate(
     conn: Connection,
     *,
@@ -192,27 +243,17 @@ async def insert_candidate(
     spec: dict[str, Any] | None,
 ) -> tuple[Row, bool]:
     """Queue the candidate at `position`; a repeat returns the stored one and False."""
-    cursor = await conn.execute(
-        """
-        insert into generated_assets (project_id, user_id, position, prompt, spec)
-        values (%s, %s, %s, %s, %s)
-        on conflict (project_id, position) where parent_asset_id is null do nothing
-        returning *
-        """,
-        [project_id, user_id, position, prompt, Jsonb(spec) if spec is not None else None],
+    [inserted] = await insert_candidates(
+        conn,
+        project_id=project_id,
+        user_id=user_id,
+        prompts=[CandidatePrompt(position=position, prompt=prompt, spec=spec)],
     )
-    row = await cursor.fetchone()
-    if row is not None:
-        await events.record_asset(conn, row)
-        return row, True
-    cursor = await conn.execute(
-        "select * from generated_assets where project_id = %s and position = %s"
-        " and parent_asset_id is null",
-        [project_id, position],
-    )
-    existing = await cursor.fetchone()
-    assert existing is not None
-    return existing, False
+    return inserted
+
+
+def _jsonb_or_none(value: dict[str, Any] | None) -> Jsonb | None:
+    return Jsonb(value) if value is not None else None
 
 
 async def insert_variations(

@@ -99,6 +99,10 @@ class Database:
         With `snapshot`, every statement sees the database as of the transaction's first one
         (REPEATABLE READ), for reads that must agree with each other, such as a project's
         status and its event log.
+
+        The transaction is pipelined (see `_BEGIN`): a statement's outcome, its error or its
+        `rowcount`, is known once its result (or a later one) is read, so a statement whose
+        effect matters says `returning` and is read (`rowcount` is -1 before).
         """
         claims = json.dumps({"sub": str(user_id), "role": "authenticated"})
         async with self._pool.connection() as conn:

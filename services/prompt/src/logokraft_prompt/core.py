@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -39,6 +40,7 @@ from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
+from logokraft_prompt.arrivals import arrivals
 
 log = logging.getLogger(__name__)
 
@@ -348,52 +350,58 @@ class ProjectsCore:
     async def _write_prompts(
         self, user_id: uuid.UUID, project: dict, candidates: dict[int, dict]
     ) -> None:
-        project_id = project["id"]
+        project_id, count = project["id"], project["num_candidates"]
         inspiration = await self._load_inspiration(project["inspiration_paths"])
         brief = await _engine_brief(project, inspiration, self._deps.writer)
-        async for written in self._deps.writer.write_prompts(
-            brief, count=project["num_candidates"], inspiration=inspiration
-        ):
-            if written.index >= project["num_candidates"]:
-                break
-            if not await self._queue_candidate(user_id, project_id, written, candidates):
-                log.info("project %s was cancelled or deleted; no more prompts", project_id)
-                break
+        written = self._deps.writer.write_prompts(brief, count=count, inspiration=inspiration)
+        # Each prompt is queued the moment it exists, with any that arrived together.
+        async with contextlib.aclosing(arrivals(written)) as lists:
+            async for together in lists:
+                wanted = [prompt for prompt in together if prompt.index < count]
+                if not await self._queue_candidates(user_id, project_id, wanted, candidates):
+                    log.info("project %s was cancelled or deleted; no more prompts", project_id)
+                    break
+                if len(wanted) < len(together):
+                    break
 
-    async def _queue_candidate(
-        self, user_id: uuid.UUID, project_id: uuid.UUID, written, candidates: dict
+    async def _queue_candidates(
+        self, user_id: uuid.UUID, project_id: uuid.UUID, written: list, candidates: dict
     ) -> bool:
-        """Store the written prompt as a candidate and queue its drawing; False (nothing
-        stored or queued) when the project was cancelled or deleted meanwhile."""
-        existing = candidates.get(written.index)
-        if existing is not None and existing["status"] != "queued":
+        """Store the written prompts as candidates and queue their drawing, in one transaction;
+        False (nothing stored or queued) when the project was cancelled or deleted meanwhile.
+
+        A candidate stored by an earlier attempt is queued again only while it is queued."""
+        fresh: dict[int, store.CandidatePrompt] = {}
+        requeue: list[dict] = []
+        for prompt in written:
+            existing = candidates.get(prompt.index)
+            if existing is None:
+                fresh.setdefault(
+                    prompt.index, store.CandidatePrompt(prompt.index, prompt.text, prompt.spec)
+                )
+            elif existing["status"] == "queued":
+                requeue.append(existing)
+        if not fresh and not requeue:
             return True
         async with self._deps.db.as_user(user_id) as conn:
             # The project first: a cancel holds it while it cancels the queued candidates.
             locked = await store.get_project(conn, project_id, lock=True)
             if locked is None or locked["status"] == "cancelled":
                 return False
-            if existing is None:
-                asset, _ = await store.insert_candidate(
-                    conn,
-                    project_id=project_id,
-                    user_id=user_id,
-                    position=written.index,
-                    prompt=written.text,
-                    spec=written.spec,
-                )
-            else:
-                asset = existing
+            inserted = await store.insert_candidates(
+                conn, project_id=project_id, user_id=user_id, prompts=list(fresh.values())
+            )
             if locked["status"] == "pending":
                 await store.update_project(conn, project_id, locked=locked, status="generating")
             recorded = events.recorded(conn)
-        job = DrawCandidate(
-            asset_id=asset["id"],
-            project_id=project_id,
-            user_id=user_id,
-            position=asset["position"],
-        )
-        await job.publish(self._deps.jobs)
+        for asset in sorted([*requeue, *(row for row, _ in inserted)], key=_position):
+            job = DrawCandidate(
+                asset_id=asset["id"],
+                project_id=project_id,
+                user_id=user_id,
+                position=asset["position"],
+            )
+            await job.publish(self._deps.jobs)
         await self._announce(project_id, recorded)
         return True
 
@@ -426,6 +434,10 @@ class ProjectsCore:
                 continue
             images.append(InspirationImage(data=data, mime_type="image/png"))
         return images
+
+
+def _position(asset: dict) -> int:
+    return int(asset["position"])
 
 
 def _following(carried: list[bytes] | None, cursor: int) -> list[common_pb2.ProjectEvent] | None:
