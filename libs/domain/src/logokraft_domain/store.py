@@ -11,6 +11,8 @@ guard.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -96,30 +98,35 @@ ASSET_COLUMNS = frozenset(
 
 
 def _update_statement(
-    table: str,
-    fields: dict[str, Any],
-    allowed: frozenset[str],
-    *,
-    returning: bool = True,
-    next_event: bool = False,
-) -> sql.Composed:
-    """`update <table> set <col> = %s, ... where id = %s returning *`, for known columns only
-    (without `returning *` when `returning` is False, for a caller adding conditions; moving
-    a project's `event_sequence` on by one with `next_event`)."""
+    table: str, fields: dict[str, Any], allowed: frozenset[str], *, next_event: bool = False
+) -> str:
+    """`update <table> set <col> = %s, ... where id = %s`, for known columns only (moving a
+    project's `event_sequence` on by one with `next_event`); the caller adds conditions and
+    `returning *`."""
     if not fields:
         raise ValueError("no columns to update")
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValueError(f"unknown columns of {table}: {', '.join(unknown)}")
-    assignments = [
-        sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder()) for name in fields
-    ]
+    return _update_text(table, tuple(fields), next_event)
+
+
+@functools.lru_cache(maxsize=256)
+def _update_text(table: str, columns: tuple[str, ...], next_event: bool) -> str:
+    """The statement's text, made once per shape: psycopg then finds it in its caches (and
+    prepares it) by its text, where a statement composed anew is quoted and joined per call.
+    Table and columns come from the allowlists above, plain lower-case names, so quoting
+    them here is exact."""
+    names = [table, *columns]
+    if not all(_PLAIN_NAME.fullmatch(name) for name in names):
+        raise ValueError(f"not a plain name among {names}")
+    assignments = [f'"{name}" = %s' for name in columns]
     if next_event:
-        assignments.append(sql.SQL("event_sequence = event_sequence + 1"))
-    tail = " returning *" if returning else ""
-    return sql.SQL("update {} set {} where id = %s" + tail).format(
-        sql.Identifier(table), sql.SQL(", ").join(assignments)
-    )
+        assignments.append("event_sequence = event_sequence + 1")
+    return f'update "{table}" set {", ".join(assignments)} where id = %s'
+
+
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 async def get_project(conn: Connection, project_id: uuid.UUID, *, lock: bool = False) -> Row | None:
@@ -304,7 +311,8 @@ async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> 
     """Change an asset's columns and record the change as an event."""
     values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
     cursor = await conn.execute(
-        _update_statement("generated_assets", fields, ASSET_COLUMNS), [*values, asset_id]
+        _update_statement("generated_assets", fields, ASSET_COLUMNS) + " returning *",
+        [*values, asset_id],
     )
     row = await cursor.fetchone()
     if row is None:
@@ -320,8 +328,9 @@ async def update_unfinished_asset(
     statement (which locks it); None, and nothing changed, when it is gone or finished
     (completed, failed or cancelled)."""
     values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
-    statement = sql.SQL("{} and status <> all(%s) returning *").format(
-        _update_statement("generated_assets", fields, ASSET_COLUMNS, returning=False)
+    statement = (
+        _update_statement("generated_assets", fields, ASSET_COLUMNS)
+        + " and status <> all(%s) returning *"
     )
     cursor = await conn.execute(statement, [*values, asset_id, list(TERMINAL_ASSET_STATUSES)])
     row = await cursor.fetchone()
@@ -345,7 +354,8 @@ async def update_project(
     # without a read of its own.
     news = "status" in fields and fields["status"] != before["status"]
     cursor = await conn.execute(
-        _update_statement("brand_projects", fields, PROJECT_COLUMNS, next_event=news),
+        _update_statement("brand_projects", fields, PROJECT_COLUMNS, next_event=news)
+        + " returning *",
         [*fields.values(), project_id],
     )
     row = await cursor.fetchone()
