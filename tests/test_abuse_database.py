@@ -220,14 +220,17 @@ async def test_an_unknown_column_name_is_refused(name: str) -> None:
         await store.update_asset(_NoDatabase(), uuid.uuid4(), **{name: "x"})
 
 
-@pytest.mark.integration
-def test_update_statements_quote_their_identifiers(db) -> None:
+def test_update_statements_quote_their_identifiers() -> None:
     statement = store._update_statement(
         "brand_projects", {"status": 1, "error_code": 2}, store.PROJECT_COLUMNS
     )
-    assert statement.as_string(db) == (
-        'update "brand_projects" set "status" = %s, "error_code" = %s where id = %s returning *'
-    )
+    assert statement == 'update "brand_projects" set "status" = %s, "error_code" = %s where id = %s'
+    # A name that is not a plain identifier never reaches the text, even from an allowlist.
+    hostile = 'status" = null, "user_id'
+    with pytest.raises(ValueError, match="not a plain name"):
+        store._update_statement("brand_projects", {hostile: 1}, frozenset({hostile}))
+    with pytest.raises(ValueError, match="unknown columns"):
+        store._update_statement("brand_projects", {hostile: 1}, store.PROJECT_COLUMNS)
 
 
 # ---- 5. Supabase's default privileges --------------------------------------------------------

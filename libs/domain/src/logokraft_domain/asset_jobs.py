@@ -49,7 +49,6 @@ from logokraft_kit.bus import (
     JobSigner,
     Subjects,
     publish_project_events,
-    publish_project_news,
 )
 from logokraft_kit.db import Connection, Database
 from logokraft_kit.metrics import IMAGES_GENERATED
@@ -310,10 +309,6 @@ class AssetJobs:
             recorded = events.recorded(conn)
         _finished_as(provider, "failed", code)
         await self.announce_events(asset["project_id"], recorded)
-
-    async def announce(self, project: Row | None) -> None:
-        """Tell the project's watchers that something changed (they read what)."""
-        await publish_project_news(self.nc, self.subjects, project)
 
     async def announce_events(self, project_id: uuid.UUID, recorded: list[Any]) -> None:
         """Tell the project's watchers of the events a committed transaction recorded."""

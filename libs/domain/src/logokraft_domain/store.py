@@ -138,14 +138,14 @@ async def get_project(conn: Connection, project_id: uuid.UUID, *, lock: bool = F
 
 async def list_assets(conn: Connection, project_id: uuid.UUID) -> list[Row]:
     """The project's assets: candidates by position, then variations by age."""
-    cursor = await conn.execute(
-        """
-        select * from generated_assets where project_id = %s
-        order by (parent_asset_id is not null), created_at, position, id
-        """,
-        [project_id],
-    )
+    cursor = await conn.execute(_LIST_ASSETS, [project_id])
     return await cursor.fetchall()
+
+
+_LIST_ASSETS = """
+    select * from generated_assets where project_id = %s
+    order by (parent_asset_id is not null), created_at, position, id
+"""
 
 
 async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False) -> Row | None:
@@ -153,6 +153,19 @@ async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False
     sql = "select * from generated_assets where id = %s" + (_LOCK if lock else "")
     cursor = await conn.execute(sql, [asset_id])
     return await cursor.fetchone()
+
+
+async def get_project_with_assets(
+    conn: Connection, project_id: uuid.UUID, *, lock: bool = False
+) -> tuple[Row | None, list[Row]]:
+    """The project (locked with `lock`) and then its assets (as `list_assets` orders them);
+    None and [] when RLS hides it or it does not exist. Two statements sent together: in a
+    pipelined transaction (Database.as_user) one round trip."""
+    projects = await conn.execute(
+        "select * from brand_projects where id = %s" + (_LOCK if lock else ""), [project_id]
+    )
+    assets = await conn.execute(_LIST_ASSETS, [project_id])
+    return await projects.fetchone(), await assets.fetchall()
 
 
 async def get_asset_with_project(

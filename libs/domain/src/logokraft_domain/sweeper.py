@@ -45,11 +45,11 @@ from typing import Any, Literal
 
 from nats.aio.client import Client as NATS
 
-from logokraft_domain import store
+from logokraft_domain import events, store
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompts
 from logokraft_domain.records import Row
-from logokraft_kit.bus import JobPublisher, publish_project_news
+from logokraft_kit.bus import JobPublisher, publish_project_events
 from logokraft_kit.db import Database
 from logokraft_kit.metrics import SWEPT
 
@@ -280,8 +280,10 @@ class PromptSweeper(_Periodic):
                 error_message=prompts_timeout_message(self.policy.max_age_s),
             )
             await store.settle_if_done(conn, row["id"])
-            project = await store.get_project(conn, row["id"])
-        await publish_project_news(self._nc, self._subjects, project)
+            recorded = events.recorded(conn)
+        await publish_project_events(
+            self._nc, self._subjects, row["id"], recorded, signer=self._queue.signer
+        )
 
 
 def _duration(seconds: float) -> str:

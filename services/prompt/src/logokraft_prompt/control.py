@@ -28,9 +28,13 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from psycopg import errors as pg_errors
 
 from logokraft.v1 import common_pb2
-from logokraft_domain import limits, store
+from logokraft_domain import events, limits, store
 from logokraft_domain.records import project_to_proto
-from logokraft_kit.bus import publish_project_cancel, publish_project_news
+from logokraft_kit.bus import (
+    publish_project_cancel,
+    publish_project_events,
+    publish_project_news,
+)
 from logokraft_kit.db import Connection
 from logokraft_kit.errors import Conflict, NotFound
 from logokraft_prompt.core import Deps
@@ -59,7 +63,7 @@ class ProjectControl:
     async def cancel_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
         """Cancel the project (a repeat is a no-op); returns it with its assets."""
 
-        async def cancel() -> tuple[bool, dict, list[dict]]:
+        async def cancel() -> tuple[bool, dict, list[dict], list[common_pb2.ProjectEvent]]:
             async with self._deps.db.as_user(user_id) as conn:
                 await limits.lock_user_limits(conn, user_id)  # before any row lock
                 project = await _locked_project(conn, project_id)
@@ -71,12 +75,13 @@ class ProjectControl:
                 changed = await self._cancel(conn, user_id, project)
                 row = await store.get_project(conn, project_id)
                 assets = await store.list_assets(conn, project_id)
+                recorded = events.recorded(conn)
             assert row is not None
-            return changed, row, assets
+            return changed, row, assets, recorded
 
-        changed, row, assets = await _retrying_deadlocks(cancel)
+        changed, row, assets, recorded = await _retrying_deadlocks(cancel)
         if changed:
-            await self._tell_workers(row)
+            await self._tell_workers(row, recorded)
         return project_to_proto(row, assets)
 
     async def delete_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
@@ -129,11 +134,18 @@ class ProjectControl:
         )
         return True
 
-    async def _tell_workers(self, project: dict) -> None:
-        """Workers abandon the project's drawings; watchers read its `done`."""
+    async def _tell_workers(
+        self, project: dict, recorded: list[common_pb2.ProjectEvent] | None = None
+    ) -> None:
+        """Workers abandon the project's drawings; watchers get the cancel's events, its `done`
+        last (or, for a deleted project, whose events went with it, read that it is gone)."""
         nc, subjects = self._deps.nc, self._deps.subjects
         await publish_project_cancel(nc, subjects, str(project["id"]))
-        await publish_project_news(nc, subjects, project)
+        if recorded:
+            signer = self._deps.jobs.signer
+            await publish_project_events(nc, subjects, project["id"], recorded, signer=signer)
+        else:
+            await publish_project_news(nc, subjects, project)
 
 
 async def _locked_project(conn: Connection, project_id: uuid.UUID) -> dict:

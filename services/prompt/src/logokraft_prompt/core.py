@@ -145,10 +145,9 @@ class ProjectsCore:
     async def get_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
         """One of the caller's projects with its assets."""
         async with self._deps.db.as_user(user_id) as conn:
-            row = await store.get_project(conn, project_id)
-            if row is None:
-                raise NotFound(f"project {project_id} not found")
-            assets = await store.list_assets(conn, project_id)
+            row, assets = await store.get_project_with_assets(conn, project_id)
+        if row is None:
+            raise NotFound(f"project {project_id} not found")
         return project_to_proto(row, assets)
 
     async def list_projects(
@@ -234,7 +233,7 @@ class ProjectsCore:
     ) -> tuple[int, list[common_pb2.ProjectEvent]]:
         """Where the watch starts, and a snapshot (plus done) when starting fresh."""
         async with self._deps.db.as_user(user_id, snapshot=True) as conn:
-            project = await store.get_project(conn, project_id)
+            project, assets = await store.get_project_with_assets(conn, project_id)
             if project is None:
                 raise NotFound(f"project {project_id} not found")
             if after > project["event_sequence"]:
@@ -244,7 +243,6 @@ class ProjectsCore:
                 )
             if after > 0:
                 return after, []
-            assets = await store.list_assets(conn, project_id)
         queued = any(a["status"] == "queued" and a["parent_asset_id"] is None for a in assets)
         places = await self._queue.positions(project_id) if queued else {}
         sequence = project["event_sequence"]
@@ -267,10 +265,9 @@ class ProjectsCore:
             rows = await events.events_after(conn, project_id, cursor)
             if rows:
                 return [event_from_log(row) for row in rows], None
-            project = await store.get_project(conn, project_id)
+            project, assets = await store.get_project_with_assets(conn, project_id)
             if project is None:
                 raise NotFound(f"project {project_id} not found")
-            assets = await store.list_assets(conn, project_id)
         if store.is_settled(project, assets):
             return [], events.done_event(project["event_sequence"], project, assets)
         return [], None
@@ -324,17 +321,13 @@ class ProjectsCore:
     ) -> tuple[dict, dict[int, dict]] | None:
         """Count an attempt; the project and its candidates, or None when there is nothing to do."""
         async with self._deps.db.as_user(user_id) as conn:
-            project = await store.get_project(conn, project_id, lock=True)
+            project, assets = await store.get_project_with_assets(conn, project_id, lock=True)
             if project is None or project["prompts_written"]:
                 return None
             project = await store.update_project(
                 conn, project_id, locked=project, prompt_attempts=project["prompt_attempts"] + 1
             )
-            candidates = {
-                a["position"]: a
-                for a in await store.list_assets(conn, project_id)
-                if a["parent_asset_id"] is None
-            }
+        candidates = {a["position"]: a for a in assets if a["parent_asset_id"] is None}
         return project, candidates
 
     async def _give_back_attempt(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from nats.aio.client import Client as NATS
 
 import logokraft_engine as engine
-from logokraft_domain import limits, store
+from logokraft_domain import events, limits, store
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.jobs import DrawVariation
 from logokraft_domain.limits import UserLimits
@@ -115,7 +115,8 @@ class RefineCore:
             children = await store.insert_variations(
                 conn, parent, instruction=instruction, count=count
             )
-            project = await store.reopen(conn, parent["project_id"])
+            await store.reopen(conn, parent["project_id"])
+            recorded = events.recorded(conn)
         try:
             for child in children:
                 await self._queue(user_id, child, count)
@@ -124,7 +125,7 @@ class RefineCore:
             for child in children:
                 await self._jobs.fail(user_id, child, *QUEUE_DOWN, provider=self._deps.maker.name)
             raise Unavailable("the job queue is unavailable; try again shortly") from exc
-        await self._jobs.announce(project)
+        await self._jobs.announce_events(parent["project_id"], recorded)
         return children
 
     def _check_refinable(self, parent: Row) -> None:
@@ -249,6 +250,6 @@ class RefineCore:
             await store.update_asset(
                 conn, asset["id"], prompt=prompt.text, spec=prompt.spec, metadata=prompt.metadata
             )
-            project = await store.get_project(conn, asset["project_id"])
-        await self._jobs.announce(project)
+            recorded = events.recorded(conn)
+        await self._jobs.announce_events(asset["project_id"], recorded)
         return prompt
