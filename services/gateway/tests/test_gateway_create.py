@@ -166,6 +166,18 @@ async def test_a_valid_create_is_checked_once_then_created(client, auth, fake, p
     assert fake.checks[0][1].brief == fake.create_calls[0][1].brief
 
 
+async def test_a_create_without_images_skips_the_early_check(client, auth, fake):
+    # Nothing costly to spare: one call, which checks the limits in its own transaction.
+    response = await client.post(URL, data={"brand_name": "Acme"}, files=NO_FILE, headers=auth)
+    assert response.status_code == 202, response.text
+    assert fake.checks == [] and len(fake.create_calls) == 1
+    fake.create_error = grpc.StatusCode.RESOURCE_EXHAUSTED
+    refused = await client.post(URL, data={"brand_name": "Acme"}, files=NO_FILE, headers=auth)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "resource_exhausted"
+    assert fake.checks == []
+
+
 async def test_internal_service_error_is_500_without_leaking(client, auth, fake, stored_files):
     fake.create_error = grpc.StatusCode.INTERNAL
     response = await client.post(URL, data={"brand_name": "Acme"}, files=NO_FILE, headers=auth)

@@ -57,13 +57,15 @@ async def read_new_project(
 
     `before_decoding` runs once the brief is valid and before any image is decoded (the
     costly part), so a request that will be refused anyway (its owner's limits) costs little.
+    A request without images has nothing costly ahead: it is not called, and the refusal
+    comes from creating the project, which checks the same limits in its own transaction.
     """
     boundary = form_boundary(request.headers.get("content-type"))
     check_declared_length(request.headers.get("content-length"))
     form = await read_form(request.stream(), boundary=boundary, allowed_fields=ALLOWED_FIELDS)
     brief = parse_brief(form.fields)
     check_visible_name(brief.brand_name)
-    if before_decoding is not None:
+    if before_decoding is not None and form.images:
         check_images(form.images)  # headers only: refused here without a service call
         await before_decoding(brief)
     return NewProject(brief=brief, images=await clean_images(form.images))
