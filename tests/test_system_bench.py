@@ -33,6 +33,10 @@ def _check_burst(figures: dict) -> None:
         assert figures["processes"][role] >= 1, role
     assert figures["processes"]["postgres"] > 1, "every Postgres process is counted"
     assert figures["cpu_ms_per_logo_outside_renderer"] is not None
+    # Every stream opened with a snapshot and ended with done; what it carried is counted.
+    events = figures["events_per_project"]
+    assert events["snapshot"] >= 1 and events["done"] == 1, events
+    assert events.get("asset", 0) > 0, events
 
 
 def test_quick_system_bench_writes_every_figure(tmp_path: Path) -> None:
@@ -85,3 +89,4 @@ def test_quick_system_bench_writes_every_figure(tmp_path: Path) -> None:
         if goal["status"] != "SKIP":
             assert goal["figure"] is not None, goal
     assert "CPU ms/logo" in done.stdout and "figures written to" in done.stdout
+    assert "events/project" in done.stdout
