@@ -358,21 +358,25 @@ async def update_project(
     """Change a project's columns; record an event when its status changes.
 
     `locked` is the project as this transaction read it under lock, when the caller did
-    (spares reading it again); otherwise it is read and locked here.
+    (spares reading it again); otherwise, when the status is to change, it is read and locked
+    here (the UPDATE alone locks it otherwise).
     """
-    before = locked if locked is not None else await get_project(conn, project_id, lock=True)
-    if before is None:
-        raise LookupError(f"project {project_id} not found")
-    # A status change numbers its event in the same statement, so the event is sent along
-    # without a read of its own.
-    news = "status" in fields and fields["status"] != before["status"]
+    news = False
+    if "status" in fields:
+        before = locked if locked is not None else await get_project(conn, project_id, lock=True)
+        if before is None:
+            raise LookupError(f"project {project_id} not found")
+        # A status change numbers its event in the same statement, so the event is sent along
+        # without a read of its own.
+        news = fields["status"] != before["status"]
     cursor = await conn.execute(
         _update_statement("brand_projects", fields, PROJECT_COLUMNS, next_event=news)
         + " returning *",
         [*fields.values(), project_id],
     )
     row = await cursor.fetchone()
-    assert row is not None
+    if row is None:
+        raise LookupError(f"project {project_id} not found")
     if news:
         await events.record_project(conn, row)
     return row
