@@ -79,3 +79,16 @@ async def test_cancelling_the_reader_stops_the_source() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert log == ["closed"]
+
+
+async def test_a_cancellation_from_inside_the_source_reaches_the_reader() -> None:
+    # As `async for` over the source would see it: not taken for the source's end.
+    async def interrupted() -> AsyncIterator[int]:
+        yield 1
+        raise asyncio.CancelledError
+
+    seen: list[list[int]] = []
+    with pytest.raises(asyncio.CancelledError):
+        async for items in arrivals(interrupted()):
+            seen.append(items)
+    assert seen == [[1]]

@@ -29,12 +29,15 @@ async def arrivals(source: AsyncIterator[T]) -> AsyncIterator[list[T]]:
     queue: asyncio.Queue[object] = asyncio.Queue()
 
     async def pump() -> None:
+        # Whatever ends `source`, its end or its error (a cancellation from inside it too),
+        # reaches the reader after the items before it, as `async for` over it would have.
+        # Cancelled by the reader itself, it ends quietly: nobody reads on.
         try:
             async for item in source:
                 queue.put_nowait(item)
-        except Exception as error:  # handed to the reader, after the items before it
+        except BaseException as error:
             queue.put_nowait(_Failed(error))
-        finally:
+        else:
             queue.put_nowait(_END)
 
     task = asyncio.create_task(pump())
@@ -58,12 +61,12 @@ async def arrivals(source: AsyncIterator[T]) -> AsyncIterator[list[T]]:
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            await task  # ends at once: the source is stopped where it waits
         aclose = getattr(source, "aclose", None)
         if aclose is not None:
             await aclose()
 
 
 class _Failed:
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: BaseException) -> None:
         self.error = error
