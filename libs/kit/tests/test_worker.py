@@ -284,6 +284,45 @@ async def test_free_slots_are_filled_from_the_next_lane_when_the_first_runs_dry(
     assert sorted(started) == ["first-0", "rest-0", "rest-1"]
 
 
+async def test_a_busy_worker_asks_a_dry_lane_again_only_when_it_rings(bus, monkeypatch):
+    # A dry lane is asked again on its doorbell (or after LANE_RECHECK_S): not for every job
+    # the worker starts from the next lane. With the recheck an hour away, only the doorbell
+    # can bring the first lane's new job in.
+    monkeypatch.setattr(worker_module, "LANE_RECHECK_S", 3600.0)
+    js, subjects = bus
+    asked: list[bytes] = []
+
+    async def count(msg) -> None:
+        asked.append(msg.data)
+
+    first = f"{subjects.namespace}-test-first"
+    spy = await js._nc.subscribe(
+        f"$JS.API.CONSUMER.MSG.NEXT.{subjects.jobs_stream}.{first}", cb=count
+    )
+    started: list[str] = []
+    ten, urgent = asyncio.Event(), asyncio.Event()
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        started.append(job["name"])
+        if len(started) == 10:
+            ten.set()
+        if job["name"] == "first-0":
+            urgent.set()
+
+    for n in range(10):
+        await publish_job(js, subjects.jobs("rest"), {"name": f"rest-{n}"}, msg_id=f"r{n}")
+    try:
+        async with serving_lanes(js, subjects, handle, concurrency=1):
+            await asyncio.wait_for(ten.wait(), 10)
+            await js._nc.flush()
+            assert 1 <= len(asked) <= 2, "the dry first lane was asked for every job"
+            await publish_job(js, subjects.jobs("first"), {"name": "first-0"}, msg_id="f0")
+            await asyncio.wait_for(urgent.wait(), 10)
+    finally:
+        await spy.unsubscribe()
+    assert started[:10] == [f"rest-{n}" for n in range(10)]
+
+
 @pytest.mark.parametrize("lane", ["rest", "first"])
 async def test_an_idle_worker_starts_a_job_of_any_lane_when_it_is_published(bus, monkeypatch, lane):
     # Without the doorbell, an idle worker would only find the job at its next poll: make

@@ -23,7 +23,9 @@ slots from the next lane, and so on; each lane is FIFO. When every lane is empty
 waits for a doorbell, a core NATS subscription to the lanes' subjects that rings when a
 job is published on any of them, so a new job of any lane starts at once; a job that
 comes back without a publish (handed back with a delay, or redelivered after
-`ack_wait`) is picked up by a poll every `IDLE_POLL_S`. A worker with one lane fetches
+`ack_wait`) is picked up by a poll every `IDLE_POLL_S`. A lane found dry is asked again
+only when its doorbell rings or `LANE_RECHECK_S` has passed, so a busy worker does not pay
+a round trip to an empty first lane for every job it starts. A worker with one lane fetches
 with one lingering request, as it always has.
 """
 
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 
 FETCH_WAIT_S = 1.0  # one lane: how long a fetch lingers for a job before asking again
 IDLE_POLL_S = 1.0  # several lanes, all empty: how often to look without a doorbell
+LANE_RECHECK_S = 1.0  # several lanes: how long a lane found dry is left unasked, unless it rings
 NO_WAIT_TIMEOUT_S = 5.0  # how long to wait for JetStream's answer to a no-wait fetch
 
 
@@ -231,13 +234,27 @@ class JobWorker:
             self._start(messages, spec)
 
     async def _serve_lanes(self, subs: list[Any]) -> None:
-        """Fill free slots from the lanes in priority order; ring-or-poll while all are empty."""
+        """Fill free slots from the lanes in priority order; ring-or-poll while all are empty.
+
+        A lane found dry is not asked again until its doorbell rings or `LANE_RECHECK_S`
+        passed (a job handed back with a delay, or redelivered, does not ring): a busy worker
+        whose first lane has run dry asks it about once a second, not once per job.
+        """
+        loop = asyncio.get_running_loop()
         doorbell = asyncio.Event()
+        lanes = [_LaneState() for _ in self._lanes]
 
-        async def ring(_msg: Msg) -> None:
-            doorbell.set()
+        def ringer(state: _LaneState) -> Callable[[Msg], Awaitable[None]]:
+            async def ring(_msg: Msg) -> None:
+                state.rung = True
+                doorbell.set()
 
-        bells = [await self._nc.subscribe(lane.subject, cb=ring) for lane in self._lanes]
+            return ring
+
+        bells = [
+            await self._nc.subscribe(lane.subject, cb=ringer(state))
+            for lane, state in zip(self._lanes, lanes, strict=True)
+        ]
         try:
             while not self._stopping.is_set():
                 free = await self._wait_for_free_slot()
@@ -245,21 +262,27 @@ class JobWorker:
                     break
                 doorbell.clear()  # before looking: a job published from now on rings again
                 started = 0
-                for lane, sub in zip(self._lanes, subs, strict=True):
+                for lane, sub, state in zip(self._lanes, subs, lanes, strict=True):
                     if started >= free:
                         break
+                    if not state.worth_asking(loop.time()):
+                        continue
+                    state.rung = False  # before asking: a job published from now on rings
+                    wanted = free - started
                     try:
-                        messages = await _fetch_now(sub, free - started)
+                        messages = await _fetch_now(sub, wanted)
                     except Exception:
                         if self._stopping.is_set():
                             break
                         log.warning("fetch from %s failed; retrying", lane.durable, exc_info=True)
+                        state.rung = True
                         await self._wait_or_stop(1.0)
                         started = -1  # look again after the pause, not after the idle wait
                         break
                     if self._stopping.is_set():
                         await asyncio.gather(*(_quietly(msg.nak()) for msg in messages))
                         return
+                    state.dry_at = loop.time() if len(messages) < wanted else None
                     self._start(messages, lane)
                     started += len(messages)
                 if started == 0 and not self._stopping.is_set():
@@ -396,6 +419,18 @@ class JobWorker:
         while True:
             await asyncio.sleep(interval)
             await _quietly(msg.in_progress())
+
+
+@dataclass
+class _LaneState:
+    """What a lane worker knows of one lane between fetches."""
+
+    rung: bool = True  # a job was published on it since it was last asked
+    dry_at: float | None = None  # when it last answered with fewer jobs than asked for
+
+    def worth_asking(self, now: float) -> bool:
+        """False while it ran dry less than `LANE_RECHECK_S` ago and nothing rang since."""
+        return self.rung or self.dry_at is None or now - self.dry_at >= LANE_RECHECK_S
 
 
 async def _fetch_now(sub: Any, batch: int) -> list[Msg]:
