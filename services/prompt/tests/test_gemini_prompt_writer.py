@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -92,6 +93,14 @@ async def test_default_answer_yields_count_prompts_via_streaming_endpoint(setup:
     assert request.model == "gemini-2.5-pro"
     assert request.api_version == "v1"  # the 3.x SDK default
     assert request.headers["x-goog-api-key"] == KEY
+
+
+async def test_the_sdks_function_calling_loop_is_off(setup: Setup, caplog) -> None:
+    # No tools are declared: the SDK's automatic function calling would only wrap the call
+    # (and log at INFO for every one).
+    with caplog.at_level(logging.INFO, logger="google_genai"):
+        await collect(setup.writer(), count=2)
+    assert not [r for r in caplog.records if "AFC" in r.getMessage()]
 
 
 async def test_request_carries_system_instruction_brief_and_schema(setup: Setup) -> None:

@@ -43,6 +43,10 @@ SDK_ERRORS: tuple[type[Exception], ...] = (
 
 PROVIDER = "gemini"
 
+# Every LogoKraft call declares no tools: the SDK's automatic function calling (a client-side
+# loop around each call, which logs at INFO every time) is switched off in each config.
+NO_FUNCTION_CALLING = types.AutomaticFunctionCallingConfig(disable=True)
+
 # Finish reasons (and block reasons) meaning "refused as sensitive content".
 REJECTING_REASONS = frozenset(
     {

@@ -19,6 +19,7 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from logokraft_kit.genai import (
+    NO_FUNCTION_CALLING,
     PROVIDER,
     TRANSPORT_ERRORS,
     answer_text,
@@ -393,6 +394,7 @@ class GeminiPromptWriter:
             temperature=self._temperature,
             response_mime_type="application/json",
             response_json_schema=prompts_schema(count),
+            automatic_function_calling=NO_FUNCTION_CALLING,
         )
         contents = [types.Content(role="user", parts=parts)]
         return {"model": self.model, "contents": contents, "config": config}

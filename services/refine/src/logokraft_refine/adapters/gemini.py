@@ -20,6 +20,7 @@ from google.genai import types
 from PIL import Image
 
 from logokraft_kit.genai import (
+    NO_FUNCTION_CALLING,
     PROVIDER,
     SDK_ERRORS,
     answer_text,
@@ -184,7 +185,9 @@ class GeminiPromptRefiner(_GeminiAdapter):
             types.Content(role="user", parts=[types.Part.from_text(text=refine_text(request))])
         ]
         config = types.GenerateContentConfig(
-            system_instruction=REFINER_SYSTEM_INSTRUCTION, temperature=self._temperature
+            system_instruction=REFINER_SYSTEM_INSTRUCTION,
+            temperature=self._temperature,
+            automatic_function_calling=NO_FUNCTION_CALLING,
         )
         response = await self._generate(contents, config)
         if rejection_reason(response) is not None:
@@ -243,6 +246,7 @@ class NanoBananaEditor(_GeminiAdapter):
         config = types.GenerateContentConfig(
             response_modalities=["TEXT", "IMAGE"],
             image_config=types.ImageConfig(aspect_ratio=self._aspect_ratio),
+            automatic_function_calling=NO_FUNCTION_CALLING,
         )
         response = await self._generate([types.Content(role="user", parts=parts)], config)
         image, text = self._answer(response)
