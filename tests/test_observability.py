@@ -107,11 +107,11 @@ async def test_one_project_is_one_trace_across_gateway_prompt_and_imagegen(
 
     # The hops, each the child of the one before: gateway -> prompt (gRPC) -> prompts job ->
     # images jobs -> provider call and storage.
-    # Two CreateProject calls: the check of the user's limits before the images are decoded
-    # (validate_only), then the creation, which names the project.
+    # One CreateProject call: a project without images has nothing to decode, so no check of
+    # the user's limits comes first (validate_only); the creation checks them and names it.
     name = "/logokraft.v1.PromptService/CreateProject"
     calls = [s for s in trace if s.name == name and s.kind == "server"]
-    assert len(calls) == 2, [str(s) for s in calls]
+    assert len(calls) == 1, [str(s) for s in calls]
     create = next(s for s in calls if s.attributes.get("logokraft.project_id") == project_id)
     for call in calls:
         assert call.service == "logokraft-prompt"
@@ -253,9 +253,9 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
     # Services: RPCs by method and code.
     grpc = "logokraft_grpc_server_handling_seconds_count"
     create = {"grpc_service": "logokraft.v1.PromptService", "grpc_method": "CreateProject"}
-    # The first: a check of the limits (validate_only), then the creation; the replay runs
-    # neither; the refused one is refused by its check.
-    assert moved("prompt", grpc, **create, grpc_code="OK") == 2
+    # Without images, no check of the limits (validate_only) comes first: the first is
+    # created, the replay runs nothing, and the refused one is refused by its creation.
+    assert moved("prompt", grpc, **create, grpc_code="OK") == 1
     assert moved("prompt", grpc, **create, grpc_code="RESOURCE_EXHAUSTED") == 1
     refine = {"grpc_service": "logokraft.v1.RefineService", "grpc_method": "RefineAsset"}
     # The gateway reads the stream's first message (the variations' ids), then cancels it.
