@@ -287,7 +287,8 @@ async def test_free_slots_are_filled_from_the_next_lane_when_the_first_runs_dry(
 async def test_a_busy_worker_asks_a_dry_lane_again_only_when_it_rings(bus, monkeypatch):
     # A dry lane is asked again on its doorbell (or after LANE_RECHECK_S): not for every job
     # the worker starts from the next lane. With the recheck an hour away, only the doorbell
-    # can bring the first lane's new job in.
+    # can bring the first lane back into the worker's asks (a ring that comes before its job
+    # reached the consumer leaves the lane to be asked again, not dry).
     monkeypatch.setattr(worker_module, "LANE_RECHECK_S", 3600.0)
     js, subjects = bus
     asked: list[bytes] = []

@@ -267,7 +267,7 @@ class JobWorker:
                         break
                     if not state.worth_asking(loop.time()):
                         continue
-                    state.rung = False  # before asking: a job published from now on rings
+                    rang, state.rung = state.rung, False  # a job published from now on rings
                     wanted = free - started
                     try:
                         messages = await _fetch_now(sub, wanted)
@@ -282,7 +282,10 @@ class JobWorker:
                     if self._stopping.is_set():
                         await asyncio.gather(*(_quietly(msg.nak()) for msg in messages))
                         return
-                    state.dry_at = loop.time() if len(messages) < wanted else None
+                    # A doorbell can come before its job reaches the lane's consumer: a lane
+                    # that rang and answered empty is asked again, not taken for dry.
+                    dry = len(messages) < wanted and not rang
+                    state.dry_at = loop.time() if dry else None
                     self._start(messages, lane)
                     started += len(messages)
                 if started == 0 and not self._stopping.is_set():
