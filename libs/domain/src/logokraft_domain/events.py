@@ -105,7 +105,7 @@ async def _queue(
     cursor = await conn.execute(_APPEND, [project_id, kind, asset_id, Jsonb(payload)])
     event = common_pb2.ProjectEvent()
     getattr(event, kind).CopyFrom(message)
-    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
+    _keep(conn, event)
     return cursor, event
 
 
@@ -114,6 +114,11 @@ async def _sequence(cursor: AsyncCursor[Row], project_id: uuid.UUID) -> int:
     if row is None:
         raise LookupError(f"project {project_id} not found")
     return int(row["sequence"])
+
+
+def _keep(conn: Connection, event: common_pb2.ProjectEvent) -> None:
+    """Keep an appended event on the transaction, for `recorded`."""
+    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
 
 
 def recorded(conn: Connection) -> list[common_pb2.ProjectEvent]:
@@ -154,8 +159,7 @@ async def record_project(conn: Connection, project: Row) -> int:
         " values (%s, %s, %s, 'project', %s)",
         [project["id"], sequence, project["user_id"], Jsonb(message_to_payload(message))],
     )
-    event = common_pb2.ProjectEvent(sequence=sequence, project=message)
-    transaction_scratch(conn).setdefault(_RECORDED, []).append(event)
+    _keep(conn, common_pb2.ProjectEvent(sequence=sequence, project=message))
     return sequence
 
 

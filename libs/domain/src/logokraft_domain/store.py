@@ -129,10 +129,14 @@ def _update_text(table: str, columns: tuple[str, ...], next_event: bool) -> str:
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
+def _by_id(table: str, lock: bool) -> str:
+    """`select * from <table> where id = %s`, locked FOR NO KEY UPDATE with `lock`."""
+    return f"select * from {table} where id = %s" + (_LOCK if lock else "")
+
+
 async def get_project(conn: Connection, project_id: uuid.UUID, *, lock: bool = False) -> Row | None:
     """One project, or None when RLS hides it or it does not exist."""
-    sql = "select * from brand_projects where id = %s" + (_LOCK if lock else "")
-    cursor = await conn.execute(sql, [project_id])
+    cursor = await conn.execute(_by_id("brand_projects", lock), [project_id])
     return await cursor.fetchone()
 
 
@@ -150,8 +154,7 @@ _LIST_ASSETS = """
 
 async def get_asset(conn: Connection, asset_id: uuid.UUID, *, lock: bool = False) -> Row | None:
     """One asset, or None when RLS hides it or it does not exist."""
-    sql = "select * from generated_assets where id = %s" + (_LOCK if lock else "")
-    cursor = await conn.execute(sql, [asset_id])
+    cursor = await conn.execute(_by_id("generated_assets", lock), [asset_id])
     return await cursor.fetchone()
 
 
@@ -161,9 +164,7 @@ async def get_project_with_assets(
     """The project (locked with `lock`) and then its assets (as `list_assets` orders them);
     None and [] when RLS hides it or it does not exist. Two statements sent together: in a
     pipelined transaction (Database.as_user) one round trip."""
-    projects = await conn.execute(
-        "select * from brand_projects where id = %s" + (_LOCK if lock else ""), [project_id]
-    )
+    projects = await conn.execute(_by_id("brand_projects", lock), [project_id])
     assets = await conn.execute(_LIST_ASSETS, [project_id])
     return await projects.fetchone(), await assets.fetchall()
 
@@ -174,9 +175,7 @@ async def get_asset_with_project(
     """The asset (locked with `lock`, as `get_asset` locks it) and then its project; Nones
     when RLS hides them or they do not exist. Two statements sent together: in a pipelined
     transaction (Database.as_user) one round trip."""
-    assets = await conn.execute(
-        "select * from generated_assets where id = %s" + (_LOCK if lock else ""), [asset_id]
-    )
+    assets = await conn.execute(_by_id("generated_assets", lock), [asset_id])
     projects = await conn.execute(
         "select * from brand_projects"
         " where id = (select project_id from generated_assets where id = %s)",
@@ -253,25 +252,6 @@ async def insert_candidates(
     ]
 
 
-async def insert_candidate(
-    conn: Connection,
-    *,
-    project_id: uuid.UUID,
-    user_id: uuid.UUID,
-    position: int,
-    prompt: str,
-    spec: dict[str, Any] | None,
-) -> tuple[Row, bool]:
-    """Queue the candidate at `position`; a repeat returns the stored one and False."""
-    [inserted] = await insert_candidates(
-        conn,
-        project_id=project_id,
-        user_id=user_id,
-        prompts=[CandidatePrompt(position=position, prompt=prompt, spec=spec)],
-    )
-    return inserted
-
-
 def _jsonb_or_none(value: dict[str, Any] | None) -> Jsonb | None:
     return Jsonb(value) if value is not None else None
 
@@ -322,15 +302,9 @@ async def lineage(conn: Connection, asset_id: uuid.UUID) -> list[Row]:
 
 async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> Row:
     """Change an asset's columns and record the change as an event."""
-    values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
-    cursor = await conn.execute(
-        _update_statement("generated_assets", fields, ASSET_COLUMNS) + " returning *",
-        [*values, asset_id],
-    )
-    row = await cursor.fetchone()
+    row = await _change_asset(conn, asset_id, fields, unfinished_only=False)
     if row is None:
         raise LookupError(f"asset {asset_id} not found")
-    await events.record_asset(conn, row)
     return row
 
 
@@ -340,12 +314,19 @@ async def update_unfinished_asset(
     """`update_asset` for an asset still queued or generating, checked and changed in one
     statement (which locks it); None, and nothing changed, when it is gone or finished
     (completed, failed or cancelled)."""
+    return await _change_asset(conn, asset_id, fields, unfinished_only=True)
+
+
+async def _change_asset(
+    conn: Connection, asset_id: uuid.UUID, fields: dict[str, Any], *, unfinished_only: bool
+) -> Row | None:
     values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
-    statement = (
-        _update_statement("generated_assets", fields, ASSET_COLUMNS)
-        + " and status <> all(%s) returning *"
-    )
-    cursor = await conn.execute(statement, [*values, asset_id, list(TERMINAL_ASSET_STATUSES)])
+    statement = _update_statement("generated_assets", fields, ASSET_COLUMNS)
+    params = [*values, asset_id]
+    if unfinished_only:
+        statement += " and status <> all(%s)"
+        params.append(list(TERMINAL_ASSET_STATUSES))
+    cursor = await conn.execute(statement + " returning *", params)
     row = await cursor.fetchone()
     if row is not None:
         await events.record_asset(conn, row)
