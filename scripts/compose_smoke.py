@@ -136,7 +136,10 @@ def generate_env(
     for role in ("MIGRATOR", "GATEWAY", "PROMPT", "IMAGEGEN", "REFINE"):
         values[f"LOGOKRAFT_{role}_DB_PASSWORD"] = secrets.token_urlsafe(24)
     for user in ("PROMPT", "IMAGEGEN", "REFINE"):
-        values[f"LOGOKRAFT_NATS_{user}_PASSWORD"] = secrets.token_urlsafe(24)
+        # nats-server types a variable's value as it would a literal in its config: one
+        # starting with a digit (or a sign) is read as a number and fails to parse. A
+        # leading letter keeps every password a string.
+        values[f"LOGOKRAFT_NATS_{user}_PASSWORD"] = "n" + secrets.token_urlsafe(24)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as file:
         file.writelines(f"{key}={value}\n" for key, value in values.items())
