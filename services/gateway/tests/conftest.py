@@ -123,6 +123,10 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
     async def ListProjects(self, request, context):
         self.calls.append("ListProjects")
         mine = [p for p in self.projects.values() if p.user_id == _user(context)]
+        if request.page_token and not request.page_token.isdigit():
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT, "page_token is not valid; start again without it"
+            )
         start = int(request.page_token or 0)
         size = request.page_size or 20
         page = mine[start : start + size]

@@ -86,6 +86,16 @@ async def test_list_pages_with_cursor(client, auth, fake):
     assert second.json()["next_cursor"] is None
 
 
+@pytest.mark.parametrize("cursor", ["zzz", "not%20a%20cursor"])
+async def test_list_with_a_bad_cursor_names_the_cursor(client, auth, fake, cursor):
+    response = await client.get(f"/api/v1/projects?cursor={cursor}", headers=auth)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_argument"
+    assert error["message"].startswith("The cursor is not valid")
+    assert "page_token" not in error["message"]
+
+
 @pytest.mark.parametrize("limit", ["0", "101", "x"])
 async def test_list_limit_out_of_range_is_422(client, auth, fake, limit):
     response = await client.get(f"/api/v1/projects?limit={limit}", headers=auth)

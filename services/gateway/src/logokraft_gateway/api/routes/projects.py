@@ -118,7 +118,18 @@ async def list_projects(
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> ProjectListPublic:
     """One page of projects without their assets; pass next_cursor back for the next page."""
-    page = await state.prompt.list_projects(user, page_size=limit, page_token=cursor or "")
+    try:
+        page = await state.prompt.list_projects(user, page_size=limit, page_token=cursor or "")
+    except grpc.aio.AioRpcError as error:
+        if cursor and error.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            # The service names its own field (page_token); the caller sent `cursor`.
+            raise ApiError(
+                400,
+                "invalid_argument",
+                "The cursor is not valid: pass next_cursor from the previous page as it came, "
+                "or list again without a cursor to start from the first page.",
+            ) from error
+        raise
     return ProjectListPublic(
         projects=[project_summary(project) for project in page.projects],
         next_cursor=page.next_page_token or None,
