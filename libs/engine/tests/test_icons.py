@@ -28,6 +28,7 @@ from logokraft_engine._icons import (
     drawing,
     icon_score,
     icon_svg,
+    plan_icons,
     rank_icons,
     tabler_svg,
 )
@@ -143,6 +144,15 @@ def test_generic_words_do_not_outweigh_the_trade() -> None:
     sailing = rank_icons(Brief("X", industry="sailing school"))
     assert "graduation-cap" in sailing and sailing.index("graduation-cap") > 1
     assert rank_icons(Brief("X", industry="tea house"))[0] != "house"
+
+
+def test_a_rental_is_drawn_by_what_it_rents() -> None:
+    kayaks = rank_icons(Brief("X", industry="kayak rentals"))
+    assert kayaks[:2] == ["kayak", "wave"]
+    pool, _ = plan_icons(Brief("X", industry="kayak rentals"), random.Random("seed"))
+    assert not {"car", "house", "key", "cottage"} & set(pool)  # "rental" alone is not the trade
+    assert rank_icons(Brief("X", industry="car rental"))[0] == "car"
+    assert rank_icons(Brief("X", industry="apartment rentals"))[0] == "neighborhood"
 
 
 def test_brand_name_and_plurals_count() -> None:

@@ -17,9 +17,12 @@ Within a group, earlier entries win ties, so the most typical icon of a trade co
 from __future__ import annotations
 
 # Words that say what kind of place a business is, not what it does ("sailing school", "yoga
-# studio", "toy shop"): they count for a quarter, so the specific word picks the icon.
+# studio", "toy shop", "kayak rentals"): they count for a quarter, so the specific word picks
+# the icon (a kayak rental is drawn with kayaks and water, not with the car and house that
+# "rental" also tags).
 _GENERIC = """
     school studio shop store club company agency service firm house center centre group team
+    rental rent hire leasing lease
     lab laboratory repair production craft business brand boutique market bar cafe
     clinic practice academy institute online digital solution app platform co inc ltd llc
 """
@@ -873,7 +876,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "wave",
         "outline/ripple",
         "ocean waves",
-        "seafood ocean sea surf water beach marine swim pool travel boat aqua coast",
+        "seafood ocean sea surf water beach marine swim pool travel boat aqua coast kayak "
+        "canoe paddle rafting surfboard",
     ),
     (
         "beach",
@@ -1164,7 +1168,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "neighborhood",
         "outline/building-community",
         "house beside an apartment block",
-        "estate community neighborhood neighbourhood housing association residential",
+        "estate community neighborhood neighbourhood housing association residential apartment",
     ),
     ("cottage", "outline/building-cottage", "cottage", "cottage cabin holiday rental farmhouse"),
     (
