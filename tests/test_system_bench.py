@@ -2,7 +2,8 @@
 
 A functional test of `python -m logokraft_dev.bench --quick` against the real stack (NATS,
 Postgres, the services and the gateway as processes, the provider fakes in a process of
-their own): it checks the JSON, never a goal's threshold.
+their own), then the parts of a logo measured alone: it checks the JSON, never a goal's
+threshold.
 """
 
 from __future__ import annotations
@@ -80,6 +81,20 @@ def test_quick_system_bench_writes_every_figure(tmp_path: Path) -> None:
         assert replicas["speedup"] is not None
     else:
         assert "replicas not available" in replicas["reason"]
+
+    # The parts every logo pays, each measured alone, and what they come to together.
+    parts = results["parts"]
+    assert parts["runs"] == 20
+    assert parts["gemini_prompts"]["cpu_ms_per_project"] > 0
+    assert parts["gemini_prompts"]["cpu_ms_per_logo"] == pytest.approx(
+        parts["gemini_prompts"]["cpu_ms_per_project"] / 4, abs=0.001
+    )
+    assert parts["seedream_image"]["cpu_ms_per_logo"] > 0
+    assert parts["asset_bookkeeping"]["cpu_ms_per_logo"] > 0
+    assert parts["asset_bookkeeping"]["postgres_cpu_ms_per_logo"] > 0
+    assert parts["cpu_ms_per_logo"] >= parts["asset_bookkeeping"]["cpu_ms_per_logo"]
+    assert "parts of a logo, each measured alone" in done.stdout
+    assert "asset start + complete (imagegen)" in done.stdout
 
     goals = {goal["goal"]: goal for goal in results["goals"]}
     assert sorted(goals) == [1, 2, 3, 4]

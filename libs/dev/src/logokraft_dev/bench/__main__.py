@@ -8,6 +8,8 @@ providers, per-user limits and rate limits off):
 2. The same with LOGOKRAFT_IMAGEGEN_REPLICAS=2 (the replica goal), when the devstack
    honours it.
 3. The local engine (local prompts and images, `make run`'s default): the burst.
+4. The parts every logo pays, each measured alone (bench/parts.py): the Gemini prompt writer,
+   the Seedream adapter, and imagegen's start and completion of an asset.
 
 Each stack first runs a warm-up project with the fakes answering at once. Prints the
 figures and the goals (PASS/FAIL/SKIP) and writes them as JSON to bench/results/. Exits 0
@@ -32,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from logokraft_dev.bench import report
+from logokraft_dev.bench import parts, report
 from logokraft_dev.bench.latency import LatencyModel
 from logokraft_dev.bench.load import Burst, burst, http_client, one_project, one_refinement
 from logokraft_dev.bench.stack import (
@@ -66,6 +68,7 @@ class Plan:
     local: bool
     out_dir: Path
     data_dir: Path | None
+    parts_runs: int = 100
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -163,6 +166,7 @@ def parse(argv: list[str] | None) -> Plan:
         local=not args.no_local,
         out_dir=args.out_dir or repo_root() / "bench" / "results",
         data_dir=args.data_dir,
+        parts_runs=20 if args.quick else 100,
     )
 
 
@@ -348,6 +352,11 @@ async def run(plan: Plan) -> dict[str, Any]:
                             renderer_cpu_s=render_s,
                             settings=burst_settings | {"providers": "local"},
                         )
+        # 4. The fixed parts of a logo, each alone (with fakes of their own, answering at once).
+        say(f"the parts of a logo, each alone ({plan.parts_runs} runs)")
+        scratch = data_dir / "parts"
+        scratch.mkdir(parents=True, exist_ok=True)
+        results["parts"] = await parts.measure(plan.parts_runs, scratch)
     finally:
         if plan.data_dir is None:
             shutil.rmtree(data_dir, ignore_errors=True)

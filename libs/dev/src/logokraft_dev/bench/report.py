@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from logokraft_dev.bench import parts
 from logokraft_dev.bench.load import Burst, ProjectRun, RefineRun
 from logokraft_dev.bench.stack import ROLES, Usage
 
@@ -231,7 +232,13 @@ def goals(results: Mapping[str, Any]) -> list[Goal]:
             cpu,
             GOAL_CPU_MS_PER_LOGO,
             "measured on the Seedream-fake burst, where nothing is rendered: every CPU "
-            "second is outside the renderer",
+            "second is outside the renderer"
+            + (
+                f"; the parts every logo pays, measured alone, come to "
+                f"{results['parts']['cpu_ms_per_logo']} ms of it"
+                if results.get("parts")
+                else ""
+            ),
         )
     )
     return out
@@ -332,6 +339,8 @@ def render(results: Mapping[str, Any]) -> str:
     for key, title in titles.items():
         if results["bursts"].get(key):
             lines += _burst_lines(title, results["bursts"][key])
+    if results.get("parts"):
+        lines += ["", *parts.render(results["parts"])]
     lines += ["", "goals:"]
     for goal in results["goals"]:
         figure = "-" if goal["figure"] is None else f"{goal['figure']:.3f}"
