@@ -42,6 +42,23 @@ def test_unknown_characters_are_dropped_not_boxed() -> None:
     assert [c for c, _ in line.glyphs] == ["A", "B"]
 
 
+def _drawn(line) -> str:
+    return "".join(char for char, _ in line.glyphs)
+
+
+def test_a_hebrew_line_is_drawn_right_to_left() -> None:
+    # Drawn from the left, a right-to-left word shows its last letter first.
+    assert _drawn(outline("קפה טוב", "fredoka", 500)) == "בוטהפק"
+    line = outline("קפה טוב", "fredoka", 500)
+    kafe, tov = outline("קפה", "fredoka", 500), outline("טוב", "fredoka", 500)
+    assert line.glyphs[0][1] == tov.glyphs[0][1]  # the second word stands on the left
+    assert line.advance > kafe.advance + tov.advance  # with the space between them
+    # Brackets in a right-to-left run are mirrored, Latin words and numbers keep their order.
+    assert _drawn(outline("קפה (טוב)", "fredoka", 500)) == "(בוט)הפק"
+    assert _drawn(outline("Café קפה 2024", "fredoka", 500)) == "Café2024הפק"
+    assert _drawn(outline("Café Zoë (2024)", "fredoka", 500)) == "CaféZoë(2024)"
+
+
 def test_kerning_tightens_pairs() -> None:
     kerned = outline("AV", "inter", 700).advance
     loose = outline("A", "inter", 700).advance + outline("V", "inter", 700).advance

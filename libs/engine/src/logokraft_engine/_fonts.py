@@ -4,6 +4,11 @@ Every face is an open-licence (SIL OFL 1.1) family installed from a `fontpkg-*` 
 licences are recorded in `libs/engine/licenses/fonts.md`. Text is turned into glyph outlines, so a
 rendered SVG needs no font to display.
 
+Direction: a line is drawn in visual order (the Unicode bidirectional algorithm, python-bidi),
+so a Hebrew name reads right to left, with its brackets mirrored, beside any Latin words and
+numbers in it. Arabic would also need its letters joined (shaping), which this engine does not
+do; no bundled face has Arabic letters, so they are dropped like CJK below.
+
 Characters: a character the chosen face lacks is drawn with the first face of its fallback chain
 that has it (the face's own `fallbacks`, stylistically close faces, then Noto Sans, which covers
 Latin, Greek and Cyrillic widely). A character no bundled face can draw (CJK, emoji, …) is
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import fontpkg
+from bidi.algorithm import get_display
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.svgPathPen import SVGPathPen
@@ -325,8 +331,8 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
     x = 0.0
     glyphs: list[tuple[str, str]] = []
     box = [float("inf"), float("inf"), float("-inf"), float("-inf")]
-    previous: tuple[str, str] | None = None
-    for char in unicodedata.normalize("NFC", text):
+    previous: tuple[str, str, bool] | None = None  # face, glyph name, right to left
+    for char in visual_order(unicodedata.normalize("NFC", text)):
         if char.isspace() and ord(char) not in _cmap(slug):
             char = " "
         face = face_for(char, slug)
@@ -334,8 +340,11 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
             continue
         scale = EM / _font(face, weight)["head"].unitsPerEm
         name = _cmap(face)[ord(char)]
+        rtl = _right_to_left(char)
         if previous and previous[0] == face:
-            x += _kern(_path(face, weight), previous[1], name) * scale
+            # A font kerns pairs in reading order: right to left, the pair is (this, previous).
+            pair = (name, previous[1]) if rtl and previous[2] else (previous[1], name)
+            x += _kern(_path(face, weight), *pair) * scale
         drawing, bounds, width = _glyph(face, weight, name)
         d = _draw(drawing, scale, x)
         if d:
@@ -349,11 +358,25 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
                 max(box[3], -y0 * scale),
             ]
         x += width * scale + tracking * EM
-        previous = (face, name)
+        previous = (face, name, rtl)
     advance = max(0.0, x - tracking * EM)
     if not glyphs:
         box = [0.0, 0.0, 0.0, 0.0]
     return Outline(tuple(glyphs), (box[0], box[1], box[2], box[3]), advance)
+
+
+def visual_order(text: str) -> str:
+    """`text` in the order its characters are drawn from left to right: unchanged unless it
+    has right-to-left letters, else as the Unicode bidirectional algorithm lays it out (the
+    first strong letter sets the line's direction; brackets in a right-to-left run are
+    mirrored)."""
+    if not any(_right_to_left(char) for char in text):
+        return text
+    return get_display(text)
+
+
+def _right_to_left(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
 
 
 def _draw(drawing, scale: float, x: float) -> str:
