@@ -29,10 +29,13 @@ def test_missing_glyphs_fall_back_to_another_font() -> None:
 def test_fallback_prefers_a_similar_face_then_noto_sans() -> None:
     assert ord("Ş") not in _cmap("fredoka") and face_for("Ş", "fredoka") == "nunito"  # rounded
     assert ord("ễ") not in _cmap("poppins") and face_for("ễ", "poppins") == "montserrat"
-    assert face_for("Ǆ", "lora") == FALLBACKS[-1] == "noto-sans"
+    assert face_for("Ǆ", "lora") == FALLBACKS[0] == "noto-sans"
+    assert face_for("ק", "lora") == FALLBACKS[-1] == "heebo"  # Hebrew
+    assert face_for("ק", "fredoka") == "fredoka"  # a face with Hebrew keeps its own
     for slug in FACES:
-        assert chain(slug)[0] == slug and chain(slug)[-1] == "noto-sans"
-        assert all(FACES[other].category != "script" for other in chain(slug)[1:-1]) or (
+        assert chain(slug)[0] == slug and chain(slug)[-len(FALLBACKS) :] == FALLBACKS
+        similar = chain(slug)[1 : -len(FALLBACKS)]
+        assert all(FACES[other].category != "script" for other in similar) or (
             FACES[slug].script
         )  # only a script stands in for a script
 
@@ -57,6 +60,16 @@ def test_a_hebrew_line_is_drawn_right_to_left() -> None:
     assert _drawn(outline("קפה (טוב)", "fredoka", 500)) == "(בוט)הפק"
     assert _drawn(outline("Café קפה 2024", "fredoka", 500)) == "Café2024הפק"
     assert _drawn(outline("Café Zoë (2024)", "fredoka", 500)) == "CaféZoë(2024)"
+
+
+def test_a_hebrew_name_is_drawn_in_every_candidate() -> None:
+    brief = Brief("קפה טוב", industry="cafe")
+    for index in range(4):
+        spec = design_spec(brief, index=index, seed=1)
+        # The name is drawn, in Heebo where the chosen face has no Hebrew letters.
+        assert spec.layout != "mark", spec
+        svg = render_logo(spec, size=128).svg
+        assert svg.count('<path d="M') >= len("קפהטוב"), index
 
 
 def test_kerning_tightens_pairs() -> None:

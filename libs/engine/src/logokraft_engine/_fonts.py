@@ -11,9 +11,9 @@ do; no bundled face has Arabic letters, so they are dropped like CJK below.
 
 Characters: a character the chosen face lacks is drawn with the first face of its fallback chain
 that has it (the face's own `fallbacks`, stylistically close faces, then Noto Sans, which covers
-Latin, Greek and Cyrillic widely). A character no bundled face can draw (CJK, emoji, …) is
-dropped, never drawn as a .notdef box; `drawable` tells which characters survive, so the layout
-can use the initials or the mark alone when nothing of a name is left.
+Latin, Greek and Cyrillic widely, and Heebo for Hebrew). A character no bundled face can draw
+(CJK, emoji, …) is dropped, never drawn as a .notdef box; `drawable` tells which characters
+survive, so the layout can use the initials or the mark alone when nothing of a name is left.
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ EM = 1000.0  # outlines are returned in units of 1/1000 em
 # Fonts read their tables from the file on first use, which is not thread-safe; the engine is
 # called from worker threads, so every first read happens under this lock (cache hits do not).
 _READING = threading.RLock()
-FALLBACKS = ("noto-sans",)  # the last resort of every face: wide Latin, Greek and Cyrillic
+# The last resorts of every face: Noto Sans (wide Latin, Greek and Cyrillic), then Heebo, a
+# plain sans for Hebrew, so a Hebrew name is drawn in every candidate, not only in the one
+# face of the catalogue that has Hebrew letters (Fredoka).
+FALLBACKS = ("noto-sans", "heebo")
 CATEGORIES = ("sans", "geometric", "rounded", "serif", "display", "script")
 
 
