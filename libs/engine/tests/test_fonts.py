@@ -30,7 +30,8 @@ def test_fallback_prefers_a_similar_face_then_noto_sans() -> None:
     assert ord("Ş") not in _cmap("fredoka") and face_for("Ş", "fredoka") == "nunito"  # rounded
     assert ord("ễ") not in _cmap("poppins") and face_for("ễ", "poppins") == "montserrat"
     assert face_for("Ǆ", "lora") == FALLBACKS[0] == "noto-sans"
-    assert face_for("ק", "lora") == FALLBACKS[-1] == "heebo"  # Hebrew
+    assert face_for("ק", "lora") == FALLBACKS[1] == "heebo"  # Hebrew
+    assert face_for("م", "lora") == FALLBACKS[2] == "noto-sans-arabic"
     assert face_for("ק", "fredoka") == "fredoka"  # a face with Hebrew keeps its own
     for slug in FACES:
         assert chain(slug)[0] == slug and chain(slug)[-len(FALLBACKS) :] == FALLBACKS
@@ -62,14 +63,38 @@ def test_a_hebrew_line_is_drawn_right_to_left() -> None:
     assert _drawn(outline("Café Zoë (2024)", "fredoka", 500)) == "CaféZoë(2024)"
 
 
-def test_a_hebrew_name_is_drawn_in_every_candidate() -> None:
-    brief = Brief("קפה טוב", industry="cafe")
+@pytest.mark.parametrize("name", ["קפה טוב", "مقهى النخيل"])
+def test_a_right_to_left_name_is_drawn_in_every_candidate(name: str) -> None:
+    brief = Brief(name, industry="cafe")
     for index in range(4):
         spec = design_spec(brief, index=index, seed=1)
-        # The name is drawn, in Heebo where the chosen face has no Hebrew letters.
+        # The name is drawn, in a fallback face where the chosen one lacks the letters.
         assert spec.layout != "mark", spec
         svg = render_logo(spec, size=128).svg
-        assert svg.count('<path d="M') >= len("קפהטוב"), index
+        assert svg.count('<path d="M') >= len(name.replace(" ", "")) - 1, index
+
+
+def test_an_arabic_line_is_joined_and_drawn_right_to_left() -> None:
+    line = outline("مقهى النخيل", "inter", 600, 0.1)
+    # Joined: every letter in its contextual form (presentation forms), the lam-alef ligature.
+    assert all(0xFE70 <= ord(char) <= 0xFEFF for char, _ in line.glyphs)
+    drawn = _drawn(line)
+    # Right to left: the first letter (meem, initial form) is drawn last, on the right, the
+    # last (lam, final form) first.
+    assert len(drawn) == 10 and drawn[-1] == "\ufee3" and drawn[0] == "\ufede"
+    assert _drawn(outline("سلام", "inter", 600)) == "\ufee1\ufefc\ufeb3"  # lam-alef: one glyph
+    # Tracking (0.1 em = 100 units) opens the two gaps around the space, never the joins.
+    plain = outline("مقهى النخيل", "inter", 600).advance
+    assert line.advance == pytest.approx(plain + 2 * 100)
+
+
+def test_arabic_initials_stay_apart() -> None:
+    from logokraft_engine._layout import _initials
+
+    spec = replace(design_spec(Brief("مقهى النخيل"), index=0, seed=0), initials="من")
+    initials = _initials(spec)
+    drawn = _drawn(outline(initials, spec.font, 700))
+    assert drawn == "\ufee5\ufee1"  # nun and meem, each isolated, nun on the left
 
 
 def test_kerning_tightens_pairs() -> None:

@@ -5,15 +5,17 @@ licences are recorded in `libs/engine/licenses/fonts.md`. Text is turned into gl
 rendered SVG needs no font to display.
 
 Direction: a line is drawn in visual order (the Unicode bidirectional algorithm, python-bidi),
-so a Hebrew name reads right to left, with its brackets mirrored, beside any Latin words and
-numbers in it. Arabic would also need its letters joined (shaping), which this engine does not
-do; no bundled face has Arabic letters, so they are dropped like CJK below.
+so a Hebrew or Arabic name reads right to left, with its brackets mirrored, beside any Latin
+words and numbers in it. Arabic letters are joined first (arabic-reshaper gives each letter its
+initial, medial, final or isolated form, and the lam-alef ligatures, as presentation forms that
+Noto Sans Arabic draws), and are never letter-spaced apart.
 
 Characters: a character the chosen face lacks is drawn with the first face of its fallback chain
 that has it (the face's own `fallbacks`, stylistically close faces, then Noto Sans, which covers
-Latin, Greek and Cyrillic widely, and Heebo for Hebrew). A character no bundled face can draw
-(CJK, emoji, …) is dropped, never drawn as a .notdef box; `drawable` tells which characters
-survive, so the layout can use the initials or the mark alone when nothing of a name is left.
+Latin, Greek and Cyrillic widely, Heebo for Hebrew and Noto Sans Arabic). A character no
+bundled face can draw (CJK, emoji, …) is dropped, never drawn as a .notdef box; `drawable`
+tells which characters survive, so the layout can use the initials or the mark alone when
+nothing of a name is left.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import arabic_reshaper
 import fontpkg
 from bidi.algorithm import get_display
 from fontTools.pens.boundsPen import BoundsPen
@@ -36,8 +39,8 @@ EM = 1000.0  # outlines are returned in units of 1/1000 em
 _READING = threading.RLock()
 # The last resorts of every face: Noto Sans (wide Latin, Greek and Cyrillic), then Heebo, a
 # plain sans for Hebrew, so a Hebrew name is drawn in every candidate, not only in the one
-# face of the catalogue that has Hebrew letters (Fredoka).
-FALLBACKS = ("noto-sans", "heebo")
+# face of the catalogue that has Hebrew letters (Fredoka), and Noto Sans Arabic.
+FALLBACKS = ("noto-sans", "heebo", "noto-sans-arabic")
 CATEGORIES = ("sans", "geometric", "rounded", "serif", "display", "script")
 
 
@@ -334,7 +337,7 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
     x = 0.0
     glyphs: list[tuple[str, str]] = []
     box = [float("inf"), float("inf"), float("-inf"), float("-inf")]
-    previous: tuple[str, str, bool] | None = None  # face, glyph name, right to left
+    previous: tuple[str, str, str] | None = None  # face, glyph name, bidi class
     for char in visual_order(unicodedata.normalize("NFC", text)):
         if char.isspace() and ord(char) not in _cmap(slug):
             char = " "
@@ -343,11 +346,15 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
             continue
         scale = EM / _font(face, weight)["head"].unitsPerEm
         name = _cmap(face)[ord(char)]
-        rtl = _right_to_left(char)
-        if previous and previous[0] == face:
-            # A font kerns pairs in reading order: right to left, the pair is (this, previous).
-            pair = (name, previous[1]) if rtl and previous[2] else (previous[1], name)
-            x += _kern(_path(face, weight), *pair) * scale
+        kind = unicodedata.bidirectional(char)
+        if previous:
+            if not kind == previous[2] == "AL":  # joined Arabic letters are never spaced apart
+                x += tracking * EM
+            if previous[0] == face:
+                # A font kerns pairs in reading order: right to left, (this, previous).
+                rtl = kind in _RTL and previous[2] in _RTL
+                pair = (name, previous[1]) if rtl else (previous[1], name)
+                x += _kern(_path(face, weight), *pair) * scale
         drawing, bounds, width = _glyph(face, weight, name)
         d = _draw(drawing, scale, x)
         if d:
@@ -360,26 +367,28 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
                 max(box[2], x + x1 * scale),
                 max(box[3], -y0 * scale),
             ]
-        x += width * scale + tracking * EM
-        previous = (face, name, rtl)
-    advance = max(0.0, x - tracking * EM)
+        x += width * scale
+        previous = (face, name, kind)
+    advance = max(0.0, x)
     if not glyphs:
         box = [0.0, 0.0, 0.0, 0.0]
     return Outline(tuple(glyphs), (box[0], box[1], box[2], box[3]), advance)
 
 
+_RTL = ("R", "AL")  # the bidi classes of Hebrew (R) and Arabic (AL) letters
+
+
 def visual_order(text: str) -> str:
-    """`text` in the order its characters are drawn from left to right: unchanged unless it
-    has right-to-left letters, else as the Unicode bidirectional algorithm lays it out (the
-    first strong letter sets the line's direction; brackets in a right-to-left run are
-    mirrored)."""
-    if not any(_right_to_left(char) for char in text):
+    """`text` as its characters are drawn from left to right: unchanged unless it has
+    right-to-left letters, else Arabic joined (presentation forms) and the line laid out by the
+    Unicode bidirectional algorithm (the first strong letter sets its direction; brackets in a
+    right-to-left run are mirrored)."""
+    classes = {unicodedata.bidirectional(char) for char in text}
+    if not classes & set(_RTL):
         return text
+    if "AL" in classes:
+        text = arabic_reshaper.reshape(text)
     return get_display(text)
-
-
-def _right_to_left(char: str) -> bool:
-    return unicodedata.bidirectional(char) in ("R", "AL")
 
 
 def _draw(drawing, scale: float, x: float) -> str:

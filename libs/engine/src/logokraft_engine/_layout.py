@@ -12,6 +12,7 @@ its mark alone (the icon, the initials if they can be drawn, else a geometric sy
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -316,6 +317,10 @@ def _initials(spec: LogoSpec) -> str:
     text = drawable_text(spec.initials, spec.font).replace(" ", "")
     if not text:
         text = next((c for c in name_text(spec) if c.isalnum()), "").upper()
+    if any(unicodedata.bidirectional(char) == "AL" for char in text):
+        # Arabic initials are letters apart, not a word: a zero-width non-joiner keeps each in
+        # its isolated form.
+        text = "\u200c".join(text)
     return text
 
 
