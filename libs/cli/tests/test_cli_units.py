@@ -48,7 +48,8 @@ def test_the_config_file_is_private(tmp_path):
 
 def test_folder_names_are_slugs():
     assert slug("Acme Roasters") == "acme-roasters"
-    assert slug("  Café & Co.! ") == "caf-co"
+    assert slug("  Café & Co.! ") == "cafe-co"
+    assert slug("Łódź Ørsted Straße") == "lodz-orsted-strasse"
     assert slug("日本") == "logokraft"
 
 

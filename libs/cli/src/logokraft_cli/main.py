@@ -13,6 +13,7 @@ import mimetypes
 import re
 import shlex
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -100,8 +101,19 @@ def _api(api: str | None) -> Api:
     return Api(settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{m}[/]"))
 
 
+# Latin letters that do not decompose into a base letter and an accent.
+_LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Æ": "AE", "æ": "ae", "Œ": "OE"}
+    | {"œ": "oe", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "ð": "d", "ı": "i"}
+)
+
+
 def slug(text: str) -> str:
-    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A folder name from `text`: lower-case ASCII letters and digits between hyphens, accents
+    taken off Latin letters ("Café Zoë" → "cafe-zoe"); "logokraft" when nothing is left."""
+    latin = unicodedata.normalize("NFKD", text.translate(_LATIN_LETTERS))
+    bare = latin.encode("ascii", "ignore").decode()
+    value = re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
     return value[:40].strip("-") or "logokraft"
 
 
