@@ -193,6 +193,36 @@ def test_drop_the_tagline() -> None:
         assert edit.spec.slogan == "" and edit.applied == ("tagline: removed",)
 
 
+def test_a_quoted_tagline_or_name_is_set_as_written() -> None:
+    for text in (
+        'add the tagline "Since 1990"',
+        "tagline: “Since 1990”",
+        'add "Since 1990" as the slogan',
+        "the slogan should read ‘Since 1990’",
+    ):
+        edit = _edit(ICON_LEFT, text)
+        assert edit.spec.slogan == "Since 1990", text
+        assert edit.applied == ("tagline: “Since 1990”",) and not edit.not_understood, text
+    # Words inside the quotes are the tagline's, not instructions ("Blue" is no colour here).
+    edit = _edit(ICON_LEFT, 'add the slogan "Blue Skies Roasting" and make it green')
+    assert edit.spec.slogan == "Blue Skies Roasting" and edit.spec.palette.primary == "#008000"
+    renames = ('change the name to "Palm & Co"', "rename it to “Palm & Co”", 'call it "Palm & Co"')
+    for text in renames:
+        edit = _edit(ICON_LEFT, text)
+        assert (edit.spec.name, edit.spec.initials) == ("Palm & Co", "PC"), text
+    arabic = _edit(ICON_LEFT, 'add the slogan "أفضل قهوة في المدينة"')
+    assert arabic.spec.slogan == "أفضل قهوة في المدينة"
+    render_logo(arabic.spec, size=128)  # drawn, right to left
+
+
+def test_quoted_words_without_a_new_text_asked_for_change_nothing() -> None:
+    edit = _edit(ICON_LEFT, 'the name "Acme" looks small')
+    assert edit.spec.name == ICON_LEFT.name and edit.not_understood
+    unquoted = _edit(ICON_LEFT, "change the slogan to Since 1990")
+    assert unquoted.spec.slogan == ICON_LEFT.slogan  # reported as not understood, not guessed
+    assert unquoted.not_understood
+
+
 def test_icon_only_makes_a_text_free_mark() -> None:
     edit = _edit(ICON_LEFT, "icon only")
     assert edit.spec.layout == "mark" and edit.spec.icon == ICON_LEFT.icon

@@ -109,6 +109,15 @@ _IN_A = r"(?:(?:in(?:side)?|on)\s+)?(?:a\s+)?"
 _SHAPE_WORD = r"(?:\s+(?:shape|tile|container|frame))?"
 _PART_WORD = r"(?:\s+(?:icon|shape|mark|symbol|tile|badge|corners|edges|look|feel|logo))?"
 _ICON_WORD = r"(?:\s+(?:icon|symbol|mark|motif|graphic|illustration|logo))?"
+# Quoted words, in the folded text (where ’ is already '): what a new name or tagline says.
+_QUOTE = r"(?:\"[^\"]+\"|“[^”]+”|„[^“”]+[“”]|«[^»]+»|‘[^']+'|'[^']+')"
+# Between a named part and its new words: "to", ":", "should read"; after a verb a space will do
+# ("add the tagline "…""), but "the name "…" looks small" is not a new name.
+_SAYS = r"(?:\s*(?:to|as|of|reading|saying|that\s+(?:says|reads)|should\s+(?:say|read|be))\s*"
+_SAYS += r"|\s*[:=]\s*)"
+_SAYING = rf"(?:{_SAYS}|\s+)"
+_NEW = r"(?:(?:new|different|another)\s+)?"
+_NAME = r"(?:(?:brand|company|business|logo)\s+)?name"
 
 
 def _font_names() -> str:
@@ -225,6 +234,23 @@ def _rules() -> tuple[Rule, ...]:
         ),
         _rule(
             ops.drop_slogan, TEXT, rf"{_REMOVE}\s+{_ART}{_TAG}", rf"{_TAG}\s+(?:removed|gone|off)"
+        ),
+        # New words, quoted: claimed before any other rule reads inside the quotes.
+        _rule(
+            ops.set_slogan,
+            TEXT,
+            rf"(?:add|set|use|put|make|change|update|include|give\s+it|with)\s+{_ART}{_NEW}"
+            rf"{_TAG}{_SAYING}{_QUOTE}",
+            rf"{_ART}{_NEW}{_TAG}{_SAYS}{_QUOTE}",
+            rf"(?:add|put|use|include)\s+{_QUOTE}\s+(?:as|for|under)\s+{_ART}{_TAG}",
+        ),
+        _rule(
+            ops.set_name,
+            TEXT,
+            rf"rename\s+(?:it\s+|{_ART}(?:logo|brand|company)\s+)?(?:to\s+|as\s+)?{_QUOTE}",
+            rf"(?:call|name)\s+it\s+{_QUOTE}",
+            rf"(?:change|set|make|update|use)\s+{_ART}{_NEW}{_NAME}{_SAYING}{_QUOTE}",
+            rf"{_ART}{_NEW}{_NAME}{_SAYS}{_QUOTE}",
         ),
         # layouts
         _rule(

@@ -34,7 +34,7 @@ from logokraft_engine._recolor import (
     warmer,
 )
 from logokraft_engine._shapes import SHAPES
-from logokraft_engine._spec import LogoSpec
+from logokraft_engine._spec import MAX_TEXT, LogoSpec
 
 ICON_LAYOUTS = ("icon-left", "icon-top", "mark")
 BADGE_LAYOUTS = ("monogram", "emblem")
@@ -799,6 +799,34 @@ def _mood_shape(spec: LogoSpec, mood: Mood, kept: set[str], fields: dict) -> lis
 def drop_slogan(draft: Draft, hit: Hit) -> None:
     """ "drop the tagline": no slogan."""
     draft.change("tagline", "removed", slogan="")
+
+
+# A phrase's quoted words: straight, curly, low-high or guillemet quotes around them.
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»|‘([^’]+)’|\'([^\']+)\'')
+
+
+def quoted(phrase: str) -> str:
+    """The last quoted words in `phrase`, as they were written (spaces tidied); "" if none."""
+    found = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(phrase)]
+    return " ".join(found[-1].split())[:MAX_TEXT] if found else ""
+
+
+def set_slogan(draft: Draft, hit: Hit) -> None:
+    """'add the tagline "Since 1990"': that slogan, as written."""
+    text = quoted(hit.phrase)
+    if not text:
+        draft.cannot(hit)
+        return
+    draft.change("tagline", f"“{text}”", slogan=text)
+
+
+def set_name(draft: Draft, hit: Hit) -> None:
+    """'change the name to "Palm & Co"': that name, as written, and its initials."""
+    text = quoted(hit.phrase)
+    if not text:
+        draft.cannot(hit)
+        return
+    draft.change("name", f"“{text}”", name=text, initials=_initials(text))
 
 
 _KEEP_FIELDS = {
