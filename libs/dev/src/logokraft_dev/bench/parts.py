@@ -37,7 +37,7 @@ from typing import Any
 import psutil
 
 from logokraft_dev.bench.fakes import ARK_KEY, GEMINI_KEY
-from logokraft_dev.bench.stack import Fakes, running_fakes
+from logokraft_dev.bench.stack import BenchError, Fakes, running_fakes
 
 WARM_UP = 5
 CANDIDATES = 4
@@ -143,7 +143,8 @@ async def asset_bookkeeping(scratch: Path, runs: int) -> dict[str, float]:
 
         async def one() -> None:
             started = await jobs.start(user, assets.pop())
-            assert started is not None, "the asset could not be started"
+            if started is None:
+                raise BenchError("a seeded asset could not be started")
             await jobs.complete(user, started[0], image, provider="bench")
 
         postgres = psutil.Process(postgres_pid)
