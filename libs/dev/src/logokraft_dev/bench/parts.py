@@ -37,7 +37,7 @@ from typing import Any
 import psutil
 
 from logokraft_dev.bench.fakes import ARK_KEY, GEMINI_KEY
-from logokraft_dev.bench.stack import BenchError, Fakes, running_fakes
+from logokraft_dev.bench.stack import BenchError, Fakes, process_cpu_s, running_fakes
 
 WARM_UP = 5
 CANDIDATES = 4
@@ -175,13 +175,12 @@ async def _seed(db: Any, user: uuid.UUID, count: int) -> list[uuid.UUID]:
 
 
 def _tree_cpu_s(proc: psutil.Process) -> float:
-    """CPU seconds of a process and its children (Postgres: the postmaster and backends),
-    reaped children included."""
+    """CPU seconds of a process and its live children (Postgres: the postmaster and its
+    backends; backends that exited count through the postmaster that reaped them)."""
     total = 0.0
     for each in (proc, *proc.children(recursive=True)):
         with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
-            times = each.cpu_times()
-            total += times.user + times.system + times.children_user + times.children_system
+            total += process_cpu_s(each)
     return total
 
 

@@ -63,7 +63,8 @@ def role_of(proc: psutil.Process) -> str | None:
     return None
 
 
-def _cpu_s(proc: psutil.Process) -> float:
+def process_cpu_s(proc: psutil.Process) -> float:
+    """A process's CPU seconds, user + system, with its children already reaped."""
     times = proc.cpu_times()
     return times.user + times.system + times.children_user + times.children_system
 
@@ -117,7 +118,7 @@ class ProcessMeter:
             total = 0.0
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
-                    total += _cpu_s(proc)
+                    total += process_cpu_s(proc)
             totals[role] = total
         return totals
 
