@@ -10,6 +10,7 @@ import pytest
 
 from logokraft_kit.bus import (
     NEWS_SIGNATURE_HEADER,
+    SIGNATURE_HEADER,
     CancelSignals,
     JobSigner,
     Subjects,
@@ -145,3 +146,13 @@ async def until(condition, within: float = 5.0) -> None:
     while not condition():
         assert loop.time() < deadline, "condition never held"
         await asyncio.sleep(0.01)
+
+
+def test_a_job_signature_in_any_text_is_only_a_wrong_one():
+    """A header is whatever a publisher wrote: non-ASCII text fails the check, not the worker
+    (hmac.compare_digest raises TypeError on such a str)."""
+    signer = JobSigner("s" * 43)
+    good = signer.sign("jobs.x", "id-1", b"{}")
+    headers = {"Nats-Msg-Id": "id-1"}
+    assert signer.verify("jobs.x", headers | {SIGNATURE_HEADER: good}, b"{}")
+    assert not signer.verify("jobs.x", headers | {SIGNATURE_HEADER: "\u00e9" * 64}, b"{}")

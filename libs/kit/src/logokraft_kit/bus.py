@@ -136,7 +136,7 @@ class JobSigner:
         headers = headers or {}
         signature = headers.get(SIGNATURE_HEADER, "")
         expected = self.sign(subject, headers.get(MSG_ID_HEADER, ""), payload)
-        return hmac.compare_digest(signature, expected)
+        return hmac.compare_digest(signature.encode(), expected.encode())  # any header text
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ class ProjectNews:
         if not signature:  # bare news: nothing to check
             return None
         expected = self._signer.sign(msg.subject, _NEWS_ID, msg.data)
-        if not hmac.compare_digest(signature, expected):
+        if not hmac.compare_digest(signature.encode(), expected.encode()):
             return None
         try:
             items = json.loads(msg.data)["events"]

@@ -76,7 +76,9 @@ class UrlSigner:
         """True when the signature matches and the expiry has not passed."""
         if expires < self._clock():
             return False
-        return hmac.compare_digest(self._mac(bucket, path, expires), signature)
+        # As bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, so a
+        # 500), and a link's signature is whatever the client typed.
+        return hmac.compare_digest(self._mac(bucket, path, expires).encode(), signature.encode())
 
 
 class LocalStorage:
