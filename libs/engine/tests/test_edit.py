@@ -223,6 +223,17 @@ def test_quoted_words_without_a_new_text_asked_for_change_nothing() -> None:
     assert unquoted.not_understood
 
 
+def test_a_quoted_text_that_shows_nothing_is_not_understood() -> None:
+    """A zero-width space or a soft hyphen in quotes would make an empty name: the variation
+    would fail on every retry. It is reported as not understood and changes nothing."""
+    for invisible in ("\u200b", "\u00ad", "\u200b \u200d"):
+        renamed = _edit(ICON_LEFT, f'change the name to "{invisible}"')
+        assert renamed.spec.name == ICON_LEFT.name and renamed.not_understood, repr(invisible)
+        tagline = _edit(ICON_LEFT, f'add the tagline "{invisible}"')
+        assert tagline.spec.slogan == ICON_LEFT.slogan and tagline.not_understood
+        render_logo(renamed.spec, size=64)
+
+
 def test_icon_only_makes_a_text_free_mark() -> None:
     edit = _edit(ICON_LEFT, "icon only")
     assert edit.spec.layout == "mark" and edit.spec.icon == ICON_LEFT.icon

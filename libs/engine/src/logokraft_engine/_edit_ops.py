@@ -806,9 +806,12 @@ _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|«([^»
 
 
 def quoted(phrase: str) -> str:
-    """The last quoted words in `phrase`, as they were written (spaces tidied); "" if none."""
+    """The last quoted words in `phrase`, as they were written (spaces tidied); "" if none,
+    or if they show nothing (only zero-width or other non-printing characters, which the
+    engine drops: such a name would be empty, a failure no retry mends)."""
     found = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(phrase)]
-    return " ".join(found[-1].split())[:MAX_TEXT] if found else ""
+    text = " ".join(found[-1].split())[:MAX_TEXT] if found else ""
+    return text if any(c.isprintable() and not c.isspace() for c in text) else ""
 
 
 def set_slogan(draft: Draft, hit: Hit) -> None:
