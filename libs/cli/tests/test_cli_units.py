@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import stat
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -74,3 +76,41 @@ def test_the_form_is_multipart_even_without_files():
     empty, empty_type = multipart([("brand_name", "Acme")], [])
     assert empty_type.startswith("multipart/form-data; boundary=")
     assert b'name="brand_name"\r\n\r\nAcme\r\n' in empty
+
+
+def test_a_bad_out_folder_is_refused_before_any_request(tmp_path, monkeypatch):
+    """`new --out` naming a file, or a folder that cannot be made, stops with a usage error
+    (exit 2, JSON under --json) before the project is created and counted; a good folder goes
+    on to the request (here to a closed port: unreachable, exit 3)."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    runner = CliRunner()
+    closed = "http://127.0.0.1:9"
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    for out in (a_file, a_file / "below", locked / "logos"):
+        if out.parent == locked and os.access(locked, os.W_OK):
+            continue  # root writes anywhere: nothing to refuse there
+        result = runner.invoke(app, ["new", "Acme", "--out", str(out), "--api", closed, "--json"])
+        assert result.exit_code == 2, (out, result.output)
+        assert json.loads(result.stdout)["error"]["code"] == "usage"
+        assert "Traceback" not in result.output
+    result = runner.invoke(
+        app, ["new", "Acme", "--out", str(tmp_path / "new" / "dir"), "--api", closed]
+    )
+    assert result.exit_code == 3, result.output
+
+
+def test_list_limit_must_be_positive():
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    for limit in ("0", "-1"):
+        result = CliRunner().invoke(app, ["list", "--limit", limit, "--api", "http://127.0.0.1:9"])
+        assert result.exit_code == 2 and "No projects" not in result.output, result.output

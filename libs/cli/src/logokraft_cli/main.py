@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import mimetypes
+import os
 import re
 import shlex
 import sys
@@ -63,6 +64,24 @@ def _err() -> Console:
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
     sys.stdout.flush()
+
+
+def _check_out_folder(out: Path | None) -> None:
+    """Refuse, before anything is created or counted, a --out that cannot hold the logos: an
+    existing file, or a folder whose nearest existing parent is not a writable folder."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out} is a file, not a folder.", code="usage", exit_code=2)
+    parent = out
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise CliError(
+            f"--out {out}: the folder cannot be created or written to ({parent}).",
+            code="usage",
+            exit_code=2,
+        )
 
 
 def handled(function: F) -> F:
@@ -291,6 +310,7 @@ def new(
     as_json: JsonOption = False,
 ) -> None:
     """Start a logo project, show each candidate's progress live, and save the logos."""
+    _check_out_folder(out)
     form: list[tuple[str, str]] = [("brand_name", name)]
     for field, value in (
         ("industry", industry),
@@ -475,6 +495,7 @@ def refine(
     as_json: JsonOption = False,
 ) -> None:
     """Make variations of a finished logo from an instruction, and save them."""
+    _check_out_folder(out)
     body: dict[str, Any] = {"instruction": instruction}
     if count is not None:
         body["num_variations"] = count
@@ -525,7 +546,9 @@ def refine(
 @app.command("list")
 @handled
 def list_projects(
-    limit: Annotated[int, typer.Option("--limit", help="How many projects, newest first.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="How many projects, newest first.")
+    ] = 20,
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
