@@ -32,6 +32,7 @@ pytestmark = pytest.mark.e2e
 
 BRAND = "Juniper & Ash"
 PHONE = {"width": 390, "height": 844}
+TOKEN_KEY = "logokraft.studio.token"  # where the page keeps its token (studio.js)
 GENERATION_TIMEOUT_MS = 60_000
 
 
@@ -510,3 +511,62 @@ def test_there_is_no_dev_token_outside_the_local_default(tmp_path, values):
     assert client.post(DEV_TOKEN_PATH).status_code == 404
     assert client.get("/studio/config").json()["dev_sign_in"] is False
     assert client.get("/").status_code == 200  # the studio still works, with a pasted token
+
+
+async def test_a_project_deleted_elsewhere_leaves_the_page_without_a_retry_loop(
+    gateway, page: Page, console
+):
+    """Deleted from another tab or the API: reopening it, or its stream answering 404, takes
+    it off the list and back to the brief with a word why; the stream is not retried."""
+    console.allow(r"status of 404 \(Not Found\)")  # what this test is about
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Gone Tomorrow", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Gone Tomorrow")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo.")
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    project_id = await page.locator("#project-list button[aria-current=true]").get_attribute(
+        "data-project-id"
+    )
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        deleted = await client.delete(
+            f"/api/v1/projects/{project_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert deleted.status_code == 204
+    await page.locator(f'#project-list button[data-project-id="{project_id}"]').click()
+    await expect(page.locator("#notice")).to_contain_text("deleted")
+    await expect(page.get_by_label("Brand name")).to_be_visible()
+    await expect(
+        page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    ).to_have_count(0)
+
+    # A stream that answers 404 (the project deleted while it was being made) is final.
+    streams = 0
+
+    async def gone(route) -> None:
+        nonlocal streams
+        streams += 1
+        await route.fulfill(
+            status=404,
+            headers={"content-type": "application/json"},
+            body=json.dumps({"error": {"code": "not_found", "message": "Project not found."}}),
+        )
+
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), gone)
+    await page.locator("#notice").evaluate("node => { node.textContent = ''; }")
+    await fill_brief(page, brand="Gone Again", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#notice")).to_contain_text("deleted")
+    await expect(page.get_by_label("Brand name")).to_be_visible()
+    await expect(page.locator("#stream-status")).not_to_have_text("Connection lost; reconnecting…")
+    assert streams in (1, 2), streams  # EventSource's try, then at most one with the header
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_a_long_unbroken_name_does_not_widen_the_page_on_a_phone(gateway, page: Page):
+    brand = "Supercalifragilisticexpialidociousroastersandimporters"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await no_horizontal_scroll(page)

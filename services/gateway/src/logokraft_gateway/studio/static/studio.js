@@ -249,7 +249,7 @@
     const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
     const button = el("button", { type: "button" }, [
       el("span", { className: "name", textContent: project.brief.brand_name }),
-      el("span", { className: "sub", textContent: `${project.status} · ${project.brief.num_candidates} logos · ${when}` }),
+      el("span", { className: "sub", textContent: `${project.status} · ${project.brief.num_candidates} ${project.brief.num_candidates === 1 ? "logo" : "logos"} · ${when}` }),
     ]);
     button.dataset.projectId = project.id;
     button.addEventListener("click", () => openProject(project.id));
@@ -284,6 +284,10 @@
     try {
       project = await api(`projects/${projectId}`);
     } catch (error) {
+      if (error.status === 404) {
+        forgetProject(projectId);
+        return;
+      }
       notice(error.message);
       return;
     }
@@ -292,6 +296,16 @@
     if (!isSettled(project.status)) {
       follow(project.id, null);
     }
+  }
+
+  // A project deleted elsewhere (another tab, the CLI, the API): out of the list, and off the
+  // page if it is the one shown, with a word why.
+  function forgetProject(projectId) {
+    const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
+    if (item) item.closest("li").remove();
+    $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
+    if (!state.project || state.project.id === projectId) newProject();
+    notice("That project no longer exists: it was deleted.");
   }
 
   function newProject() {
@@ -557,6 +571,7 @@
       status: (text) => {
         $("stream-status").textContent = text;
       },
+      gone: () => forgetProject(projectId),
     };
     state.stream = streamUrl ? eventSource(sameOrigin(streamUrl), projectId, handlers) : fetchStream(projectId, handlers);
   }
@@ -609,6 +624,12 @@
           const response = await fetch(`${API}/projects/${projectId}/stream`, { headers, signal: controller.signal });
           if (response.status === 401) {
             signOut("Your session ended; sign in again.");
+            return;
+          }
+          if (response.status === 404) {
+            // Deleted: no retry will bring it back.
+            stopped = true;
+            handlers.gone();
             return;
           }
           if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
@@ -708,7 +729,9 @@
         renderProjectHeader();
         upsertProjectItem(state.project);
         const failed = data.failed_assets ? `, ${data.failed_assets} failed` : "";
-        $("stream-status").textContent = `Done: ${data.completed_assets} logos${failed}.`;
+        const made = `${data.completed_assets} ${data.completed_assets === 1 ? "logo" : "logos"}`;
+        $("stream-status").textContent =
+          data.status === "cancelled" ? `Cancelled: ${made} made${failed}.` : `Done: ${made}${failed}.`;
         if (state.stream) {
           state.stream.close();
           state.stream = null;
