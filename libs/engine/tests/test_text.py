@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from logokraft_engine import Brief, design_spec
+from logokraft_engine._layout import _slogan
 from logokraft_engine._text import apply_case
 
 
@@ -27,3 +29,17 @@ def test_letter_case_keeps_acronyms_and_inner_capitals(name: str, lower: str, ti
 
 def test_turkish_dotted_capital_lowercases_to_a_plain_i() -> None:
     assert apply_case("İstanbul Çay", "lower") == "istanbul çay"
+
+
+def test_greek_in_capitals_drops_its_accents() -> None:
+    assert apply_case("Αθηνά Σοφία", "upper") == "ΑΘΗΝΑ ΣΟΦΙΑ"
+    assert apply_case("Ἀθῆναι ΐ", "upper") == "ΑΘΗΝΑΙ Ϊ"  # breathings, perispomeni; dialytika kept
+    assert apply_case("Café Zoë", "upper") == "CAFÉ ZOË"  # other scripts keep their accents
+
+
+def test_greek_slogan_in_capitals_drops_its_accents() -> None:
+    spec = design_spec(Brief("Athena", slogan="Καλή όρεξη"), index=0, seed=0)
+    block = _slogan(spec)
+    assert block is not None
+    drawn = "".join(c for line in block.lines for c, _ in line.glyphs)
+    assert drawn == "ΚΑΛΗΟΡΕΞΗ"
