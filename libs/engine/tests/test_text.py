@@ -7,7 +7,7 @@ import pytest
 
 from logokraft_engine import Brief, design_spec
 from logokraft_engine._layout import _slogan
-from logokraft_engine._text import apply_case
+from logokraft_engine._text import apply_case, text_block
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,17 @@ def test_greek_slogan_in_capitals_drops_its_accents() -> None:
     assert block is not None
     drawn = "".join(c for line in block.lines for c, _ in line.glyphs)
     assert drawn == "ΚΑΛΗΟΡΕΞΗ"
+
+
+def test_a_wrapped_mixed_script_name_keeps_the_whole_names_reading_order() -> None:
+    block = text_block("Mixed שלום Name", "noto-sans", 400, longest=8)
+    drawn = ["".join(c for c, _ in line.glyphs) for line in block.lines]
+    # Left to right as a whole, so the second line reads "שלום" then "Name" (drawn reversed).
+    assert drawn == ["Mixed", "םולשName"]
+
+
+def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
+    block = text_block("שלום Name עולם", "noto-sans", 400, longest=8)
+    drawn = ["".join(c for c, _ in line.glyphs) for line in block.lines]
+    # Right to left as a whole: "Name" comes first, so it is drawn at the right of "עולם".
+    assert drawn == ["םולש", "םלועName"]

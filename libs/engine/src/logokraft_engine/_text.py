@@ -6,7 +6,7 @@ import itertools
 import unicodedata
 from dataclasses import dataclass
 
-from logokraft_engine._fonts import EM, Outline, cap_height, outline
+from logokraft_engine._fonts import EM, Outline, base_direction, cap_height, outline
 from logokraft_engine._geometry import num
 
 LINE_GAP = 0.28  # between lines, in em
@@ -199,7 +199,8 @@ def text_block(
     most: int = 2,
 ) -> TextBlock:
     """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters."""
+    base = base_direction(text)  # every line reads in the whole text's direction
     lines = tuple(
-        outline(line, font, weight, tracking) for line in split_lines(text, longest, most)
+        outline(line, font, weight, tracking, base) for line in split_lines(text, longest, most)
     )
     return TextBlock(lines, cap_height(font))
