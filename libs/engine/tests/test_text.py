@@ -57,3 +57,21 @@ def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
     drawn = ["".join(c for c, _ in line.glyphs) for line in block.lines]
     # Right to left as a whole: "Name" comes first, so it is drawn at the right of "עולם".
     assert drawn == ["םולש", "םלועName"]
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        ("The Midnight Howlers", "MH"),
+        ("The International Association of Bakers", "IA"),
+        ("Les Jardins Secrets", "JS"),
+        ("El Toro Loco", "TL"),
+        ("7-Eleven", "7E"),
+        ("The", "T"),
+        ("acme roasters", "AR"),
+    ],
+)
+def test_monogram_initials_skip_a_leading_article_and_split_hyphens(
+    name: str, initials: str
+) -> None:
+    assert design_spec(Brief(name), index=0, seed=0).initials == initials
