@@ -13,6 +13,7 @@ from logokraft_engine._icons import ICONS, plan_icons
 from logokraft_engine._layout import beside, outlined
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
+from logokraft_engine._text import upper
 
 _MARK_SHAPES = ("circle", "rounded-square", "none", "hexagon")
 _WEIGHT_WORDS = {400: "regular", 500: "medium", 600: "semibold", 700: "bold", 800: "extra-bold"}
@@ -83,12 +84,20 @@ def _clean(text: str) -> str:
 
 
 def _initials(name: str) -> str:
-    """Up to two initials: the first letter or digit of each word that a bundled face can draw."""
-    firsts = [
-        next((c for c in w if c.isalnum() and face_for(c, "noto-sans")), "") for w in name.split()
-    ]
+    """Up to two initials: the first letter or digit of each word that a bundled face can draw.
+    Hyphenated parts count as words ("7-Eleven" → "7E"), and a leading article is skipped when
+    more words follow ("The Midnight Howlers" → "MH")."""
+    words = [part for word in name.split() for part in word.split("-") if part]
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
+        words = words[1:]
+    firsts = [next((c for c in w if c.isalnum() and face_for(c, "noto-sans")), "") for w in words]
     letters = "".join(c for c in firsts if c)[:2]
-    return letters.upper()[:3]
+    return upper(letters)[:3]
+
+
+# Articles a name may start with, which its initials skip (English, French, Spanish, Italian,
+# German, Dutch).
+_ARTICLES = frozenset("the a an le la les el los las il der die das de".split())  # noqa: SIM905
 
 
 def _moods(found: set[str]) -> set[str]:

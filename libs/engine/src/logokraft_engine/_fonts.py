@@ -324,21 +324,25 @@ def _glyph(slug: str, weight: int, name: str):
 
 
 @lru_cache(maxsize=1024)
-def outline(text: str, slug: str, weight: int, tracking: float = 0.0) -> Outline:
+def outline(
+    text: str, slug: str, weight: int, tracking: float = 0.0, base: str | None = None
+) -> Outline:
     """`text` set in `slug` at `weight` with `tracking` (em) as glyph outlines.
 
     Characters `slug` lacks come from its fallback chain; characters no face has are dropped.
+    `base` ('L' or 'R') is the reading direction of the whole text a line was broken from;
+    by default the line's own first strong letter sets it.
     """
     with _READING:
-        return _outline(text, slug, weight, tracking)
+        return _outline(text, slug, weight, tracking, base)
 
 
-def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
+def _outline(text: str, slug: str, weight: int, tracking: float, base: str | None) -> Outline:
     x = 0.0
     glyphs: list[tuple[str, str]] = []
     box = [float("inf"), float("inf"), float("-inf"), float("-inf")]
     previous: tuple[str, str, str] | None = None  # face, glyph name, bidi class
-    for char in visual_order(unicodedata.normalize("NFC", text)):
+    for char in visual_order(unicodedata.normalize("NFC", text), base):
         if char.isspace() and ord(char) not in _cmap(slug):
             char = " "
         face = face_for(char, slug)
@@ -378,17 +382,29 @@ def _outline(text: str, slug: str, weight: int, tracking: float) -> Outline:
 _RTL = ("R", "AL")  # the bidi classes of Hebrew (R) and Arabic (AL) letters
 
 
-def visual_order(text: str) -> str:
+def base_direction(text: str) -> str | None:
+    """'L' or 'R': the reading direction set by the first strong letter of `text`; None if it
+    has none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "L"
+        if kind in _RTL:
+            return "R"
+    return None
+
+
+def visual_order(text: str, base: str | None = None) -> str:
     """`text` as its characters are drawn from left to right: unchanged unless it has
     right-to-left letters, else Arabic joined (presentation forms) and the line laid out by the
-    Unicode bidirectional algorithm (the first strong letter sets its direction; brackets in a
-    right-to-left run are mirrored)."""
+    Unicode bidirectional algorithm (`base`, 'L' or 'R', sets its direction, else its first
+    strong letter does; brackets in a right-to-left run are mirrored)."""
     classes = {unicodedata.bidirectional(char) for char in text}
     if not classes & set(_RTL):
         return text
     if "AL" in classes:
         text = arabic_reshaper.reshape(text)
-    return get_display(text)
+    return get_display(text, base_dir=base or base_direction(text))
 
 
 def _draw(drawing, scale: float, x: float) -> str:

@@ -22,7 +22,7 @@ from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
-from logokraft_engine._text import Box, Element, TextBlock, apply_case, text_block
+from logokraft_engine._text import Box, Element, TextBlock, apply_case, text_block, upper
 
 CANVAS = 1000.0
 MARGIN = 90.0
@@ -61,7 +61,7 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
 def _slogan(spec: LogoSpec, lines: int = 0) -> TextBlock | None:
     """The slogan in spaced capitals, broken past SLOGAN_LINE characters (or into `lines`
     balanced lines when given), at most SLOGAN_LINES lines."""
-    text = drawable_text(spec.slogan.upper(), spec.slogan_font)
+    text = drawable_text(upper(spec.slogan), spec.slogan_font)
     if not text:
         return None
     longest = -(-len(text) // lines) if lines else SLOGAN_LINE
@@ -316,7 +316,7 @@ def _initials(spec: LogoSpec) -> str:
     """The initials as drawn: the spec's, else the name's first drawable letter; "" if none."""
     text = drawable_text(spec.initials, spec.font).replace(" ", "")
     if not text:
-        text = next((c for c in name_text(spec) if c.isalnum()), "").upper()
+        text = upper(next((c for c in name_text(spec) if c.isalnum()), ""))
     if any(unicodedata.bidirectional(char) == "AL" for char in text):
         # Arabic initials are letters apart, not a word: a zero-width non-joiner keeps each in
         # its isolated form.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from dataclasses import dataclass
 
-from logokraft_engine._fonts import EM, Outline, cap_height, outline
+from logokraft_engine._fonts import EM, Outline, base_direction, cap_height, outline
 from logokraft_engine._geometry import num
 
 LINE_GAP = 0.28  # between lines, in em
@@ -93,18 +94,73 @@ class TextBlock:
 
 
 def apply_case(text: str, case: str) -> str:
-    """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is')."""
+    """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is').
+
+    A word whose case is part of the brand's identity (an acronym such as "NASA", a capital
+    after its first letter as in "iPhone", "eBay" or "McDonald", or a name that is one capital
+    letter) is kept as typed by 'lower' and 'title'; 'upper' keeps identity, so it applies."""
     if case == "upper":
-        return text.upper()
+        return upper(text)
     if case == "lower":
-        return text.lower()
+        if _single_capital(text):
+            return text
+        return " ".join(w if _keeps_case(w) else lower(w) for w in text.split(" "))
     if case == "title":
         words = text.split(" ")
         return " ".join(
-            w if 0 < i < len(words) - 1 and w.lower() in _MINOR_WORDS else w[:1].title() + w[1:]
+            w
+            if _keeps_case(w) or (0 < i < len(words) - 1 and w.lower() in _MINOR_WORDS)
+            else w[:1].title() + w[1:]
             for i, w in enumerate(words)
         )
     return text
+
+
+def _single_capital(text: str) -> bool:
+    """Whether `text` is a name of one capital letter ("Q"), with nothing else to read."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) == 1 and letters[0].isupper()
+
+
+def _keeps_case(word: str) -> bool:
+    """Whether `word` (or a hyphenated part of it) is an acronym of 2+ capitals or has a
+    capital after its first letter: its case is the brand's, not a style to change."""
+    for part in word.split("-"):
+        letters = [c for c in part if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters):
+            return True
+        if any(c.isupper() for c in letters[1:]):
+            return True
+    return False
+
+
+def lower(text: str) -> str:
+    """`text` in lower case for drawing: the Turkish dotted capital "İ" becomes a plain "i"
+    (Python gives "i" and a combining dot above, drawn as a stray mark)."""
+    return text.replace("\u0130", "i").lower()
+
+
+# Greek accents and breathings that capitals drop (tonos/oxia, varia, psili, dasia,
+# perispomeni, ypogegrammeni); the dialytika (U+0308) stays.
+_GREEK_CAPS_DROP = frozenset("\u0300\u0301\u0340\u0341\u0313\u0314\u0342\u0345")
+
+
+def upper(text: str) -> str:
+    """`text` in capitals for drawing: Greek set in capitals loses its accents ("Αθηνά" →
+    "ΑΘΗΝΑ"), as Greek typography does; other scripts keep theirs."""
+    text = text.upper()
+    if not any("\u0370" <= c <= "\u03ff" or "\u1f00" <= c <= "\u1fff" for c in text):
+        return text
+    out: list[str] = []
+    greek = False
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if greek and char in _GREEK_CAPS_DROP:
+                continue
+        else:
+            greek = unicodedata.name(char, "").startswith("GREEK")
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 # Short words a title-cased name keeps in lower case unless they start or end it
@@ -143,7 +199,8 @@ def text_block(
     most: int = 2,
 ) -> TextBlock:
     """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters."""
+    base = base_direction(text)  # every line reads in the whole text's direction
     lines = tuple(
-        outline(line, font, weight, tracking) for line in split_lines(text, longest, most)
+        outline(line, font, weight, tracking, base) for line in split_lines(text, longest, most)
     )
     return TextBlock(lines, cap_height(font))

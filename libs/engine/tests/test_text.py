@@ -1,0 +1,77 @@
+"""Text for drawing: letter case keeps a brand's identity, scripts' own case rules, reading
+order when wrapped, and monogram initials."""
+
+from __future__ import annotations
+
+import pytest
+
+from logokraft_engine import Brief, design_spec
+from logokraft_engine._layout import _slogan
+from logokraft_engine._text import apply_case, text_block
+
+
+@pytest.mark.parametrize(
+    ("name", "lower", "title"),
+    [
+        ("NASA Kids", "NASA kids", "NASA Kids"),
+        ("iPhone Fix", "iPhone fix", "iPhone Fix"),
+        ("eBay Resellers", "eBay resellers", "eBay Resellers"),
+        ("McDonald Farm", "McDonald farm", "McDonald Farm"),
+        ("Q", "Q", "Q"),
+        ("Blue River", "blue river", "Blue River"),
+    ],
+)
+def test_letter_case_keeps_acronyms_and_inner_capitals(name: str, lower: str, title: str) -> None:
+    assert apply_case(name, "lower") == lower
+    assert apply_case(name, "title") == title
+    assert apply_case(name, "upper") == name.upper()
+
+
+def test_turkish_dotted_capital_lowercases_to_a_plain_i() -> None:
+    assert apply_case("İstanbul Çay", "lower") == "istanbul çay"
+
+
+def test_greek_in_capitals_drops_its_accents() -> None:
+    assert apply_case("Αθηνά Σοφία", "upper") == "ΑΘΗΝΑ ΣΟΦΙΑ"
+    assert apply_case("Ἀθῆναι ΐ", "upper") == "ΑΘΗΝΑΙ Ϊ"  # breathings, perispomeni; dialytika kept
+    assert apply_case("Café Zoë", "upper") == "CAFÉ ZOË"  # other scripts keep their accents
+
+
+def test_greek_slogan_in_capitals_drops_its_accents() -> None:
+    spec = design_spec(Brief("Athena", slogan="Καλή όρεξη"), index=0, seed=0)
+    block = _slogan(spec)
+    assert block is not None
+    drawn = "".join(c for line in block.lines for c, _ in line.glyphs)
+    assert drawn == "ΚΑΛΗΟΡΕΞΗ"
+
+
+def test_a_wrapped_mixed_script_name_keeps_the_whole_names_reading_order() -> None:
+    block = text_block("Mixed שלום Name", "noto-sans", 400, longest=8)
+    drawn = ["".join(c for c, _ in line.glyphs) for line in block.lines]
+    # Left to right as a whole, so the second line reads "שלום" then "Name" (drawn reversed).
+    assert drawn == ["Mixed", "םולשName"]
+
+
+def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
+    block = text_block("שלום Name עולם", "noto-sans", 400, longest=8)
+    drawn = ["".join(c for c, _ in line.glyphs) for line in block.lines]
+    # Right to left as a whole: "Name" comes first, so it is drawn at the right of "עולם".
+    assert drawn == ["םולש", "םלועName"]
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        ("The Midnight Howlers", "MH"),
+        ("The International Association of Bakers", "IA"),
+        ("Les Jardins Secrets", "JS"),
+        ("El Toro Loco", "TL"),
+        ("7-Eleven", "7E"),
+        ("The", "T"),
+        ("acme roasters", "AR"),
+    ],
+)
+def test_monogram_initials_skip_a_leading_article_and_split_hyphens(
+    name: str, initials: str
+) -> None:
+    assert design_spec(Brief(name), index=0, seed=0).initials == initials
