@@ -87,6 +87,16 @@ async def test_malformed_json_is_422(client, auth, refine, mine):
     assert refine.calls == []
 
 
+async def test_a_form_or_text_body_is_told_to_be_json(client, auth, refine, mine):
+    for sent in ({"data": {"instruction": "navy"}}, {"content": b"navy"}):
+        response = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth, **sent)
+        assert response.status_code == 422
+        assert response.json()["error"]["message"] == (
+            "The body must be JSON, sent with Content-Type: application/json."
+        )
+    assert refine.calls == []
+
+
 async def test_a_missing_body_and_a_bad_field_say_so_plainly(client, auth, refine, mine):
     missing = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth)
     bad = await client.post(

@@ -190,9 +190,22 @@ async def _on_rpc_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(api_error_from_rpc(exc))
 
 
-async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+_NOT_AN_OBJECT = ("model_attributes_type", "model_type", "dict_type")
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = [_validation_detail(item) for item in exc.errors()]
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    first_type = exc.errors()[0].get("type") if details else None
+    if first_type in _NOT_AN_OBJECT and details[0]["field"] == "body" and "json" not in media_type:
+        # A form, text or nothing declared where JSON is read: Pydantic's own words ("a valid
+        # dictionary or object to extract fields from") would not say what to change.
+        details[0] = {
+            "field": "body",
+            "location": "body",
+            "message": "The body must be JSON, sent with Content-Type: application/json",
+        }
     message = "The request is invalid."
     if details:
         first = details[0]
