@@ -384,3 +384,20 @@ def test_children_log_text_when_make_run_is_on_a_terminal_unless_told(tmp_path: 
         tmp_path, infra, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, terminal=True
     )
     assert "traces:       exported to http://127.0.0.1:4318" in banner(traced)
+
+
+def test_the_banner_commands_work_for_this_stack(tmp_path: Path, monkeypatch) -> None:
+    """On another port or data dir, the banner's token and login commands name them: the
+    defaults would sign tokens with another data dir's key (401) or reach no server."""
+    monkeypatch.chdir(tmp_path)
+    default = banner(StackContext(data_dir=tmp_path / ".logokraft", http_url=DEFAULT_URL, env={}))
+    assert "  get a token:  make token " in default and "LOGOKRAFT_DATA_DIR" not in default
+    assert "login --dev, then" in default
+    own = tmp_path / "my data"
+    text = banner(StackContext(data_dir=own, http_url="http://127.0.0.1:18523", env={}))
+    assert f"get a token:  LOGOKRAFT_DATA_DIR='{own}' make token " in text
+    assert "login --dev --api http://127.0.0.1:18523, then" in text
+    assert f"$(LOGOKRAFT_DATA_DIR='{own}' make -s token)" in text
+
+
+DEFAULT_URL = "http://127.0.0.1:8000"

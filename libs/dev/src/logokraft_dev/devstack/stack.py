@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import fcntl
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -41,6 +42,8 @@ from logokraft_kit.migrate import apply_migrations, find_supabase_dir
 from logokraft_kit.telemetry import tracing_requested
 
 DEFAULT_HTTP_PORT = 8000
+# What `logokraft login` assumes without --api (logokraft_cli.config.DEFAULT_API_URL).
+DEFAULT_API_URL = f"http://127.0.0.1:{DEFAULT_HTTP_PORT}"
 DEV_FRONTEND_ORIGIN = "http://localhost:3000"  # a web front end's usual dev server
 MAX_REPLICAS = 32  # a typo's guard: each replica is a Python process of its own
 # (child name, module run with `python -m`, env var holding its gRPC address)
@@ -302,6 +305,12 @@ def banner(context: StackContext) -> str:
         (name, context.env[variable]) for name, _, variable in SERVICES if variable in context.env
     ]
     width = max([9, *(len(name) for name, _ in rows)])
+    # Commands that work as printed: with this stack's data dir (its token key) and URL when
+    # they are not the ones `make token` and the CLI assume.
+    own_dir = context.data_dir.resolve() != DEFAULT_DATA_DIR.resolve()
+    prefix = f"LOGOKRAFT_DATA_DIR={shlex.quote(str(context.data_dir))} " if own_dir else ""
+    token, token_s = f"{prefix}make token", f"{prefix}make -s token"
+    api = "" if url == DEFAULT_API_URL else f" --api {url}"
     return "\n".join(
         [
             "",
@@ -315,10 +324,9 @@ def banner(context: StackContext) -> str:
             *_balanced(context),
             f"  traces:       {_traces(context.env)}",
             f'  studio:       {url}/  (in a browser; "Continue as dev user" signs in)',
-            "  get a token:  make token            (another user: make token USER=bob)",
-            '  terminal:     .venv/bin/logokraft login --dev, then logokraft new "Acme" -n 4',
-            '  try it:       curl -H "Authorization: Bearer $(make -s token)" '
-            f"{url}/api/v1/projects",
+            f"  get a token:  {token}            (another user: {token} USER=bob)",
+            f'  terminal:     .venv/bin/logokraft login --dev{api}, then logokraft new "Acme" -n 4',
+            f'  try it:       curl -H "Authorization: Bearer $({token_s})" {url}/api/v1/projects',
             f"  data dir:     {context.data_dir}  (logs in {context.data_dir / 'logs'})",
             "Press Ctrl-C to stop.",
             "",
