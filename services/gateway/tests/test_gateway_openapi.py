@@ -209,3 +209,12 @@ def test_the_typescript_client_runs(tmp_path):
     assert seen["error"] == {
         "isClientError": True, "status": 429, "code": "rate_limited", "retryAfter": 7
     }  # fmt: skip
+
+
+def test_every_operation_that_reads_a_body_documents_its_size_limit(document):
+    """The body limits answer 413 (body_limits.py) before a route runs: a client generated
+    from the document needs that status wherever it sends a body."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                assert "413" in operation["responses"], f"{method.upper()} {path}"
