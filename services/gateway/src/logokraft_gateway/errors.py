@@ -195,17 +195,8 @@ _NOT_AN_OBJECT = ("model_attributes_type", "model_type", "dict_type")
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details = [_validation_detail(item) for item in exc.errors()]
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    first_type = exc.errors()[0].get("type") if details else None
-    if first_type in _NOT_AN_OBJECT and details[0]["field"] == "body" and "json" not in media_type:
-        # A form, text or nothing declared where JSON is read: Pydantic's own words ("a valid
-        # dictionary or object to extract fields from") would not say what to change.
-        details[0] = {
-            "field": "body",
-            "location": "body",
-            "message": "The body must be JSON, sent with Content-Type: application/json",
-        }
+    details = [_validation_detail(item, media_type) for item in exc.errors()]
     message = "The request is invalid."
     if details:
         first = details[0]
@@ -223,7 +214,7 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
 
 
-def _validation_detail(item: dict[str, Any]) -> dict[str, Any]:
+def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
     loc = [str(part) for part in item.get("loc", ())]
     location, rest = (loc[0], loc[1:]) if loc and loc[0] in _LOCATIONS else ("body", loc)
     message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
@@ -231,6 +222,12 @@ def _validation_detail(item: dict[str, Any]) -> dict[str, Any]:
         return {"field": "body", "location": "body", "message": "The body is not valid JSON"}
     if item.get("type") == "missing" and location == "body" and not rest:
         return {"field": "body", "location": "body", "message": "The request needs a JSON body"}
+    body_itself = location == "body" and not rest
+    if item.get("type") in _NOT_AN_OBJECT and body_itself and "json" not in media_type:
+        # A form, text or nothing declared where JSON is read: Pydantic's own words ("a valid
+        # dictionary or object to extract fields from") would not say what to change.
+        message = "The body must be JSON, sent with Content-Type: application/json"
+        return {"field": "body", "location": "body", "message": message}
     return {"field": ".".join(rest) or location, "location": location, "message": message}
 
 
