@@ -4,12 +4,14 @@ in-process services: the whole flow over gRPC with a user's token, and a bad tok
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from logokraft.v1 import common_pb2
 from tests.support import user_token
 
 pytestmark = pytest.mark.integration
@@ -65,3 +67,30 @@ async def test_the_example_exits_1_with_unauthenticated_for_a_bad_token(services
     assert code == 1, f"stdout:\n{out}\nstderr:\n{err}"
     assert "gRPC call failed: UNAUTHENTICATED: " in err, err
     assert "created project" not in out, out
+
+
+def test_the_example_names_every_kind_of_watch_event():
+    """A `queue` event (places in line) is not a `done`: the example printed
+    "done: unspecified (0 completed, 0 failed)" for it, mid-stream."""
+    spec = importlib.util.spec_from_file_location("grpc_client_example", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    queue = common_pb2.ProjectEvent(
+        sequence=3,
+        queue=common_pb2.QueuePositions(
+            positions=[common_pb2.AssetQueuePosition(asset_id="a1", queue_position=2)]
+        ),
+    )
+    done = common_pb2.ProjectEvent(
+        done=common_pb2.ProjectDone(
+            status=common_pb2.PROJECT_STATUS_COMPLETED, completed_assets=2, failed_assets=0
+        )
+    )
+
+    assert example.describe(queue) == "queue: a1 #2"
+    assert example.describe(common_pb2.ProjectEvent(queue=common_pb2.QueuePositions())) == (
+        "queue: nothing waiting"
+    )
+    assert example.describe(done) == "done: completed (2 completed, 0 failed)"
+    assert example.describe(common_pb2.ProjectEvent()) == "unknown event"

@@ -48,11 +48,18 @@ def describe(event: common_pb2.ProjectEvent) -> str:
         return f"asset {event.asset.id} {asset_status(event.asset.status)}"
     if change == "project":
         return f"project {project_status(event.project.status)}"
-    done = event.done
-    return (
-        f"done: {project_status(done.status)} "
-        f"({done.completed_assets} completed, {done.failed_assets} failed)"
-    )
+    if change == "queue":  # queued candidates' places in line; 1 is drawn next
+        places = ", ".join(
+            f"{place.asset_id} #{place.queue_position}" for place in event.queue.positions
+        )
+        return f"queue: {places or 'nothing waiting'}"
+    if change == "done":
+        done = event.done
+        return (
+            f"done: {project_status(done.status)} "
+            f"({done.completed_assets} completed, {done.failed_assets} failed)"
+        )
+    return f"{change or 'unknown'} event"  # a kind this example predates: skip it
 
 
 async def run(prompt_address: str, refine_address: str, token: str, brand: str) -> int:
