@@ -27,6 +27,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
+from tests.support import read_stream
 
 pytestmark = pytest.mark.e2e
 
@@ -570,3 +571,125 @@ async def test_a_long_unbroken_name_does_not_widen_the_page_on_a_phone(gateway, 
     await page.get_by_role("button", name="Generate logos").click()
     await wait_for_logos(page, 1, brand=brand)
     await no_horizontal_scroll(page)
+
+
+# ---- cancelling and deleting --------------------------------------------------------------------
+
+
+async def api_project(gateway: str, token: str, project_id: str) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        return await client.get(
+            f"/api/v1/projects/{project_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+
+
+async def open_project_id(page: Page) -> str:
+    return await page.locator("#project-list button[aria-current=true]").get_attribute(
+        "data-project-id"
+    )
+
+
+async def test_cancelling_a_project_in_flight(held_gateway, page: Page):
+    """The drawing is held, so the project is still being made when Cancel is pressed: it
+    stops, the page and the list say so, and Cancel goes away."""
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand="Halfway House", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.get_by_role("heading", name="Halfway House", exact=True)).to_be_visible()
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+    cancel = page.get_by_role("button", name="Cancel generation")
+    await expect(cancel).to_be_visible()
+    await cancel.click()
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Cancelled"))
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Cancelled: "))
+    await expect(cancel).to_be_hidden()
+    await expect(page.get_by_role("heading", name="Halfway House", exact=True)).to_be_focused()
+    item = page.locator("#project-list button[aria-current=true]")
+    await expect(item).to_contain_text("Cancelled")
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    answer = await api_project(held_gateway.url, token, await open_project_id(page))
+    assert answer.json()["status"] == "cancelled"
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Cancelled")
+
+
+async def test_cancelling_a_project_that_just_finished_says_so(gateway, page: Page, console):
+    """The page has not heard `done` yet (its stream is silent here) when Cancel is pressed,
+    but the project has finished: the API's 409 becomes a plain word and the finished project."""
+    console.allow(r"status of 409")
+
+    async def silent(route) -> None:
+        await route.fulfill(
+            status=200, headers={"content-type": "text/event-stream"}, body="retry: 600000\n\n"
+        )
+
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), silent)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Too Late", logos=1)
+    async with page.expect_response(re.compile(r"/api/v1/projects$")) as created_info:
+        await page.get_by_role("button", name="Generate logos").click()
+    created = await (await created_info.value).json()
+    async with httpx.AsyncClient() as client:
+        events = await read_stream(client, created["stream_url"])
+    assert events[-1].event == "done"
+    cancel = page.get_by_role("button", name="Cancel generation")
+    await cancel.click()
+    await expect(page.locator("#notice")).to_have_text(
+        "“Too Late” had already finished: there was nothing to cancel."
+    )
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Done"))
+    await wait_for_logos(page, 1, brand="Too Late")
+    await expect(cancel).to_be_hidden()
+    await expect(page.locator("#project-error")).to_be_empty()
+
+
+async def test_deleting_a_project_asks_first_and_cannot_be_done_by_accident(
+    gateway, page: Page, console
+):
+    await sign_in_as_dev(page, gateway)
+    for brand in ("Keep Me", "Bin Me"):
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await wait_for_logos(page, 1, brand=brand)
+    project_id = await open_project_id(page)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    delete = page.get_by_role("button", name="Delete project…")
+    dialog = page.get_by_role("dialog", name="Delete this project?")
+
+    # Asked first; the safe choice has the focus; Escape keeps the project.
+    await delete.click()
+    await expect(dialog).to_be_visible()
+    await expect(dialog).to_contain_text("“Bin Me”")
+    await expect(dialog.get_by_role("button", name="Keep it")).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await expect(page.locator("#detail")).to_be_hidden()
+    await expect(delete).to_be_focused()
+    # A double click on Delete project… (or a double Enter) never reaches "Delete for good".
+    await delete.dblclick()
+    await expect(dialog).to_be_visible()
+    await page.keyboard.press("Enter")
+    await expect(dialog).to_be_hidden()
+    await delete.press("Enter")
+    await expect(dialog).to_be_visible()
+    confirm = dialog.get_by_role("button", name="Delete for good")
+    await confirm.dblclick()  # the second click of a double click is ignored; the first deletes
+    await expect(dialog).to_be_hidden()
+    assert (await api_project(gateway, token, project_id)).status_code == 404
+    await expect(page.locator("#notice")).to_have_text("Deleted “Bin Me”.")
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    projects = page.get_by_role("region", name="Your projects")
+    await expect(projects.get_by_role("button", name=re.compile("Bin Me"))).to_have_count(0)
+    await expect(projects.get_by_role("button", name=re.compile("Keep Me"))).to_have_count(1)
+
+    # The other project is kept, and deleting it by the keyboard alone works too.
+    await projects.get_by_role("button", name=re.compile("Keep Me")).click()
+    await wait_for_logos(page, 1, brand="Keep Me")
+    await delete.focus()
+    await page.keyboard.press("Enter")
+    await expect(dialog).to_be_visible()
+    await page.keyboard.press("Tab")
+    await expect(confirm).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#notice")).to_have_text("Deleted “Keep Me”.")
+    await expect(page.get_by_text("No projects yet")).to_be_visible()

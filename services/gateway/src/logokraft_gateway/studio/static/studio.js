@@ -249,7 +249,7 @@
     const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
     const button = el("button", { type: "button" }, [
       el("span", { className: "name", textContent: project.brief.brand_name }),
-      el("span", { className: "sub", textContent: `${project.status} · ${project.brief.num_candidates} ${project.brief.num_candidates === 1 ? "logo" : "logos"} · ${when}` }),
+      el("span", { className: "sub", textContent: `${statusLabel(project.status)} · ${project.brief.num_candidates} ${project.brief.num_candidates === 1 ? "logo" : "logos"} · ${when}` }),
     ]);
     button.dataset.projectId = project.id;
     button.addEventListener("click", () => openProject(project.id));
@@ -301,11 +301,15 @@
   // A project deleted elsewhere (another tab, the CLI, the API): out of the list, and off the
   // page if it is the one shown, with a word why.
   function forgetProject(projectId) {
+    removeProjectItem(projectId);
+    if (!state.project || state.project.id === projectId) newProject();
+    notice("That project no longer exists: it was deleted.");
+  }
+
+  function removeProjectItem(projectId) {
     const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
     if (item) item.closest("li").remove();
     $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
-    if (!state.project || state.project.id === projectId) newProject();
-    notice("That project no longer exists: it was deleted.");
   }
 
   function newProject() {
@@ -393,10 +397,45 @@
     return copy;
   }
 
+  // The project as the API has it now (after a cancel, or a 409 saying it had finished).
+  function refreshProject(project) {
+    state.project = summaryOf(project);
+    for (const asset of project.assets || []) upsertAsset(asset);
+    renderProjectHeader();
+    upsertProjectItem(state.project);
+    if (isSettled(project.status)) {
+      closeStream();
+      $("stream-status").textContent = settledText(state.project.status);
+    }
+  }
+
+  const STATUS_LABELS = {
+    pending: "Starting",
+    generating: "Generating",
+    completed: "Done",
+    failed: "Failed",
+    cancelled: "Cancelled",
+  };
+
+  function statusLabel(status) {
+    return STATUS_LABELS[status] || capitalise(String(status));
+  }
+
+  // What the stream's `done` says, from the logos on the page: "Done: 3 logos, 1 failed."
+  function settledText(status) {
+    const assets = Array.from(state.assets.values());
+    const completed = assets.filter((a) => a.status === "completed").length;
+    const failedCount = assets.filter((a) => a.status === "failed").length;
+    const failed = failedCount ? `, ${failedCount} failed` : "";
+    const made = `${completed} ${completed === 1 ? "logo" : "logos"}`;
+    return status === "cancelled" ? `Cancelled: ${made} made${failed}.` : `${statusLabel(status)}: ${made}${failed}.`;
+  }
+
   function renderProjectHeader() {
     const project = state.project;
     $("project-title").textContent = project.brief.brand_name;
-    $("project-status").textContent = project.status;
+    $("project-status").textContent = statusLabel(project.status);
+    $("cancel-project").hidden = isSettled(project.status);
     const brief = project.brief;
     const bits = [brief.industry, brief.slogan && `“${brief.slogan}”`, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
     $("project-meta").textContent = bits.filter(Boolean).join(" · ");
@@ -743,6 +782,84 @@
     }
   }
 
+  // ---- cancelling and deleting --------------------------------------------------------------
+
+  async function cancelProject() {
+    const project = state.project;
+    if (!project) return;
+    const button = $("cancel-project");
+    $("project-error").textContent = "";
+    button.disabled = true;
+    button.textContent = "Cancelling…";
+    try {
+      const cancelled = await api(`projects/${project.id}/cancel`, { method: "POST" });
+      if (state.project && state.project.id === project.id) refreshProject(cancelled);
+    } catch (error) {
+      if (error.status === 409) {
+        // It finished before the cancel arrived: show it as it is, and say so.
+        notice(`“${project.brief.brand_name}” had already finished: there was nothing to cancel.`);
+        try {
+          const now = await api(`projects/${project.id}`);
+          if (state.project && state.project.id === project.id) refreshProject(now);
+        } catch (again) {
+          if (again.status === 404) forgetProject(project.id);
+        }
+      } else if (error.status === 404) {
+        forgetProject(project.id);
+      } else if (error.status !== 401) {
+        $("project-error").textContent = error.message;
+      }
+    } finally {
+      button.disabled = false;
+      button.textContent = "Cancel generation";
+    }
+    // The button is gone once the project settled: keep the focus on the page.
+    if (button.hidden && state.project && state.project.id === project.id) $("project-title").focus();
+  }
+
+  function askDelete() {
+    const project = state.project;
+    if (!project) return;
+    const dialog = $("delete-dialog");
+    dialog.dataset.projectId = project.id;
+    $("delete-text").textContent =
+      `“${project.brief.brand_name}”, its logos (variations included) and its inspiration images will be deleted. This cannot be undone.`;
+    $("delete-error").textContent = "";
+    dialog.showModal();
+    $("delete-keep").focus(); // the safe choice has the focus: a second Enter keeps the project
+  }
+
+  async function confirmDelete(event) {
+    // The second click of a double click (on "Delete project…", or here) is not a decision.
+    if (event.detail > 1) return;
+    const dialog = $("delete-dialog");
+    const projectId = dialog.dataset.projectId;
+    const project = state.project && state.project.id === projectId ? state.project : null;
+    const name = project ? project.brief.brand_name : "The project";
+    const button = $("delete-confirm");
+    button.disabled = true;
+    // Its stream would answer 404 and call it "deleted elsewhere": stop following it first.
+    if (project) closeStream();
+    try {
+      await api(`projects/${projectId}`, { method: "DELETE" });
+    } catch (error) {
+      if (error.status === 404) {
+        dialog.close();
+        forgetProject(projectId);
+        return;
+      }
+      if (error.status !== 401) $("delete-error").textContent = error.message;
+      if (project && state.project === project && !isSettled(project.status)) follow(project.id, null);
+      return;
+    } finally {
+      button.disabled = false;
+    }
+    dialog.close();
+    removeProjectItem(projectId);
+    if (!state.project || state.project.id === projectId) newProject();
+    notice(`Deleted “${name}”.`);
+  }
+
   // ---- the selected logo --------------------------------------------------------------------
 
   function select(assetId) {
@@ -914,7 +1031,19 @@
         tile.focus();
       }
     });
+    $("cancel-project").addEventListener("click", cancelProject);
+    $("delete-project").addEventListener("click", askDelete);
+    $("delete-keep").addEventListener("click", () => $("delete-dialog").close());
+    $("delete-confirm").addEventListener("click", confirmDelete);
+    $("delete-dialog").addEventListener("mousedown", (event) => {
+      // A click on the backdrop or the dialog's own surface leaves the focus where it is.
+      if (event.target === $("delete-dialog")) event.preventDefault();
+    });
+    $("delete-dialog").addEventListener("close", () => {
+      if (state.project && !$("project").hidden) $("delete-project").focus();
+    });
     document.addEventListener("keydown", (event) => {
+      if ($("delete-dialog").open) return; // Escape closes the dialog, nothing else
       if (event.key === "Escape" && !$("detail").hidden) $("detail-close").click();
     });
   }
