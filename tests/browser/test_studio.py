@@ -693,3 +693,94 @@ async def test_deleting_a_project_asks_first_and_cannot_be_done_by_accident(
     await page.keyboard.press("Enter")
     await expect(page.locator("#notice")).to_have_text("Deleted “Keep Me”.")
     await expect(page.get_by_text("No projects yet")).to_be_visible()
+
+
+# ---- the open project in the address ----------------------------------------------------------
+
+
+def project_hash(project_id: str) -> re.Pattern[str]:
+    return re.compile(re.escape(f"#project={project_id}") + "$")
+
+
+async def test_a_reload_mid_generation_reopens_the_project(held_gateway, page: Page):
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand="Half Baked", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    heading = page.get_by_role("heading", name="Half Baked", exact=True)
+    await expect(heading).to_be_visible()
+    project_id = await open_project_id(page)
+    await expect(page).to_have_url(project_hash(project_id))
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+
+    await page.reload()
+    await expect(heading).to_be_visible()
+    await expect(heading).to_be_focused()
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+    await expect(page.locator("#brief")).to_be_hidden()
+    held_gateway.release()  # the stream (followed with the header now) brings the logos
+    await wait_for_logos(page, 2, brand="Half Baked")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
+
+
+async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
+    gateway, page: Page, context, console
+):
+    await sign_in_as_dev(page, gateway)
+    await expect(page).to_have_url(f"{gateway}/")
+    ids = {}
+    for brand in ("First Light", "Second Wind"):
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await wait_for_logos(page, 1, brand=brand)
+        ids[brand] = await open_project_id(page)
+        await expect(page).to_have_url(project_hash(ids[brand]))
+    first, second = (page.get_by_role("heading", name=b, exact=True) for b in ids)
+
+    await page.go_back()  # the new brief Second Wind was written in
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(page).to_have_url(f"{gateway}/")
+    await page.go_back()
+    await expect(first).to_be_visible()
+    await expect(page).to_have_url(project_hash(ids["First Light"]))
+    await wait_for_logos(page, 1, brand="First Light")
+    await page.go_forward()
+    await page.go_forward()
+    await expect(second).to_be_visible()
+    await wait_for_logos(page, 1, brand="Second Wind")
+    # Opening one from the list is a step of its own too.
+    await page.get_by_role("region", name="Your projects").get_by_role(
+        "button", name=re.compile("First Light")
+    ).click()
+    await expect(page).to_have_url(project_hash(ids["First Light"]))
+    await page.go_back()
+    await expect(second).to_be_visible()
+
+    # A shared link, in a tab without a session: sign in first, then the project opens.
+    link = f"{gateway}/#project={ids['First Light']}"
+    other = await context.new_page()
+    console.watch(other)
+    await other.goto(link)
+    await expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    await other.get_by_role("button", name="Continue as dev user").click()
+    await expect(other.get_by_role("heading", name="First Light", exact=True)).to_be_focused()
+    await wait_for_logos(other, 1, brand="First Light")
+
+    # A project that is not there (deleted, or never yours): the "deleted" notice; the page
+    # stays on the project it showed, and the address names that one again.
+    console.allow(r"status of 404 \(Not Found\)")
+    missing = str(uuid.uuid4())
+    await other.evaluate(f"location.hash = '#project={missing}'")
+    await expect(other.locator("#notice")).to_contain_text("deleted")
+    await expect(other.get_by_role("heading", name="First Light", exact=True)).to_be_visible()
+    await expect(other).to_have_url(project_hash(ids["First Light"]))
+    # Signing out takes the project out of the address.
+    await other.get_by_role("button", name="Sign out").click()
+    await expect(other).to_have_url(f"{gateway}/")
+
+    # Such a link in a new tab: the notice, then the brief.
+    await other.goto(f"{gateway}/#project={missing}")
+    await other.get_by_role("button", name="Continue as dev user").click()
+    await expect(other.locator("#notice")).to_contain_text("deleted")
+    await expect(other.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(other).to_have_url(f"{gateway}/")

@@ -12,6 +12,7 @@
   ];
   const REFINE_FIELDS = ["instruction", "num_variations"];
   const RETRY_MS = 3000;
+  const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props, children) => {
@@ -29,6 +30,7 @@
     assets: new Map(), // id -> asset of the open project
     selected: null, // selected asset id
     stream: null, // {close()} of the open project's stream
+    opening: null, // the project id being opened (a later open wins over an earlier one)
     lastEventId: 0,
     projectsCursor: null,
   };
@@ -80,6 +82,34 @@
   function sameOrigin(url) {
     const parsed = new URL(url, window.location.href);
     return `${parsed.pathname}${parsed.search}`;
+  }
+
+  // ---- the open project in the address -------------------------------------------------------
+
+  // "#project=<id>": a reload, back/forward and a shared link reopen the project.
+  function projectIdInUrl() {
+    return new URLSearchParams(window.location.hash.slice(1)).get("project");
+  }
+
+  // `how`: "push" (a step of its own, for back/forward) or "replace".
+  function setUrlProject(projectId, how) {
+    const hash = projectId ? `#project=${encodeURIComponent(projectId)}` : "";
+    const url = `${window.location.pathname}${window.location.search}${hash}`;
+    if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+    if (how === "replace") window.history.replaceState(null, "", url);
+    else window.history.pushState(null, "", url);
+  }
+
+  // Back, forward, or a hash typed or followed: show what the address names.
+  function followUrl() {
+    if (!state.token) return;
+    const projectId = projectIdInUrl();
+    if (projectId) {
+      const shown = (state.project && state.project.id === projectId) || state.opening === projectId;
+      if (!shown) openProject(projectId, { fromUrl: true }); // (popstate and hashchange both come)
+    } else if (state.project || $("brief").hidden) {
+      newProject({ history: "none" });
+    }
   }
 
   // ---- messages and field errors ------------------------------------------------------------
@@ -185,7 +215,11 @@
     $("who-name").textContent = label || describeToken(state.token);
     notice("");
     await loadProjects(false);
-    $("field-brand_name").focus();
+    if (projectIdInUrl()) {
+      await openProject(projectIdInUrl(), { fromUrl: true });
+    } else {
+      $("field-brand_name").focus();
+    }
     return true;
   }
 
@@ -206,6 +240,7 @@
     sessionStorage.removeItem(TOKEN_KEY);
     $("project-list").replaceChildren();
     $("project").hidden = true;
+    setUrlProject(null, "replace"); // the next person to sign in here is not sent to it
     showSignIn();
     notice(message || "");
   }
@@ -279,11 +314,17 @@
     }
   }
 
-  async function openProject(projectId) {
+  // `fromUrl`: the address already names it (a reload, back/forward, a link).
+  async function openProject(projectId, options) {
+    const fromUrl = Boolean(options && options.fromUrl);
+    state.opening = projectId;
     let project;
     try {
+      if (!PROJECT_ID.test(projectId)) throw new ApiError(404, null); // not one of ours, surely
       project = await api(`projects/${projectId}`);
     } catch (error) {
+      if (state.opening !== projectId) return;
+      state.opening = null;
       if (error.status === 404) {
         forgetProject(projectId);
         return;
@@ -291,6 +332,9 @@
       notice(error.message);
       return;
     }
+    if (state.opening !== projectId) return; // another project was asked for meanwhile
+    state.opening = null;
+    if (!fromUrl) setUrlProject(project.id, "push");
     showProject(project);
     $("project-title").focus();
     if (!isSettled(project.status)) {
@@ -302,7 +346,9 @@
   // page if it is the one shown, with a word why.
   function forgetProject(projectId) {
     removeProjectItem(projectId);
-    if (!state.project || state.project.id === projectId) newProject();
+    if (!state.project || state.project.id === projectId) newProject({ history: "none" });
+    // The address names what is shown: the project still open, or none.
+    if (projectIdInUrl() === projectId) setUrlProject(state.project ? state.project.id : null, "replace");
     notice("That project no longer exists: it was deleted.");
   }
 
@@ -312,7 +358,11 @@
     $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
   }
 
-  function newProject() {
+  // `history`: "push" when a person asked for a new brief (default), "none" otherwise.
+  function newProject(options) {
+    const history = (options && options.history) || "push";
+    if (history === "push") setUrlProject(null, "push");
+    state.opening = null;
     closeStream();
     state.project = null;
     state.assets.clear();
@@ -356,6 +406,7 @@
     button.textContent = "Sending the brief…";
     try {
       const created = await api("projects", { method: "POST", body: form });
+      setUrlProject(created.project_id, "push");
       showProject(created.project);
       upsertProjectItem(created.project);
       follow(created.project_id, created.stream_url);
@@ -856,7 +907,8 @@
     }
     dialog.close();
     removeProjectItem(projectId);
-    if (!state.project || state.project.id === projectId) newProject();
+    if (projectIdInUrl() === projectId) setUrlProject(null, "replace");
+    if (!state.project || state.project.id === projectId) newProject({ history: "none" });
     notice(`Deleted “${name}”.`);
   }
 
@@ -1016,7 +1068,9 @@
       signIn(token, null);
     });
     $("sign-out").addEventListener("click", () => signOut("Signed out."));
-    $("new-project").addEventListener("click", newProject);
+    $("new-project").addEventListener("click", () => newProject());
+    window.addEventListener("popstate", followUrl);
+    window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
     $("field-inspiration_images").addEventListener("change", showPreviews);
     $("brief-form").addEventListener("submit", submitBrief);
