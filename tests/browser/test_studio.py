@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import uuid
 from pathlib import Path
@@ -749,9 +750,11 @@ async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
     await expect(second).to_be_visible()
     await wait_for_logos(page, 1, brand="Second Wind")
     # Opening one from the list is a step of its own too.
-    await page.get_by_role("region", name="Your projects").get_by_role(
-        "button", name=re.compile("First Light")
-    ).click()
+    await (
+        page.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("First Light"))
+        .click()
+    )
     await expect(page).to_have_url(project_hash(ids["First Light"]))
     await page.go_back()
     await expect(second).to_be_visible()
@@ -784,3 +787,133 @@ async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
     await expect(other.locator("#notice")).to_contain_text("deleted")
     await expect(other.get_by_role("heading", name="New brief")).to_be_visible()
     await expect(other).to_have_url(f"{gateway}/")
+
+
+# ---- inspiration images: the API's limits, checked before sending ----------------------------
+
+MB = 1024 * 1024  # the gateway's megabyte (uploads.py)
+
+
+def png_header() -> bytes:
+    return b"\x89PNG\r\n\x1a\n"
+
+
+def file_payload(name: str, data: bytes, mime: str = "image/png") -> dict:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+async def watch_project_posts(page: Page) -> list[str]:
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posts.append(request.url)
+            if request.method == "POST" and request.url.endswith("/api/v1/projects")
+            else None
+        ),
+    )
+    return posts
+
+
+async def test_inspiration_images_over_the_limits_are_named_before_anything_is_sent(
+    gateway, page: Page, tmp_path
+):
+    posts = await watch_project_posts(page)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Heavy Load", logos=1)
+    field = page.get_by_label("Inspiration images")
+    error = page.locator("#error-inspiration_images")
+    await expect(error).to_have_attribute("aria-live", "polite")  # said as soon as chosen
+
+    # Too many bytes: said in megabytes, with the file's name.
+    big = png_header() + bytes(int(14.15 * MB) - 8)
+    await field.set_input_files([file_payload("photo.png", big)])
+    await expect(error).to_have_text("photo.png is 14.2 MB; the limit is 10 MB per image.")
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#brief-error")).to_have_text(
+        "Please correct the highlighted fields."
+    )
+    await expect(field).to_be_focused()
+
+    # Not an image the API takes; too many pixels; too many images.
+    huge = tmp_path / "huge.png"
+    Image.new("1", (4100, 4000)).save(huge)
+    gif = b"GIF89a" + bytes(64)
+    await field.set_input_files(
+        [
+            file_payload("spinner.gif", gif, "image/gif"),
+            file_payload("notes.txt", b"just words", "text/plain"),
+            file_payload("huge.png", huge.read_bytes()),
+        ]
+    )
+    await expect(error).to_have_text(
+        "spinner.gif is a GIF image; choose PNG, JPEG or WEBP images."
+        " notes.txt is not a PNG, JPEG or WEBP image."
+        " huge.png is 4100 × 4000 pixels (16.4 megapixels); the limit is 16 megapixels per image."
+    )
+    six = [tmp_path / f"mood-{n}.png" for n in range(6)]
+    for path in six:
+        Image.new("RGB", (32, 32), "#2f5d50").save(path)
+    await field.set_input_files(six)
+    await expect(error).to_have_text("You chose 6 images; the limit is 5.")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(field).to_be_focused()
+    assert posts == [], posts
+
+    # Within the limits again: the message goes, and the brief is sent.
+    await field.set_input_files(six[:5])
+    await expect(error).to_be_empty()
+    await expect(field).not_to_have_attribute("aria-invalid", "true")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.get_by_role("heading", name="Heavy Load", exact=True)).to_be_visible()
+    assert len(posts) == 1, posts
+
+
+async def test_an_image_the_api_refuses_is_named_in_its_words(gateway, page: Page, console):
+    """A PNG in name and signature that cannot be decoded passes the page's checks; the API
+    refuses it (422 corrupt_image) and its sentence is shown with the file's name."""
+    console.allow(r"status of 422")
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Broken Record", logos=1)
+    field = page.get_by_label("Inspiration images")
+    await field.set_input_files([file_payload("broken.png", png_header() + b"not really" * 20)])
+    await expect(page.locator("#error-inspiration_images")).to_be_empty()
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#error-inspiration_images")).to_have_text(
+        "broken.png (inspiration image 1) is damaged or incomplete; export it again and retry."
+    )
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    await expect(field).to_be_focused()
+
+
+def test_the_studio_checks_images_against_the_apis_own_limits():
+    """The page's copy of the limits (studio.js) and its hint are the gateway's (uploads.py),
+    which the OpenAPI document states for createProject's inspiration_images."""
+    from logokraft_domain.brief import MAX_INSPIRATION_IMAGES
+    from logokraft_gateway.studio import STATIC_DIR
+    from logokraft_gateway.uploads import IMAGES_DESCRIPTION, MAX_IMAGE_BYTES, MAX_PIXELS
+
+    script = (STATIC_DIR / "studio.js").read_text()
+
+    def constant(name: str) -> int:
+        match = re.search(rf"const {name} = ([0-9_ *]+);", script)
+        assert match, f"studio.js has no {name}"
+        return math.prod(int(factor) for factor in match[1].replace("_", "").split("*"))
+
+    assert constant("MAX_IMAGES") == MAX_INSPIRATION_IMAGES
+    assert constant("MAX_IMAGE_BYTES") == MAX_IMAGE_BYTES
+    assert constant("MAX_IMAGE_PIXELS") == MAX_PIXELS
+    assert f"{MAX_IMAGE_BYTES // MB} MB" in IMAGES_DESCRIPTION
+    hint = re.search(
+        r'id="hint-inspiration_images">([^<]+)<', (STATIC_DIR / "index.html").read_text()
+    )
+    assert hint, "index.html has no hint for the inspiration images"
+    expected = (
+        f"Up to {MAX_INSPIRATION_IMAGES} ",
+        "PNG, JPEG or WEBP",
+        f"{MAX_IMAGE_BYTES // MB} MB",
+        f"{MAX_PIXELS // 1_000_000} megapixels",
+    )
+    for words in expected:
+        assert words in hint[1], (words, hint[1])

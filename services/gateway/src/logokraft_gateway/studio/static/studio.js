@@ -12,6 +12,13 @@
   ];
   const REFINE_FIELDS = ["instruction", "num_variations"];
   const RETRY_MS = 3000;
+  // The API's limits on inspiration images, as createProject documents them ("PNG, JPEG or
+  // WEBP; ≤10 MB and ≤16 megapixels each", at most 5: the gateway's uploads.py). Checked
+  // before sending; tests/browser/test_studio.py keeps these equal to the gateway's.
+  const MAX_IMAGES = 5;
+  const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+  const MAX_IMAGE_PIXELS = 16_000_000;
+  const MB = 1024 * 1024; // the gateway's megabyte
   const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   const $ = (id) => document.getElementById(id);
@@ -33,6 +40,7 @@
     opening: null, // the project id being opened (a later open wins over an earlier one)
     lastEventId: 0,
     projectsCursor: null,
+    imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
   };
 
   // ---- the API ------------------------------------------------------------------------------
@@ -136,7 +144,8 @@
       const name = String(detail.field || "").split(".")[0];
       if (!fields.includes(name)) continue;
       const message = $(`error-${name}`);
-      const text = friendly(detail.message || "is invalid");
+      const text = name === "inspiration_images" ? imageErrorText(error, detail) : friendly(detail.message || "is invalid");
+      if (message.textContent.includes(text)) continue;
       message.textContent = message.textContent ? `${message.textContent} ${text}` : text;
       if (!/[.!?]$/.test(message.textContent)) message.textContent += ".";
       $(`field-${name}`).setAttribute("aria-invalid", "true");
@@ -157,6 +166,18 @@
       return "This field is required (String should have at least 1 character)";
     }
     return capitalise(message);
+  }
+
+  // The API says which image in its sentence ("Inspiration image 2 is a GIF image; ..."),
+  // its detail only in short ("not PNG, JPEG or WEBP"): the sentence, with the file's name.
+  function imageErrorText(error, detail) {
+    const files = $("field-inspiration_images").files;
+    const file = detail.index ? files[detail.index - 1] : null;
+    let text = error.message || friendly(detail.message || "is invalid");
+    if (file) {
+      text = text.replace(/^Inspiration image (\d+)/, (whole, index) => `${file.name} (inspiration image ${index})`);
+    }
+    return text;
   }
 
   function capitalise(text) {
@@ -375,19 +396,106 @@
 
   // ---- the brief ----------------------------------------------------------------------------
 
-  function showPreviews() {
+  function clearPreviews() {
     const list = $("previews");
     for (const img of list.querySelectorAll("img")) URL.revokeObjectURL(img.src);
     list.replaceChildren();
-    Array.from($("field-inspiration_images").files).forEach((file, index) => {
-      const img = el("img", { src: URL.createObjectURL(file), alt: `Inspiration image ${index + 1}: ${file.name}` });
-      list.append(el("li", {}, [img]));
+  }
+
+  // Preview the chosen images and check them against the API's limits at once, so a person
+  // hears what is wrong with which file before anything is sent.
+  function imagesChosen() {
+    clearPreviews();
+    const files = Array.from($("field-inspiration_images").files);
+    let check = null;
+    check = checkImages(files, () => state.imageCheck !== check);
+    state.imageCheck = check;
+    check.then((problems) => {
+      if (state.imageCheck === check) showImageProblems(problems);
     });
+  }
+
+  function showImageProblems(problems) {
+    const field = $("field-inspiration_images");
+    $("error-inspiration_images").textContent = problems.join(" ");
+    if (problems.length) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  }
+
+  // `stale()`: another choice was made meanwhile (this one then adds no preview).
+  async function checkImages(files, stale) {
+    if (files.length > MAX_IMAGES) {
+      return [`You chose ${files.length} images; the limit is ${MAX_IMAGES}.`];
+    }
+    const problems = [];
+    for (const [index, file] of files.entries()) {
+      const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+      if (stale()) return [];
+      if (!file.size) {
+        problems.push(`${file.name} is empty.`);
+        continue;
+      }
+      if (!imageFormat(head)) {
+        const kind = otherFormat(head, file);
+        problems.push(kind ? `${file.name} is ${kind}; choose PNG, JPEG or WEBP images.` : `${file.name} is not a PNG, JPEG or WEBP image.`);
+        continue;
+      }
+      const img = el("img", { src: URL.createObjectURL(file), alt: `Inspiration image ${index + 1}: ${file.name}` });
+      $("previews").append(el("li", {}, [img]));
+      if (file.size > MAX_IMAGE_BYTES) {
+        problems.push(`${file.name} is ${upOneDecimal(file.size / MB)} MB; the limit is ${MAX_IMAGE_BYTES / MB} MB per image.`);
+        continue;
+      }
+      try {
+        await img.decode();
+      } catch (error) {
+        continue; // the browser cannot read it: the API will say what it makes of it
+      }
+      const { naturalWidth: width, naturalHeight: height } = img;
+      if (width * height > MAX_IMAGE_PIXELS) {
+        problems.push(
+          `${file.name} is ${width} × ${height} pixels (${upOneDecimal((width * height) / 1e6)} megapixels); ` +
+            `the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels per image.`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  // 14.15 -> "14.2", 10.0001 -> "10.1": a file over a limit never reads as the limit itself.
+  function upOneDecimal(value) {
+    return (Math.ceil(value * 10) / 10).toFixed(1);
+  }
+
+  // The API's own test: the file's first bytes, not its name or type.
+  function imageFormat(head) {
+    const ascii = (from, to) => String.fromCharCode(...head.slice(from, to));
+    if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => head[i] === byte)) return "PNG";
+    if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "JPEG";
+    if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "WEBP";
+    return null;
+  }
+
+  function otherFormat(head, file) {
+    const ascii = (from, to) => String.fromCharCode(...head.slice(from, to));
+    if (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a") return "a GIF image";
+    if (ascii(4, 8) === "ftyp") return /^avi[fs]/.test(ascii(8, 12)) ? "an AVIF image" : "a HEIC photo";
+    if (ascii(0, 2) === "BM") return "a BMP image";
+    if (ascii(0, 4) === "II*\0" || ascii(0, 4) === "MM\0*") return "a TIFF image";
+    if (file.type === "image/svg+xml" || /\.svg$/i.test(file.name)) return "an SVG image";
+    return null;
   }
 
   async function submitBrief(event) {
     event.preventDefault();
     clearErrors(BRIEF_FIELDS, "brief-error");
+    const problems = await state.imageCheck;
+    if (problems.length) {
+      showImageProblems(problems);
+      $("brief-error").textContent = "Please correct the highlighted fields.";
+      $("field-inspiration_images").focus();
+      return;
+    }
     const form = new FormData();
     const value = (name) => $(`field-${name}`).value;
     for (const name of ["brand_name", "slogan", "industry", "description"]) {
@@ -1072,7 +1180,7 @@
     window.addEventListener("popstate", followUrl);
     window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
-    $("field-inspiration_images").addEventListener("change", showPreviews);
+    $("field-inspiration_images").addEventListener("change", imagesChosen);
     $("brief-form").addEventListener("submit", submitBrief);
     $("refine-form").addEventListener("submit", submitRefine);
     $("detail-close").addEventListener("click", () => {
