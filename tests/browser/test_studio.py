@@ -917,3 +917,55 @@ def test_the_studio_checks_images_against_the_apis_own_limits():
     )
     for words in expected:
         assert words in hint[1], (words, hint[1])
+
+
+# ---- signing out ------------------------------------------------------------------------------
+
+
+async def test_signing_out_leaves_nothing_of_the_person_on_the_page(
+    gateway, services, page: Page, tmp_path
+):
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Private Matter", logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Private Matter")
+    await page.get_by_role("button", name=candidate_alt(1, "Private Matter"), exact=True).click()
+    await page.get_by_label("Instruction").fill("a secret plan")
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_label("Access token")).to_be_visible()
+    await expect(page.locator("#notice")).to_have_text("Signed out.")
+
+    # Nothing they wrote or saw is left, shown or hidden.
+    text = await page.evaluate("document.body.textContent")
+    for words in ("Private Matter", "furniture workshop", "a secret plan", "Candidate 1"):
+        assert words not in text, words
+    values = await page.evaluate(
+        "Array.from(document.querySelectorAll('input, textarea'))"
+        ".map(e => [e.id, e.type === 'file' ? e.files.length : e.value])"
+    )
+    assert dict(values) == {
+        "access-token": "",
+        "field-brand_name": "",
+        "field-slogan": "",
+        "field-industry": "",
+        "field-style": "",
+        "field-colors": "",
+        "field-num_candidates": "4",
+        "field-description": "",
+        "field-inspiration_images": 0,
+        "field-instruction": "",
+        "field-num_variations": "2",
+    }, values
+    images = await page.evaluate(
+        "Array.from(document.images).map(i => i.getAttribute('src')).filter(Boolean)"
+    )
+    assert images == [], images
+
+    # The next person starts from an empty brief (not from the last one's project view).
+    await page.get_by_label("Access token").fill(dev_token(services.data_dir, "carol"))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_text("No projects yet")).to_be_visible()
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await expect(page.get_by_label("Brand name")).to_have_value("")

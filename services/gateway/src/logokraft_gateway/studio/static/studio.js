@@ -254,16 +254,42 @@
   }
 
   function signOut(message) {
-    closeStream();
     state.token = null;
-    state.project = null;
-    state.assets.clear();
     sessionStorage.removeItem(TOKEN_KEY);
-    $("project-list").replaceChildren();
-    $("project").hidden = true;
+    forgetThePerson();
     setUrlProject(null, "replace"); // the next person to sign in here is not sent to it
     showSignIn();
     notice(message || "");
+  }
+
+  // Everything the person who signed out wrote or saw, shown or hidden: the next person to
+  // use this tab starts from an empty brief.
+  function forgetThePerson() {
+    closeStream();
+    if ($("delete-dialog").open) $("delete-dialog").close();
+    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
+    state.assets.clear();
+    state.imageCheck = Promise.resolve([]);
+    $("brief-form").reset();
+    $("refine-form").reset();
+    clearPreviews();
+    clearErrors(BRIEF_FIELDS, "brief-error");
+    clearErrors(REFINE_FIELDS, "refine-error");
+    for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
+    const texts = [
+      "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
+      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error",
+    ];
+    for (const id of texts) $(id).textContent = "";
+    const image = $("detail-image");
+    image.removeAttribute("src");
+    image.alt = "";
+    delete image.dataset.assetId;
+    $("more-projects").hidden = true;
+    $("projects-empty").hidden = true;
+    $("detail").hidden = true;
+    $("project").hidden = true;
+    $("brief").hidden = false;
   }
 
   async function devSignIn() {
