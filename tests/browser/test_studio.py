@@ -210,6 +210,10 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
     assert parent_alt == candidate_alt(2)
     assert "variation" in await variation.get_attribute("alt")
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    projects = page.get_by_role("region", name="Your projects")
+    await expect(projects.get_by_role("button", name=re.compile(re.escape(BRAND)))).to_contain_text(
+        "Done · 3 logos, 1 variation · "
+    )
 
     await page.get_by_role("button", name=variation_alt, exact=True).click()
     lineage = page.get_by_role("navigation", name="Lineage")
@@ -231,7 +235,6 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
     await page.get_by_role("button", name="New project").click()
     await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
     await expect(page.locator("#project")).to_be_hidden()
-    projects = page.get_by_role("region", name="Your projects")
     await projects.get_by_role("button", name=re.compile(re.escape(BRAND))).click()
     await expect(page.get_by_role("heading", name=BRAND, exact=True)).to_be_visible()
     await wait_for_logos(page, 3)
@@ -969,3 +972,71 @@ async def test_signing_out_leaves_nothing_of_the_person_on_the_page(
     await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
     await expect(page.get_by_label("Brand name")).to_be_focused()
     await expect(page.get_by_label("Brand name")).to_have_value("")
+
+
+# ---- what the list says about a project -------------------------------------------------------
+
+
+async def test_the_list_and_the_project_say_how_many_logos_were_made(gateway, page: Page):
+    """The third of three candidates fails (the stream is rewritten on the way: the local
+    providers do not fail): the list says what was made of what was asked, as the project
+    does, not the number asked for. A project whose logos the page has not seen says only
+    what was asked for."""
+
+    async def third_fails(route) -> None:
+        response = await route.fetch()  # the whole stream, to its `done`
+        frames = []
+        for frame in (await response.text()).split("\n\n"):
+            kind, body = (
+                re.search(r"^event: (\w+)", frame, re.M),
+                re.search(r"^data: (.*)$", frame, re.M),
+            )
+            if kind and body:
+                data = json.loads(body[1])
+                assets = [data["asset"]] if kind[1] == "asset" else []
+                if kind[1] == "snapshot":
+                    assets = data["project"]["assets"]
+                for asset in assets:
+                    if asset["position"] == 2 and asset["status"] == "completed":
+                        asset.update(
+                            status="failed", image_url=None, svg_url=None, brand_kit_url=None
+                        )
+                        asset["error"] = {"code": "provider_error", "message": "Refused."}
+                if kind[1] == "done":
+                    data.update(completed_assets=2, failed_assets=1)
+                frame = frame.replace(body[0], f"data: {json.dumps(data)}")
+            frames.append(frame)
+        await route.fulfill(
+            status=200, headers={"content-type": "text/event-stream"}, body="\n\n".join(frames)
+        )
+
+    stream = re.compile(r"/api/v1/projects/[^/?]+/stream")
+    await page.route(stream, third_fails)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Two Thirds", logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#stream-status")).to_have_text(
+        "Done: 2 of 3 logos, 1 failed.", timeout=GENERATION_TIMEOUT_MS
+    )
+    await expect(page.locator("#project-status")).to_have_text("Done · 2 of 3 logos, 1 failed")
+    projects = page.get_by_role("region", name="Your projects")
+    two_thirds = projects.get_by_role("button", name=re.compile("Two Thirds"))
+    await expect(two_thirds).to_contain_text("Done · 2 of 3 logos, 1 failed · ")
+    await page.unroute(stream)
+
+    # Another project; after a reload the page has seen only that one's logos.
+    await page.get_by_role("button", name="New project").click()
+    await fill_brief(page, brand="All There", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 2, brand="All There")
+    all_there = projects.get_by_role("button", name=re.compile("All There"))
+    await expect(all_there).to_contain_text("Done · 2 logos · ")
+    await page.reload()
+    await expect(page.get_by_role("heading", name="All There", exact=True)).to_be_visible()
+    await expect(all_there).to_contain_text("Done · 2 logos · ")
+    await expect(page.locator("#project-status")).to_have_text("Done · 2 logos")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
+    await expect(two_thirds).to_contain_text("Done · 3 logos requested · ")
+    await two_thirds.click()  # the real project: all three were made
+    await expect(two_thirds).to_contain_text("Done · 3 logos · ")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 3 logos.")

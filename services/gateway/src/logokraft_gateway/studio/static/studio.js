@@ -41,6 +41,7 @@
     lastEventId: 0,
     projectsCursor: null,
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
+    tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
   };
 
   // ---- the API ------------------------------------------------------------------------------
@@ -269,6 +270,7 @@
     if ($("delete-dialog").open) $("delete-dialog").close();
     Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
     state.assets.clear();
+    state.tallies.clear();
     state.imageCheck = Promise.resolve([]);
     $("brief-form").reset();
     $("refine-form").reset();
@@ -328,28 +330,36 @@
   }
 
   function projectItem(project) {
-    const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
     const button = el("button", { type: "button" }, [
-      el("span", { className: "name", textContent: project.brief.brand_name }),
-      el("span", { className: "sub", textContent: `${statusLabel(project.status)} · ${project.brief.num_candidates} ${project.brief.num_candidates === 1 ? "logo" : "logos"} · ${when}` }),
+      el("span", { className: "name" }),
+      el("span", { className: "sub" }),
     ]);
     button.dataset.projectId = project.id;
     button.addEventListener("click", () => openProject(project.id));
+    fillProjectItem(button, project);
     return el("li", {}, [button]);
   }
 
+  // "Done · 2 of 3 logos, 1 failed · 12/05/2026, 10:02": the project's own words (statusLine).
+  function fillProjectItem(button, project) {
+    const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
+    button.querySelector(".name").textContent = project.brief.brand_name;
+    button.querySelector(".sub").textContent = [statusLine(project), when].filter(Boolean).join(" · ");
+  }
+
+  function projectButton(projectId) {
+    return $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
+  }
+
+  // Updated in place (the focus stays); a project not listed yet (just made) goes first.
   function upsertProjectItem(project) {
-    const list = $("project-list");
-    const existing = list.querySelector(`button[data-project-id="${project.id}"]`);
-    const item = projectItem(project);
+    const existing = projectButton(project.id);
     if (existing) {
-      const wasFocused = document.activeElement === existing;
-      existing.parentElement.replaceWith(item);
-      if (wasFocused) item.querySelector("button").focus();
+      fillProjectItem(existing, project);
     } else {
-      list.prepend(item);
+      $("project-list").prepend(projectItem(project));
+      $("projects-empty").hidden = true;
     }
-    $("projects-empty").hidden = true;
     markCurrentProject();
   }
 
@@ -400,6 +410,7 @@
   }
 
   function removeProjectItem(projectId) {
+    state.tallies.delete(projectId);
     const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
     if (item) item.closest("li").remove();
     $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
@@ -569,10 +580,13 @@
     $("detail").hidden = true;
     $("project").hidden = false;
     $("brief").hidden = true;
+    $("stream-status").textContent = "";
     renderProjectHeader();
     for (const asset of project.assets || []) {
       upsertAsset(asset);
     }
+    // A finished project says what its stream's end said; one in flight, what its stream says.
+    if (isSettled(project.status)) $("stream-status").textContent = settledText();
     markCurrentProject();
   }
 
@@ -590,7 +604,7 @@
     upsertProjectItem(state.project);
     if (isSettled(project.status)) {
       closeStream();
-      $("stream-status").textContent = settledText(state.project.status);
+      $("stream-status").textContent = settledText();
     }
   }
 
@@ -606,20 +620,66 @@
     return STATUS_LABELS[status] || capitalise(String(status));
   }
 
-  // What the stream's `done` says, from the logos on the page: "Done: 3 logos, 1 failed."
-  function settledText(status) {
-    const assets = Array.from(state.assets.values());
-    const completed = assets.filter((a) => a.status === "completed").length;
-    const failedCount = assets.filter((a) => a.status === "failed").length;
-    const failed = failedCount ? `, ${failedCount} failed` : "";
-    const made = `${completed} ${completed === 1 ? "logo" : "logos"}`;
-    return status === "cancelled" ? `Cancelled: ${made} made${failed}.` : `${statusLabel(status)}: ${made}${failed}.`;
+  function plural(count, word) {
+    return count === 1 ? word : `${word}s`;
+  }
+
+  // The open project's logos, counted as the list and the project both say them.
+  function tallyOpenProject() {
+    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0 };
+    for (const asset of state.assets.values()) {
+      const done = asset.status === "completed";
+      const failed = asset.status === "failed";
+      if (asset.parent_asset_id) {
+        tally.variations += done ? 1 : 0;
+        tally.variationsFailed += failed ? 1 : 0;
+      } else {
+        tally.made += done ? 1 : 0;
+        tally.failed += failed ? 1 : 0;
+      }
+    }
+    state.tallies.set(state.project.id, tally);
+  }
+
+  // What was made of what was asked: "3 logos", "2 of 3 logos, 1 failed, 1 variation". A
+  // project whose logos the page has not seen (the list has no counts) says what was asked.
+  function logoCount(project) {
+    const asked = project.brief.num_candidates;
+    const tally = state.tallies.get(project.id);
+    if (!tally) return `${asked} ${plural(asked, "logo")} requested`;
+    const parts = [tally.made === asked ? `${asked} ${plural(asked, "logo")}` : `${tally.made} of ${asked} ${plural(asked, "logo")}`];
+    if (tally.failed) parts.push(`${tally.failed} failed`);
+    if (tally.variations) parts.push(`${tally.variations} ${plural(tally.variations, "variation")}`);
+    if (tally.variationsFailed) parts.push(`${tally.variationsFailed} ${plural(tally.variationsFailed, "variation")} failed`);
+    return parts.join(", ");
+  }
+
+  // "Generating · 1 of 4 logos": the project's badge and its line in the list.
+  function statusLine(project) {
+    return `${statusLabel(project.status)} · ${logoCount(project)}`;
+  }
+
+  // What the end of the stream says: "Done: 3 logos.", "Cancelled: 1 of 4 logos."
+  function settledText() {
+    const project = state.project;
+    const reason = project.status === "failed" && project.error ? ` ${project.error.message}` : "";
+    return `${statusLabel(project.status)}: ${logoCount(project)}.${reason}`;
+  }
+
+  // The badge and the list's line follow every logo of the open project.
+  function renderTally() {
+    if (!state.project) return;
+    tallyOpenProject();
+    const line = statusLine(state.project);
+    if ($("project-status").textContent !== line) $("project-status").textContent = line;
+    const item = projectButton(state.project.id);
+    if (item) fillProjectItem(item, state.project);
   }
 
   function renderProjectHeader() {
     const project = state.project;
     $("project-title").textContent = project.brief.brand_name;
-    $("project-status").textContent = statusLabel(project.status);
+    renderTally();
     $("cancel-project").hidden = isSettled(project.status);
     const brief = project.brief;
     const bits = [brief.industry, brief.slogan && `“${brief.slogan}”`, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
@@ -670,6 +730,7 @@
     }
     state.assets.set(asset.id, Object.assign({}, previous || {}, asset));
     renderAsset(state.assets.get(asset.id));
+    if (!previous || previous.status !== asset.status) renderTally();
     // Siblings' labels depend on their order: refresh those already shown.
     for (const sibling of children(asset.parent_asset_id)) {
       if (sibling.id !== asset.id) relabel(sibling);
@@ -952,10 +1013,7 @@
         state.project.status = data.status;
         renderProjectHeader();
         upsertProjectItem(state.project);
-        const failed = data.failed_assets ? `, ${data.failed_assets} failed` : "";
-        const made = `${data.completed_assets} ${data.completed_assets === 1 ? "logo" : "logos"}`;
-        $("stream-status").textContent =
-          data.status === "cancelled" ? `Cancelled: ${made} made${failed}.` : `Done: ${made}${failed}.`;
+        $("stream-status").textContent = settledText();
         if (state.stream) {
           state.stream.close();
           state.stream = null;
