@@ -1040,3 +1040,37 @@ async def test_the_list_and_the_project_say_how_many_logos_were_made(gateway, pa
     await two_thirds.click()  # the real project: all three were made
     await expect(two_thirds).to_contain_text("Done · 3 logos · ")
     await expect(page.locator("#stream-status")).to_have_text("Done: 3 logos.")
+
+
+# ---- download file names ----------------------------------------------------------------------
+
+
+async def test_downloads_are_named_after_the_brand_in_any_script(gateway, page: Page):
+    """Unicode letters stay (lower-cased where the script has case); what is unsafe in a
+    file name, or not a letter or digit, becomes a hyphen; "logo" only when nothing is left."""
+    names = {
+        "珈琲工房 ひかり": "珈琲工房-ひかり",
+        "مقهى الصباح": "مقهى-الصباح",
+        "Καφενείο Ωραίο": "καφενείο-ωραίο",
+        'Café Zoë: "A/B" <Co>?': "café-zoë-a-b-co",
+        "★ ★ ★": "logo",
+    }
+    await sign_in_as_dev(page, gateway)
+    for brand, stem in names.items():
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await wait_for_logos(page, 1, brand=brand)
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        png = page.get_by_role("link", name="Download PNG")
+        await expect(png).to_have_attribute("download", f"{stem}-candidate-1.png")
+        svg = page.get_by_role("link", name="Download SVG")
+        if await svg.count():
+            await expect(svg).to_have_attribute("download", f"{stem}-candidate-1.svg")
+        if brand.startswith("珈琲"):  # saved under that name, the brand kit too
+            async with page.expect_download() as saved:
+                await png.click()
+            assert (await saved.value).suggested_filename == f"{stem}-candidate-1.png"
+            async with page.expect_download() as saved:
+                await page.get_by_role("link", name="Brand kit").click()
+            assert (await saved.value).suggested_filename == f"{stem}-candidate-1-brand-kit.zip"

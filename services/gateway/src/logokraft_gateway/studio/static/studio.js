@@ -1162,10 +1162,23 @@
     });
   }
 
+  // A file name's words from `text`: letters (of any script, with their marks) and digits,
+  // lower-cased where the script has case, between hyphens; everything else (spaces,
+  // punctuation, / \ : * ? " < > |, control characters, symbols) becomes a hyphen. At most
+  // 60 characters, so a long name in a 3-byte script stays well inside 255 bytes.
+  function slugify(text) {
+    const words = String(text).normalize("NFC").toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "");
+    return Array.from(words).slice(0, 60).join("").replace(/-+$/, "");
+  }
+
   function renderDownloads(asset) {
     const box = $("downloads");
     box.replaceChildren();
-    const slug = `${brandName()} ${labelOf(asset)}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    // "珈琲工房-ひかり-candidate-2", "juniper-ash-candidate-2-variation-1"; "logo-..." when the
+    // brand name has no letter or digit.
+    const slug = `${slugify(brandName()) || "logo"}-${slugify(labelOf(asset))}`;
     const link = (href, text, file) => {
       const a = el("a", { href, textContent: text });
       a.setAttribute("download", file);
@@ -1176,7 +1189,9 @@
     if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`);
     if (asset.brand_kit_url) {
       link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
-      // It needs the bearer token, which a plain link does not send: fetch, then save.
+      // It needs the bearer token, which a plain link does not send: fetch, then save. Saved
+      // under the page's name, like the PNG and SVG: the API's name keeps ASCII letters
+      // only (a Japanese brand's kit is "brand-kit.zip") and not which logo it is.
       box.lastChild.addEventListener("click", (event) => {
         event.preventDefault();
         downloadWithToken(event.currentTarget, `${slug}-brand-kit.zip`);
@@ -1184,7 +1199,7 @@
     }
   }
 
-  async function downloadWithToken(link, fallbackName) {
+  async function downloadWithToken(link, fileName) {
     const label = link.textContent;
     link.setAttribute("aria-busy", "true");
     link.textContent = "Preparing the brand kit…";
@@ -1200,11 +1215,9 @@
         $("refine-error").textContent = message;
         return;
       }
-      const disposition = response.headers.get("content-disposition") || "";
-      const match = /filename="?([^";]+)"?/.exec(disposition);
       const url = URL.createObjectURL(await response.blob());
       const save = el("a", { href: url });
-      save.setAttribute("download", match ? match[1] : fallbackName);
+      save.setAttribute("download", fileName);
       document.body.append(save);
       save.click();
       save.remove();
