@@ -268,6 +268,33 @@ async def test_studio_on_a_phone_sized_screen(gateway, page: Page, screenshots, 
     await no_horizontal_scroll(page)
     await page.screenshot(path=screenshots / "phone.png", full_page=True)
 
+    # Deleting asks in a dialog that fits the screen, with thumb-sized buttons.
+    await page.get_by_role("button", name="Delete project…").click()
+    dialog = page.get_by_role("dialog", name="Delete this project?")
+    await expect(dialog).to_be_in_viewport(ratio=1)
+    for name in ("Keep it", "Delete for good"):
+        button_box = await dialog.get_by_role("button", name=name).bounding_box()
+        assert button_box["height"] >= 40, (name, button_box)
+    await no_horizontal_scroll(page)
+    await page.screenshot(path=screenshots / "phone-delete.png")
+    await dialog.get_by_role("button", name="Keep it").click()
+    await expect(dialog).to_be_hidden()
+
+    # A long file name over a limit wraps instead of widening the page.
+    await page.get_by_role("button", name="New project").click()
+    long_name = "IMG_20250101_123456789_holiday_moodboard_final_final_v2_really_final.png"
+    await page.get_by_label("Inspiration images").set_input_files(
+        [
+            {
+                "name": long_name,
+                "mimeType": "image/png",
+                "buffer": b"\x89PNG\r\n\x1a\n" + bytes(11 * 2**20),
+            }
+        ]
+    )
+    await expect(page.locator("#error-inspiration_images")).to_contain_text(long_name)
+    await no_horizontal_scroll(page)
+
 
 async def test_the_stream_resumes_after_a_dropped_connection(gateway, page: Page):
     """The first stream connection drops after its first asset event; the page's EventSource
