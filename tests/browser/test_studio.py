@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import uuid
 from pathlib import Path
@@ -27,6 +28,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
+from tests.support import read_stream
 
 pytestmark = pytest.mark.e2e
 
@@ -208,6 +210,10 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
     assert parent_alt == candidate_alt(2)
     assert "variation" in await variation.get_attribute("alt")
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    projects = page.get_by_role("region", name="Your projects")
+    await expect(projects.get_by_role("button", name=re.compile(re.escape(BRAND)))).to_contain_text(
+        "Done · 3 logos, 1 variation · "
+    )
 
     await page.get_by_role("button", name=variation_alt, exact=True).click()
     lineage = page.get_by_role("navigation", name="Lineage")
@@ -229,7 +235,6 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
     await page.get_by_role("button", name="New project").click()
     await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
     await expect(page.locator("#project")).to_be_hidden()
-    projects = page.get_by_role("region", name="Your projects")
     await projects.get_by_role("button", name=re.compile(re.escape(BRAND))).click()
     await expect(page.get_by_role("heading", name=BRAND, exact=True)).to_be_visible()
     await wait_for_logos(page, 3)
@@ -262,6 +267,33 @@ async def test_studio_on_a_phone_sized_screen(gateway, page: Page, screenshots, 
     await expect(page.get_by_label("Instruction")).to_be_visible()
     await no_horizontal_scroll(page)
     await page.screenshot(path=screenshots / "phone.png", full_page=True)
+
+    # Deleting asks in a dialog that fits the screen, with thumb-sized buttons.
+    await page.get_by_role("button", name="Delete project…").click()
+    dialog = page.get_by_role("dialog", name="Delete this project?")
+    await expect(dialog).to_be_in_viewport(ratio=1)
+    for name in ("Keep it", "Delete for good"):
+        button_box = await dialog.get_by_role("button", name=name).bounding_box()
+        assert button_box["height"] >= 40, (name, button_box)
+    await no_horizontal_scroll(page)
+    await page.screenshot(path=screenshots / "phone-delete.png")
+    await dialog.get_by_role("button", name="Keep it").click()
+    await expect(dialog).to_be_hidden()
+
+    # A long file name over a limit wraps instead of widening the page.
+    await page.get_by_role("button", name="New project").click()
+    long_name = "IMG_20250101_123456789_holiday_moodboard_final_final_v2_really_final.png"
+    await page.get_by_label("Inspiration images").set_input_files(
+        [
+            {
+                "name": long_name,
+                "mimeType": "image/png",
+                "buffer": b"\x89PNG\r\n\x1a\n" + bytes(11 * 2**20),
+            }
+        ]
+    )
+    await expect(page.locator("#error-inspiration_images")).to_contain_text(long_name)
+    await no_horizontal_scroll(page)
 
 
 async def test_the_stream_resumes_after_a_dropped_connection(gateway, page: Page):
@@ -570,3 +602,502 @@ async def test_a_long_unbroken_name_does_not_widen_the_page_on_a_phone(gateway, 
     await page.get_by_role("button", name="Generate logos").click()
     await wait_for_logos(page, 1, brand=brand)
     await no_horizontal_scroll(page)
+
+
+# ---- cancelling and deleting --------------------------------------------------------------------
+
+
+async def api_project(gateway: str, token: str, project_id: str) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        return await client.get(
+            f"/api/v1/projects/{project_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+
+
+async def open_project_id(page: Page) -> str:
+    return await page.locator("#project-list button[aria-current=true]").get_attribute(
+        "data-project-id"
+    )
+
+
+async def test_cancelling_a_project_in_flight(held_gateway, page: Page):
+    """The drawing is held, so the project is still being made when Cancel is pressed: it
+    stops, the page and the list say so, and Cancel goes away."""
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand="Halfway House", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.get_by_role("heading", name="Halfway House", exact=True)).to_be_visible()
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+    cancel = page.get_by_role("button", name="Cancel generation")
+    await expect(cancel).to_be_visible()
+    await cancel.click()
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Cancelled"))
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Cancelled: "))
+    await expect(cancel).to_be_hidden()
+    await expect(page.get_by_role("heading", name="Halfway House", exact=True)).to_be_focused()
+    item = page.locator("#project-list button[aria-current=true]")
+    await expect(item).to_contain_text("Cancelled")
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    answer = await api_project(held_gateway.url, token, await open_project_id(page))
+    assert answer.json()["status"] == "cancelled"
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Cancelled")
+
+
+async def test_cancelling_a_project_that_just_finished_says_so(gateway, page: Page, console):
+    """The page has not heard `done` yet (its stream is silent here) when Cancel is pressed,
+    but the project has finished: the API's 409 becomes a plain word and the finished project."""
+    console.allow(r"status of 409")
+
+    async def silent(route) -> None:
+        await route.fulfill(
+            status=200, headers={"content-type": "text/event-stream"}, body="retry: 600000\n\n"
+        )
+
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), silent)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Too Late", logos=1)
+    async with page.expect_response(re.compile(r"/api/v1/projects$")) as created_info:
+        await page.get_by_role("button", name="Generate logos").click()
+    created = await (await created_info.value).json()
+    async with httpx.AsyncClient() as client:
+        events = await read_stream(client, created["stream_url"])
+    assert events[-1].event == "done"
+    cancel = page.get_by_role("button", name="Cancel generation")
+    await cancel.click()
+    await expect(page.locator("#notice")).to_have_text(
+        "“Too Late” had already finished: there was nothing to cancel."
+    )
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Done"))
+    await wait_for_logos(page, 1, brand="Too Late")
+    await expect(cancel).to_be_hidden()
+    await expect(page.locator("#project-error")).to_be_empty()
+
+
+async def test_deleting_a_project_asks_first_and_cannot_be_done_by_accident(
+    gateway, page: Page, console
+):
+    await sign_in_as_dev(page, gateway)
+    for brand in ("Keep Me", "Bin Me"):
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await wait_for_logos(page, 1, brand=brand)
+    project_id = await open_project_id(page)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    delete = page.get_by_role("button", name="Delete project…")
+    dialog = page.get_by_role("dialog", name="Delete this project?")
+
+    # Asked first; the safe choice has the focus; Escape keeps the project.
+    await delete.click()
+    await expect(dialog).to_be_visible()
+    await expect(dialog).to_contain_text("“Bin Me”")
+    await expect(dialog.get_by_role("button", name="Keep it")).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await expect(page.locator("#detail")).to_be_hidden()
+    await expect(delete).to_be_focused()
+    # A double click on Delete project… (or a double Enter) never reaches "Delete for good".
+    await delete.dblclick()
+    await expect(dialog).to_be_visible()
+    await page.keyboard.press("Enter")
+    await expect(dialog).to_be_hidden()
+    await delete.press("Enter")
+    await expect(dialog).to_be_visible()
+    confirm = dialog.get_by_role("button", name="Delete for good")
+    await confirm.dblclick()  # the second click of a double click is ignored; the first deletes
+    await expect(dialog).to_be_hidden()
+    assert (await api_project(gateway, token, project_id)).status_code == 404
+    await expect(page.locator("#notice")).to_have_text("Deleted “Bin Me”.")
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    projects = page.get_by_role("region", name="Your projects")
+    await expect(projects.get_by_role("button", name=re.compile("Bin Me"))).to_have_count(0)
+    await expect(projects.get_by_role("button", name=re.compile("Keep Me"))).to_have_count(1)
+
+    # The other project is kept, and deleting it by the keyboard alone works too.
+    await projects.get_by_role("button", name=re.compile("Keep Me")).click()
+    await wait_for_logos(page, 1, brand="Keep Me")
+    await delete.focus()
+    await page.keyboard.press("Enter")
+    await expect(dialog).to_be_visible()
+    await page.keyboard.press("Tab")
+    await expect(confirm).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#notice")).to_have_text("Deleted “Keep Me”.")
+    await expect(page.get_by_text("No projects yet")).to_be_visible()
+
+
+# ---- the open project in the address ----------------------------------------------------------
+
+
+def project_hash(project_id: str) -> re.Pattern[str]:
+    return re.compile(re.escape(f"#project={project_id}") + "$")
+
+
+async def test_a_reload_mid_generation_reopens_the_project(held_gateway, page: Page):
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand="Half Baked", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    heading = page.get_by_role("heading", name="Half Baked", exact=True)
+    await expect(heading).to_be_visible()
+    project_id = await open_project_id(page)
+    await expect(page).to_have_url(project_hash(project_id))
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+
+    await page.reload()
+    await expect(heading).to_be_visible()
+    await expect(heading).to_be_focused()
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+    await expect(page.locator("#brief")).to_be_hidden()
+    held_gateway.release()  # the stream (followed with the header now) brings the logos
+    await wait_for_logos(page, 2, brand="Half Baked")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
+
+
+async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
+    gateway, page: Page, context, console
+):
+    await sign_in_as_dev(page, gateway)
+    await expect(page).to_have_url(f"{gateway}/")
+    ids = {}
+    for brand in ("First Light", "Second Wind"):
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await wait_for_logos(page, 1, brand=brand)
+        ids[brand] = await open_project_id(page)
+        await expect(page).to_have_url(project_hash(ids[brand]))
+    first, second = (page.get_by_role("heading", name=b, exact=True) for b in ids)
+
+    await page.go_back()  # the new brief Second Wind was written in
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(page).to_have_url(f"{gateway}/")
+    await page.go_back()
+    await expect(first).to_be_visible()
+    await expect(page).to_have_url(project_hash(ids["First Light"]))
+    await wait_for_logos(page, 1, brand="First Light")
+    await page.go_forward()
+    await page.go_forward()
+    await expect(second).to_be_visible()
+    await wait_for_logos(page, 1, brand="Second Wind")
+    # Opening one from the list is a step of its own too.
+    await (
+        page.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("First Light"))
+        .click()
+    )
+    await expect(page).to_have_url(project_hash(ids["First Light"]))
+    await page.go_back()
+    await expect(second).to_be_visible()
+
+    # A shared link, in a tab without a session: sign in first, then the project opens.
+    link = f"{gateway}/#project={ids['First Light']}"
+    other = await context.new_page()
+    console.watch(other)
+    await other.goto(link)
+    await expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    await other.get_by_role("button", name="Continue as dev user").click()
+    await expect(other.get_by_role("heading", name="First Light", exact=True)).to_be_focused()
+    await wait_for_logos(other, 1, brand="First Light")
+
+    # A project that is not there (deleted, or never yours): the "deleted" notice; the page
+    # stays on the project it showed, and the address names that one again.
+    console.allow(r"status of 404 \(Not Found\)")
+    missing = str(uuid.uuid4())
+    await other.evaluate(f"location.hash = '#project={missing}'")
+    await expect(other.locator("#notice")).to_contain_text("deleted")
+    await expect(other.get_by_role("heading", name="First Light", exact=True)).to_be_visible()
+    await expect(other).to_have_url(project_hash(ids["First Light"]))
+    # Signing out takes the project out of the address.
+    await other.get_by_role("button", name="Sign out").click()
+    await expect(other).to_have_url(f"{gateway}/")
+
+    # Such a link in a new tab: the notice, then the brief.
+    await other.goto(f"{gateway}/#project={missing}")
+    await other.get_by_role("button", name="Continue as dev user").click()
+    await expect(other.locator("#notice")).to_contain_text("deleted")
+    await expect(other.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(other).to_have_url(f"{gateway}/")
+
+
+# ---- inspiration images: the API's limits, checked before sending ----------------------------
+
+MB = 1024 * 1024  # the gateway's megabyte (uploads.py)
+
+
+def png_header() -> bytes:
+    return b"\x89PNG\r\n\x1a\n"
+
+
+def file_payload(name: str, data: bytes, mime: str = "image/png") -> dict:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+async def watch_project_posts(page: Page) -> list[str]:
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posts.append(request.url)
+            if request.method == "POST" and request.url.endswith("/api/v1/projects")
+            else None
+        ),
+    )
+    return posts
+
+
+async def test_inspiration_images_over_the_limits_are_named_before_anything_is_sent(
+    gateway, page: Page, tmp_path
+):
+    posts = await watch_project_posts(page)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Heavy Load", logos=1)
+    field = page.get_by_label("Inspiration images")
+    error = page.locator("#error-inspiration_images")
+    await expect(error).to_have_attribute("aria-live", "polite")  # said as soon as chosen
+
+    # Too many bytes: said in megabytes, with the file's name.
+    big = png_header() + bytes(int(14.15 * MB) - 8)
+    await field.set_input_files([file_payload("photo.png", big)])
+    await expect(error).to_have_text("photo.png is 14.2 MB; the limit is 10 MB per image.")
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#brief-error")).to_have_text(
+        "Please correct the highlighted fields."
+    )
+    await expect(field).to_be_focused()
+
+    # Not an image the API takes; too many pixels; too many images.
+    huge = tmp_path / "huge.png"
+    Image.new("1", (4100, 4000)).save(huge)
+    gif = b"GIF89a" + bytes(64)
+    await field.set_input_files(
+        [
+            file_payload("spinner.gif", gif, "image/gif"),
+            file_payload("notes.txt", b"just words", "text/plain"),
+            file_payload("huge.png", huge.read_bytes()),
+        ]
+    )
+    await expect(error).to_have_text(
+        "spinner.gif is a GIF image; choose PNG, JPEG or WEBP images."
+        " notes.txt is not a PNG, JPEG or WEBP image."
+        " huge.png is 4100 × 4000 pixels (16.4 megapixels); the limit is 16 megapixels per image."
+    )
+    six = [tmp_path / f"mood-{n}.png" for n in range(6)]
+    for path in six:
+        Image.new("RGB", (32, 32), "#2f5d50").save(path)
+    await field.set_input_files(six)
+    await expect(error).to_have_text("You chose 6 images; the limit is 5.")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(field).to_be_focused()
+    assert posts == [], posts
+
+    # Within the limits again: the message goes, and the brief is sent.
+    await field.set_input_files(six[:5])
+    await expect(error).to_be_empty()
+    await expect(field).not_to_have_attribute("aria-invalid", "true")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.get_by_role("heading", name="Heavy Load", exact=True)).to_be_visible()
+    assert len(posts) == 1, posts
+
+
+async def test_an_image_the_api_refuses_is_named_in_its_words(gateway, page: Page, console):
+    """A PNG in name and signature that cannot be decoded passes the page's checks; the API
+    refuses it (422 corrupt_image) and its sentence is shown with the file's name."""
+    console.allow(r"status of 422")
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Broken Record", logos=1)
+    field = page.get_by_label("Inspiration images")
+    await field.set_input_files([file_payload("broken.png", png_header() + b"not really" * 20)])
+    await expect(page.locator("#error-inspiration_images")).to_be_empty()
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#error-inspiration_images")).to_have_text(
+        "broken.png (inspiration image 1) is damaged or incomplete; export it again and retry."
+    )
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    await expect(field).to_be_focused()
+
+
+def test_the_studio_checks_images_against_the_apis_own_limits():
+    """The page's copy of the limits (studio.js) and its hint are the gateway's (uploads.py),
+    which the OpenAPI document states for createProject's inspiration_images."""
+    from logokraft_domain.brief import MAX_INSPIRATION_IMAGES
+    from logokraft_gateway.studio import STATIC_DIR
+    from logokraft_gateway.uploads import IMAGES_DESCRIPTION, MAX_IMAGE_BYTES, MAX_PIXELS
+
+    script = (STATIC_DIR / "studio.js").read_text()
+
+    def constant(name: str) -> int:
+        match = re.search(rf"const {name} = ([0-9_ *]+);", script)
+        assert match, f"studio.js has no {name}"
+        return math.prod(int(factor) for factor in match[1].replace("_", "").split("*"))
+
+    assert constant("MAX_IMAGES") == MAX_INSPIRATION_IMAGES
+    assert constant("MAX_IMAGE_BYTES") == MAX_IMAGE_BYTES
+    assert constant("MAX_IMAGE_PIXELS") == MAX_PIXELS
+    assert f"{MAX_IMAGE_BYTES // MB} MB" in IMAGES_DESCRIPTION
+    hint = re.search(
+        r'id="hint-inspiration_images">([^<]+)<', (STATIC_DIR / "index.html").read_text()
+    )
+    assert hint, "index.html has no hint for the inspiration images"
+    expected = (
+        f"Up to {MAX_INSPIRATION_IMAGES} ",
+        "PNG, JPEG or WEBP",
+        f"{MAX_IMAGE_BYTES // MB} MB",
+        f"{MAX_PIXELS // 1_000_000} megapixels",
+    )
+    for words in expected:
+        assert words in hint[1], (words, hint[1])
+
+
+# ---- signing out ------------------------------------------------------------------------------
+
+
+async def test_signing_out_leaves_nothing_of_the_person_on_the_page(
+    gateway, services, page: Page, tmp_path
+):
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Private Matter", logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Private Matter")
+    await page.get_by_role("button", name=candidate_alt(1, "Private Matter"), exact=True).click()
+    await page.get_by_label("Instruction").fill("a secret plan")
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_label("Access token")).to_be_visible()
+    await expect(page.locator("#notice")).to_have_text("Signed out.")
+
+    # Nothing they wrote or saw is left, shown or hidden.
+    text = await page.evaluate("document.body.textContent")
+    for words in ("Private Matter", "furniture workshop", "a secret plan", "Candidate 1"):
+        assert words not in text, words
+    values = await page.evaluate(
+        "Array.from(document.querySelectorAll('input, textarea'))"
+        ".map(e => [e.id, e.type === 'file' ? e.files.length : e.value])"
+    )
+    assert dict(values) == {
+        "access-token": "",
+        "field-brand_name": "",
+        "field-slogan": "",
+        "field-industry": "",
+        "field-style": "",
+        "field-colors": "",
+        "field-num_candidates": "4",
+        "field-description": "",
+        "field-inspiration_images": 0,
+        "field-instruction": "",
+        "field-num_variations": "2",
+    }, values
+    images = await page.evaluate(
+        "Array.from(document.images).map(i => i.getAttribute('src')).filter(Boolean)"
+    )
+    assert images == [], images
+
+    # The next person starts from an empty brief (not from the last one's project view).
+    await page.get_by_label("Access token").fill(dev_token(services.data_dir, "carol"))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_text("No projects yet")).to_be_visible()
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await expect(page.get_by_label("Brand name")).to_have_value("")
+
+
+# ---- what the list says about a project -------------------------------------------------------
+
+
+async def test_the_list_and_the_project_say_how_many_logos_were_made(gateway, page: Page):
+    """The third of three candidates fails (the stream is rewritten on the way: the local
+    providers do not fail): the list says what was made of what was asked, as the project
+    does, not the number asked for. A project whose logos the page has not seen says only
+    what was asked for."""
+
+    async def third_fails(route) -> None:
+        response = await route.fetch()  # the whole stream, to its `done`
+        frames = []
+        for frame in (await response.text()).split("\n\n"):
+            kind, body = (
+                re.search(r"^event: (\w+)", frame, re.M),
+                re.search(r"^data: (.*)$", frame, re.M),
+            )
+            if kind and body:
+                data = json.loads(body[1])
+                assets = [data["asset"]] if kind[1] == "asset" else []
+                if kind[1] == "snapshot":
+                    assets = data["project"]["assets"]
+                for asset in assets:
+                    if asset["position"] == 2 and asset["status"] == "completed":
+                        asset.update(
+                            status="failed", image_url=None, svg_url=None, brand_kit_url=None
+                        )
+                        asset["error"] = {"code": "provider_error", "message": "Refused."}
+                if kind[1] == "done":
+                    data.update(completed_assets=2, failed_assets=1)
+                frame = frame.replace(body[0], f"data: {json.dumps(data)}")
+            frames.append(frame)
+        await route.fulfill(
+            status=200, headers={"content-type": "text/event-stream"}, body="\n\n".join(frames)
+        )
+
+    stream = re.compile(r"/api/v1/projects/[^/?]+/stream")
+    await page.route(stream, third_fails)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Two Thirds", logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#stream-status")).to_have_text(
+        "Done: 2 of 3 logos, 1 failed.", timeout=GENERATION_TIMEOUT_MS
+    )
+    await expect(page.locator("#project-status")).to_have_text("Done · 2 of 3 logos, 1 failed")
+    projects = page.get_by_role("region", name="Your projects")
+    two_thirds = projects.get_by_role("button", name=re.compile("Two Thirds"))
+    await expect(two_thirds).to_contain_text("Done · 2 of 3 logos, 1 failed · ")
+    await page.unroute(stream)
+
+    # Another project; after a reload the page has seen only that one's logos.
+    await page.get_by_role("button", name="New project").click()
+    await fill_brief(page, brand="All There", logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 2, brand="All There")
+    all_there = projects.get_by_role("button", name=re.compile("All There"))
+    await expect(all_there).to_contain_text("Done · 2 logos · ")
+    await page.reload()
+    await expect(page.get_by_role("heading", name="All There", exact=True)).to_be_visible()
+    await expect(all_there).to_contain_text("Done · 2 logos · ")
+    await expect(page.locator("#project-status")).to_have_text("Done · 2 logos")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
+    await expect(two_thirds).to_contain_text("Done · 3 logos requested · ")
+    await two_thirds.click()  # the real project: all three were made
+    await expect(two_thirds).to_contain_text("Done · 3 logos · ")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 3 logos.")
+
+
+# ---- download file names ----------------------------------------------------------------------
+
+
+async def test_downloads_are_named_after_the_brand_in_any_script(gateway, page: Page):
+    """Unicode letters stay (lower-cased where the script has case); what is unsafe in a
+    file name, or not a letter or digit, becomes a hyphen; "logo" only when nothing is left."""
+    names = {
+        "珈琲工房 ひかり": "珈琲工房-ひかり",
+        "مقهى الصباح": "مقهى-الصباح",
+        "Καφενείο Ωραίο": "καφενείο-ωραίο",
+        'Café Zoë: "A/B" <Co>?': "café-zoë-a-b-co",
+        "★ ★ ★": "logo",
+    }
+    await sign_in_as_dev(page, gateway)
+    for brand, stem in names.items():
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await wait_for_logos(page, 1, brand=brand)
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        png = page.get_by_role("link", name="Download PNG")
+        await expect(png).to_have_attribute("download", f"{stem}-candidate-1.png")
+        svg = page.get_by_role("link", name="Download SVG")
+        if await svg.count():
+            await expect(svg).to_have_attribute("download", f"{stem}-candidate-1.svg")
+        if brand.startswith("珈琲"):  # saved under that name, the brand kit too
+            async with page.expect_download() as saved:
+                await png.click()
+            assert (await saved.value).suggested_filename == f"{stem}-candidate-1.png"
+            async with page.expect_download() as saved:
+                await page.get_by_role("link", name="Brand kit").click()
+            assert (await saved.value).suggested_filename == f"{stem}-candidate-1-brand-kit.zip"

@@ -12,6 +12,14 @@
   ];
   const REFINE_FIELDS = ["instruction", "num_variations"];
   const RETRY_MS = 3000;
+  // The API's limits on inspiration images, as createProject documents them ("PNG, JPEG or
+  // WEBP; ≤10 MB and ≤16 megapixels each", at most 5: the gateway's uploads.py). Checked
+  // before sending; tests/browser/test_studio.py keeps these equal to the gateway's.
+  const MAX_IMAGES = 5;
+  const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+  const MAX_IMAGE_PIXELS = 16_000_000;
+  const MB = 1024 * 1024; // the gateway's megabyte
+  const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props, children) => {
@@ -29,8 +37,11 @@
     assets: new Map(), // id -> asset of the open project
     selected: null, // selected asset id
     stream: null, // {close()} of the open project's stream
+    opening: null, // the project id being opened (a later open wins over an earlier one)
     lastEventId: 0,
     projectsCursor: null,
+    imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
+    tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
   };
 
   // ---- the API ------------------------------------------------------------------------------
@@ -82,6 +93,34 @@
     return `${parsed.pathname}${parsed.search}`;
   }
 
+  // ---- the open project in the address -------------------------------------------------------
+
+  // "#project=<id>": a reload, back/forward and a shared link reopen the project.
+  function projectIdInUrl() {
+    return new URLSearchParams(window.location.hash.slice(1)).get("project");
+  }
+
+  // `how`: "push" (a step of its own, for back/forward) or "replace".
+  function setUrlProject(projectId, how) {
+    const hash = projectId ? `#project=${encodeURIComponent(projectId)}` : "";
+    const url = `${window.location.pathname}${window.location.search}${hash}`;
+    if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+    if (how === "replace") window.history.replaceState(null, "", url);
+    else window.history.pushState(null, "", url);
+  }
+
+  // Back, forward, or a hash typed or followed: show what the address names.
+  function followUrl() {
+    if (!state.token) return;
+    const projectId = projectIdInUrl();
+    if (projectId) {
+      const shown = (state.project && state.project.id === projectId) || state.opening === projectId;
+      if (!shown) openProject(projectId, { fromUrl: true }); // (popstate and hashchange both come)
+    } else if (state.project || $("brief").hidden) {
+      newProject({ history: "none" });
+    }
+  }
+
   // ---- messages and field errors ------------------------------------------------------------
 
   function notice(text) {
@@ -106,7 +145,8 @@
       const name = String(detail.field || "").split(".")[0];
       if (!fields.includes(name)) continue;
       const message = $(`error-${name}`);
-      const text = friendly(detail.message || "is invalid");
+      const text = name === "inspiration_images" ? imageErrorText(error, detail) : friendly(detail.message || "is invalid");
+      if (message.textContent.includes(text)) continue;
       message.textContent = message.textContent ? `${message.textContent} ${text}` : text;
       if (!/[.!?]$/.test(message.textContent)) message.textContent += ".";
       $(`field-${name}`).setAttribute("aria-invalid", "true");
@@ -127,6 +167,18 @@
       return "This field is required (String should have at least 1 character)";
     }
     return capitalise(message);
+  }
+
+  // The API says which image in its sentence ("Inspiration image 2 is a GIF image; ..."),
+  // its detail only in short ("not PNG, JPEG or WEBP"): the sentence, with the file's name.
+  function imageErrorText(error, detail) {
+    const files = $("field-inspiration_images").files;
+    const file = detail.index ? files[detail.index - 1] : null;
+    let text = error.message || friendly(detail.message || "is invalid");
+    if (file) {
+      text = text.replace(/^Inspiration image (\d+)/, (whole, index) => `${file.name} (inspiration image ${index})`);
+    }
+    return text;
   }
 
   function capitalise(text) {
@@ -185,7 +237,11 @@
     $("who-name").textContent = label || describeToken(state.token);
     notice("");
     await loadProjects(false);
-    $("field-brand_name").focus();
+    if (projectIdInUrl()) {
+      await openProject(projectIdInUrl(), { fromUrl: true });
+    } else {
+      $("field-brand_name").focus();
+    }
     return true;
   }
 
@@ -199,15 +255,43 @@
   }
 
   function signOut(message) {
-    closeStream();
     state.token = null;
-    state.project = null;
-    state.assets.clear();
     sessionStorage.removeItem(TOKEN_KEY);
-    $("project-list").replaceChildren();
-    $("project").hidden = true;
+    forgetThePerson();
+    setUrlProject(null, "replace"); // the next person to sign in here is not sent to it
     showSignIn();
     notice(message || "");
+  }
+
+  // Everything the person who signed out wrote or saw, shown or hidden: the next person to
+  // use this tab starts from an empty brief.
+  function forgetThePerson() {
+    closeStream();
+    if ($("delete-dialog").open) $("delete-dialog").close();
+    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
+    state.assets.clear();
+    state.tallies.clear();
+    state.imageCheck = Promise.resolve([]);
+    $("brief-form").reset();
+    $("refine-form").reset();
+    clearPreviews();
+    clearErrors(BRIEF_FIELDS, "brief-error");
+    clearErrors(REFINE_FIELDS, "refine-error");
+    for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
+    const texts = [
+      "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
+      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error",
+    ];
+    for (const id of texts) $(id).textContent = "";
+    const image = $("detail-image");
+    image.removeAttribute("src");
+    image.alt = "";
+    delete image.dataset.assetId;
+    $("more-projects").hidden = true;
+    $("projects-empty").hidden = true;
+    $("detail").hidden = true;
+    $("project").hidden = true;
+    $("brief").hidden = false;
   }
 
   async function devSignIn() {
@@ -246,28 +330,36 @@
   }
 
   function projectItem(project) {
-    const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
     const button = el("button", { type: "button" }, [
-      el("span", { className: "name", textContent: project.brief.brand_name }),
-      el("span", { className: "sub", textContent: `${project.status} · ${project.brief.num_candidates} ${project.brief.num_candidates === 1 ? "logo" : "logos"} · ${when}` }),
+      el("span", { className: "name" }),
+      el("span", { className: "sub" }),
     ]);
     button.dataset.projectId = project.id;
     button.addEventListener("click", () => openProject(project.id));
+    fillProjectItem(button, project);
     return el("li", {}, [button]);
   }
 
+  // "Done · 2 of 3 logos, 1 failed · 12/05/2026, 10:02": the project's own words (statusLine).
+  function fillProjectItem(button, project) {
+    const when = project.created_at ? new Date(project.created_at).toLocaleString() : "";
+    button.querySelector(".name").textContent = project.brief.brand_name;
+    button.querySelector(".sub").textContent = [statusLine(project), when].filter(Boolean).join(" · ");
+  }
+
+  function projectButton(projectId) {
+    return $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
+  }
+
+  // Updated in place (the focus stays); a project not listed yet (just made) goes first.
   function upsertProjectItem(project) {
-    const list = $("project-list");
-    const existing = list.querySelector(`button[data-project-id="${project.id}"]`);
-    const item = projectItem(project);
+    const existing = projectButton(project.id);
     if (existing) {
-      const wasFocused = document.activeElement === existing;
-      existing.parentElement.replaceWith(item);
-      if (wasFocused) item.querySelector("button").focus();
+      fillProjectItem(existing, project);
     } else {
-      list.prepend(item);
+      $("project-list").prepend(projectItem(project));
+      $("projects-empty").hidden = true;
     }
-    $("projects-empty").hidden = true;
     markCurrentProject();
   }
 
@@ -279,11 +371,17 @@
     }
   }
 
-  async function openProject(projectId) {
+  // `fromUrl`: the address already names it (a reload, back/forward, a link).
+  async function openProject(projectId, options) {
+    const fromUrl = Boolean(options && options.fromUrl);
+    state.opening = projectId;
     let project;
     try {
+      if (!PROJECT_ID.test(projectId)) throw new ApiError(404, null); // not one of ours, surely
       project = await api(`projects/${projectId}`);
     } catch (error) {
+      if (state.opening !== projectId) return;
+      state.opening = null;
       if (error.status === 404) {
         forgetProject(projectId);
         return;
@@ -291,6 +389,9 @@
       notice(error.message);
       return;
     }
+    if (state.opening !== projectId) return; // another project was asked for meanwhile
+    state.opening = null;
+    if (!fromUrl) setUrlProject(project.id, "push");
     showProject(project);
     $("project-title").focus();
     if (!isSettled(project.status)) {
@@ -301,14 +402,25 @@
   // A project deleted elsewhere (another tab, the CLI, the API): out of the list, and off the
   // page if it is the one shown, with a word why.
   function forgetProject(projectId) {
-    const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
-    if (item) item.closest("li").remove();
-    $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
-    if (!state.project || state.project.id === projectId) newProject();
+    removeProjectItem(projectId);
+    if (!state.project || state.project.id === projectId) newProject({ history: "none" });
+    // The address names what is shown: the project still open, or none.
+    if (projectIdInUrl() === projectId) setUrlProject(state.project ? state.project.id : null, "replace");
     notice("That project no longer exists: it was deleted.");
   }
 
-  function newProject() {
+  function removeProjectItem(projectId) {
+    state.tallies.delete(projectId);
+    const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
+    if (item) item.closest("li").remove();
+    $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
+  }
+
+  // `history`: "push" when a person asked for a new brief (default), "none" otherwise.
+  function newProject(options) {
+    const history = (options && options.history) || "push";
+    if (history === "push") setUrlProject(null, "push");
+    state.opening = null;
     closeStream();
     state.project = null;
     state.assets.clear();
@@ -321,19 +433,106 @@
 
   // ---- the brief ----------------------------------------------------------------------------
 
-  function showPreviews() {
+  function clearPreviews() {
     const list = $("previews");
     for (const img of list.querySelectorAll("img")) URL.revokeObjectURL(img.src);
     list.replaceChildren();
-    Array.from($("field-inspiration_images").files).forEach((file, index) => {
-      const img = el("img", { src: URL.createObjectURL(file), alt: `Inspiration image ${index + 1}: ${file.name}` });
-      list.append(el("li", {}, [img]));
+  }
+
+  // Preview the chosen images and check them against the API's limits at once, so a person
+  // hears what is wrong with which file before anything is sent.
+  function imagesChosen() {
+    clearPreviews();
+    const files = Array.from($("field-inspiration_images").files);
+    let check = null;
+    check = checkImages(files, () => state.imageCheck !== check);
+    state.imageCheck = check;
+    check.then((problems) => {
+      if (state.imageCheck === check) showImageProblems(problems);
     });
+  }
+
+  function showImageProblems(problems) {
+    const field = $("field-inspiration_images");
+    $("error-inspiration_images").textContent = problems.join(" ");
+    if (problems.length) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  }
+
+  // `stale()`: another choice was made meanwhile (this one then adds no preview).
+  async function checkImages(files, stale) {
+    if (files.length > MAX_IMAGES) {
+      return [`You chose ${files.length} images; the limit is ${MAX_IMAGES}.`];
+    }
+    const problems = [];
+    for (const [index, file] of files.entries()) {
+      const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+      if (stale()) return [];
+      if (!file.size) {
+        problems.push(`${file.name} is empty.`);
+        continue;
+      }
+      if (!imageFormat(head)) {
+        const kind = otherFormat(head, file);
+        problems.push(kind ? `${file.name} is ${kind}; choose PNG, JPEG or WEBP images.` : `${file.name} is not a PNG, JPEG or WEBP image.`);
+        continue;
+      }
+      const img = el("img", { src: URL.createObjectURL(file), alt: `Inspiration image ${index + 1}: ${file.name}` });
+      $("previews").append(el("li", {}, [img]));
+      if (file.size > MAX_IMAGE_BYTES) {
+        problems.push(`${file.name} is ${upOneDecimal(file.size / MB)} MB; the limit is ${MAX_IMAGE_BYTES / MB} MB per image.`);
+        continue;
+      }
+      try {
+        await img.decode();
+      } catch (error) {
+        continue; // the browser cannot read it: the API will say what it makes of it
+      }
+      const { naturalWidth: width, naturalHeight: height } = img;
+      if (width * height > MAX_IMAGE_PIXELS) {
+        problems.push(
+          `${file.name} is ${width} × ${height} pixels (${upOneDecimal((width * height) / 1e6)} megapixels); ` +
+            `the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels per image.`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  // 14.15 -> "14.2", 10.0001 -> "10.1": a file over a limit never reads as the limit itself.
+  function upOneDecimal(value) {
+    return (Math.ceil(value * 10) / 10).toFixed(1);
+  }
+
+  // The API's own test: the file's first bytes, not its name or type.
+  function imageFormat(head) {
+    const ascii = (from, to) => String.fromCharCode(...head.slice(from, to));
+    if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => head[i] === byte)) return "PNG";
+    if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "JPEG";
+    if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "WEBP";
+    return null;
+  }
+
+  function otherFormat(head, file) {
+    const ascii = (from, to) => String.fromCharCode(...head.slice(from, to));
+    if (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a") return "a GIF image";
+    if (ascii(4, 8) === "ftyp") return /^avi[fs]/.test(ascii(8, 12)) ? "an AVIF image" : "a HEIC photo";
+    if (ascii(0, 2) === "BM") return "a BMP image";
+    if (ascii(0, 4) === "II*\0" || ascii(0, 4) === "MM\0*") return "a TIFF image";
+    if (file.type === "image/svg+xml" || /\.svg$/i.test(file.name)) return "an SVG image";
+    return null;
   }
 
   async function submitBrief(event) {
     event.preventDefault();
     clearErrors(BRIEF_FIELDS, "brief-error");
+    const problems = await state.imageCheck;
+    if (problems.length) {
+      showImageProblems(problems);
+      $("brief-error").textContent = "Please correct the highlighted fields.";
+      $("field-inspiration_images").focus();
+      return;
+    }
     const form = new FormData();
     const value = (name) => $(`field-${name}`).value;
     for (const name of ["brand_name", "slogan", "industry", "description"]) {
@@ -352,6 +551,7 @@
     button.textContent = "Sending the brief…";
     try {
       const created = await api("projects", { method: "POST", body: form });
+      setUrlProject(created.project_id, "push");
       showProject(created.project);
       upsertProjectItem(created.project);
       follow(created.project_id, created.stream_url);
@@ -380,10 +580,13 @@
     $("detail").hidden = true;
     $("project").hidden = false;
     $("brief").hidden = true;
+    $("stream-status").textContent = "";
     renderProjectHeader();
     for (const asset of project.assets || []) {
       upsertAsset(asset);
     }
+    // A finished project says what its stream's end said; one in flight, what its stream says.
+    if (isSettled(project.status)) $("stream-status").textContent = settledText();
     markCurrentProject();
   }
 
@@ -393,10 +596,91 @@
     return copy;
   }
 
+  // The project as the API has it now (after a cancel, or a 409 saying it had finished).
+  function refreshProject(project) {
+    state.project = summaryOf(project);
+    for (const asset of project.assets || []) upsertAsset(asset);
+    renderProjectHeader();
+    upsertProjectItem(state.project);
+    if (isSettled(project.status)) {
+      closeStream();
+      $("stream-status").textContent = settledText();
+    }
+  }
+
+  const STATUS_LABELS = {
+    pending: "Starting",
+    generating: "Generating",
+    completed: "Done",
+    failed: "Failed",
+    cancelled: "Cancelled",
+  };
+
+  function statusLabel(status) {
+    return STATUS_LABELS[status] || capitalise(String(status));
+  }
+
+  function plural(count, word) {
+    return count === 1 ? word : `${word}s`;
+  }
+
+  // The open project's logos, counted as the list and the project both say them.
+  function tallyOpenProject() {
+    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0 };
+    for (const asset of state.assets.values()) {
+      const done = asset.status === "completed";
+      const failed = asset.status === "failed";
+      if (asset.parent_asset_id) {
+        tally.variations += done ? 1 : 0;
+        tally.variationsFailed += failed ? 1 : 0;
+      } else {
+        tally.made += done ? 1 : 0;
+        tally.failed += failed ? 1 : 0;
+      }
+    }
+    state.tallies.set(state.project.id, tally);
+  }
+
+  // What was made of what was asked: "3 logos", "2 of 3 logos, 1 failed, 1 variation". A
+  // project whose logos the page has not seen (the list has no counts) says what was asked.
+  function logoCount(project) {
+    const asked = project.brief.num_candidates;
+    const tally = state.tallies.get(project.id);
+    if (!tally) return `${asked} ${plural(asked, "logo")} requested`;
+    const parts = [tally.made === asked ? `${asked} ${plural(asked, "logo")}` : `${tally.made} of ${asked} ${plural(asked, "logo")}`];
+    if (tally.failed) parts.push(`${tally.failed} failed`);
+    if (tally.variations) parts.push(`${tally.variations} ${plural(tally.variations, "variation")}`);
+    if (tally.variationsFailed) parts.push(`${tally.variationsFailed} ${plural(tally.variationsFailed, "variation")} failed`);
+    return parts.join(", ");
+  }
+
+  // "Generating · 1 of 4 logos": the project's badge and its line in the list.
+  function statusLine(project) {
+    return `${statusLabel(project.status)} · ${logoCount(project)}`;
+  }
+
+  // What the end of the stream says: "Done: 3 logos.", "Cancelled: 1 of 4 logos."
+  function settledText() {
+    const project = state.project;
+    const reason = project.status === "failed" && project.error ? ` ${project.error.message}` : "";
+    return `${statusLabel(project.status)}: ${logoCount(project)}.${reason}`;
+  }
+
+  // The badge and the list's line follow every logo of the open project.
+  function renderTally() {
+    if (!state.project) return;
+    tallyOpenProject();
+    const line = statusLine(state.project);
+    if ($("project-status").textContent !== line) $("project-status").textContent = line;
+    const item = projectButton(state.project.id);
+    if (item) fillProjectItem(item, state.project);
+  }
+
   function renderProjectHeader() {
     const project = state.project;
     $("project-title").textContent = project.brief.brand_name;
-    $("project-status").textContent = project.status;
+    renderTally();
+    $("cancel-project").hidden = isSettled(project.status);
     const brief = project.brief;
     const bits = [brief.industry, brief.slogan && `“${brief.slogan}”`, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
     $("project-meta").textContent = bits.filter(Boolean).join(" · ");
@@ -446,6 +730,7 @@
     }
     state.assets.set(asset.id, Object.assign({}, previous || {}, asset));
     renderAsset(state.assets.get(asset.id));
+    if (!previous || previous.status !== asset.status) renderTally();
     // Siblings' labels depend on their order: refresh those already shown.
     for (const sibling of children(asset.parent_asset_id)) {
       if (sibling.id !== asset.id) relabel(sibling);
@@ -728,10 +1013,7 @@
         state.project.status = data.status;
         renderProjectHeader();
         upsertProjectItem(state.project);
-        const failed = data.failed_assets ? `, ${data.failed_assets} failed` : "";
-        const made = `${data.completed_assets} ${data.completed_assets === 1 ? "logo" : "logos"}`;
-        $("stream-status").textContent =
-          data.status === "cancelled" ? `Cancelled: ${made} made${failed}.` : `Done: ${made}${failed}.`;
+        $("stream-status").textContent = settledText();
         if (state.stream) {
           state.stream.close();
           state.stream = null;
@@ -741,6 +1023,85 @@
       default:
         break;
     }
+  }
+
+  // ---- cancelling and deleting --------------------------------------------------------------
+
+  async function cancelProject() {
+    const project = state.project;
+    if (!project) return;
+    const button = $("cancel-project");
+    $("project-error").textContent = "";
+    button.disabled = true;
+    button.textContent = "Cancelling…";
+    try {
+      const cancelled = await api(`projects/${project.id}/cancel`, { method: "POST" });
+      if (state.project && state.project.id === project.id) refreshProject(cancelled);
+    } catch (error) {
+      if (error.status === 409) {
+        // It finished before the cancel arrived: show it as it is, and say so.
+        notice(`“${project.brief.brand_name}” had already finished: there was nothing to cancel.`);
+        try {
+          const now = await api(`projects/${project.id}`);
+          if (state.project && state.project.id === project.id) refreshProject(now);
+        } catch (again) {
+          if (again.status === 404) forgetProject(project.id);
+        }
+      } else if (error.status === 404) {
+        forgetProject(project.id);
+      } else if (error.status !== 401) {
+        $("project-error").textContent = error.message;
+      }
+    } finally {
+      button.disabled = false;
+      button.textContent = "Cancel generation";
+    }
+    // The button is gone once the project settled: keep the focus on the page.
+    if (button.hidden && state.project && state.project.id === project.id) $("project-title").focus();
+  }
+
+  function askDelete() {
+    const project = state.project;
+    if (!project) return;
+    const dialog = $("delete-dialog");
+    dialog.dataset.projectId = project.id;
+    $("delete-text").textContent =
+      `“${project.brief.brand_name}”, its logos (variations included) and its inspiration images will be deleted. This cannot be undone.`;
+    $("delete-error").textContent = "";
+    dialog.showModal();
+    $("delete-keep").focus(); // the safe choice has the focus: a second Enter keeps the project
+  }
+
+  async function confirmDelete(event) {
+    // The second click of a double click (on "Delete project…", or here) is not a decision.
+    if (event.detail > 1) return;
+    const dialog = $("delete-dialog");
+    const projectId = dialog.dataset.projectId;
+    const project = state.project && state.project.id === projectId ? state.project : null;
+    const name = project ? project.brief.brand_name : "The project";
+    const button = $("delete-confirm");
+    button.disabled = true;
+    // Its stream would answer 404 and call it "deleted elsewhere": stop following it first.
+    if (project) closeStream();
+    try {
+      await api(`projects/${projectId}`, { method: "DELETE" });
+    } catch (error) {
+      if (error.status === 404) {
+        dialog.close();
+        forgetProject(projectId);
+        return;
+      }
+      if (error.status !== 401) $("delete-error").textContent = error.message;
+      if (project && state.project === project && !isSettled(project.status)) follow(project.id, null);
+      return;
+    } finally {
+      button.disabled = false;
+    }
+    dialog.close();
+    removeProjectItem(projectId);
+    if (projectIdInUrl() === projectId) setUrlProject(null, "replace");
+    if (!state.project || state.project.id === projectId) newProject({ history: "none" });
+    notice(`Deleted “${name}”.`);
   }
 
   // ---- the selected logo --------------------------------------------------------------------
@@ -801,10 +1162,23 @@
     });
   }
 
+  // A file name's words from `text`: letters (of any script, with their marks) and digits,
+  // lower-cased where the script has case, between hyphens; everything else (spaces,
+  // punctuation, / \ : * ? " < > |, control characters, symbols) becomes a hyphen. At most
+  // 60 characters, so a long name in a 3-byte script stays well inside 255 bytes.
+  function slugify(text) {
+    const words = String(text).normalize("NFC").toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "");
+    return Array.from(words).slice(0, 60).join("").replace(/-+$/, "");
+  }
+
   function renderDownloads(asset) {
     const box = $("downloads");
     box.replaceChildren();
-    const slug = `${brandName()} ${labelOf(asset)}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    // "珈琲工房-ひかり-candidate-2", "juniper-ash-candidate-2-variation-1"; "logo-..." when the
+    // brand name has no letter or digit.
+    const slug = `${slugify(brandName()) || "logo"}-${slugify(labelOf(asset))}`;
     const link = (href, text, file) => {
       const a = el("a", { href, textContent: text });
       a.setAttribute("download", file);
@@ -815,7 +1189,9 @@
     if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`);
     if (asset.brand_kit_url) {
       link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
-      // It needs the bearer token, which a plain link does not send: fetch, then save.
+      // It needs the bearer token, which a plain link does not send: fetch, then save. Saved
+      // under the page's name, like the PNG and SVG: the API's name keeps ASCII letters
+      // only (a Japanese brand's kit is "brand-kit.zip") and not which logo it is.
       box.lastChild.addEventListener("click", (event) => {
         event.preventDefault();
         downloadWithToken(event.currentTarget, `${slug}-brand-kit.zip`);
@@ -823,7 +1199,7 @@
     }
   }
 
-  async function downloadWithToken(link, fallbackName) {
+  async function downloadWithToken(link, fileName) {
     const label = link.textContent;
     link.setAttribute("aria-busy", "true");
     link.textContent = "Preparing the brand kit…";
@@ -839,11 +1215,9 @@
         $("refine-error").textContent = message;
         return;
       }
-      const disposition = response.headers.get("content-disposition") || "";
-      const match = /filename="?([^";]+)"?/.exec(disposition);
       const url = URL.createObjectURL(await response.blob());
       const save = el("a", { href: url });
-      save.setAttribute("download", match ? match[1] : fallbackName);
+      save.setAttribute("download", fileName);
       document.body.append(save);
       save.click();
       save.remove();
@@ -899,9 +1273,11 @@
       signIn(token, null);
     });
     $("sign-out").addEventListener("click", () => signOut("Signed out."));
-    $("new-project").addEventListener("click", newProject);
+    $("new-project").addEventListener("click", () => newProject());
+    window.addEventListener("popstate", followUrl);
+    window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
-    $("field-inspiration_images").addEventListener("change", showPreviews);
+    $("field-inspiration_images").addEventListener("change", imagesChosen);
     $("brief-form").addEventListener("submit", submitBrief);
     $("refine-form").addEventListener("submit", submitRefine);
     $("detail-close").addEventListener("click", () => {
@@ -914,7 +1290,19 @@
         tile.focus();
       }
     });
+    $("cancel-project").addEventListener("click", cancelProject);
+    $("delete-project").addEventListener("click", askDelete);
+    $("delete-keep").addEventListener("click", () => $("delete-dialog").close());
+    $("delete-confirm").addEventListener("click", confirmDelete);
+    $("delete-dialog").addEventListener("mousedown", (event) => {
+      // A click on the backdrop or the dialog's own surface leaves the focus where it is.
+      if (event.target === $("delete-dialog")) event.preventDefault();
+    });
+    $("delete-dialog").addEventListener("close", () => {
+      if (state.project && !$("project").hidden) $("delete-project").focus();
+    });
     document.addEventListener("keydown", (event) => {
+      if ($("delete-dialog").open) return; // Escape closes the dialog, nothing else
       if (event.key === "Escape" && !$("detail").hidden) $("detail-close").click();
     });
   }
