@@ -52,7 +52,19 @@ def test_folder_names_are_slugs():
     assert slug("Acme Roasters") == "acme-roasters"
     assert slug("  Café & Co.! ") == "cafe-co"
     assert slug("Łódź Ørsted Straße") == "lodz-orsted-strasse"
-    assert slug("日本") == "logokraft"
+    assert slug("🙂 !!") == "logokraft"
+
+
+def test_folder_names_keep_the_letters_of_every_script():
+    """A Japanese, Arabic, Greek or Hindi brand's folder is named after the brand, not
+    `logokraft-<id>`; Latin letters still lose their accents, and marks stay on their letters."""
+    assert slug("珈琲工房 ひかり") == "珈琲工房-ひかり"
+    assert slug("Tokyo 東京 Sushi") == "tokyo-東京-sushi"
+    assert slug("قهوة الصباح") == "قهوة-الصباح"
+    assert slug("Αθήνα Καφέ") == "αθήνα-καφέ"
+    assert slug("हिन्दी नाम") == "हिन्दी-नाम"
+    assert slug("x\u0301y/z:w") == "xy-z-w"
+    assert slug("Ｆｕｌｌ") == "full"
 
 
 def test_the_form_is_multipart_even_without_files():

@@ -128,11 +128,21 @@ _LATIN_LETTERS = str.maketrans(
 
 
 def slug(text: str) -> str:
-    """A folder name from `text`: lower-case ASCII letters and digits between hyphens, accents
-    taken off Latin letters ("Café Zoë" → "cafe-zoe"); "logokraft" when nothing is left."""
-    latin = unicodedata.normalize("NFKD", text.translate(_LATIN_LETTERS))
-    bare = latin.encode("ascii", "ignore").decode()
-    value = re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
+    """A folder name from `text`: lower-case letters and digits between hyphens. Latin letters
+    lose their accents, so the name is easy to type ("Café Zoë" → "cafe-zoe"); letters of
+    other scripts stay as they are ("珈琲工房 ひかり" → "珈琲工房-ひかり"); "logokraft" when
+    nothing is left."""
+    words = ""
+    for char in unicodedata.normalize("NFC", text.translate(_LATIN_LETTERS)).lower():
+        category = unicodedata.category(char)[0]
+        ascii_base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        if char.isascii() or ascii_base:  # ASCII, or a Latin letter with its accents
+            words += ascii_base if ascii_base.isalnum() else "-"
+        elif category in "LN" or (category == "M" and words and not words[-1].isascii()):
+            words += char  # a letter or digit of another script, or a mark on one
+        elif category != "M":  # a mark on a Latin letter goes with its accent
+            words += "-"
+    value = re.sub(r"-+", "-", words).strip("-")
     return value[:40].strip("-") or "logokraft"
 
 
