@@ -12,7 +12,7 @@ import pytest
 
 from logokraft_cli import config
 from logokraft_cli.api import multipart
-from logokraft_cli.main import slug
+from logokraft_cli.main import _filename, slug
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +126,18 @@ def test_list_limit_must_be_positive():
     for limit in ("0", "-1"):
         result = CliRunner().invoke(app, ["list", "--limit", limit, "--api", "http://127.0.0.1:9"])
         assert result.exit_code == 2 and "No projects" not in result.output, result.output
+
+
+def test_the_brand_kit_keeps_the_name_the_server_gives_in_any_script():
+    """`kit` saves under the header's RFC 6266 `filename*` (a Japanese brand's kit is not
+    `brand-kit.zip`), falls back to `filename`, and never writes outside the folder."""
+    jp = "attachment; filename=\"brand-kit.zip\"; filename*=UTF-8''%E7%8F%88%E7%90%B2-kit.zip"
+    assert _filename(jp) == "珈琲-kit.zip"
+    assert _filename("attachment; filename*=utf-8''a%20b.zip; filename=\"ab.zip\"") == "a b.zip"
+    assert _filename("attachment; filename*=nope''%FF.zip; filename=\"f.zip\"") == "f.zip"
+    assert _filename('attachment; filename="acme-kit.zip"') == "acme-kit.zip"
+    assert _filename("attachment; filename=acme.zip") == "acme.zip"
+    assert _filename('attachment; filename="../../etc/passwd"') == "passwd"
+    assert _filename("attachment; filename*=UTF-8''..%2F..%5Cx.zip") == "x.zip"
+    assert _filename('attachment; filename=".."') is None
+    assert _filename("attachment") is None

@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 the API refused the request or the run failed, 2 a usage e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import mimetypes
@@ -15,6 +16,7 @@ import re
 import shlex
 import sys
 import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -726,8 +728,19 @@ def kit(
 
 
 def _filename(disposition: str) -> str | None:
-    match = re.search(r'filename="?([^";]+)"?', disposition)
-    return Path(match.group(1)).name if match else None
+    """The file name a Content-Disposition header gives: its `filename*` (RFC 6266, RFC 8187:
+    charset''percent-encoded) when there is one, else its plain `filename`; only the last path
+    part, never a folder."""
+    name = None
+    extended = re.search(r"filename\*\s*=\s*([\w-]+)'[^']*'([^;\s]+)", disposition, re.IGNORECASE)
+    if extended:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            name = urllib.parse.unquote(extended.group(2), extended.group(1), errors="strict")
+    if name is None:
+        plain = re.search(r'filename\s*=\s*(?:"([^"]*)"|([^;\s]+))', disposition, re.IGNORECASE)
+        name = (plain.group(1) or plain.group(2)) if plain else None
+    base = Path(name.replace("\\", "/")).name if name else ""
+    return base if base not in ("", ".", "..") else None
 
 
 @app.command()
