@@ -20,6 +20,11 @@ class LocalLogoGenerator:
     name = PROVIDER
     takes_reference_images = False  # the inspiration palette is in the spec already
 
+    @staticmethod
+    def warm_up() -> None:
+        """Load the engine's fonts and icons (blocking: the service runs it in a thread)."""
+        engine.warm_up()
+
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Render the request's spec, or design one from the brief when there is none."""
         return await asyncio.to_thread(self._render, request)

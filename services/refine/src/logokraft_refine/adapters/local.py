@@ -72,6 +72,11 @@ class LocalVariationMaker:
     api = PROVIDER
     needs_spec = True  # re-renders the parent's edited logo specification
 
+    @staticmethod
+    def warm_up() -> None:
+        """Load the engine's fonts and icons (blocking: the service runs it in a thread)."""
+        engine.warm_up()
+
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation off the event loop."""
         if not prompt.spec:
