@@ -4,6 +4,7 @@ script faces are used with care, and every typeface's licence is recorded."""
 
 from __future__ import annotations
 
+import colorsys
 import io
 import itertools
 import random
@@ -198,6 +199,45 @@ def test_a_light_requested_colour_shows_as_a_background() -> None:
         assert _pixels_near(png, "#000080") >= 20
         if spec.palette.background != WHITE:
             assert _pixels_near(png, "#ffe66d") >= 128 * 128 // 3
+
+
+def _hls(color: str) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+
+
+@pytest.mark.parametrize(
+    ("colors", "hued"),
+    [
+        (("#ffff00", "#ffffff"), "#ffff00"),  # "yellow and white"
+        (("#ffffff", "#ffffc2"), "#ffffc2"),  # "white and cream"
+        (("#ffd1df",), "#ffd1df"),  # "pale pink"
+    ],
+)
+def test_when_every_requested_colour_is_light_it_still_shows_in_legible_ink(colors, hued):
+    """The QA brief "yellow and white" gave grey ink on white and no yellow in half the
+    candidates: every requested colour was too light for ink, and darkening white gives grey.
+    Now the light colour shows as itself (the canvas, or the ink on a dark candidate) or as
+    the hue of the ink, never grey, and the name reads at 4.5:1 or better."""
+    brief = Brief("Sunny Days", slogan="Fresh daily", industry="bakery", colors=colors)
+    hue = _hls(hued)[0]
+    shown_as_itself = 0
+    for index in range(8):
+        spec = design_spec(brief, index=index, seed=3)
+        p = spec.palette
+        assert contrast(p.text, p.background) >= 4.5, (index, p)
+        assert (
+            contrast(p.primary, p.background) >= 4.5 and contrast(p.secondary, p.background) >= 4.5
+        )
+        requested = {p.background, p.primary, p.secondary, p.text} & set(colors)
+        for ink in {p.primary, p.secondary, p.text} - set(colors):
+            h, _, s = _hls(ink)
+            assert s >= 0.3, (index, ink, "grey ink")
+            assert min(abs(h - hue), 1 - abs(h - hue)) <= 25 / 360, (index, ink, hued)
+        if hued in requested:
+            png = render_logo(spec, size=128).png
+            assert _pixels_near(png, hued, tolerance=4) >= 100, (index, p)
+            shown_as_itself += 1
+    assert shown_as_itself >= 6
 
 
 def test_parse_color() -> None:

@@ -371,11 +371,12 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
     case, tracking = _case_and_tracking(face, rng)
-    palette = choose_palette(brief, index, rng)
+    palette = choose_palette(brief, index, rng, dark=slot.tone == DARK)
     if slot.colored:
         palette = replace(palette, text=palette.primary)  # a coloured wordmark for variety
     if slot.tone == DARK:
-        palette = reversed_palette(palette)
+        if not is_dark(palette):  # made dark already (every requested colour light)
+            palette = reversed_palette(palette)
         if layout == "wordmark":  # the name carries the colour: a wordmark has no mark
             palette = fix_contrast(replace(palette, text=palette.primary))
     shape = slot.shape
