@@ -413,9 +413,39 @@ def test_a_name_nothing_can_draw_becomes_its_mark() -> None:
             assert not _roles(elements, *TEXT) and _roles(elements, "mark"), (layout, icon)
             png = render_logo(spec, size=96).png
             assert _image(png).convert("L").getextrema()[0] < 200  # something is drawn
-    mixed = replace(specs[0], layout="monogram", name="東京 Sushi", initials="")
-    (initials,) = _roles(lay_out(mixed), "initials")
+    # A name drawable only in part is not drawn with a word missing: the mark alone again.
+    mixed = replace(specs[0], layout="monogram", name="東京 Sushi", icon="", initials="")
+    elements = lay_out(mixed)
+    assert not _roles(elements, "name", "slogan")
+    (initials,) = _roles(elements, "initials")
     assert initials.svg.count("<path") == 1  # "S", the first letter that can be drawn
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Tokyo 東京 Sushi",  # the QA brief: 東京 was silently dropped, "Tokyo Sushi" drawn
+        "Café ☕ Nero",
+        "राम क्षेत्र मिठाई",  # Devanagari: drawn glyph by glyph it was misspelt
+        "Namaste नमस्ते Yoga",
+    ],
+)
+def test_a_name_that_cannot_be_drawn_whole_is_never_drawn_with_words_missing(name: str) -> None:
+    brief = Brief(name, slogan="Fresh daily", industry="restaurant")
+    for index in range(8):
+        spec = design_spec(brief, index=index, seed=1)
+        assert spec.layout == "mark" and spec.name == name, (index, spec.layout)
+        for layout in ("wordmark", "icon-top", "emblem", "monogram"):
+            elements = lay_out(replace(spec, layout=layout))
+            assert not _roles(elements, "name", "slogan"), (index, layout)
+            assert _roles(elements, "mark")
+
+
+def test_a_slogan_that_cannot_be_drawn_whole_is_left_out() -> None:
+    spec = design_spec(Brief("Tokyo Sushi", slogan="Fresh 新鮮 fish"), index=1, seed=1)
+    assert spec.layout != "mark" and spec.slogan == "Fresh 新鮮 fish"
+    elements = lay_out(spec)
+    assert _roles(elements, "name") and not _roles(elements, "slogan")
 
 
 # --- script faces -----------------------------------------------------------------------------

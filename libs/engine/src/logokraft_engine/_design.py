@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from logokraft_engine._brief import Brief, brief_words
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, drawable, face_for
+from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, draws_all, face_for
 from logokraft_engine._icons import ICONS, plan_icons
 from logokraft_engine._layout import beside, outlined
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
@@ -357,8 +357,8 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
 
     Candidates 0 to 7 follow `plan_concepts`, so they are eight different ideas (a project
     asking for N shows the first N); later ones repeat those ideas in other colours. A name no
-    bundled face can draw (only CJK or emoji, say) gets icon-only candidates, since drawing it
-    would mean boxes.
+    bundled face can draw whole (CJK or emoji in it, say, or Devanagari, which needs shaping)
+    gets icon-only candidates, since drawing it would mean boxes or missing words.
     """
     name = _clean(brief.brand_name)
     if not name:
@@ -367,7 +367,9 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     slot = concept.slot
     rng = random.Random(f"{seed}:{index}:{name}")
     face = FACES[concept.face]
-    layout = slot.layout if drawable(name, face.slug) else "mark"
+    # A name no bundled face can draw whole ("東京", "Tokyo 東京 Sushi", a Hindi name) is left to
+    # the mark: drawing the rest would silently drop words of the brand's name.
+    layout = slot.layout if draws_all(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
     case, tracking = _case_and_tracking(face, rng)

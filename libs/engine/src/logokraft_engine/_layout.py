@@ -6,8 +6,10 @@ slogans are set smaller under the name (at most three lines), and an emblem shri
 until it sits inside the badge's ring. Each element carries a role and its ink box, so tests and
 callers can check where the name, the slogan and the mark went.
 
-A name that no bundled face can draw at all (say "東京") is not drawn as boxes: the logo becomes
-its mark alone (the icon, the initials if they can be drawn, else a geometric symbol).
+A name that no bundled face can draw whole (say "東京", or "Tokyo 東京 Sushi", or a Hindi name,
+whose script needs shaping) is not drawn as boxes nor with words missing: the logo becomes
+its mark alone (the icon, the initials if they can be drawn, else a geometric symbol). A
+slogan that cannot be drawn whole is left out.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from logokraft_engine._fonts import EM, is_script
+from logokraft_engine._fonts import EM, draws_all, is_script
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
@@ -61,6 +63,8 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
 def _slogan(spec: LogoSpec, lines: int = 0) -> TextBlock | None:
     """The slogan in spaced capitals, broken past SLOGAN_LINE characters (or into `lines`
     balanced lines when given), at most SLOGAN_LINES lines."""
+    if not draws_all(spec.slogan, spec.slogan_font):
+        return None  # a slogan with words missing would misquote it: none is set
     text = drawable_text(upper(spec.slogan), spec.slogan_font)
     if not text:
         return None
@@ -476,6 +480,6 @@ def _contain(elements: list[Element]) -> list[Element]:
 
 def lay_out(spec: LogoSpec) -> list[Element]:
     """The placed elements of `spec` on the 1000×1000 canvas."""
-    if spec.layout != "mark" and not name_text(spec):
-        return _contain(mark(spec))  # nothing of the name can be drawn: the mark alone
+    if spec.layout != "mark" and not draws_all(spec.name, spec.font):
+        return _contain(mark(spec))  # the name cannot be drawn whole: the mark alone
     return _contain(LAYOUT_FUNCTIONS[spec.layout](spec))
