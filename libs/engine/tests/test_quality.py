@@ -20,9 +20,9 @@ import pytest
 import resvg_py
 from PIL import Image, ImageChops
 
-from logokraft_engine import Brief, LogoSpec, design_spec, render_logo
+from logokraft_engine import Brief, LogoSpec, design_spec, design_specs, render_logo
 from logokraft_engine._fonts import FACES, FALLBACKS, _cmap, drawable, outline
-from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, lay_out
+from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, _column, lay_out
 from logokraft_engine._palette import WHITE, Palette, contrast, on_white, parse_color, to_rgb
 from logokraft_engine._shapes import box_inside
 from logokraft_engine._text import Element
@@ -543,3 +543,49 @@ def test_every_sample_candidate_has_a_name_legible_at_256_px() -> None:
             assert names, (brief.brand_name, spec.layout)
             cap_px = names[0].cap * 256 / 1000
             assert cap_px >= 8, (brief.brand_name, spec.layout, round(cap_px, 1))
+
+
+# --- minimum text sizes -------------------------------------------------------------------------
+
+_LONG_BRIEFS = (
+    Brief(
+        "The Extraordinarily Long Named International Consulting Partnership Group",
+        slogan="We deliver comprehensive strategic solutions for every business challenge you "
+        "might ever face in any market, anywhere, at any time of the day or night",
+        industry="consulting",
+    ),
+    Brief("Northern Lights Photography and Film Studio", slogan="Moments that last forever"),
+    Brief("Greenfield Organic Farm", slogan="Grown with care, harvested by hand", style=("eco",)),
+)
+
+
+@pytest.mark.parametrize("logo_type", [None, "emblem", "combination", "wordmark", "lettermark"])
+def test_long_names_and_slogans_never_shrink_below_a_legible_size(logo_type) -> None:
+    """The QA found a long name set 16 units tall in a badge and a long slogan 9 (about 2 px
+    on a 256 px preview): text shrank to fit with no minimum. Now a name is set at least 24
+    units tall (cap height on the 1000-unit canvas) and a slogan 16, in a roomier composition
+    when the planned one cannot hold them; a slogan too long even then is cut at a word with
+    an ellipsis, a name never."""
+    for brief in _LONG_BRIEFS:
+        brief = replace(brief, logo_type=logo_type)
+        for spec in design_specs(brief, count=8, seed=4):
+            if spec.layout == "mark":  # the symbol alone: no text by design
+                continue
+            elements = lay_out(spec)
+            names = _roles(elements, "name")
+            assert names and all(e.cap >= 24 - 0.01 for e in names), (brief.brand_name, spec)
+            for slogan in _roles(elements, "slogan"):
+                assert slogan.cap >= 16 - 0.01, (brief.brand_name, spec.layout, slogan.cap)
+
+
+def test_a_slogan_too_long_to_set_legibly_is_cut_at_a_word_with_an_ellipsis() -> None:
+    brief = _LONG_BRIEFS[0]
+    spec = design_spec(brief, index=0, seed=4)
+    column = _column(spec, 120, 560, 420, 14)  # a badge's room
+    assert column.slogan is not None
+    assert column.slogan.cap * column.slogan_scale >= 16 - 0.01
+    drawn = "".join(c for line in column.slogan.lines for c, _ in line.glyphs)  # no spaces
+    assert drawn.endswith("\u2026") and len(drawn) < len(brief.slogan.replace(" ", ""))
+    words = brief.slogan.upper().split()
+    cut = next(n for n in range(len(words)) if "".join(words[:n]).rstrip(",") == drawn[:-1])
+    assert 0 < cut < len(words)  # whole words, in order, then the ellipsis

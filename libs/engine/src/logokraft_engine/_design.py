@@ -10,7 +10,15 @@ from functools import lru_cache
 from logokraft_engine._brief import Brief, brief_words
 from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, draws_all, face_for
 from logokraft_engine._icons import ICONS, plan_icons
-from logokraft_engine._layout import beside, outlined
+from logokraft_engine._layout import (
+    MIN_NAME_CAP,
+    MIN_SLOGAN_CAP,
+    SLOGAN_LINE,
+    beside,
+    lay_out,
+    legible,
+    outlined,
+)
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 from logokraft_engine._text import upper
@@ -384,7 +392,7 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     shape = slot.shape
     if layout == "mark" and slot.layout != "mark":
         shape = _MARK_SHAPES[index % len(_MARK_SHAPES)]
-    return LogoSpec(
+    spec = LogoSpec(
         layout=layout,
         icon=concept.icon or (concept.spare if layout == "mark" != slot.layout else ""),
         font=face.slug,
@@ -399,6 +407,48 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         initials=_initials(name),
         accent=slot.accent,
     )
+    if layout != "mark" and (len(name) > _CHECKED_NAME or len(spec.slogan) > SLOGAN_LINE):
+        spec = _roomier(spec)
+    return spec
+
+
+_CHECKED_NAME = 18  # characters: a shorter name is always set large enough in every layout
+
+
+def _roomier(spec: LogoSpec) -> LogoSpec:
+    """`spec`, or when its layout would set the name or slogan below their minimum size
+    (a long name in a badge, a long slogan beside an icon), the first roomier composition that
+    sets them legibly (the icon above the name, the name alone), else the one setting them
+    largest. The name is never cut; only the slogan may be, with an ellipsis."""
+    tried = [spec, *_roomier_options(spec)]
+    best, best_ratio = spec, -1.0
+    for option in tried:
+        elements = lay_out(option)
+        if legible(elements):
+            return option
+        ratio = min(
+            (e.cap / (MIN_NAME_CAP if e.role == "name" else MIN_SLOGAN_CAP))
+            for e in elements
+            if e.role in ("name", "slogan")
+        )
+        if ratio > best_ratio:
+            best, best_ratio = option, ratio
+    return best
+
+
+def _roomier_options(spec: LogoSpec) -> list[LogoSpec]:
+    """Compositions with more room for the text than `spec`'s, most alike first."""
+    options = []
+    if spec.layout in ("icon-left", "emblem") and spec.icon:
+        options.append(replace(spec, layout="icon-top", shape="none", accent="rule"))
+    if spec.layout == "monogram" and beside(spec):
+        options.append(replace(spec, accent="rule"))
+    if spec.layout == "wordmark" and spec.accent in ("frame", "block") and spec.shape != "none":
+        options.append(replace(spec, shape="none"))
+    if spec.layout != "wordmark":
+        options.append(replace(spec, layout="wordmark", icon="", shape="none", accent="rule"))
+    options.append(replace(spec, layout="wordmark", icon="", shape="none", accent="none"))
+    return options
 
 
 def design_specs(brief: Brief, *, count: int, seed: int) -> list[LogoSpec]:
