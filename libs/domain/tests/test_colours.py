@@ -369,3 +369,54 @@ def test_the_stored_columns_are_the_tables():
         *("num_candidates", "color_words", "color_names", "color_notes"),
     }
     assert valid.columns()["color_words"] == ["navy"]
+
+
+# ---- compound names: one colour, not a list of two ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "name"),
+    [
+        ("rose gold", "#b76e79", "rose gold"),  # the QA brief's: it read as rose and gold
+        ("Rose-Gold", "#b76e79", "rose gold"),
+        ("champagne gold", "#f7e7ce", "champagne gold"),
+        ("crimson red", "#dc143c", "crimson red"),
+        ("sapphire blue", "#2138ab", "sapphire blue"),
+        ("coffee brown", "#a6814c", "coffee brown"),
+        ("ivory white", "#fffff0", "ivory white"),  # CSS ivory
+        ("stone grey", "#ada587", "stone grey"),
+        ("silver grey", "#c0c0c0", "silver grey"),
+        ("terracotta orange", "#ca6641", "terracotta orange"),
+        ("sea foam green", "#7af9ab", "seafoam green"),
+        ("jet black", "#0a0a0a", "jet black"),
+        # the survey's own compounds keep reading as they did
+        ("navy blue", "#001146", "navy blue"),
+        ("forest green", "#06470c", "forest green"),
+        ("sky blue", "#75bbfd", "sky blue"),
+        ("off white", "#ffffe4", "off white"),
+        ("burnt orange", "#c04e01", "burnt orange"),
+    ],
+)
+def test_compound_colour_names_are_one_colour(text, value, name):
+    assert read_field(text) == ([colours.Colour(value, name)], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("red white blue", ["red", "white", "blue"]),  # basic colour words stay a list
+        ("navy gold", ["navy", "gold"]),  # hues apart: two colours
+        ("black gold", ["black", "gold"]),
+        ("silver gold", ["silver", "gold"]),
+        ("emerald gold", ["emerald", "gold"]),
+        ("rose gold and black", ["rose gold", "black"]),
+        ("blush pink, rose gold", ["blush pink", "rose gold"]),
+    ],
+)
+def test_colours_that_differ_are_still_read_as_several(text, expected):
+    assert names(text) == expected
+
+
+def test_a_brief_asking_for_rose_gold_gets_one_colour():
+    reading = understand_colours(["rose gold"])
+    assert reading.colors == ("#b76e79",) and reading.names == ("rose gold",)

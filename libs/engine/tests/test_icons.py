@@ -19,6 +19,7 @@ import resvg_py
 from PIL import Image, ImageChops
 
 from logokraft_engine import Brief, design_spec, edit_spec
+from logokraft_engine._design import plan_concepts
 from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS
 from logokraft_engine._icons import (
     GEOMETRIC_NAMES,
@@ -356,3 +357,37 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
         for seed in range(5)
     }
     assert not icons & off_topic, icons
+
+
+@pytest.mark.parametrize(
+    ("industry", "wrong", "fitting"),
+    [
+        # The QA briefs: the trade's own word matched nothing, so the generic one chose.
+        ("funeral home", {"house", "eco-house", "safe-house", "sofa"}, {"flower"}),
+        ("tattoo studio", {"palette", "camera", "headphones", "yoga", "music"}, set()),
+        ("vape shop", {"gift", "vinyl"}, set()),
+        ("escape room", set(), set()),
+        ("recording studio", {"palette", "camera", "yoga"}, {"music", "microphone"}),
+    ],
+)
+def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
+    industry: str, wrong: set[str], fitting: set[str]
+) -> None:
+    brief = Brief("Ash & Oak", industry=industry)
+    for seed in range(4):
+        concepts = plan_concepts(brief, seed)
+        icons = {c.icon for c in concepts if c.icon} | {c.spare for c in concepts if c.spare}
+        assert not icons & wrong, (industry, icons)
+        assert icons - set(GEOMETRIC_NAMES) <= fitting, (industry, icons)
+        if fitting:
+            assert icons & fitting, (industry, icons)
+
+
+def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
+    assert rank_icons(Brief("X", industry="yoga studio"))[0] == "yoga"
+    assert rank_icons(Brief("X", industry="photography studio"))[0] == "camera"
+    assert rank_icons(Brief("X", industry="funeral home"))[0] == "flower"
+    # a brief whose only words are generic keeps the generic match: nothing says otherwise
+    assert rank_icons(Brief("X", industry="shop"))[:1] != []
+    # the description may still name what to draw for a trade with no icon
+    assert "palette" in rank_icons(Brief("X", industry="tattoo studio", description="fine art"))

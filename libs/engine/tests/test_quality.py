@@ -4,6 +4,7 @@ script faces are used with care, and every typeface's licence is recorded."""
 
 from __future__ import annotations
 
+import colorsys
 import io
 import itertools
 import random
@@ -19,9 +20,9 @@ import pytest
 import resvg_py
 from PIL import Image, ImageChops
 
-from logokraft_engine import Brief, LogoSpec, design_spec, render_logo
+from logokraft_engine import Brief, LogoSpec, design_spec, design_specs, render_logo
 from logokraft_engine._fonts import FACES, FALLBACKS, _cmap, drawable, outline
-from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, lay_out
+from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, _column, lay_out
 from logokraft_engine._palette import WHITE, Palette, contrast, on_white, parse_color, to_rgb
 from logokraft_engine._shapes import box_inside
 from logokraft_engine._text import Element
@@ -200,6 +201,45 @@ def test_a_light_requested_colour_shows_as_a_background() -> None:
             assert _pixels_near(png, "#ffe66d") >= 128 * 128 // 3
 
 
+def _hls(color: str) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+
+
+@pytest.mark.parametrize(
+    ("colors", "hued"),
+    [
+        (("#ffff00", "#ffffff"), "#ffff00"),  # "yellow and white"
+        (("#ffffff", "#ffffc2"), "#ffffc2"),  # "white and cream"
+        (("#ffd1df",), "#ffd1df"),  # "pale pink"
+    ],
+)
+def test_when_every_requested_colour_is_light_it_still_shows_in_legible_ink(colors, hued):
+    """The QA brief "yellow and white" gave grey ink on white and no yellow in half the
+    candidates: every requested colour was too light for ink, and darkening white gives grey.
+    Now the light colour shows as itself (the canvas, or the ink on a dark candidate) or as
+    the hue of the ink, never grey, and the name reads at 4.5:1 or better."""
+    brief = Brief("Sunny Days", slogan="Fresh daily", industry="bakery", colors=colors)
+    hue = _hls(hued)[0]
+    shown_as_itself = 0
+    for index in range(8):
+        spec = design_spec(brief, index=index, seed=3)
+        p = spec.palette
+        assert contrast(p.text, p.background) >= 4.5, (index, p)
+        assert (
+            contrast(p.primary, p.background) >= 4.5 and contrast(p.secondary, p.background) >= 4.5
+        )
+        requested = {p.background, p.primary, p.secondary, p.text} & set(colors)
+        for ink in {p.primary, p.secondary, p.text} - set(colors):
+            h, _, s = _hls(ink)
+            assert s >= 0.3, (index, ink, "grey ink")
+            assert min(abs(h - hue), 1 - abs(h - hue)) <= 25 / 360, (index, ink, hued)
+        if hued in requested:
+            png = render_logo(spec, size=128).png
+            assert _pixels_near(png, hued, tolerance=4) >= 100, (index, p)
+            shown_as_itself += 1
+    assert shown_as_itself >= 6
+
+
 def test_parse_color() -> None:
     assert parse_color("#E63946") == "#e63946" and parse_color("fff") == "#ffffff"
     assert parse_color("Teal") == "#008080" and parse_color("dark_slate-blue") == "#483d8b"
@@ -373,9 +413,39 @@ def test_a_name_nothing_can_draw_becomes_its_mark() -> None:
             assert not _roles(elements, *TEXT) and _roles(elements, "mark"), (layout, icon)
             png = render_logo(spec, size=96).png
             assert _image(png).convert("L").getextrema()[0] < 200  # something is drawn
-    mixed = replace(specs[0], layout="monogram", name="東京 Sushi", initials="")
-    (initials,) = _roles(lay_out(mixed), "initials")
+    # A name drawable only in part is not drawn with a word missing: the mark alone again.
+    mixed = replace(specs[0], layout="monogram", name="東京 Sushi", icon="", initials="")
+    elements = lay_out(mixed)
+    assert not _roles(elements, "name", "slogan")
+    (initials,) = _roles(elements, "initials")
     assert initials.svg.count("<path") == 1  # "S", the first letter that can be drawn
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Tokyo 東京 Sushi",  # the QA brief: 東京 was silently dropped, "Tokyo Sushi" drawn
+        "Café ☕ Nero",
+        "राम क्षेत्र मिठाई",  # Devanagari: drawn glyph by glyph it was misspelt
+        "Namaste नमस्ते Yoga",
+    ],
+)
+def test_a_name_that_cannot_be_drawn_whole_is_never_drawn_with_words_missing(name: str) -> None:
+    brief = Brief(name, slogan="Fresh daily", industry="restaurant")
+    for index in range(8):
+        spec = design_spec(brief, index=index, seed=1)
+        assert spec.layout == "mark" and spec.name == name, (index, spec.layout)
+        for layout in ("wordmark", "icon-top", "emblem", "monogram"):
+            elements = lay_out(replace(spec, layout=layout))
+            assert not _roles(elements, "name", "slogan"), (index, layout)
+            assert _roles(elements, "mark")
+
+
+def test_a_slogan_that_cannot_be_drawn_whole_is_left_out() -> None:
+    spec = design_spec(Brief("Tokyo Sushi", slogan="Fresh 新鮮 fish"), index=1, seed=1)
+    assert spec.layout != "mark" and spec.slogan == "Fresh 新鮮 fish"
+    elements = lay_out(spec)
+    assert _roles(elements, "name") and not _roles(elements, "slogan")
 
 
 # --- script faces -----------------------------------------------------------------------------
@@ -473,3 +543,49 @@ def test_every_sample_candidate_has_a_name_legible_at_256_px() -> None:
             assert names, (brief.brand_name, spec.layout)
             cap_px = names[0].cap * 256 / 1000
             assert cap_px >= 8, (brief.brand_name, spec.layout, round(cap_px, 1))
+
+
+# --- minimum text sizes -------------------------------------------------------------------------
+
+_LONG_BRIEFS = (
+    Brief(
+        "The Extraordinarily Long Named International Consulting Partnership Group",
+        slogan="We deliver comprehensive strategic solutions for every business challenge you "
+        "might ever face in any market, anywhere, at any time of the day or night",
+        industry="consulting",
+    ),
+    Brief("Northern Lights Photography and Film Studio", slogan="Moments that last forever"),
+    Brief("Greenfield Organic Farm", slogan="Grown with care, harvested by hand", style=("eco",)),
+)
+
+
+@pytest.mark.parametrize("logo_type", [None, "emblem", "combination", "wordmark", "lettermark"])
+def test_long_names_and_slogans_never_shrink_below_a_legible_size(logo_type) -> None:
+    """The QA found a long name set 16 units tall in a badge and a long slogan 9 (about 2 px
+    on a 256 px preview): text shrank to fit with no minimum. Now a name is set at least 24
+    units tall (cap height on the 1000-unit canvas) and a slogan 16, in a roomier composition
+    when the planned one cannot hold them; a slogan too long even then is cut at a word with
+    an ellipsis, a name never."""
+    for brief in _LONG_BRIEFS:
+        brief = replace(brief, logo_type=logo_type)
+        for spec in design_specs(brief, count=8, seed=4):
+            if spec.layout == "mark":  # the symbol alone: no text by design
+                continue
+            elements = lay_out(spec)
+            names = _roles(elements, "name")
+            assert names and all(e.cap >= 24 - 0.01 for e in names), (brief.brand_name, spec)
+            for slogan in _roles(elements, "slogan"):
+                assert slogan.cap >= 16 - 0.01, (brief.brand_name, spec.layout, slogan.cap)
+
+
+def test_a_slogan_too_long_to_set_legibly_is_cut_at_a_word_with_an_ellipsis() -> None:
+    brief = _LONG_BRIEFS[0]
+    spec = design_spec(brief, index=0, seed=4)
+    column = _column(spec, 120, 560, 420, 14)  # a badge's room
+    assert column.slogan is not None
+    assert column.slogan.cap * column.slogan_scale >= 16 - 0.01
+    drawn = "".join(c for line in column.slogan.lines for c, _ in line.glyphs)  # no spaces
+    assert drawn.endswith("\u2026") and len(drawn) < len(brief.slogan.replace(" ", ""))
+    words = brief.slogan.upper().split()
+    cut = next(n for n in range(len(words)) if "".join(words[:n]).rstrip(",") == drawn[:-1])
+    assert 0 < cut < len(words)  # whole words, in order, then the ellipsis

@@ -7,6 +7,7 @@ import pytest
 from logokraft_kit.providers import (
     BadProviderResponse,
     ContentRejected,
+    DesignRejected,
     InvalidProviderRequest,
     ProviderAuthError,
     ProviderError,
@@ -58,6 +59,7 @@ class Sleeps:
         (ProviderAuthError, "provider_auth", False),
         (InvalidProviderRequest, "invalid_request", False),
         (BadProviderResponse, "bad_provider_response", False),
+        (DesignRejected, "design_rejected", False),
     ],
 )
 def test_error_classes_carry_code_and_retryability(

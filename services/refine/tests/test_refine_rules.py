@@ -55,3 +55,15 @@ def test_the_local_editor_is_used_without_a_key_and_gemini_with_one(tmp_path):
         )
     )
     assert [adapter.name for adapter in forced] == ["local", "local"]
+
+
+def test_the_local_engine_is_warmed_up_when_refine_starts(tmp_path):
+    from unittest.mock import MagicMock
+
+    from logokraft_kit.service import Warmup
+    from logokraft_refine.adapters.local import LocalVariationMaker
+    from logokraft_refine.server import spec
+
+    parts = spec(RefineSettings(**ENV, LOGOKRAFT_DATA_DIR=tmp_path)).compose(MagicMock())
+    [warmup] = [part for part in parts.background if isinstance(part, Warmup)]
+    assert warmup.work == LocalVariationMaker.warm_up

@@ -11,7 +11,10 @@ What a field may say, tried in this order:
 - a hex colour, `#rgb` or `#rrggbb`, and any CSS colour name, giving exactly what they gave
   before plain words were understood (CSS's "green" stays #008000);
 - a name from the XKCD colour survey (`xkcd_colours.txt`, CC0: "cream", "dusty rose",
-  "forest green", "light blue", ...), tolerant of case, spacing, hyphens and plurals;
+  "forest green", "light blue", ...), tolerant of case, spacing, hyphens and plurals, or
+  one of a few brand colour names it lacks ("rose gold", "champagne", "platinum");
+- a compound of a named colour and a basic colour word it is a shade of ("crimson red",
+  "sapphire blue", "stone grey"): one colour, the named one, never a list of two;
 - a mood phrase from a small curated table ("warm earth tones", "pastel", "monochrome",
   "jewel tones", "neon", "muted", ...), tolerant of word order, plurals and of "tones",
   "colours", "palette" and the like;
@@ -74,6 +77,38 @@ _IMPOLITE = _wordset(
     "shit poo poop puke vomit barf piss snot booger diarrhea sick sickly ugly nasty gross "
     "icky bruise burple"
 )
+
+
+# Colour names people use for brands that neither CSS nor the survey has, so that they are not
+# read word by word ("rose gold" as rose and gold). No colour-name package on PyPI that is
+# kept up covers them (webcolors is CSS only; the survey is the widest open list), so they
+# are stated here, with the values commonly published for them.
+_MORE_NAMES: dict[str, str] = {
+    "rose gold": "#b76e79",
+    "pink gold": "#b76e79",
+    "champagne": "#f7e7ce",
+    "platinum": "#e5e4e2",
+    "brass": "#b5a642",
+    "pearl": "#eae0c8",
+    "pearl white": "#f8f6f0",
+    "bone": "#e3dac9",
+    "bone white": "#f9f6ee",
+    "jet black": "#0a0a0a",
+    "matte black": "#28282b",
+    "oxblood": "#4a0000",
+}
+
+# Colour words a name is often made of in compounds ("crimson red", "lavender purple",
+# "stone grey"): a named colour before one of them, of its hue (or, before a neutral, of
+# none), is one colour, the named one, not a list of two.
+_BASIC_HUES = _wordset("red orange yellow green blue purple violet pink brown beige gold")
+_BASIC_NEUTRALS = _wordset("white grey gray black silver")
+# Basic colour words themselves: before another they make a list ("red white blue"), or a
+# compound the survey names ("blue green").
+_BASIC_TERMS = _wordset("red orange yellow green blue purple pink brown white grey gray black")
+_COMPOUND_HUE = 50 / 360  # most a compound's two hues may differ (of the colour wheel)
+_NEUTRAL_CHROMA = 0.25  # a colour this grey or greyer may qualify a neutral
+_HUED_CHROMA = 0.15  # a colour this coloured or more may qualify a hue
 
 
 @dataclass(frozen=True)
@@ -386,7 +421,41 @@ def _named(words: Sequence[str]) -> Colour | None:
         joined = variant.replace(" ", "").replace("grey", "gray")
         if joined in css:
             return Colour(css[joined], joined)
+        spaced = variant.replace("gray", "grey")
+        if spaced in _MORE_NAMES:
+            return Colour(_MORE_NAMES[spaced], spaced)
+    if len(words) > 2:  # "sea foam green" as the survey writes it, "seafoam green"
+        return _named([words[0] + words[1], *words[2:]])
     return None
+
+
+def _hue_chroma(value: str) -> tuple[float, float]:
+    """A colour's hue (0..1) and chroma (0 for grey, 1 for a pure hue)."""
+    red, green, blue = (c / 255 for c in webcolors.hex_to_rgb(value))
+    hue = colorsys.rgb_to_hls(red, green, blue)[0]
+    return hue, max(red, green, blue) - min(red, green, blue)
+
+
+def _compound(words: Sequence[str]) -> Colour | None:
+    """A compound name the vocabulary lacks: a named colour before a basic colour word that
+    it is a shade of ("crimson red", "sapphire blue", "ivory white", "stone grey"), as the
+    named colour; None when the two differ ("navy gold" is two colours) or the first word is
+    itself a basic colour word ("red white blue" is three)."""
+    if len(words) < 2 or words[-1] not in _BASIC_HUES | _BASIC_NEUTRALS:
+        return None
+    if words[0] in _BASIC_TERMS or words[0] in _MODIFIER_WORDS:
+        return None
+    first, basic = _named(words[:-1]), _named(words[-1:])
+    if first is None or basic is None:
+        return None
+    hue, chroma = _hue_chroma(first.hex)
+    if words[-1] in _BASIC_NEUTRALS:
+        fits = chroma <= _NEUTRAL_CHROMA
+    else:
+        basic_hue = _hue_chroma(basic.hex)[0]
+        apart = abs(hue - basic_hue)
+        fits = chroma >= _HUED_CHROMA and min(apart, 1 - apart) <= _COMPOUND_HUE
+    return Colour(first.hex, " ".join(words)) if fits else None
 
 
 def _modified(words: Sequence[str], palette: bool) -> list[Colour] | None:
@@ -430,7 +499,7 @@ def _phrase(words: Sequence[str], *, palette: bool = False) -> list[Colour] | No
     mood = _moods().get(_mood_key(core))
     if mood and palette_first:
         return list(mood)
-    named = _named(core)
+    named = _named(core) or _compound(core)
     if named:
         return [named]
     if mood:

@@ -12,6 +12,7 @@ from logokraft_engine._edit import SpecEdit, edit_spec
 from logokraft_engine._extract import dominant_colors
 from logokraft_engine._render import RenderedLogo, render_logo
 from logokraft_engine._spec import LogoSpec
+from logokraft_engine._warm import warm_up
 
 __all__ = [
     "PLANNED",
@@ -26,4 +27,5 @@ __all__ = [
     "dominant_colors",
     "edit_spec",
     "render_logo",
+    "warm_up",
 ]

@@ -8,9 +8,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from logokraft_engine._brief import Brief, brief_words
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, drawable, face_for
+from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, draws_all, face_for
 from logokraft_engine._icons import ICONS, plan_icons
-from logokraft_engine._layout import beside, outlined
+from logokraft_engine._layout import (
+    MIN_NAME_CAP,
+    MIN_SLOGAN_CAP,
+    SLOGAN_LINE,
+    beside,
+    lay_out,
+    legible,
+    outlined,
+)
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 from logokraft_engine._text import upper
@@ -357,8 +365,8 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
 
     Candidates 0 to 7 follow `plan_concepts`, so they are eight different ideas (a project
     asking for N shows the first N); later ones repeat those ideas in other colours. A name no
-    bundled face can draw (only CJK or emoji, say) gets icon-only candidates, since drawing it
-    would mean boxes.
+    bundled face can draw whole (CJK or emoji in it, say, or Devanagari, which needs shaping)
+    gets icon-only candidates, since drawing it would mean boxes or missing words.
     """
     name = _clean(brief.brand_name)
     if not name:
@@ -367,21 +375,24 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     slot = concept.slot
     rng = random.Random(f"{seed}:{index}:{name}")
     face = FACES[concept.face]
-    layout = slot.layout if drawable(name, face.slug) else "mark"
+    # A name no bundled face can draw whole ("東京", "Tokyo 東京 Sushi", a Hindi name) is left to
+    # the mark: drawing the rest would silently drop words of the brand's name.
+    layout = slot.layout if draws_all(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
     case, tracking = _case_and_tracking(face, rng)
-    palette = choose_palette(brief, index, rng)
+    palette = choose_palette(brief, index, rng, dark=slot.tone == DARK)
     if slot.colored:
         palette = replace(palette, text=palette.primary)  # a coloured wordmark for variety
     if slot.tone == DARK:
-        palette = reversed_palette(palette)
+        if not is_dark(palette):  # made dark already (every requested colour light)
+            palette = reversed_palette(palette)
         if layout == "wordmark":  # the name carries the colour: a wordmark has no mark
             palette = fix_contrast(replace(palette, text=palette.primary))
     shape = slot.shape
     if layout == "mark" and slot.layout != "mark":
         shape = _MARK_SHAPES[index % len(_MARK_SHAPES)]
-    return LogoSpec(
+    spec = LogoSpec(
         layout=layout,
         icon=concept.icon or (concept.spare if layout == "mark" != slot.layout else ""),
         font=face.slug,
@@ -396,6 +407,48 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         initials=_initials(name),
         accent=slot.accent,
     )
+    if layout != "mark" and (len(name) > _CHECKED_NAME or len(spec.slogan) > SLOGAN_LINE):
+        spec = _roomier(spec)
+    return spec
+
+
+_CHECKED_NAME = 18  # characters: a shorter name is always set large enough in every layout
+
+
+def _roomier(spec: LogoSpec) -> LogoSpec:
+    """`spec`, or when its layout would set the name or slogan below their minimum size
+    (a long name in a badge, a long slogan beside an icon), the first roomier composition that
+    sets them legibly (the icon above the name, the name alone), else the one setting them
+    largest. The name is never cut; only the slogan may be, with an ellipsis."""
+    tried = [spec, *_roomier_options(spec)]
+    best, best_ratio = spec, -1.0
+    for option in tried:
+        elements = lay_out(option)
+        if legible(elements):
+            return option
+        ratio = min(
+            (e.cap / (MIN_NAME_CAP if e.role == "name" else MIN_SLOGAN_CAP))
+            for e in elements
+            if e.role in ("name", "slogan")
+        )
+        if ratio > best_ratio:
+            best, best_ratio = option, ratio
+    return best
+
+
+def _roomier_options(spec: LogoSpec) -> list[LogoSpec]:
+    """Compositions with more room for the text than `spec`'s, most alike first."""
+    options = []
+    if spec.layout in ("icon-left", "emblem") and spec.icon:
+        options.append(replace(spec, layout="icon-top", shape="none", accent="rule"))
+    if spec.layout == "monogram" and beside(spec):
+        options.append(replace(spec, accent="rule"))
+    if spec.layout == "wordmark" and spec.accent in ("frame", "block") and spec.shape != "none":
+        options.append(replace(spec, shape="none"))
+    if spec.layout != "wordmark":
+        options.append(replace(spec, layout="wordmark", icon="", shape="none", accent="rule"))
+    options.append(replace(spec, layout="wordmark", icon="", shape="none", accent="none"))
+    return options
 
 
 def design_specs(brief: Brief, *, count: int, seed: int) -> list[LogoSpec]:

@@ -13,9 +13,10 @@ Noto Sans Arabic draws), and are never letter-spaced apart.
 Characters: a character the chosen face lacks is drawn with the first face of its fallback chain
 that has it (the face's own `fallbacks`, stylistically close faces, then Noto Sans, which covers
 Latin, Greek and Cyrillic widely, Heebo for Hebrew and Noto Sans Arabic). A character no
-bundled face can draw (CJK, emoji, …) is dropped, never drawn as a .notdef box; `drawable`
-tells which characters survive, so the layout can use the initials or the mark alone when
-nothing of a name is left.
+bundled face can draw (CJK, emoji, …, and the letters of scripts that need shaping, such as
+Devanagari: see `needs_shaping`) is never drawn as a .notdef box; `draws_all` tells whether a
+text can be drawn whole, so that a name that cannot is not drawn with words missing: the
+logo is then its mark alone.
 """
 
 from __future__ import annotations
@@ -248,8 +249,34 @@ def chain(slug: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(order))
 
 
+# Scripts whose words need a shaping engine to be drawn right: Indic scripts (Devanagari,
+# Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala) reorder
+# vowel signs and join consonants into conjuncts, and Thai, Lao, Tibetan, Myanmar and Khmer
+# stack and position marks. Drawn glyph by glyph from the character map, as here, a Hindi
+# name comes out misspelt (a visible virama, the "ि" after its consonant), so no face is
+# taken to draw them, even one whose map has their letters (Noto Sans, Poppins): they are
+# treated like the scripts no face has.
+_SHAPED_SCRIPTS = (
+    (0x0900, 0x0DFF),
+    (0x0E00, 0x0EFF),
+    (0x0F00, 0x109F),
+    (0x1780, 0x17FF),
+    (0x1CD0, 0x1CFF),
+    (0xA8E0, 0xA8FF),
+)
+
+
+def needs_shaping(char: str) -> bool:
+    """Whether `char` belongs to a script that cannot be drawn glyph by glyph."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _SHAPED_SCRIPTS)
+
+
 def face_for(char: str, slug: str) -> str | None:
-    """The first face of `slug`'s fallback chain that has a glyph for `char`, or None."""
+    """The first face of `slug`'s fallback chain that has a glyph for `char`, or None (also
+    for a letter of a script that needs shaping, see `needs_shaping`)."""
+    if needs_shaping(char):
+        return None
     for candidate in chain(slug):
         if ord(char) in _cmap(candidate):
             return candidate
@@ -259,7 +286,17 @@ def face_for(char: str, slug: str) -> str | None:
 def covers(slug: str, text: str) -> bool:
     """Whether `slug` itself has a glyph for every character of `text`."""
     cmap = _cmap(slug)
-    return all(ord(c) in cmap for c in unicodedata.normalize("NFC", text) if not c.isspace())
+    return all(
+        ord(c) in cmap and not needs_shaping(c)
+        for c in unicodedata.normalize("NFC", text)
+        if not c.isspace()
+    )
+
+
+def draws_all(text: str, slug: str) -> bool:
+    """Whether `slug`'s fallback chain draws every character of `text`: nothing of it would
+    be left out (see `drawable`)."""
+    return all(c.isspace() or face_for(c, slug) for c in unicodedata.normalize("NFC", text))
 
 
 def drawable(text: str, slug: str) -> str:

@@ -25,6 +25,7 @@ _GENERIC = """
     rental rent hire leasing lease
     lab laboratory repair production craft business brand boutique market bar cafe
     clinic practice academy institute online digital solution app platform co inc ltd llc
+    home parlor parlour hall room
 """
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
@@ -721,7 +722,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "flower",
         "filled/flower",
         "flower",
-        "beekeeping honey florist flower floral garden spa beauty wedding bloom blossom",
+        "beekeeping honey florist flower floral garden spa beauty wedding bloom blossom "
+        "funeral memorial remembrance mortuary crematorium cremation condolence sympathy",
     ),
     ("clover", "filled/clover", "four-leaf clover", "luck lucky irish clover shamrock"),
     ("cactus", "filled/cactus", "cactus", "cactus desert succulent plant mexican southwest"),
@@ -1068,13 +1070,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "music",
         "outline/music",
         "pair of music notes",
-        "music musician band audio sound record studio dj song",
+        "music musician band audio sound record recording studio dj song",
     ),
     (
         "microphone",
         "filled/microphone",
         "microphone",
-        "podcast radio singing singer voice karaoke broadcast vocal",
+        "podcast radio singing singer voice karaoke broadcast vocal recording",
     ),
     (
         "stage-microphone",

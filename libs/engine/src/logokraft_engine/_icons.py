@@ -168,9 +168,34 @@ def icon_score(icon: Icon, found: dict[str, set[str]]) -> float:
     )
 
 
+_KEYWORDS = frozenset().union(*(icon.keywords for icon in _TABLER))
+# Words of an industry that name no trade ("funeral and cremation services").
+_FILLER = frozenset("and or of for the a an to in with by our your".split())  # noqa: SIM905
+
+
+def unknown_trade(industry: set[str]) -> bool:
+    """Whether the industry's words name a trade the catalogue has no icon for: a word that
+    is not generic ("home", "studio", "shop") matches no icon ("funeral", "tattoo")."""
+    specific = industry - GENERIC_WORDS - _FILLER
+    return any(
+        len(word) > 2 and not any(form in _KEYWORDS for form in singulars(word))
+        for word in specific
+    )
+
+
+def _specific(icon: Icon, found: dict[str, set[str]]) -> bool:
+    """Whether a word of the brief that is not generic matches `icon`."""
+    return any((words - GENERIC_WORDS) & icon.keywords for words in found.values())
+
+
 def _ranked(brief: Brief) -> list[tuple[float, str]]:
     found = _brief_fields(brief)
     scored = [(icon_score(icon, found), icon) for icon in _TABLER]
+    if unknown_trade(found["industry"]):
+        # "funeral home", "tattoo studio": the trade has no icon, so one matched only by the
+        # generic word (a house, an artist's palette) would say the wrong thing; a geometric
+        # mark or the initials say nothing wrong.
+        scored = [(s, icon) for s, icon in scored if _specific(icon, found)]
     best = sorted(
         ((s, icon) for s, icon in scored if s > 0),
         key=lambda pair: (-pair[0], not pair[1].filled, _ORDER[pair[1].name]),

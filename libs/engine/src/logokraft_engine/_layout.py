@@ -6,8 +6,10 @@ slogans are set smaller under the name (at most three lines), and an emblem shri
 until it sits inside the badge's ring. Each element carries a role and its ink box, so tests and
 callers can check where the name, the slogan and the mark went.
 
-A name that no bundled face can draw at all (say "東京") is not drawn as boxes: the logo becomes
-its mark alone (the icon, the initials if they can be drawn, else a geometric symbol).
+A name that no bundled face can draw whole (say "東京", or "Tokyo 東京 Sushi", or a Hindi name,
+whose script needs shaping) is not drawn as boxes nor with words missing: the logo becomes
+its mark alone (the icon, the initials if they can be drawn, else a geometric symbol). A
+slogan that cannot be drawn whole is left out.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from logokraft_engine._fonts import EM, is_script
+from logokraft_engine._fonts import EM, draws_all, is_script
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
@@ -33,11 +35,20 @@ SIDE_NAME_LINE = 14  # beside an icon or in a badge, earlier still: the lockup s
 SLOGAN_LINE = 44
 SLOGAN_LINES = 3
 SLOGAN_CAP = 0.55  # the slogan's cap height is at most this share of the name's
+SLOGAN_CAP_MOST = 0.65  # or this share, when that keeps it at its minimum size
 SIDE_ICON_MIN = 170.0  # an icon beside a long name keeps at least this size
 RING_INSET = 24.0  # an emblem's inner ring, inside the badge's edge
 RING_PAD = 14.0  # content keeps this far inside the ring
 RING_BAND = 0.1  # a banded emblem's coloured band, as a share of the badge
 TEXT_ROLES = ("name", "slogan", "initials")
+# The smallest text a layout sets, as cap heights on the 1000-unit canvas: at a 256 px
+# preview a name is then at least 6 px tall and a slogan 4 px (a 1024 px logo: 24 and 16).
+# A slogan that would be smaller is broken into more lines and, past SLOGAN_LINES, cut at
+# a word with an ellipsis; a name is never cut (`legible` tells a layout that sets it smaller,
+# and the designer then picks a roomier one).
+MIN_NAME_CAP = 24.0
+MIN_SLOGAN_CAP = 16.0
+ELLIPSIS = "\u2026"
 
 
 def name_text(spec: LogoSpec) -> str:
@@ -58,14 +69,38 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
     return text_block(text, spec.font, spec.weight, tracking, longest, most)
 
 
-def _slogan(spec: LogoSpec, lines: int = 0) -> TextBlock | None:
+def _slogan(spec: LogoSpec, lines: int = 0, words: int = 0) -> TextBlock | None:
     """The slogan in spaced capitals, broken past SLOGAN_LINE characters (or into `lines`
-    balanced lines when given), at most SLOGAN_LINES lines."""
+    balanced lines when given), at most SLOGAN_LINES lines; with `words`, only its first
+    `words` words and an ellipsis."""
+    if not draws_all(spec.slogan, spec.slogan_font):
+        return None  # a slogan with words missing would misquote it: none is set
     text = drawable_text(upper(spec.slogan), spec.slogan_font)
     if not text:
         return None
+    if 0 < words < len(text.split()):
+        text = " ".join(text.split()[:words]).rstrip(",;:.-\u2013\u2014") + ELLIPSIS
     longest = -(-len(text) // lines) if lines else SLOGAN_LINE
     return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES)
+
+
+def _legible_slogan(spec: LogoSpec, size: float, width: float) -> TextBlock | None:
+    """The slogan set at font `size` within `width`: in the fewest lines (SLOGAN_LINES at
+    most) where it fits, else cut to the words that fit SLOGAN_LINES lines, with an ellipsis."""
+    full = _slogan(spec)
+    if full is None:
+        return None
+    count = len(upper(spec.slogan).split())
+    for words in range(count, 0, -1):
+        for lines in range(1, SLOGAN_LINES + 1):
+            slogan = _slogan(spec, lines, words if words < count else 0)
+            if (
+                slogan is not None
+                and len(slogan.lines) <= lines
+                and slogan.width * size / EM <= width
+            ):
+                return slogan
+    return _slogan(spec, 1, 1)
 
 
 OUTLINE = 0.045  # an outlined container's stroke, as a share of its size
@@ -178,11 +213,12 @@ def _column(
     height: float = float("inf"),
     longest: int = NAME_LINE,
     compact: bool = False,
+    slogan_size: float = 0.0,
 ) -> Column:
     """Name at font `size` with the slogan set smaller below, shrunk to `width` × `height`.
 
     A `compact` column (beside an icon) breaks its slogan into more lines rather than let it
-    run much wider than the name.
+    run much wider than the name. `slogan_size` is the least font size for the slogan.
     """
     name = _name(spec, longest)
     scale = name.fit(size, width)
@@ -191,7 +227,9 @@ def _column(
         return Column(name, scale).within(width, height)
     em = scale * EM
     cap_limit = SLOGAN_CAP * scale * name.cap / slogan.cap * EM  # slogan em for that cap share
-    target = min(max(28.0, em * 0.3), 52.0, cap_limit)
+    # A slogan kept at its minimum size may reach SLOGAN_CAP_MOST of the name's cap height.
+    most = SLOGAN_CAP_MOST / SLOGAN_CAP * cap_limit
+    target = max(min(max(28.0, em * 0.3), 52.0, cap_limit), min(slogan_size, most))
     if compact:
         room = min(width, max(name.width * scale * 1.25, em * 4))
         for lines in range(1, SLOGAN_LINES + 1):
@@ -199,8 +237,39 @@ def _column(
             if slogan is not None and slogan.width * target / EM <= room:
                 break
     slogan_scale = slogan.fit(target, width)
+    # The scale that sets the slogan at its minimum, though never larger than the name allows.
+    floor = min(MIN_SLOGAN_CAP / slogan.cap, most / EM)
+    if slogan_scale < floor:  # too long for the width: more lines, else cut, never tinier
+        target = max(target, floor * EM)
+        slogan = _legible_slogan(spec, target, width) or slogan
+        slogan_scale = slogan.fit(target, width)
     gap = max(em * 0.3, slogan_scale * slogan.cap * 0.9)
-    return Column(name, scale, slogan, slogan_scale, gap).within(width, height)
+    column = Column(name, scale, slogan, slogan_scale, gap)
+    fitted = column.within(width, height)
+    if fitted.slogan_scale * slogan.cap < MIN_SLOGAN_CAP and column.height > height:
+        # Shrinking to the height would make the slogan tiny: give it fewer lines instead.
+        spare = height - (name.height * scale + gap)
+        lines = (
+            int(spare / (slogan_scale * (slogan.height / len(slogan.lines)))) if spare > 0 else 0
+        )
+        lines = max(1, min(lines, len(slogan.lines) - 1))
+        shorter = _cut_to_lines(spec, slogan_scale * EM, width, lines)
+        if shorter is not None:
+            column = replace(
+                column, slogan=shorter, slogan_scale=shorter.fit(slogan_scale * EM, width)
+            )
+            fitted = column.within(width, height)
+    return fitted
+
+
+def _cut_to_lines(spec: LogoSpec, size: float, width: float, lines: int) -> TextBlock | None:
+    """The slogan's first words that fit `lines` lines at font `size` within `width`."""
+    count = len(upper(spec.slogan).split())
+    for words in range(count - 1, 0, -1):
+        slogan = _slogan(spec, lines, words)
+        if slogan is not None and len(slogan.lines) <= lines and slogan.width * size / EM <= width:
+            return slogan
+    return None
 
 
 def _blocked(
@@ -234,15 +303,25 @@ def icon_left(spec: LogoSpec, mark_: Callable[..., list[Element]] | None = None)
     below SIDE_ICON_MIN) and shrinks the text instead. `mark_(spec, x, y, size)` draws the
     mark (the icon by default).
     """
-    column = _column(spec, 150, longest=SIDE_NAME_LINE, compact=True)
-    icon = min(320.0, max(230.0, column.height * 1.4))
-    gap = icon * 0.24
-    factor = min(1.4, WIDTH / (icon + gap + column.width), 440 / max(icon, column.height))
-    if icon * factor >= SIDE_ICON_MIN:
-        column, icon, gap = column.scaled(factor), icon * factor, gap * factor
-    else:
-        icon, gap = SIDE_ICON_MIN, SIDE_ICON_MIN * 0.24
-        column = column.within(WIDTH - icon - gap, 440)
+    slogan_size = 0.0
+    for _ in range(4):  # the slogan set larger (in more lines) until the lockup keeps it legible
+        built = _column(spec, 150, longest=SIDE_NAME_LINE, compact=True, slogan_size=slogan_size)
+        icon = min(320.0, max(230.0, built.height * 1.4))
+        gap = icon * 0.24
+        factor = min(1.4, WIDTH / (icon + gap + built.width), 440 / max(icon, built.height))
+        if icon * factor >= SIDE_ICON_MIN:
+            column, icon, gap = built.scaled(factor), icon * factor, gap * factor
+        else:
+            icon, gap = SIDE_ICON_MIN, SIDE_ICON_MIN * 0.24
+            column = built.within(WIDTH - icon - gap, 440)
+        if column.slogan is None:
+            break
+        cap = column.slogan_scale * column.slogan.cap
+        if cap >= MIN_SLOGAN_CAP - 0.01:
+            break
+        shrink = column.slogan_scale / built.slogan_scale
+        slogan_size = max(slogan_size, built.slogan_scale * EM) * MIN_SLOGAN_CAP / cap * 1.02
+        slogan_size = max(slogan_size, MIN_SLOGAN_CAP / column.slogan.cap * EM / shrink)
     left = (CANVAS - (icon + gap + column.width)) / 2
     texts = column.place(spec, left + icon + gap, (CANVAS - column.height) / 2, "left")
     return (mark_ or _mark)(spec, left, (CANVAS - icon) / 2, icon) + texts
@@ -474,8 +553,18 @@ def _contain(elements: list[Element]) -> list[Element]:
     ]
 
 
+def legible(elements: list[Element]) -> bool:
+    """Whether every name line is at least MIN_NAME_CAP tall and every slogan MIN_SLOGAN_CAP
+    (cap heights on the canvas)."""
+    return all(
+        e.cap >= {"name": MIN_NAME_CAP, "slogan": MIN_SLOGAN_CAP}[e.role] - 0.01
+        for e in elements
+        if e.role in ("name", "slogan")
+    )
+
+
 def lay_out(spec: LogoSpec) -> list[Element]:
     """The placed elements of `spec` on the 1000×1000 canvas."""
-    if spec.layout != "mark" and not name_text(spec):
-        return _contain(mark(spec))  # nothing of the name can be drawn: the mark alone
+    if spec.layout != "mark" and not draws_all(spec.name, spec.font):
+        return _contain(mark(spec))  # the name cannot be drawn whole: the mark alone
     return _contain(LAYOUT_FUNCTIONS[spec.layout](spec))

@@ -137,16 +137,19 @@ def _from_colors(colors: list[str], index: int) -> tuple[str, str, str]:
     return primary, secondary, text
 
 
-def _requested(colors: list[str], index: int) -> Palette:
+def _requested(colors: list[str], index: int, dark: bool = False) -> Palette:
     """A palette from the customer's colours, each of which shows in the logo.
 
     A colour too light to read on white (contrast < 3:1) would only show darkened as ink, so
     every other candidate uses it as the background instead, with the readable requested colours
-    (else a deep shade of the light colour's own hue) as the ink.
+    (else a deep shade of the light colour's own hue) as the ink. When every colour is light,
+    see `_all_light`. `dark` says the palette will be reversed (`reversed_palette`).
     """
     light = [c for c in colors if contrast(c, WHITE) < MIN_CONTRAST]
     readable = [c for c in colors if c not in light]
-    if light and (not readable or index % 2 == 0):
+    if light and not readable:
+        return _all_light(light, index, dark)
+    if light and index % 2 == 0:
         background = light[(index // 2) % len(light)]
         ink = [c for c in readable if contrast(c, background) >= MIN_CONTRAST]
         ink = ink or [ensure_contrast(background, background, 7.0)]
@@ -156,11 +159,74 @@ def _requested(colors: list[str], index: int) -> Palette:
     return fix_contrast(Palette(WHITE, primary, secondary, text))
 
 
-def choose_palette(brief: Brief, index: int, rng: random.Random) -> Palette:
-    """A palette for candidate `index`: requested colours, else inspiration, else the theme's."""
+INK_CONTRAST = 7.0  # a name set in a shade made from a light colour reads at least this well
+TEXT_CONTRAST = 4.5  # and so does a mark (text reversed out of it) and a slogan set in one
+HUED = 0.12  # a light colour with at least this chroma (0..1, HSV's) has a hue worth keeping
+
+
+def _chroma(color: str) -> float:
+    """How coloured `color` is (HSV chroma, 0 for white or grey, 1 for pure yellow)."""
+    r, g, b = (c / 255 for c in to_rgb(color))
+    return max(r, g, b) - min(r, g, b)
+
+
+def shade(color: str, against: str, minimum: float) -> str:
+    """A deep shade of `color`'s hue reading at least `minimum`:1 against `against`.
+
+    A designer's dark yellow is a golden brown, not the olive that darkening yellow gives, so
+    yellow hues move toward amber as they darken; saturation is held to 0.8 so that a shade
+    of a pale colour is rich rather than garish. A colour with no hue gives a charcoal."""
+    h, _, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+    if _chroma(color) < HUED:
+        h, s = 0.6, 0.08  # a cool charcoal
+    elif 0.12 <= h <= 0.2:  # yellow (43°-72°) darkens to amber brown, not olive
+        h = 0.115
+    s = min(s, 0.8)
+    for step in range(100):
+        candidate = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, 0.5 - step * 0.005, s)))
+        if contrast(candidate, against) >= minimum:
+            return candidate
+    return "#000000"
+
+
+def _all_light(light: list[str], index: int, dark: bool) -> Palette:
+    """A palette when every requested colour is too light to read on white ("yellow and
+    white", "white and cream"), in which a requested colour always shows as itself.
+
+    Light candidates: the light colours take turns as the background (the coloured ones
+    first: a cream canvas says more than a white one), and the ink is made of
+    the most coloured of them (the background excepted when another has a hue): the mark and
+    slogan in a shade of its hue that text reads on or in (TEXT_CONTRAST), the name in a
+    deeper one (INK_CONTRAST), never the grey that darkening white gives. Dark candidates
+    (`dark`) are made here already reversed, as `reversed_palette` could not: the light
+    colours themselves as the ink (the most coloured for the mark, another for the name) on a
+    near-black of that hue."""
+    hued = sorted((c for c in light if _chroma(c) >= HUED), key=_chroma, reverse=True)
+    if dark:
+        mark = hued[(index // 2) % len(hued)] if hued else light[0]
+        name = next((c for c in light if c != mark), mark)
+        background = shade(mark, min((mark, name), key=luminance), 10.0)
+        return fix_contrast(Palette(background, mark, mark, name))
+    turns = hued + [c for c in light if c not in hued]  # a coloured canvas first
+    background = turns[(index // 2) % len(turns)]
+    source = next((c for c in hued if c != background), hued[0] if hued else background)
+    mark = TEXT_CONTRAST if hued else INK_CONTRAST  # no hue to show: a plain charcoal ink
+    return fix_contrast(
+        Palette(
+            background,
+            primary=shade(source, background, mark),
+            secondary=shade(source, background, mark),
+            text=shade(source, background, INK_CONTRAST),
+        )
+    )
+
+
+def choose_palette(brief: Brief, index: int, rng: random.Random, *, dark: bool = False) -> Palette:
+    """A palette for candidate `index`: requested colours, else inspiration, else the theme's.
+    `dark`: the candidate will reverse it (`reversed_palette`)."""
     requested = [c for c in (parse_color(x) for x in brief.colors) if c]
     if requested:
-        return _requested(list(dict.fromkeys(requested)), index)
+        return _requested(list(dict.fromkeys(requested)), index, dark)
     inspired = [c for c in (parse_color(x) for x in brief.inspiration_palette) if c]
     source = [c for c in inspired if contrast(c, WHITE) > 1.3]
     if source:

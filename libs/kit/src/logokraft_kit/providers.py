@@ -7,7 +7,9 @@
     ├── ProviderUnavailable        "provider_unavailable"  5xx, overloaded ("provider_timeout")
     ├── ProviderAuthError          "provider_auth"         401/403: our key or account
     ├── InvalidProviderRequest     "invalid_request"       any other 4xx
-    └── BadProviderResponse        "bad_provider_response" garbage body, undecodable image
+    ├── BadProviderResponse        "bad_provider_response" garbage body, undecodable image
+    └── DesignRejected             "design_rejected"       the local engine cannot draw this
+                                                           design (a ValueError for its input)
 
 Adapters translate SDK/HTTP failures into these (`google_error` does it for Google's
 `google.rpc.Status` bodies); transports map them to status codes once.
@@ -110,6 +112,17 @@ class BadProviderResponse(ProviderError):
     """The provider answered with something we cannot use."""
 
     default_code = "bad_provider_response"
+
+
+class DesignRejected(ProviderError):
+    """The local logo engine rejected its input (a spec, a brief, an edit) with a ValueError.
+
+    The engine is a pure function of its input, so the same input fails the same way every
+    time: retrying cannot help, and the failure is the request's, not an internal one. The
+    engine's own words go in `detail` (logged), since they may quote the input.
+    """
+
+    default_code = "design_rejected"
 
 
 _DETAIL_LIMIT = 2000  # characters of provider text kept in a log line

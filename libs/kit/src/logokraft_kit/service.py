@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -63,6 +64,45 @@ class Background(Protocol):
     async def run(self) -> None: ...
 
     async def stop(self, *, grace: float = ...) -> None: ...
+
+
+@dataclass
+class Warmup:
+    """A one-off job run in a thread when the service starts, beside its workers: `work` loads
+    what an adapter's first call would otherwise pay for (the local engine's fonts and icons).
+
+    It runs off the event loop and after the gRPC server is up, so readiness never waits for
+    it; a job that arrives meanwhile simply runs beside it. A failure is logged and forgotten:
+    the first call is then as slow as it was without a warm-up, nothing worse.
+    """
+
+    work: Callable[[], None]
+    what: str = "warm-up"
+
+    async def run(self) -> None:
+        """Run `work` once in a worker thread."""
+        started = time.perf_counter()
+        try:
+            await asyncio.to_thread(self.work)
+        except Exception:
+            log.warning(
+                "%s failed; the first call will load what it needs", self.what, exc_info=True
+            )
+            return
+        log.info("%s done in %.2f s", self.what, time.perf_counter() - started)
+
+    async def stop(self, *, grace: float = 0.0) -> None:
+        """Nothing to stop: a thread cannot be interrupted, and `run` ends by itself."""
+
+
+def warmups(*adapters: object) -> list[Background]:
+    """A `Warmup` for each adapter that offers one (a `warm_up()` method, run in a thread)."""
+    found: list[Background] = []
+    for adapter in adapters:
+        work = getattr(adapter, "warm_up", None)
+        if callable(work):
+            found.append(Warmup(work, f"{getattr(adapter, 'name', 'adapter')} warm-up"))
+    return found
 
 
 FETCH_EXIT_TIMEOUT = 3.0  # a worker's fetch returns within its 1 s poll (or stop wakes it)

@@ -76,7 +76,9 @@ def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None)
                     kind="candidate",
                     provider=inner.name,
                     policy=SweepPolicy.from_settings(settings),
-                )
+                ),
+                # The local engine loads its fonts and icons now, not on the first user's logo.
+                *service.warmups(inner),
             ],
         )
 

@@ -69,7 +69,8 @@ def spec(
     """The refine service as the settings describe it (`adapters` replace the providers)."""
 
     def compose(infra: Infrastructure) -> ServiceParts:
-        refiner, maker = guard(adapters or build_adapters(settings), settings)
+        chosen = adapters or build_adapters(settings)
+        refiner, maker = guard(chosen, settings)
         core = RefineCore(
             Deps(
                 db=infra.db,
@@ -98,7 +99,9 @@ def spec(
                     kind="variation",
                     provider=maker.name,
                     policy=SweepPolicy.from_settings(settings),
-                )
+                ),
+                # The local engine loads its fonts and icons now, not on the first variation.
+                *service.warmups(chosen[1]),
             ],
         )
 

@@ -8,14 +8,22 @@ import time
 import logokraft_engine as engine
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_kit.metrics import LOCAL_RENDER_CPU
+from logokraft_kit.providers import DesignRejected
+
+PROVIDER = "local"
 
 
 class LocalLogoGenerator:
     """Draws real logos (SVG master + PNG) with no API key; each image's metadata names the
     concept drawn: `layout`, `icon` ("" for none), `typeface` and `treatment`."""
 
-    name = "local"
+    name = PROVIDER
     takes_reference_images = False  # the inspiration palette is in the spec already
+
+    @staticmethod
+    def warm_up() -> None:
+        """Load the engine's fonts and icons (blocking: the service runs it in a thread)."""
+        engine.warm_up()
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Render the request's spec, or design one from the brief when there is none."""
@@ -25,6 +33,15 @@ class LocalLogoGenerator:
         started = time.thread_time()  # this render thread's own CPU, whatever runs beside it
         try:
             return self._draw(request)
+        except ValueError as error:
+            # The engine is deterministic: the same request would fail the same way on every
+            # retry, so it fails once, as the request's fault rather than an internal error.
+            raise DesignRejected(
+                "The local logo engine cannot draw this design; change the brief and generate "
+                "it again.",
+                provider=PROVIDER,
+                detail=str(error),
+            ) from error
         finally:
             LOCAL_RENDER_CPU.inc(time.thread_time() - started)
 

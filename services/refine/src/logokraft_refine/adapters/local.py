@@ -8,12 +8,28 @@ in the asset's metadata rather than pretended.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 
 import logokraft_engine as engine
-from logokraft_kit.providers import InvalidProviderRequest
+from logokraft_kit.providers import DesignRejected, InvalidProviderRequest
 from logokraft_refine.adapters.base import RefinedPrompt, RefineRequest, Variation
 
 PROVIDER = "local"
+
+
+@contextlib.contextmanager
+def _engine_rejections() -> Iterator[None]:
+    """Turn the engine's ValueError (it cannot edit or draw this spec) into DesignRejected:
+    the engine is deterministic, so a retry would fail the same way; the job fails once."""
+    try:
+        yield
+    except ValueError as error:
+        raise DesignRejected(
+            "The local logo engine cannot draw this variation; try another instruction.",
+            provider=PROVIDER,
+            detail=str(error),
+        ) from error
 
 
 class LocalPromptRefiner:
@@ -32,10 +48,11 @@ class LocalPromptRefiner:
                 "The local editor can only refine logos drawn by the local engine.",
                 provider=PROVIDER,
             )
-        parent = engine.LogoSpec.from_dict(request.parent_spec)
-        edit = engine.edit_spec(
-            parent, request.instruction, variation=request.variation, seed=request.seed
-        )
+        with _engine_rejections():
+            parent = engine.LogoSpec.from_dict(request.parent_spec)
+            edit = engine.edit_spec(
+                parent, request.instruction, variation=request.variation, seed=request.seed
+            )
         editor = {
             "applied": list(edit.applied),
             "not_understood": list(edit.not_understood),
@@ -55,14 +72,20 @@ class LocalVariationMaker:
     api = PROVIDER
     needs_spec = True  # re-renders the parent's edited logo specification
 
+    @staticmethod
+    def warm_up() -> None:
+        """Load the engine's fonts and icons (blocking: the service runs it in a thread)."""
+        engine.warm_up()
+
     async def make_variation(self, request: RefineRequest, prompt: RefinedPrompt) -> Variation:
         """Draw the variation off the event loop."""
         if not prompt.spec:
             raise InvalidProviderRequest(
                 "The local editor needs an edited logo specification to draw.", provider=PROVIDER
             )
-        spec = engine.LogoSpec.from_dict(prompt.spec)
-        logo = await asyncio.to_thread(engine.render_logo, spec)
+        with _engine_rejections():
+            spec = engine.LogoSpec.from_dict(prompt.spec)
+            logo = await asyncio.to_thread(engine.render_logo, spec)
         return Variation(
             png=logo.png,
             width=logo.width,
