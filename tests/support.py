@@ -84,6 +84,9 @@ def service_env(*, nats_url: str, database_url: str, namespace: str, data_dir: P
         "LOGOKRAFT_REFINE_PROVIDER": "local",
         "LOGOKRAFT_WATCH_POLL_S": 2.0,
         "LOGOKRAFT_JWT_SECRET": TEST_JWT_SECRET,
+        # Seconds of font loading in a thread at every start would compete with the test's own
+        # event loop for the GIL; the warm-up has its own tests (services/*/tests).
+        "LOGOKRAFT_ENGINE_WARM_UP": False,
     }
 
 

@@ -37,3 +37,13 @@ def test_the_local_engine_is_warmed_up_when_imagegen_starts(tmp_path):
 def test_a_generator_without_a_warm_up_gets_none(tmp_path):
     settings = ImagegenSettings(**ENV, LOGOKRAFT_DATA_DIR=tmp_path)
     assert _warmups(settings, generator=FakeGenerator()) == []
+
+
+def test_the_warm_up_can_be_turned_off(tmp_path):
+    settings = ImagegenSettings(
+        **ENV,
+        LOGOKRAFT_DATA_DIR=tmp_path,
+        LOGOKRAFT_IMAGE_PROVIDER="local",
+        LOGOKRAFT_ENGINE_WARM_UP=False,
+    )
+    assert _warmups(settings) == []

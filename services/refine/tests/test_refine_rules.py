@@ -67,3 +67,14 @@ def test_the_local_engine_is_warmed_up_when_refine_starts(tmp_path):
     parts = spec(RefineSettings(**ENV, LOGOKRAFT_DATA_DIR=tmp_path)).compose(MagicMock())
     [warmup] = [part for part in parts.background if isinstance(part, Warmup)]
     assert warmup.work == LocalVariationMaker.warm_up
+
+
+def test_the_warm_up_can_be_turned_off(tmp_path):
+    from unittest.mock import MagicMock
+
+    from logokraft_kit.service import Warmup
+    from logokraft_refine.server import spec
+
+    settings = RefineSettings(**ENV, LOGOKRAFT_DATA_DIR=tmp_path, LOGOKRAFT_ENGINE_WARM_UP=False)
+    parts = spec(settings).compose(MagicMock())
+    assert [part for part in parts.background if isinstance(part, Warmup)] == []

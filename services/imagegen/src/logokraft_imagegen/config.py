@@ -34,6 +34,9 @@ class ImagegenSettings(ServiceSettings):
         "auto", alias="LOGOKRAFT_IMAGE_PROVIDER"
     )
     local_concurrency: int = Field(2, alias="LOGOKRAFT_LOCAL_CONCURRENCY", ge=1, le=64)
+    # Load the local engine's fonts and icons at start (about 2 s of one core, in a thread),
+    # so the first logo is not the slow one; tests that start services by the hundred skip it.
+    engine_warm_up: bool = Field(True, alias="LOGOKRAFT_ENGINE_WARM_UP")
     seedream_concurrency: int = Field(8, alias="LOGOKRAFT_SEEDREAM_CONCURRENCY", ge=1, le=256)
     job_max_attempts: int = Field(5, alias="LOGOKRAFT_IMAGE_MAX_ATTEMPTS", ge=1, le=20)
     job_ack_wait_s: float = Field(30.0, alias="LOGOKRAFT_IMAGE_ACK_WAIT_S", gt=0)

@@ -78,7 +78,7 @@ def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None)
                     policy=SweepPolicy.from_settings(settings),
                 ),
                 # The local engine loads its fonts and icons now, not on the first user's logo.
-                *service.warmups(inner),
+                *(service.warmups(inner) if settings.engine_warm_up else ()),
             ],
         )
 

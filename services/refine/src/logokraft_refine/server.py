@@ -101,7 +101,7 @@ def spec(
                     policy=SweepPolicy.from_settings(settings),
                 ),
                 # The local engine loads its fonts and icons now, not on the first variation.
-                *service.warmups(chosen[1]),
+                *(service.warmups(chosen[1]) if settings.engine_warm_up else ()),
             ],
         )
 
