@@ -96,16 +96,33 @@ def bad_token(settings) -> Callable[[str], str]:
 async def test_bad_token_is_401(client, fake, bad_token, name):
     response = await client.get(URL, headers={"Authorization": f"Bearer {bad_token(name)}"})
     assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
     assert response.json()["error"]["code"] == "unauthenticated"
     assert fake.calls == []
 
 
-async def test_missing_token_is_401(client, fake):
-    response = await client.get(URL)
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer "}, {"Authorization": "Basic ZGV2OmRldg=="}],
+    ids=["no-header", "empty-bearer", "other-scheme"],
+)
+async def test_missing_token_is_401_with_a_bare_challenge(client, fake, headers):
+    """RFC 6750 §3.1: no bearer token sent, so no error code in the challenge."""
+    response = await client.get(URL, headers=headers)
     assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["www-authenticate"] == "Bearer"
     assert "Authorization" in response.json()["error"]["message"]
+    assert fake.calls == []
+
+
+async def test_a_stream_without_any_token_gets_a_bare_challenge(client, fake):
+    project = fake.add_project(dev_user_id("dev"))
+    response = await client.get(f"/api/v1/projects/{project.id}/stream")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    refused = await client.get(f"/api/v1/projects/{project.id}/stream?access_token=not.a.jwt")
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"] == 'Bearer error="invalid_token"'
     assert fake.calls == []
 
 

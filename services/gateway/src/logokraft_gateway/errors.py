@@ -92,13 +92,23 @@ class ApiError(Exception):
 
 
 def unauthenticated(message: str) -> ApiError:
-    """A 401 carrying the `WWW-Authenticate: Bearer` challenge."""
+    """A 401 for a token that was sent and refused: `WWW-Authenticate: Bearer
+    error="invalid_token"` (RFC 6750 §3.1)."""
     return ApiError(
         401,
         "unauthenticated",
         message,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
+
+
+def credentials_required(message: str) -> ApiError:
+    """A 401 for a request that sent no token: the bare `WWW-Authenticate: Bearer` challenge.
+
+    RFC 6750 §3.1: a request that lacks any authentication information gets no error code,
+    so a client does not read "your token is invalid" when it sent none.
+    """
+    return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": "Bearer"})
 
 
 def http_status_for(code: grpc.StatusCode) -> int:

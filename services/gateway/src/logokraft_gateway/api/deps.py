@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from logokraft_gateway.errors import unauthenticated
+from logokraft_gateway.errors import credentials_required
 from logokraft_gateway.idempotency import (
     IDEMPOTENCY_HEADER,
     KEY_DESCRIPTION,
@@ -57,7 +57,7 @@ async def get_current_user(state: State, credentials: BearerCredentials) -> uuid
     401 when the token is missing or invalid, 429 when the user sent too many requests.
     """
     if credentials is None or not credentials.credentials:
-        raise unauthenticated("Send an access token in the Authorization: Bearer header.")
+        raise credentials_required("Send an access token in the Authorization: Bearer header.")
     user = await state.tokens.user_id(credentials.credentials)
     await limit_user(state, user)
     return user

@@ -23,7 +23,12 @@ from logokraft_gateway.api.deps import (
 )
 from logokraft_gateway.brief import BriefCreate
 from logokraft_gateway.convert import project_public, project_status, project_summary
-from logokraft_gateway.errors import ApiError, error_responses, unauthenticated
+from logokraft_gateway.errors import (
+    ApiError,
+    credentials_required,
+    error_responses,
+    unauthenticated,
+)
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
 from logokraft_gateway.intake import (
     NewProject,
@@ -235,7 +240,9 @@ async def _stream_user(
     if credentials is not None and credentials.credentials:
         return await state.tokens.user_id(credentials.credentials)
     if not access_token:
-        raise unauthenticated("Send an access token in the Authorization header or access_token.")
+        raise credentials_required(
+            "Send an access token in the Authorization header or access_token."
+        )
     grant = state.tokens.stream_grant(access_token)
     if grant is None:
         return await state.tokens.user_id(access_token)
