@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import grpc
 import httpx
 import pytest
@@ -55,6 +57,34 @@ async def test_unknown_route_is_404_in_the_error_shape(client):
     assert response.json() == {
         "error": {"code": "not_found", "message": "There is no such resource; check the URL."}
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "right"),
+    [
+        ("GET", "/api/v1/projects/", "/api/v1/projects"),
+        ("POST", "/api/v1/projects/", "/api/v1/projects"),
+        ("GET", "/api/v1/projects/{id}/", "/api/v1/projects/{id}"),
+        ("GET", "/api/v1/usage//", "/api/v1/usage"),
+        ("GET", "/docs/", "/docs"),
+    ],
+)
+async def test_a_trailing_slash_is_a_404_naming_the_path_not_a_redirect(
+    client, auth, method, path, right
+):
+    """No redirect built from the Host header (Starlette's redirect_slashes reflects it):
+    a 404 that says which path to use."""
+    project_id = str(uuid.uuid4())
+    path, right = path.format(id=project_id), right.format(id=project_id)
+    headers = {**auth, "Host": "evil.example"}
+    response = await client.request(method, path, headers=headers)
+    assert response.status_code == 404
+    assert "location" not in response.headers
+    assert "evil.example" not in response.text
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert f"use {right}." in error["message"]
+    assert "trailing slash" in error["message"]
 
 
 async def test_wrong_method_is_405_in_the_error_shape(client):

@@ -134,6 +134,10 @@ def create_app(
         lifespan=lifespan,
         openapi_tags=TAGS,
         generate_unique_id_function=operation_id,
+        # Starlette's redirect of `/path/` to `/path` builds an absolute Location from the
+        # Host header (reflecting whatever name a client or a proxy sent); a 404 naming the
+        # right path instead (errors.py) redirects nobody anywhere.
+        redirect_slashes=False,
     )
     install_contract(app)
     install_error_handlers(app)

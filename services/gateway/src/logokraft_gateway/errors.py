@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from logokraft_gateway.schemas import ErrorResponse
 from logokraft_kit.errors import REASON_METADATA_KEY, RETRY_AFTER_METADATA_KEY
@@ -247,7 +247,7 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     code = _HTTP_CODES.get(status, "http_error")
     headers = dict(exc.headers) if exc.headers else None
     if status == 404:
-        message = "There is no such resource; check the URL."
+        message = _not_found_message(request)
     elif status == 405:
         message = "This method is not allowed on this URL."
         headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
@@ -257,6 +257,21 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _not_found_message(request: Request) -> str:
+    """What to do about a 404: a path that only differs by a trailing slash names the right one.
+
+    Trailing slashes are not redirected (the app's redirect_slashes is off): Starlette's
+    redirect builds its Location from the Host header.
+    """
+    path = request.scope.get("path", "")
+    if len(path) > 1 and path.endswith("/"):
+        bare = path.rstrip("/") or "/"
+        routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+        if any(r.matches({**request.scope, "path": bare})[0] != Match.NONE for r in routes):
+            return f"There is nothing at {path}: paths have no trailing slash; use {bare}."
+    return "There is no such resource; check the URL."
 
 
 def _allowed_methods(request: Request) -> list[str]:
