@@ -145,4 +145,4 @@ def test_openapi_lists_every_status(app):
 async def test_405_lists_every_method_of_the_url(client, auth):
     response = await client.delete("/api/v1/projects", headers=auth)
     assert response.status_code == 405
-    assert set(response.headers["allow"].split(", ")) == {"GET", "POST"}
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}

@@ -21,6 +21,7 @@ from logokraft_gateway.contract import TAGS, install_contract, operation_id
 from logokraft_gateway.convert import UrlSigning
 from logokraft_gateway.cors import allow_cross_origin
 from logokraft_gateway.errors import install_error_handlers
+from logokraft_gateway.head import HeadAsGet
 from logokraft_gateway.idempotency import IdempotencyStore, sweep_expired_keys
 from logokraft_gateway.observability import bind_request_ids, instrument
 from logokraft_gateway.state import GatewayState
@@ -143,6 +144,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inside instrument's: its 413s are counted
     instrument(app)
+    app.add_middleware(HeadAsGet)  # outside the metrics: they see the GET's route
     allow_cross_origin(app, settings.cors_origins)  # outermost: on every answer, errors too
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(bind_request_ids)])
     api.include_router(projects.router)

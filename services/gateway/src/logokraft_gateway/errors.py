@@ -277,11 +277,14 @@ def _not_found_message(request: Request) -> str:
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route answers on this URL (routers nest, so ask each route)."""
     routes = request.app.router.routes
-    return [
+    allowed = [
         method
         for method in _METHODS
         if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
     ]
+    if "GET" in allowed and "HEAD" not in allowed:  # head.HeadAsGet answers it
+        allowed.insert(allowed.index("GET") + 1, "HEAD")
+    return allowed
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:

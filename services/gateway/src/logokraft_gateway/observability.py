@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from logokraft_gateway.head import scope_method
 from logokraft_kit.metrics import HTTP_REQUEST_DURATION
 from logokraft_kit.telemetry import annotate, tracing_enabled
 
@@ -49,9 +50,9 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            HTTP_REQUEST_DURATION.labels(scope["method"], self._route(scope), str(status)).observe(
-                time.perf_counter() - started
-            )
+            HTTP_REQUEST_DURATION.labels(
+                scope_method(scope), self._route(scope), str(status)
+            ).observe(time.perf_counter() - started)
 
     def _route(self, scope: Scope) -> str:
         """The matched route's whole template, e.g. `/api/v1/projects/{project_id}`.

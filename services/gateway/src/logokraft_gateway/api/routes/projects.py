@@ -29,6 +29,7 @@ from logokraft_gateway.errors import (
     error_responses,
     unauthenticated,
 )
+from logokraft_gateway.head import is_head
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
 from logokraft_gateway.intake import (
     NewProject,
@@ -192,11 +193,12 @@ async def hold_stream_slot(state: State, user: StreamUser) -> AsyncIterator[None
     dependencies=[Depends(hold_stream_slot)],
 )
 async def stream_project(
+    request: Request,
     project_id: uuid.UUID,
     state: State,
     user: StreamUser,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-) -> StreamingResponse:
+) -> Response:
     """Send a snapshot, then every change, then `done`; resumes after Last-Event-ID.
 
     A user may hold a limited number of streams open at once (429 `too_many_streams`).
@@ -223,6 +225,8 @@ async def stream_project(
             f"Last-Event-ID {after_sequence} is ahead of the project's latest event "
             f"{project.event_sequence}; reconnect without it to start from a snapshot.",
         )
+    if is_head(request):  # the headers a GET would start with; no stream is opened
+        return Response(media_type="text/event-stream", headers=SSE_HEADERS)
     call = state.prompt.watch_project(user, project_id, after_sequence=after_sequence)
     frames = project_stream(
         call,
