@@ -76,6 +76,18 @@ async def test_bad_refinements_are_422_and_reach_no_service(
     assert refine.calls == []
 
 
+@pytest.mark.parametrize("value", [True, False, 2.0, 2.5, "2", None, [2]])
+async def test_num_variations_is_a_json_integer(client, auth, refine, mine, value):
+    """Not `true` read as 1, nor 2.0 or "2" read as 2: a mistake the client should hear of."""
+    body = {"instruction": "navy", "num_variations": value}
+    response = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth, json=body)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["message"].startswith("The field num_variations is invalid: must be a whole")
+    assert error["details"][0]["field"] == "num_variations"
+    assert refine.calls == []
+
+
 async def test_malformed_json_is_422(client, auth, refine, mine):
     response = await client.post(
         f"/api/v1/assets/{mine.id}/refine",

@@ -314,6 +314,27 @@ async def test_bad_input_stores_nothing_and_calls_nothing(
     assert stored_files() == []
 
 
+@pytest.mark.parametrize("value", ["3.0", "3_0", "+3", "-3", "0x3", "٣", "3 4", "true", "1e0"])
+async def test_num_candidates_is_plain_digits(client, auth, fake, value):
+    """Not Python's int(): "3_0" is not 30, "3.0" and "true" are not numbers of logos."""
+    form = {"brand_name": "Acme", "num_candidates": value}
+    response = await client.post(URL, data=form, files=NO_FILE, headers=auth)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_brief"
+    assert error["message"].startswith("num_candidates: must be a whole number in the digits 0-9")
+    assert error["details"][0]["field"] == "num_candidates"
+    assert fake.create_calls == []
+
+
+@pytest.mark.parametrize(("value", "count"), [("3", 3), ("04", 4), (" 2 ", 2)])
+async def test_num_candidates_in_digits_is_taken(client, auth, fake, value, count):
+    form = {"brand_name": "Acme", "num_candidates": value}
+    response = await client.post(URL, data=form, files=NO_FILE, headers=auth)
+    assert response.status_code == 202, response.text
+    assert fake.create_calls[-1][1].brief.num_candidates == count
+
+
 async def test_bad_image_among_good_ones_stores_nothing(client, auth, fake, stored_files):
     files = [
         ("inspiration_images", ("ok.png", _png(), "image/png")),

@@ -96,10 +96,12 @@ async def test_list_with_a_bad_cursor_names_the_cursor(client, auth, fake, curso
     assert "page_token" not in error["message"]
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "x"])
-async def test_list_limit_out_of_range_is_422(client, auth, fake, limit):
-    response = await client.get(f"/api/v1/projects?limit={limit}", headers=auth)
+@pytest.mark.parametrize("limit", ["0", "101", "x", "3_0", "3.0", "+3", "true", "٣"])
+async def test_list_limit_out_of_range_or_not_digits_is_422(client, auth, fake, limit):
+    response = await client.get("/api/v1/projects", params={"limit": limit}, headers=auth)
     assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["message"].startswith("The query parameter limit is invalid")
     assert fake.calls == []
 
 

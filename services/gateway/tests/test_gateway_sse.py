@@ -133,12 +133,14 @@ async def test_last_event_id_is_forwarded_as_after_sequence(live_url, auth, fake
     assert [e.id for e in events] == [4, 5, 6]
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5"])
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "1_0", "+1", "1 2"])
 async def test_invalid_last_event_id_is_400(live_url, auth, fake, project, value):
     url = f"{live_url}/api/v1/projects/{project.id}/stream"
     response, _ = await _collect(url, headers={**auth, "Last-Event-ID": value})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid_last_event_id"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_last_event_id"
+    assert "must be a non-negative integer in the digits 0-9" in error["message"]
     assert fake.watch_requests == []
 
 

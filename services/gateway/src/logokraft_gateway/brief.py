@@ -32,7 +32,7 @@ from logokraft_domain.brief import (
 )
 from logokraft_domain.records import LOGO_TYPE
 from logokraft_gateway.errors import ApiError
-from logokraft_gateway.schemas import LogoType
+from logokraft_gateway.schemas import LogoType, TextInt
 
 SINGLE_FIELDS = (*(rule.name for rule in TEXT_RULES), "logo_type", "num_candidates")
 LIST_FIELDS = ("style", "colors")
@@ -72,9 +72,7 @@ class BriefCreate(BaseModel):
     # The colour fields as sent; once validated, the colours understood as "#rrggbb".
     colors: list[ColourField] = Field(default_factory=list, max_length=MAX_COLORS)
     logo_type: LogoType | None = None
-    num_candidates: int = Field(
-        DEFAULT_CANDIDATES, ge=MIN_CANDIDATES, le=MAX_CANDIDATES, strict=False
-    )
+    num_candidates: TextInt = Field(DEFAULT_CANDIDATES, ge=MIN_CANDIDATES, le=MAX_CANDIDATES)
     # Set from `colors` (UNDERSTOOD_COLOUR_FIELDS). The words are left out of model_dump,
     # the request's idempotency fingerprint: "navy" and "#000080" ask for the same thing.
     color_words: list[str] = Field(default_factory=list, exclude=True)

@@ -7,10 +7,11 @@ Limits of what clients send are the domain's (logokraft_domain.brief, .refinemen
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
 from logokraft_domain.refinement import (
     DEFAULT_VARIATIONS,
@@ -18,6 +19,39 @@ from logokraft_domain.refinement import (
     MAX_VARIATIONS,
     MIN_VARIATIONS,
 )
+
+# ---- integers, read strictly -------------------------------------------------------------
+# Pydantic's lax mode reads `true` as 1, 3.0 as 3 and the text "3_0" as 30 (Python's int()).
+# A client that sends any of those has made a mistake it should hear about.
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _json_integer(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(
+            "must be a whole number such as 2, written without quotes or a decimal point "
+            '(not true, 2.0 or "2")'
+        )
+    return value
+
+
+def _digits(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DIGITS.fullmatch(text):
+            raise ValueError(f"must be a whole number in the digits 0-9, such as 4 (not {value!r})")
+        return int(text)
+    return value
+
+
+# An integer sent as text (a form field, a query parameter): plain decimal digits (the
+# surrounding spaces a form may add aside), never "3.0", "+3", "3_0", "0x3" or "٣". A query
+# parameter puts it after its Query(ge=..., le=...), so the bounds reach the OpenAPI schema.
+DIGITS_ONLY = BeforeValidator(_digits)
+TextInt = Annotated[int, DIGITS_ONLY, Strict()]
+# An integer in a JSON body: a JSON integer, never a boolean, a float or a string.
+JsonInt = Annotated[int, BeforeValidator(_json_integer), Strict()]
 
 ProjectStatus = Literal["pending", "generating", "completed", "failed", "cancelled"]
 AssetStatus = Literal["queued", "generating", "completed", "failed", "cancelled"]
@@ -150,7 +184,7 @@ class RefineRequestPublic(BaseModel):
         description="What to change, e.g. `make it navy and drop the tagline`.",
         examples=["make it navy"],
     )
-    num_variations: int = Field(
+    num_variations: JsonInt = Field(
         DEFAULT_VARIATIONS,
         ge=MIN_VARIATIONS,
         le=MAX_VARIATIONS,

@@ -11,6 +11,7 @@ from typing import Annotated
 import grpc
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from pydantic import Strict
 
 from logokraft_gateway.api.deps import (
     BearerCredentials,
@@ -39,7 +40,12 @@ from logokraft_gateway.intake import (
     store_inspiration,
 )
 from logokraft_gateway.ratelimit import rate_settings
-from logokraft_gateway.schemas import ProjectCreatedPublic, ProjectListPublic, ProjectPublic
+from logokraft_gateway.schemas import (
+    DIGITS_ONLY,
+    ProjectCreatedPublic,
+    ProjectListPublic,
+    ProjectPublic,
+)
 from logokraft_gateway.sse import (
     SSE_HEADERS,
     STREAM_RESPONSE,
@@ -120,7 +126,7 @@ async def _create(
 async def list_projects(
     state: State,
     user: CurrentUser,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, Query(ge=1, le=100), DIGITS_ONLY, Strict()] = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> ProjectListPublic:
     """One page of projects without their assets; pass next_cursor back for the next page."""
@@ -261,15 +267,15 @@ _TRY_AGAIN = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 def _after_sequence(last_event_id: str | None) -> int:
     if last_event_id is None or not last_event_id.strip():
         return 0
-    try:
-        value = int(last_event_id.strip())
-    except ValueError:
-        value = -1
-    if value < 0:
+    text = last_event_id.strip()
+    if not text.isascii() or not text.isdigit():  # int() would take "3_0", "+3" and "٣"
         raise ApiError(
-            400, "invalid_last_event_id", "The Last-Event-ID header must be a non-negative integer."
+            400,
+            "invalid_last_event_id",
+            "The Last-Event-ID header must be a non-negative integer in the digits 0-9: the "
+            "id of the last event received.",
         )
-    return value
+    return int(text)
 
 
 @router.post(
