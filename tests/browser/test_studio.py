@@ -522,7 +522,13 @@ def test_the_dev_token_is_the_dev_users_and_only_for_the_studios_own_page(tmp_pa
     assert foreign.status_code == 403
     assert "access_token" not in foreign.text
     rebound = {"Host": "evil.example:8000", "Origin": "http://evil.example:8000"}
-    assert client.post(DEV_TOKEN_PATH, headers=rebound).status_code == 403
+    refused = client.post(DEV_TOKEN_PATH, headers=rebound)
+    assert refused.status_code == 403  # the route exists here; this request is refused
+    assert "loopback address" in refused.json()["error"]["message"]
+    # Reached under that name, the studio is told to ask for an access token instead.
+    assert client.get("/studio/config", headers=rebound).json()["dev_sign_in"] is False
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000"):
+        assert client.get("/studio/config", headers={"Host": host}).json()["dev_sign_in"]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ It talks to the public /api/v1 like any other client (same origin, bearer token)
 its routes are in the OpenAPI document. On the embedded default (users' tokens signed with
 the data dir's local key, the gateway on a loopback address) it also offers
 `POST /studio/dev-token`, the browser's `make token`: a token for the dev user. Anywhere else
-that route does not exist (404), and the studio asks for a pasted access token instead.
+that route does not exist (404), and the studio asks for a pasted access token instead. Where
+it exists, a request sent under a name that is not a loopback one, or from another origin's
+page, is refused (403).
 """
 
 from __future__ import annotations
@@ -92,8 +94,10 @@ def studio_router(settings: GatewaySettings) -> APIRouter:
         return FileResponse(STATIC_DIR / "index.html", headers=_PAGE_HEADERS)
 
     @router.get("/studio/config")
-    async def studio_config() -> dict[str, Any]:
-        return {"dev_sign_in": dev_sign_in, "api": "/api/v1"}
+    async def studio_config(request: Request) -> dict[str, Any]:
+        # Reached under a name that is not a loopback one, the dev token would be refused
+        # (403, refuse_foreign_pages): the studio asks for an access token instead.
+        return {"dev_sign_in": dev_sign_in and _loopback(_host(request)), "api": "/api/v1"}
 
     if dev_sign_in:
 
@@ -116,21 +120,31 @@ def studio_router(settings: GatewaySettings) -> APIRouter:
     return router
 
 
+def _host(request: Request) -> str | None:
+    """The host name the request was sent to (its Host header, without the port)."""
+    return urlsplit(f"//{request.headers.get('host', '')}").hostname
+
+
 def refuse_foreign_pages(request: Request) -> None:
     """403 unless the request comes from the studio's own page on a loopback host.
 
     A page of another site (allowed by LOGOKRAFT_CORS_ORIGINS, `*` above all) could otherwise
     read the dev user's token; a site whose name resolves to 127.0.0.1 (DNS rebinding) is
     same-origin to the browser, but its Host header is not a loopback name.
+
+    403, not 404: the route exists on this gateway (a fact of its configuration, which
+    /studio/config states anyway); this request is refused for where it comes from, and the
+    message says what to do. 404 is for a gateway where the route does not exist at all.
     """
-    host = urlsplit(f"//{request.headers.get('host', '')}").hostname
     origin = request.headers.get("origin")
     own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    if not _loopback(host) or (origin is not None and origin != own):
+    if not _loopback(_host(request)) or (origin is not None and origin != own):
         raise ApiError(
             403,
             "forbidden",
-            "Dev sign-in is only for the studio served by this gateway on a loopback address.",
+            "Dev sign-in is only for the studio served by this gateway on a loopback address: "
+            "open it at http://127.0.0.1:<port>/ or http://localhost:<port>/, or sign in with "
+            "an access token.",
         )
 
 
