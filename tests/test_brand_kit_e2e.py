@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import AsyncIterator
+from urllib.parse import quote, unquote
 
 import httpx
 import numpy as np
@@ -222,6 +223,34 @@ async def test_kits_of_a_candidate_and_a_variation(gateway, services, builds, da
             return not stored_files(services.data_dir, DEV, project["id"])
 
         await wait_for(files_gone, within=30, what="the project's files and kits to go")
+
+
+@pytest.mark.parametrize(
+    ("brand", "ascii_name", "display_name"),
+    [
+        ("東京カフェ", "brand-kit.zip", "東京カフェ-brand-kit.zip"),
+        ("مقهى النخيل", "brand-kit.zip", "مقهى-النخيل-brand-kit.zip"),
+    ],
+    ids=["japanese", "arabic"],
+)
+async def test_a_kit_keeps_a_non_latin_brand_in_its_file_name(
+    gateway, services, brand, ascii_name, display_name
+):
+    """RFC 6266: the ASCII `filename` every client reads, and `filename*=UTF-8''` with the
+    brand as written, which browsers and `curl -OJ` save the kit as."""
+    async with httpx.AsyncClient(timeout=120) as client:
+        project = await finished_project(client, gateway, services, brand_name=brand)
+        [candidate] = project["assets"]
+        kit = await client.get(f"{gateway}{candidate['brand_kit_url']}", headers=auth(services))
+
+        assert kit.status_code == 200, kit.text
+        assert kit.headers["content-disposition"] == (
+            f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(display_name, safe='')}"
+        )
+        encoded = kit.headers["content-disposition"].rsplit("''", 1)[1]
+        assert unquote(encoded, errors="strict") == display_name
+        assert zipfile.is_zipfile(io.BytesIO(kit.content))
 
 
 @pytest.fixture

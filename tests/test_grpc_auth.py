@@ -310,6 +310,7 @@ def works_get_asset_lineage(world: World, answer: Any) -> None:
 def works_get_brand_kit(world: World, answer: Any) -> None:
     assert answer.kit.path.endswith(f"/{world.project.id}/{world.asset.id}.kit.zip")
     assert answer.filename.endswith("-brand-kit.zip") and answer.size_bytes > 0
+    assert answer.display_filename.endswith("-brand-kit.zip")
 
 
 def works_get_usage(world: World, answer: Any) -> None:

@@ -29,6 +29,7 @@ from logokraft_engine.kit import (
     build_brand_kit,
     check_outlines,
     color_name,
+    kit_display_filename,
     kit_filename,
     mark_svg,
     trace_raster,
@@ -436,6 +437,31 @@ def test_bad_inputs() -> None:
 )
 def test_safe_file_names(brand: str, expected: str) -> None:
     assert kit_filename(brand) == expected
+
+
+@pytest.mark.parametrize(
+    ("brand", "expected"),
+    [
+        ("Juniper Ash", "juniper-ash-brand-kit.zip"),
+        ("東京カフェ", "東京カフェ-brand-kit.zip"),
+        ("مقهى النخيل", "مقهى-النخيل-brand-kit.zip"),
+        ("Café Ærø & Co.!", "café-ærø-co-brand-kit.zip"),
+        ("  ../../etc/passwd  ", "etc-passwd-brand-kit.zip"),
+        ('a\u202eb"c\x00d', "a-b-c-d-brand-kit.zip"),  # a bidi override, a quote, a NUL
+        ("ＡＣＭＥ", "acme-brand-kit.zip"),  # full-width letters, as NFKC reads them
+        ("!!!", "brand-kit.zip"),
+    ],
+)
+def test_display_file_names_keep_the_brand_in_its_script(brand: str, expected: str) -> None:
+    assert kit_display_filename(brand) == expected
+
+
+@pytest.mark.parametrize("brand", ["Juniper Ash", "ACME 2000", "a.b_c", "", "東京"])
+def test_the_display_name_of_a_plain_name_is_its_ascii_name(brand: str) -> None:
+    if brand.isascii():
+        assert kit_display_filename(brand) == kit_filename(brand)
+    else:
+        assert kit_filename(brand) == "brand-kit.zip" != kit_display_filename(brand)
 
 
 def test_non_ascii_brand_builds_a_safe_kit(fake_raster: bytes) -> None:

@@ -189,6 +189,8 @@ class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
         self.refine_cancelled = asyncio.Event()
         self.refine_error: tuple[grpc.StatusCode, str] | None = None
         self.kit_calls: list[str] = []
+        # GetBrandKit's (filename, display_filename): the brand in ASCII and as written.
+        self.kit_filenames = ("acme-brand-kit.zip", "acme-brand-kit.zip")
 
     def add_asset(self, user_id: uuid.UUID, **fields) -> common_pb2.Asset:
         """Store an asset owned by user_id and return it."""
@@ -253,7 +255,8 @@ class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
         path = asset.image.path.rsplit(".", 1)[0] + ".kit.zip"
         return refine_service_pb2.GetBrandKitResponse(
             kit=common_pb2.StorageRef(bucket=asset.image.bucket, path=path),
-            filename="acme-brand-kit.zip",
+            filename=self.kit_filenames[0],
+            display_filename=self.kit_filenames[1],
             size_bytes=0,
         )
 

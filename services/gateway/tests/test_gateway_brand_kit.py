@@ -4,7 +4,9 @@ svg_url and brand_kit_url. The kit's contents and its build are tested on the re
 
 from __future__ import annotations
 
+import re
 import uuid
+from urllib.parse import unquote
 
 import pytest
 
@@ -42,6 +44,65 @@ async def test_the_kit_downloads_as_an_attachment(client, auth, refine, app):
     assert response.headers["content-disposition"] == 'attachment; filename="acme-brand-kit.zip"'
     assert response.content == ZIP
     assert refine.kit_calls == [asset.id]
+
+
+@pytest.mark.parametrize(
+    ("names", "header", "saved_as"),
+    [
+        (
+            ("brand-kit.zip", "東京カフェ-brand-kit.zip"),
+            "attachment; filename=\"brand-kit.zip\"; filename*=UTF-8''"
+            "%E6%9D%B1%E4%BA%AC%E3%82%AB%E3%83%95%E3%82%A7-brand-kit.zip",
+            "東京カフェ-brand-kit.zip",
+        ),
+        (
+            ("brand-kit.zip", "مقهى-النخيل-brand-kit.zip"),
+            "attachment; filename=\"brand-kit.zip\"; filename*=UTF-8''"
+            "%D9%85%D9%82%D9%87%D9%89-%D8%A7%D9%84%D9%86%D8%AE%D9%8A%D9%84-brand-kit.zip",
+            "مقهى-النخيل-brand-kit.zip",
+        ),
+        (
+            ("cafe-ole-brand-kit.zip", "café-olé-brand-kit.zip"),
+            'attachment; filename="cafe-ole-brand-kit.zip"; '
+            "filename*=UTF-8''caf%C3%A9-ol%C3%A9-brand-kit.zip",
+            "café-olé-brand-kit.zip",
+        ),
+        # An older refine service sends no display name: the ASCII name alone, as before.
+        (
+            ("acme-brand-kit.zip", ""),
+            'attachment; filename="acme-brand-kit.zip"',
+            "acme-brand-kit.zip",
+        ),
+        # Nothing that is not a file name passes: path separators, controls, bidi overrides.
+        (
+            ("x-brand-kit.zip", "../\u202e\x00x\r\n-brand-kit.zip"),
+            "attachment; filename=\"x-brand-kit.zip\"; filename*=UTF-8''..x-brand-kit.zip",
+            "..x-brand-kit.zip",
+        ),
+    ],
+    ids=["japanese", "arabic", "accents", "no-display-name", "unsafe"],
+)
+async def test_a_brand_in_any_script_keeps_its_name_in_the_download(
+    client, auth, refine, app, names, header, saved_as
+):
+    """RFC 6266: an ASCII `filename` for every client, and `filename*=UTF-8''` with the
+    brand as written, so 東京カフェ's kit is not just "brand-kit.zip"."""
+    asset = completed(refine)
+    kit_path = asset.image.path.removesuffix(".png") + ".kit.zip"
+    await app.state.gateway.storage.put(
+        "generated-assets", kit_path, ZIP, content_type="application/zip"
+    )
+    refine.kit_filenames = names
+
+    response = await client.get(f"/api/v1/assets/{asset.id}/brand-kit", headers=auth)
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == header
+    # What a client that prefers filename* (RFC 6266 §4.3) saves it as.
+    extended = re.search(r"filename\*=UTF-8''([^;\s]+)", header)
+    plain = re.search(r'filename="([^"]*)"', header)
+    assert plain is not None
+    assert (unquote(extended[1], errors="strict") if extended else plain[1]) == saved_as
 
 
 async def test_another_users_asset_is_404_and_an_unfinished_one_409(client, auth, refine):

@@ -25,7 +25,14 @@ from typing import Any
 
 from logokraft_domain import store
 from logokraft_domain.records import Row
-from logokraft_engine.kit import BrandColor, BrandKit, KitSource, build_brand_kit, kit_filename
+from logokraft_engine.kit import (
+    BrandColor,
+    BrandKit,
+    KitSource,
+    build_brand_kit,
+    kit_display_filename,
+    kit_filename,
+)
 from logokraft_kit.db import Database
 from logokraft_kit.errors import Conflict, NotFound
 from logokraft_kit.storage import BlobStorage, ObjectNotFound
@@ -42,8 +49,9 @@ class StoredKit:
 
     bucket: str
     path: str
-    filename: str
+    filename: str  # ASCII
     size_bytes: int
+    display_filename: str = ""  # the brand as written, in any script (UTF-8)
 
 
 def build(source: KitSource) -> BrandKit:
@@ -74,14 +82,15 @@ class BrandKits:
         """The asset's kit, built and stored first if it is not stored yet."""
         asset, project = await self._asset(user_id, asset_id)
         bucket, path = asset["storage_bucket"], kit_path(asset["storage_path"])
-        filename = kit_filename(project["brand_name"] if project else "")
+        brand = project["brand_name"] if project else ""
+        filename, display = kit_filename(brand), kit_display_filename(brand)
         cached = await self._cached(bucket, path)
         if cached is not None:
-            return StoredKit(bucket, path, filename, cached)
+            return StoredKit(bucket, path, filename, cached, display)
         async with self._lock(path):
             cached = await self._cached(bucket, path)
             if cached is not None:
-                return StoredKit(bucket, path, filename, cached)
+                return StoredKit(bucket, path, filename, cached, display)
             source = await self._source(asset, project)
             kit = await self._build(asset_id, source)
             await self._storage.put(bucket, path, kit.data, content_type=KIT_CONTENT_TYPE)
@@ -98,7 +107,7 @@ class BrandKits:
                 kit.source,
                 len(kit.data),
             )
-            return StoredKit(bucket, path, filename, len(kit.data))
+            return StoredKit(bucket, path, filename, len(kit.data), display)
 
     async def _asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> tuple[Row, Row | None]:
         async with self._db.as_user(user_id) as conn:

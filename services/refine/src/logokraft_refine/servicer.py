@@ -65,4 +65,5 @@ class RefineServicer(pb_grpc.RefineServiceServicer):
             kit=common_pb2.StorageRef(bucket=kit.bucket, path=kit.path),
             filename=kit.filename,
             size_bytes=kit.size_bytes,
+            display_filename=kit.display_filename,
         )

@@ -12,6 +12,7 @@ from logokraft_engine.kit._build import (
     BrandKit,
     KitSource,
     build_brand_kit,
+    kit_display_filename,
     kit_filename,
 )
 from logokraft_engine.kit._colors import BrandColor, color_name
@@ -41,6 +42,7 @@ __all__ = [
     "build_brand_kit",
     "check_outlines",
     "color_name",
+    "kit_display_filename",
     "kit_filename",
     "mark_svg",
     "trace_raster",

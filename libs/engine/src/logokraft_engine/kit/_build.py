@@ -106,6 +106,20 @@ def kit_filename(brand_name: str) -> str:
     return f"{slug}-brand-kit.zip" if slug else "brand-kit.zip"
 
 
+def kit_display_filename(brand_name: str) -> str:
+    """'<brand>-brand-kit.zip' with the brand as written, in any script: its letters, marks
+    and digits lower-cased, every run of anything else (spaces, punctuation, slashes, control
+    and format characters) one hyphen ('東京カフェ-brand-kit.zip', 'café-brand-kit.zip').
+
+    The name to offer where a header can carry UTF-8 (RFC 6266 `filename*`); kit_filename is
+    its ASCII fallback, and the two are equal for a name in plain ASCII letters and digits.
+    """
+    text = unicodedata.normalize("NFKC", brand_name).lower()
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in text)
+    slug = re.sub(r"-+", "-", kept).strip("-")[:60].strip("-")
+    return f"{slug}-brand-kit.zip" if slug else "brand-kit.zip"
+
+
 def build_brand_kit(source: KitSource, *, strict: bool = True) -> BrandKit:
     """Build the brand kit of one logo (synchronous, CPU-bound: run it off the event loop).
 

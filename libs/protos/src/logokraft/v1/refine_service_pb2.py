@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from logokraft.v1 import common_pb2 as logokraft_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!logokraft/v1/refine_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"S\n\x12RefineAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x13\n\x0binstruction\x18\x02 \x01(\t\x12\x16\n\x0enum_variations\x18\x03 \x01(\x05\">\n\x13RefineAssetResponse\x12\'\n\nvariations\x18\x01 \x03(\x0b\x32\x13.logokraft.v1.Asset\"#\n\x0fGetAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"6\n\x10GetAssetResponse\x12\"\n\x05\x61sset\x18\x01 \x01(\x0b\x32\x13.logokraft.v1.Asset\"*\n\x16GetAssetLineageRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\">\n\x17GetAssetLineageResponse\x12#\n\x06\x61ssets\x18\x01 \x03(\x0b\x32\x13.logokraft.v1.Asset\"&\n\x12GetBrandKitRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"b\n\x13GetBrandKitResponse\x12%\n\x03kit\x18\x01 \x01(\x0b\x32\x18.logokraft.v1.StorageRef\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\x32\xe4\x02\n\rRefineService\x12T\n\x0bRefineAsset\x12 .logokraft.v1.RefineAssetRequest\x1a!.logokraft.v1.RefineAssetResponse0\x01\x12I\n\x08GetAsset\x12\x1d.logokraft.v1.GetAssetRequest\x1a\x1e.logokraft.v1.GetAssetResponse\x12^\n\x0fGetAssetLineage\x12$.logokraft.v1.GetAssetLineageRequest\x1a%.logokraft.v1.GetAssetLineageResponse\x12R\n\x0bGetBrandKit\x12 .logokraft.v1.GetBrandKitRequest\x1a!.logokraft.v1.GetBrandKitResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!logokraft/v1/refine_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"S\n\x12RefineAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x13\n\x0binstruction\x18\x02 \x01(\t\x12\x16\n\x0enum_variations\x18\x03 \x01(\x05\">\n\x13RefineAssetResponse\x12\'\n\nvariations\x18\x01 \x03(\x0b\x32\x13.logokraft.v1.Asset\"#\n\x0fGetAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"6\n\x10GetAssetResponse\x12\"\n\x05\x61sset\x18\x01 \x01(\x0b\x32\x13.logokraft.v1.Asset\"*\n\x16GetAssetLineageRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\">\n\x17GetAssetLineageResponse\x12#\n\x06\x61ssets\x18\x01 \x03(\x0b\x32\x13.logokraft.v1.Asset\"&\n\x12GetBrandKitRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"|\n\x13GetBrandKitResponse\x12%\n\x03kit\x18\x01 \x01(\x0b\x32\x18.logokraft.v1.StorageRef\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\x12\x18\n\x10\x64isplay_filename\x18\x04 \x01(\t2\xe4\x02\n\rRefineService\x12T\n\x0bRefineAsset\x12 .logokraft.v1.RefineAssetRequest\x1a!.logokraft.v1.RefineAssetResponse0\x01\x12I\n\x08GetAsset\x12\x1d.logokraft.v1.GetAssetRequest\x1a\x1e.logokraft.v1.GetAssetResponse\x12^\n\x0fGetAssetLineage\x12$.logokraft.v1.GetAssetLineageRequest\x1a%.logokraft.v1.GetAssetLineageResponse\x12R\n\x0bGetBrandKit\x12 .logokraft.v1.GetBrandKitRequest\x1a!.logokraft.v1.GetBrandKitResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,7 +47,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETBRANDKITREQUEST']._serialized_start=428
   _globals['_GETBRANDKITREQUEST']._serialized_end=466
   _globals['_GETBRANDKITRESPONSE']._serialized_start=468
-  _globals['_GETBRANDKITRESPONSE']._serialized_end=566
-  _globals['_REFINESERVICE']._serialized_start=569
-  _globals['_REFINESERVICE']._serialized_end=925
+  _globals['_GETBRANDKITRESPONSE']._serialized_end=592
+  _globals['_REFINESERVICE']._serialized_start=595
+  _globals['_REFINESERVICE']._serialized_end=951
 # @@protoc_insertion_point(module_scope)

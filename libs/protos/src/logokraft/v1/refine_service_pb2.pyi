@@ -54,11 +54,13 @@ class GetBrandKitRequest(_message.Message):
     def __init__(self, asset_id: _Optional[str] = ...) -> None: ...
 
 class GetBrandKitResponse(_message.Message):
-    __slots__ = ("kit", "filename", "size_bytes")
+    __slots__ = ("kit", "filename", "size_bytes", "display_filename")
     KIT_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_FILENAME_FIELD_NUMBER: _ClassVar[int]
     kit: _common_pb2.StorageRef
     filename: str
     size_bytes: int
-    def __init__(self, kit: _Optional[_Union[_common_pb2.StorageRef, _Mapping]] = ..., filename: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+    display_filename: str
+    def __init__(self, kit: _Optional[_Union[_common_pb2.StorageRef, _Mapping]] = ..., filename: _Optional[str] = ..., size_bytes: _Optional[int] = ..., display_filename: _Optional[str] = ...) -> None: ...

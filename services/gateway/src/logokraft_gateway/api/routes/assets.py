@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Response
 
@@ -113,7 +115,11 @@ async def get_lineage(asset_id: uuid.UUID, state: State, user: CurrentUser) -> L
             "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
             "headers": {
                 "Content-Disposition": {
-                    "description": 'attachment; filename="<brand>-brand-kit.zip"',
+                    "description": 'attachment; filename="<brand>-brand-kit.zip" (the brand '
+                    "in ASCII letters and digits); for a brand written with other letters, "
+                    "also filename*=UTF-8''<brand>-brand-kit.zip (RFC 6266, percent-encoded), "
+                    "e.g. filename=\"brand-kit.zip\"; filename*=UTF-8''%E6%9D%B1%E4%BA%AC-"
+                    "brand-kit.zip for 東京",
                     "schema": {"type": "string"},
                 }
             },
@@ -137,12 +143,26 @@ async def get_brand_kit(asset_id: uuid.UUID, state: State, user: CurrentUser) ->
         content=data,
         media_type="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="{_safe_filename(kit.filename)}"',
+            "Content-Disposition": attachment(kit.filename, kit.display_filename),
             "Cache-Control": "private, no-cache",
         },
     )
 
 
-def _safe_filename(name: str) -> str:
-    """The service's file name, kept to characters that need no quoting in the header."""
-    return re.sub(r"[^A-Za-z0-9._-]", "", name) or "brand-kit.zip"
+def attachment(filename: str, display_filename: str = "") -> str:
+    """`Content-Disposition: attachment` naming the file (RFC 6266).
+
+    `filename="..."` is the ASCII name, kept to characters that need no quoting, for every
+    client; `filename*=UTF-8''...` (RFC 8187, percent-encoded) adds the name in any script
+    for the clients that read it (browsers, curl -OJ), when it differs from the ASCII one,
+    so a brand such as "東京カフェ" is not lost to "brand-kit.zip".
+    """
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "", filename) or "brand-kit.zip"
+    header = f'attachment; filename="{fallback}"'
+    # Nothing a file name cannot hold: control and format characters, path separators.
+    display = "".join(
+        c for c in display_filename if unicodedata.category(c)[0] != "C" and c not in "/\\"
+    )
+    if display and display != fallback:
+        header += f"; filename*=UTF-8''{quote(display, safe='')}"
+    return header
