@@ -22,6 +22,7 @@ import pytest
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_dev.sse import SseReader
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
@@ -364,6 +365,46 @@ async def test_delete_of_a_project_in_flight_cancels_it_first(stack):
         )
         == []
     )
+
+
+async def test_a_stream_open_during_a_delete_ends_with_the_cancels_done(stack):
+    """README: deleting cancels first. A client watching the project gets the cancel's
+    `done` (status cancelled, `deleted`) before its stream closes, not a cut connection."""
+    created = await stack.created(2)
+    project_id = created["project_id"]
+    await stack.drawing_one_of(project_id, 2)
+    events: list = []
+    watching = asyncio.Event()
+
+    async def follow() -> list:
+        reader = SseReader()
+        async with stack.http.stream("GET", created["stream_url"], timeout=60) as response:
+            assert response.status_code == 200
+            async for event in reader.events(response):
+                events.append(event)
+                watching.set()
+        return events
+
+    stream = asyncio.create_task(follow())
+    await asyncio.wait_for(watching.wait(), DEADLINE)  # the snapshot: the watch is live
+    assert events[0].event == "snapshot"
+
+    assert (await stack.delete(project_id)).status_code == 204
+
+    await asyncio.wait_for(stream, DEADLINE)
+    done = events[-1]
+    assert done.event == "done", events
+    assert done.data == {
+        "status": "cancelled",
+        "completed_assets": 0,
+        "failed_assets": 0,
+        "deleted": True,
+    }
+    assert done.id is not None and done.id > events[0].id  # the cancel's own, recorded one
+    cancelled = {e.data["asset"]["id"] for e in events if e.event == "asset"}
+    assert len(cancelled) == 2  # both candidates' cancellations came before it
+    gone = await stack.http.get(created["stream_url"])
+    assert gone.status_code == 404
 
 
 # ---- usage ----------------------------------------------------------------------------------

@@ -165,6 +165,8 @@ export interface DoneEventPublic {
   status: "pending" | "generating" | "completed" | "failed" | "cancelled";
   completed_assets: number;
   failed_assets: number;
+  /** True when the project was deleted while the stream was open: it was cancelled first (`status` is `cancelled`), and it, its logos and their files are gone (GET answers 404). The counts are the cancel's, or, when the gateway found the project gone before the cancel's `done` reached it, those this stream had reported (this `done` then has no id). */
+  deleted?: boolean;
 }
 
 /** `project`: the project (without assets) after its status changed. */

@@ -7,12 +7,13 @@ import os
 import stat
 from email.parser import BytesParser
 from email.policy import HTTP
+from types import SimpleNamespace
 
 import pytest
 
 from logokraft_cli import config
-from logokraft_cli.api import multipart
-from logokraft_cli.main import _filename, slug
+from logokraft_cli.api import CliError, multipart
+from logokraft_cli.main import _filename, _finish, slug
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +142,13 @@ def test_the_brand_kit_keeps_the_name_the_server_gives_in_any_script():
     assert _filename("attachment; filename*=UTF-8''..%2F..%5Cx.zip") == "x.zip"
     assert _filename('attachment; filename=".."') is None
     assert _filename("attachment") is None
+
+
+def test_a_project_deleted_while_followed_is_an_error_saying_so(tmp_path, capsys):
+    follower = SimpleNamespace(project_id="p1", tracked={}, reconnects=0)
+    done = {"status": "cancelled", "completed_assets": 1, "failed_assets": 0, "deleted": True}
+    with pytest.raises(CliError) as caught:
+        _finish(follower, done, out_dir=tmp_path, as_json=True, console=None, what="project")
+    assert caught.value.code == "project_deleted"
+    assert "deleted" in caught.value.message
+    assert json.loads(capsys.readouterr().out)["deleted"] is True

@@ -66,6 +66,7 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
         self.create_error: grpc.StatusCode | None = None
         self.check_error: grpc.StatusCode | None = None  # refuses validate_only calls
         self.get_error: grpc.StatusCode | None = None
+        self.watch_ends_with: grpc.StatusCode | None = None  # after its events, instead of OK
         self.watch_cancelled = asyncio.Event()
         self.watch_started = asyncio.Event()
 
@@ -143,6 +144,8 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
             for event in self.events.get(request.project_id, []):
                 if event.sequence > request.after_sequence:
                     yield prompt_service_pb2.WatchProjectResponse(event=event)
+            if self.watch_ends_with is not None:
+                await context.abort(self.watch_ends_with, f"project {request.project_id} gone")
             if self.hold_open:
                 await asyncio.Event().wait()
         except asyncio.CancelledError:

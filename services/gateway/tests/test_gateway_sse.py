@@ -119,7 +119,12 @@ async def test_stream_sends_snapshot_assets_project_done_then_closes(live_url, a
     assert failed["error"] == {"code": "content_rejected", "message": "Try another prompt."}
     assert failed["image_url"] is None
     assert "assets" not in data[4]["project"]
-    assert data[5] == {"status": "completed", "completed_assets": 1, "failed_assets": 1}
+    assert data[5] == {
+        "status": "completed",
+        "completed_assets": 1,
+        "failed_assets": 1,
+        "deleted": False,
+    }
     [(user, request)] = fake.watch_requests
     assert user == str(DEV)
     assert request.after_sequence == 0
@@ -176,6 +181,61 @@ async def test_a_reconnection_while_the_service_is_away_is_told_to_connect_again
     first, _ = await _collect(url, headers=auth)
     assert first.status_code in (503, 504)
     assert first.json()["error"]["code"] in ("service_unavailable", "service_timeout")
+
+
+async def test_a_project_deleted_mid_stream_ends_it_with_a_done_saying_so(
+    live_url, auth, fake, project
+):
+    """The watch ends NOT_FOUND (the project and its log are gone, and the cancel's own
+    `done` did not reach it): the stream still ends with a `done` a client can act on."""
+    pid = project.id
+    project.assets.extend(
+        [
+            _asset(pid, 0, common_pb2.ASSET_STATUS_COMPLETED),
+            _asset(pid, 1, common_pb2.ASSET_STATUS_GENERATING),
+            _asset(pid, 2, common_pb2.ASSET_STATUS_QUEUED),
+        ]
+    )
+    fake.events[pid] = [
+        common_pb2.ProjectEvent(sequence=4, snapshot=project),
+        common_pb2.ProjectEvent(sequence=5, asset=_asset(pid, 1, common_pb2.ASSET_STATUS_FAILED)),
+    ]
+    fake.watch_ends_with = grpc.StatusCode.NOT_FOUND
+    response, events = await _collect(f"{live_url}/api/v1/projects/{pid}/stream", headers=auth)
+
+    assert response.status_code == 200
+    assert [e.event for e in events] == ["snapshot", "asset", "done"]
+    done = events[-1]
+    assert done.data == {
+        "status": "cancelled",
+        "completed_assets": 1,
+        "failed_assets": 1,
+        "deleted": True,
+    }
+    assert done.id is None  # recorded nowhere: a client keeps the last real id
+
+
+async def test_a_project_deleted_with_its_cancels_done_ends_with_that_done(
+    live_url, auth, fake, project
+):
+    pid = project.id
+    done = common_pb2.ProjectDone(
+        status=common_pb2.PROJECT_STATUS_CANCELLED, completed_assets=2, deleted=True
+    )
+    fake.events[pid] = [
+        common_pb2.ProjectEvent(sequence=3, snapshot=project),
+        common_pb2.ProjectEvent(sequence=4, done=done),
+    ]
+    fake.hold_open = True  # the stream must end on the done, not on the watch ending
+    _, events = await _collect(f"{live_url}/api/v1/projects/{pid}/stream", headers=auth)
+
+    assert [(e.event, e.id) for e in events] == [("snapshot", 3), ("done", 4)]
+    assert events[-1].data == {
+        "status": "cancelled",
+        "completed_assets": 2,
+        "failed_assets": 0,
+        "deleted": True,
+    }
 
 
 async def test_unknown_and_foreign_projects_are_404_json(live_url, auth, fake):

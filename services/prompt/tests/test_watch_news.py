@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
+
 from logokraft.v1 import common_pb2
+from logokraft_kit.errors import NotFound
 from logokraft_prompt.core import Deps, ProjectsCore, _following
 
 PROJECT = uuid.uuid4()
@@ -25,6 +28,14 @@ def asset_event(sequence: int, name: str) -> common_pb2.ProjectEvent:
 
 def done_event(sequence: int) -> common_pb2.ProjectEvent:
     done = common_pb2.ProjectDone(status=common_pb2.PROJECT_STATUS_COMPLETED)
+    return common_pb2.ProjectEvent(sequence=sequence, done=done)
+
+
+def deleted_done(sequence: int) -> common_pb2.ProjectEvent:
+    """The `done` of the cancel a delete of a project in flight sends (control.py)."""
+    done = common_pb2.ProjectDone(
+        status=common_pb2.PROJECT_STATUS_CANCELLED, completed_assets=1, deleted=True
+    )
     return common_pb2.ProjectEvent(sequence=sequence, done=done)
 
 
@@ -50,8 +61,7 @@ class ScriptedNews:
 
     def take(self) -> list[bytes] | None:
         taken, self._pending = self._pending, "none"
-        assert taken != "none", "take without news"
-        return taken  # type: ignore[return-value]
+        return [] if taken == "none" else taken  # type: ignore[return-value]
 
 
 class ScriptedCore(ProjectsCore):
@@ -68,8 +78,12 @@ class ScriptedCore(ProjectsCore):
         snapshot = common_pb2.Project(id=str(project_id), event_sequence=5)
         return 5, [common_pb2.ProjectEvent(sequence=5, snapshot=snapshot)]
 
+    gone = False  # the project was deleted: a read of its log finds nothing
+
     async def _events_after(self, user_id, project_id, cursor):
         self.reads.append(cursor)
+        if self.gone:
+            raise NotFound(f"project {project_id} not found")
         return [e for e in self.log if e.sequence > cursor], None
 
 
@@ -118,3 +132,66 @@ def test_following_keeps_only_events_that_continue_the_cursor_in_order():
     assert _following(carried(six), 6) == []  # already sent
     assert _following(None, 5) is None
     assert _following([b"\xff"], 5) is None
+
+
+async def test_a_deleted_project_carried_in_order_ends_with_its_done_without_a_read():
+    core = ScriptedCore([])
+    news = ScriptedNews(carried(asset_event(6, "a"), deleted_done(7)))
+
+    async def deleted_meanwhile(poll_s: float) -> bool:
+        core.gone = True  # its log went with it
+        return await ScriptedNews.wait(news, poll_s)
+
+    news.wait = deleted_meanwhile  # type: ignore[method-assign]
+    events = [e async for e in core._watch(USER, PROJECT, 0, news)]  # type: ignore[arg-type]
+
+    assert [e.sequence for e in events] == [5, 6, 7]
+    assert events[-1].done.deleted and events[-1].done.completed_assets == 1
+    assert core.reads == [5]  # the read after the opening only
+
+
+async def test_a_gap_before_a_deleted_projects_done_still_ends_with_it():
+    """The log read the gap asks for finds the project gone: the news's done ends the watch."""
+    core = ScriptedCore([])
+    news = ScriptedNews(carried(asset_event(7, "b"), deleted_done(8)))  # 6 missed
+
+    async def deleted_meanwhile(poll_s: float) -> bool:
+        core.gone = True
+        return await ScriptedNews.wait(news, poll_s)
+
+    news.wait = deleted_meanwhile  # type: ignore[method-assign]
+    events = [e async for e in core._watch(USER, PROJECT, 0, news)]  # type: ignore[arg-type]
+
+    assert [e.sequence for e in events] == [5, 8]
+    assert events[-1].done.deleted
+    assert core.reads == [5, 5]
+
+
+async def test_a_done_that_comes_while_the_gone_log_is_read_ends_the_watch():
+    core = ScriptedCore([])
+    news = ScriptedNews(None)  # bare news: read the log
+
+    async def read_while_the_delete_news_comes(user_id, project_id, cursor):
+        core.reads.append(cursor)
+        if len(core.reads) > 1:
+            news._pending = carried(deleted_done(9))  # arrives during the read
+            raise NotFound(f"project {project_id} not found")
+        return [], None
+
+    core._events_after = read_while_the_delete_news_comes  # type: ignore[method-assign]
+    events = [e async for e in core._watch(USER, PROJECT, 0, news)]  # type: ignore[arg-type]
+
+    assert [e.sequence for e in events] == [5, 9] and events[-1].done.deleted
+
+
+async def test_a_project_gone_without_a_done_in_the_news_ends_the_watch_with_not_found():
+    core = ScriptedCore([])
+    news = ScriptedNews(None)
+
+    async def deleted_meanwhile(poll_s: float) -> bool:
+        core.gone = True
+        return await ScriptedNews.wait(news, poll_s)
+
+    news.wait = deleted_meanwhile  # type: ignore[method-assign]
+    with pytest.raises(NotFound):
+        await asyncio.wait_for(watch(core, news), 5)

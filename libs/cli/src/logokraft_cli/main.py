@@ -457,6 +457,7 @@ def _finish(
             {
                 "project_id": follower.project_id,
                 "status": status,
+                "deleted": bool(done.get("deleted")),
                 "completed_assets": done.get("completed_assets"),
                 "failed_assets": done.get("failed_assets"),
                 "completed": len(completed),
@@ -480,6 +481,11 @@ def _finish(
         raise CliError(
             f"{len(unsaved)} finished logos could not be saved: {unsaved[0].download_error}",
             code="download_failed",
+        )
+    if done.get("deleted"):
+        raise CliError(
+            "The project was deleted while it was followed: its logos and files are gone.",
+            code="project_deleted",
         )
     if status in ("failed", "cancelled") or (tracked and len(failed) == len(tracked)):
         raise CliError(f"The {what} ended {status}.", code=f"project_{status}")

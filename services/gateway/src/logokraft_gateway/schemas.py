@@ -267,6 +267,14 @@ class DoneEventPublic(BaseModel):
     status: ProjectStatus
     completed_assets: int = Field(ge=0)
     failed_assets: int = Field(ge=0)
+    deleted: bool = Field(
+        False,
+        description="True when the project was deleted while the stream was open: it was "
+        "cancelled first (`status` is `cancelled`), and it, its logos and their files are gone "
+        "(GET answers 404). The counts are the cancel's, or, when the gateway found the "
+        "project gone before the cancel's `done` reached it, those this stream had reported "
+        "(this `done` then has no id).",
+    )
 
 
 STREAM_EVENTS: dict[str, type[BaseModel]] = {

@@ -39,7 +39,8 @@ KEEPALIVE = ": keepalive\n\n"
 # The OpenAPI `responses=` entry of a 200 project stream: each event's name, id and JSON data.
 STREAM_RESPONSE: dict[str, Any] = {
     "description": "Events `snapshot`, `asset`, `project`, `done` with increasing ids, and "
-    "`queue` (places in line of queued assets) without an id.",
+    "`queue` (places in line of queued assets) without an id. A project deleted while the "
+    "stream is open ends it with `done` (`deleted: true`).",
     "content": {"text/event-stream": {"schema": stream_event_schema()}},
 }
 
@@ -93,6 +94,7 @@ async def event_frame(
             status=project_status(event.done.status),  # type: ignore[arg-type]
             completed_assets=event.done.completed_assets,
             failed_assets=event.done.failed_assets,
+            deleted=event.done.deleted,
         )
     else:
         return None
@@ -126,6 +128,7 @@ async def project_stream(
     messages = aiter(call)
     last_id = after_sequence if after_sequence > 0 else -1
     request_span = trace.get_current_span()
+    seen = _AssetsSeen()
     SSE_STREAMS_OPEN.inc()
     try:
         yield f"retry: {retry_ms}\n\n"
@@ -136,17 +139,54 @@ async def project_stream(
             advances = message.event.sequence > last_id
             text = await event_frame(message.event, signing, with_id=advances)
             last_id = max(last_id, message.event.sequence)
+            seen.note(message.event)
             if text is not None:
                 _record_event(request_span, message.event)
                 yield text
             if message.event.WhichOneof("change") == "done":
                 return
     except grpc.aio.AioRpcError as error:
+        if error.code() == grpc.StatusCode.NOT_FOUND:
+            # Deleted while streaming, and the cancel's `done` did not reach this watch (the
+            # log went with the project): end with a `done` that says so. Reconnecting would
+            # only meet a 404.
+            log.info("project stream ended: the project was deleted")
+            yield deleted_frame(seen)
+            return
         # The response has started; the client reconnects with Last-Event-ID.
         log.warning("project stream ended early: %s %s", error.code(), error.details())
     finally:
         SSE_STREAMS_OPEN.dec()
         call.cancel()
+
+
+class _AssetsSeen:
+    """The status of every asset a stream reported (its snapshot and asset events)."""
+
+    def __init__(self) -> None:
+        self._status: dict[str, int] = {}
+
+    def note(self, event: common_pb2.ProjectEvent) -> None:
+        kind = event.WhichOneof("change")
+        if kind == "snapshot":
+            self._status.update({asset.id: asset.status for asset in event.snapshot.assets})
+        elif kind == "asset":
+            self._status[event.asset.id] = event.asset.status
+
+    def count(self, status: int) -> int:
+        return sum(1 for seen in self._status.values() if seen == status)
+
+
+def deleted_frame(seen: _AssetsSeen) -> str:
+    """The `done` of a project found deleted mid-stream: cancelled (a delete cancels first),
+    `deleted`, with the counts of what the stream had reported; no id, as nothing recorded it."""
+    data = DoneEventPublic(
+        status="cancelled",
+        completed_assets=seen.count(common_pb2.ASSET_STATUS_COMPLETED),
+        failed_assets=seen.count(common_pb2.ASSET_STATUS_FAILED),
+        deleted=True,
+    )
+    return frame(event="done", data=data.model_dump(mode="json"))
 
 
 def _record_event(span: trace.Span, event: Any) -> None:

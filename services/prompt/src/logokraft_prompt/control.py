@@ -11,7 +11,8 @@
 - **Delete** (`delete_project`): cancels first when needed, then deletes the project row
   (its assets and events go with it); the triggers of storage_garbage queue its stored files
   (inspiration images, generated images, variations included) and the garbage collector is
-  nudged so they go at once.
+  nudged so they go at once. A project deleted in flight ends its watches with the cancel's
+  `done` (`deleted` set), carried by the news since the log is gone.
 - **Usage** (`usage`): counted exactly as the limit checks count (logokraft_domain.limits).
 
 Every query runs under the caller's identity: another user's project is NotFound.
@@ -87,18 +88,21 @@ class ProjectControl:
     async def delete_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
         """Cancel the project if needed, then delete it with its assets and stored files."""
 
-        async def delete() -> tuple[bool, dict]:
+        async def delete() -> tuple[bool, dict, list[common_pb2.ProjectEvent]]:
             async with self._deps.db.as_user(user_id) as conn:
                 await limits.lock_user_limits(conn, user_id)
                 project = await _locked_project(conn, project_id)
                 changed = await self._cancel(conn, user_id, project)
+                recorded = events.recorded(conn)  # the cancel's; its done is the watches' last
                 if not await store.delete_project(conn, project_id):
                     raise NotFound(f"project {project_id} not found")
-            return changed, project
+            return changed, project, recorded
 
-        changed, project = await _retrying_deadlocks(delete)
+        changed, project, recorded = await _retrying_deadlocks(delete)
         if changed:
-            await self._tell_workers(project)
+            # The log went with the project, so watchers get the cancel's events from the
+            # news itself, its `done` saying the project was deleted (core.ProjectsCore._watch).
+            await self._tell_workers(project, _marked_deleted(recorded))
         if self._collector is not None:
             self._collector.nudge()
         log.info("project %s deleted", project_id)
@@ -138,7 +142,7 @@ class ProjectControl:
         self, project: dict, recorded: list[common_pb2.ProjectEvent] | None = None
     ) -> None:
         """Workers abandon the project's drawings; watchers get the cancel's events, its `done`
-        last (or, for a deleted project, whose events went with it, read that it is gone)."""
+        last (for a deleted project, whose log went with it, carried by the news alone)."""
         nc, subjects = self._deps.nc, self._deps.subjects
         await publish_project_cancel(nc, subjects, str(project["id"]))
         if recorded:
@@ -146,6 +150,14 @@ class ProjectControl:
             await publish_project_events(nc, subjects, project["id"], recorded, signer=signer)
         else:
             await publish_project_news(nc, subjects, project)
+
+
+def _marked_deleted(recorded: list[common_pb2.ProjectEvent]) -> list[common_pb2.ProjectEvent]:
+    """The events of a cancel whose project was then deleted, its `done` saying so."""
+    for event in recorded:
+        if event.HasField("done"):
+            event.done.deleted = True
+    return recorded
 
 
 async def _locked_project(conn: Connection, project_id: uuid.UUID) -> dict:

@@ -197,12 +197,22 @@ class ProjectsCore:
             if event.HasField("done"):
                 return
         pending: list[common_pb2.ProjectEvent] = []  # to send: read, or carried by news
+        # The `done` of a delete, when news carried one: the project's log is gone with it, so
+        # a watch whose read finds the project gone ends with it rather than NotFound.
+        farewell: common_pb2.ProjectEvent | None = None
         read_log, read_at = True, loop.time()
         while True:
             if read_log:
-                news.clear()
+                farewell = _farewell(news.take()) or farewell  # and forget what was seen
                 read_at = loop.time()
-                pending, done = await self._events_after(user_id, project_id, cursor)
+                try:
+                    pending, done = await self._events_after(user_id, project_id, cursor)
+                except NotFound:
+                    farewell = _farewell(news.take()) or farewell
+                    if farewell is None:
+                        raise
+                    yield farewell
+                    return
                 if done is not None:
                     pending.append(done)
             for event in pending:
@@ -218,8 +228,10 @@ class ProjectsCore:
             log_due = max(0.0, read_at + self._deps.watch_poll_s - loop.time())
             read_log = False
             if await news.wait(places.poll_s(log_due)):
-                carried = _following(news.take(), cursor)
+                taken = news.take()
+                carried = _following(taken, cursor)
                 if carried is None:
+                    farewell = _farewell(taken) or farewell
                     read_log = True
                 else:
                     pending = carried
@@ -449,6 +461,18 @@ def _following(carried: list[bytes] | None, cursor: int) -> list[common_pb2.Proj
     if sorted(fresh) != list(range(cursor + 1, cursor + 1 + len(fresh))):
         return None
     return [fresh[sequence] for sequence in sorted(fresh)]
+
+
+def _farewell(carried: list[bytes] | None) -> common_pb2.ProjectEvent | None:
+    """The `done` of a deleted project among carried events (bus.ProjectNews.take), if any."""
+    for data in carried or ():
+        try:
+            event = common_pb2.ProjectEvent.FromString(data)
+        except DecodeError:
+            continue
+        if event.HasField("done") and event.done.deleted:
+            return event
+    return None
 
 
 async def _engine_brief(

@@ -160,14 +160,16 @@ class Project(_message.Message):
     def __init__(self, id: _Optional[str] = ..., user_id: _Optional[str] = ..., brief: _Optional[_Union[BrandBrief, _Mapping]] = ..., status: _Optional[_Union[ProjectStatus, str]] = ..., error: _Optional[_Union[AssetError, _Mapping]] = ..., inspiration_images: _Optional[_Iterable[_Union[StorageRef, _Mapping]]] = ..., assets: _Optional[_Iterable[_Union[Asset, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_sequence: _Optional[int] = ...) -> None: ...
 
 class ProjectDone(_message.Message):
-    __slots__ = ("status", "completed_assets", "failed_assets")
+    __slots__ = ("status", "completed_assets", "failed_assets", "deleted")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_ASSETS_FIELD_NUMBER: _ClassVar[int]
     FAILED_ASSETS_FIELD_NUMBER: _ClassVar[int]
+    DELETED_FIELD_NUMBER: _ClassVar[int]
     status: ProjectStatus
     completed_assets: int
     failed_assets: int
-    def __init__(self, status: _Optional[_Union[ProjectStatus, str]] = ..., completed_assets: _Optional[int] = ..., failed_assets: _Optional[int] = ...) -> None: ...
+    deleted: bool
+    def __init__(self, status: _Optional[_Union[ProjectStatus, str]] = ..., completed_assets: _Optional[int] = ..., failed_assets: _Optional[int] = ..., deleted: _Optional[bool] = ...) -> None: ...
 
 class ProjectEvent(_message.Message):
     __slots__ = ("sequence", "snapshot", "asset", "project", "done", "queue")

@@ -1010,6 +1010,11 @@
         }
         break;
       case "done": {
+        if (data.deleted) {
+          // Deleted elsewhere while it was shown: its logos and files are gone.
+          forgetProject(projectId);
+          break;
+        }
         state.project.status = data.status;
         renderProjectHeader();
         upsertProjectItem(state.project);
