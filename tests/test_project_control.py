@@ -52,24 +52,36 @@ DEV, BOB = dev_user_id("dev"), dev_user_id("bob")
 
 
 class HeldGenerator:
-    """The local engine, but every drawing waits for `gate`; records starts and cancellations."""
+    """The local engine, but every drawing waits for `gate` (or a pass: `let_one_through`);
+    records starts and cancellations."""
 
     name = "local"
     takes_reference_images = False
 
     def __init__(self) -> None:
         self.gate = asyncio.Event()
+        self.passes: asyncio.Queue[None] = asyncio.Queue()
         self.started: asyncio.Queue[str] = asyncio.Queue()
         self.cancelled: asyncio.Queue[str] = asyncio.Queue()
         self._local = LocalLogoGenerator()
 
+    def let_one_through(self) -> None:
+        """Let one held drawing (the next one, if none is held) finish."""
+        self.passes.put_nowait(None)
+
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         self.started.put_nowait(request.prompt)
+        opened = asyncio.ensure_future(self.gate.wait())
+        passed = asyncio.ensure_future(self.passes.get())
         try:
-            await self.gate.wait()
+            await asyncio.wait({opened, passed}, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
             self.cancelled.put_nowait(request.prompt)
             raise
+        finally:
+            opened.cancel()
+            if not passed.done():
+                passed.cancel()
         return await self._local.generate(request)
 
 
@@ -256,23 +268,103 @@ async def test_cancel_stops_queued_and_in_flight_drawings_and_gives_back_the_quo
     assert "delete it" in error["message"]
 
 
-async def test_a_cancelled_project_takes_no_refinement_and_its_stream_replays_done(stack):
+async def refine(stack: Stack, asset_id: str, count: int = 1) -> httpx.Response:
+    return await stack.http.post(
+        f"/api/v1/assets/{asset_id}/refine",
+        headers=stack.auth(),
+        json={"instruction": "make it navy", "num_variations": count},
+    )
+
+
+async def test_a_cancelled_projects_logos_can_still_be_refined(stack):
+    """ "Cancelled: 1 logo made": that logo is the user's, and refining it makes variations as
+    it would in a finished project. The project is active again, then settles `completed`;
+    its cancelled candidate stays cancelled and no more candidates are made for it."""
+    # The refine service hears cancels once it has drawn anything: a refinement elsewhere
+    # first, so that it remembers this project's cancel when the refinement below comes.
+    stack.held.let_one_through()
+    warm = await stack.created(1)
+    await stack.settled(warm)
+    [warm_asset] = await stack.assets(warm["project_id"])
+    assert (await refine(stack, str(warm_asset["id"]))).status_code == 202
+
     created = await stack.created(2)
     project_id = created["project_id"]
-    await stack.drawing_one_of(project_id, 2)
+    await asyncio.wait_for(stack.held.started.get(), DEADLINE)  # the warm-up's
+    await asyncio.wait_for(stack.held.started.get(), DEADLINE)  # the first candidate
+    stack.held.let_one_through()
+    await asyncio.wait_for(stack.held.started.get(), DEADLINE)  # the second, held
     assert (await stack.cancel(project_id)).status_code == 200
     await asyncio.wait_for(stack.held.cancelled.get(), DEADLINE)
     events = await stack.settled(created)  # from a snapshot: the cancelled project, then done
-    assert events[0].event == "snapshot"
     assert events[0].data["project"]["status"] == "cancelled"
-    assert events[-1].data["status"] == "cancelled"
-    asset_id = (await stack.assets(project_id))[0]["id"]
-    refused = await stack.http.post(
-        f"/api/v1/assets/{asset_id}/refine",
-        headers=stack.auth(),
-        json={"instruction": "make it navy", "num_variations": 1},
+    assert (events[-1].data["status"], events[-1].data["completed_assets"]) == ("cancelled", 1)
+    made, cancelled = await stack.assets(project_id)
+    assert (made["status"], cancelled["status"]) == ("completed", "cancelled")
+
+    response = await refine(stack, str(made["id"]))
+
+    assert response.status_code == 202, response.text
+    [variation] = response.json()["variations"]
+    assert variation["parent_asset_id"] == str(made["id"])
+    # The variation is drawn (not abandoned for the project's earlier cancel, which the
+    # refine service still remembers) and the project settles again.
+    resumed = {"Last-Event-ID": str(events[0].id)}
+    replay = await asyncio.wait_for(
+        read_stream(stack.http, response.json()["stream_url"], **resumed), DEADLINE
     )
-    assert refused.status_code == 409, refused.text
+    statuses = [e.data["project"]["status"] for e in replay if e.event == "project"]
+    assert statuses == ["generating", "completed"]
+    done = replay[-1]
+    assert done.event == "done", replay
+    assert done.data == {
+        "status": "completed",
+        "completed_assets": 2,
+        "failed_assets": 0,
+        "deleted": False,
+    }
+    assets = {a["id"]: a["status"] for a in await stack.assets(project_id)}
+    assert assets == {
+        made["id"]: "completed",
+        cancelled["id"]: "cancelled",
+        uuid.UUID(variation["id"]): "completed",
+    }
+    assert (await stack.cancel(project_id)).status_code == 409  # finished again: completed
+
+
+async def test_a_prompt_writer_still_running_adds_nothing_to_a_reopened_cancelled_project(
+    stack,
+):
+    """A refinement re-opens a cancelled project (generating again); a prompt writer that was
+    still writing its prompts when it was cancelled must not add candidates to it then."""
+    from logokraft_domain import store
+    from logokraft_prompt import core as prompt_core
+    from logokraft_prompt.adapters.base import WrittenPrompt
+    from logokraft_prompt.adapters.local import LocalPromptWriter
+
+    created = await stack.created(2)
+    project_id = uuid.UUID(created["project_id"])
+    await stack.drawing_one_of(created["project_id"], 2)
+    assert (await stack.cancel(created["project_id"])).status_code == 200
+    infra = stack.services.prompt.infra
+    async with infra.db.as_user(DEV) as conn:
+        await store.reopen(conn, project_id)  # as a refinement of one of its logos does
+    core = prompt_core.ProjectsCore(
+        prompt_core.Deps(
+            db=infra.db,
+            nc=infra.nc,
+            jobs=infra.jobs,
+            subjects=infra.subjects,
+            storage=infra.storage,
+            writer=LocalPromptWriter(),
+        )
+    )
+    late = WrittenPrompt(index=1, text="a late prompt", spec=None)  # position 1 is free
+
+    queued = await core._queue_candidates(DEV, project_id, [late], {})
+
+    assert queued is False
+    assert len(await stack.assets(created["project_id"])) == 2
 
 
 # ---- delete ---------------------------------------------------------------------------------

@@ -465,7 +465,8 @@ export class LogoKraftClient {
    *
    * Stop the project: queued logos are cancelled at once, logos being drawn are abandoned
    * where the provider allows, and images not drawn are given back to the daily limit. The
-   * project's stream ends with `done` (status `cancelled`); logos already completed stay.
+   * project's stream ends with `done` (status `cancelled`); logos already completed stay, and
+   * can still be refined (which makes the project active again).
    *
    * A repeat answers the cancelled project again; a project that already finished
    * (completed or failed) is refused with 409.

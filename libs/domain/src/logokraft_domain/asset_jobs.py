@@ -174,8 +174,12 @@ class AssetJobs:
         since `start` read it)."""
         async with self.cancels.listen(str(asset["project_id"])) as signal:
             if signal.is_set():
-                log.info("asset %s was cancelled before its drawing started", asset["id"])
-                return None
+                # A cancel that came since `start` (listening began before its read), or one
+                # remembered from before it: of a project that a refinement re-opened since.
+                if await self._cancelled_since(user_id, asset):
+                    log.info("asset %s was cancelled before its drawing started", asset["id"])
+                    return None
+                signal.clear()  # a cancel that comes now sets it again
             drawing = asyncio.ensure_future(self._draw(draw, provider))
             cancelled = asyncio.ensure_future(signal.wait())
             try:
@@ -190,6 +194,17 @@ class AssetJobs:
             log.info("asset %s: its project was cancelled; the drawing was abandoned", asset["id"])
             label_span(asset_outcome="cancelled")
             return None
+
+    async def _cancelled_since(self, user_id: uuid.UUID, asset: Row) -> bool:
+        """Whether the asset (or its project) is cancelled, or gone, now."""
+        async with self.db.as_user(user_id) as conn:
+            current, project = await store.get_asset_with_project(conn, asset["id"])
+        return (
+            current is None
+            or project is None
+            or current["status"] == "cancelled"
+            or project["status"] == "cancelled"
+        )
 
     async def _draw(self, draw: Callable[[], Awaitable[Drawing]], provider: str) -> Drawing:
         """`draw()`, cut off after `draw_timeout_s` (a provider hanging past its own timeouts)."""

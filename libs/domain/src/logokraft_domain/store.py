@@ -364,11 +364,17 @@ async def update_project(
 
 
 async def reopen(conn: Connection, project_id: uuid.UUID) -> Row:
-    """Mark a settled project as generating again, because new work was queued for it."""
+    """Mark a settled project as generating again, because new work was queued for it.
+
+    A cancelled project too (a refinement of one of its completed logos): it settles again
+    as any project does, `completed` or `failed` by its assets. Its prompts stay written, so
+    no more candidates are made for it (a prompt writer still running stops at
+    ProjectsCore._queue_candidates), and its cancelled assets stay cancelled.
+    """
     project = await get_project(conn, project_id, lock=True)
     if project is None:
         raise LookupError(f"project {project_id} not found")
-    if project["status"] in ("completed", "failed"):
+    if project["status"] in ("completed", "failed", "cancelled"):
         return await update_project(conn, project_id, locked=project, status="generating")
     return project
 

@@ -373,7 +373,8 @@ class ProjectsCore:
         self, user_id: uuid.UUID, project_id: uuid.UUID, written: list, candidates: dict
     ) -> bool:
         """Store the written prompts as candidates and queue their drawing, in one transaction;
-        False (nothing stored or queued) when the project was cancelled or deleted meanwhile.
+        False (nothing stored or queued) when the project was cancelled or deleted meanwhile,
+        or its prompts were otherwise marked written.
 
         A candidate stored by an earlier attempt is queued again only while it is queued."""
         fresh: dict[int, store.CandidatePrompt] = {}
@@ -391,7 +392,9 @@ class ProjectsCore:
         async with self._deps.db.as_user(user_id) as conn:
             # The project first: a cancel holds it while it cancels the queued candidates.
             locked = await store.get_project(conn, project_id, lock=True)
-            if locked is None or locked["status"] == "cancelled":
+            # Prompts written already: cancelled (and maybe generating again since, for a
+            # refinement of one of its logos), or finished by another delivery of this job.
+            if locked is None or locked["status"] == "cancelled" or locked["prompts_written"]:
                 return False
             inserted = await store.insert_candidates(
                 conn, project_id=project_id, user_id=user_id, prompts=list(fresh.values())

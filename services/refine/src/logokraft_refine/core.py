@@ -1,10 +1,11 @@
 """The refine core: variations of a completed asset, as durable work, linked to their parent.
 
 No gRPC here. `refine_asset` validates, queues one child asset per variation in
-one transaction (re-opening a settled project) and publishes one JetStream job
-per child; the jobs write each variation's prompt, draw it and store it.
-Nothing is cancelled when the caller goes away; a cancelled project takes no new variations
-(its queued and generating ones are cancelled with it, logokraft_domain.asset_jobs).
+one transaction (re-opening a settled project, a cancelled one included) and publishes one
+JetStream job per child; the jobs write each variation's prompt, draw it and store it.
+Nothing is cancelled when the caller goes away; cancelling the project cancels its queued and
+generating variations (logokraft_domain.asset_jobs), and its completed logos, variations
+included, can be refined again afterwards.
 """
 
 from __future__ import annotations
@@ -103,13 +104,8 @@ class RefineCore:
             if parent is None:
                 raise NotFound(f"asset {asset_id} not found")
             self._check_refinable(parent)
-            project = await store.get_project(conn, parent["project_id"])
-            if project is not None and project["status"] == "cancelled":
-                # Serialised with CancelProject by the user's limits lock taken above.
-                raise Conflict(
-                    f"asset {asset_id} belongs to a cancelled project, where nothing more is "
-                    "made; create a new project to get more logos"
-                )
+            # A cancelled project's completed logos are refined as a finished project's are:
+            # the cancel stopped the logos being made then; a refinement asks for new ones.
             await limits.check_images_per_day(conn, user_id, self._deps.limits, requested=count)
             await limits.check_daily_budget(conn, self._deps.limits, requested=count)
             children = await store.insert_variations(
