@@ -81,8 +81,6 @@ def test_a_devanagari_word_is_never_letter_spaced() -> None:
     # Its letters hang from one headline: spacing would break it.
     plain, spaced = outline("नमस्ते", "inter", 700), outline("नमस्ते", "inter", 700, 0.12)
     assert spaced.advance == pytest.approx(plain.advance)
-    two = outline("नमस्ते जी", "inter", 700, 0.12)  # between words, the spacing applies
-    assert two.advance > outline("नमस्ते जी", "inter", 700).advance
 
 
 # --- CJK ----------------------------------------------------------------------------------------
@@ -252,3 +250,22 @@ def test_the_cjk_face_is_only_looked_up_for_cjk_characters() -> None:
     assert face_for("東", "inter") == CJK_FACE
     assert face_for("😀", "inter") is None
     assert face_for("ก", "inter") is None  # Thai: still no face
+
+
+def test_a_devanagari_name_in_capitals_spacing_keeps_plain_word_spaces() -> None:
+    # Letter-spacing does not apply to Devanagari, so its word spaces do not grow with it.
+    assert outline("राम क्षेत्र", "inter", 700, 0.12).advance == pytest.approx(
+        outline("राम क्षेत्र", "inter", 700).advance
+    )
+    mixed, plain = outline("Namaste नमस्ते", "inter", 700, 0.1), outline("Namaste", "inter", 700)
+    assert mixed.advance > plain.advance + 6 * 0.1 * EM  # the Latin word is spaced
+
+
+def test_the_prompt_does_not_ask_for_capitals_of_a_script_without_case() -> None:
+    from logokraft_engine._design import describe_spec
+
+    brief = Brief("珈琲工房", industry="cafe")
+    spec = replace(design_spec(brief, index=0, seed=1), letter_case="upper", font="inter")
+    assert "all caps" not in describe_spec(spec, brief)
+    latin = replace(spec, name="Hikari Coffee")
+    assert "all caps" in describe_spec(latin, brief)

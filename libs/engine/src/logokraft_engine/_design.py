@@ -609,6 +609,8 @@ def _type_phrase(spec: LogoSpec) -> str:
     }.get(spec.letter_case, "")
     if FACES[spec.font].script and spec.letter_case != "lower":
         case = ""  # a script is set as written: never in caps (see _layout.name_text)
+    if not any(c.lower() != c.upper() for c in spec.name):
+        case = ""  # a name in a script without case (CJK, Devanagari) is set as written
     color = spec.palette.background if spec.layout == "emblem" else spec.palette.text
     face = FACES[spec.font].phrase
     phrase = f"the name set in {_article(weight)} {weight} {face} {case} in {color}"

@@ -728,10 +728,12 @@ def _outline(
     for item in _runs(visual, slug):
         if isinstance(item, tuple):  # a run of a script that is shaped
             face, run = item
-            if previous:
+            cjk = face == CJK_FACE
+            if previous and cjk and previous[2] != _UNSPACED:
                 line.x += tracking * EM
             _draw_run(line, run, face, slug, weight, tracking, lang)
-            previous = ("", "", "L")  # no kerning across a run's edge
+            # No kerning across a run's edge; no letter-spacing beside an Indic word either.
+            previous = ("", "", "L" if cjk else _UNSPACED)
             continue
         char = item
         if char.isspace() and ord(char) not in _cmap(slug):
@@ -743,7 +745,8 @@ def _outline(
         name = _cmap(face)[ord(char)]
         kind = unicodedata.bidirectional(char)
         if previous:
-            if not kind == previous[2] == "AL":  # joined Arabic letters are never spaced apart
+            # Joined Arabic letters are never spaced apart, nor an Indic word from its space.
+            if not kind == previous[2] == "AL" and previous[2] != _UNSPACED:
                 line.x += tracking * EM
             if previous[0] == face:
                 # A font kerns pairs in reading order: right to left, (this, previous).
@@ -759,6 +762,9 @@ def _outline(
         line.x += width * scale
         previous = (face, name, kind)
     return line.outline()
+
+
+_UNSPACED = "unspaced"  # the bidi class noted for an Indic run: no letter-spacing beside it
 
 
 def _draw_run(
