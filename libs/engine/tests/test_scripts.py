@@ -269,3 +269,14 @@ def test_the_prompt_does_not_ask_for_capitals_of_a_script_without_case() -> None
     assert "all caps" not in describe_spec(spec, brief)
     latin = replace(spec, name="Hikari Coffee")
     assert "all caps" in describe_spec(latin, brief)
+
+
+def test_joiners_and_variation_selectors_count_as_drawn_and_take_effect() -> None:
+    # An ideographic variation selector picks the variant a family name is registered in.
+    assert draws_all("葛\U000e0100飾 Books", "inter")
+    first, second = outline("葛\U000e0100", "inter", 700), outline("葛\U000e0101", "inter", 700)
+    assert first.glyphs[0][1] != second.glyphs[0][1]
+    # A zero-width joiner asks for a consonant's half form instead of the conjunct.
+    assert draws_all("क्\u200dष", "inter")
+    assert len(outline("क्\u200dष", "inter", 700).glyphs) == 2
+    assert len(outline("क्ष", "inter", 700).glyphs) == 1

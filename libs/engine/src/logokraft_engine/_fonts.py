@@ -413,10 +413,18 @@ def covers(slug: str, text: str) -> bool:
     return all(_has(slug, c) for c in unicodedata.normalize("NFC", text) if not c.isspace())
 
 
+def _modifier(char: str) -> bool:
+    """A joiner or variation selector: no letter of its own, it changes how its neighbour is
+    drawn (a half form, a variant ideograph), so it counts as drawn."""
+    return char in _JOINERS or _variation_selector(char)
+
+
 def draws_all(text: str, slug: str) -> bool:
     """Whether `slug`'s fallback chain draws every character of `text`: nothing of it would
     be left out (see `drawable`)."""
-    return all(c.isspace() or face_for(c, slug) for c in unicodedata.normalize("NFC", text))
+    return all(
+        c.isspace() or _modifier(c) or face_for(c, slug) for c in unicodedata.normalize("NFC", text)
+    )
 
 
 def drawable(text: str, slug: str) -> str:
@@ -424,7 +432,7 @@ def drawable(text: str, slug: str) -> str:
     kept = (
         " " if c.isspace() else c
         for c in unicodedata.normalize("NFC", text)
-        if c.isspace() or face_for(c, slug)
+        if c.isspace() or _modifier(c) or face_for(c, slug)
     )
     return " ".join("".join(kept).split())
 
