@@ -8,7 +8,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from logokraft_engine._brief import Brief, brief_words
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers, draws_all, face_for
+from logokraft_engine._fonts import (
+    FACES,
+    SLOGAN_FACES,
+    Face,
+    covers,
+    draws_all,
+    graphemes,
+    is_cjk,
+    needs_shaping,
+)
 from logokraft_engine._icons import ICONS, plan_icons
 from logokraft_engine._layout import (
     MIN_NAME_CAP,
@@ -94,12 +103,24 @@ def _clean(text: str) -> str:
 def _initials(name: str) -> str:
     """Up to two initials: the first letter or digit of each word that a bundled face can draw.
     Hyphenated parts count as words ("7-Eleven" → "7E"), and a leading article is skipped when
-    more words follow ("The Midnight Howlers" → "MH")."""
+    more words follow ("The Midnight Howlers" → "MH").
+
+    A letter is a whole grapheme: an Indic initial keeps its vowel sign and conjunct ("चाय" →
+    "चा", not a bare "च"). A name that starts with a Chinese, Japanese, Korean or Indic word
+    has one initial, its first sign or syllable ("東京" → "東", "한빛 커피" → "한", "अमृत
+    चाय" → "अ"), as such monograms are; CJK words after a Latin first word are skipped
+    ("Tokyo 東京 Sushi" → "TS")."""
     words = [part for word in name.split() for part in word.split("-") if part]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
-    firsts = [next((c for c in w if c.isalnum() and face_for(c, "noto-sans")), "") for w in words]
-    letters = "".join(c for c in firsts if c)[:2]
+    firsts = [
+        next((g for g in graphemes(w) if g[0].isalnum() and draws_all(g, "noto-sans")), "")
+        for w in words
+    ]
+    firsts = [g for g in firsts if g]
+    if firsts and (is_cjk(firsts[0][0]) or needs_shaping(firsts[0][0])):
+        return firsts[0]
+    letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
     return upper(letters)[:3]
 
 
@@ -365,8 +386,8 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
 
     Candidates 0 to 7 follow `plan_concepts`, so they are eight different ideas (a project
     asking for N shows the first N); later ones repeat those ideas in other colours. A name no
-    bundled face can draw whole (CJK or emoji in it, say, or Devanagari, which needs shaping)
-    gets icon-only candidates, since drawing it would mean boxes or missing words.
+    bundled face can draw whole (an emoji in it, say, or Thai, which no face has) gets
+    icon-only candidates, since drawing it would mean boxes or missing words.
     """
     name = _clean(brief.brand_name)
     if not name:
@@ -375,8 +396,8 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     slot = concept.slot
     rng = random.Random(f"{seed}:{index}:{name}")
     face = FACES[concept.face]
-    # A name no bundled face can draw whole ("東京", "Tokyo 東京 Sushi", a Hindi name) is left to
-    # the mark: drawing the rest would silently drop words of the brand's name.
+    # A name no bundled face can draw whole ("Café ☕", a Thai name) is left to the mark:
+    # drawing the rest would silently drop words of the brand's name.
     layout = slot.layout if draws_all(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
@@ -588,6 +609,8 @@ def _type_phrase(spec: LogoSpec) -> str:
     }.get(spec.letter_case, "")
     if FACES[spec.font].script and spec.letter_case != "lower":
         case = ""  # a script is set as written: never in caps (see _layout.name_text)
+    if not any(c.lower() != c.upper() for c in spec.name):
+        case = ""  # a name in a script without case (CJK, Devanagari) is set as written
     color = spec.palette.background if spec.layout == "emblem" else spec.palette.text
     face = FACES[spec.font].phrase
     phrase = f"the name set in {_article(weight)} {weight} {face} {case} in {color}"

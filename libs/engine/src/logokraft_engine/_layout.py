@@ -6,10 +6,11 @@ slogans are set smaller under the name (at most three lines), and an emblem shri
 until it sits inside the badge's ring. Each element carries a role and its ink box, so tests and
 callers can check where the name, the slogan and the mark went.
 
-A name that no bundled face can draw whole (say "東京", or "Tokyo 東京 Sushi", or a Hindi name,
-whose script needs shaping) is not drawn as boxes nor with words missing: the logo becomes
-its mark alone (the icon, the initials if they can be drawn, else a geometric symbol). A
-slogan that cannot be drawn whole is left out.
+Chinese, Japanese, Korean and Devanagari names are drawn like any other (see `_fonts`: shaped
+with HarfBuzz, CJK in Noto Sans CJK beside the chosen face's Latin). A name that no bundled
+face can draw whole (an emoji in it, or Thai, a script no face has) is not drawn as boxes nor
+with words missing: the logo becomes its mark alone (the icon, the initials if they can be
+drawn, else a geometric symbol). A slogan that cannot be drawn whole is left out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from logokraft_engine._fonts import EM, draws_all, is_script
+from logokraft_engine._fonts import EM, cjk_language, draws_all, graphemes, is_cjk, is_script
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
@@ -394,8 +395,8 @@ def _frame(spec: LogoSpec, width: float, height: float, y: float) -> Element:
 def _initials(spec: LogoSpec) -> str:
     """The initials as drawn: the spec's, else the name's first drawable letter; "" if none."""
     text = drawable_text(spec.initials, spec.font).replace(" ", "")
-    if not text:
-        text = upper(next((c for c in name_text(spec) if c.isalnum()), ""))
+    if not text:  # the name's first letter, whole (an Indic one with its vowel sign)
+        text = upper(next((g for g in graphemes(name_text(spec)) if g[0].isalnum()), ""))
     if any(unicodedata.bidirectional(char) == "AL" for char in text):
         # Arabic initials are letters apart, not a word: a zero-width non-joiner keeps each in
         # its isolated form.
@@ -416,7 +417,9 @@ def _initials_tile(
     path = shape_path(shape, cx, top + tile / 2, tile - stroke)
     box = (cx - tile / 2, top, cx + tile / 2, top + tile)
     inner_w, inner_h = inner_box(shape, tile)
-    letters = text_block(_initials(spec), spec.font, spec.weight)
+    # CJK initials take the glyph forms of the name's language (see cjk_language).
+    lang = cjk_language(spec.name) if any(is_cjk(c) for c in spec.name) else ""
+    letters = text_block(_initials(spec), spec.font, spec.weight, lang=lang)
     if letters.empty:
         size = inner_w * 0.8
         symbol = icon_svg(

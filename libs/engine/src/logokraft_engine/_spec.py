@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from logokraft_engine._fonts import FACES, is_script
+from logokraft_engine._fonts import FACES, graphemes, is_script
 from logokraft_engine._icons import ICONS
 from logokraft_engine._palette import Palette, clean_hex, is_hex
 from logokraft_engine._shapes import SHAPES
@@ -113,4 +113,7 @@ def _validate(spec: LogoSpec) -> None:
         value = getattr(spec, key)
         _check(isinstance(value, str) and len(value) <= MAX_TEXT, f"{key} must be a short string")
     _check(bool(spec.name.strip()), "name must not be empty")
-    _check(len(spec.initials) <= 3, "initials must be at most 3 characters")
+    _check(
+        len(graphemes(spec.initials)) <= 3 and len(spec.initials) <= 12,
+        "initials must be at most 3 letters",  # a letter: a grapheme, as "क्षे" or "é"
+    )

@@ -6,7 +6,15 @@ import itertools
 import unicodedata
 from dataclasses import dataclass
 
-from logokraft_engine._fonts import EM, Outline, base_direction, cap_height, outline
+from logokraft_engine._fonts import (
+    EM,
+    Outline,
+    base_direction,
+    cap_height,
+    cjk_language,
+    is_cjk,
+    outline,
+)
 from logokraft_engine._geometry import num
 
 LINE_GAP = 0.28  # between lines, in em
@@ -197,10 +205,17 @@ def text_block(
     tracking: float = 0.0,
     longest: int = 10**6,
     most: int = 2,
+    lang: str = "",
 ) -> TextBlock:
-    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters."""
-    base = base_direction(text)  # every line reads in the whole text's direction
+    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters.
+
+    Every line reads in the whole text's direction, and its CJK characters take the glyph
+    forms of the whole text's language (`lang`, else `cjk_language` of `text`)."""
+    base = base_direction(text)
+    if not lang and any(is_cjk(c) for c in text):
+        lang = cjk_language(text)
     lines = tuple(
-        outline(line, font, weight, tracking, base) for line in split_lines(text, longest, most)
+        outline(line, font, weight, tracking, base, lang)
+        for line in split_lines(text, longest, most)
     )
     return TextBlock(lines, cap_height(font))

@@ -1,0 +1,282 @@
+"""Scripts that need shaping or a CJK face: Devanagari shaped with HarfBuzz (conjuncts, vowel
+signs, reph), Chinese, Japanese and Korean drawn in Noto Sans CJK beside the chosen face's
+Latin, their initials, and Latin text untouched by any of it."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pytest
+from PIL import Image
+
+from logokraft_engine import Brief, design_spec, render_logo
+from logokraft_engine import _fonts as fonts
+from logokraft_engine._design import _initials
+from logokraft_engine._fonts import (
+    CJK_FACE,
+    EM,
+    FACES,
+    cap_height,
+    cjk_language,
+    draws_all,
+    face_for,
+    graphemes,
+    matching_weight,
+    outline,
+    shape,
+)
+from logokraft_engine._layout import lay_out
+from logokraft_engine._spec import LogoSpec
+from logokraft_engine._text import apply_case
+
+NAMES = ["珈琲工房 ひかり", "Tokyo 東京 Sushi", "한빛 커피", "अमृत चाय", "茶馆", "राम क्षेत्र मिठाई"]
+LAYOUTS = ("wordmark", "icon-left", "icon-top", "emblem", "monogram")
+
+
+def _glyph_names(clusters, slug: str, weight: int) -> list[list[str]]:
+    font = fonts._hb_font(*fonts._file(slug, weight), weight)
+    return [[font.get_glyph_name(gid) for gid, _, _ in c.glyphs] for c in clusters]
+
+
+def _drawn(line) -> str:
+    return "".join(char for char, _ in line.glyphs)
+
+
+# --- Devanagari ---------------------------------------------------------------------------------
+
+
+def test_a_devanagari_conjunct_is_one_shaped_glyph() -> None:
+    (cluster,) = shape("क्ष", "noto-sans", 700)
+    assert cluster.text == "क्ष" and _glyph_names([cluster], "noto-sans", 700) == [
+        ["uni0915094D0937"]
+    ]
+    # Poppins has its own Devanagari, with its own conjuncts.
+    assert _glyph_names(shape("क्ष", "poppins", 700), "poppins", 700) == [["dvK_SSA"]]
+
+
+def test_devanagari_vowel_signs_and_reph_are_placed_by_the_shaper() -> None:
+    # "ि" is typed after its consonant and drawn before it.
+    (ki,) = shape("कि", "noto-sans", 400)
+    names = _glyph_names([ki], "noto-sans", 400)[0]
+    assert names[0].startswith("uni093F") and names[1] == "uni0915"
+    # The reph (र् before a consonant) is drawn above the end of the syllable, after it.
+    karma = shape("कर्म", "noto-sans", 400)
+    assert [c.text for c in karma] == ["क", "र्म"]
+    assert _glyph_names(karma, "noto-sans", 400)[1] == ["uni092E", "uni0930094D"]
+
+
+@pytest.mark.parametrize("font", sorted(FACES))
+def test_a_hindi_name_is_drawn_whole_in_every_face(font: str) -> None:
+    weight = FACES[font].weights[-1]
+    line = outline("राम क्षेत्र मिठाई", font, weight)
+    # One glyph entry per syllable, the letters in reading order, no visible virama.
+    assert [c for c, _ in line.glyphs] == ["रा", "म", "क्षे", "त्र", "मि", "ठा", "ई"]
+    assert draws_all("राम क्षेत्र मिठाई", font)
+    own = face_for("क", font)
+    assert own == ("poppins" if font == "poppins" else "noto-sans")
+
+
+def test_a_devanagari_word_is_never_letter_spaced() -> None:
+    # Its letters hang from one headline: spacing would break it.
+    plain, spaced = outline("नमस्ते", "inter", 700), outline("नमस्ते", "inter", 700, 0.12)
+    assert spaced.advance == pytest.approx(plain.advance)
+
+
+# --- CJK ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("font", sorted(FACES))
+def test_tokyo_sushi_is_drawn_whole_in_every_face(font: str) -> None:
+    weight = FACES[font].weights[0]
+    line = outline("Tokyo 東京 Sushi", font, weight)
+    assert _drawn(line) == "Tokyo東京Sushi"
+    assert draws_all("Tokyo 東京 Sushi", font)
+    # The Latin words are the chosen face's own, exactly as they are set alone.
+    tokyo = outline("Tokyo", font, weight)
+    assert line.glyphs[:5] == tokyo.glyphs
+
+
+def test_kanji_stand_on_the_baseline_about_as_tall_as_the_capitals() -> None:
+    line = outline("T東", "inter", 700)
+    kanji = outline("東", "inter", 700)
+    cap = cap_height("inter")
+    assert 1.0 * cap < kanji.height < 1.3 * cap
+    assert -0.12 * EM < kanji.bounds[3] < 0.12 * EM  # sits on the baseline, as the T does
+    assert line.height == pytest.approx(kanji.height, rel=0.05)
+
+
+@pytest.mark.parametrize("name", ["珈琲工房 ひかり", "한빛 커피", "茶馆", "台灣茶 Formosa"])
+def test_cjk_names_are_drawn_with_every_sign(name: str) -> None:
+    line = outline(name, "montserrat", 700)
+    assert _drawn(line) == name.replace(" ", "")
+    assert all(d.count("M") >= 1 for _, d in line.glyphs)  # a real outline, not a blank
+
+
+def test_the_language_picks_the_regions_glyph_forms() -> None:
+    assert cjk_language("珈琲工房 ひかり") == "ja"
+    assert cjk_language("한빛 커피") == "ko"
+    assert cjk_language("茶馆") == cjk_language("北京烤鸭") == "zh-Hans"
+    assert cjk_language("臺灣") == cjk_language("學校") == "zh-Hant"
+    assert cjk_language("東京寿司") == "ja"
+    # 直 is drawn differently in Japan and in China.
+    assert (
+        outline("直", "inter", 700, lang="ja").glyphs
+        != outline("直", "inter", 700, lang="zh-Hans").glyphs
+    )
+
+
+def test_case_treatments_leave_cjk_and_devanagari_alone() -> None:
+    assert apply_case("Tokyo 東京 sushi", "upper") == "TOKYO 東京 SUSHI"
+    for case in ("upper", "lower", "title"):
+        assert apply_case("珈琲工房 ひかり", case) == "珈琲工房 ひかり"
+        assert apply_case("अमृत चाय", case) == "अमृत चाय"
+
+
+def test_capitals_spacing_is_gentle_in_a_cjk_run_and_never_tightens_it() -> None:
+    plain = outline("東京工房", "inter", 700)
+    spaced = outline("東京工房", "inter", 700, 0.12)
+    gaps = 3
+    assert 0 < spaced.advance - plain.advance < gaps * 0.12 * EM * 0.75
+    assert outline("東京工房", "inter", 700, -0.01).advance == pytest.approx(plain.advance)
+
+
+def test_the_cjk_face_is_set_as_dark_as_the_chosen_face() -> None:
+    assert matching_weight("inter", 700) == 700
+    assert matching_weight("dm-serif-display", 400) >= 550  # a heavy display serif
+    assert matching_weight("pacifico", 400) >= 600  # a heavy brush script
+    assert matching_weight("dancing-script", 600) <= 400  # a light script
+
+
+# --- layouts, initials, the mark-only fallback --------------------------------------------------
+
+
+def _roles(elements, *roles):
+    return [e for e in elements if e.role in roles]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_candidate_of_a_cjk_or_hindi_name_shows_it(name: str) -> None:
+    brief = Brief(name, slogan="", industry="cafe")
+    for index in range(8):
+        spec = design_spec(brief, index=index, seed=1)
+        assert spec.layout != "mark", (index, spec.layout)
+        (element,) = _roles(lay_out(spec), "name")
+        # a path per letter: a sign, a Hangul syllable, a Devanagari syllable
+        assert element.svg.count("<path") == len(graphemes(name.replace(" ", ""))), index
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_cjk_and_hindi_names_in_every_layout_keep_their_text_inside(name: str, layout: str) -> None:
+    spec = replace(design_spec(Brief(name, slogan="Since 1990"), index=0, seed=2), layout=layout)
+    elements = lay_out(spec)
+    assert len(_roles(elements, "name")) == 1 and _roles(elements, "slogan")
+    for e in elements:
+        x0, y0, x1, y1 = e.box
+        assert min(x0, y0) >= 89 and max(x1, y1) <= 911, (e.role, e.box)
+
+
+def test_svg_master_and_png_agree() -> None:
+    spec = replace(
+        design_spec(Brief("Tokyo 東京 Sushi"), index=0, seed=1), layout="wordmark", accent="none"
+    )
+    logo = render_logo(spec, size=500)
+    (name,) = _roles(lay_out(spec), "name")
+    image = Image.open(io.BytesIO(logo.png)).convert("L")
+    background = image.getpixel((2, 2))
+    ink = image.point(lambda v: 255 if abs(v - background) > 60 else 0).getbbox()
+    assert ink is not None
+    x0, y0, x1, y1 = (v * 2 for v in ink)  # 500 px for the 1000-unit canvas
+    bx0, by0, bx1, by1 = name.box
+    assert abs(x0 - bx0) < 4 and abs(x1 - bx1) < 4 and abs(y0 - by0) < 4 and abs(y1 - by1) < 4
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        ("珈琲工房 ひかり", "珈"),
+        ("東京", "東"),
+        ("한빛 커피", "한"),
+        ("茶馆", "茶"),
+        ("Tokyo 東京 Sushi", "TS"),
+        ("अमृत चाय", "अ"),
+        ("चाय घर", "चा"),  # the vowel sign stays with its consonant
+        ("क्षेत्र मिठाई", "क्षे"),  # a conjunct is one letter
+        ("The Midnight Howlers", "MH"),
+    ],
+)
+def test_initials_of_cjk_and_indic_names(name: str, initials: str) -> None:
+    assert _initials(name) == initials
+    spec = replace(design_spec(Brief(name), index=0, seed=1), layout="monogram")
+    assert spec.initials == initials
+    assert LogoSpec.from_dict(spec.to_dict()) == spec  # a conjunct's 4 code points are valid
+    (drawn,) = _roles(lay_out(spec), "initials")
+    assert drawn.svg.count("<path") == len(graphemes(initials))
+
+
+def test_a_monogram_without_stored_initials_takes_the_first_whole_letter() -> None:
+    spec = replace(design_spec(Brief("चाय घर"), index=0, seed=1), layout="mark", icon="")
+    (drawn,) = _roles(lay_out(replace(spec, initials="")), "initials")
+    (alone,) = _roles(lay_out(replace(spec, initials="चा")), "initials")
+    assert drawn.svg == alone.svg
+
+
+def test_graphemes_keep_marks_and_conjuncts_together() -> None:
+    assert graphemes("क्षेत्र") == ["क्षे", "त्र"]
+    assert graphemes("श्री") == ["श्री"]
+    assert graphemes("Zoë") == ["Z", "o", "ë"]
+    assert graphemes("東京") == ["東", "京"]
+
+
+# --- Latin stays as it was ------------------------------------------------------------------------
+
+
+def test_latin_names_are_never_shaped_nor_open_the_cjk_face(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("HarfBuzz shaped a Latin name")
+
+    monkeypatch.setattr(fonts.hb, "shape", refuse)
+    fonts._hb_face.cache_clear()
+    for name in ("Northwind Logistics", "Café Zoë", "Αθηνά", "קפה טוב", "مقهى النور"):
+        brief = Brief(name, slogan="Fresh daily")
+        for index in range(8):
+            render_logo(design_spec(brief, index=index, seed=1), size=64)
+    assert fonts._hb_face.cache_info().currsize == 0  # no font opened with HarfBuzz at all
+
+
+def test_the_cjk_face_is_only_looked_up_for_cjk_characters() -> None:
+    assert face_for("A", "inter") == "inter"
+    assert face_for("東", "inter") == CJK_FACE
+    assert face_for("😀", "inter") is None
+    assert face_for("ก", "inter") is None  # Thai: still no face
+
+
+def test_a_devanagari_name_in_capitals_spacing_keeps_plain_word_spaces() -> None:
+    # Letter-spacing does not apply to Devanagari, so its word spaces do not grow with it.
+    assert outline("राम क्षेत्र", "inter", 700, 0.12).advance == pytest.approx(
+        outline("राम क्षेत्र", "inter", 700).advance
+    )
+    mixed, plain = outline("Namaste नमस्ते", "inter", 700, 0.1), outline("Namaste", "inter", 700)
+    assert mixed.advance > plain.advance + 6 * 0.1 * EM  # the Latin word is spaced
+
+
+def test_the_prompt_does_not_ask_for_capitals_of_a_script_without_case() -> None:
+    from logokraft_engine._design import describe_spec
+
+    brief = Brief("珈琲工房", industry="cafe")
+    spec = replace(design_spec(brief, index=0, seed=1), letter_case="upper", font="inter")
+    assert "all caps" not in describe_spec(spec, brief)
+    latin = replace(spec, name="Hikari Coffee")
+    assert "all caps" in describe_spec(latin, brief)
+
+
+def test_joiners_and_variation_selectors_count_as_drawn_and_take_effect() -> None:
+    # An ideographic variation selector picks the variant a family name is registered in.
+    assert draws_all("葛\U000e0100飾 Books", "inter")
+    first, second = outline("葛\U000e0100", "inter", 700), outline("葛\U000e0101", "inter", 700)
+    assert first.glyphs[0][1] != second.glyphs[0][1]
+    # A zero-width joiner asks for a consonant's half form instead of the conjunct.
+    assert draws_all("क्\u200dष", "inter")
+    assert len(outline("क्\u200dष", "inter", 700).glyphs) == 2
+    assert len(outline("क्ष", "inter", 700).glyphs) == 1
