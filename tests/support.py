@@ -140,6 +140,25 @@ async def running_services(
 TEST_JWT_SECRET = "logokraft-tests-user-token-secret-0123456789"
 
 
+def projects_core(runtime: ServiceRuntime) -> Any:
+    """A second `ProjectsCore` on a running prompt service's infrastructure (with the local
+    prompt writer), for tests that drive one of its steps by hand."""
+    from logokraft_prompt import core as prompt_core
+    from logokraft_prompt.adapters.local import LocalPromptWriter
+
+    infra = runtime.infra
+    return prompt_core.ProjectsCore(
+        prompt_core.Deps(
+            db=infra.db,
+            nc=infra.nc,
+            jobs=infra.jobs,
+            subjects=infra.subjects,
+            storage=infra.storage,
+            writer=LocalPromptWriter(),
+        )
+    )
+
+
 def user_token(name: str) -> str:
     """An access token for the named dev user, as the tests' services verify them."""
     return mint_token(TEST_JWT_SECRET, dev_user_id(name))

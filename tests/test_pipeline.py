@@ -24,6 +24,7 @@ from tests.support import (
     brand_brief,
     create_over_grpc,
     new_project_id,
+    projects_core,
     rows,
     watch_over_grpc,
 )
@@ -317,16 +318,7 @@ async def test_a_project_settled_between_two_reads_still_streams_its_last_events
         return rows
 
     monkeypatch.setattr(prompt_core.events, "events_after", events_after_then_settle)
-    core = prompt_core.ProjectsCore(
-        prompt_core.Deps(
-            db=infra.db,
-            nc=infra.nc,
-            jobs=infra.jobs,
-            subjects=infra.subjects,
-            storage=infra.storage,
-            writer=LocalPromptWriter(),
-        )
-    )
+    core = projects_core(services.prompt)
 
     events, done = await core._events_after(user, pid, cursor)
     assert (events, done) == ([], None), "a done now would skip the asset's completion"

@@ -37,6 +37,7 @@ from tests.support import (
     as_user,
     brand_brief,
     png,
+    projects_core,
     read_stream,
     rows,
     serve_gateway,
@@ -338,9 +339,7 @@ async def test_a_prompt_writer_still_running_adds_nothing_to_a_reopened_cancelle
     """A refinement re-opens a cancelled project (generating again); a prompt writer that was
     still writing its prompts when it was cancelled must not add candidates to it then."""
     from logokraft_domain import store
-    from logokraft_prompt import core as prompt_core
     from logokraft_prompt.adapters.base import WrittenPrompt
-    from logokraft_prompt.adapters.local import LocalPromptWriter
 
     created = await stack.created(2)
     project_id = uuid.UUID(created["project_id"])
@@ -349,16 +348,7 @@ async def test_a_prompt_writer_still_running_adds_nothing_to_a_reopened_cancelle
     infra = stack.services.prompt.infra
     async with infra.db.as_user(DEV) as conn:
         await store.reopen(conn, project_id)  # as a refinement of one of its logos does
-    core = prompt_core.ProjectsCore(
-        prompt_core.Deps(
-            db=infra.db,
-            nc=infra.nc,
-            jobs=infra.jobs,
-            subjects=infra.subjects,
-            storage=infra.storage,
-            writer=LocalPromptWriter(),
-        )
-    )
+    core = projects_core(stack.services.prompt)
     late = WrittenPrompt(index=1, text="a late prompt", spec=None)  # position 1 is free
 
     queued = await core._queue_candidates(DEV, project_id, [late], {})
