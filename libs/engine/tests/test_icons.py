@@ -368,6 +368,9 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
         ("vape shop", {"gift", "vinyl"}, set()),
         ("escape room", set(), set()),
         ("recording studio", {"palette", "camera", "yoga"}, {"music", "microphone"}),
+        # a craft workshop is not a seminar: "workshop" says what kind of place it is
+        ("ceramics workshop", {"presentation"}, set()),
+        ("pottery atelier", {"presentation", "palette"}, set()),
     ],
 )
 def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
@@ -387,6 +390,11 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
     assert rank_icons(Brief("X", industry="yoga studio"))[0] == "yoga"
     assert rank_icons(Brief("X", industry="photography studio"))[0] == "camera"
     assert rank_icons(Brief("X", industry="funeral home"))[0] == "flower"
+    assert (
+        "presentation"
+        not in plan_icons(Brief("X", industry="furniture workshop"), random.Random("seed"))[0]
+    )
+    assert rank_icons(Brief("X", industry="bike repair workshop"))[0] == "bicycle"
     # a brief whose only words are generic keeps the generic match: nothing says otherwise
     assert rank_icons(Brief("X", industry="shop"))[:1] != []
     # the description may still name what to draw for a trade with no icon

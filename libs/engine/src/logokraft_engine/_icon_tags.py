@@ -25,7 +25,7 @@ _GENERIC = """
     rental rent hire leasing lease
     lab laboratory repair production craft business brand boutique market bar cafe
     clinic practice academy institute online digital solution app platform co inc ltd llc
-    home parlor parlour hall room
+    home parlor parlour hall room workshop works atelier
 """
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
