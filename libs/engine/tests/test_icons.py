@@ -376,7 +376,7 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
 def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
     industry: str, wrong: set[str], fitting: set[str]
 ) -> None:
-    brief = Brief("Ash & Oak", industry=industry)
+    brief = Brief("Ash & Vale", industry=industry)  # a name with no drawable word ("Oak" is)
     for seed in range(4):
         concepts = plan_concepts(brief, seed)
         icons = {c.icon for c in concepts if c.icon} | {c.spare for c in concepts if c.spare}
@@ -395,6 +395,9 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         not in plan_icons(Brief("X", industry="furniture workshop"), random.Random("seed"))[0]
     )
     assert rank_icons(Brief("X", industry="bike repair workshop"))[0] == "bicycle"
+    # "a two-person workshop": a person is not what a furniture maker draws; oak is a tree
+    made = Brief("X", industry="furniture workshop", description="A two-person workshop, oak")
+    assert "user" not in rank_icons(made) and "tree" in rank_icons(made)
     # a brief whose only words are generic keeps the generic match: nothing says otherwise
     assert rank_icons(Brief("X", industry="shop"))[:1] != []
     # the description may still name what to draw for a trade with no icon

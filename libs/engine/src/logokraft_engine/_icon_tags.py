@@ -704,7 +704,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "tree",
         "outline/tree",
         "tree",
-        "tree forest forestry arborist landscaping park nature arboretum",
+        "tree forest forestry arborist landscaping park nature arboretum oak timber",
     ),
     (
         "forest",
@@ -1416,7 +1416,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("printer", "outline/printer", "printer", "printing print printer copy stationery"),
     ("pennant", "filled/pennant", "pennant", "pennant camp team club"),
     ("star", "filled/star", "star", "star award premium entertainment rating celebrity review"),
-    ("user", "filled/user", "person", "person individual profile personal coach"),
+    ("user", "filled/user", "person", "individual profile personal coach"),
     ("people", "outline/users", "two people", "people team community hr recruitment group"),
     ("friends", "outline/friends", "two friends", "friend friendship couple social"),
 )
