@@ -21,7 +21,15 @@ import resvg_py
 from PIL import Image, ImageChops
 
 from logokraft_engine import Brief, LogoSpec, design_spec, design_specs, render_logo
-from logokraft_engine._fonts import CJK_FACE, FACES, FALLBACKS, _cmap, drawable, outline
+from logokraft_engine._fonts import (
+    CJK_FACE,
+    FACES,
+    FALLBACKS,
+    SCRIPT_FACES,
+    _cmap,
+    drawable,
+    outline,
+)
 from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, _column, lay_out
 from logokraft_engine._palette import WHITE, Palette, contrast, on_white, parse_color, to_rgb
 from logokraft_engine._shapes import box_inside
@@ -523,7 +531,7 @@ def test_every_face_has_its_licence_recorded() -> None:
         for line in table.splitlines()
         if (m := re.match(r"\|\s*`([a-z0-9-]+)`\s*\|", line))
     }
-    for slug in (*FACES, *FALLBACKS, CJK_FACE):
+    for slug in (*FACES, *FALLBACKS, *{f for _, _, f in SCRIPT_FACES}, CJK_FACE):
         assert slug in rows, f"{slug} is missing from licenses/fonts.md"
         assert "OFL-1.1" in rows[slug] and "Copyright" in rows[slug], slug
     ofl = (LICENSES / "OFL-1.1.txt").read_text(encoding="utf-8")
