@@ -19,10 +19,12 @@ Shaping: Latin, Greek, Cyrillic, Hebrew and Arabic are drawn glyph by glyph from
 map (with the font's pair kerning), which is all they need and keeps them quick. Scripts that
 need a shaping engine to be spelt right (Devanagari's conjuncts, reordered vowel signs and
 reph: see `needs_shaping`) are shaped with HarfBuzz, run by run, in the first face of the chain
-that has the script (Poppins' own Devanagari, else Noto Sans'). Chinese, Japanese and Korean
+that has the script (Poppins' own Devanagari, else Noto Sans'); Thai, Tamil, Telugu, Bengali
+and Khmer in a face of their own script (`SCRIPT_FACES`), opened only when a text has such
+letters. Chinese, Japanese and Korean
 runs are shaped with HarfBuzz in Noto Sans CJK (`CJK_FACE`: proportional kana and punctuation,
 the region's glyph forms, see `cjk_language`), opened only when a text has such characters.
-A character no bundled face can draw (emoji, scripts no face has, such as Thai or Tamil) is
+A character no bundled face can draw (emoji, scripts no face has, such as Malayalam) is
 never drawn as a .notdef box; `draws_all` tells whether a text can be drawn whole, so that a
 name that cannot is not drawn with words missing: the logo is then its mark alone.
 """
