@@ -1,6 +1,7 @@
 """Scripts that need shaping or a CJK face: Devanagari shaped with HarfBuzz (conjuncts, vowel
-signs, reph), Chinese, Japanese and Korean drawn in Noto Sans CJK beside the chosen face's
-Latin, their initials, and Latin text untouched by any of it."""
+signs, reph), Thai, Tamil, Telugu, Bengali and Khmer in faces of their own (marks stacked,
+vowel signs reordered, conjuncts), Chinese, Japanese and Korean drawn in Noto Sans CJK beside
+the chosen face's Latin, their initials, and Latin text untouched by any of it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from logokraft_engine._fonts import (
     CJK_FACE,
     EM,
     FACES,
+    SCRIPT_FACES,
     cap_height,
     cjk_language,
     draws_all,
@@ -249,7 +251,8 @@ def test_the_cjk_face_is_only_looked_up_for_cjk_characters() -> None:
     assert face_for("A", "inter") == "inter"
     assert face_for("東", "inter") == CJK_FACE
     assert face_for("😀", "inter") is None
-    assert face_for("ก", "inter") is None  # Thai: still no face
+    assert face_for("ก", "inter") == "noto-sans-thai"
+    assert face_for("\u0d2e", "inter") is None  # Malayalam: still no face
 
 
 def test_a_devanagari_name_in_capitals_spacing_keeps_plain_word_spaces() -> None:
@@ -280,3 +283,152 @@ def test_joiners_and_variation_selectors_count_as_drawn_and_take_effect() -> Non
     assert draws_all("क्\u200dष", "inter")
     assert len(outline("क्\u200dष", "inter", 700).glyphs) == 2
     assert len(outline("क्ष", "inter", 700).glyphs) == 1
+
+
+# --- Thai, Tamil, Telugu, Bengali, Khmer ----------------------------------------------------------
+
+SCRIPT_NAMES = {
+    "noto-sans-thai": "กาแฟดอย",
+    "noto-sans-tamil": "தமிழ் காபி",
+    "noto-sans-telugu": "తెలుగు టీ",
+    "hind-siliguri": "মিষ্টি ঘর",
+    "noto-sans-khmer": "កាហ្វេខ្មែរ",
+}
+
+
+def _shaped_names(run: str, slug: str, weight: int = 700) -> list[list[str]]:
+    return _glyph_names(shape(run, slug, weight), slug, weight)
+
+
+@pytest.mark.parametrize("font", sorted(FACES))
+@pytest.mark.parametrize("face", sorted(SCRIPT_NAMES))
+def test_a_name_in_each_new_script_is_drawn_whole_in_every_face(font: str, face: str) -> None:
+    name = SCRIPT_NAMES[face]
+    assert draws_all(name, font)
+    assert face_for(name[0], font) == face
+    line = outline(name, font, FACES[font].weights[-1])
+    assert _drawn(line) == name.replace(" ", "")  # every character, none left out
+    assert all(d.count("M") >= 1 for _, d in line.glyphs)
+
+
+def test_thai_marks_are_stacked_and_moved_clear_of_tall_consonants() -> None:
+    # The tone mark sits above the vowel sign, both on the consonant (not beside it).
+    assert _shaped_names("กี่", "noto-sans-thai") == [["uni0E01", "uni0E35", "uni0E48.small"]]
+    # Beside the tall stroke of ป the marks take narrow forms, moved left.
+    (pi,) = shape("ปี่", "noto-sans-thai", 700)
+    assert _shaped_names("ปี่", "noto-sans-thai")[0][1:] == ["uni0E35.narrow", "uni0E48.small"]
+    assert pi.glyphs[2][1] < pi.glyphs[1][1]
+    # Under ญ a vowel below drops the consonant's tail.
+    assert _shaped_names("ญู", "noto-sans-thai") == [["uni0E0D.less", "uni0E39"]]
+    # SARA AM is split into its ring and its vowel, one letter with its consonant.
+    assert [c.text for c in shape("กำ", "noto-sans-thai", 700)] == ["กำ"]
+
+
+def test_tamil_and_bengali_vowel_signs_are_reordered() -> None:
+    # "ொ" is typed after its consonant and drawn in two parts around it.
+    assert _shaped_names("கொ", "noto-sans-tamil") == [
+        ["evowelsigntamil", "katamil", "aavowelsigntamil"]
+    ]
+    assert _shaped_names("কি", "hind-siliguri") == [["bnmI", "bnKA"]]
+    assert _shaped_names("কো", "hind-siliguri") == [["bnmE.init", "bnKA", "bnmAA"]]
+
+
+def test_conjuncts_are_joined_in_bengali_telugu_tamil_and_khmer() -> None:
+    assert _shaped_names("ষ্টি", "hind-siliguri") == [["bnSS_TTA_mI"]]
+    assert _shaped_names("క్ష", "noto-sans-telugu") == [["kassatelu"]]
+    assert _shaped_names("టీ", "noto-sans-telugu") == [["ttiivoweltelu"]]
+    assert _shaped_names("க்ஷ", "noto-sans-tamil") == [["tchatamil"]]
+    # Khmer: the vowel drawn before the cluster, the second consonant subscript (coeng).
+    assert _shaped_names("ខ្មែ", "noto-sans-khmer") == [["uni17C2", "uni1781", "uni17D21798"]]
+
+
+@pytest.mark.parametrize("face", sorted(SCRIPT_NAMES))
+def test_words_of_the_new_scripts_are_never_letter_spaced(face: str) -> None:
+    name = SCRIPT_NAMES[face]
+    plain, spaced = outline(name, "inter", 700), outline(name, "inter", 700, 0.12)
+    assert spaced.advance == pytest.approx(plain.advance)
+
+
+@pytest.mark.parametrize("face", sorted(SCRIPT_NAMES))
+def test_case_treatments_leave_the_new_scripts_alone(face: str) -> None:
+    name = SCRIPT_NAMES[face]
+    for case in ("upper", "lower", "title"):
+        assert apply_case(name, case) == name
+
+
+@pytest.mark.parametrize("face", sorted(SCRIPT_NAMES))
+def test_the_new_scripts_are_set_as_dark_as_the_chosen_face(face: str, monkeypatch) -> None:
+    name = SCRIPT_NAMES[face]
+    assert outline(name, "inter", 800).glyphs != outline(name, "inter", 500).glyphs
+    # Shaped at the weight that matches the chosen face, as a run in a fallback face is.
+    calls: list[tuple[str, int]] = []
+    real = fonts.shape
+
+    def spy(run: str, slug: str, weight: int, lang: str = ""):
+        calls.append((slug, weight))
+        return real(run, slug, weight, lang)
+
+    monkeypatch.setattr(fonts, "shape", spy)
+    fonts._outline(name, "dm-serif-display", 400, 0.0, None, "")
+    assert calls and set(calls) == {(face, matching_weight("dm-serif-display", 400))}
+
+
+@pytest.mark.parametrize("name", list(SCRIPT_NAMES.values()))
+def test_every_candidate_of_a_name_in_a_new_script_shows_it(name: str) -> None:
+    brief = Brief(name, slogan=name.split()[0], industry="cafe")
+    for index in range(8):
+        spec = design_spec(brief, index=index, seed=1)
+        assert spec.layout != "mark", (index, spec.layout)
+        assert _roles(lay_out(spec), "name")
+
+
+@pytest.mark.parametrize("name", list(SCRIPT_NAMES.values()))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_names_in_the_new_scripts_keep_their_text_inside(name: str, layout: str) -> None:
+    spec = replace(design_spec(Brief(name, slogan=name), index=0, seed=2), layout=layout)
+    elements = lay_out(spec)
+    assert len(_roles(elements, "name")) == 1 and _roles(elements, "slogan")
+    for e in elements:
+        x0, y0, x1, y1 = e.box
+        assert min(x0, y0) >= 89 and max(x1, y1) <= 911, (e.role, e.box)
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        ("กาแฟดอย", "ก"),
+        ("แฟนคลับ", "แฟ"),  # a leading vowel is never an initial alone
+        ("தமிழ் காபி", "த"),
+        ("கொழும்பு", "கொ"),
+        ("তেলুগু", "তে"),
+        ("মিষ্টি ঘর", "মি"),
+        ("ষ্টিমার", "ষ্টি"),  # a conjunct is one letter
+        ("తెలుగు టీ", "తె"),
+        ("ខ្មែរ", "ខ្មែ"),
+    ],
+)
+def test_initials_of_names_in_the_new_scripts_are_whole_letters(name: str, initials: str) -> None:
+    assert _initials(name) == initials
+    spec = replace(design_spec(Brief(name), index=0, seed=1), layout="monogram")
+    assert spec.initials == initials
+    assert LogoSpec.from_dict(spec.to_dict()) == spec
+    (drawn,) = _roles(lay_out(spec), "initials")
+    assert drawn.svg.count("<path") >= 1
+
+
+def test_latin_names_never_open_the_script_faces(monkeypatch) -> None:
+    opened: list[str] = []
+    real = fonts._path.__wrapped__
+
+    def recording(slug: str, weight: int) -> str:
+        opened.append(slug)
+        return real(slug, weight)
+
+    for cached in (fonts._cmap, fonts._knows_script, fonts._glyph_set, fonts.cap_height):
+        cached.cache_clear()
+    monkeypatch.setattr(fonts, "_path", recording)
+    for name in ("Northwind Logistics", "Café Zoë", "Αθηνά", "Emoji 😀 Bar"):
+        brief = Brief(name, slogan="Fresh daily")
+        for index in range(4):
+            render_logo(design_spec(brief, index=index, seed=1), size=64)
+    assert opened and not set(opened) & {face for _, _, face in SCRIPT_FACES}

@@ -19,10 +19,12 @@ Shaping: Latin, Greek, Cyrillic, Hebrew and Arabic are drawn glyph by glyph from
 map (with the font's pair kerning), which is all they need and keeps them quick. Scripts that
 need a shaping engine to be spelt right (Devanagari's conjuncts, reordered vowel signs and
 reph: see `needs_shaping`) are shaped with HarfBuzz, run by run, in the first face of the chain
-that has the script (Poppins' own Devanagari, else Noto Sans'). Chinese, Japanese and Korean
+that has the script (Poppins' own Devanagari, else Noto Sans'); Thai, Tamil, Telugu, Bengali
+and Khmer in a face of their own script (`SCRIPT_FACES`), opened only when a text has such
+letters. Chinese, Japanese and Korean
 runs are shaped with HarfBuzz in Noto Sans CJK (`CJK_FACE`: proportional kana and punctuation,
 the region's glyph forms, see `cjk_language`), opened only when a text has such characters.
-A character no bundled face can draw (emoji, scripts no face has, such as Thai or Tamil) is
+A character no bundled face can draw (emoji, scripts no face has, such as Malayalam) is
 never drawn as a .notdef box; `draws_all` tells whether a text can be drawn whole, so that a
 name that cannot is not drawn with words missing: the logo is then its mark alone.
 """
@@ -54,6 +56,19 @@ _READING = threading.RLock()
 # plain sans for Hebrew, so a Hebrew name is drawn in every candidate, not only in the one
 # face of the catalogue that has Hebrew letters (Fredoka), and Noto Sans Arabic.
 FALLBACKS = ("noto-sans", "heebo", "noto-sans-arabic")
+# Faces for a script no face above has, tried after FALLBACKS for that script's letters only:
+# a face here is opened (and `warm_up` loads it) only when a text has its letters, so a Latin
+# name costs no more for them. Bengali is set in Hind Siliguri (no Noto Sans Bengali package
+# exists), the others in their Noto Sans.
+SCRIPT_FACES: tuple[tuple[int, int, str], ...] = (
+    (0x0980, 0x09FF, "hind-siliguri"),  # Bengali (and Assamese)
+    (0x0B80, 0x0BFF, "noto-sans-tamil"),
+    (0x11FC0, 0x11FFF, "noto-sans-tamil"),  # Tamil supplement
+    (0x0C00, 0x0C7F, "noto-sans-telugu"),
+    (0x0E00, 0x0E7F, "noto-sans-thai"),
+    (0x1780, 0x17FF, "noto-sans-khmer"),
+    (0x19E0, 0x19FF, "noto-sans-khmer"),  # Khmer symbols
+)
 CATEGORIES = ("sans", "geometric", "rounded", "serif", "display", "script")
 
 
@@ -265,6 +280,19 @@ def chain(slug: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(order))
 
 
+def script_face(char: str) -> str | None:
+    """The face of SCRIPT_FACES for `char`'s script, if it has one."""
+    code = ord(char)
+    return next((face for low, high, face in SCRIPT_FACES if low <= code <= high), None)
+
+
+def _candidates(slug: str, char: str) -> tuple[str, ...]:
+    """The faces tried for `char` in a text set in `slug`: `slug`'s chain, then the face of
+    `char`'s script (see SCRIPT_FACES)."""
+    extra = script_face(char)
+    return chain(slug) if extra is None else (*chain(slug), extra)
+
+
 # Scripts whose words need a shaping engine to be drawn right, with their OpenType script tags
 # (new tag first): Indic scripts reorder vowel signs ("ि" is typed after its consonant, drawn
 # before it) and join consonants into conjuncts and reph, and Thai, Lao, Tibetan, Myanmar and
@@ -402,7 +430,7 @@ def face_for(char: str, slug: str) -> str | None:
     needs shaping, that knows the script); None when no face can."""
     if is_cjk(char):
         return CJK_FACE if _cjk_has(char) else None
-    for candidate in chain(slug):
+    for candidate in _candidates(slug, char):
         if _has(candidate, char):
             return candidate
     return None
@@ -439,8 +467,9 @@ def drawable(text: str, slug: str) -> str:
 
 def graphemes(text: str) -> list[str]:
     """`text` as the units a reader sees as one letter: a character with its combining marks
-    (accents, Indic vowel signs), joiners and variation selectors, and an Indic conjunct (the
-    consonants a virama joins) whole: "क्षेत्र" is ["क्षे", "त्र"]."""
+    (accents, Indic vowel signs), joiners and variation selectors, an Indic or Khmer conjunct
+    (the consonants a virama or coeng joins) whole: "क्षेत्र" is ["क्षे", "त्र"], and a Thai
+    or Lao consonant with the vowel written before it: "แฟ" is one letter."""
     out: list[str] = []
     for char in text:
         if out and _continues(out[-1], char):
@@ -450,8 +479,16 @@ def graphemes(text: str) -> list[str]:
     return out
 
 
+# Thai and Lao vowels written before their consonant ("แ" of "แฟ"), a letter with it, and the
+# vowel sign SARA AM ("ำ"), which is typed as a letter but sits on its consonant.
+_LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4")
+_SPACING_VOWELS = frozenset("\u0e33\u0eb3")
+
+
 def _continues(cluster: str, char: str) -> bool:
     if unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _JOINERS:
+        return True
+    if char in _SPACING_VOWELS or (cluster[-1] in _LEADING_VOWELS and not char.isspace()):
         return True
     if _variation_selector(char):
         return True
@@ -840,7 +877,8 @@ def _in_faces(run: str, face: str, slug: str) -> list[tuple[str, str]]:
     letters = [c for c in run if c not in _JOINERS and not _variation_selector(c)]
     if face == CJK_FACE:
         return [(face, run)]
-    whole = next((f for f in chain(slug) if all(_has(f, c) for c in letters)), None)
+    faces = _candidates(slug, letters[0]) if letters else chain(slug)
+    whole = next((f for f in faces if all(_has(f, c) for c in letters)), None)
     if whole:
         return [(whole, run)]
     pieces: list[tuple[str, str]] = []

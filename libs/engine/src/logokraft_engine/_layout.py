@@ -6,9 +6,10 @@ slogans are set smaller under the name (at most three lines), and an emblem shri
 until it sits inside the badge's ring. Each element carries a role and its ink box, so tests and
 callers can check where the name, the slogan and the mark went.
 
-Chinese, Japanese, Korean and Devanagari names are drawn like any other (see `_fonts`: shaped
-with HarfBuzz, CJK in Noto Sans CJK beside the chosen face's Latin). A name that no bundled
-face can draw whole (an emoji in it, or Thai, a script no face has) is not drawn as boxes nor
+Chinese, Japanese, Korean, Devanagari, Thai, Tamil, Telugu, Bengali and Khmer names are drawn
+like any other (see `_fonts`: shaped with HarfBuzz, CJK in Noto Sans CJK beside the chosen
+face's Latin). A name that no bundled face can draw whole (an emoji in it, or Malayalam, a
+script no face has) is not drawn as boxes nor
 with words missing: the logo becomes its mark alone (the icon, the initials if they can be
 drawn, else a geometric symbol). A slogan that cannot be drawn whole is left out.
 """
