@@ -23,7 +23,7 @@ from logokraft_gateway.api.deps import (
     limit_user,
 )
 from logokraft_gateway.brief import BriefCreate
-from logokraft_gateway.convert import project_public, project_status, project_summary
+from logokraft_gateway.convert import project_list_item, project_public, project_status
 from logokraft_gateway.errors import (
     ApiError,
     credentials_required,
@@ -143,7 +143,7 @@ async def list_projects(
             ) from error
         raise
     return ProjectListPublic(
-        projects=[project_summary(project) for project in page.projects],
+        projects=[project_list_item(project) for project in page.projects],
         next_cursor=page.next_page_token or None,
     )
 
