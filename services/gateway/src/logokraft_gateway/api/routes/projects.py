@@ -253,9 +253,7 @@ async def _stream_user(
         raise credentials_required(
             "Send an access token in the Authorization header or access_token."
         )
-    grant = state.tokens.stream_grant(access_token)
-    if grant is None:
-        return await state.tokens.user_id(access_token)
+    grant = state.tokens.stream_grant(access_token)  # 401 for any other kind of token
     if grant.project_id != project_id:
         raise unauthenticated("This stream token is for another project.")
     return grant.user_id
