@@ -189,6 +189,8 @@ async def test_json_new_refine_list_show_usage_cancel_delete(gateway, services, 
     assert project_id in [p["id"] for p in listed.json()["projects"]]
     table = await cli("list")
     assert table.code == 0 and project_id in table.stdout and "Globex" in table.stdout
+    [row] = [line for line in table.stdout.splitlines() if project_id in line]
+    assert "2 logos, 2 variations" in row, table.stdout  # the list's counts
 
     shown = await cli("show", project_id, "--json")
     assert shown.code == 0 and len(shown.json()["assets"]) == 4

@@ -7,13 +7,14 @@ import io
 import uuid
 
 import grpc
+import psycopg
 import pytest
 from PIL import Image
 
 from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_user_id
-from logokraft_domain import events
+from logokraft_domain import events, store
 from logokraft_domain.records import event_from_log
 from logokraft_kit.db import Database
 from logokraft_prompt.adapters.base import WrittenPrompt
@@ -158,6 +159,100 @@ async def test_rls_hides_rows_even_without_a_filter(services, database_url):
         assert [(str(r["id"]), r["brand_name"]) for r in rows] == [(project_id, "Acme Roasters")]
     finally:
         await db.close()
+
+
+async def test_the_list_counts_each_projects_logos_in_one_page_query(services, database_url):
+    """ListProjects carries each project's asset counts (its assets are not listed): candidates
+    by outcome and variations, per project and only the caller's, on every page."""
+    first = await create_over_grpc(services, count=3)
+    second = await create_over_grpc(services, count=1)
+    others = await create_over_grpc(services, user="bob", count=2)
+    for project_id, user in ((first, "dev"), (second, "dev"), (others, "bob")):
+        assert (await watch_over_grpc(services, project_id, user=user))[-1].HasField("done")
+    # Outcomes the local provider does not make, set by hand: a failed and a cancelled
+    # candidate, and variations of the one left (completed, failed, queued).
+    made, failed, cancelled = await rows(
+        database_url,
+        "select * from generated_assets where project_id = %s order by position",
+        [first],
+    )
+    await rows(
+        database_url,
+        "update generated_assets set status = case id when %s then 'failed'::asset_status"
+        " else 'cancelled'::asset_status end where id in (%s, %s) returning id",
+        [failed["id"], failed["id"], cancelled["id"]],
+    )
+    for position, status in enumerate(("completed", "failed", "queued")):
+        await rows(
+            database_url,
+            "insert into generated_assets (project_id, user_id, parent_asset_id, position, status)"
+            " values (%s, %s, %s, %s, %s) returning id",
+            [first, made["user_id"], made["id"], position, status],
+        )
+
+    listed = {}
+    token = ""
+    while True:  # one project a page: the counts come with each page
+        page = await services.prompt_stub.ListProjects(
+            pb.ListProjectsRequest(page_size=1, page_token=token), metadata=as_user("dev")
+        )
+        listed |= {p.id: p for p in page.projects}
+        token = page.next_page_token
+        if not token:
+            break
+
+    assert list(listed) == [second, first]  # newest first; bob's is not dev's
+    assert all(not p.assets for p in listed.values())
+    assert listed[first].asset_counts == common_pb2.AssetCounts(
+        candidates_completed=1,
+        candidates_failed=1,
+        candidates_cancelled=1,
+        variations=3,
+        variations_completed=1,
+        variations_failed=1,
+    )
+    assert listed[second].asset_counts == common_pb2.AssetCounts(candidates_completed=1)
+    [bobs] = (
+        await services.prompt_stub.ListProjects(pb.ListProjectsRequest(), metadata=as_user("bob"))
+    ).projects
+    assert (bobs.id, bobs.asset_counts) == (others, common_pb2.AssetCounts(candidates_completed=2))
+
+
+async def test_the_lists_counts_read_only_the_pages_assets(database_url):
+    """EXPLAIN of the list under RLS, for a user with many assets: the page is chosen first
+    (LIMIT under the join), then each project's assets are one range of the counts index,
+    not the caller's every asset (generated_assets_user_idx) again for each project."""
+    user = dev_user_id("dev")
+    await rows(
+        database_url,
+        "insert into brand_projects (user_id, brand_name, num_candidates)"
+        " select case when g %% 4 = 0 then %s::uuid else gen_random_uuid() end, 'x', 3"
+        " from generate_series(1, 4000) g returning id",
+        [user],
+    )
+    await rows(
+        database_url,
+        "insert into generated_assets (project_id, user_id, position, status)"
+        " select p.id, p.user_id, k, 'completed' from brand_projects p, generate_series(0, 2) k"
+        " returning id",
+    )
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute("analyze brand_projects")
+        await conn.execute("analyze generated_assets")
+    db = Database(database_url)
+    await db.open()
+    try:
+        async with db.as_user(user) as conn:
+            query = store._LIST_PROJECTS.format(where="")
+            cursor = await conn.execute("explain (costs off) " + query, {"limit": 21})
+            plan = "\n".join(next(iter(row.values())) for row in await cursor.fetchall())
+    finally:
+        await db.close()
+    assert plan.startswith("Nested Loop"), plan
+    assert "Limit" in plan.split("Aggregate")[0], plan  # the page, before any asset is read
+    assert "brand_projects_user_created_idx" in plan, plan
+    assert "generated_assets_project_user_counts_idx" in plan, plan
+    assert "generated_assets_user_idx" not in plan, plan
 
 
 async def test_creating_the_same_project_twice_makes_one_project(services):

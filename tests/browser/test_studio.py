@@ -759,6 +759,76 @@ async def test_a_reload_mid_generation_reopens_the_project(held_gateway, page: P
     await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
 
 
+async def test_a_project_deleted_while_its_stream_is_watched_leaves_the_page(
+    held_gateway, page: Page
+):
+    """Deleted through the API while its drawings are held: the stream the page is reading
+    ends with `done` and `deleted: true`. The project leaves the list and the page with the
+    deleted notice, and its stream is not opened again: on the stream URL's EventSource (a
+    project made on the page) and on the fetch with the header (one reopened by a reload)."""
+    streams: dict[str, list] = {}  # project id -> its stream responses
+
+    def saw(response) -> None:
+        found = re.search(r"/api/v1/projects/([^/?]+)/stream", response.url)
+        if found:
+            streams.setdefault(found[1], []).append(response)
+
+    page.on("response", saw)
+    await sign_in_as_dev(page, held_gateway.url)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+
+    async def deleted_while_watched(brand: str, *, reload: bool) -> str:
+        await page.locator("#notice").evaluate("node => { node.textContent = ''; }")
+        await fill_brief(page, brand=brand, logos=2)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+        project_id = await open_project_id(page)
+        if reload:
+            await page.reload()
+            await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_focused()
+        await expect(page.locator("#stream-status")).to_have_text(
+            "Live: logos appear as they are made."
+        )
+        async with httpx.AsyncClient(base_url=held_gateway.url) as client:
+            deleted = await client.delete(
+                f"/api/v1/projects/{project_id}", headers={"Authorization": f"Bearer {token}"}
+            )
+        assert deleted.status_code == 204, deleted.text
+
+        await expect(page.locator("#notice")).to_have_text(
+            "That project no longer exists: it was deleted."
+        )
+        await expect(page.get_by_label("Brand name")).to_be_visible()
+        await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_hidden()
+        await expect(
+            page.locator(f'#project-list button[data-project-id="{project_id}"]')
+        ).to_have_count(0)
+        await expect(page).not_to_have_url(re.compile(re.escape(project_id)))
+        # The one stream the page read to its `done`: the stream URL's (EventSource), or after
+        # the reload the fetch with the header (the one before the reload was cut off by it).
+        # No stream answered 404 (the `page` fixture fails on that console error), so the
+        # notice came from the `done`; EventSource's body is readable and says so.
+        [stream] = [s for s in streams[project_id] if ("access_token=" in s.url) != reload]
+        if not reload:  # the fetch's body is cancelled by the page once it read `done`
+            frames = (await stream.text()).split("\n\n")
+            [done] = [f for f in frames if re.search(r"^event: done$", f, re.M)]
+            assert json.loads(re.search(r"^data: (.*)$", done, re.M)[1])["deleted"] is True
+        return project_id
+
+    made_here = await deleted_while_watched("Gone Midway", reload=False)
+    reopened = await deleted_while_watched("Gone After Reload", reload=True)
+
+    # Long after any retry would have come (a whole project drawn and streamed): neither
+    # deleted project's stream was asked for again, and nothing said it was reconnecting.
+    held_gateway.release()
+    await fill_brief(page, brand="Still Here", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Still Here")
+    await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo.")
+    assert [len(streams[made_here]), len(streams[reopened])] == [1, 2]
+    await expect(page.locator("#project-list button")).to_have_count(1)
+
+
 async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
     gateway, page: Page, context, console
 ):
@@ -1013,8 +1083,8 @@ async def test_signing_out_leaves_nothing_of_the_person_on_the_page(
 async def test_the_list_and_the_project_say_how_many_logos_were_made(gateway, page: Page):
     """The third of three candidates fails (the stream is rewritten on the way: the local
     providers do not fail): the list says what was made of what was asked, as the project
-    does, not the number asked for. A project whose logos the page has not seen says only
-    what was asked for."""
+    does, not the number asked for. A project the page has not opened since a reload says
+    what the list's counts say, in the same words."""
 
     async def third_fails(route) -> None:
         response = await route.fetch()  # the whole stream, to its `done`
@@ -1069,8 +1139,9 @@ async def test_the_list_and_the_project_say_how_many_logos_were_made(gateway, pa
     await expect(all_there).to_contain_text("Done · 2 logos · ")
     await expect(page.locator("#project-status")).to_have_text("Done · 2 logos")
     await expect(page.locator("#stream-status")).to_have_text("Done: 2 logos.")
-    await expect(two_thirds).to_contain_text("Done · 3 logos requested · ")
-    await two_thirds.click()  # the real project: all three were made
+    # Not opened since the reload: the list's counts, the real project's (all three made).
+    await expect(two_thirds).to_contain_text("Done · 3 logos · ")
+    await two_thirds.click()
     await expect(two_thirds).to_contain_text("Done · 3 logos · ")
     await expect(page.locator("#stream-status")).to_have_text("Done: 3 logos.")
 

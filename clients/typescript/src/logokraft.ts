@@ -83,6 +83,26 @@ export interface LineagePublic {
   lineage: AssetPublic[];
 }
 
+/**
+ * How many of a project's logos were made: its candidates (what the brief asked for,
+ * `brief.num_candidates`) by outcome, and the variations refined from them. Logos queued or
+ * being drawn are in no outcome; `variations` counts every variation, whatever its status.
+ */
+export interface ProjectCountsPublic {
+  /** Candidates drawn and stored. */
+  candidates_completed: number;
+  /** Candidates that failed. */
+  candidates_failed: number;
+  /** Candidates cancelled with the project before they were stored. */
+  candidates_cancelled: number;
+  /** Variations, in any status. */
+  variations: number;
+  /** Variations drawn and stored. */
+  variations_completed: number;
+  /** Variations that failed. */
+  variations_failed: number;
+}
+
 /** The answer to a new project: where to follow its progress. */
 export interface ProjectCreatedPublic {
   project_id: string;
@@ -92,9 +112,20 @@ export interface ProjectCreatedPublic {
   project: ProjectPublic;
 }
 
+/** A project of the list: without its assets, with their counts. */
+export interface ProjectListItemPublic {
+  id: string;
+  status: "pending" | "generating" | "completed" | "failed" | "cancelled";
+  brief: BriefPublic;
+  error: AssetErrorPublic | null;
+  created_at: string | null;
+  updated_at: string | null;
+  counts: ProjectCountsPublic;
+}
+
 /** One page of the caller's projects, newest first. */
 export interface ProjectListPublic {
-  projects: ProjectSummaryPublic[];
+  projects: ProjectListItemPublic[];
   next_cursor: string | null;
 }
 
@@ -107,16 +138,6 @@ export interface ProjectPublic {
   created_at: string | null;
   updated_at: string | null;
   assets: AssetPublic[];
-}
-
-/** A brand project without its assets (lists and `project` stream events). */
-export interface ProjectSummaryPublic {
-  id: string;
-  status: "pending" | "generating" | "completed" | "failed" | "cancelled";
-  brief: BriefPublic;
-  error: AssetErrorPublic | null;
-  created_at: string | null;
-  updated_at: string | null;
 }
 
 /** The answer to a refinement: the queued variations and where to follow them. */
@@ -184,6 +205,17 @@ export interface QueueEventPublic {
 export interface SnapshotEventPublic {
   /** A brand project with its assets. */
   project: ProjectPublic;
+}
+
+/** A brand project without its assets (lists and `project` stream events). */
+export interface ProjectSummaryPublic {
+  id: string;
+  status: "pending" | "generating" | "completed" | "failed" | "cancelled";
+  /** The brand brief as stored. */
+  brief: BriefPublic;
+  error: AssetErrorPublic | null;
+  created_at: string | null;
+  updated_at: string | null;
 }
 
 /** One queued asset's place in line. */

@@ -13,7 +13,7 @@ import pytest
 
 from logokraft_cli import config
 from logokraft_cli.api import CliError, multipart
-from logokraft_cli.main import _filename, _finish, slug
+from logokraft_cli.main import _filename, _finish, made, slug
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +152,37 @@ def test_a_project_deleted_while_followed_is_an_error_saying_so(tmp_path, capsys
     assert caught.value.code == "project_deleted"
     assert "deleted" in caught.value.message
     assert json.loads(capsys.readouterr().out)["deleted"] is True
+
+
+def test_the_list_says_what_each_project_made_as_the_studio_does():
+    def project(asked: int, **counts: int) -> dict:
+        zero = dict.fromkeys(
+            [
+                "candidates_completed",
+                "candidates_failed",
+                "candidates_cancelled",
+                "variations",
+                "variations_completed",
+                "variations_failed",
+            ],
+            0,
+        )
+        return {"brief": {"num_candidates": asked}, "counts": zero | counts}
+
+    assert made(project(3, candidates_completed=3)) == "3 logos"
+    assert made(project(1, candidates_completed=1)) == "1 logo"
+    assert made(project(4, candidates_completed=1, candidates_cancelled=3)) == "1 of 4 logos"
+    assert (
+        made(
+            project(
+                3,
+                candidates_completed=2,
+                candidates_failed=1,
+                variations=3,
+                variations_completed=1,
+                variations_failed=2,
+            )
+        )
+        == "2 of 3 logos, 1 failed, 1 variation, 2 variations failed"
+    )
+    assert made({"brief": {"num_candidates": 2}}) == "2 logos requested"  # no counts

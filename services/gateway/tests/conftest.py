@@ -265,9 +265,22 @@ class FakeRefineService(refine_service_pb2_grpc.RefineServiceServicer):
 
 
 def _without_assets(project: common_pb2.Project) -> common_pb2.Project:
+    """The project as ListProjects lists it: its assets counted, not listed."""
     copy = common_pb2.Project()
     copy.CopyFrom(project)
     del copy.assets[:]
+    counts = copy.asset_counts
+    for asset in project.assets:
+        done = asset.status == common_pb2.ASSET_STATUS_COMPLETED
+        failed = asset.status == common_pb2.ASSET_STATUS_FAILED
+        if asset.parent_asset_id:
+            counts.variations += 1
+            counts.variations_completed += done
+            counts.variations_failed += failed
+        else:
+            counts.candidates_completed += done
+            counts.candidates_failed += failed
+            counts.candidates_cancelled += asset.status == common_pb2.ASSET_STATUS_CANCELLED
     return copy
 
 

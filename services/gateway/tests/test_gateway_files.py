@@ -86,6 +86,34 @@ async def test_missing_or_malformed_query_is_403(client, signed, query):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda e: f"{e[:1]}_{e[1:]}",  # int() reads "1_764927000" as 1764927000
+        lambda e: f"+{e}",
+        lambda e: f" {e}",
+        lambda e: f"{e} ",
+        lambda e: f"0{e}",
+        lambda e: e.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+        lambda e: e.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    ],
+    ids=["underscore", "plus", "leading-space", "trailing-space", "leading-zero", "arabic", "wide"],
+)
+async def test_expires_is_only_the_digits_the_signer_wrote(client, signed, spelling):
+    """The same number spelled another way is not the signed link: 403, as a malformed one."""
+    url, _ = signed
+    query = parse_qs(urlsplit(url).query)
+    expires, signature = query["expires"][0], query["signature"][0]
+    response = await client.get(
+        urlsplit(url).path, params={"expires": spelling(expires), "signature": signature}
+    )
+    assert response.status_code == 403, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_signature"
+    assert "missing its expiry or signature" in error["message"]
+    assert (await client.get(_local(url))).status_code == 200  # as signed, it serves
+
+
 async def test_signed_but_missing_object_is_404(app, client):
     storage = app.state.gateway.storage
     url = await storage.signed_url(GENERATED_BUCKET, "u/p/gone.png", expires_in=60)

@@ -86,6 +86,46 @@ async def test_list_pages_with_cursor(client, auth, fake):
     assert second.json()["next_cursor"] is None
 
 
+async def test_the_list_says_how_many_logos_each_project_made(client, auth, fake):
+    project = fake.add_project(DEV)
+    parent = str(uuid.uuid4())
+    statuses = [
+        ("", common_pb2.ASSET_STATUS_COMPLETED),
+        ("", common_pb2.ASSET_STATUS_FAILED),
+        ("", common_pb2.ASSET_STATUS_CANCELLED),
+        ("", common_pb2.ASSET_STATUS_QUEUED),
+        (parent, common_pb2.ASSET_STATUS_COMPLETED),
+        (parent, common_pb2.ASSET_STATUS_COMPLETED),
+        (parent, common_pb2.ASSET_STATUS_FAILED),
+        (parent, common_pb2.ASSET_STATUS_GENERATING),
+    ]
+    for parent_id, status in statuses:
+        project.assets.append(
+            common_pb2.Asset(
+                id=str(uuid.uuid4()),
+                project_id=project.id,
+                parent_asset_id=parent_id,
+                status=status,
+            )
+        )
+    empty = fake.add_project(DEV)
+
+    response = await client.get("/api/v1/projects", headers=auth)
+
+    assert response.status_code == 200, response.text
+    listed = {p["id"]: p for p in response.json()["projects"]}
+    assert "assets" not in listed[project.id]
+    assert listed[project.id]["counts"] == {
+        "candidates_completed": 1,
+        "candidates_failed": 1,
+        "candidates_cancelled": 1,
+        "variations": 4,
+        "variations_completed": 2,
+        "variations_failed": 1,
+    }
+    assert set(listed[empty.id]["counts"].values()) == {0}
+
+
 @pytest.mark.parametrize("cursor", ["zzz", "not%20a%20cursor"])
 async def test_list_with_a_bad_cursor_names_the_cursor(client, auth, fake, cursor):
     response = await client.get(f"/api/v1/projects?cursor={cursor}", headers=auth)

@@ -608,10 +608,32 @@ def list_projects(
             project["id"],
             brief.get("brand_name", ""),
             _status_style(project["status"]),
-            str(brief.get("num_candidates", "")),
+            made(project),
             _when(project.get("created_at")),
         )
     console.print(table)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def made(project: dict[str, Any]) -> str:
+    """What a listed project made of what it asked for, in the studio's words: "3 logos",
+    "2 of 3 logos, 1 failed, 1 variation"; "3 logos requested" from a list without counts."""
+    asked = int((project.get("brief") or {}).get("num_candidates") or 0)
+    counts = project.get("counts")
+    if not counts:
+        return f"{_plural(asked, 'logo')} requested"
+    done = counts.get("candidates_completed", 0)
+    parts = [_plural(asked, "logo") if done == asked else f"{done} of {_plural(asked, 'logo')}"]
+    if counts.get("candidates_failed"):
+        parts.append(f"{counts['candidates_failed']} failed")
+    if counts.get("variations_completed"):
+        parts.append(_plural(counts["variations_completed"], "variation"))
+    if counts.get("variations_failed"):
+        parts.append(f"{_plural(counts['variations_failed'], 'variation')} failed")
+    return ", ".join(parts)
 
 
 def _when(value: str | None) -> str:

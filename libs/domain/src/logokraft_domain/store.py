@@ -184,20 +184,56 @@ async def get_asset_with_project(
     return await assets.fetchone(), await projects.fetchone()
 
 
+# One page of projects, then each one's assets counted (the counts of ListProjects). The page
+# is chosen first (brand_projects_user_created_idx, the LIMIT applied there), then one
+# aggregate per project of the page over generated_assets_project_idx: one statement for the
+# page, never a query per project, and the assets of projects off the page are not read. RLS
+# applies to both tables as to any read of the caller's.
+_LIST_PROJECTS = """
+    select p.*, counts.*
+    from (
+        select * from brand_projects {where}
+        order by created_at desc, id desc limit %(limit)s
+    ) p
+    cross join lateral (
+        select
+            count(*) filter (where a.parent_asset_id is null and a.status = 'completed')
+                as candidates_completed,
+            count(*) filter (where a.parent_asset_id is null and a.status = 'failed')
+                as candidates_failed,
+            count(*) filter (where a.parent_asset_id is null and a.status = 'cancelled')
+                as candidates_cancelled,
+            count(*) filter (where a.parent_asset_id is not null) as variations,
+            count(*) filter (where a.parent_asset_id is not null and a.status = 'completed')
+                as variations_completed,
+            count(*) filter (where a.parent_asset_id is not null and a.status = 'failed')
+                as variations_failed
+        from generated_assets a where a.project_id = p.id
+    ) counts
+    order by p.created_at desc, p.id desc
+"""
+
+# The columns of a list_projects row that count its assets (common_pb2.AssetCounts).
+ASSET_COUNT_COLUMNS = (
+    "candidates_completed",
+    "candidates_failed",
+    "candidates_cancelled",
+    "variations",
+    "variations_completed",
+    "variations_failed",
+)
+
+
 async def list_projects(conn: Connection, *, limit: int, after: PageCursor | None) -> list[Row]:
-    """The caller's projects, newest first (RLS scopes them to the caller)."""
+    """The caller's projects, newest first (RLS scopes them to the caller), each with its
+    assets counted (`ASSET_COUNT_COLUMNS`), in one statement."""
     if after is None:
-        cursor = await conn.execute(
-            "select * from brand_projects order by created_at desc, id desc limit %s", [limit]
-        )
+        query = _LIST_PROJECTS.format(where="")
+        params: dict[str, Any] = {"limit": limit}
     else:
-        cursor = await conn.execute(
-            """
-            select * from brand_projects where (created_at, id) < (%s, %s)
-            order by created_at desc, id desc limit %s
-            """,
-            [after.created_at, after.project_id, limit],
-        )
+        query = _LIST_PROJECTS.format(where="where (created_at, id) < (%(after)s, %(after_id)s)")
+        params = {"limit": limit, "after": after.created_at, "after_id": after.project_id}
+    cursor = await conn.execute(query, params)
     return await cursor.fetchall()
 
 

@@ -15,6 +15,8 @@ from logokraft_gateway.schemas import (
     AssetErrorPublic,
     AssetPublic,
     BriefPublic,
+    ProjectCountsPublic,
+    ProjectListItemPublic,
     ProjectPublic,
     ProjectSummaryPublic,
     UsagePublic,
@@ -126,6 +128,22 @@ async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPub
 def project_summary(project: common_pb2.Project) -> ProjectSummaryPublic:
     """A project without its assets."""
     return ProjectSummaryPublic(**_project_fields(project))
+
+
+def project_list_item(project: common_pb2.Project) -> ProjectListItemPublic:
+    """A project of the list: without its assets, with their counts (ListProjects')."""
+    counts = project.asset_counts
+    return ProjectListItemPublic(
+        **_project_fields(project),
+        counts=ProjectCountsPublic(
+            candidates_completed=counts.candidates_completed,
+            candidates_failed=counts.candidates_failed,
+            candidates_cancelled=counts.candidates_cancelled,
+            variations=counts.variations,
+            variations_completed=counts.variations_completed,
+            variations_failed=counts.variations_failed,
+        ),
+    )
 
 
 async def project_public(project: common_pb2.Project, signing: UrlSigning) -> ProjectPublic:

@@ -151,6 +151,27 @@ class ProjectSummaryPublic(BaseModel):
     updated_at: datetime | None
 
 
+class ProjectCountsPublic(BaseModel):
+    """How many of a project's logos were made: its candidates (what the brief asked for,
+    `brief.num_candidates`) by outcome, and the variations refined from them. Logos queued or
+    being drawn are in no outcome; `variations` counts every variation, whatever its status."""
+
+    candidates_completed: int = Field(ge=0, description="Candidates drawn and stored.")
+    candidates_failed: int = Field(ge=0, description="Candidates that failed.")
+    candidates_cancelled: int = Field(
+        ge=0, description="Candidates cancelled with the project before they were stored."
+    )
+    variations: int = Field(ge=0, description="Variations, in any status.")
+    variations_completed: int = Field(ge=0, description="Variations drawn and stored.")
+    variations_failed: int = Field(ge=0, description="Variations that failed.")
+
+
+class ProjectListItemPublic(ProjectSummaryPublic):
+    """A project of the list: without its assets, with their counts."""
+
+    counts: ProjectCountsPublic
+
+
 class ProjectPublic(ProjectSummaryPublic):
     """A brand project with its assets."""
 
@@ -169,7 +190,7 @@ class ProjectCreatedPublic(BaseModel):
 class ProjectListPublic(BaseModel):
     """One page of the caller's projects, newest first."""
 
-    projects: list[ProjectSummaryPublic]
+    projects: list[ProjectListItemPublic]
     next_cursor: str | None
 
 

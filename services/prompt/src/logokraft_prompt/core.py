@@ -162,7 +162,7 @@ class ProjectsCore:
             rows = await store.list_projects(conn, limit=limit + 1, after=after)
         page, more = rows[:limit], len(rows) > limit
         token = _encode_page_token(page[-1]) if more else ""
-        return [project_to_proto(row) for row in page], token
+        return [_listed_project(row) for row in page], token
 
     # ---- watching -----------------------------------------------------------
 
@@ -488,6 +488,15 @@ async def _engine_brief(
             colors = await asyncio.to_thread(engine.dominant_colors, image.data, count=3)
             palette.extend(c for c in colors if c not in palette)
     return engine.Brief.from_record(project, inspiration_palette=palette[:5])
+
+
+def _listed_project(row: dict) -> common_pb2.Project:
+    """A list_projects row: the project without its assets, with their counts."""
+    project = project_to_proto(row)
+    project.asset_counts.CopyFrom(
+        common_pb2.AssetCounts(**{name: row[name] for name in store.ASSET_COUNT_COLUMNS})
+    )
+    return project
 
 
 def _encode_page_token(row: dict) -> str:

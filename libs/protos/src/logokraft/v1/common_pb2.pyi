@@ -136,7 +136,7 @@ class Asset(_message.Message):
     def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., parent_asset_id: _Optional[str] = ..., status: _Optional[_Union[AssetStatus, str]] = ..., position: _Optional[int] = ..., prompt: _Optional[str] = ..., instruction: _Optional[str] = ..., image: _Optional[_Union[StorageRef, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., provider: _Optional[str] = ..., error: _Optional[_Union[AssetError, _Mapping]] = ..., metadata_json: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., queue_position: _Optional[int] = ...) -> None: ...
 
 class Project(_message.Message):
-    __slots__ = ("id", "user_id", "brief", "status", "error", "inspiration_images", "assets", "created_at", "updated_at", "event_sequence")
+    __slots__ = ("id", "user_id", "brief", "status", "error", "inspiration_images", "assets", "created_at", "updated_at", "event_sequence", "asset_counts")
     ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     BRIEF_FIELD_NUMBER: _ClassVar[int]
@@ -147,6 +147,7 @@ class Project(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     EVENT_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    ASSET_COUNTS_FIELD_NUMBER: _ClassVar[int]
     id: str
     user_id: str
     brief: BrandBrief
@@ -157,7 +158,24 @@ class Project(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     event_sequence: int
-    def __init__(self, id: _Optional[str] = ..., user_id: _Optional[str] = ..., brief: _Optional[_Union[BrandBrief, _Mapping]] = ..., status: _Optional[_Union[ProjectStatus, str]] = ..., error: _Optional[_Union[AssetError, _Mapping]] = ..., inspiration_images: _Optional[_Iterable[_Union[StorageRef, _Mapping]]] = ..., assets: _Optional[_Iterable[_Union[Asset, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_sequence: _Optional[int] = ...) -> None: ...
+    asset_counts: AssetCounts
+    def __init__(self, id: _Optional[str] = ..., user_id: _Optional[str] = ..., brief: _Optional[_Union[BrandBrief, _Mapping]] = ..., status: _Optional[_Union[ProjectStatus, str]] = ..., error: _Optional[_Union[AssetError, _Mapping]] = ..., inspiration_images: _Optional[_Iterable[_Union[StorageRef, _Mapping]]] = ..., assets: _Optional[_Iterable[_Union[Asset, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_sequence: _Optional[int] = ..., asset_counts: _Optional[_Union[AssetCounts, _Mapping]] = ...) -> None: ...
+
+class AssetCounts(_message.Message):
+    __slots__ = ("candidates_completed", "candidates_failed", "candidates_cancelled", "variations", "variations_completed", "variations_failed")
+    CANDIDATES_COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FAILED_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    VARIATIONS_FIELD_NUMBER: _ClassVar[int]
+    VARIATIONS_COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    VARIATIONS_FAILED_FIELD_NUMBER: _ClassVar[int]
+    candidates_completed: int
+    candidates_failed: int
+    candidates_cancelled: int
+    variations: int
+    variations_completed: int
+    variations_failed: int
+    def __init__(self, candidates_completed: _Optional[int] = ..., candidates_failed: _Optional[int] = ..., candidates_cancelled: _Optional[int] = ..., variations: _Optional[int] = ..., variations_completed: _Optional[int] = ..., variations_failed: _Optional[int] = ...) -> None: ...
 
 class ProjectDone(_message.Message):
     __slots__ = ("status", "completed_assets", "failed_assets", "deleted")

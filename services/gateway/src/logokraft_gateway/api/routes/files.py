@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from pathlib import PurePosixPath
@@ -101,10 +102,16 @@ async def _project_exists(state: State, path: str) -> bool:
         return await cursor.fetchone() is not None
 
 
+# `expires` as the signer writes it: the digits 0-9, no sign, spaces, underscores, leading
+# zeros or other scripts' digits (int() takes "1_700000000", " +1700000000", "01700000000" and
+# "١٧٠٠٠٠٠٠٠٠", each of which would then verify as the signed value), and no longer than a
+# Unix time in seconds can be for a very long while.
+_EXPIRES = re.compile(r"0|[1-9][0-9]{0,15}")
+
+
 def _expires(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
+    if not _EXPIRES.fullmatch(value):
         raise _forbidden(
             "invalid_signature", "This link is missing its expiry or signature; reload the project."
-        ) from None
+        )
+    return int(value)

@@ -23,7 +23,7 @@ from logokraft_gateway.api.deps import (
     limit_user,
 )
 from logokraft_gateway.brief import BriefCreate
-from logokraft_gateway.convert import project_public, project_status, project_summary
+from logokraft_gateway.convert import project_list_item, project_public, project_status
 from logokraft_gateway.errors import (
     ApiError,
     credentials_required,
@@ -143,7 +143,7 @@ async def list_projects(
             ) from error
         raise
     return ProjectListPublic(
-        projects=[project_summary(project) for project in page.projects],
+        projects=[project_list_item(project) for project in page.projects],
         next_cursor=page.next_page_token or None,
     )
 
@@ -253,9 +253,7 @@ async def _stream_user(
         raise credentials_required(
             "Send an access token in the Authorization header or access_token."
         )
-    grant = state.tokens.stream_grant(access_token)
-    if grant is None:
-        return await state.tokens.user_id(access_token)
+    grant = state.tokens.stream_grant(access_token)  # 401 for any other kind of token
     if grant.project_id != project_id:
         raise unauthenticated("This stream token is for another project.")
     return grant.user_id

@@ -321,6 +321,7 @@
     const list = $("project-list");
     if (!more) list.replaceChildren();
     for (const project of page.projects) {
+      tallyListed(project);
       list.append(projectItem(project));
     }
     state.projectsCursor = page.next_cursor;
@@ -641,8 +642,21 @@
     state.tallies.set(state.project.id, tally);
   }
 
+  // A listed project's logos, from the list's counts; the open project's are the logos the
+  // page follows live (tallyOpenProject), newer than any list.
+  function tallyListed(project) {
+    const counts = project.counts;
+    if (!counts || (state.project && state.project.id === project.id)) return;
+    state.tallies.set(project.id, {
+      made: counts.candidates_completed,
+      failed: counts.candidates_failed,
+      variations: counts.variations_completed,
+      variationsFailed: counts.variations_failed,
+    });
+  }
+
   // What was made of what was asked: "3 logos", "2 of 3 logos, 1 failed, 1 variation". A
-  // project whose logos the page has not seen (the list has no counts) says what was asked.
+  // project whose logos are not known (a list without counts) says what was asked.
   function logoCount(project) {
     const asked = project.brief.num_candidates;
     const tally = state.tallies.get(project.id);
