@@ -333,6 +333,40 @@ async def test_a_cancelled_projects_logos_can_still_be_refined(stack):
     assert (await stack.cancel(project_id)).status_code == 409  # finished again: completed
 
 
+async def test_news_of_a_cancel_the_database_does_not_hold_abandons_no_drawing(stack, monkeypatch):
+    """A cancel's news only says that a cancel came: late news of one from before a
+    refinement re-opened the project must not abandon the new drawing (it would stay
+    `generating`). A drawing hearing it asks the database, and draws on."""
+    from logokraft_domain.asset_jobs import AssetJobs
+    from logokraft_kit import bus
+
+    asked = asyncio.Event()
+    ask = AssetJobs._cancelled_since
+
+    async def spied(self, user_id, asset):
+        answer = await ask(self, user_id, asset)
+        asked.set()
+        return answer
+
+    monkeypatch.setattr(AssetJobs, "_cancelled_since", spied)
+    created = await stack.created(1)
+    await asyncio.wait_for(stack.held.started.get(), DEADLINE)  # drawing, and listening
+
+    infra = stack.services.prompt.infra  # news as the prompt service sends it
+    await bus.publish_project_cancel(infra.nc, infra.subjects, created["project_id"])
+    abandoned = asyncio.ensure_future(stack.held.cancelled.get())
+    heard = asyncio.ensure_future(asked.wait())
+    await asyncio.wait({abandoned, heard}, timeout=DEADLINE, return_when=asyncio.FIRST_COMPLETED)
+    abandoned.cancel()
+    heard.cancel()
+    assert heard.done() and not heard.cancelled(), "the drawing did not ask the database"
+    assert stack.held.cancelled.empty(), "the drawing was abandoned on the news alone"
+
+    stack.held.let_one_through()
+    events = await stack.settled(created)
+    assert (events[-1].data["status"], events[-1].data["completed_assets"]) == ("completed", 1)
+
+
 async def test_a_prompt_writer_still_running_adds_nothing_to_a_reopened_cancelled_project(
     stack,
 ):

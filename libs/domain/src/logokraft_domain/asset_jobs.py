@@ -171,28 +171,45 @@ class AssetJobs:
         provider: str,
     ) -> Drawing | None:
         """`_draw`, abandoned (None) when the asset's project is cancelled meanwhile (or was,
-        since `start` read it)."""
+        since `start` read it).
+
+        The signal only says that news of a cancel of the project came: one since `start`
+        read the asset, one remembered from before it (of a project a refinement re-opened
+        since), or one whose news arrived late. The database says whether the asset is
+        cancelled now; the signal is cleared before it is asked, so a cancel whose news comes
+        during the read sets it again and is asked about in turn (a cancel commits before
+        its news goes out).
+        """
         async with self.cancels.listen(str(asset["project_id"])) as signal:
-            if signal.is_set():
-                # A cancel that came since `start` (listening began before its read), or one
-                # remembered from before it: of a project that a refinement re-opened since.
-                if await self._cancelled_since(user_id, asset):
-                    log.info("asset %s was cancelled before its drawing started", asset["id"])
-                    return None
-                signal.clear()  # a cancel that comes now sets it again
-            drawing = asyncio.ensure_future(self._draw(draw, provider))
-            cancelled = asyncio.ensure_future(signal.wait())
+            drawing: asyncio.Future[Drawing] | None = None
             try:
-                await asyncio.wait({drawing, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+                while True:
+                    if signal.is_set():
+                        signal.clear()
+                        if await self._cancelled_since(user_id, asset):
+                            break
+                    if drawing is None:
+                        drawing = asyncio.ensure_future(self._draw(draw, provider))
+                    cancelled = asyncio.ensure_future(signal.wait())
+                    try:
+                        await asyncio.wait(
+                            {drawing, cancelled}, return_when=asyncio.FIRST_COMPLETED
+                        )
+                    finally:
+                        cancelled.cancel()
+                    if drawing.done():
+                        return drawing.result()
             finally:
-                cancelled.cancel()
-                if not drawing.done():  # the project was cancelled, or this task was
+                if drawing is not None and not drawing.done():  # cancelled, or this task was
                     drawing.cancel()
                     await asyncio.wait({drawing})
-            if not drawing.cancelled():
-                return drawing.result()
-            log.info("asset %s: its project was cancelled; the drawing was abandoned", asset["id"])
-            label_span(asset_outcome="cancelled")
+            if drawing is None:
+                log.info("asset %s was cancelled before its drawing started", asset["id"])
+            else:
+                log.info(
+                    "asset %s: its project was cancelled; the drawing was abandoned", asset["id"]
+                )
+                label_span(asset_outcome="cancelled")
             return None
 
     async def _cancelled_since(self, user_id: uuid.UUID, asset: Row) -> bool:
