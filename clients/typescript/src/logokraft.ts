@@ -192,7 +192,7 @@ export interface DoneEventPublic {
 
 /** `project`: the project (without assets) after its status changed. */
 export interface ProjectEventPublic {
-  /** A brand project without its assets (lists and `project` stream events). */
+  /** A brand project without its assets (`project` stream events; the list adds counts). */
   project: ProjectSummaryPublic;
 }
 
@@ -207,7 +207,7 @@ export interface SnapshotEventPublic {
   project: ProjectPublic;
 }
 
-/** A brand project without its assets (lists and `project` stream events). */
+/** A brand project without its assets (`project` stream events; the list adds counts). */
 export interface ProjectSummaryPublic {
   id: string;
   status: "pending" | "generating" | "completed" | "failed" | "cancelled";

@@ -141,7 +141,7 @@ class AssetPublic(BaseModel):
 
 
 class ProjectSummaryPublic(BaseModel):
-    """A brand project without its assets (lists and `project` stream events)."""
+    """A brand project without its assets (`project` stream events; the list adds counts)."""
 
     id: str
     status: ProjectStatus
