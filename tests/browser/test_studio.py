@@ -1178,3 +1178,35 @@ async def test_downloads_are_named_after_the_brand_in_any_script(gateway, page: 
             async with page.expect_download() as saved:
                 await page.get_by_role("link", name="Brand kit").click()
             assert (await saved.value).suggested_filename == f"{stem}-candidate-1-brand-kit.zip"
+
+
+async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, page: Page):
+    """ "Cancelled: 1 logo made": that logo is the person's, and the API refines it as it does a
+    finished project's. The page offers it, shows the variation live, and the project ends
+    done again, not stuck on its cancel."""
+    import psycopg
+
+    brand = "Kept Logos"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    project_id = await open_project_id(page)
+    # Cancelled after its one logo was made (a cancel that raced the last drawing).
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute(
+            "update public.brand_projects set status = 'cancelled' where id = %s", [project_id]
+        )
+    await page.reload()
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Cancelled"))
+
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_label("Number of variations").fill("1")
+    await page.get_by_role("button", name="Refine").click()
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect_loaded(variation)
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Done"))
+    await expect(page.locator("#refine-error")).to_be_empty()
