@@ -132,16 +132,11 @@ def project_summary(project: common_pb2.Project) -> ProjectSummaryPublic:
 
 def project_list_item(project: common_pb2.Project) -> ProjectListItemPublic:
     """A project of the list: without its assets, with their counts (ListProjects')."""
-    counts = project.asset_counts
+    counts = project.asset_counts  # the public counts are its fields, by the same names
     return ProjectListItemPublic(
         **_project_fields(project),
         counts=ProjectCountsPublic(
-            candidates_completed=counts.candidates_completed,
-            candidates_failed=counts.candidates_failed,
-            candidates_cancelled=counts.candidates_cancelled,
-            variations=counts.variations,
-            variations_completed=counts.variations_completed,
-            variations_failed=counts.variations_failed,
+            **{name: getattr(counts, name) for name in ProjectCountsPublic.model_fields}
         ),
     )
 

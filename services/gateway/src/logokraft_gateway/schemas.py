@@ -36,12 +36,19 @@ def _json_integer(value: Any) -> Any:
     return value
 
 
+def whole_number(text: str) -> int | None:
+    """`text`, surrounding spaces aside, as a whole number in the digits 0-9; None when it is
+    anything else ("3.0", "+3", "3_0", "0x3", "٣", which int() would take or half-take)."""
+    stripped = text.strip()
+    return int(stripped) if _DIGITS.fullmatch(stripped) else None
+
+
 def _digits(value: Any) -> Any:
     if isinstance(value, str):
-        text = value.strip()
-        if not _DIGITS.fullmatch(text):
+        number = whole_number(value)
+        if number is None:
             raise ValueError(f"must be a whole number in the digits 0-9, such as 4 (not {value!r})")
-        return int(text)
+        return number
     return value
 
 

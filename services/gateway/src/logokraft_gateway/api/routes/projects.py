@@ -45,6 +45,7 @@ from logokraft_gateway.schemas import (
     ProjectCreatedPublic,
     ProjectListPublic,
     ProjectPublic,
+    whole_number,
 )
 from logokraft_gateway.sse import (
     SSE_HEADERS,
@@ -265,15 +266,15 @@ _TRY_AGAIN = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 def _after_sequence(last_event_id: str | None) -> int:
     if last_event_id is None or not last_event_id.strip():
         return 0
-    text = last_event_id.strip()
-    if not text.isascii() or not text.isdigit():  # int() would take "3_0", "+3" and "٣"
+    sequence = whole_number(last_event_id)
+    if sequence is None:
         raise ApiError(
             400,
             "invalid_last_event_id",
             "The Last-Event-ID header must be a non-negative integer in the digits 0-9: the "
             "id of the last event received.",
         )
-    return int(text)
+    return sequence
 
 
 @router.post(
