@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 SYSTEM_BENCH_ARGS ?=
 
-.PHONY: help setup run token test lint format protos check-protos gallery bench clean images compose-smoke openapi ts-client ts-client-check
+.PHONY: help setup run token test lint format protos check-protos gallery bench clean images compose-smoke openapi ts-client ts-client-check ts-deps
 
 help:
 	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
@@ -54,7 +54,7 @@ run: setup
 token: setup
 	@$(UV) run --no-sync python -m logokraft_dev.devstack token --user $(TOKEN_USER)
 
-test: setup check-protos browser-deps
+test: setup check-protos browser-deps ts-deps
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)
 
 lint: setup check-protos
@@ -81,8 +81,22 @@ openapi: setup ## regenerate docs/openapi.json from the gateway's app, then the 
 ts-client: setup ## regenerate clients/typescript/src/logokraft.ts from docs/openapi.json
 	$(UV) run --no-sync python -m logokraft_dev.tsclient
 
-ts-client-check: ## type-check the client and clients/typescript/examples (Node.js and npm; typescript from the npm registry)
-	cd clients/typescript && npm ci --no-audit --no-fund --ignore-scripts && ./node_modules/.bin/tsc -p tsconfig.json
+ts-client-check: ts-deps ## type-check the client and clients/typescript/examples (Node.js and npm; typescript from the npm registry)
+	@command -v node >/dev/null || { echo "ts-client-check needs Node.js and npm"; exit 1; }
+	cd clients/typescript && ./node_modules/.bin/tsc -p tsconfig.json
+
+# The pinned TypeScript compiler (clients/typescript/package-lock.json, from the npm registry)
+# for the tests that type-check and run the generated client. Installed when the lock file
+# changed; without Node.js and npm those two tests are skipped with the reason, as the
+# browser tests are without chromium. A failed install with npm present fails the target.
+ts-deps:
+	@if ! command -v npm >/dev/null || ! command -v node >/dev/null; then \
+	  echo "node/npm not found: the TypeScript client's type-check tests will be skipped"; \
+	elif [ clients/typescript/node_modules/.package-lock.json -nt clients/typescript/package-lock.json ]; then \
+	  echo "typescript: $$(clients/typescript/node_modules/.bin/tsc --version)"; \
+	else \
+	  cd clients/typescript && npm ci --no-audit --no-fund --ignore-scripts; \
+	fi
 
 check-protos: setup
 	@$(UV) run --no-sync buf lint protos && echo "buf lint: protos/ follows the STANDARD rules"
