@@ -155,7 +155,7 @@ export interface RefineAcceptedPublic {
 export interface RefineRequestPublic {
   /** What to change, e.g. `make it navy and drop the tagline`. */
   instruction: string;
-  /** How many variations to make. */
+  /** How many variations to make: a JSON integer (`2`; `2.0`, `true` and `"2"` are refused with a 422, stricter than JSON Schema's `integer`). */
   num_variations?: number;
 }
 
@@ -242,6 +242,7 @@ export interface CreateProjectForm {
   style?: string[];
   colors?: string[];
   logo_type?: "wordmark" | "lettermark" | "combination" | "emblem" | "abstract";
+  /** How many candidates to make, as decimal digits (`4`; `4.0`, `+4` and `4_0` are refused with a 422). */
   num_candidates?: number;
   /** PNG, JPEG or WEBP; ≤10 MB and ≤16 megapixels each. Stored as PNG without metadata, scaled down to at most 2048 px on the longer side. */
   inspiration_images?: Blob[];

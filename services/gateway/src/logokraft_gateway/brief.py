@@ -136,6 +136,8 @@ def form_schema() -> dict[str, Any]:
         "minimum": MIN_CANDIDATES,
         "maximum": MAX_CANDIDATES,
         "default": DEFAULT_CANDIDATES,
+        "description": "How many candidates to make, as decimal digits (`4`; `4.0`, `+4` and "
+        "`4_0` are refused with a 422).",
     }
     return {
         "type": "object",

@@ -216,7 +216,8 @@ class RefineRequestPublic(BaseModel):
         DEFAULT_VARIATIONS,
         ge=MIN_VARIATIONS,
         le=MAX_VARIATIONS,
-        description="How many variations to make.",
+        description="How many variations to make: a JSON integer (`2`; `2.0`, `true` and "
+        '`"2"` are refused with a 422, stricter than JSON Schema\'s `integer`).',
     )
 
     @field_validator("instruction")
