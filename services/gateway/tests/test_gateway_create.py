@@ -327,6 +327,18 @@ async def test_num_candidates_is_plain_digits(client, auth, fake, value):
     assert fake.create_calls == []
 
 
+@pytest.mark.parametrize("value", ["9" * 5000, "0" * 5000 + "9", "1" + "0" * 20])
+async def test_a_number_of_very_many_digits_is_over_the_limit(client, auth, fake, value):
+    """Refused by the bound, in its words: not Python's "Exceeds the limit (4300 digits) for
+    integer string conversion" (beyond 4300 digits) nor a 500."""
+    form = {"brand_name": "Acme", "num_candidates": value}
+    response = await client.post(URL, data=form, files=NO_FILE, headers=auth)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["message"] == "num_candidates: Input should be less than or equal to 8."
+    assert fake.create_calls == []
+
+
 @pytest.mark.parametrize(("value", "count"), [("3", 3), ("04", 4), (" 2 ", 2)])
 async def test_num_candidates_in_digits_is_taken(client, auth, fake, value, count):
     form = {"brand_name": "Acme", "num_candidates": value}

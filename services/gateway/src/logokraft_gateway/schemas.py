@@ -25,6 +25,11 @@ from logokraft_domain.refinement import (
 # A client that sends any of those has made a mistake it should hear about.
 
 _DIGITS = re.compile(r"[0-9]+")
+# Digits enough for any count or event id (an int64 has 19). A longer number is read as
+# TOO_LARGE, past every bound, so it is refused by the bounds of what it is for: int() would
+# refuse text of over 4300 digits with an error no client should see.
+_MAX_DIGITS = 20
+TOO_LARGE = 10**_MAX_DIGITS
 
 
 def _json_integer(value: Any) -> Any:
@@ -38,9 +43,13 @@ def _json_integer(value: Any) -> Any:
 
 def whole_number(text: str) -> int | None:
     """`text`, surrounding spaces aside, as a whole number in the digits 0-9; None when it is
-    anything else ("3.0", "+3", "3_0", "0x3", "٣", which int() would take or half-take)."""
+    anything else ("3.0", "+3", "3_0", "0x3", "٣", which int() would take or half-take).
+    More than 20 significant digits read as TOO_LARGE."""
     stripped = text.strip()
-    return int(stripped) if _DIGITS.fullmatch(stripped) else None
+    if not _DIGITS.fullmatch(stripped):
+        return None
+    significant = stripped.lstrip("0")
+    return int(significant or "0") if len(significant) <= _MAX_DIGITS else TOO_LARGE
 
 
 def _digits(value: Any) -> Any:

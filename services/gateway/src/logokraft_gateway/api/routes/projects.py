@@ -42,6 +42,7 @@ from logokraft_gateway.intake import (
 from logokraft_gateway.ratelimit import rate_settings
 from logokraft_gateway.schemas import (
     DIGITS_ONLY,
+    TOO_LARGE,
     ProjectCreatedPublic,
     ProjectListPublic,
     ProjectPublic,
@@ -273,6 +274,13 @@ def _after_sequence(last_event_id: str | None) -> int:
             "invalid_last_event_id",
             "The Last-Event-ID header must be a non-negative integer in the digits 0-9: the "
             "id of the last event received.",
+        )
+    if sequence >= TOO_LARGE:
+        raise ApiError(
+            400,
+            "invalid_last_event_id",
+            "The Last-Event-ID header is larger than any event id; reconnect without it to "
+            "start from a snapshot.",
         )
     return sequence
 
