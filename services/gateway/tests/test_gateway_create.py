@@ -129,6 +129,19 @@ async def test_create_accepts_webp_and_ignores_empty_file_part(client, auth, fak
     assert len(stored_files()) == 1
 
 
+async def test_a_16_bit_greyscale_png_keeps_its_greys(client, auth, fake, stored_files):
+    """Pillow's convert() clips 16-bit greys to 255: a mid-grey image used to be stored white."""
+    out = io.BytesIO()
+    Image.new("I;16", (20, 10), 0x8080).save(out, format="PNG")  # the grey 128 in 16 bits
+    files = [("inspiration_images", ("scan.png", out.getvalue(), "image/png"))]
+    response = await client.post(URL, data={"brand_name": "Grey"}, files=files, headers=auth)
+    assert response.status_code == 202, response.text
+    [stored] = stored_files()
+    with Image.open(stored) as image:
+        assert image.size == (20, 10)
+        assert image.convert("L").getextrema() == (128, 128)
+
+
 async def test_service_failure_removes_uploaded_images(client, auth, fake, stored_files, png_bytes):
     fake.create_error = grpc.StatusCode.RESOURCE_EXHAUSTED
     files = [("inspiration_images", ("a.png", png_bytes(), "image/png"))]
