@@ -6,6 +6,7 @@ refinement that reaches it over gRPC with `validate_instruction` and `validate_c
 
 from __future__ import annotations
 
+from logokraft_domain.brief import has_visible_characters
 from logokraft_kit.errors import InvalidArgument
 
 MAX_INSTRUCTION = 1000
@@ -26,6 +27,11 @@ def validate_instruction(instruction: str) -> str:
         )
     if any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or c == "\x7f" for c in text):
         raise InvalidArgument("instruction must not contain NUL or other control characters")
+    if not has_visible_characters(text):
+        # Only zero-width or other invisible characters: nothing a person could have meant.
+        raise InvalidArgument(
+            "instruction has no visible characters: say what to change, e.g. 'make it navy'"
+        )
     return text
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
+from logokraft_domain.brief import has_visible_characters
 from logokraft_domain.refinement import (
     DEFAULT_VARIATIONS,
     MAX_INSTRUCTION,
@@ -236,6 +237,10 @@ class RefineRequestPublic(BaseModel):
             raise ValueError("the instruction is empty; say what to change, e.g. 'make it navy'")
         if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" for c in text):
             raise ValueError("the instruction must not contain NUL or other control characters")
+        if not has_visible_characters(text):
+            raise ValueError(
+                "the instruction has no visible characters; say what to change, e.g. 'make it navy'"
+            )
         return text
 
 
