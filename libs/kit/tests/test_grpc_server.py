@@ -147,6 +147,11 @@ REFUSED = {
     "not a bearer scheme": ((("authorization", f"Basic {ALICE}"),), "carries no credentials"),
     "an empty bearer": ((("authorization", "Bearer "),), "carries no credentials"),
     "a malformed token": (bearer("not-a-jwt"), "malformed"),
+    "two users' tokens": (
+        (*bearer(user_token(ALICE)), *bearer(user_token(BOB))),
+        "carries 2 `authorization` entries; send exactly one",
+    ),
+    "one token twice": ((*bearer(user_token(ALICE)),) * 2, "send exactly one"),
     "an expired token": (bearer(user_token(ALICE, ttl=-3600)), "expired"),
     "another secret": (bearer(user_token(ALICE, secret="x" * 40)), "invalid"),
     "a service token of another deployment": (

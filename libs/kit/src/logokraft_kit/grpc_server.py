@@ -65,7 +65,16 @@ def current_caller() -> Caller | None:
 
 
 async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Authenticate) -> Caller:
-    metadata = dict(context.invocation_metadata() or ())
+    entries = tuple(context.invocation_metadata() or ())
+    metadata = dict(entries)
+    credentials = [value for key, value in entries if key == AUTHORIZATION]
+    if len(credentials) > 1:
+        # Which one would be the caller? Taking any of them would let whatever added the
+        # other (a proxy, a library's default) decide whose data the call reaches.
+        raise Unauthenticated(
+            f"This call carries {len(credentials)} `authorization` entries; send exactly one "
+            "`authorization: Bearer <token>`."
+        )
     value = str(metadata.get(AUTHORIZATION, ""))
     scheme, _, token = value.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
