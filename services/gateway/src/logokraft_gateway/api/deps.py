@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from logokraft_gateway.errors import credentials_required
+from logokraft_gateway.errors import ApiError, credentials_required
 from logokraft_gateway.idempotency import (
     IDEMPOTENCY_HEADER,
     KEY_DESCRIPTION,
@@ -37,7 +37,26 @@ def get_state(request: Request) -> GatewayState:
 
 
 State = Annotated[GatewayState, Depends(get_state)]
-BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def get_bearer_credentials(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> HTTPAuthorizationCredentials | None:
+    """The request's one Authorization header; 401 when there are several (only the first
+    would be read, so a header added on the way would silently decide who is calling)."""
+    sent = len(request.headers.getlist("authorization"))
+    if sent > 1:
+        raise ApiError(
+            401,
+            "unauthenticated",
+            f"The request carries {sent} Authorization headers; send exactly one.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
+        )
+    return credentials
+
+
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(get_bearer_credentials)]
 
 
 async def limit_client_ip(request: Request, state: State) -> None:
