@@ -52,6 +52,7 @@ def test_a_good_brief_is_trimmed_and_kept():
         ({"industry": "cof\x0cfee"}, "industry"),
         ({"style": ["bo\x08ld"]}, "style"),
         ({"color_words": ["navy\x01"]}, "color_words"),
+        ({"logo_type": 99}, "logo_type 99 is not a logo type; leave it unset or send one of: "),
     ],
 )
 def test_bad_briefs_name_the_field(fields, field_named):

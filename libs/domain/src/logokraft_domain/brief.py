@@ -139,6 +139,14 @@ def validate_brief(brief: common_pb2.BrandBrief) -> ValidBrief:
             f"style takes at most {MAX_STYLE_KEYWORDS} keywords of "
             f"1-{MAX_STYLE_KEYWORD_LENGTH} chars"
         )
+    if brief.logo_type and brief.logo_type not in LOGO_TYPE_NAME:
+        # A value this service does not know (a newer caller's, or a typo): dropping it would
+        # draw some other kind of logo than the one asked for.
+        known = ", ".join(common_pb2.LogoType.Name(value) for value in LOGO_TYPE_NAME)
+        raise InvalidArgument(
+            f"logo_type {brief.logo_type} is not a logo type; leave it unset or send one of: "
+            + known
+        )
     colors = [c.lower() for c in brief.colors]
     if len(colors) > MAX_COLORS or not all(_HEX.match(c) for c in colors):
         raise InvalidArgument(f"colors takes at most {MAX_COLORS} colours as #rrggbb")
