@@ -70,6 +70,20 @@ async def limit_client_ip(request: Request, state: State) -> None:
     await state.rate_limiter.hit(PER_IP, rate, address)
 
 
+async def refuse_repeated_query(request: Request) -> None:
+    """422 for a query parameter sent twice (`?limit=5&limit=50`): no parameter takes several
+    values, and reading only one of them would answer a question the client did not ask."""
+    names = request.query_params.keys()
+    repeated = next((name for name in names if len(request.query_params.getlist(name)) > 1), None)
+    if repeated is not None:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"The query parameter {repeated} is invalid: it was sent more than once; send it once.",
+            details=[{"field": repeated, "location": "query", "message": "sent more than once"}],
+        )
+
+
 async def get_current_user(state: State, credentials: BearerCredentials) -> uuid.UUID:
     """The verified user id of the bearer token, within the user's rate limit.
 

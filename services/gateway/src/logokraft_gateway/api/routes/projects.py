@@ -21,6 +21,7 @@ from logokraft_gateway.api.deps import (
     State,
     limit_client_ip,
     limit_user,
+    refuse_repeated_query,
 )
 from logokraft_gateway.brief import BriefCreate
 from logokraft_gateway.convert import project_list_item, project_public, project_status
@@ -56,7 +57,11 @@ from logokraft_gateway.sse import (
 )
 from logokraft_gateway.state import GatewayState
 
-router = APIRouter(prefix="/projects", tags=["projects"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    prefix="/projects",
+    tags=["projects"],
+    dependencies=[Depends(limit_client_ip), Depends(refuse_repeated_query)],
+)
 
 
 @router.post(
