@@ -110,6 +110,31 @@ async def test_a_form_or_text_body_is_told_to_be_json(client, auth, refine, mine
     assert refine.calls == []
 
 
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('{"instruction": "café"}'.encode("latin-1"), "The body is not UTF-8 text"),
+        (b'{"instruction": "navy", "num_variations": 1' + b"0" * 5000 + b"}", "thousands"),
+        (b'{"instruction": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", "nested too deep"),
+    ],
+    ids=["latin-1", "5000-digit number", "deep nesting"],
+)
+async def test_a_json_body_json_cannot_read_is_400_saying_what_to_change(
+    client, auth, refine, mine, body, words
+):
+    """FastAPI answers these "There was an error parsing the body", which helps nobody."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=body,
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "bad_request"
+    assert words in error["message"], error["message"]
+    assert refine.calls == []
+
+
 async def test_a_missing_body_and_a_bad_field_say_so_plainly(client, auth, refine, mine):
     missing = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth)
     bad = await client.post(

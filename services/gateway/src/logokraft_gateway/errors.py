@@ -251,9 +251,25 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     elif status == 405:
         message = "This method is not allowed on this URL."
         headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+    elif status == 400 and exc.detail == _UNREADABLE_JSON:
+        message = _unreadable_json_message(exc.__cause__)
     else:
         message = str(exc.detail) if exc.detail else code.replace("_", " ")
     return error_response(ApiError(status, code, _sentence(message), headers=headers))
+
+
+# FastAPI's detail for a JSON body that json.loads refused with something other than a
+# syntax error (those are 422 json_invalid): its words do not say what to change.
+_UNREADABLE_JSON = "There was an error parsing the body"
+
+
+def _unreadable_json_message(cause: BaseException | None) -> str:
+    if isinstance(cause, UnicodeError):
+        return "The body is not UTF-8 text; send the JSON encoded as UTF-8"
+    return (
+        "The body could not be read as JSON (a number of thousands of digits, or arrays or "
+        'objects nested too deep); send plain JSON such as {"instruction": "make it navy"}'
+    )
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
