@@ -35,6 +35,32 @@ async def test_valid_signature_serves_the_bytes(client, signed):
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.parametrize(
+    "value", ["items=0-5", "bytes=5-2", "bytes=abc", "bytes=0-1,", "Bytes 0-5", "bytes="]
+)
+async def test_a_range_that_is_not_byte_ranges_is_ignored(client, signed, value):
+    """RFC 9110 §14.2: an unknown range unit is ignored (and an invalid range set may be).
+    Starlette answered them with an undocumented text/plain 400."""
+    url, data = signed
+    response = await client.get(_local(url), headers={"Range": value})
+    assert response.status_code == 200, response.text
+    assert response.content == data
+    assert "content-range" not in response.headers
+
+
+async def test_byte_ranges_are_served_as_documented(client, signed):
+    url, data = signed
+    part = await client.get(_local(url), headers={"Range": "bytes=1-4"})
+    assert (part.status_code, part.content) == (206, data[1:5])
+    assert part.headers["content-range"] == f"bytes 1-4/{len(data)}"
+    past = await client.get(_local(url), headers={"Range": f"bytes={len(data)}-"})
+    assert past.status_code == 416
+    responses = (await client.get("/openapi.json")).json()["paths"][
+        "/api/v1/files/{bucket}/{path}"
+    ]["get"]["responses"]
+    assert {"200", "206", "416"} <= set(responses)
+
+
 async def test_altered_path_is_403(client, signed):
     url, _ = signed
     response = await client.get(_local(url).replace("asset-0.png", "asset-1.png"))

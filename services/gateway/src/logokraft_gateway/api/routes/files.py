@@ -10,6 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope, Send
 
 from logokraft_gateway.api.deps import State, limit_client_ip
 from logokraft_gateway.errors import ApiError, error_responses
@@ -38,6 +40,40 @@ def _forbidden(code: str, message: str) -> ApiError:
     return ApiError(403, code, message)
 
 
+_RANGE_SPEC = re.compile(r"(\d+)-(\d*)|-\d+")
+
+
+def _byte_ranges(value: str) -> bool:
+    """True for a Range of byte ranges (`bytes=0-99`, `bytes=-500`, `bytes=0-1, 5-`)."""
+    unit, _, specs = value.partition("=")
+    if unit.strip().lower() != "bytes":
+        return False
+    for spec in specs.split(","):
+        match = _RANGE_SPEC.fullmatch(spec.strip())
+        if match is None:
+            return False
+        first, last = match.group(1), match.group(2)
+        if first is not None and last and int(last) < int(first):
+            return False
+    return True
+
+
+class _RangedFile(FileResponse):
+    """A FileResponse that ignores a Range header other than byte ranges.
+
+    Starlette answers one with a text/plain 400 ("Only support bytes range"), where RFC 9110
+    §14.2 has a server ignore a range unit it does not know, and lets it ignore an invalid
+    range set: such a request gets the whole file, as if it had sent no Range.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        value = Headers(scope=scope).get("range")
+        if value is not None and not _byte_ranges(value):
+            headers = [(name, v) for name, v in scope["headers"] if name.lower() != b"range"]
+            scope = {**scope, "headers": headers}
+        await super().__call__(scope, receive, send)
+
+
 @router.get(
     "/{bucket}/{path:path}",
     summary="Download a stored object through a signed, expiring URL",
@@ -50,6 +86,11 @@ def _forbidden(code: str, message: str) -> ApiError:
                 for media_type in dict.fromkeys([*_MEDIA_TYPES.values(), _OTHER_MEDIA_TYPE])
             },
         },
+        206: {
+            "description": "The byte ranges a `Range: bytes=...` header asked for (several as "
+            "`multipart/byteranges`); a Range of another unit, or an invalid one, is ignored.",
+        },
+        416: {"description": "The byte ranges asked for lie past the end of the object."},
         **error_responses(403, 404, 422, 429, 500),
     },
 )
@@ -81,7 +122,7 @@ async def get_file(
         raise ApiError(404, "file_not_found", "The file no longer exists.")
     media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), _OTHER_MEDIA_TYPE)
     headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
-    return FileResponse(file_path, media_type=media_type, headers=headers)
+    return _RangedFile(file_path, media_type=media_type, headers=headers)
 
 
 async def _project_exists(state: State, path: str) -> bool:
