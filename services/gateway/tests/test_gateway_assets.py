@@ -100,6 +100,18 @@ async def test_malformed_json_is_422(client, auth, refine, mine):
     assert refine.calls == []
 
 
+async def test_the_instruction_is_trimmed_before_its_length_is_checked(client, auth, refine, mine):
+    """1000 characters and the newline a text area adds are 1000 characters, as over gRPC."""
+    instruction = "n" * 1000
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers=auth,
+        json={"instruction": f"  {instruction}\n", "num_variations": 1},
+    )
+    assert response.status_code == 202, response.text
+    assert [call.instruction for call in refine.calls] == [instruction]
+
+
 async def test_a_form_or_text_body_is_told_to_be_json(client, auth, refine, mine):
     for sent in ({"data": {"instruction": "navy"}}, {"content": b"navy"}):
         response = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth, **sent)

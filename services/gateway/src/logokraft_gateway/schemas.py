@@ -214,7 +214,8 @@ class ProjectListPublic(BaseModel):
 class RefineRequestPublic(BaseModel):
     """What to change about an asset, and how many variations to make."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Trimmed before its length is checked, as the brief's fields and the refine service are.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     instruction: str = Field(
         min_length=1,
