@@ -214,8 +214,7 @@ class ProjectListPublic(BaseModel):
 class RefineRequestPublic(BaseModel):
     """What to change about an asset, and how many variations to make."""
 
-    # Trimmed before its length is checked, as the brief's fields and the refine service are.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     instruction: str = Field(
         min_length=1,
@@ -230,12 +229,21 @@ class RefineRequestPublic(BaseModel):
         description="How many variations to make.",
     )
 
-    @field_validator("instruction")
+    @field_validator("instruction", mode="before")
     @classmethod
-    def _readable(cls, value: str) -> str:
+    def _trimmed(cls, value: Any) -> Any:
+        """Trimmed before its length is checked, as the brief's fields and the refine
+        service are: a text area's trailing newline does not count."""
+        if not isinstance(value, str):
+            return value
         text = value.strip()
         if not text:
             raise ValueError("the instruction is empty; say what to change, e.g. 'make it navy'")
+        return text
+
+    @field_validator("instruction")
+    @classmethod
+    def _readable(cls, text: str) -> str:
         if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" for c in text):
             raise ValueError("the instruction must not contain NUL or other control characters")
         if not has_visible_characters(text):
