@@ -138,6 +138,21 @@ async def get_idempotency(
     ] = None,
 ) -> Idempotency:
     """The request's Idempotency-Key, checked and bound to the caller and the endpoint."""
+    if len(request.headers.getlist(IDEMPOTENCY_HEADER)) > 1:
+        # Only the first would be read: a retry whose headers came in another order would
+        # make the work twice.
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            f"The {IDEMPOTENCY_HEADER} header was sent more than once; send one key.",
+            details=[
+                {
+                    "field": IDEMPOTENCY_HEADER,
+                    "location": "header",
+                    "message": "sent more than once",
+                }
+            ],
+        )
     return Idempotency(
         key=check_key(key),
         user_id=user,

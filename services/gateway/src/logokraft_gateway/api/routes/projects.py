@@ -216,6 +216,13 @@ async def stream_project(
 
     A user may hold a limited number of streams open at once (429 `too_many_streams`).
     """
+    if len(request.headers.getlist("last-event-id")) > 1:
+        raise ApiError(
+            400,
+            "invalid_last_event_id",
+            "The Last-Event-ID header was sent more than once; send the id of the last event "
+            "received, once.",
+        )
     after_sequence = _after_sequence(last_event_id)
     try:
         project = await state.prompt.get_project(user, project_id)
