@@ -105,6 +105,22 @@ async def test_a_stream_token_sent_twice_is_422(client, app, fake):
     assert fake.calls == []
 
 
+async def test_a_project_whose_answer_is_over_grpcs_default_4_mib_is_read(client, auth, fake):
+    """A few hundred variations of long instructions make a GetProject answer over 4 MiB:
+    the project was then unreadable for good (a 429 quoting "Received message larger than
+    max")."""
+    project = fake.add_project(DEV)
+    prompt = "make it 🎉 " * 1600  # about 17 KB, as a long instruction's variation carries
+    for _ in range(300):
+        project.assets.append(
+            common_pb2.Asset(id=str(uuid.uuid4()), project_id=project.id, prompt=prompt)
+        )
+    assert project.ByteSize() > 4 * 1024 * 1024
+    response = await client.get(f"/api/v1/projects/{project.id}", headers=auth)
+    assert response.status_code == 200, response.text[:300]
+    assert len(response.json()["assets"]) == 300
+
+
 async def test_list_pages_with_cursor(client, auth, fake):
     for _ in range(3):
         project = fake.add_project(DEV)
