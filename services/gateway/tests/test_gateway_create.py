@@ -360,6 +360,18 @@ async def test_num_candidates_in_digits_is_taken(client, auth, fake, value, coun
     assert fake.create_calls[-1][1].brief.num_candidates == count
 
 
+async def test_an_empty_image_file_is_called_empty(client, auth, fake, stored_files):
+    """A chosen file of 0 bytes was "not an image we can read", which sends people looking
+    for a format problem."""
+    files = [("inspiration_images", ("logo.png", b"", "image/png"))]
+    response = await client.post(URL, data={"brand_name": "A"}, files=files, headers=auth)
+    assert response.status_code == 415, response.text
+    assert response.json()["error"]["message"] == (
+        "Inspiration image 1 is an empty file (0 bytes); send PNG, JPEG or WEBP images."
+    )
+    assert fake.create_calls == [] and stored_files() == []
+
+
 async def test_bad_image_among_good_ones_stores_nothing(client, auth, fake, stored_files):
     files = [
         ("inspiration_images", ("ok.png", _png(), "image/png")),

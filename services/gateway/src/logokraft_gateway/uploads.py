@@ -257,6 +257,8 @@ def sniff_image_format(data: bytes) -> str | None:
 
 
 def _describe(data: bytes) -> str:
+    if not data:
+        return "an empty file (0 bytes)"
     head = data[:512].lstrip().lower()
     if data.startswith((b"GIF87a", b"GIF89a")):
         return "a GIF image"
