@@ -117,6 +117,7 @@ def http_status_for(code: grpc.StatusCode) -> int:
 
 
 _REASON = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_TRANSPORT_SIZE = re.compile(r"(Received|Sent) message larger than max|metadata size exceeds")
 _MAX_RETRY_AFTER = 7 * 24 * 3600
 
 
@@ -129,6 +130,11 @@ def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
     code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
     status = http_status_for(code)
     trailers = _trailers(error)
+    details = getattr(error, "details", lambda: "")() or ""
+    if REASON_METADATA_KEY not in trailers and _TRANSPORT_SIZE.search(details):
+        # gRPC's own refusal (RESOURCE_EXHAUSTED) of a message over its size limit, not a
+        # user's limit: no waiting makes it pass, and its words are about our internals.
+        status = 500
     headers = None
     retry_after = trailers.get(RETRY_AFTER_METADATA_KEY, "")
     if status in (429, 503) and retry_after.isdigit() and int(retry_after) <= _MAX_RETRY_AFTER:
