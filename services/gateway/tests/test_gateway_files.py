@@ -58,7 +58,21 @@ async def test_byte_ranges_are_served_as_documented(client, signed):
     responses = (await client.get("/openapi.json")).json()["paths"][
         "/api/v1/files/{bucket}/{path}"
     ]["get"]["responses"]
-    assert {"200", "206", "416"} <= set(responses)
+    assert {"200", "206", "304", "416"} <= set(responses)
+
+
+async def test_a_revalidation_with_the_etag_is_304(client, signed):
+    """The ETag was sent but If-None-Match ignored: a browser revalidating got it all again."""
+    url, data = signed
+    first = await client.get(_local(url))
+    etag = first.headers["etag"]
+    for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        again = await client.get(_local(url), headers={"If-None-Match": sent})
+        assert (again.status_code, again.content) == (304, b""), sent
+        assert again.headers["etag"] == etag
+        assert again.headers["cache-control"] == first.headers["cache-control"]
+    changed = await client.get(_local(url), headers={"If-None-Match": '"other"'})
+    assert (changed.status_code, changed.content) == (200, data)
 
 
 async def test_altered_path_is_403(client, signed):

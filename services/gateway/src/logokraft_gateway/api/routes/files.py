@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 import time
 import uuid
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import FileResponse
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
@@ -58,20 +60,42 @@ def _byte_ranges(value: str) -> bool:
     return True
 
 
-class _RangedFile(FileResponse):
-    """A FileResponse that ignores a Range header other than byte ranges.
+# What a 304 repeats of the 200 it stands for (RFC 9110 §15.4.5).
+_NOT_MODIFIED_HEADERS = ("etag", "last-modified", "cache-control")
 
-    Starlette answers one with a text/plain 400 ("Only support bytes range"), where RFC 9110
-    §14.2 has a server ignore a range unit it does not know, and lets it ignore an invalid
-    range set: such a request gets the whole file, as if it had sent no Range.
+
+class _RangedFile(FileResponse):
+    """A FileResponse that answers If-None-Match and ignores a Range other than byte ranges.
+
+    Starlette sends an ETag but never evaluates If-None-Match, which RFC 9110 §13.1.2 has an
+    origin server do: a browser revalidating an image got the whole file again instead of
+    a 304. And it answers a Range of another unit with a text/plain 400 ("Only support bytes
+    range"), where §14.2 has a server ignore a range unit it does not know, and lets it ignore
+    an invalid range set: such a request gets the whole file, as if it had sent no Range.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        value = Headers(scope=scope).get("range")
+        request_headers = Headers(scope=scope)
+        if self.stat_result is None:
+            self.stat_result = await asyncio.to_thread(os.stat, self.path)
+            self.set_stat_headers(self.stat_result)
+        if _matches(request_headers.get("if-none-match"), self.headers["etag"]):
+            kept = {name: self.headers[name] for name in _NOT_MODIFIED_HEADERS}
+            await Response(status_code=304, headers=kept)(scope, receive, send)
+            return
+        value = request_headers.get("range")
         if value is not None and not _byte_ranges(value):
             headers = [(name, v) for name, v in scope["headers"] if name.lower() != b"range"]
             scope = {**scope, "headers": headers}
         await super().__call__(scope, receive, send)
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match's weak comparison: `*`, or one of its tags (W/ or not) is the ETag."""
+    if if_none_match is None:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
 
 
 @router.get(
@@ -90,6 +114,7 @@ class _RangedFile(FileResponse):
             "description": "The byte ranges a `Range: bytes=...` header asked for (several as "
             "`multipart/byteranges`); a Range of another unit, or an invalid one, is ignored.",
         },
+        304: {"description": "The object has not changed: `If-None-Match` names its ETag."},
         416: {"description": "The byte ranges asked for lie past the end of the object."},
         **error_responses(403, 404, 422, 429, 500),
     },
