@@ -52,6 +52,8 @@ def test_a_good_brief_is_trimmed_and_kept():
         ({"industry": "cof\x0cfee"}, "industry"),
         ({"style": ["bo\x08ld"]}, "style"),
         ({"color_words": ["navy\x01"]}, "color_words"),
+        ({"brand_name": "Acme\x9b31m"}, "brand_name"),  # C1: an 8-bit CSI
+        ({"slogan": "one\x85two"}, "slogan"),  # C1: NEL
         ({"logo_type": 99}, "logo_type 99 is not a logo type; leave it unset or send one of: "),
     ],
 )

@@ -57,6 +57,7 @@ async def test_refine_defaults_to_two_variations(client, auth, refine, mine):
         ({"instruction": "   "}, "empty"),
         ({"instruction": "x" * 1001}, "1000"),
         ({"instruction": "navy\u0000"}, "control characters"),
+        ({"instruction": "navy\u009b"}, "control characters"),
         ({"instruction": "\u200b\u200b"}, "no visible characters"),
         ({"instruction": "navy", "num_variations": 0}, "num_variations"),
         ({"instruction": "navy", "num_variations": 5}, "num_variations"),

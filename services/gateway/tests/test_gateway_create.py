@@ -252,6 +252,7 @@ BAD_FORMS = [
     ),
     pytest.param({"brand_name": "A\x00B"}, [], 422, "invalid_characters", id="nul-byte"),
     pytest.param({"brand_name": "A", "slogan": "x\x00"}, [], 422, "invalid_characters", id="nul-2"),
+    pytest.param({"brand_name": "A\x9b31m"}, [], 422, "invalid_characters", id="c1-csi"),
     pytest.param({"brand_name": "A", "num_candidates": "0"}, [], 422, "invalid_brief", id="n-0"),
     pytest.param({"brand_name": "A", "num_candidates": "9"}, [], 422, "invalid_brief", id="n-9"),
     pytest.param({"brand_name": "A", "num_candidates": "x"}, [], 422, "invalid_brief", id="n-x"),

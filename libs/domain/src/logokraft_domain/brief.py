@@ -48,8 +48,9 @@ MAX_INSPIRATION_IMAGES = 5
 LOGO_TYPES: tuple[str, ...] = tuple(LOGO_TYPE)
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
-# Control characters other than tab and newlines have no place in a brief.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and newlines have no place in a brief or an instruction:
+# C0, DEL and C1 (U+0080-U+009F: 8-bit terminal escapes such as CSI, and NEL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _RULES = {rule.name: rule for rule in TEXT_RULES}
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
-from logokraft_domain.brief import has_visible_characters
+from logokraft_domain.brief import CONTROL_CHARACTERS, has_visible_characters
 from logokraft_domain.refinement import (
     DEFAULT_VARIATIONS,
     MAX_INSTRUCTION,
@@ -244,7 +244,7 @@ class RefineRequestPublic(BaseModel):
     @field_validator("instruction")
     @classmethod
     def _readable(cls, text: str) -> str:
-        if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" for c in text):
+        if CONTROL_CHARACTERS.search(text):
             raise ValueError("the instruction must not contain NUL or other control characters")
         if not has_visible_characters(text):
             raise ValueError(
