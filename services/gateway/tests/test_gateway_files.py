@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from logokraft_gateway.api.routes import files as files_route
 from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET
 
 PATH = "4f0c0d2e-0000-4000-8000-000000000001/proj/asset-0.png"
@@ -73,6 +74,22 @@ async def test_a_revalidation_with_the_etag_is_304(client, signed):
         assert again.headers["cache-control"] == first.headers["cache-control"]
     changed = await client.get(_local(url), headers={"If-None-Match": '"other"'})
     assert (changed.status_code, changed.content) == (200, data)
+
+
+async def test_a_file_deleted_after_the_check_is_404_not_500(app, client, signed, monkeypatch):
+    """A project deleted between the route's checks and the answer's stat of its file: the
+    stat's FileNotFoundError was a 500."""
+    url, _ = signed
+    path = app.state.gateway.storage.file_path(GENERATED_BUCKET, PATH)
+
+    async def deleted_meanwhile(state, object_path):  # the route's last check
+        path.unlink()
+        return True
+
+    monkeypatch.setattr(files_route, "_project_exists", deleted_meanwhile)
+    response = await client.get(_local(url))
+    assert response.status_code == 404, response.text
+    assert response.json()["error"]["code"] == "file_not_found"
 
 
 async def test_altered_path_is_403(client, signed):

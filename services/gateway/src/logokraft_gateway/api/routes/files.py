@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
 from logokraft_gateway.api.deps import State, limit_client_ip
-from logokraft_gateway.errors import ApiError, error_responses
+from logokraft_gateway.errors import ApiError, error_response, error_responses
 from logokraft_kit.storage import LocalStorage
 from logokraft_kit.storage.local import InvalidObjectPath
 
@@ -40,6 +40,10 @@ _SAFE_HEADERS = {
 
 def _forbidden(code: str, message: str) -> ApiError:
     return ApiError(403, code, message)
+
+
+def _gone() -> ApiError:
+    return ApiError(404, "file_not_found", "The file no longer exists.")
 
 
 _RANGE_SPEC = re.compile(r"(\d+)-(\d*)|-\d+")
@@ -77,7 +81,11 @@ class _RangedFile(FileResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_headers = Headers(scope=scope)
         if self.stat_result is None:
-            self.stat_result = await asyncio.to_thread(os.stat, self.path)
+            try:
+                self.stat_result = await asyncio.to_thread(os.stat, self.path)
+            except FileNotFoundError:  # deleted with its project since the route looked
+                await error_response(_gone())(scope, receive, send)
+                return
             self.set_stat_headers(self.stat_result)
         if _matches(request_headers.get("if-none-match"), self.headers["etag"]):
             kept = {name: self.headers[name] for name in _NOT_MODIFIED_HEADERS}
@@ -144,7 +152,7 @@ async def get_file(
             "invalid_signature", "This link is not valid; reload the project."
         ) from None
     if not file_path.is_file() or not await _project_exists(state, path):
-        raise ApiError(404, "file_not_found", "The file no longer exists.")
+        raise _gone()
     media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), _OTHER_MEDIA_TYPE)
     headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
     return _RangedFile(file_path, media_type=media_type, headers=headers)
