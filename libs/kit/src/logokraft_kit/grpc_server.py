@@ -115,9 +115,7 @@ def _tolerant(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], A
 
 def _check_decoded(request: Any) -> None:
     if isinstance(request, _Undecodable):
-        raise InvalidArgument(
-            f"The request could not be read: {request.reason} (strings must be UTF-8)."
-        )
+        raise InvalidArgument(f"The request could not be read: {request.reason}.")
 
 
 async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> None:
