@@ -14,6 +14,11 @@ def brief(**fields) -> common_pb2.BrandBrief:
     return common_pb2.BrandBrief(**(base | fields))
 
 
+def test_tabs_and_newlines_are_not_control_characters_to_refuse():
+    valid = validate_brief(brief(slogan="Fresh\tevery\r\nmorning", description="a\nb"))
+    assert (valid.slogan, valid.description) == ("Fresh\tevery\r\nmorning", "a\nb")
+
+
 def test_a_good_brief_is_trimmed_and_kept():
     valid = validate_brief(
         brief(
@@ -40,6 +45,16 @@ def test_a_good_brief_is_trimmed_and_kept():
         ({"num_candidates": 9}, "num_candidates"),
         ({"colors": ["navy"]}, "colors"),
         ({"style": ["ok"] * 11}, "style"),
+        # The public API's rule: no control characters but tab and newlines, in any field.
+        ({"brand_name": "Acme\x1b[31m"}, "brand_name"),
+        ({"slogan": "bell\x07"}, "slogan"),
+        ({"description": "a\x7fb"}, "description"),
+        ({"industry": "cof\x0cfee"}, "industry"),
+        ({"style": ["bo\x08ld"]}, "style"),
+        ({"color_words": ["navy\x01"]}, "color_words"),
+        ({"brand_name": "Acme\x9b31m"}, "brand_name"),  # C1: an 8-bit CSI
+        ({"slogan": "one\x85two"}, "slogan"),  # C1: NEL
+        ({"logo_type": 99}, "logo_type 99 is not a logo type; leave it unset or send one of: "),
     ],
 )
 def test_bad_briefs_name_the_field(fields, field_named):

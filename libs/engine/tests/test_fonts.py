@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from logokraft_engine import Brief, design_spec, render_logo
+from logokraft_engine import Brief, design_spec, edit_spec, render_logo
 from logokraft_engine._fonts import FACES, FALLBACKS, chain, face_for, outline
 
 
@@ -61,6 +61,19 @@ def test_a_hebrew_line_is_drawn_right_to_left() -> None:
     assert _drawn(outline("קפה (טוב)", "fredoka", 500)) == "(בוט)הפק"
     assert _drawn(outline("Café קפה 2024", "fredoka", 500)) == "Café2024הפק"
     assert _drawn(outline("Café Zoë (2024)", "fredoka", 500)) == "CaféZoë(2024)"
+
+
+@pytest.mark.parametrize("isolate", ["\u2066", "\u2067", "\u2068"])
+def test_bidi_isolates_round_a_word_are_drawn_as_embeddings(isolate: str) -> None:
+    """What a word processor puts round a word of the other direction. python-bidi's
+    algorithm raised AssertionError("LRI not allowed here"), so a refinement adding such a
+    tagline failed every attempt."""
+    assert _drawn(outline(f"קפה {isolate}Café\u2069 טוב", "fredoka", 500)) == "בוטCaféהפק"
+    assert _drawn(outline(f"{isolate}קפה\u2069", "fredoka", 500)) == "הפק"
+    spec = design_spec(Brief("Acme"), index=0, seed=1)
+    edited = edit_spec(spec, f'add the tagline "{isolate}שלום\u2069"').spec
+    assert "שלום" in edited.slogan
+    assert render_logo(edited, size=128).svg
 
 
 @pytest.mark.parametrize("name", ["קפה טוב", "مقهى النخيل"])

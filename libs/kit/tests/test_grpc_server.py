@@ -42,6 +42,7 @@ SERVICE = "logokraft.test.Echo"
 WHO = f"/{SERVICE}/Who"
 WATCH = f"/{SERVICE}/Watch"
 FAIL = f"/{SERVICE}/Fail"
+PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckRequest)
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -96,8 +97,17 @@ class Echo:
             "You have made 200 images today.", reason="daily_image_limit", retry_after=2.5
         )
 
+    async def parse(
+        self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
+    ) -> bytes:
+        self.ran.append("Parse")
+        return request.service.encode()
+
     def register(self, server: grpc.aio.Server) -> None:
         handlers = {
+            "Parse": grpc.unary_unary_rpc_method_handler(
+                self.parse, request_deserializer=health_pb2.HealthCheckRequest.FromString
+            ),
             "Who": grpc.unary_unary_rpc_method_handler(self.who),
             "Watch": grpc.unary_stream_rpc_method_handler(self.watch),
             "Fail": grpc.unary_unary_rpc_method_handler(self.fail),
@@ -147,6 +157,11 @@ REFUSED = {
     "not a bearer scheme": ((("authorization", f"Basic {ALICE}"),), "carries no credentials"),
     "an empty bearer": ((("authorization", "Bearer "),), "carries no credentials"),
     "a malformed token": (bearer("not-a-jwt"), "malformed"),
+    "two users' tokens": (
+        (*bearer(user_token(ALICE)), *bearer(user_token(BOB))),
+        "carries 2 `authorization` entries; send exactly one",
+    ),
+    "one token twice": ((*bearer(user_token(ALICE)),) * 2, "send exactly one"),
     "an expired token": (bearer(user_token(ALICE, ttl=-3600)), "expired"),
     "another secret": (bearer(user_token(ALICE, secret="x" * 40)), "invalid"),
     "a service token of another deployment": (
@@ -165,6 +180,23 @@ async def test_the_servicer_never_runs_without_a_valid_credential(method, metada
         assert error.code() == grpc.StatusCode.UNAUTHENTICATED, error
         assert message in error.details(), error.details()
         assert echo.ran == []
+
+
+@pytest.mark.parametrize(
+    "raw", [b"\x0a\x02\xff\xfe", b"\x0a\x10abc"], ids=["string not UTF-8", "truncated"]
+)
+async def test_a_request_that_is_not_its_message_is_invalid_argument(raw) -> None:
+    """gRPC ended it UNKNOWN with "Unexpected <class 'DecodeError'>" in its details, even for
+    a caller with no credentials."""
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        parse = ch.unary_unary(PARSE)
+        assert await parse(b"\x0a\x02ok", metadata=bearer(user_token(ALICE))) == b"ok"
+        error = await status_of(lambda: parse(raw, metadata=bearer(user_token(ALICE))))
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error
+        assert error.details().startswith("The request could not be read: Error parsing message")
+        anonymous = await status_of(lambda: parse(raw))
+        assert anonymous.code() == grpc.StatusCode.UNAUTHENTICATED
+        assert echo.ran == ["Parse"]
 
 
 async def test_caller_id_is_the_verified_caller_not_a_claimed_one() -> None:

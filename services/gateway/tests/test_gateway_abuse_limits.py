@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import io
 import threading
 
@@ -289,6 +290,33 @@ async def test_the_project_form_keeps_its_own_larger_limit(client, auth, fake, s
     )
     assert response.status_code == 202, response.text
     assert len(stored_files()) == 1
+
+
+async def test_a_compressed_body_is_415_saying_so(client, auth, fake, fake_server, asset):
+    """A gzip body was read as sent: "not UTF-8 text" for JSON, "malformed" for the form."""
+    json_body = gzip.compress(b'{"instruction": "make it navy"}')
+    headers = {**auth, "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    refine = await client.post(_refine_url(asset), content=json_body, headers=headers)
+    form = b'--XyZ\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nA\r\n--XyZ--\r\n'
+    headers = {**auth, "Content-Type": "multipart/form-data; boundary=XyZ"}
+    create = await client.post(
+        URL, content=gzip.compress(form), headers={**headers, "Content-Encoding": "GZIP"}
+    )
+    for response, coding in ((refine, "gzip"), (create, "GZIP")):
+        assert response.status_code == 415, response.text
+        assert response.json()["error"] == {
+            "code": "unsupported_content_encoding",
+            "message": f"The request body is sent with Content-Encoding: {coding}; "
+            "send it uncompressed.",
+        }
+    assert fake_server.refine.calls == [] and fake.create_calls == []
+    # No body, nothing to decode: a stray header on a read changes nothing.
+    read = await client.get("/api/v1/usage", headers={**auth, "Content-Encoding": "gzip"})
+    assert read.status_code == 200, read.text
+    plain = await client.post(
+        URL, content=form, headers={**headers, "Content-Encoding": "identity"}
+    )
+    assert plain.status_code == 202, plain.text
 
 
 async def test_a_get_with_a_body_over_the_limit_is_413(client, auth):

@@ -57,6 +57,8 @@ async def test_refine_defaults_to_two_variations(client, auth, refine, mine):
         ({"instruction": "   "}, "empty"),
         ({"instruction": "x" * 1001}, "1000"),
         ({"instruction": "navy\u0000"}, "control characters"),
+        ({"instruction": "navy\u009b"}, "control characters"),
+        ({"instruction": "\u200b\u200b"}, "no visible characters"),
         ({"instruction": "navy", "num_variations": 0}, "num_variations"),
         ({"instruction": "navy", "num_variations": 5}, "num_variations"),
         ({"instruction": "navy", "num_variations": "two"}, "num_variations"),
@@ -99,6 +101,18 @@ async def test_malformed_json_is_422(client, auth, refine, mine):
     assert refine.calls == []
 
 
+async def test_the_instruction_is_trimmed_before_its_length_is_checked(client, auth, refine, mine):
+    """1000 characters and the newline a text area adds are 1000 characters, as over gRPC."""
+    instruction = "n" * 1000
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers=auth,
+        json={"instruction": f"  {instruction}\n", "num_variations": 1},
+    )
+    assert response.status_code == 202, response.text
+    assert [call.instruction for call in refine.calls] == [instruction]
+
+
 async def test_a_form_or_text_body_is_told_to_be_json(client, auth, refine, mine):
     for sent in ({"data": {"instruction": "navy"}}, {"content": b"navy"}):
         response = await client.post(f"/api/v1/assets/{mine.id}/refine", headers=auth, **sent)
@@ -106,6 +120,31 @@ async def test_a_form_or_text_body_is_told_to_be_json(client, auth, refine, mine
         assert response.json()["error"]["message"] == (
             "The body must be JSON, sent with Content-Type: application/json."
         )
+    assert refine.calls == []
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('{"instruction": "café"}'.encode("latin-1"), "The body is not UTF-8 text"),
+        (b'{"instruction": "navy", "num_variations": 1' + b"0" * 5000 + b"}", "thousands"),
+        (b'{"instruction": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", "nested too deep"),
+    ],
+    ids=["latin-1", "5000-digit number", "deep nesting"],
+)
+async def test_a_json_body_json_cannot_read_is_400_saying_what_to_change(
+    client, auth, refine, mine, body, words
+):
+    """FastAPI answers these "There was an error parsing the body", which helps nobody."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=body,
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "bad_request"
+    assert words in error["message"], error["message"]
     assert refine.calls == []
 
 

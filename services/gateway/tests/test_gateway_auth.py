@@ -144,6 +144,23 @@ async def test_valid_token_reaches_the_service_as_that_user(client, auth, fake):
     assert len(response.json()["projects"]) == 1
 
 
+@pytest.mark.parametrize("path", [URL, "/api/v1/usage", "/api/v1/projects/{pid}/stream"])
+async def test_two_authorization_headers_are_401_whoever_they_name(client, token_for, fake, path):
+    """Only the first used to be read: a second header added on the way (a proxy, a client
+    library's default) silently decided whose data the request reached."""
+    project = fake.add_project(dev_user_id("dev"))
+    headers = [
+        ("Authorization", f"Bearer {token_for('bob')}"),
+        ("Authorization", f"Bearer {token_for('dev')}"),
+    ]
+    response = await client.get(path.format(pid=project.id), headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_request"'
+    error = response.json()["error"]
+    assert error["message"] == "The request carries 2 Authorization headers; send exactly one."
+    assert fake.calls == []
+
+
 # --- JWKS -----------------------------------------------------------------------------------
 
 

@@ -129,6 +129,19 @@ async def test_create_accepts_webp_and_ignores_empty_file_part(client, auth, fak
     assert len(stored_files()) == 1
 
 
+async def test_a_16_bit_greyscale_png_keeps_its_greys(client, auth, fake, stored_files):
+    """Pillow's convert() clips 16-bit greys to 255: a mid-grey image used to be stored white."""
+    out = io.BytesIO()
+    Image.new("I;16", (20, 10), 0x8080).save(out, format="PNG")  # the grey 128 in 16 bits
+    files = [("inspiration_images", ("scan.png", out.getvalue(), "image/png"))]
+    response = await client.post(URL, data={"brand_name": "Grey"}, files=files, headers=auth)
+    assert response.status_code == 202, response.text
+    [stored] = stored_files()
+    with Image.open(stored) as image:
+        assert image.size == (20, 10)
+        assert image.convert("L").getextrema() == (128, 128)
+
+
 async def test_service_failure_removes_uploaded_images(client, auth, fake, stored_files, png_bytes):
     fake.create_error = grpc.StatusCode.RESOURCE_EXHAUSTED
     files = [("inspiration_images", ("a.png", png_bytes(), "image/png"))]
@@ -239,6 +252,7 @@ BAD_FORMS = [
     ),
     pytest.param({"brand_name": "A\x00B"}, [], 422, "invalid_characters", id="nul-byte"),
     pytest.param({"brand_name": "A", "slogan": "x\x00"}, [], 422, "invalid_characters", id="nul-2"),
+    pytest.param({"brand_name": "A\x9b31m"}, [], 422, "invalid_characters", id="c1-csi"),
     pytest.param({"brand_name": "A", "num_candidates": "0"}, [], 422, "invalid_brief", id="n-0"),
     pytest.param({"brand_name": "A", "num_candidates": "9"}, [], 422, "invalid_brief", id="n-9"),
     pytest.param({"brand_name": "A", "num_candidates": "x"}, [], 422, "invalid_brief", id="n-x"),
@@ -327,12 +341,36 @@ async def test_num_candidates_is_plain_digits(client, auth, fake, value):
     assert fake.create_calls == []
 
 
+@pytest.mark.parametrize("value", ["9" * 5000, "0" * 5000 + "9", "1" + "0" * 20])
+async def test_a_number_of_very_many_digits_is_over_the_limit(client, auth, fake, value):
+    """Refused by the bound, in its words: not Python's "Exceeds the limit (4300 digits) for
+    integer string conversion" (beyond 4300 digits) nor a 500."""
+    form = {"brand_name": "Acme", "num_candidates": value}
+    response = await client.post(URL, data=form, files=NO_FILE, headers=auth)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["message"] == "num_candidates: Input should be less than or equal to 8."
+    assert fake.create_calls == []
+
+
 @pytest.mark.parametrize(("value", "count"), [("3", 3), ("04", 4), (" 2 ", 2)])
 async def test_num_candidates_in_digits_is_taken(client, auth, fake, value, count):
     form = {"brand_name": "Acme", "num_candidates": value}
     response = await client.post(URL, data=form, files=NO_FILE, headers=auth)
     assert response.status_code == 202, response.text
     assert fake.create_calls[-1][1].brief.num_candidates == count
+
+
+async def test_an_empty_image_file_is_called_empty(client, auth, fake, stored_files):
+    """A chosen file of 0 bytes was "not an image we can read", which sends people looking
+    for a format problem."""
+    files = [("inspiration_images", ("logo.png", b"", "image/png"))]
+    response = await client.post(URL, data={"brand_name": "A"}, files=files, headers=auth)
+    assert response.status_code == 415, response.text
+    assert response.json()["error"]["message"] == (
+        "Inspiration image 1 is an empty file (0 bytes); send PNG, JPEG or WEBP images."
+    )
+    assert fake.create_calls == [] and stored_files() == []
 
 
 async def test_bad_image_among_good_ones_stores_nothing(client, auth, fake, stored_files):

@@ -51,6 +51,15 @@ def test_server_errors_hide_the_service_message():
     assert "10.0.0.3" not in error.message
 
 
+def test_grpcs_own_message_size_refusal_is_a_500_not_a_limit_to_wait_out():
+    """It used to be a 429 quoting gRPC ("Stream removed (CLIENT: Received message larger
+    than max ...)"), as if waiting would help."""
+    details = "Stream removed (CLIENT: Received message larger than max (4512025 vs. 4194304))"
+    error = api_error_from_rpc(_rpc_error(grpc.StatusCode.RESOURCE_EXHAUSTED, details))
+    assert (error.status_code, error.code) == (500, "internal_error")
+    assert "larger than max" not in error.message and error.headers is None
+
+
 async def test_unknown_route_is_404_in_the_error_shape(client):
     response = await client.get("/api/v1/nothing-here")
     assert response.status_code == 404

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from logokraft_gateway.api.routes import files as files_route
 from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET
 
 PATH = "4f0c0d2e-0000-4000-8000-000000000001/proj/asset-0.png"
@@ -33,6 +34,62 @@ async def test_valid_signature_serves_the_bytes(client, signed):
     assert response.content == data
     assert response.headers["content-type"] == "image/png"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "value", ["items=0-5", "bytes=5-2", "bytes=abc", "bytes=0-1,", "Bytes 0-5", "bytes="]
+)
+async def test_a_range_that_is_not_byte_ranges_is_ignored(client, signed, value):
+    """RFC 9110 §14.2: an unknown range unit is ignored (and an invalid range set may be).
+    Starlette answered them with an undocumented text/plain 400."""
+    url, data = signed
+    response = await client.get(_local(url), headers={"Range": value})
+    assert response.status_code == 200, response.text
+    assert response.content == data
+    assert "content-range" not in response.headers
+
+
+async def test_byte_ranges_are_served_as_documented(client, signed):
+    url, data = signed
+    part = await client.get(_local(url), headers={"Range": "bytes=1-4"})
+    assert (part.status_code, part.content) == (206, data[1:5])
+    assert part.headers["content-range"] == f"bytes 1-4/{len(data)}"
+    past = await client.get(_local(url), headers={"Range": f"bytes={len(data)}-"})
+    assert past.status_code == 416
+    responses = (await client.get("/openapi.json")).json()["paths"][
+        "/api/v1/files/{bucket}/{path}"
+    ]["get"]["responses"]
+    assert {"200", "206", "304", "416"} <= set(responses)
+
+
+async def test_a_revalidation_with_the_etag_is_304(client, signed):
+    """The ETag was sent but If-None-Match ignored: a browser revalidating got it all again."""
+    url, data = signed
+    first = await client.get(_local(url))
+    etag = first.headers["etag"]
+    for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        again = await client.get(_local(url), headers={"If-None-Match": sent})
+        assert (again.status_code, again.content) == (304, b""), sent
+        assert again.headers["etag"] == etag
+        assert again.headers["cache-control"] == first.headers["cache-control"]
+    changed = await client.get(_local(url), headers={"If-None-Match": '"other"'})
+    assert (changed.status_code, changed.content) == (200, data)
+
+
+async def test_a_file_deleted_after_the_check_is_404_not_500(app, client, signed, monkeypatch):
+    """A project deleted between the route's checks and the answer's stat of its file: the
+    stat's FileNotFoundError was a 500."""
+    url, _ = signed
+    path = app.state.gateway.storage.file_path(GENERATED_BUCKET, PATH)
+
+    async def deleted_meanwhile(state, object_path):  # the route's last check
+        path.unlink()
+        return True
+
+    monkeypatch.setattr(files_route, "_project_exists", deleted_meanwhile)
+    response = await client.get(_local(url))
+    assert response.status_code == 404, response.text
+    assert response.json()["error"]["code"] == "file_not_found"
 
 
 async def test_altered_path_is_403(client, signed):

@@ -392,6 +392,17 @@ async def test_an_unusable_key_is_400(client, auth, fake, key):
     assert fake.create_calls == []
 
 
+async def test_two_keys_are_400(client, auth, fake):
+    """Only the first was read: a retry sending them in the other order made a second project."""
+    headers = [*auth.items(), ("Idempotency-Key", "key-a"), ("Idempotency-Key", "key-b")]
+    response = await create(client, headers)
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_idempotency_key"
+    assert error["message"] == "The Idempotency-Key header was sent more than once; send one key."
+    assert fake.create_calls == []
+
+
 async def test_the_longest_key_works(client, auth, fake):
     key = "".join(chr(33 + i % 94) for i in range(255))
     assert (await create(client, keyed(auth, key))).status_code == 202

@@ -218,3 +218,5 @@ def test_every_operation_that_reads_a_body_documents_its_size_limit(document):
         for method, operation in item.items():
             if isinstance(operation, dict) and "requestBody" in operation:
                 assert "413" in operation["responses"], f"{method.upper()} {path}"
+                # ... and a compressed body's 415 (Content-Encoding), likewise.
+                assert "415" in operation["responses"], f"{method.upper()} {path}"

@@ -69,6 +69,58 @@ async def test_malformed_project_id_is_422(client, auth, fake, bad):
     assert fake.calls == []
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("limit=5&limit=50", "limit"),
+        ("cursor=a&limit=2&cursor=b", "cursor"),
+        ("limit=2&limit=2", "limit"),
+    ],
+)
+async def test_a_query_parameter_sent_twice_is_422(client, auth, fake, query, name):
+    """Only the last used to be read: `limit=5&limit=50` listed 50 without a word."""
+    fake.add_project(DEV)
+    response = await client.get(f"/api/v1/projects?{query}", headers=auth)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"] == (
+        f"The query parameter {name} is invalid: it was sent more than once; send it once."
+    )
+    assert error["details"] == [
+        {"field": name, "location": "query", "message": "sent more than once"}
+    ]
+    assert fake.calls == []
+
+
+async def test_a_stream_token_sent_twice_is_422(client, app, fake):
+    project = fake.add_project(DEV)
+    token = app.state.gateway.tokens.mint_stream_token(
+        user_id=DEV, project_id=uuid.UUID(project.id), ttl=60
+    )
+    url = f"/api/v1/projects/{project.id}/stream?access_token={token}&access_token=x"
+    response = await client.get(url)
+    assert response.status_code == 422, response.text
+    assert "access_token" in response.json()["error"]["message"]
+    assert fake.calls == []
+
+
+async def test_a_project_whose_answer_is_over_grpcs_default_4_mib_is_read(client, auth, fake):
+    """A few hundred variations of long instructions make a GetProject answer over 4 MiB:
+    the project was then unreadable for good (a 429 quoting "Received message larger than
+    max")."""
+    project = fake.add_project(DEV)
+    prompt = "make it 🎉 " * 1600  # about 17 KB, as a long instruction's variation carries
+    for _ in range(300):
+        project.assets.append(
+            common_pb2.Asset(id=str(uuid.uuid4()), project_id=project.id, prompt=prompt)
+        )
+    assert project.ByteSize() > 4 * 1024 * 1024
+    response = await client.get(f"/api/v1/projects/{project.id}", headers=auth)
+    assert response.status_code == 200, response.text[:300]
+    assert len(response.json()["assets"]) == 300
+
+
 async def test_list_pages_with_cursor(client, auth, fake):
     for _ in range(3):
         project = fake.add_project(DEV)

@@ -149,6 +149,32 @@ async def test_invalid_last_event_id_is_400(live_url, auth, fake, project, value
     assert fake.watch_requests == []
 
 
+async def test_two_last_event_ids_are_400(live_url, auth, fake, project):
+    """Only the first was read: which one resumes the stream is the client's to say."""
+    _script(fake, project)
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    headers = [*auth.items(), ("Last-Event-ID", "2"), ("Last-Event-ID", "5")]
+    response, _ = await _collect(url, headers=headers)
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_last_event_id"
+    assert "sent more than once" in error["message"]
+    assert fake.watch_requests == []
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "1" + "0" * 20])
+async def test_a_last_event_id_of_very_many_digits_is_400(live_url, auth, fake, project, value):
+    """Not a 500 from int()'s 4300-digit limit: ahead of any project, and said so."""
+    _script(fake, project)
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    response, _ = await _collect(url, headers={**auth, "Last-Event-ID": value})
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_last_event_id"
+    assert "larger than any event id; reconnect without it" in error["message"]
+    assert fake.watch_requests == []
+
+
 async def test_a_last_event_id_ahead_of_the_project_is_400_before_the_stream(
     live_url, auth, fake, project
 ):

@@ -21,6 +21,9 @@ ENV = {"NATS_URL": "nats://unused", "DATABASE_URL": "postgresql://unused"}
         ("make it\x00 navy", "control characters"),
         ("make it\x1b[31m red", "control characters"),
         ("make it\x7f navy", "control characters"),
+        ("make it\x9b31m red", "control characters"),
+        ("\u200b", "no visible characters"),
+        ("\u200d\ufeff\u00ad", "no visible characters"),
     ],
 )
 def test_unusable_instructions_are_refused_with_a_reason(instruction, words):

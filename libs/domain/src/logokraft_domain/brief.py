@@ -48,6 +48,9 @@ MAX_INSPIRATION_IMAGES = 5
 LOGO_TYPES: tuple[str, ...] = tuple(LOGO_TYPE)
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
+# Control characters other than tab and newlines have no place in a brief or an instruction:
+# C0, DEL and C1 (U+0080-U+009F: 8-bit terminal escapes such as CSI, and NEL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _RULES = {rule.name: rule for rule in TEXT_RULES}
 
 
@@ -110,8 +113,8 @@ def has_visible_characters(name: str) -> bool:
 
 def _text(name: str, value: str) -> str:
     value = value.strip()
-    if "\x00" in value:
-        raise InvalidArgument(f"{name} must not contain NUL bytes")
+    if CONTROL_CHARACTERS.search(value):
+        raise InvalidArgument(f"{name} must not contain control characters (such as NUL)")
     limit = _RULES[name].max_length
     if len(value) > limit:
         raise InvalidArgument(f"{name} must be at most {limit} characters")
@@ -130,20 +133,29 @@ def validate_brief(brief: common_pb2.BrandBrief) -> ValidBrief:
             f"num_candidates must be between {MIN_CANDIDATES} and {MAX_CANDIDATES}"
         )
     if len(brief.style) > MAX_STYLE_KEYWORDS or any(
-        not s.strip() or len(s) > MAX_STYLE_KEYWORD_LENGTH or "\x00" in s for s in brief.style
+        not s.strip() or len(s) > MAX_STYLE_KEYWORD_LENGTH or CONTROL_CHARACTERS.search(s)
+        for s in brief.style
     ):
         raise InvalidArgument(
             f"style takes at most {MAX_STYLE_KEYWORDS} keywords of "
             f"1-{MAX_STYLE_KEYWORD_LENGTH} chars"
+        )
+    if brief.logo_type and brief.logo_type not in LOGO_TYPE_NAME:
+        # A value this service does not know (a newer caller's, or a typo): dropping it would
+        # draw some other kind of logo than the one asked for.
+        known = ", ".join(common_pb2.LogoType.Name(value) for value in LOGO_TYPE_NAME)
+        raise InvalidArgument(
+            f"logo_type {brief.logo_type} is not a logo type; leave it unset or send one of: "
+            + known
         )
     colors = [c.lower() for c in brief.colors]
     if len(colors) > MAX_COLORS or not all(_HEX.match(c) for c in colors):
         raise InvalidArgument(f"colors takes at most {MAX_COLORS} colours as #rrggbb")
     words = [w.strip() for w in brief.color_words if w.strip()]
     problem = color_field_problem(words)
-    if problem or any("\x00" in w for w in words):
+    if problem or any(CONTROL_CHARACTERS.search(w) for w in words):
         raise InvalidArgument(
-            f"color_words takes {problem or 'no NUL bytes'}; "
+            f"color_words takes {problem or 'no control characters (such as NUL)'}; "
             "write colours as words, CSS names or hex"
         )
     # Names and notes are worked out here again: a caller's are never taken on trust.

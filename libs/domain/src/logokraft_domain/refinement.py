@@ -6,13 +6,13 @@ refinement that reaches it over gRPC with `validate_instruction` and `validate_c
 
 from __future__ import annotations
 
+from logokraft_domain.brief import CONTROL_CHARACTERS, has_visible_characters
 from logokraft_kit.errors import InvalidArgument
 
 MAX_INSTRUCTION = 1000
 MIN_VARIATIONS = 1
 MAX_VARIATIONS = 4
 DEFAULT_VARIATIONS = 2
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
 def validate_instruction(instruction: str) -> str:
@@ -24,8 +24,13 @@ def validate_instruction(instruction: str) -> str:
         raise InvalidArgument(
             f"instruction is {len(text)} characters long; the limit is {MAX_INSTRUCTION}"
         )
-    if any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or c == "\x7f" for c in text):
+    if CONTROL_CHARACTERS.search(text):
         raise InvalidArgument("instruction must not contain NUL or other control characters")
+    if not has_visible_characters(text):
+        # Only zero-width or other invisible characters: nothing a person could have meant.
+        raise InvalidArgument(
+            "instruction has no visible characters: say what to change, e.g. 'make it navy'"
+        )
     return text
 
 

@@ -908,6 +908,25 @@ def base_direction(text: str) -> str | None:
     return None
 
 
+# The bidirectional isolates (LRI, RLI, PDI; FSI below), which word processors and browsers
+# put round text of the other direction when it is copied, as the embeddings (LRE, RLE, PDF)
+# that python-bidi's algorithm knows: it fails on an isolate with an AssertionError. On one
+# line of a logo the two read alike.
+_ISOLATES = {"\u2066": "\u202a", "\u2067": "\u202b", "\u2069": "\u202c"}
+_FSI = "\u2068"
+
+
+def _as_embeddings(text: str) -> str:
+    if not any(char in _ISOLATES or char == _FSI for char in text):
+        return text
+    chars = []
+    for index, char in enumerate(text):
+        if char == _FSI:  # isolates in the direction of the first strong letter after it
+            char = "\u202b" if base_direction(text[index + 1 :]) == "R" else "\u202a"
+        chars.append(_ISOLATES.get(char, char))
+    return "".join(chars)
+
+
 def visual_order(text: str, base: str | None = None) -> str:
     """`text` as its characters are drawn from left to right: unchanged unless it has
     right-to-left letters, else Arabic joined (presentation forms) and the line laid out by the
@@ -918,7 +937,7 @@ def visual_order(text: str, base: str | None = None) -> str:
         return text
     if "AL" in classes:
         text = arabic_reshaper.reshape(text)
-    return get_display(text, base_dir=base or base_direction(text))
+    return get_display(_as_embeddings(text), base_dir=base or base_direction(text))
 
 
 def _draw(drawing, scale: float, x: float, y: float = 0.0) -> str:

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
-from logokraft_kit.errors import LogoKraftError, Unauthenticated
+from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
@@ -65,7 +66,16 @@ def current_caller() -> Caller | None:
 
 
 async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Authenticate) -> Caller:
-    metadata = dict(context.invocation_metadata() or ())
+    entries = tuple(context.invocation_metadata() or ())
+    metadata = dict(entries)
+    credentials = [value for key, value in entries if key == AUTHORIZATION]
+    if len(credentials) > 1:
+        # Which one would be the caller? Taking any of them would let whatever added the
+        # other (a proxy, a library's default) decide whose data the call reaches.
+        raise Unauthenticated(
+            f"This call carries {len(credentials)} `authorization` entries; send exactly one "
+            "`authorization: Bearer <token>`."
+        )
     value = str(metadata.get(AUTHORIZATION, ""))
     scheme, _, token = value.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -79,6 +89,33 @@ async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Auth
             f"with a user's access token or a service token{hint}."
         )
     return await authenticate(token.strip())
+
+
+@dataclass(frozen=True)
+class _Undecodable:
+    """A request whose bytes are not a message of the RPC's type (a string field that is not
+    UTF-8, a corrupt wire format): refused INVALID_ARGUMENT once the caller is known, where
+    gRPC would end the call UNKNOWN with Python's exception in its details."""
+
+    reason: str
+
+
+def _tolerant(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserialize is None:
+        return None
+
+    def read(data: bytes) -> Any:
+        try:
+            return deserialize(data)
+        except DecodeError as error:
+            return _Undecodable(str(error))
+
+    return read
+
+
+def _check_decoded(request: Any) -> None:
+    if isinstance(request, _Undecodable):
+        raise InvalidArgument(f"The request could not be read: {request.reason}.")
 
 
 async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> None:
@@ -120,6 +157,7 @@ def _wrap_unary(
         try:
             if authenticate is not None:
                 _caller.set(await _verified_caller(context, authenticate))
+            _check_decoded(request)
             return await behavior(request, context)
         except LogoKraftError as error:
             measured.failed(error, context)
@@ -141,6 +179,7 @@ def _wrap_stream(
         try:
             if authenticate is not None:
                 _caller.set(await _verified_caller(context, authenticate))
+            _check_decoded(request)
             async for response in behavior(request, context):
                 yield response
         except LogoKraftError as error:
@@ -170,13 +209,13 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
                 _wrap_unary(method, handler.unary_unary, authenticate),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=_tolerant(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
                 _wrap_stream(method, handler.unary_stream, authenticate),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=_tolerant(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         raise RuntimeError(f"{handler_call_details.method}: only unary and server streams")

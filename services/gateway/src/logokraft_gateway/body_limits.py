@@ -1,4 +1,5 @@
-"""Request body limits: a pure ASGI middleware refusing oversized bodies with a JSON 413.
+"""Request body limits: a pure ASGI middleware refusing oversized bodies with a JSON 413,
+and compressed ones (Content-Encoding) with a JSON 415.
 
 Every endpoint takes at most JSON_BODY_LIMIT bytes, except the new-project form, whose body
 the route reads itself as a stream within its own (larger) limits (uploads.MAX_BODY_BYTES,
@@ -62,6 +63,10 @@ class BodyLimitMiddleware:
         streamed_limit = self.streamed.get(route)
         limit = self.limit if streamed_limit is None else streamed_limit
         declared = _content_length(scope["headers"])
+        coding = _content_coding(scope["headers"])
+        if coding is not None and _has_body(scope["headers"], declared):
+            await error_response(unsupported_coding(coding))(scope, receive, send)
+            return
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, limit)
             return
@@ -80,6 +85,32 @@ class BodyLimitMiddleware:
         response = error_response(payload_too_large(limit))
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
+
+
+def unsupported_coding(coding: str) -> ApiError:
+    """The 415 of a compressed request body: the routes read bodies as sent, so a gzip body
+    would be refused as "not UTF-8" or "malformed", which says nothing of the compression."""
+    return ApiError(
+        415,
+        "unsupported_content_encoding",
+        f"The request body is sent with Content-Encoding: {coding}; send it uncompressed.",
+    )
+
+
+def _content_coding(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The request body's content coding, None when it has none (or `identity`)."""
+    for name, value in headers:
+        if name == b"content-encoding":
+            coding = value.decode("latin-1").strip()
+            if coding and coding.lower() != "identity":
+                return coding
+    return None
+
+
+def _has_body(headers: Iterable[tuple[bytes, bytes]], declared: int | None) -> bool:
+    if declared is not None:
+        return declared > 0
+    return any(name == b"transfer-encoding" for name, _ in headers)
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int | None:

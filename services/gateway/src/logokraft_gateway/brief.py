@@ -7,7 +7,6 @@ schema are both derived from those rules, so neither states a limit of its own.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from logokraft.v1 import common_pb2
 from logokraft_domain.brief import (
     BRAND_NAME,
+    CONTROL_CHARACTERS,
     DEFAULT_CANDIDATES,
     DESCRIPTION,
     INDUSTRY,
@@ -44,8 +44,6 @@ _COLOR_FORMATS = (
     '"brown, cream") or a mood ("warm earth tones", "pastel"). Words with no colour '
     f"meaning are kept as notes; at most {MAX_COLORS} colours are used, the first ones."
 )
-# Control characters other than tab and newlines have no place in a brief.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text_field(rule: TextRule) -> Any:
@@ -166,7 +164,7 @@ def parse_brief(fields: dict[str, list[str]]) -> BriefCreate:
 
 def _reject_control_characters(fields: dict[str, list[str]]) -> None:
     for name, items in fields.items():
-        if any(_CONTROL.search(item) for item in items):
+        if any(CONTROL_CHARACTERS.search(item) for item in items):
             raise ApiError(
                 422,
                 "invalid_characters",

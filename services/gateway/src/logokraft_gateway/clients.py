@@ -234,9 +234,19 @@ class ServiceChannels:
 ROUND_ROBIN = (("grpc.service_config", json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})),)
 
 
-def channel_options(address: str) -> tuple[tuple[str, str], ...]:
-    """Round robin for a target that names replicas (a list, or a dns: name), else none."""
-    return ROUND_ROBIN if "," in address or address.startswith("dns:") else ()
+# The largest answer the gateway takes from a service. gRPC's default, 4 MiB, is what a
+# project with a few hundred variations of long instructions comes to (each asset carries
+# its prompt and metadata: up to about 17 KB), and past it the project could no longer be
+# read or streamed at all. Images never travel in messages, so this bounds text alone.
+MAX_RECEIVE_BYTES = 64 * 1024 * 1024
+_MESSAGE_SIZE = (("grpc.max_receive_message_length", MAX_RECEIVE_BYTES),)
+
+
+def channel_options(address: str) -> tuple[tuple[str, str | int], ...]:
+    """The answer size limit, and round robin for a target that names replicas (a list, or a
+    dns: name)."""
+    replicas = "," in address or address.startswith("dns:")
+    return (*_MESSAGE_SIZE, *(ROUND_ROBIN if replicas else ()))
 
 
 def _channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:

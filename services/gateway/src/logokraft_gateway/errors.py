@@ -117,6 +117,7 @@ def http_status_for(code: grpc.StatusCode) -> int:
 
 
 _REASON = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_TRANSPORT_SIZE = re.compile(r"(Received|Sent) message larger than max|metadata size exceeds")
 _MAX_RETRY_AFTER = 7 * 24 * 3600
 
 
@@ -129,6 +130,11 @@ def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
     code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
     status = http_status_for(code)
     trailers = _trailers(error)
+    details = getattr(error, "details", lambda: "")() or ""
+    if REASON_METADATA_KEY not in trailers and _TRANSPORT_SIZE.search(details):
+        # gRPC's own refusal (RESOURCE_EXHAUSTED) of a message over its size limit, not a
+        # user's limit: no waiting makes it pass, and its words are about our internals.
+        status = 500
     headers = None
     retry_after = trailers.get(RETRY_AFTER_METADATA_KEY, "")
     if status in (429, 503) and retry_after.isdigit() and int(retry_after) <= _MAX_RETRY_AFTER:
@@ -251,9 +257,25 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     elif status == 405:
         message = "This method is not allowed on this URL."
         headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+    elif status == 400 and exc.detail == _UNREADABLE_JSON:
+        message = _unreadable_json_message(exc.__cause__)
     else:
         message = str(exc.detail) if exc.detail else code.replace("_", " ")
     return error_response(ApiError(status, code, _sentence(message), headers=headers))
+
+
+# FastAPI's detail for a JSON body that json.loads refused with something other than a
+# syntax error (those are 422 json_invalid): its words do not say what to change.
+_UNREADABLE_JSON = "There was an error parsing the body"
+
+
+def _unreadable_json_message(cause: BaseException | None) -> str:
+    if isinstance(cause, UnicodeError):
+        return "The body is not UTF-8 text; send the JSON encoded as UTF-8"
+    return (
+        "The body could not be read as JSON (a number of thousands of digits, or arrays or "
+        'objects nested too deep); send plain JSON such as {"instruction": "make it navy"}'
+    )
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
+from logokraft_domain.brief import CONTROL_CHARACTERS, has_visible_characters
 from logokraft_domain.refinement import (
     DEFAULT_VARIATIONS,
     MAX_INSTRUCTION,
@@ -25,6 +26,11 @@ from logokraft_domain.refinement import (
 # A client that sends any of those has made a mistake it should hear about.
 
 _DIGITS = re.compile(r"[0-9]+")
+# Digits enough for any count or event id (an int64 has 19). A longer number is read as
+# TOO_LARGE, past every bound, so it is refused by the bounds of what it is for: int() would
+# refuse text of over 4300 digits with an error no client should see.
+_MAX_DIGITS = 20
+TOO_LARGE = 10**_MAX_DIGITS
 
 
 def _json_integer(value: Any) -> Any:
@@ -38,9 +44,13 @@ def _json_integer(value: Any) -> Any:
 
 def whole_number(text: str) -> int | None:
     """`text`, surrounding spaces aside, as a whole number in the digits 0-9; None when it is
-    anything else ("3.0", "+3", "3_0", "0x3", "٣", which int() would take or half-take)."""
+    anything else ("3.0", "+3", "3_0", "0x3", "٣", which int() would take or half-take).
+    More than 20 significant digits read as TOO_LARGE."""
     stripped = text.strip()
-    return int(stripped) if _DIGITS.fullmatch(stripped) else None
+    if not _DIGITS.fullmatch(stripped):
+        return None
+    significant = stripped.lstrip("0")
+    return int(significant or "0") if len(significant) <= _MAX_DIGITS else TOO_LARGE
 
 
 def _digits(value: Any) -> Any:
@@ -220,14 +230,27 @@ class RefineRequestPublic(BaseModel):
         '`"2"` are refused with a 422, stricter than JSON Schema\'s `integer`).',
     )
 
-    @field_validator("instruction")
+    @field_validator("instruction", mode="before")
     @classmethod
-    def _readable(cls, value: str) -> str:
+    def _trimmed(cls, value: Any) -> Any:
+        """Trimmed before its length is checked, as the brief's fields and the refine
+        service are: a text area's trailing newline does not count."""
+        if not isinstance(value, str):
+            return value
         text = value.strip()
         if not text:
             raise ValueError("the instruction is empty; say what to change, e.g. 'make it navy'")
-        if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" for c in text):
+        return text
+
+    @field_validator("instruction")
+    @classmethod
+    def _readable(cls, text: str) -> str:
+        if CONTROL_CHARACTERS.search(text):
             raise ValueError("the instruction must not contain NUL or other control characters")
+        if not has_visible_characters(text):
+            raise ValueError(
+                "the instruction has no visible characters; say what to change, e.g. 'make it navy'"
+            )
         return text
 
 

@@ -257,6 +257,8 @@ def sniff_image_format(data: bytes) -> str | None:
 
 
 def _describe(data: bytes) -> str:
+    if not data:
+        return "an empty file (0 bytes)"
     head = data[:512].lstrip().lower()
     if data.startswith((b"GIF87a", b"GIF89a")):
         return "a GIF image"
@@ -339,8 +341,15 @@ def _too_many_pixels(index: int) -> ApiError:
     )
 
 
+# Greys of more than 8 bits (a 16-bit greyscale PNG): convert() would clip every value over
+# 255 to white, so they are scaled to 8 bits instead.
+_DEEP_GREYS = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+
+
 def _reencode(image: Image.Image) -> tuple[bytes, int, int]:
     upright = ImageOps.exif_transpose(image) or image
+    if upright.mode in _DEEP_GREYS:
+        upright = upright.convert("I").point(lambda value: value * (1 / 257)).convert("L")
     mode = upright.mode if upright.mode in ("RGB", "RGBA", "L", "LA") else "RGBA"
     pixels = upright.convert(mode) if upright.mode != mode else upright
     # A fresh image from raw pixels carries no EXIF, ICC, text chunks or anything else.

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from logokraft_gateway.errors import credentials_required
+from logokraft_gateway.errors import ApiError, credentials_required
 from logokraft_gateway.idempotency import (
     IDEMPOTENCY_HEADER,
     KEY_DESCRIPTION,
@@ -37,7 +37,26 @@ def get_state(request: Request) -> GatewayState:
 
 
 State = Annotated[GatewayState, Depends(get_state)]
-BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def get_bearer_credentials(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> HTTPAuthorizationCredentials | None:
+    """The request's one Authorization header; 401 when there are several (only the first
+    would be read, so a header added on the way would silently decide who is calling)."""
+    sent = len(request.headers.getlist("authorization"))
+    if sent > 1:
+        raise ApiError(
+            401,
+            "unauthenticated",
+            f"The request carries {sent} Authorization headers; send exactly one.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
+        )
+    return credentials
+
+
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(get_bearer_credentials)]
 
 
 async def limit_client_ip(request: Request, state: State) -> None:
@@ -49,6 +68,20 @@ async def limit_client_ip(request: Request, state: State) -> None:
     address = request.client.host if request.client else "unknown"
     rate = rate_settings(state.settings).rate_limit_per_ip
     await state.rate_limiter.hit(PER_IP, rate, address)
+
+
+async def refuse_repeated_query(request: Request) -> None:
+    """422 for a query parameter sent twice (`?limit=5&limit=50`): no parameter takes several
+    values, and reading only one of them would answer a question the client did not ask."""
+    names = request.query_params.keys()
+    repeated = next((name for name in names if len(request.query_params.getlist(name)) > 1), None)
+    if repeated is not None:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"The query parameter {repeated} is invalid: it was sent more than once; send it once.",
+            details=[{"field": repeated, "location": "query", "message": "sent more than once"}],
+        )
 
 
 async def get_current_user(state: State, credentials: BearerCredentials) -> uuid.UUID:
@@ -105,6 +138,21 @@ async def get_idempotency(
     ] = None,
 ) -> Idempotency:
     """The request's Idempotency-Key, checked and bound to the caller and the endpoint."""
+    if len(request.headers.getlist(IDEMPOTENCY_HEADER)) > 1:
+        # Only the first would be read: a retry whose headers came in another order would
+        # make the work twice.
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            f"The {IDEMPOTENCY_HEADER} header was sent more than once; send one key.",
+            details=[
+                {
+                    "field": IDEMPOTENCY_HEADER,
+                    "location": "header",
+                    "message": "sent more than once",
+                }
+            ],
+        )
     return Idempotency(
         key=check_key(key),
         user_id=user,

@@ -38,7 +38,7 @@ router = APIRouter(prefix="/assets", tags=["assets"], dependencies=[Depends(limi
     summary="Make variations of a completed asset from an instruction",
     responses={
         202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
-        **error_responses(400, 401, 403, 404, 409, 413, 422, 429, 500, 501, 503, 504),
+        **error_responses(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 501, 503, 504),
     },
 )
 async def refine_asset(

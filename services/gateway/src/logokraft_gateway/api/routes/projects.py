@@ -21,6 +21,7 @@ from logokraft_gateway.api.deps import (
     State,
     limit_client_ip,
     limit_user,
+    refuse_repeated_query,
 )
 from logokraft_gateway.brief import BriefCreate
 from logokraft_gateway.convert import project_list_item, project_public, project_status
@@ -42,6 +43,7 @@ from logokraft_gateway.intake import (
 from logokraft_gateway.ratelimit import rate_settings
 from logokraft_gateway.schemas import (
     DIGITS_ONLY,
+    TOO_LARGE,
     ProjectCreatedPublic,
     ProjectListPublic,
     ProjectPublic,
@@ -55,7 +57,11 @@ from logokraft_gateway.sse import (
 )
 from logokraft_gateway.state import GatewayState
 
-router = APIRouter(prefix="/projects", tags=["projects"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    prefix="/projects",
+    tags=["projects"],
+    dependencies=[Depends(limit_client_ip), Depends(refuse_repeated_query)],
+)
 
 
 @router.post(
@@ -210,6 +216,13 @@ async def stream_project(
 
     A user may hold a limited number of streams open at once (429 `too_many_streams`).
     """
+    if len(request.headers.getlist("last-event-id")) > 1:
+        raise ApiError(
+            400,
+            "invalid_last_event_id",
+            "The Last-Event-ID header was sent more than once; send the id of the last event "
+            "received, once.",
+        )
     after_sequence = _after_sequence(last_event_id)
     try:
         project = await state.prompt.get_project(user, project_id)
@@ -273,6 +286,13 @@ def _after_sequence(last_event_id: str | None) -> int:
             "invalid_last_event_id",
             "The Last-Event-ID header must be a non-negative integer in the digits 0-9: the "
             "id of the last event received.",
+        )
+    if sequence >= TOO_LARGE:
+        raise ApiError(
+            400,
+            "invalid_last_event_id",
+            "The Last-Event-ID header is larger than any event id; reconnect without it to "
+            "start from a snapshot.",
         )
     return sequence
 
