@@ -420,3 +420,41 @@ def test_colours_that_differ_are_still_read_as_several(text, expected):
 def test_a_brief_asking_for_rose_gold_gets_one_colour():
     reading = understand_colours(["rose gold"])
     assert reading.colors == ("#b76e79",) and reading.names == ("rose gold",)
+
+
+# ---- notations design tools copy -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("#0a2540ff", "#0a2540"),  # #rrggbbaa: the alpha dropped
+        ("#0A254080", "#0a2540"),
+        ("#0a28", "#00aa22"),  # #rgba
+        ("0a2540", "#0a2540"),  # bare, with a digit among the six
+        ("C0FFEE", "#c0ffee"),
+        ("rgb(10, 37, 64)", "#0a2540"),
+        ("RGB(10,37,64)", "#0a2540"),
+        ("rgba(10 37 64 / 50%)", "#0a2540"),
+        ("rgb(100%, 0%, 50%)", "#ff0080"),
+        ("rgb(300, -4, 0)", "#ff0000"),  # clamped, as CSS does
+        ("hsl(210, 73%, 15%)", "#0a2642"),
+        ("hsl(210deg 73% 15%)", "#0a2642"),
+        ("hsla(0, 100%, 50%, 0.3)", "#ff0000"),
+    ],
+)
+def test_notations_design_tools_copy_are_colours(written, expected):
+    assert hexes(written) == [expected]
+    assert read_field(written)[1] == []
+
+
+def test_a_functional_colour_is_one_part_of_a_list():
+    """The commas inside rgb(...) do not split the field."""
+    assert hexes("navy, rgb(255, 0, 0) and gold") == ["#000080", "#ff0000", "#ffd700"]
+
+
+@pytest.mark.parametrize(
+    "written", ["facade", "decade", "2024", "#12345", "rgb(1, 2)", "hsl(1%, 2%, 3%)"]
+)
+def test_words_numbers_and_broken_notations_stay_notes(written):
+    assert read_field(written) == ([], [written])

@@ -37,8 +37,12 @@ async def create(client, auth, colors: list[str]):
         (["#ABC", "navy", "#112233"], ["#aabbcc", "#000080", "#112233"], None, []),
         (["qwxzzy blorp"], [], [], ["qwxzzy blorp"]),
         (["navy", "like the sea at dawn"], ["#000080"], ["navy"], ["like the sea at dawn"]),
+        (["rgb(10, 37, 64)", "#FFD700CC"], ["#0a2540", "#ffd700"], None, []),
     ],
-    ids=["cream", "brown-cream", "navy-and-gold", "two-fields", "hex-css", "gibberish", "note"],
+    ids=[
+        *("cream", "brown-cream", "navy-and-gold", "two-fields", "hex-css", "gibberish"),
+        *("note", "design-tool-notations"),
+    ],
 )
 async def test_colour_words_are_understood_and_shown(
     client, auth, fake, colors, hexes, names, notes

@@ -9,7 +9,10 @@ writer). It never raises: a field of gibberish is a note.
 What a field may say, tried in this order:
 
 - a hex colour, `#rgb` or `#rrggbb`, and any CSS colour name, giving exactly what they gave
-  before plain words were understood (CSS's "green" stays #008000);
+  before plain words were understood (CSS's "green" stays #008000); also as design tools
+  copy them: `#rgba` and `#rrggbbaa` (the alpha dropped: a logo's colours are opaque), six
+  hex digits without the `#` when one of them is a digit ("0a2540", not "facade"), and CSS's
+  `rgb()`/`rgba()` and `hsl()`/`hsla()` ("rgb(10, 37, 64)", "hsl(210 73% 15%)");
 - a name from the XKCD colour survey (`xkcd_colours.txt`, CC0: "cream", "dusty rose",
   "forest green", "light blue", ...), tolerant of case, spacing, hyphens and plurals, or
   one of a few brand colour names it lacks ("rose gold", "champagne", "platinum");
@@ -43,7 +46,13 @@ MAX_SCAN = 1000
 # The longest name or phrase looked up, in words ("very light grey blue").
 _LONGEST = 5
 
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_HEX = re.compile(r"^#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+# Six hex digits without "#", only with a digit among them: "facade" and "decade" are words.
+_BARE_HEX = re.compile(r"^(?=[a-fA-F]*[0-9])([0-9a-fA-F]{6})$")
+# CSS functional notations, read (and replaced by their hex) before a field is split at its
+# commas: "rgb(10, 37, 64)", "rgba(10 37 64 / 50%)", "hsl(210deg, 73%, 15%)".
+_FUNCTIONAL = re.compile(r"\b(rgba?|hsla?)\(([^()]{0,60})\)", re.IGNORECASE)
+_NUMBER = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(%|deg)?$", re.IGNORECASE)
 _SEPARATORS = re.compile(
     r"\s*(?:[,;+&/|\n]|\b(?:and|or|with|plus|also|then|n)\b)\s*", re.IGNORECASE
 )
@@ -396,10 +405,42 @@ def mood_phrases() -> list[str]:
 
 
 def _hex(text: str) -> Colour | None:
-    if not _HEX.match(text):
+    match = _HEX.match(text) or _BARE_HEX.match(text)
+    if match is None:
         return None
-    value = webcolors.normalize_hex(text)
+    digits = match.group(1)
+    if len(digits) in (4, 8):  # #rgba, #rrggbbaa: the alpha is dropped
+        digits = digits[: len(digits) * 3 // 4]
+    value = webcolors.normalize_hex(f"#{digits}")
     return Colour(value, colour_name(value))
+
+
+def _functional_hex(match: re.Match[str]) -> str | None:
+    """ "#rrggbb" of one `rgb(...)`/`hsl(...)` (commas, spaces, "/ alpha"), or None."""
+    kind = match.group(1).lower()
+    args = re.split(r"[\s,/]+", match.group(2).strip())
+    numbers = [_NUMBER.match(arg) for arg in args[:3]]
+    if len(args) not in (3, 4) or not all(numbers):
+        return None
+    values = [(float(n.group(1)), (n.group(2) or "").lower()) for n in numbers if n]
+    if kind.startswith("rgb"):
+        if any(unit == "deg" for _, unit in values):
+            return None
+        rgb = [v * 255 / 100 if unit == "%" else v for v, unit in values]
+        channels = [min(255, max(0, round(c))) for c in rgb]
+    else:
+        (hue, hue_unit), (sat, _), (light, _) = values
+        if hue_unit == "%":
+            return None
+        sat, light = (min(100.0, max(0.0, v)) / 100 for v in (sat, light))
+        rgb_f = colorsys.hls_to_rgb((hue % 360) / 360, light, sat)
+        channels = [round(c * 255) for c in rgb_f]
+    return webcolors.rgb_to_hex(tuple(channels))  # type: ignore[arg-type]
+
+
+def _functional(text: str) -> str:
+    """The field with each CSS functional colour it holds written as its hex."""
+    return _FUNCTIONAL.sub(lambda m: _functional_hex(m) or m.group(0), text)
 
 
 def _named(words: Sequence[str]) -> Colour | None:
@@ -547,7 +588,7 @@ def _part(text: str) -> tuple[list[Colour], bool]:
 
 def read_field(text: str) -> tuple[list[Colour], list[str]]:
     """One colour field: the colours understood and the notes (parts with no colour)."""
-    text = unicodedata.normalize("NFC", text[:MAX_SCAN]).strip()
+    text = _functional(unicodedata.normalize("NFC", text[:MAX_SCAN]).strip())
     parts = [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
     if not parts:
         return [], []

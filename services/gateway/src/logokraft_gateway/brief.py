@@ -39,7 +39,8 @@ LIST_FIELDS = ("style", "colors")
 # What the brief understood from its colour fields: set from `colors`, never sent by a client.
 UNDERSTOOD_COLOUR_FIELDS = ("color_words", "color_names", "color_notes")
 _COLOR_FORMATS = (
-    'Colours in plain words: #rgb or #rrggbb, a CSS or common colour name ("cream", '
+    "Colours in plain words: #rgb or #rrggbb (also #rrggbbaa, rgb(10, 37, 64), "
+    'hsl(210, 73%, 15%)), a CSS or common colour name ("cream", '
     '"forest green", "light blue"), several in one field ("navy and gold", '
     '"brown, cream") or a mood ("warm earth tones", "pastel"). Words with no colour '
     f"meaning are kept as notes; at most {MAX_COLORS} colours are used, the first ones."
