@@ -62,7 +62,19 @@ def test_bad_briefs_name_the_field(fields, field_named):
         validate_brief(brief(**fields))
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\u00ad\u200b", "\u2060 \u200d"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("\u200b", "\u00ad\u200b", "\u2060 \u200d"),
+        *("\u3164", "\u115f\u1160", "\uffa0", "\u2800\u2800"),  # blank letters and symbols
+        *("\u0301", "\u034f\ufe0f"),  # marks with no letter to sit on
+    ],
+)
 def test_a_name_with_no_visible_characters_is_refused(name):
     with pytest.raises(InvalidArgument, match="no visible characters"):
         validate_brief(common_pb2.BrandBrief(brand_name=name, num_candidates=1))
+
+
+@pytest.mark.parametrize("name", ["नमस्ते", "e\u0301", "ㅎㅎ", "⠁", "3", "&", "☕"])
+def test_a_name_of_letters_marks_or_symbols_is_visible(name):
+    validate_brief(common_pb2.BrandBrief(brand_name=name, num_candidates=1))

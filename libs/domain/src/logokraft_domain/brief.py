@@ -101,14 +101,23 @@ def color_field_problem(words: Sequence[str]) -> str | None:
     return None
 
 
+# Letters and symbols that are drawn as nothing: the Hangul fillers (U+115F, U+1160, U+3164,
+# U+FFA0, "blank" names in games and chats), the Braille blank, the Khmer inherent vowels.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+
+
 def has_visible_characters(name: str) -> bool:
     """True when the name has something to draw.
 
     A name of only invisible or non-printing characters (a lone zero-width space or soft
-    hyphen) passes the length checks, but the logo engine drops every non-printing
-    character, finds the name empty and cannot design anything.
+    hyphen), of blank letters (a Hangul filler, the Braille blank) or of combining marks with
+    nothing to sit on passes the length checks, but draws as nothing: the logo engine drops
+    every non-printing character and would set an empty name.
     """
-    return any(c.isprintable() and not c.isspace() for c in unicodedata.normalize("NFC", name))
+    return any(
+        unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_GLYPHS
+        for c in unicodedata.normalize("NFC", name)
+    )
 
 
 def _text(name: str, value: str) -> str:
