@@ -433,6 +433,11 @@ def test_bad_inputs() -> None:
         ("  ../../etc/passwd  ", "etc-passwd-brand-kit.zip"),
         ("東京", "brand-kit.zip"),
         ("Ünïcödé — “Quotes” / Slashes\\", "unicode-quotes-slashes-brand-kit.zip"),
+        # a line separator, a zero-width space, a bidi mark: they part words, as in the
+        # display name (they used to vanish, gluing "acmeco" beside a display "acme-co")
+        ("Acme\u2028Co", "acme-co-brand-kit.zip"),
+        ("Acme\u200bCo", "acme-co-brand-kit.zip"),
+        ("Acme\u200fCo\tLtd", "acme-co-ltd-brand-kit.zip"),
     ],
 )
 def test_safe_file_names(brand: str, expected: str) -> None:
@@ -454,6 +459,13 @@ def test_safe_file_names(brand: str, expected: str) -> None:
 )
 def test_display_file_names_keep_the_brand_in_its_script(brand: str, expected: str) -> None:
     assert kit_display_filename(brand) == expected
+
+
+@pytest.mark.parametrize("brand", ["Acme\u2028Co", "x\u200by", "A\u00a0B", "Q\u202eR"])
+def test_separators_part_both_names_alike(brand: str) -> None:
+    """Only ASCII letters apart from separators and format characters: the ASCII name a
+    client without `filename*` saves is the display name, not a glued variant of it."""
+    assert kit_filename(brand) == kit_display_filename(brand)
 
 
 @pytest.mark.parametrize("brand", ["Juniper Ash", "ACME 2000", "a.b_c", "", "東京"])

@@ -99,8 +99,11 @@ class _Logo:
 
 def kit_filename(brand_name: str) -> str:
     """'<brand>-brand-kit.zip' with the brand in lower-case ASCII letters, digits and hyphens
-    (accents folded, other characters dropped; 'brand-kit.zip' when nothing is left)."""
-    spelled = brand_name.translate(_LATIN)
+    (accents folded, other characters dropped; 'brand-kit.zip' when nothing is left).
+    Separators, control and format characters part words, as in kit_display_filename."""
+    spelled = "".join(
+        " " if unicodedata.category(c)[0] in "ZC" else c for c in brand_name.translate(_LATIN)
+    )
     folded = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
     return f"{slug}-brand-kit.zip" if slug else "brand-kit.zip"
