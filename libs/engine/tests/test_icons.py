@@ -402,3 +402,45 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
     assert rank_icons(Brief("X", industry="shop"))[:1] != []
     # the description may still name what to draw for a trade with no icon
     assert "palette" in rank_icons(Brief("X", industry="tattoo studio", description="fine art"))
+
+
+@pytest.mark.parametrize(
+    ("industry", "description", "wrong", "first"),
+    [
+        # QA briefs whose trade word has several senses: the other sense drew the icon.
+        (
+            "personal training",
+            "strength coaching",
+            {"presentation", "certificate", "dog"},
+            {"barbell"},
+        ),
+        ("personal training", "", {"presentation", "certificate", "first-aid", "dog"}, {"barbell"}),
+        (
+            "corporate training",
+            "",
+            {"barbell", "runner", "stretching", "dog"},
+            {"presentation", "briefcase"},
+        ),
+        ("dog training", "", {"barbell", "presentation"}, {"dog"}),
+        ("music lessons", "piano and guitar", {"swimmer"}, {"piano", "music"}),
+        ("swimming lessons", "", set(), {"swimmer"}),
+        ("delivery service", "same-day courier", {"pizza"}, {"delivery-truck", "package"}),
+        ("pizza delivery", "", set(), {"pizza"}),
+        ("school", "a Catholic primary school", {"steering-wheel"}, {"church", "cross"}),
+        ("driving school", "", set(), {"steering-wheel"}),
+        ("game development", "indie video games", {"city", "crane"}, {"gamepad", "puzzle"}),
+        ("property development", "", set(), {"city", "crane", "house"}),
+        ("optometrist", "eye exams and glasses", {"wine-glass"}, {"eye", "glasses"}),
+        ("barbershop", "hot towel shaves", {"hot-air-balloon"}, {"razor", "scissors"}),
+        ("roofing contractor", "", set(), {"house"}),
+    ],
+)
+def test_a_word_with_several_senses_draws_the_briefs_sense(
+    industry: str, description: str, wrong: set[str], first: set[str]
+) -> None:
+    brief = Brief("Ash & Vale", industry=industry, description=description)
+    ranked = rank_icons(brief)
+    assert ranked and ranked[0] in first, ranked[:6]
+    for seed in range(4):
+        icons = {c.icon for c in plan_concepts(brief, seed)}
+        assert not icons & wrong, (industry, icons)

@@ -34,6 +34,49 @@ GENERIC_WORDS = frozenset(_GENERIC.split())
 NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "pie-chart": frozenset({"pie"}),
     "donut-chart": frozenset({"donut"}),
+    # a "hot towel shave" is no balloon ride; an optician's "glasses" are no wine glass
+    "hot-air-balloon": frozenset({"hot", "air"}),
+    "wine-glass": frozenset({"glass"}),
+}
+
+# Tags whose word names several trades: "training" is a gym's beside "personal" or "strength",
+# a presentation's beside "corporate", a dog's beside "puppy"; "lessons" are a swimmer's only
+# beside "swimming"; "delivery" is a pizza only beside a food word. Such a tag of an icon counts
+# only when the brief also has one of the words listed for it (in any field), so "personal
+# training" is not drawn as a presentation board, nor "music lessons" as a swimmer, nor a
+# courier as a pizza slice.
+_FITNESS = (
+    "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
+    "bootcamp conditioning performance body muscle physique trainer coach running marathon"
+)
+QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
+    (icon, tag): frozenset(context.split())
+    for icon, tag, context in (
+        *((icon, "training", _FITNESS) for icon in ("barbell", "stretching", "runner")),
+        (
+            "presentation",
+            "training",
+            "corporate staff business leadership sales management employee professional "
+            "workplace company executive team skill",
+        ),
+        (
+            "certificate",
+            "training",
+            "certification certificate course accredited accreditation professional "
+            "compliance qualification",
+        ),
+        ("first-aid", "training", "first aid safety emergency cpr medical lifeguard"),
+        ("dog", "training", "dog puppy canine obedience pet"),
+        ("swimmer", "lesson", "swim swimming pool aquatic water"),
+        ("steering-wheel", "school", "driving driver motoring car"),
+        ("pizza", "delivery", "pizza pizzeria food takeaway restaurant meal"),
+        ("city", "development", "property real estate urban housing land residential"),
+        (
+            "crane",
+            "development",
+            "property real estate construction housing building land residential",
+        ),
+    )
 }
 
 CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
@@ -635,13 +678,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "stretching",
         "outline/stretching",
         "figure stretching",
-        "fitness physiotherapy physio pilates exercise stretch workout",
+        "fitness physiotherapy physio pilates exercise stretch workout training",
     ),
     (
         "runner",
         "outline/run",
         "running figure",
-        "running run marathon fitness athletics jogging runner race",
+        "running run marathon fitness athletics jogging runner race training",
     ),
     (
         "swimmer",
@@ -1139,7 +1182,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/home",
         "house",
         "real estate home property realty housing mortgage rental realtor residential "
-        "architecture builder",
+        "architecture builder roof roofing roofer",
     ),
     (
         "eco-house",
@@ -1186,8 +1229,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "factory manufacturing industrial industry production plant",
     ),
     ("warehouse", "outline/building-warehouse", "warehouse", "warehouse storage logistics depot"),
-    ("church", "outline/building-church", "church", "church faith ministry christian parish"),
-    ("cross", "filled/cross", "cross", "christian faith church ministry"),
+    (
+        "church",
+        "outline/building-church",
+        "church",
+        "church faith ministry christian parish catholic chapel parochial",
+    ),
+    ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
         "hammer",
