@@ -26,7 +26,15 @@ from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
-from logokraft_engine._text import Box, Element, TextBlock, apply_case, text_block, upper
+from logokraft_engine._text import (
+    Box,
+    Element,
+    TextBlock,
+    apply_case,
+    columns,
+    text_block,
+    upper,
+)
 
 CANVAS = 1000.0
 MARGIN = 90.0
@@ -67,7 +75,7 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
     is longer than two such lines (so a 50-character name is still set large enough to read)."""
     tracking = 0.0 if is_script(spec.font) else spec.tracking  # spacing breaks script joins
     text = name_text(spec)
-    most = 3 if len(text) > 2 * longest + 6 else 2
+    most = 3 if columns(text) > 2 * longest + 6 else 2
     return text_block(text, spec.font, spec.weight, tracking, longest, most)
 
 
