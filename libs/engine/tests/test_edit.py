@@ -132,8 +132,31 @@ def test_light_colours_are_darkened_and_reported() -> None:
     edit = _edit(ICON_LEFT, "make it gold")
     primary = edit.spec.palette.primary
     assert primary != "#ffd700" and contrast(primary, "#ffffff") >= 3.0
-    assert abs(_hls(primary)[0] - _hls("#ffd700")[0]) < 6  # still gold's hue
+    # a metallic gold, toward amber: darkening gold's own hue gives olive
+    assert 38 <= _hls(primary)[0] <= 46, _hls(primary)
     assert any(primary in line and "contrast" in line for line in edit.applied)
+
+
+@pytest.mark.parametrize("colour", ["pink", "light pink", "#ffc0cb"])
+def test_a_light_pink_darkened_for_contrast_is_still_pink_not_red(colour: str) -> None:
+    edit = _edit(ICON_LEFT, f"make it {colour}")
+    primary, text = edit.spec.palette.primary, edit.spec.palette.text
+    for ink in (primary, text):
+        hue, _, saturation = _hls(ink)
+        assert contrast(ink, edit.spec.palette.background) >= 3.0
+        # raspberry (hue 325-345°), not the crimson (350°) of pink's own hue darkened
+        assert 325 <= hue <= 345 and saturation <= 0.85, (ink, hue, saturation)
+
+
+def test_a_pink_brief_on_white_is_inked_in_a_pink_not_a_red() -> None:
+    brief = Brief("Rosie", industry="florist", colors=("#ffc0cb",))
+    for index in range(4):
+        palette = design_spec(brief, index=index, seed=3).palette
+        for ink in (palette.primary, palette.text):
+            if ink in ("#ffc0cb", "#ffffff"):
+                continue
+            hue = _hls(ink)[0]
+            assert 325 <= hue <= 345, (index, ink, hue)
 
 
 def test_white_logo_goes_on_a_dark_background() -> None:
@@ -154,7 +177,7 @@ def test_colour_targets_text_or_background() -> None:
     assert background.applied[0].startswith("background: navy")
     two = _edit(ICON_LEFT, "make it navy and gold")
     assert two.spec.palette.primary == NAVY
-    assert abs(_hls(two.spec.palette.secondary)[0] - _hls("#ffd700")[0]) < 6
+    assert 38 <= _hls(two.spec.palette.secondary)[0] <= 51  # gold, darkened toward amber
 
 
 @pytest.mark.parametrize(

@@ -107,12 +107,27 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def darkening(hue: float, lightness: float, saturation: float) -> tuple[float, float]:
+    """The hue and saturation (0..1) a designer darkens a colour toward, so the shade still
+    reads as the colour asked for: yellow and gold (43°-72°) toward amber, since dark yellow
+    is olive, and a light pink (hue 340°-5°, lightness ≥ 0.7) toward a raspberry (335°, at
+    most 0.8 saturated), since dark pink is crimson, a red."""
+    if 0.12 <= hue <= 0.2:
+        return 0.115, saturation
+    if lightness >= 0.7 and (hue >= 340 / 360 or hue <= 5 / 360):
+        return 335 / 360, min(saturation, 0.8)
+    return hue, saturation
+
+
 def ensure_contrast(color: str, background: str, minimum: float = MIN_CONTRAST) -> str:
-    """`color` with its lightness moved away from `background` until contrast ≥ `minimum`."""
+    """`color` with its lightness moved away from `background` until contrast ≥ `minimum`;
+    darkened, a yellow or a pink keeps reading as one (see `darkening`)."""
     if contrast(color, background) >= minimum:
         return color
     h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
     step = -0.02 if luminance(background) > 0.18 else 0.02
+    if step < 0:
+        h, s = darkening(h, lightness, s)
     for _ in range(60):
         lightness = min(1.0, max(0.0, lightness + step))
         candidate = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, lightness, s)))
@@ -174,13 +189,14 @@ def shade(color: str, against: str, minimum: float) -> str:
     """A deep shade of `color`'s hue reading at least `minimum`:1 against `against`.
 
     A designer's dark yellow is a golden brown, not the olive that darkening yellow gives, so
-    yellow hues move toward amber as they darken; saturation is held to 0.8 so that a shade
+    yellow hues move toward amber as they darken, and pinks toward raspberry (`darkening`);
+    saturation is held to 0.8 so that a shade
     of a pale colour is rich rather than garish. A colour with no hue gives a charcoal."""
-    h, _, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+    h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
     if _chroma(color) < HUED:
         h, s = 0.6, 0.08  # a cool charcoal
-    elif 0.12 <= h <= 0.2:  # yellow (43°-72°) darkens to amber brown, not olive
-        h = 0.115
+    else:  # yellow darkens to amber brown, not olive; pink to raspberry, not crimson
+        h, s = darkening(h, lightness, s)
     s = min(s, 0.8)
     for step in range(100):
         candidate = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, 0.5 - step * 0.005, s)))
