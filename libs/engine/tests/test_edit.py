@@ -15,6 +15,7 @@ from PIL import Image, ImageChops
 from logokraft_engine import Brief, LogoSpec, SpecEdit, design_spec, edit_spec, render_logo
 from logokraft_engine._fonts import FACES
 from logokraft_engine._icons import ICONS
+from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import contrast, to_rgb
 
 BRIEF = Brief(
@@ -463,3 +464,68 @@ def test_odd_input_does_not_raise() -> None:
     for text in ("", " ", "x" * 1000, "\x00\x00", "🔥" * 300, "navy " * 200, "#", "##fff"):
         _edit(ICON_LEFT, text)
     assert _edit(ICON_LEFT, "make it navy", variation=50).spec.palette.primary != ""
+
+
+def _height(spec: LogoSpec, role: str) -> float:
+    return max(e.box[3] - e.box[1] for e in lay_out(spec) if e.role == role)
+
+
+@pytest.mark.parametrize("layout", ["icon-left", "icon-top", "emblem", "monogram"])
+@pytest.mark.parametrize(
+    ("text", "role", "bigger"),
+    [
+        ("bigger icon", "mark", True),
+        ("make the icon a bit larger", "mark", True),
+        ("the icon is too small", "mark", True),
+        ("smaller text", "name", False),
+        ("make the name smaller", "name", False),
+    ],
+)
+def test_size_requests_resize_the_mark_or_the_name(
+    layout: str, text: str, role: str, bigger: bool
+) -> None:
+    parent = PARENTS[layout]
+    edit = _edit(parent, text)
+    assert not edit.not_understood, edit
+    assert any("size" in line for line in edit.applied), edit.applied
+    before, after = _height(parent, role), _height(edit.spec, role)
+    assert (after > before * 1.05) if bigger else (after < before / 1.05), (before, after)
+    assert edit.spec.layout == layout
+
+
+@pytest.mark.parametrize("layout", ["icon-top", "emblem", "monogram"])
+def test_a_smaller_icon_request_shrinks_the_mark(layout: str) -> None:
+    edit = _edit(PARENTS[layout], "shrink the icon")
+    assert not edit.not_understood
+    assert _height(edit.spec, "mark") < _height(PARENTS[layout], "mark") / 1.05
+
+
+def test_bigger_text_beside_an_icon_that_has_no_room_stacks_the_logo() -> None:
+    long_name = replace(ICON_LEFT, name="Bright Smile Family Dental")
+    edit = _edit(long_name, "make the text bigger")
+    assert not edit.not_understood, edit
+    assert _height(edit.spec, "name") > _height(long_name, "name") * 1.05
+
+
+def test_a_size_request_the_logo_cannot_honour_is_reported_not_silently_varied() -> None:
+    wordmark = replace(ICON_LEFT, layout="wordmark", icon="")
+    edit = _edit(wordmark, "bigger icon")
+    assert edit.not_understood == ("bigger icon",)  # a wordmark has no icon to enlarge
+    icon_only = replace(ICON_LEFT, layout="mark")
+    assert _edit(icon_only, "make the text bigger").not_understood == ("the text bigger",)
+    # at the largest mark already: no change is claimed
+    largest = replace(PARENTS["icon-top"], mark_scale=1.6)
+    edit = _edit(largest, "bigger icon")
+    assert edit.not_understood == ("bigger icon",)
+    assert not any(line.startswith("icon size") for line in edit.applied)
+
+
+def test_mark_scale_round_trips_and_stays_out_of_specs_that_leave_it_alone() -> None:
+    assert "mark_scale" not in ICON_LEFT.to_dict()
+    bigger = _edit(ICON_LEFT, "bigger icon").spec
+    assert bigger.to_dict()["mark_scale"] == 1.25
+    assert LogoSpec.from_dict(bigger.to_dict()) == bigger
+    assert LogoSpec.from_dict({**ICON_LEFT.to_dict(), "mark_scale": 1}).mark_scale == 1.0
+    for bad in (0.1, 5.0, float("nan"), "big"):
+        with pytest.raises(ValueError, match="mark_scale"):
+            LogoSpec.from_dict({**ICON_LEFT.to_dict(), "mark_scale": bad})

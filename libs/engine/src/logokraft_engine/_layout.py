@@ -315,8 +315,14 @@ def icon_left(spec: LogoSpec, mark_: Callable[..., list[Element]] | None = None)
     """
     slogan_size = 0.0
     for _ in range(4):  # the slogan set larger (in more lines) until the lockup keeps it legible
-        built = _column(spec, 150, longest=SIDE_NAME_LINE, compact=True, slogan_size=slogan_size)
-        icon = min(320.0, max(230.0, built.height * 1.4))
+        built = _column(
+            spec,
+            150 / spec.mark_scale,
+            longest=SIDE_NAME_LINE,
+            compact=True,
+            slogan_size=slogan_size,
+        )
+        icon = min(320.0, max(230.0, built.height * 1.4)) * spec.mark_scale
         gap = icon * 0.24
         factor = min(1.4, WIDTH / (icon + gap + built.width), 440 / max(icon, built.height))
         if icon * factor >= SIDE_ICON_MIN:
@@ -339,12 +345,18 @@ def icon_left(spec: LogoSpec, mark_: Callable[..., list[Element]] | None = None)
 
 def icon_top(spec: LogoSpec) -> list[Element]:
     """Icon centred above the name, slogan below."""
-    icon, gap = 280.0, 64.0
-    size = _short_name_size(spec, 140.0)
-    column = _column(spec, size, WIDTH, WIDTH - icon - gap, STACK_NAME_LINE)
+    icon, gap = 280.0 * spec.mark_scale, 64.0
+    size = _short_name_size(spec, 140.0) / spec.mark_scale
+    column = _column(spec, size, _text_room(spec, WIDTH), WIDTH - icon - gap, STACK_NAME_LINE)
     top = (CANVAS - (icon + gap + column.height)) / 2
     texts = column.place(spec, CANVAS / 2, top + icon + gap)
     return _mark(spec, (CANVAS - icon) / 2, top, icon) + texts
+
+
+def _text_room(spec: LogoSpec, width: float) -> float:
+    """The width the name and slogan may take: all of `width`, or less for a larger mark
+    (`mark_scale` above 1), so that a name already as wide as the room is set smaller too."""
+    return width / max(1.0, spec.mark_scale)
 
 
 def _short_name_size(spec: LogoSpec, size: float) -> float:
@@ -451,8 +463,9 @@ def monogram(spec: LogoSpec) -> list[Element]:
     below, or beside it (see `beside`)."""
     if beside(spec):
         return icon_left(spec, lambda s, x, y, size: _initials_tile(s, y, size, x + size / 2))
-    tile, gap = 360.0, 60.0
-    column = _column(spec, 96, WIDTH, WIDTH - tile - gap, STACK_NAME_LINE)
+    tile, gap = 360.0 * spec.mark_scale, 60.0
+    room = _text_room(spec, WIDTH)
+    column = _column(spec, 96 / spec.mark_scale, room, WIDTH - tile - gap, STACK_NAME_LINE)
     top = (CANVAS - (tile + gap + column.height)) / 2
     return _initials_tile(spec, top, tile) + column.place(spec, CANVAS / 2, top + tile + gap)
 
@@ -462,7 +475,7 @@ def mark(spec: LogoSpec) -> list[Element]:
 
     A spec without an icon shows its initials in the shape instead, so the mark is never empty.
     """
-    size = 620.0
+    size = min(WIDTH, 620.0 * spec.mark_scale)
     top = (CANVAS - size) / 2
     if not spec.icon:
         return _initials_tile(spec, top, size)
@@ -501,9 +514,15 @@ def emblem(spec: LogoSpec) -> list[Element]:
         )
     out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     inner_w, inner_h = inner_box(shape, face)
-    icon = badge * (0.3 if spec.accent == "block" else 0.16) if spec.icon else 0.0
+    icon = badge * (0.3 if spec.accent == "block" else 0.16) * spec.mark_scale if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
-    column = _column(spec, 120, inner_w * 0.92, inner_h * 0.92 - icon - gap, SIDE_NAME_LINE)
+    column = _column(
+        spec,
+        120 / spec.mark_scale,
+        _text_room(spec, inner_w * 0.92),
+        inner_h * 0.92 - icon - gap,
+        SIDE_NAME_LINE,
+    )
     lift = badge * 0.04 if shape == "shield" else 0.0
     for _ in range(24):
         top = cy - (icon + gap + column.height) / 2 - lift
