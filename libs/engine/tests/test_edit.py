@@ -529,3 +529,20 @@ def test_mark_scale_round_trips_and_stays_out_of_specs_that_leave_it_alone() -> 
     for bad in (0.1, 5.0, float("nan"), "big"):
         with pytest.raises(ValueError, match="mark_scale"):
             LogoSpec.from_dict({**ICON_LEFT.to_dict(), "mark_scale": bad})
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect", "field"),
+    [
+        ("I don't like the colours", "colour", "palette"),
+        ("i dont like the colors", "colour", "palette"),
+        ("I don’t like the font", "font", "font"),
+        ("the icon is ugly", "icon", "icon"),
+        ("not a fan of the layout", "layout", "layout"),
+    ],
+)
+def test_a_dislike_asks_for_a_different_one(text: str, aspect: str, field: str) -> None:
+    edit = _edit(ICON_LEFT, text)
+    assert not edit.not_understood, edit
+    assert any(line.startswith(f"{aspect}:") for line in edit.applied), edit.applied
+    assert getattr(edit.spec, field) != getattr(ICON_LEFT, field)

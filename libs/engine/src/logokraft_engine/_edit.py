@@ -499,6 +499,12 @@ def _rules() -> tuple[Rule, ...]:
             rf"(?:(?:a|an)\s+)?(?:different|another|new|other|alternative|alternate)\s+"
             rf"(?P<what>{_ASPECTS})",
             rf"(?:change|swap|switch|replace|vary)\s+{_ART}(?P<what2>{_ASPECTS})",
+            # a dislike says as much: "I don't like the colours", "the font is boring"
+            r"(?:(?:i\s+)?(?:don'?t|do\s+not|really\s+don'?t)\s+(?:like|love|want)|(?:i\s+)?"
+            rf"(?:dislike|hate)|not\s+(?:a\s+fan\s+of|keen\s+on|sure\s+about))\s+{_ART}"
+            rf"(?P<what3>{_ASPECTS})",
+            rf"{_ART}(?P<what4>{_ASPECTS})\s+(?:is|are|looks?|feels?)\s+(?:a\s+bit\s+|too\s+|so\s+)?"
+            r"(?:wrong|ugly|boring|bland|off|dull|bad|meh|not\s+(?:right|great|good))",
         ),
     )
 
