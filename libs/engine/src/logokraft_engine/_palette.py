@@ -26,6 +26,8 @@ _THEMES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "luxury": (("#1a1a1a", "#b08d57", "#1a1a1a"), ("#2c2c54", "#c9a227", "#2c2c54")),
     "playful": (("#ff006e", "#ffbe0b", "#3a0ca3"), ("#fb5607", "#8338ec", "#22223b")),
     "ocean": (("#005f73", "#0a9396", "#001219"), ("#023e8a", "#00b4d8", "#03045e")),
+    # spas, yoga, meditation: sage and sand, quiet colours (not a clinic's red and blue)
+    "calm": (("#5b7f6e", "#c8b08a", "#2f3e36"), ("#6b8f8e", "#d4b996", "#2e4445")),
     "neutral": (("#264653", "#e76f51", "#1f2933"), ("#22223b", "#9a8c98", "#22223b")),
 }
 _THEME_WORDS: dict[str, set[str]] = {
@@ -34,10 +36,30 @@ _THEME_WORDS: dict[str, set[str]] = {
     "nature": {"organic", "eco", "garden", "plant", "farm", "green", "vegan", "botanical"},
     "tech": {"tech", "software", "saas", "ai", "app", "digital", "data", "cloud", "startup"},
     "finance": {"finance", "bank", "invest", "accounting", "insurance", "law", "legal"},
-    "health": {"health", "medical", "clinic", "dental", "care", "pharmacy", "wellness"},
+    "health": {"health", "medical", "clinic", "dental", "care", "pharmacy"},
     "luxury": {"luxury", "elegant", "premium", "fashion", "jewelry", "boutique", "classic"},
     "playful": {"playful", "fun", "kids", "toy", "game", "gaming", "party", "candy"},
     "ocean": {"ocean", "sea", "surf", "marine", "beach", "travel", "water", "boat"},
+    "calm": {
+        "spa",
+        "massage",
+        "wellness",
+        "yoga",
+        "meditation",
+        "calm",
+        "zen",
+        "mindful",
+        "mindfulness",
+        "retreat",
+        "serene",
+        "relax",
+        "relaxation",
+        "holistic",
+        "aromatherapy",
+        "reiki",
+        "pilates",
+        "tranquil",
+    },
 }
 
 
