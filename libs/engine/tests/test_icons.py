@@ -433,6 +433,15 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("optometrist", "eye exams and glasses", {"wine-glass"}, {"eye", "glasses"}),
         ("barbershop", "hot towel shaves", {"hot-air-balloon"}, {"razor", "scissors"}),
         ("roofing contractor", "", set(), {"house"}),
+        # the second QA round
+        ("swimming lessons", "for kids", {"piano"}, {"swimmer"}),
+        ("food truck", "street food tacos", {"bone"}, {"truck", "delivery-truck", "utensils"}),
+        ("legal aid", "", {"first-aid"}, {"scale", "gavel", "contract"}),
+        ("first aid training", "", set(), {"first-aid"}),
+        ("3d printing", "rapid prototyping", {"shirt"}, {"cube", "printer"}),
+        ("t-shirt printing", "", set(), {"shirt"}),
+        ("pediatric dentistry", "", set(), {"tooth"}),
+        ("tea stall", "masala chai", {"bubble-tea"}, {"mug", "teapot", "cup"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -39,12 +39,13 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "wine-glass": frozenset({"glass"}),
 }
 
-# Tags whose word names several trades: "training" is a gym's beside "personal" or "strength",
-# a presentation's beside "corporate", a dog's beside "puppy"; "lessons" are a swimmer's only
-# beside "swimming"; "delivery" is a pizza only beside a food word. Such a tag of an icon counts
-# only when the brief also has one of the words listed for it (in any field), so "personal
-# training" is not drawn as a presentation board, nor "music lessons" as a swimmer, nor a
-# courier as a pizza slice.
+# Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
+# beside "personal" or "strength", a presentation's beside "corporate", a dog's beside "puppy";
+# "lessons" are a swimmer's only beside "swimming"; "delivery" is a pizza only beside a food
+# word; "aid" is a first aid kit only beside "first" (not "legal aid"). Such a word counts for
+# an icon only when the brief also has one of the words listed for it (in any field), so
+# "personal training" is not drawn as a presentation board, nor "music lessons" as a swimmer,
+# nor a courier as a pizza slice.
 _FITNESS = (
     "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
     "bootcamp conditioning performance body muscle physique trainer coach running marathon"
@@ -70,6 +71,18 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("swimmer", "lesson", "swim swimming pool aquatic water"),
         ("steering-wheel", "school", "driving driver motoring car"),
         ("pizza", "delivery", "pizza pizzeria food takeaway restaurant meal"),
+        ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
+        ("bone", "food", "pet dog puppy canine treat"),
+        ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        (
+            "shirt",
+            "printing",
+            "shirt tshirt tee apparel clothing merch merchandise screen garment",
+        ),
+        ("shirt", "print", "shirt tshirt tee apparel clothing merch merchandise screen garment"),
+        # "legal aid", "hearing aid", "first class": not a first aid kit
+        ("first-aid", "aid", "first medical emergency paramedic cpr safety kit"),
+        ("first-aid", "first", "aid medical emergency paramedic cpr safety kit"),
         ("city", "development", "property real estate urban housing land residential"),
         (
             "crane",
@@ -633,7 +646,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "tooth",
         "outline/dental",
         "tooth",
-        "dentist dental orthodontist orthodontic teeth tooth smile oral hygienist",
+        "dentist dental dentistry orthodontist orthodontic orthodontics teeth tooth smile oral "
+        "hygienist",
     ),
     ("ear", "outline/ear", "ear", "hearing audiology audiologist ear sound listening"),
     (

@@ -149,12 +149,12 @@ def _brief_fields(brief: Brief) -> dict[str, set[str]]:
 
 
 def _word_score(word: str, icon: Icon, everything: set[str]) -> float:
+    context = QUALIFIED_TAGS.get((icon.name, word))
+    if context is not None and not context & everything:
+        return 0.0  # "training" with nothing saying whose: not this icon's sense
     if word in icon.name_words:
         score = NAME_MATCH
     elif word in icon.tags:
-        context = QUALIFIED_TAGS.get((icon.name, word))
-        if context is not None and not context & everything:
-            return 0.0  # "training" with nothing saying whose: not this icon's sense
         score = 1.0
     else:
         return 0.0
