@@ -150,3 +150,19 @@ def test_a_spa_or_yoga_brief_with_no_colours_gets_calm_colours_not_a_clinics_red
             _, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(ink)))
             # quiet: no saturated red, nor a vivid clinical blue
             assert saturation < 0.5 or lightness < 0.2, (index, ink)
+
+
+@pytest.mark.parametrize(
+    ("colour", "low", "high"),
+    [
+        ("#e6e6fa", 255, 290),  # lavender: a purple ink, not a grey nor a royal blue
+        ("#f5f5dc", 30, 50),  # beige: a golden brown, not a grey
+    ],
+)
+def test_a_pale_named_colour_inks_the_logo_in_its_own_hue(colour: str, low: int, high: int) -> None:
+    brief = Brief("Moonlight Bakery", industry="vegan bakery", colors=(colour,))
+    for index in range(4):
+        palette = design_spec(brief, index=index, seed=1).palette
+        for ink in (palette.primary, palette.text):
+            hue, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(ink)))
+            assert saturation > 0.3 and low <= hue * 360 <= high, (index, ink)

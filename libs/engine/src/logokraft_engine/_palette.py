@@ -132,12 +132,15 @@ def contrast(a: str, b: str) -> float:
 def darkening(hue: float, lightness: float, saturation: float) -> tuple[float, float]:
     """The hue and saturation (0..1) a designer darkens a colour toward, so the shade still
     reads as the colour asked for: yellow and gold (43°-72°) toward amber, since dark yellow
-    is olive, and a light pink (hue 340°-5°, lightness ≥ 0.7) toward a raspberry (335°, at
-    most 0.8 saturated), since dark pink is crimson, a red."""
+    is olive, a light pink (hue 340°-5°, lightness ≥ 0.7) toward a raspberry (335°, at most
+    0.8 saturated), since dark pink is crimson, a red, and a lavender (225°-255°, lightness
+    ≥ 0.85) toward a muted purple (265°), since its own hue darkens to a royal blue."""
     if 0.12 <= hue <= 0.2:
         return 0.115, saturation
     if lightness >= 0.7 and (hue >= 340 / 360 or hue <= 5 / 360):
         return 335 / 360, min(saturation, 0.8)
+    if lightness >= 0.85 and 225 / 360 <= hue <= 255 / 360:
+        return 265 / 360, min(saturation, 0.6)  # lavender: a deep purple, not a royal blue
     return hue, saturation
 
 
@@ -198,7 +201,9 @@ def _requested(colors: list[str], index: int, dark: bool = False) -> Palette:
 
 INK_CONTRAST = 7.0  # a name set in a shade made from a light colour reads at least this well
 TEXT_CONTRAST = 4.5  # and so does a mark (text reversed out of it) and a slogan set in one
-HUED = 0.12  # a light colour with at least this chroma (0..1, HSV's) has a hue worth keeping
+HUED = 0.07  # a light colour with at least this chroma (0..1, HSV's) has a hue worth keeping
+# (lavender, 0.08, and beige, 0.1, do: asked for by name, their hue is the point; ivory and
+# alice blue, 0.06, read as white)
 
 
 def _chroma(color: str) -> float:
