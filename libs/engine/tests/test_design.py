@@ -9,7 +9,7 @@ import pytest
 
 from logokraft_engine import Brief, describe_spec, design_spec, render_logo
 from logokraft_engine._icons import GEOMETRIC_NAMES, rank_icons
-from logokraft_engine._palette import to_rgb
+from logokraft_engine._palette import contrast, to_rgb
 
 
 def _hash(png: bytes, image) -> list[int]:
@@ -166,3 +166,17 @@ def test_a_pale_named_colour_inks_the_logo_in_its_own_hue(colour: str, low: int,
         for ink in (palette.primary, palette.text):
             hue, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(ink)))
             assert saturation > 0.3 and low <= hue * 360 <= high, (index, ink)
+
+
+@pytest.mark.parametrize("colour", ["#ff6600", "#00c853"])
+def test_one_mid_tone_colour_is_not_the_ground_of_all_four_candidates(colour: str) -> None:
+    brief = Brief("SkyHigh Roofing", industry="roofing contractor", colors=(colour,))
+    palettes = [design_spec(brief, index=index, seed=1).palette for index in range(4)]
+    grounds = {p.background for p in palettes}
+    assert grounds == {colour, "#ffffff"}, grounds
+    for p in palettes:
+        if p.background == "#ffffff":  # the colour itself as the ink, only a touch darker
+            assert contrast(p.primary, "#ffffff") >= 3.0
+            assert (
+                sum(abs(a - b) for a, b in zip(to_rgb(p.primary), to_rgb(colour), strict=True)) < 80
+            )

@@ -188,6 +188,12 @@ def _requested(colors: list[str], index: int, dark: bool = False) -> Palette:
     light = [c for c in colors if contrast(c, WHITE) < MIN_CONTRAST]
     readable = [c for c in colors if c not in light]
     if light and not readable:
+        # A mid-tone ("#ff6600", a bright green) reads on white once a touch darker: every
+        # other candidate shows it so, not all four on the same coloured ground.
+        near = [c for c in light if contrast(c, WHITE) >= NEAR_READABLE]
+        if near and index % 2 == 1 and not dark:
+            ink = ensure_contrast(near[0], WHITE)
+            return fix_contrast(Palette(WHITE, ink, ink, shade(near[0], WHITE, INK_CONTRAST)))
         return _all_light(light, index, dark)
     if light and index % 2 == 0:
         background = light[(index // 2) % len(light)]
@@ -199,6 +205,7 @@ def _requested(colors: list[str], index: int, dark: bool = False) -> Palette:
     return fix_contrast(Palette(WHITE, primary, secondary, text))
 
 
+NEAR_READABLE = 2.2  # a colour this readable on white only needs a touch of darkening as ink
 INK_CONTRAST = 7.0  # a name set in a shade made from a light colour reads at least this well
 TEXT_CONTRAST = 4.5  # and so does a mark (text reversed out of it) and a slogan set in one
 HUED = 0.07  # a light colour with at least this chroma (0..1, HSV's) has a hue worth keeping
