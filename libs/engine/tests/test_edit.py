@@ -374,8 +374,8 @@ def _serif(slug: str) -> bool:
 
 
 def test_unknown_instruction_is_reported_and_still_varies() -> None:
-    edit = _edit(ICON_LEFT, "make it pop like jazz")
-    assert edit.not_understood == ("pop like jazz",)
+    edit = _edit(ICON_LEFT, "make it swing like jazz")
+    assert edit.not_understood == ("swing like jazz",)
     assert edit.spec != ICON_LEFT
     assert len(edit.applied) == 1 and edit.applied[0].startswith("variation: ")
 
@@ -546,3 +546,19 @@ def test_a_dislike_asks_for_a_different_one(text: str, aspect: str, field: str) 
     assert not edit.not_understood, edit
     assert any(line.startswith(f"{aspect}:") for line in edit.applied), edit.applied
     assert getattr(edit.spec, field) != getattr(ICON_LEFT, field)
+
+
+@pytest.mark.parametrize(
+    ("text", "applied"),
+    [
+        ("make it look more expensive", "mood: more elegant"),
+        ("make it upmarket", "mood: more elegant"),
+        ("make it pop", "colours: more vivid"),
+        ("it should stand out more", "colours: more vivid"),
+        ("center everything", "layout: stacked"),
+    ],
+)
+def test_everyday_phrasings_of_known_edits_are_understood(text: str, applied: str) -> None:
+    edit = _edit(ICON_LEFT, text)
+    assert not edit.not_understood, edit
+    assert any(line.startswith(applied) for line in edit.applied), edit.applied

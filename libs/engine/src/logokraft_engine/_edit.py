@@ -306,6 +306,7 @@ def _rules() -> tuple[Rule, ...]:
             ops.to_layout("icon-top"),
             LAYOUT,
             r"stack(?:ed)?|vertical(?:ly)?|portrait|cent(?:er|re)d",
+            r"cent(?:er|re)\s+(?:it|everything|the\s+(?:logo|icon|text|name|layout))",
             r"(?:icon|symbol|mark)\s+(?:above|on\s+top|over)"
             rf"(?:\s+(?:of\s+)?{_ART}(?:name|text|wordmark))?",
             rf"(?:name|text)\s+(?:below|under(?:neath)?)(?:\s+{_ART}(?:icon|symbol|mark))?",
@@ -340,6 +341,7 @@ def _rules() -> tuple[Rule, ...]:
             ops.VIVID,
             COLOUR,
             r"colou?rful|vibrant|saturated|vivid|punchy|pop\s+of\s+colou?r|more\s+colou?r",
+            r"(?:make\s+(?:it|the\s+logo|the\s+colou?rs?)\s+)?(?:pop|stand\s+out)(?:\s+more)?",
             r"(?:brighter|bolder|stronger|bright|bold|richer|livelier)\s+colou?rs?",
         ),
         _rule(

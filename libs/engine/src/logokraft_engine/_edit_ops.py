@@ -770,7 +770,7 @@ MOOD_WORDS: dict[str, str] = {
         "playful": "playful fun funky friendly cheerful whimsical happy cute quirky joyful "
         "approachable youthful",
         "elegant": "elegant luxury luxurious premium sophisticated classy upscale refined high-end "
-        "posh chic fancy glamorous exclusive",
+        "posh chic fancy glamorous exclusive expensive upmarket high-class",
         "minimal": "minimal minimalist minimalistic simple simpler clean cleaner understated sleek "
         "sleeker",
         "modern": "modern contemporary fresh fresher",
