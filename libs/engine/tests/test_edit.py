@@ -562,3 +562,19 @@ def test_everyday_phrasings_of_known_edits_are_understood(text: str, applied: st
     edit = _edit(ICON_LEFT, text)
     assert not edit.not_understood, edit
     assert any(line.startswith(applied) for line in edit.applied), edit.applied
+
+
+@pytest.mark.parametrize("name", ["株式会社さくらテクノロジー", "北京烤鸭大酒店", "서울커피"])
+@pytest.mark.parametrize("index", [0, 2, 3])
+def test_a_variation_of_a_cjk_name_changes_something_that_shows(name: str, index: int) -> None:
+    # The CJK face draws such a name whatever the typeface or letter case: another typeface
+    # or case only nudged its size or spacing, and the "variation" looked like its parent.
+    parent = design_spec(Brief(name, industry="software"), index=index, seed=4)
+    for variation in range(3):
+        edit = _edit(parent, "try again", variation=variation)
+        assert not any(
+            line.startswith(("variation: alternate typeface", "variation: all caps"))
+            or line.startswith(("variation: title case", "variation: lower case"))
+            for line in edit.applied
+        ), edit.applied
+        assert edit.spec != parent

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from logokraft_engine._brief import Brief
 from logokraft_engine._design import _initials
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face
+from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers
 from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, rank_icons, singulars
 from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import Palette, luminance
@@ -980,9 +980,23 @@ def alt_shape(spec: LogoSpec, step: int) -> Change | None:
 
 
 def alt_face(spec: LogoSpec, step: int) -> Change | None:
-    """Another typeface, the closest in mood first."""
-    others = [slug for slug in rank_faces(spec.font) if slug != spec.font]
+    """Another typeface, the closest in mood first; only faces that would draw some of the
+    text themselves (a name all in kanji is drawn by the CJK face whatever the typeface: a
+    change of typeface would only nudge its size, and look the same)."""
+    text = spec.name + spec.slogan + spec.initials
+    others = [
+        slug
+        for slug in rank_faces(spec.font)
+        if slug != spec.font and (_draws_some(slug, text) or _draws_some(spec.font, text))
+    ]
+    if not others:
+        return None
     return _cycle("typeface", others, lambda s, n: replace(s, **face_fields(s, n)))(spec, step)
+
+
+def _draws_some(slug: str, text: str) -> bool:
+    """Whether the face `slug` itself draws any letter of `text`."""
+    return any(covers(slug, char) for char in text if not char.isspace())
 
 
 def alt_palette(spec: LogoSpec, step: int) -> Change | None:
@@ -995,7 +1009,10 @@ def alt_palette(spec: LogoSpec, step: int) -> Change | None:
 
 
 def alt_case(spec: LogoSpec, step: int) -> Change | None:
-    """Another letter case for the name."""
+    """Another letter case for the name; none for a name without capitals and small letters
+    (Chinese, Japanese, Korean, Hindi), where only the spacing would change."""
+    if not any(char.isupper() or char.islower() for char in spec.name):
+        return None
     options = [c for c in ("upper", "title", "lower") if c != spec.letter_case]
     case = options[(step - 1) % len(options)]
     tracking = max(spec.tracking, 0.06) if case == "upper" else min(spec.tracking, 0.02)
