@@ -5,6 +5,7 @@ from __future__ import annotations
 import colorsys
 import io
 import random
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -578,3 +579,22 @@ def test_a_variation_of_a_cjk_name_changes_something_that_shows(name: str, index
             for line in edit.applied
         ), edit.applied
         assert edit.spec != parent
+
+
+@pytest.mark.parametrize("layout", ["emblem", "wordmark-block", "icon-left-block"])
+def test_a_text_colour_asked_for_shows_on_a_name_reversed_out_of_a_filled_shape(
+    layout: str,
+) -> None:
+    parent = {
+        "emblem": replace(PARENTS["emblem"], accent="rule"),
+        "wordmark-block": replace(PARENTS["wordmark"], accent="block", shape="none"),
+        "icon-left-block": replace(ICON_LEFT, accent="block"),
+    }[layout]
+    edit = _edit(parent, "make the name red")
+    assert not edit.not_understood
+    (name,) = [e for e in lay_out(edit.spec) if e.role == "name"]
+    fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', name.svg))
+    assert fills == {edit.spec.palette.text}, (fills, edit.spec.palette)
+    hue, _, saturation = _hls(edit.spec.palette.text)
+    assert (hue < 10 or hue > 350) and saturation > 0.6, edit.spec.palette.text
+    assert not any(line.startswith("variation:") for line in edit.applied), edit.applied

@@ -591,7 +591,21 @@ def set_colour(draft: Draft, hit: Hit) -> None:
     palette = recolor(before, color, role)
     note = _colour_note(label, color, role, before, palette)
     draft.change(_ROLE_ASPECT[role], note, palette=palette)
+    if role == "text" and name_reversed(draft.spec):
+        # The name is reversed out of a filled badge or block, in the background's colour: an
+        # outlined badge (a plain lockup) sets it in the text colour asked for.
+        accent = "frame" if draft.spec.layout == "emblem" else "rule"
+        shown = "outlined badge" if accent == "frame" else "no block"
+        draft.change("treatment", f"{shown}, so the name shows in that colour", accent=accent)
     draft.subtle.append(_shades(color, label, role))
+
+
+def name_reversed(spec: LogoSpec) -> bool:
+    """Whether the name is drawn reversed out of a filled shape, in the background colour (a
+    filled emblem; a lockup or wordmark on a block), so the text colour does not show."""
+    if spec.layout == "emblem":
+        return spec.accent in ("rule", "block")
+    return spec.layout in ("icon-left", "icon-top", "wordmark") and spec.accent == "block"
 
 
 def _colour_note(label: str, asked: str, role: str, before: Palette, after: Palette) -> str:
