@@ -442,6 +442,15 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("t-shirt printing", "", set(), {"shirt"}),
         ("pediatric dentistry", "", set(), {"tooth"}),
         ("tea stall", "masala chai", {"bubble-tea"}, {"mug", "teapot", "cup"}),
+        # the third: a sweep of common trades
+        ("fishing charter", "", {"helicopter"}, {"fish-hook"}),
+        ("fitness coaching", "", {"presentation"}, {"barbell", "stretching", "pulse", "runner"}),
+        ("business coaching", "", set(), {"presentation"}),
+        ("hardware store", "", {"chip"}, {"hammer"}),
+        ("computer hardware", "", set(), {"chip"}),
+        ("storage units", "", {"cloud", "database"}, {"warehouse", "forklift"}),
+        ("coffee cart", "", {"shopping-cart"}, {"cup", "mug", "takeaway-cup"}),
+        ("ski resort", "", {"beach"}, {"mountain", "snowflake"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -50,16 +50,16 @@ _FITNESS = (
     "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
     "bootcamp conditioning performance body muscle physique trainer coach running marathon"
 )
+_BUSINESS = (
+    "corporate staff business leadership sales management employee professional workplace "
+    "company executive team skill"
+)
+_DATA = "data cloud digital file backup online server it tech software hosting"
 QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
     (icon, tag): frozenset(context.split())
     for icon, tag, context in (
         *((icon, "training", _FITNESS) for icon in ("barbell", "stretching", "runner")),
-        (
-            "presentation",
-            "training",
-            "corporate staff business leadership sales management employee professional "
-            "workplace company executive team skill",
-        ),
+        ("presentation", "training", _BUSINESS),
         (
             "certificate",
             "training",
@@ -74,6 +74,16 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
         ("bone", "food", "pet dog puppy canine treat"),
         ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        # the third QA round: a fishing charter is no helicopter, nor "fitness coaching" a
+        # board, a hardware store a microchip, storage units a database, a coffee cart a
+        # shopping trolley, a ski resort a beach umbrella
+        ("helicopter", "charter", "helicopter aviation flight air heli aerial"),
+        ("presentation", "coaching", _BUSINESS),
+        ("chip", "hardware", "computer computing tech electronics pc semiconductor it software"),
+        ("cloud", "storage", _DATA),
+        ("database", "storage", _DATA),
+        ("shopping-cart", "cart", "shopping shop ecommerce store checkout retail grocery online"),
+        ("beach", "resort", "beach sea ocean sun tropical island coast seaside surf summer"),
         (
             "shirt",
             "printing",
@@ -1255,7 +1265,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "hammer",
         "outline/hammer",
         "hammer",
-        "construction builder carpentry carpenter handyman repair renovation",
+        "construction builder carpentry carpenter handyman repair renovation hardware diy",
     ),
     (
         "wrench",
