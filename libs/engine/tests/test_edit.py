@@ -598,3 +598,22 @@ def test_a_text_colour_asked_for_shows_on_a_name_reversed_out_of_a_filled_shape(
     hue, _, saturation = _hls(edit.spec.palette.text)
     assert (hue < 10 or hue > 350) and saturation > 0.6, edit.spec.palette.text
     assert not any(line.startswith("variation:") for line in edit.applied), edit.applied
+
+
+@pytest.mark.parametrize("scale", [0.6, 0.8, 1.25, 1.6])
+@pytest.mark.parametrize("layout", ["icon-left", "icon-top", "emblem", "monogram", "mark"])
+def test_any_mark_scale_keeps_every_element_inside_and_the_text_clear_of_the_mark(
+    layout: str, scale: float
+) -> None:
+    for name in ("Acme", "Acme Roasters and Coffee Merchants of the North"):
+        spec = replace(PARENTS["icon-left"], layout=layout, name=name, mark_scale=scale)
+        elements = lay_out(spec)
+        for e in elements:
+            x0, y0, x1, y1 = e.box
+            assert min(x0, y0) >= 89 and max(x1, y1) <= 911, (e.role, e.box)
+        marks = [e.box for e in elements if e.role == "mark"]
+        texts = [e.box for e in elements if e.role in ("name", "slogan")]
+        for m in marks:
+            for t in texts:
+                apart = m[2] <= t[0] or t[2] <= m[0] or m[3] <= t[1] or t[3] <= m[1]
+                assert apart or layout == "emblem", (layout, scale, m, t)
