@@ -451,6 +451,8 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("storage units", "", {"cloud", "database"}, {"warehouse", "forklift"}),
         ("coffee cart", "", {"shopping-cart"}, {"cup", "mug", "takeaway-cup"}),
         ("ski resort", "", {"beach"}, {"mountain", "snowflake"}),
+        ("health food store", "", {"medical-cross", "heartbeat"}, {"heart", "utensils"}),
+        ("health clinic", "", set(), {"medical-cross"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

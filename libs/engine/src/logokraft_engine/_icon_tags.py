@@ -54,6 +54,10 @@ _BUSINESS = (
     "corporate staff business leadership sales management employee professional workplace "
     "company executive team skill"
 )
+_MEDICAL = (
+    "medical clinic doctor hospital care healthcare nurse nursing patient pharmacy insurance "
+    "center centre practice gp urgent public mental physician surgery"
+)
 _DATA = "data cloud digital file backup online server it tech software hosting"
 QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
     (icon, tag): frozenset(context.split())
@@ -84,6 +88,8 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("database", "storage", _DATA),
         ("shopping-cart", "cart", "shopping shop ecommerce store checkout retail grocery online"),
         ("beach", "resort", "beach sea ocean sun tropical island coast seaside surf summer"),
+        # a health food store is no clinic
+        *((icon, "health", _MEDICAL) for icon in ("medical-cross", "heartbeat")),
         (
             "shirt",
             "printing",
