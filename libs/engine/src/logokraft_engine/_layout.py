@@ -24,6 +24,7 @@ from logokraft_engine._fonts import EM, cjk_language, draws_all, graphemes, is_c
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
+from logokraft_engine._palette import drawn_palette
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
 from logokraft_engine._text import (
@@ -595,7 +596,9 @@ def legible(elements: list[Element]) -> bool:
 
 
 def lay_out(spec: LogoSpec) -> list[Element]:
-    """The placed elements of `spec` on the 1000×1000 canvas."""
+    """The placed elements of `spec` on the 1000×1000 canvas, in its palette as drawn (see
+    `drawn_palette`)."""
+    spec = replace(spec, palette=drawn_palette(spec.palette))
     if spec.layout != "mark" and not draws_all(spec.name, spec.font):
         return _contain(mark(spec))  # the name cannot be drawn whole: the mark alone
     return _contain(LAYOUT_FUNCTIONS[spec.layout](spec))

@@ -287,15 +287,26 @@ def choose_palette(brief: Brief, index: int, rng: random.Random, *, dark: bool =
     return fix_contrast(Palette(WHITE, primary, secondary, text))
 
 
+SECONDARY_CONTRAST = 4.5  # the secondary sets the slogan, the smallest text: WCAG's small text
+
+
 def fix_contrast(palette: Palette) -> Palette:
-    """`palette` with primary, secondary and text readable (≥ 3:1) on its background."""
+    """`palette` with primary and text readable (≥ 3:1) on its background, and the secondary,
+    which sets the slogan, at small text's 4.5:1."""
     bg = palette.background
     return Palette(
         background=bg,
         primary=ensure_contrast(palette.primary, bg),
-        secondary=ensure_contrast(palette.secondary, bg),
+        secondary=ensure_contrast(palette.secondary, bg, SECONDARY_CONTRAST),
         text=ensure_contrast(palette.text, bg),
     )
+
+
+def drawn_palette(palette: Palette) -> Palette:
+    """`palette` as a logo is drawn in it: its secondary, which sets the slogan, at small
+    text's 4.5:1 also when the palette was made before that rule (a stored spec)."""
+    secondary = ensure_contrast(palette.secondary, palette.background, SECONDARY_CONTRAST)
+    return palette if secondary == palette.secondary else replace(palette, secondary=secondary)
 
 
 def on_white(palette: Palette) -> Palette:
