@@ -50,6 +50,7 @@ _FITNESS = (
     "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
     "bootcamp conditioning performance body muscle physique trainer coach running marathon"
 )
+_PET = "dog dogs doggy doggie puppy pet pets canine cat"
 _BUSINESS = (
     "corporate staff business leadership sales management employee professional workplace "
     "company executive team skill"
@@ -73,7 +74,11 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("first-aid", "training", "first aid safety emergency cpr medical lifeguard"),
         ("dog", "training", "dog puppy canine obedience pet"),
         ("swimmer", "lesson", "swim swimming pool aquatic water"),
-        ("steering-wheel", "school", "driving driver motoring car"),
+        *(
+            (("steering-wheel", word, "driving driver motoring car"))
+            for word in ("school", "instructor")
+        ),
+        ("paw", "rescue", f"{_PET} animal animals wildlife horse"),
         ("pizza", "delivery", "pizza pizzeria food takeaway restaurant meal"),
         ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
         ("bone", "food", "pet dog puppy canine treat"),
@@ -104,6 +109,40 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "crane",
             "development",
             "property real estate construction housing building land residential",
+        ),
+    )
+}
+
+# And the other way round: a word that names an icon's trade unless the brief shows another
+# sense beside it ("food bank", "laser tag", "dog daycare", "plant nursery"): such a word does
+# not count for the icon when the brief has one of the words listed for it.
+EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
+    (icon, tag): frozenset(context.split())
+    for icon, tag, context in (
+        *(
+            (icon, "bank", "food blood sperm seed river milk clothing toy")
+            for icon in ("bank", "coins", "credit-card", "piggy-bank")
+        ),
+        ("tag", "tag", "laser"),
+        *((icon, "daycare", _PET) for icon in ("balloon", "kid", "rocking-horse")),
+        *(
+            (icon, "nursery", "plant plants garden tree trees shrub")
+            for icon in ("baby-carriage", "rocking-horse")
+        ),
+        ("washing-machine", "washing", "pressure power window car dish"),
+        *(
+            (icon, "park", "trampoline theme water skate amusement car business")
+            for icon in ("caravan", "tree")
+        ),
+        ("package", "removal", "tattoo hair laser stain graffiti rubbish waste junk snow"),
+        ("package", "box", "crossfit boxing juice"),
+        ("yoga", "instructor", "driving driver ski dive diving swim swimming flight flying golf"),
+        ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
+        ("apple", "teacher", "yoga pilates meditation dance music"),
+        ("paw", "shelter", "homeless people family women youth"),
+        *(
+            (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
+            for icon in ("ambulance", "helicopter", "lifebuoy")
         ),
     )
 }
@@ -209,7 +248,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "apple",
         "filled/apple",
         "apple",
-        "apple fruit orchard cider juice teacher nutrition grocer",
+        "apple fruit orchard cider cidery juice teacher nutrition grocer",
     ),
     ("lemon", "filled/lemon-2", "lemon", "lemon citrus lemonade juice fruit zest"),
     ("lemon-slice", "outline/lemon", "lemon slice", "lemon citrus lemonade juice bar cocktail"),

@@ -24,7 +24,13 @@ from pathlib import Path
 
 from logokraft_engine._brief import Brief, brief_words, words
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
-from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS, NOT_KEYWORDS, QUALIFIED_TAGS
+from logokraft_engine._icon_tags import (
+    CATALOGUE,
+    EXCLUDED_TAGS,
+    GENERIC_WORDS,
+    NOT_KEYWORDS,
+    QUALIFIED_TAGS,
+)
 
 STROKE = 8.0  # stroke width of the hand-drawn marks, on their 100-unit grid
 OUTLINE_STROKE = 2.4  # stroke width of outline icons, on Tabler's 24-unit grid (Tabler: 2)
@@ -152,6 +158,8 @@ def _word_score(word: str, icon: Icon, everything: set[str]) -> float:
     context = QUALIFIED_TAGS.get((icon.name, word))
     if context is not None and not context & everything:
         return 0.0  # "training" with nothing saying whose: not this icon's sense
+    if EXCLUDED_TAGS.get((icon.name, word), frozenset()) & everything:
+        return 0.0  # "food bank": another sense of the word
     if word in icon.name_words:
         score = NAME_MATCH
     elif word in icon.tags:
