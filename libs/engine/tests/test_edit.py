@@ -480,6 +480,9 @@ def _height(spec: LogoSpec, role: str) -> float:
         ("the icon is too small", "mark", True),
         ("smaller text", "name", False),
         ("make the name smaller", "name", False),
+        # a name that already fills its width breaks into shorter lines, set larger
+        ("make the text bigger", "name", True),
+        ("larger name", "name", True),
     ],
 )
 def test_size_requests_resize_the_mark_or_the_name(
@@ -506,6 +509,16 @@ def test_bigger_text_beside_an_icon_that_has_no_room_stacks_the_logo() -> None:
     edit = _edit(long_name, "make the text bigger")
     assert not edit.not_understood, edit
     assert _height(edit.spec, "name") > _height(long_name, "name") * 1.05
+
+
+@pytest.mark.parametrize("layout", ["icon-top", "emblem", "monogram"])
+def test_bigger_text_for_a_name_already_as_wide_as_its_room_sets_it_in_more_lines(
+    layout: str,
+) -> None:
+    parent = replace(PARENTS[layout], name="Bright Smile Family Dental")
+    edit = _edit(parent, "make the text bigger")
+    assert not edit.not_understood, edit
+    assert _height(edit.spec, "name") > _height(parent, "name") * 1.2
 
 
 def test_a_size_request_the_logo_cannot_honour_is_reported_not_silently_varied() -> None:

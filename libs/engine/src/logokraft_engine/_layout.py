@@ -77,6 +77,8 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
     tracking = 0.0 if is_script(spec.font) else spec.tracking  # spacing breaks script joins
     text = name_text(spec)
     most = 3 if columns(text) > 2 * longest + 6 else 2
+    if spec.mark_scale < 1.0:  # a larger name asked for: shorter lines, up to three, set larger
+        longest, most = max(6, int(longest * spec.mark_scale**2)), 3
     return text_block(text, spec.font, spec.weight, tracking, longest, most)
 
 
