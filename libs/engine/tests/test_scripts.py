@@ -466,3 +466,18 @@ def test_a_long_cjk_name_wraps_rather_than_shrinks(name: str, layout: str) -> No
     # two lines of six or seven characters, not one line of eleven or thirteen set tiny
     assert (x1 - x0) / (y1 - y0) < 5, (layout, element.box)
     assert element.svg.count("<path") == len(name)
+
+
+def test_a_cjk_slogan_breaks_only_between_words() -> None:
+    # A name may break between any two characters; a slogan is a phrase, and "正宗北 / 京味道"
+    # splits 北京 (Beijing): it stays whole, or breaks where the script changes.
+    assert split_lines("正宗北京味道", 6, 3, within_words=False) == ("正宗北京味道",)
+    assert split_lines("正宗北京味道", 6, 3) == ("正宗北", "京味道")
+    assert split_lines("ラーメンをどうぞ", 8, 3, within_words=False) == ("ラーメン", "をどうぞ")
+    spec = design_spec(Brief("北京烤鸭大酒店有限公司", slogan="正宗北京味道"), index=0, seed=1)
+    for layout in ("icon-left", "icon-top", "emblem", "monogram", "wordmark"):
+        slogans = _roles(lay_out(replace(spec, layout=layout)), "slogan")
+        for slogan in slogans:
+            assert slogan.svg.count("<path") == 6
+            x0, y0, x1, y1 = slogan.box
+            assert x1 - x0 > 2 * (y1 - y0), (layout, slogan.box)  # one line, not two

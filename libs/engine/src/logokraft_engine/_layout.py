@@ -94,7 +94,7 @@ def _slogan(spec: LogoSpec, lines: int = 0, words: int = 0) -> TextBlock | None:
     if 0 < words < len(text.split()):
         text = " ".join(text.split()[:words]).rstrip(",;:.-\u2013\u2014") + ELLIPSIS
     longest = -(-len(text) // lines) if lines else SLOGAN_LINE
-    return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES)
+    return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES, within_words=False)
 
 
 def _legible_slogan(spec: LogoSpec, size: float, width: float) -> TextBlock | None:

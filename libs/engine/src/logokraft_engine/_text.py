@@ -215,12 +215,15 @@ def _script(char: str) -> str:
     return "han"
 
 
-def split_lines(text: str, longest: int, most: int = 2) -> tuple[str, ...]:
+def split_lines(
+    text: str, longest: int, most: int = 2, *, within_words: bool = True
+) -> tuple[str, ...]:
     """`text` as one line, or as up to `most` balanced lines when it runs longer than `longest`
     characters (`columns`): the fewest lines that fit `longest`, else `most` lines with the
     longest line as short as possible. Lines break at spaces; Chinese, Japanese and Korean
     also between characters (never before a small kana or closing mark), but only where no
-    break between words (a space, a change of script, a legal form's edge) fits."""
+    break between words (a space, a change of script, a legal form's edge) fits, and not at
+    all without `within_words` (a slogan: a phrase split inside a word reads badly)."""
     if columns(text) <= longest:
         return (" ".join(text.split()) or text,)
     if not any(is_cjk(char) for char in text):
@@ -228,7 +231,8 @@ def split_lines(text: str, longest: int, most: int = 2) -> tuple[str, ...]:
     pieces, joins, ranks = _pieces(text)
     best: tuple[str, ...] = (" ".join(text.split()),)
     # A name with spaces breaks between its words ("Tokyo 東京 Sushi"), never inside one.
-    for allowed in (0, 1) if 0 in ranks[1:] else (1, 2):
+    levels = (0, 1) if 0 in ranks[1:] else (1, 2) if within_words else (1,)
+    for allowed in levels:
         keep = [i for i in range(1, len(pieces)) if ranks[i] <= allowed]
         if not keep:
             continue
@@ -316,8 +320,11 @@ def text_block(
     longest: int = 10**6,
     most: int = 2,
     lang: str = "",
+    *,
+    within_words: bool = True,
 ) -> TextBlock:
-    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters.
+    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters
+    (CJK also inside a word unless not `within_words`, see `split_lines`).
 
     Every line reads in the whole text's direction, and its CJK characters take the glyph
     forms of the whole text's language (`lang`, else `cjk_language` of `text`)."""
@@ -326,6 +333,6 @@ def text_block(
         lang = cjk_language(text)
     lines = tuple(
         outline(line, font, weight, tracking, base, lang)
-        for line in split_lines(text, longest, most)
+        for line in split_lines(text, longest, most, within_words=within_words)
     )
     return TextBlock(lines, cap_height(font))
