@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import replace
 
 import pytest
 
 from logokraft_engine import Brief, describe_spec, design_spec, render_logo
 from logokraft_engine._icons import GEOMETRIC_NAMES, rank_icons
+from logokraft_engine._palette import contrast, to_rgb
 
 
 def _hash(png: bytes, image) -> list[int]:
@@ -125,3 +127,56 @@ def test_a_long_name_is_never_set_beside_the_icon() -> None:
     brief = Brief(brand_name="The Riverside Community Arts and Heritage Foundation")
     layouts = {design_spec(brief, index=i, seed=s).layout for i in range(7) for s in range(3)}
     assert "icon-left" not in layouts and "icon-top" in layouts
+
+
+@pytest.mark.parametrize(
+    "brief",
+    [
+        Brief(
+            "Zen Garden Spa",
+            industry="spa",
+            description="Massage and wellness",
+            style=("calm", "luxury"),
+        ),
+        Brief("Lotus Flow", industry="yoga studio", description="Meditation and yin yoga"),
+    ],
+)
+def test_a_spa_or_yoga_brief_with_no_colours_gets_calm_colours_not_a_clinics_red(
+    brief: Brief,
+) -> None:
+    for index in range(8):
+        palette = design_spec(brief, index=index, seed=5).palette
+        for ink in (palette.primary, palette.secondary):
+            _, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(ink)))
+            # quiet: no saturated red, nor a vivid clinical blue
+            assert saturation < 0.5 or lightness < 0.2, (index, ink)
+
+
+@pytest.mark.parametrize(
+    ("colour", "low", "high"),
+    [
+        ("#e6e6fa", 255, 290),  # lavender: a purple ink, not a grey nor a royal blue
+        ("#f5f5dc", 30, 50),  # beige: a golden brown, not a grey
+    ],
+)
+def test_a_pale_named_colour_inks_the_logo_in_its_own_hue(colour: str, low: int, high: int) -> None:
+    brief = Brief("Moonlight Bakery", industry="vegan bakery", colors=(colour,))
+    for index in range(4):
+        palette = design_spec(brief, index=index, seed=1).palette
+        for ink in (palette.primary, palette.text):
+            hue, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(ink)))
+            assert saturation > 0.3 and low <= hue * 360 <= high, (index, ink)
+
+
+@pytest.mark.parametrize("colour", ["#ff6600", "#00c853"])
+def test_one_mid_tone_colour_is_not_the_ground_of_all_four_candidates(colour: str) -> None:
+    brief = Brief("SkyHigh Roofing", industry="roofing contractor", colors=(colour,))
+    palettes = [design_spec(brief, index=index, seed=1).palette for index in range(4)]
+    grounds = {p.background for p in palettes}
+    assert grounds == {colour, "#ffffff"}, grounds
+    for p in palettes:
+        if p.background == "#ffffff":  # the colour itself as the ink, only a touch darker
+            assert contrast(p.primary, "#ffffff") >= 3.0
+            assert (
+                sum(abs(a - b) for a, b in zip(to_rgb(p.primary), to_rgb(colour), strict=True)) < 80
+            )

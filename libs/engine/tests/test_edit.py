@@ -5,6 +5,7 @@ from __future__ import annotations
 import colorsys
 import io
 import random
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -15,6 +16,7 @@ from PIL import Image, ImageChops
 from logokraft_engine import Brief, LogoSpec, SpecEdit, design_spec, edit_spec, render_logo
 from logokraft_engine._fonts import FACES
 from logokraft_engine._icons import ICONS
+from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import contrast, to_rgb
 
 BRIEF = Brief(
@@ -132,8 +134,31 @@ def test_light_colours_are_darkened_and_reported() -> None:
     edit = _edit(ICON_LEFT, "make it gold")
     primary = edit.spec.palette.primary
     assert primary != "#ffd700" and contrast(primary, "#ffffff") >= 3.0
-    assert abs(_hls(primary)[0] - _hls("#ffd700")[0]) < 6  # still gold's hue
+    # a metallic gold, toward amber: darkening gold's own hue gives olive
+    assert 38 <= _hls(primary)[0] <= 46, _hls(primary)
     assert any(primary in line and "contrast" in line for line in edit.applied)
+
+
+@pytest.mark.parametrize("colour", ["pink", "light pink", "#ffc0cb"])
+def test_a_light_pink_darkened_for_contrast_is_still_pink_not_red(colour: str) -> None:
+    edit = _edit(ICON_LEFT, f"make it {colour}")
+    primary, text = edit.spec.palette.primary, edit.spec.palette.text
+    for ink in (primary, text):
+        hue, _, saturation = _hls(ink)
+        assert contrast(ink, edit.spec.palette.background) >= 3.0
+        # raspberry (hue 325-345°), not the crimson (350°) of pink's own hue darkened
+        assert 325 <= hue <= 345 and saturation <= 0.85, (ink, hue, saturation)
+
+
+def test_a_pink_brief_on_white_is_inked_in_a_pink_not_a_red() -> None:
+    brief = Brief("Rosie", industry="florist", colors=("#ffc0cb",))
+    for index in range(4):
+        palette = design_spec(brief, index=index, seed=3).palette
+        for ink in (palette.primary, palette.text):
+            if ink in ("#ffc0cb", "#ffffff"):
+                continue
+            hue = _hls(ink)[0]
+            assert 325 <= hue <= 345, (index, ink, hue)
 
 
 def test_white_logo_goes_on_a_dark_background() -> None:
@@ -154,7 +179,7 @@ def test_colour_targets_text_or_background() -> None:
     assert background.applied[0].startswith("background: navy")
     two = _edit(ICON_LEFT, "make it navy and gold")
     assert two.spec.palette.primary == NAVY
-    assert abs(_hls(two.spec.palette.secondary)[0] - _hls("#ffd700")[0]) < 6
+    assert 38 <= _hls(two.spec.palette.secondary)[0] <= 51  # gold, darkened toward amber
 
 
 @pytest.mark.parametrize(
@@ -350,8 +375,8 @@ def _serif(slug: str) -> bool:
 
 
 def test_unknown_instruction_is_reported_and_still_varies() -> None:
-    edit = _edit(ICON_LEFT, "make it pop like jazz")
-    assert edit.not_understood == ("pop like jazz",)
+    edit = _edit(ICON_LEFT, "make it swing like jazz")
+    assert edit.not_understood == ("swing like jazz",)
     assert edit.spec != ICON_LEFT
     assert len(edit.applied) == 1 and edit.applied[0].startswith("variation: ")
 
@@ -440,3 +465,168 @@ def test_odd_input_does_not_raise() -> None:
     for text in ("", " ", "x" * 1000, "\x00\x00", "🔥" * 300, "navy " * 200, "#", "##fff"):
         _edit(ICON_LEFT, text)
     assert _edit(ICON_LEFT, "make it navy", variation=50).spec.palette.primary != ""
+
+
+def _height(spec: LogoSpec, role: str) -> float:
+    return max(e.box[3] - e.box[1] for e in lay_out(spec) if e.role == role)
+
+
+@pytest.mark.parametrize("layout", ["icon-left", "icon-top", "emblem", "monogram"])
+@pytest.mark.parametrize(
+    ("text", "role", "bigger"),
+    [
+        ("bigger icon", "mark", True),
+        ("make the icon a bit larger", "mark", True),
+        ("the icon is too small", "mark", True),
+        ("smaller text", "name", False),
+        ("make the name smaller", "name", False),
+        # a name that already fills its width breaks into shorter lines, set larger
+        ("make the text bigger", "name", True),
+        ("larger name", "name", True),
+    ],
+)
+def test_size_requests_resize_the_mark_or_the_name(
+    layout: str, text: str, role: str, bigger: bool
+) -> None:
+    parent = PARENTS[layout]
+    edit = _edit(parent, text)
+    assert not edit.not_understood, edit
+    assert any("size" in line for line in edit.applied), edit.applied
+    before, after = _height(parent, role), _height(edit.spec, role)
+    assert (after > before * 1.05) if bigger else (after < before / 1.05), (before, after)
+    assert edit.spec.layout == layout
+
+
+@pytest.mark.parametrize("layout", ["icon-top", "emblem", "monogram"])
+def test_a_smaller_icon_request_shrinks_the_mark(layout: str) -> None:
+    edit = _edit(PARENTS[layout], "shrink the icon")
+    assert not edit.not_understood
+    assert _height(edit.spec, "mark") < _height(PARENTS[layout], "mark") / 1.05
+
+
+def test_bigger_text_beside_an_icon_that_has_no_room_stacks_the_logo() -> None:
+    long_name = replace(ICON_LEFT, name="Bright Smile Family Dental")
+    edit = _edit(long_name, "make the text bigger")
+    assert not edit.not_understood, edit
+    assert _height(edit.spec, "name") > _height(long_name, "name") * 1.05
+
+
+@pytest.mark.parametrize("layout", ["icon-top", "emblem", "monogram"])
+def test_bigger_text_for_a_name_already_as_wide_as_its_room_sets_it_in_more_lines(
+    layout: str,
+) -> None:
+    parent = replace(PARENTS[layout], name="Bright Smile Family Dental")
+    edit = _edit(parent, "make the text bigger")
+    assert not edit.not_understood, edit
+    assert _height(edit.spec, "name") > _height(parent, "name") * 1.2
+
+
+def test_a_size_request_the_logo_cannot_honour_is_reported_not_silently_varied() -> None:
+    wordmark = replace(ICON_LEFT, layout="wordmark", icon="")
+    edit = _edit(wordmark, "bigger icon")
+    assert edit.not_understood == ("bigger icon",)  # a wordmark has no icon to enlarge
+    icon_only = replace(ICON_LEFT, layout="mark")
+    assert _edit(icon_only, "make the text bigger").not_understood == ("the text bigger",)
+    # at the largest mark already: no change is claimed
+    largest = replace(PARENTS["icon-top"], mark_scale=1.6)
+    edit = _edit(largest, "bigger icon")
+    assert edit.not_understood == ("bigger icon",)
+    assert not any(line.startswith("icon size") for line in edit.applied)
+
+
+def test_mark_scale_round_trips_and_stays_out_of_specs_that_leave_it_alone() -> None:
+    assert "mark_scale" not in ICON_LEFT.to_dict()
+    bigger = _edit(ICON_LEFT, "bigger icon").spec
+    assert bigger.to_dict()["mark_scale"] == 1.25
+    assert LogoSpec.from_dict(bigger.to_dict()) == bigger
+    assert LogoSpec.from_dict({**ICON_LEFT.to_dict(), "mark_scale": 1}).mark_scale == 1.0
+    for bad in (0.1, 5.0, float("nan"), "big"):
+        with pytest.raises(ValueError, match="mark_scale"):
+            LogoSpec.from_dict({**ICON_LEFT.to_dict(), "mark_scale": bad})
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect", "field"),
+    [
+        ("I don't like the colours", "colour", "palette"),
+        ("i dont like the colors", "colour", "palette"),
+        ("I don’t like the font", "font", "font"),
+        ("the icon is ugly", "icon", "icon"),
+        ("not a fan of the layout", "layout", "layout"),
+    ],
+)
+def test_a_dislike_asks_for_a_different_one(text: str, aspect: str, field: str) -> None:
+    edit = _edit(ICON_LEFT, text)
+    assert not edit.not_understood, edit
+    assert any(line.startswith(f"{aspect}:") for line in edit.applied), edit.applied
+    assert getattr(edit.spec, field) != getattr(ICON_LEFT, field)
+
+
+@pytest.mark.parametrize(
+    ("text", "applied"),
+    [
+        ("make it look more expensive", "mood: more elegant"),
+        ("make it upmarket", "mood: more elegant"),
+        ("make it pop", "colours: more vivid"),
+        ("it should stand out more", "colours: more vivid"),
+        ("center everything", "layout: stacked"),
+    ],
+)
+def test_everyday_phrasings_of_known_edits_are_understood(text: str, applied: str) -> None:
+    edit = _edit(ICON_LEFT, text)
+    assert not edit.not_understood, edit
+    assert any(line.startswith(applied) for line in edit.applied), edit.applied
+
+
+@pytest.mark.parametrize("name", ["株式会社さくらテクノロジー", "北京烤鸭大酒店", "서울커피"])
+@pytest.mark.parametrize("index", [0, 2, 3])
+def test_a_variation_of_a_cjk_name_changes_something_that_shows(name: str, index: int) -> None:
+    # The CJK face draws such a name whatever the typeface or letter case: another typeface
+    # or case only nudged its size or spacing, and the "variation" looked like its parent.
+    parent = design_spec(Brief(name, industry="software"), index=index, seed=4)
+    for variation in range(3):
+        edit = _edit(parent, "try again", variation=variation)
+        assert not any(
+            line.startswith(("variation: alternate typeface", "variation: all caps"))
+            or line.startswith(("variation: title case", "variation: lower case"))
+            for line in edit.applied
+        ), edit.applied
+        assert edit.spec != parent
+
+
+@pytest.mark.parametrize("layout", ["emblem", "wordmark-block", "icon-left-block"])
+def test_a_text_colour_asked_for_shows_on_a_name_reversed_out_of_a_filled_shape(
+    layout: str,
+) -> None:
+    parent = {
+        "emblem": replace(PARENTS["emblem"], accent="rule"),
+        "wordmark-block": replace(PARENTS["wordmark"], accent="block", shape="none"),
+        "icon-left-block": replace(ICON_LEFT, accent="block"),
+    }[layout]
+    edit = _edit(parent, "make the name red")
+    assert not edit.not_understood
+    (name,) = [e for e in lay_out(edit.spec) if e.role == "name"]
+    fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', name.svg))
+    assert fills == {edit.spec.palette.text}, (fills, edit.spec.palette)
+    hue, _, saturation = _hls(edit.spec.palette.text)
+    assert (hue < 10 or hue > 350) and saturation > 0.6, edit.spec.palette.text
+    assert not any(line.startswith("variation:") for line in edit.applied), edit.applied
+
+
+@pytest.mark.parametrize("scale", [0.6, 0.8, 1.25, 1.6])
+@pytest.mark.parametrize("layout", ["icon-left", "icon-top", "emblem", "monogram", "mark"])
+def test_any_mark_scale_keeps_every_element_inside_and_the_text_clear_of_the_mark(
+    layout: str, scale: float
+) -> None:
+    for name in ("Acme", "Acme Roasters and Coffee Merchants of the North"):
+        spec = replace(PARENTS["icon-left"], layout=layout, name=name, mark_scale=scale)
+        elements = lay_out(spec)
+        for e in elements:
+            x0, y0, x1, y1 = e.box
+            assert min(x0, y0) >= 89 and max(x1, y1) <= 911, (e.role, e.box)
+        marks = [e.box for e in elements if e.role == "mark"]
+        texts = [e.box for e in elements if e.role in ("name", "slogan")]
+        for m in marks:
+            for t in texts:
+                apart = m[2] <= t[0] or t[2] <= m[0] or m[3] <= t[1] or t[3] <= m[1]
+                assert apart or layout == "emblem", (layout, scale, m, t)

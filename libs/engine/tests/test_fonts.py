@@ -131,3 +131,12 @@ def _cmap(slug: str) -> dict[int, str]:
     from logokraft_engine._fonts import _cmap as cmap
 
     return cmap(slug)
+
+
+@pytest.mark.parametrize("slug", sorted(FACES))
+@pytest.mark.parametrize("name", ["Κομμωτήριο Ελένη", "Αθηνά Φαρμακείο", "ΔΩΡΟ ΜΠΑΛΩΝ"])
+def test_a_greek_name_is_set_in_one_face_not_letters_from_two(slug: str, name: str) -> None:
+    # Latin faces carry Δ, Ω, μ, π for mathematics; a Greek word drew those from them and the
+    # rest from the fallback, two typefaces in one word.
+    faces = {face_for(char, slug) for char in name if not char.isspace()}
+    assert len(faces) == 1, (slug, faces)

@@ -285,6 +285,25 @@ def test_contrast_holds_for_many_briefs_also_on_white() -> None:
                     assert contrast(color, background) >= 3.0, (brief, index, color, background)
 
 
+def test_the_slogan_the_smallest_text_reads_at_small_text_contrast() -> None:
+    # Slogans were set in the accent colour at its 3:1: "STRONGER EVERY DAY" in coral on white.
+    rng = random.Random(12)
+    briefs = [_random_brief(rng) for _ in range(60)]
+    briefs.append(Brief("FitForge", "Stronger every day", industry="personal training"))
+    for brief in briefs:
+        for index in range(4):
+            spec = design_spec(
+                replace(brief, slogan=brief.slogan or "Since 1990"), index=index, seed=3
+            )
+            for e in lay_out(spec):
+                if e.role != "slogan":
+                    continue
+                for fill in set(re.findall(r'fill="(#[0-9a-f]{6})"', e.svg)):
+                    if fill == spec.palette.background:
+                        continue  # reversed out of the mark colour, as the name is
+                    assert contrast(fill, spec.palette.background) >= 4.5, (brief, index, fill)
+
+
 def _dominant(png: bytes, share: float = 0.005) -> list[str]:
     """Colours covering at least `share` of the image (at 320 px, anti-aliased edges blend into
     many different colours, each far rarer)."""

@@ -30,7 +30,7 @@ from logokraft_engine._fonts import (
 )
 from logokraft_engine._layout import lay_out
 from logokraft_engine._spec import LogoSpec
-from logokraft_engine._text import apply_case
+from logokraft_engine._text import apply_case, split_lines
 
 NAMES = ["珈琲工房 ひかり", "Tokyo 東京 Sushi", "한빛 커피", "अमृत चाय", "茶馆", "राम क्षेत्र मिठाई"]
 LAYOUTS = ("wordmark", "icon-left", "icon-top", "emblem", "monogram")
@@ -432,3 +432,52 @@ def test_latin_names_never_open_the_script_faces(monkeypatch) -> None:
         for index in range(4):
             render_logo(design_spec(brief, index=index, seed=1), size=64)
     assert opened and not set(opened) & {face for _, _, face in SCRIPT_FACES}
+
+
+@pytest.mark.parametrize(
+    ("name", "longest", "lines"),
+    [
+        # between words where a designer would break: a legal form, a change of script
+        ("株式会社さくらテクノロジー", 14, ("株式会社さくら", "テクノロジー")),
+        ("北京烤鸭大酒店有限公司", 14, ("北京烤鸭大酒店", "有限公司")),
+        ("ラーメンショップ", 8, ("ラーメン", "ショップ")),
+        # no word edge: between any two characters, balanced
+        ("北京烤鸭大酒店", 8, ("北京烤", "鸭大酒店")),
+        # a CJK character runs as wide as two Latin letters; a short name stays whole
+        ("서울커피", 14, ("서울커피",)),
+        # never before a small kana or the long-vowel mark
+        ("チョコレートショコラティエ", 14, ("チョコレート", "ショコラティエ")),
+        # a name with spaces breaks at them, never inside a word
+        ("Tokyo 東京 Sushi", 8, ("Tokyo", "東京 Sushi")),
+    ],
+)
+def test_a_long_cjk_name_breaks_between_characters(
+    name: str, longest: int, lines: tuple[str, ...]
+) -> None:
+    assert split_lines(name, longest) == lines
+
+
+@pytest.mark.parametrize("name", ["株式会社さくらテクノロジー", "北京烤鸭大酒店有限公司"])
+@pytest.mark.parametrize("layout", ["icon-left", "icon-top", "emblem", "monogram"])
+def test_a_long_cjk_name_wraps_rather_than_shrinks(name: str, layout: str) -> None:
+    spec = replace(design_spec(Brief(name), index=0, seed=2), layout=layout)
+    (element,) = _roles(lay_out(spec), "name")
+    x0, y0, x1, y1 = element.box
+    # two lines of six or seven characters, not one line of eleven or thirteen set tiny
+    assert (x1 - x0) / (y1 - y0) < 5, (layout, element.box)
+    assert element.svg.count("<path") == len(name)
+
+
+def test_a_cjk_slogan_breaks_only_between_words() -> None:
+    # A name may break between any two characters; a slogan is a phrase, and "正宗北 / 京味道"
+    # splits 北京 (Beijing): it stays whole, or breaks where the script changes.
+    assert split_lines("正宗北京味道", 6, 3, within_words=False) == ("正宗北京味道",)
+    assert split_lines("正宗北京味道", 6, 3) == ("正宗北", "京味道")
+    assert split_lines("ラーメンをどうぞ", 8, 3, within_words=False) == ("ラーメン", "をどうぞ")
+    spec = design_spec(Brief("北京烤鸭大酒店有限公司", slogan="正宗北京味道"), index=0, seed=1)
+    for layout in ("icon-left", "icon-top", "emblem", "monogram", "wordmark"):
+        slogans = _roles(lay_out(replace(spec, layout=layout)), "slogan")
+        for slogan in slogans:
+            assert slogan.svg.count("<path") == 6
+            x0, y0, x1, y1 = slogan.box
+            assert x1 - x0 > 2 * (y1 - y0), (layout, slogan.box)  # one line, not two

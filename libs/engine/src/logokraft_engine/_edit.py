@@ -120,6 +120,32 @@ _NEW = r"(?:(?:new|different|another)\s+)?"
 _NAME = r"(?:(?:brand|company|business|logo)\s+)?name"
 
 
+_BIG = r"(?:bigger|larger|big|large|huge|enlarged?|increased?|more\s+prominent)"
+_SMALL = r"(?:smaller|small|tiny|tinier|reduced?|decreased?|shrunk(?:en)?|less\s+prominent)"
+_MARK_PART = r"(?:icons?|symbols?|graphics?|images?|pictures?|illustrations?|logo\s?marks?"
+_MARK_PART += r"|marks?|monograms?|initials|emblems?)"
+_TEXT_PART = r"(?:text|brand\s+name|company\s+name|name|words?|lettering|letters|font|type)"
+_MUCH = r"(?:(?:a\s+(?:bit|little|lot)|much|slightly|way|far|even|a\s+touch)\s+)?"
+
+
+def _size_phrases(part: str, size: str) -> tuple[str, ...]:
+    """Phrases asking for `part` (a regex of its nouns) at `size` (bigger or smaller words):
+    "bigger icon", "make the icon a bit larger", "enlarge the name", "icon size up"."""
+    grow = size == _BIG
+    verb = (
+        r"(?:enlarge|increase|scale\s+up|grow|blow\s+up|boost)"
+        if grow
+        else (r"(?:shrink|reduce|decrease|scale\s+down|tone\s+down)")
+    )
+    return (
+        rf"{_MUCH}{size}\s+{_ART}{part}(?:\s+size)?",
+        rf"{_ART}{part}(?:\s+size)?\s+(?:is\s+too\s+{'small' if grow else 'big'}|"
+        rf"(?:should\s+be\s+|needs\s+to\s+be\s+)?{_MUCH}{size}(?:\s+size)?)",
+        rf"{verb}\s+(?:the\s+size\s+of\s+)?{_ART}{part}(?:\s+size)?",
+        rf"{_ART}{part}\s+size\s+{'up' if grow else 'down'}",
+    )
+
+
 def _font_names() -> str:
     """Typeface names from the catalogue: "playfair display" (or just "playfair"), "inter"."""
     names = []
@@ -280,6 +306,7 @@ def _rules() -> tuple[Rule, ...]:
             ops.to_layout("icon-top"),
             LAYOUT,
             r"stack(?:ed)?|vertical(?:ly)?|portrait|cent(?:er|re)d",
+            r"cent(?:er|re)\s+(?:it|everything|the\s+(?:logo|icon|text|name|layout))",
             r"(?:icon|symbol|mark)\s+(?:above|on\s+top|over)"
             rf"(?:\s+(?:of\s+)?{_ART}(?:name|text|wordmark))?",
             rf"(?:name|text)\s+(?:below|under(?:neath)?)(?:\s+{_ART}(?:icon|symbol|mark))?",
@@ -314,6 +341,7 @@ def _rules() -> tuple[Rule, ...]:
             ops.VIVID,
             COLOUR,
             r"colou?rful|vibrant|saturated|vivid|punchy|pop\s+of\s+colou?r|more\s+colou?r",
+            r"(?:make\s+(?:it|the\s+logo|the\s+colou?rs?)\s+)?(?:pop|stand\s+out)(?:\s+more)?",
             r"(?:brighter|bolder|stronger|bright|bold|richer|livelier)\s+colou?rs?",
         ),
         _rule(
@@ -391,6 +419,12 @@ def _rules() -> tuple[Rule, ...]:
             r"all[\s-]*caps|(?:all\s+)?upper[\s-]?case|(?:all\s+)?capitals|capital\s+letters",
             r"caps(?:[\s-]lock)?|block\s+letters",
         ),
+        # sizes: the mark against the name
+        *(
+            _rule(ops.resize(part, bigger), SHAPE, *_size_phrases(noun, size))
+            for part, noun in (("mark", _MARK_PART), ("text", _TEXT_PART))
+            for bigger, size in ((True, _BIG), (False, _SMALL))
+        ),
         _rule(
             ops.spacing(-0.04),
             TYPE,
@@ -467,6 +501,12 @@ def _rules() -> tuple[Rule, ...]:
             rf"(?:(?:a|an)\s+)?(?:different|another|new|other|alternative|alternate)\s+"
             rf"(?P<what>{_ASPECTS})",
             rf"(?:change|swap|switch|replace|vary)\s+{_ART}(?P<what2>{_ASPECTS})",
+            # a dislike says as much: "I don't like the colours", "the font is boring"
+            r"(?:(?:i\s+)?(?:don'?t|do\s+not|really\s+don'?t)\s+(?:like|love|want)|(?:i\s+)?"
+            rf"(?:dislike|hate)|not\s+(?:a\s+fan\s+of|keen\s+on|sure\s+about))\s+{_ART}"
+            rf"(?P<what3>{_ASPECTS})",
+            rf"{_ART}(?P<what4>{_ASPECTS})\s+(?:is|are|looks?|feels?)\s+(?:a\s+bit\s+|too\s+|so\s+)?"
+            r"(?:wrong|ugly|boring|bland|off|dull|bad|meh|not\s+(?:right|great|good))",
         ),
     )
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from logokraft_engine._brief import Brief
 from logokraft_engine._design import _initials
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face
+from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers
 from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, rank_icons, singulars
+from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import Palette, luminance
 from logokraft_engine._recolor import (
     black_and_white,
@@ -34,7 +35,7 @@ from logokraft_engine._recolor import (
     warmer,
 )
 from logokraft_engine._shapes import SHAPES
-from logokraft_engine._spec import MAX_TEXT, LogoSpec
+from logokraft_engine._spec import MARK_SCALES, MAX_TEXT, LogoSpec
 
 ICON_LAYOUTS = ("icon-left", "icon-top", "mark")
 BADGE_LAYOUTS = ("monogram", "emblem")
@@ -498,6 +499,71 @@ def spacing(delta: float) -> Operation:
     return apply
 
 
+# --- sizes ------------------------------------------------------------------------------------
+
+SIZE_STEP = 1.25  # "bigger icon" draws the mark this much larger against the text
+
+
+def has_mark(spec: LogoSpec) -> bool:
+    """Whether the spec draws a mark whose size can change: an icon, an initials tile or a
+    badge's icon (a wordmark, or an emblem without an icon, has none)."""
+    if spec.layout in ("icon-left", "icon-top", "emblem"):
+        return bool(spec.icon)
+    return spec.layout in ("mark", "monogram")
+
+
+def has_text(spec: LogoSpec) -> bool:
+    """Whether the spec sets the name beside a mark, so the text can take more of the room (a
+    wordmark's name already fills it; an icon-only logo has none)."""
+    return spec.layout != "mark" and has_mark(spec)
+
+
+def _size_of(spec: LogoSpec, role: str) -> float:
+    """The height of the element with `role` ("mark" or "name") as `spec` lays it out."""
+    boxes = [e.box for e in lay_out(spec) if e.role == role]
+    return max((y1 - y0 for _, y0, _, y1 in boxes), default=0.0)
+
+
+def _grew(before: LogoSpec, after: LogoSpec, role: str = "name") -> bool:
+    """Whether `after` draws the `role` element visibly (3%) larger than `before` does."""
+    return _size_of(after, role) > _size_of(before, role) * 1.03
+
+
+def resize(part: str, bigger: bool) -> Operation:
+    """An operation drawing the mark (`part` "mark") or the name ("text") larger or smaller
+    against the other: `mark_scale` moves by SIZE_STEP, within MARK_SCALES. A logo with no
+    such part, or none to trade room with, cannot: the phrase is reported."""
+    word = "larger" if bigger else "smaller"
+    grow_mark = bigger if part == "mark" else not bigger
+
+    role = "mark" if part == "mark" else "name"
+
+    def apply(draft: Draft, hit: Hit) -> None:
+        spec = draft.spec
+        if not (has_mark(spec) if part == "mark" else has_text(spec)):
+            draft.cannot(hit)
+            return
+        old = spec.mark_scale
+        new = old * SIZE_STEP if grow_mark else old / SIZE_STEP
+        new = round(min(MARK_SCALES[1], max(MARK_SCALES[0], new)), 3)
+        what = "icon" if part == "mark" else "name"
+        note = f"{what} {word} (mark scale {old:g} → {new:g})"
+        resized = replace(spec, mark_scale=float(new))
+        if bigger and part == "text" and spec.layout == "icon-left" and not _grew(spec, resized):
+            # The name already fills the room beside the icon: stacked, it has the width.
+            resized = replace(resized, layout="icon-top")
+            note += ", stacked to give the name the width"
+        if _grew(spec, resized, role) if bigger else _grew(resized, spec, role):
+            draft.change(f"{what} size", note, mark_scale=resized.mark_scale)
+            if resized.layout != spec.layout:
+                draft.change("layout", LAYOUT_WORDS[resized.layout], layout=resized.layout)
+        else:  # at its limit already: say so rather than change something else
+            draft.cannot(hit)
+
+    apply.__doc__ = f"Draw the {'icon' if part == 'mark' else 'name'} {word}."
+    return apply
+
+
 # --- colour -----------------------------------------------------------------------------------
 
 _ROLE_ASPECT = {
@@ -525,7 +591,21 @@ def set_colour(draft: Draft, hit: Hit) -> None:
     palette = recolor(before, color, role)
     note = _colour_note(label, color, role, before, palette)
     draft.change(_ROLE_ASPECT[role], note, palette=palette)
+    if role == "text" and name_reversed(draft.spec):
+        # The name is reversed out of a filled badge or block, in the background's colour: an
+        # outlined badge (a plain lockup) sets it in the text colour asked for.
+        accent = "frame" if draft.spec.layout == "emblem" else "rule"
+        shown = "outlined badge" if accent == "frame" else "no block"
+        draft.change("treatment", f"{shown}, so the name shows in that colour", accent=accent)
     draft.subtle.append(_shades(color, label, role))
+
+
+def name_reversed(spec: LogoSpec) -> bool:
+    """Whether the name is drawn reversed out of a filled shape, in the background colour (a
+    filled emblem; a lockup or wordmark on a block), so the text colour does not show."""
+    if spec.layout == "emblem":
+        return spec.accent in ("rule", "block")
+    return spec.layout in ("icon-left", "icon-top", "wordmark") and spec.accent == "block"
 
 
 def _colour_note(label: str, asked: str, role: str, before: Palette, after: Palette) -> str:
@@ -704,7 +784,7 @@ MOOD_WORDS: dict[str, str] = {
         "playful": "playful fun funky friendly cheerful whimsical happy cute quirky joyful "
         "approachable youthful",
         "elegant": "elegant luxury luxurious premium sophisticated classy upscale refined high-end "
-        "posh chic fancy glamorous exclusive",
+        "posh chic fancy glamorous exclusive expensive upmarket high-class",
         "minimal": "minimal minimalist minimalistic simple simpler clean cleaner understated sleek "
         "sleeker",
         "modern": "modern contemporary fresh fresher",
@@ -914,9 +994,23 @@ def alt_shape(spec: LogoSpec, step: int) -> Change | None:
 
 
 def alt_face(spec: LogoSpec, step: int) -> Change | None:
-    """Another typeface, the closest in mood first."""
-    others = [slug for slug in rank_faces(spec.font) if slug != spec.font]
+    """Another typeface, the closest in mood first; only faces that would draw some of the
+    text themselves (a name all in kanji is drawn by the CJK face whatever the typeface: a
+    change of typeface would only nudge its size, and look the same)."""
+    text = spec.name + spec.slogan + spec.initials
+    others = [
+        slug
+        for slug in rank_faces(spec.font)
+        if slug != spec.font and (_draws_some(slug, text) or _draws_some(spec.font, text))
+    ]
+    if not others:
+        return None
     return _cycle("typeface", others, lambda s, n: replace(s, **face_fields(s, n)))(spec, step)
+
+
+def _draws_some(slug: str, text: str) -> bool:
+    """Whether the face `slug` itself draws any letter of `text`."""
+    return any(covers(slug, char) for char in text if not char.isspace())
 
 
 def alt_palette(spec: LogoSpec, step: int) -> Change | None:
@@ -929,7 +1023,10 @@ def alt_palette(spec: LogoSpec, step: int) -> Change | None:
 
 
 def alt_case(spec: LogoSpec, step: int) -> Change | None:
-    """Another letter case for the name."""
+    """Another letter case for the name; none for a name without capitals and small letters
+    (Chinese, Japanese, Korean, Hindi), where only the spacing would change."""
+    if not any(char.isupper() or char.islower() for char in spec.name):
+        return None
     options = [c for c in ("upper", "title", "lower") if c != spec.letter_case]
     case = options[(step - 1) % len(options)]
     tracking = max(spec.tracking, 0.06) if case == "upper" else min(spec.tracking, 0.02)

@@ -414,14 +414,35 @@ def _cjk_has(char: str) -> bool:
 
 
 def _has(slug: str, char: str) -> bool:
-    """Whether `slug` itself draws `char`: its character map has it, and for a script that
-    needs shaping its layout tables know the script."""
+    """Whether `slug` itself draws `char`: its character map has it, for a script that needs
+    shaping its layout tables know the script, and for a Greek letter it has the Greek
+    alphabet (see `_greek`)."""
     if slug == CJK_FACE:
         return is_cjk(char) and _cjk_has(char)
     if ord(char) not in _cmap(slug):
         return False
+    if _is_greek(char) and not _greek(slug):
+        return False
     tags = _shaped_script(char)
     return not tags or _knows_script(slug, tags)
+
+
+_GREEK_ALPHABET = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρστυφχψω"
+
+
+def _is_greek(char: str) -> bool:
+    code = ord(char)
+    return 0x0370 <= code <= 0x03FF or 0x1F00 <= code <= 0x1FFF
+
+
+@lru_cache(maxsize=32)
+def _greek(slug: str) -> bool:
+    """Whether `slug` has the whole Greek alphabet. Most Latin faces carry a few Greek letters
+    for mathematics (Δ, Ω, μ, π): drawn from them, a Greek name would mix two typefaces in
+    one word ("Κομμωτήριο" with its μμ from another face), so for Greek they count as
+    having none and the name is set in one face that has them all."""
+    cmap = _cmap(slug)
+    return all(ord(c) in cmap for c in _GREEK_ALPHABET)
 
 
 def face_for(char: str, slug: str) -> str | None:

@@ -34,6 +34,117 @@ GENERIC_WORDS = frozenset(_GENERIC.split())
 NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "pie-chart": frozenset({"pie"}),
     "donut-chart": frozenset({"donut"}),
+    # a "hot towel shave" is no balloon ride; an optician's "glasses" are no wine glass
+    "hot-air-balloon": frozenset({"hot", "air"}),
+    "wine-glass": frozenset({"glass"}),
+}
+
+# Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
+# beside "personal" or "strength", a presentation's beside "corporate", a dog's beside "puppy";
+# "lessons" are a swimmer's only beside "swimming"; "delivery" is a pizza only beside a food
+# word; "aid" is a first aid kit only beside "first" (not "legal aid"). Such a word counts for
+# an icon only when the brief also has one of the words listed for it (in any field), so
+# "personal training" is not drawn as a presentation board, nor "music lessons" as a swimmer,
+# nor a courier as a pizza slice.
+_FITNESS = (
+    "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
+    "bootcamp conditioning performance body muscle physique trainer coach running marathon"
+)
+_PET = "dog dogs doggy doggie puppy pet pets canine cat"
+_BUSINESS = (
+    "corporate staff business leadership sales management employee professional workplace "
+    "company executive team skill"
+)
+_MEDICAL = (
+    "medical clinic doctor hospital care healthcare nurse nursing patient pharmacy insurance "
+    "center centre practice gp urgent public mental physician surgery"
+)
+_DATA = "data cloud digital file backup online server it tech software hosting"
+QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
+    (icon, tag): frozenset(context.split())
+    for icon, tag, context in (
+        *((icon, "training", _FITNESS) for icon in ("barbell", "stretching", "runner")),
+        ("presentation", "training", _BUSINESS),
+        (
+            "certificate",
+            "training",
+            "certification certificate course accredited accreditation professional "
+            "compliance qualification",
+        ),
+        ("first-aid", "training", "first aid safety emergency cpr medical lifeguard"),
+        ("dog", "training", "dog puppy canine obedience pet"),
+        ("swimmer", "lesson", "swim swimming pool aquatic water"),
+        *(
+            (("steering-wheel", word, "driving driver motoring car"))
+            for word in ("school", "instructor")
+        ),
+        ("paw", "rescue", f"{_PET} animal animals wildlife horse"),
+        ("pizza", "delivery", "pizza pizzeria food takeaway restaurant meal"),
+        ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
+        ("bone", "food", "pet dog puppy canine treat"),
+        ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        # the third QA round: a fishing charter is no helicopter, nor "fitness coaching" a
+        # board, a hardware store a microchip, storage units a database, a coffee cart a
+        # shopping trolley, a ski resort a beach umbrella
+        ("helicopter", "charter", "helicopter aviation flight air heli aerial"),
+        ("presentation", "coaching", _BUSINESS),
+        ("chip", "hardware", "computer computing tech electronics pc semiconductor it software"),
+        ("cloud", "storage", _DATA),
+        ("database", "storage", _DATA),
+        ("shopping-cart", "cart", "shopping shop ecommerce store checkout retail grocery online"),
+        ("beach", "resort", "beach sea ocean sun tropical island coast seaside surf summer"),
+        # a health food store is no clinic
+        *((icon, "health", _MEDICAL) for icon in ("medical-cross", "heartbeat")),
+        (
+            "shirt",
+            "printing",
+            "shirt tshirt tee apparel clothing merch merchandise screen garment",
+        ),
+        ("shirt", "print", "shirt tshirt tee apparel clothing merch merchandise screen garment"),
+        # "legal aid", "hearing aid", "first class": not a first aid kit
+        ("first-aid", "aid", "first medical emergency paramedic cpr safety kit"),
+        ("first-aid", "first", "aid medical emergency paramedic cpr safety kit"),
+        ("city", "development", "property real estate urban housing land residential"),
+        (
+            "crane",
+            "development",
+            "property real estate construction housing building land residential",
+        ),
+    )
+}
+
+# And the other way round: a word that names an icon's trade unless the brief shows another
+# sense beside it ("food bank", "laser tag", "dog daycare", "plant nursery"): such a word does
+# not count for the icon when the brief has one of the words listed for it.
+EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
+    (icon, tag): frozenset(context.split())
+    for icon, tag, context in (
+        *(
+            (icon, "bank", "food blood sperm seed river milk clothing toy")
+            for icon in ("bank", "coins", "credit-card", "piggy-bank")
+        ),
+        ("tag", "tag", "laser"),
+        *((icon, "daycare", _PET) for icon in ("balloon", "kid", "rocking-horse")),
+        *(
+            (icon, "nursery", "plant plants garden tree trees shrub")
+            for icon in ("baby-carriage", "rocking-horse")
+        ),
+        ("washing-machine", "washing", "pressure power window car dish"),
+        *(
+            (icon, "park", "trampoline theme water skate amusement car business")
+            for icon in ("caravan", "tree")
+        ),
+        ("package", "removal", "tattoo hair laser stain graffiti rubbish waste junk snow"),
+        ("package", "box", "crossfit boxing juice"),
+        ("yoga", "instructor", "driving driver ski dive diving swim swimming flight flying golf"),
+        ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
+        ("apple", "teacher", "yoga pilates meditation dance music"),
+        ("paw", "shelter", "homeless people family women youth"),
+        *(
+            (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
+            for icon in ("ambulance", "helicopter", "lifebuoy")
+        ),
+    )
 }
 
 CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
@@ -137,7 +248,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "apple",
         "filled/apple",
         "apple",
-        "apple fruit orchard cider juice teacher nutrition grocer",
+        "apple fruit orchard cider cidery juice teacher nutrition grocer",
     ),
     ("lemon", "filled/lemon-2", "lemon", "lemon citrus lemonade juice fruit zest"),
     ("lemon-slice", "outline/lemon", "lemon slice", "lemon citrus lemonade juice bar cocktail"),
@@ -590,7 +701,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "tooth",
         "outline/dental",
         "tooth",
-        "dentist dental orthodontist orthodontic teeth tooth smile oral hygienist",
+        "dentist dental dentistry orthodontist orthodontic orthodontics teeth tooth smile oral "
+        "hygienist",
     ),
     ("ear", "outline/ear", "ear", "hearing audiology audiologist ear sound listening"),
     (
@@ -635,13 +747,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "stretching",
         "outline/stretching",
         "figure stretching",
-        "fitness physiotherapy physio pilates exercise stretch workout",
+        "fitness physiotherapy physio pilates exercise stretch workout training",
     ),
     (
         "runner",
         "outline/run",
         "running figure",
-        "running run marathon fitness athletics jogging runner race",
+        "running run marathon fitness athletics jogging runner race training",
     ),
     (
         "swimmer",
@@ -1139,7 +1251,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/home",
         "house",
         "real estate home property realty housing mortgage rental realtor residential "
-        "architecture builder",
+        "architecture builder roof roofing roofer",
     ),
     (
         "eco-house",
@@ -1186,14 +1298,19 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "factory manufacturing industrial industry production plant",
     ),
     ("warehouse", "outline/building-warehouse", "warehouse", "warehouse storage logistics depot"),
-    ("church", "outline/building-church", "church", "church faith ministry christian parish"),
-    ("cross", "filled/cross", "cross", "christian faith church ministry"),
+    (
+        "church",
+        "outline/building-church",
+        "church",
+        "church faith ministry christian parish catholic chapel parochial",
+    ),
+    ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
         "hammer",
         "outline/hammer",
         "hammer",
-        "construction builder carpentry carpenter handyman repair renovation",
+        "construction builder carpentry carpenter handyman repair renovation hardware diy",
     ),
     (
         "wrench",

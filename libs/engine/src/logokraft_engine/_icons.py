@@ -24,7 +24,13 @@ from pathlib import Path
 
 from logokraft_engine._brief import Brief, brief_words, words
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
-from logokraft_engine._icon_tags import CATALOGUE, GENERIC_WORDS, NOT_KEYWORDS
+from logokraft_engine._icon_tags import (
+    CATALOGUE,
+    EXCLUDED_TAGS,
+    GENERIC_WORDS,
+    NOT_KEYWORDS,
+    QUALIFIED_TAGS,
+)
 
 STROKE = 8.0  # stroke width of the hand-drawn marks, on their 100-unit grid
 OUTLINE_STROKE = 2.4  # stroke width of outline icons, on Tabler's 24-unit grid (Tabler: 2)
@@ -148,7 +154,12 @@ def _brief_fields(brief: Brief) -> dict[str, set[str]]:
     return {field: {f for w in found for f in singulars(w)} for field, found in fields.items()}
 
 
-def _word_score(word: str, icon: Icon) -> float:
+def _word_score(word: str, icon: Icon, everything: set[str]) -> float:
+    context = QUALIFIED_TAGS.get((icon.name, word))
+    if context is not None and not context & everything:
+        return 0.0  # "training" with nothing saying whose: not this icon's sense
+    if EXCLUDED_TAGS.get((icon.name, word), frozenset()) & everything:
+        return 0.0  # "food bank": another sense of the word
     if word in icon.name_words:
         score = NAME_MATCH
     elif word in icon.tags:
@@ -161,9 +172,14 @@ def _word_score(word: str, icon: Icon) -> float:
 def icon_score(icon: Icon, found: dict[str, set[str]]) -> float:
     """How well `icon` suits the words `found` (as from `brief_words`, plus "name"): each word
     of the icon's name or tags counts by where it was found, more when it names the icon, less
-    when it is generic."""
+    when it is generic, and not at all for a tag whose sense the brief does not show (see
+    `QUALIFIED_TAGS`)."""
+    everything = set().union(*found.values())
     return sum(
-        weight * sum(_word_score(word, icon) for word in found.get(field, set()) & icon.keywords)
+        weight
+        * sum(
+            _word_score(word, icon, everything) for word in found.get(field, set()) & icon.keywords
+        )
         for field, weight in WEIGHTS.items()
     )
 

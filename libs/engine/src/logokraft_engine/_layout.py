@@ -24,9 +24,18 @@ from logokraft_engine._fonts import EM, cjk_language, draws_all, graphemes, is_c
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
+from logokraft_engine._palette import drawn_palette
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
-from logokraft_engine._text import Box, Element, TextBlock, apply_case, text_block, upper
+from logokraft_engine._text import (
+    Box,
+    Element,
+    TextBlock,
+    apply_case,
+    columns,
+    text_block,
+    upper,
+)
 
 CANVAS = 1000.0
 MARGIN = 90.0
@@ -67,7 +76,9 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
     is longer than two such lines (so a 50-character name is still set large enough to read)."""
     tracking = 0.0 if is_script(spec.font) else spec.tracking  # spacing breaks script joins
     text = name_text(spec)
-    most = 3 if len(text) > 2 * longest + 6 else 2
+    most = 3 if columns(text) > 2 * longest + 6 else 2
+    if spec.mark_scale < 1.0:  # a larger name asked for: shorter lines, up to three, set larger
+        longest, most = max(6, int(longest * spec.mark_scale**2)), 3
     return text_block(text, spec.font, spec.weight, tracking, longest, most)
 
 
@@ -83,7 +94,7 @@ def _slogan(spec: LogoSpec, lines: int = 0, words: int = 0) -> TextBlock | None:
     if 0 < words < len(text.split()):
         text = " ".join(text.split()[:words]).rstrip(",;:.-\u2013\u2014") + ELLIPSIS
     longest = -(-len(text) // lines) if lines else SLOGAN_LINE
-    return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES)
+    return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES, within_words=False)
 
 
 def _legible_slogan(spec: LogoSpec, size: float, width: float) -> TextBlock | None:
@@ -307,8 +318,14 @@ def icon_left(spec: LogoSpec, mark_: Callable[..., list[Element]] | None = None)
     """
     slogan_size = 0.0
     for _ in range(4):  # the slogan set larger (in more lines) until the lockup keeps it legible
-        built = _column(spec, 150, longest=SIDE_NAME_LINE, compact=True, slogan_size=slogan_size)
-        icon = min(320.0, max(230.0, built.height * 1.4))
+        built = _column(
+            spec,
+            150 / spec.mark_scale,
+            longest=SIDE_NAME_LINE,
+            compact=True,
+            slogan_size=slogan_size,
+        )
+        icon = min(320.0, max(230.0, built.height * 1.4)) * spec.mark_scale
         gap = icon * 0.24
         factor = min(1.4, WIDTH / (icon + gap + built.width), 440 / max(icon, built.height))
         if icon * factor >= SIDE_ICON_MIN:
@@ -331,12 +348,18 @@ def icon_left(spec: LogoSpec, mark_: Callable[..., list[Element]] | None = None)
 
 def icon_top(spec: LogoSpec) -> list[Element]:
     """Icon centred above the name, slogan below."""
-    icon, gap = 280.0, 64.0
-    size = _short_name_size(spec, 140.0)
-    column = _column(spec, size, WIDTH, WIDTH - icon - gap, STACK_NAME_LINE)
+    icon, gap = 280.0 * spec.mark_scale, 64.0
+    size = _short_name_size(spec, 140.0) / spec.mark_scale
+    column = _column(spec, size, _text_room(spec, WIDTH), WIDTH - icon - gap, STACK_NAME_LINE)
     top = (CANVAS - (icon + gap + column.height)) / 2
     texts = column.place(spec, CANVAS / 2, top + icon + gap)
     return _mark(spec, (CANVAS - icon) / 2, top, icon) + texts
+
+
+def _text_room(spec: LogoSpec, width: float) -> float:
+    """The width the name and slogan may take: all of `width`, or less for a larger mark
+    (`mark_scale` above 1), so that a name already as wide as the room is set smaller too."""
+    return width / max(1.0, spec.mark_scale)
 
 
 def _short_name_size(spec: LogoSpec, size: float) -> float:
@@ -443,8 +466,9 @@ def monogram(spec: LogoSpec) -> list[Element]:
     below, or beside it (see `beside`)."""
     if beside(spec):
         return icon_left(spec, lambda s, x, y, size: _initials_tile(s, y, size, x + size / 2))
-    tile, gap = 360.0, 60.0
-    column = _column(spec, 96, WIDTH, WIDTH - tile - gap, STACK_NAME_LINE)
+    tile, gap = 360.0 * spec.mark_scale, 60.0
+    room = _text_room(spec, WIDTH)
+    column = _column(spec, 96 / spec.mark_scale, room, WIDTH - tile - gap, STACK_NAME_LINE)
     top = (CANVAS - (tile + gap + column.height)) / 2
     return _initials_tile(spec, top, tile) + column.place(spec, CANVAS / 2, top + tile + gap)
 
@@ -454,7 +478,7 @@ def mark(spec: LogoSpec) -> list[Element]:
 
     A spec without an icon shows its initials in the shape instead, so the mark is never empty.
     """
-    size = 620.0
+    size = min(WIDTH, 620.0 * spec.mark_scale)
     top = (CANVAS - size) / 2
     if not spec.icon:
         return _initials_tile(spec, top, size)
@@ -493,9 +517,15 @@ def emblem(spec: LogoSpec) -> list[Element]:
         )
     out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     inner_w, inner_h = inner_box(shape, face)
-    icon = badge * (0.3 if spec.accent == "block" else 0.16) if spec.icon else 0.0
+    icon = badge * (0.3 if spec.accent == "block" else 0.16) * spec.mark_scale if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
-    column = _column(spec, 120, inner_w * 0.92, inner_h * 0.92 - icon - gap, SIDE_NAME_LINE)
+    column = _column(
+        spec,
+        120 / spec.mark_scale,
+        _text_room(spec, inner_w * 0.92),
+        inner_h * 0.92 - icon - gap,
+        SIDE_NAME_LINE,
+    )
     lift = badge * 0.04 if shape == "shield" else 0.0
     for _ in range(24):
         top = cy - (icon + gap + column.height) / 2 - lift
@@ -568,7 +598,9 @@ def legible(elements: list[Element]) -> bool:
 
 
 def lay_out(spec: LogoSpec) -> list[Element]:
-    """The placed elements of `spec` on the 1000×1000 canvas."""
+    """The placed elements of `spec` on the 1000×1000 canvas, in its palette as drawn (see
+    `drawn_palette`)."""
+    spec = replace(spec, palette=drawn_palette(spec.palette))
     if spec.layout != "mark" and not draws_all(spec.name, spec.font):
         return _contain(mark(spec))  # the name cannot be drawn whole: the mark alone
     return _contain(LAYOUT_FUNCTIONS[spec.layout](spec))

@@ -26,6 +26,8 @@ _THEMES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "luxury": (("#1a1a1a", "#b08d57", "#1a1a1a"), ("#2c2c54", "#c9a227", "#2c2c54")),
     "playful": (("#ff006e", "#ffbe0b", "#3a0ca3"), ("#fb5607", "#8338ec", "#22223b")),
     "ocean": (("#005f73", "#0a9396", "#001219"), ("#023e8a", "#00b4d8", "#03045e")),
+    # spas, yoga, meditation: sage and sand, quiet colours (not a clinic's red and blue)
+    "calm": (("#5b7f6e", "#c8b08a", "#2f3e36"), ("#6b8f8e", "#d4b996", "#2e4445")),
     "neutral": (("#264653", "#e76f51", "#1f2933"), ("#22223b", "#9a8c98", "#22223b")),
 }
 _THEME_WORDS: dict[str, set[str]] = {
@@ -34,10 +36,30 @@ _THEME_WORDS: dict[str, set[str]] = {
     "nature": {"organic", "eco", "garden", "plant", "farm", "green", "vegan", "botanical"},
     "tech": {"tech", "software", "saas", "ai", "app", "digital", "data", "cloud", "startup"},
     "finance": {"finance", "bank", "invest", "accounting", "insurance", "law", "legal"},
-    "health": {"health", "medical", "clinic", "dental", "care", "pharmacy", "wellness"},
+    "health": {"health", "medical", "clinic", "dental", "care", "pharmacy"},
     "luxury": {"luxury", "elegant", "premium", "fashion", "jewelry", "boutique", "classic"},
     "playful": {"playful", "fun", "kids", "toy", "game", "gaming", "party", "candy"},
     "ocean": {"ocean", "sea", "surf", "marine", "beach", "travel", "water", "boat"},
+    "calm": {
+        "spa",
+        "massage",
+        "wellness",
+        "yoga",
+        "meditation",
+        "calm",
+        "zen",
+        "mindful",
+        "mindfulness",
+        "retreat",
+        "serene",
+        "relax",
+        "relaxation",
+        "holistic",
+        "aromatherapy",
+        "reiki",
+        "pilates",
+        "tranquil",
+    },
 }
 
 
@@ -107,12 +129,30 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def darkening(hue: float, lightness: float, saturation: float) -> tuple[float, float]:
+    """The hue and saturation (0..1) a designer darkens a colour toward, so the shade still
+    reads as the colour asked for: yellow and gold (43°-72°) toward amber, since dark yellow
+    is olive, a light pink (hue 340°-5°, lightness ≥ 0.7) toward a raspberry (335°, at most
+    0.8 saturated), since dark pink is crimson, a red, and a lavender (225°-255°, lightness
+    ≥ 0.85) toward a muted purple (265°), since its own hue darkens to a royal blue."""
+    if 0.12 <= hue <= 0.2:
+        return 0.115, saturation
+    if lightness >= 0.7 and (hue >= 340 / 360 or hue <= 5 / 360):
+        return 335 / 360, min(saturation, 0.8)
+    if lightness >= 0.85 and 225 / 360 <= hue <= 255 / 360:
+        return 265 / 360, min(saturation, 0.6)  # lavender: a deep purple, not a royal blue
+    return hue, saturation
+
+
 def ensure_contrast(color: str, background: str, minimum: float = MIN_CONTRAST) -> str:
-    """`color` with its lightness moved away from `background` until contrast ≥ `minimum`."""
+    """`color` with its lightness moved away from `background` until contrast ≥ `minimum`;
+    darkened, a yellow or a pink keeps reading as one (see `darkening`)."""
     if contrast(color, background) >= minimum:
         return color
     h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
     step = -0.02 if luminance(background) > 0.18 else 0.02
+    if step < 0:
+        h, s = darkening(h, lightness, s)
     for _ in range(60):
         lightness = min(1.0, max(0.0, lightness + step))
         candidate = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, lightness, s)))
@@ -148,6 +188,12 @@ def _requested(colors: list[str], index: int, dark: bool = False) -> Palette:
     light = [c for c in colors if contrast(c, WHITE) < MIN_CONTRAST]
     readable = [c for c in colors if c not in light]
     if light and not readable:
+        # A mid-tone ("#ff6600", a bright green) reads on white once a touch darker: every
+        # other candidate shows it so, not all four on the same coloured ground.
+        near = [c for c in light if contrast(c, WHITE) >= NEAR_READABLE]
+        if near and index % 2 == 1 and not dark:
+            ink = ensure_contrast(near[0], WHITE)
+            return fix_contrast(Palette(WHITE, ink, ink, shade(near[0], WHITE, INK_CONTRAST)))
         return _all_light(light, index, dark)
     if light and index % 2 == 0:
         background = light[(index // 2) % len(light)]
@@ -159,9 +205,12 @@ def _requested(colors: list[str], index: int, dark: bool = False) -> Palette:
     return fix_contrast(Palette(WHITE, primary, secondary, text))
 
 
+NEAR_READABLE = 2.2  # a colour this readable on white only needs a touch of darkening as ink
 INK_CONTRAST = 7.0  # a name set in a shade made from a light colour reads at least this well
 TEXT_CONTRAST = 4.5  # and so does a mark (text reversed out of it) and a slogan set in one
-HUED = 0.12  # a light colour with at least this chroma (0..1, HSV's) has a hue worth keeping
+HUED = 0.07  # a light colour with at least this chroma (0..1, HSV's) has a hue worth keeping
+# (lavender, 0.08, and beige, 0.1, do: asked for by name, their hue is the point; ivory and
+# alice blue, 0.06, read as white)
 
 
 def _chroma(color: str) -> float:
@@ -174,13 +223,14 @@ def shade(color: str, against: str, minimum: float) -> str:
     """A deep shade of `color`'s hue reading at least `minimum`:1 against `against`.
 
     A designer's dark yellow is a golden brown, not the olive that darkening yellow gives, so
-    yellow hues move toward amber as they darken; saturation is held to 0.8 so that a shade
+    yellow hues move toward amber as they darken, and pinks toward raspberry (`darkening`);
+    saturation is held to 0.8 so that a shade
     of a pale colour is rich rather than garish. A colour with no hue gives a charcoal."""
-    h, _, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
+    h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in to_rgb(color)))
     if _chroma(color) < HUED:
         h, s = 0.6, 0.08  # a cool charcoal
-    elif 0.12 <= h <= 0.2:  # yellow (43°-72°) darkens to amber brown, not olive
-        h = 0.115
+    else:  # yellow darkens to amber brown, not olive; pink to raspberry, not crimson
+        h, s = darkening(h, lightness, s)
     s = min(s, 0.8)
     for step in range(100):
         candidate = to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(h, 0.5 - step * 0.005, s)))
@@ -237,15 +287,26 @@ def choose_palette(brief: Brief, index: int, rng: random.Random, *, dark: bool =
     return fix_contrast(Palette(WHITE, primary, secondary, text))
 
 
+SECONDARY_CONTRAST = 4.5  # the secondary sets the slogan, the smallest text: WCAG's small text
+
+
 def fix_contrast(palette: Palette) -> Palette:
-    """`palette` with primary, secondary and text readable (≥ 3:1) on its background."""
+    """`palette` with primary and text readable (≥ 3:1) on its background, and the secondary,
+    which sets the slogan, at small text's 4.5:1."""
     bg = palette.background
     return Palette(
         background=bg,
         primary=ensure_contrast(palette.primary, bg),
-        secondary=ensure_contrast(palette.secondary, bg),
+        secondary=ensure_contrast(palette.secondary, bg, SECONDARY_CONTRAST),
         text=ensure_contrast(palette.text, bg),
     )
+
+
+def drawn_palette(palette: Palette) -> Palette:
+    """`palette` as a logo is drawn in it: its secondary, which sets the slogan, at small
+    text's 4.5:1 also when the palette was made before that rule (a stored spec)."""
+    secondary = ensure_contrast(palette.secondary, palette.background, SECONDARY_CONTRAST)
+    return palette if secondary == palette.secondary else replace(palette, secondary=secondary)
 
 
 def on_white(palette: Palette) -> Palette:

@@ -8,6 +8,7 @@ from dataclasses import replace
 import webcolors
 
 from logokraft_engine._palette import (
+    SECONDARY_CONTRAST,
     WHITE,
     Palette,
     contrast,
@@ -233,7 +234,7 @@ def recolor(palette: Palette, color: str, role: str) -> Palette:
             palette,
             primary=ensure_contrast(color, bg),
             text=ensure_contrast(color, bg, 4.5),
-            secondary=ensure_contrast(palette.secondary, bg),
+            secondary=ensure_contrast(palette.secondary, bg, SECONDARY_CONTRAST),
         )
     changed = replace(palette, **{role: color})
     return fix_contrast(changed)

@@ -15,6 +15,7 @@ LAYOUTS = ("icon-left", "icon-top", "wordmark", "monogram", "emblem", "mark")
 CASES = ("as-is", "upper", "lower", "title")
 ACCENTS = ("rule", "frame", "none", "block")
 MAX_TEXT = 200
+MARK_SCALES = (0.6, 1.6)  # the least and the most `mark_scale`
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,22 @@ class LogoSpec:
     # beside the name, an emblem's icon large; "none" gives an emblem a broad band round a
     # plain centre and sets a monogram's outlined tile beside the name. "rule" is the plain look.
     accent: str = "rule"
+    # The mark's size against the text's, 1.0 as designed: above 1 the icon, initials tile or
+    # badge icon is drawn larger (and the name smaller where they share the room), below 1 the
+    # name larger and the mark smaller ("bigger icon", "make the text bigger"). A wordmark
+    # has no mark and ignores it.
+    mark_scale: float = 1.0
 
     def __post_init__(self) -> None:
         _validate(self)
 
     def to_dict(self) -> dict:
-        """The spec as plain JSON-compatible data."""
-        return {"version": SPEC_VERSION, **asdict(self)}
+        """The spec as plain JSON-compatible data; `mark_scale` only when it is not 1, so specs
+        stored before it existed and those that leave it alone read the same."""
+        data = asdict(self)
+        if data["mark_scale"] == 1.0:
+            del data["mark_scale"]
+        return {"version": SPEC_VERSION, **data}
 
     @classmethod
     def from_dict(cls, data: dict) -> LogoSpec:
@@ -76,8 +86,9 @@ def _coerce(data: dict) -> dict:
     for key in ("name", "slogan", "initials"):
         if key in data and isinstance(data[key], str):
             data[key] = _clean_text(data[key])
-    if isinstance(data.get("tracking"), int) and not isinstance(data["tracking"], bool):
-        data["tracking"] = float(data["tracking"])
+    for key in ("tracking", "mark_scale"):
+        if isinstance(data.get(key), int) and not isinstance(data[key], bool):
+            data[key] = float(data[key])
     return data
 
 
@@ -104,6 +115,12 @@ def _validate(spec: LogoSpec) -> None:
         and math.isfinite(spec.tracking)
         and -0.1 <= spec.tracking <= 0.5,
         "tracking must be a float in -0.1..0.5",
+    )
+    _check(
+        type(spec.mark_scale) is float
+        and math.isfinite(spec.mark_scale)
+        and MARK_SCALES[0] <= spec.mark_scale <= MARK_SCALES[1],
+        f"mark_scale must be a float in {MARK_SCALES[0]}..{MARK_SCALES[1]}",
     )
     _check(spec.shape in SHAPES, f"unknown shape {spec.shape!r}")
     _check(spec.accent in ACCENTS, f"unknown accent {spec.accent!r}")

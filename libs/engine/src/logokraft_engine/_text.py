@@ -178,22 +178,136 @@ _MINOR_WORDS = frozenset(
 )
 
 
-def split_lines(text: str, longest: int, most: int = 2) -> tuple[str, ...]:
-    """`text` as one line, or as up to `most` balanced lines broken at spaces when it is
-    longer than `longest` characters: the fewest lines that fit `longest`, else `most` lines
-    with the longest line as short as possible."""
-    words = text.split()
-    if len(text) <= longest or len(words) < 2:
-        return (" ".join(words) or text,)
-    best: tuple[str, ...] = (" ".join(words),)
-    for count in range(2, min(most, len(words)) + 1):
-        cuts = itertools.combinations(range(1, len(words)), count - 1)
+def columns(text: str) -> int:
+    """How wide `text` runs, in Latin characters: a Chinese, Japanese or Korean character is
+    about as wide as two."""
+    return sum(2 if is_cjk(char) else 1 for char in text)
+
+
+# Where a Chinese or Japanese line may not begin: small kana, the long-vowel mark, closing
+# punctuation (kinsoku); and where it may not end: opening brackets.
+_NO_LINE_START = frozenset(
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー・、。，．：；！？）」』】〉》〕"
+)
+_NO_LINE_END = frozenset("（「『【〈《〔")
+# Legal forms a CJK company name starts or ends with: a line break beside one falls between
+# words ("北京烤鸭大酒店 / 有限公司", "株式会社 / さくら…"), as a designer would break it.
+_CJK_AFFIXES = (
+    "股份有限公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "주식회사",
+    "集团",
+    "公司",
+)
+
+
+def _script(char: str) -> str:
+    code = ord(char)
+    if 0x3040 <= code <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF:
+        return "katakana"
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
+        return "hangul"
+    return "han"
+
+
+def split_lines(
+    text: str, longest: int, most: int = 2, *, within_words: bool = True
+) -> tuple[str, ...]:
+    """`text` as one line, or as up to `most` balanced lines when it runs longer than `longest`
+    characters (`columns`): the fewest lines that fit `longest`, else `most` lines with the
+    longest line as short as possible. Lines break at spaces; Chinese, Japanese and Korean
+    also between characters (never before a small kana or closing mark), but only where no
+    break between words (a space, a change of script, a legal form's edge) fits, and not at
+    all without `within_words` (a slogan: a phrase split inside a word reads badly)."""
+    if columns(text) <= longest:
+        return (" ".join(text.split()) or text,)
+    if not any(is_cjk(char) for char in text):
+        return _split_at(text.split(), [" "] * len(text.split()), longest, most)
+    pieces, joins, ranks = _pieces(text)
+    best: tuple[str, ...] = (" ".join(text.split()),)
+    # A name with spaces breaks between its words ("Tokyo 東京 Sushi"), never inside one.
+    levels = (0, 1) if 0 in ranks[1:] else (1, 2) if within_words else (1,)
+    for allowed in levels:
+        keep = [i for i in range(1, len(pieces)) if ranks[i] <= allowed]
+        if not keep:
+            continue
+        best = _split_at(pieces, joins, longest, most, keep)
+        if max(map(columns, best)) <= longest:
+            break
+    return best
+
+
+def _pieces(text: str) -> tuple[list[str], list[str], list[int]]:
+    """`text` cut at each place a line may break: the pieces, and for each piece what joins it
+    to the one before (" " or "") and how good a break there is (0 at a space; 1 between CJK
+    words, where the script changes or a legal form starts or ends; 2 between any two CJK
+    characters). The first piece's join and rank are unused."""
+    affix_edges: set[int] = set()
+    for affix in _CJK_AFFIXES:
+        start = text.find(affix)
+        while start != -1:
+            affix_edges.update((start, start + len(affix)))
+            start = text.find(affix, start + 1)
+    pieces: list[str] = []
+    joins: list[str] = []
+    ranks: list[int] = []
+    current, join, rank, previous = "", "", 0, ""
+    for at, char in enumerate(text):
+        if char.isspace():
+            if current:
+                pieces.append(current)
+                joins.append(join)
+                ranks.append(rank)
+            current, join, rank, previous = "", " ", 0, ""
+            continue
+        if (
+            current
+            and is_cjk(char)
+            and is_cjk(previous)
+            and char not in _NO_LINE_START
+            and previous not in _NO_LINE_END
+        ):
+            pieces.append(current)
+            joins.append(join)
+            ranks.append(rank)
+            edge = at in affix_edges or _script(char) != _script(previous)
+            current, join, rank = "", "", 1 if edge else 2
+        current += char
+        previous = char
+    if current:
+        pieces.append(current)
+        joins.append(join)
+        ranks.append(rank)
+    return pieces, joins, ranks
+
+
+def _split_at(
+    pieces: list[str],
+    joins: list[str],
+    longest: int,
+    most: int,
+    allowed: list[int] | None = None,
+) -> tuple[str, ...]:
+    """`pieces` (joined by `joins`: joins[i] before piece i) broken into the fewest balanced
+    lines that fit `longest` (up to `most`), else `most` lines, at the `allowed` breaks."""
+    cuts_at = list(range(1, len(pieces))) if allowed is None else allowed
+
+    def joined(a: int, b: int) -> str:
+        return "".join((joins[i] if i > a else "") + pieces[i] for i in range(a, b))
+
+    best: tuple[str, ...] = (joined(0, len(pieces)),)
+    for count in range(2, min(most, len(cuts_at) + 1) + 1):
         options = (
-            tuple(" ".join(words[a:b]) for a, b in zip((0, *cut), (*cut, len(words)), strict=True))
-            for cut in cuts
+            tuple(joined(a, b) for a, b in zip((0, *cut), (*cut, len(pieces)), strict=True))
+            for cut in itertools.combinations(cuts_at, count - 1)
         )
-        best = min(options, key=lambda lines: (max(map(len, lines)), len(lines[0])))
-        if max(map(len, best)) <= longest:
+        best = min(options, key=lambda lines: (max(map(columns, lines)), columns(lines[0])))
+        if max(map(columns, best)) <= longest:
             break
     return best
 
@@ -206,8 +320,11 @@ def text_block(
     longest: int = 10**6,
     most: int = 2,
     lang: str = "",
+    *,
+    within_words: bool = True,
 ) -> TextBlock:
-    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters.
+    """`text` set as a TextBlock, broken into up to `most` lines past `longest` characters
+    (CJK also inside a word unless not `within_words`, see `split_lines`).
 
     Every line reads in the whole text's direction, and its CJK characters take the glyph
     forms of the whole text's language (`lang`, else `cjk_language` of `text`)."""
@@ -216,6 +333,6 @@ def text_block(
         lang = cjk_language(text)
     lines = tuple(
         outline(line, font, weight, tracking, base, lang)
-        for line in split_lines(text, longest, most)
+        for line in split_lines(text, longest, most, within_words=within_words)
     )
     return TextBlock(lines, cap_height(font))

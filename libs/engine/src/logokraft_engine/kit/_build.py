@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from logokraft_engine._palette import contrast, luminance, on_white, to_rgb
+from logokraft_engine._palette import contrast, drawn_palette, luminance, on_white, to_rgb
 from logokraft_engine._render import to_svg
 from logokraft_engine._spec import LogoSpec
 from logokraft_engine.kit._colors import (
@@ -194,7 +194,7 @@ def _from_spec(spec: LogoSpec | dict) -> _Logo:
     if isinstance(spec, dict):
         spec = LogoSpec.from_dict(spec)
     vector, _ = vector_from_svg(to_svg(spec, transparent=True))
-    palette = on_white(spec.palette)
+    palette = drawn_palette(on_white(spec.palette))
     colors = [
         (palette.primary, "primary", 0.0),
         (palette.secondary, "secondary", 0.0),
