@@ -30,7 +30,8 @@ from logokraft_engine._fonts import (
     drawable,
     outline,
 )
-from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, _column, lay_out
+from logokraft_engine._icons import rank_icons
+from logokraft_engine._layout import CANVAS, LAYOUT_FUNCTIONS, MARGIN, _column, lay_out, name_text
 from logokraft_engine._palette import WHITE, Palette, contrast, on_white, parse_color, to_rgb
 from logokraft_engine._shapes import box_inside
 from logokraft_engine._text import Element
@@ -452,7 +453,6 @@ def test_a_name_nothing_can_draw_becomes_its_mark() -> None:
     "name",
     [
         "Kochi ചായ Coffee",  # Malayalam: no bundled face has it; "Kochi Coffee" is wrong
-        "Café ☕ Nero",
         "ਪੰਜਾਬ ਢਾਬਾ",  # Gurmukhi: no bundled face has it
         "Kem ગુજરાતી Spa",  # Gujarati: nor this
     ],
@@ -466,6 +466,42 @@ def test_a_name_that_cannot_be_drawn_whole_is_never_drawn_with_words_missing(nam
             elements = lay_out(replace(spec, layout=layout))
             assert not _roles(elements, "name", "slogan"), (index, layout)
             assert _roles(elements, "mark")
+
+
+@pytest.mark.parametrize(
+    ("name", "drawn"),
+    [
+        ("Café ☕ Nero", "Café Nero"),
+        ("Rosie's 🌸 Florist", "Rosie's Florist"),
+        ("🍕 Tony's", "Tony's"),
+        ("Fresh 🇯🇵 Sushi", "Fresh Sushi"),  # a flag: two regional indicators
+        ("Dev 👩🏽\u200d💻 Hub", "Dev Hub"),  # a ZWJ sequence with a skin tone
+        ("Acme™ ©", "Acme™ ©"),  # symbols a face draws are drawn
+    ],
+)
+def test_emoji_in_a_name_are_left_out_of_the_drawn_name(name: str, drawn: str) -> None:
+    """An emoji is a picture beside the words, not a word: the rest of the name is drawn (it
+    used to leave the logo without its name), and every layout sets the same words."""
+    brief = Brief(name, slogan="Fresh daily 🌿", industry="restaurant")
+    for index in range(4):
+        spec = design_spec(brief, index=index, seed=1)
+        assert spec.layout != "mark", (index, spec.layout)
+        assert " ".join(name_text(replace(spec, letter_case="as-is")).split()) == drawn
+        (slogan,) = _roles(lay_out(spec), "slogan") or [None]
+        assert slogan is not None, index  # "FRESH DAILY", the 🌿 left out
+
+
+def test_a_name_of_emoji_alone_is_its_mark() -> None:
+    spec = design_spec(Brief("☕🍰", industry="cafe"), index=0, seed=1)
+    assert spec.layout == "mark"
+    assert not _roles(lay_out(replace(spec, layout="wordmark")), "name")
+
+
+def test_the_emoji_of_a_name_suggest_its_icon() -> None:
+    assert rank_icons(Brief("Rosie's 🌸", industry="shop"))[0] == "flower"
+    assert rank_icons(Brief("☕ Corner", industry="kiosk"))[0] in ("coffee", "mug")
+    assert rank_icons(Brief("Rosie's 🌹", industry="shop"))[0] == "flower"
+    assert rank_icons(Brief("Snip ✂️", industry="salon"))[0] == "scissors"
 
 
 def test_a_slogan_that_cannot_be_drawn_whole_is_left_out() -> None:

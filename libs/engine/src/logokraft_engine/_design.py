@@ -14,6 +14,7 @@ from logokraft_engine._fonts import (
     Face,
     covers,
     draws_all,
+    draws_whole,
     graphemes,
     is_cjk,
     needs_shaping,
@@ -396,9 +397,10 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     slot = concept.slot
     rng = random.Random(f"{seed}:{index}:{name}")
     face = FACES[concept.face]
-    # A name no bundled face can draw whole ("Café ☕", a Thai name) is left to the mark:
-    # drawing the rest would silently drop words of the brand's name.
-    layout = slot.layout if draws_all(name, face.slug) else "mark"
+    # A name no bundled face can draw whole ("Kochi ചായ") is left to the mark: drawing the
+    # rest would silently drop words of the brand's name. Its emoji are not words ("Café ☕"
+    # is drawn "Café"); a name of emoji alone is the mark's.
+    layout = slot.layout if draws_whole(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
     case, tracking = _case_and_tracking(face, rng)

@@ -26,7 +26,9 @@ runs are shaped with HarfBuzz in Noto Sans CJK (`CJK_FACE`: proportional kana an
 the region's glyph forms, see `cjk_language`), opened only when a text has such characters.
 A character no bundled face can draw (emoji, scripts no face has, such as Malayalam) is
 never drawn as a .notdef box; `draws_all` tells whether a text can be drawn whole, so that a
-name that cannot is not drawn with words missing: the logo is then its mark alone.
+name that cannot is not drawn with words missing: the logo is then its mark alone. Emoji
+(`pictograph`) are no words: "Rosie's 🌸 Florist" is drawn as "Rosie's Florist", its 🌸
+a hint for the icon (see `_icons`), and a name of emoji alone is its mark.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from functools import lru_cache
 from importlib import resources
 
 import arabic_reshaper
+import emoji
 import fontpkg
 import uharfbuzz as hb
 from bidi.algorithm import get_display
@@ -468,12 +471,26 @@ def _modifier(char: str) -> bool:
     return char in _JOINERS or _variation_selector(char)
 
 
+def pictograph(char: str) -> bool:
+    """An emoji, or a part of one (a skin tone, a flag's letter, a keycap's frame): a picture
+    set beside the words of a name, not a letter of them. Those a face draws (©, ™, ↔) are
+    drawn; the others are left out, as decoration, not as a word missing."""
+    code = ord(char)
+    return char in emoji.EMOJI_DATA or 0x1F1E6 <= code <= 0x1F1FF or code == 0x20E3
+
+
 def draws_all(text: str, slug: str) -> bool:
-    """Whether `slug`'s fallback chain draws every character of `text`: nothing of it would
-    be left out (see `drawable`)."""
+    """Whether `slug`'s fallback chain draws every character of `text` but its emoji: no
+    word of it would be left out (see `drawable`, which also leaves the emoji out)."""
     return all(
-        c.isspace() or _modifier(c) or face_for(c, slug) for c in unicodedata.normalize("NFC", text)
+        c.isspace() or _modifier(c) or face_for(c, slug) or pictograph(c)
+        for c in unicodedata.normalize("NFC", text)
     )
+
+
+def draws_whole(text: str, slug: str) -> bool:
+    """`draws_all`, and something is left to draw (a name of emoji alone is not)."""
+    return draws_all(text, slug) and bool(drawable(text, slug))
 
 
 def drawable(text: str, slug: str) -> str:

@@ -835,6 +835,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/flower",
         "flower",
         "beekeeping honey florist flower floral garden spa beauty wedding bloom blossom "
+        "rose tulip sunflower hibiscus daisy bouquet "
         "funeral memorial remembrance mortuary crematorium cremation condolence sympathy",
     ),
     ("clover", "filled/clover", "four-leaf clover", "luck lucky irish clover shamrock"),

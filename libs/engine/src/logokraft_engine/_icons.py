@@ -22,6 +22,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import emoji
+
 from logokraft_engine._brief import Brief, brief_words, words
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
 from logokraft_engine._icon_tags import (
@@ -34,7 +36,9 @@ from logokraft_engine._icon_tags import (
 
 STROKE = 8.0  # stroke width of the hand-drawn marks, on their 100-unit grid
 OUTLINE_STROKE = 2.4  # stroke width of outline icons, on Tabler's 24-unit grid (Tabler: 2)
-WEIGHTS = {"industry": 4.0, "description": 2.0, "style": 1.0, "name": 1.0}  # where a word is
+# Where a word is. "emoji": the names of the emoji in the brief's name, slogan and
+# description ("Rosie's 🌸 Florist": cherry blossom), a picture the client chose.
+WEIGHTS = {"industry": 4.0, "description": 2.0, "emoji": 2.0, "style": 1.0, "name": 1.0}
 NAME_MATCH = 1.5  # a brief word naming the icon ("camera") counts more than a tag ("photo")
 GENERIC_MATCH = 0.25  # a generic word ("school", "studio", "shop") counts less than "sailing"
 POOL_SIZE = 4  # at most this many icons are shared out among the candidates of a brief
@@ -150,8 +154,31 @@ def singulars(word: str) -> list[str]:
 def _brief_fields(brief: Brief) -> dict[str, set[str]]:
     """The brief's folded, singularised words (as `_brief.words` finds them, plus singulars of
     "-ies" and "-es" plurals) by where they came from, brand name included."""
-    fields = {**brief_words(brief), "name": words(brief.brand_name)}
+    fields = {**brief_words(brief), "name": words(brief.brand_name), "emoji": _emoji_words(brief)}
     return {field: {f for w in found for f in singulars(w)} for field, found in fields.items()}
+
+
+# Emoji whose CLDR name says less than the picture ("hot beverage" is a steaming cup,
+# ("cherry blossom" is a flower, not the fruit).
+_EMOJI_WORDS = {
+    "☕": "coffee",
+    "🍵": "tea",
+    "🧋": "bubble tea",
+    "💅": "nail salon",
+    "🌸": "flower blossom",
+    "💮": "flower",
+}
+
+
+def _emoji_words(brief: Brief) -> set[str]:
+    """The words of the names of the emoji in the brief's texts (🌸: "cherry blossom")."""
+    text = f"{brief.brand_name} {brief.slogan} {brief.description}"
+    named = (
+        _EMOJI_WORDS.get(c) or emoji.EMOJI_DATA[c]["en"].strip(":").replace("_", " ")
+        for c in text
+        if c in emoji.EMOJI_DATA
+    )
+    return words(" ".join(named))
 
 
 def _word_score(word: str, icon: Icon, everything: set[str]) -> float:

@@ -20,7 +20,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from logokraft_engine._fonts import EM, cjk_language, draws_all, graphemes, is_cjk, is_script
+from logokraft_engine._fonts import (
+    EM,
+    cjk_language,
+    draws_all,
+    draws_whole,
+    graphemes,
+    is_cjk,
+    is_script,
+)
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
@@ -601,6 +609,6 @@ def lay_out(spec: LogoSpec) -> list[Element]:
     """The placed elements of `spec` on the 1000×1000 canvas, in its palette as drawn (see
     `drawn_palette`)."""
     spec = replace(spec, palette=drawn_palette(spec.palette))
-    if spec.layout != "mark" and not draws_all(spec.name, spec.font):
+    if spec.layout != "mark" and not draws_whole(spec.name, spec.font):
         return _contain(mark(spec))  # the name cannot be drawn whole: the mark alone
     return _contain(LAYOUT_FUNCTIONS[spec.layout](spec))
