@@ -28,7 +28,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from tests.support import read_stream
+from tests.support import png, read_stream
 
 pytestmark = pytest.mark.e2e
 
@@ -1210,3 +1210,62 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await expect_loaded(variation)
     await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Done"))
     await expect(page.locator("#refine-error")).to_be_empty()
+
+
+# ---- many projects, two tabs, scripts, errors ----------------------------------------------------
+
+
+async def make_settled_projects(gateway: str, token: str, count: int) -> None:
+    """`count` one-logo projects ("Batch 00" the oldest), each cancelled at once (or already
+    done): enough for the list to have a second page, without drawing them all."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        for number in range(count):
+            created = await client.post(
+                "/api/v1/projects",
+                headers=headers,
+                data={"brand_name": f"Batch {number:02d}", "num_candidates": "1"},
+                files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+            )
+            assert created.status_code == 202, created.text
+            project_id = created.json()["project_id"]
+            cancelled = await client.post(f"/api/v1/projects/{project_id}/cancel", headers=headers)
+            assert cancelled.status_code in (200, 409), cancelled.text
+
+
+async def test_more_projects_lists_each_once_and_the_keyboard_goes_on_to_them(gateway, page: Page):
+    """21 projects: the list shows 20 and "More projects". A double Enter on it (the page is
+    slow to answer) asks for the next page once, not twice (the project would be listed
+    twice), and the focus goes to the first project it brought, not to the page's top when
+    the button goes away after the last page."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 21)
+    await page.reload()
+    more = page.get_by_role("button", name="More projects")
+    await expect(more).to_be_visible()
+    await expect(page.locator("#project-list button")).to_have_count(20)
+
+    release = asyncio.Event()
+    pages_asked = 0
+
+    async def slow(route) -> None:
+        nonlocal pages_asked
+        pages_asked += 1
+        await release.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects\?.*cursor="), slow)
+    await more.focus()
+    async with page.expect_request(re.compile(r"cursor=")):
+        await page.keyboard.press("Enter")
+    await page.keyboard.press("Enter")
+    release.set()
+    oldest = page.locator("#project-list button", has_text="Batch 00")
+    await expect(oldest).to_be_focused()
+    await expect(more).to_be_hidden()
+    ids = await page.locator("#project-list button").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.projectId)"
+    )
+    assert len(ids) == 21 and len(set(ids)) == 21, ids
+    assert pages_asked == 1

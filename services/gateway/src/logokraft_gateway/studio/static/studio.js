@@ -40,6 +40,7 @@
     opening: null, // the project id being opened (a later open wins over an earlier one)
     lastEventId: 0,
     projectsCursor: null,
+    loadingMore: false, // a "More projects" page is on its way
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
   };
@@ -309,25 +310,46 @@
 
   // ---- the project list ---------------------------------------------------------------------
 
+  // `more`: the next page, after "More projects". One page at a time: a double click (or a
+  // double Enter) on "More projects" asks once, so no project is listed twice.
   async function loadProjects(more) {
+    const button = $("more-projects");
+    if (more && state.loadingMore) return;
+    const token = state.token;
+    const hadFocus = document.activeElement === button;
     const query = more && state.projectsCursor ? `&cursor=${encodeURIComponent(state.projectsCursor)}` : "";
     let page;
+    state.loadingMore = more;
+    if (more) button.setAttribute("aria-busy", "true");
     try {
       page = await api(`projects?limit=20${query}`);
     } catch (error) {
       notice(error.message);
       return;
+    } finally {
+      if (more) {
+        state.loadingMore = false;
+        button.removeAttribute("aria-busy");
+      }
     }
+    if (state.token !== token) return; // signed out meanwhile: nothing of theirs is shown
     const list = $("project-list");
     if (!more) list.replaceChildren();
+    let first = null;
     for (const project of page.projects) {
+      if (projectButton(project.id)) continue; // listed already (made in this tab)
       tallyListed(project);
-      list.append(projectItem(project));
+      const item = projectItem(project);
+      first = first || item.querySelector("button");
+      list.append(item);
     }
     state.projectsCursor = page.next_cursor;
-    $("more-projects").hidden = !page.next_cursor;
+    button.hidden = !page.next_cursor;
     $("projects-empty").hidden = list.children.length > 0;
     markCurrentProject();
+    // The keyboard goes on with the first project this page brought, not lost to the page's
+    // top when "More projects" goes away after the last page.
+    if (more && first && (hadFocus || document.activeElement === document.body)) first.focus();
   }
 
   function projectItem(project) {
