@@ -28,7 +28,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from tests.support import png, read_stream
+from tests.support import png, read_stream, serve_gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -1269,3 +1269,69 @@ async def test_more_projects_lists_each_once_and_the_keyboard_goes_on_to_them(ga
     )
     assert len(ids) == 21 and len(set(ids)) == 21, ids
     assert pages_asked == 1
+
+
+async def test_refining_a_logo_whose_project_was_deleted_in_another_tab(
+    gateway, page: Page, console
+):
+    """Two tabs on one project: the other deletes it while this one has a logo open. Refine
+    here says the project is gone and leaves it (as opening it would), not "Asset <uuid> not
+    found" under a form that can never work again."""
+    console.allow(r"status of 404 \(Not Found\)")
+    brand = "Two Tabs"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    project_id = await open_project_id(page)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        deleted = await client.delete(
+            f"/api/v1/projects/{project_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert deleted.status_code == 204
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_role("button", name="Refine").click()
+    await expect(page.locator("#notice")).to_have_text(
+        "That project no longer exists: it was deleted."
+    )
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await expect(
+        page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    ).to_have_count(0)
+    assert "#project=" not in page.url
+    await expect(page.locator("#refine-error")).to_be_empty()
+
+
+async def test_the_keyboard_stays_on_the_button_it_pressed(services, page: Page, console):
+    """Refine and Generate logos are disabled while their request runs, which drops the focus
+    to the top of the page: after the answer a keyboard user is back on the button, whether
+    it worked (Refine: the variations stream in) or not (a 429: the API's words, the brief
+    kept to send again)."""
+    console.allow(r"status of 429")
+    brand = "Steady Hands"
+    async with serve_gateway(services, LOGOKRAFT_RATE_LIMIT_GENERATION="2/minute") as gateway:
+        await sign_in_as_dev(page, gateway)
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").press("Enter")
+        await wait_for_logos(page, 1, brand=brand)
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).press("Enter")
+        await page.get_by_label("Instruction").fill("make it navy")
+        await page.get_by_label("Number of variations").fill("1")
+        refine = page.get_by_role("button", name="Refine")
+        await refine.press("Enter")
+        variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+        await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect(refine).to_be_focused()
+
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand="Third Time", logos=1)
+        generate = page.get_by_role("button", name="Generate logos")
+        await generate.press("Enter")
+        await expect(page.locator("#brief-error")).to_contain_text(
+            "Too many requests to create logos from your account"
+        )
+        await expect(generate).to_be_focused()
+        await expect(page.get_by_label("Brand name")).to_have_value("Third Time")

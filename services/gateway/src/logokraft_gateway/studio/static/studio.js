@@ -182,6 +182,12 @@
     return text;
   }
 
+  // A button disabled while its request runs drops the focus to the page's top: when nothing
+  // else took it meanwhile, a keyboard user goes on from the button they pressed.
+  function refocus(button) {
+    if (document.activeElement === document.body && button.offsetParent !== null) button.focus();
+  }
+
   function capitalise(text) {
     return text ? text[0].toUpperCase() + text.slice(1) : text;
   }
@@ -584,6 +590,7 @@
     } finally {
       button.disabled = false;
       button.textContent = "Generate logos";
+      refocus(button);
     }
   }
 
@@ -1096,6 +1103,7 @@
     } finally {
       button.disabled = false;
       button.textContent = "Cancel generation";
+      refocus(button);
     }
     // The button is gone once the project settled: keep the focus on the page.
     if (button.hidden && state.project && state.project.id === project.id) $("project-title").focus();
@@ -1137,6 +1145,7 @@
       return;
     } finally {
       button.disabled = false;
+      if (dialog.open) refocus(button);
     }
     dialog.close();
     removeProjectItem(projectId);
@@ -1242,10 +1251,15 @@
 
   async function downloadWithToken(link, fileName) {
     const label = link.textContent;
+    const project = state.project;
     link.setAttribute("aria-busy", "true");
     link.textContent = "Preparing the brand kit…";
     try {
       const response = await fetch(sameOrigin(link.href), { headers: { Authorization: `Bearer ${state.token}` } });
+      if (response.status === 404 && project) {
+        forgetProject(project.id); // deleted elsewhere, with its logos and files
+        return;
+      }
       if (!response.ok) {
         let message = `The download failed (HTTP ${response.status}).`;
         try {
@@ -1273,6 +1287,7 @@
     event.preventDefault();
     clearErrors(REFINE_FIELDS, "refine-error");
     const assetId = state.selected;
+    const project = state.project;
     const count = Number($("field-num_variations").value);
     const body = JSON.stringify({
       instruction: $("field-instruction").value,
@@ -1292,9 +1307,13 @@
       follow(accepted.project_id, accepted.stream_url);
       $("field-instruction").value = "";
     } catch (error) {
-      if (error.status !== 401) showErrors(error, REFINE_FIELDS, "refine-error");
+      // Its logo is gone only with its project (deleted in another tab, the CLI, the API):
+      // say that, not "Asset <uuid> not found".
+      if (error.status === 404 && project) forgetProject(project.id);
+      else if (error.status !== 401) showErrors(error, REFINE_FIELDS, "refine-error");
     } finally {
       button.disabled = false;
+      refocus(button);
     }
   }
 
