@@ -1335,3 +1335,33 @@ async def test_the_keyboard_stays_on_the_button_it_pressed(services, page: Page,
         )
         await expect(generate).to_be_focused()
         await expect(page.get_by_label("Brand name")).to_have_value("Third Time")
+
+
+@pytest.mark.parametrize("held_gateway", [{"LOGOKRAFT_MAX_STREAMS_PER_USER": 1}], indirect=True)
+async def test_a_second_tab_over_the_stream_limit_says_why_and_catches_up(
+    held_gateway, context, page: Page, console
+):
+    """One stream per user here: a second tab on the project in flight is refused (429
+    too_many_streams). It says what the API says (close a tab, or wait), not "Connection
+    lost" forever, and once the first tab's stream ends it follows the project to its end."""
+    console.allow(r"status of 429")
+    brand = "Second Window"
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Live"))
+
+    other = await context.new_page()
+    console.watch(other)
+    await other.goto(page.url)
+    await other.get_by_role("button", name="Continue as dev user").click()
+    await expect(other.get_by_role("heading", name=brand, exact=True)).to_be_visible()
+    await expect(other.locator("#stream-status")).to_contain_text(
+        "project streams open, the most allowed at once"
+    )
+    await expect(other.locator("#stream-status")).to_contain_text("tries again by itself")
+
+    held_gateway.release()
+    await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo.", timeout=60_000)
+    await expect(other.locator("#stream-status")).to_have_text("Done: 1 logo.", timeout=60_000)
+    await wait_for_logos(other, 1, brand=brand)

@@ -948,6 +948,8 @@
         const headers = { Accept: "text/event-stream", Authorization: `Bearer ${state.token}` };
         if (state.lastEventId) headers["Last-Event-ID"] = String(state.lastEventId);
         let finished = false;
+        let lost = "Connection lost; reconnecting…";
+        let wait = retry;
         try {
           const response = await fetch(`${API}/projects/${projectId}/stream`, { headers, signal: controller.signal });
           if (response.status === 401) {
@@ -960,7 +962,15 @@
             handlers.gone();
             return;
           }
-          if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+          if (!response.ok || !response.body) {
+            // Refused (too many streams open in other tabs, the service unavailable): the
+            // API's words, which say what to do, and its Retry-After; not "connection lost".
+            const refusal = await errorMessage(response);
+            if (refusal) lost = `${refusal} This page tries again by itself.`;
+            const after = Number(response.headers.get("Retry-After"));
+            if (after > 0) wait = after * 1000;
+            throw new Error(`HTTP ${response.status}`);
+          }
           handlers.status("Live: logos appear as they are made.");
           finished = await readEvents(response.body, (frame) => {
             if (frame.retry) retry = frame.retry;
@@ -978,8 +988,8 @@
           if (stopped) return;
         }
         if (finished || stopped) return;
-        handlers.status("Connection lost; reconnecting…");
-        await new Promise((resolve) => setTimeout(resolve, retry));
+        handlers.status(lost);
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     };
     run();
@@ -989,6 +999,16 @@
         if (controller) controller.abort();
       },
     };
+  }
+
+  // The API's error message of a refused response, or null (not JSON: a proxy's page).
+  async function errorMessage(response) {
+    try {
+      const body = await response.json();
+      return (body && body.error && body.error.message) || null;
+    } catch (error) {
+      return null;
+    }
   }
 
   // Parse text/event-stream; `onFrame` returns true to stop (after `done`).
