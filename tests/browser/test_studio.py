@@ -1365,3 +1365,37 @@ async def test_a_second_tab_over_the_stream_limit_says_why_and_catches_up(
     await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo.", timeout=60_000)
     await expect(other.locator("#stream-status")).to_have_text("Done: 1 logo.", timeout=60_000)
     await wait_for_logos(other, 1, brand=brand)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_a_right_to_left_name_reads_right_to_left(gateway, page: Page, screenshots):
+    """An Arabic brand ending in punctuation, "مقهى!", in a page laid out left to right: its
+    heading, its line in the list and the fields it is typed in take the name's direction
+    (dir=auto), so the "!" ends it on the left instead of starting it on the right. A Latin
+    name stays left to right."""
+    brand = "مقهى الفجر!"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await expect(page.get_by_label("Brand name")).to_have_css("direction", "rtl")
+    await expect(page.get_by_label("Industry")).to_have_css("direction", "ltr")
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    title = page.get_by_role("heading", name=brand, exact=True)
+    await expect(title).to_have_css("direction", "rtl")
+    listed = page.locator("#project-list button[aria-current=true] .name")
+    await expect(listed).to_have_text(brand)
+    await expect(listed).to_have_css("direction", "rtl")
+    # The list's name is aligned to its own start: the right-hand edge of its line.
+    gap = await listed.evaluate(
+        """node => {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            return node.getBoundingClientRect().right - range.getBoundingClientRect().right;
+        }"""
+    )
+    assert gap < 2, f"the name's text ends {gap}px short of its line's right-hand edge"
+    await page.screenshot(path=str(screenshots / "rtl.png"), full_page=True)
+
+    await page.get_by_role("button", name="New project").click()
+    await fill_brief(page, brand="Dawn Coffee", logos=1)
+    await expect(page.get_by_label("Brand name")).to_have_css("direction", "ltr")

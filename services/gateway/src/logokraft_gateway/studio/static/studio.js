@@ -360,7 +360,7 @@
 
   function projectItem(project) {
     const button = el("button", { type: "button" }, [
-      el("span", { className: "name" }),
+      el("span", { className: "name", dir: "auto" }), // "مقهى!" reads right to left, "!" last
       el("span", { className: "sub" }),
     ]);
     button.dataset.projectId = project.id;
