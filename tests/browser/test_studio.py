@@ -1399,3 +1399,25 @@ async def test_a_right_to_left_name_reads_right_to_left(gateway, page: Page, scr
     await page.get_by_role("button", name="New project").click()
     await fill_brief(page, brand="Dawn Coffee", logos=1)
     await expect(page.get_by_label("Brand name")).to_have_css("direction", "ltr")
+
+
+async def test_the_tab_title_names_the_open_project(gateway, page: Page):
+    """Two tabs, or the history's list, are told apart by the project they show: the title
+    follows the open project, back and forward included, and names none on a new brief or
+    after signing out."""
+    await sign_in_as_dev(page, gateway)
+    await expect(page).to_have_title("LogoKraft Studio")
+    for brand in ("First Light", "Second Wind"):
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page).to_have_title(f"{brand} – LogoKraft Studio")
+        await wait_for_logos(page, 1, brand=brand)
+    await page.go_back()  # the new brief before "Second Wind"
+    await expect(page).to_have_title("LogoKraft Studio")
+    await page.go_back()
+    await expect(page).to_have_title("First Light – LogoKraft Studio")
+    await page.reload()
+    await expect(page).to_have_title("First Light – LogoKraft Studio")
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page).to_have_title("LogoKraft Studio")

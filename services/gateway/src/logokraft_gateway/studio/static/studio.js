@@ -5,6 +5,7 @@
 (function () {
   const API = "/api/v1";
   const TOKEN_KEY = "logokraft.studio.token";
+  const TITLE = document.title; // "LogoKraft Studio"
   const EVENTS = ["snapshot", "asset", "project", "queue", "done"];
   const BRIEF_FIELDS = [
     "brand_name", "slogan", "industry", "description", "style", "colors",
@@ -299,6 +300,7 @@
     $("detail").hidden = true;
     $("project").hidden = true;
     $("brief").hidden = false;
+    setTitle(null);
   }
 
   async function devSignIn() {
@@ -445,6 +447,12 @@
     $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
   }
 
+  // The tab's title (and each back/forward step's) names the open project: two tabs, or
+  // the history menu, tell one project from another.
+  function setTitle(brand) {
+    document.title = brand ? `${brand} – ${TITLE}` : TITLE;
+  }
+
   // `history`: "push" when a person asked for a new brief (default), "none" otherwise.
   function newProject(options) {
     const history = (options && options.history) || "push";
@@ -456,6 +464,7 @@
     state.selected = null;
     $("project").hidden = true;
     $("brief").hidden = false;
+    setTitle(null);
     markCurrentProject();
     $("field-brand_name").focus();
   }
@@ -722,6 +731,7 @@
   function renderProjectHeader() {
     const project = state.project;
     $("project-title").textContent = project.brief.brand_name;
+    setTitle(project.brief.brand_name);
     renderTally();
     $("cancel-project").hidden = isSettled(project.status);
     const brief = project.brief;
