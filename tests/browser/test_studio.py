@@ -1421,3 +1421,28 @@ async def test_the_tab_title_names_the_open_project(gateway, page: Page):
     await expect(page).to_have_title("First Light – LogoKraft Studio")
     await page.get_by_role("button", name="Sign out").click()
     await expect(page).to_have_title("LogoKraft Studio")
+
+
+async def test_logos_already_shown_do_not_blink_when_more_arrive(gateway, page: Page):
+    """Each new stream (a refinement opens one) starts with a snapshot whose image URLs are
+    signed afresh. The logos on screen stay the pictures they are: not redrawn from a new
+    URL, which left every tile blank while the browser fetched it all again."""
+    brand = "Steady Picture"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 3, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    shown = [page.get_by_alt_text(candidate_alt(n, brand), exact=True) for n in (1, 2, 3)]
+    for image in shown:
+        await image.evaluate("img => { img.dataset.shownBefore = 'yes'; }")
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_label("Number of variations").fill("1")
+    await page.get_by_role("button", name="Refine").click()
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    for image in shown:
+        await expect(image).to_have_attribute("data-shown-before", "yes")
+        await expect_loaded(image)

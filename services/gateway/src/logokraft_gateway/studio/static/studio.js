@@ -826,7 +826,19 @@
     card.dataset.signature = signature;
     const kept = card.querySelector(":scope > ul.variations") || el("ul", { className: "variations" });
     kept.setAttribute("aria-label", `Variations of ${labelOf(asset)}`);
-    card.replaceChildren(tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) }), kept);
+    card.replaceChildren(keptTile(card, asset) || tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) }), kept);
+  }
+
+  // A logo already shown stays the same <img> when its card is redrawn (a sibling arrived, a
+  // new stream's snapshot signed its URL afresh): a new one would be blank until fetched again.
+  function keptTile(card, asset) {
+    const tile = card.querySelector(":scope > button.tile");
+    const img = tile && tile.querySelector("img");
+    // (One not loaded yet, lazily below the fold, takes the fresh URL: the old one expires.)
+    if (!img || !img.complete || !img.naturalWidth || asset.status !== "completed" || !asset.image_url) return null;
+    img.alt = altOf(asset);
+    tile.setAttribute("aria-pressed", String(state.selected === asset.id));
+    return tile;
   }
 
   function relabel(asset) {
