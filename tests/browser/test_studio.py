@@ -1446,3 +1446,24 @@ async def test_logos_already_shown_do_not_blink_when_more_arrive(gateway, page: 
     for image in shown:
         await expect(image).to_have_attribute("data-shown-before", "yes")
         await expect_loaded(image)
+
+
+async def test_a_fields_bounds_are_said_in_plain_words(gateway, page: Page, console):
+    """The API's 422 names a field's bound in pydantic's words ("String should have at most
+    100 characters", "Input should be less than or equal to 8"); beside "Brand name" and
+    "Number of logos" the page says it as a person would."""
+    console.allow(r"status of 422")
+    await sign_in_as_dev(page, gateway)
+    await page.get_by_label("Brand name").fill("Long" * 26)
+    await page.get_by_label("Number of logos").fill("9")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#error-brand_name")).to_have_text(
+        "Too long: at most 100 characters."
+    )
+    await expect(page.locator("#error-num_candidates")).to_have_text("Must be at most 8.")
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await page.get_by_label("Brand name").fill("Short")
+    await page.get_by_label("Number of logos").fill("0")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#error-num_candidates")).to_have_text("Must be at least 1.")
+    await expect(page.locator("#error-brand_name")).to_be_empty()

@@ -163,10 +163,20 @@
     }
   }
 
-  // The API's messages, with pydantic's wording of an empty required field made plainer.
+  // The API's messages, with pydantic's wording of a field's bounds made plainer: a person
+  // typed "a brand name", not "a string", into "Number of logos", not "an input".
+  const PLAIN_WORDS = [
+    [/^String should have at least 1 character/i, () => "This field is required (String should have at least 1 character)"],
+    [/^String should have at most (\d+) characters?/i, (n) => `Too long: at most ${n} characters`],
+    [/^Input should be greater than or equal to (\d+)/i, (n) => `Must be at least ${n}`],
+    [/^Input should be less than or equal to (\d+)/i, (n) => `Must be at most ${n}`],
+    [/^Input should be a valid integer/i, () => "Must be a whole number"],
+  ];
+
   function friendly(message) {
-    if (/^String should have at least 1 character/i.test(message)) {
-      return "This field is required (String should have at least 1 character)";
+    for (const [pattern, plain] of PLAIN_WORDS) {
+      const found = pattern.exec(message);
+      if (found) return plain(found[1]);
     }
     return capitalise(message);
   }
