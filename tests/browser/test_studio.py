@@ -1467,3 +1467,46 @@ async def test_a_fields_bounds_are_said_in_plain_words(gateway, page: Page, cons
     await page.get_by_role("button", name="Generate logos").click()
     await expect(page.locator("#error-num_candidates")).to_have_text("Must be at least 1.")
     await expect(page.locator("#error-brand_name")).to_be_empty()
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two CSS rgb()/rgba() colours (alpha ignored)."""
+
+    def luminance(color: str) -> float:
+        red, green, blue = (int(part) for part in re.findall(r"\d+", color)[:3])
+
+        def linear(value: int) -> float:
+            channel = value / 255
+            return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_focus_ring_can_be_seen_on_every_background(gateway, page: Page):
+    """A keyboard user finds the focus by its ring: at least 3:1 against what surrounds it
+    (WCAG 1.4.11), on the white panels, the page's wash and the dark header alike. The amber
+    ring was 2:1 on white."""
+    await sign_in_as_dev(page, gateway)
+    places = {
+        "#new-project": ".panel",
+        "#sign-out": ".top",
+    }
+    for selector, around in places.items():
+        control = page.locator(selector)
+        await control.focus()
+        await page.keyboard.press("Shift+Tab")
+        await page.keyboard.press("Tab")  # focused by the keyboard: :focus-visible
+        await expect(control).to_be_focused()
+        assert await control.evaluate("node => node.matches(':focus-visible')")
+        assert await control.evaluate("node => getComputedStyle(node).outlineStyle") == "solid"
+        ring = await control.evaluate("node => getComputedStyle(node).outlineColor")
+        behind = await page.locator(around).first.evaluate(
+            "node => getComputedStyle(node).backgroundColor"
+        )
+        wash = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert contrast(ring, behind) >= 3, (selector, ring, behind)
+        if around == ".panel":
+            assert contrast(ring, wash) >= 3, (selector, ring, wash)
