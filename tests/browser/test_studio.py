@@ -1510,3 +1510,38 @@ async def test_the_focus_ring_can_be_seen_on_every_background(gateway, page: Pag
         assert contrast(ring, behind) >= 3, (selector, ring, behind)
         if around == ".panel":
             assert contrast(ring, wash) >= 3, (selector, ring, wash)
+
+
+async def test_a_tab_left_open_past_its_links_expiry_still_shows_and_saves_the_logos(
+    services, page: Page, console, tmp_path
+):
+    """The logos' signed URLs expire (an hour by default; seconds here). A person who comes
+    back to the tab later and selects a logo sees it enlarged, not a broken image, and
+    "Download PNG" saves the logo, not the 403 of an expired link."""
+    console.allow(r"status of 403 \(Forbidden\)")  # the expired link, before the fresh one
+    brand = "Back From Lunch"
+    async with serve_gateway(services, LOGOKRAFT_SIGNED_URL_TTL_SECONDS=3) as gateway:
+        await sign_in_as_dev(page, gateway)
+        await fill_brief(page, brand=brand, logos=2)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.locator("#stream-status")).to_have_text(
+            re.compile(r"^Done: "), timeout=GENERATION_TIMEOUT_MS
+        )
+        second = page.get_by_alt_text(candidate_alt(2, brand), exact=True)
+        url = await second.get_attribute("src")
+        async with httpx.AsyncClient() as client:  # until the link the page holds has expired
+            while (await client.get(url)).status_code == 200:  # noqa: ASYNC110 - time, not an event, expires it
+                await asyncio.sleep(0.2)
+        await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+        enlarged = page.get_by_alt_text(f"{candidate_alt(2, brand)}, enlarged", exact=True)
+        await expect(enlarged).to_have_js_property("naturalWidth", 1024)
+        async with page.expect_download() as saved:
+            await page.get_by_role("link", name="Download PNG").click()
+        download = await saved.value
+        assert await download.failure() is None
+        stem = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")
+        assert download.suggested_filename == f"{stem}-candidate-2.png"
+        path = tmp_path / download.suggested_filename
+        await download.save_as(path)
+        with Image.open(path) as image:
+            assert image.format == "PNG"

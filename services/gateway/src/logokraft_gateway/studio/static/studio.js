@@ -880,6 +880,8 @@
   function tileOf(asset) {
     if (asset.status === "completed" && asset.image_url) {
       const img = el("img", { src: asset.image_url, alt: altOf(asset), loading: "lazy", decoding: "async" });
+      img.addEventListener("error", () => reloadImage(img, asset.id));
+      img.addEventListener("load", () => delete img.dataset.reloaded);
       const button = el("button", { type: "button", className: "tile" }, [img]);
       button.setAttribute("aria-pressed", String(state.selected === asset.id));
       button.addEventListener("click", () => select(asset.id));
@@ -1281,14 +1283,20 @@
     // "珈琲工房-ひかり-candidate-2", "juniper-ash-candidate-2-variation-1"; "logo-..." when the
     // brand name has no letter or digit.
     const slug = `${slugify(brandName()) || "logo"}-${slugify(labelOf(asset))}`;
-    const link = (href, text, file) => {
+    const link = (href, text, file, key) => {
       const a = el("a", { href, textContent: text });
       a.setAttribute("download", file);
       a.rel = "noopener";
       box.append(a);
+      // Its signed URL expires (an hour by default): a tab left open saved an error page
+      // instead of the logo. The logo's URLs are asked afresh at the click.
+      if (key) a.addEventListener("click", (event) => {
+        event.preventDefault();
+        downloadFresh(asset.id, key, file);
+      });
     };
-    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`);
-    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`);
+    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`, "image_url");
+    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`, "svg_url");
     if (asset.brand_kit_url) {
       link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
       // It needs the bearer token, which a plain link does not send: fetch, then save. Saved
@@ -1299,6 +1307,43 @@
         downloadWithToken(event.currentTarget, `${slug}-brand-kit.zip`);
       });
     }
+  }
+
+  function save(url, fileName) {
+    const link = el("a", { href: url });
+    link.setAttribute("download", fileName);
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+
+  // The logo as the API has it now: its URLs signed afresh (those the page holds expire), or
+  // null when it is gone (its project deleted elsewhere: the page then leaves it).
+  async function freshAsset(assetId) {
+    const project = state.project;
+    try {
+      const fresh = await api(`assets/${assetId}`);
+      if (state.project && state.assets.has(assetId)) upsertAsset(fresh);
+      return fresh;
+    } catch (error) {
+      if (error.status === 404 && project) forgetProject(project.id);
+      else if (error.status !== 401) $("refine-error").textContent = error.message;
+      return null;
+    }
+  }
+
+  async function downloadFresh(assetId, key, fileName) {
+    const fresh = await freshAsset(assetId);
+    if (fresh && fresh[key]) save(fresh[key], fileName);
+  }
+
+  // A logo shown after its URL expired (a tab left open, then a logo selected or scrolled
+  // to) is a broken image: ask for a fresh URL, once per logo and <img>.
+  async function reloadImage(img, assetId) {
+    if (!assetId || img.dataset.reloaded === assetId) return;
+    img.dataset.reloaded = assetId;
+    const fresh = await freshAsset(assetId);
+    if (fresh && fresh.image_url && img.isConnected) img.src = fresh.image_url;
   }
 
   async function downloadWithToken(link, fileName) {
@@ -1323,11 +1368,7 @@
         return;
       }
       const url = URL.createObjectURL(await response.blob());
-      const save = el("a", { href: url });
-      save.setAttribute("download", fileName);
-      document.body.append(save);
-      save.click();
-      save.remove();
+      save(url, fileName);
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     } finally {
       link.textContent = label;
@@ -1392,6 +1433,8 @@
     $("field-inspiration_images").addEventListener("change", imagesChosen);
     $("brief-form").addEventListener("submit", submitBrief);
     $("refine-form").addEventListener("submit", submitRefine);
+    $("detail-image").addEventListener("error", () => reloadImage($("detail-image"), $("detail-image").dataset.assetId));
+    $("detail-image").addEventListener("load", () => delete $("detail-image").dataset.reloaded);
     $("detail-close").addEventListener("click", () => {
       const id = state.selected;
       state.selected = null;
