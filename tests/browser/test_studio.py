@@ -1545,3 +1545,38 @@ async def test_a_tab_left_open_past_its_links_expiry_still_shows_and_saves_the_l
         await download.save_as(path)
         with Image.open(path) as image:
             assert image.format == "PNG"
+
+
+async def test_a_double_click_on_generate_makes_one_project(gateway, page: Page, tmp_path):
+    """The images are still being checked (a large photo takes a moment to decode) when
+    "Generate logos" is double-clicked: the brief is sent once, one project is made."""
+    brand = "Once Only"
+    photos = [tmp_path / f"large-photo-{number}.png" for number in range(1, 6)]
+    for number, photo in enumerate(photos):
+        Image.linear_gradient("L").rotate(number * 30).resize((3900, 3900)).convert("RGB").save(
+            photo
+        )
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    posted = []
+    page.on(
+        "request",
+        lambda request: (
+            posted.append(request.url)
+            if request.method == "POST" and request.url.endswith("/api/v1/projects")
+            else None
+        ),
+    )
+    await page.get_by_label("Inspiration images").set_input_files(photos)
+    await page.get_by_role("button", name="Generate logos").dblclick()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        listed = await client.get(
+            "/api/v1/projects?limit=50", headers={"Authorization": f"Bearer {token}"}
+        )
+    names = [project["brief"]["brand_name"] for project in listed.json()["projects"]]
+    assert names.count(brand) == 1, names
+    assert len(posted) == 1, posted
+    await expect(page.locator("#project-list button", has_text=brand)).to_have_count(1)

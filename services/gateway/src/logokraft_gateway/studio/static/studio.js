@@ -42,6 +42,7 @@
     lastEventId: 0,
     projectsCursor: null,
     loadingMore: false, // a "More projects" page is on its way
+    sendingBrief: false, // the brief is being checked or sent
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
   };
@@ -573,6 +574,23 @@
 
   async function submitBrief(event) {
     event.preventDefault();
+    const button = $("generate");
+    // Once per brief: a double click (or Enter twice) while the chosen images are still being
+    // checked (large photos take a moment to decode) sent the brief twice, two projects.
+    if (state.sendingBrief) return;
+    state.sendingBrief = true;
+    button.disabled = true;
+    try {
+      await sendBrief(button);
+    } finally {
+      state.sendingBrief = false;
+      button.disabled = false;
+      button.textContent = "Generate logos";
+      refocus(button);
+    }
+  }
+
+  async function sendBrief(button) {
     clearErrors(BRIEF_FIELDS, "brief-error");
     const problems = await state.imageCheck;
     if (problems.length) {
@@ -594,8 +612,6 @@
     for (const file of $("field-inspiration_images").files) {
       form.append("inspiration_images", file, file.name);
     }
-    const button = $("generate");
-    button.disabled = true;
     button.textContent = "Sending the brief…";
     try {
       const created = await api("projects", { method: "POST", body: form });
@@ -606,10 +622,6 @@
       $("project-title").focus();
     } catch (error) {
       if (error.status !== 401) showErrors(error, BRIEF_FIELDS, "brief-error");
-    } finally {
-      button.disabled = false;
-      button.textContent = "Generate logos";
-      refocus(button);
     }
   }
 
