@@ -1376,6 +1376,7 @@ async def test_a_right_to_left_name_reads_right_to_left(gateway, page: Page, scr
     brand = "مقهى الفجر!"
     await sign_in_as_dev(page, gateway)
     await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Slogan").fill("قهوة كل صباح")
     await expect(page.get_by_label("Brand name")).to_have_css("direction", "rtl")
     await expect(page.get_by_label("Industry")).to_have_css("direction", "ltr")
     await page.get_by_role("button", name="Generate logos").click()
@@ -1396,7 +1397,18 @@ async def test_a_right_to_left_name_reads_right_to_left(gateway, page: Page, scr
     assert gap < 2, f"the name's text ends {gap}px short of its line's right-hand edge"
     await page.screenshot(path=str(screenshots / "rtl.png"), full_page=True)
 
-    await page.get_by_role("button", name="New project").click()
+    # Inside the page's own sentences (the brief's line, the delete dialog, the notice) the
+    # name and the slogan keep their own direction too (<bdi>).
+    slogan = page.locator("#project-meta bdi", has_text="قهوة كل صباح")
+    await expect(slogan).to_have_css("direction", "rtl")
+    await page.get_by_role("button", name="Delete project…").click()
+    in_dialog = page.locator("#delete-text bdi")
+    await expect(in_dialog).to_have_text(brand)
+    await expect(in_dialog).to_have_css("direction", "rtl")
+    await page.get_by_role("button", name="Delete for good").click()
+    await expect(page.locator("#notice")).to_have_text(f"Deleted “{brand}”.")
+    await expect(page.locator("#notice bdi")).to_have_css("direction", "rtl")
+
     await fill_brief(page, brand="Dawn Coffee", logos=1)
     await expect(page.get_by_label("Brand name")).to_have_css("direction", "ltr")
 

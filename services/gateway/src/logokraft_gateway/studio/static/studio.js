@@ -126,8 +126,16 @@
 
   // ---- messages and field errors ------------------------------------------------------------
 
+  // `text`: a string, or a sentence's parts (strings, and names made by `named`).
   function notice(text) {
-    $("notice").textContent = text || "";
+    if (Array.isArray(text)) $("notice").replaceChildren(...text);
+    else $("notice").textContent = text || "";
+  }
+
+  // A person's words (a brand name, a slogan) inside the page's sentence, isolated in their
+  // own direction: “مقهى الفجر!” keeps its "!" at its end, not at the sentence's.
+  function named(text) {
+    return el("bdi", { textContent: text });
   }
 
   function clearErrors(fields, formError) {
@@ -757,8 +765,14 @@
     renderTally();
     $("cancel-project").hidden = isSettled(project.status);
     const brief = project.brief;
-    const bits = [brief.industry, brief.slogan && `“${brief.slogan}”`, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
-    $("project-meta").textContent = bits.filter(Boolean).join(" · ");
+    const bits = [brief.industry, brief.slogan, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
+    const meta = [];
+    bits.forEach((bit, index) => {
+      if (!bit) return;
+      if (meta.length) meta.push(" · ");
+      meta.push(...(index === 1 ? ["“", named(bit), "”"] : [named(bit)]));
+    });
+    $("project-meta").replaceChildren(...meta);
     const failed = project.error ? `Failed: ${project.error.message}` : "";
     if (failed) $("stream-status").textContent = failed;
   }
@@ -1154,7 +1168,7 @@
     } catch (error) {
       if (error.status === 409) {
         // It finished before the cancel arrived: show it as it is, and say so.
-        notice(`“${project.brief.brand_name}” had already finished: there was nothing to cancel.`);
+        notice(["“", named(project.brief.brand_name), "” had already finished: there was nothing to cancel."]);
         try {
           const now = await api(`projects/${project.id}`);
           if (state.project && state.project.id === project.id) refreshProject(now);
@@ -1180,8 +1194,10 @@
     if (!project) return;
     const dialog = $("delete-dialog");
     dialog.dataset.projectId = project.id;
-    $("delete-text").textContent =
-      `“${project.brief.brand_name}”, its logos (variations included) and its inspiration images will be deleted. This cannot be undone.`;
+    $("delete-text").replaceChildren(
+      "“", named(project.brief.brand_name),
+      "”, its logos (variations included) and its inspiration images will be deleted. This cannot be undone.",
+    );
     $("delete-error").textContent = "";
     dialog.showModal();
     $("delete-keep").focus(); // the safe choice has the focus: a second Enter keeps the project
@@ -1217,7 +1233,7 @@
     removeProjectItem(projectId);
     if (projectIdInUrl() === projectId) setUrlProject(null, "replace");
     if (!state.project || state.project.id === projectId) newProject({ history: "none" });
-    notice(`Deleted “${name}”.`);
+    notice(["Deleted “", named(name), "”."]);
   }
 
   // ---- the selected logo --------------------------------------------------------------------
