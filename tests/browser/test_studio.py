@@ -1592,3 +1592,30 @@ async def test_a_double_click_on_generate_makes_one_project(gateway, page: Page,
     assert names.count(brand) == 1, names
     assert len(posted) == 1, posted
     await expect(page.locator("#project-list button", has_text=brand)).to_have_count(1)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_on_a_phone_a_new_or_opened_project_is_shown_from_its_top(gateway, page: Page):
+    """On a phone "Your projects" comes first: with a few projects listed, the project just
+    made (or opened from the list) was scrolled only until its heading showed at the
+    screen's bottom edge, its logos out of sight. It is shown from its top."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 6)
+    await page.reload()
+    await expect(page.locator("#project-list button")).to_have_count(6)
+    brand = "Top Of The Screen"
+    await fill_brief(page, brand=brand, logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    heading = page.get_by_role("heading", name=brand, exact=True)
+    await expect(heading).to_be_focused()
+    await expect(page.locator("#candidates > li").first).to_be_in_viewport(ratio=1)
+    box = await page.locator("#project").bounding_box()
+    assert box and abs(box["y"]) < 2, f"the project starts {box} down the screen"
+
+    await wait_for_logos(page, 2, brand=brand)
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.locator("#project-list button", has_text="Batch 00").click()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
+    box = await page.locator("#project").bounding_box()
+    assert box and abs(box["y"]) < 2, f"the project starts {box} down the screen"

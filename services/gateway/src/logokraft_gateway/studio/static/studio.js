@@ -443,7 +443,7 @@
     state.opening = null;
     if (!fromUrl) setUrlProject(project.id, "push");
     showProject(project);
-    $("project-title").focus();
+    showProjectTop();
     if (!isSettled(project.status)) {
       follow(project.id, null);
     }
@@ -627,7 +627,7 @@
       showProject(created.project);
       upsertProjectItem(created.project);
       follow(created.project_id, created.stream_url);
-      $("project-title").focus();
+      showProjectTop();
     } catch (error) {
       if (error.status !== 401) showErrors(error, BRIEF_FIELDS, "brief-error");
     }
@@ -657,6 +657,14 @@
     // A finished project says what its stream's end said; one in flight, what its stream says.
     if (isSettled(project.status)) $("stream-status").textContent = settledText();
     markCurrentProject();
+  }
+
+  // The project just opened or made, from its top: on a phone the list of projects comes
+  // first, and focusing the heading alone left it at the screen's bottom edge, its logos
+  // out of sight below.
+  function showProjectTop() {
+    $("project-title").focus({ preventScroll: true });
+    $("project").scrollIntoView({ block: "start" });
   }
 
   function summaryOf(project) {
