@@ -1619,3 +1619,35 @@ async def test_on_a_phone_a_new_or_opened_project_is_shown_from_its_top(gateway,
     await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
     box = await page.locator("#project").bounding_box()
     assert box and abs(box["y"]) < 2, f"the project starts {box} down the screen"
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_long_unbroken_words_in_the_brief_do_not_widen_the_page_on_a_phone(
+    gateway, page: Page
+):
+    """Not only the name: a slogan that is a web address, a long German industry and an
+    instruction without spaces (shown under the heading and in the lineage) wrap inside
+    the screen instead of pushing the page sideways."""
+    brand = "Long Words"
+    instruction = "use-Pantone-2945C-" + "x" * 50
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Slogan").fill("www.thebestcoffeeroasteryintheentireworld.example")
+    await page.get_by_label("Industry").fill("Kaffeeröstereifachgroßhandelsunternehmen")
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await no_horizontal_scroll(page)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill(instruction)
+    await page.get_by_label("Number of variations").fill("1")
+    await page.get_by_role("button", name="Refine").click()
+    variation = f"{candidate_alt(1, brand)}, variation 1"
+    await expect(page.get_by_alt_text(variation, exact=True)).to_be_visible(
+        timeout=GENERATION_TIMEOUT_MS
+    )
+    await page.get_by_role("button", name=variation, exact=True).click()
+    await expect(page.locator("#lineage-list button[aria-current=true]")).to_contain_text(
+        instruction
+    )
+    await no_horizontal_scroll(page)
