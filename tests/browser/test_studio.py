@@ -1663,3 +1663,40 @@ async def test_long_unbroken_words_in_the_brief_do_not_widen_the_page_on_a_phone
         instruction
     )
     await no_horizontal_scroll(page)
+
+
+async def test_a_proxys_refusal_is_said_in_words_a_person_can_act_on(
+    gateway, page: Page, console, tmp_path
+):
+    """In front of the gateway a proxy may answer for it, with its own HTML page: nginx
+    refuses a body over 1 MB by default ("413 Request Entity Too Large"), a load balancer
+    answers 502 while the gateway restarts. The brief says what happened and what to do,
+    not "The request failed (HTTP 413)", and keeps the brief to send again."""
+    console.allow(r"status of (413|502)")
+    proxy_says = {"status": 413, "text": "Request Entity Too Large"}
+
+    async def proxy(route) -> None:
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        await route.fulfill(
+            status=proxy_says["status"],
+            headers={"content-type": "text/html"},
+            body=f"<html><body><center><h1>{proxy_says['status']} {proxy_says['text']}"
+            "</h1></center><hr><center>nginx</center></body></html>",
+        )
+
+    await sign_in_as_dev(page, gateway)
+    await page.route(re.compile(r"/api/v1/projects$"), proxy)
+    await fill_brief(page, brand="Behind A Proxy", logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#brief-error")).to_have_text(
+        "The brief and its images are too large to send at once; choose fewer or smaller images."
+    )
+    proxy_says.update(status=502, text="Bad Gateway")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#brief-error")).to_have_text(
+        "The server is not answering right now; try again in a minute."
+    )
+    await expect(page.get_by_label("Brand name")).to_have_value("Behind A Proxy")

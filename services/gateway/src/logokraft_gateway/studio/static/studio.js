@@ -49,10 +49,20 @@
 
   // ---- the API ------------------------------------------------------------------------------
 
+  // What to say when the answer is not the API's JSON (a proxy's or load balancer's page in
+  // front of the gateway: nginx refuses bodies over 1 MB by default, with an HTML 413).
+  const PLAIN_FAILURES = {
+    413: "The brief and its images are too large to send at once; choose fewer or smaller images.",
+    429: "Too many requests for now; wait a minute, then try again.",
+    502: "The server is not answering right now; try again in a minute.",
+    503: "The server is not answering right now; try again in a minute.",
+    504: "The server took too long to answer; try again in a minute.",
+  };
+
   class ApiError extends Error {
     constructor(status, body) {
       const error = (body && body.error) || {};
-      super(error.message || `The request failed (HTTP ${status}).`);
+      super(error.message || PLAIN_FAILURES[status] || `The request failed (HTTP ${status}).`);
       this.status = status;
       this.code = error.code || "http_error";
       this.details = error.details || [];
