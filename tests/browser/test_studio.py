@@ -1700,3 +1700,25 @@ async def test_a_proxys_refusal_is_said_in_words_a_person_can_act_on(
         "The server is not answering right now; try again in a minute."
     )
     await expect(page.get_by_label("Brand name")).to_have_value("Behind A Proxy")
+
+
+async def test_going_back_with_the_delete_question_open_does_not_carry_it_along(
+    gateway, page: Page
+):
+    """ "Delete this project?" is open on one project when the person goes back (the mouse's
+    back button, Alt+Left) to the one before: the question goes with the project it was
+    about, instead of staying open over the other one ready to delete the first."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 2)
+    await page.reload()
+    for name in ("Batch 00", "Batch 01"):
+        await page.locator("#project-list button", has_text=name).click()
+        await expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    await page.get_by_role("button", name="Delete project…").click()
+    dialog = page.get_by_role("dialog", name="Delete this project?")
+    await expect(dialog).to_be_visible()
+    await page.go_back()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_visible()
+    await expect(dialog).to_be_hidden()
+    await expect(page.locator("#project-list button")).to_have_count(2)

@@ -125,6 +125,8 @@
   // Back, forward, or a hash typed or followed: show what the address names.
   function followUrl() {
     if (!state.token) return;
+    // The question was about the project being left: it is not asked of the next one.
+    if ($("delete-dialog").open) $("delete-dialog").close();
     const projectId = projectIdInUrl();
     if (projectId) {
       const shown = (state.project && state.project.id === projectId) || state.opening === projectId;
