@@ -1722,3 +1722,24 @@ async def test_going_back_with_the_delete_question_open_does_not_carry_it_along(
     await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_visible()
     await expect(dialog).to_be_hidden()
     await expect(page.locator("#project-list button")).to_have_count(2)
+
+
+async def test_a_failed_dev_sign_in_is_heard_and_the_focus_stays_on_its_button(
+    gateway, page: Page, console
+):
+    """The gateway is not reachable when "Continue as dev user" is pressed (it is
+    restarting): the reason is said in the page's live notice, not under "Access token"
+    (nothing was pasted), and the keyboard is still on the button to try again."""
+    console.allow(r"ERR_CONNECTION_REFUSED|Failed to fetch")
+    await open_studio(page, gateway)
+    await page.route("**/studio/dev-token", lambda route: route.abort("connectionrefused"))
+    button = page.get_by_role("button", name="Continue as dev user")
+    await button.press("Enter")
+    await expect(page.get_by_role("status").filter(has_text="cannot be reached")).to_have_text(
+        "The server cannot be reached; check your connection and try again."
+    )
+    await expect(page.locator("#access-token-error")).to_be_empty()
+    await expect(button).to_be_focused()
+    await page.unroute("**/studio/dev-token")
+    await button.press("Enter")
+    await expect(page.get_by_label("Brand name")).to_be_focused()

@@ -341,9 +341,12 @@
       const answer = await api("/studio/dev-token", { method: "POST", allowUnauthenticated: true });
       await signIn(answer.access_token, "dev user");
     } catch (error) {
-      $("access-token-error").textContent = error.message;
+      // Said where it is heard (the notice is a live region), not under "Access token": no
+      // token was pasted.
+      notice(error.message);
     } finally {
       button.disabled = false;
+      refocus(button);
     }
   }
 
