@@ -1743,3 +1743,104 @@ async def test_a_failed_dev_sign_in_is_heard_and_the_focus_stays_on_its_button(
     await page.unroute("**/studio/dev-token")
     await button.press("Enter")
     await expect(page.get_by_label("Brand name")).to_be_focused()
+
+
+async def test_sending_a_brief_again_after_its_answer_was_lost_makes_one_project(
+    gateway, page: Page, console
+):
+    """The gateway made the project, but its answer never reached the page (the connection
+    dropped, the gateway restarted): the page says it could not reach the server, and the
+    person presses "Generate logos" again. That is the same brief, so it is the same
+    project (Idempotency-Key), not a second one counted against the daily limit. An edited
+    brief is a new one."""
+    console.allow(r"ERR_CONNECTION_RESET|Failed to fetch")
+    brand = "Said Twice"
+    answers_lost = 0
+
+    async def lose_the_first_answer(route) -> None:
+        nonlocal answers_lost
+        if route.request.method == "POST" and not answers_lost:
+            answers_lost += 1
+            # The gateway makes the project from the page's very request (no image: Chromium
+            # does not hand a chosen file's bytes to a route)...
+            request = route.request
+            headers = await request.all_headers()
+            async with httpx.AsyncClient() as client:
+                made = await client.post(
+                    request.url,
+                    content=request.post_data_buffer,
+                    headers={
+                        name: headers[name]
+                        for name in ("content-type", "authorization", "idempotency-key")
+                        if name in headers
+                    },
+                )
+            assert made.status_code == 202, made.text
+            await route.abort("connectionreset")  # ...and its answer is lost on the way
+            return
+        await route.continue_()
+
+    await sign_in_as_dev(page, gateway)
+    await page.route(re.compile(r"/api/v1/projects$"), lose_the_first_answer)
+    await fill_brief(page, brand=brand, logos=1)
+    generate = page.get_by_role("button", name="Generate logos")
+    await generate.click()
+    await expect(page.locator("#brief-error")).to_contain_text("cannot be reached")
+    await generate.click()
+    await wait_for_logos(page, 1, brand=brand)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+
+    async def names() -> list[str]:
+        async with httpx.AsyncClient(base_url=gateway) as client:
+            listed = await client.get(
+                "/api/v1/projects?limit=50", headers={"Authorization": f"Bearer {token}"}
+            )
+        return [project["brief"]["brand_name"] for project in listed.json()["projects"]]
+
+    assert (await names()).count(brand) == 1
+    await expect(page.locator("#project-list button", has_text=brand)).to_have_count(1)
+
+    # The same words sent again as a new brief (after "New project", edited back) are a new
+    # project: the key is the brief's as written, not the form's forever.
+    await page.get_by_role("button", name="New project").click()
+    await page.get_by_label("Number of logos").fill("1")
+    await generate.click()
+    await wait_for_logos(page, 1, brand=brand)
+    assert (await names()).count(brand) == 2
+
+
+async def test_a_gateway_without_idempotency_still_takes_the_brief(gateway, page: Page, console):
+    """A gateway run without a database cannot honour Idempotency-Key (501
+    idempotency_unavailable, as its message says): the page sends the brief without it."""
+    console.allow(r"status of 501")
+    refused = 0
+
+    async def no_database(route) -> None:
+        nonlocal refused
+        if "idempotency-key" in await route.request.all_headers():
+            refused += 1
+            await route.fulfill(
+                status=501,
+                headers={"content-type": "application/json"},
+                body=json.dumps(
+                    {
+                        "error": {
+                            "code": "idempotency_unavailable",
+                            "message": "This server cannot honour Idempotency-Key.",
+                        }
+                    }
+                ),
+            )
+            return
+        await route.continue_()
+
+    await sign_in_as_dev(page, gateway)
+    await page.route(re.compile(r"/api/v1/projects$"), no_database)
+    await fill_brief(page, brand="No Database", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="No Database")
+    await page.get_by_role("button", name="New project").click()
+    await fill_brief(page, brand="Still No Database", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Still No Database")
+    assert refused == 1  # asked once, then remembered

@@ -43,6 +43,8 @@
     projectsCursor: null,
     loadingMore: false, // a "More projects" page is on its way
     sendingBrief: false, // the brief is being checked or sent
+    briefKey: null, // the Idempotency-Key of the brief as written (newKey), until it is made
+    idempotency: true, // false once the gateway said it cannot honour Idempotency-Key
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
   };
@@ -307,7 +309,7 @@
   function forgetThePerson() {
     closeStream();
     if ($("delete-dialog").open) $("delete-dialog").close();
-    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
+    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null, briefKey: null });
     state.assets.clear();
     state.tallies.clear();
     state.imageCheck = Promise.resolve([]);
@@ -595,6 +597,11 @@
     return null;
   }
 
+  // A random key (crypto.randomUUID needs a secure context; a LAN address is not one).
+  function newKey() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   async function submitBrief(event) {
     event.preventDefault();
     const button = $("generate");
@@ -636,8 +643,25 @@
       form.append("inspiration_images", file, file.name);
     }
     button.textContent = "Sending the brief…";
+    // One key per brief as written: sent again after a lost answer (the gateway restarting,
+    // the connection dropping after the project was made), it is the same project, not a
+    // second one. Any edit of the brief makes it a new brief, with a new key.
+    state.briefKey = state.briefKey || newKey();
+    const send = () => api("projects", {
+      method: "POST",
+      body: form,
+      headers: state.idempotency ? { "Idempotency-Key": state.briefKey } : {},
+    });
     try {
-      const created = await api("projects", { method: "POST", body: form });
+      let created;
+      try {
+        created = await send();
+      } catch (error) {
+        if (error.code !== "idempotency_unavailable") throw error;
+        state.idempotency = false; // a gateway without a database: send it as it is
+        created = await send();
+      }
+      state.briefKey = null;
       setUrlProject(created.project_id, "push");
       showProject(created.project);
       upsertProjectItem(created.project);
@@ -1483,6 +1507,11 @@
     $("more-projects").addEventListener("click", () => loadProjects(true));
     $("field-inspiration_images").addEventListener("change", imagesChosen);
     $("brief-form").addEventListener("submit", submitBrief);
+    for (const type of ["input", "change"]) {
+      $("brief-form").addEventListener(type, () => {
+        state.briefKey = null;
+      });
+    }
     $("refine-form").addEventListener("submit", submitRefine);
     $("detail-image").addEventListener("error", () => reloadImage($("detail-image"), $("detail-image").dataset.assetId));
     $("detail-image").addEventListener("load", () => delete $("detail-image").dataset.reloaded);
