@@ -1844,3 +1844,32 @@ async def test_a_gateway_without_idempotency_still_takes_the_brief(gateway, page
     await page.get_by_role("button", name="Generate logos").click()
     await wait_for_logos(page, 1, brand="Still No Database")
     assert refused == 1  # asked once, then remembered
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_on_a_phone_refine_says_by_its_button_what_it_started(
+    gateway, page: Page, screenshots
+):
+    """On a phone the selected logo's panel is below every candidate: the variations a
+    refinement makes appear with their parent, far above, out of sight. By the Refine
+    button a status says what was started and where it will appear, so nobody presses it
+    again thinking nothing happened."""
+    brand = "Far Above"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=4)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 4, brand=brand)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_label("Number of variations").fill("2")
+    await page.get_by_role("button", name="Refine").click()
+    said = page.get_by_role("status").filter(has_text="Making 2 variations")
+    await expect(said).to_have_text(
+        "Making 2 variations of candidate 1; they appear under candidate 1 once made."
+    )
+    await expect(said).to_be_in_viewport(ratio=1)
+    await page.screenshot(path=str(screenshots / "refine-status.png"))
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 2", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+    await expect(page.locator("#refine-status")).to_be_empty()

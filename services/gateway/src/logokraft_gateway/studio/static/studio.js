@@ -321,7 +321,7 @@
     for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
     const texts = [
       "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
-      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error",
+      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error", "refine-status",
     ];
     for (const id of texts) $(id).textContent = "";
     const image = $("detail-image");
@@ -1293,6 +1293,7 @@
       if (tile) tile.setAttribute("aria-pressed", String(id === assetId));
     }
     clearErrors(REFINE_FIELDS, "refine-error");
+    $("refine-status").textContent = "";
     renderDetail();
     $("detail").hidden = false;
     $("detail-title").focus();
@@ -1454,6 +1455,7 @@
   async function submitRefine(event) {
     event.preventDefault();
     clearErrors(REFINE_FIELDS, "refine-error");
+    $("refine-status").textContent = "";
     const assetId = state.selected;
     const project = state.project;
     const count = Number($("field-num_variations").value);
@@ -1474,6 +1476,14 @@
       renderProjectHeader();
       follow(accepted.project_id, accepted.stream_url);
       $("field-instruction").value = "";
+      // Said here, by the button: the variations appear with their parent, which on a phone
+      // (or under eight candidates) is far above, out of sight.
+      const parent = state.assets.get(assetId);
+      const made = accepted.variations.length;
+      const label = parent ? labelOf(parent) : "this logo";
+      $("refine-status").textContent =
+        `Making ${made} ${plural(made, "variation")} of ${label}; ${made === 1 ? "it appears" : "they appear"} under ${label} once made.`;
+      $("refine-status").scrollIntoView({ block: "nearest" });
     } catch (error) {
       // Its logo is gone only with its project (deleted in another tab, the CLI, the API):
       // say that, not "Asset <uuid> not found".
