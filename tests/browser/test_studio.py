@@ -1873,3 +1873,29 @@ async def test_on_a_phone_refine_says_by_its_button_what_it_started(
     await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
     await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
     await expect(page.locator("#refine-status")).to_be_empty()
+
+
+async def test_logo_files_that_cannot_be_loaded_are_asked_for_once(gateway, page: Page, console):
+    """Every logo's file fails to load (lost from storage, blocked by a proxy): each logo
+    asks once for a fresh URL and then stays as it is. The asking must not go round the
+    siblings (each fresh logo redrawing the others, whose broken images asked again)."""
+    console.allow(r"status of 404 \(Not Found\)")
+    brand = "Nothing To See"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 3, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url) if re.search(r"/api/v1/assets/[^/?]+$", request.url) else None
+        ),
+    )
+    await page.route(re.compile(r"/api/v1/files/"), lambda route: route.fulfill(status=404))
+    await page.reload()
+    await expect(page.locator("#candidates img[data-reloaded]")).to_have_count(3)
+    await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_focused()
+    await page.evaluate("fetch('/healthz')")  # a round trip more for any further asking
+    assert len(asked) == 3, asked

@@ -867,9 +867,13 @@
     state.assets.set(asset.id, Object.assign({}, previous || {}, asset));
     renderAsset(state.assets.get(asset.id));
     if (!previous || previous.status !== asset.status) renderTally();
-    // Siblings' labels depend on their order: refresh those already shown.
-    for (const sibling of children(asset.parent_asset_id)) {
-      if (sibling.id !== asset.id) relabel(sibling);
+    // Siblings' labels depend on their order, which only a new logo changes: refresh those
+    // already shown then (redrawing them on every update re-created broken images, each
+    // asking for a fresh URL, and so on around the siblings).
+    if (!previous) {
+      for (const sibling of children(asset.parent_asset_id)) {
+        if (sibling.id !== asset.id) relabel(sibling);
+      }
     }
     if (state.selected === asset.id || (state.selected && isAncestorOf(asset, state.selected))) {
       renderDetail();
