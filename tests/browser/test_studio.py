@@ -1865,7 +1865,7 @@ async def test_on_a_phone_refine_says_by_its_button_what_it_started(
     await page.get_by_role("button", name="Refine").click()
     said = page.get_by_role("status").filter(has_text="Making 2 variations")
     await expect(said).to_have_text(
-        "Making 2 variations of candidate 1; they appear under candidate 1 once made."
+        "Making 2 variations: they will appear under “Candidate 1” as they are made."
     )
     await expect(said).to_be_in_viewport(ratio=1)
     await page.screenshot(path=str(screenshots / "refine-status.png"))

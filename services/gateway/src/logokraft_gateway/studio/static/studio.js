@@ -1484,9 +1484,10 @@
       // (or under eight candidates) is far above, out of sight.
       const parent = state.assets.get(assetId);
       const made = accepted.variations.length;
-      const label = parent ? labelOf(parent) : "this logo";
-      $("refine-status").textContent =
-        `Making ${made} ${plural(made, "variation")} of ${label}; ${made === 1 ? "it appears" : "they appear"} under ${label} once made.`;
+      const under = parent ? `under “${capitalise(labelOf(parent))}”` : "under their logo";
+      $("refine-status").textContent = made === 1
+        ? `Making 1 variation: it will appear ${under} once it is made.`
+        : `Making ${made} variations: they will appear ${under} as they are made.`;
       $("refine-status").scrollIntoView({ block: "nearest" });
     } catch (error) {
       // Its logo is gone only with its project (deleted in another tab, the CLI, the API):
