@@ -1899,3 +1899,27 @@ async def test_logo_files_that_cannot_be_loaded_are_asked_for_once(gateway, page
     await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_focused()
     await page.evaluate("fetch('/healthz')")  # a round trip more for any further asking
     assert len(asked) == 3, asked
+
+
+async def test_a_project_slow_to_open_says_it_is_on_its_way(gateway, page: Page):
+    """On a slow connection the project shown stays until the one clicked arrives: its line
+    in the list says it is opening (aria-busy), and stops saying so once it is shown."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 2)
+    await page.reload()
+    arrived = asyncio.Event()
+
+    async def slow(route) -> None:
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects/[0-9a-f-]{36}$"), slow)
+    item = page.locator("#project-list button", has_text="Batch 00")
+    await item.click()
+    await expect(item).to_have_attribute("aria-busy", "true")
+    await expect(item).to_have_css("cursor", "progress")
+    arrived.set()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
+    await expect(item).not_to_have_attribute("aria-busy", "true")
+    await expect(item).to_have_attribute("aria-current", "true")

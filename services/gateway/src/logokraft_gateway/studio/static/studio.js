@@ -442,6 +442,9 @@
   async function openProject(projectId, options) {
     const fromUrl = Boolean(options && options.fromUrl);
     state.opening = projectId;
+    // On a slow connection the project shown stays until this one arrives: its line in the
+    // list says it is on its way (aria-busy, and a word), so it is not clicked again and again.
+    markOpening(projectId);
     let project;
     try {
       if (!PROJECT_ID.test(projectId)) throw new ApiError(404, null); // not one of ours, surely
@@ -449,6 +452,7 @@
     } catch (error) {
       if (state.opening !== projectId) return;
       state.opening = null;
+      markOpening(null);
       if (error.status === 404) {
         forgetProject(projectId);
         return;
@@ -458,12 +462,21 @@
     }
     if (state.opening !== projectId) return; // another project was asked for meanwhile
     state.opening = null;
+    markOpening(null);
     if (!fromUrl) setUrlProject(project.id, "push");
     showProject(project);
     showProjectTop();
     if (!isSettled(project.status)) {
       follow(project.id, null);
     }
+  }
+
+  function markOpening(projectId) {
+    for (const button of $("project-list").querySelectorAll("button[aria-busy]")) {
+      button.removeAttribute("aria-busy");
+    }
+    const button = projectId && projectButton(projectId);
+    if (button) button.setAttribute("aria-busy", "true");
   }
 
   // A project deleted elsewhere (another tab, the CLI, the API): out of the list, and off the
@@ -494,6 +507,7 @@
     const history = (options && options.history) || "push";
     if (history === "push") setUrlProject(null, "push");
     state.opening = null;
+    markOpening(null);
     closeStream();
     state.project = null;
     state.assets.clear();
