@@ -1923,3 +1923,20 @@ async def test_a_project_slow_to_open_says_it_is_on_its_way(gateway, page: Page)
     await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
     await expect(item).not_to_have_attribute("aria-busy", "true")
     await expect(item).to_have_attribute("aria-current", "true")
+
+
+async def test_a_notice_about_one_project_goes_when_another_is_opened(gateway, page: Page):
+    """ "Deleted “Batch 01”." is news of that moment: it stayed at the top of the page over
+    every project opened after it, and over the next new brief."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 2)
+    await page.reload()
+    await page.locator("#project-list button", has_text="Batch 01").click()
+    await page.get_by_role("button", name="Delete project…").click()
+    await page.get_by_role("button", name="Delete for good").click()
+    await expect(page.locator("#notice")).to_have_text("Deleted “Batch 01”.")
+    await page.locator("#project-list button", has_text="Batch 00").click()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
+    await expect(page.locator("#notice")).to_be_empty()
+    await expect(page.locator("#notice")).to_be_hidden()

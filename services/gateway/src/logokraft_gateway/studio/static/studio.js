@@ -464,6 +464,7 @@
     state.opening = null;
     markOpening(null);
     if (!fromUrl) setUrlProject(project.id, "push");
+    notice(""); // what was said of the previous project ("Deleted “…”.") is not of this one
     showProject(project);
     showProjectTop();
     if (!isSettled(project.status)) {
@@ -1530,7 +1531,10 @@
       signIn(token, null);
     });
     $("sign-out").addEventListener("click", () => signOut("Signed out."));
-    $("new-project").addEventListener("click", () => newProject());
+    $("new-project").addEventListener("click", () => {
+      notice("");
+      newProject();
+    });
     window.addEventListener("popstate", followUrl);
     window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
