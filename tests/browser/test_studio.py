@@ -1853,7 +1853,22 @@ async def test_on_a_phone_refine_says_by_its_button_what_it_started(
     """On a phone the selected logo's panel is below every candidate: the variations a
     refinement makes appear with their parent, far above, out of sight. By the Refine
     button a status says what was started and where it will appear, so nobody presses it
-    again thinking nothing happened."""
+    again thinking nothing happened; once they are made it says no more."""
+    # What the status said, and whether it could be seen then (it is cleared at the `done`,
+    # which the local engine may send before a look could be taken).
+    await page.add_init_script(
+        """
+        window.__refineStatus = [];
+        document.addEventListener("DOMContentLoaded", () => {
+          const status = document.getElementById("refine-status");
+          new MutationObserver(() => {
+            const box = status.getBoundingClientRect();
+            const seen = box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+            window.__refineStatus.push([status.textContent, seen]);
+          }).observe(status, { childList: true, characterData: true, subtree: true });
+        });
+        """
+    )
     brand = "Far Above"
     await sign_in_as_dev(page, gateway)
     await fill_brief(page, brand=brand, logos=4)
@@ -1863,16 +1878,17 @@ async def test_on_a_phone_refine_says_by_its_button_what_it_started(
     await page.get_by_label("Instruction").fill("make it navy")
     await page.get_by_label("Number of variations").fill("2")
     await page.get_by_role("button", name="Refine").click()
-    said = page.get_by_role("status").filter(has_text="Making 2 variations")
-    await expect(said).to_have_text(
-        "Making 2 variations: they will appear under “Candidate 1” as they are made."
-    )
-    await expect(said).to_be_in_viewport(ratio=1)
-    await page.screenshot(path=str(screenshots / "refine-status.png"))
     variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 2", exact=True)
     await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
-    await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
-    await expect(page.locator("#refine-status")).to_be_empty()
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await expect(page.locator("#refine-status")).to_be_empty()  # no longer "will appear"
+    await expect(page.locator("#refine-status")).to_have_attribute("role", "status")
+    said = await page.evaluate("window.__refineStatus")
+    assert [
+        "Making 2 variations: they will appear under “Candidate 1” as they are made.",
+        True,
+    ] in said, said
+    await page.screenshot(path=str(screenshots / "after-refine.png"))
 
 
 async def test_logo_files_that_cannot_be_loaded_are_asked_for_once(gateway, page: Page, console):

@@ -1208,6 +1208,7 @@
         renderProjectHeader();
         upsertProjectItem(state.project);
         $("stream-status").textContent = settledText();
+        $("refine-status").textContent = ""; // the variations it announced are there (or failed)
         if (state.stream) {
           state.stream.close();
           state.stream = null;
