@@ -225,14 +225,22 @@ class HeldGateway:
 
 @pytest.fixture
 async def held_gateway(
-    nats_server, database_url, namespace, data_dir: Path, tmp_path: Path
+    request: pytest.FixtureRequest,
+    nats_server,
+    database_url,
+    namespace,
+    data_dir: Path,
+    tmp_path: Path,
 ) -> AsyncIterator[HeldGateway]:
+    """Parametrized indirectly with a dict, it overrides the gateway's settings by alias
+    (`{"LOGOKRAFT_MAX_STREAMS_PER_USER": 1}`)."""
+    settings = dict(getattr(request, "param", {}))
     gate = tmp_path / "release-held-jobs"
     env = service_env(
         nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
     )
     env[HOLD_JOBS_UNTIL] = str(gate)
-    async with running_services(env) as services, serve_gateway(services) as url:
+    async with running_services(env) as services, serve_gateway(services, **settings) as url:
         try:
             yield HeldGateway(url=url, services=services, gate=gate)
         finally:

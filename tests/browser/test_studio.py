@@ -28,7 +28,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from tests.support import read_stream
+from tests.support import png, read_stream, serve_gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -774,6 +774,19 @@ async def test_a_project_deleted_while_its_stream_is_watched_leaves_the_page(
             streams.setdefault(found[1], []).append(response)
 
     page.on("response", saw)
+    # The `done` events the page's EventSource heard (reading the body of the stream's
+    # response back from the browser afterwards sometimes found it discarded already).
+    await page.add_init_script(
+        """
+        window.__dones = [];
+        window.EventSource = class extends window.EventSource {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener("done", (event) => window.__dones.push(event.data));
+          }
+        };
+        """
+    )
     await sign_in_as_dev(page, held_gateway.url)
     token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
 
@@ -807,12 +820,11 @@ async def test_a_project_deleted_while_its_stream_is_watched_leaves_the_page(
         # The one stream the page read to its `done`: the stream URL's (EventSource), or after
         # the reload the fetch with the header (the one before the reload was cut off by it).
         # No stream answered 404 (the `page` fixture fails on that console error), so the
-        # notice came from the `done`; EventSource's body is readable and says so.
-        [stream] = [s for s in streams[project_id] if ("access_token=" in s.url) != reload]
-        if not reload:  # the fetch's body is cancelled by the page once it read `done`
-            frames = (await stream.text()).split("\n\n")
-            [done] = [f for f in frames if re.search(r"^event: done$", f, re.M)]
-            assert json.loads(re.search(r"^data: (.*)$", done, re.M)[1])["deleted"] is True
+        # notice came from the `done`; the EventSource heard it say so.
+        [_stream] = [s for s in streams[project_id] if ("access_token=" in s.url) != reload]
+        if not reload:  # (the fetch is the page's own reading; the reload forgot the rest)
+            [done] = await page.evaluate("window.__dones")
+            assert json.loads(done)["deleted"] is True
         return project_id
 
     made_here = await deleted_while_watched("Gone Midway", reload=False)
@@ -1210,3 +1222,737 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await expect_loaded(variation)
     await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Done"))
     await expect(page.locator("#refine-error")).to_be_empty()
+
+
+# ---- many projects, two tabs, scripts, errors ----------------------------------------------------
+
+
+async def make_settled_projects(gateway: str, token: str, count: int) -> None:
+    """`count` one-logo projects ("Batch 00" the oldest), each cancelled at once (or already
+    done): enough for the list to have a second page, without drawing them all."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        for number in range(count):
+            created = await client.post(
+                "/api/v1/projects",
+                headers=headers,
+                data={"brand_name": f"Batch {number:02d}", "num_candidates": "1"},
+                files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+            )
+            assert created.status_code == 202, created.text
+            project_id = created.json()["project_id"]
+            cancelled = await client.post(f"/api/v1/projects/{project_id}/cancel", headers=headers)
+            assert cancelled.status_code in (200, 409), cancelled.text
+
+
+async def test_more_projects_lists_each_once_and_the_keyboard_goes_on_to_them(gateway, page: Page):
+    """21 projects: the list shows 20 and "More projects". A double Enter on it (the page is
+    slow to answer) asks for the next page once, not twice (the project would be listed
+    twice), and the focus goes to the first project it brought, not to the page's top when
+    the button goes away after the last page."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 21)
+    await page.reload()
+    more = page.get_by_role("button", name="More projects")
+    await expect(more).to_be_visible()
+    await expect(page.locator("#project-list button")).to_have_count(20)
+
+    release = asyncio.Event()
+    pages_asked = 0
+
+    async def slow(route) -> None:
+        nonlocal pages_asked
+        pages_asked += 1
+        await release.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects\?.*cursor="), slow)
+    await more.focus()
+    async with page.expect_request(re.compile(r"cursor=")):
+        await page.keyboard.press("Enter")
+    await page.keyboard.press("Enter")
+    release.set()
+    oldest = page.locator("#project-list button", has_text="Batch 00")
+    await expect(oldest).to_be_focused()
+    await expect(more).to_be_hidden()
+    ids = await page.locator("#project-list button").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.projectId)"
+    )
+    assert len(ids) == 21 and len(set(ids)) == 21, ids
+    assert pages_asked == 1
+
+
+async def test_refining_a_logo_whose_project_was_deleted_in_another_tab(
+    gateway, page: Page, console
+):
+    """Two tabs on one project: the other deletes it while this one has a logo open. Refine
+    here says the project is gone and leaves it (as opening it would), not "Asset <uuid> not
+    found" under a form that can never work again."""
+    console.allow(r"status of 404 \(Not Found\)")
+    brand = "Two Tabs"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    project_id = await open_project_id(page)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        deleted = await client.delete(
+            f"/api/v1/projects/{project_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert deleted.status_code == 204
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_role("button", name="Refine").click()
+    await expect(page.locator("#notice")).to_have_text(
+        "That project no longer exists: it was deleted."
+    )
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await expect(
+        page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    ).to_have_count(0)
+    assert "#project=" not in page.url
+    await expect(page.locator("#refine-error")).to_be_empty()
+
+
+async def test_the_keyboard_stays_on_the_button_it_pressed(services, page: Page, console):
+    """Refine and Generate logos are disabled while their request runs, which drops the focus
+    to the top of the page: after the answer a keyboard user is back on the button, whether
+    it worked (Refine: the variations stream in) or not (a 429: the API's words, the brief
+    kept to send again)."""
+    console.allow(r"status of 429")
+    brand = "Steady Hands"
+    async with serve_gateway(services, LOGOKRAFT_RATE_LIMIT_GENERATION="2/minute") as gateway:
+        await sign_in_as_dev(page, gateway)
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").press("Enter")
+        await wait_for_logos(page, 1, brand=brand)
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).press("Enter")
+        await page.get_by_label("Instruction").fill("make it navy")
+        await page.get_by_label("Number of variations").fill("1")
+        refine = page.get_by_role("button", name="Refine")
+        await refine.press("Enter")
+        variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+        await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect(refine).to_be_focused()
+
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand="Third Time", logos=1)
+        generate = page.get_by_role("button", name="Generate logos")
+        await generate.press("Enter")
+        await expect(page.locator("#brief-error")).to_contain_text(
+            "Too many requests to create logos from your account"
+        )
+        await expect(generate).to_be_focused()
+        await expect(page.get_by_label("Brand name")).to_have_value("Third Time")
+
+
+@pytest.mark.parametrize("held_gateway", [{"LOGOKRAFT_MAX_STREAMS_PER_USER": 1}], indirect=True)
+async def test_a_second_tab_over_the_stream_limit_says_why_and_catches_up(
+    held_gateway, context, page: Page, console
+):
+    """One stream per user here: a second tab on the project in flight is refused (429
+    too_many_streams). It says what the API says (close a tab, or wait), not "Connection
+    lost" forever, and once the first tab's stream ends it follows the project to its end."""
+    console.allow(r"status of 429")
+    brand = "Second Window"
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Live"))
+
+    other = await context.new_page()
+    console.watch(other)
+    await other.goto(page.url)
+    await other.get_by_role("button", name="Continue as dev user").click()
+    await expect(other.get_by_role("heading", name=brand, exact=True)).to_be_visible()
+    await expect(other.locator("#stream-status")).to_contain_text(
+        "project streams open, the most allowed at once"
+    )
+    await expect(other.locator("#stream-status")).to_contain_text("tries again by itself")
+
+    held_gateway.release()
+    await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo.", timeout=60_000)
+    await expect(other.locator("#stream-status")).to_have_text("Done: 1 logo.", timeout=60_000)
+    await wait_for_logos(other, 1, brand=brand)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_a_right_to_left_name_reads_right_to_left(gateway, page: Page, screenshots):
+    """An Arabic brand ending in punctuation, "مقهى!", in a page laid out left to right: its
+    heading, its line in the list and the fields it is typed in take the name's direction
+    (dir=auto), so the "!" ends it on the left instead of starting it on the right. A Latin
+    name stays left to right."""
+    brand = "مقهى الفجر!"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Slogan").fill("قهوة كل صباح")
+    await expect(page.get_by_label("Brand name")).to_have_css("direction", "rtl")
+    await expect(page.get_by_label("Industry")).to_have_css("direction", "ltr")
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    title = page.get_by_role("heading", name=brand, exact=True)
+    await expect(title).to_have_css("direction", "rtl")
+    listed = page.locator("#project-list button[aria-current=true] .name")
+    await expect(listed).to_have_text(brand)
+    await expect(listed).to_have_css("direction", "rtl")
+    # The list's name is aligned to its own start: the right-hand edge of its line.
+    gap = await listed.evaluate(
+        """node => {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            return node.getBoundingClientRect().right - range.getBoundingClientRect().right;
+        }"""
+    )
+    assert gap < 2, f"the name's text ends {gap}px short of its line's right-hand edge"
+    await page.screenshot(path=str(screenshots / "rtl.png"), full_page=True)
+
+    # Inside the page's own sentences (the brief's line, the delete dialog, the notice) the
+    # name and the slogan keep their own direction too (<bdi>).
+    slogan = page.locator("#project-meta bdi", has_text="قهوة كل صباح")
+    await expect(slogan).to_have_css("direction", "rtl")
+    await page.get_by_role("button", name="Delete project…").click()
+    in_dialog = page.locator("#delete-text bdi")
+    await expect(in_dialog).to_have_text(brand)
+    await expect(in_dialog).to_have_css("direction", "rtl")
+    await page.get_by_role("button", name="Delete for good").click()
+    await expect(page.locator("#notice")).to_have_text(f"Deleted “{brand}”.")
+    await expect(page.locator("#notice bdi")).to_have_css("direction", "rtl")
+
+    await fill_brief(page, brand="Dawn Coffee", logos=1)
+    await expect(page.get_by_label("Brand name")).to_have_css("direction", "ltr")
+
+
+async def test_the_tab_title_names_the_open_project(gateway, page: Page):
+    """Two tabs, or the history's list, are told apart by the project they show: the title
+    follows the open project, back and forward included, and names none on a new brief or
+    after signing out."""
+    await sign_in_as_dev(page, gateway)
+    await expect(page).to_have_title("LogoKraft Studio")
+    for brand in ("First Light", "Second Wind"):
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand=brand, logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page).to_have_title(f"{brand} – LogoKraft Studio")
+        await wait_for_logos(page, 1, brand=brand)
+    await page.go_back()  # the new brief before "Second Wind"
+    await expect(page).to_have_title("LogoKraft Studio")
+    await page.go_back()
+    await expect(page).to_have_title("First Light – LogoKraft Studio")
+    await page.reload()
+    await expect(page).to_have_title("First Light – LogoKraft Studio")
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page).to_have_title("LogoKraft Studio")
+
+
+async def test_logos_already_shown_do_not_blink_when_more_arrive(gateway, page: Page):
+    """Each new stream (a refinement opens one) starts with a snapshot whose image URLs are
+    signed afresh. The logos on screen stay the pictures they are: not redrawn from a new
+    URL, which left every tile blank while the browser fetched it all again."""
+    brand = "Steady Picture"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 3, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    shown = [page.get_by_alt_text(candidate_alt(n, brand), exact=True) for n in (1, 2, 3)]
+    for image in shown:
+        await image.evaluate("img => { img.dataset.shownBefore = 'yes'; }")
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_label("Number of variations").fill("1")
+    await page.get_by_role("button", name="Refine").click()
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    for image in shown:
+        await expect(image).to_have_attribute("data-shown-before", "yes")
+        await expect_loaded(image)
+
+
+async def test_a_fields_bounds_are_said_in_plain_words(gateway, page: Page, console):
+    """The API's 422 names a field's bound in pydantic's words ("String should have at most
+    100 characters", "Input should be less than or equal to 8"); beside "Brand name" and
+    "Number of logos" the page says it as a person would."""
+    console.allow(r"status of 422")
+    await sign_in_as_dev(page, gateway)
+    await page.get_by_label("Brand name").fill("Long" * 26)
+    await page.get_by_label("Number of logos").fill("9")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#error-brand_name")).to_have_text(
+        "Too long: at most 100 characters."
+    )
+    await expect(page.locator("#error-num_candidates")).to_have_text("Must be at most 8.")
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await page.get_by_label("Brand name").fill("Short")
+    await page.get_by_label("Number of logos").fill("0")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#error-num_candidates")).to_have_text("Must be at least 1.")
+    await expect(page.locator("#error-brand_name")).to_be_empty()
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two CSS rgb()/rgba() colours (alpha ignored)."""
+
+    def luminance(color: str) -> float:
+        red, green, blue = (int(part) for part in re.findall(r"\d+", color)[:3])
+
+        def linear(value: int) -> float:
+            channel = value / 255
+            return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_focus_ring_can_be_seen_on_every_background(gateway, page: Page):
+    """A keyboard user finds the focus by its ring: at least 3:1 against what surrounds it
+    (WCAG 1.4.11), on the white panels, the page's wash and the dark header alike. The amber
+    ring was 2:1 on white."""
+    await sign_in_as_dev(page, gateway)
+    places = {
+        "#new-project": ".panel",
+        "#sign-out": ".top",
+    }
+    for selector, around in places.items():
+        control = page.locator(selector)
+        await control.focus()
+        await page.keyboard.press("Shift+Tab")
+        await page.keyboard.press("Tab")  # focused by the keyboard: :focus-visible
+        await expect(control).to_be_focused()
+        assert await control.evaluate("node => node.matches(':focus-visible')")
+        assert await control.evaluate("node => getComputedStyle(node).outlineStyle") == "solid"
+        ring = await control.evaluate("node => getComputedStyle(node).outlineColor")
+        behind = await page.locator(around).first.evaluate(
+            "node => getComputedStyle(node).backgroundColor"
+        )
+        wash = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert contrast(ring, behind) >= 3, (selector, ring, behind)
+        if around == ".panel":
+            assert contrast(ring, wash) >= 3, (selector, ring, wash)
+
+
+async def test_a_tab_left_open_past_its_links_expiry_still_shows_and_saves_the_logos(
+    services, page: Page, console, tmp_path
+):
+    """The logos' signed URLs expire (an hour by default; seconds here). A person who comes
+    back to the tab later and selects a logo sees it enlarged, not a broken image, and
+    "Download PNG" saves the logo, not the 403 of an expired link."""
+    console.allow(r"status of 403 \(Forbidden\)")  # the expired link, before the fresh one
+    brand = "Back From Lunch"
+    async with serve_gateway(services, LOGOKRAFT_SIGNED_URL_TTL_SECONDS=3) as gateway:
+        await sign_in_as_dev(page, gateway)
+        await fill_brief(page, brand=brand, logos=2)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.locator("#stream-status")).to_have_text(
+            re.compile(r"^Done: "), timeout=GENERATION_TIMEOUT_MS
+        )
+        second = page.get_by_alt_text(candidate_alt(2, brand), exact=True)
+        url = await second.get_attribute("src")
+        async with httpx.AsyncClient() as client:  # until the link the page holds has expired
+            while (await client.get(url)).status_code == 200:  # noqa: ASYNC110 - time, not an event, expires it
+                await asyncio.sleep(0.2)
+        await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+        enlarged = page.get_by_alt_text(f"{candidate_alt(2, brand)}, enlarged", exact=True)
+        await expect(enlarged).to_have_js_property("naturalWidth", 1024)
+        async with page.expect_download() as saved:
+            await page.get_by_role("link", name="Download PNG").click()
+        download = await saved.value
+        assert await download.failure() is None
+        stem = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-")
+        assert download.suggested_filename == f"{stem}-candidate-2.png"
+        path = tmp_path / download.suggested_filename
+        await download.save_as(path)
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+
+
+async def test_a_double_click_on_generate_makes_one_project(gateway, page: Page, tmp_path):
+    """The images are still being checked (a large photo takes a moment to decode) when
+    "Generate logos" is double-clicked: the brief is sent once, one project is made."""
+    brand = "Once Only"
+    photos = [tmp_path / f"large-photo-{number}.png" for number in range(1, 6)]
+    for number, photo in enumerate(photos):
+        Image.linear_gradient("L").rotate(number * 30).resize((3900, 3900)).convert("RGB").save(
+            photo
+        )
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    posted = []
+    page.on(
+        "request",
+        lambda request: (
+            posted.append(request.url)
+            if request.method == "POST" and request.url.endswith("/api/v1/projects")
+            else None
+        ),
+    )
+    await page.get_by_label("Inspiration images").set_input_files(photos)
+    await page.get_by_role("button", name="Generate logos").dblclick()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        listed = await client.get(
+            "/api/v1/projects?limit=50", headers={"Authorization": f"Bearer {token}"}
+        )
+    names = [project["brief"]["brand_name"] for project in listed.json()["projects"]]
+    assert names.count(brand) == 1, names
+    assert len(posted) == 1, posted
+    await expect(page.locator("#project-list button", has_text=brand)).to_have_count(1)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_on_a_phone_a_new_or_opened_project_is_shown_from_its_top(gateway, page: Page):
+    """On a phone "Your projects" comes first: with a few projects listed, the project just
+    made (or opened from the list) was scrolled only until its heading showed at the
+    screen's bottom edge, its logos out of sight. It is shown from its top."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 6)
+    await page.reload()
+    await expect(page.locator("#project-list button")).to_have_count(6)
+    brand = "Top Of The Screen"
+    await fill_brief(page, brand=brand, logos=2)
+    await page.get_by_role("button", name="Generate logos").click()
+    heading = page.get_by_role("heading", name=brand, exact=True)
+    await expect(heading).to_be_focused()
+    await expect(page.locator("#candidates > li").first).to_be_in_viewport(ratio=1)
+    box = await page.locator("#project").bounding_box()
+    assert box and abs(box["y"]) < 2, f"the project starts {box} down the screen"
+
+    await wait_for_logos(page, 2, brand=brand)
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.locator("#project-list button", has_text="Batch 00").click()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
+    box = await page.locator("#project").bounding_box()
+    assert box and abs(box["y"]) < 2, f"the project starts {box} down the screen"
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_long_unbroken_words_in_the_brief_do_not_widen_the_page_on_a_phone(
+    gateway, page: Page
+):
+    """Not only the name: a slogan that is a web address, a long German industry and an
+    instruction without spaces (shown under the heading and in the lineage) wrap inside
+    the screen instead of pushing the page sideways."""
+    brand = "Long Words"
+    instruction = "use-Pantone-2945C-" + "x" * 50
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Slogan").fill("www.thebestcoffeeroasteryintheentireworld.example")
+    await page.get_by_label("Industry").fill("Kaffeeröstereifachgroßhandelsunternehmen")
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await no_horizontal_scroll(page)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill(instruction)
+    await page.get_by_label("Number of variations").fill("1")
+    await page.get_by_role("button", name="Refine").click()
+    variation = f"{candidate_alt(1, brand)}, variation 1"
+    await expect(page.get_by_alt_text(variation, exact=True)).to_be_visible(
+        timeout=GENERATION_TIMEOUT_MS
+    )
+    await page.get_by_role("button", name=variation, exact=True).click()
+    await expect(page.locator("#lineage-list button[aria-current=true]")).to_contain_text(
+        instruction
+    )
+    await no_horizontal_scroll(page)
+
+
+async def test_a_proxys_refusal_is_said_in_words_a_person_can_act_on(
+    gateway, page: Page, console, tmp_path
+):
+    """In front of the gateway a proxy may answer for it, with its own HTML page: nginx
+    refuses a body over 1 MB by default ("413 Request Entity Too Large"), a load balancer
+    answers 502 while the gateway restarts. The brief says what happened and what to do,
+    not "The request failed (HTTP 413)", and keeps the brief to send again."""
+    console.allow(r"status of (413|502)")
+    proxy_says = {"status": 413, "text": "Request Entity Too Large"}
+
+    async def proxy(route) -> None:
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        await route.fulfill(
+            status=proxy_says["status"],
+            headers={"content-type": "text/html"},
+            body=f"<html><body><center><h1>{proxy_says['status']} {proxy_says['text']}"
+            "</h1></center><hr><center>nginx</center></body></html>",
+        )
+
+    await sign_in_as_dev(page, gateway)
+    await page.route(re.compile(r"/api/v1/projects$"), proxy)
+    await fill_brief(page, brand="Behind A Proxy", logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#brief-error")).to_have_text(
+        "The brief and its images are too large to send at once; choose fewer or smaller images."
+    )
+    proxy_says.update(status=502, text="Bad Gateway")
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#brief-error")).to_have_text(
+        "The server is not answering right now; try again in a minute."
+    )
+    await expect(page.get_by_label("Brand name")).to_have_value("Behind A Proxy")
+
+
+async def test_going_back_with_the_delete_question_open_does_not_carry_it_along(
+    gateway, page: Page
+):
+    """ "Delete this project?" is open on one project when the person goes back (the mouse's
+    back button, Alt+Left) to the one before: the question goes with the project it was
+    about, instead of staying open over the other one ready to delete the first."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 2)
+    await page.reload()
+    for name in ("Batch 00", "Batch 01"):
+        await page.locator("#project-list button", has_text=name).click()
+        await expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    await page.get_by_role("button", name="Delete project…").click()
+    dialog = page.get_by_role("dialog", name="Delete this project?")
+    await expect(dialog).to_be_visible()
+    await page.go_back()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_visible()
+    await expect(dialog).to_be_hidden()
+    await expect(page.locator("#project-list button")).to_have_count(2)
+
+
+async def test_a_failed_dev_sign_in_is_heard_and_the_focus_stays_on_its_button(
+    gateway, page: Page, console
+):
+    """The gateway is not reachable when "Continue as dev user" is pressed (it is
+    restarting): the reason is said in the page's live notice, not under "Access token"
+    (nothing was pasted), and the keyboard is still on the button to try again."""
+    console.allow(r"ERR_CONNECTION_REFUSED|Failed to fetch")
+    await open_studio(page, gateway)
+    await page.route("**/studio/dev-token", lambda route: route.abort("connectionrefused"))
+    button = page.get_by_role("button", name="Continue as dev user")
+    await button.press("Enter")
+    await expect(page.get_by_role("status").filter(has_text="cannot be reached")).to_have_text(
+        "The server cannot be reached; check your connection and try again."
+    )
+    await expect(page.locator("#access-token-error")).to_be_empty()
+    await expect(button).to_be_focused()
+    await page.unroute("**/studio/dev-token")
+    await button.press("Enter")
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+
+
+async def test_sending_a_brief_again_after_its_answer_was_lost_makes_one_project(
+    gateway, page: Page, console
+):
+    """The gateway made the project, but its answer never reached the page (the connection
+    dropped, the gateway restarted): the page says it could not reach the server, and the
+    person presses "Generate logos" again. That is the same brief, so it is the same
+    project (Idempotency-Key), not a second one counted against the daily limit. An edited
+    brief is a new one."""
+    console.allow(r"ERR_CONNECTION_RESET|Failed to fetch")
+    brand = "Said Twice"
+    answers_lost = 0
+
+    async def lose_the_first_answer(route) -> None:
+        nonlocal answers_lost
+        if route.request.method == "POST" and not answers_lost:
+            answers_lost += 1
+            # The gateway makes the project from the page's very request (no image: Chromium
+            # does not hand a chosen file's bytes to a route)...
+            request = route.request
+            headers = await request.all_headers()
+            async with httpx.AsyncClient() as client:
+                made = await client.post(
+                    request.url,
+                    content=request.post_data_buffer,
+                    headers={
+                        name: headers[name]
+                        for name in ("content-type", "authorization", "idempotency-key")
+                        if name in headers
+                    },
+                )
+            assert made.status_code == 202, made.text
+            await route.abort("connectionreset")  # ...and its answer is lost on the way
+            return
+        await route.continue_()
+
+    await sign_in_as_dev(page, gateway)
+    await page.route(re.compile(r"/api/v1/projects$"), lose_the_first_answer)
+    await fill_brief(page, brand=brand, logos=1)
+    generate = page.get_by_role("button", name="Generate logos")
+    await generate.click()
+    await expect(page.locator("#brief-error")).to_contain_text("cannot be reached")
+    await generate.click()
+    await wait_for_logos(page, 1, brand=brand)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+
+    async def names() -> list[str]:
+        async with httpx.AsyncClient(base_url=gateway) as client:
+            listed = await client.get(
+                "/api/v1/projects?limit=50", headers={"Authorization": f"Bearer {token}"}
+            )
+        return [project["brief"]["brand_name"] for project in listed.json()["projects"]]
+
+    assert (await names()).count(brand) == 1
+    await expect(page.locator("#project-list button", has_text=brand)).to_have_count(1)
+
+    # The same words sent again as a new brief (after "New project", edited back) are a new
+    # project: the key is the brief's as written, not the form's forever.
+    await page.get_by_role("button", name="New project").click()
+    await page.get_by_label("Number of logos").fill("1")
+    await generate.click()
+    await wait_for_logos(page, 1, brand=brand)
+    assert (await names()).count(brand) == 2
+
+
+async def test_a_gateway_without_idempotency_still_takes_the_brief(gateway, page: Page, console):
+    """A gateway run without a database cannot honour Idempotency-Key (501
+    idempotency_unavailable, as its message says): the page sends the brief without it."""
+    console.allow(r"status of 501")
+    refused = 0
+
+    async def no_database(route) -> None:
+        nonlocal refused
+        if "idempotency-key" in await route.request.all_headers():
+            refused += 1
+            await route.fulfill(
+                status=501,
+                headers={"content-type": "application/json"},
+                body=json.dumps(
+                    {
+                        "error": {
+                            "code": "idempotency_unavailable",
+                            "message": "This server cannot honour Idempotency-Key.",
+                        }
+                    }
+                ),
+            )
+            return
+        await route.continue_()
+
+    await sign_in_as_dev(page, gateway)
+    await page.route(re.compile(r"/api/v1/projects$"), no_database)
+    await fill_brief(page, brand="No Database", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="No Database")
+    await page.get_by_role("button", name="New project").click()
+    await fill_brief(page, brand="Still No Database", logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Still No Database")
+    assert refused == 1  # asked once, then remembered
+
+
+@pytest.mark.parametrize("viewport", [PHONE], indirect=True)
+async def test_on_a_phone_refine_says_by_its_button_what_it_started(
+    gateway, page: Page, screenshots
+):
+    """On a phone the selected logo's panel is below every candidate: the variations a
+    refinement makes appear with their parent, far above, out of sight. By the Refine
+    button a status says what was started and where it will appear, so nobody presses it
+    again thinking nothing happened; once they are made it says no more."""
+    # What the status said, and whether it could be seen then (it is cleared at the `done`,
+    # which the local engine may send before a look could be taken).
+    await page.add_init_script(
+        """
+        window.__refineStatus = [];
+        document.addEventListener("DOMContentLoaded", () => {
+          const status = document.getElementById("refine-status");
+          new MutationObserver(() => {
+            const box = status.getBoundingClientRect();
+            const seen = box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+            window.__refineStatus.push([status.textContent, seen]);
+          }).observe(status, { childList: true, characterData: true, subtree: true });
+        });
+        """
+    )
+    brand = "Far Above"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=4)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 4, brand=brand)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    await page.get_by_label("Instruction").fill("make it navy")
+    await page.get_by_label("Number of variations").fill("2")
+    await page.get_by_role("button", name="Refine").click()
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 2", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await expect(page.locator("#refine-status")).to_be_empty()  # no longer "will appear"
+    await expect(page.locator("#refine-status")).to_have_attribute("role", "status")
+    said = await page.evaluate("window.__refineStatus")
+    assert [
+        "Making 2 variations: they will appear under “Candidate 1” as they are made.",
+        True,
+    ] in said, said
+    await page.screenshot(path=str(screenshots / "after-refine.png"))
+
+
+async def test_logo_files_that_cannot_be_loaded_are_asked_for_once(gateway, page: Page, console):
+    """Every logo's file fails to load (lost from storage, blocked by a proxy): each logo
+    asks once for a fresh URL and then stays as it is. The asking must not go round the
+    siblings (each fresh logo redrawing the others, whose broken images asked again)."""
+    console.allow(r"status of 404 \(Not Found\)")
+    brand = "Nothing To See"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 3, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url) if re.search(r"/api/v1/assets/[^/?]+$", request.url) else None
+        ),
+    )
+    await page.route(re.compile(r"/api/v1/files/"), lambda route: route.fulfill(status=404))
+    await page.reload()
+    await expect(page.locator("#candidates img[data-reloaded]")).to_have_count(3)
+    await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_focused()
+    await page.evaluate("fetch('/healthz')")  # a round trip more for any further asking
+    assert len(asked) == 3, asked
+
+
+async def test_a_project_slow_to_open_says_it_is_on_its_way(gateway, page: Page):
+    """On a slow connection the project shown stays until the one clicked arrives: its line
+    in the list says it is opening (aria-busy), and stops saying so once it is shown."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 2)
+    await page.reload()
+    arrived = asyncio.Event()
+
+    async def slow(route) -> None:
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects/[0-9a-f-]{36}$"), slow)
+    item = page.locator("#project-list button", has_text="Batch 00")
+    await item.click()
+    await expect(item).to_have_attribute("aria-busy", "true")
+    await expect(item).to_have_css("cursor", "progress")
+    arrived.set()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
+    await expect(item).not_to_have_attribute("aria-busy", "true")
+    await expect(item).to_have_attribute("aria-current", "true")
+
+
+async def test_a_notice_about_one_project_goes_when_another_is_opened(gateway, page: Page):
+    """ "Deleted “Batch 01”." is news of that moment: it stayed at the top of the page over
+    every project opened after it, and over the next new brief."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 2)
+    await page.reload()
+    await page.locator("#project-list button", has_text="Batch 01").click()
+    await page.get_by_role("button", name="Delete project…").click()
+    await page.get_by_role("button", name="Delete for good").click()
+    await expect(page.locator("#notice")).to_have_text("Deleted “Batch 01”.")
+    await page.locator("#project-list button", has_text="Batch 00").click()
+    await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
+    await expect(page.locator("#notice")).to_be_empty()
+    await expect(page.locator("#notice")).to_be_hidden()

@@ -5,6 +5,7 @@
 (function () {
   const API = "/api/v1";
   const TOKEN_KEY = "logokraft.studio.token";
+  const TITLE = document.title; // "LogoKraft Studio"
   const EVENTS = ["snapshot", "asset", "project", "queue", "done"];
   const BRIEF_FIELDS = [
     "brand_name", "slogan", "industry", "description", "style", "colors",
@@ -40,16 +41,30 @@
     opening: null, // the project id being opened (a later open wins over an earlier one)
     lastEventId: 0,
     projectsCursor: null,
+    loadingMore: false, // a "More projects" page is on its way
+    sendingBrief: false, // the brief is being checked or sent
+    briefKey: null, // the Idempotency-Key of the brief as written (newKey), until it is made
+    idempotency: true, // false once the gateway said it cannot honour Idempotency-Key
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
   };
 
   // ---- the API ------------------------------------------------------------------------------
 
+  // What to say when the answer is not the API's JSON (a proxy's or load balancer's page in
+  // front of the gateway: nginx refuses bodies over 1 MB by default, with an HTML 413).
+  const PLAIN_FAILURES = {
+    413: "The brief and its images are too large to send at once; choose fewer or smaller images.",
+    429: "Too many requests for now; wait a minute, then try again.",
+    502: "The server is not answering right now; try again in a minute.",
+    503: "The server is not answering right now; try again in a minute.",
+    504: "The server took too long to answer; try again in a minute.",
+  };
+
   class ApiError extends Error {
     constructor(status, body) {
       const error = (body && body.error) || {};
-      super(error.message || `The request failed (HTTP ${status}).`);
+      super(error.message || PLAIN_FAILURES[status] || `The request failed (HTTP ${status}).`);
       this.status = status;
       this.code = error.code || "http_error";
       this.details = error.details || [];
@@ -112,6 +127,8 @@
   // Back, forward, or a hash typed or followed: show what the address names.
   function followUrl() {
     if (!state.token) return;
+    // The question was about the project being left: it is not asked of the next one.
+    if ($("delete-dialog").open) $("delete-dialog").close();
     const projectId = projectIdInUrl();
     if (projectId) {
       const shown = (state.project && state.project.id === projectId) || state.opening === projectId;
@@ -123,8 +140,16 @@
 
   // ---- messages and field errors ------------------------------------------------------------
 
+  // `text`: a string, or a sentence's parts (strings, and names made by `named`).
   function notice(text) {
-    $("notice").textContent = text || "";
+    if (Array.isArray(text)) $("notice").replaceChildren(...text);
+    else $("notice").textContent = text || "";
+  }
+
+  // A person's words (a brand name, a slogan) inside the page's sentence, isolated in their
+  // own direction: “مقهى الفجر!” keeps its "!" at its end, not at the sentence's.
+  function named(text) {
+    return el("bdi", { textContent: text });
   }
 
   function clearErrors(fields, formError) {
@@ -161,10 +186,20 @@
     }
   }
 
-  // The API's messages, with pydantic's wording of an empty required field made plainer.
+  // The API's messages, with pydantic's wording of a field's bounds made plainer: a person
+  // typed "a brand name", not "a string", into "Number of logos", not "an input".
+  const PLAIN_WORDS = [
+    [/^String should have at least 1 character/i, () => "This field is required (String should have at least 1 character)"],
+    [/^String should have at most (\d+) characters?/i, (n) => `Too long: at most ${n} characters`],
+    [/^Input should be greater than or equal to (\d+)/i, (n) => `Must be at least ${n}`],
+    [/^Input should be less than or equal to (\d+)/i, (n) => `Must be at most ${n}`],
+    [/^Input should be a valid integer/i, () => "Must be a whole number"],
+  ];
+
   function friendly(message) {
-    if (/^String should have at least 1 character/i.test(message)) {
-      return "This field is required (String should have at least 1 character)";
+    for (const [pattern, plain] of PLAIN_WORDS) {
+      const found = pattern.exec(message);
+      if (found) return plain(found[1]);
     }
     return capitalise(message);
   }
@@ -179,6 +214,12 @@
       text = text.replace(/^Inspiration image (\d+)/, (whole, index) => `${file.name} (inspiration image ${index})`);
     }
     return text;
+  }
+
+  // A button disabled while its request runs drops the focus to the page's top: when nothing
+  // else took it meanwhile, a keyboard user goes on from the button they pressed.
+  function refocus(button) {
+    if (document.activeElement === document.body && button.offsetParent !== null) button.focus();
   }
 
   function capitalise(text) {
@@ -268,7 +309,7 @@
   function forgetThePerson() {
     closeStream();
     if ($("delete-dialog").open) $("delete-dialog").close();
-    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
+    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null, briefKey: null });
     state.assets.clear();
     state.tallies.clear();
     state.imageCheck = Promise.resolve([]);
@@ -280,7 +321,7 @@
     for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
     const texts = [
       "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
-      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error",
+      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error", "refine-status",
     ];
     for (const id of texts) $(id).textContent = "";
     const image = $("detail-image");
@@ -292,6 +333,7 @@
     $("detail").hidden = true;
     $("project").hidden = true;
     $("brief").hidden = false;
+    setTitle(null);
   }
 
   async function devSignIn() {
@@ -301,38 +343,62 @@
       const answer = await api("/studio/dev-token", { method: "POST", allowUnauthenticated: true });
       await signIn(answer.access_token, "dev user");
     } catch (error) {
-      $("access-token-error").textContent = error.message;
+      // Said where it is heard (the notice is a live region), not under "Access token": no
+      // token was pasted.
+      notice(error.message);
     } finally {
       button.disabled = false;
+      refocus(button);
     }
   }
 
   // ---- the project list ---------------------------------------------------------------------
 
+  // `more`: the next page, after "More projects". One page at a time: a double click (or a
+  // double Enter) on "More projects" asks once, so no project is listed twice.
   async function loadProjects(more) {
+    const button = $("more-projects");
+    if (more && state.loadingMore) return;
+    const token = state.token;
+    const hadFocus = document.activeElement === button;
     const query = more && state.projectsCursor ? `&cursor=${encodeURIComponent(state.projectsCursor)}` : "";
     let page;
+    state.loadingMore = more;
+    if (more) button.setAttribute("aria-busy", "true");
     try {
       page = await api(`projects?limit=20${query}`);
     } catch (error) {
       notice(error.message);
       return;
+    } finally {
+      if (more) {
+        state.loadingMore = false;
+        button.removeAttribute("aria-busy");
+      }
     }
+    if (state.token !== token) return; // signed out meanwhile: nothing of theirs is shown
     const list = $("project-list");
     if (!more) list.replaceChildren();
+    let first = null;
     for (const project of page.projects) {
+      if (projectButton(project.id)) continue; // listed already (made in this tab)
       tallyListed(project);
-      list.append(projectItem(project));
+      const item = projectItem(project);
+      first = first || item.querySelector("button");
+      list.append(item);
     }
     state.projectsCursor = page.next_cursor;
-    $("more-projects").hidden = !page.next_cursor;
+    button.hidden = !page.next_cursor;
     $("projects-empty").hidden = list.children.length > 0;
     markCurrentProject();
+    // The keyboard goes on with the first project this page brought, not lost to the page's
+    // top when "More projects" goes away after the last page.
+    if (more && first && (hadFocus || document.activeElement === document.body)) first.focus();
   }
 
   function projectItem(project) {
     const button = el("button", { type: "button" }, [
-      el("span", { className: "name" }),
+      el("span", { className: "name", dir: "auto" }), // "مقهى!" reads right to left, "!" last
       el("span", { className: "sub" }),
     ]);
     button.dataset.projectId = project.id;
@@ -376,6 +442,9 @@
   async function openProject(projectId, options) {
     const fromUrl = Boolean(options && options.fromUrl);
     state.opening = projectId;
+    // On a slow connection the project shown stays until this one arrives: its line in the
+    // list says it is on its way (aria-busy, and a word), so it is not clicked again and again.
+    markOpening(projectId);
     let project;
     try {
       if (!PROJECT_ID.test(projectId)) throw new ApiError(404, null); // not one of ours, surely
@@ -383,6 +452,7 @@
     } catch (error) {
       if (state.opening !== projectId) return;
       state.opening = null;
+      markOpening(null);
       if (error.status === 404) {
         forgetProject(projectId);
         return;
@@ -392,12 +462,22 @@
     }
     if (state.opening !== projectId) return; // another project was asked for meanwhile
     state.opening = null;
+    markOpening(null);
     if (!fromUrl) setUrlProject(project.id, "push");
+    notice(""); // what was said of the previous project ("Deleted “…”.") is not of this one
     showProject(project);
-    $("project-title").focus();
+    showProjectTop();
     if (!isSettled(project.status)) {
       follow(project.id, null);
     }
+  }
+
+  function markOpening(projectId) {
+    for (const button of $("project-list").querySelectorAll("button[aria-busy]")) {
+      button.removeAttribute("aria-busy");
+    }
+    const button = projectId && projectButton(projectId);
+    if (button) button.setAttribute("aria-busy", "true");
   }
 
   // A project deleted elsewhere (another tab, the CLI, the API): out of the list, and off the
@@ -417,17 +497,25 @@
     $("projects-empty").hidden = $("project-list").querySelector("button") !== null;
   }
 
+  // The tab's title (and each back/forward step's) names the open project: two tabs, or
+  // the history menu, tell one project from another.
+  function setTitle(brand) {
+    document.title = brand ? `${brand} – ${TITLE}` : TITLE;
+  }
+
   // `history`: "push" when a person asked for a new brief (default), "none" otherwise.
   function newProject(options) {
     const history = (options && options.history) || "push";
     if (history === "push") setUrlProject(null, "push");
     state.opening = null;
+    markOpening(null);
     closeStream();
     state.project = null;
     state.assets.clear();
     state.selected = null;
     $("project").hidden = true;
     $("brief").hidden = false;
+    setTitle(null);
     markCurrentProject();
     $("field-brand_name").focus();
   }
@@ -524,8 +612,30 @@
     return null;
   }
 
+  // A random key (crypto.randomUUID needs a secure context; a LAN address is not one).
+  function newKey() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   async function submitBrief(event) {
     event.preventDefault();
+    const button = $("generate");
+    // Once per brief: a double click (or Enter twice) while the chosen images are still being
+    // checked (large photos take a moment to decode) sent the brief twice, two projects.
+    if (state.sendingBrief) return;
+    state.sendingBrief = true;
+    button.disabled = true;
+    try {
+      await sendBrief(button);
+    } finally {
+      state.sendingBrief = false;
+      button.disabled = false;
+      button.textContent = "Generate logos";
+      refocus(button);
+    }
+  }
+
+  async function sendBrief(button) {
     clearErrors(BRIEF_FIELDS, "brief-error");
     const problems = await state.imageCheck;
     if (problems.length) {
@@ -547,21 +657,33 @@
     for (const file of $("field-inspiration_images").files) {
       form.append("inspiration_images", file, file.name);
     }
-    const button = $("generate");
-    button.disabled = true;
     button.textContent = "Sending the brief…";
+    // One key per brief as written: sent again after a lost answer (the gateway restarting,
+    // the connection dropping after the project was made), it is the same project, not a
+    // second one. Any edit of the brief makes it a new brief, with a new key.
+    state.briefKey = state.briefKey || newKey();
+    const send = () => api("projects", {
+      method: "POST",
+      body: form,
+      headers: state.idempotency ? { "Idempotency-Key": state.briefKey } : {},
+    });
     try {
-      const created = await api("projects", { method: "POST", body: form });
+      let created;
+      try {
+        created = await send();
+      } catch (error) {
+        if (error.code !== "idempotency_unavailable") throw error;
+        state.idempotency = false; // a gateway without a database: send it as it is
+        created = await send();
+      }
+      state.briefKey = null;
       setUrlProject(created.project_id, "push");
       showProject(created.project);
       upsertProjectItem(created.project);
       follow(created.project_id, created.stream_url);
-      $("project-title").focus();
+      showProjectTop();
     } catch (error) {
       if (error.status !== 401) showErrors(error, BRIEF_FIELDS, "brief-error");
-    } finally {
-      button.disabled = false;
-      button.textContent = "Generate logos";
     }
   }
 
@@ -589,6 +711,14 @@
     // A finished project says what its stream's end said; one in flight, what its stream says.
     if (isSettled(project.status)) $("stream-status").textContent = settledText();
     markCurrentProject();
+  }
+
+  // The project just opened or made, from its top: on a phone the list of projects comes
+  // first, and focusing the heading alone left it at the screen's bottom edge, its logos
+  // out of sight below.
+  function showProjectTop() {
+    $("project-title").focus({ preventScroll: true });
+    $("project").scrollIntoView({ block: "start" });
   }
 
   function summaryOf(project) {
@@ -693,11 +823,18 @@
   function renderProjectHeader() {
     const project = state.project;
     $("project-title").textContent = project.brief.brand_name;
+    setTitle(project.brief.brand_name);
     renderTally();
     $("cancel-project").hidden = isSettled(project.status);
     const brief = project.brief;
-    const bits = [brief.industry, brief.slogan && `“${brief.slogan}”`, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
-    $("project-meta").textContent = bits.filter(Boolean).join(" · ");
+    const bits = [brief.industry, brief.slogan, (brief.color_names || []).join(", "), (brief.style || []).join(", ")];
+    const meta = [];
+    bits.forEach((bit, index) => {
+      if (!bit) return;
+      if (meta.length) meta.push(" · ");
+      meta.push(...(index === 1 ? ["“", named(bit), "”"] : [named(bit)]));
+    });
+    $("project-meta").replaceChildren(...meta);
     const failed = project.error ? `Failed: ${project.error.message}` : "";
     if (failed) $("stream-status").textContent = failed;
   }
@@ -745,9 +882,13 @@
     state.assets.set(asset.id, Object.assign({}, previous || {}, asset));
     renderAsset(state.assets.get(asset.id));
     if (!previous || previous.status !== asset.status) renderTally();
-    // Siblings' labels depend on their order: refresh those already shown.
-    for (const sibling of children(asset.parent_asset_id)) {
-      if (sibling.id !== asset.id) relabel(sibling);
+    // Siblings' labels depend on their order, which only a new logo changes: refresh those
+    // already shown then (redrawing them on every update re-created broken images, each
+    // asking for a fresh URL, and so on around the siblings).
+    if (!previous) {
+      for (const sibling of children(asset.parent_asset_id)) {
+        if (sibling.id !== asset.id) relabel(sibling);
+      }
     }
     if (state.selected === asset.id || (state.selected && isAncestorOf(asset, state.selected))) {
       renderDetail();
@@ -787,7 +928,19 @@
     card.dataset.signature = signature;
     const kept = card.querySelector(":scope > ul.variations") || el("ul", { className: "variations" });
     kept.setAttribute("aria-label", `Variations of ${labelOf(asset)}`);
-    card.replaceChildren(tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) }), kept);
+    card.replaceChildren(keptTile(card, asset) || tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) }), kept);
+  }
+
+  // A logo already shown stays the same <img> when its card is redrawn (a sibling arrived, a
+  // new stream's snapshot signed its URL afresh): a new one would be blank until fetched again.
+  function keptTile(card, asset) {
+    const tile = card.querySelector(":scope > button.tile");
+    const img = tile && tile.querySelector("img");
+    // (One not loaded yet, lazily below the fold, takes the fresh URL: the old one expires.)
+    if (!img || !img.complete || !img.naturalWidth || asset.status !== "completed" || !asset.image_url) return null;
+    img.alt = altOf(asset);
+    tile.setAttribute("aria-pressed", String(state.selected === asset.id));
+    return tile;
   }
 
   function relabel(asset) {
@@ -819,6 +972,8 @@
   function tileOf(asset) {
     if (asset.status === "completed" && asset.image_url) {
       const img = el("img", { src: asset.image_url, alt: altOf(asset), loading: "lazy", decoding: "async" });
+      img.addEventListener("error", () => reloadImage(img, asset.id));
+      img.addEventListener("load", () => delete img.dataset.reloaded);
       const button = el("button", { type: "button", className: "tile" }, [img]);
       button.setAttribute("aria-pressed", String(state.selected === asset.id));
       button.addEventListener("click", () => select(asset.id));
@@ -919,6 +1074,8 @@
         const headers = { Accept: "text/event-stream", Authorization: `Bearer ${state.token}` };
         if (state.lastEventId) headers["Last-Event-ID"] = String(state.lastEventId);
         let finished = false;
+        let lost = "Connection lost; reconnecting…";
+        let wait = retry;
         try {
           const response = await fetch(`${API}/projects/${projectId}/stream`, { headers, signal: controller.signal });
           if (response.status === 401) {
@@ -931,7 +1088,15 @@
             handlers.gone();
             return;
           }
-          if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+          if (!response.ok || !response.body) {
+            // Refused (too many streams open in other tabs, the service unavailable): the
+            // API's words, which say what to do, and its Retry-After; not "connection lost".
+            const refusal = await errorMessage(response);
+            if (refusal) lost = `${refusal} This page tries again by itself.`;
+            const after = Number(response.headers.get("Retry-After"));
+            if (after > 0) wait = after * 1000;
+            throw new Error(`HTTP ${response.status}`);
+          }
           handlers.status("Live: logos appear as they are made.");
           finished = await readEvents(response.body, (frame) => {
             if (frame.retry) retry = frame.retry;
@@ -949,8 +1114,8 @@
           if (stopped) return;
         }
         if (finished || stopped) return;
-        handlers.status("Connection lost; reconnecting…");
-        await new Promise((resolve) => setTimeout(resolve, retry));
+        handlers.status(lost);
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     };
     run();
@@ -960,6 +1125,16 @@
         if (controller) controller.abort();
       },
     };
+  }
+
+  // The API's error message of a refused response, or null (not JSON: a proxy's page).
+  async function errorMessage(response) {
+    try {
+      const body = await response.json();
+      return (body && body.error && body.error.message) || null;
+    } catch (error) {
+      return null;
+    }
   }
 
   // Parse text/event-stream; `onFrame` returns true to stop (after `done`).
@@ -1033,6 +1208,7 @@
         renderProjectHeader();
         upsertProjectItem(state.project);
         $("stream-status").textContent = settledText();
+        $("refine-status").textContent = ""; // the variations it announced are there (or failed)
         if (state.stream) {
           state.stream.close();
           state.stream = null;
@@ -1059,7 +1235,7 @@
     } catch (error) {
       if (error.status === 409) {
         // It finished before the cancel arrived: show it as it is, and say so.
-        notice(`“${project.brief.brand_name}” had already finished: there was nothing to cancel.`);
+        notice(["“", named(project.brief.brand_name), "” had already finished: there was nothing to cancel."]);
         try {
           const now = await api(`projects/${project.id}`);
           if (state.project && state.project.id === project.id) refreshProject(now);
@@ -1074,6 +1250,7 @@
     } finally {
       button.disabled = false;
       button.textContent = "Cancel generation";
+      refocus(button);
     }
     // The button is gone once the project settled: keep the focus on the page.
     if (button.hidden && state.project && state.project.id === project.id) $("project-title").focus();
@@ -1084,8 +1261,10 @@
     if (!project) return;
     const dialog = $("delete-dialog");
     dialog.dataset.projectId = project.id;
-    $("delete-text").textContent =
-      `“${project.brief.brand_name}”, its logos (variations included) and its inspiration images will be deleted. This cannot be undone.`;
+    $("delete-text").replaceChildren(
+      "“", named(project.brief.brand_name),
+      "”, its logos (variations included) and its inspiration images will be deleted. This cannot be undone.",
+    );
     $("delete-error").textContent = "";
     dialog.showModal();
     $("delete-keep").focus(); // the safe choice has the focus: a second Enter keeps the project
@@ -1115,12 +1294,13 @@
       return;
     } finally {
       button.disabled = false;
+      if (dialog.open) refocus(button);
     }
     dialog.close();
     removeProjectItem(projectId);
     if (projectIdInUrl() === projectId) setUrlProject(null, "replace");
     if (!state.project || state.project.id === projectId) newProject({ history: "none" });
-    notice(`Deleted “${name}”.`);
+    notice(["Deleted “", named(name), "”."]);
   }
 
   // ---- the selected logo --------------------------------------------------------------------
@@ -1133,6 +1313,7 @@
       if (tile) tile.setAttribute("aria-pressed", String(id === assetId));
     }
     clearErrors(REFINE_FIELDS, "refine-error");
+    $("refine-status").textContent = "";
     renderDetail();
     $("detail").hidden = false;
     $("detail-title").focus();
@@ -1198,14 +1379,20 @@
     // "珈琲工房-ひかり-candidate-2", "juniper-ash-candidate-2-variation-1"; "logo-..." when the
     // brand name has no letter or digit.
     const slug = `${slugify(brandName()) || "logo"}-${slugify(labelOf(asset))}`;
-    const link = (href, text, file) => {
+    const link = (href, text, file, key) => {
       const a = el("a", { href, textContent: text });
       a.setAttribute("download", file);
       a.rel = "noopener";
       box.append(a);
+      // Its signed URL expires (an hour by default): a tab left open saved an error page
+      // instead of the logo. The logo's URLs are asked afresh at the click.
+      if (key) a.addEventListener("click", (event) => {
+        event.preventDefault();
+        downloadFresh(asset.id, key, file);
+      });
     };
-    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`);
-    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`);
+    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`, "image_url");
+    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`, "svg_url");
     if (asset.brand_kit_url) {
       link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
       // It needs the bearer token, which a plain link does not send: fetch, then save. Saved
@@ -1218,12 +1405,54 @@
     }
   }
 
+  function save(url, fileName) {
+    const link = el("a", { href: url });
+    link.setAttribute("download", fileName);
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+
+  // The logo as the API has it now: its URLs signed afresh (those the page holds expire), or
+  // null when it is gone (its project deleted elsewhere: the page then leaves it).
+  async function freshAsset(assetId) {
+    const project = state.project;
+    try {
+      const fresh = await api(`assets/${assetId}`);
+      if (state.project && state.assets.has(assetId)) upsertAsset(fresh);
+      return fresh;
+    } catch (error) {
+      if (error.status === 404 && project) forgetProject(project.id);
+      else if (error.status !== 401) $("refine-error").textContent = error.message;
+      return null;
+    }
+  }
+
+  async function downloadFresh(assetId, key, fileName) {
+    const fresh = await freshAsset(assetId);
+    if (fresh && fresh[key]) save(fresh[key], fileName);
+  }
+
+  // A logo shown after its URL expired (a tab left open, then a logo selected or scrolled
+  // to) is a broken image: ask for a fresh URL, once per logo and <img>.
+  async function reloadImage(img, assetId) {
+    if (!assetId || img.dataset.reloaded === assetId) return;
+    img.dataset.reloaded = assetId;
+    const fresh = await freshAsset(assetId);
+    if (fresh && fresh.image_url && img.isConnected) img.src = fresh.image_url;
+  }
+
   async function downloadWithToken(link, fileName) {
     const label = link.textContent;
+    const project = state.project;
     link.setAttribute("aria-busy", "true");
     link.textContent = "Preparing the brand kit…";
     try {
       const response = await fetch(sameOrigin(link.href), { headers: { Authorization: `Bearer ${state.token}` } });
+      if (response.status === 404 && project) {
+        forgetProject(project.id); // deleted elsewhere, with its logos and files
+        return;
+      }
       if (!response.ok) {
         let message = `The download failed (HTTP ${response.status}).`;
         try {
@@ -1235,11 +1464,7 @@
         return;
       }
       const url = URL.createObjectURL(await response.blob());
-      const save = el("a", { href: url });
-      save.setAttribute("download", fileName);
-      document.body.append(save);
-      save.click();
-      save.remove();
+      save(url, fileName);
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     } finally {
       link.textContent = label;
@@ -1250,7 +1475,9 @@
   async function submitRefine(event) {
     event.preventDefault();
     clearErrors(REFINE_FIELDS, "refine-error");
+    $("refine-status").textContent = "";
     const assetId = state.selected;
+    const project = state.project;
     const count = Number($("field-num_variations").value);
     const body = JSON.stringify({
       instruction: $("field-instruction").value,
@@ -1269,10 +1496,23 @@
       renderProjectHeader();
       follow(accepted.project_id, accepted.stream_url);
       $("field-instruction").value = "";
+      // Said here, by the button: the variations appear with their parent, which on a phone
+      // (or under eight candidates) is far above, out of sight.
+      const parent = state.assets.get(assetId);
+      const made = accepted.variations.length;
+      const under = parent ? `under “${capitalise(labelOf(parent))}”` : "under their logo";
+      $("refine-status").textContent = made === 1
+        ? `Making 1 variation: it will appear ${under} once it is made.`
+        : `Making ${made} variations: they will appear ${under} as they are made.`;
+      $("refine-status").scrollIntoView({ block: "nearest" });
     } catch (error) {
-      if (error.status !== 401) showErrors(error, REFINE_FIELDS, "refine-error");
+      // Its logo is gone only with its project (deleted in another tab, the CLI, the API):
+      // say that, not "Asset <uuid> not found".
+      if (error.status === 404 && project) forgetProject(project.id);
+      else if (error.status !== 401) showErrors(error, REFINE_FIELDS, "refine-error");
     } finally {
       button.disabled = false;
+      refocus(button);
     }
   }
 
@@ -1292,13 +1532,23 @@
       signIn(token, null);
     });
     $("sign-out").addEventListener("click", () => signOut("Signed out."));
-    $("new-project").addEventListener("click", () => newProject());
+    $("new-project").addEventListener("click", () => {
+      notice("");
+      newProject();
+    });
     window.addEventListener("popstate", followUrl);
     window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
     $("field-inspiration_images").addEventListener("change", imagesChosen);
     $("brief-form").addEventListener("submit", submitBrief);
+    for (const type of ["input", "change"]) {
+      $("brief-form").addEventListener(type, () => {
+        state.briefKey = null;
+      });
+    }
     $("refine-form").addEventListener("submit", submitRefine);
+    $("detail-image").addEventListener("error", () => reloadImage($("detail-image"), $("detail-image").dataset.assetId));
+    $("detail-image").addEventListener("load", () => delete $("detail-image").dataset.reloaded);
     $("detail-close").addEventListener("click", () => {
       const id = state.selected;
       state.selected = null;
