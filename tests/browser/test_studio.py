@@ -1224,6 +1224,42 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await expect(page.locator("#refine-error")).to_be_empty()
 
 
+async def test_a_variation_says_what_the_editor_did_not_understand(gateway, page: Page):
+    """The local editor lists what it could not act on (`metadata.editor`); the page says so
+    beside the instruction, with what it did change, so "add a gradient" is not mistaken for a
+    silent, unrelated change. A variation it understood wholly says nothing more."""
+    brand = "Gradient Co"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    note = page.locator("#detail-editor")
+    await expect(note).to_be_empty()  # a candidate: no instruction, nothing to say
+    for number, instruction in enumerate(("make it navy and add a gradient", "make it navy"), 1):
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        await page.get_by_label("Instruction").fill(instruction)
+        await page.get_by_label("Number of variations").fill("1")
+        await page.get_by_role("button", name="Refine").click()
+        name = f"{candidate_alt(1, brand)}, variation {number}"
+        variation = page.get_by_role("button", name=name, exact=True)
+        await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+        await variation.click()
+        await expect(page.locator("#detail-instruction")).to_have_text(
+            f"Instruction: {instruction}"
+        )
+        if number == 1:
+            await expect(note).to_have_text(
+                "Not understood or not possible here: “gradient”. "
+                "What it changed: colour: navy (#000080)."
+            )
+        else:
+            await expect(note).to_be_empty()
+
+
 # ---- many projects, two tabs, scripts, errors ----------------------------------------------------
 
 

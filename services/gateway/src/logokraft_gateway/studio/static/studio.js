@@ -321,7 +321,8 @@
     for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
     const texts = [
       "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
-      "detail-title", "detail-prompt", "detail-instruction", "delete-text", "delete-error", "refine-status",
+      "detail-title", "detail-prompt", "detail-instruction", "detail-editor", "delete-text", "delete-error",
+      "refine-status",
     ];
     for (const id of texts) $(id).textContent = "";
     const image = $("detail-image");
@@ -1342,8 +1343,21 @@
     image.alt = `${altOf(asset)}, enlarged`;
     $("detail-prompt").textContent = asset.prompt || "(the prompt is being written)";
     $("detail-instruction").textContent = asset.instruction ? `Instruction: ${asset.instruction}` : "";
+    $("detail-editor").textContent = editorNote(asset);
     renderLineage();
     renderDownloads(asset);
+  }
+
+  // What the local editor did not act on (metadata.editor, see the README): without it, a
+  // variation of an instruction it could not follow looks like an unrelated change.
+  function editorNote(asset) {
+    const editor = asset.metadata && asset.metadata.editor;
+    const missed = editor && Array.isArray(editor.not_understood) ? editor.not_understood : [];
+    if (!missed.length) return "";
+    const applied = Array.isArray(editor.applied) ? editor.applied : [];
+    const quoted = missed.map((part) => `“${part}”`).join(", ");
+    const done = applied.length ? ` What it changed: ${applied.join("; ")}.` : "";
+    return `Not understood or not possible here: ${quoted}.${done}`;
   }
 
   function renderLineage() {
