@@ -147,6 +147,23 @@ async def test_new_follows_the_candidates_live_and_saves_each_logo(gateway, serv
     assert "done" in frames and "candidate-2.png" in frames
 
 
+async def test_refine_says_what_the_editor_did_not_understand(gateway, services, cli_env):
+    """The local editor's `metadata.editor.not_understood`, said under the saved variation."""
+    token = dev_token(services.data_dir, "dev")
+    created = await logokraft(
+        "new", "Initech", "-n", "1", "--out", "logos", "--json",
+        api=gateway, token=token, **cli_env,
+    )  # fmt: skip
+    assert created.code == 0, created.stderr
+    first = created.json()["assets"][0]["id"]
+    refined = await logokraft(
+        "refine", first, "make it navy and add a gradient", "-n", "1", "--out", "logos",
+        api=gateway, token=token, **cli_env,
+    )  # fmt: skip
+    assert refined.code == 0, refined.stderr
+    assert "not understood or not possible here: “gradient”" in refined.stdout, refined.stdout
+
+
 async def test_json_new_refine_list_show_usage_cancel_delete(gateway, services, cli_env):
     token = dev_token(services.data_dir, "dev")
 

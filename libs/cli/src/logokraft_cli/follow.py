@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 from httpx_sse import EventSource, SSEError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
@@ -227,6 +228,10 @@ class Follower:
         if asset.get("status") == "completed" and tracked.files:
             names = ", ".join(path.name for path in tracked.files)
             self._say(f"[green]✓[/] {tracked.label} saved: {names}")
+            missed = ((asset.get("metadata") or {}).get("editor") or {}).get("not_understood")
+            if missed:  # the local editor's: else the variation looks like an unrelated change
+                quoted = ", ".join(f"“{escape(str(part))}”" for part in missed)
+                self._say(f"  [yellow]![/] not understood or not possible here: {quoted}")
         elif asset.get("status") == "failed":
             reason = (asset.get("error") or {}).get("message", "no reason given")
             self._say(f"[red]✗[/] {tracked.label} failed: {reason}")
