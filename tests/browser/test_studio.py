@@ -1281,6 +1281,36 @@ async def make_settled_projects(gateway: str, token: str, count: int) -> None:
             assert cancelled.status_code in (200, 409), cancelled.text
 
 
+@pytest.mark.parametrize(
+    "viewport", [PHONE, {"width": 1280, "height": 720}], indirect=True, ids=["phone", "desktop"]
+)
+async def test_a_long_project_list_scrolls_within_itself(gateway, page: Page, viewport):
+    """20 projects listed: on a phone the list scrolls within itself, so the brief stays near
+    the top (it was 1500px down); on a desktop the sticky side panel fits the screen (its
+    bottom, "More projects", was out of reach until the page's end). The last project is
+    still reached."""
+    await sign_in_as_dev(page, gateway)
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    await make_settled_projects(gateway, token, 21)
+    await page.reload()
+    buttons = page.locator("#project-list button")
+    await expect(buttons).to_have_count(20)
+    listing = page.locator("#project-list")
+    assert await listing.evaluate("list => list.scrollHeight > list.clientHeight")
+    if viewport is PHONE:
+        brief = await page.get_by_role("heading", name="New brief").bounding_box()
+        assert brief["y"] < viewport["height"], brief
+    else:
+        side = await page.locator("aside.side").bounding_box()
+        assert side["y"] + side["height"] <= viewport["height"], side
+        await expect(page.get_by_role("button", name="More projects")).to_be_in_viewport()
+    last = buttons.last
+    await last.focus()  # the keyboard scrolls the list to it
+    await expect(last).to_be_in_viewport()
+    await last.click()
+    await expect(last).to_have_attribute("aria-current", "true")
+
+
 async def test_more_projects_lists_each_once_and_the_keyboard_goes_on_to_them(gateway, page: Page):
     """21 projects: the list shows 20 and "More projects". A double Enter on it (the page is
     slow to answer) asks for the next page once, not twice (the project would be listed
