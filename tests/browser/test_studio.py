@@ -84,6 +84,21 @@ async def wait_for_logos(page: Page, count: int, brand: str = BRAND) -> None:
         await expect_loaded(image)
 
 
+async def generate_logos(page: Page, brand: str, logos: int = 1) -> None:
+    """Fill the brief for `brand`, press Generate and wait for its `logos` logos."""
+    await fill_brief(page, brand=brand, logos=logos)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, logos, brand=brand)
+
+
+async def refine_logo(page: Page, logo: str, instruction: str, variations: int) -> None:
+    """Select the logo named `logo` and ask for `variations` variations of `instruction`."""
+    await page.get_by_role("button", name=logo, exact=True).click()
+    await page.get_by_label("Instruction").fill(instruction)
+    await page.get_by_label("Number of variations").fill(str(variations))
+    await page.get_by_role("button", name="Refine").click()
+
+
 async def expect_loaded(image) -> None:
     """The <img> has decoded a real picture (not a broken-image icon)."""
     await image.evaluate("img => img.decode()")
@@ -604,9 +619,7 @@ async def test_a_project_deleted_elsewhere_leaves_the_page_without_a_retry_loop(
 async def test_a_long_unbroken_name_does_not_widen_the_page_on_a_phone(gateway, page: Page):
     brand = "Supercalifragilisticexpialidociousroastersandimporters"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=1)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 1, brand=brand)
+    await generate_logos(page, brand)
     await no_horizontal_scroll(page)
 
 
@@ -685,9 +698,7 @@ async def test_deleting_a_project_asks_first_and_cannot_be_done_by_accident(
     await sign_in_as_dev(page, gateway)
     for brand in ("Keep Me", "Bin Me"):
         await page.get_by_role("button", name="New project").click()
-        await fill_brief(page, brand=brand, logos=1)
-        await page.get_by_role("button", name="Generate logos").click()
-        await wait_for_logos(page, 1, brand=brand)
+        await generate_logos(page, brand)
     project_id = await open_project_id(page)
     token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
     delete = page.get_by_role("button", name="Delete project…")
@@ -849,9 +860,7 @@ async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
     ids = {}
     for brand in ("First Light", "Second Wind"):
         await page.get_by_role("button", name="New project").click()
-        await fill_brief(page, brand=brand, logos=1)
-        await page.get_by_role("button", name="Generate logos").click()
-        await wait_for_logos(page, 1, brand=brand)
+        await generate_logos(page, brand)
         ids[brand] = await open_project_id(page)
         await expect(page).to_have_url(project_hash(ids[brand]))
     first, second = (page.get_by_role("heading", name=b, exact=True) for b in ids)
@@ -1174,9 +1183,7 @@ async def test_downloads_are_named_after_the_brand_in_any_script(gateway, page: 
     await sign_in_as_dev(page, gateway)
     for brand, stem in names.items():
         await page.get_by_role("button", name="New project").click()
-        await fill_brief(page, brand=brand, logos=1)
-        await page.get_by_role("button", name="Generate logos").click()
-        await wait_for_logos(page, 1, brand=brand)
+        await generate_logos(page, brand)
         await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
         png = page.get_by_role("link", name="Download PNG")
         await expect(png).to_have_attribute("download", f"{stem}-candidate-1.png")
@@ -1200,9 +1207,7 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
 
     brand = "Kept Logos"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=1)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 1, brand=brand)
+    await generate_logos(page, brand)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
     project_id = await open_project_id(page)
     # Cancelled after its one logo was made (a cancel that raced the last drawing).
@@ -1213,10 +1218,7 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await page.reload()
     await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Cancelled"))
 
-    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
-    await page.get_by_label("Instruction").fill("make it navy")
-    await page.get_by_label("Number of variations").fill("1")
-    await page.get_by_role("button", name="Refine").click()
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 1)
     variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
     await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
     await expect_loaded(variation)
@@ -1230,9 +1232,7 @@ async def test_a_variation_says_what_the_editor_did_not_understand(gateway, page
     silent, unrelated change. A variation it understood wholly says nothing more."""
     brand = "Gradient Co"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=1)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 1, brand=brand)
+    await generate_logos(page, brand)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
 
     await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
@@ -1358,9 +1358,7 @@ async def test_refining_a_logo_whose_project_was_deleted_in_another_tab(
     console.allow(r"status of 404 \(Not Found\)")
     brand = "Two Tabs"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=1)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 1, brand=brand)
+    await generate_logos(page, brand)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
     await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
     project_id = await open_project_id(page)
@@ -1519,17 +1517,12 @@ async def test_logos_already_shown_do_not_blink_when_more_arrive(gateway, page: 
     URL, which left every tile blank while the browser fetched it all again."""
     brand = "Steady Picture"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=3)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 3, brand=brand)
+    await generate_logos(page, brand, 3)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
     shown = [page.get_by_alt_text(candidate_alt(n, brand), exact=True) for n in (1, 2, 3)]
     for image in shown:
         await image.evaluate("img => { img.dataset.shownBefore = 'yes'; }")
-    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
-    await page.get_by_label("Instruction").fill("make it navy")
-    await page.get_by_label("Number of variations").fill("1")
-    await page.get_by_role("button", name="Refine").click()
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 1)
     variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
     await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
@@ -1937,13 +1930,8 @@ async def test_on_a_phone_refine_says_by_its_button_what_it_started(
     )
     brand = "Far Above"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=4)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 4, brand=brand)
-    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
-    await page.get_by_label("Instruction").fill("make it navy")
-    await page.get_by_label("Number of variations").fill("2")
-    await page.get_by_role("button", name="Refine").click()
+    await generate_logos(page, brand, 4)
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 2)
     variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 2", exact=True)
     await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
@@ -1964,9 +1952,7 @@ async def test_logo_files_that_cannot_be_loaded_are_asked_for_once(gateway, page
     console.allow(r"status of 404 \(Not Found\)")
     brand = "Nothing To See"
     await sign_in_as_dev(page, gateway)
-    await fill_brief(page, brand=brand, logos=3)
-    await page.get_by_role("button", name="Generate logos").click()
-    await wait_for_logos(page, 3, brand=brand)
+    await generate_logos(page, brand, 3)
     await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
     asked: list[str] = []
     page.on(
