@@ -53,7 +53,9 @@ async def run_attempt(
         raise
     except CircuitOpen as error:
         await give_back()
-        raise RetryLater(error.retry_after or 1.0, error.message) from error
+        raise RetryLater(
+            error.retry_after or 1.0, error.message, cause="provider_paused"
+        ) from error
     except ProviderError as error:
         if error.retryable and attempt < limit:
             raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
