@@ -132,6 +132,17 @@ async def test_retries_count_a_failed_attempt_as_error_and_an_open_circuit_as_pa
     assert retries("provider_paused") == before["provider_paused"] + 1
 
 
+def test_failed_and_dropped_series_exist_before_the_first_job_ends():
+    """Before, the first failed (or dropped) job created its series with a count of 1, which
+    increase() in LogoKraftJobsFailing and LogoKraftJobsDropped never counts: one job
+    dropped for a bad signature after a start never alerted."""
+    spec = ConsumerSpec(stream="S", subject="ns.jobs.before-first-end", durable="d")
+    JobWorker(object(), spec, lambda job, delivery: None, signer=SIGNER, nc=object())
+    for outcome in ("failed", "dropped"):
+        labels = {"queue": "before-first-end", "outcome": outcome}
+        assert REGISTRY.get_sample_value("logokraft_job_duration_seconds_count", labels) == 0
+
+
 async def _settled(js, subjects, durable: str) -> None:
     """Until the consumer has nothing pending or unacknowledged (bounded)."""
     async with asyncio.timeout(10):

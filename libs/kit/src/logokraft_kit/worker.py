@@ -178,6 +178,11 @@ class JobWorker:
         self._signer = signer
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
+        # The alerts on failed and dropped jobs use increase(), which never counts a
+        # series' first sample: their series exist, empty, before the first job ends.
+        for lane in self._lanes:
+            for outcome in ("failed", "dropped"):
+                JOB_DURATION.labels(lane.queue, outcome)
 
     @property
     def spec(self) -> ConsumerSpec:
