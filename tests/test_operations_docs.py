@@ -452,3 +452,11 @@ def test_the_gateway_errors_runbook_covers_every_5xx_the_gateway_answers() -> No
     answered = {status for status in GRPC_TO_HTTP.values() if status >= 500}
     missing = sorted(status for status in answered if f"`{status}" not in section)
     assert not missing, f"the LogoKraftGatewayErrors runbook lacks {missing}"
+
+
+def test_every_metric_an_alert_reads_is_on_the_dashboard() -> None:
+    """An operator paged by an alert finds its metric on the dashboard."""
+    on_dashboard = set().union(*(metric_names(expr) for expr in dashboard_exprs()))
+    for rule in alert_rules():
+        missing = metric_names(rule["expr"]) - on_dashboard
+        assert not missing, f"{rule['alert']} reads {sorted(missing)}, on no panel"
