@@ -1,11 +1,15 @@
-"""The ids on the gateway's log lines let an operator follow one request without tracing."""
+"""The gateway's log lines: ids to follow one request without tracing, one line per error."""
 
 from __future__ import annotations
 
 import logging
 
 import grpc
+import httpx
+from fastapi import FastAPI
 
+from logokraft_dev.asgi import serve_asgi
+from logokraft_gateway.errors import install_error_handlers
 from logokraft_kit.logs import AddContext
 
 
@@ -40,3 +44,21 @@ async def test_a_failed_project_creation_is_logged_with_the_new_project_id(clien
     [(_, call)] = fake.create_calls
     [warning] = [r for r in kept.records if "service call failed" in r.getMessage()]
     assert warning.project_id == call.project_id
+
+
+async def test_an_unhandled_error_is_logged_once(caplog):
+    """Before, uvicorn logged a second ERROR with the same traceback, without the request's
+    ids, after the gateway's "unhandled error" (Starlette re-raises after its 500 handler)."""
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    with caplog.at_level(logging.ERROR):
+        async with serve_asgi(app) as base_url, httpx.AsyncClient() as http:
+            answer = await http.get(f"{base_url}/boom")
+    assert answer.status_code == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["unhandled error"]
