@@ -439,3 +439,24 @@ def test_checker_flags_labels_a_metric_lacks_and_unbalanced_brackets() -> None:
 def test_checker_reads_anchors_as_github_makes_them() -> None:
     text = "# Title\n## In containers\n#### LogoKraftTargetDown\ncode # not a heading\n"
     assert anchors(text) == {"title", "in-containers", "logokrafttargetdown"}
+
+
+def test_the_gateway_errors_runbook_covers_every_5xx_the_gateway_answers() -> None:
+    """Before, the runbook had no 504, the answer a hung Postgres or NATS gives (the services
+    count those calls CANCELLED, /readyz stays 200), so the one alert that fired had no step
+    for it."""
+    from logokraft_gateway.errors import GRPC_TO_HTTP
+
+    text = operations()
+    section = text.split("#### LogoKraftGatewayErrors", 1)[1].split("\n#### ", 1)[0]
+    answered = {status for status in GRPC_TO_HTTP.values() if status >= 500}
+    missing = sorted(status for status in answered if f"`{status}" not in section)
+    assert not missing, f"the LogoKraftGatewayErrors runbook lacks {missing}"
+
+
+def test_every_metric_an_alert_reads_is_on_the_dashboard() -> None:
+    """An operator paged by an alert finds its metric on the dashboard."""
+    on_dashboard = set().union(*(metric_names(expr) for expr in dashboard_exprs()))
+    for rule in alert_rules():
+        missing = metric_names(rule["expr"]) - on_dashboard
+        assert not missing, f"{rule['alert']} reads {sorted(missing)}, on no panel"

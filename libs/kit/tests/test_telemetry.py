@@ -170,6 +170,39 @@ async def test_a_breakers_state_and_calls_are_exported() -> None:
     assert sample(unavailable, outcome="ok") == ok + 1
 
 
+class HungJetStream:
+    """A JetStream context whose NATS no longer answers: reads wait until cancelled."""
+
+    def __init__(self) -> None:
+        self.cancelled = asyncio.Event()
+
+    async def consumer_info(self, stream: str, durable: str) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+
+
+async def test_a_jetstream_that_does_not_answer_shows_as_jetstream_up_0(monkeypatch) -> None:
+    """Before, the queue gauges just vanished while NATS was away, so no alert could fire on
+    them and nothing but a warning said why; and every scrape left one more read waiting."""
+    monkeypatch.setattr(JobQueues, "TIMEOUT", 0.2)
+    js = HungJetStream()
+    source = QueueSource("images", "LOGOKRAFT_JOBS", "logokraft.jobs.images", "images")
+    queues = JobQueues(js, [source], asyncio.get_running_loop())
+    families = await asyncio.to_thread(lambda: list(queues.collect()))
+    by_name = {f.name: f for f in families}
+    assert [s.value for s in by_name["logokraft_jetstream_up"].samples] == [0]
+    assert not by_name["logokraft_jobs_queued"].samples
+    await asyncio.wait_for(js.cancelled.wait(), 5)  # the read was given up, not left waiting
+
+    answering = JobQueues(None, [], asyncio.get_running_loop())
+    families = await asyncio.to_thread(lambda: list(answering.collect()))
+    up = [s.value for f in families if f.name == "logokraft_jetstream_up" for s in f.samples]
+    assert up == [1]
+
+
 async def test_queue_gauges_are_read_from_jetstream_at_scrape_time(nats_server, namespace) -> None:
     nc = await connect(nats_server.url, name="test")
     try:

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from nats.errors import NoRespondersError
 from nats.js.errors import NotFoundError
+from prometheus_client import REGISTRY
 
 from logokraft_kit import worker as worker_module
 from logokraft_kit.bus import (
@@ -102,6 +103,44 @@ async def test_retry_later_redelivers_until_the_last_attempt(bus):
         await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="retry-1")
         await asyncio.wait_for(finished.wait(), 10)
     assert [d.attempt for d in attempts] == [1, 2, 3]
+
+
+async def test_retries_count_a_failed_attempt_as_error_and_an_open_circuit_as_paused(bus):
+    """Before, every RetryLater counted as provider_paused, so the retries of attempts that
+    failed (a provider's 503, then a backoff) read as an open circuit on the dashboard."""
+    js, subjects = bus
+    finished = asyncio.Event()
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        if delivery.attempt <= 2:
+            raise RetryLater(0.01)  # an attempt failed
+        if delivery.attempt == 3:
+            raise RetryLater(0.01, "circuit open", cause="provider_paused")
+        finished.set()
+
+    def retries(reason: str) -> float:
+        value = REGISTRY.get_sample_value(
+            "logokraft_job_retries_total", {"queue": "images", "reason": reason}
+        )
+        return value or 0.0
+
+    before = {reason: retries(reason) for reason in ("error", "provider_paused")}
+    async with running(js, subjects, handle, max_attempts=5):
+        await publish_job(js, subjects.jobs("images"), {"n": 1}, msg_id="causes-1")
+        await asyncio.wait_for(finished.wait(), 10)
+    assert retries("error") == before["error"] + 2
+    assert retries("provider_paused") == before["provider_paused"] + 1
+
+
+def test_failed_and_dropped_series_exist_before_the_first_job_ends():
+    """Before, the first failed (or dropped) job created its series with a count of 1, which
+    increase() in LogoKraftJobsFailing and LogoKraftJobsDropped never counts: one job
+    dropped for a bad signature after a start never alerted."""
+    spec = ConsumerSpec(stream="S", subject="ns.jobs.before-first-end", durable="d")
+    JobWorker(object(), spec, lambda job, delivery: None, signer=SIGNER, nc=object())
+    for outcome in ("failed", "dropped"):
+        labels = {"queue": "before-first-end", "outcome": outcome}
+        assert REGISTRY.get_sample_value("logokraft_job_duration_seconds_count", labels) == 0
 
 
 async def _settled(js, subjects, durable: str) -> None:

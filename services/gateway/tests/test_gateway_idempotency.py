@@ -536,3 +536,81 @@ def test_stale_after_follows_the_grpc_deadline_unless_set(tmp_path):
     assert slow.idempotency_stale_after == 180
     with pytest.raises(ValueError, match="STALE_SECONDS"):
         GatewaySettings(LOGOKRAFT_DATA_DIR=tmp_path, LOGOKRAFT_IDEMPOTENCY_STALE_SECONDS=15)
+
+
+# ---- a database that stops answering -----------------------------------------------------
+
+
+class FreezableProxy:
+    """A TCP proxy to Postgres that, once frozen, keeps the connections open but passes no
+    more bytes: a hung server or a lost network, where no error ever comes back."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.thawed = asyncio.Event()
+        self.thawed.set()
+        self.server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> FreezableProxy:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.thawed.set()
+        assert self.server is not None
+        self.server.close()
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        return self.server.sockets[0].getsockname()[1]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+        await asyncio.gather(
+            self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer)
+        )
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                await self.thawed.wait()
+                writer.write(data)
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+
+async def test_a_database_that_stops_answering_is_a_503_within_the_deadline(
+    fake_server, data_dir, database_url, token_for, fake
+):
+    """Before, the key's claim waited for ever on a hung Postgres: the request hung, and
+    nothing was logged or counted (an operator saw no 5xx), until Postgres came back."""
+    url = psycopg.conninfo.conninfo_to_dict(database_url)
+    async with FreezableProxy(url.get("host") or "127.0.0.1", int(url["port"])) as proxy:
+        url.update(host="127.0.0.1", port=str(proxy.port))
+        settings = GatewaySettings(
+            LOGOKRAFT_DATA_DIR=data_dir,
+            LOGOKRAFT_PROMPT_GRPC=fake_server.address,
+            LOGOKRAFT_IMAGEGEN_GRPC=fake_server.address,
+            LOGOKRAFT_REFINE_GRPC=fake_server.address,
+            LOGOKRAFT_GRPC_DEADLINE_SECONDS=0.5,
+            DATABASE_URL=psycopg.conninfo.make_conninfo(**url),
+        )
+        app = create_app(settings)
+        auth = {"Authorization": f"Bearer {token_for('dev')}"}
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                assert (await create(http, keyed(auth, "before"))).status_code == 202
+                proxy.thawed.clear()
+                started = time.monotonic()
+                hung = await asyncio.wait_for(create(http, keyed(auth, "during")), 30)
+                waited = time.monotonic() - started
+                proxy.thawed.set()
+    assert hung.status_code == 503, hung.text
+    assert hung.json()["error"]["code"] == "service_unavailable"
+    assert waited < 5  # two store calls (may_replay, then the claim), 0.5 s each
+    assert len(fake.create_calls) == 1  # the request did not run without its key

@@ -53,9 +53,25 @@ async def run_attempt(
         raise
     except CircuitOpen as error:
         await give_back()
-        raise RetryLater(error.retry_after or 1.0, error.message) from error
+        raise RetryLater(
+            error.retry_after or 1.0, error.message, cause="provider_paused"
+        ) from error
     except ProviderError as error:
         if error.retryable and attempt < limit:
+            # Logged now, or an open circuit's cause would be logged nowhere: the provider's
+            # detail is otherwise logged only when the last attempt fails (public_failure).
+            log.warning(
+                "%s failed (attempt %d of %d), will retry: provider=%s code=%s message=%r "
+                "detail=%r cause=%r",
+                what,
+                attempt,
+                limit,
+                error.provider or "unknown",
+                error.code,
+                error.message,
+                (error.detail or "")[:2000],
+                error.__cause__,
+            )
             raise RetryLater(error.retry_after or backoff_delay(attempt)) from error
         await fail(*public_failure(error, what=what))
         return None

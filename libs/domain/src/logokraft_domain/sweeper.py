@@ -116,6 +116,10 @@ class _Periodic:
 
     async def run(self) -> None:
         """Sweep every `interval_s` (the first sweep one interval after starting)."""
+        # Both series exist, at 0, before the first sweep: a series born with the first
+        # sweep's count (work a crash left stuck) would escape increase() and its alert.
+        SWEPT.labels(self.work, "requeued").inc(0)
+        SWEPT.labels(self.work, "failed").inc(0)
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.policy.interval_s)

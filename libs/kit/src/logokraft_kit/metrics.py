@@ -223,7 +223,8 @@ class JobQueues(_ScrapeTimeCollector):
     `logokraft_jobs_queued{queue}` (waiting for a worker), `logokraft_jobs_in_progress{queue}`
     (delivered, not yet acknowledged), `logokraft_jobs_redelivered{queue}` and
     `logokraft_job_oldest_age_seconds{queue}` (how long the oldest job no worker has taken
-    yet has waited; 0 when none waits). Every lane of a worker is a queue of its own
+    yet has waited; 0 when none waits), and `logokraft_jetstream_up` (0 when JetStream could
+    not be read, so the others are missing). Every lane of a worker is a queue of its own
     (imagegen: `images-first` and `images`), read from its own durable consumer.
     """
 
@@ -257,17 +258,24 @@ class JobQueues(_ScrapeTimeCollector):
                 labels=["queue"],
             ),
         }
+        up = GaugeMetricFamily(
+            "logokraft_jetstream_up",
+            "1 when this scrape read the process's job queues from JetStream, 0 when it could "
+            "not (NATS unreachable or too slow): the queue gauges are then missing",
+        )
+        reading = asyncio.run_coroutine_threadsafe(self._read(), self._loop)
         try:
-            readings = asyncio.run_coroutine_threadsafe(self._read(), self._loop).result(
-                self.TIMEOUT
-            )
+            readings = reading.result(self.TIMEOUT)
         except Exception:
+            reading.cancel()  # not one more read left waiting on NATS per scrape
             log.warning("could not read the job queues from JetStream", exc_info=True)
-            readings = []
-        for queue, values in readings:
+            readings = None
+        up.add_metric([], 0.0 if readings is None else 1.0)
+        for queue, values in readings or []:
             for name, value in values.items():
                 families[name].add_metric([queue], value)
         yield from families.values()
+        yield up
 
     async def _read(self) -> list[tuple[str, dict[str, float]]]:
         from nats.js.errors import NotFoundError

@@ -65,11 +65,17 @@ class MalformedJob(ValueError):
 
 
 class RetryLater(Exception):
-    """Raised by a handler to have the job redelivered after `delay` seconds."""
+    """Raised by a handler to have the job redelivered after `delay` seconds.
 
-    def __init__(self, delay: float, reason: str = "") -> None:
+    `cause` is the retry's `reason` in `logokraft_job_retries_total`: `error` (an attempt
+    failed and is tried again with backoff) unless the work was not attempted at all, such as
+    while the provider's circuit is open (`provider_paused`).
+    """
+
+    def __init__(self, delay: float, reason: str = "", *, cause: str = "error") -> None:
         super().__init__(reason or f"retry in {delay:.1f}s")
         self.delay = delay
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,11 @@ class JobWorker:
         self._signer = signer
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
+        # The alerts on failed and dropped jobs use increase(), which never counts a
+        # series' first sample: their series exist, empty, before the first job ends.
+        for lane in self._lanes:
+            for outcome in ("failed", "dropped"):
+                JOB_DURATION.labels(lane.queue, outcome)
 
     @property
     def spec(self) -> ConsumerSpec:
@@ -376,7 +387,7 @@ class JobWorker:
             raise
         except RetryLater as retry:
             log.info("job on %s will be retried: %s", msg.subject, retry)
-            JOB_RETRIES.labels(lane.queue, "provider_paused").inc()
+            JOB_RETRIES.labels(lane.queue, retry.cause).inc()
             await _quietly(msg.nak(delay=retry.delay))
             return "retry"
         except Exception as error:

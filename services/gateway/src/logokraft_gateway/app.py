@@ -104,6 +104,7 @@ def create_app(
                     db,
                     ttl_seconds=settings.idempotency_ttl_seconds,
                     stale_seconds=settings.idempotency_stale_after,
+                    timeout_seconds=settings.grpc_deadline_seconds,
                 )
                 every = settings.idempotency_sweep_seconds
                 await stack.enter_async_context(

@@ -10,6 +10,7 @@ anything else       – 500 `internal_error`, logged, never leaked
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from typing import Any
@@ -309,9 +310,24 @@ def _allowed_methods(request: Request) -> list[str]:
     return allowed
 
 
+_LOGGED = "_logokraft_logged"  # set on an exception `_on_unexpected` logged
+
+
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
+    with contextlib.suppress(AttributeError):  # an exception type with __slots__
+        setattr(exc, _LOGGED, True)
     return error_response(ApiError(500, "internal_error", _SERVER_SIDE_MESSAGES[500]))
+
+
+def _not_logged_already(record: logging.LogRecord) -> bool:
+    """False for uvicorn's "Exception in ASGI application" about an error logged above.
+
+    Starlette re-raises an error after its 500 handler answered it, so uvicorn logged the
+    same traceback a second time, without the request's ids: two ERROR lines per 500.
+    """
+    error = record.exc_info[1] if record.exc_info else None
+    return not getattr(error, _LOGGED, False)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -321,3 +337,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    logging.getLogger("uvicorn.error").addFilter(_not_logged_already)  # once per process

@@ -43,7 +43,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 import psycopg
@@ -57,6 +57,11 @@ from logokraft_kit.db import Connection, Database
 from logokraft_kit.metrics import IDEMPOTENT_REPLAYS
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Store calls given up on, kept referenced until their cancellation is done.
+_abandoned: set[asyncio.Future[Any]] = set()
 
 # Rewrites the parsed JSON body of a replayed success.
 Renew = Callable[[dict[str, Any]], dict[str, Any]]
@@ -128,10 +133,41 @@ class IdempotencyStore:
     service session (`Database.as_service`) and names the user explicitly.
     """
 
-    def __init__(self, db: Database, *, ttl_seconds: float, stale_seconds: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        ttl_seconds: float,
+        stale_seconds: float,
+        timeout_seconds: float | None = None,
+    ) -> None:
         self._db = db
         self._ttl = float(ttl_seconds)
         self._stale = float(stale_seconds)
+        self._timeout = timeout_seconds
+
+    async def within_timeout(self, call: Awaitable[T]) -> T:
+        """Await a call to the store, or raise psycopg.OperationalError after the timeout.
+
+        A Postgres that stopped answering (a hung server, a lost network) makes a query wait
+        for ever: the request would hang with no error logged or counted. The call is
+        cancelled in the background (psycopg cancels the query, which can take seconds
+        against a server that does not answer), so the request is answered at once.
+        """
+        task = asyncio.ensure_future(call)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self._timeout)
+        except BaseException:
+            task.cancel()
+            raise
+        if not done:
+            task.cancel()
+            _abandoned.add(task)
+            task.add_done_callback(_abandoned.discard)
+            raise psycopg.OperationalError(
+                f"the database did not answer within {self._timeout:g} s"
+            )
+        return task.result()
 
     async def claim(
         self, user_id: uuid.UUID, key: str, *, endpoint: str, request_hash: str
@@ -329,8 +365,10 @@ class IdempotentRequest:
                 "operator to configure one.",
             )
         try:
-            claimed = await idem.store.claim(
-                idem.user_id, idem.key, endpoint=idem.endpoint, request_hash=self.request_hash
+            claimed = await idem.store.within_timeout(
+                idem.store.claim(
+                    idem.user_id, idem.key, endpoint=idem.endpoint, request_hash=self.request_hash
+                )
             )
         except psycopg.Error:
             log.warning("the idempotency store failed", exc_info=True)
@@ -359,7 +397,7 @@ class IdempotentRequest:
         else:
             response = JSONResponse(model.model_dump(mode="json"), status_code=status_code)
         try:
-            await asyncio.shield(store.complete(claim, response))
+            await asyncio.shield(store.within_timeout(store.complete(claim, response)))
         except psycopg.Error:
             # The work is done: answer it. The key stays running until it is stale, and a
             # retry then takes it over (for a project, landing on the same project id).
@@ -384,7 +422,7 @@ class Idempotency:
         if self.key is None or self.store is None:
             return False
         try:
-            return await self.store.holds(self.user_id, self.key)
+            return await self.store.within_timeout(self.store.holds(self.user_id, self.key))
         except psycopg.Error:
             log.warning("the idempotency store failed", exc_info=True)
             return True  # run() answers 503 if it is still down
@@ -396,7 +434,7 @@ class Idempotency:
 
 async def _release(store: IdempotencyStore, claim: Claim) -> None:
     try:
-        await store.release(claim)
+        await store.within_timeout(store.release(claim))
     except psycopg.Error:
         log.warning("could not release an idempotency key; it frees itself when stale")
 

@@ -56,6 +56,7 @@ from logokraft_gateway.sse import (
     try_again_frames,
 )
 from logokraft_gateway.state import GatewayState
+from logokraft_kit.telemetry import annotate
 
 router = APIRouter(
     prefix="/projects",
@@ -97,6 +98,7 @@ async def create_project(
         images=[hashlib.sha256(png).hexdigest() for png in new.images],
     )
     project_id = once.new_id()
+    annotate(project_id=project_id)  # the POST's span, access line and warnings: no path id
     return await once.run(
         lambda: _create(state, user, project_id, new),
         status_code=202,
