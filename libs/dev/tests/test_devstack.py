@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import os
 import shutil
@@ -193,6 +194,31 @@ async def test_supervisor_times_out_a_child_that_never_gets_ready() -> None:
     with pytest.raises(StartupError, match="slow was not ready within") as error:
         await supervisor.start()
     assert "warming up" in str(error.value)
+
+
+async def test_supervisor_cancelled_while_starting_leaves_no_task_behind() -> None:
+    """Ctrl-C during `make run`'s startup cancels start(): the readiness waits go with it, so
+    no "Task exception was never retrieved" traceback follows "stopping before everything
+    was ready"."""
+    script = "import time; print('warming up', flush=True); time.sleep(60)"
+    slow = ChildSpec("slow", [sys.executable, "-c", script], ready=nobody_listening())
+    supervisor = Supervisor([slow], out=io.StringIO(), grace=1)
+    unretrieved: list[dict] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: unretrieved.append(context))
+    try:
+        starting = asyncio.create_task(supervisor.start())
+        async with asyncio.timeout(30):
+            await supervisor.wait_for(lambda: supervisor.pid("slow") is not None)
+        starting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await starting
+        leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert leftover == []
+        gc.collect()
+        assert unretrieved == []
+    finally:
+        loop.set_exception_handler(None)
 
 
 async def test_supervisor_restarts_a_killed_child() -> None:
