@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from logokraft_cli import config
-from logokraft_cli.api import Api, CliError, error_from, multipart, unreachable
+from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
 
@@ -96,6 +96,8 @@ def handled(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except CliError as error:
+            if error.hint == LOGIN_HINT:
+                error.hint = _login_hint(function.__name__)
             if as_json:
                 _print_json(error.as_json())
             console = _err()
@@ -112,6 +114,22 @@ def handled(function: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _login_hint(command: str) -> str:
+    """What to do about a refused or missing token: `logokraft login` cannot help while
+    LOGOKRAFT_TOKEN overrides what it stores, and `login` itself was just given the token."""
+    if command == "login":
+        return (
+            "Check the token you gave: a `make run` stack prints one with `make -s token` "
+            "(or use `logokraft login --dev`)."
+        )
+    if os.environ.get(config.TOKEN_ENV, "").strip():
+        return (
+            f"The token comes from {config.TOKEN_ENV}, which overrides `logokraft login`: "
+            f"set it to a valid token, or unset it to use the stored one."
+        )
+    return LOGIN_HINT
 
 
 def _api(api: str | None) -> Api:
@@ -222,8 +240,15 @@ def login(
     stored = config.load_config()
     stored.update(api_url=api_url, token=token)
     path = config.save_config(stored)
+    if os.environ.get(config.TOKEN_ENV, "").strip():
+        overridden = (
+            f"{config.TOKEN_ENV} is set and overrides the stored token: unset it to use this one."
+        )
+        warning = f"{warning} {overridden}" if warning else overridden
     if as_json:
         _print_json({"config": str(path), "api_url": api_url, "verified": checked})
+        if warning:
+            _err().print(f"[yellow]{warning}[/]")
         return
     if warning:
         _err().print(f"[yellow]{warning}[/]")
@@ -591,7 +616,7 @@ def list_projects(
         console.print('No projects yet: start one with `logokraft new "Acme"`.')
         return
     table = Table(
-        title=f"{len(projects)} projects",
+        title=_plural(len(projects), "project"),
         title_justify="left",
         box=None,
         pad_edge=False,
@@ -800,7 +825,15 @@ def delete(
     as_json: JsonOption = False,
 ) -> None:
     """Delete a project with its logos and images."""
-    if not yes and not as_json and sys.stdin.isatty():
+    if not yes and not as_json:
+        if not sys.stdin.isatty():
+            # No one to ask: deleting anyway would take `echo n | logokraft delete` as a yes.
+            raise CliError(
+                "Deleting asks for confirmation, and there is no terminal to ask on: "
+                "pass -y (--yes) to delete without asking.",
+                code="usage",
+                exit_code=2,
+            )
         typer.confirm(f"Delete project {project_id} and all its logos?", abort=True)
     with _api(api) as client:
         client.request("DELETE", f"/projects/{project_id}", expect=(204,))
