@@ -419,6 +419,8 @@ def test_the_banner_commands_work_for_this_stack(tmp_path: Path, monkeypatch) ->
     default = banner(StackContext(data_dir=tmp_path / ".logokraft", http_url=DEFAULT_URL, env={}))
     assert "  get a token:  make token " in default and "LOGOKRAFT_DATA_DIR" not in default
     assert "login --dev, then" in default
+    # `logokraft` alone is not on a fresh clone's PATH: "command not found".
+    assert 'then .venv/bin/logokraft new "Acme" -n 4' in default
     own = tmp_path / "my data"
     text = banner(StackContext(data_dir=own, http_url="http://127.0.0.1:18523", env={}))
     assert f"get a token:  LOGOKRAFT_DATA_DIR='{own}' make token " in text

@@ -337,7 +337,9 @@ def new(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the logos (default ./<brand>-<project id>/)."),
+        typer.Option(
+            "--out", help="Folder for the logos (default ./<brand>-<first 8 of the project id>/)."
+        ),
     ] = None,
     wait: Annotated[
         bool, typer.Option("--wait/--no-wait", help="Follow the project and download its logos.")

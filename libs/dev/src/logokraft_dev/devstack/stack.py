@@ -325,7 +325,8 @@ def banner(context: StackContext) -> str:
             f"  traces:       {_traces(context.env)}",
             f'  studio:       {url}/  (in a browser; "Continue as dev user" signs in)',
             f"  get a token:  {token}            (another user: {token} USER=bob)",
-            f'  terminal:     .venv/bin/logokraft login --dev{api}, then logokraft new "Acme" -n 4',
+            f"  terminal:     .venv/bin/logokraft login --dev{api}, "
+            f'then .venv/bin/logokraft new "Acme" -n 4',
             f'  try it:       curl -H "Authorization: Bearer $({token_s})" {url}/api/v1/projects',
             f"  data dir:     {context.data_dir}  (logs in {context.data_dir / 'logs'})",
             "Press Ctrl-C to stop.",
