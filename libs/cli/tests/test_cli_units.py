@@ -278,3 +278,23 @@ def test_delete_without_a_terminal_needs_yes_and_never_takes_silence_for_it(monk
     deleted = CliRunner().invoke(app, ["delete", pid, "-y"])
     assert deleted.exit_code == 0, deleted.output
     assert sent == [("DELETE", f"/projects/{pid}")]
+
+
+def test_an_id_that_is_not_a_uuid_is_a_usage_error_saying_what_ids_look_like(monkeypatch):
+    """`logokraft show 3715d73f` (the part of the id in the folder's name) got the API's
+    "The path parameter project_id is invalid: Input should be a valid UUID, invalid
+    character: found `n` at 0."; now it is refused before any request."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(Api, "request", lambda self, *args, **kwargs: sent.append(args))
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for args in (["show", "3715d73f"], ["cancel", "x"], ["kit", "nope"], ["refine", "1", "navy"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        said = " ".join(result.output.replace("│", " ").split())  # the box wraps it
+        assert "is not a" in said and "ids are whole UUIDs such as" in said
+    assert sent == []

@@ -17,6 +17,7 @@ import shlex
 import sys
 import unicodedata
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -130,6 +131,27 @@ def _login_hint(command: str) -> str:
             f"set it to a valid token, or unset it to use the stored one."
         )
     return LOGIN_HINT
+
+
+def _an_id(value: str, what: str, where: str) -> str:
+    """A whole id, or a usage error saying what one looks like and where to find it; the
+    folder `new` saves into carries only its first 8 characters, an easy one to paste."""
+    value = value.strip()
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not {what}: ids are whole UUIDs such as "
+            f"3715d73f-4d3c-4460-b69c-0cb4a7860c1b ({where} shows them)."
+        ) from None
+
+
+def _project_id(value: str) -> str:
+    return _an_id(value, "a project id", "`logokraft list`")
+
+
+def _asset_id(value: str) -> str:
+    return _an_id(value, "an asset id", "`logokraft show PROJECT`")
 
 
 def _api(api: str | None) -> Api:
@@ -304,7 +326,9 @@ def _split(values: list[str] | None) -> list[str]:
 @app.command()
 @handled
 def new(
-    name: Annotated[str, typer.Argument(help="The brand's name.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The brand's name.", show_default=False)
+    ],
     industry: Annotated[str | None, typer.Option(help="What the brand does.")] = None,
     slogan: Annotated[str | None, typer.Option(help="A slogan or tagline.")] = None,
     description: Annotated[str | None, typer.Option(help="Anything else to know.")] = None,
@@ -524,8 +548,13 @@ def _finish(
 @app.command()
 @handled
 def refine(
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The asset to refine.")],
-    instruction: Annotated[str, typer.Argument(help='What to change, e.g. "make it navy".')],
+    asset_id: Annotated[
+        str,
+        typer.Argument(metavar="ASSET", help="The asset to refine.", callback=_asset_id),
+    ],
+    instruction: Annotated[
+        str, typer.Argument(metavar="INSTRUCTION", help='What to change, e.g. "make it navy".')
+    ],
     count: Annotated[
         int | None, typer.Option("-n", "--count", help="How many variations (API default).")
     ] = None,
@@ -670,7 +699,10 @@ def _when(value: str | None) -> str:
 @app.command()
 @handled
 def show(
-    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    project_id: Annotated[
+        str,
+        typer.Argument(metavar="PROJECT", help="The project's id.", callback=_project_id),
+    ],
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -751,7 +783,10 @@ def usage(api: ApiOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 @handled
 def kit(
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The logo's asset id.")],
+    asset_id: Annotated[
+        str,
+        typer.Argument(metavar="ASSET", help="The logo's asset id.", callback=_asset_id),
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to save the zip.", dir_okay=False)
     ] = None,
@@ -801,7 +836,10 @@ def _filename(disposition: str) -> str | None:
 @app.command()
 @handled
 def cancel(
-    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    project_id: Annotated[
+        str,
+        typer.Argument(metavar="PROJECT", help="The project's id.", callback=_project_id),
+    ],
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -821,7 +859,10 @@ def cancel(
 @app.command()
 @handled
 def delete(
-    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    project_id: Annotated[
+        str,
+        typer.Argument(metavar="PROJECT", help="The project's id.", callback=_project_id),
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     api: ApiOption = None,
     as_json: JsonOption = False,
