@@ -59,3 +59,14 @@ def test_a_bad_setting_stops_a_process_with_one_line_naming_it(module, name, tmp
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"{name} cannot start: LOGOKRAFT_LOG_FORMAT: Input should be")
+
+
+def test_a_refusal_that_names_its_variable_does_not_name_it_twice(monkeypatch):
+    from logokraft_kit.settings import invalid_settings
+
+    monkeypatch.setenv("LOGOKRAFT_METRICS_ADDRESS", "abc")
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings(**REQUIRED)
+    said = invalid_settings(refused.value)
+    assert said.count("LOGOKRAFT_METRICS_ADDRESS") == 1, said
+    assert "give host:port" in said

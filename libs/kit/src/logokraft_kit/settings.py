@@ -57,7 +57,7 @@ def invalid_settings(error: ValidationError) -> str:
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ").rstrip(".")
-        parts.append(f"{where}: {message}" if where else message)
+        parts.append(f"{where}: {message}" if where and where not in message else message)
     return "; ".join(parts)
 
 
