@@ -298,3 +298,28 @@ def test_an_id_that_is_not_a_uuid_is_a_usage_error_saying_what_ids_look_like(mon
         said = " ".join(result.output.replace("│", " ").split())  # the box wraps it
         assert "is not a" in said and "ids are whole UUIDs such as" in said
     assert sent == []
+
+
+def test_the_list_on_an_80_column_terminal_wraps_nothing(monkeypatch):
+    """At 80 columns the table left 7 characters each to the brand and the counts: "Acme" /
+    "Roaste…", "4 logos," / "2" / "variati…". There it is two lines a project."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project = {
+        "id": "3715d73f-4d3c-4460-b69c-0cb4a7860c1b",
+        "status": "completed",
+        "brief": {"brand_name": "Acme Roasters [bold]", "num_candidates": 4},
+        "created_at": "2026-12-07T00:26:25Z",
+        "counts": {"candidates_completed": 4, "variations": 2, "variations_completed": 2},
+    }
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: {"projects": [project]})
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 0, result.output
+    assert "3715d73f-4d3c-4460-b69c-0cb4a7860c1b  completed  2026-12-07 00:26" in result.output
+    assert "  Acme Roasters [bold] · 4 logos, 2 variations" in result.output
+    assert "…" not in result.output

@@ -25,6 +25,7 @@ from typing import Annotated, Any, TypeVar
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from logokraft_cli import config
@@ -646,6 +647,18 @@ def list_projects(
     if not projects:
         console.print('No projects yet: start one with `logokraft new "Acme"`.')
         return
+    if console.width < LIST_TABLE_WIDTH:
+        # An 80-column terminal left the brand and the counts 7 characters each, wrapped
+        # into "Acme" / "Roaste…" and "4 logos," / "2" / "variati…": two lines a project.
+        console.print(_plural(len(projects), "project"), style="italic")
+        for project in projects:
+            brief = project.get("brief") or {}
+            console.print(
+                f"{project['id']}  {_status_style(project['status'])}  "
+                f"{_when(project.get('created_at'))}"
+            )
+            console.print(f"  {escape(brief.get('brand_name', ''))} · {made(project)}")
+        return
     table = Table(
         title=_plural(len(projects), "project"),
         title_justify="left",
@@ -668,6 +681,10 @@ def list_projects(
             _when(project.get("created_at")),
         )
     console.print(table)
+
+
+# Below this many columns the list is two lines a project rather than a table.
+LIST_TABLE_WIDTH = 100
 
 
 def _plural(count: int, word: str) -> str:
