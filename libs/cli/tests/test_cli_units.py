@@ -323,3 +323,16 @@ def test_the_list_on_an_80_column_terminal_wraps_nothing(monkeypatch):
     assert "3715d73f-4d3c-4460-b69c-0cb4a7860c1b  completed  2026-12-07 00:26" in result.output
     assert "  Acme Roasters [bold] · 4 logos, 2 variations" in result.output
     assert "…" not in result.output
+
+
+def test_version_prints_the_package_version():
+    """`logokraft --version`, the first thing many try, was 'No such option'."""
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"logokraft {version('logokraft-cli')}\n"
