@@ -150,7 +150,7 @@ def _login_hint(command: str) -> str:
             "Check the token you gave: a `make run` stack prints one with `make -s token` "
             "(or use `logokraft login --dev`)."
         )
-    if os.environ.get(config.TOKEN_ENV, "").strip():
+    if config.token_from_environment():
         return (
             f"The token comes from {config.TOKEN_ENV}, which overrides `logokraft login`: "
             f"set it to a valid token, or unset it to use the stored one."
@@ -287,7 +287,7 @@ def login(
     stored = config.load_config()
     stored.update(api_url=api_url, token=token)
     path = config.save_config(stored)
-    if os.environ.get(config.TOKEN_ENV, "").strip():
+    if config.token_from_environment():
         overridden = (
             f"{config.TOKEN_ENV} is set and overrides the stored token: unset it to use this one."
         )
