@@ -33,9 +33,12 @@ from logokraft_dev.devstack import (
     start_postgres,
 )
 from logokraft_dev.devstack.stack import (
+    DevstackError,
     Infra,
     StackContext,
     banner,
+    check_nats,
+    local_infra,
     lock_data_dir,
     run_stack,
     stack_context,
@@ -429,3 +432,33 @@ def test_the_banner_commands_work_for_this_stack(tmp_path: Path, monkeypatch) ->
 
 
 DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+# -- configured NATS_URL / DATABASE_URL ------------------------------------------------------
+
+
+def test_an_unreachable_nats_url_is_named_before_any_service_starts() -> None:
+    """`make run NATS_URL=...` with nothing there waited the two-minute readiness timeout,
+    each service logging a NATS traceback a second, then named imagegen, not NATS."""
+    url = f"nats://user:hunter2@127.0.0.1:{free_port()}"
+    with pytest.raises(DevstackError) as refused:
+        check_nats(url, timeout=2)
+    message = str(refused.value)
+    assert "NATS_URL nats://user:***@127.0.0.1:" in message and "hunter2" not in message
+    assert "connection refused" in message and "unset NATS_URL" in message
+
+
+def test_a_configured_nats_that_answers_passes(tmp_path: Path) -> None:
+    with start_nats(store_dir=tmp_path / "nats", log_path=tmp_path / "nats.log") as nats:
+        check_nats(nats.url)
+
+
+def test_an_unreachable_database_url_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    """The migration's psycopg.OperationalError reached the terminal as a traceback."""
+    url = f"postgresql://user:hunter2@127.0.0.1:{free_port()}/postgres"
+    with pytest.raises(DevstackError) as refused, local_infra(tmp_path, {"DATABASE_URL": url}):
+        pass
+    message = str(refused.value)
+    assert "DATABASE_URL postgresql://user:***@127.0.0.1:" in message
+    assert "hunter2" not in message and "Connection refused" in message
+    assert "unset DATABASE_URL" in message
