@@ -263,7 +263,10 @@ async def test_bad_input_shows_the_apis_message(gateway, services, cli_env):
     refine = await logokraft(
         "refine", "not-an-id", "make it navy", api=gateway, token=token, **cli_env
     )
-    assert refine.code == 1 and "Error:" in refine.stderr
+    # Refused before any request, saying what an id looks like (a usage error).
+    assert refine.code == 2 and "'not-an-id' is not an asset id" in refine.stderr
+    short = await logokraft("show", "3715d73f", api=gateway, token=token, **cli_env)
+    assert short.code == 2 and "`logokraft list` shows them" in short.stderr
 
     usage_error = await logokraft("new", api=gateway, token=token, **cli_env)
     assert usage_error.code == 2

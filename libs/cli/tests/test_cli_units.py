@@ -186,3 +186,153 @@ def test_the_list_says_what_each_project_made_as_the_studio_does():
         == "2 of 3 logos, 1 failed, 1 variation, 2 variations failed"
     )
     assert made({"brief": {"num_candidates": 2}}) == "2 logos requested"  # no counts
+
+
+def _refused(*_args, **_kwargs):
+    import httpx
+
+    from logokraft_cli.api import error_from
+
+    body = {"error": {"code": "unauthenticated", "message": "The access token has expired."}}
+    raise error_from(httpx.Response(401, json=body, request=httpx.Request("GET", "http://x")))
+
+
+def test_a_refused_token_from_the_environment_says_so_not_just_to_log_in(monkeypatch):
+    """`logokraft login` cannot fix a refused LOGOKRAFT_TOKEN (it overrides what login
+    stores), so the hint names the variable; a refused stored token still says to log in."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import LOGIN_HINT, Api
+    from logokraft_cli.main import app
+
+    monkeypatch.setattr(Api, "get_json", _refused)
+    config.save_config({"token": "stored-token"})
+    stored = CliRunner().invoke(app, ["usage", "--json"])
+    assert stored.exit_code == 4
+    assert json.loads(stored.stdout)["error"]["hint"] == LOGIN_HINT
+    monkeypatch.setenv(config.TOKEN_ENV, "stale-token")
+    from_env = CliRunner().invoke(app, ["usage"])
+    assert from_env.exit_code == 4
+    assert "LOGOKRAFT_TOKEN" in from_env.output and "unset it" in from_env.output
+    assert "Run `logokraft login`" not in from_env.output
+
+
+def test_login_with_a_refused_token_does_not_say_to_run_login(monkeypatch):
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    monkeypatch.setattr(Api, "get_json", _refused)
+    result = CliRunner().invoke(app, ["login", "--token", "garbage"])
+    assert result.exit_code == 4
+    assert "Run `logokraft login`" not in result.output
+    assert "Check the token you gave" in result.output
+
+
+def test_login_warns_that_logokraft_token_overrides_what_it_stores(monkeypatch):
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    monkeypatch.setenv(config.TOKEN_ENV, "env-token")
+    result = CliRunner().invoke(app, ["login", "--token", "new-token", "--no-verify"])
+    assert result.exit_code == 0, result.output
+    assert "LOGOKRAFT_TOKEN is set and overrides the stored token" in result.output
+
+
+def test_the_list_title_counts_one_project_in_the_singular(monkeypatch):
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project = {
+        "id": "3715d73f-4d3c-4460-b69c-0cb4a7860c1b",
+        "status": "completed",
+        "brief": {"brand_name": "Acme", "num_candidates": 4},
+        "created_at": "2026-12-07T00:26:25Z",
+    }
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: {"projects": [project]})
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 0, result.output
+    assert "1 project\n" in result.output and "1 projects" not in result.output
+
+
+def test_delete_without_a_terminal_needs_yes_and_never_takes_silence_for_it(monkeypatch):
+    """`echo n | logokraft delete ID` deleted the project: with no terminal to ask on, the
+    confirmation was skipped. Now it is a usage error until -y says so; nothing is sent."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(Api, "request", lambda self, *args, **kwargs: sent.append(args))
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    pid = "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"
+    refused = CliRunner().invoke(app, ["delete", pid], input="n\n")
+    assert refused.exit_code == 2 and sent == []
+    assert "-y" in refused.output
+    deleted = CliRunner().invoke(app, ["delete", pid, "-y"])
+    assert deleted.exit_code == 0, deleted.output
+    assert sent == [("DELETE", f"/projects/{pid}")]
+
+
+def test_an_id_that_is_not_a_uuid_is_a_usage_error_saying_what_ids_look_like(monkeypatch):
+    """`logokraft show 3715d73f` (the part of the id in the folder's name) got the API's
+    "The path parameter project_id is invalid: Input should be a valid UUID, invalid
+    character: found `n` at 0."; now it is refused before any request."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(Api, "request", lambda self, *args, **kwargs: sent.append(args))
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for args in (["show", "3715d73f"], ["cancel", "x"], ["kit", "nope"], ["refine", "1", "navy"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        said = " ".join(result.output.replace("│", " ").split())  # the box wraps it
+        assert "is not a" in said and "ids are whole UUIDs such as" in said
+    assert sent == []
+
+
+def test_the_list_on_an_80_column_terminal_wraps_nothing(monkeypatch):
+    """At 80 columns the table left 7 characters each to the brand and the counts: "Acme" /
+    "Roaste…", "4 logos," / "2" / "variati…". There it is two lines a project."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project = {
+        "id": "3715d73f-4d3c-4460-b69c-0cb4a7860c1b",
+        "status": "completed",
+        "brief": {"brand_name": "Acme Roasters [bold]", "num_candidates": 4},
+        "created_at": "2026-12-07T00:26:25Z",
+        "counts": {"candidates_completed": 4, "variations": 2, "variations_completed": 2},
+    }
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: {"projects": [project]})
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 0, result.output
+    assert "3715d73f-4d3c-4460-b69c-0cb4a7860c1b  completed  2026-12-07 00:26" in result.output
+    assert "  Acme Roasters [bold] · 4 logos, 2 variations" in result.output
+    assert "…" not in result.output
+
+
+def test_version_prints_the_package_version():
+    """`logokraft --version`, the first thing many try, was 'No such option'."""
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"logokraft {version('logokraft-cli')}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import os
 import shutil
@@ -32,9 +33,12 @@ from logokraft_dev.devstack import (
     start_postgres,
 )
 from logokraft_dev.devstack.stack import (
+    DevstackError,
     Infra,
     StackContext,
     banner,
+    check_nats,
+    local_infra,
     lock_data_dir,
     run_stack,
     stack_context,
@@ -193,6 +197,31 @@ async def test_supervisor_times_out_a_child_that_never_gets_ready() -> None:
     with pytest.raises(StartupError, match="slow was not ready within") as error:
         await supervisor.start()
     assert "warming up" in str(error.value)
+
+
+async def test_supervisor_cancelled_while_starting_leaves_no_task_behind() -> None:
+    """Ctrl-C during `make run`'s startup cancels start(): the readiness waits go with it, so
+    no "Task exception was never retrieved" traceback follows "stopping before everything
+    was ready"."""
+    script = "import time; print('warming up', flush=True); time.sleep(60)"
+    slow = ChildSpec("slow", [sys.executable, "-c", script], ready=nobody_listening())
+    supervisor = Supervisor([slow], out=io.StringIO(), grace=1)
+    unretrieved: list[dict] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: unretrieved.append(context))
+    try:
+        starting = asyncio.create_task(supervisor.start())
+        async with asyncio.timeout(30):
+            await supervisor.wait_for(lambda: supervisor.pid("slow") is not None)
+        starting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await starting
+        leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert leftover == []
+        gc.collect()
+        assert unretrieved == []
+    finally:
+        loop.set_exception_handler(None)
 
 
 async def test_supervisor_restarts_a_killed_child() -> None:
@@ -393,6 +422,8 @@ def test_the_banner_commands_work_for_this_stack(tmp_path: Path, monkeypatch) ->
     default = banner(StackContext(data_dir=tmp_path / ".logokraft", http_url=DEFAULT_URL, env={}))
     assert "  get a token:  make token " in default and "LOGOKRAFT_DATA_DIR" not in default
     assert "login --dev, then" in default
+    # `logokraft` alone is not on a fresh clone's PATH: "command not found".
+    assert 'then .venv/bin/logokraft new "Acme" -n 4' in default
     own = tmp_path / "my data"
     text = banner(StackContext(data_dir=own, http_url="http://127.0.0.1:18523", env={}))
     assert f"get a token:  LOGOKRAFT_DATA_DIR='{own}' make token " in text
@@ -401,3 +432,33 @@ def test_the_banner_commands_work_for_this_stack(tmp_path: Path, monkeypatch) ->
 
 
 DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+# -- configured NATS_URL / DATABASE_URL ------------------------------------------------------
+
+
+def test_an_unreachable_nats_url_is_named_before_any_service_starts() -> None:
+    """`make run NATS_URL=...` with nothing there waited the two-minute readiness timeout,
+    each service logging a NATS traceback a second, then named imagegen, not NATS."""
+    url = f"nats://user:hunter2@127.0.0.1:{free_port()}"
+    with pytest.raises(DevstackError) as refused:
+        check_nats(url, timeout=2)
+    message = str(refused.value)
+    assert "NATS_URL nats://user:***@127.0.0.1:" in message and "hunter2" not in message
+    assert "connection refused" in message and "unset NATS_URL" in message
+
+
+def test_a_configured_nats_that_answers_passes(tmp_path: Path) -> None:
+    with start_nats(store_dir=tmp_path / "nats", log_path=tmp_path / "nats.log") as nats:
+        check_nats(nats.url)
+
+
+def test_an_unreachable_database_url_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    """The migration's psycopg.OperationalError reached the terminal as a traceback."""
+    url = f"postgresql://user:hunter2@127.0.0.1:{free_port()}/postgres"
+    with pytest.raises(DevstackError) as refused, local_infra(tmp_path, {"DATABASE_URL": url}):
+        pass
+    message = str(refused.value)
+    assert "DATABASE_URL postgresql://user:***@127.0.0.1:" in message
+    assert "hunter2" not in message and "Connection refused" in message
+    assert "unset DATABASE_URL" in message

@@ -385,6 +385,28 @@ async def test_bad_image_among_good_ones_stores_nothing(client, auth, fake, stor
     assert stored_files() == []
 
 
+@pytest.mark.parametrize(
+    ("field", "meant"),
+    [
+        ("brand", "brand_name"),
+        ("tagline", "slogan"),
+        ("color", "colors"),
+        ("industy", "industry"),
+        ("owner", None),
+    ],
+)
+async def test_an_unknown_form_field_names_the_one_meant(client, auth, fake, field, meant):
+    """`curl -F brand=Acme` said only "remove it", which leaves the brief without a name."""
+    response = await client.post(
+        URL, data={"brand_name": "A", field: "x"}, files=NO_FILE, headers=auth
+    )
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert message.startswith(f"The form field {field!r} is not part of a brief; ")
+    assert message.endswith(f"did you mean {meant!r}?" if meant else "remove it.")
+    assert fake.create_calls == []
+
+
 async def test_urlencoded_body_is_415(client, auth, fake):
     response = await client.post(URL, data={"brand_name": "A"}, headers=auth)
     assert response.status_code == 415

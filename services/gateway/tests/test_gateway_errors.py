@@ -155,3 +155,33 @@ async def test_405_lists_every_method_of_the_url(client, auth):
     response = await client.delete("/api/v1/projects", headers=auth)
     assert response.status_code == 405
     assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+
+
+@pytest.mark.parametrize(
+    ("path", "right"),
+    [
+        ("/projects", "/api/v1/projects"),
+        ("/api/projects", "/api/v1/projects"),
+        ("/v1/usage", "/api/v1/usage"),
+        ("/usage/", "/api/v1/usage"),
+        ("/projects/{id}", "/api/v1/projects/{id}"),
+    ],
+)
+async def test_a_path_missing_the_api_prefix_is_a_404_naming_the_right_one(
+    client, auth, path, right
+):
+    """`curl http://127.0.0.1:8000/projects` said only "check the URL"."""
+    project_id = str(uuid.uuid4())
+    path, right = path.format(id=project_id), right.format(id=project_id)
+    response = await client.get(path, headers=auth)
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"].endswith(f"the API's paths start with /api/v1; use {right}.")
+
+
+async def test_an_unknown_path_still_says_to_check_the_url(client, auth):
+    for path in ("/nothing-here", "/api/v1/nothing", "/api/"):
+        response = await client.get(path, headers=auth)
+        assert response.status_code == 404
+        assert response.json()["error"]["message"] == "There is no such resource; check the URL."

@@ -15,7 +15,7 @@ import pytest
 from logokraft.v1 import common_pb2
 from logokraft_dev.devtokens import dev_user_id
 from logokraft_gateway.app import create_app
-from logokraft_gateway.auth import URL_TOKEN_REFUSED, TokenVerifier
+from logokraft_gateway.auth import STREAM_TOKEN_EXPIRED, URL_TOKEN_REFUSED, TokenVerifier
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.errors import ApiError
 
@@ -49,6 +49,22 @@ def test_stream_grant_accepts_a_stream_token(settings: GatewaySettings) -> None:
     token = verifier.mint_stream_token(user_id=DEV, project_id=project_id, ttl=60)
     grant = verifier.stream_grant(token)
     assert (grant.user_id, grant.project_id) == (DEV, project_id)
+
+
+def test_an_expired_stream_token_says_what_to_do_instead(settings: GatewaySettings) -> None:
+    """An hour-old stream_url answered 'The access token has expired; sign in again.', which
+    sends a curl user to the wrong token."""
+    verifier = TokenVerifier(users=settings.user_tokens(), stream_key=settings.stream_token_key)
+    old = verifier.mint_stream_token(user_id=DEV, project_id=uuid.uuid4(), ttl=-3600)
+    with pytest.raises(ApiError) as raised:
+        verifier.stream_grant(old)
+    assert raised.value.status_code == 401
+    assert raised.value.message == STREAM_TOKEN_EXPIRED
+    assert "Authorization header" in raised.value.message
+    forged = verifier.mint_stream_token(user_id=DEV, project_id=uuid.uuid4(), ttl=60)[:-4] + "AAAA"
+    with pytest.raises(ApiError) as raised:
+        verifier.stream_grant(forged)
+    assert raised.value.message == "The stream token is invalid."
 
 
 async def test_user_token_in_the_stream_url_is_401(live_url, token_for, fake) -> None:

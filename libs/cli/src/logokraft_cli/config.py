@@ -87,3 +87,8 @@ def resolve(api: str | None = None) -> Settings:
     if isinstance(token, str) and token.strip():
         return Settings(normalise_url(url), token.strip(), str(config_path()))
     return Settings(normalise_url(url), None, "")
+
+
+def token_from_environment() -> bool:
+    """True when LOGOKRAFT_TOKEN is set, so it overrides whatever `login` stores."""
+    return bool(os.environ.get(TOKEN_ENV, "").strip())

@@ -17,6 +17,7 @@ import shlex
 import sys
 import unicodedata
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -24,10 +25,11 @@ from typing import Annotated, Any, TypeVar
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from logokraft_cli import config
-from logokraft_cli.api import Api, CliError, error_from, multipart, unreachable
+from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
 
@@ -41,6 +43,30 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"logokraft {version('logokraft-cli')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """LogoKraft from a terminal: new logo projects with live progress, refinements, brand kits."""
+
 
 ApiOption = Annotated[
     str | None,
@@ -96,6 +122,8 @@ def handled(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except CliError as error:
+            if error.hint == LOGIN_HINT:
+                error.hint = _login_hint(function.__name__)
             if as_json:
                 _print_json(error.as_json())
             console = _err()
@@ -112,6 +140,43 @@ def handled(function: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _login_hint(command: str) -> str:
+    """What to do about a refused or missing token: `logokraft login` cannot help while
+    LOGOKRAFT_TOKEN overrides what it stores, and `login` itself was just given the token."""
+    if command == "login":
+        return (
+            "Check the token you gave: a `make run` stack prints one with `make -s token` "
+            "(or use `logokraft login --dev`)."
+        )
+    if config.token_from_environment():
+        return (
+            f"The token comes from {config.TOKEN_ENV}, which overrides `logokraft login`: "
+            f"set it to a valid token, or unset it to use the stored one."
+        )
+    return LOGIN_HINT
+
+
+def _an_id(value: str, what: str, where: str) -> str:
+    """A whole id, or a usage error saying what one looks like and where to find it; the
+    folder `new` saves into carries only its first 8 characters, an easy one to paste."""
+    value = value.strip()
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not {what}: ids are whole UUIDs such as "
+            f"3715d73f-4d3c-4460-b69c-0cb4a7860c1b ({where} shows them)."
+        ) from None
+
+
+def _project_id(value: str) -> str:
+    return _an_id(value, "a project id", "`logokraft list`")
+
+
+def _asset_id(value: str) -> str:
+    return _an_id(value, "an asset id", "`logokraft show PROJECT`")
 
 
 def _api(api: str | None) -> Api:
@@ -222,8 +287,15 @@ def login(
     stored = config.load_config()
     stored.update(api_url=api_url, token=token)
     path = config.save_config(stored)
+    if config.token_from_environment():
+        overridden = (
+            f"{config.TOKEN_ENV} is set and overrides the stored token: unset it to use this one."
+        )
+        warning = f"{warning} {overridden}" if warning else overridden
     if as_json:
         _print_json({"config": str(path), "api_url": api_url, "verified": checked})
+        if warning:
+            _err().print(f"[yellow]{warning}[/]")
         return
     if warning:
         _err().print(f"[yellow]{warning}[/]")
@@ -279,7 +351,9 @@ def _split(values: list[str] | None) -> list[str]:
 @app.command()
 @handled
 def new(
-    name: Annotated[str, typer.Argument(help="The brand's name.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The brand's name.", show_default=False)
+    ],
     industry: Annotated[str | None, typer.Option(help="What the brand does.")] = None,
     slogan: Annotated[str | None, typer.Option(help="A slogan or tagline.")] = None,
     description: Annotated[str | None, typer.Option(help="Anything else to know.")] = None,
@@ -312,7 +386,9 @@ def new(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the logos (default ./<brand>-<project id>/)."),
+        typer.Option(
+            "--out", help="Folder for the logos (default ./<brand>-<first 8 of the project id>/)."
+        ),
     ] = None,
     wait: Annotated[
         bool, typer.Option("--wait/--no-wait", help="Follow the project and download its logos.")
@@ -497,8 +573,13 @@ def _finish(
 @app.command()
 @handled
 def refine(
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The asset to refine.")],
-    instruction: Annotated[str, typer.Argument(help='What to change, e.g. "make it navy".')],
+    asset_id: Annotated[
+        str,
+        typer.Argument(metavar="ASSET", help="The asset to refine.", callback=_asset_id),
+    ],
+    instruction: Annotated[
+        str, typer.Argument(metavar="INSTRUCTION", help='What to change, e.g. "make it navy".')
+    ],
     count: Annotated[
         int | None, typer.Option("-n", "--count", help="How many variations (API default).")
     ] = None,
@@ -590,8 +671,20 @@ def list_projects(
     if not projects:
         console.print('No projects yet: start one with `logokraft new "Acme"`.')
         return
+    if console.width < LIST_TABLE_WIDTH:
+        # An 80-column terminal left the brand and the counts 7 characters each, wrapped
+        # into "Acme" / "Roaste…" and "4 logos," / "2" / "variati…": two lines a project.
+        console.print(_plural(len(projects), "project"), style="italic")
+        for project in projects:
+            brief = project.get("brief") or {}
+            console.print(
+                f"{project['id']}  {_status_style(project['status'])}  "
+                f"{_when(project.get('created_at'))}"
+            )
+            console.print(f"  {escape(brief.get('brand_name', ''))} · {made(project)}")
+        return
     table = Table(
-        title=f"{len(projects)} projects",
+        title=_plural(len(projects), "project"),
         title_justify="left",
         box=None,
         pad_edge=False,
@@ -612,6 +705,10 @@ def list_projects(
             _when(project.get("created_at")),
         )
     console.print(table)
+
+
+# Below this many columns the list is two lines a project rather than a table.
+LIST_TABLE_WIDTH = 100
 
 
 def _plural(count: int, word: str) -> str:
@@ -643,7 +740,10 @@ def _when(value: str | None) -> str:
 @app.command()
 @handled
 def show(
-    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    project_id: Annotated[
+        str,
+        typer.Argument(metavar="PROJECT", help="The project's id.", callback=_project_id),
+    ],
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -724,7 +824,10 @@ def usage(api: ApiOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 @handled
 def kit(
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The logo's asset id.")],
+    asset_id: Annotated[
+        str,
+        typer.Argument(metavar="ASSET", help="The logo's asset id.", callback=_asset_id),
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to save the zip.", dir_okay=False)
     ] = None,
@@ -774,7 +877,10 @@ def _filename(disposition: str) -> str | None:
 @app.command()
 @handled
 def cancel(
-    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    project_id: Annotated[
+        str,
+        typer.Argument(metavar="PROJECT", help="The project's id.", callback=_project_id),
+    ],
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -794,13 +900,24 @@ def cancel(
 @app.command()
 @handled
 def delete(
-    project_id: Annotated[str, typer.Argument(metavar="PROJECT", help="The project's id.")],
+    project_id: Annotated[
+        str,
+        typer.Argument(metavar="PROJECT", help="The project's id.", callback=_project_id),
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Delete a project with its logos and images."""
-    if not yes and not as_json and sys.stdin.isatty():
+    if not yes and not as_json:
+        if not sys.stdin.isatty():
+            # No one to ask: deleting anyway would take `echo n | logokraft delete` as a yes.
+            raise CliError(
+                "Deleting asks for confirmation, and there is no terminal to ask on: "
+                "pass -y (--yes) to delete without asking.",
+                code="usage",
+                exit_code=2,
+            )
         typer.confirm(f"Delete project {project_id} and all its logos?", abort=True)
     with _api(api) as client:
         client.request("DELETE", f"/projects/{project_id}", expect=(204,))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +46,12 @@ from logokraft_kit.metrics import (
     serve_metrics,
     set_build_info,
 )
-from logokraft_kit.settings import InfraSettings, ServiceSettings, WorkerSettings
+from logokraft_kit.settings import (
+    InfraSettings,
+    ServiceSettings,
+    WorkerSettings,
+    load_settings,
+)
 from logokraft_kit.storage import BlobStorage, open_storage
 from logokraft_kit.telemetry import configure_tracing, shutdown_tracing
 from logokraft_kit.worker import ConsumerSpec, Handler, JobWorker
@@ -302,9 +308,16 @@ def _serve_metrics(spec: ServiceSpec) -> MetricsServer | None:
     return serve_metrics(spec.settings.metrics_address)
 
 
+def _module_name() -> str:
+    """ "prompt" for `python -m logokraft_prompt`: the name to start a refusal with."""
+    main_spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    package = main_spec.name.split(".")[0] if main_spec is not None else ""
+    return package.removeprefix("logokraft_") or "the service"
+
+
 def run(make_spec: Callable[[], ServiceSpec]) -> None:
     """`python -m logokraft_<service>`: log and trace as the service, serve until signalled."""
-    spec = make_spec()
+    spec = load_settings(_module_name(), make_spec)
     configure_logging(spec.name, spec.settings.log_level, spec.settings.log_format)
     configure_tracing(spec.name, spec.settings.otel_environment)
     try:

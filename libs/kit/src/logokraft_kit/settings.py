@@ -10,12 +10,14 @@ from the environment only here; nothing else reads `os.environ`.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal, Self, TypeVar
 
 import grpc
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from logokraft_kit.datadir import DEFAULT_DATA_DIR, checked_secret, secret, secrets_folder
@@ -44,6 +46,29 @@ class EnvSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="", extra="ignore", populate_by_name=True, hide_input_in_errors=True
     )
+
+
+S = TypeVar("S")
+
+
+def invalid_settings(error: ValidationError) -> str:
+    """A refused setting in a sentence: the variable and what it must be, never its value."""
+    parts = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ").rstrip(".")
+        parts.append(f"{where}: {message}" if where and where not in message else message)
+    return "; ".join(parts)
+
+
+def load_settings(name: str, factory: Callable[[], S]) -> S:
+    """`factory()`, or the process ends with one line naming the bad variable (exit 2):
+    `make run LOGOKRAFT_LOG_FORMAT=xml` used to end in a pydantic traceback, twice."""
+    try:
+        return factory()
+    except ValidationError as error:
+        print(f"{name} cannot start: {invalid_settings(error)}.", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
 
 def unwrap(value: SecretStr | str | None) -> str | None:

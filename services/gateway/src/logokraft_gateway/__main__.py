@@ -10,6 +10,7 @@ from logokraft_gateway.app import NAME, create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.logs import configure_logging, guard_handlers
 from logokraft_kit.metrics import serve_metrics, set_build_info
+from logokraft_kit.settings import load_settings
 from logokraft_kit.telemetry import configure_tracing, shutdown_tracing
 
 
@@ -36,7 +37,7 @@ def server_config(settings: GatewaySettings) -> uvicorn.Config:
 
 def main() -> None:
     """Serve the gateway with uvicorn, its metrics on LOGOKRAFT_METRICS_ADDRESS."""
-    settings = GatewaySettings()
+    settings = load_settings(NAME, GatewaySettings)
     configure_logging(NAME, settings.log_level, settings.log_format)
     configure_tracing(NAME, settings.otel_environment)
     metrics = None

@@ -81,19 +81,37 @@ class TokenVerifier:
         with _as_http():
             if unverified_audience(token) != STREAM_AUDIENCE:
                 raise unauthenticated(URL_TOKEN_REFUSED)
-            claims = decode(
-                token,
-                self._stream_key,
-                algorithm="HS256",
-                audience=STREAM_AUDIENCE,
-                issuer=STREAM_ISSUER,
-            )
+            try:
+                claims = decode(
+                    token,
+                    self._stream_key,
+                    algorithm="HS256",
+                    audience=STREAM_AUDIENCE,
+                    issuer=STREAM_ISSUER,
+                )
+            except Unauthenticated as error:
+                raise Unauthenticated(_as_stream_token(error.message)) from None
             user_id = subject(claims)
         try:
             project_id = uuid.UUID(str(claims.get("pid")))
         except ValueError:
             raise unauthenticated("The stream token names no project.") from None
         return StreamGrant(user_id=user_id, project_id=project_id)
+
+
+STREAM_TOKEN_EXPIRED = (
+    "The stream token in this URL has expired (they last an hour); open the stream with your "
+    "access token in the Authorization header instead, or make a new request for a new "
+    "stream_url."
+)
+
+
+def _as_stream_token(message: str) -> str:
+    """Kit's words for a refused token, about the stream token a URL carries: 'sign in
+    again' does not help with a stream_url an hour old."""
+    if "expired" in message:
+        return STREAM_TOKEN_EXPIRED
+    return message.replace("access token", "stream token")
 
 
 @contextlib.contextmanager

@@ -289,12 +289,27 @@ def _not_found_message(request: Request) -> str:
     redirect builds its Location from the Host header.
     """
     path = request.scope.get("path", "")
-    if len(path) > 1 and path.endswith("/"):
-        bare = path.rstrip("/") or "/"
-        routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
-        if any(r.matches({**request.scope, "path": bare})[0] != Match.NONE for r in routes):
-            return f"There is nothing at {path}: paths have no trailing slash; use {bare}."
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+
+    def exists(candidate: str) -> bool:
+        return any(r.matches({**request.scope, "path": candidate})[0] != Match.NONE for r in routes)
+
+    bare = path.rstrip("/") or "/"
+    if len(path) > 1 and path != bare and exists(bare):
+        return f"There is nothing at {path}: paths have no trailing slash; use {bare}."
+    # `curl .../projects` or `.../api/projects`: the route exists under the API's prefix.
+    if not bare.startswith(f"{API_PREFIX}/"):
+        candidates = (API_PREFIX + bare, API_PREFIX + bare.removeprefix("/api"), "/api" + bare)
+        for candidate in candidates:
+            if candidate != API_PREFIX + "/" and exists(candidate):
+                return (
+                    f"There is nothing at {path}: the API's paths start with {API_PREFIX}; "
+                    f"use {candidate}."
+                )
     return "There is no such resource; check the URL."
+
+
+API_PREFIX = "/api/v1"
 
 
 def _allowed_methods(request: Request) -> list[str]:

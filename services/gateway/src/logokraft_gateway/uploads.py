@@ -13,6 +13,7 @@ a few bytes per pixel of a MAX_PIXELS image.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import io
 import weakref
 from collections.abc import AsyncIterator
@@ -132,10 +133,16 @@ class FormReader:
             raise ApiError(400, "malformed_form", "A form part has no Content-Disposition name.")
         name = options[b"name"].decode("utf-8", "replace")
         if name not in self._allowed:
+            # `-F brand=Acme` for brand_name, `-F image=@a.png`, `-F color=navy`: name the field.
+            meant = _MEANT.get(name.lower()) or next(
+                iter(difflib.get_close_matches(name, sorted(self._allowed), n=1, cutoff=0.75)),
+                None,
+            )
+            fix = f"did you mean {meant!r}?" if meant in self._allowed else "remove it."
             raise ApiError(
                 422,
                 "unknown_field",
-                f"The form field {name!r} is not part of a brief; remove it.",
+                f"The form field {name!r} is not part of a brief; {fix}",
                 details=[{"field": name, "message": "unknown field"}],
             )
         filename = options.get(b"filename")
@@ -392,3 +399,26 @@ async def clean_images(files: list[UploadedFile]) -> list[bytes]:
             png, _, _ = await asyncio.to_thread(clean_image, bytes(upload.data), index=index)
         cleaned.append(png)
     return cleaned
+
+
+# What people send for a brief's fields (curl -F brand=..., the Seedream and Gemini words).
+_MEANT = {
+    "brand": "brand_name",
+    "name": "brand_name",
+    "brandname": "brand_name",
+    "tagline": "slogan",
+    "color": "colors",
+    "colour": "colors",
+    "colours": "colors",
+    "palette": "colors",
+    "styles": "style",
+    "type": "logo_type",
+    "logo": "logo_type",
+    "count": "num_candidates",
+    "n": "num_candidates",
+    "candidates": "num_candidates",
+    "image": "inspiration_images",
+    "images": "inspiration_images",
+    "file": "inspiration_images",
+    "inspiration": "inspiration_images",
+}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from logokraft_kit.settings import ServiceSettings
 
@@ -47,6 +47,17 @@ class ImagegenSettings(ServiceSettings):
         if self.image_provider == "seedream":
             return True
         return self.image_provider == "auto" and bool(self.seedream_api_key)
+
+    @model_validator(mode="after")
+    def _image_provider_has_its_key(self) -> Self:
+        # Otherwise the provider's SDK fails at start with a traceback, or every call is refused.
+        if self.image_provider == "seedream" and not self.seedream_api_key:
+            raise ValueError(
+                "LOGOKRAFT_IMAGE_PROVIDER=seedream needs ARK_API_KEY; set it, "
+                "or leave LOGOKRAFT_IMAGE_PROVIDER unset (auto) "
+                "to draw with the local engine"
+            )
+        return self
 
     @property
     def concurrency(self) -> int:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from logokraft_domain.limits import LimitSettings
 from logokraft_kit.settings import GeminiSettings, ServiceSettings
@@ -34,6 +34,17 @@ class PromptSettings(ServiceSettings, GeminiSettings, LimitSettings):
         description="How often a project's stream looks again at its queued candidates' places "
         "in line when nothing else happened (it also looks on every change of the project).",
     )
+
+    @model_validator(mode="after")
+    def _prompt_provider_has_its_key(self) -> Self:
+        # Otherwise the provider's SDK fails at start with a traceback, or every call is refused.
+        if self.prompt_provider == "gemini" and not self.gemini_api_key:
+            raise ValueError(
+                "LOGOKRAFT_PROMPT_PROVIDER=gemini needs GEMINI_API_KEY; set it, "
+                "or leave LOGOKRAFT_PROMPT_PROVIDER unset (auto) "
+                "to write prompts with the local writer"
+            )
+        return self
 
     @property
     def concurrency(self) -> int:

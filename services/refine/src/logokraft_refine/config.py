@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from logokraft_domain.limits import LimitSettings
 from logokraft_kit.settings import GeminiSettings, ServiceSettings
@@ -33,6 +33,17 @@ class RefineSettings(ServiceSettings, GeminiSettings, LimitSettings):
         if self.refine_provider == "gemini":
             return True
         return self.refine_provider == "auto" and bool(self.gemini_api_key)
+
+    @model_validator(mode="after")
+    def _refine_provider_has_its_key(self) -> Self:
+        # Otherwise the provider's SDK fails at start with a traceback, or every call is refused.
+        if self.refine_provider == "gemini" and not self.gemini_api_key:
+            raise ValueError(
+                "LOGOKRAFT_REFINE_PROVIDER=gemini needs GEMINI_API_KEY; set it, "
+                "or leave LOGOKRAFT_REFINE_PROVIDER unset (auto) "
+                "to refine with the local editor"
+            )
+        return self
 
     @property
     def concurrency(self) -> int:

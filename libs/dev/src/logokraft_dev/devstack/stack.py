@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import fcntl
 import os
+import re
 import shlex
 import signal
 import socket
@@ -31,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
+
+import nats as nats_client
+import psycopg
 
 from logokraft_dev.devstack._process import StartupError, free_port
 from logokraft_dev.devstack.nats import start_nats
@@ -167,6 +171,8 @@ def local_infra(data_dir: Path, environ: Mapping[str, str]) -> Iterator[Infra]:
         if not nats_url:
             nats = start_nats(store_dir=data_dir / "nats", log_path=logs / "nats.log")
             nats_url = stack.enter_context(nats).url
+        else:
+            check_nats(nats_url)
         database_url = environ.get("DATABASE_URL")
         if not database_url:
             postgres = start_postgres(
@@ -176,8 +182,62 @@ def local_infra(data_dir: Path, environ: Mapping[str, str]) -> Iterator[Infra]:
         infra = Infra(
             nats_url, database_url, not environ.get("NATS_URL"), not environ.get("DATABASE_URL")
         )
-        migrate(infra, environ)
+        try:
+            migrate(infra, environ)
+        except psycopg.OperationalError as error:
+            if infra.embedded_database:
+                raise
+            reason = str(error).strip().splitlines()[0]
+            raise DevstackError(
+                f"DATABASE_URL {without_password(database_url)} cannot be used ({reason}); "
+                "start that Postgres or fix the URL, or unset DATABASE_URL to run the "
+                "embedded one"
+            ) from None
         yield infra
+
+
+def without_password(url: str) -> str:
+    """The URL to show in a message: any `user:password@` becomes `user:***@`."""
+    return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", url)
+
+
+def check_nats(url: str, timeout: float = 5.0) -> None:
+    """A configured NATS_URL answers, or DevstackError says so before any service starts
+    (otherwise each service retries it, logging a traceback a second, until the two-minute
+    readiness timeout names a service rather than NATS)."""
+
+    errors: list[Exception] = []
+
+    async def note(error: Exception) -> None:
+        errors.append(error)
+
+    async def connect() -> None:
+        # nats-py retries a refused first connection however reconnects are set: bound it.
+        client = await asyncio.wait_for(
+            nats_client.connect(
+                servers=[part.strip() for part in url.split(",") if part.strip()],
+                connect_timeout=timeout,
+                allow_reconnect=False,
+                error_cb=note,
+            ),
+            timeout,
+        )
+        await client.close()
+
+    try:
+        asyncio.run(connect())
+    except Exception as error:
+        last = errors[-1] if errors else error
+        if isinstance(last, ConnectionRefusedError):
+            reason = "connection refused"
+        elif isinstance(last, TimeoutError):
+            reason = f"no answer within {timeout:g} s"
+        else:
+            reason = getattr(last, "strerror", None) or str(last).strip() or type(last).__name__
+        raise DevstackError(
+            f"NATS_URL {without_password(url)} is not reachable ({reason}); start that NATS "
+            "server or fix the URL, or unset NATS_URL to run the embedded one"
+        ) from None
 
 
 def migrate(infra: Infra, environ: Mapping[str, str]) -> list[str]:
@@ -325,7 +385,8 @@ def banner(context: StackContext) -> str:
             f"  traces:       {_traces(context.env)}",
             f'  studio:       {url}/  (in a browser; "Continue as dev user" signs in)',
             f"  get a token:  {token}            (another user: {token} USER=bob)",
-            f'  terminal:     .venv/bin/logokraft login --dev{api}, then logokraft new "Acme" -n 4',
+            f"  terminal:     .venv/bin/logokraft login --dev{api}, "
+            f'then .venv/bin/logokraft new "Acme" -n 4',
             f'  try it:       curl -H "Authorization: Bearer $({token_s})" {url}/api/v1/projects',
             f"  data dir:     {context.data_dir}  (logs in {context.data_dir / 'logs'})",
             "Press Ctrl-C to stop.",

@@ -230,10 +230,15 @@ class Supervisor:
     async def _await_stage(self, group: list[_Child]) -> None:
         """Wait until every child of a stage is ready; on the first failure, cancel the rest."""
         waits = [asyncio.create_task(self._await_ready(child)) for child in group]
-        done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_EXCEPTION)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        try:
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            # Also when start() itself is cancelled (Ctrl-C while starting): a wait left
+            # running would fail once its child is stopped, and asyncio would print that
+            # failure as "Task exception was never retrieved" with a traceback.
+            for task in waits:
+                task.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
         for task in done:
             task.result()  # raises the StartupError of a failed child
 
