@@ -22,6 +22,8 @@ import pytest
 from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token
+from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
@@ -54,10 +56,15 @@ class RefusingGenerator:
     def __init__(self) -> None:
         self.refusals = 0
         self.drawn: list[str] = []
+        self.gate = asyncio.Event()  # cleared: every drawing waits for it
+        self.gate.set()
+        self.started: asyncio.Queue[str] = asyncio.Queue()
         self._local = LocalLogoGenerator()
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         self.drawn.append(request.prompt)
+        self.started.put_nowait(request.prompt)
+        await self.gate.wait()
         if self.refusals > 0:
             self.refusals -= 1
             raise ContentRejected("The image provider refused this prompt.", provider="local")
@@ -151,6 +158,7 @@ async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> As
         ):
             yield Stack(http, services, generator, database_url, data_dir)
     finally:
+        generator.gate.set()  # let nothing hang the shutdown
         await refine_channel.close()
         await channel.close()
         await refine.stop(grace=1)
@@ -332,3 +340,69 @@ async def test_retry_over_grpc(stack):
         await stack.prompt.RetryAsset(request, metadata=as_user("dev"))
     assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert ("logokraft-reason", "asset_not_failed") in list(again.value.trailing_metadata())
+
+
+async def test_an_old_candidate_retried_now_is_not_failed_as_timed_out_by_the_sweeper(stack):
+    """The sweeper gives up on work older than its maximum age; a candidate made hours ago
+    and retried now is young work, and is neither failed nor queued a second time."""
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    await rows(
+        stack.database_url,
+        "update generated_assets set created_at = now() - interval '2 hours'"
+        " where id = %s returning id",
+        [failed["id"]],
+    )
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
+    infra = stack.services.imagegen.infra
+    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+    sweeper = AssetSweeper(
+        jobs,
+        infra.jobs,
+        kind="candidate",
+        provider="local",
+        policy=SweepPolicy(stuck_after_s=1200, max_age_s=3600, interval_s=60),
+    )
+
+    report = await sweeper.sweep_once()
+
+    assert (report.failed, report.requeued) == ([], [])
+    stack.generator.gate.set()
+    events = await asyncio.wait_for(read_stream(stack.http, created["stream_url"]), DEADLINE)
+    assert events[-1].data["status"] == "completed"
+
+
+async def test_cancelling_a_retry_still_queued_gives_back_only_its_image(stack):
+    """The first drawing was asked of a provider and stays counted; the retry's image, never
+    drawn, is given back as any queued logo's is."""
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    asset_id = str(failed["id"])
+    # Another project's drawing holds the only drawing slot, so the retry waits queued.
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    response = await stack.http.post(
+        "/api/v1/projects",
+        headers=stack.auth(),
+        data={"brand_name": "Blocker", "num_candidates": "1"},
+        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+    )
+    assert response.status_code == 202, response.text
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+    assert (await stack.retry(asset_id)).status_code == 202
+    assert await stack.ledger(asset_id) == 2
+
+    cancelled = await stack.http.post(
+        f"/api/v1/projects/{created['project_id']}/cancel", headers=stack.auth()
+    )
+
+    assert cancelled.status_code == 200, cancelled.text
+    [asset] = cancelled.json()["assets"]
+    assert (asset["id"], asset["status"]) == (asset_id, "cancelled")
+    assert await stack.ledger(asset_id) == 1
+    stack.generator.gate.set()
