@@ -21,7 +21,7 @@ from PIL import Image
 
 from logokraft_dev.devstack import free_port
 from logokraft_dev.devtokens import dev_token, dev_user_id
-from tests.support import create_project, png, serve_gateway
+from tests.support import create_project, png, rows, serve_gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -419,3 +419,42 @@ async def test_rate_limits_are_waited_out_when_short_and_reported_when_long(serv
         refused = await logokraft("usage", api=url, token=token, **cli_env)
         assert refused.code == 1
         assert "Too many requests" in refused.stderr and "Try again in" in refused.stderr
+
+
+async def test_retry_draws_a_failed_candidate_again_and_saves_it(
+    gateway, services, cli_env, database_url
+):
+    """`logokraft retry` on a candidate left failed (set so: the local engine does not fail)
+    draws it again, follows it and saves it; a second retry says why it cannot."""
+
+    token = dev_token(services.data_dir, "dev")
+    created = await logokraft(
+        "new", "Initech", "-n", "1", "--out", "logos", "--json",
+        api=gateway, token=token, **cli_env,
+    )  # fmt: skip
+    assert created.code == 0, created.stderr
+    asset_id = created.json()["assets"][0]["id"]
+    await rows(
+        database_url,
+        "update generated_assets set status = 'failed', error_code = 'content_rejected',"
+        " error_message = 'refused', storage_path = null where id = %s returning id",
+        [asset_id],
+    )
+    await rows(
+        database_url,
+        "update brand_projects set status = 'failed' where id = %s returning id",
+        [created.json()["project_id"]],
+    )
+
+    retried = await logokraft(
+        "retry", asset_id, "--out", "again", "--json", api=gateway, token=token, **cli_env
+    )
+
+    assert retried.code == 0, retried.stderr
+    answer = retried.json()
+    assert (answer["status"], answer["completed"], answer["failed"]) == ("completed", 1, 0)
+    assert [a["id"] for a in answer["assets"]] == [asset_id]
+    assert any(path.endswith(".png") for path in answer["files"]), answer["files"]
+    again = await logokraft("retry", asset_id, api=gateway, token=token, **cli_env)
+    assert again.code != 0
+    assert "only a failed logo" in again.stderr, again.stderr

@@ -370,6 +370,11 @@ CASES: dict[str, Case] = {
         works=lambda w, answer: None,
         alice_code=grpc.StatusCode.NOT_FOUND,  # reached: no such project of hers
     ),
+    "/logokraft.v1.PromptService/RetryAsset": Case(
+        request=lambda w: prompt_pb.RetryAssetRequest(asset_id=w.asset.id),
+        works=lambda w, answer: None,
+        alice_code=grpc.StatusCode.FAILED_PRECONDITION,  # reached: a completed candidate
+    ),
     "/logokraft.v1.PromptService/GetUsage": Case(
         request=lambda w: prompt_pb.GetUsageRequest(),
         works=works_get_usage,

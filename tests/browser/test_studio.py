@@ -28,7 +28,7 @@ from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from tests.support import png, read_stream, serve_gateway
+from tests.support import png, read_stream, rows, serve_gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -2008,3 +2008,61 @@ async def test_a_notice_about_one_project_goes_when_another_is_opened(gateway, p
     await expect(page.get_by_role("heading", name="Batch 00", exact=True)).to_be_focused()
     await expect(page.locator("#notice")).to_be_empty()
     await expect(page.locator("#notice")).to_be_hidden()
+
+
+# ---- trying a failed logo again ---------------------------------------------------------------
+
+
+async def test_a_failed_candidate_is_tried_again_with_the_keyboard(
+    gateway, database_url, page: Page
+):
+    """A candidate left failed (as a provider's refusal leaves it: the local engine does not
+    fail, so the row is set so) shows its reason and "Try again"; Enter on it draws the same
+    logo again, live on its card, and the project settles with every logo made."""
+
+    brand = "Second Wind"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand, logos=2)
+    await expect(page.locator("#stream-status")).to_have_text(
+        "Done: 2 logos.", timeout=GENERATION_TIMEOUT_MS
+    )
+    [failed] = await rows(
+        database_url,
+        """
+        update generated_assets a set status = 'failed', error_code = 'content_rejected',
+          error_message = 'The image provider refused this prompt.', storage_bucket = null,
+          storage_path = null, mime_type = null, width = null, height = null
+        from brand_projects p
+        where p.id = a.project_id and p.brand_name = %s and a.position = 1
+          and a.parent_asset_id is null
+        returning a.id, a.project_id
+        """,
+        [brand],
+    )
+    await page.reload()
+    await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_visible()
+    reason = page.get_by_role("img", name=f"{candidate_alt(2, brand)}: Failed: ")
+    await expect(
+        page.get_by_text("Failed: The image provider refused this prompt.")
+    ).to_be_visible()
+    retry = f"Try again: {candidate_alt(2, brand)}"
+    await expect(page.get_by_role("button", name=retry, exact=True)).to_be_visible()
+
+    await tab_to(page, retry)
+    await page.keyboard.press("Enter")
+
+    logo = page.get_by_alt_text(candidate_alt(2, brand), exact=True)
+    await expect(logo).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect_loaded(logo)
+    await expect(page.get_by_role("button", name=retry, exact=True)).to_have_count(0)
+    await expect(reason).to_have_count(0)
+    await expect(page.locator("#stream-status")).to_have_text(
+        "Done: 2 logos.", timeout=GENERATION_TIMEOUT_MS
+    )
+    [asset] = await rows(
+        database_url,
+        "select id, status, (select count(*) from image_usage u where u.asset_id = a.id) as drawn"
+        " from generated_assets a where project_id = %s and position = 1",
+        [failed["project_id"]],
+    )
+    assert (asset["id"], asset["status"], asset["drawn"]) == (failed["id"], "completed", 2)

@@ -159,6 +159,17 @@ export interface RefineRequestPublic {
   num_variations?: number;
 }
 
+/** The answer to a retry: the failed candidate, queued again, and where to follow it. */
+export interface RetryAcceptedPublic {
+  /** The retried candidate (the same asset, drawn again). */
+  asset_id: string;
+  project_id: string;
+  /** The candidate as it is now: `queued`, no error. */
+  asset: AssetPublic;
+  /** The project's SSE URL, carrying its own access token. */
+  stream_url: string;
+}
+
 /** What the caller has used of their limits (a limit of 0 means unlimited). */
 export interface UsagePublic {
   /** Images made (or being made) for the caller in the rolling window: candidates and variations, those of deleted projects included; images of a cancelled project that were never drawn are not counted. */
@@ -269,6 +280,11 @@ export type StreamProjectEvent =
   | { event: "done"; id?: string; data: DoneEventPublic };
 
 export interface RefineAssetOptions extends RequestOptions {
+  /** `Idempotency-Key` (header). Makes retrying safe: a request repeated with the same key (and the same request) gets the first one's answer, replayed with `Idempotent-Replayed: true`, instead of doing the work twice. 1-255 printable ASCII characters, unique per request (a UUID is a good key); kept for 24 hours per user. The same key with a different request is 422; a retry while the first is still running is 409. Failures the server caused (5xx) and 429 release the key, so the retry runs again. */
+  idempotencyKey?: string | null;
+}
+
+export interface RetryAssetOptions extends RequestOptions {
   /** `Idempotency-Key` (header). Makes retrying safe: a request repeated with the same key (and the same request) gets the first one's answer, replayed with `Idempotent-Replayed: true`, instead of doing the work twice. 1-255 printable ASCII characters, unique per request (a UUID is a good key); kept for 24 hours per user. The same key with a different request is 422; a retry while the first is still running is 409. Failures the server caused (5xx) and 429 release the key, so the retry runs again. */
   idempotencyKey?: string | null;
 }
@@ -535,6 +551,31 @@ export class LogoKraftClient {
       answer: "json",
       headers: { "Idempotency-Key": options.idempotencyKey },
       json: body,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Draw a failed candidate again
+   *
+   * Queue a failed candidate to be drawn again from its own prompt; answer at once.
+   *
+   * The same asset (no new one) goes back to `queued` with its error cleared, and its events
+   * stream on the project's stream as usual; a project that was done becomes active again
+   * until it is drawn. It costs one image of the daily limit, and re-opening a finished
+   * project counts against the projects in flight (429, with Retry-After). 409 when the
+   * asset is not `failed` (`asset_not_failed`), is a variation (`variation_not_retryable`:
+   * refine its parent again instead) or belongs to a cancelled project (`project_cancelled`).
+   * With an `Idempotency-Key`, a repeat returns the first answer instead of a 409.
+   *
+   * `POST /api/v1/assets/{asset_id}/retry`
+   */
+  retryAsset(assetId: string, options: RetryAssetOptions = {}): Promise<RetryAcceptedPublic> {
+    return this.request<RetryAcceptedPublic>({
+      method: "POST",
+      path: `/api/v1/assets/${encodeURIComponent(assetId)}/retry`,
+      answer: "json",
+      headers: { "Idempotency-Key": options.idempotencyKey },
       signal: options.signal,
     });
   }

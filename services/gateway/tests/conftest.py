@@ -177,6 +177,36 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
         del self.projects[project.id]
         return prompt_service_pb2.DeleteProjectResponse()
 
+    # ---- retry a failed candidate ----------------------------------------------------------
+
+    retry_refusal: tuple[grpc.StatusCode, str, str, str | None] | None = None  # code, reason,
+    # message, retry-after: the service's refusal (limits), as its interceptor sends it
+
+    async def RetryAsset(self, request, context):
+        self.calls.append("RetryAsset")
+        if self.retry_refusal is not None:
+            code, reason, message, wait = self.retry_refusal
+            trailers = [("logokraft-reason", reason)] + ([("retry-after", wait)] if wait else [])
+            context.set_trailing_metadata(trailers)
+            await context.abort(code, message)
+        for project in self.projects.values():
+            for asset in project.assets:
+                if asset.id != request.asset_id:
+                    continue
+                if project.user_id != _user(context):
+                    break
+                if asset.status != common_pb2.ASSET_STATUS_FAILED:
+                    context.set_trailing_metadata([("logokraft-reason", "asset_not_failed")])
+                    await context.abort(
+                        grpc.StatusCode.FAILED_PRECONDITION,
+                        f"Asset {asset.id} is not failed; only a failed logo can be tried again.",
+                    )
+                asset.status = common_pb2.ASSET_STATUS_QUEUED
+                asset.ClearField("error")
+                project.status = common_pb2.PROJECT_STATUS_GENERATING
+                return prompt_service_pb2.RetryAssetResponse(asset=asset)
+        await context.abort(grpc.StatusCode.NOT_FOUND, f"asset {request.asset_id} not found")
+
     async def GetUsage(self, request, context):
         self.calls.append("GetUsage")
         self.usage_user = _user(context)

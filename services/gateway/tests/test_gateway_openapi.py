@@ -29,6 +29,7 @@ READABLE = {
     ("post", "/api/v1/projects/{project_id}/cancel"): "cancelProject",
     ("delete", "/api/v1/projects/{project_id}"): "deleteProject",
     ("post", "/api/v1/assets/{asset_id}/refine"): "refineAsset",
+    ("post", "/api/v1/assets/{asset_id}/retry"): "retryAsset",
     ("get", "/api/v1/assets/{asset_id}"): "getAsset",
     ("get", "/api/v1/assets/{asset_id}/lineage"): "getAssetLineage",
     ("get", "/api/v1/files/{bucket}/{path}"): "getFile",

@@ -639,6 +639,49 @@ def refine(
         _finish(follower, done, out_dir=out, as_json=as_json, console=console, what="refinement")
 
 
+@app.command()
+@handled
+def retry(
+    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The failed candidate.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the logo (default: the project's folder)."),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Follow the logo and download it.")
+    ] = True,
+    api: ApiOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Draw a failed candidate again (it costs one image), and save it."""
+    _check_out_folder(out)
+    with _api(api) as client:
+        accepted = client.request(
+            "POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,)
+        ).json()
+        project_id = accepted["project_id"]
+        retried = str(accepted["asset_id"])
+        console = None if as_json else _out()
+        if out is None:
+            out = _project_dir(client.get_json(f"/projects/{project_id}"))
+        label, _ = _candidates(accepted["asset"]) or ("candidate", "")
+        if console is not None:
+            console.print(f"Trying [bold]{label}[/] ({retried}) again → {out}/")
+        if not wait:
+            if as_json:
+                _print_json(accepted)
+            return
+
+        def select(asset: dict[str, Any]) -> tuple[str, str] | None:
+            return _candidates(asset) if asset.get("id") == retried else None
+
+        follower = Follower(
+            client, project_id, select=select, out_dir=out, console=console, slots=[(label, "")]
+        )
+        done = _follow(follower, project_id)
+        _finish(follower, done, out_dir=out, as_json=as_json, console=console, what="retry")
+
+
 # ---- list, show, usage ---------------------------------------------------------------------
 
 

@@ -18,7 +18,8 @@ consumer `{namespace}-<durable>` that replicas share), its JSON payload and its
 `Nats-Msg-Id`. The id names the work (`image:<asset id>`), so JetStream drops a second
 publish of the same job inside its duplicate window; a job the sweeper publishes again
 names the state it found stuck (`image:<asset id>:swept:<updated_at in ms>`, see
-sweeper.py). Publishers and the sweeper build ids only here.
+sweeper.py), and one a retry of a failed candidate publishes names the retry
+(`image:<asset id>:retry:<retried_at in ms>`). Publishers and the sweeper build ids only here.
 
 Delivery is at least once, so every handler is idempotent (see asset_jobs.py).
 """
@@ -86,6 +87,11 @@ class Job:
     def swept_msg_id(self, updated_at: dt.datetime) -> str:
         """The Nats-Msg-Id of the job published again for work stuck since `updated_at`."""
         return f"{self.msg_id}:swept:{int(updated_at.timestamp() * 1000)}"
+
+    def retried_msg_id(self, retried_at: dt.datetime) -> str:
+        """The Nats-Msg-Id of the job published again by a retry of failed work (its own
+        drawing, not a duplicate of the first one's job within the duplicate window)."""
+        return f"{self.msg_id}:retry:{int(retried_at.timestamp() * 1000)}"
 
     def payload(self) -> dict[str, Any]:
         """The job as JSON-ready data (ids as strings, fields in declaration order).

@@ -310,8 +310,10 @@ async def give_back_images(conn: Connection, user_id: uuid.UUID, asset_ids: list
     await conn.execute("set local role none")
     try:
         cursor = await conn.execute(
-            "delete from public.image_usage where user_id = %s and asset_id = any(%s)"
-            " returning asset_id",
+            # An asset retried has a row per drawing: only its latest was never drawn.
+            "delete from public.image_usage u where user_id = %s and asset_id = any(%s)"
+            " and created_at = (select max(created_at) from public.image_usage m"
+            " where m.asset_id = u.asset_id) returning asset_id",
             [user_id, list(asset_ids)],
         )
         removed = len(await cursor.fetchall())  # not rowcount: it is known once results are read

@@ -92,7 +92,7 @@ ASSET_COLUMNS = frozenset(
     {
         *("parent_asset_id", "position", "status", "prompt", "instruction", "spec", "provider"),
         *("storage_bucket", "storage_path", "mime_type", "width", "height"),
-        *("error_code", "error_message", "attempts", "metadata", "updated_at"),
+        *("error_code", "error_message", "attempts", "metadata", "updated_at", "retried_at"),
     }
 )
 
@@ -415,6 +415,29 @@ async def reopen(conn: Connection, project_id: uuid.UUID) -> Row:
     return project
 
 
+async def requeue_failed_asset(conn: Connection, asset_id: uuid.UUID) -> Row | None:
+    """Queue a failed asset to be drawn again (a retry), and record the change as an event.
+
+    In one statement, only while it is `failed`: its error and attempts are cleared and
+    `retried_at` set, which counts one more image in the `image_usage` ledger (the trigger of
+    20261207000000_candidate_retry.sql). None, and nothing changed, when it is not failed.
+    """
+    cursor = await conn.execute(
+        "update generated_assets set status = 'queued', error_code = null,"
+        " error_message = null, attempts = 0, provider = null, retried_at = now()"
+        " where id = %s and status = 'failed' returning *",
+        [asset_id],
+    )
+    row = await cursor.fetchone()
+    if row is not None:
+        await events.record_asset(conn, row)
+    return row
+
+
+# The error of a project settled without any logo (a retry that re-opens it clears it).
+NO_ASSETS = ("no_assets", "No logo could be generated for this brief; see each asset's error.")
+
+
 async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
     """Finish the project when its prompts are written and no asset is in flight.
 
@@ -447,10 +470,7 @@ async def settle_if_done(conn: Connection, project_id: uuid.UUID) -> bool:
     status = "completed" if counts["completed"] else "failed"
     fields: dict[str, Any] = {"status": status}
     if status == "failed" and not project["error_code"]:
-        fields["error_code"] = "no_assets"
-        fields["error_message"] = (
-            "No logo could be generated for this brief; see each asset's error."
-        )
+        fields["error_code"], fields["error_message"] = NO_ASSETS
     await update_project(conn, project_id, locked=project, **fields)
     done = events.project_done(status, completed=counts["completed"], failed=counts["failed"])
     await events.append_later(conn, project_id, kind="done", message=done)

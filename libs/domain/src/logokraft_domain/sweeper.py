@@ -191,14 +191,16 @@ class AssetSweeper(_Periodic):
                 f"""
                 select a.id, a.user_id, a.project_id, a.parent_asset_id, a.status,
                        a.position, a.created_at, a.updated_at,
-                       a.created_at < now() - make_interval(secs => %(max_age)s) as too_old,
+                       coalesce(a.retried_at, a.created_at)
+                         < now() - make_interval(secs => %(max_age)s) as too_old,
                        (select count(*) from generated_assets s
                         where s.parent_asset_id = a.parent_asset_id
                           and s.created_at = a.created_at) as siblings
                 from generated_assets a
                 where a.status in ('queued', 'generating') and a.{kind}
                   and (a.updated_at < now() - make_interval(secs => %(stuck)s)
-                       or a.created_at < now() - make_interval(secs => %(max_age)s))
+                       or coalesce(a.retried_at, a.created_at)
+                         < now() - make_interval(secs => %(max_age)s))
                 order by a.updated_at
                 limit {BATCH}
                 """,

@@ -114,6 +114,14 @@ class PromptClient:
             request, metadata=self._metadata(user_id), timeout=self._deadline
         )
 
+    async def retry_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> common_pb2.Asset:
+        """Queue one of the user's failed candidates to be drawn again; the asset, queued."""
+        request = prompt_service_pb2.RetryAssetRequest(asset_id=str(asset_id))
+        response = await self._stub.RetryAsset(
+            request, metadata=self._metadata(user_id), timeout=self._deadline
+        )
+        return response.asset
+
     async def get_usage(self, user_id: uuid.UUID) -> common_pb2.Usage:
         """What the user has used of their limits."""
         response = await self._stub.GetUsage(

@@ -26,6 +26,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("POST", f"{API}/projects/{{project_id}}/cancel"): "cancelProject",
     ("DELETE", f"{API}/projects/{{project_id}}"): "deleteProject",
     ("POST", f"{API}/assets/{{asset_id}}/refine"): "refineAsset",
+    ("POST", f"{API}/assets/{{asset_id}}/retry"): "retryAsset",
     ("GET", f"{API}/assets/{{asset_id}}"): "getAsset",
     ("GET", f"{API}/assets/{{asset_id}}/lineage"): "getAssetLineage",
     ("GET", f"{API}/assets/{{asset_id}}/brand-kit"): "getAssetBrandKit",
@@ -43,8 +44,8 @@ TAGS: list[dict[str, str]] = [
     },
     {
         "name": "assets",
-        "description": "Generated logos: read one, its history of edits, and refine it into "
-        "variations with an instruction.",
+        "description": "Generated logos: read one, its history of edits, refine it into "
+        "variations with an instruction, and draw a failed candidate again.",
     },
     {
         "name": "files",

@@ -263,6 +263,15 @@ class RefineAcceptedPublic(BaseModel):
     stream_url: str = Field(description="The project's SSE URL, carrying its own access token.")
 
 
+class RetryAcceptedPublic(BaseModel):
+    """The answer to a retry: the failed candidate, queued again, and where to follow it."""
+
+    asset_id: str = Field(description="The retried candidate (the same asset, drawn again).")
+    project_id: str
+    asset: AssetPublic = Field(description="The candidate as it is now: `queued`, no error.")
+    stream_url: str = Field(description="The project's SSE URL, carrying its own access token.")
+
+
 class LineagePublic(BaseModel):
     """An asset's history of edits."""
 

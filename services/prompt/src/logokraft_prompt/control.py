@@ -14,6 +14,17 @@
   nudged so they go at once. A project deleted in flight ends its watches with the cancel's
   `done` (`deleted` set), carried by the news since the log is gone.
 - **Usage** (`usage`): counted exactly as the limit checks count (logokraft_domain.limits).
+- **Retry** (`retry_asset`): a failed candidate is queued again, the same asset drawn from its
+  own prompt. In one transaction, under the user's limits lock: the asset (only while
+  `failed`) becomes `queued` with its error and attempts cleared and `retried_at` set (the
+  ledger's trigger counts the image), a settled project becomes `generating` again (a
+  project that failed for want of any logo loses that error), and each change is an event.
+  Then its image job is published under a message id of its own (jobs.Job.retried_msg_id),
+  so JetStream does not drop it as a duplicate of the first drawing's job. It costs one
+  image (`check_images_per_day`, `check_daily_budget`), and re-opening a settled project
+  counts as a project in flight (`check_projects_in_flight`). A variation is `Conflict`
+  (refine its parent again instead), as are an asset that is not failed and one of a
+  cancelled project.
 
 Every query runs under the caller's identity: another user's project is NotFound.
 """
@@ -30,14 +41,15 @@ from psycopg import errors as pg_errors
 
 from logokraft.v1 import common_pb2
 from logokraft_domain import events, limits, store
-from logokraft_domain.records import project_to_proto
+from logokraft_domain.jobs import DrawCandidate
+from logokraft_domain.records import asset_to_proto, project_to_proto
 from logokraft_kit.bus import (
     publish_project_cancel,
     publish_project_events,
     publish_project_news,
 )
 from logokraft_kit.db import Connection
-from logokraft_kit.errors import Conflict, NotFound
+from logokraft_kit.errors import Conflict, NotFound, Unavailable
 from logokraft_prompt.core import Deps
 
 log = logging.getLogger(__name__)
@@ -107,6 +119,56 @@ class ProjectControl:
             self._collector.nudge()
         log.info("project %s deleted", project_id)
 
+    async def retry_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> common_pb2.Asset:
+        """Queue a failed candidate to be drawn again; returns it (queued)."""
+        user_limits = self._deps.limits
+        async with self._deps.db.as_user(user_id) as conn:
+            await limits.lock_user_limits(conn, user_id)  # before any row lock
+            asset, project = await store.get_asset_with_project(conn, asset_id, lock=True)
+            if asset is None or project is None:
+                raise NotFound(f"asset {asset_id} not found")
+            _check_retryable(asset, project)
+            settled = project["status"] in SETTLED
+            if settled:
+                await limits.check_projects_in_flight(conn, user_id, user_limits)
+            await limits.check_images_per_day(conn, user_id, user_limits, requested=1)
+            await limits.check_daily_budget(conn, user_limits, requested=1)
+            queued = await store.requeue_failed_asset(conn, asset_id)
+            assert queued is not None  # failed, and locked since it was read
+            if settled:
+                locked = await store.get_project(conn, project["id"], lock=True)
+                assert locked is not None
+                fields: dict = {"status": "generating"}
+                if locked["error_code"] == store.NO_ASSETS[0]:  # it may yet have a logo
+                    fields.update(error_code=None, error_message=None)
+                await store.update_project(conn, project["id"], locked=locked, **fields)
+            recorded = events.recorded(conn)
+        job = DrawCandidate(
+            asset_id=asset_id,
+            project_id=queued["project_id"],
+            user_id=user_id,
+            position=queued["position"],
+        )
+        try:
+            await job.publish(self._deps.jobs, msg_id=job.retried_msg_id(queued["retried_at"]))
+        except Exception as exc:
+            # The asset stays queued: the asset sweeper queues its job again once it has not
+            # moved for LOGOKRAFT_SWEEP_STUCK_AFTER_S, and a retry of this call is a 409.
+            log.exception("could not queue the retry of asset %s", asset_id)
+            await self._announce(queued["project_id"], recorded)
+            raise Unavailable(
+                "the job queue is unavailable; the logo stays queued and is drawn once it is back"
+            ) from exc
+        await self._announce(queued["project_id"], recorded)
+        log.info("asset %s queued again (retry)", asset_id)
+        return asset_to_proto(queued)
+
+    async def _announce(self, project_id: uuid.UUID, recorded: list) -> None:
+        signer = self._deps.jobs.signer
+        await publish_project_events(
+            self._deps.nc, self._deps.subjects, project_id, recorded, signer=signer
+        )
+
     async def usage(self, user_id: uuid.UUID) -> common_pb2.Usage:
         """What the caller has used of their limits."""
         async with self._deps.db.as_user(user_id) as conn:
@@ -150,6 +212,31 @@ class ProjectControl:
             await publish_project_events(nc, subjects, project["id"], recorded, signer=signer)
         else:
             await publish_project_news(nc, subjects, project)
+
+
+SETTLED = ("completed", "failed")
+
+
+def _check_retryable(asset: dict, project: dict) -> None:
+    """Conflict (with its reason) unless the asset is a failed candidate of a live project."""
+    asset_id = asset["id"]
+    if asset["parent_asset_id"] is not None:
+        raise Conflict(
+            f"Asset {asset_id} is a variation; variations are not retried: refine its parent "
+            f"({asset['parent_asset_id']}) again instead.",
+            reason="variation_not_retryable",
+        )
+    if project["status"] == "cancelled":
+        raise Conflict(
+            f"Asset {asset_id} belongs to a cancelled project, whose logos are not drawn "
+            "again; create a new project instead.",
+            reason="project_cancelled",
+        )
+    if asset["status"] != "failed":
+        raise Conflict(
+            f"Asset {asset_id} is {asset['status']}; only a failed logo can be tried again.",
+            reason="asset_not_failed",
+        )
 
 
 def _marked_deleted(recorded: list[common_pb2.ProjectEvent]) -> list[common_pb2.ProjectEvent]:

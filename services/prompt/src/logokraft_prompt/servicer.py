@@ -1,7 +1,8 @@
 """PromptService over gRPC: parse the request, call the core, translate the answer.
 
 The prompt service owns brand projects: creating one (which queues its prompt writing),
-listing, reading and watching them, cancelling and deleting them, and the caller's usage.
+listing, reading and watching them, cancelling and deleting them, retrying a failed
+candidate, and the caller's usage.
 """
 
 from __future__ import annotations
@@ -93,6 +94,14 @@ class PromptServicer(pb_grpc.PromptServiceServicer):
         project_id = parse_uuid(request.project_id, what="project_id")
         await self._control.delete_project(user_id, project_id)
         return pb.DeleteProjectResponse()
+
+    async def RetryAsset(
+        self, request: pb.RetryAssetRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RetryAssetResponse:
+        user_id = caller_id(context)
+        asset_id = parse_uuid(request.asset_id, what="asset_id")
+        asset = await self._control.retry_asset(user_id, asset_id)
+        return pb.RetryAssetResponse(asset=asset)
 
     async def GetUsage(
         self, request: pb.GetUsageRequest, context: grpc.aio.ServicerContext

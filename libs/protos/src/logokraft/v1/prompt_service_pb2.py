@@ -25,41 +25,45 @@ _sym_db = _symbol_database.Default()
 from logokraft.v1 import common_pb2 as logokraft_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!logokraft/v1/prompt_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"*\n\x14\x43\x61ncelProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"?\n\x15\x43\x61ncelProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"*\n\x14\x44\x65leteProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"\x17\n\x15\x44\x65leteProjectResponse\"\x11\n\x0fGetUsageRequest\"6\n\x10GetUsageResponse\x12\"\n\x05usage\x18\x01 \x01(\x0b\x32\x13.logokraft.v1.Usage\"\xa0\x01\n\x14\x43reateProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\'\n\x05\x62rief\x18\x02 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12\x34\n\x12inspiration_images\x18\x03 \x03(\x0b\x32\x18.logokraft.v1.StorageRef\x12\x15\n\rvalidate_only\x18\x04 \x01(\x08\"?\n\x15\x43reateProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"\'\n\x11GetProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"<\n\x12GetProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"<\n\x13ListProjectsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"X\n\x14ListProjectsResponse\x12\'\n\x08projects\x18\x01 \x03(\x0b\x32\x15.logokraft.v1.Project\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x13WatchProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\"A\n\x14WatchProjectResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.logokraft.v1.ProjectEvent2\xe9\x04\n\rPromptService\x12X\n\rCreateProject\x12\".logokraft.v1.CreateProjectRequest\x1a#.logokraft.v1.CreateProjectResponse\x12O\n\nGetProject\x12\x1f.logokraft.v1.GetProjectRequest\x1a .logokraft.v1.GetProjectResponse\x12U\n\x0cListProjects\x12!.logokraft.v1.ListProjectsRequest\x1a\".logokraft.v1.ListProjectsResponse\x12W\n\x0cWatchProject\x12!.logokraft.v1.WatchProjectRequest\x1a\".logokraft.v1.WatchProjectResponse0\x01\x12X\n\rCancelProject\x12\".logokraft.v1.CancelProjectRequest\x1a#.logokraft.v1.CancelProjectResponse\x12X\n\rDeleteProject\x12\".logokraft.v1.DeleteProjectRequest\x1a#.logokraft.v1.DeleteProjectResponse\x12I\n\x08GetUsage\x12\x1d.logokraft.v1.GetUsageRequest\x1a\x1e.logokraft.v1.GetUsageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!logokraft/v1/prompt_service.proto\x12\x0clogokraft.v1\x1a\x19logokraft/v1/common.proto\"%\n\x11RetryAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"8\n\x12RetryAssetResponse\x12\"\n\x05\x61sset\x18\x01 \x01(\x0b\x32\x13.logokraft.v1.Asset\"*\n\x14\x43\x61ncelProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"?\n\x15\x43\x61ncelProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"*\n\x14\x44\x65leteProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"\x17\n\x15\x44\x65leteProjectResponse\"\x11\n\x0fGetUsageRequest\"6\n\x10GetUsageResponse\x12\"\n\x05usage\x18\x01 \x01(\x0b\x32\x13.logokraft.v1.Usage\"\xa0\x01\n\x14\x43reateProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\'\n\x05\x62rief\x18\x02 \x01(\x0b\x32\x18.logokraft.v1.BrandBrief\x12\x34\n\x12inspiration_images\x18\x03 \x03(\x0b\x32\x18.logokraft.v1.StorageRef\x12\x15\n\rvalidate_only\x18\x04 \x01(\x08\"?\n\x15\x43reateProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"\'\n\x11GetProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"<\n\x12GetProjectResponse\x12&\n\x07project\x18\x01 \x01(\x0b\x32\x15.logokraft.v1.Project\"<\n\x13ListProjectsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"X\n\x14ListProjectsResponse\x12\'\n\x08projects\x18\x01 \x03(\x0b\x32\x15.logokraft.v1.Project\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x13WatchProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\"A\n\x14WatchProjectResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.logokraft.v1.ProjectEvent2\xba\x05\n\rPromptService\x12X\n\rCreateProject\x12\".logokraft.v1.CreateProjectRequest\x1a#.logokraft.v1.CreateProjectResponse\x12O\n\nGetProject\x12\x1f.logokraft.v1.GetProjectRequest\x1a .logokraft.v1.GetProjectResponse\x12U\n\x0cListProjects\x12!.logokraft.v1.ListProjectsRequest\x1a\".logokraft.v1.ListProjectsResponse\x12W\n\x0cWatchProject\x12!.logokraft.v1.WatchProjectRequest\x1a\".logokraft.v1.WatchProjectResponse0\x01\x12X\n\rCancelProject\x12\".logokraft.v1.CancelProjectRequest\x1a#.logokraft.v1.CancelProjectResponse\x12X\n\rDeleteProject\x12\".logokraft.v1.DeleteProjectRequest\x1a#.logokraft.v1.DeleteProjectResponse\x12I\n\x08GetUsage\x12\x1d.logokraft.v1.GetUsageRequest\x1a\x1e.logokraft.v1.GetUsageResponse\x12O\n\nRetryAsset\x12\x1f.logokraft.v1.RetryAssetRequest\x1a .logokraft.v1.RetryAssetResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'logokraft.v1.prompt_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CANCELPROJECTREQUEST']._serialized_start=78
-  _globals['_CANCELPROJECTREQUEST']._serialized_end=120
-  _globals['_CANCELPROJECTRESPONSE']._serialized_start=122
-  _globals['_CANCELPROJECTRESPONSE']._serialized_end=185
-  _globals['_DELETEPROJECTREQUEST']._serialized_start=187
-  _globals['_DELETEPROJECTREQUEST']._serialized_end=229
-  _globals['_DELETEPROJECTRESPONSE']._serialized_start=231
-  _globals['_DELETEPROJECTRESPONSE']._serialized_end=254
-  _globals['_GETUSAGEREQUEST']._serialized_start=256
-  _globals['_GETUSAGEREQUEST']._serialized_end=273
-  _globals['_GETUSAGERESPONSE']._serialized_start=275
-  _globals['_GETUSAGERESPONSE']._serialized_end=329
-  _globals['_CREATEPROJECTREQUEST']._serialized_start=332
-  _globals['_CREATEPROJECTREQUEST']._serialized_end=492
-  _globals['_CREATEPROJECTRESPONSE']._serialized_start=494
-  _globals['_CREATEPROJECTRESPONSE']._serialized_end=557
-  _globals['_GETPROJECTREQUEST']._serialized_start=559
-  _globals['_GETPROJECTREQUEST']._serialized_end=598
-  _globals['_GETPROJECTRESPONSE']._serialized_start=600
-  _globals['_GETPROJECTRESPONSE']._serialized_end=660
-  _globals['_LISTPROJECTSREQUEST']._serialized_start=662
-  _globals['_LISTPROJECTSREQUEST']._serialized_end=722
-  _globals['_LISTPROJECTSRESPONSE']._serialized_start=724
-  _globals['_LISTPROJECTSRESPONSE']._serialized_end=812
-  _globals['_WATCHPROJECTREQUEST']._serialized_start=814
-  _globals['_WATCHPROJECTREQUEST']._serialized_end=879
-  _globals['_WATCHPROJECTRESPONSE']._serialized_start=881
-  _globals['_WATCHPROJECTRESPONSE']._serialized_end=946
-  _globals['_PROMPTSERVICE']._serialized_start=949
-  _globals['_PROMPTSERVICE']._serialized_end=1566
+  _globals['_RETRYASSETREQUEST']._serialized_start=78
+  _globals['_RETRYASSETREQUEST']._serialized_end=115
+  _globals['_RETRYASSETRESPONSE']._serialized_start=117
+  _globals['_RETRYASSETRESPONSE']._serialized_end=173
+  _globals['_CANCELPROJECTREQUEST']._serialized_start=175
+  _globals['_CANCELPROJECTREQUEST']._serialized_end=217
+  _globals['_CANCELPROJECTRESPONSE']._serialized_start=219
+  _globals['_CANCELPROJECTRESPONSE']._serialized_end=282
+  _globals['_DELETEPROJECTREQUEST']._serialized_start=284
+  _globals['_DELETEPROJECTREQUEST']._serialized_end=326
+  _globals['_DELETEPROJECTRESPONSE']._serialized_start=328
+  _globals['_DELETEPROJECTRESPONSE']._serialized_end=351
+  _globals['_GETUSAGEREQUEST']._serialized_start=353
+  _globals['_GETUSAGEREQUEST']._serialized_end=370
+  _globals['_GETUSAGERESPONSE']._serialized_start=372
+  _globals['_GETUSAGERESPONSE']._serialized_end=426
+  _globals['_CREATEPROJECTREQUEST']._serialized_start=429
+  _globals['_CREATEPROJECTREQUEST']._serialized_end=589
+  _globals['_CREATEPROJECTRESPONSE']._serialized_start=591
+  _globals['_CREATEPROJECTRESPONSE']._serialized_end=654
+  _globals['_GETPROJECTREQUEST']._serialized_start=656
+  _globals['_GETPROJECTREQUEST']._serialized_end=695
+  _globals['_GETPROJECTRESPONSE']._serialized_start=697
+  _globals['_GETPROJECTRESPONSE']._serialized_end=757
+  _globals['_LISTPROJECTSREQUEST']._serialized_start=759
+  _globals['_LISTPROJECTSREQUEST']._serialized_end=819
+  _globals['_LISTPROJECTSRESPONSE']._serialized_start=821
+  _globals['_LISTPROJECTSRESPONSE']._serialized_end=909
+  _globals['_WATCHPROJECTREQUEST']._serialized_start=911
+  _globals['_WATCHPROJECTREQUEST']._serialized_end=976
+  _globals['_WATCHPROJECTRESPONSE']._serialized_start=978
+  _globals['_WATCHPROJECTRESPONSE']._serialized_end=1043
+  _globals['_PROMPTSERVICE']._serialized_start=1046
+  _globals['_PROMPTSERVICE']._serialized_end=1744
 # @@protoc_insertion_point(module_scope)

@@ -73,6 +73,11 @@ class PromptServiceStub:
                 request_serializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageRequest.SerializeToString,
                 response_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageResponse.FromString,
                 _registered_method=True)
+        self.RetryAsset = channel.unary_unary(
+                '/logokraft.v1.PromptService/RetryAsset',
+                request_serializer=logokraft_dot_v1_dot_prompt__service__pb2.RetryAssetRequest.SerializeToString,
+                response_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.RetryAssetResponse.FromString,
+                _registered_method=True)
 
 
 class PromptServiceServicer:
@@ -134,6 +139,18 @@ class PromptServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RetryAsset(self, request, context):
+        """RetryAsset queues a failed candidate to be drawn again from its own prompt: the same
+        asset, its error cleared, on the project's watches as any change; a settled project is
+        generating again until it settles anew. It costs one image of the daily limit
+        (RESOURCE_EXHAUSTED past it, or past the projects in flight for a settled project). An
+        asset that is not failed, a variation (refine its parent again instead) or an asset of a
+        cancelled project is FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PromptServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -171,6 +188,11 @@ def add_PromptServiceServicer_to_server(servicer, server):
                     servicer.GetUsage,
                     request_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageRequest.FromString,
                     response_serializer=logokraft_dot_v1_dot_prompt__service__pb2.GetUsageResponse.SerializeToString,
+            ),
+            'RetryAsset': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryAsset,
+                    request_deserializer=logokraft_dot_v1_dot_prompt__service__pb2.RetryAssetRequest.FromString,
+                    response_serializer=logokraft_dot_v1_dot_prompt__service__pb2.RetryAssetResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -366,6 +388,33 @@ class PromptService:
             '/logokraft.v1.PromptService/GetUsage',
             logokraft_dot_v1_dot_prompt__service__pb2.GetUsageRequest.SerializeToString,
             logokraft_dot_v1_dot_prompt__service__pb2.GetUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryAsset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/logokraft.v1.PromptService/RetryAsset',
+            logokraft_dot_v1_dot_prompt__service__pb2.RetryAssetRequest.SerializeToString,
+            logokraft_dot_v1_dot_prompt__service__pb2.RetryAssetResponse.FromString,
             options,
             channel_credentials,
             insecure,

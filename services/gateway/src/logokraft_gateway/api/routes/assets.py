@@ -1,4 +1,5 @@
-"""/api/v1/assets: read one asset, its history of edits, and refine it into variations."""
+"""/api/v1/assets: read one asset, its history of edits, refine it into variations, and try a
+failed candidate again."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from logokraft_gateway.schemas import (
     LineagePublic,
     RefineAcceptedPublic,
     RefineRequestPublic,
+    RetryAcceptedPublic,
 )
 from logokraft_gateway.state import GatewayState
 from logokraft_kit.storage import ObjectNotFound
@@ -75,6 +77,48 @@ async def _refine(
         asset_id=str(asset_id),
         project_id=str(project_id),
         variations=[await asset_public(v, state.signing) for v in variations],
+        stream_url=state.stream_url(user, project_id),
+    )
+
+
+@router.post(
+    "/{asset_id}/retry",
+    status_code=202,
+    response_model=RetryAcceptedPublic,
+    summary="Draw a failed candidate again",
+    responses={
+        202: {"description": "Accepted", "headers": IDEMPOTENT_RESPONSE_HEADERS},
+        **error_responses(400, 401, 403, 404, 409, 422, 429, 500, 501, 503, 504),
+    },
+)
+async def retry_asset(
+    asset_id: uuid.UUID, state: State, user: GeneratingUser, idempotency: IdempotencyKey
+) -> RetryAcceptedPublic | Response:
+    """Queue a failed candidate to be drawn again from its own prompt; answer at once.
+
+    The same asset (no new one) goes back to `queued` with its error cleared, and its events
+    stream on the project's stream as usual; a project that was done becomes active again
+    until it is drawn. It costs one image of the daily limit, and re-opening a finished
+    project counts against the projects in flight (429, with Retry-After). 409 when the
+    asset is not `failed` (`asset_not_failed`), is a variation (`variation_not_retryable`:
+    refine its parent again instead) or belongs to a cancelled project (`project_cancelled`).
+    With an `Idempotency-Key`, a repeat returns the first answer instead of a 409.
+    """
+    once = idempotency.for_request()
+    return await once.run(
+        lambda: _retry(state, user, asset_id),
+        status_code=202,
+        renew=state.renewed_stream_url(user),
+    )
+
+
+async def _retry(state: GatewayState, user: uuid.UUID, asset_id: uuid.UUID) -> RetryAcceptedPublic:
+    asset = await state.prompt.retry_asset(user, asset_id)
+    project_id = uuid.UUID(asset.project_id)
+    return RetryAcceptedPublic(
+        asset_id=str(asset_id),
+        project_id=str(project_id),
+        asset=await asset_public(asset, state.signing),
         stream_url=state.stream_url(user, project_id),
     )
 

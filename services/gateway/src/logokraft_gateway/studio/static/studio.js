@@ -929,7 +929,51 @@
     card.dataset.signature = signature;
     const kept = card.querySelector(":scope > ul.variations") || el("ul", { className: "variations" });
     kept.setAttribute("aria-label", `Variations of ${labelOf(asset)}`);
-    card.replaceChildren(keptTile(card, asset) || tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) }), kept);
+    const parts = [keptTile(card, asset) || tileOf(asset), el("p", { className: "caption", textContent: captionOf(asset) })];
+    if (retryable(asset)) parts.push(retryButton(asset));
+    card.replaceChildren(...parts, kept);
+  }
+
+  // A failed candidate can be drawn again (POST assets/{id}/retry): the same card shows it
+  // queued, then drawn, as the project's stream tells. A failed variation is made again by
+  // refining its parent; a cancelled project's logos are not drawn again.
+  function retryable(asset) {
+    return asset.status === "failed" && !asset.parent_asset_id && !(state.project && state.project.status === "cancelled");
+  }
+
+  function retryButton(asset) {
+    const button = el("button", { type: "button", className: "retry quiet", textContent: "Try again" });
+    button.setAttribute("aria-label", `Try again: ${altOf(asset)}`);
+    button.addEventListener("click", () => retryAsset(asset.id, button));
+    return button;
+  }
+
+  async function retryAsset(assetId, button) {
+    const project = state.project;
+    $("project-error").textContent = "";
+    button.disabled = true;
+    button.textContent = "Trying again…";
+    try {
+      const accepted = await api(`assets/${assetId}/retry`, { method: "POST" });
+      if (!state.project || state.project.id !== accepted.project_id) return;
+      upsertAsset(accepted.asset);
+      state.project.status = "generating";
+      renderProjectHeader();
+      upsertProjectItem(state.project);
+      follow(accepted.project_id, accepted.stream_url);
+      // The button went with the failure: keep the focus on the logo being drawn again.
+      const card = cardOf(assetId);
+      if (card) {
+        card.tabIndex = -1;
+        card.focus();
+      }
+    } catch (error) {
+      if (error.status === 404 && project) forgetProject(project.id);
+      else if (error.status !== 401) $("project-error").textContent = error.message;
+      button.disabled = false;
+      button.textContent = "Try again";
+      refocus(button);
+    }
   }
 
   // A logo already shown stays the same <img> when its card is redrawn (a sibling arrived, a

@@ -1,0 +1,408 @@
+"""Retrying a failed candidate (POST /api/v1/assets/{id}/retry, PromptService.RetryAsset)
+through the real gateway in front of real prompt, imagegen and refine services, NATS and
+Postgres.
+
+Imagegen draws with `RefusingGenerator`: the local engine, except that the next `refusals`
+drawings are refused as the provider would refuse a prompt (ContentRejected, not retryable),
+so a candidate fails at once with a reason, as it does when Seedream refuses it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import httpx
+import pytest
+
+from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import prompt_service_pb2 as pb
+from logokraft_dev.devtokens import dev_token
+from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
+from logokraft_imagegen import server as imagegen_server
+from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
+from logokraft_imagegen.adapters.local import LocalLogoGenerator
+from logokraft_imagegen.config import ImagegenSettings
+from logokraft_kit.providers import ContentRejected
+from logokraft_prompt import server as prompt_server
+from logokraft_prompt.config import PromptSettings
+from logokraft_refine import server as refine_server
+from logokraft_refine.config import RefineSettings
+from tests.support import (
+    DEADLINE,
+    Services,
+    as_user,
+    png,
+    read_stream,
+    rows,
+    serve_gateway,
+    service_env,
+)
+
+pytestmark = pytest.mark.integration
+
+
+class RefusingGenerator:
+    """The local engine, but the next `refusals` drawings are refused (not retryable)."""
+
+    name = "local"
+    takes_reference_images = False
+
+    def __init__(self) -> None:
+        self.refusals = 0
+        self.drawn: list[str] = []
+        self.gate = asyncio.Event()  # cleared: every drawing waits for it
+        self.gate.set()
+        self.started: asyncio.Queue[str] = asyncio.Queue()
+        self._local = LocalLogoGenerator()
+
+    async def generate(self, request: ImageRequest) -> GeneratedImage:
+        self.drawn.append(request.prompt)
+        self.started.put_nowait(request.prompt)
+        await self.gate.wait()
+        if self.refusals > 0:
+            self.refusals -= 1
+            raise ContentRejected("The image provider refused this prompt.", provider="local")
+        return await self._local.generate(request)
+
+
+@dataclass
+class Stack:
+    http: httpx.AsyncClient
+    services: Services
+    generator: RefusingGenerator
+    database_url: str
+    data_dir: Path
+
+    def auth(self, name: str = "dev") -> dict[str, str]:
+        return {"Authorization": f"Bearer {dev_token(self.data_dir, name)}"}
+
+    @property
+    def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
+        return self.services.prompt_stub
+
+    async def settled_project(self, count: int, *, refused: int) -> tuple[dict, list]:
+        """A project of `count` candidates, its first `refused` drawings refused, read to its
+        `done`: its creation answer and its stream's events."""
+        self.generator.refusals = refused
+        response = await self.http.post(
+            "/api/v1/projects",
+            headers=self.auth(),
+            data={"brand_name": "Acme", "num_candidates": str(count)},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        created = response.json()
+        events = await asyncio.wait_for(read_stream(self.http, created["stream_url"]), DEADLINE)
+        assert events[-1].event == "done", events
+        return created, events
+
+    async def retry(self, asset_id: str, user: str = "dev", **headers: str) -> httpx.Response:
+        return await self.http.post(
+            f"/api/v1/assets/{asset_id}/retry", headers={**self.auth(user), **headers}
+        )
+
+    async def assets(self, project_id: str) -> list[dict]:
+        return await rows(
+            self.database_url,
+            "select * from generated_assets where project_id = %s"
+            " order by (parent_asset_id is not null), position, created_at",
+            [project_id],
+        )
+
+    async def ledger(self, asset_id: str) -> int:
+        [row] = await rows(
+            self.database_url,
+            "select count(*) as n from image_usage where asset_id = %s",
+            [asset_id],
+        )
+        return int(row["n"])
+
+
+@pytest.fixture
+def limit_env(request) -> dict[str, int]:
+    return getattr(request, "param", {})
+
+
+def limits(**values: int):
+    """Run the test with these LOGOKRAFT_LIMIT_* settings."""
+    env = {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in values.items()}
+    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
+
+
+@pytest.fixture
+async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> AsyncIterator[Stack]:
+    data_dir = tmp_path / "data"
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": 1}
+    generator = RefusingGenerator()
+    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
+    imagegen = await imagegen_server.start(
+        ImagegenSettings(**env), address="127.0.0.1:0", generator=generator
+    )
+    refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
+    refine_channel = grpc.aio.insecure_channel(f"127.0.0.1:{refine.port}")
+    services = Services(prompt, imagegen, refine, channel, refine_channel, data_dir, env)
+    try:
+        async with (
+            serve_gateway(services) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as http,
+        ):
+            yield Stack(http, services, generator, database_url, data_dir)
+    finally:
+        generator.gate.set()  # let nothing hang the shutdown
+        await refine_channel.close()
+        await channel.close()
+        await refine.stop(grace=1)
+        await imagegen.stop(grace=1)
+        await prompt.stop(grace=1)
+
+
+async def test_a_failed_candidate_is_drawn_again_and_its_project_settles_again(stack):
+    """A project whose only logo was refused failed; retrying it draws the same asset again,
+    on the project's stream, and the project settles `completed` (its error gone)."""
+    created, first = await stack.settled_project(1, refused=1)
+    project_id = created["project_id"]
+    assert first[-1].data["status"] == "failed"
+    [failed] = await stack.assets(project_id)
+    assert (failed["status"], failed["error_code"]) == ("failed", "content_rejected")
+    asset_id = str(failed["id"])
+
+    response = await stack.retry(asset_id)
+
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert (body["asset_id"], body["project_id"]) == (asset_id, project_id)
+    assert body["asset"]["id"] == asset_id
+    assert (body["asset"]["status"], body["asset"]["error"]) == ("queued", None)
+    assert body["stream_url"].split("?")[0].endswith(f"/api/v1/projects/{project_id}/stream")
+    # The stream, resumed after the first `done`, has the retry's events and a new `done`.
+    resumed = {"Last-Event-ID": str(first[-1].id)}
+    events = await asyncio.wait_for(
+        read_stream(stack.http, body["stream_url"], **resumed), DEADLINE
+    )
+    asset_statuses = [e.data["asset"]["status"] for e in events if e.event == "asset"]
+    assert asset_statuses == ["queued", "generating", "completed"], events
+    assert {e.data["asset"]["id"] for e in events if e.event == "asset"} == {asset_id}
+    project_statuses = [e.data["project"]["status"] for e in events if e.event == "project"]
+    assert project_statuses == ["generating", "completed"]
+    assert events[-1].event == "done"
+    assert events[-1].data == {
+        "status": "completed",
+        "completed_assets": 1,
+        "failed_assets": 0,
+        "deleted": False,
+    }
+    ids = [e.id for e in [*first, *events] if e.id is not None]
+    assert ids == sorted(set(ids))  # nothing twice, in order
+    [drawn] = await stack.assets(project_id)  # the same row, no new asset
+    assert (str(drawn["id"]), drawn["status"], drawn["error_code"]) == (
+        asset_id,
+        "completed",
+        None,
+    )
+    [project] = await rows(
+        stack.database_url, "select * from brand_projects where id = %s", [project_id]
+    )
+    assert (project["status"], project["error_code"]) == ("completed", None)
+    assert len(stack.generator.drawn) == 2  # drawn once more, exactly
+    # The retry cost one image.
+    assert await stack.ledger(asset_id) == 2
+    usage = (await stack.http.get("/api/v1/usage", headers=stack.auth())).json()
+    assert usage["images_used"] == 2
+    # Completed now: a second retry is refused, saying why.
+    again = await stack.retry(asset_id)
+    assert again.status_code == 409, again.text
+    assert again.json()["error"]["code"] == "asset_not_failed"
+
+
+async def test_what_cannot_be_retried_is_refused_and_left_as_it_is(stack):
+    created, _ = await stack.settled_project(2, refused=1)
+    project_id = created["project_id"]
+    failed, made = await stack.assets(project_id)
+    assert (failed["status"], made["status"]) == ("failed", "completed")
+    failed_id = str(failed["id"])
+
+    # Another user's asset is not found, and an unknown one.
+    for asset_id, user in ((failed_id, "bob"), (str(uuid.uuid4()), "dev")):
+        response = await stack.retry(asset_id, user)
+        assert response.status_code == 404, response.text
+    # A completed candidate.
+    response = await stack.retry(str(made["id"]))
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "asset_not_failed")
+    # A variation (even a failed one): refine its parent instead.
+    refined = await stack.http.post(
+        f"/api/v1/assets/{made['id']}/refine",
+        headers=stack.auth(),
+        json={"instruction": "make it navy", "num_variations": 1},
+    )
+    assert refined.status_code == 202, refined.text
+    await asyncio.wait_for(read_stream(stack.http, refined.json()["stream_url"]), DEADLINE)
+    [variation] = refined.json()["variations"]
+    await rows(
+        stack.database_url,
+        "update generated_assets set status = 'failed' where id = %s returning id",
+        [variation["id"]],
+    )
+    response = await stack.retry(variation["id"])
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert error["code"] == "variation_not_retryable"
+    assert "refine its parent" in error["message"]
+    # A cancelled project's failed logo.
+    await rows(
+        stack.database_url,
+        "update brand_projects set status = 'cancelled' where id = %s returning id",
+        [project_id],
+    )
+    response = await stack.retry(failed_id)
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "project_cancelled")
+    # Nothing was changed or counted by any refusal.
+    [row] = await rows(
+        stack.database_url, "select * from generated_assets where id = %s", [failed_id]
+    )
+    assert (row["status"], row["error_code"]) == ("failed", "content_rejected")
+    assert await stack.ledger(failed_id) == 1
+    # A deleted project's logo is gone.
+    deleted = await stack.http.delete(f"/api/v1/projects/{project_id}", headers=stack.auth())
+    assert deleted.status_code == 204
+    assert (await stack.retry(failed_id)).status_code == 404
+
+
+@limits(images_per_day=3, projects_in_flight=1)
+async def test_a_retry_costs_an_image_and_reopens_a_project_within_the_limits(stack):
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    failed_id = str(failed["id"])
+    # Another project in flight: re-opening this one would be a second.
+    other, _ = await stack.settled_project(1, refused=0)
+    await rows(
+        stack.database_url,
+        "update brand_projects set status = 'generating' where id = %s returning id",
+        [other["project_id"]],
+    )
+    response = await stack.retry(failed_id)
+    assert response.status_code == 429, response.text
+    assert response.json()["error"]["code"] == "projects_in_flight_limit"
+    assert int(response.headers["retry-after"]) >= 1
+    await rows(
+        stack.database_url,
+        "update brand_projects set status = 'completed' where id = %s returning id",
+        [other["project_id"]],
+    )
+    # Two images used of three: one retry fits (and is refused by the provider again) ...
+    stack.generator.refusals = 1
+    response = await stack.retry(failed_id)
+    assert response.status_code == 202, response.text
+    events = await asyncio.wait_for(
+        read_stream(stack.http, response.json()["stream_url"]), DEADLINE
+    )
+    assert events[-1].data["status"] == "failed"
+    # ... and the next one is past the daily limit: 429, nothing changed.
+    response = await stack.retry(failed_id)
+    assert response.status_code == 429, response.text
+    assert response.json()["error"]["code"] == "daily_image_limit"
+    assert int(response.headers["retry-after"]) >= 1
+    [row] = await rows(
+        stack.database_url, "select * from generated_assets where id = %s", [failed_id]
+    )
+    assert row["status"] == "failed"
+    assert await stack.ledger(failed_id) == 2
+
+
+async def test_retry_over_grpc(stack):
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    request = pb.RetryAssetRequest(asset_id=str(failed["id"]))
+    with pytest.raises(grpc.aio.AioRpcError) as foreign:
+        await stack.prompt.RetryAsset(request, metadata=as_user("bob"))
+    assert foreign.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as malformed:
+        await stack.prompt.RetryAsset(
+            pb.RetryAssetRequest(asset_id="nope"), metadata=as_user("dev")
+        )
+    assert malformed.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+    answer = await stack.prompt.RetryAsset(request, metadata=as_user("dev"))
+
+    assert answer.asset.id == str(failed["id"])
+    assert answer.asset.status == common_pb2.ASSET_STATUS_QUEUED
+    assert not answer.asset.HasField("error")
+    with pytest.raises(grpc.aio.AioRpcError) as again:
+        await stack.prompt.RetryAsset(request, metadata=as_user("dev"))
+    assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert ("logokraft-reason", "asset_not_failed") in list(again.value.trailing_metadata())
+
+
+async def test_an_old_candidate_retried_now_is_not_failed_as_timed_out_by_the_sweeper(stack):
+    """The sweeper gives up on work older than its maximum age; a candidate made hours ago
+    and retried now is young work, and is neither failed nor queued a second time."""
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    await rows(
+        stack.database_url,
+        "update generated_assets set created_at = now() - interval '2 hours'"
+        " where id = %s returning id",
+        [failed["id"]],
+    )
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
+    infra = stack.services.imagegen.infra
+    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+    sweeper = AssetSweeper(
+        jobs,
+        infra.jobs,
+        kind="candidate",
+        provider="local",
+        policy=SweepPolicy(stuck_after_s=1200, max_age_s=3600, interval_s=60),
+    )
+
+    report = await sweeper.sweep_once()
+
+    assert (report.failed, report.requeued) == ([], [])
+    stack.generator.gate.set()
+    events = await asyncio.wait_for(read_stream(stack.http, created["stream_url"]), DEADLINE)
+    assert events[-1].data["status"] == "completed"
+
+
+async def test_cancelling_a_retry_still_queued_gives_back_only_its_image(stack):
+    """The first drawing was asked of a provider and stays counted; the retry's image, never
+    drawn, is given back as any queued logo's is."""
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    asset_id = str(failed["id"])
+    # Another project's drawing holds the only drawing slot, so the retry waits queued.
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    response = await stack.http.post(
+        "/api/v1/projects",
+        headers=stack.auth(),
+        data={"brand_name": "Blocker", "num_candidates": "1"},
+        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+    )
+    assert response.status_code == 202, response.text
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+    assert (await stack.retry(asset_id)).status_code == 202
+    assert await stack.ledger(asset_id) == 2
+
+    cancelled = await stack.http.post(
+        f"/api/v1/projects/{created['project_id']}/cancel", headers=stack.auth()
+    )
+
+    assert cancelled.status_code == 200, cancelled.text
+    [asset] = cancelled.json()["assets"]
+    assert (asset["id"], asset["status"]) == (asset_id, "cancelled")
+    assert await stack.ledger(asset_id) == 1
+    stack.generator.gate.set()
