@@ -8,11 +8,19 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.support import FaultStack, Services, running_services, serve_gateway, service_env
+from tests.support import (
+    HOLD_JOBS_UNTIL,
+    FaultStack,
+    Services,
+    running_services,
+    serve_gateway,
+    service_env,
+)
 
 
 @pytest.fixture
@@ -35,6 +43,43 @@ async def gateway(services) -> AsyncIterator[str]:
     """The gateway's base URL, on a kernel-chosen port, wired to the in-process services."""
     async with serve_gateway(services) as url:
         yield url
+
+
+@dataclass
+class HeldGateway:
+    """A gateway whose services hold every drawing and prompt writing until `release()`
+    (`LOGOKRAFT_HOLD_JOBS_UNTIL`): a project stays in flight for as long as a test needs."""
+
+    url: str
+    services: Services
+    gate: Path
+
+    def release(self) -> None:
+        self.gate.touch()
+
+
+@pytest.fixture
+async def held_gateway(
+    request: pytest.FixtureRequest,
+    nats_server,
+    database_url,
+    namespace,
+    data_dir: Path,
+    tmp_path: Path,
+) -> AsyncIterator[HeldGateway]:
+    """Parametrized indirectly with a dict, it overrides the gateway's settings by alias
+    (`{"LOGOKRAFT_MAX_STREAMS_PER_USER": 1}`)."""
+    settings = dict(getattr(request, "param", {}))
+    gate = tmp_path / "release-held-jobs"
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    env[HOLD_JOBS_UNTIL] = str(gate)
+    async with running_services(env) as services, serve_gateway(services, **settings) as url:
+        try:
+            yield HeldGateway(url=url, services=services, gate=gate)
+        finally:
+            gate.touch()  # held work finishes, so the services stop at once
 
 
 @pytest.fixture

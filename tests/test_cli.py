@@ -10,6 +10,7 @@ import json
 import os
 import stat
 import sys
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from PIL import Image
 
 from logokraft_dev.devstack import free_port
 from logokraft_dev.devtokens import dev_token, dev_user_id
-from tests.support import create_project, png, rows, serve_gateway
+from logokraft_prompt.core import ProjectsCore
+from tests.support import create_project, png, rows, serve_gateway, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +38,10 @@ class Run:
 
     def json(self) -> dict:
         return json.loads(self.stdout)
+
+
+async def _true(items: list) -> bool:
+    return bool(items)
 
 
 async def logokraft(
@@ -94,7 +100,28 @@ def cli_env(tmp_path: Path) -> dict:
     return {"config_home": tmp_path / "config", "cwd": work}
 
 
-async def test_new_follows_the_candidates_live_and_saves_each_logo(gateway, services, cli_env):
+async def test_new_follows_the_candidates_live_and_saves_each_logo(
+    held_gateway, cli_env, monkeypatch
+):
+    """The drawings wait until the CLI's stream has read the project (its opening snapshot,
+    logos queued): the bars are seen moving whatever the machine's speed (the local engine
+    could finish both logos before a slow CLI connected)."""
+    gateway, services = held_gateway.url, held_gateway.services
+    opened: list[uuid.UUID] = []
+    opening = ProjectsCore._opening
+
+    async def watched(self, user_id, project_id, after):
+        started = await opening(self, user_id, project_id, after)
+        opened.append(project_id)
+        return started
+
+    monkeypatch.setattr(ProjectsCore, "_opening", watched)
+
+    async def release_once_followed() -> None:
+        await wait_for(lambda: _true(opened), within=60, what="the CLI's stream to open")
+        held_gateway.release()
+
+    releasing = asyncio.create_task(release_once_followed())
     token = dev_token(services.data_dir, "dev")
     record = cli_env["cwd"] / "progress.txt"
     run = await logokraft(
@@ -118,6 +145,7 @@ async def test_new_follows_the_candidates_live_and_saves_each_logo(gateway, serv
         token=token,
         **cli_env,
     )
+    await releasing
     assert run.code == 0, run.stderr + run.stdout
     # The default folder: ./<brand slug>-<project id short>/ with candidate-N.png.
     folders = [path for path in cli_env["cwd"].iterdir() if path.is_dir()]

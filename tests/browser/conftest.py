@@ -21,10 +21,10 @@ Fixtures:
   overrides the `viewport` fixture) and a page in it, watched by `console`.
 - `screenshots` (function): a directory for screenshots: `--screenshots DIR` (a folder per
   test below it), else the test's tmp dir.
-- `held_gateway` (function): a gateway (`HeldGateway.url`) in front of services whose
-  drawings and prompt writing wait (`LOGOKRAFT_HOLD_JOBS_UNTIL`) until the test calls
-  `release()`: a project stays in flight for as long as a test needs it to (to cancel it,
-  reload the page mid-generation...), without guessing a time. Released at the end anyway.
+- `held_gateway` (function, from tests/conftest.py): a gateway (`HeldGateway.url`) in front
+  of services whose drawings and prompt writing wait (`LOGOKRAFT_HOLD_JOBS_UNTIL`) until the
+  test calls `release()`: a project stays in flight for as long as a test needs it to (to
+  cancel it, reload the page mid-generation...), without guessing a time. Released at the end.
 
 Options (when running `pytest tests/browser ...`): `--screenshots DIR`, and `--studio-png PATH`
 to write the finished-project screenshot of the studio:
@@ -42,14 +42,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-from tests.support import (
-    HOLD_JOBS_UNTIL,
-    Services,
-    running_services,
-    serve_gateway,
-    service_env,
-)
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 DESKTOP = {"width": 1280, "height": 900}
@@ -209,39 +201,3 @@ def studio_png(request: pytest.FixtureRequest) -> Path | None:
     """`--studio-png PATH`: where to write the finished-project screenshot, if anywhere."""
     path = _option(request.config, "--studio-png")
     return Path(path) if path else None
-
-
-@dataclass
-class HeldGateway:
-    """A gateway whose services hold every drawing until `release()` (see the module)."""
-
-    url: str
-    services: Services
-    gate: Path
-
-    def release(self) -> None:
-        self.gate.touch()
-
-
-@pytest.fixture
-async def held_gateway(
-    request: pytest.FixtureRequest,
-    nats_server,
-    database_url,
-    namespace,
-    data_dir: Path,
-    tmp_path: Path,
-) -> AsyncIterator[HeldGateway]:
-    """Parametrized indirectly with a dict, it overrides the gateway's settings by alias
-    (`{"LOGOKRAFT_MAX_STREAMS_PER_USER": 1}`)."""
-    settings = dict(getattr(request, "param", {}))
-    gate = tmp_path / "release-held-jobs"
-    env = service_env(
-        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
-    )
-    env[HOLD_JOBS_UNTIL] = str(gate)
-    async with running_services(env) as services, serve_gateway(services, **settings) as url:
-        try:
-            yield HeldGateway(url=url, services=services, gate=gate)
-        finally:
-            gate.touch()  # held work finishes, so the services stop at once
