@@ -39,6 +39,12 @@ async def services(nats_server, database_url, namespace, data_dir) -> AsyncItera
 
 
 @pytest.fixture
+def limit_env(request: pytest.FixtureRequest) -> dict[str, int]:
+    """LOGOKRAFT_LIMIT_* settings a test asks for with `tests.support.limits(...)`."""
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
 async def gateway(services) -> AsyncIterator[str]:
     """The gateway's base URL, on a kernel-chosen port, wired to the in-process services."""
     async with serve_gateway(services) as url:

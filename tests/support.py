@@ -39,6 +39,7 @@ import grpc
 import httpx
 import psutil
 import psycopg
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from PIL import Image
 from prometheus_client.parser import text_string_to_metric_families
@@ -113,13 +114,14 @@ class Services:
 
 @asynccontextmanager
 async def running_services(
-    env: dict, *, imagegen_env: dict | None = None
+    env: dict, *, imagegen_env: dict | None = None, generator: Any = None
 ) -> AsyncIterator[Services]:
     """Prompt, imagegen and refine in-process with these settings (imagegen with
-    `imagegen_env` when given), and channels to prompt and refine; all stopped afterwards."""
+    `imagegen_env` when given, drawing with a test's own `generator` when given), and
+    channels to prompt and refine; all stopped afterwards."""
     prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
     imagegen = await imagegen_server.start(
-        ImagegenSettings(**(imagegen_env or env)), address="127.0.0.1:0"
+        ImagegenSettings(**(imagegen_env or env)), address="127.0.0.1:0", generator=generator
     )
     refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
@@ -134,6 +136,12 @@ async def running_services(
         await refine.stop(grace=1)
         await imagegen.stop(grace=1)
         await prompt.stop(grace=1)
+
+
+def limits(**values: int) -> pytest.MarkDecorator:
+    """Run the test with these LOGOKRAFT_LIMIT_* settings (the `limit_env` fixture)."""
+    env = {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in values.items()}
+    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
 
 
 # The user-token secret of the tests' services, so `as_user` can sign tokens they accept.

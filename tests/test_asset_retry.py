@@ -24,22 +24,18 @@ from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
-from logokraft_imagegen import server as imagegen_server
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
-from logokraft_imagegen.config import ImagegenSettings
 from logokraft_kit.providers import ContentRejected
-from logokraft_prompt import server as prompt_server
-from logokraft_prompt.config import PromptSettings
-from logokraft_refine import server as refine_server
-from logokraft_refine.config import RefineSettings
 from tests.support import (
     DEADLINE,
     Services,
     as_user,
+    limits,
     png,
     read_stream,
     rows,
+    running_services,
     serve_gateway,
     service_env,
 )
@@ -125,17 +121,6 @@ class Stack:
 
 
 @pytest.fixture
-def limit_env(request) -> dict[str, int]:
-    return getattr(request, "param", {})
-
-
-def limits(**values: int):
-    """Run the test with these LOGOKRAFT_LIMIT_* settings."""
-    env = {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in values.items()}
-    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
-
-
-@pytest.fixture
 async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> AsyncIterator[Stack]:
     data_dir = tmp_path / "data"
     env = service_env(
@@ -143,27 +128,15 @@ async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> As
     )
     env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": 1}
     generator = RefusingGenerator()
-    prompt = await prompt_server.start(PromptSettings(**env), address="127.0.0.1:0")
-    imagegen = await imagegen_server.start(
-        ImagegenSettings(**env), address="127.0.0.1:0", generator=generator
-    )
-    refine = await refine_server.start(RefineSettings(**env), address="127.0.0.1:0")
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{prompt.port}")
-    refine_channel = grpc.aio.insecure_channel(f"127.0.0.1:{refine.port}")
-    services = Services(prompt, imagegen, refine, channel, refine_channel, data_dir, env)
-    try:
-        async with (
-            serve_gateway(services) as url,
-            httpx.AsyncClient(base_url=url, timeout=60) as http,
-        ):
+    async with (
+        running_services(env, generator=generator) as services,
+        serve_gateway(services) as url,
+        httpx.AsyncClient(base_url=url, timeout=60) as http,
+    ):
+        try:
             yield Stack(http, services, generator, database_url, data_dir)
-    finally:
-        generator.gate.set()  # let nothing hang the shutdown
-        await refine_channel.close()
-        await channel.close()
-        await refine.stop(grace=1)
-        await imagegen.stop(grace=1)
-        await prompt.stop(grace=1)
+        finally:
+            generator.gate.set()  # let nothing hang the shutdown
 
 
 async def test_a_failed_candidate_is_drawn_again_and_its_project_settles_again(stack):
