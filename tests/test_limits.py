@@ -35,7 +35,7 @@ from logokraft_prompt import server as prompt_server
 from logokraft_prompt.config import PromptSettings
 from logokraft_refine import server as refine_server
 from logokraft_refine.config import RefineSettings
-from tests.support import as_user, service_env
+from tests.support import as_user, limits, service_env
 
 pytestmark = pytest.mark.integration
 
@@ -62,17 +62,6 @@ class Stack:
     def inspiration_files(self, name: str = "dev") -> list[Path]:
         folder = self.data_dir / "storage" / "inspiration-images" / str(dev_user_id(name))
         return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-@pytest.fixture
-def limit_env(request) -> dict[str, int]:
-    return getattr(request, "param", {})
-
-
-def limits(**values: int):
-    """Run the test with these LOGOKRAFT_LIMIT_* settings."""
-    env = {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in values.items()}
-    return pytest.mark.parametrize("limit_env", [env], indirect=True, ids=[""])
 
 
 @pytest.fixture
