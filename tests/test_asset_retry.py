@@ -23,6 +23,7 @@ from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token
 from logokraft_domain.asset_jobs import AssetJobs
+from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
@@ -38,6 +39,7 @@ from tests.support import (
     running_services,
     serve_gateway,
     service_env,
+    wait_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -121,12 +123,25 @@ class Stack:
 
 
 @pytest.fixture
-async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> AsyncIterator[Stack]:
+def drawing_slots(request: pytest.FixtureRequest) -> int:
+    """How many drawings imagegen runs at once (1 unless a test asks, with `slots(n)`)."""
+    return getattr(request, "param", 1)
+
+
+def slots(n: int) -> pytest.MarkDecorator:
+    """Run the test with imagegen drawing `n` logos at once."""
+    return pytest.mark.parametrize("drawing_slots", [n], indirect=True, ids=[f"{n}-slots"])
+
+
+@pytest.fixture
+async def stack(
+    nats_server, database_url, namespace, tmp_path, limit_env, drawing_slots
+) -> AsyncIterator[Stack]:
     data_dir = tmp_path / "data"
     env = service_env(
         nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
     )
-    env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": 1}
+    env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": drawing_slots}
     generator = RefusingGenerator()
     async with (
         running_services(env, generator=generator) as services,
@@ -380,3 +395,92 @@ async def test_cancelling_a_retry_still_queued_gives_back_only_its_image(stack):
     assert (asset["id"], asset["status"]) == (asset_id, "cancelled")
     assert await stack.ledger(asset_id) == 1
     stack.generator.gate.set()
+
+
+async def _drained(stack: Stack, *, running: int, through: int) -> bool:
+    """Whether the first candidates' lane was delivered the jobs stream's message `through`,
+    has nothing waiting and `running` jobs unacknowledged."""
+    infra = stack.services.prompt.infra
+    durable = f"{infra.subjects.namespace}-{FIRST_IMAGES.durable}"
+    info = await infra.js.consumer_info(infra.subjects.jobs_stream, durable)
+    return (
+        info.delivered.stream_seq >= through
+        and info.num_pending == 0
+        and info.num_ack_pending == running
+    )
+
+
+@slots(2)
+async def test_the_first_drawings_job_redelivered_after_a_retry_does_not_draw_it_again(stack):
+    """A worker that died between failing a candidate and acknowledging its job leaves the job
+    to be delivered again; after a retry it finds the asset `queued` (or `generating`) again,
+    and is dropped: only the retry's job draws it, once."""
+    created, _ = await stack.settled_project(1, refused=1)
+    project_id = created["project_id"]
+    [failed] = await stack.assets(project_id)
+    asset_id = str(failed["id"])
+    first = DrawCandidate(
+        asset_id=failed["id"],
+        project_id=failed["project_id"],
+        user_id=failed["user_id"],
+        position=0,
+    )  # the job as the prompt service published it for the first drawing
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    assert (await stack.retry(asset_id)).status_code == 202
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the retry's, held
+
+    # The first drawing's job again, as JetStream redelivers it (its own message here).
+    infra = stack.services.prompt.infra
+    await first.publish(infra.jobs, msg_id=f"{first.msg_id}:redelivered")
+    published = (await infra.js.stream_info(infra.subjects.jobs_stream)).state.last_seq
+
+    async def settled_or_drawn_twice() -> bool:
+        if len(stack.generator.drawn) > 2:
+            return True
+        return await _drained(stack, running=1, through=published)
+
+    await wait_for(settled_or_drawn_twice, within=DEADLINE, what="the old job to be handled")
+    assert len(stack.generator.drawn) == 2, "the first refused, the retry's: nothing more"
+    stack.generator.gate.set()
+    events = await asyncio.wait_for(read_stream(stack.http, created["stream_url"]), DEADLINE)
+    assert events[-1].data["status"] == "completed"
+    [asset] = await stack.assets(project_id)
+    assert (asset["status"], asset["attempts"]) == ("completed", 1)
+    assert len(stack.generator.drawn) == 2
+    assert await stack.ledger(asset_id) == 2
+
+
+async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(stack):
+    """The sweeper queues a stuck retried candidate's job again for the drawing it is on, so
+    the worker does not take it for a stale job of the first drawing."""
+    created, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(created["project_id"])
+    # Retried, but its job never published (the queue was away): queued, as the retry left it.
+    await rows(
+        stack.database_url,
+        "update generated_assets set status = 'queued', error_code = null,"
+        " error_message = null, attempts = 0, retried_at = now() where id = %s returning id",
+        [failed["id"]],
+    )
+    infra = stack.services.imagegen.infra
+    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+    sweeper = AssetSweeper(
+        jobs,
+        infra.jobs,
+        kind="candidate",
+        provider="local",
+        policy=SweepPolicy(stuck_after_s=0, max_age_s=3600, interval_s=60),
+    )
+
+    report = await sweeper.sweep_once()
+
+    assert report.requeued == [failed["id"]]
+
+    async def completed() -> bool:
+        [asset] = await stack.assets(created["project_id"])
+        return asset["status"] == "completed"
+
+    await wait_for(completed, within=DEADLINE, what="the swept retry to be drawn")
+    assert len(stack.generator.drawn) == 2

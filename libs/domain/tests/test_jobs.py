@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from logokraft_domain.jobs import DrawCandidate, DrawVariation, WritePrompts, consumer
+from logokraft_domain.jobs import DrawCandidate, DrawVariation, WritePrompts, consumer, drawing_of
 from logokraft_kit.bus import Subjects
 from logokraft_kit.worker import Delivery, MalformedJob
 
@@ -98,3 +98,17 @@ async def test_a_consumer_hands_its_handler_the_typed_job() -> None:
     assert seen == [job]
     with pytest.raises(MalformedJob):
         await declared.handler({"asset_id": "x"}, Delivery(attempt=1, max_attempts=2))
+
+
+def test_a_candidate_job_names_the_drawing_it_is_for_and_an_old_one_the_first() -> None:
+    retried_at = dt.datetime(2026, 12, 7, 2, 17, 58, 23_675, tzinfo=dt.UTC)
+    drawing = drawing_of(retried_at)
+    assert drawing == int(retried_at.timestamp()) * 1_000_000 + 23_675  # exact to the µs
+    assert drawing_of(retried_at.astimezone(dt.timezone(dt.timedelta(hours=5)))) == drawing
+    assert drawing_of(None) is None
+    retry = DrawCandidate(ASSET, PROJECT, USER, position=0, drawing=drawing)
+    assert json.loads(wire(retry))["drawing"] == drawing
+    assert DrawCandidate.from_payload(json.loads(wire(retry))) == retry
+    # A job published before the field existed is for the first drawing.
+    old = {"asset_id": str(ASSET), "project_id": str(PROJECT), "user_id": str(USER)}
+    assert DrawCandidate.from_payload(old).drawing is None

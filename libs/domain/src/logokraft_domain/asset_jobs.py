@@ -16,6 +16,12 @@ killing workers fails once its attempts are used up. A finished asset is final:
 completing or failing it again (a duplicate job, a sweeper that gave up on it)
 changes nothing.
 
+A failed candidate retried is drawn again from the same row, so a job is for one drawing of
+its asset (jobs.DrawCandidate.drawing, the asset's `retried_at` when it was published): `start`
+drops a job for a drawing the asset is no longer on, such as the first drawing's job
+redelivered after a retry (its worker died between failing the asset and acknowledging the
+job), which would otherwise find the asset `queued` again and draw it beside the retry's job.
+
 A cancelled project (logokraft_prompt.control) cancels its queued and generating assets in
 the database and then says so on the project's cancel subject (core NATS): a job for a
 cancelled asset is dropped, and a drawing in progress hears it (bus.CancelSignals, one
@@ -43,6 +49,7 @@ from nats.aio.client import Client as NATS
 
 from logokraft_domain import events, store
 from logokraft_domain.attempts import run_attempt
+from logokraft_domain.jobs import drawing_of
 from logokraft_domain.records import TERMINAL_ASSET_STATUSES, Row
 from logokraft_kit.bus import (
     CancelSignals,
@@ -100,8 +107,11 @@ class AssetJobs:
     def __post_init__(self) -> None:
         self.cancels = CancelSignals(self.nc, self.subjects)
 
-    async def start(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> tuple[Row, Row] | None:
-        """Mark the asset generating and count an attempt; None when it is gone or finished.
+    async def start(
+        self, user_id: uuid.UUID, asset_id: uuid.UUID, *, drawing: int | None = None
+    ) -> tuple[Row, Row] | None:
+        """Mark the asset generating and count an attempt; None when it is gone or finished,
+        or on another drawing than the job's (`drawing`, jobs.drawing_of; None: the first).
 
         The project returned is as it was before the asset changed (its brief is what counts).
         """
@@ -110,6 +120,9 @@ class AssetJobs:
         async with self.db.as_user(user_id) as conn:
             asset, project = await store.get_asset_with_project(conn, asset_id, lock=True)
             if asset is None or asset["status"] in TERMINAL_ASSET_STATUSES:
+                return None
+            if drawing_of(asset["retried_at"]) != drawing:
+                log.info("asset %s was retried since this job was queued; dropping it", asset_id)
                 return None
             assert project is not None
             cancelled = project["status"] == "cancelled"

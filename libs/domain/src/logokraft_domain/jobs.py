@@ -21,6 +21,14 @@ names the state it found stuck (`image:<asset id>:swept:<updated_at in ms>`, see
 sweeper.py), and one a retry of a failed candidate publishes names the retry
 (`image:<asset id>:retry:<retried_at in ms>`). Publishers and the sweeper build ids only here.
 
+A retried candidate is drawn again from the same asset row, so a job says which drawing of
+it it is for (`DrawCandidate.drawing`: the asset's `retried_at` when the job was published,
+`drawing_of`); the worker acknowledges and skips a job whose drawing the asset is no longer
+on (asset_jobs.AssetJobs.start). Without it, a first drawing's job redelivered after a retry
+(its worker died between failing the asset and acknowledging the job) would find the asset
+`queued` again and draw it beside the retry's own job. A job that does not say (one
+published before the field existed) is for the first drawing.
+
 Delivery is at least once, so every handler is idempotent (see asset_jobs.py).
 """
 
@@ -163,6 +171,8 @@ class DrawCandidate(Job):
     project_id: uuid.UUID
     user_id: uuid.UUID
     position: int | None = None  # the candidate's place in its project; None: not known
+    # Which drawing of the asset the job is for: drawing_of(its retried_at); None: the first.
+    drawing: int | None = None
 
     @classmethod
     def lanes(cls) -> tuple[Queue, ...]:
@@ -194,6 +204,17 @@ class DrawVariation(Job):
     def work_id(self) -> uuid.UUID:
         """The variation (an asset)."""
         return self.asset_id
+
+
+def drawing_of(retried_at: dt.datetime | None) -> int | None:
+    """The drawing an asset is on, as a job names it: its `retried_at` in whole microseconds
+    since the epoch (exact, as Postgres stores it), None for the first drawing."""
+    if retried_at is None:
+        return None
+    return (retried_at - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 J = TypeVar("J", bound=Job)

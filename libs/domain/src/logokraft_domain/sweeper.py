@@ -47,7 +47,7 @@ from nats.aio.client import Client as NATS
 
 from logokraft_domain import events, store
 from logokraft_domain.asset_jobs import AssetJobs
-from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompts
+from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompts, drawing_of
 from logokraft_domain.records import Row
 from logokraft_kit.bus import JobPublisher, publish_project_events
 from logokraft_kit.db import Database
@@ -190,7 +190,7 @@ class AssetSweeper(_Periodic):
             cursor = await conn.execute(
                 f"""
                 select a.id, a.user_id, a.project_id, a.parent_asset_id, a.status,
-                       a.position, a.created_at, a.updated_at,
+                       a.position, a.created_at, a.updated_at, a.retried_at,
                        coalesce(a.retried_at, a.created_at)
                          < now() - make_interval(secs => %(max_age)s) as too_old,
                        (select count(*) from generated_assets s
@@ -212,7 +212,10 @@ class AssetSweeper(_Periodic):
         ids = {"asset_id": row["id"], "project_id": row["project_id"], "user_id": row["user_id"]}
         job: Job
         if self._kind == "candidate":  # on its lane: a project's first candidate goes first
-            job = DrawCandidate(**ids, position=row["position"])
+            # For the drawing it is on: a retried candidate's job names its retry.
+            job = DrawCandidate(
+                **ids, position=row["position"], drawing=drawing_of(row["retried_at"])
+            )
         else:
             job = DrawVariation(**ids, count=max(1, int(row["siblings"])))
         log.warning(

@@ -65,7 +65,7 @@ class ImagesCore:
     async def handle_image_job(self, job: DrawCandidate, delivery: Delivery) -> None:
         """Make the asset's image, store it, and mark the asset completed or failed."""
         user_id = job.user_id
-        started = await self._jobs.start(user_id, job.asset_id)
+        started = await self._jobs.start(user_id, job.asset_id, drawing=job.drawing)
         if started is None:
             return
         asset, project = started

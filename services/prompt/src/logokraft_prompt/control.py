@@ -41,7 +41,7 @@ from psycopg import errors as pg_errors
 
 from logokraft.v1 import common_pb2
 from logokraft_domain import events, limits, store
-from logokraft_domain.jobs import DrawCandidate
+from logokraft_domain.jobs import DrawCandidate, drawing_of
 from logokraft_domain.records import asset_to_proto, project_to_proto
 from logokraft_kit.bus import (
     publish_project_cancel,
@@ -148,6 +148,7 @@ class ProjectControl:
             project_id=queued["project_id"],
             user_id=user_id,
             position=queued["position"],
+            drawing=drawing_of(queued["retried_at"]),  # the first drawing's jobs are dropped
         )
         try:
             await job.publish(self._deps.jobs, msg_id=job.retried_msg_id(queued["retried_at"]))
