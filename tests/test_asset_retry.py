@@ -24,6 +24,7 @@ from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate
+from logokraft_domain.queue_positions import QueueBoard
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
@@ -484,3 +485,43 @@ async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(st
 
     await wait_for(completed, within=DEADLINE, what="the swept retry to be drawn")
     assert len(stack.generator.drawn) == 2
+
+
+async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_before_it(stack):
+    """A retry's job joins the back of its lane; its place in line says so, though its row
+    (and its `created_at`) is older than the candidates queued ahead of it."""
+    retried, _ = await stack.settled_project(1, refused=1)
+    [failed] = await stack.assets(retried["project_id"])
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    made = []
+    for name in ("Blocker", "Waiting"):  # one drawing (held), one queued behind it
+        response = await stack.http.post(
+            "/api/v1/projects",
+            headers=stack.auth(),
+            data={"brand_name": name, "num_candidates": "1"},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        made.append(response.json()["project_id"])
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+
+    async def queued() -> list[dict]:
+        return [a for a in await stack.assets(made[1]) if a["status"] == "queued"]
+
+    [waiting] = await wait_for(queued, within=DEADLINE, what="the second project's candidate")
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+
+    board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
+    places = {
+        **await board.positions(made[1]),
+        **await board.positions(retried["project_id"]),
+    }
+
+    assert places == {str(waiting["id"]): 1, str(failed["id"]): 2}
+    stack.generator.gate.set()
+    events = await asyncio.wait_for(read_stream(stack.http, retried["stream_url"]), DEADLINE)
+    assert events[-1].data["status"] == "completed"
+    # As drawn: the blocker, the candidate that was waiting, then the retry.
+    assert ['"Waiting"' in p for p in stack.generator.drawn[-2:]] == [True, False]

@@ -3,16 +3,17 @@
 The imagegen worker draws candidates in schedule order (jobs.py): every project's first
 candidate (position 0, lane `images-first`) before any later one (lane `images`), and
 within a lane in the order they were queued (candidates queued together, in one
-transaction, by position). A queued candidate's place is one more than
+transaction, by position; a failed candidate retried when it was queued again, its
+`retried_at`). A queued candidate's place is one more than
 the number of queued candidates ahead of it in that order, of every user: approximate,
-since a job handed back for a retry or queued again by the sweeper keeps its row's
-`created_at`, and several imagegen replicas draw at once. Only candidates have places;
+since a job handed back by a worker for another attempt or queued again by the sweeper
+keeps its row's time, and several imagegen replicas draw at once. Only candidates have places;
 variations travel on the refine service's own queue.
 
 The places cross users, which RLS hides from the caller's role, so the service reads them
 with its own role, once for every watch (`QueueBoard`), and each watch shows only the
 candidates it has seen queued. The partial index of migration
-20261206000100_queue_order_by_position serves the read.
+20261207000100_queue_order_of_retries serves the read.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def _is_queued_candidate(asset: common_pb2.Asset) -> bool:
 # migration 20261205000300 keeps them apart), instead of a count per candidate per watch.
 _BOARD = """
 select a.id, a.project_id,
-       row_number() over (order by a.position > 0, a.created_at, a.position, a.id)
-         as queue_position
+       row_number() over (
+         order by a.position > 0, coalesce(a.retried_at, a.created_at), a.position, a.id
+       ) as queue_position
 from public.generated_assets a
 where a.status = 'queued' and a.parent_asset_id is null
 """
