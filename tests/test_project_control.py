@@ -9,6 +9,7 @@ drawn (its provider call held) while the others wait queued: a cancel meets both
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token, dev_user_id
 from logokraft_dev.sse import SseReader
+from logokraft_domain.jobs import PROMPTS, REFINEMENTS, Queue
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from tests.support import (
@@ -364,6 +366,138 @@ async def test_a_prompt_writer_still_running_adds_nothing_to_a_reopened_cancelle
     assert len(await stack.assets(created["project_id"])) == 2
 
 
+class HeldWriter:
+    """The local prompt writer (patched on its class), held before it yields prompt `before`
+    until `release` is set."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, before: int) -> None:
+        from logokraft_prompt.adapters.local import LocalPromptWriter
+
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+        write = LocalPromptWriter.write_prompts
+        held = self
+
+        async def write_prompts(self, *args, **kwargs):
+            async with contextlib.aclosing(write(self, *args, **kwargs)) as prompts:
+                async for prompt in prompts:
+                    if prompt.index == before:
+                        held.holding.set()
+                        await held.release.wait()
+                    yield prompt
+
+        monkeypatch.setattr(LocalPromptWriter, "write_prompts", write_prompts)
+
+
+class HeldMaker:
+    """The local variation maker (patched on its class): every variation waits for `release`;
+    records starts and cancellations."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from logokraft_refine.adapters.local import LocalVariationMaker
+
+        self.started: asyncio.Queue[None] = asyncio.Queue()
+        self.cancelled: asyncio.Queue[None] = asyncio.Queue()
+        self.release = asyncio.Event()
+        make = LocalVariationMaker.make_variation
+        held = self
+
+        async def make_variation(self, *args, **kwargs):
+            held.started.put_nowait(None)
+            try:
+                await held.release.wait()
+            except asyncio.CancelledError:
+                held.cancelled.put_nowait(None)
+                raise
+            return await make(self, *args, **kwargs)
+
+        monkeypatch.setattr(LocalVariationMaker, "make_variation", make_variation)
+
+
+async def drained(stack: Stack, queue: Queue) -> bool:
+    """Whether the queue's consumer has nothing waiting and nothing unacknowledged."""
+    infra = stack.services.prompt.infra
+    durable = f"{infra.subjects.namespace}-{queue.durable}"
+    info = await infra.js.consumer_info(infra.subjects.jobs_stream, durable)
+    return info.num_pending == 0 and info.num_ack_pending == 0
+
+
+@pytest.mark.parametrize("written", [0, 1], ids=["no-prompt-yet", "one-prompt-drawing"])
+@limits(images_per_day=6, projects_in_flight=3)
+async def test_cancel_while_the_prompts_are_still_being_written(stack, monkeypatch, written):
+    """The prompt writer is slow: a cancel comes after `written` of three prompts. What was
+    drawn stays counted, the rest is given back at once, and the writer, finishing later,
+    queues nothing more."""
+    writer = HeldWriter(monkeypatch, before=written)
+    created = await stack.created(3)
+    project_id = created["project_id"]
+    await asyncio.wait_for(writer.holding.wait(), DEADLINE)
+    if written:
+        await asyncio.wait_for(stack.held.started.get(), DEADLINE)  # the first, being drawn
+    assert (await stack.usage())["images_used"] == 3  # asked for, written or not
+
+    response = await stack.cancel(project_id)
+
+    assert response.status_code == 200, response.text
+    assert [a["status"] for a in response.json()["assets"]] == ["cancelled"] * written
+    done = (await stack.settled(created))[-1]
+    assert (done.data["status"], done.data["completed_assets"]) == ("cancelled", 0)
+    usage = await stack.usage()
+    assert (usage["images_used"], usage["projects_in_flight"]) == (written, 0)
+    writer.release.set()
+    await wait_for(lambda: drained(stack, PROMPTS), within=DEADLINE, what="the prompt writer")
+    assert [a["status"] for a in await stack.assets(project_id)] == ["cancelled"] * written
+    assert (await stack.usage())["images_used"] == written
+    assert await stack.ledger(project_id) == written
+
+
+@limits(images_per_day=10, projects_in_flight=3)
+async def test_cancel_with_a_refinement_in_flight(stack, monkeypatch):
+    """A refinement re-opened a finished project; cancelling it cancels the variations,
+    abandons the one being drawn, gives back those never drawn, and the logo refined stays
+    the user's to refine again."""
+    stack.held.gate.set()
+    created = await stack.created(1)
+    await stack.settled(created)
+    project_id = created["project_id"]
+    [parent] = await stack.assets(project_id)
+    maker = HeldMaker(monkeypatch)
+    refined = await refine(stack, str(parent["id"]), 3)
+    assert refined.status_code == 202, refined.text
+    await asyncio.wait_for(maker.started.get(), DEADLINE)  # one drawn at a time: two queued
+    assert (await stack.usage())["images_used"] == 4
+    stream = asyncio.create_task(read_stream(stack.http, refined.json()["stream_url"]))
+
+    response = await stack.cancel(project_id)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "cancelled"
+    assert [a["status"] for a in body["assets"]] == ["completed"] + ["cancelled"] * 3
+    await asyncio.wait_for(maker.cancelled.get(), DEADLINE)  # the drawing was abandoned
+    done = (await asyncio.wait_for(stream, DEADLINE))[-1]
+    assert done.data == {
+        "status": "cancelled",
+        "completed_assets": 1,
+        "failed_assets": 0,
+        "deleted": False,
+    }
+    usage = await stack.usage()
+    assert (usage["images_used"], usage["projects_in_flight"]) == (2, 0)  # parent + the one
+    maker.release.set()
+    await wait_for(lambda: drained(stack, REFINEMENTS), within=DEADLINE, what="the refiner")
+    statuses = [a["status"] for a in await stack.assets(project_id)]
+    assert statuses == ["completed"] + ["cancelled"] * 3
+    assert len(stored_files(stack.data_dir, DEV, project_id)) == 2  # the parent's PNG + SVG
+
+    again = await refine(stack, str(parent["id"]), 1)
+
+    assert again.status_code == 202, again.text
+    done = (await asyncio.wait_for(stack.settled(again.json()), DEADLINE))[-1]
+    assert (done.data["status"], done.data["completed_assets"]) == ("completed", 2)
+    assert (await stack.usage())["images_used"] == 3
+
+
 # ---- delete ---------------------------------------------------------------------------------
 
 
@@ -497,6 +631,31 @@ async def test_a_stream_open_during_a_delete_ends_with_the_cancels_done(stack):
     # `done`, the same with no id (README), as a loaded machine sometimes orders them.
     gone = await stack.http.get(created["stream_url"])
     assert gone.status_code == 404
+
+
+async def test_delete_with_a_refinement_in_flight(stack, monkeypatch):
+    """Deleting a project re-opened by a refinement ends its stream with the deleted `done`,
+    and the variation being drawn, finishing later, leaves no row or file behind."""
+    stack.held.gate.set()
+    created = await stack.created(1)
+    await stack.settled(created)
+    project_id = created["project_id"]
+    [parent] = await stack.assets(project_id)
+    maker = HeldMaker(monkeypatch)
+    refined = await refine(stack, str(parent["id"]), 2)
+    assert refined.status_code == 202, refined.text
+    await asyncio.wait_for(maker.started.get(), DEADLINE)
+    stream = asyncio.create_task(read_stream(stack.http, refined.json()["stream_url"]))
+
+    assert (await stack.delete(project_id)).status_code == 204
+
+    done = (await asyncio.wait_for(stream, DEADLINE))[-1]
+    assert (done.data["status"], done.data["deleted"]) == ("cancelled", True)
+    maker.release.set()
+    await wait_for(lambda: drained(stack, REFINEMENTS), within=DEADLINE, what="the refiner")
+    assert await stack.assets(project_id) == []
+    assert stored_files(stack.data_dir, DEV, project_id) == []
+    assert (await stack.usage())["images_used"] == 2  # the parent and the variation drawn
 
 
 # ---- usage ----------------------------------------------------------------------------------
