@@ -18,11 +18,12 @@ from typing import Any
 import grpc
 import pytest
 
+from logokraft.v1 import common_pb2, prompt_service_pb2_grpc, refine_service_pb2_grpc
+from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
-from logokraft.v1 import refine_service_pb2_grpc
 from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devtokens import dev_user_id
-from logokraft_domain.jobs import DrawCandidate
+from logokraft_domain.jobs import REFINEMENTS, DrawCandidate
 from logokraft_fakes import gemini as fake_gemini
 from logokraft_fakes.gemini import FakeGemini
 from logokraft_fakes.seedream import FakeSeedream, SeedreamError
@@ -90,6 +91,59 @@ async def test_refine_killed_mid_variation_hands_the_job_to_the_next_worker(faul
     assert child["attempts"] == 2
     assert child["prompt"], "the prompt written before the kill is kept"
     fault_stack.assert_one_object_per_asset(project_id, assets)
+
+
+async def test_a_refine_job_orphaned_by_a_kill_draws_nothing_once_its_project_is_cancelled(
+    fault_stack,
+):
+    """A refine replica is killed mid-variation; the user cancels the project before the job
+    is delivered again. The next replica drops the job: nothing is drawn or stored, the
+    variation stays cancelled and counted once (a provider was drawing it)."""
+    held, fresh = fault_stack.replicas("refine")
+    prompt = await fault_stack.start("prompt")
+    await fault_stack.start("imagegen")
+    project_id = await fault_stack.create_project(count=1)
+    [parent] = await fault_stack.wait_for_assets(project_id, ["completed"])
+    await held.start().wait_serving()
+    async with grpc.aio.insecure_channel(held.address) as channel:
+        call = refine_service_pb2_grpc.RefineServiceStub(channel).RefineAsset(
+            refine_pb.RefineAssetRequest(
+                asset_id=str(parent["id"]), instruction="make it red", num_variations=1
+            ),
+            metadata=as_user("dev"),
+        )
+        first = await call.read()
+        call.cancel()
+    [child_id] = [a.id for a in first.variations]
+    await fault_stack.wait_for_assets(project_id, ["completed", "generating"])
+    held.kill()
+
+    assert fault_stack.prompt_address is not None
+    async with grpc.aio.insecure_channel(fault_stack.prompt_address) as channel:
+        cancelled = await prompt_service_pb2_grpc.PromptServiceStub(channel).CancelProject(
+            prompt_pb.CancelProjectRequest(project_id=project_id), metadata=as_user("dev")
+        )
+    assert cancelled.project.status == common_pb2.PROJECT_STATUS_CANCELLED
+    await fresh.start().wait_serving()
+
+    info = await wait_for(lambda: _refine_drained(prompt), within=DEADLINE, what="the job")
+    assert info.delivered.consumer_seq >= 2, "the killed replica's job was delivered again"
+    assets = await fault_stack.assets(project_id)
+    statuses = {str(a["id"]): a["status"] for a in assets}
+    assert statuses == {str(parent["id"]): "completed", child_id: "cancelled"}
+    fault_stack.assert_one_object_per_asset(project_id, [parent])
+    ledger = await fault_stack.rows(
+        "select count(*) as n from image_usage where asset_id = %s", [child_id]
+    )
+    assert ledger[0]["n"] == 1
+
+
+async def _refine_drained(runtime: ServiceRuntime) -> Any:
+    """The refine consumer's info once nothing waits or is unacknowledged, else None."""
+    subjects = runtime.infra.subjects
+    durable = f"{subjects.namespace}-{REFINEMENTS.durable}"
+    info = await runtime.infra.js.consumer_info(subjects.jobs_stream, durable)
+    return info if info.num_pending == 0 and info.num_ack_pending == 0 else None
 
 
 async def test_prompt_writer_killed_mid_writing_hands_the_job_to_the_next_worker(fault_stack):
