@@ -498,6 +498,50 @@ async def test_cancel_with_a_refinement_in_flight(stack, monkeypatch):
     assert (await stack.usage())["images_used"] == 3
 
 
+async def test_queued_variations_have_places_in_their_own_line(stack, monkeypatch):
+    """Variations wait on the refine service's queue, first come, first served: a queued one
+    carries its place in that line, never counting the candidates waiting for imagegen."""
+    stack.held.gate.set()
+    created = await stack.created(1)
+    await stack.settled(created)
+    [parent] = await stack.assets(created["project_id"])
+    stack.held.gate.clear()
+    waiting = await stack.created(2)  # candidates queued in imagegen's line meanwhile
+    await stack.drawing_one_of(waiting["project_id"], 2)
+    maker = HeldMaker(monkeypatch)
+    refined = await refine(stack, str(parent["id"]), 3)
+    assert refined.status_code == 202, refined.text
+    await asyncio.wait_for(maker.started.get(), DEADLINE)  # one drawn at a time: two queued
+
+    queued = [v["id"] for v in refined.json()["variations"]][1:]
+
+    places = await asyncio.wait_for(places_of(stack, created["stream_url"], queued), DEADLINE)
+
+    assert places == {queued[0]: 1, queued[1]: 2}
+    maker.release.set()
+    stack.held.gate.set()
+    done = (await stack.settled(refined.json()))[-1]
+    assert (done.data["status"], done.data["completed_assets"]) == ("completed", 4)
+
+
+async def places_of(stack: Stack, url: str, ids: list[str]) -> dict[str, int]:
+    """The places in line the project's stream gives these assets, from its snapshot or (the
+    board it reads may be a moment old) the `queue` events after it, once it has them all."""
+    places: dict[str, int] = {}
+    reader = SseReader()
+    async with stack.http.stream("GET", url, timeout=60) as response:
+        assert response.status_code == 200
+        async for event in reader.events(response):
+            if event.event == "snapshot":
+                assets = event.data["project"]["assets"]
+                places = {a["id"]: a["queue_position"] for a in assets if a["queue_position"]}
+            elif event.event == "queue":
+                places = {p["asset_id"]: p["queue_position"] for p in event.data["positions"]}
+            if set(ids) <= set(places):
+                return places
+    raise AssertionError(f"the stream ended before it placed {ids}")
+
+
 # ---- delete ---------------------------------------------------------------------------------
 
 

@@ -1,19 +1,19 @@
-"""Queued candidates' places in line, for the project watch (`queue_position`, `queue` events).
+"""Queued assets' places in line, for the project watch (`queue_position`, `queue` events).
 
-The imagegen worker draws candidates in schedule order (jobs.py): every project's first
-candidate (position 0, lane `images-first`) before any later one (lane `images`), and
+Candidates: the imagegen worker draws them in schedule order (jobs.py): every project's
+first candidate (position 0, lane `images-first`) before any later one (lane `images`), and
 within a lane in the order they were queued (candidates queued together, in one
 transaction, by position; a failed candidate retried when it was queued again, its
-`retried_at`). A queued candidate's place is one more than
-the number of queued candidates ahead of it in that order, of every user: approximate,
-since a job handed back by a worker for another attempt or queued again by the sweeper
-keeps its row's time, and several imagegen replicas draw at once. Only candidates have places;
-variations travel on the refine service's own queue.
+`retried_at`). Variations wait in a line of their own, the refine service's queue, in the
+order they were queued (a refinement's variations together, by position). A queued asset's
+place is one more than the number of queued assets of its line ahead of it, of every user:
+approximate, since a job handed back by a worker for another attempt or queued again by
+the sweeper keeps its row's time, and several replicas draw at once.
 
 The places cross users, which RLS hides from the caller's role, so the service reads them
 with its own role, once for every watch (`QueueBoard`), and each watch shows only the
-candidates it has seen queued. The partial index of migration
-20261207000100_queue_order_of_retries serves the read.
+assets it has seen queued. The partial indexes of migration 20261207000100_queue_places
+serve the read.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from logokraft.v1 import common_pb2
+from logokraft_domain.records import Row
 from logokraft_kit.db import Database
 
-REFRESH_S = 2.0  # how often a watch with queued candidates looks again without news
+REFRESH_S = 2.0  # how often a watch with queued assets looks again without news
 
 
 def place_assets(project: common_pb2.Project, positions: dict[str, int]) -> None:
-    """Set `queue_position` on a snapshot's queued candidates (others keep 0)."""
+    """Set `queue_position` on a snapshot's queued assets (others keep 0)."""
     for asset in project.assets:
-        asset.queue_position = positions.get(asset.id, 0) if _is_queued_candidate(asset) else 0
+        asset.queue_position = positions.get(asset.id, 0) if _is_queued(asset) else 0
 
 
 def queue_event(sequence: int, positions: dict[str, int]) -> common_pb2.ProjectEvent:
@@ -50,12 +51,18 @@ def queue_event(sequence: int, positions: dict[str, int]) -> common_pb2.ProjectE
     )
 
 
-def _is_queued_candidate(asset: common_pb2.Asset) -> bool:
-    return asset.status == common_pb2.ASSET_STATUS_QUEUED and not asset.parent_asset_id
+def _is_queued(asset: common_pb2.Asset) -> bool:
+    return asset.status == common_pb2.ASSET_STATUS_QUEUED
 
 
-# Every queued candidate's place at once: one sort of the queued rows (the partial index of
-# migration 20261205000300 keeps them apart), instead of a count per candidate per watch.
+def is_queued(asset: Row) -> bool:
+    """Whether a stored asset is queued, so has a place in line."""
+    return asset["status"] == "queued"
+
+
+# Every queued asset's place at once: one sort of each line's queued rows (the partial
+# indexes of migration 20261207000100_queue_places keep them apart), instead of a count per
+# asset per watch.
 _BOARD = """
 select a.id, a.project_id,
        row_number() over (
@@ -63,13 +70,18 @@ select a.id, a.project_id,
        ) as queue_position
 from public.generated_assets a
 where a.status = 'queued' and a.parent_asset_id is null
+union all
+select v.id, v.project_id,
+       row_number() over (order by v.created_at, v.position, v.id) as queue_position
+from public.generated_assets v
+where v.status = 'queued' and v.parent_asset_id is not null
 """
 
 BOARD_MAX_AGE_S = 0.5  # how stale the shared board may be when a watch asks
 
 
 class QueueBoard:
-    """The places in line of every queued candidate, read once and shared by every watch.
+    """The places in line of every queued asset, read once and shared by every watch.
 
     A watch asks on news and every `refresh_s`; a hundred watches asking at once cost one
     read of the queue, not a hundred counts. The board is read again when it is older than
@@ -91,7 +103,7 @@ class QueueBoard:
         self._places: dict[str, dict[str, int]] = {}
 
     async def positions(self, project_id: uuid.UUID | str) -> dict[str, int]:
-        """The project's queued candidates and their places (asset id -> place; 1: next)."""
+        """The project's queued assets and their places (asset id -> place; 1: next)."""
         async with self._lock:
             now = self._clock()
             if self._read_at is None or now - self._read_at > self._max_age_s:
@@ -116,14 +128,14 @@ class QueueWatch:
     """What one project watch last told about places in line, and whether to look again.
 
     Feed it every event the watch sends (`saw`); `changed` reads the places (from the shared
-    `QueueBoard`) when the project may have queued candidates and returns a `queue` event
+    `QueueBoard`) when the project may have queued assets and returns a `queue` event
     only when they moved.
     """
 
     board: QueueBoard
     refresh_s: float = REFRESH_S
     sent: dict[str, int] = field(default_factory=dict)
-    queued: set[str] = field(default_factory=set)  # candidates last seen queued
+    queued: set[str] = field(default_factory=set)  # assets last seen queued
     maybe_queued: bool = True  # unknown until a snapshot or a read says otherwise
 
     def saw(self, event: common_pb2.ProjectEvent) -> None:
@@ -132,10 +144,10 @@ class QueueWatch:
         if kind == "snapshot":
             assets = event.snapshot.assets
             self.sent = {a.id: a.queue_position for a in assets if a.queue_position}
-            self.queued = {a.id for a in assets if _is_queued_candidate(a)}
+            self.queued = {a.id for a in assets if _is_queued(a)}
             self.maybe_queued = bool(self.queued)
         elif kind == "asset":
-            if _is_queued_candidate(event.asset):
+            if _is_queued(event.asset):
                 self.queued.add(event.asset.id)
                 self.maybe_queued = True
             else:
@@ -154,8 +166,8 @@ class QueueWatch:
         """A `queue` event at `sequence` (the latest the watch sent) if places moved, else None."""
         if not self.maybe_queued:
             return None
-        # The board may be a moment older than the events sent: only candidates the watch
-        # last saw queued get places, so a candidate never shows a place after it started.
+        # The board may be a moment older than the events sent: only assets the watch last
+        # saw queued get places, so an asset never shows a place after it started.
         board = await self.board.positions(project_id)
         positions = {asset: place for asset, place in board.items() if asset in self.queued}
         self.maybe_queued = bool(self.queued)

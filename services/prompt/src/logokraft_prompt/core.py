@@ -185,7 +185,7 @@ class ProjectsCore:
         # gap), and when `watch_poll_s` passed without news (news on core NATS may be lost)
         # and the board of every watched project's latest sequence says it moved. Places
         # in line are looked at after each change and every `queue_refresh_s` while the
-        # project has queued candidates, from the board every watch shares; a `queue` event
+        # project has queued assets, from the board every watch shares; a `queue` event
         # (at the latest sequence sent, so not recorded) only when they moved. A refresh of
         # places alone reads nothing else.
         loop = asyncio.get_running_loop()
@@ -255,7 +255,7 @@ class ProjectsCore:
                 )
             if after > 0:
                 return after, []
-        queued = any(a["status"] == "queued" and a["parent_asset_id"] is None for a in assets)
+        queued = any(queue_positions.is_queued(a) for a in assets)
         places = await self._queue.positions(project_id) if queued else {}
         sequence = project["event_sequence"]
         snapshot = project_to_proto(project, assets)
