@@ -32,7 +32,7 @@ from logokraft_engine._fonts import (
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
-from logokraft_engine._palette import drawn_palette
+from logokraft_engine._palette import drawn_palette, reversed_ink
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
 from logokraft_engine._text import (
@@ -218,11 +218,14 @@ class Column:
     ) -> list[Element]:
         """The column's elements with its top at `top`, centred on or starting at `x`."""
         p = spec.palette
-        color = p.background if reversed_ else p.text
+        # Reversed out of the primary, name and slogan share one ink that the small slogan
+        # reads in (a white name over a dark slogan looks like a mistake).
+        ink = reversed_ink(p) if reversed_ and self.slogan is not None else p.background
+        color = ink if reversed_ else p.text
         out = [self.name.place(self.scale, x, top, color, align, "name")]
         if self.slogan is not None:
             s_top = top + self.height - self.slogan.height * self.slogan_scale
-            color = p.background if reversed_ else p.secondary
+            color = ink if reversed_ else p.secondary
             out.append(self.slogan.place(self.slogan_scale, x, s_top, color, align, "slogan"))
         return out
 
@@ -302,8 +305,10 @@ def _blocked(
         if spec.accent != "block":
             return build(spec)
         p = spec.palette
-        inverse = replace(p, background=p.primary, primary=p.background, secondary=p.background)
-        elements = build(replace(spec, palette=replace(inverse, text=p.background)))
+        # the text's ink: the background only where a slogan reads in it at 4.5:1
+        ink = reversed_ink(p) if spec.slogan else p.background
+        inverse = replace(p, background=p.primary, primary=p.background, secondary=ink)
+        elements = build(replace(spec, palette=replace(inverse, text=ink)))
         x0, y0, x1, y1 = union([e.box for e in elements])
         pad = 56.0
         x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad

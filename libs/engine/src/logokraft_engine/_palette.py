@@ -309,6 +309,17 @@ def drawn_palette(palette: Palette) -> Palette:
     return palette if secondary == palette.secondary else replace(palette, secondary=secondary)
 
 
+def reversed_ink(palette: Palette, minimum: float = SECONDARY_CONTRAST) -> str:
+    """The colour of small text reversed out of a fill of the primary (a block, a badge): the
+    background when it reads at `minimum`:1 on the primary, else the palette's text colour,
+    else a shade of the primary's own hue (a white slogan on bright orange or hot pink is
+    3.3:1; a deep orange-brown on it reads)."""
+    for ink in (palette.background, palette.text):
+        if contrast(ink, palette.primary) >= minimum:
+            return ink
+    return ensure_contrast(palette.primary, palette.primary, minimum)
+
+
 def on_white(palette: Palette) -> Palette:
     """`palette` for a transparent render, which is judged against white: unchanged when its
     ink already reads on white, else made readable on a white background (content reversed out
