@@ -134,6 +134,29 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
     assert ranked and ranked[0] in expected, ranked[:6]
 
 
+@pytest.mark.parametrize(
+    ("industry", "expected"),
+    [
+        ("wedding photography", {"camera", "photo", "aperture"}),
+        ("pet photography", {"camera", "photo", "aperture"}),
+        ("wedding planner", {"calendar", "heart"}),
+        ("wedding venue", {"heart", "flower"}),
+        ("wedding dress boutique", {"heart", "flower"}),
+        ("bridal shop", {"heart"}),
+        ("fintech startup", {"growth-chart", "chart", "coin", "wallet", "shield-check"}),
+        ("roofing contractor", {"house"}),
+    ],
+)
+def test_a_qualified_trade_is_drawn_by_the_trade(industry: str, expected: set[str]) -> None:
+    # "wedding photography" drew a wine glass: "wedding" and "photography" scored the same and
+    # the catalogue's order put the glass first. The trade, the industry's last word, breaks
+    # such a tie (a startup or contractor is no trade); a wedding is a heart before a toast,
+    # and a wedding venue no stadium.
+    ranked = rank_icons(Brief("X", industry=industry))
+    assert ranked and ranked[0] in expected, ranked[:6]
+    assert "stadium" not in ranked
+
+
 def test_industry_counts_more_than_description_and_style() -> None:
     assert rank_icons(Brief("X", industry="bakery", description="coffee"))[0] == "bread"
     assert rank_icons(Brief("X", industry="coffee", description="bakery"))[0] in ("cup", "mug")

@@ -83,6 +83,9 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
         ("bone", "food", "pet dog puppy canine treat"),
         ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        # a wedding or event venue is no stadium; a wedding is a heart before it is a toast
+        ("wine-glass", "wedding", "wine drink bar champagne toast reception cocktail"),
+        ("stadium", "venue", "sport sports stadium arena league football soccer match concert"),
         # the third QA round: a fishing charter is no helicopter, nor "fitness coaching" a
         # board, a hardware store a microchip, storage units a database, a coffee cart a
         # shopping trolley, a ski resort a beach umbrella
@@ -645,8 +648,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "heart",
         "filled/heart",
         "heart",
-        "love charity dating wedding nonprofit health caring kind romance family cardiology "
-        "valentine",
+        "love charity dating wedding bridal bride nonprofit health caring kind romance family "
+        "cardiology valentine",
     ),
     (
         "heartbeat",
