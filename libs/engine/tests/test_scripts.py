@@ -206,6 +206,10 @@ def test_svg_master_and_png_agree() -> None:
         ("चाय घर", "चा"),  # the vowel sign stays with its consonant
         ("क्षेत्र मिठाई", "क्षे"),  # a conjunct is one letter
         ("The Midnight Howlers", "MH"),
+        # a leading legal form is skipped like an article: "株" reads as "Inc."
+        ("株式会社さくら不動産", "さ"),
+        ("주식회사 한빛", "한"),
+        ("小林製薬株式会社", "小"),
     ],
 )
 def test_initials_of_cjk_and_indic_names(name: str, initials: str) -> None:

@@ -110,7 +110,12 @@ def _initials(name: str) -> str:
     "चा", not a bare "च"). A name that starts with a Chinese, Japanese, Korean or Indic word
     has one initial, its first sign or syllable ("東京" → "東", "한빛 커피" → "한", "अमृत
     चाय" → "अ"), as such monograms are; CJK words after a Latin first word are skipped
-    ("Tokyo 東京 Sushi" → "TS")."""
+    ("Tokyo 東京 Sushi" → "TS"). A leading legal form is skipped as an article is: the
+    monogram of "株式会社さくら" is "さ", not "株" (which reads as "Inc.")."""
+    for prefix in _LEGAL_PREFIXES:
+        if name.startswith(prefix) and name[len(prefix) :].strip():
+            name = name[len(prefix) :].strip()
+            break
     words = [part for word in name.split() for part in word.split("-") if part]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
@@ -124,6 +129,19 @@ def _initials(name: str) -> str:
     letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
     return upper(letters)[:3]
 
+
+# Legal forms a Japanese or Korean company name may start with (株式会社 = "Inc.").
+_LEGAL_PREFIXES = (
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "주식회사",
+    "㈱",
+    "(株)",
+    "（株）",
+    "㈜",
+    "(주)",
+)
 
 # Articles a name may start with, which its initials skip (English, French, Spanish, Italian,
 # German, Dutch).
