@@ -4,6 +4,7 @@ the editor's icon words, and the icon licence."""
 from __future__ import annotations
 
 import io
+import math
 import random
 import re
 import subprocess
@@ -253,6 +254,18 @@ def test_icon_markup_is_self_contained_and_single_coloured(name: str) -> None:
         assert set(element.attrib) <= _ATTRS, element.attrib
     if ICONS[name].source and not ICONS[name].filled:
         assert f'stroke-width="{OUTLINE_STROKE:g}"' in svg and 'stroke-linecap="round"' in svg
+
+
+def test_the_orbit_marks_satellite_sits_on_its_ring() -> None:
+    # A dot outside the ring, up and to the right, drew the male sign ♂ beside "Moonlit
+    # Candles"; on the ring it reads as an orbit.
+    circles = [
+        (float(x), float(y) + float(r), float(r))
+        for fill in ICONS["orbit-mark"].fills
+        for x, y, r in re.findall(r"M([\d.]+) ([\d.]+) A([\d.]+)", fill)
+    ]
+    (cx, cy, outer), (_, _, inner), (dx, dy, _) = circles
+    assert inner <= math.hypot(dx - cx, dy - cy) <= outer
 
 
 def test_reset_path_is_dropped() -> None:

@@ -118,7 +118,8 @@ _GEOMETRIC: tuple[Icon, ...] = (
     _mark(
         "orbit-mark",
         "geometric orbit mark, a ring with a satellite dot",
-        [ellipse(44, 56, 40) + ellipse(44, 56, 26), ellipse(80, 18, 16)],
+        # the satellite sits on the ring: outside it, up and to the right, it read as ♂
+        [ellipse(50, 50, 44) + ellipse(50, 50, 31), ellipse(78.3, 26.2, 14)],
     ),
     _mark(
         "burst-mark",
