@@ -396,6 +396,24 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
 
 
 @pytest.mark.parametrize(
+    ("name", "industry", "expected", "off_topic"),
+    [
+        # a tattoo studio named "Ink & Needle" drew a sewing needle and thread
+        ("Ink & Needle", "tattoo studio", None, {"needle-thread"}),
+        ("Needle & Thread", "tailor", "needle-thread", set()),
+        # a children's doctor drew a geometric burst: "pediatric" named no icon
+        ("Tiny Toes Pediatrics", "pediatric clinic", "stethoscope", set()),
+    ],
+)
+def test_a_brand_word_draws_the_trades_sense(
+    name: str, industry: str, expected: str | None, off_topic: set[str]
+) -> None:
+    ranked = rank_icons(Brief(name, industry=industry))
+    assert (ranked[0] if ranked else None) == expected, ranked[:5]
+    assert not set(ranked) & off_topic
+
+
+@pytest.mark.parametrize(
     ("industry", "wrong", "fitting"),
     [
         # The QA briefs: the trade's own word matched nothing, so the generic one chose.

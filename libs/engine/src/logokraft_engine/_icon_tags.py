@@ -127,6 +127,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # "Ink & Needle", a tattoo studio: not a sewing needle
+        ("needle-thread", "needle", "tattoo tattooist piercing acupuncture ink injection"),
         *((icon, "daycare", _PET) for icon in ("balloon", "kid", "rocking-horse")),
         *(
             (icon, "nursery", "plant plants garden tree trees shrub")
@@ -667,7 +669,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "stethoscope",
         "outline/stethoscope",
         "stethoscope",
-        "vet veterinary doctor medical healthcare physician medicine gp practice pediatrician",
+        "vet veterinary doctor medical healthcare physician medicine gp practice pediatrician "
+        "pediatric pediatrics paediatric paediatrician",
     ),
     (
         "pill",
@@ -1508,7 +1511,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "rocking horse",
         "kindergarten daycare preschool toy toys kids nursery childhood playroom",
     ),
-    ("baby-carriage", "filled/baby-carriage", "pram", "baby infant maternity nursery parenting"),
+    (
+        "baby-carriage",
+        "filled/baby-carriage",
+        "pram",
+        "baby infant maternity nursery parenting pediatric paediatric",
+    ),
     ("baby-bottle", "outline/baby-bottle", "baby bottle", "baby infant newborn feeding"),
     (
         "kid",
