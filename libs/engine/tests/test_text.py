@@ -86,6 +86,12 @@ def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
         ("7-Eleven", "7E"),
         ("The", "T"),
         ("acme roasters", "AR"),
+        # a name that is one short acronym keeps it whole ("XYZ" was "X")
+        ("XYZ", "XYZ"),
+        ("IBM", "IBM"),
+        ("NASA", "N"),  # four letters: a monogram holds three at most
+        ("Q", "Q"),
+        ("Zo", "Z"),
     ],
 )
 def test_monogram_initials_skip_a_leading_article_and_split_hyphens(

@@ -111,7 +111,8 @@ def _initials(name: str) -> str:
     has one initial, its first sign or syllable ("東京" → "東", "한빛 커피" → "한", "अमृत
     चाय" → "अ"), as such monograms are; CJK words after a Latin first word are skipped
     ("Tokyo 東京 Sushi" → "TS"). A leading legal form is skipped as an article is: the
-    monogram of "株式会社さくら" is "さ", not "株" (which reads as "Inc.")."""
+    monogram of "株式会社さくら" is "さ", not "株" (which reads as "Inc."). A name that is one
+    acronym of two or three capitals is its own monogram ("IBM")."""
     for prefix in _LEGAL_PREFIXES:
         if name.startswith(prefix) and name[len(prefix) :].strip():
             name = name[len(prefix) :].strip()
@@ -119,6 +120,8 @@ def _initials(name: str) -> str:
     words = [part for word in name.split() for part in word.split("-") if part]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
+    if len(words) == 1 and 2 <= len(words[0]) <= 3 and words[0].isalpha() and words[0].isupper():
+        return words[0]  # an acronym is its own monogram: "XYZ", not "X"
     firsts = [
         next((g for g in graphemes(w) if g[0].isalnum() and draws_all(g, "noto-sans")), "")
         for w in words
