@@ -403,6 +403,8 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
         ("Needle & Thread", "tailor", "needle-thread", set()),
         # a children's doctor drew a geometric burst: "pediatric" named no icon
         ("Tiny Toes Pediatrics", "pediatric clinic", "stethoscope", set()),
+        # fried chicken, one of the commonest takeaways, named no icon at all
+        ("Seoul Crispy", "fried chicken", "meat", set()),
     ],
 )
 def test_a_brand_word_draws_the_trades_sense(

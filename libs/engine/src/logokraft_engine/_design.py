@@ -118,6 +118,8 @@ def _initials(name: str) -> str:
             name = name[len(prefix) :].strip()
             break
     words = [part for word in name.split() for part in word.split("-") if part]
+    # Arabic writes its article into the word: "الياسمين" (the jasmine) starts with ي, not ا
+    words = [w[2:] if w.startswith("\u0627\u0644") and len(w) > 3 else w for w in words]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
     if len(words) == 1 and 2 <= len(words[0]) <= 3 and words[0].isalpha() and words[0].isupper():

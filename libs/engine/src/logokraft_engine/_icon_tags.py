@@ -291,7 +291,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "meat",
         "outline/meat",
         "cut of meat on the bone",
-        "butcher meat steak steakhouse barbecue bbq charcuterie",
+        "butcher meat steak steakhouse barbecue bbq charcuterie chicken wings drumstick rotisserie",
     ),
     (
         "grill",
