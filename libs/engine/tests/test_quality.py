@@ -336,6 +336,9 @@ def test_text_reversed_out_of_a_bright_fill_reads(colors: tuple[str, ...]) -> No
             inks.add((ink, ground))
         reversed_ = {ink for ink, ground in inks if ground != spec.palette.background}
         assert len(reversed_) <= 1, (index, layout, accent, inks)  # one ink on a fill
+        if layout == "emblem" and reversed_:  # and the badge's icon in it too
+            for mark in _roles(elements, "mark"):
+                assert set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', mark.svg)) == reversed_
 
 
 def _dominant(png: bytes, share: float = 0.005) -> list[str]:

@@ -305,9 +305,9 @@ def _blocked(
         if spec.accent != "block":
             return build(spec)
         p = spec.palette
-        # the text's ink: the background only where a slogan reads in it at 4.5:1
+        # one ink for the mark and text: the background only where a slogan reads in it at 4.5:1
         ink = reversed_ink(p) if spec.slogan else p.background
-        inverse = replace(p, background=p.primary, primary=p.background, secondary=ink)
+        inverse = replace(p, background=p.primary, primary=ink, secondary=ink)
         elements = build(replace(spec, palette=replace(inverse, text=ink)))
         x0, y0, x1, y1 = union([e.box for e in elements])
         pad = 56.0
@@ -528,6 +528,8 @@ def emblem(spec: LogoSpec) -> list[Element]:
             f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
             f'<path d="{ring}" fill="none" stroke="{spec.palette.background}" stroke-width="6"/>'
         )
+        if spec.slogan:  # the icon in the text's ink (see Column.place), not apart from it
+            ink = reversed_ink(spec.palette)
     out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     inner_w, inner_h = inner_box(shape, face)
     icon = badge * (0.3 if spec.accent == "block" else 0.16) * spec.mark_scale if spec.icon else 0.0
