@@ -341,6 +341,27 @@ def test_text_reversed_out_of_a_bright_fill_reads(colors: tuple[str, ...]) -> No
                 assert set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', mark.svg)) == reversed_
 
 
+@pytest.mark.parametrize(
+    ("primary", "reversed_white"),
+    [("#e63946", True), ("#228b22", True), ("#808080", True), ("#ff6600", False)],
+)
+def test_text_on_a_fill_that_nearly_reads_stays_white(primary: str, reversed_white: bool) -> None:
+    # White on red or forest green is 4:1, just short of 4.5:1: the badge deepens a touch and
+    # keeps its white text (dark text on it looked wrong); on bright orange (2.9:1) a deep
+    # tone of the orange is the ink.
+    palette = Palette(WHITE, primary, "#333333", "#111111")
+    spec = design_spec(Brief("Harbor Light", "Safe passage"), index=0, seed=0)
+    spec = replace(spec, palette=palette, layout="emblem", accent="rule", shape="circle")
+    elements = lay_out(spec)
+    (badge,) = _roles(elements, "badge")
+    fill = re.findall(r'fill="(#[0-9a-f]{6})"', badge.svg)[0]
+    for text in _roles(elements, "name", "slogan"):
+        (ink,) = set(re.findall(r'fill="(#[0-9a-f]{6})"', text.svg))
+        assert (ink == WHITE) == reversed_white, (text.role, ink, fill)
+        assert contrast(ink, fill) >= 4.5
+    assert (fill != primary) == reversed_white  # deepened only to keep the white
+
+
 def _dominant(png: bytes, share: float = 0.005) -> list[str]:
     """Colours covering at least `share` of the image (at 320 px, anti-aliased edges blend into
     many different colours, each far rarer)."""

@@ -32,7 +32,7 @@ from logokraft_engine._fonts import (
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
-from logokraft_engine._palette import drawn_palette, reversed_ink
+from logokraft_engine._palette import drawn_palette, on_fill, reversed_ink
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
 from logokraft_engine._text import (
@@ -306,15 +306,15 @@ def _blocked(
             return build(spec)
         p = spec.palette
         # one ink for the mark and text: the background only where a slogan reads in it at 4.5:1
-        ink = reversed_ink(p) if spec.slogan else p.background
-        inverse = replace(p, background=p.primary, primary=ink, secondary=ink)
+        fill, ink = on_fill(p) if spec.slogan else (p.primary, p.background)
+        inverse = replace(p, background=fill, primary=ink, secondary=ink)
         elements = build(replace(spec, palette=replace(inverse, text=ink)))
         x0, y0, x1, y1 = union([e.box for e in elements])
         pad = 56.0
         x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
         svg = (
             f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" height="{num(y1 - y0)}" '
-            f'rx="28" fill="{p.primary}"/>'
+            f'rx="28" fill="{fill}"/>'
         )
         return [Element(svg, (x0, y0, x1, y1), "accent"), *elements]
 
@@ -420,6 +420,8 @@ def _frame(spec: LogoSpec, width: float, height: float, y: float) -> Element:
     """A rounded frame (accent 'frame') or filled block (accent 'block') around the text."""
     x, stroke = (CANVAS - width) / 2, 8.0
     color = spec.palette.primary
+    if spec.accent == "block" and spec.slogan:  # the fill its text reads on (see `on_fill`)
+        color = on_fill(spec.palette)[0]
     paint = f'fill="{color}"' if spec.accent == "block" else f'fill="none" stroke="{color}"'
     svg = (
         f'<rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="{num(height)}" rx="18" '
@@ -528,9 +530,6 @@ def emblem(spec: LogoSpec) -> list[Element]:
             f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
             f'<path d="{ring}" fill="none" stroke="{spec.palette.background}" stroke-width="6"/>'
         )
-        if spec.slogan:  # the icon in the text's ink (see Column.place), not apart from it
-            ink = reversed_ink(spec.palette)
-    out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     inner_w, inner_h = inner_box(shape, face)
     icon = badge * (0.3 if spec.accent == "block" else 0.16) * spec.mark_scale if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
@@ -541,6 +540,11 @@ def emblem(spec: LogoSpec) -> list[Element]:
         inner_h * 0.92 - icon - gap,
         SIDE_NAME_LINE,
     )
+    if not outlined(spec) and column.slogan is not None:
+        # text and icon in one ink that the slogan reads in (see `on_fill`, Column.place)
+        fill, ink = on_fill(spec.palette)
+        svg = svg.replace(f'fill="{spec.palette.primary}"', f'fill="{fill}"', 1)
+    out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     lift = badge * 0.04 if shape == "shield" else 0.0
     for _ in range(24):
         top = cy - (icon + gap + column.height) / 2 - lift

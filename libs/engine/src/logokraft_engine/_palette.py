@@ -309,15 +309,26 @@ def drawn_palette(palette: Palette) -> Palette:
     return palette if secondary == palette.secondary else replace(palette, secondary=secondary)
 
 
+NEAR_MISS = 3.5  # text on a fill this close to 4.5:1 keeps its colour; the fill deepens a touch
+
+
+def on_fill(palette: Palette, minimum: float = SECONDARY_CONTRAST) -> tuple[str, str]:
+    """The fill (from the primary) and the ink of what sits on it (a block's or badge's text
+    and icon) when that includes small text, reading at `minimum`:1. The background colour,
+    reversed out, when it reads; when it nearly does (white on red or forest green, 4:1), the
+    fill a touch deeper; else, on a bright fill (orange, hot pink, cyan: white is 3:1), a deep
+    tone of the fill's own hue, which looks chosen where black would not."""
+    background, fill = palette.background, palette.primary
+    if contrast(background, fill) >= minimum:
+        return fill, background
+    if contrast(background, fill) >= NEAR_MISS:
+        return ensure_contrast(fill, background, minimum), background
+    return fill, ensure_contrast(fill, fill, minimum)
+
+
 def reversed_ink(palette: Palette, minimum: float = SECONDARY_CONTRAST) -> str:
-    """The colour of small text reversed out of a fill of the primary (a block, a badge): the
-    background when it reads at `minimum`:1 on the primary, else the palette's text colour,
-    else a shade of the primary's own hue (a white slogan on bright orange or hot pink is
-    3.3:1; a deep orange-brown on it reads)."""
-    for ink in (palette.background, palette.text):
-        if contrast(ink, palette.primary) >= minimum:
-            return ink
-    return ensure_contrast(palette.primary, palette.primary, minimum)
+    """The ink of `on_fill`."""
+    return on_fill(palette, minimum)[1]
 
 
 def on_white(palette: Palette) -> Palette:
