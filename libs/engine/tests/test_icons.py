@@ -146,6 +146,10 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
         ("bridal shop", {"heart"}),
         ("fintech startup", {"growth-chart", "chart", "coin", "wallet", "shield-check"}),
         ("roofing contractor", {"house"}),
+        # a restaurant is a kind of place: its cuisine is what it is
+        ("sushi restaurant", {"fish", "noodle-bowl"}),
+        ("thai restaurant", {"noodle-bowl"}),
+        ("vegan restaurant", {"salad", "carrot"}),
     ],
 )
 def test_a_qualified_trade_is_drawn_by_the_trade(industry: str, expected: set[str]) -> None:

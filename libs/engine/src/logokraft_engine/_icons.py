@@ -259,7 +259,8 @@ def _head(industry: str) -> set[str]:
     a weight it let a generic head ("coffee shop") outweigh the trade."""
     found = re.findall(r"[a-z0-9]+", fold(industry))
     forms = set(singulars(found[-1])) if found else set()
-    # a kind of place or of company ("studio", "startup") says nothing about the trade
+    # a kind of place or of company ("studio", "startup", "restaurant") says nothing about the
+    # trade: "sushi restaurant" is drawn by its sushi
     return set() if forms & (GENERIC_WORDS | _NOT_A_TRADE) else forms
 
 
@@ -267,6 +268,7 @@ _NOT_A_TRADE_WORDS = """
     startup venture enterprise industry sector contractor consultancy consulting consultant
     supplier supply manufacturer manufacturing wholesaler wholesale dealer dealership retailer
     retail specialist expert provider distributor distribution
+    restaurant eatery diner bistro joint takeaway farm utility network
 """
 _NOT_A_TRADE = frozenset(_NOT_A_TRADE_WORDS.split())
 
