@@ -409,6 +409,11 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
         ("Tiny Toes Pediatrics", "pediatric clinic", "stethoscope", set()),
         # fried chicken, one of the commonest takeaways, named no icon at all
         ("Seoul Crispy", "fried chicken", "meat", set()),
+        # trades that named no icon and drew a geometric mark
+        ("Moonlit Candles", "candle maker", "flame", set()),
+        ("Pine Hollow", "campground", "campfire", set()),
+        ("Golden Years Care", "senior care", "heart", set()),
+        ("Align", "chiropractor", "stretching", set()),
     ],
 )
 def test_a_brand_word_draws_the_trades_sense(

@@ -651,7 +651,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/heart",
         "heart",
         "love charity dating wedding bridal bride nonprofit health caring kind romance family "
-        "cardiology valentine",
+        "cardiology valentine senior elderly eldercare",
     ),
     (
         "heartbeat",
@@ -753,7 +753,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "stretching",
         "outline/stretching",
         "figure stretching",
-        "fitness physiotherapy physio pilates exercise stretch workout training",
+        "fitness physiotherapy physio pilates exercise stretch workout training chiropractor "
+        "chiropractic",
     ),
     (
         "runner",
@@ -909,9 +910,14 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "flame",
         "filled/flame",
         "flame",
-        "woodfired fire gas heating hot spicy energy roastery roast bbq passion",
+        "woodfired fire gas heating hot spicy energy roastery roast bbq passion candle candlemaker",
     ),
-    ("campfire", "filled/campfire", "campfire", "campfire camping camp scout outdoor bonfire"),
+    (
+        "campfire",
+        "filled/campfire",
+        "campfire",
+        "campfire camping camp scout outdoor bonfire campground campsite",
+    ),
     (
         "snowflake",
         "outline/snowflake",
