@@ -168,6 +168,17 @@ def test_white_logo_goes_on_a_dark_background() -> None:
     assert "dark background" in edit.applied[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "hue"),
+    [("neon green background", (100, 140)), ("neon pink background", (300, 330))],
+)
+def test_a_neon_colour_glows(text: str, hue: tuple[int, int]) -> None:
+    # "neon green" was web green #008000 (a dark forest green) and "neon pink" a pastel pink.
+    background = _edit(ICON_LEFT, text).spec.palette.background
+    h, lightness, saturation = _hls(background)
+    assert hue[0] <= h <= hue[1] and saturation > 0.9 and 0.45 <= lightness <= 0.65, background
+
+
 def test_colour_targets_text_or_background() -> None:
     text = _edit(ICON_LEFT, "navy text")
     assert text.spec.palette.text == NAVY

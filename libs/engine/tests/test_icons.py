@@ -4,6 +4,7 @@ the editor's icon words, and the icon licence."""
 from __future__ import annotations
 
 import io
+import math
 import random
 import re
 import subprocess
@@ -134,6 +135,33 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
     assert ranked and ranked[0] in expected, ranked[:6]
 
 
+@pytest.mark.parametrize(
+    ("industry", "expected"),
+    [
+        ("wedding photography", {"camera", "photo", "aperture"}),
+        ("pet photography", {"camera", "photo", "aperture"}),
+        ("wedding planner", {"calendar", "heart"}),
+        ("wedding venue", {"heart", "flower"}),
+        ("wedding dress boutique", {"heart", "flower"}),
+        ("bridal shop", {"heart"}),
+        ("fintech startup", {"growth-chart", "chart", "coin", "wallet", "shield-check"}),
+        ("roofing contractor", {"house"}),
+        # a restaurant is a kind of place: its cuisine is what it is
+        ("sushi restaurant", {"fish", "noodle-bowl"}),
+        ("thai restaurant", {"noodle-bowl"}),
+        ("vegan restaurant", {"salad", "carrot"}),
+    ],
+)
+def test_a_qualified_trade_is_drawn_by_the_trade(industry: str, expected: set[str]) -> None:
+    # "wedding photography" drew a wine glass: "wedding" and "photography" scored the same and
+    # the catalogue's order put the glass first. The trade, the industry's last word, breaks
+    # such a tie (a startup or contractor is no trade); a wedding is a heart before a toast,
+    # and a wedding venue no stadium.
+    ranked = rank_icons(Brief("X", industry=industry))
+    assert ranked and ranked[0] in expected, ranked[:6]
+    assert "stadium" not in ranked
+
+
 def test_industry_counts_more_than_description_and_style() -> None:
     assert rank_icons(Brief("X", industry="bakery", description="coffee"))[0] == "bread"
     assert rank_icons(Brief("X", industry="coffee", description="bakery"))[0] in ("cup", "mug")
@@ -230,6 +258,18 @@ def test_icon_markup_is_self_contained_and_single_coloured(name: str) -> None:
         assert set(element.attrib) <= _ATTRS, element.attrib
     if ICONS[name].source and not ICONS[name].filled:
         assert f'stroke-width="{OUTLINE_STROKE:g}"' in svg and 'stroke-linecap="round"' in svg
+
+
+def test_the_orbit_marks_satellite_sits_on_its_ring() -> None:
+    # A dot outside the ring, up and to the right, drew the male sign ♂ beside "Moonlit
+    # Candles"; on the ring it reads as an orbit.
+    circles = [
+        (float(x), float(y) + float(r), float(r))
+        for fill in ICONS["orbit-mark"].fills
+        for x, y, r in re.findall(r"M([\d.]+) ([\d.]+) A([\d.]+)", fill)
+    ]
+    (cx, cy, outer), (_, _, inner), (dx, dy, _) = circles
+    assert inner <= math.hypot(dx - cx, dy - cy) <= outer
 
 
 def test_reset_path_is_dropped() -> None:
@@ -357,6 +397,31 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
         for seed in range(5)
     }
     assert not icons & off_topic, icons
+
+
+@pytest.mark.parametrize(
+    ("name", "industry", "expected", "off_topic"),
+    [
+        # a tattoo studio named "Ink & Needle" drew a sewing needle and thread
+        ("Ink & Needle", "tattoo studio", None, {"needle-thread"}),
+        ("Needle & Thread", "tailor", "needle-thread", set()),
+        # a children's doctor drew a geometric burst: "pediatric" named no icon
+        ("Tiny Toes Pediatrics", "pediatric clinic", "stethoscope", set()),
+        # fried chicken, one of the commonest takeaways, named no icon at all
+        ("Seoul Crispy", "fried chicken", "meat", set()),
+        # trades that named no icon and drew a geometric mark
+        ("Moonlit Candles", "candle maker", "flame", set()),
+        ("Pine Hollow", "campground", "campfire", set()),
+        ("Golden Years Care", "senior care", "heart", set()),
+        ("Align", "chiropractor", "stretching", set()),
+    ],
+)
+def test_a_brand_word_draws_the_trades_sense(
+    name: str, industry: str, expected: str | None, off_topic: set[str]
+) -> None:
+    ranked = rank_icons(Brief(name, industry=industry))
+    assert (ranked[0] if ranked else None) == expected, ranked[:5]
+    assert not set(ranked) & off_topic
 
 
 @pytest.mark.parametrize(

@@ -286,6 +286,17 @@ def test_contrast_holds_for_many_briefs_also_on_white() -> None:
                     assert contrast(color, background) >= 3.0, (brief, index, color, background)
 
 
+def _ground(elements: list[Element], text: Element, background: str) -> str:
+    """The colour under `text`: the fill of a block or badge holding it, else the canvas."""
+    cx, cy = (text.box[0] + text.box[2]) / 2, (text.box[1] + text.box[3]) / 2
+    ground = background
+    for e in _roles(elements, "badge", "accent"):
+        fills = re.findall(r'fill="(#[0-9a-f]{6})"', e.svg)
+        if fills and e.box[0] <= cx <= e.box[2] and e.box[1] <= cy <= e.box[3]:
+            ground = fills[-1] if e.role == "badge" else fills[0]
+    return ground
+
+
 def test_the_slogan_the_smallest_text_reads_at_small_text_contrast() -> None:
     # Slogans were set in the accent colour at its 3:1: "STRONGER EVERY DAY" in coral on white.
     rng = random.Random(12)
@@ -296,13 +307,59 @@ def test_the_slogan_the_smallest_text_reads_at_small_text_contrast() -> None:
             spec = design_spec(
                 replace(brief, slogan=brief.slogan or "Since 1990"), index=index, seed=3
             )
-            for e in lay_out(spec):
-                if e.role != "slogan":
-                    continue
+            elements = lay_out(spec)
+            for e in _roles(elements, "slogan"):
+                ground = _ground(elements, e, spec.palette.background)  # or a block, a badge
                 for fill in set(re.findall(r'fill="(#[0-9a-f]{6})"', e.svg)):
-                    if fill == spec.palette.background:
-                        continue  # reversed out of the mark colour, as the name is
-                    assert contrast(fill, spec.palette.background) >= 4.5, (brief, index, fill)
+                    assert contrast(fill, ground) >= 4.5, (brief, index, fill, ground)
+
+
+@pytest.mark.parametrize(
+    "colors",
+    [("#ff6600",), ("#fb5607", "#8338ec"), ("#ff10f0", "#39ff14"), ("#ff5f1f", "#000000")],
+)
+def test_text_reversed_out_of_a_bright_fill_reads(colors: tuple[str, ...]) -> None:
+    # A white slogan reversed out of a bright orange or neon pink block or badge read at
+    # 3.3:1 (WCAG asks 4.5:1 of small text); name and slogan now share an ink that reads.
+    brief = Brief("Volt Arcade", "Play all night long", industry="arcade", colors=colors)
+    for index, layout, accent in itertools.product(
+        range(8), ("icon-left", "icon-top", "wordmark", "emblem"), ("rule", "block")
+    ):
+        spec = replace(design_spec(brief, index=index, seed=index), layout=layout, accent=accent)
+        elements = lay_out(spec)
+        inks = set()
+        for text in _roles(elements, "name", "slogan"):
+            (ink,) = set(re.findall(r'fill="(#[0-9a-f]{6})"', text.svg))
+            ground = _ground(elements, text, spec.palette.background)
+            need = 4.5 if text.role == "slogan" else 3.0
+            assert contrast(ink, ground) >= need, (index, layout, accent, text.role, ink, ground)
+            inks.add((ink, ground))
+        reversed_ = {ink for ink, ground in inks if ground != spec.palette.background}
+        assert len(reversed_) <= 1, (index, layout, accent, inks)  # one ink on a fill
+        if layout == "emblem" and reversed_:  # and the badge's icon in it too
+            for mark in _roles(elements, "mark"):
+                assert set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', mark.svg)) == reversed_
+
+
+@pytest.mark.parametrize(
+    ("primary", "reversed_white"),
+    [("#e63946", True), ("#228b22", True), ("#808080", True), ("#ff6600", False)],
+)
+def test_text_on_a_fill_that_nearly_reads_stays_white(primary: str, reversed_white: bool) -> None:
+    # White on red or forest green is 4:1, just short of 4.5:1: the badge deepens a touch and
+    # keeps its white text (dark text on it looked wrong); on bright orange (2.9:1) a deep
+    # tone of the orange is the ink.
+    palette = Palette(WHITE, primary, "#333333", "#111111")
+    spec = design_spec(Brief("Harbor Light", "Safe passage"), index=0, seed=0)
+    spec = replace(spec, palette=palette, layout="emblem", accent="rule", shape="circle")
+    elements = lay_out(spec)
+    (badge,) = _roles(elements, "badge")
+    fill = re.findall(r'fill="(#[0-9a-f]{6})"', badge.svg)[0]
+    for text in _roles(elements, "name", "slogan"):
+        (ink,) = set(re.findall(r'fill="(#[0-9a-f]{6})"', text.svg))
+        assert (ink == WHITE) == reversed_white, (text.role, ink, fill)
+        assert contrast(ink, fill) >= 4.5
+    assert (fill != primary) == reversed_white  # deepened only to keep the white
 
 
 def _dominant(png: bytes, share: float = 0.005) -> list[str]:

@@ -206,6 +206,13 @@ def test_svg_master_and_png_agree() -> None:
         ("चाय घर", "चा"),  # the vowel sign stays with its consonant
         ("क्षेत्र मिठाई", "क्षे"),  # a conjunct is one letter
         ("The Midnight Howlers", "MH"),
+        # a leading legal form is skipped like an article: "株" reads as "Inc."
+        ("株式会社さくら不動産", "さ"),
+        ("주식회사 한빛", "한"),
+        ("小林製薬株式会社", "小"),
+        # Arabic writes its article "ال" into the word: the initial is the noun's own letter
+        ("مقهى الياسمين", "مي"),
+        ("مطعم الشرق الأوسط", "مش"),
     ],
 )
 def test_initials_of_cjk_and_indic_names(name: str, initials: str) -> None:
@@ -441,8 +448,17 @@ def test_latin_names_never_open_the_script_faces(monkeypatch) -> None:
         ("株式会社さくらテクノロジー", 14, ("株式会社さくら", "テクノロジー")),
         ("北京烤鸭大酒店有限公司", 14, ("北京烤鸭大酒店", "有限公司")),
         ("ラーメンショップ", 8, ("ラーメン", "ショップ")),
-        # no word edge: between any two characters, balanced
-        ("北京烤鸭大酒店", 8, ("北京烤", "鸭大酒店")),
+        # a trade, a place or a legal form is a word of its own, even where a break inside a
+        # word would balance the lines better
+        ("北京烤鸭大酒店", 8, ("北京烤鸭", "大酒店")),
+        ("京都抹茶専門店", 8, ("京都抹茶", "専門店")),
+        ("上海浦东新区美味小吃店", 14, ("上海浦东新区", "美味小吃店")),
+        ("青岛啤酒股份有限公司", 14, ("青岛啤酒", "股份有限公司")),
+        ("深圳市腾讯计算机系统有限公司", 14, ("深圳市腾讯计算机系统", "有限公司")),
+        ("東京スペシャルティコーヒーカフェ", 14, ("東京スペシャルティ", "コーヒーカフェ")),
+        ("김치찌개전문점", 8, ("김치찌개", "전문점")),
+        # no word edge: between any two characters, balanced, never one character alone
+        ("吉野家牛丼店", 8, ("吉野家", "牛丼店")),
         # a CJK character runs as wide as two Latin letters; a short name stays whole
         ("서울커피", 14, ("서울커피",)),
         # never before a small kana or the long-vowel mark
@@ -455,6 +471,15 @@ def test_a_long_cjk_name_breaks_between_characters(
     name: str, longest: int, lines: tuple[str, ...]
 ) -> None:
     assert split_lines(name, longest) == lines
+
+
+def test_no_cjk_line_is_one_character_alone() -> None:
+    # Three lines of five characters leave one alone ("天 / 天好 / 心情"): two lines instead.
+    assert split_lines("天天好心情", 4, 3) == ("天天", "好心情")
+    for name in ("吉野家牛丼店", "大阪たこ焼きの店", "美味拉面馆", "株式会社さくら不動産"):
+        for longest in range(2, 12):
+            lines = split_lines(name, longest, 3)
+            assert all(len(line) > 1 for line in lines), (name, longest, lines)
 
 
 @pytest.mark.parametrize("name", ["株式会社さくらテクノロジー", "北京烤鸭大酒店有限公司"])
@@ -470,9 +495,10 @@ def test_a_long_cjk_name_wraps_rather_than_shrinks(name: str, layout: str) -> No
 
 def test_a_cjk_slogan_breaks_only_between_words() -> None:
     # A name may break between any two characters; a slogan is a phrase, and "正宗北 / 京味道"
-    # splits 北京 (Beijing): it stays whole, or breaks where the script changes.
-    assert split_lines("正宗北京味道", 6, 3, within_words=False) == ("正宗北京味道",)
-    assert split_lines("正宗北京味道", 6, 3) == ("正宗北", "京味道")
+    # splits 北京 (Beijing): it breaks only at a known word or where the script changes.
+    assert split_lines("正宗北京味道", 6, 3, within_words=False) == ("正宗", "北京", "味道")
+    assert split_lines("正宗北京味道", 6, 3) == ("正宗", "北京", "味道")
+    assert split_lines("正宗味道", 6, 3, within_words=False) == ("正宗味道",)
     assert split_lines("ラーメンをどうぞ", 8, 3, within_words=False) == ("ラーメン", "をどうぞ")
     spec = design_spec(Brief("北京烤鸭大酒店有限公司", slogan="正宗北京味道"), index=0, seed=1)
     for layout in ("icon-left", "icon-top", "emblem", "monogram", "wordmark"):

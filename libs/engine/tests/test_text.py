@@ -6,25 +6,42 @@ from __future__ import annotations
 import pytest
 
 from logokraft_engine import Brief, design_spec
-from logokraft_engine._layout import _slogan
+from logokraft_engine._layout import _slogan, name_text
 from logokraft_engine._text import apply_case, text_block
 
 
 @pytest.mark.parametrize(
-    ("name", "lower", "title"),
+    ("name", "lower", "title", "upper"),
     [
-        ("NASA Kids", "NASA kids", "NASA Kids"),
-        ("iPhone Fix", "iPhone fix", "iPhone Fix"),
-        ("eBay Resellers", "eBay resellers", "eBay Resellers"),
-        ("McDonald Farm", "McDonald farm", "McDonald Farm"),
-        ("Q", "Q", "Q"),
-        ("Blue River", "blue river", "Blue River"),
+        ("NASA Kids", "NASA kids", "NASA Kids", "NASA KIDS"),
+        ("iPhone Fix", "iPhone fix", "iPhone Fix", "iPhone FIX"),
+        ("eBay Resellers", "eBay resellers", "eBay Resellers", "eBay RESELLERS"),
+        ("McDonald Farm", "McDonald farm", "McDonald Farm", "McDonald FARM"),
+        ("Q", "Q", "Q", "Q"),
+        ("Blue River", "blue river", "Blue River", "BLUE RIVER"),
     ],
 )
-def test_letter_case_keeps_acronyms_and_inner_capitals(name: str, lower: str, title: str) -> None:
+def test_letter_case_keeps_acronyms_and_inner_capitals(
+    name: str, lower: str, title: str, upper: str
+) -> None:
     assert apply_case(name, "lower") == lower
     assert apply_case(name, "title") == title
-    assert apply_case(name, "upper") == name.upper()
+    assert apply_case(name, "upper") == upper
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_no_style_sets_ebay_in_capitals(index: int) -> None:
+    # Every candidate, in every case the designer picks (Oswald is capitals only), and the
+    # slogan too: "eBay" is drawn as typed.
+    for style in ((), ("bold",), ("minimal",), ("elegant",), ("playful",), ("vintage",)):
+        spec = design_spec(
+            Brief("eBay", slogan="Sold on eBay", style=style), index=index, seed=index
+        )
+        assert name_text(spec) == "eBay", (style, spec.letter_case, spec.font)
+        block = _slogan(spec)
+        assert block is not None
+        drawn = "".join(c for line in block.lines for c, _ in line.glyphs)
+        assert drawn == "SOLDONeBay", (style, drawn)
 
 
 def test_turkish_dotted_capital_lowercases_to_a_plain_i() -> None:
@@ -69,6 +86,12 @@ def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
         ("7-Eleven", "7E"),
         ("The", "T"),
         ("acme roasters", "AR"),
+        # a name that is one short acronym keeps it whole ("XYZ" was "X")
+        ("XYZ", "XYZ"),
+        ("IBM", "IBM"),
+        ("NASA", "N"),  # four letters: a monogram holds three at most
+        ("Q", "Q"),
+        ("Zo", "Z"),
     ],
 )
 def test_monogram_initials_skip_a_leading_article_and_split_hyphens(

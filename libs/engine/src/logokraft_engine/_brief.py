@@ -47,7 +47,7 @@ class Brief:
         )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower-case `text` and strip accents so 'Café' matches 'cafe'."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -55,7 +55,7 @@ def _fold(text: str) -> str:
 
 def words(text: str) -> set[str]:
     """The folded words of `text`, with a naive singular form added for plurals."""
-    found = set(re.findall(r"[a-z0-9]+", _fold(text)))
+    found = set(re.findall(r"[a-z0-9]+", fold(text)))
     return found | {w[:-1] for w in found if len(w) > 3 and w.endswith("s")}
 
 

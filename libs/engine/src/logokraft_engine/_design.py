@@ -110,10 +110,20 @@ def _initials(name: str) -> str:
     "चा", not a bare "च"). A name that starts with a Chinese, Japanese, Korean or Indic word
     has one initial, its first sign or syllable ("東京" → "東", "한빛 커피" → "한", "अमृत
     चाय" → "अ"), as such monograms are; CJK words after a Latin first word are skipped
-    ("Tokyo 東京 Sushi" → "TS")."""
+    ("Tokyo 東京 Sushi" → "TS"). A leading legal form is skipped as an article is: the
+    monogram of "株式会社さくら" is "さ", not "株" (which reads as "Inc."). A name that is one
+    acronym of two or three capitals is its own monogram ("IBM")."""
+    for prefix in _LEGAL_PREFIXES:
+        if name.startswith(prefix) and name[len(prefix) :].strip():
+            name = name[len(prefix) :].strip()
+            break
     words = [part for word in name.split() for part in word.split("-") if part]
+    # Arabic writes its article into the word: "الياسمين" (the jasmine) starts with ي, not ا
+    words = [w[2:] if w.startswith("\u0627\u0644") and len(w) > 3 else w for w in words]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
+    if len(words) == 1 and 2 <= len(words[0]) <= 3 and words[0].isalpha() and words[0].isupper():
+        return words[0]  # an acronym is its own monogram: "XYZ", not "X"
     firsts = [
         next((g for g in graphemes(w) if g[0].isalnum() and draws_all(g, "noto-sans")), "")
         for w in words
@@ -124,6 +134,19 @@ def _initials(name: str) -> str:
     letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
     return upper(letters)[:3]
 
+
+# Legal forms a Japanese or Korean company name may start with (株式会社 = "Inc.").
+_LEGAL_PREFIXES = (
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "주식회사",
+    "㈱",
+    "(株)",
+    "（株）",
+    "㈜",
+    "(주)",
+)
 
 # Articles a name may start with, which its initials skip (English, French, Spanish, Italian,
 # German, Dutch).

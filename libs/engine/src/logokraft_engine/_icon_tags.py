@@ -83,6 +83,9 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
         ("bone", "food", "pet dog puppy canine treat"),
         ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        # a wedding or event venue is no stadium; a wedding is a heart before it is a toast
+        ("wine-glass", "wedding", "wine drink bar champagne toast reception cocktail"),
+        ("stadium", "venue", "sport sports stadium arena league football soccer match concert"),
         # the third QA round: a fishing charter is no helicopter, nor "fitness coaching" a
         # board, a hardware store a microchip, storage units a database, a coffee cart a
         # shopping trolley, a ski resort a beach umbrella
@@ -124,6 +127,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # "Ink & Needle", a tattoo studio: not a sewing needle
+        ("needle-thread", "needle", "tattoo tattooist piercing acupuncture ink injection"),
         *((icon, "daycare", _PET) for icon in ("balloon", "kid", "rocking-horse")),
         *(
             (icon, "nursery", "plant plants garden tree trees shrub")
@@ -286,7 +291,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "meat",
         "outline/meat",
         "cut of meat on the bone",
-        "butcher meat steak steakhouse barbecue bbq charcuterie",
+        "butcher meat steak steakhouse barbecue bbq charcuterie chicken wings drumstick rotisserie",
     ),
     (
         "grill",
@@ -645,8 +650,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "heart",
         "filled/heart",
         "heart",
-        "love charity dating wedding nonprofit health caring kind romance family cardiology "
-        "valentine",
+        "love charity dating wedding bridal bride nonprofit health caring kind romance family "
+        "cardiology valentine senior elderly eldercare",
     ),
     (
         "heartbeat",
@@ -664,7 +669,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "stethoscope",
         "outline/stethoscope",
         "stethoscope",
-        "vet veterinary doctor medical healthcare physician medicine gp practice pediatrician",
+        "vet veterinary doctor medical healthcare physician medicine gp practice pediatrician "
+        "pediatric pediatrics paediatric paediatrician",
     ),
     (
         "pill",
@@ -747,7 +753,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "stretching",
         "outline/stretching",
         "figure stretching",
-        "fitness physiotherapy physio pilates exercise stretch workout training",
+        "fitness physiotherapy physio pilates exercise stretch workout training chiropractor "
+        "chiropractic",
     ),
     (
         "runner",
@@ -903,9 +910,14 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "flame",
         "filled/flame",
         "flame",
-        "woodfired fire gas heating hot spicy energy roastery roast bbq passion",
+        "woodfired fire gas heating hot spicy energy roastery roast bbq passion candle candlemaker",
     ),
-    ("campfire", "filled/campfire", "campfire", "campfire camping camp scout outdoor bonfire"),
+    (
+        "campfire",
+        "filled/campfire",
+        "campfire",
+        "campfire camping camp scout outdoor bonfire campground campsite",
+    ),
     (
         "snowflake",
         "outline/snowflake",
@@ -1505,7 +1517,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "rocking horse",
         "kindergarten daycare preschool toy toys kids nursery childhood playroom",
     ),
-    ("baby-carriage", "filled/baby-carriage", "pram", "baby infant maternity nursery parenting"),
+    (
+        "baby-carriage",
+        "filled/baby-carriage",
+        "pram",
+        "baby infant maternity nursery parenting pediatric paediatric",
+    ),
     ("baby-bottle", "outline/baby-bottle", "baby bottle", "baby infant newborn feeding"),
     (
         "kid",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import emoji
 
-from logokraft_engine._brief import Brief, brief_words, words
+from logokraft_engine._brief import Brief, brief_words, fold, words
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
 from logokraft_engine._icon_tags import (
     CATALOGUE,
@@ -118,7 +118,8 @@ _GEOMETRIC: tuple[Icon, ...] = (
     _mark(
         "orbit-mark",
         "geometric orbit mark, a ring with a satellite dot",
-        [ellipse(44, 56, 40) + ellipse(44, 56, 26), ellipse(80, 18, 16)],
+        # the satellite sits on the ring: outside it, up and to the right, it read as ♂
+        [ellipse(50, 50, 44) + ellipse(50, 50, 31), ellipse(78.3, 26.2, 14)],
     ),
     _mark(
         "burst-mark",
@@ -239,11 +240,37 @@ def _ranked(brief: Brief) -> list[tuple[float, str]]:
         # generic word (a house, an artist's palette) would say the wrong thing; a geometric
         # mark or the initials say nothing wrong.
         scored = [(s, icon) for s, icon in scored if _specific(icon, found)]
+    head = _head(brief.industry)
     best = sorted(
         ((s, icon) for s, icon in scored if s > 0),
-        key=lambda pair: (-pair[0], not pair[1].filled, _ORDER[pair[1].name]),
+        key=lambda pair: (
+            -pair[0],
+            not head & pair[1].keywords,
+            not pair[1].filled,
+            _ORDER[pair[1].name],
+        ),
     )
     return [(s, icon.name) for s, icon in best]
+
+
+def _head(industry: str) -> set[str]:
+    """The forms of the industry's last word, the trade that its other words qualify: in
+    "wedding photography" a photographer (a camera), not a wine glass. It only breaks ties: as
+    a weight it let a generic head ("coffee shop") outweigh the trade."""
+    found = re.findall(r"[a-z0-9]+", fold(industry))
+    forms = set(singulars(found[-1])) if found else set()
+    # a kind of place or of company ("studio", "startup", "restaurant") says nothing about the
+    # trade: "sushi restaurant" is drawn by its sushi
+    return set() if forms & (GENERIC_WORDS | _NOT_A_TRADE) else forms
+
+
+_NOT_A_TRADE_WORDS = """
+    startup venture enterprise industry sector contractor consultancy consulting consultant
+    supplier supply manufacturer manufacturing wholesaler wholesale dealer dealership retailer
+    retail specialist expert provider distributor distribution
+    restaurant eatery diner bistro joint takeaway farm utility network
+"""
+_NOT_A_TRADE = frozenset(_NOT_A_TRADE_WORDS.split())
 
 
 def rank_icons(brief: Brief) -> list[str]:

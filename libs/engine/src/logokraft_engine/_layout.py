@@ -32,7 +32,7 @@ from logokraft_engine._fonts import (
 from logokraft_engine._fonts import drawable as drawable_text
 from logokraft_engine._geometry import num
 from logokraft_engine._icons import GEOMETRIC_NAMES, icon_svg
-from logokraft_engine._palette import drawn_palette
+from logokraft_engine._palette import drawn_palette, on_fill, reversed_ink
 from logokraft_engine._shapes import box_inside, inner_box, shape_path
 from logokraft_engine._spec import LogoSpec
 from logokraft_engine._text import (
@@ -91,17 +91,17 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
 
 
 def _slogan(spec: LogoSpec, lines: int = 0, words: int = 0) -> TextBlock | None:
-    """The slogan in spaced capitals, broken past SLOGAN_LINE characters (or into `lines`
-    balanced lines when given), at most SLOGAN_LINES lines; with `words`, only its first
-    `words` words and an ellipsis."""
+    """The slogan in spaced capitals (a brand's "eBay" kept as typed), broken past SLOGAN_LINE
+    characters (or into `lines` balanced lines when given), at most SLOGAN_LINES lines; with
+    `words`, only its first `words` words and an ellipsis."""
     if not draws_all(spec.slogan, spec.slogan_font):
         return None  # a slogan with words missing would misquote it: none is set
-    text = drawable_text(upper(spec.slogan), spec.slogan_font)
+    text = drawable_text(apply_case(spec.slogan, "upper"), spec.slogan_font)
     if not text:
         return None
     if 0 < words < len(text.split()):
         text = " ".join(text.split()[:words]).rstrip(",;:.-\u2013\u2014") + ELLIPSIS
-    longest = -(-len(text) // lines) if lines else SLOGAN_LINE
+    longest = -(-columns(text) // lines) if lines else SLOGAN_LINE
     return text_block(text, spec.slogan_font, 500, 0.12, longest, SLOGAN_LINES, within_words=False)
 
 
@@ -218,11 +218,14 @@ class Column:
     ) -> list[Element]:
         """The column's elements with its top at `top`, centred on or starting at `x`."""
         p = spec.palette
-        color = p.background if reversed_ else p.text
+        # Reversed out of the primary, name and slogan share one ink that the small slogan
+        # reads in (a white name over a dark slogan looks like a mistake).
+        ink = reversed_ink(p) if reversed_ and self.slogan is not None else p.background
+        color = ink if reversed_ else p.text
         out = [self.name.place(self.scale, x, top, color, align, "name")]
         if self.slogan is not None:
             s_top = top + self.height - self.slogan.height * self.slogan_scale
-            color = p.background if reversed_ else p.secondary
+            color = ink if reversed_ else p.secondary
             out.append(self.slogan.place(self.slogan_scale, x, s_top, color, align, "slogan"))
         return out
 
@@ -302,14 +305,16 @@ def _blocked(
         if spec.accent != "block":
             return build(spec)
         p = spec.palette
-        inverse = replace(p, background=p.primary, primary=p.background, secondary=p.background)
-        elements = build(replace(spec, palette=replace(inverse, text=p.background)))
+        # one ink for the mark and text: the background only where a slogan reads in it at 4.5:1
+        fill, ink = on_fill(p) if spec.slogan else (p.primary, p.background)
+        inverse = replace(p, background=fill, primary=ink, secondary=ink)
+        elements = build(replace(spec, palette=replace(inverse, text=ink)))
         x0, y0, x1, y1 = union([e.box for e in elements])
         pad = 56.0
         x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
         svg = (
             f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" height="{num(y1 - y0)}" '
-            f'rx="28" fill="{p.primary}"/>'
+            f'rx="28" fill="{fill}"/>'
         )
         return [Element(svg, (x0, y0, x1, y1), "accent"), *elements]
 
@@ -415,6 +420,8 @@ def _frame(spec: LogoSpec, width: float, height: float, y: float) -> Element:
     """A rounded frame (accent 'frame') or filled block (accent 'block') around the text."""
     x, stroke = (CANVAS - width) / 2, 8.0
     color = spec.palette.primary
+    if spec.accent == "block" and spec.slogan:  # the fill its text reads on (see `on_fill`)
+        color = on_fill(spec.palette)[0]
     paint = f'fill="{color}"' if spec.accent == "block" else f'fill="none" stroke="{color}"'
     svg = (
         f'<rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="{num(height)}" rx="18" '
@@ -523,7 +530,6 @@ def emblem(spec: LogoSpec) -> list[Element]:
             f'<path d="{shape_path(shape, cy, cy, badge)}" fill="{spec.palette.primary}"/>'
             f'<path d="{ring}" fill="none" stroke="{spec.palette.background}" stroke-width="6"/>'
         )
-    out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     inner_w, inner_h = inner_box(shape, face)
     icon = badge * (0.3 if spec.accent == "block" else 0.16) * spec.mark_scale if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
@@ -534,6 +540,11 @@ def emblem(spec: LogoSpec) -> list[Element]:
         inner_h * 0.92 - icon - gap,
         SIDE_NAME_LINE,
     )
+    if not outlined(spec) and column.slogan is not None:
+        # text and icon in one ink that the slogan reads in (see `on_fill`, Column.place)
+        fill, ink = on_fill(spec.palette)
+        svg = svg.replace(f'fill="{spec.palette.primary}"', f'fill="{fill}"', 1)
+    out = [Element(svg, (MARGIN, MARGIN, CANVAS - MARGIN, CANVAS - MARGIN), "badge")]
     lift = badge * 0.04 if shape == "shield" else 0.0
     for _ in range(24):
         top = cy - (icon + gap + column.height) / 2 - lift

@@ -309,6 +309,28 @@ def drawn_palette(palette: Palette) -> Palette:
     return palette if secondary == palette.secondary else replace(palette, secondary=secondary)
 
 
+NEAR_MISS = 3.5  # text on a fill this close to 4.5:1 keeps its colour; the fill deepens a touch
+
+
+def on_fill(palette: Palette, minimum: float = SECONDARY_CONTRAST) -> tuple[str, str]:
+    """The fill (from the primary) and the ink of what sits on it (a block's or badge's text
+    and icon) when that includes small text, reading at `minimum`:1. The background colour,
+    reversed out, when it reads; when it nearly does (white on red or forest green, 4:1), the
+    fill a touch deeper; else, on a bright fill (orange, hot pink, cyan: white is 3:1), a deep
+    tone of the fill's own hue, which looks chosen where black would not."""
+    background, fill = palette.background, palette.primary
+    if contrast(background, fill) >= minimum:
+        return fill, background
+    if contrast(background, fill) >= NEAR_MISS:
+        return ensure_contrast(fill, background, minimum), background
+    return fill, ensure_contrast(fill, fill, minimum)
+
+
+def reversed_ink(palette: Palette, minimum: float = SECONDARY_CONTRAST) -> str:
+    """The ink of `on_fill`."""
+    return on_fill(palette, minimum)[1]
+
+
 def on_white(palette: Palette) -> Palette:
     """`palette` for a transparent render, which is judged against white: unchanged when its
     ink already reads on white, else made readable on a white background (content reversed out

@@ -90,6 +90,10 @@ def adjust(color: str, *, dh: float = 0.0, dl: float = 0.0, ds: float = 0.0) -> 
 def shaded(color: str, word: str) -> str:
     """`color` changed by a shade word from SHADE_WORDS ('bright' words saturate)."""
     change = SHADE_WORDS.get(word, 0.0)
+    if word == "neon":  # a glow: fully saturated, mid lightness ("neon green" is not web green)
+        hue, lightness, _ = hls(color)
+        pink = (hue >= 330 or hue < 10) and lightness > 0.7
+        return from_hls(320.0 if pink else hue, 0.55, 1.0)  # neon pink is a magenta
     return adjust(color, dl=change) if change else adjust(color, ds=0.35)
 
 

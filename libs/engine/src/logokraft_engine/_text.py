@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -106,9 +107,9 @@ def apply_case(text: str, case: str) -> str:
 
     A word whose case is part of the brand's identity (an acronym such as "NASA", a capital
     after its first letter as in "iPhone", "eBay" or "McDonald", or a name that is one capital
-    letter) is kept as typed by 'lower' and 'title'; 'upper' keeps identity, so it applies."""
+    letter) is kept as typed; 'upper' still sets an acronym's Greek accents as capitals do."""
     if case == "upper":
-        return upper(text)
+        return " ".join(w if w != w.upper() and _keeps_case(w) else upper(w) for w in text.split())
     if case == "lower":
         if _single_capital(text):
             return text
@@ -190,10 +191,16 @@ _NO_LINE_START = frozenset(
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー・、。，．：；！？）」』】〉》〕"
 )
 _NO_LINE_END = frozenset("（「『【〈《〔")
-# Legal forms a CJK company name starts or ends with: a line break beside one falls between
-# words ("北京烤鸭大酒店 / 有限公司", "株式会社 / さくら…"), as a designer would break it.
-_CJK_AFFIXES = (
+# Words a CJK name is built of, where a line break falls between words as a designer would
+# break it ("北京烤鸭大酒店 / 有限公司", "株式会社 / さくら…", "京都抹茶 / 専門店"), each with the
+# break's cost in columns (see `_split_at`): legal forms cost nothing, so a name splits off its
+# "有限公司" even when another break balances the lines a little better; a trade word ("店",
+# "カフェ"), a place ("北京", "大阪") or a change of script costs one character's width; a
+# break between any two characters three (a designer breaks a word only when nothing else
+# fits).
+_LEGAL_FORMS = (
     "股份有限公司",
+    "有限责任公司",
     "有限公司",
     "株式会社",
     "有限会社",
@@ -202,6 +209,29 @@ _CJK_AFFIXES = (
     "集团",
     "公司",
 )
+_TRADE_TEXT = (
+    # shops and trades: Chinese
+    "大酒店 酒店 饭店 餐厅 餐馆 酒楼 茶楼 茶馆 咖啡馆 咖啡店 咖啡 面馆 小吃店 小吃 火锅 烧烤 "
+    "面包店 甜品店 花店 书店 商店 超市 药店 药房 诊所 医院 美容院 理发店 工作室 设计 传媒 "
+    "广告 科技 网络 文化 教育 培训 学校 学院 大学 出版社 贸易 物流 地产 房地产 律师事务所 "
+    "事务所 研究所 中心 俱乐部 基金会 协会 服饰 服装 食品 制药 银行 保险 "
+    # Japanese
+    "専門店 珈琲店 喫茶店 食堂 料理店 料理 居酒屋 寿司 鮨 焼肉 旅館 ホテル 不動産 法律事務所 "
+    "製薬 商事 商店 工房 焙煎所 書店 美容室 美容院 歯科 医院 病院 診療所 クリニック 銀行 "
+    "コーヒー 珈琲 カフェ ベーカリー パン屋 レストラン ショップ スタジオ サロン デザイン "
+    # Korean
+    "카페 커피 식당 베이커리 전문점 "
+    # places a name starts with
+    "北京 上海 广州 深圳 香港 台北 成都 杭州 南京 武汉 西安 重庆 天津 苏州 青岛 "
+    "東京 大阪 京都 横浜 名古屋 札幌 福岡 神戸 奈良 沖縄 서울 부산"
+)
+_TRADE_WORDS = tuple(_TRADE_TEXT.split())
+# A place a name starts with: a city, district, county or province ("深圳市", "浦东新区").
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?[市区县省](?![场集])")
+_STRONG_BREAK = 0
+_WORD_BREAK = 2
+_SCRIPT_BREAK = 2
+_ANY_BREAK = 6
 
 
 def _script(char: str) -> str:
@@ -221,22 +251,26 @@ def split_lines(
     """`text` as one line, or as up to `most` balanced lines when it runs longer than `longest`
     characters (`columns`): the fewest lines that fit `longest`, else `most` lines with the
     longest line as short as possible. Lines break at spaces; Chinese, Japanese and Korean
-    also between characters (never before a small kana or closing mark), but only where no
-    break between words (a space, a change of script, a legal form's edge) fits, and not at
-    all without `within_words` (a slogan: a phrase split inside a word reads badly)."""
+    also between characters (never before a small kana or closing mark, never leaving one
+    character alone on a line), preferring the edges of known words (a legal form, a trade, a
+    place) and changes of script, and not inside a word at all without `within_words` (a
+    slogan: a phrase split inside a word reads badly)."""
     if columns(text) <= longest:
         return (" ".join(text.split()) or text,)
     if not any(is_cjk(char) for char in text):
         return _split_at(text.split(), [" "] * len(text.split()), longest, most)
-    pieces, joins, ranks = _pieces(text)
+    pieces, joins, costs = _pieces(text)
     best: tuple[str, ...] = (" ".join(text.split()),)
     # A name with spaces breaks between its words ("Tokyo 東京 Sushi"), never inside one.
-    levels = (0, 1) if 0 in ranks[1:] else (1, 2) if within_words else (1,)
+    if _STRONG_BREAK in costs[1:] and " " in joins[1:]:
+        levels = (_STRONG_BREAK, _SCRIPT_BREAK)
+    else:
+        levels = (_ANY_BREAK,) if within_words else (_SCRIPT_BREAK,)
     for allowed in levels:
-        keep = [i for i in range(1, len(pieces)) if ranks[i] <= allowed]
+        keep = [i for i in range(1, len(pieces)) if costs[i] <= allowed]
         if not keep:
             continue
-        best = _split_at(pieces, joins, longest, most, keep)
+        best = _split_at(pieces, joins, longest, most, keep, costs)
         if max(map(columns, best)) <= longest:
             break
     return best
@@ -244,26 +278,22 @@ def split_lines(
 
 def _pieces(text: str) -> tuple[list[str], list[str], list[int]]:
     """`text` cut at each place a line may break: the pieces, and for each piece what joins it
-    to the one before (" " or "") and how good a break there is (0 at a space; 1 between CJK
-    words, where the script changes or a legal form starts or ends; 2 between any two CJK
-    characters). The first piece's join and rank are unused."""
-    affix_edges: set[int] = set()
-    for affix in _CJK_AFFIXES:
-        start = text.find(affix)
-        while start != -1:
-            affix_edges.update((start, start + len(affix)))
-            start = text.find(affix, start + 1)
+    to the one before (" " or "") and what a break there costs (`_STRONG_BREAK` at a space or
+    a legal form's edge, `_WORD_BREAK` at a known word's, `_SCRIPT_BREAK` where the script
+    changes, `_ANY_BREAK` between any other two CJK characters). The first piece's join and
+    cost are unused."""
+    edges = _word_edges(text)
     pieces: list[str] = []
     joins: list[str] = []
-    ranks: list[int] = []
-    current, join, rank, previous = "", "", 0, ""
+    costs: list[int] = []
+    current, join, cost, previous = "", "", 0, ""
     for at, char in enumerate(text):
         if char.isspace():
             if current:
                 pieces.append(current)
                 joins.append(join)
-                ranks.append(rank)
-            current, join, rank, previous = "", " ", 0, ""
+                costs.append(cost)
+            current, join, cost, previous = "", " ", _STRONG_BREAK, ""
             continue
         if (
             current
@@ -274,16 +304,42 @@ def _pieces(text: str) -> tuple[list[str], list[str], list[int]]:
         ):
             pieces.append(current)
             joins.append(join)
-            ranks.append(rank)
-            edge = at in affix_edges or _script(char) != _script(previous)
-            current, join, rank = "", "", 1 if edge else 2
+            costs.append(cost)
+            script = _SCRIPT_BREAK if _script(char) != _script(previous) else _ANY_BREAK
+            current, join, cost = "", "", min(edges.get(at, script), script)
         current += char
         previous = char
     if current:
         pieces.append(current)
         joins.append(join)
-        ranks.append(rank)
-    return pieces, joins, ranks
+        costs.append(cost)
+    return pieces, joins, costs
+
+
+def _word_edges(text: str) -> dict[int, int]:
+    """Where in `text` a known word (`_LEGAL_FORMS`, `_TRADE_WORDS`) or a place ending in
+    市/区/县/省 starts or ends, and what a break there costs; a word inside a longer one
+    ("公司" in "有限公司", "酒店" in "大酒店") is not an edge."""
+    spans: list[tuple[int, int, int]] = []
+    for words, cost in ((_LEGAL_FORMS, _STRONG_BREAK), (_TRADE_WORDS, _WORD_BREAK)):
+        for word in words:
+            start = text.find(word)
+            while start != -1:
+                spans.append((start, start + len(word), cost))
+                start = text.find(word, start + 1)
+    spans += [(0, m.end(), _WORD_BREAK) for m in _PLACE.finditer(text)]
+    edges: dict[int, int] = {}
+    for start, end, cost in spans:
+        if any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in spans):
+            continue
+        for at in (start, end):
+            edges[at] = min(edges.get(at, cost), cost)
+    return edges
+
+
+def _lone(line: str) -> bool:
+    """Whether `line` is one CJK character alone, which reads as a stray."""
+    return len(line) == 1 and is_cjk(line)
 
 
 def _split_at(
@@ -292,21 +348,33 @@ def _split_at(
     longest: int,
     most: int,
     allowed: list[int] | None = None,
+    costs: list[int] | None = None,
 ) -> tuple[str, ...]:
     """`pieces` (joined by `joins`: joins[i] before piece i) broken into the fewest balanced
-    lines that fit `longest` (up to `most`), else `most` lines, at the `allowed` breaks."""
+    lines that fit `longest` (up to `most`), else `most` lines, at the `allowed` breaks. With
+    `costs`, a break's cost counts as that many more columns on the longest line, so a
+    slightly less balanced break between words beats one inside a word; a line of one CJK
+    character is taken only when nothing else can be."""
     cuts_at = list(range(1, len(pieces))) if allowed is None else allowed
 
     def joined(a: int, b: int) -> str:
         return "".join((joins[i] if i > a else "") + pieces[i] for i in range(a, b))
 
+    def rank(cut: tuple[int, ...], lines: tuple[str, ...]) -> tuple[int, ...]:
+        spent = sum(costs[i] for i in cut) if costs else 0
+        widest = max(map(columns, lines))
+        return (sum(map(_lone, lines)), widest + spent, spent, columns(lines[0]))
+
     best: tuple[str, ...] = (joined(0, len(pieces)),)
     for count in range(2, min(most, len(cuts_at) + 1) + 1):
         options = (
-            tuple(joined(a, b) for a, b in zip((0, *cut), (*cut, len(pieces)), strict=True))
+            (cut, tuple(joined(a, b) for a, b in zip((0, *cut), (*cut, len(pieces)), strict=True)))
             for cut in itertools.combinations(cuts_at, count - 1)
         )
-        best = min(options, key=lambda lines: (max(map(columns, lines)), columns(lines[0])))
+        chosen = min(options, key=lambda option: rank(*option))[1]
+        if count > 2 and any(map(_lone, chosen)) and not any(map(_lone, best)):
+            break  # more lines only by setting a character alone: fewer, wider lines
+        best = chosen
         if max(map(columns, best)) <= longest:
             break
     return best
