@@ -458,3 +458,34 @@ def test_a_functional_colour_is_one_part_of_a_list():
 )
 def test_words_numbers_and_broken_notations_stay_notes(written):
     assert read_field(written) == ([], [written])
+
+
+# ---- shades the vocabulary lacks -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "basic"),
+    [("honey yellow", "yellow"), ("Ferrari red", "red"), ("candy floss pink", "pink")],
+)
+def test_a_shade_the_vocabulary_lacks_is_its_basic_colour_under_its_own_name(written, basic):
+    found, notes = read_field(written)
+    assert [(c.hex, c.name) for c in found] == [(hexes(basic)[0], written.lower())]
+    assert notes == []
+
+
+def test_a_shade_the_vocabulary_lacks_is_one_colour_of_a_list():
+    assert names("navy and honey yellow") == ["navy", "honey yellow"]
+
+
+@pytest.mark.parametrize(
+    "written", ["no red", "not too much blue", "less pink", "anything but green", "ugly red"]
+)
+def test_words_that_ask_for_less_of_a_colour_are_not_a_shade_of_it(written):
+    assert read_field(written) == ([], [written])
+
+
+def test_a_colour_mood_or_modifier_before_a_basic_colour_keeps_its_own_meaning():
+    assert names("muted red") == ["muted red"]
+    assert hexes("muted red") != hexes("red")
+    assert names("navy gold") == ["navy", "gold"]
+    assert names("red white blue") == ["red", "white", "blue"]

@@ -17,7 +17,10 @@ What a field may say, tried in this order:
   "forest green", "light blue", ...), tolerant of case, spacing, hyphens and plurals, or
   one of a few brand colour names it lacks ("rose gold", "champagne", "platinum");
 - a compound of a named colour and a basic colour word it is a shade of ("crimson red",
-  "sapphire blue", "stone grey"): one colour, the named one, never a list of two;
+  "sapphire blue", "stone grey"): one colour, the named one, never a list of two; or of a
+  word or two the vocabulary has no colour for and a basic colour word ("honey yellow",
+  "candy apple red"): the basic colour, under the name as written ("no red", "less blue"
+  and the like stay notes);
 - a mood phrase from a small curated table ("warm earth tones", "pastel", "monochrome",
   "jewel tones", "neon", "muted", ...), tolerant of word order, plurals and of "tones",
   "colours", "palette" and the like;
@@ -115,6 +118,13 @@ _BASIC_NEUTRALS = _wordset("white grey gray black silver")
 # Basic colour words themselves: before another they make a list ("red white blue"), or a
 # compound the survey names ("blue green").
 _BASIC_TERMS = _wordset("red orange yellow green blue purple pink brown white grey gray black")
+# Words that, before a colour, ask for less of it or none: "no red" is not a red.
+_NOT_A_SHADE = _wordset(
+    "no not non without but except avoid less fewer never nothing anything none zero minus "
+    "dont hate dislike nope too much more lots lot any every"
+)
+# The most words a shade name the vocabulary lacks may put before its basic colour word.
+_SHADE_WORDS = 2
 _COMPOUND_HUE = 50 / 360  # most a compound's two hues may differ (of the colour wheel)
 _NEUTRAL_CHROMA = 0.25  # a colour this grey or greyer may qualify a neutral
 _HUED_CHROMA = 0.15  # a colour this coloured or more may qualify a hue
@@ -487,8 +497,10 @@ def _compound(words: Sequence[str]) -> Colour | None:
     if words[0] in _BASIC_TERMS or words[0] in _MODIFIER_WORDS:
         return None
     first, basic = _named(words[:-1]), _named(words[-1:])
-    if first is None or basic is None:
+    if basic is None:
         return None
+    if first is None:
+        return _shade(words, basic)
     hue, chroma = _hue_chroma(first.hex)
     if words[-1] in _BASIC_NEUTRALS:
         fits = chroma <= _NEUTRAL_CHROMA
@@ -497,6 +509,22 @@ def _compound(words: Sequence[str]) -> Colour | None:
         apart = abs(hue - basic_hue)
         fits = chroma >= _HUED_CHROMA and min(apart, 1 - apart) <= _COMPOUND_HUE
     return Colour(first.hex, " ".join(words)) if fits else None
+
+
+def _shade(words: Sequence[str], basic: Colour) -> Colour | None:
+    """A shade name the vocabulary lacks ("honey yellow", "candy apple red"): the basic colour
+    it ends in, named as written; None when a word before it is a colour, a mood or a modifier
+    of its own ("retro red" is the retro palette and red, "muted red" a muted red), or asks for
+    less of it ("no red")."""
+    before = words[:-1]
+    if len(before) > _SHADE_WORDS:
+        return None
+    for word in before:
+        if not word.isalpha() or word in _NOT_A_SHADE | _IMPOLITE | _MODIFIER_WORDS:
+            return None
+        if word in _MODIFIERS or word in _INTENSIFIERS or _phrase([word]) is not None:
+            return None
+    return Colour(basic.hex, " ".join(words))
 
 
 def _modified(words: Sequence[str], palette: bool) -> list[Colour] | None:
