@@ -154,8 +154,23 @@ REFUSED = {
         ((USER_ID_METADATA_KEY, str(ALICE)),),
         "a bare user-id header is not a credential",
     ),
-    "not a bearer scheme": ((("authorization", f"Basic {ALICE}"),), "carries no credentials"),
-    "an empty bearer": ((("authorization", "Bearer "),), "carries no credentials"),
+    "not a bearer scheme": (
+        (("authorization", f"Basic {ALICE}"),),
+        "uses the Basic scheme; this API takes bearer tokens only: send `authorization: Bearer",
+    ),
+    "a Token scheme": (
+        (("authorization", f"Token {user_token(ALICE)}"),),
+        "uses the Token scheme; this API takes bearer tokens only",
+    ),
+    "a token without its scheme": (
+        (("authorization", user_token(ALICE)),),
+        "carries a token without its scheme; put `Bearer ` before it",
+    ),
+    "an empty bearer": ((("authorization", "Bearer "),), "says Bearer but carries no token"),
+    "a bearer without a token": (
+        (("authorization", "Bearer"),),
+        "says Bearer but carries no token; send `authorization: Bearer <access token>`",
+    ),
     "a malformed token": (bearer("not-a-jwt"), "malformed"),
     "two users' tokens": (
         (*bearer(user_token(ALICE)), *bearer(user_token(BOB))),
@@ -202,12 +217,16 @@ async def test_a_request_that_is_not_its_message_is_invalid_argument(raw) -> Non
 async def test_caller_id_is_the_verified_caller_not_a_claimed_one() -> None:
     async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
         assert await who(ch, bearer(user_token(ALICE))) == f"{ALICE} -"
+        # RFC 7235 §2.1: the scheme is case-insensitive, and spaces around the token are not
+        # part of it.
+        lower_case = (("authorization", f"bearer  {user_token(ALICE)} "),)
+        assert await who(ch, lower_case) == f"{ALICE} -"
         claiming_bob = (*bearer(user_token(ALICE)), (USER_ID_METADATA_KEY, str(BOB)))
         assert await who(ch, claiming_bob) == f"{ALICE} -"
         for_bob = ServiceTokens(SERVICE_SECRET, service="gateway").mint(BOB)
         assert await who(ch, bearer(for_bob)) == f"{BOB} gateway"
         assert await watch(ch, bearer(user_token(BOB))) == [str(BOB), str(BOB)]
-        assert echo.ran == ["Who", "Who", "Who", "Watch"]
+        assert echo.ran == ["Who", "Who", "Who", "Who", "Watch"]
 
 
 async def test_a_verifier_that_cannot_fetch_its_keys_answers_unavailable() -> None:

@@ -38,7 +38,7 @@ from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticate
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
-from logokraft_kit.tokens import Caller
+from logokraft_kit.tokens import Caller, bearer_token
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,7 @@ async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Auth
             "`authorization: Bearer <token>`."
         )
     value = str(metadata.get(AUTHORIZATION, ""))
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not value.strip():
         hint = (
             " (a bare user-id header is not a credential)"
             if USER_ID_METADATA_KEY in metadata
@@ -88,7 +87,7 @@ async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Auth
             "This call carries no credentials: send `authorization: Bearer <token>` metadata "
             f"with a user's access token or a service token{hint}."
         )
-    return await authenticate(token.strip())
+    return await authenticate(bearer_token(value, field=AUTHORIZATION))
 
 
 @dataclass(frozen=True)
