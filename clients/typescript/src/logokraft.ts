@@ -63,6 +63,8 @@ export interface ErrorBody {
   message: string;
   /** Per-field or per-item detail. */
   details?: { [key: string]: unknown }[] | null;
+  /** The request's id, as in its `X-Request-ID` header: quote it to support. */
+  request_id?: string | null;
 }
 
 /** The one shape of every error answer. */

@@ -8,6 +8,8 @@ and puts one interceptor in front of every logokraft RPC that:
   access token, or a service token naming the user; see tokens.py). A call without a
   credential, or with a bad one, ends UNAUTHENTICATED before the servicer runs; a bare
   user-id header is not a credential. The verified caller is what `caller_id` returns;
+- binds the caller's `x-request-id` metadata (the gateway's request id; a new one when it
+  is missing or not sane) to the call's log lines as `request_id`;
 - maps domain errors to status codes (with `retry-after` and `logokraft-reason` trailing
   metadata when the error carries them).
 
@@ -36,6 +38,7 @@ from grpc_reflection.v1alpha import reflection
 
 from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated
 from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, bind_log_context, request_id_or_new
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
 from logokraft_kit.tokens import Caller, bearer_token
@@ -124,6 +127,13 @@ async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> No
     )
 
 
+def _bind_request_id(context: grpc.aio.ServicerContext) -> None:
+    """Every line the call logs carries the request id it was sent with (or a new one)."""
+    sent = [v for k, v in context.invocation_metadata() or () if k == REQUEST_ID_METADATA_KEY]
+    one = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else None
+    bind_log_context(request_id=request_id_or_new(one))
+
+
 class _Measured:
     """Times one call and records it by method and final status code."""
 
@@ -152,6 +162,7 @@ def _wrap_unary(
     method: str, behavior: Callable[..., Awaitable[Any]], authenticate: Authenticate | None
 ) -> Callable[..., Awaitable[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        _bind_request_id(context)
         measured = _Measured(method, request)
         try:
             if authenticate is not None:
@@ -174,6 +185,7 @@ def _wrap_stream(
     method: str, behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
 ) -> Callable[..., AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        _bind_request_id(context)
         measured = _Measured(method, request)
         try:
             if authenticate is not None:

@@ -24,6 +24,7 @@ from starlette.routing import Match, Mount
 
 from logokraft_gateway.schemas import ErrorResponse
 from logokraft_kit.errors import REASON_METADATA_KEY, RETRY_AFTER_METADATA_KEY
+from logokraft_kit.logs import current_log_context
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,9 @@ def error_response(error: ApiError) -> JSONResponse:
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.details:
         body["details"] = error.details
+    request_id = current_log_context().get("request_id")
+    if request_id is not None:  # what a user quotes to support, and an operator greps for
+        body["request_id"] = request_id
     return JSONResponse({"error": body}, status_code=error.status_code, headers=error.headers)
 
 
