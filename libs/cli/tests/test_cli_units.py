@@ -336,3 +336,22 @@ def test_version_prints_the_package_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
     assert result.output == f"logokraft {version('logokraft-cli')}\n"
+
+
+def test_login_help_names_the_config_file_in_use(tmp_path, monkeypatch):
+    """It always said ~/.config/logokraft/config.json, even with XDG_CONFIG_HOME elsewhere."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(elsewhere))
+    shown = CliRunner().invoke(app, ["login", "--help"])
+    assert shown.exit_code == 0, shown.output
+    text = "".join(shown.output.split())  # the help wraps long paths
+    assert f"{elsewhere}/logokraft/config.json" in text, shown.output
+    assert "~/.config" not in text and "{config_path}" not in text
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    default = CliRunner().invoke(app, ["login", "--help"])
+    assert "~/.config/logokraft/config.json" in "".join(default.output.split()), default.output

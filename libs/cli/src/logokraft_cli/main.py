@@ -20,18 +20,22 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand
 
 from logokraft_cli import config
 from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
+
+if TYPE_CHECKING:
+    import click
 
 app = typer.Typer(
     help="LogoKraft from a terminal: new logo projects with live progress, refinements, "
@@ -233,7 +237,30 @@ def _status_style(status: str) -> str:
 # ---- login ---------------------------------------------------------------------------------
 
 
-@app.command()
+CONFIG_PATH_PLACEHOLDER = "{config_path}"
+
+
+class _ShowsConfigPath(TyperCommand):
+    """A command whose help names the config file this run would use (XDG_CONFIG_HOME is
+    read when the help is shown, not when the module was imported)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        written = self.help or ""
+        self.help = written.replace(CONFIG_PATH_PLACEHOLDER, _shown_path(config.config_path()))
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.help = written
+
+
+def _shown_path(path: Path) -> str:
+    """The path, with the home folder as `~` (as a person would type it)."""
+    with contextlib.suppress(ValueError, RuntimeError):
+        return f"~/{path.relative_to(Path.home())}"
+    return str(path)
+
+
+@app.command(cls=_ShowsConfigPath)
 @handled
 def login(
     token: Annotated[
@@ -252,7 +279,9 @@ def login(
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Store a token (and the API URL) in ~/.config/logokraft/config.json, mode 0600.
+    """Store a token (and the API URL) for the other commands.
+
+    They go in {config_path} (mode 0600; the folder follows XDG_CONFIG_HOME).
 
     With the stack of `make run`: `logokraft login --token "$(make -s token)"`, or
     `logokraft login --dev`.
