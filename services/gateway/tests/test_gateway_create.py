@@ -414,6 +414,26 @@ async def test_urlencoded_body_is_415(client, auth, fake):
     assert fake.create_calls == []
 
 
+async def test_a_boundary_longer_than_the_parser_takes_is_400(client, auth, fake):
+    """python-multipart refuses a boundary past 256 characters with an exception: a 500."""
+    for length, status in ((70, 202), (256, 202), (257, 400), (5000, 400)):
+        boundary = "b" * length
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nAcme'
+            f"\r\n--{boundary}--\r\n"
+        )
+        response = await client.post(
+            URL,
+            content=body.encode(),
+            headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        assert response.status_code == status, response.text
+        if status == 400:
+            assert response.json()["error"]["code"] == "malformed_form"
+            assert "use at most 70" in response.json()["error"]["message"]
+    assert len(fake.create_calls) == 2
+
+
 async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
     headers = {
         **auth,
