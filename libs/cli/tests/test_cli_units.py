@@ -355,3 +355,42 @@ def test_login_help_names_the_config_file_in_use(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     default = CliRunner().invoke(app, ["login", "--help"])
     assert "~/.config/logokraft/config.json" in "".join(default.output.split()), default.output
+
+
+def test_a_project_id_where_an_asset_id_goes_says_which_it_is(monkeypatch):
+    """`logokraft kit PROJECT` said "Asset … not found." as if the project were gone: ids of
+    projects and logos look alike. Now the 404 says what the id is and what to run."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project, asset = "3715d73f-4d3c-4460-b69c-0cb4a7860c1b", "9b1e0c4a-5d2f-4c1e-8a3b-7f6e5d4c3b2a"
+    found = {f"/projects/{project}": {"id": project}, f"/assets/{asset}": {"project_id": project}}
+
+    def answer(self, method, path, **kwargs):
+        if method == "GET" and path in found:
+            return SimpleNamespace(json=lambda: found[path])
+        kind = "Asset" if path.startswith("/assets/") else "Project"
+        name = path.split("/")[2]
+        raise CliError(f"{kind} {name} not found.", code="not_found", status=404)
+
+    monkeypatch.setattr(Api, "request", answer)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for args in (["kit", project], ["refine", project, "navy"], ["retry", project]):
+        result = CliRunner().invoke(app, args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{project} is a project, not a logo: `logokraft show {project}`" in said, said
+    for args in (["show", asset], ["cancel", asset], ["delete", "-y", asset]):
+        result = CliRunner().invoke(app, args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{asset} is a logo of project {project}, not a project" in said, said
+    gone = "00000000-0000-4000-8000-000000000000"
+    result = CliRunner().invoke(app, ["kit", gone, "--json"])
+    assert json.loads(result.stdout)["error"] == {
+        "code": "not_found",
+        "message": f"Asset {gone} not found.",
+        "status": 404,
+    }

@@ -18,7 +18,7 @@ import sys
 import unicodedata
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -181,6 +181,34 @@ def _project_id(value: str) -> str:
 
 def _asset_id(value: str) -> str:
     return _an_id(value, "an asset id", "`logokraft show PROJECT`")
+
+
+@contextlib.contextmanager
+def _which_id(client: Api, *, expected: str, value: str) -> Iterator[None]:
+    """On a 404 for `value` taken as a project (or an asset), say so when it is the other:
+    ids of both look alike, and "Asset … not found" for a project's id leaves a person
+    believing the project is gone."""
+    try:
+        yield
+    except CliError as error:
+        if error.status == 404 and error.hint is None:
+            error.hint = _the_other_kind(client, expected=expected, value=value)
+        raise
+
+
+def _the_other_kind(client: Api, *, expected: str, value: str) -> str | None:
+    try:
+        if expected == "asset":
+            client.get_json(f"/projects/{value}")
+            return (
+                f"{value} is a project, not a logo: `logokraft show {value}` lists its logos "
+                "with their asset ids."
+            )
+        asset = client.get_json(f"/assets/{value}")
+    except CliError:
+        return None
+    project = asset.get("project_id", "")
+    return f"{value} is a logo of project {project}, not a project: use `logokraft show {project}`."
 
 
 def _api(api: str | None) -> Api:
@@ -628,13 +656,14 @@ def refine(
     if count is not None:
         body["num_variations"] = count
     with _api(api) as client:
-        accepted = client.request(
-            "POST",
-            f"/assets/{asset_id}/refine",
-            json=body,
-            idempotent=True,
-            expect=(202,),
-        ).json()
+        with _which_id(client, expected="asset", value=asset_id):
+            accepted = client.request(
+                "POST",
+                f"/assets/{asset_id}/refine",
+                json=body,
+                idempotent=True,
+                expect=(202,),
+            ).json()
         project_id = accepted["project_id"]
         order = [variation["id"] for variation in accepted["variations"]]
         parent = str(accepted["asset_id"])[:8]
@@ -671,7 +700,10 @@ def refine(
 @app.command()
 @handled
 def retry(
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The failed candidate.")],
+    asset_id: Annotated[
+        str,
+        typer.Argument(metavar="ASSET", help="The failed candidate.", callback=_asset_id),
+    ],
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Folder for the logo (default: the project's folder)."),
@@ -684,7 +716,7 @@ def retry(
 ) -> None:
     """Draw a failed candidate again (it costs one image), and save it."""
     _check_out_folder(out)
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="asset", value=asset_id):
         accepted = client.request(
             "POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,)
         ).json()
@@ -820,7 +852,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """A project's brief, status and logos."""
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="project", value=project_id):
         project = client.get_json(f"/projects/{project_id}")
     if as_json:
         _print_json(project)
@@ -907,7 +939,7 @@ def kit(
     as_json: JsonOption = False,
 ) -> None:
     """Download a logo's brand kit (a zip)."""
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="asset", value=asset_id):
         try:
             response = client.request("GET", f"/assets/{asset_id}/brand-kit", timeout=120.0)
         except CliError as error:
@@ -957,7 +989,7 @@ def cancel(
     as_json: JsonOption = False,
 ) -> None:
     """Stop a project: queued logos are dropped, finished ones stay."""
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="project", value=project_id):
         project = client.request("POST", f"/projects/{project_id}/cancel").json()
     if as_json:
         _print_json(project)
@@ -991,7 +1023,7 @@ def delete(
                 exit_code=2,
             )
         typer.confirm(f"Delete project {project_id} and all its logos?", abort=True)
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="project", value=project_id):
         client.request("DELETE", f"/projects/{project_id}", expect=(204,))
     if as_json:
         _print_json({"deleted": project_id})
