@@ -394,3 +394,39 @@ def test_a_project_id_where_an_asset_id_goes_says_which_it_is(monkeypatch):
         "message": f"Asset {gone} not found.",
         "status": 404,
     }
+
+
+def test_brackets_in_a_brand_an_instruction_or_an_error_are_shown_as_written(monkeypatch):
+    """Text from the user or the API went into Rich markup as it was: a brand "[/]" ended
+    `show` (and `new`, after the project was made) with a MarkupError traceback, and
+    "[red]Acme" was shown as a red "Acme"."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project_id = "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"
+    project = {
+        "id": project_id,
+        "status": "failed",
+        "brief": {"brand_name": "[/]Acme [red]", "industry": "[bold]x", "style": ["[/]"]},
+        "created_at": "2026-12-07T00:26:25Z",
+        "error": {"message": "no [/] prompt"},
+        "assets": [
+            {"id": "a", "status": "completed", "position": 0, "instruction": "[/] bolder"},
+        ],
+    }
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: project)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    shown = CliRunner().invoke(app, ["show", project_id])
+    assert shown.exit_code == 0, shown.output
+    for written in ("[/]Acme [red]", "[bold]x", "no [/] prompt", "[/] bolder"):
+        assert written in shown.output, (written, shown.output)
+
+    def refused(self, method, path, **kwargs):
+        raise CliError("The form field '[/]' is not part of a brief.", status=422, code="x")
+
+    monkeypatch.setattr(Api, "request", refused)
+    failed = CliRunner().invoke(app, ["new", "[/]"])
+    assert failed.exit_code == 1, failed.output
+    assert "The form field '[/]' is not part of a brief." in failed.output

@@ -131,13 +131,13 @@ def handled(function: F) -> F:
             if as_json:
                 _print_json(error.as_json())
             console = _err()
-            console.print(f"[bold red]Error:[/] {error.message}", soft_wrap=True)
+            console.print(f"[bold red]Error:[/] {escape(error.message)}", soft_wrap=True)
             for detail in (error.details or [])[1:]:
                 field, message = detail.get("field"), detail.get("message")
                 if field and message:
-                    console.print(f"  {field}: {message}", soft_wrap=True)
+                    console.print(f"  {escape(str(field))}: {escape(str(message))}", soft_wrap=True)
             if error.hint:
-                console.print(error.hint, soft_wrap=True)
+                console.print(escape(error.hint), soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             _err().print("Interrupted.")
@@ -216,7 +216,9 @@ def _api(api: str | None) -> Api:
     whose stdout stays one JSON document)."""
     settings = config.resolve(api)
     console = _err()
-    return Api(settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{m}[/]"))
+    return Api(
+        settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{escape(m)}[/]")
+    )
 
 
 # Latin letters that do not decompose into a base letter and an accent.
@@ -352,12 +354,12 @@ def login(
     if as_json:
         _print_json({"config": str(path), "api_url": api_url, "verified": checked})
         if warning:
-            _err().print(f"[yellow]{warning}[/]")
+            _err().print(f"[yellow]{escape(warning)}[/]")
         return
     if warning:
-        _err().print(f"[yellow]{warning}[/]")
+        _err().print(f"[yellow]{escape(warning)}[/]")
     verb = "Signed in" if checked else "Token stored"
-    _out().print(f"{verb}: {api_url} (token in {path}, mode 0600).")
+    _out().print(escape(f"{verb}: {api_url} (token in {path}, mode 0600)."))
 
 
 def _dev_token(api_url: str) -> str:
@@ -499,8 +501,9 @@ def new(
         _say(
             console,
             recorder,
-            f"Project [bold]{project_id}[/] · {brief.get('brand_name', name)} · "
-            f"{wanted or '?'} candidates → {out_dir}/",
+            f"Project [bold]{project_id}[/] · {escape(brief.get('brand_name', name))} · "
+            f"{_plural(wanted, 'candidate') if wanted else '? candidates'} → "
+            f"{escape(str(out_dir))}/",
         )
         if not wait:
             if as_json:
@@ -603,12 +606,16 @@ def _finish(
         )
     elif console is not None:
         if saved:
-            _say(console, recorder, f"[bold green]Saved {len(saved)} files[/] in {out_dir}/")
+            _say(
+                console,
+                recorder,
+                f"[bold green]Saved {_plural(len(saved), 'file')}[/] in {escape(str(out_dir))}/",
+            )
         _say(
             console,
             recorder,
-            f"The {what} is {_status_style(status)}: {len(completed)} of {len(tracked)} "
-            f"{noun}s done, {len(failed)} failed.",
+            f"The {what} is {_status_style(status)}: {len(completed)} of "
+            f"{_plural(len(tracked), noun)} done, {len(failed)} failed.",
         )
     if unsaved:
         raise CliError(
@@ -672,7 +679,8 @@ def refine(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         if console is not None:
             console.print(
-                f'Refining [bold]{asset_id}[/]: "{instruction}" · {len(order)} variations → {out}/'
+                f'Refining [bold]{asset_id}[/]: "{escape(instruction)}" · '
+                f"{_plural(len(order), 'variation')} → {escape(str(out))}/"
             )
         if not wait:
             if as_json:
@@ -727,7 +735,7 @@ def retry(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         label, _ = _candidates(accepted["asset"]) or ("candidate", "")
         if console is not None:
-            console.print(f"Trying [bold]{label}[/] ({retried}) again → {out}/")
+            console.print(f"Trying [bold]{label}[/] ({retried}) again → {escape(str(out))}/")
         if not wait:
             if as_json:
                 _print_json(accepted)
@@ -859,18 +867,18 @@ def show(
         return
     console = _out()
     brief = project.get("brief") or {}
-    console.print(f"[bold]{brief.get('brand_name', '')}[/]  {project['id']}")
+    console.print(f"[bold]{escape(brief.get('brand_name', ''))}[/]  {project['id']}")
     console.print(f"status   {_status_style(project['status'])}")
     for label, key in (("industry", "industry"), ("slogan", "slogan")):
         if brief.get(key):
-            console.print(f"{label:<8} {brief[key]}")
+            console.print(f"{label:<8} {escape(str(brief[key]))}")
     if brief.get("style"):
-        console.print(f"style    {', '.join(brief['style'])}")
+        console.print(f"style    {escape(', '.join(brief['style']))}")
     if brief.get("color_words") or brief.get("colors"):
-        console.print(f"colours  {', '.join(brief.get('color_words') or brief['colors'])}")
+        console.print(f"colours  {escape(', '.join(brief.get('color_words') or brief['colors']))}")
     console.print(f"created  {_when(project.get('created_at'))}")
     if project.get("error"):
-        console.print(f"[red]error    {project['error'].get('message')}[/]")
+        console.print(f"[red]error    {escape(str(project['error'].get('message')))}[/]")
     table = Table(
         title=f"{len(project.get('assets', []))} logos",
         title_justify="left",
@@ -894,7 +902,7 @@ def show(
             asset["id"],
             _status_style(asset["status"]),
             (asset.get("parent_asset_id") or "")[:8],
-            note,
+            escape(note),
         )
     console.print(table)
 
@@ -959,7 +967,7 @@ def kit(
     if as_json:
         _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
     else:
-        _out().print(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB).")
+        _out().print(escape(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
 
 
 def _filename(disposition: str) -> str | None:
