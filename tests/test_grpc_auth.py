@@ -428,6 +428,15 @@ def bad_credentials(world: World) -> dict[str, tuple[Metadata, str]]:
     )
     return {
         "no credentials": ((), "carries no credentials"),
+        "another scheme": (
+            (("authorization", f"Token {mint_token(TEST_JWT_SECRET, alice)}"),),
+            "uses the Token scheme; this API takes bearer tokens only: send `authorization: "
+            "Bearer <access token>`",
+        ),
+        "a token without its scheme": (
+            (("authorization", mint_token(TEST_JWT_SECRET, alice)),),
+            "carries a token without its scheme; put `Bearer ` before it",
+        ),
         "only x-logokraft-user-id": (
             ((USER_ID_METADATA_KEY, str(alice)),),
             "a bare user-id header is not a credential",
