@@ -430,3 +430,38 @@ def test_brackets_in_a_brand_an_instruction_or_an_error_are_shown_as_written(mon
     failed = CliRunner().invoke(app, ["new", "[/]"])
     assert failed.exit_code == 1, failed.output
     assert "The form field '[/]' is not part of a brief." in failed.output
+
+
+def test_an_api_url_that_is_no_http_url_is_a_usage_error_not_a_traceback(monkeypatch):
+    """`--api http://[::1` ended with httpx's InvalidURL traceback, and `ftp://…` with
+    "not reachable (UnsupportedProtocol)", as if a server were down."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for url, problem in (
+        ("http://[::1", "invalid port"),
+        ("ftp://127.0.0.1:8000", "it is not http or https"),
+    ):
+        result = CliRunner().invoke(app, ["list", "--api", url, "--json"])
+        assert result.exit_code == 2, (url, result.output)
+        error = json.loads(result.stdout)["error"]
+        assert error["code"] == "usage" and problem in error["message"], error
+        assert "Traceback" not in result.output
+
+
+def test_a_damaged_config_file_is_named_instead_of_saying_nobody_signed_in():
+    """A config.json that is not JSON any more read as empty: "You are not signed in", with
+    no word of the file that held the token."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    config.save_config({"token": "stored-token"})
+    config.config_path().write_text('{"token": "stored-tok')
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 4, result.output
+    said = " ".join(result.output.split())
+    assert f"The stored settings in {config.config_path()} cannot be read (it is not JSON)" in said
+    assert "run `logokraft login` to write them again" in said

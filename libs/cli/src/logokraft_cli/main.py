@@ -159,6 +159,12 @@ def _login_hint(command: str) -> str:
             f"The token comes from {config.TOKEN_ENV}, which overrides `logokraft login`: "
             f"set it to a valid token, or unset it to use the stored one."
         )
+    unreadable = config.unreadable_reason()
+    if unreadable is not None:  # signed in once, but the file was damaged since
+        return (
+            f"The stored settings in {config.config_path()} cannot be read ({unreadable}): "
+            "run `logokraft login` to write them again."
+        )
     return LOGIN_HINT
 
 
