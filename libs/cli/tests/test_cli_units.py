@@ -465,3 +465,30 @@ def test_a_damaged_config_file_is_named_instead_of_saying_nobody_signed_in():
     said = " ".join(result.output.split())
     assert f"The stored settings in {config.config_path()} cannot be read (it is not JSON)" in said
     assert "run `logokraft login` to write them again" in said
+
+
+def test_a_refused_inspiration_image_is_named_by_its_file(tmp_path, monkeypatch):
+    """The API says "Inspiration image 2 is not an image we can read": which of the files
+    given with --image that was, the person had to count."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    first, second = tmp_path / "logo.png", tmp_path / "notes.png"
+    first.write_bytes(b"\x89PNG\r\n\x1a\n")
+    second.write_text("not an image")
+
+    def refused(self, method, path, **kwargs):
+        raise CliError(
+            "Inspiration image 2 is not an image we can read; send PNG, JPEG or WEBP images.",
+            status=415,
+            code="unsupported_image_type",
+            details=[{"field": "inspiration_images", "index": 2, "message": "not PNG"}],
+        )
+
+    monkeypatch.setattr(Api, "request", refused)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    result = CliRunner().invoke(app, ["new", "Acme", "--image", str(first), "--image", str(second)])
+    assert result.exit_code == 1, result.output
+    assert f"Image 2 is {second}." in " ".join(result.output.split()), result.output

@@ -488,15 +488,16 @@ def new(
     ]
     body, content_type = multipart(form, files)
     with _api(api) as client:
-        created = client.request(
-            "POST",
-            "/projects",
-            content=body,
-            headers={"Content-Type": content_type},
-            idempotent=True,
-            expect=(202,),
-            timeout=120.0,
-        ).json()
+        with _naming_images(images or []):
+            created = client.request(
+                "POST",
+                "/projects",
+                content=body,
+                headers={"Content-Type": content_type},
+                idempotent=True,
+                expect=(202,),
+                timeout=120.0,
+            ).json()
         project = created["project"]
         project_id = created["project_id"]
         out_dir = out or _project_dir(project)
@@ -540,6 +541,28 @@ def new(
         finally:
             if record and recorder is not None:
                 recorder.save(record)
+
+
+@contextlib.contextmanager
+def _naming_images(images: list[Path]) -> Iterator[None]:
+    """The API numbers the inspiration images it refuses ("Inspiration image 2 is …"), from
+    1; a person gave file names, so the refusal names the file too."""
+    try:
+        yield
+    except CliError as error:
+        indexes = {
+            detail.get("index")
+            for detail in error.details or []
+            if detail.get("field") == "inspiration_images"
+        }
+        named = [
+            f"Image {index} is {images[index - 1]}"
+            for index in sorted(i for i in indexes if isinstance(i, int))
+            if 1 <= index <= len(images)
+        ]
+        if named and error.hint is None:
+            error.hint = "; ".join(named) + "."
+        raise
 
 
 def _command_line() -> str:
