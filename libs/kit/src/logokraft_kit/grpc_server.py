@@ -38,7 +38,7 @@ from grpc_reflection.v1alpha import reflection
 
 from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated
 from logokraft_kit.identity import USER_ID_METADATA_KEY
-from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, bind_log_context, request_id_or_new
+from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, request_id_or_new
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
 from logokraft_kit.tokens import Caller, bearer_token
@@ -128,10 +128,11 @@ async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> No
 
 
 def _bind_request_id(context: grpc.aio.ServicerContext) -> None:
-    """Every line the call logs carries the request id it was sent with (or a new one)."""
+    """Every line the call logs, and its span, carry the request id it was sent with (or a
+    new one)."""
     sent = [v for k, v in context.invocation_metadata() or () if k == REQUEST_ID_METADATA_KEY]
     one = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else None
-    bind_log_context(request_id=request_id_or_new(one))
+    annotate(request_id=request_id_or_new(one))
 
 
 class _Measured:

@@ -26,7 +26,12 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logokraft_gateway.head import scope_method
-from logokraft_kit.logs import REQUEST_ID_HEADER, log_context, request_id_or_new
+from logokraft_kit.logs import (
+    REQUEST_ID_HEADER,
+    current_log_context,
+    log_context,
+    request_id_or_new,
+)
 from logokraft_kit.metrics import HTTP_REQUEST_DURATION
 from logokraft_kit.telemetry import annotate, tracing_enabled
 
@@ -80,9 +85,14 @@ class RequestMetrics:
 
 
 async def bind_request_ids(request: Request) -> None:
-    """Put the path's project and asset ids on the request's span and log lines."""
+    """Put the path's project and asset ids, and the request's id, on the request's span and
+    log lines (the id is bound already: RequestIds runs before the span starts)."""
     params = request.path_params
-    annotate(project_id=params.get("project_id"), asset_id=params.get("asset_id"))
+    annotate(
+        project_id=params.get("project_id"),
+        asset_id=params.get("asset_id"),
+        request_id=current_log_context().get("request_id"),
+    )
 
 
 class RequestIds:
