@@ -428,6 +428,15 @@ def bad_credentials(world: World) -> dict[str, tuple[Metadata, str]]:
     )
     return {
         "no credentials": ((), "carries no credentials"),
+        "another scheme": (
+            (("authorization", f"Token {mint_token(TEST_JWT_SECRET, alice)}"),),
+            "uses the Token scheme; this API takes bearer tokens only: send `authorization: "
+            "Bearer <access token>`",
+        ),
+        "a token without its scheme": (
+            (("authorization", mint_token(TEST_JWT_SECRET, alice)),),
+            "carries a token without its scheme; put `Bearer ` before it",
+        ),
         "only x-logokraft-user-id": (
             ((USER_ID_METADATA_KEY, str(alice)),),
             "a bare user-id header is not a credential",
@@ -554,6 +563,17 @@ async def test_an_internal_caller_with_a_user_token_does_the_whole_flow(services
     assert events[0].HasField("snapshot")
     assert events[-1].HasField("done"), "the stream ends with done"
     assert events[-1].done.completed_assets == 2
+    ahead = prompt.WatchProject(
+        prompt_pb.WatchProjectRequest(project_id=project_id, after_sequence=10**12),
+        metadata=alice,
+        timeout=DEADLINE,
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await ahead.read()
+    # It named Last-Event-ID, an HTTP header this caller never sent.
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert refused.value.details().startswith("after_sequence (Last-Event-ID) 1000000000000 is")
+    assert refused.value.details().endswith("; watch again from 0 for a snapshot")
 
     project = (
         await prompt.GetProject(

@@ -113,6 +113,9 @@ async def test_one_project_is_one_trace_across_gateway_prompt_and_imagegen(
     calls = [s for s in trace if s.name == name and s.kind == "server"]
     assert len(calls) == 1, [str(s) for s in calls]
     create = next(s for s in calls if s.attributes.get("logokraft.project_id") == project_id)
+    # The request's id, in its answer and on the spans of both ends of its gRPC call.
+    assert post.attributes["logokraft.request_id"] == created.headers["x-request-id"]
+    assert create.attributes["logokraft.request_id"] == created.headers["x-request-id"]
     for call in calls:
         assert call.service == "logokraft-prompt"
         assert post in _ancestors(call, trace)

@@ -63,6 +63,8 @@ export interface ErrorBody {
   message: string;
   /** Per-field or per-item detail. */
   details?: { [key: string]: unknown }[] | null;
+  /** The request's id, as in its `X-Request-ID` header: quote it to support. */
+  request_id?: string | null;
 }
 
 /** The one shape of every error answer. */
@@ -619,7 +621,9 @@ export class LogoKraftClient {
    *
    * Built on the first download (a second or two; an AI-drawn raster is vectorised first, and
    * its README.txt says how close the vector is) and kept, so later downloads are immediate.
-   * Another user's asset is not found (404); one that is not completed yet is a 409.
+   * Another user's asset is not found (404); one that is not completed yet is a 409. As the
+   * signed file URLs do, it answers `If-None-Match` with its ETag (304) and `Range: bytes=...`
+   * (206, 416 past the end), so a download manager can resume it.
    *
    * `GET /api/v1/assets/{asset_id}/brand-kit`
    */

@@ -336,3 +336,159 @@ def test_version_prints_the_package_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
     assert result.output == f"logokraft {version('logokraft-cli')}\n"
+
+
+def test_login_help_names_the_config_file_in_use(tmp_path, monkeypatch):
+    """It always said ~/.config/logokraft/config.json, even with XDG_CONFIG_HOME elsewhere."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(elsewhere))
+    shown = CliRunner().invoke(app, ["login", "--help"])
+    assert shown.exit_code == 0, shown.output
+    text = "".join(shown.output.split())  # the help wraps long paths
+    assert f"{elsewhere}/logokraft/config.json" in text, shown.output
+    assert "~/.config" not in text and "{config_path}" not in text
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    default = CliRunner().invoke(app, ["login", "--help"])
+    assert "~/.config/logokraft/config.json" in "".join(default.output.split()), default.output
+
+
+def test_a_project_id_where_an_asset_id_goes_says_which_it_is(monkeypatch):
+    """`logokraft kit PROJECT` said "Asset … not found." as if the project were gone: ids of
+    projects and logos look alike. Now the 404 says what the id is and what to run."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project, asset = "3715d73f-4d3c-4460-b69c-0cb4a7860c1b", "9b1e0c4a-5d2f-4c1e-8a3b-7f6e5d4c3b2a"
+    found = {f"/projects/{project}": {"id": project}, f"/assets/{asset}": {"project_id": project}}
+
+    def answer(self, method, path, **kwargs):
+        if method == "GET" and path in found:
+            return SimpleNamespace(json=lambda: found[path])
+        kind = "Asset" if path.startswith("/assets/") else "Project"
+        name = path.split("/")[2]
+        raise CliError(f"{kind} {name} not found.", code="not_found", status=404)
+
+    monkeypatch.setattr(Api, "request", answer)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for args in (["kit", project], ["refine", project, "navy"], ["retry", project]):
+        result = CliRunner().invoke(app, args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{project} is a project, not a logo: `logokraft show {project}`" in said, said
+    for args in (["show", asset], ["cancel", asset], ["delete", "-y", asset]):
+        result = CliRunner().invoke(app, args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{asset} is a logo of project {project}, not a project" in said, said
+    gone = "00000000-0000-4000-8000-000000000000"
+    result = CliRunner().invoke(app, ["kit", gone, "--json"])
+    assert json.loads(result.stdout)["error"] == {
+        "code": "not_found",
+        "message": f"Asset {gone} not found.",
+        "status": 404,
+    }
+
+
+def test_brackets_in_a_brand_an_instruction_or_an_error_are_shown_as_written(monkeypatch):
+    """Text from the user or the API went into Rich markup as it was: a brand "[/]" ended
+    `show` (and `new`, after the project was made) with a MarkupError traceback, and
+    "[red]Acme" was shown as a red "Acme"."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project_id = "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"
+    project = {
+        "id": project_id,
+        "status": "failed",
+        "brief": {"brand_name": "[/]Acme [red]", "industry": "[bold]x", "style": ["[/]"]},
+        "created_at": "2026-12-07T00:26:25Z",
+        "error": {"message": "no [/] prompt"},
+        "assets": [
+            {"id": "a", "status": "completed", "position": 0, "instruction": "[/] bolder"},
+        ],
+    }
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: project)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    shown = CliRunner().invoke(app, ["show", project_id])
+    assert shown.exit_code == 0, shown.output
+    for written in ("[/]Acme [red]", "[bold]x", "no [/] prompt", "[/] bolder"):
+        assert written in shown.output, (written, shown.output)
+
+    def refused(self, method, path, **kwargs):
+        raise CliError("The form field '[/]' is not part of a brief.", status=422, code="x")
+
+    monkeypatch.setattr(Api, "request", refused)
+    failed = CliRunner().invoke(app, ["new", "[/]"])
+    assert failed.exit_code == 1, failed.output
+    assert "The form field '[/]' is not part of a brief." in failed.output
+
+
+def test_an_api_url_that_is_no_http_url_is_a_usage_error_not_a_traceback(monkeypatch):
+    """`--api http://[::1` ended with httpx's InvalidURL traceback, and `ftp://…` with
+    "not reachable (UnsupportedProtocol)", as if a server were down."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for url, problem in (
+        ("http://[::1", "invalid port"),
+        ("ftp://127.0.0.1:8000", "it is not http or https"),
+    ):
+        result = CliRunner().invoke(app, ["list", "--api", url, "--json"])
+        assert result.exit_code == 2, (url, result.output)
+        error = json.loads(result.stdout)["error"]
+        assert error["code"] == "usage" and problem in error["message"], error
+        assert "Traceback" not in result.output
+
+
+def test_a_damaged_config_file_is_named_instead_of_saying_nobody_signed_in():
+    """A config.json that is not JSON any more read as empty: "You are not signed in", with
+    no word of the file that held the token."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.main import app
+
+    config.save_config({"token": "stored-token"})
+    config.config_path().write_text('{"token": "stored-tok')
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 4, result.output
+    said = " ".join(result.output.split())
+    assert f"The stored settings in {config.config_path()} cannot be read (it is not JSON)" in said
+    assert "run `logokraft login` to write them again" in said
+
+
+def test_a_refused_inspiration_image_is_named_by_its_file(tmp_path, monkeypatch):
+    """The API says "Inspiration image 2 is not an image we can read": which of the files
+    given with --image that was, the person had to count."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    first, second = tmp_path / "logo.png", tmp_path / "notes.png"
+    first.write_bytes(b"\x89PNG\r\n\x1a\n")
+    second.write_text("not an image")
+
+    def refused(self, method, path, **kwargs):
+        raise CliError(
+            "Inspiration image 2 is not an image we can read; send PNG, JPEG or WEBP images.",
+            status=415,
+            code="unsupported_image_type",
+            details=[{"field": "inspiration_images", "index": 2, "message": "not PNG"}],
+        )
+
+    monkeypatch.setattr(Api, "request", refused)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    result = CliRunner().invoke(app, ["new", "Acme", "--image", str(first), "--image", str(second)])
+    assert result.exit_code == 1, result.output
+    assert f"Image 2 is {second}." in " ".join(result.output.split()), result.output

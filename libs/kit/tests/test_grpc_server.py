@@ -35,6 +35,7 @@ from logokraft_kit.errors import (
 )
 from logokraft_kit.grpc_server import Authenticate, GrpcServer, TlsFiles, caller_id, current_caller
 from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.logs import current_log_context
 from logokraft_kit.settings import GrpcTlsSettings
 from logokraft_kit.tokens import Caller, CallerVerifier, ServiceTokens, UserTokens
 
@@ -42,6 +43,7 @@ SERVICE = "logokraft.test.Echo"
 WHO = f"/{SERVICE}/Who"
 WATCH = f"/{SERVICE}/Watch"
 FAIL = f"/{SERVICE}/Fail"
+REQUEST_ID = f"/{SERVICE}/RequestId"
 PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckRequest)
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
@@ -103,8 +105,12 @@ class Echo:
         self.ran.append("Parse")
         return request.service.encode()
 
+    async def request_id(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        return current_log_context()["request_id"].encode()
+
     def register(self, server: grpc.aio.Server) -> None:
         handlers = {
+            "RequestId": grpc.unary_unary_rpc_method_handler(self.request_id),
             "Parse": grpc.unary_unary_rpc_method_handler(
                 self.parse, request_deserializer=health_pb2.HealthCheckRequest.FromString
             ),
@@ -154,8 +160,23 @@ REFUSED = {
         ((USER_ID_METADATA_KEY, str(ALICE)),),
         "a bare user-id header is not a credential",
     ),
-    "not a bearer scheme": ((("authorization", f"Basic {ALICE}"),), "carries no credentials"),
-    "an empty bearer": ((("authorization", "Bearer "),), "carries no credentials"),
+    "not a bearer scheme": (
+        (("authorization", f"Basic {ALICE}"),),
+        "uses the Basic scheme; this API takes bearer tokens only: send `authorization: Bearer",
+    ),
+    "a Token scheme": (
+        (("authorization", f"Token {user_token(ALICE)}"),),
+        "uses the Token scheme; this API takes bearer tokens only",
+    ),
+    "a token without its scheme": (
+        (("authorization", user_token(ALICE)),),
+        "carries a token without its scheme; put `Bearer ` before it",
+    ),
+    "an empty bearer": ((("authorization", "Bearer "),), "says Bearer but carries no token"),
+    "a bearer without a token": (
+        (("authorization", "Bearer"),),
+        "says Bearer but carries no token; send `authorization: Bearer <access token>`",
+    ),
     "a malformed token": (bearer("not-a-jwt"), "malformed"),
     "two users' tokens": (
         (*bearer(user_token(ALICE)), *bearer(user_token(BOB))),
@@ -202,12 +223,32 @@ async def test_a_request_that_is_not_its_message_is_invalid_argument(raw) -> Non
 async def test_caller_id_is_the_verified_caller_not_a_claimed_one() -> None:
     async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
         assert await who(ch, bearer(user_token(ALICE))) == f"{ALICE} -"
+        # RFC 7235 §2.1: the scheme is case-insensitive, and spaces around the token are not
+        # part of it.
+        lower_case = (("authorization", f"bearer  {user_token(ALICE)} "),)
+        assert await who(ch, lower_case) == f"{ALICE} -"
         claiming_bob = (*bearer(user_token(ALICE)), (USER_ID_METADATA_KEY, str(BOB)))
         assert await who(ch, claiming_bob) == f"{ALICE} -"
         for_bob = ServiceTokens(SERVICE_SECRET, service="gateway").mint(BOB)
         assert await who(ch, bearer(for_bob)) == f"{BOB} gateway"
         assert await watch(ch, bearer(user_token(BOB))) == [str(BOB), str(BOB)]
-        assert echo.ran == ["Who", "Who", "Who", "Watch"]
+        assert echo.ran == ["Who", "Who", "Who", "Who", "Watch"]
+
+
+async def test_a_call_logs_with_the_request_id_it_was_sent() -> None:
+    """The gateway's request id reaches the service's log lines; a call without one (or with
+    one that could break a log line) gets its own."""
+    async with echo_server() as (_, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        ask = ch.unary_unary(REQUEST_ID)
+        sent = (*bearer(user_token(ALICE)), ("x-request-id", "req-7f3a"))
+        assert await ask(b"", metadata=sent, timeout=DEADLINE) == b"req-7f3a"
+        for metadata in (
+            bearer(user_token(ALICE)),
+            (*bearer(user_token(ALICE)), ("x-request-id", "two words")),
+            (*bearer(user_token(ALICE)), ("x-request-id", "a"), ("x-request-id", "b")),
+        ):
+            made = (await ask(b"", metadata=metadata, timeout=DEADLINE)).decode()
+            assert len(made) == 32 and int(made, 16) >= 0, made
 
 
 async def test_a_verifier_that_cannot_fetch_its_keys_answers_unavailable() -> None:

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from logokraft_kit.breaker import CircuitBreaker
 from logokraft_kit.bus import JobSigner, Subjects, connect, ensure_streams, publish_job
+from logokraft_kit.logs import current_log_context, log_context
 from logokraft_kit.metrics import JobQueues, QueueSource, parse_address, serve_metrics
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.settings import LoggingSettings
@@ -109,6 +110,21 @@ async def test_a_job_carries_the_publishers_trace_to_its_worker() -> None:
     assert current.trace_id == request.get_span_context().trace_id
     with consuming("ns.jobs.images", {}, queue="images", attempt=1):
         assert not trace.get_current_span().get_span_context().is_valid, "no context: none"
+
+
+async def test_a_job_carries_the_requests_id_to_its_workers_lines() -> None:
+    """Without tracing nothing tied a worker's lines to the request that queued the job."""
+    with log_context(request_id="req-1"), producing("ns.jobs.images") as headers:
+        pass
+    assert headers["X-Request-ID"] == "req-1"
+
+    async def worker(job_headers: dict[str, str]) -> str | None:
+        with consuming("ns.jobs.images", job_headers, queue="images", attempt=1):
+            return current_log_context().get("request_id")
+
+    assert await asyncio.create_task(worker(headers)) == "req-1"
+    assert await asyncio.create_task(worker({})) is None
+    assert await asyncio.create_task(worker({"X-Request-ID": "two words"})) != "two words"
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,7 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
         self.create_calls: list[tuple[str, prompt_service_pb2.CreateProjectRequest]] = []
         self.checks: list[tuple[str, prompt_service_pb2.CreateProjectRequest]] = []
         self.calls: list[str] = []
+        self.request_ids: list[str | None] = []  # each GetProject's x-request-id metadata
         self.projects: dict[str, common_pb2.Project] = {}
         self.events: dict[str, list[common_pb2.ProjectEvent]] = {}
         self.watch_requests: list[tuple[str, prompt_service_pb2.WatchProjectRequest]] = []
@@ -115,6 +116,7 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
 
     async def GetProject(self, request, context):
         self.calls.append("GetProject")
+        self.request_ids.append(dict(context.invocation_metadata()).get("x-request-id"))
         if self.get_error is not None:
             await context.abort(self.get_error, "the prompt service cannot answer now")
         return prompt_service_pb2.GetProjectResponse(

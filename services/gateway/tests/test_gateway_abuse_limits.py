@@ -308,6 +308,7 @@ async def test_a_compressed_body_is_415_saying_so(client, auth, fake, fake_serve
             "code": "unsupported_content_encoding",
             "message": f"The request body is sent with Content-Encoding: {coding}; "
             "send it uncompressed.",
+            "request_id": response.headers["x-request-id"],
         }
     assert fake_server.refine.calls == [] and fake.create_calls == []
     # No body, nothing to decode: a stray header on a read changes nothing.

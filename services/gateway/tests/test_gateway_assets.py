@@ -194,6 +194,7 @@ async def test_refining_an_unfinished_asset_is_409_with_the_services_reason(
     assert response.json()["error"] == {
         "code": "failed_precondition",
         "message": f"Asset {mine.id} is generating.",
+        "request_id": response.headers["x-request-id"],
     }
 
 

@@ -115,6 +115,52 @@ async def test_missing_token_is_401_with_a_bare_challenge(client, fake, headers)
     assert fake.calls == []
 
 
+@pytest.mark.parametrize(
+    ("authorization", "says"),
+    [
+        ("Token abc.def.ghi", "uses the Token scheme; this API takes bearer tokens only: send "),
+        ("Basic ZGV2OmRldg==", "uses the Basic scheme; this API takes bearer tokens only: send "),
+        ("abc.def.ghi", "carries a token without its scheme; put `Bearer ` before it"),
+        ("Bearer", "says Bearer but carries no token; send "),
+        ("Bearer   ", "says Bearer but carries no token; send "),
+        ("B\xe4sic x".encode("latin-1"), "uses a scheme other than Bearer"),
+    ],
+    ids=["token-scheme", "basic", "bare-token", "bearer-alone", "bearer-spaces", "odd-scheme"],
+)
+async def test_a_header_without_a_bearer_token_says_what_to_send(client, fake, authorization, says):
+    """Every route and the stream say what was wrong with the header, never its value."""
+    project = fake.add_project(dev_user_id("dev"))
+    for url in (URL, f"/api/v1/projects/{project.id}/stream"):
+        response = await client.get(url, headers={"Authorization": authorization})
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+        message = response.json()["error"]["message"]
+        assert says in message, message
+        assert "`Authorization: Bearer <access token>`" in message
+        assert "abc" not in message and "ZGV2" not in message
+    assert fake.calls == []
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+async def test_the_bearer_scheme_is_case_insensitive(client, token_for, scheme):
+    """RFC 7235 §2.1: auth-scheme is a case-insensitive token."""
+    response = await client.get(URL, headers={"Authorization": f"{scheme}  {token_for('dev')}"})
+    assert response.status_code == 200, response.text
+
+
+async def test_a_stream_token_in_the_url_works_behind_a_basic_auth_proxy(client, app, fake):
+    """A proxy's `Authorization: Basic` does not stand in the way of a stream token."""
+    project = fake.add_project(dev_user_id("dev"))
+    stream_token = app.state.gateway.tokens.mint_stream_token(
+        user_id=dev_user_id("dev"), project_id=uuid.UUID(project.id), ttl=60
+    )
+    response = await client.head(
+        f"/api/v1/projects/{project.id}/stream?access_token={stream_token}",
+        headers={"Authorization": "Basic ZGV2OmRldg=="},
+    )
+    assert response.status_code == 200, response.text
+
+
 async def test_a_stream_without_any_token_gets_a_bare_challenge(client, fake):
     project = fake.add_project(dev_user_id("dev"))
     response = await client.get(f"/api/v1/projects/{project.id}/stream")

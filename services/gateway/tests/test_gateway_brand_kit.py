@@ -117,6 +117,63 @@ async def test_another_users_asset_is_404_and_an_unfinished_one_409(client, auth
     assert "completed" in response.json()["error"]["message"]
 
 
+async def _stored_kit(app, refine, data: bytes) -> str:
+    """A completed asset whose kit is stored; its download URL."""
+    asset = completed(refine)
+    kit_path = asset.image.path.removesuffix(".png") + ".kit.zip"
+    storage = app.state.gateway.storage
+    await storage.put("generated-assets", kit_path, data, content_type="application/zip")
+    return f"/api/v1/assets/{asset.id}/brand-kit"
+
+
+async def test_the_kit_answers_if_none_match_with_304(client, auth, refine, app):
+    """Before, the kit had no ETag: every revalidation downloaded the whole zip again."""
+    url = await _stored_kit(app, refine, ZIP)
+    first = await client.get(url, headers=auth)
+    etag = first.headers["etag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag), etag
+    assert first.headers["content-length"] == str(len(ZIP))
+    assert "last-modified" not in first.headers
+    for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        again = await client.get(url, headers={**auth, "If-None-Match": sent})
+        assert (again.status_code, again.content) == (304, b""), sent
+        assert again.headers["etag"] == etag
+        assert again.headers["cache-control"] == "private, no-cache"
+    changed = await client.get(url, headers={**auth, "If-None-Match": '"other"'})
+    assert (changed.status_code, changed.content) == (200, ZIP)
+    other = await _stored_kit(app, refine, ZIP + b"x")
+    assert (await client.get(other, headers=auth)).headers["etag"] != etag
+
+
+async def test_the_kit_answers_byte_ranges(client, auth, refine, app):
+    """Before, a Range was ignored: a download manager resuming the zip got all of it."""
+    data = bytes(range(256)) * 1000  # past Starlette's 64 KiB chunk
+    url = await _stored_kit(app, refine, data)
+    part = await client.get(url, headers={**auth, "Range": "bytes=70000-70009"})
+    assert (part.status_code, part.content) == (206, data[70000:70010])
+    assert part.headers["content-range"] == f"bytes 70000-70009/{len(data)}"
+    tail = await client.get(url, headers={**auth, "Range": "bytes=-5"})
+    assert (tail.status_code, tail.content) == (206, data[-5:])
+    resumed = await client.get(url, headers={**auth, "Range": "bytes=1000-"})
+    assert (resumed.status_code, resumed.content) == (206, data[1000:])
+    several = await client.get(url, headers={**auth, "Range": "bytes=0-1, 10-11"})
+    assert several.status_code == 206
+    assert several.headers["content-type"].startswith("multipart/byteranges; boundary=")
+    assert data[0:2] in several.content and data[10:12] in several.content
+    past = await client.get(url, headers={**auth, "Range": f"bytes={len(data)}-"})
+    assert past.status_code == 416
+    assert past.headers["content-range"] == f"bytes */{len(data)}"
+    ignored = await client.get(url, headers={**auth, "Range": "items=0-5"})
+    assert (ignored.status_code, ignored.content) == (200, data)
+    head = await client.head(url, headers={**auth, "Range": "bytes=0-9"})
+    assert (head.status_code, head.content) == (206, b"")
+    assert head.headers["content-length"] == "10"
+    responses = (await client.get("/openapi.json")).json()["paths"][
+        "/api/v1/assets/{asset_id}/brand-kit"
+    ]["get"]["responses"]
+    assert {"200", "206", "304", "416"} <= set(responses)
+
+
 async def test_a_kit_gone_from_storage_is_404(client, auth, refine):
     asset = completed(refine)
     response = await client.get(f"/api/v1/assets/{asset.id}/brand-kit", headers=auth)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import logging
 import struct
 import uuid
 import zlib
@@ -414,6 +416,26 @@ async def test_urlencoded_body_is_415(client, auth, fake):
     assert fake.create_calls == []
 
 
+async def test_a_boundary_longer_than_the_parser_takes_is_400(client, auth, fake):
+    """python-multipart refuses a boundary past 256 characters with an exception: a 500."""
+    for length, status in ((70, 202), (256, 202), (257, 400), (5000, 400)):
+        boundary = "b" * length
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nAcme'
+            f"\r\n--{boundary}--\r\n"
+        )
+        response = await client.post(
+            URL,
+            content=body.encode(),
+            headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        assert response.status_code == status, response.text
+        if status == 400:
+            assert response.json()["error"]["code"] == "malformed_form"
+            assert "use at most 70" in response.json()["error"]["message"]
+    assert len(fake.create_calls) == 2
+
+
 async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
     headers = {
         **auth,
@@ -476,3 +498,51 @@ async def test_unauthenticated_create_reads_nothing(client, fake, stored_files):
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert fake.create_calls == []
     assert stored_files() == []
+
+
+async def test_a_client_gone_mid_upload_is_a_400_not_an_unhandled_500(app, auth, fake, caplog):
+    """A client that closed the connection mid-upload was an ERROR "unhandled error" with
+    a traceback and a 500 in the request metrics, which the error-rate alert counts."""
+    parts = [
+        {
+            "type": "http.request",
+            "body": b'--X\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nAc',
+            "more_body": True,
+        },
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive():
+        return parts.pop(0) if parts else {"type": "http.disconnect"}
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [
+        (b"host", b"testserver"),
+        (b"authorization", auth["Authorization"].encode()),
+        (b"content-type", b"multipart/form-data; boundary=X"),
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": URL,
+        "raw_path": URL.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    with caplog.at_level(logging.INFO):
+        async with app.router.lifespan_context(app):
+            await app(scope, receive, send)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"])["error"]["code"] == "incomplete_body"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert fake.create_calls == []

@@ -64,7 +64,11 @@ async def test_unknown_route_is_404_in_the_error_shape(client):
     response = await client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json() == {
-        "error": {"code": "not_found", "message": "There is no such resource; check the URL."}
+        "error": {
+            "code": "not_found",
+            "message": "There is no such resource; check the URL.",
+            "request_id": response.headers["x-request-id"],
+        }
     }
 
 

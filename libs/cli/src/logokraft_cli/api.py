@@ -72,6 +72,27 @@ def unreachable(url: str, error: Exception) -> CliError:
     )
 
 
+def checked_api_url(url: str) -> str:
+    """The API's base URL when it is an http(s) URL with a host; a usage error otherwise
+    (httpx raised InvalidURL from deep inside a request: a traceback)."""
+    try:
+        parsed = httpx.URL(url)
+        problem = None if parsed.scheme in ("http", "https") else "it is not http or https"
+        if problem is None and not parsed.host:
+            problem = "it names no host"
+    except httpx.InvalidURL as error:
+        problem = str(error).rstrip(".").lower()
+    if problem is None:
+        return url
+    raise CliError(
+        f"The API URL {url!r} cannot be used: {problem}.",
+        code="usage",
+        exit_code=2,
+        hint="Give one such as http://127.0.0.1:8000 with --api, LOGOKRAFT_API_URL or "
+        "`logokraft login --api URL`.",
+    )
+
+
 def retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     return float(value) if value.isdigit() else None
@@ -119,7 +140,7 @@ class Api:
         on_wait: Callable[[str], None] | None = None,
         timeout: float = 30.0,
     ) -> None:
-        self.base_url = base_url
+        self.base_url = checked_api_url(base_url)
         self.token = token
         self.on_wait = on_wait or (lambda _message: None)
         self.http = httpx.Client(

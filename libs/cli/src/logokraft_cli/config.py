@@ -31,6 +31,21 @@ def config_path() -> Path:
     return config_dir() / "config.json"
 
 
+def unreadable_reason() -> str | None:
+    """Why the config file that exists cannot be used (None when it is fine or absent)."""
+    try:
+        text = config_path().read_text()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "it is not JSON"
+    return None if isinstance(data, dict) else "it is not a JSON object"
+
+
 def load_config() -> dict[str, Any]:
     """The stored settings; empty when there are none or the file is unreadable."""
     try:

@@ -148,7 +148,7 @@ class Follower:
                             failures += 1
                             if failures > MAX_RECONNECTS:
                                 raise error_from(response)
-                            self._say(f"[yellow]{error_from(response).message}[/]")
+                            self._say(f"[yellow]{escape(error_from(response).message)}[/]")
                             time.sleep(min(max(wait, 0.5), 60.0))
                             continue
                         raise error_from(response)
@@ -180,7 +180,7 @@ class Follower:
                 )
             self.reconnects += 1
             where = f" after event {last_id}" if last_id else ""
-            self._say(f"[dim]connection dropped ({reason}); resuming{where}…[/]")
+            self._say(f"[dim]connection dropped ({escape(str(reason))}); resuming{where}…[/]")
             time.sleep(retry_ms / 1000 * min(failures, 5))
 
     def _handle(self, event: str, data: dict[str, Any]) -> None:
@@ -227,14 +227,14 @@ class Follower:
         self._show(tracked)
         if asset.get("status") == "completed" and tracked.files:
             names = ", ".join(path.name for path in tracked.files)
-            self._say(f"[green]✓[/] {tracked.label} saved: {names}")
+            self._say(f"[green]✓[/] {tracked.label} saved: {escape(names)}")
             missed = ((asset.get("metadata") or {}).get("editor") or {}).get("not_understood")
             if missed:  # the local editor's: else the variation looks like an unrelated change
                 quoted = ", ".join(f"“{escape(str(part))}”" for part in missed)
                 self._say(f"  [yellow]![/] not understood or not possible here: {quoted}")
         elif asset.get("status") == "failed":
             reason = (asset.get("error") or {}).get("message", "no reason given")
-            self._say(f"[red]✗[/] {tracked.label} failed: {reason}")
+            self._say(f"[red]✗[/] {tracked.label} failed: {escape(str(reason))}")
 
     def _show(self, tracked: Tracked) -> None:
         if self.progress is None or tracked.task is None:
@@ -244,9 +244,9 @@ class Follower:
             state = f"{state} [dim]· #{tracked.queue_position} in line[/]"
         if tracked.status == "completed" and tracked.files:
             more = " + svg" if any(p.suffix == ".svg" for p in tracked.files) else ""
-            state = f"{state} [dim]→ {tracked.files[0].name}{more}[/]"
+            state = f"{state} [dim]→ {escape(tracked.files[0].name)}{more}[/]"
         if tracked.download_error:
-            state = f"{state} [red](not saved: {tracked.download_error})[/]"
+            state = f"{state} [red](not saved: {escape(str(tracked.download_error))})[/]"
         finished = tracked.status in ("completed", "failed", "cancelled")
         self.progress.update(tracked.task, completed=completed, state=state)
         if finished:

@@ -18,20 +18,24 @@ import sys
 import unicodedata
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand
 
 from logokraft_cli import config
 from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
+
+if TYPE_CHECKING:
+    import click
 
 app = typer.Typer(
     help="LogoKraft from a terminal: new logo projects with live progress, refinements, "
@@ -127,13 +131,13 @@ def handled(function: F) -> F:
             if as_json:
                 _print_json(error.as_json())
             console = _err()
-            console.print(f"[bold red]Error:[/] {error.message}", soft_wrap=True)
+            console.print(f"[bold red]Error:[/] {escape(error.message)}", soft_wrap=True)
             for detail in (error.details or [])[1:]:
                 field, message = detail.get("field"), detail.get("message")
                 if field and message:
-                    console.print(f"  {field}: {message}", soft_wrap=True)
+                    console.print(f"  {escape(str(field))}: {escape(str(message))}", soft_wrap=True)
             if error.hint:
-                console.print(error.hint, soft_wrap=True)
+                console.print(escape(error.hint), soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             _err().print("Interrupted.")
@@ -154,6 +158,12 @@ def _login_hint(command: str) -> str:
         return (
             f"The token comes from {config.TOKEN_ENV}, which overrides `logokraft login`: "
             f"set it to a valid token, or unset it to use the stored one."
+        )
+    unreadable = config.unreadable_reason()
+    if unreadable is not None:  # signed in once, but the file was damaged since
+        return (
+            f"The stored settings in {config.config_path()} cannot be read ({unreadable}): "
+            "run `logokraft login` to write them again."
         )
     return LOGIN_HINT
 
@@ -179,12 +189,42 @@ def _asset_id(value: str) -> str:
     return _an_id(value, "an asset id", "`logokraft show PROJECT`")
 
 
+@contextlib.contextmanager
+def _which_id(client: Api, *, expected: str, value: str) -> Iterator[None]:
+    """On a 404 for `value` taken as a project (or an asset), say so when it is the other:
+    ids of both look alike, and "Asset … not found" for a project's id leaves a person
+    believing the project is gone."""
+    try:
+        yield
+    except CliError as error:
+        if error.status == 404 and error.hint is None:
+            error.hint = _the_other_kind(client, expected=expected, value=value)
+        raise
+
+
+def _the_other_kind(client: Api, *, expected: str, value: str) -> str | None:
+    try:
+        if expected == "asset":
+            client.get_json(f"/projects/{value}")
+            return (
+                f"{value} is a project, not a logo: `logokraft show {value}` lists its logos "
+                "with their asset ids."
+            )
+        asset = client.get_json(f"/assets/{value}")
+    except CliError:
+        return None
+    project = asset.get("project_id", "")
+    return f"{value} is a logo of project {project}, not a project: use `logokraft show {project}`."
+
+
 def _api(api: str | None) -> Api:
     """A client of the chosen API; rate-limit waits are noted on stderr (even with --json,
     whose stdout stays one JSON document)."""
     settings = config.resolve(api)
     console = _err()
-    return Api(settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{m}[/]"))
+    return Api(
+        settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{escape(m)}[/]")
+    )
 
 
 # Latin letters that do not decompose into a base letter and an accent.
@@ -233,7 +273,30 @@ def _status_style(status: str) -> str:
 # ---- login ---------------------------------------------------------------------------------
 
 
-@app.command()
+CONFIG_PATH_PLACEHOLDER = "{config_path}"
+
+
+class _ShowsConfigPath(TyperCommand):
+    """A command whose help names the config file this run would use (XDG_CONFIG_HOME is
+    read when the help is shown, not when the module was imported)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        written = self.help or ""
+        self.help = written.replace(CONFIG_PATH_PLACEHOLDER, _shown_path(config.config_path()))
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.help = written
+
+
+def _shown_path(path: Path) -> str:
+    """The path, with the home folder as `~` (as a person would type it)."""
+    with contextlib.suppress(ValueError, RuntimeError):
+        return f"~/{path.relative_to(Path.home())}"
+    return str(path)
+
+
+@app.command(cls=_ShowsConfigPath)
 @handled
 def login(
     token: Annotated[
@@ -252,7 +315,9 @@ def login(
     api: ApiOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Store a token (and the API URL) in ~/.config/logokraft/config.json, mode 0600.
+    """Store a token (and the API URL) for the other commands.
+
+    They go in {config_path} (mode 0600; the folder follows XDG_CONFIG_HOME).
 
     With the stack of `make run`: `logokraft login --token "$(make -s token)"`, or
     `logokraft login --dev`.
@@ -295,12 +360,12 @@ def login(
     if as_json:
         _print_json({"config": str(path), "api_url": api_url, "verified": checked})
         if warning:
-            _err().print(f"[yellow]{warning}[/]")
+            _err().print(f"[yellow]{escape(warning)}[/]")
         return
     if warning:
-        _err().print(f"[yellow]{warning}[/]")
+        _err().print(f"[yellow]{escape(warning)}[/]")
     verb = "Signed in" if checked else "Token stored"
-    _out().print(f"{verb}: {api_url} (token in {path}, mode 0600).")
+    _out().print(escape(f"{verb}: {api_url} (token in {path}, mode 0600)."))
 
 
 def _dev_token(api_url: str) -> str:
@@ -423,15 +488,16 @@ def new(
     ]
     body, content_type = multipart(form, files)
     with _api(api) as client:
-        created = client.request(
-            "POST",
-            "/projects",
-            content=body,
-            headers={"Content-Type": content_type},
-            idempotent=True,
-            expect=(202,),
-            timeout=120.0,
-        ).json()
+        with _naming_images(images or []):
+            created = client.request(
+                "POST",
+                "/projects",
+                content=body,
+                headers={"Content-Type": content_type},
+                idempotent=True,
+                expect=(202,),
+                timeout=120.0,
+            ).json()
         project = created["project"]
         project_id = created["project_id"]
         out_dir = out or _project_dir(project)
@@ -442,8 +508,9 @@ def new(
         _say(
             console,
             recorder,
-            f"Project [bold]{project_id}[/] · {brief.get('brand_name', name)} · "
-            f"{wanted or '?'} candidates → {out_dir}/",
+            f"Project [bold]{project_id}[/] · {escape(brief.get('brand_name', name))} · "
+            f"{_plural(wanted, 'candidate') if wanted else '? candidates'} → "
+            f"{escape(str(out_dir))}/",
         )
         if not wait:
             if as_json:
@@ -474,6 +541,28 @@ def new(
         finally:
             if record and recorder is not None:
                 recorder.save(record)
+
+
+@contextlib.contextmanager
+def _naming_images(images: list[Path]) -> Iterator[None]:
+    """The API numbers the inspiration images it refuses ("Inspiration image 2 is …"), from
+    1; a person gave file names, so the refusal names the file too."""
+    try:
+        yield
+    except CliError as error:
+        indexes = {
+            detail.get("index")
+            for detail in error.details or []
+            if detail.get("field") == "inspiration_images"
+        }
+        named = [
+            f"Image {index} is {images[index - 1]}"
+            for index in sorted(i for i in indexes if isinstance(i, int))
+            if 1 <= index <= len(images)
+        ]
+        if named and error.hint is None:
+            error.hint = "; ".join(named) + "."
+        raise
 
 
 def _command_line() -> str:
@@ -546,12 +635,16 @@ def _finish(
         )
     elif console is not None:
         if saved:
-            _say(console, recorder, f"[bold green]Saved {len(saved)} files[/] in {out_dir}/")
+            _say(
+                console,
+                recorder,
+                f"[bold green]Saved {_plural(len(saved), 'file')}[/] in {escape(str(out_dir))}/",
+            )
         _say(
             console,
             recorder,
-            f"The {what} is {_status_style(status)}: {len(completed)} of {len(tracked)} "
-            f"{noun}s done, {len(failed)} failed.",
+            f"The {what} is {_status_style(status)}: {len(completed)} of "
+            f"{_plural(len(tracked), noun)} done, {len(failed)} failed.",
         )
     if unsaved:
         raise CliError(
@@ -599,13 +692,14 @@ def refine(
     if count is not None:
         body["num_variations"] = count
     with _api(api) as client:
-        accepted = client.request(
-            "POST",
-            f"/assets/{asset_id}/refine",
-            json=body,
-            idempotent=True,
-            expect=(202,),
-        ).json()
+        with _which_id(client, expected="asset", value=asset_id):
+            accepted = client.request(
+                "POST",
+                f"/assets/{asset_id}/refine",
+                json=body,
+                idempotent=True,
+                expect=(202,),
+            ).json()
         project_id = accepted["project_id"]
         order = [variation["id"] for variation in accepted["variations"]]
         parent = str(accepted["asset_id"])[:8]
@@ -614,7 +708,8 @@ def refine(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         if console is not None:
             console.print(
-                f'Refining [bold]{asset_id}[/]: "{instruction}" · {len(order)} variations → {out}/'
+                f'Refining [bold]{asset_id}[/]: "{escape(instruction)}" · '
+                f"{_plural(len(order), 'variation')} → {escape(str(out))}/"
             )
         if not wait:
             if as_json:
@@ -642,7 +737,10 @@ def refine(
 @app.command()
 @handled
 def retry(
-    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="The failed candidate.")],
+    asset_id: Annotated[
+        str,
+        typer.Argument(metavar="ASSET", help="The failed candidate.", callback=_asset_id),
+    ],
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Folder for the logo (default: the project's folder)."),
@@ -655,7 +753,7 @@ def retry(
 ) -> None:
     """Draw a failed candidate again (it costs one image), and save it."""
     _check_out_folder(out)
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="asset", value=asset_id):
         accepted = client.request(
             "POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,)
         ).json()
@@ -666,7 +764,7 @@ def retry(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         label, _ = _candidates(accepted["asset"]) or ("candidate", "")
         if console is not None:
-            console.print(f"Trying [bold]{label}[/] ({retried}) again → {out}/")
+            console.print(f"Trying [bold]{label}[/] ({retried}) again → {escape(str(out))}/")
         if not wait:
             if as_json:
                 _print_json(accepted)
@@ -791,25 +889,25 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """A project's brief, status and logos."""
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="project", value=project_id):
         project = client.get_json(f"/projects/{project_id}")
     if as_json:
         _print_json(project)
         return
     console = _out()
     brief = project.get("brief") or {}
-    console.print(f"[bold]{brief.get('brand_name', '')}[/]  {project['id']}")
+    console.print(f"[bold]{escape(brief.get('brand_name', ''))}[/]  {project['id']}")
     console.print(f"status   {_status_style(project['status'])}")
     for label, key in (("industry", "industry"), ("slogan", "slogan")):
         if brief.get(key):
-            console.print(f"{label:<8} {brief[key]}")
+            console.print(f"{label:<8} {escape(str(brief[key]))}")
     if brief.get("style"):
-        console.print(f"style    {', '.join(brief['style'])}")
+        console.print(f"style    {escape(', '.join(brief['style']))}")
     if brief.get("color_words") or brief.get("colors"):
-        console.print(f"colours  {', '.join(brief.get('color_words') or brief['colors'])}")
+        console.print(f"colours  {escape(', '.join(brief.get('color_words') or brief['colors']))}")
     console.print(f"created  {_when(project.get('created_at'))}")
     if project.get("error"):
-        console.print(f"[red]error    {project['error'].get('message')}[/]")
+        console.print(f"[red]error    {escape(str(project['error'].get('message')))}[/]")
     table = Table(
         title=f"{len(project.get('assets', []))} logos",
         title_justify="left",
@@ -833,7 +931,7 @@ def show(
             asset["id"],
             _status_style(asset["status"]),
             (asset.get("parent_asset_id") or "")[:8],
-            note,
+            escape(note),
         )
     console.print(table)
 
@@ -878,7 +976,7 @@ def kit(
     as_json: JsonOption = False,
 ) -> None:
     """Download a logo's brand kit (a zip)."""
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="asset", value=asset_id):
         try:
             response = client.request("GET", f"/assets/{asset_id}/brand-kit", timeout=120.0)
         except CliError as error:
@@ -898,7 +996,7 @@ def kit(
     if as_json:
         _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
     else:
-        _out().print(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB).")
+        _out().print(escape(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
 
 
 def _filename(disposition: str) -> str | None:
@@ -928,7 +1026,7 @@ def cancel(
     as_json: JsonOption = False,
 ) -> None:
     """Stop a project: queued logos are dropped, finished ones stay."""
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="project", value=project_id):
         project = client.request("POST", f"/projects/{project_id}/cancel").json()
     if as_json:
         _print_json(project)
@@ -962,7 +1060,7 @@ def delete(
                 exit_code=2,
             )
         typer.confirm(f"Delete project {project_id} and all its logos?", abort=True)
-    with _api(api) as client:
+    with _api(api) as client, _which_id(client, expected="project", value=project_id):
         client.request("DELETE", f"/projects/{project_id}", expect=(204,))
     if as_json:
         _print_json({"deleted": project_id})

@@ -8,6 +8,8 @@ and puts one interceptor in front of every logokraft RPC that:
   access token, or a service token naming the user; see tokens.py). A call without a
   credential, or with a bad one, ends UNAUTHENTICATED before the servicer runs; a bare
   user-id header is not a credential. The verified caller is what `caller_id` returns;
+- binds the caller's `x-request-id` metadata (the gateway's request id; a new one when it
+  is missing or not sane) to the call's log lines as `request_id`;
 - maps domain errors to status codes (with `retry-after` and `logokraft-reason` trailing
   metadata when the error carries them).
 
@@ -36,9 +38,10 @@ from grpc_reflection.v1alpha import reflection
 
 from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated
 from logokraft_kit.identity import USER_ID_METADATA_KEY
+from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, request_id_or_new
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
-from logokraft_kit.tokens import Caller
+from logokraft_kit.tokens import Caller, bearer_token
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +80,7 @@ async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Auth
             "`authorization: Bearer <token>`."
         )
     value = str(metadata.get(AUTHORIZATION, ""))
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not value.strip():
         hint = (
             " (a bare user-id header is not a credential)"
             if USER_ID_METADATA_KEY in metadata
@@ -88,7 +90,7 @@ async def _verified_caller(context: grpc.aio.ServicerContext, authenticate: Auth
             "This call carries no credentials: send `authorization: Bearer <token>` metadata "
             f"with a user's access token or a service token{hint}."
         )
-    return await authenticate(token.strip())
+    return await authenticate(bearer_token(value, field=AUTHORIZATION))
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,14 @@ async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> No
     )
 
 
+def _bind_request_id(context: grpc.aio.ServicerContext) -> None:
+    """Every line the call logs, and its span, carry the request id it was sent with (or a
+    new one)."""
+    sent = [v for k, v in context.invocation_metadata() or () if k == REQUEST_ID_METADATA_KEY]
+    one = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else None
+    annotate(request_id=request_id_or_new(one))
+
+
 class _Measured:
     """Times one call and records it by method and final status code."""
 
@@ -153,6 +163,7 @@ def _wrap_unary(
     method: str, behavior: Callable[..., Awaitable[Any]], authenticate: Authenticate | None
 ) -> Callable[..., Awaitable[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        _bind_request_id(context)
         measured = _Measured(method, request)
         try:
             if authenticate is not None:
@@ -175,6 +186,7 @@ def _wrap_stream(
     method: str, behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
 ) -> Callable[..., AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        _bind_request_id(context)
         measured = _Measured(method, request)
         try:
             if authenticate is not None:

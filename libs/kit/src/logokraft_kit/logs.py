@@ -7,6 +7,11 @@ current trace and span ids (when tracing is on, see telemetry.py) and the ids of
 and asset being worked on where they are known (`log_context`), so an operator can go from
 a log line to its trace and back, and filter every line of one project across processes.
 
+A request id ties one HTTP request's lines together whether tracing is on or not: the
+gateway takes a sane `X-Request-ID` (`request_id_or_new`) or makes one, answers it, binds it
+as `request_id`, and sends it to the services in the `x-request-id` gRPC metadata, where the
+server binds it for the call's lines too.
+
 Credentials travel in places that get logged: stream tokens and signed-URL signatures in
 query strings (which access logs print), bearer tokens in headers an error may echo. Every
 handler a process logs through carries `RedactSecrets`, which rewrites such values to
@@ -20,6 +25,7 @@ import contextvars
 import logging
 import re
 import sys
+import uuid
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Literal
@@ -40,7 +46,13 @@ _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 LogFormat = Literal["auto", "json", "text"]
 # The ids a line may carry, in the order text lines show them.
-CONTEXT_FIELDS = ("project_id", "asset_id")
+CONTEXT_FIELDS = ("project_id", "asset_id", "request_id")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_METADATA_KEY = "x-request-id"  # gRPC metadata keys are lower case
+# What an incoming request id may be: a UUID, a hex or base64url trace id, a proxy's
+# `host/1234-5`. Nothing that could break a log line, a header or a JSON string.
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$")
 
 _NO_IDS: Mapping[str, str] = MappingProxyType({})
 _context: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
@@ -53,6 +65,14 @@ def redact(text: str) -> str:
     text = _SECRET_PARAMETER.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
     text = _BEARER.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     return _JWT.sub(REDACTED, text)
+
+
+def request_id_or_new(sent: str | None) -> str:
+    """`sent` when it is a sane request id (up to 128 characters of `A-Za-z0-9._:/+=-`),
+    else a new one (32 hex digits)."""
+    if sent is not None and _SANE_REQUEST_ID.match(sent):
+        return sent
+    return uuid.uuid4().hex
 
 
 def bind_log_context(**ids: object) -> None:

@@ -16,7 +16,8 @@ What is traced, so one `POST /api/v1/projects` is one trace across processes:
     worker   `process` span (parent: the publisher's) ─▶ provider call ─▶ storage ─▶ news
 
 W3C trace context rides in each NATS job's headers (`traceparent`, `tracestate`; bus.py
-injects, worker.py extracts); the job's signature covers subject, id and payload only, so
+injects, worker.py extracts), and so does the HTTP request's id (`X-Request-ID`, bound to the
+worker's log lines as `request_id`); the job's signature covers subject, id and payload only, so
 the headers do not change it. Spans carry ids an operator filters by (`logokraft.project_id`,
 `logokraft.asset_id`, `logokraft.provider`, `logokraft.model`, `logokraft.attempt`,
 `logokraft.outcome`), never prompts or personal data, and every string attribute is passed
@@ -36,7 +37,13 @@ from opentelemetry import propagate, trace
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from logokraft_kit.logs import bind_log_context, redact
+from logokraft_kit.logs import (
+    REQUEST_ID_HEADER,
+    bind_log_context,
+    current_log_context,
+    redact,
+    request_id_or_new,
+)
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +332,9 @@ def producing(
         label_span(**fields)
         headers: dict[str, str] = {}
         inject_context(headers)
+        request_id = current_log_context().get("request_id")
+        if request_id is not None:  # the lines of the job's worker carry it too, tracing or not
+            headers[REQUEST_ID_HEADER] = request_id
         yield headers
 
 
@@ -344,7 +354,9 @@ def consuming(
             "messaging.destination.name": subject,
         },
     ) as span:
-        annotate(queue=queue, attempt=attempt)
+        sent = (headers or {}).get(REQUEST_ID_HEADER)
+        request_id = request_id_or_new(sent) if sent else None  # a job of no request: none
+        annotate(queue=queue, attempt=attempt, request_id=request_id)
         yield span
 
 

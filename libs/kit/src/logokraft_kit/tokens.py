@@ -25,6 +25,7 @@ distribute but one value (and, locally, nothing at all: it lives in the secrets 
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 import uuid
@@ -243,6 +244,37 @@ class CallerVerifier:
         if unverified_audience(token) == SERVICE_AUDIENCE:
             return self._services.verify(token)
         return Caller(user_id=await self._users.user_id(token))
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,31}$")  # RFC 7230 token, short
+
+
+def bearer_token(authorization: str, *, field: str = "Authorization") -> str:
+    """The token of an `Authorization: Bearer <token>` value; the scheme is case-insensitive
+    (RFC 7235 §2.1). Unauthenticated, saying what to send instead, for an empty value, a
+    `Bearer` without a token, another scheme (`Basic`, `Token`) or a token without a scheme.
+
+    `field` is how the caller's transport spells the header (`authorization` in gRPC
+    metadata). The message names another scheme but never repeats what was sent after it.
+    """
+    send = f"send `{field}: Bearer <access token>`"
+    words = authorization.strip().split(None, 1)
+    if not words:
+        raise Unauthenticated(f"The {field} header is empty; {send}.")
+    scheme, token = words[0], (words[1].strip() if len(words) > 1 else "")
+    if scheme.lower() == "bearer":
+        if not token:
+            raise Unauthenticated(f"The {field} header says Bearer but carries no token; {send}.")
+        return token
+    if not token:
+        raise Unauthenticated(
+            f"The {field} header carries a token without its scheme; put `Bearer ` before it: "
+            f"{send}."
+        )
+    named = f"the {scheme} scheme" if _SCHEME.match(scheme) else "a scheme other than Bearer"
+    raise Unauthenticated(
+        f"The {field} header uses {named}; this API takes bearer tokens only: {send}."
+    )
 
 
 def header_algorithm(token: str) -> str:

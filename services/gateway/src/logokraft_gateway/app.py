@@ -23,7 +23,7 @@ from logokraft_gateway.cors import allow_cross_origin
 from logokraft_gateway.errors import install_error_handlers
 from logokraft_gateway.head import HeadAsGet
 from logokraft_gateway.idempotency import IdempotencyStore, sweep_expired_keys
-from logokraft_gateway.observability import bind_request_ids, instrument
+from logokraft_gateway.observability import bind_request_ids, instrument, with_request_ids
 from logokraft_gateway.state import GatewayState
 from logokraft_gateway.studio import install_studio
 from logokraft_kit.db import Database
@@ -146,7 +146,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware)  # inside instrument's: its 413s are counted
     instrument(app)
     app.add_middleware(HeadAsGet)  # outside the metrics: they see the GET's route
-    allow_cross_origin(app, settings.cors_origins)  # outermost: on every answer, errors too
+    allow_cross_origin(app, settings.cors_origins)  # on every answer, errors too
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(bind_request_ids)])
     api.include_router(projects.router)
     api.include_router(assets.router)
@@ -155,4 +155,5 @@ def create_app(
     app.include_router(api)
     app.include_router(health.router)
     install_studio(app, settings)  # `/`: the browser studio, not in the OpenAPI
+    with_request_ids(app)  # outermost: an id on every answer, a 500 or a preflight too
     return app

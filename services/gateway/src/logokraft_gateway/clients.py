@@ -23,6 +23,7 @@ from logokraft.v1 import (
 )
 from logokraft_gateway.config import GatewaySettings
 from logokraft_kit.grpc_server import AUTHORIZATION
+from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, current_log_context
 from logokraft_kit.telemetry import grpc_client_interceptors
 from logokraft_kit.tokens import ServiceTokens
 
@@ -30,13 +31,19 @@ SERVICE_NAMES = ("prompt", "imagegen", "refine")
 
 
 class _Credentials:
-    """The metadata that makes a call on one user's behalf: a service token naming them."""
+    """The metadata that makes a call on one user's behalf: a service token naming them, and
+    the request id of the HTTP request the call is made for."""
 
     def __init__(self, tokens: ServiceTokens) -> None:
         self._tokens = tokens
 
     def __call__(self, user_id: uuid.UUID) -> tuple[tuple[str, str], ...]:
-        return ((AUTHORIZATION, f"Bearer {self._tokens.mint(user_id)}"),)
+        credentials = (AUTHORIZATION, f"Bearer {self._tokens.mint(user_id)}")
+        request_id = current_log_context().get("request_id")
+        if request_id is None:
+            return (credentials,)
+        # The service's log lines of this call carry the HTTP request's id (grpc_server.py).
+        return (credentials, (REQUEST_ID_METADATA_KEY, request_id))
 
 
 class PromptClient:

@@ -16,11 +16,24 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from logokraft_gateway.idempotency import REPLAYED_HEADER
+from logokraft_kit.logs import REQUEST_ID_HEADER
 
 ALLOWED_METHODS = ("GET", "POST", "DELETE")
-ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID")
+ALLOWED_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "Last-Event-ID",
+    REQUEST_ID_HEADER,
+)
 # Response headers a page may read beyond the CORS-safelisted ones (Content-Type, ...).
-EXPOSED_HEADERS = ("Retry-After", REPLAYED_HEADER, "WWW-Authenticate", "Content-Disposition")
+EXPOSED_HEADERS = (
+    "Retry-After",
+    REPLAYED_HEADER,
+    "WWW-Authenticate",
+    "Content-Disposition",
+    REQUEST_ID_HEADER,
+)
 PREFLIGHT_MAX_AGE_S = 600
 
 

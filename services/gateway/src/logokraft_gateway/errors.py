@@ -5,6 +5,7 @@ grpc.aio.AioRpcError – a service call failed; mapped through GRPC_TO_HTTP, wit
                        service's `retry-after` trailer as the Retry-After header and its
                        `logokraft-reason` trailer as the code (RESOURCE_EXHAUSTED → 429)
 RequestValidationError, HTTPException – FastAPI/Starlette's own, reshaped
+ClientDisconnect    – the client left while its body was read: 400, logged as INFO
 anything else       – 500 `internal_error`, logged, never leaked
 """
 
@@ -20,10 +21,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Mount
 
 from logokraft_gateway.schemas import ErrorResponse
 from logokraft_kit.errors import REASON_METADATA_KEY, RETRY_AFTER_METADATA_KEY
+from logokraft_kit.logs import current_log_context
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +189,9 @@ def error_response(error: ApiError) -> JSONResponse:
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.details:
         body["details"] = error.details
+    request_id = current_log_context().get("request_id")
+    if request_id is not None:  # what a user quotes to support, and an operator greps for
+        body["request_id"] = request_id
     return JSONResponse({"error": body}, status_code=error.status_code, headers=error.headers)
 
 
@@ -325,6 +331,15 @@ def _allowed_methods(request: Request) -> list[str]:
     return allowed
 
 
+async def _on_client_gone(request: Request, exc: Exception) -> JSONResponse:
+    """The client closed the connection while its body was read (a cancelled upload, a
+    broken chunked body): no one reads the answer, and it is the client's doing, so it is
+    no 500 and no ERROR with a traceback (which alerts count)."""
+    log.info("the client left before sending the whole body of %s", request.url.path)
+    message = "The request body ended before it was complete; send the request again."
+    return error_response(ApiError(400, "incomplete_body", message))
+
+
 _LOGGED = "_logokraft_logged"  # set on an exception `_on_unexpected` logged
 
 
@@ -351,5 +366,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(grpc.RpcError, _on_rpc_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(ClientDisconnect, _on_client_gone)
     app.add_exception_handler(Exception, _on_unexpected)
     logging.getLogger("uvicorn.error").addFilter(_not_logged_already)  # once per process

@@ -8,6 +8,11 @@
   request makes. Health probes are not traced.
 - `bind_request_ids` (a router dependency) puts the path's project and asset ids on the
   request's span and on every log line the request writes.
+- `with_request_ids` wraps the whole app, outside CORS and Starlette's 500 handler, so every
+  answer, an unexpected 500 and a preflight included, carries `X-Request-ID`: the client's
+  own when it sent one sane id, else a new one. The id is on every log line of the request
+  (the access line too), in every error body (errors.py), and in the metadata of the
+  request's gRPC calls (clients.py), so the services' lines of the request carry it as well.
 """
 
 from __future__ import annotations
@@ -17,9 +22,16 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.routing import iter_route_contexts
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logokraft_gateway.head import scope_method
+from logokraft_kit.logs import (
+    REQUEST_ID_HEADER,
+    current_log_context,
+    log_context,
+    request_id_or_new,
+)
 from logokraft_kit.metrics import HTTP_REQUEST_DURATION
 from logokraft_kit.telemetry import annotate, tracing_enabled
 
@@ -73,9 +85,46 @@ class RequestMetrics:
 
 
 async def bind_request_ids(request: Request) -> None:
-    """Put the path's project and asset ids on the request's span and log lines."""
+    """Put the path's project and asset ids, and the request's id, on the request's span and
+    log lines (the id is bound already: RequestIds runs before the span starts)."""
     params = request.path_params
-    annotate(project_id=params.get("project_id"), asset_id=params.get("asset_id"))
+    annotate(
+        project_id=params.get("project_id"),
+        asset_id=params.get("asset_id"),
+        request_id=current_log_context().get("request_id"),
+    )
+
+
+class RequestIds:
+    """Binds the request's id to its log lines and answers it in `X-Request-ID`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = Headers(scope=scope).getlist(REQUEST_ID_HEADER)
+        request_id = request_id_or_new(sent[0] if len(sent) == 1 else None)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with log_context(request_id=request_id):
+            await self.app(scope, receive, send_with_id)
+
+
+def with_request_ids(app: FastAPI) -> None:
+    """Put `RequestIds` around everything the app builds (call it last)."""
+    build = app.build_middleware_stack
+
+    def build_with_ids() -> ASGIApp:
+        return RequestIds(build())
+
+    app.build_middleware_stack = build_with_ids  # type: ignore[method-assign]
 
 
 def instrument(app: FastAPI) -> None:

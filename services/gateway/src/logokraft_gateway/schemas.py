@@ -81,6 +81,10 @@ class ErrorBody(BaseModel):
     code: str = Field(description="Stable snake_case reason, e.g. `invalid_brief`.")
     message: str = Field(description="A sentence a person can act on.")
     details: list[dict[str, Any]] | None = Field(None, description="Per-field or per-item detail.")
+    request_id: str | None = Field(
+        None,
+        description="The request's id, as in its `X-Request-ID` header: quote it to support.",
+    )
 
 
 class ErrorResponse(BaseModel):

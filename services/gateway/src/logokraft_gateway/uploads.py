@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MAX_BOUNDARY_LENGTH, MultipartParser, parse_options_header
 
 from logokraft_domain.brief import MAX_INSPIRATION_IMAGES
 from logokraft_gateway.errors import ApiError
@@ -208,6 +208,13 @@ def form_boundary(content_type: str | None) -> bytes:
     boundary = options.get(b"boundary")
     if not boundary:
         raise ApiError(400, "malformed_form", "The multipart/form-data body has no boundary.")
+    if len(boundary) > MAX_BOUNDARY_LENGTH:  # python-multipart raises past it: it was a 500
+        raise ApiError(
+            400,
+            "malformed_form",
+            f"The multipart/form-data boundary is {len(boundary)} characters long; use at most "
+            "70 (RFC 2046), as every HTTP library does.",
+        )
     return boundary
 
 

@@ -249,9 +249,11 @@ class ProjectsCore:
             if project is None:
                 raise NotFound(f"project {project_id} not found")
             if after > project["event_sequence"]:
+                # Said for both callers: a gRPC one sent after_sequence, the gateway's
+                # browser a Last-Event-ID (the gateway checks first, but may race a change).
                 raise InvalidArgument(
-                    f"Last-Event-ID {after} is ahead of the project's latest event "
-                    f"{project['event_sequence']}"
+                    f"after_sequence (Last-Event-ID) {after} is ahead of the project's latest "
+                    f"event {project['event_sequence']}; watch again from 0 for a snapshot"
                 )
             if after > 0:
                 return after, []

@@ -27,6 +27,8 @@ from logokraft_gateway.ratelimit import (
     refuse_anonymous,
 )
 from logokraft_gateway.state import GatewayState
+from logokraft_kit.errors import Unauthenticated
+from logokraft_kit.tokens import bearer_token
 
 _bearer = HTTPBearer(auto_error=False, description="A Supabase Auth (or dev) access token.")
 
@@ -41,19 +43,29 @@ State = Annotated[GatewayState, Depends(get_state)]
 
 async def get_bearer_credentials(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],  # the OpenAPI scheme
 ) -> HTTPAuthorizationCredentials | None:
-    """The request's one Authorization header; 401 when there are several (only the first
-    would be read, so a header added on the way would silently decide who is calling)."""
-    sent = len(request.headers.getlist("authorization"))
-    if sent > 1:
+    """The bearer token of the request's one Authorization header (the scheme in any case,
+    RFC 7235); None without one. 401 when there are several (only the first would be read,
+    so a header added on the way would silently decide who is calling).
+
+    A header of another scheme (`Basic` from a proxy in front) is not refused here: a stream
+    may be opened with its stream token in the URL all the same. `missing_token` says what
+    was wrong with it when a route needs the token.
+    """
+    sent = request.headers.getlist("authorization")
+    if len(sent) > 1:
         raise ApiError(
             401,
             "unauthenticated",
-            f"The request carries {sent} Authorization headers; send exactly one.",
+            f"The request carries {len(sent)} Authorization headers; send exactly one.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
         )
-    return credentials
+    try:
+        token = bearer_token(sent[0]) if sent else ""
+    except Unauthenticated:
+        return None
+    return HTTPAuthorizationCredentials(scheme="Bearer", credentials=token) if token else None
 
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(get_bearer_credentials)]
@@ -84,16 +96,32 @@ async def refuse_repeated_query(request: Request) -> None:
         )
 
 
-async def get_current_user(state: State, credentials: BearerCredentials) -> uuid.UUID:
+async def get_current_user(
+    request: Request, state: State, credentials: BearerCredentials
+) -> uuid.UUID:
     """The verified user id of the bearer token, within the user's rate limit.
 
     401 when the token is missing or invalid, 429 when the user sent too many requests.
     """
     if credentials is None or not credentials.credentials:
-        raise credentials_required("Send an access token in the Authorization: Bearer header.")
+        raise missing_token(request, "Send an access token in the Authorization: Bearer header.")
     user = await state.tokens.user_id(credentials.credentials)
     await limit_user(state, user)
     return user
+
+
+def missing_token(request: Request, absent: str) -> ApiError:
+    """The 401 for a request without a bearer token: `absent` when it sent no Authorization
+    header, else what is wrong with the one it sent (another scheme, no scheme, no token) and
+    what to send instead. Never the header's value: it may be a password."""
+    sent = request.headers.get("authorization", "")
+    if not sent.strip():
+        return credentials_required(absent)
+    try:
+        bearer_token(sent)
+    except Unauthenticated as error:
+        return credentials_required(error.message)
+    return credentials_required(absent)
 
 
 async def limit_user(state: GatewayState, user: uuid.UUID) -> None:

@@ -18,6 +18,7 @@ from logokraft_gateway.api.deps import (
     limit_client_ip,
 )
 from logokraft_gateway.convert import asset_public
+from logokraft_gateway.downloads import DOWNLOAD_RESPONSES, RangedBytes
 from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
 from logokraft_gateway.schemas import (
@@ -168,6 +169,7 @@ async def get_lineage(asset_id: uuid.UUID, state: State, user: CurrentUser) -> L
                 }
             },
         },
+        **DOWNLOAD_RESPONSES,
         **error_responses(400, 401, 404, 409, 422, 429, 500, 503, 504),
     },
 )
@@ -176,15 +178,17 @@ async def get_brand_kit(asset_id: uuid.UUID, state: State, user: CurrentUser) ->
 
     Built on the first download (a second or two; an AI-drawn raster is vectorised first, and
     its README.txt says how close the vector is) and kept, so later downloads are immediate.
-    Another user's asset is not found (404); one that is not completed yet is a 409.
+    Another user's asset is not found (404); one that is not completed yet is a 409. As the
+    signed file URLs do, it answers `If-None-Match` with its ETag (304) and `Range: bytes=...`
+    (206, 416 past the end), so a download manager can resume it.
     """
     kit = await state.refine.brand_kit(user, asset_id)
     try:
         data = await state.storage.get(kit.kit.bucket, kit.kit.path)
     except ObjectNotFound:
         raise ApiError(404, "not_found", f"Asset {asset_id} not found.") from None
-    return Response(
-        content=data,
+    return RangedBytes(
+        data,
         media_type="application/zip",
         headers={
             "Content-Disposition": attachment(kit.filename, kit.display_filename),

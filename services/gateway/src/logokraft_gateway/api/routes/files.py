@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
 import time
 import uuid
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
-from starlette.datastructures import Headers
-from starlette.types import Receive, Scope, Send
 
 from logokraft_gateway.api.deps import State, limit_client_ip
-from logokraft_gateway.errors import ApiError, error_response, error_responses
+from logokraft_gateway.downloads import RangedFile, file_gone
+from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_kit.storage import LocalStorage
 from logokraft_kit.storage.local import InvalidObjectPath
 
@@ -40,70 +37,6 @@ _SAFE_HEADERS = {
 
 def _forbidden(code: str, message: str) -> ApiError:
     return ApiError(403, code, message)
-
-
-def _gone() -> ApiError:
-    return ApiError(404, "file_not_found", "The file no longer exists.")
-
-
-_RANGE_SPEC = re.compile(r"(\d+)-(\d*)|-\d+")
-
-
-def _byte_ranges(value: str) -> bool:
-    """True for a Range of byte ranges (`bytes=0-99`, `bytes=-500`, `bytes=0-1, 5-`)."""
-    unit, _, specs = value.partition("=")
-    if unit.strip().lower() != "bytes":
-        return False
-    for spec in specs.split(","):
-        match = _RANGE_SPEC.fullmatch(spec.strip())
-        if match is None:
-            return False
-        first, last = match.group(1), match.group(2)
-        if first is not None and last and int(last) < int(first):
-            return False
-    return True
-
-
-# What a 304 repeats of the 200 it stands for (RFC 9110 §15.4.5).
-_NOT_MODIFIED_HEADERS = ("etag", "last-modified", "cache-control")
-
-
-class _RangedFile(FileResponse):
-    """A FileResponse that answers If-None-Match and ignores a Range other than byte ranges.
-
-    Starlette sends an ETag but never evaluates If-None-Match, which RFC 9110 §13.1.2 has an
-    origin server do: a browser revalidating an image got the whole file again instead of
-    a 304. And it answers a Range of another unit with a text/plain 400 ("Only support bytes
-    range"), where §14.2 has a server ignore a range unit it does not know, and lets it ignore
-    an invalid range set: such a request gets the whole file, as if it had sent no Range.
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_headers = Headers(scope=scope)
-        if self.stat_result is None:
-            try:
-                self.stat_result = await asyncio.to_thread(os.stat, self.path)
-            except FileNotFoundError:  # deleted with its project since the route looked
-                await error_response(_gone())(scope, receive, send)
-                return
-            self.set_stat_headers(self.stat_result)
-        if _matches(request_headers.get("if-none-match"), self.headers["etag"]):
-            kept = {name: self.headers[name] for name in _NOT_MODIFIED_HEADERS}
-            await Response(status_code=304, headers=kept)(scope, receive, send)
-            return
-        value = request_headers.get("range")
-        if value is not None and not _byte_ranges(value):
-            headers = [(name, v) for name, v in scope["headers"] if name.lower() != b"range"]
-            scope = {**scope, "headers": headers}
-        await super().__call__(scope, receive, send)
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """If-None-Match's weak comparison: `*`, or one of its tags (W/ or not) is the ETag."""
-    if if_none_match is None:
-        return False
-    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in tags or etag in tags
 
 
 @router.get(
@@ -152,10 +85,10 @@ async def get_file(
             "invalid_signature", "This link is not valid; reload the project."
         ) from None
     if not file_path.is_file() or not await _project_exists(state, path):
-        raise _gone()
+        raise file_gone()
     media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), _OTHER_MEDIA_TYPE)
     headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
-    return _RangedFile(file_path, media_type=media_type, headers=headers)
+    return RangedFile(file_path, media_type=media_type, headers=headers)
 
 
 async def _project_exists(state: State, path: str) -> bool:

@@ -21,13 +21,13 @@ from logokraft_gateway.api.deps import (
     State,
     limit_client_ip,
     limit_user,
+    missing_token,
     refuse_repeated_query,
 )
 from logokraft_gateway.brief import BriefCreate
 from logokraft_gateway.convert import project_list_item, project_public, project_status
 from logokraft_gateway.errors import (
     ApiError,
-    credentials_required,
     error_responses,
     unauthenticated,
 )
@@ -169,13 +169,14 @@ async def get_project(project_id: uuid.UUID, state: State, user: CurrentUser) ->
 
 
 async def get_stream_user(
+    request: Request,
     project_id: uuid.UUID,
     state: State,
     credentials: BearerCredentials,
     access_token: Annotated[str | None, Query(description="Stream token or access token.")] = None,
 ) -> uuid.UUID:
     """The stream's verified user (bearer token or stream token), within their rate limit."""
-    user = await _stream_user(state, project_id, credentials, access_token)
+    user = await _stream_user(request, state, project_id, credentials, access_token)
     await limit_user(state, user)
     return user
 
@@ -261,13 +262,17 @@ async def stream_project(
 
 
 async def _stream_user(
-    state: State, project_id: uuid.UUID, credentials: BearerCredentials, access_token: str | None
+    request: Request,
+    state: State,
+    project_id: uuid.UUID,
+    credentials: BearerCredentials,
+    access_token: str | None,
 ) -> uuid.UUID:
     if credentials is not None and credentials.credentials:
         return await state.tokens.user_id(credentials.credentials)
     if not access_token:
-        raise credentials_required(
-            "Send an access token in the Authorization header or access_token."
+        raise missing_token(
+            request, "Send an access token in the Authorization header or access_token."
         )
     grant = state.tokens.stream_grant(access_token)  # 401 for any other kind of token
     if grant.project_id != project_id:
