@@ -339,3 +339,109 @@ def test_the_middleware_leaves_the_openapi_document_alone(settings):
         m for m in without.user_middleware if m.cls is not BodyLimitMiddleware
     ]
     assert with_limits.openapi() == without.openapi()
+
+
+# --- bodies that stop arriving -------------------------------------------------------------
+
+STALL_S = 0.3
+
+
+@pytest.fixture
+async def stalling_url(settings):
+    """The gateway on uvicorn, refusing a body that pauses for STALL_S."""
+    from logokraft_dev.asgi import serve_asgi
+    from logokraft_gateway.app import create_app
+
+    app = create_app(settings.model_copy(update={"body_stall_s": STALL_S}))
+    async with serve_asgi(app, lifespan="on") as base_url:
+        yield base_url
+
+
+async def _send_part_of_a_body(base_url: str, head: str, part: bytes) -> bytes:
+    """Send a request's head and part of its body, then nothing: all the server sent before
+    it closed the connection."""
+    host, port = base_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(head.encode("latin-1") + b"\r\n" + part)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), WAIT)  # to EOF: the server closes
+    finally:
+        writer.close()
+    return answer
+
+
+def _head(method: str, path: str, auth: dict[str, str], *headers: str) -> str:
+    lines = [f"{method} {path} HTTP/1.1", "Host: testserver", *headers]
+    lines += [f"{name}: {value}" for name, value in auth.items()]
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    "framing",
+    ["Content-Length: 200", "Transfer-Encoding: chunked"],
+    ids=["shorter-than-its-length", "chunked-never-ended"],
+)
+async def test_a_json_body_that_stops_arriving_is_408_and_the_connection_closed(
+    stalling_url, auth, fake_server, asset, framing
+):
+    part = b'{"instruction": "make it'
+    if framing.startswith("Transfer"):
+        part = f"{len(part):x}\r\n".encode() + part + b"\r\n"
+    head = _head("POST", _refine_url(asset), auth, "Content-Type: application/json", framing)
+    answer = await _send_part_of_a_body(stalling_url, head, part)
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 408 Request Timeout", answer
+    assert b"connection: close" in rest.lower()
+    assert b'"code":"body_timeout"' in rest
+    assert b"nothing came for 0.3 s" in rest
+    assert fake_server.refine.calls == []
+
+
+async def test_a_project_form_that_stops_arriving_is_408(stalling_url, auth, fake):
+    part = b'--XyZ\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nAc'
+    head = _head(
+        "POST",
+        URL,
+        auth,
+        "Content-Type: multipart/form-data; boundary=XyZ",
+        "Content-Length: 4000",
+    )
+    answer = await _send_part_of_a_body(stalling_url, head, part)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b'"code":"body_timeout"' in answer
+    assert fake.create_calls == []
+
+
+async def test_once_the_body_has_come_the_app_waits_on_the_connection_as_long_as_it_likes():
+    """An SSE stream waits on `receive` for the disconnect for as long as it streams: only the
+    body's parts are timed."""
+    from logokraft_gateway.body_limits import BodyLimitMiddleware
+
+    messages = [
+        {"type": "http.request", "body": b"{}", "more_body": False},
+        {"type": "http.disconnect"},
+    ]
+    seen = []
+
+    async def receive():
+        message = messages.pop(0)
+        if message["type"] == "http.disconnect":
+            await asyncio.sleep(0.05)  # the client leaves long after the stall limit
+        return message
+
+    async def app(scope, receive, send):
+        seen.append(await receive())
+        seen.append(await receive())
+
+    async def send(message):
+        raise AssertionError(f"nothing is answered: {message}")
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/x",
+        "headers": [(b"content-length", b"2")],
+    }
+    await BodyLimitMiddleware(app, stall_s=0.001)(scope, receive, send)
+    assert [m["type"] for m in seen] == ["http.request", "http.disconnect"]

@@ -143,7 +143,8 @@ def create_app(
     )
     install_contract(app)
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware)  # inside instrument's: its 413s are counted
+    # Inside instrument's: its 413s and 408s are counted.
+    app.add_middleware(BodyLimitMiddleware, stall_s=settings.body_stall_s)
     instrument(app)
     app.add_middleware(HeadAsGet)  # outside the metrics: they see the GET's route
     allow_cross_origin(app, settings.cors_origins)  # on every answer, errors too

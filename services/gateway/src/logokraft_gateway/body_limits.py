@@ -8,18 +8,28 @@ per part and per image): here it is only refused by its declared Content-Length.
 A declared Content-Length over the limit is refused before a byte of the body is read. A
 body without one (chunked) is read here, counting, up to the limit: once over, it is
 refused without reading further; within it, it is handed to the app as it came.
+
+A body that stops arriving is refused too: once a request has sent part of its body and then
+nothing for `stall_s` seconds (nginx's `client_body_timeout`, between two reads, so a slow
+upload that keeps moving is never cut off), it is answered 408 `body_timeout` and its
+connection closed, rather than held open for as long as the client likes (a body shorter than
+its Content-Length, a chunked body never ended).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logokraft_gateway.errors import ApiError, error_response
 from logokraft_gateway.uploads import MAX_BODY_BYTES
 
 JSON_BODY_LIMIT = 64 * 1024
+# The longest a request body may pause between two reads (nginx's default is 60 s).
+BODY_STALL_S = 60.0
 # The routes that read their body as a stream, each within its own limits.
 STREAMED_BODIES: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/projects"): MAX_BODY_BYTES,
@@ -41,8 +51,24 @@ def payload_too_large(limit: int) -> ApiError:
     )
 
 
+class BodyStalled(HTTPException):
+    """The client sent part of the request body and then nothing for `seconds`.
+
+    An HTTPException, so that FastAPI, reading a JSON body, passes it on as it is rather than
+    as "There was an error parsing the body"; errors.py answers it as any other."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            f"The request body stopped arriving: nothing came for {seconds:g} s. Send the whole "
+            "body (as long as its Content-Length says, or end a chunked one) without pausing.",
+            headers={"Connection": "close"},
+        )
+
+
 class BodyLimitMiddleware:
-    """Refuse request bodies over the route's limit with 413 `payload_too_large`."""
+    """Refuse request bodies over the route's limit with 413 `payload_too_large`, and bodies
+    that stall for `stall_s` with 408 `body_timeout`."""
 
     def __init__(
         self,
@@ -50,10 +76,12 @@ class BodyLimitMiddleware:
         *,
         limit: int = JSON_BODY_LIMIT,
         streamed: dict[tuple[str, str], int] | None = None,
+        stall_s: float = BODY_STALL_S,
     ) -> None:
         self.app = app
         self.limit = limit
         self.streamed = STREAMED_BODIES if streamed is None else streamed
+        self.stall_s = stall_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,12 +98,20 @@ class BodyLimitMiddleware:
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, limit)
             return
+        if _has_body(scope["headers"], declared):
+            receive = _within_stalls(receive, self.stall_s)
         if streamed_limit is not None or declared is not None:
             # The route bounds its own stream; a declared length is what the server
             # delivers (h11 and httptools refuse a body longer than its Content-Length).
             await self.app(scope, receive, send)
             return
-        messages = await _read_within(receive, limit)
+        try:
+            messages = await _read_within(receive, limit)
+        except BodyStalled as stalled:
+            response = error_response(ApiError(408, "body_timeout", str(stalled.detail)))
+            response.headers["Connection"] = "close"
+            await response(scope, receive, send)
+            return
         if messages is None:
             await self._refuse(scope, receive, send, limit)
             return
@@ -137,6 +173,26 @@ async def _read_within(receive: Receive, limit: int) -> list[Message] | None:
             return None
         if not message.get("more_body", False):
             return messages
+
+
+def _within_stalls(receive: Receive, stall_s: float) -> Receive:
+    """`receive`, raising BodyStalled when a part of the body takes over `stall_s` to come;
+    once the body has all come, as it is (an SSE stream waits on it for the disconnect)."""
+    complete = False
+
+    async def guarded() -> Message:
+        nonlocal complete
+        if complete:
+            return await receive()
+        try:
+            async with asyncio.timeout(stall_s):
+                message = await receive()
+        except TimeoutError:
+            raise BodyStalled(stall_s) from None
+        complete = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
+
+    return guarded
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 
+from logokraft_gateway.body_limits import BODY_STALL_S
 from logokraft_gateway.ratelimit import RateLimitSettings
 from logokraft_kit.settings import (
     AuthSettings,
@@ -88,6 +89,14 @@ class GatewaySettings(
     )
     grpc_deadline_seconds: float = Field(10.0, alias="LOGOKRAFT_GRPC_DEADLINE_SECONDS", gt=0)
     sse_heartbeat_seconds: float = Field(15.0, alias="LOGOKRAFT_SSE_HEARTBEAT_SECONDS", gt=0)
+    body_stall_s: float = Field(
+        BODY_STALL_S,
+        alias="LOGOKRAFT_BODY_STALL_S",
+        gt=0,
+        description="The longest a request body may pause between two reads before the "
+        "request is answered 408 and its connection closed (a slow upload that keeps moving "
+        "is never cut off).",
+    )
     sse_retry_ms: int = Field(3000, alias="LOGOKRAFT_SSE_RETRY_MS", ge=0)
     shutdown_grace_s: float = Field(
         20.0,
