@@ -268,6 +268,31 @@ async def test_creating_the_same_project_twice_makes_one_project(services):
     assert [p.id for p in listing.projects] == [project_id]
 
 
+async def test_a_project_id_reused_for_another_brief_is_already_exists(services):
+    """A repeat answers the stored project; another request under its id must not be
+    answered with it as if it had been made (the new brief would be dropped unsaid)."""
+    project_id = new_project_id()
+    stub = services.prompt_stub
+    first = pb.CreateProjectRequest(project_id=project_id, brief=brand_brief(count=1))
+    created = await stub.CreateProject(first, metadata=as_user("dev"))
+    other_briefs = [brand_brief(name="Other Roasters", count=1), brand_brief(count=2)]
+    with_images = pb.CreateProjectRequest(project_id=project_id, brief=brand_brief(count=1))
+    with_images.inspiration_images.add(
+        bucket="inspiration-images", path=f"{dev_user_id('dev')}/{project_id}/1.png"
+    )
+    for request in [
+        *(pb.CreateProjectRequest(project_id=project_id, brief=b) for b in other_briefs),
+        with_images,
+    ]:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.CreateProject(request, metadata=as_user("dev"))
+        assert refused.value.code() == grpc.StatusCode.ALREADY_EXISTS
+        assert "with a new project_id" in refused.value.details()
+    repeat = await stub.CreateProject(first, metadata=as_user("dev"))
+    assert repeat.project.id == created.project.id == project_id
+    assert repeat.project.brief.brand_name == "Acme Roasters"
+
+
 async def test_bad_requests_are_invalid_arguments(services):
     stub = services.prompt_stub
     cases = [

@@ -47,14 +47,19 @@ class PageCursor:
     project_id: uuid.UUID
 
 
-async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
-    """Insert the project; a repeat with the same id returns the stored row and False."""
-    columns: dict[str, Any] = {
+def project_columns(new: NewProject) -> dict[str, Any]:
+    """The brand_projects columns creating the project writes."""
+    return {
         "id": new.project_id,
         "user_id": new.user_id,
         **new.brief.columns(),
         "inspiration_paths": new.inspiration_paths,
     }
+
+
+async def insert_project(conn: Connection, new: NewProject) -> tuple[Row, bool]:
+    """Insert the project; a repeat with the same id returns the stored row and False."""
+    columns = project_columns(new)
     statement = sql.SQL(
         "insert into brand_projects ({columns}) values ({values})"
         " on conflict (id) do nothing returning *"

@@ -14,8 +14,9 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NATS
@@ -36,7 +37,7 @@ from logokraft_kit.bus import (
     publish_project_events,
 )
 from logokraft_kit.db import Connection, Database
-from logokraft_kit.errors import InvalidArgument, NotFound, Unavailable
+from logokraft_kit.errors import AlreadyExists, InvalidArgument, NotFound, Unavailable
 from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, ObjectNotFound
 from logokraft_kit.worker import Delivery
 from logokraft_prompt.adapters.base import InspirationImage, PromptWriter
@@ -93,7 +94,9 @@ class ProjectsCore:
         """Store the project and queue its prompt writing; returns before any prompt exists.
 
         A new project must fit the caller's limits (ResourceExhausted otherwise, and nothing
-        is stored); a repeat of a stored project_id returns it without counting it again.
+        is stored); a repeat of a stored project_id returns it without counting it again,
+        when it asks for the same project (AlreadyExists when the brief or the images differ:
+        the caller reused an id, and answering the stored project would drop its request).
         """
         new = store.NewProject(
             project_id=project_id, user_id=user_id, brief=brief, inspiration_paths=inspiration
@@ -103,12 +106,18 @@ class ProjectsCore:
             if await store.get_project(conn, project_id) is None:
                 await self._check_room(conn, user_id, brief)
             try:
-                row, _ = await store.insert_project(conn, new)
+                row, created = await store.insert_project(conn, new)
             except LookupError:
                 # Another user's project: answered as for any project the caller cannot see.
                 raise NotFound(
                     f"project {project_id} not found; create the project with a new project_id"
                 ) from None
+            if not created and _asked_for(row) != _asked_for(store.project_columns(new)):
+                raise AlreadyExists(
+                    f"project {project_id} already exists with another brief or other "
+                    "inspiration images; repeat the call as it was to get that project, or "
+                    "create this one with a new project_id"
+                )
         await self._queue_prompts(user_id, project_id)
         return project_to_proto(row)
 
@@ -444,6 +453,19 @@ class ProjectsCore:
                 continue
             images.append(InspirationImage(data=data, mime_type="image/png"))
         return images
+
+
+# What a CreateProject call asks for, as the caller wrote it: the columns the service works
+# out itself from the brief (the colours understood, their names and notes) are left out, so
+# a repeat stays a repeat across a version that reads colour words better.
+_ASKED_FOR = (
+    *("brand_name", "slogan", "industry", "description", "style", "logo_type"),
+    *("num_candidates", "color_words", "inspiration_paths"),
+)
+
+
+def _asked_for(columns: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(columns[name] or None for name in _ASKED_FOR)
 
 
 def _position(asset: dict) -> int:
