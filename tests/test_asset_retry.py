@@ -33,12 +33,11 @@ from tests.support import (
     DEADLINE,
     Services,
     as_user,
+    generator_stack,
     limits,
     png,
     read_stream,
     rows,
-    running_services,
-    serve_gateway,
     service_env,
     wait_for,
 )
@@ -144,15 +143,8 @@ async def stack(
     )
     env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": drawing_slots}
     generator = RefusingGenerator()
-    async with (
-        running_services(env, generator=generator) as services,
-        serve_gateway(services) as url,
-        httpx.AsyncClient(base_url=url, timeout=60) as http,
-    ):
-        try:
-            yield Stack(http, services, generator, database_url, data_dir)
-        finally:
-            generator.gate.set()  # let nothing hang the shutdown
+    async with generator_stack(env, generator) as (services, http):
+        yield Stack(http, services, generator, database_url, data_dir)
 
 
 async def test_a_failed_candidate_is_drawn_again_and_its_project_settles_again(stack):
