@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token
 from logokraft_domain.asset_jobs import AssetJobs
-from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate
+from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate, drawing_of
 from logokraft_domain.queue_positions import QueueBoard
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
@@ -39,6 +40,7 @@ from tests.support import (
     read_stream,
     rows,
     service_env,
+    stored_files,
     wait_for,
 )
 
@@ -517,3 +519,141 @@ async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_befor
     assert events[-1].data["status"] == "completed"
     # As drawn: the blocker, the candidate that was waiting, then the retry.
     assert ['"Waiting"' in p for p in stack.generator.drawn[-2:]] == [True, False]
+
+
+@dataclass
+class Stalled:
+    """A candidate whose first drawing is held (`gate`) after the sweeper failed it."""
+
+    project_id: str
+    asset: dict  # the row as the sweeper left it: failed, timed out
+    gate: asyncio.Event  # set: the stalled drawing comes back
+
+
+@asynccontextmanager
+async def stalled_then_swept(stack: Stack) -> AsyncIterator[Stalled]:
+    """A one-candidate project whose drawing stalls (its worker still drawing) until the
+    sweeper fails it as timed out; later drawings wait for `stack.generator.gate`, a new
+    gate (cleared)."""
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stalled = stack.generator.gate
+    stalled.clear()
+    try:
+        response = await stack.http.post(
+            "/api/v1/projects",
+            headers=stack.auth(),
+            data={"brand_name": "Acme", "num_candidates": "1"},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        project_id = response.json()["project_id"]
+        await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+        stack.generator.gate = asyncio.Event()  # the stalled drawing waits for the old one
+        infra = stack.services.imagegen.infra
+        jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+        sweeper = AssetSweeper(
+            jobs,
+            infra.jobs,
+            kind="candidate",
+            provider="local",
+            policy=SweepPolicy(stuck_after_s=1200, max_age_s=0, interval_s=60),
+        )
+        [asset] = await stack.assets(project_id)
+        assert (await sweeper.sweep_once()).failed == [asset["id"]]
+        [asset] = await stack.assets(project_id)
+        assert (asset["status"], asset["error_code"]) == ("failed", "timed_out")
+        yield Stalled(project_id, asset, stalled)
+    finally:
+        stalled.set()
+
+
+class LateImage:
+    """What the stalled drawing comes back with: an image unlike the retry's."""
+
+    async def generate(self, request: ImageRequest) -> GeneratedImage:
+        return GeneratedImage(png=png("#0a2540", (40, 40)), width=40, height=40)
+
+
+async def _stale_job_handled(stack: Stack, *, running: int) -> None:
+    """Until the stalled drawing's job is acknowledged, `running` others still drawing."""
+    infra = stack.services.prompt.infra
+    published = (await infra.js.stream_info(infra.subjects.jobs_stream)).state.last_seq
+    await wait_for(
+        lambda: _drained(stack, running=running, through=published),
+        within=DEADLINE,
+        what="the stalled drawing's job to be handled",
+    )
+
+
+@slots(2)
+@pytest.mark.parametrize("late", ["completed", "failed"])
+async def test_a_stalled_drawing_finishing_during_the_retry_changes_nothing(
+    stack, monkeypatch, late
+):
+    """The sweeper failed a candidate whose worker still drew it, and the user retried it:
+    the old drawing's late result (an image, or a refusal) neither completes nor fails the
+    retry's drawing, and leaves no file; the retry's drawing finishes the asset."""
+    async with stalled_then_swept(stack) as stalled:
+        asset_id = str(stalled.asset["id"])
+        assert (await stack.retry(asset_id)).status_code == 202
+        await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the retry's, held
+        [retried] = await stack.assets(stalled.project_id)
+        if late == "failed":
+            stack.generator.refusals = 1
+        else:
+            monkeypatch.setattr(stack.generator, "_local", LateImage())
+
+        stalled.gate.set()
+        await _stale_job_handled(stack, running=1)
+
+        [asset] = await stack.assets(stalled.project_id)
+        assert (asset["status"], asset["retried_at"]) == ("generating", retried["retried_at"])
+        assert (asset["error_code"], asset["storage_path"]) == (None, None)
+        owner = asset["user_id"]
+        assert stored_files(stack.data_dir, owner, stalled.project_id) == []
+        monkeypatch.undo()
+        stack.generator.gate.set()
+
+    async def settled() -> dict | None:
+        [project] = await rows(
+            stack.database_url, "select * from brand_projects where id = %s", [stalled.project_id]
+        )
+        return project if project["status"] != "generating" else None
+
+    project = await wait_for(settled, within=DEADLINE, what="the retry to settle the project")
+    assert project["status"] == "completed"
+    [asset] = await stack.assets(stalled.project_id)
+    assert (asset["status"], asset["attempts"]) == ("completed", 1)
+    drawing = drawing_of(asset["retried_at"])
+    assert asset["storage_path"].endswith(f"/{asset_id}-{drawing}.png")
+    assert f"{asset_id}-{drawing}.png" in stored_files(stack.data_dir, owner, stalled.project_id)
+
+
+@slots(2)
+async def test_a_stalled_drawing_finishing_after_the_retry_leaves_its_image(stack, monkeypatch):
+    """The retry's drawing completed the asset first; the old drawing coming back later
+    writes nothing over its image and leaves no file of its own."""
+    async with stalled_then_swept(stack) as stalled:
+        asset_id = str(stalled.asset["id"])
+        stack.generator.gate.set()
+        assert (await stack.retry(asset_id)).status_code == 202
+
+        async def completed() -> dict | None:
+            [asset] = await stack.assets(stalled.project_id)
+            return asset if asset["status"] == "completed" else None
+
+        drawn = await wait_for(completed, within=DEADLINE, what="the retry to be drawn")
+        owner, project_id = drawn["user_id"], stalled.project_id
+        files = stored_files(stack.data_dir, owner, project_id)
+        image = stack.data_dir / "storage" / "generated-assets" / drawn["storage_path"]
+        retry_png = image.read_bytes()
+        monkeypatch.setattr(stack.generator, "_local", LateImage())
+
+        stalled.gate.set()
+        await _stale_job_handled(stack, running=0)
+
+    [asset] = await stack.assets(project_id)
+    assert asset == drawn
+    assert image.read_bytes() == retry_png
+    assert stored_files(stack.data_dir, owner, project_id) == files
