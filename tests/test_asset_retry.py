@@ -115,6 +115,13 @@ class Stack:
             [project_id],
         )
 
+    def sweeper(self, *, stuck_after_s: float, max_age_s: float) -> AssetSweeper:
+        """A candidate sweeper on imagegen's infrastructure, run by hand (`sweep_once`)."""
+        infra = self.services.imagegen.infra
+        jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+        policy = SweepPolicy(stuck_after_s=stuck_after_s, max_age_s=max_age_s, interval_s=60)
+        return AssetSweeper(jobs, infra.jobs, kind="candidate", provider="local", policy=policy)
+
     async def ledger(self, asset_id: str) -> int:
         [row] = await rows(
             self.database_url,
@@ -342,15 +349,7 @@ async def test_an_old_candidate_retried_now_is_not_failed_as_timed_out_by_the_sw
     stack.generator.gate.clear()
     assert (await stack.retry(str(failed["id"]))).status_code == 202
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
-    infra = stack.services.imagegen.infra
-    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
-    sweeper = AssetSweeper(
-        jobs,
-        infra.jobs,
-        kind="candidate",
-        provider="local",
-        policy=SweepPolicy(stuck_after_s=1200, max_age_s=3600, interval_s=60),
-    )
+    sweeper = stack.sweeper(stuck_after_s=1200, max_age_s=3600)
 
     report = await sweeper.sweep_once()
 
@@ -449,9 +448,10 @@ async def test_the_first_drawings_job_redelivered_after_a_retry_does_not_draw_it
 
 async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(stack):
     """The sweeper queues a stuck retried candidate's job again for the drawing it is on, so
-    the worker does not take it for a stale job of the first drawing."""
-    created, _ = await stack.settled_project(1, refused=1)
-    [failed] = await stack.assets(created["project_id"])
+    the worker does not take it for a stale job of the first drawing, and on the lane of a
+    project's first logo, its project having none yet (though it is the second candidate)."""
+    created, _ = await stack.settled_project(2, refused=2)
+    [_, failed] = await stack.assets(created["project_id"])
     # Retried, but its job never published (the queue was away): queued, as the retry left it.
     await rows(
         stack.database_url,
@@ -459,26 +459,26 @@ async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(st
         " error_message = null, attempts = 0, retried_at = now() where id = %s returning id",
         [failed["id"]],
     )
-    infra = stack.services.imagegen.infra
-    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
-    sweeper = AssetSweeper(
-        jobs,
-        infra.jobs,
-        kind="candidate",
-        provider="local",
-        policy=SweepPolicy(stuck_after_s=0, max_age_s=3600, interval_s=60),
-    )
+    sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
 
     report = await sweeper.sweep_once()
 
     assert report.requeued == [failed["id"]]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
+    infra = stack.services.prompt.infra
+    published = (await infra.js.stream_info(infra.subjects.jobs_stream)).state.last_seq
+    assert await _drained(stack, running=1, through=published)  # from `images-first`
+    stack.generator.gate.set()
 
     async def completed() -> bool:
-        [asset] = await stack.assets(created["project_id"])
-        return asset["status"] == "completed"
+        assets = await stack.assets(created["project_id"])
+        return assets[1]["status"] == "completed"
 
     await wait_for(completed, within=DEADLINE, what="the swept retry to be drawn")
-    assert len(stack.generator.drawn) == 2
+    assert len(stack.generator.drawn) == 3
 
 
 async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_before_it(stack):
@@ -550,15 +550,7 @@ async def stalled_then_swept(stack: Stack) -> AsyncIterator[Stalled]:
         project_id = response.json()["project_id"]
         await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
         stack.generator.gate = asyncio.Event()  # the stalled drawing waits for the old one
-        infra = stack.services.imagegen.infra
-        jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
-        sweeper = AssetSweeper(
-            jobs,
-            infra.jobs,
-            kind="candidate",
-            provider="local",
-            policy=SweepPolicy(stuck_after_s=1200, max_age_s=0, interval_s=60),
-        )
+        sweeper = stack.sweeper(stuck_after_s=1200, max_age_s=0)
         [asset] = await stack.assets(project_id)
         assert (await sweeper.sweep_once()).failed == [asset["id"]]
         [asset] = await stack.assets(project_id)
@@ -657,3 +649,55 @@ async def test_a_stalled_drawing_finishing_after_the_retry_leaves_its_image(stac
     assert asset == drawn
     assert image.read_bytes() == retry_png
     assert stored_files(stack.data_dir, owner, project_id) == files
+
+
+@pytest.mark.parametrize(
+    ("refused", "has_logo"), [(2, False), (1, True)], ids=["no-logo-yet", "has-a-logo"]
+)
+async def test_a_retried_candidates_lane_follows_whether_its_project_has_a_logo(
+    stack, refused, has_logo
+):
+    """A project with no logo yet retrying its second candidate waits only behind other
+    projects' first logos; one with a logo retrying its first waits behind their later ones."""
+    retried, _ = await stack.settled_project(2, refused=refused)
+    assets = await stack.assets(retried["project_id"])
+    assert sum(a["status"] == "completed" for a in assets) == int(has_logo)
+    # The provider refuses the first drawings: position 0 first (its lane goes first).
+    failed = assets[0 if has_logo else 1]
+    assert failed["status"] == "failed"
+    while not stack.generator.started.empty():
+        stack.generator.started.get_nowait()
+    stack.generator.gate.clear()
+    made = []
+    for name, count in (("Blocker", 1), ("Waiting", 2)):  # one drawing (held), two queued
+        response = await stack.http.post(
+            "/api/v1/projects",
+            headers=stack.auth(),
+            data={"brand_name": name, "num_candidates": str(count)},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        made.append(response.json()["project_id"])
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+
+    async def queued() -> list[dict] | None:
+        waiting = [a for a in await stack.assets(made[1]) if a["status"] == "queued"]
+        return waiting if len(waiting) == 2 else None
+
+    first, later = await wait_for(queued, within=DEADLINE, what="the candidates to wait")
+    drawn_before = len(stack.generator.drawn)
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+
+    board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
+    places = {**await board.positions(made[1]), **await board.positions(retried["project_id"])}
+
+    line = [first, later, failed] if has_logo else [first, failed, later]
+    assert places == {str(asset["id"]): place for place, asset in enumerate(line, start=1)}
+    stack.generator.gate.set()
+
+    async def all_drawn() -> bool:
+        return len(stack.generator.drawn) == drawn_before + 3
+
+    await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
+    order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
+    assert order == ([True, True, False] if has_logo else [True, False, True])

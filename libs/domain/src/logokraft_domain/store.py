@@ -169,6 +169,17 @@ async def get_project_with_assets(
     return await projects.fetchone(), await assets.fetchall()
 
 
+async def has_completed_asset(conn: Connection, project_id: uuid.UUID) -> bool:
+    """Whether the project has a completed logo (candidate or variation) yet."""
+    cursor = await conn.execute(
+        "select exists (select 1 from generated_assets where project_id = %s"
+        " and status = 'completed') as found",
+        [project_id],
+    )
+    row = await cursor.fetchone()
+    return bool(row and row["found"])
+
+
 async def get_asset_with_project(
     conn: Connection, asset_id: uuid.UUID, *, lock: bool = False
 ) -> tuple[Row | None, Row | None]:
