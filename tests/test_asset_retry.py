@@ -86,18 +86,28 @@ class Stack:
     def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
         return self.services.prompt_stub
 
+    async def create(self, count: int, brand_name: str = "Acme") -> dict:
+        """A project of `count` candidates (with an inspiration image): its creation answer."""
+        response = await self.http.post(
+            "/api/v1/projects",
+            headers=self.auth(),
+            data={"brand_name": brand_name, "num_candidates": str(count)},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        return response.json()
+
+    def hold_drawings(self) -> None:
+        """Every drawing from now on waits for the generator's gate; earlier starts forgotten."""
+        while not self.generator.started.empty():
+            self.generator.started.get_nowait()
+        self.generator.gate.clear()
+
     async def settled_project(self, count: int, *, refused: int) -> tuple[dict, list]:
         """A project of `count` candidates, its first `refused` drawings refused, read to its
         `done`: its creation answer and its stream's events."""
         self.generator.refusals = refused
-        response = await self.http.post(
-            "/api/v1/projects",
-            headers=self.auth(),
-            data={"brand_name": "Acme", "num_candidates": str(count)},
-            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        created = response.json()
+        created = await self.create(count)
         events = await asyncio.wait_for(read_stream(self.http, created["stream_url"]), DEADLINE)
         assert events[-1].event == "done", events
         return created, events
@@ -344,9 +354,7 @@ async def test_an_old_candidate_retried_now_is_not_failed_as_timed_out_by_the_sw
         " where id = %s returning id",
         [failed["id"]],
     )
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
+    stack.hold_drawings()
     assert (await stack.retry(str(failed["id"]))).status_code == 202
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
     sweeper = stack.sweeper(stuck_after_s=1200, max_age_s=3600)
@@ -366,16 +374,8 @@ async def test_cancelling_a_retry_still_queued_gives_back_only_its_image(stack):
     [failed] = await stack.assets(created["project_id"])
     asset_id = str(failed["id"])
     # Another project's drawing holds the only drawing slot, so the retry waits queued.
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
-    response = await stack.http.post(
-        "/api/v1/projects",
-        headers=stack.auth(),
-        data={"brand_name": "Blocker", "num_candidates": "1"},
-        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-    )
-    assert response.status_code == 202, response.text
+    stack.hold_drawings()
+    await stack.create(1, "Blocker")
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
     assert (await stack.retry(asset_id)).status_code == 202
     assert await stack.ledger(asset_id) == 2
@@ -419,9 +419,7 @@ async def test_the_first_drawings_job_redelivered_after_a_retry_does_not_draw_it
         user_id=failed["user_id"],
         position=0,
     )  # the job as the prompt service published it for the first drawing
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
+    stack.hold_drawings()
     assert (await stack.retry(asset_id)).status_code == 202
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the retry's, held
 
@@ -460,9 +458,7 @@ async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(st
         [failed["id"]],
     )
     sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
+    stack.hold_drawings()
 
     report = await sweeper.sweep_once()
 
@@ -486,19 +482,9 @@ async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_befor
     (and its `created_at`) is older than the candidates queued ahead of it."""
     retried, _ = await stack.settled_project(1, refused=1)
     [failed] = await stack.assets(retried["project_id"])
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
-    made = []
-    for name in ("Blocker", "Waiting"):  # one drawing (held), one queued behind it
-        response = await stack.http.post(
-            "/api/v1/projects",
-            headers=stack.auth(),
-            data={"brand_name": name, "num_candidates": "1"},
-            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        made.append(response.json()["project_id"])
+    stack.hold_drawings()
+    # One drawing (held), one queued behind it.
+    made = [(await stack.create(1, name))["project_id"] for name in ("Blocker", "Waiting")]
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
 
     async def queued() -> list[dict]:
@@ -535,19 +521,10 @@ async def stalled_then_swept(stack: Stack) -> AsyncIterator[Stalled]:
     """A one-candidate project whose drawing stalls (its worker still drawing) until the
     sweeper fails it as timed out; later drawings wait for `stack.generator.gate`, a new
     gate (cleared)."""
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
+    stack.hold_drawings()
     stalled = stack.generator.gate
-    stalled.clear()
     try:
-        response = await stack.http.post(
-            "/api/v1/projects",
-            headers=stack.auth(),
-            data={"brand_name": "Acme", "num_candidates": "1"},
-            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        project_id = response.json()["project_id"]
+        project_id = (await stack.create(1))["project_id"]
         await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
         stack.generator.gate = asyncio.Event()  # the stalled drawing waits for the old one
         sweeper = stack.sweeper(stuck_after_s=1200, max_age_s=0)
@@ -665,19 +642,11 @@ async def test_a_retried_candidates_lane_follows_whether_its_project_has_a_logo(
     # The provider refuses the first drawings: position 0 first (its lane goes first).
     failed = assets[0 if has_logo else 1]
     assert failed["status"] == "failed"
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
-    made = []
-    for name, count in (("Blocker", 1), ("Waiting", 2)):  # one drawing (held), two queued
-        response = await stack.http.post(
-            "/api/v1/projects",
-            headers=stack.auth(),
-            data={"brand_name": name, "num_candidates": str(count)},
-            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        made.append(response.json()["project_id"])
+    stack.hold_drawings()
+    # One drawing (held), two queued.
+    made = [
+        (await stack.create(n, name))["project_id"] for name, n in (("Blocker", 1), ("Waiting", 2))
+    ]
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
 
     async def queued() -> list[dict] | None:
