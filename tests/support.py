@@ -1,6 +1,7 @@
 """What the cross-service tests share: the one place test modules import helpers from.
 
-- Services in-process: `service_env`, `Services`, `running_services`; caller metadata
+- Services in-process: `service_env`, `Services`, `running_services` (with the gateway in
+  front and a test's own generator: `generator_stack`); caller metadata
   (`as_user`) and ids (`new_project_id`).
 - Projects over gRPC: `brand_brief`, `create_over_grpc`, `watch_over_grpc`.
 - The gateway over HTTP: `serve_gateway` (on `logokraft_dev.asgi.serve_asgi`), `png`,
@@ -136,6 +137,24 @@ async def running_services(
         await refine.stop(grace=1)
         await imagegen.stop(grace=1)
         await prompt.stop(grace=1)
+
+
+@asynccontextmanager
+async def generator_stack(
+    env: dict, generator: Any
+) -> AsyncIterator[tuple[Services, httpx.AsyncClient]]:
+    """`running_services` drawing with a test's own `generator`, the gateway in front of them
+    and a client of it; the generator's `gate` is opened on the way out, so no drawing it
+    holds hangs the shutdown."""
+    async with (
+        running_services(env, generator=generator) as services,
+        serve_gateway(services) as url,
+        httpx.AsyncClient(base_url=url, timeout=60) as http,
+    ):
+        try:
+            yield services, http
+        finally:
+            generator.gate.set()
 
 
 def limits(**values: int) -> pytest.MarkDecorator:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
 from logokraft.v1 import prompt_service_pb2 as pb
 from logokraft_dev.devtokens import dev_token
 from logokraft_domain.asset_jobs import AssetJobs
-from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate
+from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate, drawing_of
 from logokraft_domain.queue_positions import QueueBoard
 from logokraft_domain.sweeper import AssetSweeper, SweepPolicy
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
@@ -33,13 +34,13 @@ from tests.support import (
     DEADLINE,
     Services,
     as_user,
+    generator_stack,
     limits,
     png,
     read_stream,
     rows,
-    running_services,
-    serve_gateway,
     service_env,
+    stored_files,
     wait_for,
 )
 
@@ -85,18 +86,28 @@ class Stack:
     def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
         return self.services.prompt_stub
 
+    async def create(self, count: int, brand_name: str = "Acme") -> dict:
+        """A project of `count` candidates (with an inspiration image): its creation answer."""
+        response = await self.http.post(
+            "/api/v1/projects",
+            headers=self.auth(),
+            data={"brand_name": brand_name, "num_candidates": str(count)},
+            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        return response.json()
+
+    def hold_drawings(self) -> None:
+        """Every drawing from now on waits for the generator's gate; earlier starts forgotten."""
+        while not self.generator.started.empty():
+            self.generator.started.get_nowait()
+        self.generator.gate.clear()
+
     async def settled_project(self, count: int, *, refused: int) -> tuple[dict, list]:
         """A project of `count` candidates, its first `refused` drawings refused, read to its
         `done`: its creation answer and its stream's events."""
         self.generator.refusals = refused
-        response = await self.http.post(
-            "/api/v1/projects",
-            headers=self.auth(),
-            data={"brand_name": "Acme", "num_candidates": str(count)},
-            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        created = response.json()
+        created = await self.create(count)
         events = await asyncio.wait_for(read_stream(self.http, created["stream_url"]), DEADLINE)
         assert events[-1].event == "done", events
         return created, events
@@ -113,6 +124,13 @@ class Stack:
             " order by (parent_asset_id is not null), position, created_at",
             [project_id],
         )
+
+    def sweeper(self, *, stuck_after_s: float, max_age_s: float) -> AssetSweeper:
+        """A candidate sweeper on imagegen's infrastructure, run by hand (`sweep_once`)."""
+        infra = self.services.imagegen.infra
+        jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
+        policy = SweepPolicy(stuck_after_s=stuck_after_s, max_age_s=max_age_s, interval_s=60)
+        return AssetSweeper(jobs, infra.jobs, kind="candidate", provider="local", policy=policy)
 
     async def ledger(self, asset_id: str) -> int:
         [row] = await rows(
@@ -144,15 +162,8 @@ async def stack(
     )
     env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": drawing_slots}
     generator = RefusingGenerator()
-    async with (
-        running_services(env, generator=generator) as services,
-        serve_gateway(services) as url,
-        httpx.AsyncClient(base_url=url, timeout=60) as http,
-    ):
-        try:
-            yield Stack(http, services, generator, database_url, data_dir)
-        finally:
-            generator.gate.set()  # let nothing hang the shutdown
+    async with generator_stack(env, generator) as (services, http):
+        yield Stack(http, services, generator, database_url, data_dir)
 
 
 async def test_a_failed_candidate_is_drawn_again_and_its_project_settles_again(stack):
@@ -343,20 +354,10 @@ async def test_an_old_candidate_retried_now_is_not_failed_as_timed_out_by_the_sw
         " where id = %s returning id",
         [failed["id"]],
     )
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
+    stack.hold_drawings()
     assert (await stack.retry(str(failed["id"]))).status_code == 202
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
-    infra = stack.services.imagegen.infra
-    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
-    sweeper = AssetSweeper(
-        jobs,
-        infra.jobs,
-        kind="candidate",
-        provider="local",
-        policy=SweepPolicy(stuck_after_s=1200, max_age_s=3600, interval_s=60),
-    )
+    sweeper = stack.sweeper(stuck_after_s=1200, max_age_s=3600)
 
     report = await sweeper.sweep_once()
 
@@ -373,16 +374,8 @@ async def test_cancelling_a_retry_still_queued_gives_back_only_its_image(stack):
     [failed] = await stack.assets(created["project_id"])
     asset_id = str(failed["id"])
     # Another project's drawing holds the only drawing slot, so the retry waits queued.
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
-    response = await stack.http.post(
-        "/api/v1/projects",
-        headers=stack.auth(),
-        data={"brand_name": "Blocker", "num_candidates": "1"},
-        files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-    )
-    assert response.status_code == 202, response.text
+    stack.hold_drawings()
+    await stack.create(1, "Blocker")
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
     assert (await stack.retry(asset_id)).status_code == 202
     assert await stack.ledger(asset_id) == 2
@@ -426,9 +419,7 @@ async def test_the_first_drawings_job_redelivered_after_a_retry_does_not_draw_it
         user_id=failed["user_id"],
         position=0,
     )  # the job as the prompt service published it for the first drawing
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
+    stack.hold_drawings()
     assert (await stack.retry(asset_id)).status_code == 202
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the retry's, held
 
@@ -455,9 +446,10 @@ async def test_the_first_drawings_job_redelivered_after_a_retry_does_not_draw_it
 
 async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(stack):
     """The sweeper queues a stuck retried candidate's job again for the drawing it is on, so
-    the worker does not take it for a stale job of the first drawing."""
-    created, _ = await stack.settled_project(1, refused=1)
-    [failed] = await stack.assets(created["project_id"])
+    the worker does not take it for a stale job of the first drawing, and on the lane of a
+    project's first logo, its project having none yet (though it is the second candidate)."""
+    created, _ = await stack.settled_project(2, refused=2)
+    [_, failed] = await stack.assets(created["project_id"])
     # Retried, but its job never published (the queue was away): queued, as the retry left it.
     await rows(
         stack.database_url,
@@ -465,26 +457,24 @@ async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(st
         " error_message = null, attempts = 0, retried_at = now() where id = %s returning id",
         [failed["id"]],
     )
-    infra = stack.services.imagegen.infra
-    jobs = AssetJobs(db=infra.db, nc=infra.nc, subjects=infra.subjects, storage=infra.storage)
-    sweeper = AssetSweeper(
-        jobs,
-        infra.jobs,
-        kind="candidate",
-        provider="local",
-        policy=SweepPolicy(stuck_after_s=0, max_age_s=3600, interval_s=60),
-    )
+    sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
+    stack.hold_drawings()
 
     report = await sweeper.sweep_once()
 
     assert report.requeued == [failed["id"]]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # being drawn, held
+    infra = stack.services.prompt.infra
+    published = (await infra.js.stream_info(infra.subjects.jobs_stream)).state.last_seq
+    assert await _drained(stack, running=1, through=published)  # from `images-first`
+    stack.generator.gate.set()
 
     async def completed() -> bool:
-        [asset] = await stack.assets(created["project_id"])
-        return asset["status"] == "completed"
+        assets = await stack.assets(created["project_id"])
+        return assets[1]["status"] == "completed"
 
     await wait_for(completed, within=DEADLINE, what="the swept retry to be drawn")
-    assert len(stack.generator.drawn) == 2
+    assert len(stack.generator.drawn) == 3
 
 
 async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_before_it(stack):
@@ -492,19 +482,9 @@ async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_befor
     (and its `created_at`) is older than the candidates queued ahead of it."""
     retried, _ = await stack.settled_project(1, refused=1)
     [failed] = await stack.assets(retried["project_id"])
-    while not stack.generator.started.empty():
-        stack.generator.started.get_nowait()
-    stack.generator.gate.clear()
-    made = []
-    for name in ("Blocker", "Waiting"):  # one drawing (held), one queued behind it
-        response = await stack.http.post(
-            "/api/v1/projects",
-            headers=stack.auth(),
-            data={"brand_name": name, "num_candidates": "1"},
-            files=[("inspiration_images", ("mood.png", png(), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        made.append(response.json()["project_id"])
+    stack.hold_drawings()
+    # One drawing (held), one queued behind it.
+    made = [(await stack.create(1, name))["project_id"] for name in ("Blocker", "Waiting")]
     await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
 
     async def queued() -> list[dict]:
@@ -525,3 +505,200 @@ async def test_a_retried_candidate_waits_its_turn_behind_candidates_queued_befor
     assert events[-1].data["status"] == "completed"
     # As drawn: the blocker, the candidate that was waiting, then the retry.
     assert ['"Waiting"' in p for p in stack.generator.drawn[-2:]] == [True, False]
+
+
+@dataclass
+class Stalled:
+    """A candidate whose first drawing is held (`gate`) after the sweeper failed it."""
+
+    project_id: str
+    asset: dict  # the row as the sweeper left it: failed, timed out
+    gate: asyncio.Event  # set: the stalled drawing comes back
+
+
+@asynccontextmanager
+async def stalled_then_swept(stack: Stack) -> AsyncIterator[Stalled]:
+    """A one-candidate project whose drawing stalls (its worker still drawing) until the
+    sweeper fails it as timed out; later drawings wait for `stack.generator.gate`, a new
+    gate (cleared)."""
+    stack.hold_drawings()
+    stalled = stack.generator.gate
+    try:
+        project_id = (await stack.create(1))["project_id"]
+        await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+        stack.generator.gate = asyncio.Event()  # the stalled drawing waits for the old one
+        sweeper = stack.sweeper(stuck_after_s=1200, max_age_s=0)
+        [asset] = await stack.assets(project_id)
+        assert (await sweeper.sweep_once()).failed == [asset["id"]]
+        [asset] = await stack.assets(project_id)
+        assert (asset["status"], asset["error_code"]) == ("failed", "timed_out")
+        yield Stalled(project_id, asset, stalled)
+    finally:
+        stalled.set()
+
+
+class LateImage:
+    """What the stalled drawing comes back with: an image unlike the retry's."""
+
+    async def generate(self, request: ImageRequest) -> GeneratedImage:
+        return GeneratedImage(png=png("#0a2540", (40, 40)), width=40, height=40)
+
+
+async def _stale_job_handled(stack: Stack, *, running: int) -> None:
+    """Until the stalled drawing's job is acknowledged, `running` others still drawing."""
+    infra = stack.services.prompt.infra
+    published = (await infra.js.stream_info(infra.subjects.jobs_stream)).state.last_seq
+    await wait_for(
+        lambda: _drained(stack, running=running, through=published),
+        within=DEADLINE,
+        what="the stalled drawing's job to be handled",
+    )
+
+
+@slots(2)
+@pytest.mark.parametrize("late", ["completed", "failed"])
+async def test_a_stalled_drawing_finishing_during_the_retry_changes_nothing(
+    stack, monkeypatch, late
+):
+    """The sweeper failed a candidate whose worker still drew it, and the user retried it:
+    the old drawing's late result (an image, or a refusal) neither completes nor fails the
+    retry's drawing, and leaves no file; the retry's drawing finishes the asset."""
+    async with stalled_then_swept(stack) as stalled:
+        asset_id = str(stalled.asset["id"])
+        assert (await stack.retry(asset_id)).status_code == 202
+        await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the retry's, held
+        [retried] = await stack.assets(stalled.project_id)
+        if late == "failed":
+            stack.generator.refusals = 1
+        else:
+            monkeypatch.setattr(stack.generator, "_local", LateImage())
+
+        stalled.gate.set()
+        await _stale_job_handled(stack, running=1)
+
+        [asset] = await stack.assets(stalled.project_id)
+        assert (asset["status"], asset["retried_at"]) == ("generating", retried["retried_at"])
+        assert (asset["error_code"], asset["storage_path"]) == (None, None)
+        owner = asset["user_id"]
+        assert stored_files(stack.data_dir, owner, stalled.project_id) == []
+        monkeypatch.undo()
+        stack.generator.gate.set()
+
+    async def settled() -> dict | None:
+        [project] = await rows(
+            stack.database_url, "select * from brand_projects where id = %s", [stalled.project_id]
+        )
+        return project if project["status"] != "generating" else None
+
+    project = await wait_for(settled, within=DEADLINE, what="the retry to settle the project")
+    assert project["status"] == "completed"
+    [asset] = await stack.assets(stalled.project_id)
+    assert (asset["status"], asset["attempts"]) == ("completed", 1)
+    drawing = drawing_of(asset["retried_at"])
+    assert asset["storage_path"].endswith(f"/{asset_id}-{drawing}.png")
+    assert f"{asset_id}-{drawing}.png" in stored_files(stack.data_dir, owner, stalled.project_id)
+
+
+@slots(2)
+async def test_a_stalled_drawing_finishing_after_the_retry_leaves_its_image(stack, monkeypatch):
+    """The retry's drawing completed the asset first; the old drawing coming back later
+    writes nothing over its image and leaves no file of its own."""
+    async with stalled_then_swept(stack) as stalled:
+        asset_id = str(stalled.asset["id"])
+        stack.generator.gate.set()
+        assert (await stack.retry(asset_id)).status_code == 202
+
+        await _late_image_after_completion_changes_nothing(
+            stack, monkeypatch, stalled.project_id, late=stalled.gate
+        )
+
+
+@slots(2)
+async def test_a_duplicate_drawing_finishing_second_leaves_the_first_ones_image(stack, monkeypatch):
+    """The sweeper queued a candidate's job again while its worker still drew it (it looked
+    stuck): both draw the same drawing, and the one finishing second writes nothing over the
+    first one's image (a provider draws another image each time)."""
+    stack.hold_drawings()
+    first = stack.generator.gate
+    project_id = (await stack.create(1))["project_id"]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+    stack.generator.gate = asyncio.Event()  # the duplicate waits for a gate of its own
+    [asset] = await stack.assets(project_id)
+    sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
+    assert (await sweeper.sweep_once()).requeued == [asset["id"]]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the duplicate, held
+    first.set()
+
+    await _late_image_after_completion_changes_nothing(
+        stack, monkeypatch, project_id, late=stack.generator.gate
+    )
+
+
+async def _late_image_after_completion_changes_nothing(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, project_id: str, *, late: asyncio.Event
+) -> None:
+    """Once the project's one candidate is completed, the drawing held by `late` comes back
+    with another image: the asset, its image and the project's files stay as they were."""
+
+    async def completed() -> dict | None:
+        [asset] = await stack.assets(project_id)
+        return asset if asset["status"] == "completed" else None
+
+    drawn = await wait_for(completed, within=DEADLINE, what="the asset to be completed")
+    owner = drawn["user_id"]
+    files = stored_files(stack.data_dir, owner, project_id)
+    image = stack.data_dir / "storage" / "generated-assets" / drawn["storage_path"]
+    first_png = image.read_bytes()
+    monkeypatch.setattr(stack.generator, "_local", LateImage())
+
+    late.set()
+    await _stale_job_handled(stack, running=0)
+
+    [asset] = await stack.assets(project_id)
+    assert asset == drawn
+    assert image.read_bytes() == first_png
+    assert stored_files(stack.data_dir, owner, project_id) == files
+
+
+@pytest.mark.parametrize(
+    ("refused", "has_logo"), [(2, False), (1, True)], ids=["no-logo-yet", "has-a-logo"]
+)
+async def test_a_retried_candidates_lane_follows_whether_its_project_has_a_logo(
+    stack, refused, has_logo
+):
+    """A project with no logo yet retrying its second candidate waits only behind other
+    projects' first logos; one with a logo retrying its first waits behind their later ones."""
+    retried, _ = await stack.settled_project(2, refused=refused)
+    assets = await stack.assets(retried["project_id"])
+    assert sum(a["status"] == "completed" for a in assets) == int(has_logo)
+    # The provider refuses the first drawings: position 0 first (its lane goes first).
+    failed = assets[0 if has_logo else 1]
+    assert failed["status"] == "failed"
+    stack.hold_drawings()
+    # One drawing (held), two queued.
+    made = [
+        (await stack.create(n, name))["project_id"] for name, n in (("Blocker", 1), ("Waiting", 2))
+    ]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+
+    async def queued() -> list[dict] | None:
+        waiting = [a for a in await stack.assets(made[1]) if a["status"] == "queued"]
+        return waiting if len(waiting) == 2 else None
+
+    first, later = await wait_for(queued, within=DEADLINE, what="the candidates to wait")
+    drawn_before = len(stack.generator.drawn)
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+
+    board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
+    places = {**await board.positions(made[1]), **await board.positions(retried["project_id"])}
+
+    line = [first, later, failed] if has_logo else [first, failed, later]
+    assert places == {str(asset["id"]): place for place, asset in enumerate(line, start=1)}
+    stack.generator.gate.set()
+
+    async def all_drawn() -> bool:
+        return len(stack.generator.drawn) == drawn_before + 3
+
+    await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
+    order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
+    assert order == ([True, True, False] if has_logo else [True, False, True])

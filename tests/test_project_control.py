@@ -32,13 +32,12 @@ from tests.support import (
     Services,
     as_user,
     brand_brief,
+    generator_stack,
     limits,
     png,
     projects_core,
     read_stream,
     rows,
-    running_services,
-    serve_gateway,
     service_env,
     stored_files,
     wait_for,
@@ -174,15 +173,8 @@ async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> As
     )
     env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": 1}
     held = HeldGenerator()
-    async with (
-        running_services(env, generator=held) as services,
-        serve_gateway(services) as url,
-        httpx.AsyncClient(base_url=url, timeout=60) as http,
-    ):
-        try:
-            yield Stack(http, services, held, database_url, data_dir)
-        finally:
-            held.gate.set()  # let nothing hang the shutdown
+    async with generator_stack(env, held) as (services, http):
+        yield Stack(http, services, held, database_url, data_dir)
 
 
 # ---- cancel ---------------------------------------------------------------------------------

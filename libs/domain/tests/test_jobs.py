@@ -112,3 +112,29 @@ def test_a_candidate_job_names_the_drawing_it_is_for_and_an_old_one_the_first() 
     # A job published before the field existed is for the first drawing.
     old = {"asset_id": str(ASSET), "project_id": str(PROJECT), "user_id": str(USER)}
     assert DrawCandidate.from_payload(old).drawing is None
+
+
+@pytest.mark.parametrize(
+    ("position", "project_has_logo", "lane"),
+    [
+        (0, None, "images-first"),  # a first drawing: by position
+        (2, None, "images"),
+        (None, None, "images"),
+        (2, False, "images-first"),  # a retry: by whether its project has a logo yet
+        (0, True, "images"),
+    ],
+)
+def test_a_retried_candidates_lane_follows_its_project_not_its_position(
+    position, project_has_logo, lane
+) -> None:
+    job = DrawCandidate(ASSET, PROJECT, USER, position=position, project_has_logo=project_has_logo)
+    assert job.lane.name == lane
+    assert DrawCandidate.from_payload(json.loads(wire(job))) == job
+    if project_has_logo is None:
+        assert "project_has_logo" not in job.payload()  # the job as it always was
+
+
+def test_a_candidate_job_whose_project_has_logo_is_not_a_boolean_is_malformed() -> None:
+    payload = {"asset_id": str(ASSET), "project_id": str(PROJECT), "user_id": str(USER)}
+    with pytest.raises(MalformedJob):
+        DrawCandidate.from_payload({**payload, "project_has_logo": "yes"})

@@ -1,7 +1,7 @@
 """The life of one asset's job, shared by every service that draws images.
 
 A job marks its asset `generating`, draws the image, stores it under the asset's
-id (so a retry overwrites rather than duplicates) and marks the asset
+id and drawing (so another attempt overwrites rather than duplicates) and marks the asset
 `completed` or `failed`, settling the project in the same transaction. Retryable
 provider errors hand the job back to JetStream with a delay until the last
 attempt; everything else fails the asset with a reason a person can act on.
@@ -21,6 +21,14 @@ its asset (jobs.DrawCandidate.drawing, the asset's `retried_at` when it was publ
 drops a job for a drawing the asset is no longer on, such as the first drawing's job
 redelivered after a retry (its worker died between failing the asset and acknowledging the
 job), which would otherwise find the asset `queued` again and draw it beside the retry's job.
+A drawing that outlives its turn (the sweeper failed its asset as timed out while a stalled
+worker still drew it, and the user retried) finishes nothing: `complete` and `fail` change
+the asset only while it is on the drawing the job started (its `retried_at` unchanged), and
+each drawing stores its files under its own key (storage.paths.asset_path), so the late one
+never writes over the retry's image. `complete` stores nothing for an asset no longer
+unfinished on its drawing (which also keeps a duplicate job of the same drawing, finishing
+second, off the first one's image), and removes what it stored when the asset changed while
+it was storing.
 
 A cancelled project (logokraft_prompt.control) cancels its queued and generating assets in
 the database and then says so on the project's cancel subject (core NATS): a job for a
@@ -256,7 +264,8 @@ class AssetJobs:
         """Uncount the attempt `start` counted: the provider was not called."""
         async with self.db.as_user(user_id) as conn:
             current = await store.get_asset(conn, asset["id"], lock=True)
-            if current is not None and current["status"] not in TERMINAL_ASSET_STATUSES:
+            if _still_drawing(asset, current):
+                assert current is not None
                 await _set_attempts(conn, asset["id"], max(0, current["attempts"] - 1))
 
     async def complete(
@@ -264,20 +273,30 @@ class AssetJobs:
     ) -> None:
         """Store the image (and its SVG master) and mark the asset completed.
 
-        Never over a cancelled (or deleted) asset: its image is removed again when the
-        cancel came while it was being drawn or stored.
+        Never over a cancelled (or deleted) asset, nor one drawn again since (`asset` is the
+        row its drawing started from): the image is removed again when the cancel or the
+        retry came while it was being drawn or stored.
         """
         owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
-        # No read first: the drawing has just checked (or been told), and the transaction
-        # below completes it only while it is unfinished (one statement, under its lock),
-        # removing the files of an asset cancelled meanwhile.
-        path = asset_path(owner, project_id, asset_id, "png")
+        # Read first: a duplicate job of this drawing (the sweeper's, while this one looked
+        # stuck) that completed it meanwhile named these very keys, and a provider draws
+        # another image each time. The files are the drawing's own (asset_path's `drawing`), so
+        # a late drawing never writes over a retry's; and the transaction below completes the
+        # asset only while it is still unfinished on this drawing (one statement, under its
+        # lock), removing the files nothing names when it is not.
+        async with self.db.as_user(user_id) as conn:
+            current = await store.get_asset(conn, asset_id)
+        if not _still_drawing(asset, current):
+            _leaving(asset, current)
+            return
+        drawing = drawing_of(asset["retried_at"])
+        path = asset_path(owner, project_id, asset_id, "png", drawing=drawing)
         stored = [path]
         metadata = dict(image.metadata)
         with span("storage put", asset_id=asset_id):
             await self.storage.put(GENERATED_BUCKET, path, image.png, content_type="image/png")
             if image.svg is not None:
-                svg_path = asset_path(owner, project_id, asset_id, "svg")
+                svg_path = asset_path(owner, project_id, asset_id, "svg", drawing=drawing)
                 await self.storage.put(
                     GENERATED_BUCKET, svg_path, image.svg.encode(), content_type="image/svg+xml"
                 )
@@ -285,19 +304,17 @@ class AssetJobs:
                 metadata["svg_path"] = svg_path
         async with self.db.as_user(user_id) as conn:
             done = await self._complete(conn, asset, path, image, provider, metadata, fields)
-            orphaned = False
-            if not done:  # gone or finished meanwhile: read it again to say which (rare)
+            current = None
+            if not done:  # gone, finished or drawn again meanwhile: read it to say which (rare)
                 current = await store.get_asset(conn, asset_id)
-                orphaned = current is None or current["status"] == "cancelled"
-                if not orphaned:
-                    _leaving(asset_id, current)
             recorded = events.recorded(conn)
-        if orphaned:
-            # Cancelled or deleted while the image was being stored: nothing names it.
-            log.info("asset %s was cancelled while its image was stored; removing it", asset_id)
-            await self.storage.delete(GENERATED_BUCKET, stored)
-            return
         if not done:
+            _leaving(asset, current)
+            # Unless a duplicate job of this drawing completed it (naming these very files),
+            # nothing names them: the asset is gone, cancelled, failed, or on another drawing.
+            if current is None or current["storage_path"] != path:
+                log.info("asset %s: removing the files its drawing stored", asset_id)
+                await self.storage.delete(GENERATED_BUCKET, stored)
             return
         _finished_as(provider, "completed")
         await self.announce_events(project_id, recorded)
@@ -316,7 +333,7 @@ class AssetJobs:
         project."""
         completed = await store.update_unfinished_asset(
             conn,
-            asset["id"],
+            asset,
             status="completed",
             storage_bucket=GENERATED_BUCKET,
             storage_path=path,
@@ -341,14 +358,14 @@ class AssetJobs:
         async with self.db.as_user(user_id) as conn:
             failed = await store.update_unfinished_asset(
                 conn,
-                asset["id"],
+                asset,
                 status="failed",
                 error_code=code,
                 error_message=message,
                 provider=provider,
             )
             if failed is None:
-                _leaving(asset["id"], await store.get_asset(conn, asset["id"]))
+                _leaving(asset, await store.get_asset(conn, asset["id"]))
                 return
             await store.settle_if_done(conn, asset["project_id"])
             recorded = events.recorded(conn)
@@ -368,9 +385,28 @@ def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:
     label_span(asset_outcome=outcome, error_code=code)
 
 
-def _leaving(asset_id: uuid.UUID, current: Row | None) -> None:
-    """Say that a finished (or vanished) asset is left as it is."""
-    log.info("asset %s is already %s; leaving it", asset_id, current and current["status"])
+def _still_drawing(asset: Row, current: Row | None) -> bool:
+    """Whether the asset (`current`, as read now) is unfinished on the drawing `asset` (the row
+    as its job started it) is for."""
+    return (
+        current is not None
+        and current["status"] not in TERMINAL_ASSET_STATUSES
+        and current["retried_at"] == asset["retried_at"]
+    )
+
+
+def _leaving(asset: Row, current: Row | None) -> None:
+    """Say that a finished (or vanished) asset, or one drawn again since `asset` was read,
+    is left as it is."""
+    if current is not None and current["retried_at"] != asset["retried_at"]:
+        log.info(
+            "asset %s was retried since this drawing started (it is %s on its retry's drawing);"
+            " this drawing's outcome is dropped",
+            asset["id"],
+            current["status"],
+        )
+        return
+    log.info("asset %s is already %s; leaving it", asset["id"], current and current["status"])
 
 
 async def _set_attempts(conn: Connection, asset_id: uuid.UUID, attempts: int) -> Row:

@@ -8,8 +8,11 @@
 Fair scheduling: a candidate's queue is its lane. The imagegen worker serves its lanes in
 priority order (logokraft_kit.worker), so every waiting project gets its first logo
 (`images-first`) before any project gets its later ones (`images`); each lane is FIFO, so
-a user's projects are served in the order they were made. A job without a position (one
-published before lanes existed) goes to `images`, which the same worker still drains.
+a user's projects are served in the order they were made. A failed candidate retried is
+queued as its project's first logo (`images-first`) while the project has no completed one,
+whatever its position, and as a later one (`images`) once it has, even at position 0. A job
+without a position (one published before lanes existed) goes to `images`, which the same
+worker still drains.
 Variations travel on their own queue, served by the refine service, and never wait on
 candidates.
 
@@ -141,6 +144,8 @@ def _read(field: dataclasses.Field[Any], payload: dict[str, Any]) -> Any:
         return int(value)
     if field.type in ("int | None", "Optional[int]"):
         return None if value is None else int(value)
+    if field.type in ("bool | None", "Optional[bool]") and not isinstance(value, bool | None):
+        raise TypeError(f"{field.name} is not true or false")
     return value
 
 
@@ -163,7 +168,9 @@ class DrawCandidate(Job):
     """Draw one candidate asset from its stored prompt.
 
     Its lane follows its position: a project's first candidate (position 0) on
-    `images-first`, the others (and a job that does not say) on `images`.
+    `images-first`, the others (and a job that does not say) on `images`. A retried
+    candidate's follows its project instead (`project_has_logo`): on `images-first` while the
+    project has no completed logo, whatever its position, else on `images`.
     """
 
     queue: ClassVar[Queue] = IMAGES
@@ -173,6 +180,9 @@ class DrawCandidate(Job):
     position: int | None = None  # the candidate's place in its project; None: not known
     # Which drawing of the asset the job is for: drawing_of(its retried_at); None: the first.
     drawing: int | None = None
+    # A retry's: whether the project had a completed logo when it was queued; None: not a
+    # retry, the lane follows the position. Workers do not read it (the lane is the publisher's).
+    project_has_logo: bool | None = None
 
     @classmethod
     def lanes(cls) -> tuple[Queue, ...]:
@@ -181,7 +191,10 @@ class DrawCandidate(Job):
 
     @property
     def lane(self) -> Queue:
-        """`images-first` for a project's first candidate, else `images`."""
+        """`images-first` for a project's first candidate (a retried one: while the project has
+        no completed logo), else `images`."""
+        if self.project_has_logo is not None:
+            return IMAGES if self.project_has_logo else FIRST_IMAGES
         return FIRST_IMAGES if self.position == 0 else IMAGES
 
     @property

@@ -4,7 +4,9 @@ Candidates: the imagegen worker draws them in schedule order (jobs.py): every pr
 first candidate (position 0, lane `images-first`) before any later one (lane `images`), and
 within a lane in the order they were queued (candidates queued together, in one
 transaction, by position; a failed candidate retried when it was queued again, its
-`retried_at`). Variations wait in a line of their own, the refine service's queue, in the
+`retried_at`). A retried candidate's lane is its project's: `images-first` while the project
+has no completed logo (read now, where its job's lane was chosen when it was queued).
+Variations wait in a line of their own, the refine service's queue, in the
 order they were queued (a refinement's variations together, by position). A queued asset's
 place is one more than the number of queued assets of its line ahead of it, of every user:
 approximate, since a job handed back by a worker for another attempt or queued again by
@@ -13,7 +15,8 @@ the sweeper keeps its row's time, and several replicas draw at once.
 The places cross users, which RLS hides from the caller's role, so the service reads them
 with its own role, once for every watch (`QueueBoard`), and each watch shows only the
 assets it has seen queued. The partial indexes of migration 20261207000100_queue_places
-serve the read.
+serve the read (the candidates' one now finds the queued rows, which are then sorted: a
+retried candidate's lane depends on its project, which no index expression can read).
 """
 
 from __future__ import annotations
@@ -66,7 +69,11 @@ def is_queued(asset: Row) -> bool:
 _BOARD = """
 select a.id, a.project_id,
        row_number() over (
-         order by a.position > 0, coalesce(a.retried_at, a.created_at), a.position, a.id
+         order by case when a.retried_at is null then a.position > 0
+                       else exists (select 1 from public.generated_assets c
+                                    where c.project_id = a.project_id
+                                      and c.status = 'completed') end,
+                  coalesce(a.retried_at, a.created_at), a.position, a.id
        ) as queue_position
 from public.generated_assets a
 where a.status = 'queued' and a.parent_asset_id is null

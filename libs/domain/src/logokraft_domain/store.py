@@ -174,6 +174,17 @@ async def get_project_with_assets(
     return await projects.fetchone(), await assets.fetchall()
 
 
+async def has_completed_asset(conn: Connection, project_id: uuid.UUID) -> bool:
+    """Whether the project has a completed logo (candidate or variation) yet."""
+    cursor = await conn.execute(
+        "select exists (select 1 from generated_assets where project_id = %s"
+        " and status = 'completed') as found",
+        [project_id],
+    )
+    row = await cursor.fetchone()
+    return bool(row and row["found"])
+
+
 async def get_asset_with_project(
     conn: Connection, asset_id: uuid.UUID, *, lock: bool = False
 ) -> tuple[Row | None, Row | None]:
@@ -343,30 +354,30 @@ async def lineage(conn: Connection, asset_id: uuid.UUID) -> list[Row]:
 
 async def update_asset(conn: Connection, asset_id: uuid.UUID, **fields: Any) -> Row:
     """Change an asset's columns and record the change as an event."""
-    row = await _change_asset(conn, asset_id, fields, unfinished_only=False)
+    row = await _change_asset(conn, asset_id, fields)
     if row is None:
         raise LookupError(f"asset {asset_id} not found")
     return row
 
 
-async def update_unfinished_asset(
-    conn: Connection, asset_id: uuid.UUID, **fields: Any
-) -> Row | None:
-    """`update_asset` for an asset still queued or generating, checked and changed in one
-    statement (which locks it); None, and nothing changed, when it is gone or finished
-    (completed, failed or cancelled)."""
-    return await _change_asset(conn, asset_id, fields, unfinished_only=True)
+async def update_unfinished_asset(conn: Connection, asset: Row, **fields: Any) -> Row | None:
+    """`update_asset` for an asset still queued or generating, and on the drawing `asset`
+    was read on (its `retried_at`: a retry draws the row again), checked and changed in one
+    statement (which locks it); None, and nothing changed, when it is gone, finished
+    (completed, failed or cancelled) or drawn again since."""
+    return await _change_asset(conn, asset["id"], fields, drawing=asset)
 
 
 async def _change_asset(
-    conn: Connection, asset_id: uuid.UUID, fields: dict[str, Any], *, unfinished_only: bool
+    conn: Connection, asset_id: uuid.UUID, fields: dict[str, Any], *, drawing: Row | None = None
 ) -> Row | None:
+    """Change the asset (only while it is unfinished on `drawing`'s drawing, when given)."""
     values = [Jsonb(v) if isinstance(v, dict) else v for v in fields.values()]
     statement = _update_statement("generated_assets", fields, ASSET_COLUMNS)
     params = [*values, asset_id]
-    if unfinished_only:
-        statement += " and status <> all(%s)"
-        params.append(list(TERMINAL_ASSET_STATUSES))
+    if drawing is not None:
+        statement += " and status <> all(%s) and retried_at is not distinct from %s"
+        params += [list(TERMINAL_ASSET_STATUSES), drawing["retried_at"]]
     cursor = await conn.execute(statement + " returning *", params)
     row = await cursor.fetchone()
     if row is not None:

@@ -1,8 +1,8 @@
 """The imagegen core: image jobs from the work queue to stored, completed assets.
 
 No gRPC here. Jobs are idempotent: a redelivered job for a finished asset is
-acknowledged and dropped; the stored image's path is the asset id, so a retry
-overwrites rather than duplicates.
+acknowledged and dropped; the stored image's path is the asset id (and, for a retry's
+drawing, its drawing), so another attempt overwrites rather than duplicates.
 """
 
 from __future__ import annotations

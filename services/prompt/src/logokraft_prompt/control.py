@@ -20,7 +20,8 @@
   ledger's trigger counts the image), a settled project becomes `generating` again (a
   project that failed for want of any logo loses that error), and each change is an event.
   Then its image job is published under a message id of its own (jobs.Job.retried_msg_id),
-  so JetStream does not drop it as a duplicate of the first drawing's job. It costs one
+  so JetStream does not drop it as a duplicate of the first drawing's job, on the lane of a
+  project's first logo while the project has no completed one (jobs.DrawCandidate). It costs one
   image (`check_images_per_day`, `check_daily_budget`), and re-opening a settled project
   counts as a project in flight (`check_projects_in_flight`). A variation is `Conflict`
   (refine its parent again instead), as are an asset that is not failed and one of a
@@ -135,6 +136,7 @@ class ProjectControl:
             await limits.check_daily_budget(conn, user_limits, requested=1)
             queued = await store.requeue_failed_asset(conn, asset_id)
             assert queued is not None  # failed, and locked since it was read
+            has_logo = await store.has_completed_asset(conn, project["id"])
             if settled:
                 locked = await store.get_project(conn, project["id"], lock=True)
                 assert locked is not None
@@ -149,6 +151,7 @@ class ProjectControl:
             user_id=user_id,
             position=queued["position"],
             drawing=drawing_of(queued["retried_at"]),  # the first drawing's jobs are dropped
+            project_has_logo=has_logo,  # its lane: a project's first logo goes first
         )
         try:
             await job.publish(self._deps.jobs, msg_id=job.retried_msg_id(queued["retried_at"]))

@@ -21,10 +21,19 @@ def inspiration_path(user_id: uuid.UUID | str, project_id: uuid.UUID | str, inde
 
 
 def asset_path(
-    user_id: uuid.UUID | str, project_id: uuid.UUID | str, asset_id: uuid.UUID | str, ext: str
+    user_id: uuid.UUID | str,
+    project_id: uuid.UUID | str,
+    asset_id: uuid.UUID | str,
+    ext: str,
+    *,
+    drawing: int | None = None,
 ) -> str:
-    """Where an asset's file of the given extension ("png", "svg") is stored."""
-    return f"{project_folder(user_id, project_id)}/{asset_id}.{ext}"
+    """Where an asset's file of the given extension ("png", "svg") is stored: `{asset}.{ext}`
+    for its first drawing, `{asset}-{drawing}.{ext}` for a retry's (drawing: the asset's
+    `retried_at` in microseconds, logokraft_domain.jobs.drawing_of), so a drawing abandoned
+    for a retry never writes over the retry's files."""
+    name = str(asset_id) if drawing is None else f"{asset_id}-{drawing}"
+    return f"{project_folder(user_id, project_id)}/{name}.{ext}"
 
 
 def kit_path(image_path: str) -> str:
