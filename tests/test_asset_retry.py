@@ -608,55 +608,23 @@ async def test_a_stalled_drawing_finishing_after_the_retry_leaves_its_image(stac
         stack.generator.gate.set()
         assert (await stack.retry(asset_id)).status_code == 202
 
-        await _late_image_after_completion_changes_nothing(
-            stack, monkeypatch, stalled.project_id, late=stalled.gate
-        )
+        async def completed() -> dict | None:
+            [asset] = await stack.assets(stalled.project_id)
+            return asset if asset["status"] == "completed" else None
 
+        drawn = await wait_for(completed, within=DEADLINE, what="the retry to be drawn")
+        owner, project_id = drawn["user_id"], stalled.project_id
+        files = stored_files(stack.data_dir, owner, project_id)
+        image = stack.data_dir / "storage" / "generated-assets" / drawn["storage_path"]
+        retry_png = image.read_bytes()
+        monkeypatch.setattr(stack.generator, "_local", LateImage())
 
-@slots(2)
-async def test_a_duplicate_drawing_finishing_second_leaves_the_first_ones_image(stack, monkeypatch):
-    """The sweeper queued a candidate's job again while its worker still drew it (it looked
-    stuck): both draw the same drawing, and the one finishing second writes nothing over the
-    first one's image (a provider draws another image each time)."""
-    stack.hold_drawings()
-    first = stack.generator.gate
-    project_id = (await stack.create(1))["project_id"]
-    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
-    stack.generator.gate = asyncio.Event()  # the duplicate waits for a gate of its own
-    [asset] = await stack.assets(project_id)
-    sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
-    assert (await sweeper.sweep_once()).requeued == [asset["id"]]
-    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)  # the duplicate, held
-    first.set()
-
-    await _late_image_after_completion_changes_nothing(
-        stack, monkeypatch, project_id, late=stack.generator.gate
-    )
-
-
-async def _late_image_after_completion_changes_nothing(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch, project_id: str, *, late: asyncio.Event
-) -> None:
-    """Once the project's one candidate is completed, the drawing held by `late` comes back
-    with another image: the asset, its image and the project's files stay as they were."""
-
-    async def completed() -> dict | None:
-        [asset] = await stack.assets(project_id)
-        return asset if asset["status"] == "completed" else None
-
-    drawn = await wait_for(completed, within=DEADLINE, what="the asset to be completed")
-    owner = drawn["user_id"]
-    files = stored_files(stack.data_dir, owner, project_id)
-    image = stack.data_dir / "storage" / "generated-assets" / drawn["storage_path"]
-    first_png = image.read_bytes()
-    monkeypatch.setattr(stack.generator, "_local", LateImage())
-
-    late.set()
-    await _stale_job_handled(stack, running=0)
+        stalled.gate.set()
+        await _stale_job_handled(stack, running=0)
 
     [asset] = await stack.assets(project_id)
     assert asset == drawn
-    assert image.read_bytes() == first_png
+    assert image.read_bytes() == retry_png
     assert stored_files(stack.data_dir, owner, project_id) == files
 
 

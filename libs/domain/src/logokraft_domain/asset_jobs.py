@@ -264,8 +264,11 @@ class AssetJobs:
         """Uncount the attempt `start` counted: the provider was not called."""
         async with self.db.as_user(user_id) as conn:
             current = await store.get_asset(conn, asset["id"], lock=True)
-            if _still_drawing(asset, current):
-                assert current is not None
+            if (
+                current is not None
+                and current["status"] not in TERMINAL_ASSET_STATUSES
+                and current["retried_at"] == asset["retried_at"]  # not another drawing's
+            ):
                 await _set_attempts(conn, asset["id"], max(0, current["attempts"] - 1))
 
     async def complete(
@@ -278,17 +281,10 @@ class AssetJobs:
         retry came while it was being drawn or stored.
         """
         owner, project_id, asset_id = asset["user_id"], asset["project_id"], asset["id"]
-        # Read first: a duplicate job of this drawing (the sweeper's, while this one looked
-        # stuck) that completed it meanwhile named these very keys, and a provider draws
-        # another image each time. The files are the drawing's own (asset_path's `drawing`), so
-        # a late drawing never writes over a retry's; and the transaction below completes the
-        # asset only while it is still unfinished on this drawing (one statement, under its
-        # lock), removing the files nothing names when it is not.
-        async with self.db.as_user(user_id) as conn:
-            current = await store.get_asset(conn, asset_id)
-        if not _still_drawing(asset, current):
-            _leaving(asset, current)
-            return
+        # No read first: the drawing has just checked (or been told), and the transaction
+        # below completes it only while it is unfinished on this drawing (one statement, under
+        # its lock), removing the files nothing names then. The files are the drawing's own
+        # (asset_path's `drawing`), so a late drawing never writes over a retry's.
         drawing = drawing_of(asset["retried_at"])
         path = asset_path(owner, project_id, asset_id, "png", drawing=drawing)
         stored = [path]
@@ -383,16 +379,6 @@ def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:
     """Count a finished asset, and say how it ended on the current span."""
     IMAGES_GENERATED.labels(provider, outcome).inc()
     label_span(asset_outcome=outcome, error_code=code)
-
-
-def _still_drawing(asset: Row, current: Row | None) -> bool:
-    """Whether the asset (`current`, as read now) is unfinished on the drawing `asset` (the row
-    as its job started it) is for."""
-    return (
-        current is not None
-        and current["status"] not in TERMINAL_ASSET_STATUSES
-        and current["retried_at"] == asset["retried_at"]
-    )
 
 
 def _leaving(asset: Row, current: Row | None) -> None:
