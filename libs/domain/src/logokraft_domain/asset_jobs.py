@@ -25,10 +25,13 @@ A drawing that outlives its turn (the sweeper failed its asset as timed out whil
 worker still drew it, and the user retried) finishes nothing: `complete` and `fail` change
 the asset only while it is on the drawing the job started (its `retried_at` unchanged), and
 each drawing stores its files under its own key (storage.paths.asset_path), so the late one
-never writes over the retry's image. `complete` stores nothing for an asset no longer
-unfinished on its drawing (which also keeps a duplicate job of the same drawing, finishing
-second, off the first one's image), and removes what it stored when the asset changed while
-it was storing.
+never writes over the retry's image; `complete` removes what it stored when the asset is no
+longer unfinished on its drawing. Left open, deliberately: two jobs of one drawing (the
+sweeper re-published a candidate whose worker stalled past LOGOKRAFT_SWEEP_STUCK_AFTER_S,
+which is above the draw timeout) share its keys, so the one finishing second writes its image
+over the first's before its UPDATE finds the asset completed. Reading the asset before storing
+would cost every logo a transaction and still leave the stalled worker its window between the
+read and the write.
 
 A cancelled project (logokraft_prompt.control) cancels its queued and generating assets in
 the database and then says so on the project's cancel subject (core NATS): a job for a
