@@ -64,22 +64,7 @@ async def test_imagegen_killed_mid_generation_hands_the_job_to_the_next_worker(f
 
 async def test_refine_killed_mid_variation_hands_the_job_to_the_next_worker(fault_stack):
     held, fresh = fault_stack.replicas("refine")
-    await fault_stack.start("prompt")
-    await fault_stack.start("imagegen")
-    project_id = await fault_stack.create_project(count=1)
-    [parent] = await fault_stack.wait_for_assets(project_id, ["completed"])
-    await held.start().wait_serving()
-    async with grpc.aio.insecure_channel(held.address) as channel:
-        call = refine_service_pb2_grpc.RefineServiceStub(channel).RefineAsset(
-            refine_pb.RefineAssetRequest(
-                asset_id=str(parent["id"]), instruction="make it red", num_variations=1
-            ),
-            metadata=as_user("dev"),
-        )
-        first = await call.read()  # queued; the caller going away cancels nothing
-        call.cancel()
-    [child_id] = [a.id for a in first.variations]
-    await fault_stack.wait_for_assets(project_id, ["completed", "generating"])
+    _, project_id, parent, child_id = await _variation_in_flight(fault_stack, held)
 
     held.kill()
     await fresh.start().wait_serving()
@@ -100,22 +85,7 @@ async def test_a_refine_job_orphaned_by_a_kill_draws_nothing_once_its_project_is
     is delivered again. The next replica drops the job: nothing is drawn or stored, the
     variation stays cancelled and counted once (a provider was drawing it)."""
     held, fresh = fault_stack.replicas("refine")
-    prompt = await fault_stack.start("prompt")
-    await fault_stack.start("imagegen")
-    project_id = await fault_stack.create_project(count=1)
-    [parent] = await fault_stack.wait_for_assets(project_id, ["completed"])
-    await held.start().wait_serving()
-    async with grpc.aio.insecure_channel(held.address) as channel:
-        call = refine_service_pb2_grpc.RefineServiceStub(channel).RefineAsset(
-            refine_pb.RefineAssetRequest(
-                asset_id=str(parent["id"]), instruction="make it red", num_variations=1
-            ),
-            metadata=as_user("dev"),
-        )
-        first = await call.read()
-        call.cancel()
-    [child_id] = [a.id for a in first.variations]
-    await fault_stack.wait_for_assets(project_id, ["completed", "generating"])
+    prompt, project_id, parent, child_id = await _variation_in_flight(fault_stack, held)
     held.kill()
 
     assert fault_stack.prompt_address is not None
@@ -136,6 +106,29 @@ async def test_a_refine_job_orphaned_by_a_kill_draws_nothing_once_its_project_is
         "select count(*) as n from image_usage where asset_id = %s", [child_id]
     )
     assert ledger[0]["n"] == 1
+
+
+async def _variation_in_flight(fault_stack: Any, replica: Any) -> tuple[Any, str, dict, str]:
+    """Prompt and imagegen started, a one-logo project made, and its logo's one variation
+    being drawn by the refine `replica`: the prompt service, the project's id, its logo and
+    the variation's id."""
+    prompt = await fault_stack.start("prompt")
+    await fault_stack.start("imagegen")
+    project_id = await fault_stack.create_project(count=1)
+    [parent] = await fault_stack.wait_for_assets(project_id, ["completed"])
+    await replica.start().wait_serving()
+    async with grpc.aio.insecure_channel(replica.address) as channel:
+        call = refine_service_pb2_grpc.RefineServiceStub(channel).RefineAsset(
+            refine_pb.RefineAssetRequest(
+                asset_id=str(parent["id"]), instruction="make it red", num_variations=1
+            ),
+            metadata=as_user("dev"),
+        )
+        first = await call.read()  # queued; the caller going away then cancels nothing
+        call.cancel()
+    [child_id] = [a.id for a in first.variations]
+    await fault_stack.wait_for_assets(project_id, ["completed", "generating"])
+    return prompt, project_id, parent, child_id
 
 
 async def _refine_drained(runtime: ServiceRuntime) -> Any:

@@ -443,20 +443,30 @@ async def test_cancel_while_the_prompts_are_still_being_written(stack, monkeypat
     assert await stack.ledger(project_id) == written
 
 
-@limits(images_per_day=10, projects_in_flight=3)
-async def test_cancel_with_a_refinement_in_flight(stack, monkeypatch):
-    """A refinement re-opened a finished project; cancelling it cancels the variations,
-    abandons the one being drawn, gives back those never drawn, and the logo refined stays
-    the user's to refine again."""
+async def refining(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, count: int
+) -> tuple[str, dict, httpx.Response, HeldMaker]:
+    """A finished one-logo project whose logo is being refined into `count` variations, the
+    first one held in its drawing (they are drawn one at a time): its id, its logo, the
+    refine's answer and the held maker."""
     stack.held.gate.set()
     created = await stack.created(1)
     await stack.settled(created)
     project_id = created["project_id"]
     [parent] = await stack.assets(project_id)
     maker = HeldMaker(monkeypatch)
-    refined = await refine(stack, str(parent["id"]), 3)
+    refined = await refine(stack, str(parent["id"]), count)
     assert refined.status_code == 202, refined.text
-    await asyncio.wait_for(maker.started.get(), DEADLINE)  # one drawn at a time: two queued
+    await asyncio.wait_for(maker.started.get(), DEADLINE)
+    return project_id, parent, refined, maker
+
+
+@limits(images_per_day=10, projects_in_flight=3)
+async def test_cancel_with_a_refinement_in_flight(stack, monkeypatch):
+    """A refinement re-opened a finished project; cancelling it cancels the variations,
+    abandons the one being drawn, gives back those never drawn, and the logo refined stays
+    the user's to refine again."""
+    project_id, parent, refined, maker = await refining(stack, monkeypatch, 3)  # 1 drawn
     assert (await stack.usage())["images_used"] == 4
     stream = asyncio.create_task(read_stream(stack.http, refined.json()["stream_url"]))
 
@@ -672,15 +682,7 @@ async def test_a_stream_open_during_a_delete_ends_with_the_cancels_done(stack):
 async def test_delete_with_a_refinement_in_flight(stack, monkeypatch):
     """Deleting a project re-opened by a refinement ends its stream with the deleted `done`,
     and the variation being drawn, finishing later, leaves no row or file behind."""
-    stack.held.gate.set()
-    created = await stack.created(1)
-    await stack.settled(created)
-    project_id = created["project_id"]
-    [parent] = await stack.assets(project_id)
-    maker = HeldMaker(monkeypatch)
-    refined = await refine(stack, str(parent["id"]), 2)
-    assert refined.status_code == 202, refined.text
-    await asyncio.wait_for(maker.started.get(), DEADLINE)
+    project_id, _, refined, maker = await refining(stack, monkeypatch, 2)
     stream = asyncio.create_task(read_stream(stack.http, refined.json()["stream_url"]))
 
     assert (await stack.delete(project_id)).status_code == 204
