@@ -12,6 +12,7 @@ import asyncio
 import json
 import math
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -22,11 +23,12 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from playwright.async_api import Page, expect
 
-from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_dev.devtokens import dev_token, dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
+from logokraft_kit.datadir import secret
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
 from tests.support import png, read_stream, rows, serve_gateway
 
@@ -194,9 +196,12 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
     await expect(png_link).to_be_visible()
     downloaded = await page.request.get(await png_link.get_attribute("href"))
     assert downloaded.ok and downloaded.headers["content-type"] == "image/png"
-    # SVG and brand kit links only when the asset JSON has them.
-    for key, name in (("svg_url", "Download SVG"), ("brand_kit_url", "Brand kit")):
-        await expect(page.get_by_role("link", name=name)).to_have_count(1 if second.get(key) else 0)
+    # The SVG link and the brand kit's button only when the asset JSON has them.
+    for key, role, name in (
+        ("svg_url", "link", "Download SVG"),
+        ("brand_kit_url", "button", "Brand kit"),
+    ):
+        await expect(page.get_by_role(role, name=name)).to_have_count(1 if second.get(key) else 0)
     if second.get("svg_url"):
         svg = await page.request.get(
             await page.get_by_role("link", name="Download SVG").get_attribute("href")
@@ -204,7 +209,7 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
         assert svg.ok and svg.headers["content-type"].startswith("image/svg+xml")
     if second.get("brand_kit_url"):  # fetched with the bearer token, then saved
         async with page.expect_download() as download_info:
-            await page.get_by_role("link", name="Brand kit").click()
+            await page.get_by_role("button", name="Brand kit").click()
         download = await download_info.value
         assert download.suggested_filename.endswith(".zip")
         kit = await asyncio.to_thread(Path(await download.path()).read_bytes)
@@ -916,6 +921,51 @@ async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
     await expect(other).to_have_url(f"{gateway}/")
 
 
+def expired_dev_token(data_dir: Path) -> str:
+    """The dev user's token, expired an hour ago (past the gateway's leeway)."""
+    issued = time.time() - 2 * 3600
+    key = secret(data_dir, JWT_SECRET_NAME)
+    return mint_token(
+        key, dev_user_id("dev"), ttl_seconds=3600, email="dev@logokraft.local", now=issued
+    )
+
+
+async def test_a_session_that_ends_brings_the_person_back_to_their_project(
+    gateway, services, page: Page, console
+):
+    """The token expires while a project is open: the page asks to sign in again, the
+    address still names the project, and signing in again reopens it."""
+    console.allow(r"status of 401")
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, "Night Shift")
+    project_id = await open_project_id(page)
+    expired = expired_dev_token(services.data_dir)
+
+    async def with_expired_token(route) -> None:  # the gateway itself answers the 401
+        headers = {**route.request.headers, "authorization": f"Bearer {expired}"}
+        await route.continue_(headers=headers)
+
+    await page.route(re.compile(r"/api/v1/"), with_expired_token)
+    await (
+        page.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Night Shift"))
+        .click()
+    )
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await expect(page).to_have_url(project_hash(project_id))
+    await expect(page.locator("#notice")).to_have_text(
+        "You were signed out: The access token has expired; sign in again. "
+        "You will be back on “Night Shift”."
+    )
+    assert "Night Shift" not in await page.locator("#workspace").text_content()
+
+    await page.unroute(re.compile(r"/api/v1/"))
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await expect(page.get_by_role("heading", name="Night Shift", exact=True)).to_be_focused()
+    await wait_for_logos(page, 1, brand="Night Shift")
+    await expect(page).to_have_url(project_hash(project_id))
+
+
 # ---- inspiration images: the API's limits, checked before sending ----------------------------
 
 MB = 1024 * 1024  # the gateway's megabyte (uploads.py)
@@ -1195,7 +1245,7 @@ async def test_downloads_are_named_after_the_brand_in_any_script(gateway, page: 
                 await png.click()
             assert (await saved.value).suggested_filename == f"{stem}-candidate-1.png"
             async with page.expect_download() as saved:
-                await page.get_by_role("link", name="Brand kit").click()
+                await page.get_by_role("button", name="Brand kit").click()
             assert (await saved.value).suggested_filename == f"{stem}-candidate-1-brand-kit.zip"
 
 
@@ -1628,6 +1678,58 @@ async def test_a_tab_left_open_past_its_links_expiry_still_shows_and_saves_the_l
         await download.save_as(path)
         with Image.open(path) as image:
             assert image.format == "PNG"
+        await page.close()  # its links are renewed no more once the gateway stops
+
+
+async def expired(url: str) -> None:
+    """Return once the signed `url` no longer serves its file."""
+    async with httpx.AsyncClient() as client:
+        while (await client.get(url)).status_code == 200:  # noqa: ASYNC110 - time, not an event, expires it
+            await asyncio.sleep(0.2)
+
+
+async def saved_png(page: Page, link, **click) -> None:
+    """Click `link` (`click`: Playwright's options, a middle click...); it saves a PNG."""
+    async with page.expect_download() as saved:
+        await link.click(**click)
+    download = await saved.value
+    assert await download.failure() is None
+    with Image.open(await download.path()) as image:
+        assert image.format == "PNG"
+
+
+async def test_a_download_link_used_past_its_first_expiry_still_saves_the_logo(
+    services, page: Page, console
+):
+    """A plain click asks for the logo's current URLs; a middle click, "Open in new tab",
+    "Save link as" or "Copy link" take the link as it is. The link is renewed before it
+    expires, and a middle click on one found expired anyway (the computer slept, and the
+    page's timers with it) saves the logo too, never the expired link's 403."""
+    brand = "Open Later"
+    async with serve_gateway(services, LOGOKRAFT_SIGNED_URL_TTL_SECONDS=4) as gateway:
+        await sign_in_as_dev(page, gateway)
+        await generate_logos(page, brand)
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        link = page.get_by_role("link", name="Download PNG")
+        first = await link.get_attribute("href")
+        await expired(first)
+        await expect(link).not_to_have_attribute("href", first)
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(await link.get_attribute("href"))).status_code == 200
+        await saved_png(page, link, button="middle")
+        await saved_png(page, link, modifiers=["ControlOrMeta"])
+
+        # The page's timers stop (a computer asleep) while the link expires.
+        await page.clock.install()
+        await page.reload()
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        await page.clock.pause_at(time.time() + 1)
+        stale = await link.get_attribute("href")
+        await expired(stale)
+        await page.clock.set_system_time(time.time())
+        assert await link.get_attribute("href") == stale
+        await saved_png(page, link, button="middle")
+        await page.close()  # its links are renewed no more once the gateway stops
 
 
 async def test_a_double_click_on_generate_makes_one_project(gateway, page: Page, tmp_path):

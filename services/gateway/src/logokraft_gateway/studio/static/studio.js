@@ -13,6 +13,12 @@
   ];
   const REFINE_FIELDS = ["instruction", "num_variations"];
   const RETRY_MS = 3000;
+  // A download link's signed URL is renewed this long before it expires (at most; a quarter
+  // of what is left when that is shorter), and never sooner than MIN_RENEW_MS after the last.
+  const LINK_MARGIN_MS = 60_000;
+  const MIN_RENEW_MS = 1000;
+  // A link this close to its expiry is not used as it is: the request might arrive after it.
+  const LINK_STALE_MS = 5000;
   // The API's limits on inspiration images, as createProject documents them ("PNG, JPEG or
   // WEBP; ≤10 MB and ≤16 megapixels each", at most 5: the gateway's uploads.py). Checked
   // before sending; tests/browser/test_studio.py keeps these equal to the gateway's.
@@ -47,6 +53,9 @@
     idempotency: true, // false once the gateway said it cannot honour Idempotency-Key
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
+    clockOffset: 0, // the server's clock minus the page's (ms), from the API's Date header
+    linkTimer: null, // renews the selected logo's download links before they expire
+    renewing: null, // the asset id whose links are being renewed
   };
 
   // ---- the API ------------------------------------------------------------------------------
@@ -87,6 +96,8 @@
     } catch (error) {
       throw new ApiError(0, { error: { code: "network", message: "The server cannot be reached; check your connection and try again." } });
     }
+    const serverDate = Date.parse(response.headers.get("date") || "");
+    if (!Number.isNaN(serverDate)) state.clockOffset = serverDate - Date.now();
     let body = null;
     const type = response.headers.get("content-type") || "";
     if (type.includes("application/json")) {
@@ -94,9 +105,7 @@
     }
     if (!response.ok) {
       const failure = new ApiError(response.status, body);
-      if (response.status === 401 && !opts.allowUnauthenticated) {
-        signOut(`You were signed out: ${failure.message}`);
-      }
+      if (response.status === 401 && !opts.allowUnauthenticated) sessionEnded(failure.message);
       throw failure;
     }
     return body;
@@ -287,21 +296,40 @@
   }
 
   function describeToken(token) {
+    return (claimsOf(token) || {}).email || "Signed in";
+  }
+
+  // A JWT's claims (not verified: only to say who is signed in, or when a link expires).
+  function claimsOf(token) {
     try {
-      const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-      return payload.email || "Signed in";
+      return JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     } catch (error) {
-      return "Signed in";
+      return null;
     }
   }
 
+  // "Sign out": the next person to sign in here is not sent to the open project.
   function signOut(message) {
     state.token = null;
     sessionStorage.removeItem(TOKEN_KEY);
     forgetThePerson();
-    setUrlProject(null, "replace"); // the next person to sign in here is not sent to it
+    setUrlProject(null, "replace");
     showSignIn();
     notice(message || "");
+  }
+
+  // The token expired (or was revoked) under the person's feet: the address keeps naming
+  // their project, so signing in again takes them back to it (signIn opens what it names).
+  function sessionEnded(reason) {
+    const brand = state.project ? state.project.brief.brand_name : null;
+    state.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    forgetThePerson();
+    showSignIn();
+    // "You were signed out: The access token has expired; sign in again. You will be back
+    // on “Juniper & Ash”."
+    const back = brand && projectIdInUrl() ? [" You will be back on “", named(brand), "”."] : [];
+    notice([`You were signed out: ${reason}`, ...back]);
   }
 
   // Everything the person who signed out wrote or saw, shown or hidden: the next person to
@@ -1124,7 +1152,7 @@
         try {
           const response = await fetch(`${API}/projects/${projectId}/stream`, { headers, signal: controller.signal });
           if (response.status === 401) {
-            signOut("Your session ended; sign in again.");
+            sessionEnded((await errorMessage(response)) || "your sign-in is no longer accepted.");
             return;
           }
           if (response.status === 404) {
@@ -1431,35 +1459,132 @@
     return Array.from(words).slice(0, 60).join("").replace(/-+$/, "");
   }
 
+  // The selected logo's downloads. Updated in place (the focus, or a pointer over a link,
+  // stays) when the logo's URLs are signed afresh.
   function renderDownloads(asset) {
     const box = $("downloads");
-    box.replaceChildren();
+    if (box.dataset.assetId !== asset.id) box.replaceChildren();
+    box.dataset.assetId = asset.id;
     // "珈琲工房-ひかり-candidate-2", "juniper-ash-candidate-2-variation-1"; "logo-..." when the
     // brand name has no letter or digit.
     const slug = `${slugify(brandName()) || "logo"}-${slugify(labelOf(asset))}`;
-    const link = (href, text, file, key) => {
-      const a = el("a", { href, textContent: text });
-      a.setAttribute("download", file);
-      a.rel = "noopener";
-      box.append(a);
-      // Its signed URL expires (an hour by default): a tab left open saved an error page
-      // instead of the logo. The logo's URLs are asked afresh at the click.
-      if (key) a.addEventListener("click", (event) => {
-        event.preventDefault();
-        downloadFresh(asset.id, key, file);
-      });
-    };
-    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`, "image_url");
-    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`, "svg_url");
-    if (asset.brand_kit_url) {
-      link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
-      // It needs the bearer token, which a plain link does not send: fetch, then save. Saved
-      // under the page's name, like the PNG and SVG: the API's name keeps ASCII letters
-      // only (a Japanese brand's kit is "brand-kit.zip") and not which logo it is.
-      box.lastChild.addEventListener("click", (event) => {
-        event.preventDefault();
-        downloadWithToken(event.currentTarget, `${slug}-brand-kit.zip`);
-      });
+    const wanted = [
+      ["image_url", "Download PNG", `${slug}.png`],
+      ["svg_url", "Download SVG", `${slug}.svg`],
+      ["brand_kit_url", "Brand kit", `${slug}-brand-kit.zip`],
+    ].filter(([key]) => asset[key]);
+    for (const node of Array.from(box.children)) {
+      if (!wanted.some(([key]) => key === node.dataset.key)) node.remove();
+    }
+    let previous = null;
+    for (const [key, text, file] of wanted) {
+      let item = box.querySelector(`[data-key="${key}"]`);
+      if (!item) {
+        item = key === "brand_kit_url" ? brandKitButton(asset.id, text) : downloadLink(asset.id, key, text);
+        box.insertBefore(item, previous ? previous.nextSibling : box.firstChild); // in the order above
+      }
+      item.dataset.file = file;
+      if (key !== "brand_kit_url") {
+        item.href = asset[key];
+        item.setAttribute("download", file);
+      }
+      previous = item;
+    }
+    keepLinksFresh(asset);
+  }
+
+  // A PNG or SVG link. A click (Ctrl/Cmd/Shift-click too) saves the logo under the page's
+  // name, its URLs asked afresh first. A middle click, "Open in new tab", "Save link as" or
+  // "Copy link" use the href itself: a signed URL that expires (an hour by default), so it
+  // is renewed before then (keepLinksFresh); a middle click on one found expired anyway
+  // (the computer slept, and the page's timers with it) saves the logo as a click does.
+  function downloadLink(assetId, key, text) {
+    const a = el("a", { textContent: text, rel: "noopener" });
+    a.dataset.key = key;
+    a.addEventListener("click", (event) => {
+      event.preventDefault();
+      downloadFresh(assetId, key, a.dataset.file);
+    });
+    a.addEventListener("auxclick", (event) => {
+      const expiry = expiryOf(a.href);
+      if (event.button !== 1 || expiry === null || expiry - Date.now() > LINK_STALE_MS) return;
+      event.preventDefault();
+      downloadFresh(assetId, key, a.dataset.file);
+    });
+    // About to be clicked or opened: renewed now if it is close to expiring.
+    for (const type of ["pointerenter", "focus", "contextmenu"]) {
+      a.addEventListener(type, () => renewLinksIfDue(assetId));
+    }
+    return a;
+  }
+
+  // The brand kit needs the bearer token, which a link opened in a new tab does not send: a
+  // button, not a link that could only open an error. Saved under the page's name, like the
+  // PNG and SVG: the API's name keeps ASCII letters only (a Japanese brand's kit is
+  // "brand-kit.zip") and not which logo it is.
+  function brandKitButton(assetId, text) {
+    const button = el("button", { type: "button", textContent: text });
+    button.dataset.key = "brand_kit_url";
+    button.addEventListener("click", () => {
+      const asset = state.assets.get(assetId);
+      if (asset && asset.brand_kit_url) downloadWithToken(button, asset.brand_kit_url, button.dataset.file);
+    });
+    return button;
+  }
+
+  // When a signed URL stops working, in the page's clock (ms), or null when it does not say:
+  // the local storage's `expires` (seconds), Supabase Storage's `token` (a JWT's `exp`).
+  function expiryOf(url) {
+    let query;
+    try {
+      query = new URL(url, window.location.href).searchParams;
+    } catch (error) {
+      return null;
+    }
+    const expires = query.has("expires") ? Number(query.get("expires")) : (claimsOf(query.get("token") || "") || {}).exp;
+    return Number.isFinite(expires) && expires > 0 ? expires * 1000 - state.clockOffset : null;
+  }
+
+  // The earliest expiry of the selected logo's download links (null: not known, or none).
+  function linksExpiry(asset) {
+    const expiries = [asset.image_url, asset.svg_url].filter(Boolean).map(expiryOf).filter((at) => at !== null);
+    return expiries.length ? Math.min(...expiries) : null;
+  }
+
+  // How long until a link expiring at `expiry` is due to be renewed (a second more early:
+  // the server's clock is known to the second).
+  function renewalDue(expiry) {
+    const left = expiry - Date.now();
+    return left - Math.min(LINK_MARGIN_MS, left / 4) - 1000;
+  }
+
+  function keepLinksFresh(asset) {
+    clearTimeout(state.linkTimer);
+    state.linkTimer = null;
+    const expiry = linksExpiry(asset);
+    if (expiry === null) return;
+    // Timers of a background tab are slowed down, and stop while the computer sleeps: the
+    // tab coming back (visibilitychange) and a pointer or the focus on a link check again.
+    state.linkTimer = setTimeout(() => renewLinks(asset.id), Math.max(renewalDue(expiry), MIN_RENEW_MS));
+  }
+
+  function renewLinksIfDue(assetId) {
+    const asset = state.assets.get(assetId);
+    const expiry = asset && linksExpiry(asset);
+    if (expiry && renewalDue(expiry) <= 0) renewLinks(assetId);
+  }
+
+  // The selected logo's URLs signed afresh, quietly: a failure is said when a link is used.
+  async function renewLinks(assetId) {
+    if (state.selected !== assetId || $("detail").hidden || state.renewing === assetId) return;
+    state.renewing = assetId;
+    try {
+      const fresh = await api(`assets/${assetId}`);
+      if (state.assets.has(assetId)) upsertAsset(fresh); // renderDetail: the links, renewed
+    } catch (error) {
+      if (error.status === 404 && state.project && state.assets.has(assetId)) forgetProject(state.project.id);
+    } finally {
+      state.renewing = null;
     }
   }
 
@@ -1500,13 +1625,14 @@
     if (fresh && fresh.image_url && img.isConnected) img.src = fresh.image_url;
   }
 
-  async function downloadWithToken(link, fileName) {
-    const label = link.textContent;
+  async function downloadWithToken(button, kitUrl, fileName) {
+    if (button.getAttribute("aria-busy")) return; // one kit at a time
+    const label = button.textContent;
     const project = state.project;
-    link.setAttribute("aria-busy", "true");
-    link.textContent = "Preparing the brand kit…";
+    button.setAttribute("aria-busy", "true");
+    button.textContent = "Preparing the brand kit…";
     try {
-      const response = await fetch(sameOrigin(link.href), { headers: { Authorization: `Bearer ${state.token}` } });
+      const response = await fetch(sameOrigin(kitUrl), { headers: { Authorization: `Bearer ${state.token}` } });
       if (response.status === 404 && project) {
         forgetProject(project.id); // deleted elsewhere, with its logos and files
         return;
@@ -1525,8 +1651,8 @@
       save(url, fileName);
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     } finally {
-      link.textContent = label;
-      link.removeAttribute("aria-busy");
+      button.textContent = label;
+      button.removeAttribute("aria-busy");
     }
   }
 
@@ -1595,6 +1721,9 @@
       newProject();
     });
     window.addEventListener("popstate", followUrl);
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && state.selected) renewLinksIfDue(state.selected);
+    });
     window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
     $("field-inspiration_images").addEventListener("change", imagesChosen);
