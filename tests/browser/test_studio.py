@@ -30,7 +30,7 @@ from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
 from logokraft_kit.datadir import secret
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from tests.support import png, read_stream, rows, serve_gateway
+from tests.support import png, read_stream, rows, running_services, serve_gateway, service_env
 
 pytestmark = pytest.mark.e2e
 
@@ -2168,3 +2168,93 @@ async def test_a_failed_candidate_is_tried_again_with_the_keyboard(
         [failed["project_id"]],
     )
     assert (asset["id"], asset["status"], asset["drawn"]) == (failed["id"], "completed", 2)
+
+
+# ---- the daily limit, and other tabs ----------------------------------------------------------
+
+
+async def test_the_daily_limit_is_shown_before_a_brief_is_refused_for_it(
+    nats_server, database_url, namespace, data_dir, page: Page, console
+):
+    """What is left of the daily images is on the page (GET /usage), and follows each brief
+    and refinement: a person sees the limit coming, not only the 429 that says it is reached."""
+    console.allow(r"status of 429")
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    env["LOGOKRAFT_LIMIT_IMAGES_PER_DAY"] = 3
+    usage = page.locator("#usage")
+    async with running_services(env) as services, serve_gateway(services) as gateway:
+        await sign_in_as_dev(page, gateway)
+        await expect(usage).to_have_text("Images in the last 24 hours: 0 of 3.")
+        await generate_logos(page, "Counted Co", logos=2)
+        await expect(usage).to_have_text("Images in the last 24 hours: 2 of 3.")
+        await refine_logo(page, candidate_alt(1, "Counted Co"), "make it navy", 1)
+        await expect(usage).to_have_text(
+            re.compile(r"^Images in the last 24 hours: 3 of 3\. More from .+\.$")
+        )
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand="One Too Many", logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.locator("#brief-error")).to_contain_text("3 of your 3 images")
+
+
+async def test_another_tabs_projects_show_in_this_tabs_list(gateway, context, page: Page, console):
+    """Two tabs of the studio: a project made in one is listed in the other as it is made
+    and finished, one deleted there leaves the other's list (and its page, when open there),
+    and the daily count follows; without a reload."""
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, "Tab One")
+    other = await context.new_page()
+    console.watch(other)
+    await sign_in_as_dev(other, gateway)
+    await generate_logos(other, "Tab Two")
+
+    projects = page.get_by_role("region", name="Your projects")
+    two = projects.get_by_role("button", name=re.compile("Tab Two"))
+    await expect(two).to_contain_text("Done · 1 logo")
+    await expect(page.locator("#usage")).to_have_text("Images in the last 24 hours: 2 of 200.")
+    await expect(page.get_by_role("heading", name="Tab One", exact=True)).to_be_visible()
+
+    # Deleted there: gone from this list, the project open here stays.
+    await other.get_by_role("button", name="Delete project…").click()
+    await other.get_by_role("button", name="Delete for good").click()
+    await expect(two).to_have_count(0)
+    await expect(page.get_by_role("heading", name="Tab One", exact=True)).to_be_visible()
+    await expect(page.locator("#notice")).to_be_empty()
+
+    # The project open here, deleted there: this page leaves it, saying why.
+    await (
+        other.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Tab One"))
+        .click()
+    )
+    await other.get_by_role("button", name="Delete project…").click()
+    await other.get_by_role("button", name="Delete for good").click()
+    await expect(page.locator("#notice")).to_have_text(
+        "That project no longer exists: it was deleted."
+    )
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(projects.get_by_role("button", name=re.compile("Tab One"))).to_have_count(0)
+
+
+async def test_while_a_refinement_connects_the_page_does_not_say_done(gateway, page: Page):
+    """On a slow connection the refinement's stream takes a moment to open: meanwhile the
+    page says it is connecting, not the last stream's "Done: 1 logo." beside "Generating"."""
+    brand = "Still Going"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    status = page.locator("#stream-status")
+    await expect(status).to_have_text("Done: 1 logo.", timeout=GENERATION_TIMEOUT_MS)
+    opened = asyncio.Event()
+
+    async def slow(route) -> None:
+        await opened.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), slow)
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 1)
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Generating"))
+    await expect(status).to_have_text("Connecting…")
+    opened.set()
+    await expect(status).to_have_text("Done: 1 logo, 1 variation.", timeout=GENERATION_TIMEOUT_MS)

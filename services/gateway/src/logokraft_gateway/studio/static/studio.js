@@ -287,6 +287,7 @@
     $("who-name").textContent = label || describeToken(state.token);
     notice("");
     await loadProjects(false);
+    refreshUsage();
     if (projectIdInUrl()) {
       await openProject(projectIdInUrl(), { fromUrl: true });
     } else {
@@ -350,7 +351,7 @@
     const texts = [
       "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
       "detail-title", "detail-prompt", "detail-instruction", "detail-editor", "delete-text", "delete-error",
-      "refine-status",
+      "refine-status", "usage",
     ];
     for (const id of texts) $(id).textContent = "";
     const image = $("detail-image");
@@ -378,6 +379,75 @@
     } finally {
       button.disabled = false;
       refocus(button);
+    }
+  }
+
+  // ---- the daily limit -----------------------------------------------------------------------
+
+  // "Images in the last 24 hours: 7 of 200." (GET /usage): a person sees what is left before
+  // a brief is refused for it. Asked again whenever images were asked for or given back.
+  async function refreshUsage() {
+    const token = state.token;
+    let usage;
+    try {
+      usage = await api("usage");
+    } catch (error) {
+      return; // said where it matters: the brief's or refinement's own answer
+    }
+    if (state.token !== token) return;
+    $("usage").textContent = usageText(usage);
+  }
+
+  function usageText(usage) {
+    const used = usage.images_used;
+    if (!usage.images_limit) return `Images in the last 24 hours: ${used} (no daily limit).`;
+    let text = `Images in the last 24 hours: ${used} of ${usage.images_limit}.`;
+    if (used >= usage.images_limit && usage.resets_at) {
+      text += ` More from ${new Date(usage.resets_at).toLocaleString()}.`;
+    }
+    return text;
+  }
+
+  // ---- other tabs ---------------------------------------------------------------------------
+
+  // The studio's other tabs in this browser say when they made, finished or deleted a
+  // project, so this tab's list (and its daily count) follow without a reload. Each tab asks
+  // the API with its own token: a tab signed in as someone else learns nothing from it.
+  const otherTabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("logokraft.studio") : null;
+
+  function tellOtherTabs(change) {
+    if (otherTabs) otherTabs.postMessage(change);
+  }
+
+  function heardFromAnotherTab(event) {
+    if (!state.token) return;
+    const change = event.data || {};
+    if (change.deleted && state.project && state.project.id === change.deleted) forgetProject(change.deleted);
+    else if (change.deleted) removeProjectItem(change.deleted); // (the brief being written stays as it is)
+    refreshProjects();
+    refreshUsage();
+  }
+
+  // The first page of the list again, merged: projects not listed yet go first, those
+  // listed say their status anew (the open one says what its own stream says).
+  async function refreshProjects() {
+    const token = state.token;
+    let page;
+    try {
+      page = await api("projects?limit=20");
+    } catch (error) {
+      return;
+    }
+    if (state.token !== token) return;
+    for (const project of page.projects.slice().reverse()) {
+      const open = state.project && state.project.id === project.id;
+      if (open) {
+        // Refined or retried in the other tab: followed here too, from the last event seen.
+        if (isSettled(state.project.status) && !isSettled(project.status) && !state.stream) follow(project.id, null);
+        continue;
+      }
+      tallyListed(project);
+      upsertProjectItem(project);
     }
   }
 
@@ -709,6 +779,8 @@
       setUrlProject(created.project_id, "push");
       showProject(created.project);
       upsertProjectItem(created.project);
+      refreshUsage();
+      tellOtherTabs({ changed: created.project_id });
       follow(created.project_id, created.stream_url);
       showProjectTop();
     } catch (error) {
@@ -989,6 +1061,7 @@
       renderProjectHeader();
       upsertProjectItem(state.project);
       follow(accepted.project_id, accepted.stream_url);
+      refreshUsage();
       // The button went with the failure: keep the focus on the logo being drawn again.
       const card = cardOf(assetId);
       if (card) {
@@ -1093,6 +1166,8 @@
   // reopened project), fetch with the Authorization header. Either resumes after a drop.
   function follow(projectId, streamUrl) {
     closeStream();
+    // Not what the last stream's end said ("Done: 3 logos.") while this one connects.
+    $("stream-status").textContent = "Connecting…";
     const handlers = {
       event: (type, data, id) => onEvent(projectId, type, data, id),
       status: (text) => {
@@ -1280,6 +1355,8 @@
         state.project.status = data.status;
         renderProjectHeader();
         upsertProjectItem(state.project);
+        refreshUsage(); // a failure or a cancel gave images back
+        tellOtherTabs({ changed: projectId });
         $("stream-status").textContent = settledText();
         $("refine-status").textContent = ""; // the variations it announced are there (or failed)
         if (state.stream) {
@@ -1305,6 +1382,8 @@
     try {
       const cancelled = await api(`projects/${project.id}/cancel`, { method: "POST" });
       if (state.project && state.project.id === project.id) refreshProject(cancelled);
+      refreshUsage();
+      tellOtherTabs({ changed: project.id });
     } catch (error) {
       if (error.status === 409) {
         // It finished before the cancel arrived: show it as it is, and say so.
@@ -1371,6 +1450,8 @@
     }
     dialog.close();
     removeProjectItem(projectId);
+    refreshUsage();
+    tellOtherTabs({ deleted: projectId });
     if (projectIdInUrl() === projectId) setUrlProject(null, "replace");
     if (!state.project || state.project.id === projectId) newProject({ history: "none" });
     notice(["Deleted “", named(name), "”."]);
@@ -1679,6 +1760,7 @@
       state.project.status = "generating";
       renderProjectHeader();
       follow(accepted.project_id, accepted.stream_url);
+      refreshUsage();
       $("field-instruction").value = "";
       // Said here, by the button: the variations appear with their parent, which on a phone
       // (or under eight candidates) is far above, out of sight.
@@ -1721,6 +1803,7 @@
       newProject();
     });
     window.addEventListener("popstate", followUrl);
+    if (otherTabs) otherTabs.addEventListener("message", heardFromAnotherTab);
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && state.selected) renewLinksIfDue(state.selected);
     });
