@@ -2258,3 +2258,29 @@ async def test_while_a_refinement_connects_the_page_does_not_say_done(gateway, p
     await expect(status).to_have_text("Connecting…")
     opened.set()
     await expect(status).to_have_text("Done: 1 logo, 1 variation.", timeout=GENERATION_TIMEOUT_MS)
+
+
+async def test_a_double_click_on_download_png_saves_the_logo_once(gateway, page: Page):
+    """On a slow connection a click on Download PNG shows nothing until the logo's fresh URL
+    is here; a second click meanwhile does not save it a second time."""
+    brand = "Twice Shy"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    asked: list[str] = []
+    answered = asyncio.Event()
+
+    async def slow(route) -> None:
+        asked.append(route.request.url)
+        await answered.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/assets/[^/?]+$"), slow)
+    link = page.get_by_role("link", name="Download PNG")
+    await link.dblclick()
+    await expect(link).to_have_attribute("aria-busy", "true")
+    async with page.expect_download() as saved:
+        answered.set()
+    assert await (await saved.value).failure() is None
+    await expect(link).not_to_have_attribute("aria-busy", "true")
+    assert len(asked) == 1, asked

@@ -1584,13 +1584,13 @@
     a.dataset.key = key;
     a.addEventListener("click", (event) => {
       event.preventDefault();
-      downloadFresh(assetId, key, a.dataset.file);
+      downloadFresh(a, assetId, key);
     });
     a.addEventListener("auxclick", (event) => {
       const expiry = expiryOf(a.href);
       if (event.button !== 1 || expiry === null || expiry - Date.now() > LINK_STALE_MS) return;
       event.preventDefault();
-      downloadFresh(assetId, key, a.dataset.file);
+      downloadFresh(a, assetId, key);
     });
     // About to be clicked or opened: renewed now if it is close to expiring.
     for (const type of ["pointerenter", "focus", "contextmenu"]) {
@@ -1692,9 +1692,17 @@
     }
   }
 
-  async function downloadFresh(assetId, key, fileName) {
-    const fresh = await freshAsset(assetId);
-    if (fresh && fresh[key]) save(fresh[key], fileName);
+  // One save per link at a time: on a slow connection nothing is seen until the fresh URL
+  // is here, and a second click ("did it work?") saved the logo twice.
+  async function downloadFresh(link, assetId, key) {
+    if (link.getAttribute("aria-busy")) return;
+    link.setAttribute("aria-busy", "true");
+    try {
+      const fresh = await freshAsset(assetId);
+      if (fresh && fresh[key]) save(fresh[key], link.dataset.file);
+    } finally {
+      link.removeAttribute("aria-busy");
+    }
   }
 
   // A logo shown after its URL expired (a tab left open, then a logo selected or scrolled
