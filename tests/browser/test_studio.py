@@ -958,6 +958,7 @@ async def test_a_session_that_ends_brings_the_person_back_to_their_project(
         "You will be back on “Night Shift”."
     )
     assert "Night Shift" not in await page.locator("#workspace").text_content()
+    await expect(page.get_by_role("button", name="Continue as dev user")).to_be_focused()
 
     await page.unroute(re.compile(r"/api/v1/"))
     await page.get_by_role("button", name="Continue as dev user").click()

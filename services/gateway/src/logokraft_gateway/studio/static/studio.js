@@ -331,6 +331,9 @@
     // on “Juniper & Ash”."
     const back = brand && projectIdInUrl() ? [" You will be back on “", named(brand), "”."] : [];
     notice([`You were signed out: ${reason}`, ...back]);
+    // The control pressed went with the workspace: the keyboard starts at the sign-in.
+    if (!$("dev-sign-in").hidden) $("dev-button").focus();
+    else $("access-token").focus();
   }
 
   // Everything the person who signed out wrote or saw, shown or hidden: the next person to
