@@ -967,6 +967,49 @@ async def test_a_session_that_ends_brings_the_person_back_to_their_project(
     await expect(page).to_have_url(project_hash(project_id))
 
 
+async def test_a_brief_written_as_the_session_ends_waits_for_the_same_person(
+    gateway, services, page: Page, console, tmp_path
+):
+    """ "Generate logos" answered 401 (the token expired while the brief was written): after
+    signing in again the brief is still there, images included; for someone else, it is not."""
+    console.allow(r"status of 401")
+    expired = expired_dev_token(services.data_dir)
+
+    async def with_expired_token(route) -> None:
+        await route.continue_(
+            headers={**route.request.headers, "authorization": f"Bearer {expired}"}
+        )
+
+    async def write_a_brief_and_lose_the_session(brand: str) -> None:
+        await fill_brief(page, brand=brand, logos=2)
+        await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+        await page.route(re.compile(r"/api/v1/"), with_expired_token)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        await page.unroute(re.compile(r"/api/v1/"))
+
+    await sign_in_as_dev(page, gateway)
+    await write_a_brief_and_lose_the_session("Half Written")
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await expect(page.get_by_label("Brand name")).to_have_value("Half Written")
+    await expect(page.get_by_label("Description")).to_have_value(
+        "A two-person workshop making oak and ash tables."
+    )
+    await expect(page.get_by_role("img", name=re.compile("moodboard.png"))).to_be_visible()
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 2, brand="Half Written")
+
+    # Someone else signs in after the session ended: nothing of the brief is left.
+    await page.get_by_role("button", name="New project").click()
+    await write_a_brief_and_lose_the_session("Not For Bob")
+    await page.get_by_label("Access token").fill(dev_token(services.data_dir, "bob"))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_text("No projects yet")).to_be_visible()
+    await expect(page.get_by_label("Brand name")).to_have_value("")
+    await expect(page.get_by_label("Description")).to_have_value("")
+    await expect(page.locator("#previews img")).to_have_count(0)
+
+
 # ---- inspiration images: the API's limits, checked before sending ----------------------------
 
 MB = 1024 * 1024  # the gateway's megabyte (uploads.py)

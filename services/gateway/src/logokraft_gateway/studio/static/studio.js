@@ -54,6 +54,7 @@
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
     clockOffset: 0, // the server's clock minus the page's (ms), from the API's Date header
+    briefOf: null, // the user (sub) whose session ended with their brief kept for them
     linkTimer: null, // renews the selected logo's download links before they expire
     renewing: null, // the asset id whose links are being renewed
   };
@@ -278,6 +279,9 @@
       return false;
     }
     sessionStorage.setItem(TOKEN_KEY, state.token);
+    const sameBrief = state.briefOf && state.briefOf === (claimsOf(state.token) || {}).sub;
+    if (state.briefOf && !sameBrief) forgetTheBrief(); // someone else signed in
+    state.briefOf = null;
     $("access-token").value = "";
     $("access-token").removeAttribute("aria-invalid");
     $("access-token-error").textContent = "";
@@ -323,9 +327,12 @@
   // their project, so signing in again takes them back to it (signIn opens what it names).
   function sessionEnded(reason) {
     const brand = state.project ? state.project.brief.brand_name : null;
+    state.briefOf = (claimsOf(state.token || "") || {}).sub || null;
     state.token = null;
     sessionStorage.removeItem(TOKEN_KEY);
-    forgetThePerson();
+    // A token lasts an hour where supabase-js is not there to renew it: a brief written
+    // meanwhile was wiped by the 401 of its own "Generate logos".
+    forgetThePerson({ keepBrief: Boolean(state.briefOf) });
     showSignIn();
     // "You were signed out: The access token has expired; sign in again. You will be back
     // on “Juniper & Ash”."
@@ -338,17 +345,16 @@
 
   // Everything the person who signed out wrote or saw, shown or hidden: the next person to
   // use this tab starts from an empty brief.
-  function forgetThePerson() {
+  // `keepBrief`: the session ended by itself; the brief being written waits (hidden) for
+  // the same person to sign in again (forgetTheBrief when someone else does).
+  function forgetThePerson(options) {
     closeStream();
     if ($("delete-dialog").open) $("delete-dialog").close();
-    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null, briefKey: null });
+    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
     state.assets.clear();
     state.tallies.clear();
-    state.imageCheck = Promise.resolve([]);
-    $("brief-form").reset();
+    if (!(options && options.keepBrief)) forgetTheBrief();
     $("refine-form").reset();
-    clearPreviews();
-    clearErrors(BRIEF_FIELDS, "brief-error");
     clearErrors(REFINE_FIELDS, "refine-error");
     for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
     const texts = [
@@ -367,6 +373,14 @@
     $("project").hidden = true;
     $("brief").hidden = false;
     setTitle(null);
+  }
+
+  function forgetTheBrief() {
+    state.briefKey = null;
+    state.imageCheck = Promise.resolve([]);
+    $("brief-form").reset();
+    clearPreviews();
+    clearErrors(BRIEF_FIELDS, "brief-error");
   }
 
   async function devSignIn() {
