@@ -2328,3 +2328,22 @@ async def test_a_double_click_on_download_png_saves_the_logo_once(gateway, page:
     assert await (await saved.value).failure() is None
     await expect(link).not_to_have_attribute("aria-busy", "true")
     assert len(asked) == 1, asked
+
+
+async def test_downloads_work_with_the_studio_opened_at_localhost(gateway, page: Page):
+    """The logos' URLs name the gateway's public URL (127.0.0.1); a person who typed
+    http://localhost:<port>/ clicked Download PNG and left the studio for the bare image (a
+    cross-origin link is not downloaded). The logo is saved, under the page's name."""
+    brand = "Local Hero"
+    await page.goto(gateway.replace("127.0.0.1", "localhost") + "/")
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await generate_logos(page, brand)
+    studio = page.url
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    link = page.get_by_role("link", name="Download PNG")
+    await saved_png(page, link)
+    await saved_png(page, link, button="middle")
+    async with page.expect_download() as saved:
+        await link.click()
+    assert (await saved.value).suggested_filename == "local-hero-candidate-1.png"
+    assert page.url == studio

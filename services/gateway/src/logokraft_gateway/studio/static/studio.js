@@ -118,6 +118,16 @@
     return `${parsed.pathname}${parsed.search}`;
   }
 
+  // A file the gateway serves itself (local storage: `/api/v1/files/...`, signed) is named
+  // with the gateway's public URL, which is not the page's origin when the studio was opened
+  // under another name (http://localhost:8000/ for http://127.0.0.1:8000): a browser saves
+  // a cross-origin link under its own name, or not at all. The page's origin serves it too.
+  // Any other URL (Supabase Storage) is left as it is.
+  function ownFileUrl(url) {
+    const parsed = new URL(url, window.location.href);
+    return parsed.pathname.startsWith(`${API}/files/`) ? `${parsed.pathname}${parsed.search}` : url;
+  }
+
   // ---- the open project in the address -------------------------------------------------------
 
   // "#project=<id>": a reload, back/forward and a shared link reopen the project.
@@ -1583,7 +1593,7 @@
       }
       item.dataset.file = file;
       if (key !== "brand_kit_url") {
-        item.href = asset[key];
+        item.href = ownFileUrl(asset[key]);
         item.setAttribute("download", file);
       }
       previous = item;
@@ -1686,8 +1696,10 @@
     }
   }
 
+  // A file on another origin (Supabase Storage) cannot be saved under the page's name: the
+  // browser opens it instead, in a tab of its own rather than in place of the studio.
   function save(url, fileName) {
-    const link = el("a", { href: url });
+    const link = el("a", { href: ownFileUrl(url), target: "_blank", rel: "noopener" });
     link.setAttribute("download", fileName);
     document.body.append(link);
     link.click();
