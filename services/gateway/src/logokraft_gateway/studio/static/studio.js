@@ -125,7 +125,8 @@
   // Any other URL (Supabase Storage) is left as it is.
   function ownFileUrl(url) {
     const parsed = new URL(url, window.location.href);
-    return parsed.pathname.startsWith(`${API}/files/`) ? `${parsed.pathname}${parsed.search}` : url;
+    const own = parsed.pathname.startsWith(`${API}/files/`);
+    return own ? `${window.location.origin}${parsed.pathname}${parsed.search}` : url;
   }
 
   // ---- the open project in the address -------------------------------------------------------
