@@ -2260,6 +2260,29 @@ async def test_another_tabs_projects_show_in_this_tabs_list(gateway, context, pa
     await expect(page.locator("#usage")).to_have_text("Images in the last 24 hours: 2 of 200.")
     await expect(page.get_by_role("heading", name="Tab One", exact=True)).to_be_visible()
 
+    # The project open here, refined there: its variation comes here too (and the tabs do
+    # not go on telling each other about it: a handful of streams, not one after another).
+    streams: list[str] = []
+    page.on(
+        "request", lambda request: streams.append(request.url) if "/stream" in request.url else None
+    )
+    await (
+        other.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Tab One"))
+        .click()
+    )
+    await refine_logo(other, candidate_alt(1, "Tab One"), "make it navy", 1)
+    variation = f"{candidate_alt(1, 'Tab One')}, variation 1"
+    await expect(page.get_by_alt_text(variation, exact=True)).to_be_visible(
+        timeout=GENERATION_TIMEOUT_MS
+    )
+    await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo, 1 variation.")
+    await (
+        other.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Tab Two"))
+        .click()
+    )
+
     # Deleted there: gone from this list, the project open here stays.
     await other.get_by_role("button", name="Delete project…").click()
     await other.get_by_role("button", name="Delete for good").click()
@@ -2280,6 +2303,7 @@ async def test_another_tabs_projects_show_in_this_tabs_list(gateway, context, pa
     )
     await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
     await expect(projects.get_by_role("button", name=re.compile("Tab One"))).to_have_count(0)
+    assert len(streams) <= 3, streams
 
 
 async def test_while_a_refinement_connects_the_page_does_not_say_done(gateway, page: Page):

@@ -57,6 +57,7 @@
     briefOf: null, // the user (sub) whose session ended with their brief kept for them
     linkTimer: null, // renews the selected logo's download links before they expire
     renewing: null, // the asset id whose links are being renewed
+    echo: false, // the open stream was opened for another tab's change (see heardFromAnotherTab)
   };
 
   // ---- the API ------------------------------------------------------------------------------
@@ -452,6 +453,13 @@
     const change = event.data || {};
     if (change.deleted && state.project && state.project.id === change.deleted) forgetProject(change.deleted);
     else if (change.deleted) removeProjectItem(change.deleted); // (the brief being written stays as it is)
+    // The project open here, refined or retried there: its new logos come here too (its
+    // stream, from the last event this page saw, ends at once when there is nothing new).
+    const open = state.project && state.project.id === change.changed;
+    if (open && isSettled(state.project.status) && !state.stream) {
+      follow(state.project.id, null);
+      state.echo = true; // its `done` is the other tab's news, not this one's to tell again
+    }
     refreshProjects();
     refreshUsage();
   }
@@ -469,11 +477,7 @@
     if (state.token !== token) return;
     for (const project of page.projects.slice().reverse()) {
       const open = state.project && state.project.id === project.id;
-      if (open) {
-        // Refined or retried in the other tab: followed here too, from the last event seen.
-        if (isSettled(state.project.status) && !isSettled(project.status) && !state.stream) follow(project.id, null);
-        continue;
-      }
+      if (open) continue; // (said by its own stream)
       tallyListed(project);
       upsertProjectItem(project);
     }
@@ -1090,6 +1094,7 @@
       upsertProjectItem(state.project);
       follow(accepted.project_id, accepted.stream_url);
       refreshUsage();
+      tellOtherTabs({ changed: accepted.project_id });
       // The button went with the failure: keep the focus on the logo being drawn again.
       const card = cardOf(assetId);
       if (card) {
@@ -1194,6 +1199,7 @@
   // reopened project), fetch with the Authorization header. Either resumes after a drop.
   function follow(projectId, streamUrl) {
     closeStream();
+    state.echo = false;
     // Not what the last stream's end said ("Done: 3 logos.") while this one connects.
     $("stream-status").textContent = "Connecting…";
     const handlers = {
@@ -1384,7 +1390,7 @@
         renderProjectHeader();
         upsertProjectItem(state.project);
         refreshUsage(); // a failure or a cancel gave images back
-        tellOtherTabs({ changed: projectId });
+        if (!state.echo) tellOtherTabs({ changed: projectId });
         $("stream-status").textContent = settledText();
         $("refine-status").textContent = ""; // the variations it announced are there (or failed)
         if (state.stream) {
@@ -1799,6 +1805,7 @@
       renderProjectHeader();
       follow(accepted.project_id, accepted.stream_url);
       refreshUsage();
+      tellOtherTabs({ changed: accepted.project_id });
       $("field-instruction").value = "";
       // Said here, by the button: the variations appear with their parent, which on a phone
       // (or under eight candidates) is far above, out of sight.
