@@ -2371,3 +2371,22 @@ async def test_downloads_work_with_the_studio_opened_at_localhost(gateway, page:
         await link.click()
     assert (await saved.value).suggested_filename == "local-hero-candidate-1.png"
     assert page.url == studio
+
+
+async def test_on_a_slow_connection_the_studio_says_it_is_loading(gateway, page: Page):
+    """Before its first answers (the sign-in options, the saved session's check, the
+    projects) the page said nothing at all: a blank page for seconds on a slow connection."""
+    await sign_in_as_dev(page, gateway)
+    answered = asyncio.Event()
+
+    async def slow(route) -> None:
+        await answered.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects\?limit=1$"), slow)
+    await page.reload(wait_until="domcontentloaded")
+    loading = page.get_by_text("Loading the studio…")
+    await expect(loading).to_be_visible()
+    answered.set()
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await expect(loading).to_be_hidden()

@@ -268,6 +268,7 @@
   }
 
   function showSignIn() {
+    $("loading").hidden = true;
     $("sign-in").hidden = false;
     $("workspace").hidden = true;
     $("who").hidden = true;
@@ -298,6 +299,7 @@
     $("access-token").removeAttribute("aria-invalid");
     $("access-token-error").textContent = "";
     $("sign-in").hidden = true;
+    $("loading").hidden = true;
     $("workspace").hidden = false;
     $("who").hidden = false;
     $("who-name").textContent = label || describeToken(state.token);
