@@ -2282,6 +2282,7 @@ async def test_another_tabs_projects_show_in_this_tabs_list(gateway, context, pa
         .get_by_role("button", name=re.compile("Tab Two"))
         .click()
     )
+    await expect(other.get_by_role("heading", name="Tab Two", exact=True)).to_be_visible()
 
     # Deleted there: gone from this list, the project open here stays.
     await other.get_by_role("button", name="Delete project…").click()

@@ -57,6 +57,7 @@
     briefOf: null, // the user (sub) whose session ended with their brief kept for them
     linkTimer: null, // renews the selected logo's download links before they expire
     renewing: null, // the asset id whose links are being renewed
+    listRound: 0, // bumped by every list refresh and removal; an older refresh is dropped
     echo: false, // the open stream was opened for another tab's change (see heardFromAnotherTab)
   };
 
@@ -470,13 +471,16 @@
   // listed say their status anew (the open one says what its own stream says).
   async function refreshProjects() {
     const token = state.token;
+    const round = ++state.listRound;
     let page;
     try {
       page = await api("projects?limit=20");
     } catch (error) {
       return;
     }
-    if (state.token !== token) return;
+    // Signed out meanwhile, or a later refresh or a removal came since: this answer could
+    // list a project deleted after it was read, and put it back.
+    if (state.token !== token || round !== state.listRound) return;
     for (const project of page.projects.slice().reverse()) {
       const open = state.project && state.project.id === project.id;
       if (open) continue; // (said by its own stream)
@@ -624,6 +628,7 @@
   }
 
   function removeProjectItem(projectId) {
+    state.listRound += 1; // a list read before this removal is not merged (refreshProjects)
     state.tallies.delete(projectId);
     const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
     if (item) item.closest("li").remove();
