@@ -12,6 +12,7 @@ import asyncio
 import json
 import math
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -22,13 +23,14 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from playwright.async_api import Page, expect
 
-from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_dev.devtokens import dev_token, dev_user_id, mint_token
 from logokraft_gateway.app import create_app
 from logokraft_gateway.config import GatewaySettings
 from logokraft_gateway.studio import DEV_TOKEN_PATH, dev_sign_in_allowed
 from logokraft_gateway.studio import dev_user_id as studio_dev_user_id
+from logokraft_kit.datadir import secret
 from logokraft_kit.local_auth import JWT_SECRET_NAME, LOCAL_AUDIENCE, LOCAL_ISSUER
-from tests.support import png, read_stream, rows, serve_gateway
+from tests.support import png, read_stream, rows, running_services, serve_gateway, service_env
 
 pytestmark = pytest.mark.e2e
 
@@ -194,9 +196,12 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
     await expect(png_link).to_be_visible()
     downloaded = await page.request.get(await png_link.get_attribute("href"))
     assert downloaded.ok and downloaded.headers["content-type"] == "image/png"
-    # SVG and brand kit links only when the asset JSON has them.
-    for key, name in (("svg_url", "Download SVG"), ("brand_kit_url", "Brand kit")):
-        await expect(page.get_by_role("link", name=name)).to_have_count(1 if second.get(key) else 0)
+    # The SVG link and the brand kit's button only when the asset JSON has them.
+    for key, role, name in (
+        ("svg_url", "link", "Download SVG"),
+        ("brand_kit_url", "button", "Brand kit"),
+    ):
+        await expect(page.get_by_role(role, name=name)).to_have_count(1 if second.get(key) else 0)
     if second.get("svg_url"):
         svg = await page.request.get(
             await page.get_by_role("link", name="Download SVG").get_attribute("href")
@@ -204,7 +209,7 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
         assert svg.ok and svg.headers["content-type"].startswith("image/svg+xml")
     if second.get("brand_kit_url"):  # fetched with the bearer token, then saved
         async with page.expect_download() as download_info:
-            await page.get_by_role("link", name="Brand kit").click()
+            await page.get_by_role("button", name="Brand kit").click()
         download = await download_info.value
         assert download.suggested_filename.endswith(".zip")
         kit = await asyncio.to_thread(Path(await download.path()).read_bytes)
@@ -916,6 +921,95 @@ async def test_back_and_forward_walk_the_projects_and_a_link_reopens_one(
     await expect(other).to_have_url(f"{gateway}/")
 
 
+def expired_dev_token(data_dir: Path) -> str:
+    """The dev user's token, expired an hour ago (past the gateway's leeway)."""
+    issued = time.time() - 2 * 3600
+    key = secret(data_dir, JWT_SECRET_NAME)
+    return mint_token(
+        key, dev_user_id("dev"), ttl_seconds=3600, email="dev@logokraft.local", now=issued
+    )
+
+
+async def test_a_session_that_ends_brings_the_person_back_to_their_project(
+    gateway, services, page: Page, console
+):
+    """The token expires while a project is open: the page asks to sign in again, the
+    address still names the project, and signing in again reopens it."""
+    console.allow(r"status of 401")
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, "Night Shift")
+    project_id = await open_project_id(page)
+    expired = expired_dev_token(services.data_dir)
+
+    async def with_expired_token(route) -> None:  # the gateway itself answers the 401
+        headers = {**route.request.headers, "authorization": f"Bearer {expired}"}
+        await route.continue_(headers=headers)
+
+    await page.route(re.compile(r"/api/v1/"), with_expired_token)
+    await (
+        page.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Night Shift"))
+        .click()
+    )
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await expect(page).to_have_url(project_hash(project_id))
+    await expect(page.locator("#notice")).to_have_text(
+        "You were signed out: The access token has expired; sign in again. "
+        "You will be back on “Night Shift”."
+    )
+    assert "Night Shift" not in await page.locator("#workspace").text_content()
+    await expect(page.get_by_role("button", name="Continue as dev user")).to_be_focused()
+
+    await page.unroute(re.compile(r"/api/v1/"))
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await expect(page.get_by_role("heading", name="Night Shift", exact=True)).to_be_focused()
+    await wait_for_logos(page, 1, brand="Night Shift")
+    await expect(page).to_have_url(project_hash(project_id))
+
+
+async def test_a_brief_written_as_the_session_ends_waits_for_the_same_person(
+    gateway, services, page: Page, console, tmp_path
+):
+    """ "Generate logos" answered 401 (the token expired while the brief was written): after
+    signing in again the brief is still there, images included; for someone else, it is not."""
+    console.allow(r"status of 401")
+    expired = expired_dev_token(services.data_dir)
+
+    async def with_expired_token(route) -> None:
+        await route.continue_(
+            headers={**route.request.headers, "authorization": f"Bearer {expired}"}
+        )
+
+    async def write_a_brief_and_lose_the_session(brand: str) -> None:
+        await fill_brief(page, brand=brand, logos=2)
+        await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+        await page.route(re.compile(r"/api/v1/"), with_expired_token)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        await page.unroute(re.compile(r"/api/v1/"))
+
+    await sign_in_as_dev(page, gateway)
+    await write_a_brief_and_lose_the_session("Half Written")
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await expect(page.get_by_label("Brand name")).to_have_value("Half Written")
+    await expect(page.get_by_label("Description")).to_have_value(
+        "A two-person workshop making oak and ash tables."
+    )
+    await expect(page.get_by_role("img", name=re.compile("moodboard.png"))).to_be_visible()
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 2, brand="Half Written")
+
+    # Someone else signs in after the session ended: nothing of the brief is left.
+    await page.get_by_role("button", name="New project").click()
+    await write_a_brief_and_lose_the_session("Not For Bob")
+    await page.get_by_label("Access token").fill(dev_token(services.data_dir, "bob"))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+    await expect(page.get_by_text("No projects yet")).to_be_visible()
+    await expect(page.get_by_label("Brand name")).to_have_value("")
+    await expect(page.get_by_label("Description")).to_have_value("")
+    await expect(page.locator("#previews img")).to_have_count(0)
+
+
 # ---- inspiration images: the API's limits, checked before sending ----------------------------
 
 MB = 1024 * 1024  # the gateway's megabyte (uploads.py)
@@ -1195,7 +1289,7 @@ async def test_downloads_are_named_after_the_brand_in_any_script(gateway, page: 
                 await png.click()
             assert (await saved.value).suggested_filename == f"{stem}-candidate-1.png"
             async with page.expect_download() as saved:
-                await page.get_by_role("link", name="Brand kit").click()
+                await page.get_by_role("button", name="Brand kit").click()
             assert (await saved.value).suggested_filename == f"{stem}-candidate-1-brand-kit.zip"
 
 
@@ -1628,6 +1722,58 @@ async def test_a_tab_left_open_past_its_links_expiry_still_shows_and_saves_the_l
         await download.save_as(path)
         with Image.open(path) as image:
             assert image.format == "PNG"
+        await page.close()  # its links are renewed no more once the gateway stops
+
+
+async def expired(url: str) -> None:
+    """Return once the signed `url` no longer serves its file."""
+    async with httpx.AsyncClient() as client:
+        while (await client.get(url)).status_code == 200:  # noqa: ASYNC110 - time, not an event, expires it
+            await asyncio.sleep(0.2)
+
+
+async def saved_png(page: Page, link, **click) -> None:
+    """Click `link` (`click`: Playwright's options, a middle click...); it saves a PNG."""
+    async with page.expect_download() as saved:
+        await link.click(**click)
+    download = await saved.value
+    assert await download.failure() is None
+    with Image.open(await download.path()) as image:
+        assert image.format == "PNG"
+
+
+async def test_a_download_link_used_past_its_first_expiry_still_saves_the_logo(
+    services, page: Page, console
+):
+    """A plain click asks for the logo's current URLs; a middle click, "Open in new tab",
+    "Save link as" or "Copy link" take the link as it is. The link is renewed before it
+    expires, and a middle click on one found expired anyway (the computer slept, and the
+    page's timers with it) saves the logo too, never the expired link's 403."""
+    brand = "Open Later"
+    async with serve_gateway(services, LOGOKRAFT_SIGNED_URL_TTL_SECONDS=4) as gateway:
+        await sign_in_as_dev(page, gateway)
+        await generate_logos(page, brand)
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        link = page.get_by_role("link", name="Download PNG")
+        first = await link.get_attribute("href")
+        await expired(first)
+        await expect(link).not_to_have_attribute("href", first)
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(await link.get_attribute("href"))).status_code == 200
+        await saved_png(page, link, button="middle")
+        await saved_png(page, link, modifiers=["ControlOrMeta"])
+
+        # The page's timers stop (a computer asleep) while the link expires.
+        await page.clock.install()
+        await page.reload()
+        await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+        await page.clock.pause_at(time.time() + 1)
+        stale = await link.get_attribute("href")
+        await expired(stale)
+        await page.clock.set_system_time(time.time())
+        assert await link.get_attribute("href") == stale
+        await saved_png(page, link, button="middle")
+        await page.close()  # its links are renewed no more once the gateway stops
 
 
 async def test_a_double_click_on_generate_makes_one_project(gateway, page: Page, tmp_path):
@@ -2066,3 +2212,182 @@ async def test_a_failed_candidate_is_tried_again_with_the_keyboard(
         [failed["project_id"]],
     )
     assert (asset["id"], asset["status"], asset["drawn"]) == (failed["id"], "completed", 2)
+
+
+# ---- the daily limit, and other tabs ----------------------------------------------------------
+
+
+async def test_the_daily_limit_is_shown_before_a_brief_is_refused_for_it(
+    nats_server, database_url, namespace, data_dir, page: Page, console
+):
+    """What is left of the daily images is on the page (GET /usage), and follows each brief
+    and refinement: a person sees the limit coming, not only the 429 that says it is reached."""
+    console.allow(r"status of 429")
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    env["LOGOKRAFT_LIMIT_IMAGES_PER_DAY"] = 3
+    usage = page.locator("#usage")
+    async with running_services(env) as services, serve_gateway(services) as gateway:
+        await sign_in_as_dev(page, gateway)
+        await expect(usage).to_have_text("Images in the last 24 hours: 0 of 3.")
+        await generate_logos(page, "Counted Co", logos=2)
+        await expect(usage).to_have_text("Images in the last 24 hours: 2 of 3.")
+        await refine_logo(page, candidate_alt(1, "Counted Co"), "make it navy", 1)
+        await expect(usage).to_have_text(
+            re.compile(r"^Images in the last 24 hours: 3 of 3\. More from .+\.$")
+        )
+        await page.get_by_role("button", name="New project").click()
+        await fill_brief(page, brand="One Too Many", logos=1)
+        await page.get_by_role("button", name="Generate logos").click()
+        await expect(page.locator("#brief-error")).to_contain_text("3 of your 3 images")
+
+
+async def test_another_tabs_projects_show_in_this_tabs_list(gateway, context, page: Page, console):
+    """Two tabs of the studio: a project made in one is listed in the other as it is made
+    and finished, one deleted there leaves the other's list (and its page, when open there),
+    and the daily count follows; without a reload."""
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, "Tab One")
+    other = await context.new_page()
+    console.watch(other)
+    await sign_in_as_dev(other, gateway)
+    await generate_logos(other, "Tab Two")
+
+    projects = page.get_by_role("region", name="Your projects")
+    two = projects.get_by_role("button", name=re.compile("Tab Two"))
+    await expect(two).to_contain_text("Done · 1 logo")
+    await expect(page.locator("#usage")).to_have_text("Images in the last 24 hours: 2 of 200.")
+    await expect(page.get_by_role("heading", name="Tab One", exact=True)).to_be_visible()
+
+    # The project open here, refined there: its variation comes here too (and the tabs do
+    # not go on telling each other about it: a handful of streams, not one after another).
+    streams: list[str] = []
+    page.on(
+        "request", lambda request: streams.append(request.url) if "/stream" in request.url else None
+    )
+    await (
+        other.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Tab One"))
+        .click()
+    )
+    await refine_logo(other, candidate_alt(1, "Tab One"), "make it navy", 1)
+    variation = f"{candidate_alt(1, 'Tab One')}, variation 1"
+    await expect(page.get_by_alt_text(variation, exact=True)).to_be_visible(
+        timeout=GENERATION_TIMEOUT_MS
+    )
+    await expect(page.locator("#stream-status")).to_have_text("Done: 1 logo, 1 variation.")
+    await (
+        other.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Tab Two"))
+        .click()
+    )
+    await expect(other.get_by_role("heading", name="Tab Two", exact=True)).to_be_visible()
+
+    # Deleted there: gone from this list, the project open here stays.
+    await other.get_by_role("button", name="Delete project…").click()
+    await other.get_by_role("button", name="Delete for good").click()
+    await expect(two).to_have_count(0)
+    await expect(page.get_by_role("heading", name="Tab One", exact=True)).to_be_visible()
+    await expect(page.locator("#notice")).to_be_empty()
+
+    # The project open here, deleted there: this page leaves it, saying why.
+    await (
+        other.get_by_role("region", name="Your projects")
+        .get_by_role("button", name=re.compile("Tab One"))
+        .click()
+    )
+    await other.get_by_role("button", name="Delete project…").click()
+    await other.get_by_role("button", name="Delete for good").click()
+    await expect(page.locator("#notice")).to_have_text(
+        "That project no longer exists: it was deleted."
+    )
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(projects.get_by_role("button", name=re.compile("Tab One"))).to_have_count(0)
+    assert len(streams) <= 3, streams
+
+
+async def test_while_a_refinement_connects_the_page_does_not_say_done(gateway, page: Page):
+    """On a slow connection the refinement's stream takes a moment to open: meanwhile the
+    page says it is connecting, not the last stream's "Done: 1 logo." beside "Generating"."""
+    brand = "Still Going"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    status = page.locator("#stream-status")
+    await expect(status).to_have_text("Done: 1 logo.", timeout=GENERATION_TIMEOUT_MS)
+    opened = asyncio.Event()
+
+    async def slow(route) -> None:
+        await opened.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects/[^/?]+/stream"), slow)
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 1)
+    await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Generating"))
+    await expect(status).to_have_text("Connecting…")
+    opened.set()
+    await expect(status).to_have_text("Done: 1 logo, 1 variation.", timeout=GENERATION_TIMEOUT_MS)
+
+
+async def test_a_double_click_on_download_png_saves_the_logo_once(gateway, page: Page):
+    """On a slow connection a click on Download PNG shows nothing until the logo's fresh URL
+    is here; a second click meanwhile does not save it a second time."""
+    brand = "Twice Shy"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    asked: list[str] = []
+    answered = asyncio.Event()
+
+    async def slow(route) -> None:
+        asked.append(route.request.url)
+        await answered.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/assets/[^/?]+$"), slow)
+    link = page.get_by_role("link", name="Download PNG")
+    await link.dblclick()
+    await expect(link).to_have_attribute("aria-busy", "true")
+    async with page.expect_download() as saved:
+        answered.set()
+    assert await (await saved.value).failure() is None
+    await expect(link).not_to_have_attribute("aria-busy", "true")
+    assert len(asked) == 1, asked
+
+
+async def test_downloads_work_with_the_studio_opened_at_localhost(gateway, page: Page):
+    """The logos' URLs name the gateway's public URL (127.0.0.1); a person who typed
+    http://localhost:<port>/ clicked Download PNG and left the studio for the bare image (a
+    cross-origin link is not downloaded). The logo is saved, under the page's name."""
+    brand = "Local Hero"
+    await page.goto(gateway.replace("127.0.0.1", "localhost") + "/")
+    await page.get_by_role("button", name="Continue as dev user").click()
+    await generate_logos(page, brand)
+    studio = page.url
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    link = page.get_by_role("link", name="Download PNG")
+    await saved_png(page, link)
+    await saved_png(page, link, button="middle")
+    async with page.expect_download() as saved:
+        await link.click()
+    assert (await saved.value).suggested_filename == "local-hero-candidate-1.png"
+    assert page.url == studio
+
+
+async def test_on_a_slow_connection_the_studio_says_it_is_loading(gateway, page: Page):
+    """Before its first answers (the sign-in options, the saved session's check, the
+    projects) the page said nothing at all: a blank page for seconds on a slow connection."""
+    await sign_in_as_dev(page, gateway)
+    answered = asyncio.Event()
+
+    async def slow(route) -> None:
+        await answered.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects\?limit=1$"), slow)
+    await page.reload(wait_until="domcontentloaded")
+    loading = page.get_by_text("Loading the studio…")
+    await expect(loading).to_be_visible()
+    answered.set()
+    await expect(page.get_by_label("Brand name")).to_be_focused()
+    await expect(loading).to_be_hidden()

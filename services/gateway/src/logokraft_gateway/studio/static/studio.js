@@ -13,6 +13,12 @@
   ];
   const REFINE_FIELDS = ["instruction", "num_variations"];
   const RETRY_MS = 3000;
+  // A download link's signed URL is renewed this long before it expires (at most; a quarter
+  // of what is left when that is shorter), and never sooner than MIN_RENEW_MS after the last.
+  const LINK_MARGIN_MS = 60_000;
+  const MIN_RENEW_MS = 1000;
+  // A link this close to its expiry is not used as it is: the request might arrive after it.
+  const LINK_STALE_MS = 5000;
   // The API's limits on inspiration images, as createProject documents them ("PNG, JPEG or
   // WEBP; ≤10 MB and ≤16 megapixels each", at most 5: the gateway's uploads.py). Checked
   // before sending; tests/browser/test_studio.py keeps these equal to the gateway's.
@@ -47,6 +53,12 @@
     idempotency: true, // false once the gateway said it cannot honour Idempotency-Key
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
     tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
+    clockOffset: 0, // the server's clock minus the page's (ms), from the API's Date header
+    briefOf: null, // the user (sub) whose session ended with their brief kept for them
+    linkTimer: null, // renews the selected logo's download links before they expire
+    renewing: null, // the asset id whose links are being renewed
+    listRound: 0, // bumped by every list refresh and removal; an older refresh is dropped
+    echo: false, // the open stream was opened for another tab's change (see heardFromAnotherTab)
   };
 
   // ---- the API ------------------------------------------------------------------------------
@@ -87,6 +99,8 @@
     } catch (error) {
       throw new ApiError(0, { error: { code: "network", message: "The server cannot be reached; check your connection and try again." } });
     }
+    const serverDate = Date.parse(response.headers.get("date") || "");
+    if (!Number.isNaN(serverDate)) state.clockOffset = serverDate - Date.now();
     let body = null;
     const type = response.headers.get("content-type") || "";
     if (type.includes("application/json")) {
@@ -94,9 +108,7 @@
     }
     if (!response.ok) {
       const failure = new ApiError(response.status, body);
-      if (response.status === 401 && !opts.allowUnauthenticated) {
-        signOut(`You were signed out: ${failure.message}`);
-      }
+      if (response.status === 401 && !opts.allowUnauthenticated) sessionEnded(failure.message);
       throw failure;
     }
     return body;
@@ -106,6 +118,17 @@
   function sameOrigin(url) {
     const parsed = new URL(url, window.location.href);
     return `${parsed.pathname}${parsed.search}`;
+  }
+
+  // A file the gateway serves itself (local storage: `/api/v1/files/...`, signed) is named
+  // with the gateway's public URL, which is not the page's origin when the studio was opened
+  // under another name (http://localhost:8000/ for http://127.0.0.1:8000): a browser saves
+  // a cross-origin link under its own name, or not at all. The page's origin serves it too.
+  // Any other URL (Supabase Storage) is left as it is.
+  function ownFileUrl(url) {
+    const parsed = new URL(url, window.location.href);
+    const own = parsed.pathname.startsWith(`${API}/files/`);
+    return own ? `${window.location.origin}${parsed.pathname}${parsed.search}` : url;
   }
 
   // ---- the open project in the address -------------------------------------------------------
@@ -246,6 +269,7 @@
   }
 
   function showSignIn() {
+    $("loading").hidden = true;
     $("sign-in").hidden = false;
     $("workspace").hidden = true;
     $("who").hidden = true;
@@ -269,15 +293,20 @@
       return false;
     }
     sessionStorage.setItem(TOKEN_KEY, state.token);
+    const sameBrief = state.briefOf && state.briefOf === (claimsOf(state.token) || {}).sub;
+    if (state.briefOf && !sameBrief) forgetTheBrief(); // someone else signed in
+    state.briefOf = null;
     $("access-token").value = "";
     $("access-token").removeAttribute("aria-invalid");
     $("access-token-error").textContent = "";
     $("sign-in").hidden = true;
+    $("loading").hidden = true;
     $("workspace").hidden = false;
     $("who").hidden = false;
     $("who-name").textContent = label || describeToken(state.token);
     notice("");
     await loadProjects(false);
+    refreshUsage();
     if (projectIdInUrl()) {
       await openProject(projectIdInUrl(), { fromUrl: true });
     } else {
@@ -287,42 +316,66 @@
   }
 
   function describeToken(token) {
+    return (claimsOf(token) || {}).email || "Signed in";
+  }
+
+  // A JWT's claims (not verified: only to say who is signed in, or when a link expires).
+  function claimsOf(token) {
     try {
-      const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-      return payload.email || "Signed in";
+      return JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     } catch (error) {
-      return "Signed in";
+      return null;
     }
   }
 
+  // "Sign out": the next person to sign in here is not sent to the open project.
   function signOut(message) {
     state.token = null;
     sessionStorage.removeItem(TOKEN_KEY);
     forgetThePerson();
-    setUrlProject(null, "replace"); // the next person to sign in here is not sent to it
+    setUrlProject(null, "replace");
     showSignIn();
     notice(message || "");
   }
 
+  // The token expired (or was revoked) under the person's feet: the address keeps naming
+  // their project, so signing in again takes them back to it (signIn opens what it names).
+  function sessionEnded(reason) {
+    const brand = state.project ? state.project.brief.brand_name : null;
+    state.briefOf = (claimsOf(state.token || "") || {}).sub || null;
+    state.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    // A token lasts an hour where supabase-js is not there to renew it: a brief written
+    // meanwhile was wiped by the 401 of its own "Generate logos".
+    forgetThePerson({ keepBrief: Boolean(state.briefOf) });
+    showSignIn();
+    // "You were signed out: The access token has expired; sign in again. You will be back
+    // on “Juniper & Ash”."
+    const back = brand && projectIdInUrl() ? [" You will be back on “", named(brand), "”."] : [];
+    notice([`You were signed out: ${reason}`, ...back]);
+    // The control pressed went with the workspace: the keyboard starts at the sign-in.
+    if (!$("dev-sign-in").hidden) $("dev-button").focus();
+    else $("access-token").focus();
+  }
+
   // Everything the person who signed out wrote or saw, shown or hidden: the next person to
   // use this tab starts from an empty brief.
-  function forgetThePerson() {
+  // `keepBrief`: the session ended by itself; the brief being written waits (hidden) for
+  // the same person to sign in again (forgetTheBrief when someone else does).
+  function forgetThePerson(options) {
     closeStream();
     if ($("delete-dialog").open) $("delete-dialog").close();
-    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null, briefKey: null });
+    Object.assign(state, { project: null, selected: null, lastEventId: 0, projectsCursor: null, opening: null });
     state.assets.clear();
     state.tallies.clear();
-    state.imageCheck = Promise.resolve([]);
-    $("brief-form").reset();
+    if (!(options && options.keepBrief)) forgetTheBrief();
     $("refine-form").reset();
-    clearPreviews();
-    clearErrors(BRIEF_FIELDS, "brief-error");
     clearErrors(REFINE_FIELDS, "refine-error");
     for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
     const texts = [
       "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
       "detail-title", "detail-prompt", "detail-instruction", "detail-editor", "delete-text", "delete-error",
-      "refine-status",
+      "refine-status", "usage",
     ];
     for (const id of texts) $(id).textContent = "";
     const image = $("detail-image");
@@ -335,6 +388,14 @@
     $("project").hidden = true;
     $("brief").hidden = false;
     setTitle(null);
+  }
+
+  function forgetTheBrief() {
+    state.briefKey = null;
+    state.imageCheck = Promise.resolve([]);
+    $("brief-form").reset();
+    clearPreviews();
+    clearErrors(BRIEF_FIELDS, "brief-error");
   }
 
   async function devSignIn() {
@@ -350,6 +411,81 @@
     } finally {
       button.disabled = false;
       refocus(button);
+    }
+  }
+
+  // ---- the daily limit -----------------------------------------------------------------------
+
+  // "Images in the last 24 hours: 7 of 200." (GET /usage): a person sees what is left before
+  // a brief is refused for it. Asked again whenever images were asked for or given back.
+  async function refreshUsage() {
+    const token = state.token;
+    let usage;
+    try {
+      usage = await api("usage");
+    } catch (error) {
+      return; // said where it matters: the brief's or refinement's own answer
+    }
+    if (state.token !== token) return;
+    $("usage").textContent = usageText(usage);
+  }
+
+  function usageText(usage) {
+    const used = usage.images_used;
+    if (!usage.images_limit) return `Images in the last 24 hours: ${used} (no daily limit).`;
+    let text = `Images in the last 24 hours: ${used} of ${usage.images_limit}.`;
+    if (used >= usage.images_limit && usage.resets_at) {
+      text += ` More from ${new Date(usage.resets_at).toLocaleString()}.`;
+    }
+    return text;
+  }
+
+  // ---- other tabs ---------------------------------------------------------------------------
+
+  // The studio's other tabs in this browser say when they made, finished or deleted a
+  // project, so this tab's list (and its daily count) follow without a reload. Each tab asks
+  // the API with its own token: a tab signed in as someone else learns nothing from it.
+  const otherTabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("logokraft.studio") : null;
+
+  function tellOtherTabs(change) {
+    if (otherTabs) otherTabs.postMessage(change);
+  }
+
+  function heardFromAnotherTab(event) {
+    if (!state.token) return;
+    const change = event.data || {};
+    if (change.deleted && state.project && state.project.id === change.deleted) forgetProject(change.deleted);
+    else if (change.deleted) removeProjectItem(change.deleted); // (the brief being written stays as it is)
+    // The project open here, refined or retried there: its new logos come here too (its
+    // stream, from the last event this page saw, ends at once when there is nothing new).
+    const open = state.project && state.project.id === change.changed;
+    if (open && isSettled(state.project.status) && !state.stream) {
+      follow(state.project.id, null);
+      state.echo = true; // its `done` is the other tab's news, not this one's to tell again
+    }
+    refreshProjects();
+    refreshUsage();
+  }
+
+  // The first page of the list again, merged: projects not listed yet go first, those
+  // listed say their status anew (the open one says what its own stream says).
+  async function refreshProjects() {
+    const token = state.token;
+    const round = ++state.listRound;
+    let page;
+    try {
+      page = await api("projects?limit=20");
+    } catch (error) {
+      return;
+    }
+    // Signed out meanwhile, or a later refresh or a removal came since: this answer could
+    // list a project deleted after it was read, and put it back.
+    if (state.token !== token || round !== state.listRound) return;
+    for (const project of page.projects.slice().reverse()) {
+      const open = state.project && state.project.id === project.id;
+      if (open) continue; // (said by its own stream)
+      tallyListed(project);
+      upsertProjectItem(project);
     }
   }
 
@@ -492,6 +628,7 @@
   }
 
   function removeProjectItem(projectId) {
+    state.listRound += 1; // a list read before this removal is not merged (refreshProjects)
     state.tallies.delete(projectId);
     const item = $("project-list").querySelector(`button[data-project-id="${CSS.escape(projectId)}"]`);
     if (item) item.closest("li").remove();
@@ -681,6 +818,8 @@
       setUrlProject(created.project_id, "push");
       showProject(created.project);
       upsertProjectItem(created.project);
+      refreshUsage();
+      tellOtherTabs({ changed: created.project_id });
       follow(created.project_id, created.stream_url);
       showProjectTop();
     } catch (error) {
@@ -961,6 +1100,8 @@
       renderProjectHeader();
       upsertProjectItem(state.project);
       follow(accepted.project_id, accepted.stream_url);
+      refreshUsage();
+      tellOtherTabs({ changed: accepted.project_id });
       // The button went with the failure: keep the focus on the logo being drawn again.
       const card = cardOf(assetId);
       if (card) {
@@ -1065,6 +1206,9 @@
   // reopened project), fetch with the Authorization header. Either resumes after a drop.
   function follow(projectId, streamUrl) {
     closeStream();
+    state.echo = false;
+    // Not what the last stream's end said ("Done: 3 logos.") while this one connects.
+    $("stream-status").textContent = "Connecting…";
     const handlers = {
       event: (type, data, id) => onEvent(projectId, type, data, id),
       status: (text) => {
@@ -1124,7 +1268,7 @@
         try {
           const response = await fetch(`${API}/projects/${projectId}/stream`, { headers, signal: controller.signal });
           if (response.status === 401) {
-            signOut("Your session ended; sign in again.");
+            sessionEnded((await errorMessage(response)) || "your sign-in is no longer accepted.");
             return;
           }
           if (response.status === 404) {
@@ -1252,6 +1396,8 @@
         state.project.status = data.status;
         renderProjectHeader();
         upsertProjectItem(state.project);
+        refreshUsage(); // a failure or a cancel gave images back
+        if (!state.echo) tellOtherTabs({ changed: projectId });
         $("stream-status").textContent = settledText();
         $("refine-status").textContent = ""; // the variations it announced are there (or failed)
         if (state.stream) {
@@ -1277,6 +1423,8 @@
     try {
       const cancelled = await api(`projects/${project.id}/cancel`, { method: "POST" });
       if (state.project && state.project.id === project.id) refreshProject(cancelled);
+      refreshUsage();
+      tellOtherTabs({ changed: project.id });
     } catch (error) {
       if (error.status === 409) {
         // It finished before the cancel arrived: show it as it is, and say so.
@@ -1343,6 +1491,8 @@
     }
     dialog.close();
     removeProjectItem(projectId);
+    refreshUsage();
+    tellOtherTabs({ deleted: projectId });
     if (projectIdInUrl() === projectId) setUrlProject(null, "replace");
     if (!state.project || state.project.id === projectId) newProject({ history: "none" });
     notice(["Deleted “", named(name), "”."]);
@@ -1431,40 +1581,139 @@
     return Array.from(words).slice(0, 60).join("").replace(/-+$/, "");
   }
 
+  // The selected logo's downloads. Updated in place (the focus, or a pointer over a link,
+  // stays) when the logo's URLs are signed afresh.
   function renderDownloads(asset) {
     const box = $("downloads");
-    box.replaceChildren();
+    if (box.dataset.assetId !== asset.id) box.replaceChildren();
+    box.dataset.assetId = asset.id;
     // "珈琲工房-ひかり-candidate-2", "juniper-ash-candidate-2-variation-1"; "logo-..." when the
     // brand name has no letter or digit.
     const slug = `${slugify(brandName()) || "logo"}-${slugify(labelOf(asset))}`;
-    const link = (href, text, file, key) => {
-      const a = el("a", { href, textContent: text });
-      a.setAttribute("download", file);
-      a.rel = "noopener";
-      box.append(a);
-      // Its signed URL expires (an hour by default): a tab left open saved an error page
-      // instead of the logo. The logo's URLs are asked afresh at the click.
-      if (key) a.addEventListener("click", (event) => {
-        event.preventDefault();
-        downloadFresh(asset.id, key, file);
-      });
-    };
-    if (asset.image_url) link(asset.image_url, "Download PNG", `${slug}.png`, "image_url");
-    if (asset.svg_url) link(asset.svg_url, "Download SVG", `${slug}.svg`, "svg_url");
-    if (asset.brand_kit_url) {
-      link(asset.brand_kit_url, "Brand kit", `${slug}-brand-kit.zip`);
-      // It needs the bearer token, which a plain link does not send: fetch, then save. Saved
-      // under the page's name, like the PNG and SVG: the API's name keeps ASCII letters
-      // only (a Japanese brand's kit is "brand-kit.zip") and not which logo it is.
-      box.lastChild.addEventListener("click", (event) => {
-        event.preventDefault();
-        downloadWithToken(event.currentTarget, `${slug}-brand-kit.zip`);
-      });
+    const wanted = [
+      ["image_url", "Download PNG", `${slug}.png`],
+      ["svg_url", "Download SVG", `${slug}.svg`],
+      ["brand_kit_url", "Brand kit", `${slug}-brand-kit.zip`],
+    ].filter(([key]) => asset[key]);
+    for (const node of Array.from(box.children)) {
+      if (!wanted.some(([key]) => key === node.dataset.key)) node.remove();
+    }
+    let previous = null;
+    for (const [key, text, file] of wanted) {
+      let item = box.querySelector(`[data-key="${key}"]`);
+      if (!item) {
+        item = key === "brand_kit_url" ? brandKitButton(asset.id, text) : downloadLink(asset.id, key, text);
+        box.insertBefore(item, previous ? previous.nextSibling : box.firstChild); // in the order above
+      }
+      item.dataset.file = file;
+      if (key !== "brand_kit_url") {
+        item.href = ownFileUrl(asset[key]);
+        item.setAttribute("download", file);
+      }
+      previous = item;
+    }
+    keepLinksFresh(asset);
+  }
+
+  // A PNG or SVG link. A click (Ctrl/Cmd/Shift-click too) saves the logo under the page's
+  // name, its URLs asked afresh first. A middle click, "Open in new tab", "Save link as" or
+  // "Copy link" use the href itself: a signed URL that expires (an hour by default), so it
+  // is renewed before then (keepLinksFresh); a middle click on one found expired anyway
+  // (the computer slept, and the page's timers with it) saves the logo as a click does.
+  function downloadLink(assetId, key, text) {
+    const a = el("a", { textContent: text, rel: "noopener" });
+    a.dataset.key = key;
+    a.addEventListener("click", (event) => {
+      event.preventDefault();
+      downloadFresh(a, assetId, key);
+    });
+    a.addEventListener("auxclick", (event) => {
+      const expiry = expiryOf(a.href);
+      if (event.button !== 1 || expiry === null || expiry - Date.now() > LINK_STALE_MS) return;
+      event.preventDefault();
+      downloadFresh(a, assetId, key);
+    });
+    // About to be clicked or opened: renewed now if it is close to expiring.
+    for (const type of ["pointerenter", "focus", "contextmenu"]) {
+      a.addEventListener(type, () => renewLinksIfDue(assetId));
+    }
+    return a;
+  }
+
+  // The brand kit needs the bearer token, which a link opened in a new tab does not send: a
+  // button, not a link that could only open an error. Saved under the page's name, like the
+  // PNG and SVG: the API's name keeps ASCII letters only (a Japanese brand's kit is
+  // "brand-kit.zip") and not which logo it is.
+  function brandKitButton(assetId, text) {
+    const button = el("button", { type: "button", textContent: text });
+    button.dataset.key = "brand_kit_url";
+    button.addEventListener("click", () => {
+      const asset = state.assets.get(assetId);
+      if (asset && asset.brand_kit_url) downloadWithToken(button, asset.brand_kit_url, button.dataset.file);
+    });
+    return button;
+  }
+
+  // When a signed URL stops working, in the page's clock (ms), or null when it does not say:
+  // the local storage's `expires` (seconds), Supabase Storage's `token` (a JWT's `exp`).
+  function expiryOf(url) {
+    let query;
+    try {
+      query = new URL(url, window.location.href).searchParams;
+    } catch (error) {
+      return null;
+    }
+    const expires = query.has("expires") ? Number(query.get("expires")) : (claimsOf(query.get("token") || "") || {}).exp;
+    return Number.isFinite(expires) && expires > 0 ? expires * 1000 - state.clockOffset : null;
+  }
+
+  // The earliest expiry of the selected logo's download links (null: not known, or none).
+  function linksExpiry(asset) {
+    const expiries = [asset.image_url, asset.svg_url].filter(Boolean).map(expiryOf).filter((at) => at !== null);
+    return expiries.length ? Math.min(...expiries) : null;
+  }
+
+  // How long until a link expiring at `expiry` is due to be renewed (a second more early:
+  // the server's clock is known to the second).
+  function renewalDue(expiry) {
+    const left = expiry - Date.now();
+    return left - Math.min(LINK_MARGIN_MS, left / 4) - 1000;
+  }
+
+  function keepLinksFresh(asset) {
+    clearTimeout(state.linkTimer);
+    state.linkTimer = null;
+    const expiry = linksExpiry(asset);
+    if (expiry === null) return;
+    // Timers of a background tab are slowed down, and stop while the computer sleeps: the
+    // tab coming back (visibilitychange) and a pointer or the focus on a link check again.
+    state.linkTimer = setTimeout(() => renewLinks(asset.id), Math.max(renewalDue(expiry), MIN_RENEW_MS));
+  }
+
+  function renewLinksIfDue(assetId) {
+    const asset = state.assets.get(assetId);
+    const expiry = asset && linksExpiry(asset);
+    if (expiry && renewalDue(expiry) <= 0) renewLinks(assetId);
+  }
+
+  // The selected logo's URLs signed afresh, quietly: a failure is said when a link is used.
+  async function renewLinks(assetId) {
+    if (state.selected !== assetId || $("detail").hidden || state.renewing === assetId) return;
+    state.renewing = assetId;
+    try {
+      const fresh = await api(`assets/${assetId}`);
+      if (state.assets.has(assetId)) upsertAsset(fresh); // renderDetail: the links, renewed
+    } catch (error) {
+      if (error.status === 404 && state.project && state.assets.has(assetId)) forgetProject(state.project.id);
+    } finally {
+      state.renewing = null;
     }
   }
 
+  // A file on another origin (Supabase Storage) cannot be saved under the page's name: the
+  // browser opens it instead, in a tab of its own rather than in place of the studio.
   function save(url, fileName) {
-    const link = el("a", { href: url });
+    const link = el("a", { href: ownFileUrl(url), target: "_blank", rel: "noopener" });
     link.setAttribute("download", fileName);
     document.body.append(link);
     link.click();
@@ -1486,9 +1735,17 @@
     }
   }
 
-  async function downloadFresh(assetId, key, fileName) {
-    const fresh = await freshAsset(assetId);
-    if (fresh && fresh[key]) save(fresh[key], fileName);
+  // One save per link at a time: on a slow connection nothing is seen until the fresh URL
+  // is here, and a second click ("did it work?") saved the logo twice.
+  async function downloadFresh(link, assetId, key) {
+    if (link.getAttribute("aria-busy")) return;
+    link.setAttribute("aria-busy", "true");
+    try {
+      const fresh = await freshAsset(assetId);
+      if (fresh && fresh[key]) save(fresh[key], link.dataset.file);
+    } finally {
+      link.removeAttribute("aria-busy");
+    }
   }
 
   // A logo shown after its URL expired (a tab left open, then a logo selected or scrolled
@@ -1500,13 +1757,14 @@
     if (fresh && fresh.image_url && img.isConnected) img.src = fresh.image_url;
   }
 
-  async function downloadWithToken(link, fileName) {
-    const label = link.textContent;
+  async function downloadWithToken(button, kitUrl, fileName) {
+    if (button.getAttribute("aria-busy")) return; // one kit at a time
+    const label = button.textContent;
     const project = state.project;
-    link.setAttribute("aria-busy", "true");
-    link.textContent = "Preparing the brand kit…";
+    button.setAttribute("aria-busy", "true");
+    button.textContent = "Preparing the brand kit…";
     try {
-      const response = await fetch(sameOrigin(link.href), { headers: { Authorization: `Bearer ${state.token}` } });
+      const response = await fetch(sameOrigin(kitUrl), { headers: { Authorization: `Bearer ${state.token}` } });
       if (response.status === 404 && project) {
         forgetProject(project.id); // deleted elsewhere, with its logos and files
         return;
@@ -1525,8 +1783,8 @@
       save(url, fileName);
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     } finally {
-      link.textContent = label;
-      link.removeAttribute("aria-busy");
+      button.textContent = label;
+      button.removeAttribute("aria-busy");
     }
   }
 
@@ -1553,6 +1811,8 @@
       state.project.status = "generating";
       renderProjectHeader();
       follow(accepted.project_id, accepted.stream_url);
+      refreshUsage();
+      tellOtherTabs({ changed: accepted.project_id });
       $("field-instruction").value = "";
       // Said here, by the button: the variations appear with their parent, which on a phone
       // (or under eight candidates) is far above, out of sight.
@@ -1595,6 +1855,10 @@
       newProject();
     });
     window.addEventListener("popstate", followUrl);
+    if (otherTabs) otherTabs.addEventListener("message", heardFromAnotherTab);
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && state.selected) renewLinksIfDue(state.selected);
+    });
     window.addEventListener("hashchange", followUrl);
     $("more-projects").addEventListener("click", () => loadProjects(true));
     $("field-inspiration_images").addEventListener("change", imagesChosen);
