@@ -78,6 +78,12 @@ export interface HealthPublic {
   services?: { [key: string]: string } | null;
 }
 
+/** One of the images a project was made from, as uploaded (re-encoded to PNG). */
+export interface InspirationImagePublic {
+  /** Signed, expiring URL of the stored PNG. */
+  url: string;
+}
+
 /** An asset's history of edits. */
 export interface LineagePublic {
   asset_id: string;
@@ -140,6 +146,8 @@ export interface ProjectPublic {
   created_at: string | null;
   updated_at: string | null;
   assets: AssetPublic[];
+  /** The inspiration images the project was created with, in upload order, each as a signed, expiring URL like an asset's `image_url` (read the project again for fresh ones); empty when it was created without any. An image that cannot be signed is left out. */
+  inspiration_images?: InspirationImagePublic[];
 }
 
 /** The answer to a refinement: the queued variations and where to follow them. */

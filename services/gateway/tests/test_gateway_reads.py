@@ -51,6 +51,64 @@ async def test_get_project_with_signed_asset_urls(client, auth, fake):
     assert queued["width"] is None
 
 
+def _inspiration(user_id, project_id, index: int) -> common_pb2.StorageRef:
+    return common_pb2.StorageRef(
+        bucket="inspiration-images",
+        path=f"{user_id}/{project_id}/inspiration-{index}.png",
+        content_type="image/png",
+    )
+
+
+async def test_get_project_signs_its_inspiration_images(client, auth, fake):
+    project = fake.add_project(DEV)
+    project.inspiration_images.extend([_inspiration(DEV, project.id, 1)])
+    project.inspiration_images.extend([_inspiration(DEV, project.id, 2)])
+    response = await client.get(f"/api/v1/projects/{project.id}", headers=auth)
+    assert response.status_code == 200, response.text
+    first, second = response.json()["inspiration_images"]
+    assert f"/api/v1/files/inspiration-images/{DEV}/{project.id}/inspiration-1.png?" in first["url"]
+    assert "signature=" in first["url"] and "expires=" in first["url"]
+    assert second["url"].split("?")[0].endswith("/inspiration-2.png")
+
+
+async def test_a_project_without_inspiration_images_lists_none(client, auth, fake):
+    project = fake.add_project(DEV)
+    response = await client.get(f"/api/v1/projects/{project.id}", headers=auth)
+    assert response.status_code == 200, response.text
+    assert response.json()["inspiration_images"] == []
+
+
+async def test_inspiration_images_never_sign_another_users_objects(client, auth, fake):
+    """A reference outside the project's own folder (another user's or project's image, a
+    generated asset's bucket, a path climbing out) is never signed for the caller; and
+    another user's project is not found at all."""
+    bob = dev_user_id("bob")
+    theirs = fake.add_project(bob)
+    theirs.inspiration_images.append(_inspiration(bob, theirs.id, 1))
+    mine = fake.add_project(DEV)
+    mine.inspiration_images.extend(
+        [
+            _inspiration(bob, theirs.id, 1),
+            _inspiration(DEV, theirs.id, 1),
+            common_pb2.StorageRef(
+                bucket="generated-assets", path=f"{DEV}/{mine.id}/inspiration-1.png"
+            ),
+            common_pb2.StorageRef(
+                bucket="inspiration-images", path=f"{DEV}/{mine.id}/../../{bob}/x.png"
+            ),
+            _inspiration(DEV, mine.id, 1),
+        ]
+    )
+    response = await client.get(f"/api/v1/projects/{mine.id}", headers=auth)
+    assert response.status_code == 200, response.text
+    [image] = response.json()["inspiration_images"]
+    assert f"/inspiration-images/{DEV}/{mine.id}/inspiration-1.png?" in image["url"]
+    assert str(bob) not in response.text
+    foreign = await client.get(f"/api/v1/projects/{theirs.id}", headers=auth)
+    assert foreign.status_code == 404
+    assert str(bob) not in foreign.text and "inspiration-1" not in foreign.text
+
+
 async def test_get_unknown_and_foreign_project_is_404(client, auth, fake):
     foreign = fake.add_project(dev_user_id("bob"))
     for project_id in (str(uuid.uuid4()), foreign.id):

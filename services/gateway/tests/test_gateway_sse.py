@@ -110,6 +110,7 @@ async def test_stream_sends_snapshot_assets_project_done_then_closes(live_url, a
     data = [e.data for e in events]
     assert data[0]["project"]["id"] == project.id
     assert data[0]["project"]["assets"] == []
+    assert data[0]["project"]["inspiration_images"] == []
     completed = data[2]["asset"]
     assert completed["status"] == "completed"
     assert completed["image_url"].startswith("http://testserver/api/v1/files/generated-assets/")
@@ -333,3 +334,21 @@ async def test_keepalive_while_idle_and_disconnect_cancels_the_call(live_url, au
             await asyncio.wait_for(anext(events), timeout=0.5)
         assert reader.comments > 0
     await asyncio.wait_for(fake.watch_cancelled.wait(), timeout=5)
+
+
+async def test_the_snapshot_signs_the_projects_inspiration_images(live_url, auth, fake, project):
+    path = f"{DEV}/{project.id}/inspiration-1.png"
+    project.inspiration_images.append(
+        common_pb2.StorageRef(bucket="inspiration-images", path=path, content_type="image/png")
+    )
+    fake.events[project.id] = [
+        common_pb2.ProjectEvent(sequence=1, snapshot=project),
+        common_pb2.ProjectEvent(
+            sequence=2, done=common_pb2.ProjectDone(status=common_pb2.PROJECT_STATUS_COMPLETED)
+        ),
+    ]
+    url = f"{live_url}/api/v1/projects/{project.id}/stream"
+    _, events = await _collect(url, headers=auth)
+    [image] = events[0].data["project"]["inspiration_images"]
+    assert f"/api/v1/files/inspiration-images/{path}?" in image["url"]
+    assert "signature=" in image["url"]

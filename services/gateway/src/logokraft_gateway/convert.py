@@ -15,13 +15,15 @@ from logokraft_gateway.schemas import (
     AssetErrorPublic,
     AssetPublic,
     BriefPublic,
+    InspirationImagePublic,
     ProjectCountsPublic,
     ProjectListItemPublic,
     ProjectPublic,
     ProjectSummaryPublic,
     UsagePublic,
 )
-from logokraft_kit.storage import BlobStorage, StorageError
+from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, StorageError
+from logokraft_kit.storage.paths import in_project_folder
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +146,30 @@ def project_list_item(project: common_pb2.Project) -> ProjectListItemPublic:
 async def project_public(project: common_pb2.Project, signing: UrlSigning) -> ProjectPublic:
     """A project with its assets."""
     assets = [await asset_public(asset, signing) for asset in project.assets]
-    return ProjectPublic(**_project_fields(project), assets=assets)
+    return ProjectPublic(
+        **_project_fields(project),
+        assets=assets,
+        inspiration_images=await _inspiration_images(project, signing),
+    )
+
+
+async def _inspiration_images(
+    project: common_pb2.Project, signing: UrlSigning
+) -> list[InspirationImagePublic]:
+    """Signed URLs of the project's inspiration images: only those in its own folder of the
+    inspiration bucket, so a reference to anything else (another user's object) is never
+    signed for the caller."""
+    images = []
+    for ref in project.inspiration_images:
+        if ref.bucket != INSPIRATION_BUCKET or not in_project_folder(
+            ref.path, project.user_id, project.id
+        ):
+            log.warning("not signing inspiration image %s/%s", ref.bucket, ref.path)
+            continue
+        url = await signing.url(ref)
+        if url is not None:
+            images.append(InspirationImagePublic(url=url))
+    return images
 
 
 def _project_fields(project: common_pb2.Project) -> dict[str, Any]:

@@ -193,10 +193,23 @@ class ProjectListItemPublic(ProjectSummaryPublic):
     counts: ProjectCountsPublic
 
 
+class InspirationImagePublic(BaseModel):
+    """One of the images a project was made from, as uploaded (re-encoded to PNG)."""
+
+    url: str = Field(description="Signed, expiring URL of the stored PNG.")
+
+
 class ProjectPublic(ProjectSummaryPublic):
     """A brand project with its assets."""
 
     assets: list[AssetPublic]
+    inspiration_images: list[InspirationImagePublic] = Field(
+        default_factory=list,
+        description="The inspiration images the project was created with, in upload order, each "
+        "as a signed, expiring URL like an asset's `image_url` (read the project again for "
+        "fresh ones); empty when it was created without any. An image that cannot be signed "
+        "is left out.",
+    )
 
 
 class ProjectCreatedPublic(BaseModel):
