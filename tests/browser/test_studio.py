@@ -667,6 +667,48 @@ async def test_cancelling_a_project_in_flight(held_gateway, page: Page):
     await expect(page.locator("#candidates .placeholder").first).to_have_text("Cancelled")
 
 
+async def test_a_cancelled_project_says_what_became_of_every_logo_asked_for(
+    held_gateway, page: Page
+):
+    """Cancelled while its logos were being made, a project shows the cards of the logos it
+    had begun, each cancelled; the badge counts all three asked for as cancelled, and a line
+    under the cards says the rest were cancelled before they were started (they have no
+    card), so "0 of 3" beside one card no longer leaves the other two unexplained."""
+    brand = "Three Asked"
+    await sign_in_as_dev(page, held_gateway.url)
+    await fill_brief(page, brand=brand, logos=3)
+    await page.get_by_role("button", name="Generate logos").click()
+    await expect(page.locator("#candidates .placeholder").first).to_have_text("Generating…")
+    await page.get_by_role("button", name="Cancel generation").click()
+    status = page.locator("#project-status")
+    await expect(status).to_have_text("Cancelled · 0 of 3 logos, 3 cancelled")
+    await expect(page.locator("#stream-status")).to_have_text(
+        "Cancelled: 0 of 3 logos, 3 cancelled."
+    )
+    token = await page.evaluate(f"sessionStorage.getItem({TOKEN_KEY!r})")
+    project = (await api_project(held_gateway.url, token, await open_project_id(page))).json()
+    begun = len(project["assets"])
+    cards = page.locator("#candidates > li.card")
+    await expect(cards).to_have_count(begun)
+    await expect(page.locator("#candidates .placeholder")).to_have_text(["Cancelled"] * begun)
+    note = page.locator("#not-started")
+    if begun == 3:
+        await expect(note).to_be_hidden()
+    else:
+        others = 3 - begun
+        await expect(note).to_have_text(
+            f"The other {others} logos were cancelled before they were started."
+            if others > 1
+            else "The other logo was cancelled before it was started."
+        )
+    # Reopened, and in the list, it reads the same.
+    await page.reload()
+    await expect(status).to_have_text("Cancelled · 0 of 3 logos, 3 cancelled")
+    await expect(cards).to_have_count(begun)
+    item = page.locator("#project-list button[aria-current=true]")
+    await expect(item).to_contain_text("Cancelled · 0 of 3 logos, 3 cancelled")
+
+
 async def test_cancelling_a_project_that_just_finished_says_so(gateway, page: Page, console):
     """The page has not heard `done` yet (its stream is silent here) when Cancel is pressed,
     but the project has finished: the API's 409 becomes a plain word and the finished project."""
@@ -1318,6 +1360,99 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await expect_loaded(variation)
     await expect(page.locator("#project-status")).to_have_text(re.compile(r"^Done"))
     await expect(page.locator("#refine-error")).to_be_empty()
+
+
+async def test_a_project_shows_the_inspiration_images_it_was_made_from(
+    gateway, page: Page, tmp_path
+):
+    """The images a brief was sent with show, small and described, on its project: as made,
+    and reopened after a reload (the API signs them afresh). A project made without any has
+    no such section."""
+    brand = "Mood Board Co"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    second = tmp_path / "second.png"
+    Image.new("RGB", (40, 80), "#c0392b").save(second)
+    await page.get_by_label("Inspiration images").set_input_files(
+        [inspiration_png(tmp_path), second]
+    )
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    made_from = page.get_by_role("region", name="Made from")
+    for _ in range(2):  # as made, then reopened
+        images = made_from.get_by_role("img")
+        await expect(images).to_have_count(2)
+        for number in (1, 2):
+            image = made_from.get_by_alt_text(f"Inspiration image {number} of 2", exact=True)
+            await expect(image).to_be_visible()
+            await expect_loaded(image)
+            box = await image.bounding_box()
+            assert box["width"] <= 64 and box["height"] <= 64, box
+        # The first is the moodboard (green at its corner), the second the red one: in order.
+        colours = await images.evaluate_all(
+            """imgs => imgs.map(img => {
+                const canvas = document.createElement('canvas');
+                canvas.width = img.naturalWidth;
+                canvas.height = img.naturalHeight;
+                const context = canvas.getContext('2d');
+                context.drawImage(img, 0, 0);
+                return Array.from(context.getImageData(1, 1, 1, 1).data.slice(0, 3));
+            })"""
+        )
+        assert colours[0][1] > colours[0][0] and colours[1][0] > colours[1][1], colours
+        await page.reload()
+        await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_visible()
+
+    await page.get_by_role("button", name="New project").click()
+    await generate_logos(page, "Plain Brief")
+    await expect(page.locator("#inspiration")).to_be_hidden()
+    await expect(page.locator("#inspiration-list img")).to_have_count(0)
+
+
+async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):
+    """A variation of a variation of a variation is named by its candidate, its place among
+    its siblings and how far down it is: the alt text, the card's caption and the heading stay
+    short at any depth (they read "candidate 1, variation 1, variation 1, variation 1", one
+    more ", variation 1" per refinement), and the lineage still names every step."""
+    brand = "Deep Roots"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    names = [
+        candidate_alt(1, brand),
+        f"{candidate_alt(1, brand)}, variation 1",
+        f"{candidate_alt(1, brand)}, variation 1 (level 2)",
+        f"{candidate_alt(1, brand)}, variation 1 (level 3)",
+    ]
+    for parent, name, instruction in zip(
+        names[:-1], names[1:], ("make it navy", "make it bold", "make it round"), strict=True
+    ):
+        await refine_logo(page, parent, instruction, 1)
+        image = page.get_by_alt_text(name, exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect_loaded(image)
+        await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    deepest = page.get_by_alt_text(names[-1], exact=True)
+    card = page.locator("li.card").filter(has=deepest).last
+    await expect(card.locator(":scope > .caption")).to_have_text(
+        "Variation 1 (level 3): “make it round”"
+    )
+    await page.get_by_role("button", name=names[-1], exact=True).click()
+    await expect(
+        page.get_by_role("heading", name="Candidate 1, variation 1 (level 3)", exact=True)
+    ).to_be_focused()
+    steps = page.get_by_role("navigation", name="Lineage").get_by_role("button")
+    await expect(steps).to_have_text(
+        [
+            "Candidate 1",
+            "Variation 1: “make it navy”",
+            "Variation 1 (level 2): “make it bold”",
+            "Variation 1 (level 3): “make it round”",
+        ]
+    )
+    png_link = page.get_by_role("link", name="Download PNG")
+    file_name = await png_link.get_attribute("data-file")
+    assert file_name == "deep-roots-candidate-1-variation-1-level-3.png"
 
 
 async def test_a_variation_says_what_the_editor_did_not_understand(gateway, page: Page):

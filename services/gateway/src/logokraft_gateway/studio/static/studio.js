@@ -845,6 +845,7 @@
     $("brief").hidden = true;
     $("stream-status").textContent = "";
     renderProjectHeader();
+    renderInspiration(project);
     for (const asset of project.assets || []) {
       upsertAsset(asset);
     }
@@ -864,7 +865,40 @@
   function summaryOf(project) {
     const copy = Object.assign({}, project);
     delete copy.assets;
+    delete copy.inspiration_images;
     return copy;
+  }
+
+  // The images the project was made from, small, above its logos. Those already shown stay
+  // (a new stream's snapshot signs them afresh: new <img>s would be blank until fetched);
+  // one whose signed URL has expired asks the project for a fresh one, once.
+  function renderInspiration(project) {
+    const images = project.inspiration_images || [];
+    const list = $("inspiration-list");
+    const shown = Array.from(list.querySelectorAll("img"));
+    const kept = list.dataset.projectId === project.id && shown.length === images.length
+      && shown.every((img) => img.complete && img.naturalWidth);
+    $("inspiration").hidden = images.length === 0;
+    if (kept) return;
+    list.dataset.projectId = project.id;
+    list.replaceChildren(...images.map((image, index) => {
+      const alt = `Inspiration image ${index + 1} of ${images.length}`;
+      const img = el("img", { src: image.url, alt, loading: "lazy", decoding: "async" });
+      img.addEventListener("error", () => reloadInspiration(img, project.id, index));
+      return el("li", {}, [img]);
+    }));
+  }
+
+  async function reloadInspiration(img, projectId, index) {
+    if (img.dataset.reloaded) return;
+    img.dataset.reloaded = "true";
+    try {
+      const fresh = await api(`projects/${projectId}`);
+      const image = (fresh.inspiration_images || [])[index];
+      if (image && img.isConnected) img.src = image.url;
+    } catch (error) {
+      // The project's own reads say what went wrong (a deleted project, a lost session).
+    }
   }
 
   // The project as the API has it now (after a cancel, or a 409 saying it had finished).
@@ -872,6 +906,7 @@
     state.project = summaryOf(project);
     for (const asset of project.assets || []) upsertAsset(asset);
     renderProjectHeader();
+    renderInspiration(project);
     upsertProjectItem(state.project);
     if (isSettled(project.status)) {
       closeStream();
@@ -897,7 +932,7 @@
 
   // The open project's logos, counted as the list and the project both say them.
   function tallyOpenProject() {
-    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0 };
+    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, candidates: 0 };
     for (const asset of state.assets.values()) {
       const done = asset.status === "completed";
       const failed = asset.status === "failed";
@@ -907,6 +942,7 @@
       } else {
         tally.made += done ? 1 : 0;
         tally.failed += failed ? 1 : 0;
+        tally.candidates += 1;
       }
     }
     state.tallies.set(state.project.id, tally);
@@ -925,17 +961,43 @@
     });
   }
 
-  // What was made of what was asked: "3 logos", "2 of 3 logos, 1 failed, 1 variation". A
-  // project whose logos are not known (a list without counts) says what was asked.
+  // What was made of what was asked: "3 logos", "2 of 3 logos, 1 failed, 1 variation",
+  // "1 of 3 logos, 2 cancelled". A project whose logos are not known (a list without
+  // counts) says what was asked.
   function logoCount(project) {
     const asked = project.brief.num_candidates;
     const tally = state.tallies.get(project.id);
     if (!tally) return `${asked} ${plural(asked, "logo")} requested`;
     const parts = [tally.made === asked ? `${asked} ${plural(asked, "logo")}` : `${tally.made} of ${asked} ${plural(asked, "logo")}`];
     if (tally.failed) parts.push(`${tally.failed} failed`);
+    const cancelled = cancelledCount(project, tally);
+    if (cancelled) parts.push(`${cancelled} cancelled`);
     if (tally.variations) parts.push(`${tally.variations} ${plural(tally.variations, "variation")}`);
     if (tally.variationsFailed) parts.push(`${tally.variationsFailed} ${plural(tally.variationsFailed, "variation")} failed`);
     return parts.join(", ");
+  }
+
+  // A cancelled project's logos neither made nor failed were cancelled: those it had begun
+  // and those it never started alike (which have no asset, so no card and no count).
+  function cancelledCount(project, tally) {
+    if (project.status !== "cancelled") return 0;
+    return Math.max(0, project.brief.num_candidates - tally.made - tally.failed);
+  }
+
+  // Under a cancelled project's cards, the logos it never started: there is no card to say so.
+  function renderNotStarted() {
+    const project = state.project;
+    const tally = state.tallies.get(project.id);
+    const missing = project.status === "cancelled" && tally ? Math.max(0, project.brief.num_candidates - tally.candidates) : 0;
+    let text = "";
+    if (missing && tally.candidates === 0) {
+      text = missing === 1 ? "The logo was cancelled before it was started." : `All ${missing} logos were cancelled before they were started.`;
+    } else if (missing) {
+      text = missing === 1 ? "The other logo was cancelled before it was started." : `The other ${missing} logos were cancelled before they were started.`;
+    }
+    const note = $("not-started");
+    if (note.textContent !== text) note.textContent = text;
+    note.hidden = !text;
   }
 
   // "Generating · 1 of 4 logos": the project's badge and its line in the list.
@@ -956,6 +1018,7 @@
     tallyOpenProject();
     const line = statusLine(state.project);
     if ($("project-status").textContent !== line) $("project-status").textContent = line;
+    renderNotStarted();
     const item = projectButton(state.project.id);
     if (item) fillProjectItem(item, state.project);
   }
@@ -991,16 +1054,32 @@
     return Array.from(state.assets.values()).filter((a) => a.parent_asset_id === parentId).sort(byPosition);
   }
 
-  // "candidate 2", "candidate 2, variation 1", "candidate 2, variation 1, variation 3".
+  // "candidate 2", "candidate 2, variation 1", then one level further down "candidate 2,
+  // variation 3 (level 2)": the candidate it comes from, its place among its siblings and how
+  // many refinements down it is. Short at any depth (naming every step, "candidate 2,
+  // variation 1, variation 1, variation 3, …", grew with each refinement of a refinement);
+  // the lineage of the selected logo names every step.
   function labelOf(asset) {
     if (!asset.parent_asset_id) {
       const index = children(null).indexOf(asset) + 1;
       return `candidate ${index || asset.position + 1}`;
     }
-    const parent = state.assets.get(asset.parent_asset_id);
     const index = children(asset.parent_asset_id).indexOf(asset) + 1;
-    const parentLabel = parent ? labelOf(parent) : "an earlier logo";
-    return `${parentLabel}, variation ${index}`;
+    let root = asset;
+    let level = 0;
+    const seen = new Set();
+    while (root && root.parent_asset_id && !seen.has(root.id)) {
+      seen.add(root.id);
+      level += 1;
+      root = state.assets.get(root.parent_asset_id);
+    }
+    // (A parent not loaded: how far down it is is not known either.)
+    if (!root || root.parent_asset_id) return `an earlier logo, variation ${index}`;
+    return `${labelOf(root)}, ${variationName(index, level)}`;
+  }
+
+  function variationName(index, level) {
+    return level > 1 ? `variation ${index} (level ${level})` : `variation ${index}`;
   }
 
   function altOf(asset) {
@@ -1369,6 +1448,7 @@
       case "snapshot":
         state.project = summaryOf(data.project);
         renderProjectHeader();
+        renderInspiration(data.project);
         for (const asset of data.project.assets) upsertAsset(asset);
         break;
       case "asset":
