@@ -371,9 +371,12 @@
     if (!(options && options.keepBrief)) forgetTheBrief();
     $("refine-form").reset();
     clearErrors(REFINE_FIELDS, "refine-error");
-    for (const id of ["project-list", "candidates", "lineage-list", "downloads"]) $(id).replaceChildren();
+    for (const id of ["project-list", "candidates", "lineage-list", "downloads", "inspiration-list"]) $(id).replaceChildren();
+    delete $("inspiration-list").dataset.projectId;
+    $("inspiration").hidden = true;
+    $("not-started").hidden = true;
     const texts = [
-      "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error",
+      "who-name", "project-title", "project-status", "project-meta", "stream-status", "project-error", "not-started",
       "detail-title", "detail-prompt", "detail-instruction", "detail-editor", "delete-text", "delete-error",
       "refine-status", "usage",
     ];
