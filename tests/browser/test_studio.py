@@ -1409,6 +1409,44 @@ async def test_a_project_shows_the_inspiration_images_it_was_made_from(
     await expect(page.locator("#inspiration-list img")).to_have_count(0)
 
 
+async def test_an_inspiration_image_that_fails_to_load_gets_a_fresh_url_once(
+    gateway, page: Page, console, tmp_path
+):
+    """Its signed URL expired (or its first load failed): the page reads the project again,
+    once, for a fresh URL and shows the image."""
+    console.allow(r"status of 403 \(Forbidden\)")
+    brand = "Fresh Moods"
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(inspiration_png(tmp_path))
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    project_id = await open_project_id(page)
+    refused: list[str] = []
+    reads: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            reads.append(request.url) if request.url.endswith(f"/projects/{project_id}") else None
+        ),
+    )
+
+    async def expire_first(route) -> None:
+        if not refused:
+            refused.append(route.request.url)
+            await route.fulfill(status=403, body="expired")
+        else:
+            await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/files/inspiration-images/"), expire_first)
+    await page.reload()
+    image = page.get_by_alt_text("Inspiration image 1 of 1", exact=True)
+    await expect(image).to_have_attribute("data-reloaded", "true")
+    await expect(image).to_have_js_property("naturalWidth", 96)  # inspiration_png's width
+    assert len(refused) == 1
+    assert len(reads) == 2, reads  # opening it, then once for the fresh URL
+
+
 async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):
     """A variation of a variation of a variation is named by its candidate, its place among
     its siblings and how far down it is: the alt text, the card's caption and the heading stay
