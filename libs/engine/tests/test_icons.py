@@ -139,6 +139,9 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
     ("industry", "expected"),
     [
         ("wedding photography", {"camera", "photo", "aperture"}),
+        # the pram's "baby" names the icon, "real estate" is two tags: each outweighed the camera
+        ("baby photography", {"camera", "photo", "aperture"}),
+        ("real estate photography", {"camera", "photo", "aperture"}),
         ("pet photography", {"camera", "photo", "aperture"}),
         ("wedding planner", {"calendar", "heart"}),
         ("wedding venue", {"heart", "flower"}),
@@ -387,6 +390,12 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         ("dog grooming", {"razor"}),
         ("sailing school", {"book", "graduation-cap"}),
         ("organic farm", {"egg"}),
+        # a chicken farm drew a pig ("farm" is a pig's tag), as did every other animal's farm
+        ("chicken farm", {"pig"}),
+        ("sheep farm", {"pig"}),
+        ("dairy farm", {"pig"}),
+        # "a weekend escape" is a getaway, not an escape room's padlock
+        ("weekend escape travel", {"padlock", "key", "puzzle"}),
     ],
 )
 def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic: set[str]):
@@ -431,11 +440,11 @@ def test_a_brand_word_draws_the_trades_sense(
         ("funeral home", {"house", "eco-house", "safe-house", "sofa"}, {"flower"}),
         ("tattoo studio", {"palette", "camera", "headphones", "yoga", "music"}, set()),
         ("vape shop", {"gift", "vinyl"}, set()),
-        ("escape room", set(), set()),
+        ("escape room", {"palette", "camera", "house"}, {"padlock", "key", "puzzle"}),
         ("recording studio", {"palette", "camera", "yoga"}, {"music", "microphone"}),
         # a craft workshop is not a seminar: "workshop" says what kind of place it is
-        ("ceramics workshop", {"presentation"}, set()),
-        ("pottery atelier", {"presentation", "palette"}, set()),
+        ("ceramics workshop", {"presentation"}, {"pottery"}),
+        ("pottery atelier", {"presentation", "palette"}, {"pottery"}),
     ],
 )
 def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
@@ -449,6 +458,30 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         assert icons - set(GEOMETRIC_NAMES) <= fitting, (industry, icons)
         if fitting:
             assert icons & fitting, (industry, icons)
+
+
+@pytest.mark.parametrize(
+    ("industry", "expected"),
+    [
+        ("escape room", {"padlock", "key", "puzzle"}),
+        ("mosque", {"mosque"}),
+        ("museum", {"bank"}),  # a classical facade with columns
+        ("newspaper", {"newspaper"}),
+        ("donut shop", {"cookie", "cake"}),
+        ("bagel shop", {"bread"}),
+        ("nightclub", {"cocktail", "vinyl"}),
+        ("pottery studio", {"pottery"}),
+        ("flooring company", {"wall"}),
+        ("sign maker", {"signpost"}),
+        ("chicken farm", {"egg"}),
+    ],
+)
+def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
+    industry: str, expected: set[str]
+) -> None:
+    # each drew a geometric mark (or a pig): no catalogue icon was tagged for the trade
+    ranked = rank_icons(Brief("Ash & Vale", industry=industry))
+    assert ranked and ranked[0] in expected, ranked[:5]
 
 
 def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:

@@ -74,6 +74,13 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("first-aid", "training", "first aid safety emergency cpr medical lifeguard"),
         ("dog", "training", "dog puppy canine obedience pet"),
         ("swimmer", "lesson", "swim swimming pool aquatic water"),
+        # an escape room's lock and key, not a "weekend escape" travel brand's
+        *(
+            (icon, "escape", "room rooms game games puzzle adventure")
+            for icon in ("padlock", "key", "puzzle")
+        ),
+        # a farm that names its animal is not drawn with another's: an egg, not a pig
+        ("egg", "chicken", "farm farmer farming coop hatchery poultry hen egg eggs"),
         *(
             (("steering-wheel", word, "driving driver motoring car"))
             for word in ("school", "instructor")
@@ -145,6 +152,24 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
         ("apple", "teacher", "yoga pilates meditation dance music"),
         ("paw", "shelter", "homeless people family women youth"),
+        # a photographer's subject is no trade of its own: "baby photography" and "real estate
+        # photography" are a camera first, as "wedding photography" is (the pram's "baby" names
+        # the icon and "real estate" is two tags, so each outweighed the camera)
+        *(
+            (icon, word, "photography photographer photo photos photoshoot")
+            for icon, word in (
+                ("baby-carriage", "baby"),
+                ("baby-bottle", "baby"),
+                ("house", "real"),
+            )
+        ),
+        # a farm that names another animal or crop is not a pig farm
+        (
+            "pig",
+            "farm",
+            "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
+            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree",
+        ),
         *(
             (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
             for icon in ("ambulance", "helicopter", "lifebuoy")
@@ -193,7 +218,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "cocktail",
         "outline/glass-cocktail",
         "cocktail glass",
-        "cocktail bar lounge nightlife mixology drink club gin liquor spirit",
+        "cocktail bar lounge nightlife nightclub disco mixology drink club gin liquor spirit",
     ),
     ("barrel", "outline/barrel", "wooden barrel", "barrel whisky whiskey distillery cellar cooper"),
     # --- bakery, food and cooking ---------------------------------------------------------------
@@ -201,20 +226,21 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bread",
         "filled/bread",
         "slice of bread",
-        "bakery bread baker bakehouse sourdough boulangerie toast sandwich deli",
+        "bakery bread baker bakehouse sourdough boulangerie toast sandwich deli bagel",
     ),
     ("baguette", "outline/baguette", "baguette", "bakery bread baker boulangerie french deli"),
     (
         "cake",
         "outline/cake",
         "layered cake with a candle",
-        "bakery cake patisserie pastry birthday wedding dessert confectionery baking celebration",
+        "bakery cake patisserie pastry birthday wedding dessert confectionery baking celebration "
+        "donut doughnut",
     ),
     (
         "cookie",
         "filled/cookie",
         "chocolate chip cookie",
-        "cookie bakery biscuit snack dessert baking treat",
+        "cookie bakery biscuit snack dessert baking treat donut doughnut",
     ),
     (
         "cake-roll",
@@ -274,6 +300,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "salad bowl",
         "salad healthy vegan vegetarian bowl nutrition nutritionist diet",
     ),
+    ("pottery", "filled/bowl", "ceramic bowl", "potter ceramic ceramicist clay kiln stoneware"),
     ("soup", "filled/soup", "steaming soup bowl", "soup kitchen broth comfort ramen"),
     (
         "noodle-bowl",
@@ -299,7 +326,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "barbecue grill",
         "bbq barbecue grill griller steakhouse smokehouse cookout",
     ),
-    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen"),
+    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken"),
     ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
     (
         "chef-hat",
@@ -511,7 +538,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bank",
         "outline/building-bank",
         "bank building with columns",
-        "bank banking finance credit lending treasury financial",
+        "bank banking finance credit lending treasury financial museum",
     ),
     (
         "piggy-bank",
@@ -617,13 +644,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "padlock",
         "filled/lock",
         "padlock",
-        "lock security privacy cybersecurity encryption password locksmith",
+        "lock security privacy cybersecurity encryption password locksmith escape",
     ),
     (
         "key",
         "filled/key",
         "key",
-        "estate key locksmith property rental access hotel realtor letting",
+        "estate key locksmith property rental access hotel realtor letting escape",
     ),
     (
         "umbrella",
@@ -1092,6 +1119,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "row of books",
         "library bookshop bookstore reading literature publishing",
     ),
+    (
+        "newspaper",
+        "outline/news",
+        "folded newspaper",
+        "newspaper news journalism journalist gazette headline newsroom tabloid",
+    ),
     ("notebook", "outline/notebook", "notebook", "notebook journal stationery notes diary"),
     (
         "graduation-cap",
@@ -1216,7 +1249,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "audio sound dj music podcast studio listening",
     ),
     ("piano", "outline/piano", "piano keys", "piano pianist keyboard music lesson"),
-    ("vinyl", "outline/vinyl", "vinyl record", "vinyl record label shop dj"),
+    ("vinyl", "outline/vinyl", "vinyl record", "vinyl record label shop dj nightclub disco"),
     ("disc", "filled/disc", "compact disc", "disc cd record audio"),
     ("guitar-pick", "filled/guitar-pick", "guitar pick", "guitar band rock guitarist"),
     (
@@ -1310,6 +1343,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "factory",
         "factory manufacturing industrial industry production plant",
     ),
+    ("signpost", "filled/sign-right", "signpost", "sign signage signmaker signwriter"),
     ("warehouse", "outline/building-warehouse", "warehouse", "warehouse storage logistics depot"),
     (
         "church",
@@ -1318,6 +1352,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "church faith ministry christian parish catholic chapel parochial",
     ),
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
+    ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
         "hammer",
@@ -1352,7 +1387,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "excavation earthworks digging construction demolition",
     ),
     ("bulldozer", "outline/bulldozer", "bulldozer", "earthworks demolition construction site"),
-    ("wall", "outline/wall", "brick wall", "masonry bricklayer brick construction mason"),
+    (
+        "wall",
+        "outline/wall",
+        "brick wall",  # laid bricks read as laid tiles or boards too
+        "masonry bricklayer brick construction mason flooring floor tile tiling tiler parquet "
+        "laminate hardwood",
+    ),
     (
         "spray-bottle",
         "outline/spray",
@@ -1493,7 +1534,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "puzzle",
         "filled/puzzle",
         "puzzle piece",
-        "toy puzzle game kids solution integration autism",
+        "toy puzzle game kids solution integration autism escape",
     ),
     ("cards", "filled/cards", "playing cards", "poker casino card magic"),
     ("spade", "filled/spade", "spade suit", "poker casino card"),
