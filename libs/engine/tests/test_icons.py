@@ -124,6 +124,8 @@ RELEVANCE = [
     ("AI software", "", {"chatbot", "robot", "brain", "code", "spark"}),
     ("", "we roast small-batch coffee beans", {"cup", "mug", "takeaway-cup", "flame"}),
     ("", "a cosy second-hand bookshop", {"book", "books", "bookmark"}),
+    # sparkles tied with scissors on "hair salon" and came first in the catalogue
+    ("hair salon", "", {"scissors"}),
 ]
 
 
@@ -482,6 +484,14 @@ def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
     # each drew a geometric mark (or a pig): no catalogue icon was tagged for the trade
     ranked = rank_icons(Brief("Ash & Vale", industry=industry))
     assert ranked and ranked[0] in expected, ranked[:5]
+
+
+def test_a_farm_in_the_brand_name_does_not_outweigh_the_farms_animal() -> None:
+    # "Sunny Side Farm", a chicken farm, drew wheat: the name's "farm" tipped the crops over
+    # the egg, which had no "farm" tag
+    brief = Brief("Sunny Side Farm", industry="chicken farm", slogan="Free range eggs")
+    assert rank_icons(brief)[0] == "egg"
+    assert "egg" not in rank_icons(Brief("Sunny Side Farm", industry="organic farm"))
 
 
 def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:

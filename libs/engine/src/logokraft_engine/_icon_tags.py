@@ -81,6 +81,7 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ),
         # a farm that names its animal is not drawn with another's: an egg, not a pig
         ("egg", "chicken", "farm farmer farming coop hatchery poultry hen egg eggs"),
+        ("egg", "farm", "chicken poultry hen egg eggs"),
         *(
             (("steering-wheel", word, "driving driver motoring car"))
             for word in ("school", "instructor")
@@ -326,7 +327,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "barbecue grill",
         "bbq barbecue grill griller steakhouse smokehouse cookout",
     ),
-    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken"),
+    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken farm"),
     ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
     (
         "chef-hat",
@@ -1281,7 +1282,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "sparkles",
         "outline/sparkles",
         "sparkles",
-        "jewellery jewelry salon hair ai magic cleaning clean shine beauty glow glam new",
+        "jewellery jewelry salon ai magic cleaning clean shine beauty glow glam new",
     ),
     (
         "chat",
