@@ -102,6 +102,12 @@ def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
         ("NASA", "N"),  # four letters: a monogram holds three at most
         ("Q", "Q"),
         ("Zo", "Z"),
+        # small words inside a name are no initials ("Hall of Time" was "HO")
+        ("Hall of Time", "HT"),
+        ("Crème de la Crème", "CC"),
+        ("Bank of America", "BA"),
+        ("Tea and Cake", "TC"),
+        ("Made to Last", "ML"),
     ],
 )
 def test_monogram_initials_skip_a_leading_article_and_split_hyphens(
