@@ -656,6 +656,17 @@ def test_a_typeface_with_no_letters_for_the_name_is_not_claimed(name: str, text:
     assert not edit.not_understood
 
 
+@pytest.mark.parametrize("name", ["北京烤鸭大酒店", "مقهى الياسمين"])
+@pytest.mark.parametrize("text", ["make it lowercase", "make it all caps"])
+def test_a_letter_case_is_not_claimed_for_a_name_without_case(name: str, text: str) -> None:
+    # "make it lowercase" on a Chinese name said "letter case: lower case": nothing changed
+    parent = design_spec(Brief(name, industry="restaurant"), index=0, seed=1)
+    edit = _edit(parent, text)
+    (line,) = [line for line in edit.applied if line.startswith("letter case:")]
+    assert line.startswith("letter case: unchanged:") and name in line, edit.applied
+    assert edit.spec.letter_case == parent.letter_case
+
+
 def test_a_typeface_is_still_changed_when_it_draws_some_of_the_name() -> None:
     parent = design_spec(Brief("Tokyo 寿司", industry="restaurant"), index=0, seed=1)
     edit = _edit(parent, "use a serif font")

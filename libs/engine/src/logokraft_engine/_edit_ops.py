@@ -407,7 +407,7 @@ def _face_cannot_draw(draft: Draft, slug: str, lacking: str) -> bool:
     drawer = face_for(first, spec.font) or spec.font
     drawer_name = "Noto Sans CJK" if drawer == CJK_FACE else drawer
     draft.notes["typeface"] = (
-        f"unchanged: {lacking} letters for “{text}”, drawn in {drawer_name} whatever the typeface"
+        f"unchanged: {lacking} letters for “{text}”, which stays drawn in {drawer_name}"
     )
     return True
 
@@ -498,6 +498,11 @@ def to_case(case: str) -> Operation:
     words = {"upper": "all caps", "lower": "lower case", "title": "title case", "as-is": "as typed"}
 
     def apply(draft: Draft, hit: Hit) -> None:
+        name = draft.spec.name
+        if not any(char.isupper() or char.islower() for char in name):
+            # Chinese, Arabic, Hindi…: no capitals to set, so the name would look the same
+            draft.notes["letter case"] = f"unchanged: “{name}” has no capital and small letters"
+            return
         fields: dict = {"letter_case": case}
         if case == "upper" and draft.spec.tracking < 0.06:
             fields["tracking"] = 0.06
