@@ -126,6 +126,8 @@ RELEVANCE = [
     ("", "a cosy second-hand bookshop", {"book", "books", "bookmark"}),
     # sparkles tied with scissors on "hair salon" and came first in the catalogue
     ("hair salon", "", {"scissors"}),
+    # the outline wind turbine, drawn heavy, read as an aeroplane beside the name
+    ("wind energy", "", {"windmill"}),
 ]
 
 
@@ -396,6 +398,7 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         ("chicken farm", {"pig"}),
         ("sheep farm", {"pig"}),
         ("dairy farm", {"pig"}),
+        ("wind farm", {"pig"}),
         # "a weekend escape" is a getaway, not an escape room's padlock
         ("weekend escape travel", {"padlock", "key", "puzzle"}),
     ],

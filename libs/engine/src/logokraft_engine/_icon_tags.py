@@ -37,6 +37,9 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     # a "hot towel shave" is no balloon ride; an optician's "glasses" are no wine glass
     "hot-air-balloon": frozenset({"hot", "air"}),
     "wine-glass": frozenset({"glass"}),
+    # drawn in heavy outline the turbine reads as an aeroplane: its name's "wind" no longer
+    # puts it before the filled windmill
+    "wind-turbine": frozenset({"wind"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -169,7 +172,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "pig",
             "farm",
             "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
-            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree",
+            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar "
+            "server",
         ),
         *(
             (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
