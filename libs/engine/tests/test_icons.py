@@ -399,6 +399,9 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         ("sheep farm", {"pig"}),
         ("dairy farm", {"pig"}),
         ("wind farm", {"pig"}),
+        # a flame (fuel burnt) drew wind and solar energy
+        ("wind energy", {"flame"}),
+        ("solar energy", {"flame"}),
         # "a weekend escape" is a getaway, not an escape room's padlock
         ("weekend escape travel", {"padlock", "key", "puzzle"}),
     ],

@@ -167,6 +167,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
                 ("house", "real"),
             )
         ),
+        # a flame is fuel burnt: not the energy of wind, sun or water
+        ("flame", "energy", "wind solar sun renewable green clean hydro sustainable"),
         # a farm that names another animal or crop is not a pig farm
         (
             "pig",
