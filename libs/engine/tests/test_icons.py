@@ -402,6 +402,9 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         # a flame (fuel burnt) drew wind and solar energy
         ("wind energy", {"flame"}),
         ("solar energy", {"flame"}),
+        # a gingerbread man is a bakery's or Christmas's, not every children's business's
+        ("kids clothing", {"gingerbread"}),
+        ("kids party", {"gingerbread"}),
         # "a weekend escape" is a getaway, not an escape room's padlock
         ("weekend escape travel", {"padlock", "key", "puzzle"}),
     ],

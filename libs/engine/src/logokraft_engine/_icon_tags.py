@@ -259,7 +259,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "gingerbread",
         "filled/cookie-man",
         "gingerbread man",
-        "gingerbread cookie bakery christmas kids biscuit",
+        "gingerbread cookie bakery christmas biscuit",
     ),
     (
         "pizza",
