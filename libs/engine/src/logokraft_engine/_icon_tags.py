@@ -544,7 +544,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     (
         "bank",
         "outline/building-bank",
-        "bank building with columns",
+        "classical building with columns",  # a bank's or a museum's
         "bank banking finance credit lending treasury financial museum",
     ),
     (
