@@ -157,6 +157,11 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
         ("sushi restaurant", {"fish", "noodle-bowl"}),
         ("thai restaurant", {"noodle-bowl"}),
         ("vegan restaurant", {"salad", "carrot"}),
+        # a tie after a kind of company goes to the word before it: a software startup's code
+        # before a seedling, a chicken restaurant's drumstick before a toque, honey before wheat
+        ("software startup", {"code", "terminal"}),
+        ("chicken restaurant", {"meat"}),
+        ("honey farm", {"flower", "honeycomb"}),
     ],
 )
 def test_a_qualified_trade_is_drawn_by_the_trade(industry: str, expected: set[str]) -> None:
