@@ -410,6 +410,13 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         # a gingerbread man is a bakery's or Christmas's, not every children's business's
         ("kids clothing", {"gingerbread"}),
         ("kids party", {"gingerbread"}),
+        ("ice rink", {"ice-cream", "roller-skating"}),
+        ("ice cream shop", {"ice-skating"}),
+        ("roller rink", {"paint-roller", "ice-skating"}),
+        ("fencing contractor", {"swords"}),
+        ("hat maker", {"chef-hat"}),
+        ("water park", {"bottle"}),
+        ("skydiving", {"scuba-mask"}),
         # "a weekend escape" is a getaway, not an escape room's padlock
         ("weekend escape travel", {"padlock", "key", "puzzle"}),
     ],
@@ -490,6 +497,13 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         ("flooring company", {"wall"}),
         ("sign maker", {"signpost"}),
         ("chicken farm", {"egg"}),
+        # and trades that drew another sense of a word: an ice cream cone for an ice rink, a
+        # paint roller for a roller rink, a picket fence for a fencing club
+        ("ice rink", {"ice-skating"}),
+        ("roller rink", {"roller-skating"}),
+        ("fencing club", {"swords"}),
+        ("skate shop", {"skateboarder"}),
+        ("diving school", {"scuba-mask"}),
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(

@@ -77,6 +77,21 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("first-aid", "training", "first aid safety emergency cpr medical lifeguard"),
         ("dog", "training", "dog puppy canine obedience pet"),
         ("swimmer", "lesson", "swim swimming pool aquatic water"),
+        # fencing the sport, beside a word of sport (a fencing contractor's is a fence)
+        ("swords", "fencing", "club sword sport epee foil sabre olympic academy lesson lessons"),
+        # an ice rink's skate, a roller rink's; skydiving is no scuba dive
+        ("ice-skating", "ice", "rink skating skate skater hockey figure"),
+        ("roller-skating", "roller", "rink skating skate skater derby"),
+        (
+            "scuba-mask",
+            "diving",
+            "scuba sea ocean reef underwater snorkel school centre center instructor trip",
+        ),
+        # words of an icon's name that are other trades' words alone: an ice rink is no ice
+        # cream, a roller rink no paint roller, a hat maker no chef's toque
+        ("ice-cream", "ice", "cream creamery"),
+        ("paint-roller", "roller", "paint painter painting decorator decorating"),
+        ("chef-hat", "hat", "chef cook cooking kitchen culinary"),
         # an escape room's lock and key, not a "weekend escape" travel brand's
         *(
             (icon, "escape", "room rooms game games puzzle adventure")
@@ -167,6 +182,11 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
                 ("house", "real"),
             )
         ),
+        # fencing the sport is no picket fence; a water park is no water bottle
+        ("fence", "fencing", "club sword sport epee foil sabre olympic academy lesson lessons"),
+        ("bottle", "water", "park slide slides pool swim swimming splash"),
+        ("ice-skating", "rink", "roller"),
+        ("roller-skating", "rink", "ice"),
         # a flame is fuel burnt: not the energy of wind, sun or water
         ("flame", "energy", "wind solar sun renewable green clean hydro sustainable"),
         # a farm that names another animal or crop is not a pig farm
@@ -1511,6 +1531,21 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("baseball", "outline/ball-baseball", "baseball", "baseball softball sport"),
     ("american-football", "outline/ball-american-football", "american football", "rugby sport"),
     ("volleyball", "outline/ball-volleyball", "volleyball", "volleyball beach sport"),
+    ("swords", "outline/swords", "crossed swords", "fencing sword swordsmanship epee sabre"),
+    ("ice-skating", "outline/ice-skating", "ice skate", "skating skater rink figure hockey"),
+    ("roller-skating", "outline/roller-skating", "roller skate", "skating skater rink derby"),
+    (
+        "skateboarder",
+        "outline/skateboarding",
+        "skateboarder",
+        "skateboard skateboarding skate skatepark",
+    ),
+    (
+        "scuba-mask",
+        "outline/scuba-mask",
+        "diving mask and snorkel",
+        "scuba diving diver snorkel snorkeling snorkelling",
+    ),
     ("bowling", "outline/ball-bowling", "bowling ball", "bowling alley"),
     ("golf", "filled/golf", "golf flag on the green", "golf golfer course club green"),
     (
