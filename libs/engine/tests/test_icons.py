@@ -504,6 +504,11 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         ("fencing club", {"swords"}),
         ("skate shop", {"skateboarder"}),
         ("diving school", {"scuba-mask"}),
+        ("woodworking", {"hammer"}),
+        ("perfumery", {"perfume"}),
+        ("yarn shop", {"needle-thread"}),
+        ("chocolatier", {"candy"}),
+        ("jazz club", {"music"}),
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(

@@ -299,7 +299,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "ice cream cone",
         "ice cream gelato gelateria dessert frozen yogurt parlor parlour creamery",
     ),
-    ("candy", "outline/candy", "wrapped sweet", "candy sweet confectionery chocolate confectioner"),
+    (
+        "candy",
+        "outline/candy",
+        "wrapped sweet",
+        "candy sweet confectionery chocolate confectioner chocolatier",
+    ),
     ("lollipop", "outline/lollipop", "swirl lollipop", "lollipop candy sweet kids confectionery"),
     ("cherry", "filled/cherry", "pair of cherries", "fruit cherry orchard juice fresh"),
     (
@@ -1255,7 +1260,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "music",
         "outline/music",
         "pair of music notes",
-        "music musician band audio sound record recording studio dj song",
+        "music musician band audio sound record recording studio dj song jazz",
     ),
     (
         "microphone",
@@ -1385,7 +1390,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "hammer",
         "outline/hammer",
         "hammer",
-        "construction builder carpentry carpenter handyman repair renovation hardware diy",
+        "construction builder carpentry carpenter handyman repair renovation hardware diy "
+        "woodworking woodworker blacksmith",
     ),
     (
         "wrench",
@@ -1501,7 +1507,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "perfume",
         "outline/perfume",
         "perfume bottle",
-        "perfume fragrance cosmetic cosmetics beauty scent",
+        "perfume perfumery perfumer fragrance cosmetic cosmetics beauty scent",
     ),
     ("sunglasses", "filled/sunglasses", "sunglasses", "sunglasses summer eyewear shade"),
     (
@@ -1515,7 +1521,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "needle-thread",
         "outline/needle-thread",
         "needle and thread",
-        "sewing tailor tailoring alteration knitting craft textile seamstress quilting",
+        "sewing tailor tailoring alteration knitting craft textile seamstress quilting yarn "
+        "embroidery",
     ),
     (
         "washing-machine",
