@@ -641,3 +641,34 @@ def test_any_mark_scale_keeps_every_element_inside_and_the_text_clear_of_the_mar
             for t in texts:
                 apart = m[2] <= t[0] or t[2] <= m[0] or m[3] <= t[1] or t[3] <= m[1]
                 assert apart or layout == "emblem", (layout, scale, m, t)
+
+
+@pytest.mark.parametrize("name", ["北京烤鸭大酒店", "서울커피", "שלום"])
+@pytest.mark.parametrize("text", ["use a serif font", "use Playfair"])
+def test_a_typeface_with_no_letters_for_the_name_is_not_claimed(name: str, text: str) -> None:
+    # A serif request on a CJK name said "typeface: playfair-display (serif)", but the name is
+    # drawn in Noto Sans CJK whatever the typeface: the summary named a face never drawn.
+    parent = design_spec(Brief(name, industry="restaurant"), index=0, seed=1)
+    edit = _edit(parent, text)
+    (typeface,) = [line for line in edit.applied if line.startswith("typeface:")]
+    assert typeface.startswith("typeface: unchanged:") and name in typeface, edit.applied
+    assert "playfair" not in edit.spec.font
+    assert not edit.not_understood
+
+
+@pytest.mark.parametrize("name", ["北京烤鸭大酒店", "مقهى الياسمين"])
+@pytest.mark.parametrize("text", ["make it lowercase", "make it all caps"])
+def test_a_letter_case_is_not_claimed_for_a_name_without_case(name: str, text: str) -> None:
+    # "make it lowercase" on a Chinese name said "letter case: lower case": nothing changed
+    parent = design_spec(Brief(name, industry="restaurant"), index=0, seed=1)
+    edit = _edit(parent, text)
+    (line,) = [line for line in edit.applied if line.startswith("letter case:")]
+    assert line.startswith("letter case: unchanged:") and name in line, edit.applied
+    assert edit.spec.letter_case == parent.letter_case
+
+
+def test_a_typeface_is_still_changed_when_it_draws_some_of_the_name() -> None:
+    parent = design_spec(Brief("Tokyo 寿司", industry="restaurant"), index=0, seed=1)
+    edit = _edit(parent, "use a serif font")
+    assert "typeface: playfair-display (serif)" in edit.applied
+    assert edit.spec.font == "playfair-display"

@@ -124,6 +124,10 @@ RELEVANCE = [
     ("AI software", "", {"chatbot", "robot", "brain", "code", "spark"}),
     ("", "we roast small-batch coffee beans", {"cup", "mug", "takeaway-cup", "flame"}),
     ("", "a cosy second-hand bookshop", {"book", "books", "bookmark"}),
+    # sparkles tied with scissors on "hair salon" and came first in the catalogue
+    ("hair salon", "", {"scissors"}),
+    # the outline wind turbine, drawn heavy, read as an aeroplane beside the name
+    ("wind energy", "", {"windmill"}),
 ]
 
 
@@ -139,6 +143,9 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
     ("industry", "expected"),
     [
         ("wedding photography", {"camera", "photo", "aperture"}),
+        # the pram's "baby" names the icon, "real estate" is two tags: each outweighed the camera
+        ("baby photography", {"camera", "photo", "aperture"}),
+        ("real estate photography", {"camera", "photo", "aperture"}),
         ("pet photography", {"camera", "photo", "aperture"}),
         ("wedding planner", {"calendar", "heart"}),
         ("wedding venue", {"heart", "flower"}),
@@ -150,6 +157,11 @@ def test_best_icon_suits_the_brief(industry: str, description: str, expected: se
         ("sushi restaurant", {"fish", "noodle-bowl"}),
         ("thai restaurant", {"noodle-bowl"}),
         ("vegan restaurant", {"salad", "carrot"}),
+        # a tie after a kind of company goes to the word before it: a software startup's code
+        # before a seedling, a chicken restaurant's drumstick before a toque, honey before wheat
+        ("software startup", {"code", "terminal"}),
+        ("chicken restaurant", {"meat"}),
+        ("honey farm", {"flower", "honeycomb"}),
     ],
 )
 def test_a_qualified_trade_is_drawn_by_the_trade(industry: str, expected: set[str]) -> None:
@@ -387,6 +399,26 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         ("dog grooming", {"razor"}),
         ("sailing school", {"book", "graduation-cap"}),
         ("organic farm", {"egg"}),
+        # a chicken farm drew a pig ("farm" is a pig's tag), as did every other animal's farm
+        ("chicken farm", {"pig"}),
+        ("sheep farm", {"pig"}),
+        ("dairy farm", {"pig"}),
+        ("wind farm", {"pig"}),
+        # a flame (fuel burnt) drew wind and solar energy
+        ("wind energy", {"flame"}),
+        ("solar energy", {"flame"}),
+        # a gingerbread man is a bakery's or Christmas's, not every children's business's
+        ("kids clothing", {"gingerbread"}),
+        ("kids party", {"gingerbread"}),
+        ("ice rink", {"ice-cream", "roller-skating"}),
+        ("ice cream shop", {"ice-skating"}),
+        ("roller rink", {"paint-roller", "ice-skating"}),
+        ("fencing contractor", {"swords"}),
+        ("hat maker", {"chef-hat"}),
+        ("water park", {"bottle"}),
+        ("skydiving", {"scuba-mask"}),
+        # "a weekend escape" is a getaway, not an escape room's padlock
+        ("weekend escape travel", {"padlock", "key", "puzzle"}),
     ],
 )
 def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic: set[str]):
@@ -431,11 +463,11 @@ def test_a_brand_word_draws_the_trades_sense(
         ("funeral home", {"house", "eco-house", "safe-house", "sofa"}, {"flower"}),
         ("tattoo studio", {"palette", "camera", "headphones", "yoga", "music"}, set()),
         ("vape shop", {"gift", "vinyl"}, set()),
-        ("escape room", set(), set()),
+        ("escape room", {"palette", "camera", "house"}, {"padlock", "key", "puzzle"}),
         ("recording studio", {"palette", "camera", "yoga"}, {"music", "microphone"}),
         # a craft workshop is not a seminar: "workshop" says what kind of place it is
-        ("ceramics workshop", {"presentation"}, set()),
-        ("pottery atelier", {"presentation", "palette"}, set()),
+        ("ceramics workshop", {"presentation"}, {"pottery"}),
+        ("pottery atelier", {"presentation", "palette"}, {"pottery"}),
     ],
 )
 def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
@@ -449,6 +481,50 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         assert icons - set(GEOMETRIC_NAMES) <= fitting, (industry, icons)
         if fitting:
             assert icons & fitting, (industry, icons)
+
+
+@pytest.mark.parametrize(
+    ("industry", "expected"),
+    [
+        ("escape room", {"padlock", "key", "puzzle"}),
+        ("mosque", {"mosque"}),
+        ("museum", {"bank"}),  # a classical facade with columns
+        ("newspaper", {"newspaper"}),
+        ("donut shop", {"cookie", "cake"}),
+        ("bagel shop", {"bread"}),
+        ("nightclub", {"cocktail", "vinyl"}),
+        ("pottery studio", {"pottery"}),
+        ("flooring company", {"wall"}),
+        ("sign maker", {"signpost"}),
+        ("chicken farm", {"egg"}),
+        # and trades that drew another sense of a word: an ice cream cone for an ice rink, a
+        # paint roller for a roller rink, a picket fence for a fencing club
+        ("ice rink", {"ice-skating"}),
+        ("roller rink", {"roller-skating"}),
+        ("fencing club", {"swords"}),
+        ("skate shop", {"skateboarder"}),
+        ("diving school", {"scuba-mask"}),
+        ("woodworking", {"hammer"}),
+        ("perfumery", {"perfume"}),
+        ("yarn shop", {"needle-thread"}),
+        ("chocolatier", {"candy"}),
+        ("jazz club", {"music"}),
+    ],
+)
+def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
+    industry: str, expected: set[str]
+) -> None:
+    # each drew a geometric mark (or a pig): no catalogue icon was tagged for the trade
+    ranked = rank_icons(Brief("Ash & Vale", industry=industry))
+    assert ranked and ranked[0] in expected, ranked[:5]
+
+
+def test_a_farm_in_the_brand_name_does_not_outweigh_the_farms_animal() -> None:
+    # "Sunny Side Farm", a chicken farm, drew wheat: the name's "farm" tipped the crops over
+    # the egg, which had no "farm" tag
+    brief = Brief("Sunny Side Farm", industry="chicken farm", slogan="Free range eggs")
+    assert rank_icons(brief)[0] == "egg"
+    assert "egg" not in rank_icons(Brief("Sunny Side Farm", industry="organic farm"))
 
 
 def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:

@@ -166,6 +166,21 @@ def test_short_and_long_names_stay_balanced(layout: str) -> None:
             assert name.svg.count("<g transform") in (2, 3) and name.cap >= 20, (layout, name.cap)
 
 
+@pytest.mark.parametrize("accent", ["frame", "block"])
+@pytest.mark.parametrize("name", ["ZEN", "Nova"])
+def test_a_short_name_fills_a_wordmarks_seal(accent: str, name: str) -> None:
+    # A wordmark drawn as a seal set its name at the size of an emblem's beside an icon:
+    # "ZEN" spanned a quarter of its ring and read as a stamp with a caption.
+    spec = replace(_base("wordmark"), name=name, slogan="", accent=accent, shape="circle")
+    elements = lay_out(spec)
+    (badge,) = _roles(elements, "badge")
+    (drawn,) = _roles(elements, "name")
+    share = (drawn.box[2] - drawn.box[0]) / (badge.box[2] - badge.box[0])
+    assert share >= 0.35, share
+    room = CANVAS - 2 * MARGIN - 2 * 24
+    assert box_inside("circle", CANVAS / 2, CANVAS / 2, room, drawn.box)
+
+
 def test_long_names_render_inside_the_png() -> None:
     for layout in sorted(LAYOUT_FUNCTIONS):
         for length in (1, 40, -40):

@@ -19,6 +19,16 @@ from logokraft_engine._text import apply_case, text_block
         ("McDonald Farm", "McDonald farm", "McDonald Farm", "McDonald FARM"),
         ("Q", "Q", "Q", "Q"),
         ("Blue River", "blue river", "Blue River", "BLUE RIVER"),
+        # capitalised abbreviations: lower case made "Rx" "rx" and "Dr" a word "dr"
+        ("Rapid Rx", "rapid Rx", "Rapid Rx", "RAPID RX"),
+        ("Dr Smile Dental", "Dr smile dental", "Dr Smile Dental", "DR SMILE DENTAL"),
+        ("Harbor & Co.", "harbor & Co.", "Harbor & Co.", "HARBOR & CO."),
+        ("Oak Co", "oak Co", "Oak Co", "OAK CO"),
+        ("Northline Ltd", "northline Ltd", "Northline Ltd", "NORTHLINE LTD"),
+        # words, not abbreviations: lower case as ever ("y" is a vowel; "Cozy" is no "Co")
+        ("Sky Gym", "sky gym", "Sky Gym", "SKY GYM"),
+        ("My Cozy Nook", "my cozy nook", "My Cozy Nook", "MY COZY NOOK"),
+        ("Bake It Now.", "bake it now.", "Bake It Now.", "BAKE IT NOW."),
     ],
 )
 def test_letter_case_keeps_acronyms_and_inner_capitals(
@@ -92,6 +102,12 @@ def test_a_wrapped_right_to_left_name_keeps_its_direction() -> None:
         ("NASA", "N"),  # four letters: a monogram holds three at most
         ("Q", "Q"),
         ("Zo", "Z"),
+        # small words inside a name are no initials ("Hall of Time" was "HO")
+        ("Hall of Time", "HT"),
+        ("Crème de la Crème", "CC"),
+        ("Bank of America", "BA"),
+        ("Tea and Cake", "TC"),
+        ("Made to Last", "ML"),
     ],
 )
 def test_monogram_initials_skip_a_leading_article_and_split_hyphens(

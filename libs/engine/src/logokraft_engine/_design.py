@@ -31,7 +31,7 @@ from logokraft_engine._layout import (
 )
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
-from logokraft_engine._text import upper
+from logokraft_engine._text import _MINOR_WORDS, upper
 
 _MARK_SHAPES = ("circle", "rounded-square", "none", "hexagon")
 _WEIGHT_WORDS = {400: "regular", 500: "medium", 600: "semibold", 700: "bold", 800: "extra-bold"}
@@ -104,7 +104,8 @@ def _clean(text: str) -> str:
 def _initials(name: str) -> str:
     """Up to two initials: the first letter or digit of each word that a bundled face can draw.
     Hyphenated parts count as words ("7-Eleven" → "7E"), and a leading article is skipped when
-    more words follow ("The Midnight Howlers" → "MH").
+    more words follow ("The Midnight Howlers" → "MH"), as are small words inside it ("Hall of
+    Time" → "HT").
 
     A letter is a whole grapheme: an Indic initial keeps its vowel sign and conjunct ("चाय" →
     "चा", not a bare "च"). A name that starts with a Chinese, Japanese, Korean or Indic word
@@ -122,6 +123,10 @@ def _initials(name: str) -> str:
     words = [w[2:] if w.startswith("\u0627\u0644") and len(w) > 3 else w for w in words]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
+    # "Hall of Time" is HT and "Crème de la Crème" CC: a small word inside a name is no initial
+    major = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _MINOR_WORDS]
+    if len(major) > 1:
+        words = major
     if len(words) == 1 and 2 <= len(words[0]) <= 3 and words[0].isalpha() and words[0].isupper():
         return words[0]  # an acronym is its own monogram: "XYZ", not "X"
     firsts = [

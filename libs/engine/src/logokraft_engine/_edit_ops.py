@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from logokraft_engine._brief import Brief
 from logokraft_engine._design import _initials
-from logokraft_engine._fonts import FACES, SLOGAN_FACES, Face, covers
+from logokraft_engine._fonts import CJK_FACE, FACES, SLOGAN_FACES, Face, covers, face_for
 from logokraft_engine._icons import GEOMETRIC_NAMES, ICONS, rank_icons, singulars
 from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import Palette, luminance
@@ -395,12 +395,33 @@ def face_fields(spec: LogoSpec, slug: str, weight: int | None = None) -> dict:
     return {"font": slug, "weight": chosen, "slogan_font": slogan}
 
 
+def _face_cannot_draw(draft: Draft, slug: str, lacking: str) -> bool:
+    """Note and say whether typeface `slug` draws no letter of the name, so that choosing it
+    would change nothing (a name all in kanji is drawn in Noto Sans CJK, one in Hebrew in a
+    face that has Hebrew): the summary then says so instead of naming a face not drawn."""
+    spec = draft.spec
+    text = spec.name.strip()
+    if not text or _draws_some(slug, text):
+        return False
+    first = next(c for c in text if not c.isspace())
+    drawer = face_for(first, spec.font) or spec.font
+    drawer_name = "Noto Sans CJK" if drawer == CJK_FACE else drawer
+    draft.notes["typeface"] = (
+        f"unchanged: {lacking} letters for “{text}”, which stays drawn in {drawer_name}"
+    )
+    return True
+
+
 def _use_face(draft: Draft, ranked: list[str], label: str) -> None:
     """Use the first of `ranked` (ranked by `rank_faces`, so the current face comes first when
-    it qualifies); the others become variations."""
+    it qualifies) that draws some letter of the name; the others become variations."""
     if not ranked:
         return
     spec = draft.spec
+    drawing = [slug for slug in ranked if _draws_some(slug, spec.name)] or ranked
+    if _face_cannot_draw(draft, drawing[0], f"no {label} typeface has"):
+        return
+    ranked = drawing
     best = ranked[0]
     draft.change("typeface", f"{best} ({label})", **face_fields(spec, best))
     others = [slug for slug in ranked if slug != best]
@@ -435,7 +456,7 @@ SCRIPT_FACE = face_where("script", lambda f: bool({"script", "handwritten"} & se
 def named_face(draft: Draft, hit: Hit) -> None:
     """ "use Playfair": the typeface named by its slug."""
     slug = hit.groups.get("slug", "")
-    if slug in FACES:
+    if slug in FACES and not _face_cannot_draw(draft, slug, f"{slug} has no"):
         draft.change("typeface", slug, **face_fields(draft.spec, slug))
 
 
@@ -477,6 +498,11 @@ def to_case(case: str) -> Operation:
     words = {"upper": "all caps", "lower": "lower case", "title": "title case", "as-is": "as typed"}
 
     def apply(draft: Draft, hit: Hit) -> None:
+        name = draft.spec.name
+        if not any(char.isupper() or char.islower() for char in name):
+            # Chinese, Arabic, Hindi…: no capitals to set, so the name would look the same
+            draft.notes["letter case"] = f"unchanged: “{name}” has no capital and small letters"
+            return
         fields: dict = {"letter_case": case}
         if case == "upper" and draft.spec.tracking < 0.06:
             fields["tracking"] = 0.06

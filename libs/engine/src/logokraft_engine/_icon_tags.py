@@ -37,6 +37,9 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     # a "hot towel shave" is no balloon ride; an optician's "glasses" are no wine glass
     "hot-air-balloon": frozenset({"hot", "air"}),
     "wine-glass": frozenset({"glass"}),
+    # drawn in heavy outline the turbine reads as an aeroplane: its name's "wind" no longer
+    # puts it before the filled windmill
+    "wind-turbine": frozenset({"wind"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -74,6 +77,29 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("first-aid", "training", "first aid safety emergency cpr medical lifeguard"),
         ("dog", "training", "dog puppy canine obedience pet"),
         ("swimmer", "lesson", "swim swimming pool aquatic water"),
+        # fencing the sport, beside a word of sport (a fencing contractor's is a fence)
+        ("swords", "fencing", "club sword sport epee foil sabre olympic academy lesson lessons"),
+        # an ice rink's skate, a roller rink's; skydiving is no scuba dive
+        ("ice-skating", "ice", "rink skating skate skater hockey figure"),
+        ("roller-skating", "roller", "rink skating skate skater derby"),
+        (
+            "scuba-mask",
+            "diving",
+            "scuba sea ocean reef underwater snorkel school centre center instructor trip",
+        ),
+        # words of an icon's name that are other trades' words alone: an ice rink is no ice
+        # cream, a roller rink no paint roller, a hat maker no chef's toque
+        ("ice-cream", "ice", "cream creamery"),
+        ("paint-roller", "roller", "paint painter painting decorator decorating"),
+        ("chef-hat", "hat", "chef cook cooking kitchen culinary"),
+        # an escape room's lock and key, not a "weekend escape" travel brand's
+        *(
+            (icon, "escape", "room rooms game games puzzle adventure")
+            for icon in ("padlock", "key", "puzzle")
+        ),
+        # a farm that names its animal is not drawn with another's: an egg, not a pig
+        ("egg", "chicken", "farm farmer farming coop hatchery poultry hen egg eggs"),
+        ("egg", "farm", "chicken poultry hen egg eggs"),
         *(
             (("steering-wheel", word, "driving driver motoring car"))
             for word in ("school", "instructor")
@@ -145,6 +171,32 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
         ("apple", "teacher", "yoga pilates meditation dance music"),
         ("paw", "shelter", "homeless people family women youth"),
+        # a photographer's subject is no trade of its own: "baby photography" and "real estate
+        # photography" are a camera first, as "wedding photography" is (the pram's "baby" names
+        # the icon and "real estate" is two tags, so each outweighed the camera)
+        *(
+            (icon, word, "photography photographer photo photos photoshoot")
+            for icon, word in (
+                ("baby-carriage", "baby"),
+                ("baby-bottle", "baby"),
+                ("house", "real"),
+            )
+        ),
+        # fencing the sport is no picket fence; a water park is no water bottle
+        ("fence", "fencing", "club sword sport epee foil sabre olympic academy lesson lessons"),
+        ("bottle", "water", "park slide slides pool swim swimming splash"),
+        ("ice-skating", "rink", "roller"),
+        ("roller-skating", "rink", "ice"),
+        # a flame is fuel burnt: not the energy of wind, sun or water
+        ("flame", "energy", "wind solar sun renewable green clean hydro sustainable"),
+        # a farm that names another animal or crop is not a pig farm
+        (
+            "pig",
+            "farm",
+            "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
+            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar "
+            "server",
+        ),
         *(
             (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
             for icon in ("ambulance", "helicopter", "lifebuoy")
@@ -193,7 +245,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "cocktail",
         "outline/glass-cocktail",
         "cocktail glass",
-        "cocktail bar lounge nightlife mixology drink club gin liquor spirit",
+        "cocktail bar lounge nightlife nightclub disco mixology drink club gin liquor spirit",
     ),
     ("barrel", "outline/barrel", "wooden barrel", "barrel whisky whiskey distillery cellar cooper"),
     # --- bakery, food and cooking ---------------------------------------------------------------
@@ -201,20 +253,21 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bread",
         "filled/bread",
         "slice of bread",
-        "bakery bread baker bakehouse sourdough boulangerie toast sandwich deli",
+        "bakery bread baker bakehouse sourdough boulangerie toast sandwich deli bagel",
     ),
     ("baguette", "outline/baguette", "baguette", "bakery bread baker boulangerie french deli"),
     (
         "cake",
         "outline/cake",
         "layered cake with a candle",
-        "bakery cake patisserie pastry birthday wedding dessert confectionery baking celebration",
+        "bakery cake patisserie pastry birthday wedding dessert confectionery baking celebration "
+        "donut doughnut",
     ),
     (
         "cookie",
         "filled/cookie",
         "chocolate chip cookie",
-        "cookie bakery biscuit snack dessert baking treat",
+        "cookie bakery biscuit snack dessert baking treat donut doughnut",
     ),
     (
         "cake-roll",
@@ -226,7 +279,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "gingerbread",
         "filled/cookie-man",
         "gingerbread man",
-        "gingerbread cookie bakery christmas kids biscuit",
+        "gingerbread cookie bakery christmas biscuit",
     ),
     (
         "pizza",
@@ -246,7 +299,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "ice cream cone",
         "ice cream gelato gelateria dessert frozen yogurt parlor parlour creamery",
     ),
-    ("candy", "outline/candy", "wrapped sweet", "candy sweet confectionery chocolate confectioner"),
+    (
+        "candy",
+        "outline/candy",
+        "wrapped sweet",
+        "candy sweet confectionery chocolate confectioner chocolatier",
+    ),
     ("lollipop", "outline/lollipop", "swirl lollipop", "lollipop candy sweet kids confectionery"),
     ("cherry", "filled/cherry", "pair of cherries", "fruit cherry orchard juice fresh"),
     (
@@ -274,6 +332,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "salad bowl",
         "salad healthy vegan vegetarian bowl nutrition nutritionist diet",
     ),
+    ("pottery", "filled/bowl", "ceramic bowl", "potter ceramic ceramicist clay kiln stoneware"),
     ("soup", "filled/soup", "steaming soup bowl", "soup kitchen broth comfort ramen"),
     (
         "noodle-bowl",
@@ -299,7 +358,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "barbecue grill",
         "bbq barbecue grill griller steakhouse smokehouse cookout",
     ),
-    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen"),
+    ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken farm"),
     ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
     (
         "chef-hat",
@@ -510,8 +569,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     (
         "bank",
         "outline/building-bank",
-        "bank building with columns",
-        "bank banking finance credit lending treasury financial",
+        "classical building with columns",  # a bank's or a museum's
+        "bank banking finance credit lending treasury financial museum",
     ),
     (
         "piggy-bank",
@@ -617,13 +676,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "padlock",
         "filled/lock",
         "padlock",
-        "lock security privacy cybersecurity encryption password locksmith",
+        "lock security privacy cybersecurity encryption password locksmith escape",
     ),
     (
         "key",
         "filled/key",
         "key",
-        "estate key locksmith property rental access hotel realtor letting",
+        "estate key locksmith property rental access hotel realtor letting escape",
     ),
     (
         "umbrella",
@@ -1092,6 +1151,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "row of books",
         "library bookshop bookstore reading literature publishing",
     ),
+    (
+        "newspaper",
+        "outline/news",
+        "folded newspaper",
+        "newspaper news journalism journalist gazette headline newsroom tabloid",
+    ),
     ("notebook", "outline/notebook", "notebook", "notebook journal stationery notes diary"),
     (
         "graduation-cap",
@@ -1195,7 +1260,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "music",
         "outline/music",
         "pair of music notes",
-        "music musician band audio sound record recording studio dj song",
+        "music musician band audio sound record recording studio dj song jazz",
     ),
     (
         "microphone",
@@ -1216,7 +1281,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "audio sound dj music podcast studio listening",
     ),
     ("piano", "outline/piano", "piano keys", "piano pianist keyboard music lesson"),
-    ("vinyl", "outline/vinyl", "vinyl record", "vinyl record label shop dj"),
+    ("vinyl", "outline/vinyl", "vinyl record", "vinyl record label shop dj nightclub disco"),
     ("disc", "filled/disc", "compact disc", "disc cd record audio"),
     ("guitar-pick", "filled/guitar-pick", "guitar pick", "guitar band rock guitarist"),
     (
@@ -1248,7 +1313,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "sparkles",
         "outline/sparkles",
         "sparkles",
-        "jewellery jewelry salon hair ai magic cleaning clean shine beauty glow glam new",
+        "jewellery jewelry salon ai magic cleaning clean shine beauty glow glam new",
     ),
     (
         "chat",
@@ -1310,6 +1375,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "factory",
         "factory manufacturing industrial industry production plant",
     ),
+    ("signpost", "filled/sign-right", "signpost", "sign signage signmaker signwriter"),
     ("warehouse", "outline/building-warehouse", "warehouse", "warehouse storage logistics depot"),
     (
         "church",
@@ -1318,12 +1384,14 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "church faith ministry christian parish catholic chapel parochial",
     ),
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
+    ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
         "hammer",
         "outline/hammer",
         "hammer",
-        "construction builder carpentry carpenter handyman repair renovation hardware diy",
+        "construction builder carpentry carpenter handyman repair renovation hardware diy "
+        "woodworking woodworker blacksmith",
     ),
     (
         "wrench",
@@ -1352,7 +1420,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "excavation earthworks digging construction demolition",
     ),
     ("bulldozer", "outline/bulldozer", "bulldozer", "earthworks demolition construction site"),
-    ("wall", "outline/wall", "brick wall", "masonry bricklayer brick construction mason"),
+    (
+        "wall",
+        "outline/wall",
+        "brick wall",  # laid bricks read as laid tiles or boards too
+        "masonry bricklayer brick construction mason flooring floor tile tiling tiler parquet "
+        "laminate hardwood",
+    ),
     (
         "spray-bottle",
         "outline/spray",
@@ -1433,7 +1507,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "perfume",
         "outline/perfume",
         "perfume bottle",
-        "perfume fragrance cosmetic cosmetics beauty scent",
+        "perfume perfumery perfumer fragrance cosmetic cosmetics beauty scent",
     ),
     ("sunglasses", "filled/sunglasses", "sunglasses", "sunglasses summer eyewear shade"),
     (
@@ -1447,7 +1521,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "needle-thread",
         "outline/needle-thread",
         "needle and thread",
-        "sewing tailor tailoring alteration knitting craft textile seamstress quilting",
+        "sewing tailor tailoring alteration knitting craft textile seamstress quilting yarn "
+        "embroidery",
     ),
     (
         "washing-machine",
@@ -1463,6 +1538,21 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("baseball", "outline/ball-baseball", "baseball", "baseball softball sport"),
     ("american-football", "outline/ball-american-football", "american football", "rugby sport"),
     ("volleyball", "outline/ball-volleyball", "volleyball", "volleyball beach sport"),
+    ("swords", "outline/swords", "crossed swords", "fencing sword swordsmanship epee sabre"),
+    ("ice-skating", "outline/ice-skating", "ice skate", "skating skater rink figure hockey"),
+    ("roller-skating", "outline/roller-skating", "roller skate", "skating skater rink derby"),
+    (
+        "skateboarder",
+        "outline/skateboarding",
+        "skateboarder",
+        "skateboard skateboarding skate skatepark",
+    ),
+    (
+        "scuba-mask",
+        "outline/scuba-mask",
+        "diving mask and snorkel",
+        "scuba diving diver snorkel snorkeling snorkelling",
+    ),
     ("bowling", "outline/ball-bowling", "bowling ball", "bowling alley"),
     ("golf", "filled/golf", "golf flag on the green", "golf golfer course club green"),
     (
@@ -1493,7 +1583,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "puzzle",
         "filled/puzzle",
         "puzzle piece",
-        "toy puzzle game kids solution integration autism",
+        "toy puzzle game kids solution integration autism escape",
     ),
     ("cards", "filled/cards", "playing cards", "poker casino card magic"),
     ("spade", "filled/spade", "spade suit", "poker casino card"),

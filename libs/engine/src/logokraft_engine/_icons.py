@@ -259,9 +259,15 @@ def _head(industry: str) -> set[str]:
     a weight it let a generic head ("coffee shop") outweigh the trade."""
     found = re.findall(r"[a-z0-9]+", fold(industry))
     forms = set(singulars(found[-1])) if found else set()
-    # a kind of place or of company ("studio", "startup", "restaurant") says nothing about the
-    # trade: "sushi restaurant" is drawn by its sushi
-    return set() if forms & (GENERIC_WORDS | _NOT_A_TRADE) else forms
+    # a kind of place or of company ("studio", "startup", "restaurant", "farm") says nothing
+    # about the trade: "sushi restaurant" is drawn by its sushi, a "honey farm" by its honey
+    # (a tie there goes to the word before it); a generic "cafe" or "studio" breaks no tie
+    if not forms & (GENERIC_WORDS | _NOT_A_TRADE):
+        return forms
+    before = found[:-1]
+    if forms & GENERIC_WORDS or not before:
+        return set()
+    return set(singulars(before[-1])) - GENERIC_WORDS - _NOT_A_TRADE
 
 
 _NOT_A_TRADE_WORDS = """

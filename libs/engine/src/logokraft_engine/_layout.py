@@ -533,9 +533,12 @@ def emblem(spec: LogoSpec) -> list[Element]:
     inner_w, inner_h = inner_box(shape, face)
     icon = badge * (0.3 if spec.accent == "block" else 0.16) * spec.mark_scale if spec.icon else 0.0
     gap = 36.0 if spec.icon else 0.0
+    # With no icon (a wordmark's seal) the name is the whole content: a short one set at the
+    # icon badge's size sat small in a wide ring ("ZEN" spanned a quarter of it).
+    size = 120 / spec.mark_scale if spec.icon else _short_name_size(spec, 150.0)
     column = _column(
         spec,
-        120 / spec.mark_scale,
+        size,
         _text_room(spec, inner_w * 0.92),
         inner_h * 0.92 - icon - gap,
         SIDE_NAME_LINE,

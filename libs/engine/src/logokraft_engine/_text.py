@@ -107,13 +107,18 @@ def apply_case(text: str, case: str) -> str:
 
     A word whose case is part of the brand's identity (an acronym such as "NASA", a capital
     after its first letter as in "iPhone", "eBay" or "McDonald", or a name that is one capital
-    letter) is kept as typed; 'upper' still sets an acronym's Greek accents as capitals do."""
+    letter) is kept as typed; 'upper' still sets an acronym's Greek accents as capitals do.
+    'lower' also keeps a capitalised abbreviation ("Rapid Rx", "Dr Smile", "Acme Co."): "rx"
+    or "dr" would read as another word, while capitals ("RX", "DR") are how abbreviations are
+    set in all caps."""
     if case == "upper":
         return " ".join(w if w != w.upper() and _keeps_case(w) else upper(w) for w in text.split())
     if case == "lower":
         if _single_capital(text):
             return text
-        return " ".join(w if _keeps_case(w) else lower(w) for w in text.split(" "))
+        return " ".join(
+            w if _keeps_case(w) or _abbreviation(w) else lower(w) for w in text.split(" ")
+        )
     if case == "title":
         words = text.split(" ")
         return " ".join(
@@ -141,6 +146,21 @@ def _keeps_case(word: str) -> bool:
         if any(c.isupper() for c in letters[1:]):
             return True
     return False
+
+
+# Capitalised abbreviations that have a vowel, so the rule of `_abbreviation` misses them.
+_ABBREVIATIONS = frozenset({"Co", "Inc", "Corp", "Bros", "Esq", "Intl"})
+
+
+def _abbreviation(word: str) -> bool:
+    """Whether `word` is a capitalised Latin abbreviation: a common legal form ("Co", "Inc.")
+    or a word with no vowel (not even "y"), which hardly any English word is: "Rx", "Dr", "Mr",
+    "St", "Ltd", "Pty" ("My", "Gym" and "Sky" have a "y"). A full stop alone says nothing: a
+    slogan's "Now." ends a sentence."""
+    stem = word.rstrip(".,;:!?)")
+    if not (stem[:1].isupper() and stem.isascii() and stem.isalpha()):
+        return False
+    return stem in _ABBREVIATIONS or (len(stem) >= 2 and not set(stem.lower()) & set("aeiouy"))
 
 
 def lower(text: str) -> str:
