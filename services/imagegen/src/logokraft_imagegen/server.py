@@ -42,7 +42,7 @@ def build_generator(settings: ImagegenSettings) -> ImageGenerator:
         )
     from logokraft_imagegen.adapters.local import LocalLogoGenerator
 
-    return LocalLogoGenerator()
+    return LocalLogoGenerator(concurrency=settings.local_concurrency)
 
 
 def spec(settings: ImagegenSettings, *, generator: ImageGenerator | None = None) -> ServiceSpec:
