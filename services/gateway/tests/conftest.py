@@ -139,6 +139,8 @@ class FakePromptService(prompt_service_pb2_grpc.PromptServiceServicer):
 
     async def WatchProject(self, request, context):
         self.calls.append("WatchProject")
+        if self.get_error is not None:  # a service that cannot read the project now
+            await context.abort(self.get_error, "the prompt service cannot answer now")
         await self._owned(request.project_id, context)
         self.watch_requests.append((_user(context), request))
         self.watch_started.set()

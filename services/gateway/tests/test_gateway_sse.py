@@ -352,3 +352,35 @@ async def test_the_snapshot_signs_the_projects_inspiration_images(live_url, auth
     [image] = events[0].data["project"]["inspiration_images"]
     assert f"/api/v1/files/inspiration-images/{path}?" in image["url"]
     assert "signature=" in image["url"]
+
+
+async def test_a_fresh_stream_reads_the_project_once(live_url, auth, fake, project):
+    """The watch's snapshot answers what a separate read of the project would (a 404 before
+    the 200 included): opening a stream costs the prompt service one read, not two."""
+    _script(fake, project)
+    response, events = await _collect(
+        f"{live_url}/api/v1/projects/{project.id}/stream", headers=auth
+    )
+    assert response.status_code == 200
+    assert events[0].event == "snapshot" and events[-1].event == "done"
+    assert fake.calls.count("WatchProject") == 1
+    assert "GetProject" not in fake.calls
+
+    missing = await _collect(f"{live_url}/api/v1/projects/{uuid.uuid4()}/stream", headers=auth)
+    assert missing[0].status_code == 404
+    assert missing[0].json()["error"]["code"] == "not_found"
+
+
+async def test_a_fresh_stream_whose_service_does_not_answer_is_504(settings, auth, fake, project):
+    """Without a read of its own first, the stream's opening keeps the services' deadline."""
+    from logokraft_dev.asgi import serve_asgi
+    from logokraft_gateway.app import create_app
+
+    fake.hold_open = True  # no event at all: the watch never sends its snapshot
+    app = create_app(settings.model_copy(update={"grpc_deadline_seconds": 0.3}))
+    async with serve_asgi(app, lifespan="on") as base_url:
+        url = f"{base_url}/api/v1/projects/{project.id}/stream"
+        response, _ = await asyncio.wait_for(_collect(url, headers=auth), 10)
+        assert response.status_code == 504
+        assert response.json()["error"]["code"] == "service_timeout"
+        await asyncio.wait_for(fake.watch_cancelled.wait(), 10)  # the watch was let go

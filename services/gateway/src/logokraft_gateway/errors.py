@@ -165,6 +165,15 @@ def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
     )
 
 
+def service_timeout() -> ApiError:
+    """The 504 of a service that did not answer within the gateway's deadline, as a call that
+    ended DEADLINE_EXCEEDED is answered."""
+    log.warning(
+        "service call failed: %s (the gateway's deadline)", grpc.StatusCode.DEADLINE_EXCEEDED
+    )
+    return ApiError(504, _HTTP_CODES[504], _SERVER_SIDE_MESSAGES[504])
+
+
 def _trailers(error: grpc.RpcError) -> dict[str, str]:
     """The call's trailing metadata with text values (the last value of each key)."""
     read = getattr(error, "trailing_metadata", None)

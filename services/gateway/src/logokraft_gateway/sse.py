@@ -118,14 +118,16 @@ async def project_stream(
     heartbeat_seconds: float,
     retry_ms: int,
     after_sequence: int = 0,
+    first: prompt_service_pb2.WatchProjectResponse | None = None,
 ) -> AsyncIterator[str]:
     """SSE frames of a WatchProject call, with keepalives while idle; cancels the call on exit.
 
     A stream resumed after `after_sequence` (the client's Last-Event-ID) sends no id up to
     it again: resumed after a settled project's last event, it sends `done` at that sequence.
+    `first` is the call's first message when the caller has read it already.
     """
     _cancel_when_streaming_ends(call)
-    messages = aiter(call)
+    messages = _starting_with(first, aiter(call))
     last_id = after_sequence if after_sequence > 0 else -1
     request_span = trace.get_current_span()
     seen = _AssetsSeen()
@@ -158,6 +160,16 @@ async def project_stream(
     finally:
         SSE_STREAMS_OPEN.dec()
         call.cancel()
+
+
+async def _starting_with(
+    first: prompt_service_pb2.WatchProjectResponse | None,
+    rest: AsyncIterator[prompt_service_pb2.WatchProjectResponse],
+) -> AsyncIterator[prompt_service_pb2.WatchProjectResponse]:
+    if first is not None:
+        yield first
+    async for message in rest:
+        yield message
 
 
 class _AssetsSeen:

@@ -3,6 +3,7 @@ and delete one."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import Strict
 
+from logokraft.v1 import prompt_service_pb2
 from logokraft_gateway.api.deps import (
     BearerCredentials,
     CurrentUser,
@@ -29,6 +31,7 @@ from logokraft_gateway.convert import project_list_item, project_public, project
 from logokraft_gateway.errors import (
     ApiError,
     error_responses,
+    service_timeout,
     unauthenticated,
 )
 from logokraft_gateway.head import is_head
@@ -227,6 +230,13 @@ async def stream_project(
             "received, once.",
         )
     after_sequence = _after_sequence(last_event_id)
+    if after_sequence == 0 and not is_head(request):
+        # A fresh stream opens with the project's snapshot, at once: the watch's first message
+        # answers what a read of the project would (a 404, a 503, ...) before the 200, without
+        # a read of its own.
+        call = state.prompt.watch_project(user, project_id, after_sequence=0)
+        first = await _first_message(call, state.settings.grpc_deadline_seconds)
+        return _event_stream(call, state, first=first)
     try:
         project = await state.prompt.get_project(user, project_id)
     except grpc.aio.AioRpcError as error:
@@ -251,12 +261,39 @@ async def stream_project(
     if is_head(request):  # the headers a GET would start with; no stream is opened
         return Response(media_type="text/event-stream", headers=SSE_HEADERS)
     call = state.prompt.watch_project(user, project_id, after_sequence=after_sequence)
+    return _event_stream(call, state, after_sequence=after_sequence)
+
+
+async def _first_message(
+    call: grpc.aio.UnaryStreamCall, deadline_s: float
+) -> prompt_service_pb2.WatchProjectResponse | None:
+    """The watch's first message within the services' deadline, as a unary call would answer
+    (its error raised as the call's; a 504 past the deadline); None if it ended without one."""
+    try:
+        async with asyncio.timeout(deadline_s):
+            return await anext(aiter(call), None)
+    except TimeoutError:
+        call.cancel()
+        raise service_timeout() from None
+    except BaseException:
+        call.cancel()
+        raise
+
+
+def _event_stream(
+    call: grpc.aio.UnaryStreamCall,
+    state: GatewayState,
+    *,
+    after_sequence: int = 0,
+    first: prompt_service_pb2.WatchProjectResponse | None = None,
+) -> StreamingResponse:
     frames = project_stream(
         call,
         signing=state.signing,
         heartbeat_seconds=state.settings.sse_heartbeat_seconds,
         retry_ms=state.settings.sse_retry_ms,
         after_sequence=after_sequence,
+        first=first,
     )
     return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)
 
