@@ -157,6 +157,23 @@ async def generator_stack(
             generator.gate.set()
 
 
+@dataclass
+class GatewayStack:
+    """Services behind a gateway, a client of it, and what tests read beside them."""
+
+    http: httpx.AsyncClient
+    services: Services
+    database_url: str
+    data_dir: Path
+
+    def auth(self, name: str = "dev") -> dict[str, str]:
+        return {"Authorization": f"Bearer {dev_token(self.data_dir, name)}"}
+
+    @property
+    def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
+        return self.services.prompt_stub
+
+
 def limits(**values: int) -> pytest.MarkDecorator:
     """Run the test with these LOGOKRAFT_LIMIT_* settings (the `limit_env` fixture)."""
     env = {f"LOGOKRAFT_LIMIT_{name.upper()}": value for name, value in values.items()}

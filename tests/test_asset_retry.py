@@ -14,15 +14,13 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 import httpx
 import pytest
 
-from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
-from logokraft_dev.devtokens import dev_token
 from logokraft_domain.asset_jobs import AssetJobs
 from logokraft_domain.jobs import FIRST_IMAGES, DrawCandidate, drawing_of
 from logokraft_domain.queue_positions import QueueBoard
@@ -32,7 +30,7 @@ from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from logokraft_kit.providers import ContentRejected
 from tests.support import (
     DEADLINE,
-    Services,
+    GatewayStack,
     as_user,
     generator_stack,
     limits,
@@ -72,19 +70,8 @@ class RefusingGenerator:
 
 
 @dataclass
-class Stack:
-    http: httpx.AsyncClient
-    services: Services
+class Stack(GatewayStack):
     generator: RefusingGenerator
-    database_url: str
-    data_dir: Path
-
-    def auth(self, name: str = "dev") -> dict[str, str]:
-        return {"Authorization": f"Bearer {dev_token(self.data_dir, name)}"}
-
-    @property
-    def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
-        return self.services.prompt_stub
 
     async def create(self, count: int, brand_name: str = "Acme") -> dict:
         """A project of `count` candidates (with an inspiration image): its creation answer."""
@@ -163,7 +150,7 @@ async def stack(
     env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": drawing_slots}
     generator = RefusingGenerator()
     async with generator_stack(env, generator) as (services, http):
-        yield Stack(http, services, generator, database_url, data_dir)
+        yield Stack(http, services, database_url, data_dir, generator)
 
 
 async def test_a_failed_candidate_is_drawn_again_and_its_project_settles_again(stack):

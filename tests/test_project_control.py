@@ -14,22 +14,21 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 import httpx
 import pytest
 
-from logokraft.v1 import common_pb2, prompt_service_pb2_grpc
+from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as pb
-from logokraft_dev.devtokens import dev_token, dev_user_id
+from logokraft_dev.devtokens import dev_user_id
 from logokraft_dev.sse import SseReader
 from logokraft_domain.jobs import PROMPTS, REFINEMENTS, Queue
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from tests.support import (
     DEADLINE,
-    Services,
+    GatewayStack,
     as_user,
     brand_brief,
     generator_stack,
@@ -84,19 +83,8 @@ class HeldGenerator:
 
 
 @dataclass
-class Stack:
-    http: httpx.AsyncClient
-    services: Services
+class Stack(GatewayStack):
     held: HeldGenerator
-    database_url: str
-    data_dir: Path
-
-    def auth(self, name: str = "dev") -> dict[str, str]:
-        return {"Authorization": f"Bearer {dev_token(self.data_dir, name)}"}
-
-    @property
-    def prompt(self) -> prompt_service_pb2_grpc.PromptServiceStub:
-        return self.services.prompt_stub
 
     async def create(self, count: int, user: str = "dev") -> httpx.Response:
         return await self.http.post(
@@ -174,7 +162,7 @@ async def stack(nats_server, database_url, namespace, tmp_path, limit_env) -> As
     env |= {**limit_env, "LOGOKRAFT_LOCAL_CONCURRENCY": 1}
     held = HeldGenerator()
     async with generator_stack(env, held) as (services, http):
-        yield Stack(http, services, held, database_url, data_dir)
+        yield Stack(http, services, database_url, data_dir, held)
 
 
 # ---- cancel ---------------------------------------------------------------------------------
