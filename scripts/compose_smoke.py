@@ -33,7 +33,6 @@ import os
 import secrets
 import shlex
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from typing import Any
 
 import httpx
 
+from logokraft_dev.devstack import free_port
 from logokraft_dev.devtokens import mint_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,12 +109,6 @@ def compose_command(engine: str) -> list[str]:
             "podman-compose not found (make compose-smoke installs it in .tools/compose)"
         )
     return [engine, "compose"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def generate_env(

@@ -73,6 +73,33 @@ def nobody_listening() -> Probe:
     return http_probe(f"http://127.0.0.1:{free_port()}/")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's ephemeral range")
+def test_free_port_is_outside_the_range_the_kernel_hands_out(monkeypatch) -> None:
+    """An outgoing connection can take a port from the ephemeral range between the
+    probe and the server's bind (CI saw "Address already in use"); ports below it are safe."""
+    from logokraft_dev.devstack import _process
+
+    kernel_range = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    low, high = (int(part) for part in kernel_range)
+    ports = [free_port() for _ in range(50)]
+    assert len(set(ports)) == 50
+    assert not any(low <= port <= high for port in ports)
+    for port in ports:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))
+
+    # A port someone is listening on is never chosen, even when the draw lands on it.
+    busy, *others = sorted(port for port in ports if port < low)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", busy))
+        taken.listen()
+        draws = iter([busy - 1024, busy - 1024, *(port - 1024 for port in others)])
+        monkeypatch.setattr(_process.secrets, "randbelow", lambda _n: next(draws))
+        monkeypatch.setattr(_process.secrets, "choice", lambda pool: pool[0])
+        monkeypatch.setattr(_process, "_HANDED_OUT", set())
+        assert free_port() in others
+
+
 @pytest.fixture
 def private_dir() -> Iterator[Path]:
     """A fresh 0700 directory under the system temp dir, like `mktemp -d`; removed afterwards.

@@ -8,6 +8,7 @@ parent-death signal (so a child never outlives a parent killed with SIGKILL).
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -23,11 +24,53 @@ from typing import Self
 _ORPHAN_GUARD = Path(__file__).with_name("_orphan_guard.py")
 
 
+# Ports this process has handed out, so two callers never get the same one.
+_HANDED_OUT: set[int] = set()
+_LOWEST = 1024
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel picks from for outgoing connections and `bind(0)`."""
+    try:
+        low, high = (int(part) for part in _EPHEMERAL_RANGE.read_text().split())
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default; other systems fall back to bind(0) below
+    return low, high
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that was free a moment ago (bind to port 0, read it, release it)."""
+    """A TCP port that is free now and that the kernel will not hand to anyone else.
+
+    The port is chosen for a server that binds it a moment later. A port from
+    `bind(0)` is in the kernel's ephemeral range, so in that moment any outgoing
+    connection on the machine may take it as its local port (seen in CI as
+    "Address already in use"). So on Linux the port is drawn at random from
+    below the ephemeral range, where the kernel never picks, and probed; only
+    a server that binds a fixed port of its own can collide with it.
+    """
+    low, high = _ephemeral_range()
+    pool = [(_LOWEST, low - 1), (high + 1, 65535)]
+    pool = [(a, b) for a, b in pool if b - a >= 1000]
+    if sys.platform.startswith("linux") and pool:
+        for _ in range(200):
+            a, b = secrets.choice(pool)
+            port = a + secrets.randbelow(b - a + 1)
+            if port not in _HANDED_OUT and _bindable(host, port):
+                _HANDED_OUT.add(port)
+                return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _bindable(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def die_with_parent(
