@@ -8,6 +8,7 @@ object is removed, as Supabase's do), and the GarbageCollector the prompt servic
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -18,12 +19,15 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from logokraft_domain import store
 from logokraft_domain.garbage import GarbageCollector
+from logokraft_domain.jobs import drawing_of
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.supabase_storage import FakeSupabaseStorage
 from logokraft_kit.db import Database
 from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET, StorageError
 from logokraft_kit.storage._base import BUCKETS
+from logokraft_kit.storage.paths import asset_path
 from logokraft_kit.storage.supabase import SupabaseStorage
 
 pytestmark = pytest.mark.integration
@@ -212,6 +216,105 @@ async def test_a_kit_never_built_is_queued_and_its_removal_is_harmless(s):
     ]
     assert await s.collector.collect_all() == 2
     assert await queued(s) == [] and (GENERATED_BUCKET, path) not in s.fake.objects
+
+
+async def failed_candidate(s: Setup) -> tuple[uuid.UUID, uuid.UUID]:
+    """Alice's project with one failed candidate (no file named); returns (project, asset)."""
+    project = uuid.uuid4()
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            """
+            insert into brand_projects (id, user_id, brand_name, num_candidates, status,
+                                        prompts_written)
+            values (%s, %s, 'Acme', 1, 'failed', true)
+            """,
+            [project, ALICE],
+        )
+        cursor = await conn.execute(
+            """
+            insert into generated_assets (project_id, user_id, position, status, error_code)
+            values (%s, %s, 0, 'failed', 'provider_error') returning id
+            """,
+            [project, ALICE],
+        )
+        row = await cursor.fetchone()
+    return project, row["id"]
+
+
+async def store_drawing(s: Setup, project, asset, retried_at) -> list[tuple[str, str]]:
+    """What a worker of that drawing stores before it dies uncommitted: its PNG and SVG."""
+    keys = []
+    for ext, kind in (("png", "image/png"), ("svg", "image/svg+xml")):
+        path = asset_path(ALICE, project, asset, ext, drawing=drawing_of(retried_at))
+        await s.storage.put(GENERATED_BUCKET, path, b"orphan", content_type=kind)
+        keys.append((GENERATED_BUCKET, path))
+    return keys
+
+
+async def age_the_queue(s: Setup, seconds: float) -> None:
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            "update storage_garbage set queued_at = queued_at - make_interval(secs => %s)",
+            [seconds],
+        )
+
+
+async def test_a_retry_collects_the_files_its_abandoned_drawing_stored_once_past_the_grace(s):
+    """A worker stored the first drawing's files and died before naming them; the asset
+    failed and was retried twice: both abandoned drawings' files go, after the grace (a
+    worker of that drawing may still be about to store them), the current drawing's stay."""
+    project, asset = await failed_candidate(s)
+    orphans = await store_drawing(s, project, asset, None)
+    async with s.db.as_service() as conn:
+        queued_row = await store.requeue_failed_asset(conn, asset)
+        first_retry = queued_row["retried_at"]
+    orphans += await store_drawing(s, project, asset, first_retry)
+    async with s.db.as_service() as conn:
+        await conn.execute("update generated_assets set status = 'failed' where id = %s", [asset])
+        current = (await store.requeue_failed_asset(conn, asset))["retried_at"]
+    kept = await store_drawing(s, project, asset, current)  # the drawing in progress
+    assert sorted(await queued(s)) == sorted(orphans)
+
+    collector = GarbageCollector(s.db, s.storage, grace_s=600)
+    assert await collector.collect_all() == 0  # within the grace: a worker may yet store them
+    assert all(key in s.fake.objects for key in orphans)
+
+    await age_the_queue(s, 601)
+    assert await collector.collect_all() == 4
+    assert not any(key in s.fake.objects for key in orphans)
+    assert all(key in s.fake.objects for key in kept)
+    assert await queued(s) == []
+
+
+async def test_deleting_an_unfinished_asset_collects_what_its_drawing_stored(s):
+    """A failed candidate whose worker stored files and died uncommitted, then deleted: the
+    files no row named go too (after the grace); a completed asset's named files at once."""
+    project, asset = await failed_candidate(s)
+    orphans = await store_drawing(s, project, asset, None)
+    async with s.db.as_service() as conn:
+        await conn.execute("delete from brand_projects where id = %s", [project])
+    assert sorted(await queued(s)) == sorted(orphans)
+    collector = GarbageCollector(s.db, s.storage, grace_s=600)
+    assert await collector.collect_all() == 0
+    await age_the_queue(s, 601)
+    assert await collector.collect_all() == 2
+    assert not any(key in s.fake.objects for key in orphans)
+
+
+async def test_the_trigger_derives_the_keys_the_workers_store_under(s):
+    """The migration's key of a drawing is asset_path's, to the microsecond."""
+    project, asset = await failed_candidate(s)
+    retried_at = dt.datetime(2026, 12, 7, 5, 1, 2, 345678, tzinfo=dt.UTC)
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            "update generated_assets set retried_at = %s where id = %s", [retried_at, asset]
+        )
+        await conn.execute("update generated_assets set retried_at = now() where id = %s", [asset])
+    drawing = drawing_of(retried_at)
+    assert (await queued(s))[2:] == [  # after the first drawing's two, in queue order
+        (GENERATED_BUCKET, asset_path(ALICE, project, asset, ext, drawing=drawing))
+        for ext in ("png", "svg")
+    ]
 
 
 async def test_users_cannot_read_or_write_the_queue(s):

@@ -8,6 +8,14 @@ prompt service runs one `GarbageCollector`: every `interval_s`, or at once when 
 storage, and drops their queue rows in the same transaction, so a failure (storage away)
 leaves them queued for the next pass. Replicas may all collect: rows are taken with
 `for update skip locked`, and removing an object twice is harmless.
+
+The files of an abandoned drawing (an asset retried, or deleted unfinished, while a worker
+may have stored files it never named; supabase/migrations/, 20261207000200) are queued
+`after_grace`: taken only once queued for longer than `grace_s`, by then no worker of that
+drawing can still store them. The prompt service passes its
+LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is kept above the draw timeout plus the ack wait (the
+longest a drawing that started before the retry or delete may still run); a worker stalled
+longer than that (a frozen process) can still leave its files behind.
 """
 
 from __future__ import annotations
@@ -29,10 +37,18 @@ BATCH = 500
 class GarbageCollector:
     """Removes the queued files of deleted rows; runs until stopped, errors are retried."""
 
-    def __init__(self, db: Database, storage: BlobStorage, *, interval_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        storage: BlobStorage,
+        *,
+        interval_s: float = 60.0,
+        grace_s: float = 1200.0,
+    ) -> None:
         self._db = db
         self._storage = storage
         self._interval_s = interval_s
+        self._grace_s = grace_s
         self._stopping = asyncio.Event()
         self._nudged = asyncio.Event()
 
@@ -46,9 +62,10 @@ class GarbageCollector:
             cursor = await conn.execute(
                 """
                 select id, bucket, path from public.storage_garbage
+                where not after_grace or queued_at < now() - make_interval(secs => %s)
                 order by id limit %s for update skip locked
                 """,
-                [batch],
+                [self._grace_s, batch],
             )
             rows = await cursor.fetchall()
             if not rows:
