@@ -441,7 +441,8 @@ async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(st
     await rows(
         stack.database_url,
         "update generated_assets set status = 'queued', error_code = null,"
-        " error_message = null, attempts = 0, retried_at = now() where id = %s returning id",
+        " error_message = null, attempts = 0, retried_at = now(), first_lane = true"
+        " where id = %s returning id",
         [failed["id"]],
     )
     sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
@@ -658,3 +659,45 @@ async def test_a_retried_candidates_lane_follows_whether_its_project_has_a_logo(
     await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
     order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
     assert order == ([True, True, False] if has_logo else [True, False, True])
+
+
+async def test_a_retried_candidate_keeps_its_place_in_its_lane_when_its_project_gets_a_logo(
+    stack,
+):
+    """Retried while its project had no logo, its job waits among first logos; another
+    candidate of the project completing meanwhile moves neither the job nor its place."""
+    retried, _ = await stack.settled_project(2, refused=2)
+    retried_first, failed = await stack.assets(retried["project_id"])
+    stack.hold_drawings()
+    made = [
+        (await stack.create(n, name))["project_id"] for name, n in (("Blocker", 1), ("Waiting", 2))
+    ]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+
+    async def queued() -> list[dict] | None:
+        waiting = [a for a in await stack.assets(made[1]) if a["status"] == "queued"]
+        return waiting if len(waiting) == 2 else None
+
+    first, later = await wait_for(queued, within=DEADLINE, what="the candidates to wait")
+    drawn_before = len(stack.generator.drawn)
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+    # The project gets a logo while the retry waits (its other candidate, drawn again).
+    await rows(
+        stack.database_url,
+        "update generated_assets set status = 'completed' where id = %s returning id",
+        [retried_first["id"]],
+    )
+
+    board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
+    places = {**await board.positions(made[1]), **await board.positions(retried["project_id"])}
+
+    line = [first, failed, later]  # as its job waits: among the first logos
+    assert places == {str(asset["id"]): place for place, asset in enumerate(line, start=1)}
+    stack.generator.gate.set()
+
+    async def all_drawn() -> bool:
+        return len(stack.generator.drawn) == drawn_before + 3
+
+    await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
+    order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
+    assert order == [True, False, True]

@@ -266,12 +266,12 @@ async def test_a_retry_collects_the_files_its_abandoned_drawing_stored_once_past
     project, asset = await failed_candidate(s)
     orphans = await store_drawing(s, project, asset, None)
     async with s.db.as_service() as conn:
-        queued_row = await store.requeue_failed_asset(conn, asset)
+        queued_row = await store.requeue_failed_asset(conn, asset, first_lane=True)
         first_retry = queued_row["retried_at"]
     orphans += await store_drawing(s, project, asset, first_retry)
     async with s.db.as_service() as conn:
         await conn.execute("update generated_assets set status = 'failed' where id = %s", [asset])
-        current = (await store.requeue_failed_asset(conn, asset))["retried_at"]
+        current = (await store.requeue_failed_asset(conn, asset, first_lane=True))["retried_at"]
     kept = await store_drawing(s, project, asset, current)  # the drawing in progress
     assert sorted(await queued(s)) == sorted(orphans)
 

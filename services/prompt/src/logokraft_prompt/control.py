@@ -134,9 +134,10 @@ class ProjectControl:
                 await limits.check_projects_in_flight(conn, user_id, user_limits)
             await limits.check_images_per_day(conn, user_id, user_limits, requested=1)
             await limits.check_daily_budget(conn, user_limits, requested=1)
-            queued = await store.requeue_failed_asset(conn, asset_id)
-            assert queued is not None  # failed, and locked since it was read
+            # Its lane, kept on the row: the board places it where its job really waits.
             has_logo = await store.has_completed_asset(conn, project["id"])
+            queued = await store.requeue_failed_asset(conn, asset_id, first_lane=not has_logo)
+            assert queued is not None  # failed, and locked since it was read
             if settled:
                 locked = await store.get_project(conn, project["id"], lock=True)
                 assert locked is not None
