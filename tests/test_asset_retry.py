@@ -253,6 +253,27 @@ async def test_what_cannot_be_retried_is_refused_and_left_as_it_is(stack):
     )
     response = await stack.retry(failed_id)
     assert (response.status_code, response.json()["error"]["code"]) == (409, "project_cancelled")
+    # A design the local engine cannot draw: it would fail the same way, for an image.
+    await rows(
+        stack.database_url,
+        "update brand_projects set status = 'completed' where id = %s returning id",
+        [project_id],
+    )
+    await rows(
+        stack.database_url,
+        "update generated_assets set error_code = 'design_rejected' where id = %s returning id",
+        [failed_id],
+    )
+    response = await stack.retry(failed_id)
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert error["code"] == "design_not_drawable"
+    assert "changed brief" in error["message"]
+    await rows(
+        stack.database_url,
+        "update generated_assets set error_code = 'content_rejected' where id = %s returning id",
+        [failed_id],
+    )
     # Nothing was changed or counted by any refusal.
     [row] = await rows(
         stack.database_url, "select * from generated_assets where id = %s", [failed_id]
