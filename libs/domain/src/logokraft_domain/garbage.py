@@ -15,7 +15,10 @@ may have stored files it never named; supabase/migrations/, 20261207000200) are 
 drawing can still store them. The prompt service passes its
 LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is kept above the draw timeout plus the ack wait (the
 longest a drawing that started before the retry or delete may still run); a worker stalled
-longer than that (a frozen process) can still leave its files behind.
+longer than that (a frozen process) can still leave its files behind. Storage is never
+listed to find such files: every key a drawing writes follows from its asset and drawing, and
+listing would cost a call per folder level (Supabase Storage lists one folder per call, by
+prefix and offset, nothing recursive) over every user's and project's folder, each pass.
 """
 
 from __future__ import annotations
