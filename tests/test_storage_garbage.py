@@ -218,27 +218,33 @@ async def test_a_kit_never_built_is_queued_and_its_removal_is_harmless(s):
     assert await queued(s) == [] and (GENERATED_BUCKET, path) not in s.fake.objects
 
 
-async def failed_candidate(s: Setup) -> tuple[uuid.UUID, uuid.UUID]:
-    """Alice's project with one failed candidate (no file named); returns (project, asset)."""
+async def drawn_candidate(s: Setup) -> tuple[uuid.UUID, uuid.UUID]:
+    """Alice's project with one candidate being drawn (no file named); (project, asset)."""
     project = uuid.uuid4()
     async with s.db.as_service() as conn:
         await conn.execute(
             """
             insert into brand_projects (id, user_id, brand_name, num_candidates, status,
                                         prompts_written)
-            values (%s, %s, 'Acme', 1, 'failed', true)
+            values (%s, %s, 'Acme', 1, 'generating', true)
             """,
             [project, ALICE],
         )
         cursor = await conn.execute(
             """
-            insert into generated_assets (project_id, user_id, position, status, error_code)
-            values (%s, %s, 0, 'failed', 'provider_error') returning id
+            insert into generated_assets (project_id, user_id, position, status, attempts)
+            values (%s, %s, 0, 'generating', 1) returning id
             """,
             [project, ALICE],
         )
         row = await cursor.fetchone()
     return project, row["id"]
+
+
+async def end_drawing(s: Setup, asset: uuid.UUID, status: str = "failed") -> None:
+    """The drawing ends without an image: its attempts used up, or the project cancelled."""
+    async with s.db.as_service() as conn:
+        await conn.execute("update generated_assets set status = %s where id = %s", [status, asset])
 
 
 async def store_drawing(s: Setup, project, asset, retried_at) -> list[tuple[str, str]]:
@@ -259,20 +265,24 @@ async def age_the_queue(s: Setup, seconds: float) -> None:
         )
 
 
-async def test_a_retry_collects_the_files_its_abandoned_drawing_stored_once_past_the_grace(s):
-    """A worker stored the first drawing's files and died before naming them; the asset
-    failed and was retried twice: both abandoned drawings' files go, after the grace (a
-    worker of that drawing may still be about to store them), the current drawing's stay."""
-    project, asset = await failed_candidate(s)
+async def retry(s: Setup, asset: uuid.UUID) -> dt.datetime:
+    """Queue the failed asset again, as a retry does; its new drawing's `retried_at`."""
+    async with s.db.as_service() as conn:
+        row = await store.requeue_failed_asset(conn, asset, first_lane=True)
+        await conn.execute(
+            "update generated_assets set status = 'generating' where id = %s", [asset]
+        )
+    return row["retried_at"]
+
+
+@pytest.mark.parametrize("ended", ["failed", "cancelled"])
+async def test_files_a_dead_worker_stored_go_once_their_drawing_ends_past_the_grace(s, ended):
+    """A worker stored the drawing's files and died before naming them; the asset then failed
+    (or its project was cancelled): the files go, but only after the grace (a worker of that
+    drawing may still be about to store them); the row stays."""
+    project, asset = await drawn_candidate(s)
     orphans = await store_drawing(s, project, asset, None)
-    async with s.db.as_service() as conn:
-        queued_row = await store.requeue_failed_asset(conn, asset, first_lane=True)
-        first_retry = queued_row["retried_at"]
-    orphans += await store_drawing(s, project, asset, first_retry)
-    async with s.db.as_service() as conn:
-        await conn.execute("update generated_assets set status = 'failed' where id = %s", [asset])
-        current = (await store.requeue_failed_asset(conn, asset, first_lane=True))["retried_at"]
-    kept = await store_drawing(s, project, asset, current)  # the drawing in progress
+    await end_drawing(s, asset, ended)
     assert sorted(await queued(s)) == sorted(orphans)
 
     collector = GarbageCollector(s.db, s.storage, grace_s=600)
@@ -280,16 +290,34 @@ async def test_a_retry_collects_the_files_its_abandoned_drawing_stored_once_past
     assert all(key in s.fake.objects for key in orphans)
 
     await age_the_queue(s, 601)
-    assert await collector.collect_all() == 4
+    assert await collector.collect_all() == 2
     assert not any(key in s.fake.objects for key in orphans)
-    assert all(key in s.fake.objects for key in kept)
     assert await queued(s) == []
 
 
-async def test_deleting_an_unfinished_asset_collects_what_its_drawing_stored(s):
-    """A failed candidate whose worker stored files and died uncommitted, then deleted: the
-    files no row named go too (after the grace); a completed asset's named files at once."""
-    project, asset = await failed_candidate(s)
+async def test_each_abandoned_drawing_of_a_retried_asset_is_collected_and_the_current_kept(s):
+    """Two drawings each stored files and died, each failed and was retried; the third,
+    in progress, keeps its files."""
+    project, asset = await drawn_candidate(s)
+    orphans = await store_drawing(s, project, asset, None)
+    await end_drawing(s, asset)
+    first_retry = await retry(s, asset)
+    orphans += await store_drawing(s, project, asset, first_retry)
+    await end_drawing(s, asset)
+    current = await retry(s, asset)
+    kept = await store_drawing(s, project, asset, current)
+    assert sorted(await queued(s)) == sorted(orphans)
+
+    await age_the_queue(s, 601)
+    assert await GarbageCollector(s.db, s.storage, grace_s=600).collect_all() == 4
+    assert not any(key in s.fake.objects for key in orphans)
+    assert all(key in s.fake.objects for key in kept)
+
+
+async def test_deleting_an_asset_in_flight_collects_what_its_drawing_stored(s):
+    """A candidate being drawn is deleted (its project with it): what its drawing stored
+    goes too, after the grace."""
+    project, asset = await drawn_candidate(s)
     orphans = await store_drawing(s, project, asset, None)
     async with s.db.as_service() as conn:
         await conn.execute("delete from brand_projects where id = %s", [project])
@@ -301,17 +329,29 @@ async def test_deleting_an_unfinished_asset_collects_what_its_drawing_stored(s):
     assert not any(key in s.fake.objects for key in orphans)
 
 
+async def test_a_completed_asset_queues_nothing_until_it_is_deleted(s):
+    """Completing names the drawing's files: nothing is queued for them then."""
+    project, asset = await drawn_candidate(s)
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            "update generated_assets set status = 'completed', storage_bucket = %s,"
+            " storage_path = %s where id = %s",
+            [GENERATED_BUCKET, asset_path(ALICE, project, asset, "png"), asset],
+        )
+    assert await queued(s) == []
+
+
 async def test_the_trigger_derives_the_keys_the_workers_store_under(s):
     """The migration's key of a drawing is asset_path's, to the microsecond."""
-    project, asset = await failed_candidate(s)
+    project, asset = await drawn_candidate(s)
     retried_at = dt.datetime(2026, 12, 7, 5, 1, 2, 345678, tzinfo=dt.UTC)
     async with s.db.as_service() as conn:
         await conn.execute(
             "update generated_assets set retried_at = %s where id = %s", [retried_at, asset]
         )
-        await conn.execute("update generated_assets set retried_at = now() where id = %s", [asset])
+    await end_drawing(s, asset)
     drawing = drawing_of(retried_at)
-    assert (await queued(s))[2:] == [  # after the first drawing's two, in queue order
+    assert await queued(s) == [  # in queue order
         (GENERATED_BUCKET, asset_path(ALICE, project, asset, ext, drawing=drawing))
         for ext in ("png", "svg")
     ]

@@ -3,21 +3,27 @@
 -- A worker stores a drawing's files (`{asset}.png/.svg` for an asset's first drawing,
 -- `{asset}-{drawing}.png/.svg` for a retry's: logokraft_kit.storage.paths.asset_path) before
 -- the transaction that names them on the asset. A worker that dies between the two leaves
--- files no row names; they were left for good when the drawing was then abandoned: the asset
--- retried (its next drawing stores under other keys) or deleted while not completed (the
--- delete trigger queued only the files the row named).
+-- files no row names, and they were kept for good once the drawing ended without them: the
+-- asset failed (its attempts used up, or timed out by the sweeper) or was cancelled, a retry
+-- then drawing it under other keys, or it was deleted (the delete trigger queued only the
+-- files the row named).
 --
 -- Every key a drawing can write follows from its asset and its `retried_at`, so they are
 -- queued when the drawing is abandoned, without listing storage:
 -- 1. `logokraft_drawing_path`: the key of an asset's drawing (the SQL twin of asset_path and
 --    logokraft_domain.jobs.drawing_of: `retried_at` in whole microseconds since the epoch).
--- 2. A retry (retried_at changes) queues the drawing it leaves; deleting an unfinished asset
---    queues the drawing it is on, beside the files it names (queued at once, as before).
+-- 2. An asset that ends failed or cancelled ends its drawing (a retry draws it again under
+--    other keys), and deleting an asset still queued or generating ends it: either queues
+--    the drawing's keys, but for those the row names (a delete queues those at once, as
+--    before). Completing names them. The assets failed or cancelled before this migration
+--    get theirs queued here, once.
 -- 3. Those rows are `after_grace`: a worker of that drawing may still be about to store them
---    (it started before the retry or the delete), so the collector takes them only once they
---    have been queued longer than any drawing may still run (its grace: the prompt service's
---    LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is above the draw timeout plus the ack wait).
---    Removing an absent object is harmless, so a drawing that stored nothing costs a no-op.
+--    (it started before the failure, the cancel or the delete), so the collector takes them
+--    only once they have been queued longer than any drawing may still run (its grace: the
+--    prompt service's LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is above the draw timeout plus
+--    the ack wait). Removing an absent object is harmless, so a drawing that stored nothing
+--    costs a no-op. The triggers add a row or two to the transaction that fails, cancels or
+--    deletes (no round trip), and nothing to a drawing that completes.
 
 alter table public.storage_garbage
   add column if not exists after_grace boolean not null default false;
@@ -58,7 +64,8 @@ $$;
 revoke all on function public.logokraft_queue_drawing_files(public.generated_assets, timestamptz)
   from public, anon, authenticated, service_role;
 
--- Deleting an asset: the files it names (20261205000500_brand_kits.sql), and its drawing's.
+-- Deleting an asset: the files it names (20261205000500_brand_kits.sql), and the drawing's
+-- of one still queued or generating (a failed or cancelled one's were queued as it ended).
 create or replace function public.logokraft_queue_asset_files()
 returns trigger
 language plpgsql
@@ -80,7 +87,7 @@ begin
     insert into public.storage_garbage (bucket, path)
     values (coalesce(old.storage_bucket, 'generated-assets'), old.metadata ->> 'svg_path');
   end if;
-  if old.status <> 'completed' then  -- a completed asset names its drawing's files
+  if old.status in ('queued', 'generating') then
     perform public.logokraft_queue_drawing_files(old, old.retried_at);
   end if;
   return old;
@@ -89,23 +96,28 @@ $$;
 revoke all on function public.logokraft_queue_asset_files()
   from public, anon, authenticated, service_role;
 
--- A retry: the drawing the asset leaves.
-create or replace function public.logokraft_queue_retried_drawing_files()
+-- An asset failed or cancelled: the drawing it ends.
+create or replace function public.logokraft_queue_ended_drawing_files()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
-  perform public.logokraft_queue_drawing_files(old, old.retried_at);
+  perform public.logokraft_queue_drawing_files(new, new.retried_at);
   return new;
 end
 $$;
-revoke all on function public.logokraft_queue_retried_drawing_files()
+revoke all on function public.logokraft_queue_ended_drawing_files()
   from public, anon, authenticated, service_role;
 
-drop trigger if exists generated_assets_queue_retried_drawing on public.generated_assets;
-create trigger generated_assets_queue_retried_drawing
-  after update of retried_at on public.generated_assets
-  for each row when (new.retried_at is distinct from old.retried_at)
-  execute function public.logokraft_queue_retried_drawing_files();
+drop trigger if exists generated_assets_queue_ended_drawing on public.generated_assets;
+create trigger generated_assets_queue_ended_drawing
+  after update of status on public.generated_assets
+  for each row when (new.status in ('failed', 'cancelled')
+                     and old.status in ('queued', 'generating'))
+  execute function public.logokraft_queue_ended_drawing_files();
+
+select public.logokraft_queue_drawing_files(a, a.retried_at)
+from public.generated_assets a
+where a.status in ('failed', 'cancelled');

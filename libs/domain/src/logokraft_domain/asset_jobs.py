@@ -27,8 +27,9 @@ the asset only while it is on the drawing the job started (its `retried_at` unch
 each drawing stores its files under its own key (storage.paths.asset_path), so the late one
 never writes over the retry's image; `complete` removes what it stored when the asset is no
 longer unfinished on its drawing. What a worker that died between storing and completing left
-is queued for the storage collector when its drawing is abandoned (a retry, or deleting the
-asset unfinished; logokraft_domain.garbage), and collected once no worker can still store it.
+is queued for the storage collector when its drawing ends without it (the asset failed,
+cancelled, or deleted unfinished; logokraft_domain.garbage), and collected once no worker can
+still store it.
 Left open, deliberately: two jobs of one drawing (the sweeper re-published a candidate whose
 worker stalled past LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is above the draw timeout plus the
 ack wait: a frozen process, or a store that hung for minutes) share its keys, so the one

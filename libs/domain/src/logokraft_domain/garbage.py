@@ -9,16 +9,17 @@ storage, and drops their queue rows in the same transaction, so a failure (stora
 leaves them queued for the next pass. Replicas may all collect: rows are taken with
 `for update skip locked`, and removing an object twice is harmless.
 
-The files of an abandoned drawing (an asset retried, or deleted unfinished, while a worker
-may have stored files it never named; supabase/migrations/, 20261207000200) are queued
-`after_grace`: taken only once queued for longer than `grace_s`, by then no worker of that
-drawing can still store them. The prompt service passes its
-LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is kept above the draw timeout plus the ack wait (the
-longest a drawing that started before the retry or delete may still run); a worker stalled
-longer than that (a frozen process) can still leave its files behind. Storage is never
-listed to find such files: every key a drawing writes follows from its asset and drawing, and
-listing would cost a call per folder level (Supabase Storage lists one folder per call, by
-prefix and offset, nothing recursive) over every user's and project's folder, each pass.
+The files of a drawing that ended without naming them (its asset failed, cancelled, or
+deleted unfinished, while a worker may have stored files and died before naming them;
+supabase/migrations/, 20261207000200) are queued `after_grace`: taken only once queued for
+longer than `grace_s`, by then no worker of that drawing can still store them. The prompt
+service passes its LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is kept above the draw timeout plus
+the ack wait (the longest a drawing that started before the failure, cancel or delete may
+still run); a worker stalled longer than that (a frozen process) can still leave its files
+behind. Storage is never listed to find such files: every key a drawing writes follows from
+its asset and drawing, and listing would cost a call per folder level (Supabase Storage
+lists one folder per call, by prefix and offset, nothing recursive) over every user's and
+project's folder, each pass.
 """
 
 from __future__ import annotations
