@@ -33,7 +33,7 @@ create or replace function public.logokraft_drawing_path(
 )
 returns text
 language sql
-immutable
+stable  -- extract() of a timestamptz is stable, though its epoch never varies
 set search_path = ''
 as $$
   select asset.user_id::text || '/' || asset.project_id::text || '/' || asset.id::text
