@@ -8,7 +8,8 @@ prompt service writing prompts, Postgres) is what a person waits for, so under a
 operating system runs that first and the renderer takes the rest of the CPU. No throughput
 is lost (only renders wait for a render thread's CPU), and on the local burst of `make bench`
 the first logos came about a second sooner (first logo p50 2.5-2.7 s against 3.5-3.9 s, done
-p50 7.7-7.8 s against 8.6-9.5 s).
+p50 7.7-7.8 s against 8.6-9.5 s). A brand kit is not built here (refine's brand_kits.py):
+a person is waiting for that download, as for any request.
 
 Each render's own CPU (its thread's, whatever runs beside it) counts in
 `logokraft_local_render_cpu_seconds_total`, so a process's CPU outside the renderer can be
