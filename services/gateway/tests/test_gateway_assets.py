@@ -224,3 +224,49 @@ async def test_get_asset_and_its_lineage(client, auth, refine):
     assert chain.json()["asset_id"] == grandchild.id
     assert [a["id"] for a in chain.json()["lineage"]] == [root.id, child.id, grandchild.id]
     assert [a["instruction"] for a in chain.json()["lineage"]] == [None, "navy", "no tagline"]
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (b'{"instruction": "navy", "instruction": "rm -rf"}', "instruction"),
+        (b'{"instruction": "navy", "num_variations": 1, "num_variations": 3}', "num_variations"),
+        (b'{"instruction": "navy", "extra": {"a": 1, "a": 2}}', "a"),
+    ],
+    ids=["instruction", "num_variations", "nested"],
+)
+async def test_a_json_body_with_a_duplicate_key_is_400_naming_it(
+    client, auth, refine, mine, body, key
+):
+    """Parsers disagree on which of two equal keys wins (request smuggling between a proxy,
+    a log and us): the body is refused, not read as its last key says."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json; charset=utf-8"},
+        content=body,
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "duplicate_key"
+    assert f'the key "{key}" more than once' in error["message"], error["message"]
+    assert refine.calls == []
+
+
+def test_every_route_reading_a_body_reads_json_strictly():
+    """A route added on a router without StrictJsonRoute would read duplicate keys again."""
+    import importlib
+    import pkgutil
+
+    from fastapi.routing import APIRoute
+
+    from logokraft_gateway.api import routes
+    from logokraft_gateway.json_body import StrictJsonRoute
+
+    api_routes = [
+        route
+        for info in pkgutil.iter_modules(routes.__path__)
+        for route in importlib.import_module(f"{routes.__name__}.{info.name}").router.routes
+        if isinstance(route, APIRoute)
+    ]
+    assert any(route.body_field is not None for route in api_routes)
+    assert [r.path for r in api_routes if not isinstance(r, StrictJsonRoute)] == []

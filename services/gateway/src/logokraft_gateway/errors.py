@@ -267,7 +267,8 @@ def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
-    code = _HTTP_CODES.get(status, "http_error")
+    # An HTTPException of ours may name its own code (json_body.DuplicateKey).
+    code = getattr(exc, "code", None) or _HTTP_CODES.get(status, "http_error")
     headers = dict(exc.headers) if exc.headers else None
     if status == 404:
         message = _not_found_message(request)

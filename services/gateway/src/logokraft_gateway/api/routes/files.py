@@ -14,10 +14,16 @@ from fastapi.responses import FileResponse
 from logokraft_gateway.api.deps import State, limit_client_ip
 from logokraft_gateway.downloads import RangedFile, file_gone
 from logokraft_gateway.errors import ApiError, error_responses
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_kit.storage import LocalStorage
 from logokraft_kit.storage.local import InvalidObjectPath
 
-router = APIRouter(prefix="/files", tags=["files"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/files",
+    tags=["files"],
+    dependencies=[Depends(limit_client_ip)],
+)
 
 _MEDIA_TYPES = {
     ".png": "image/png",

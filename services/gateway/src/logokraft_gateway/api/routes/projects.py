@@ -43,6 +43,7 @@ from logokraft_gateway.intake import (
     read_new_project,
     store_inspiration,
 )
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.ratelimit import rate_settings
 from logokraft_gateway.schemas import (
     DIGITS_ONLY,
@@ -63,6 +64,7 @@ from logokraft_kit.telemetry import annotate
 
 router = APIRouter(
     prefix="/projects",
+    route_class=StrictJsonRoute,
     tags=["projects"],
     dependencies=[Depends(limit_client_ip), Depends(refuse_repeated_query)],
 )
