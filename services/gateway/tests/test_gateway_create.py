@@ -436,6 +436,57 @@ async def test_a_boundary_longer_than_the_parser_takes_is_400(client, auth, fake
     assert len(fake.create_calls) == 2
 
 
+@pytest.mark.parametrize(
+    "preamble",
+    [b"This is a multi-part message in MIME format.\r\n", b"\r\n", b"x" * 70_000 + b"\r\n"],
+    ids=["mime text", "bare CRLF", "70 KB"],
+)
+async def test_a_preamble_before_the_first_boundary_is_ignored_or_named(
+    client, auth, fake, preamble
+):
+    """RFC 2046 lets text precede the first boundary (mail tools write one); python-multipart
+    refused it as "malformed". Read past it, as any MIME reader does, within 64 KB."""
+    boundary = "preambleboundary"
+    form = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nAcme'
+        f"\r\n--{boundary}--\r\nepilogue, ignored too\r\n"
+    ).encode()
+
+    async def body():  # the delimiter split across chunks, as a network may deliver it
+        whole = preamble + form
+        cut = len(preamble) + 5
+        yield whole[:cut]
+        yield whole[cut:]
+
+    response = await client.post(
+        URL,
+        content=body(),
+        headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    if len(preamble) > 64 * 1024:
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "malformed_form"
+        assert "no line starts with '--preambleboundary'" in response.json()["error"]["message"]
+        assert fake.create_calls == []
+        return
+    assert response.status_code == 202, response.text
+    assert [request.brief.brand_name for _, request in fake.create_calls] == ["Acme"]
+
+
+async def test_a_form_without_its_boundary_is_400_naming_the_boundary(client, auth, fake):
+    """A body written with another boundary than its Content-Type names (a hand-made curl)."""
+    body = b'--other\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nA\r\n--other--\r\n'
+    response = await client.post(
+        URL, content=body, headers={**auth, "Content-Type": "multipart/form-data; boundary=xyz"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"] == (
+        "The multipart form has no part: no line starts with '--xyz', the boundary its "
+        "Content-Type names; send the parts with that boundary."
+    )
+    assert fake.create_calls == []
+
+
 async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
     headers = {
         **auth,

@@ -30,6 +30,9 @@ IMAGE_FIELD = "inspiration_images"
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 64
+# The text a form may have before its first boundary (RFC 2046's preamble, which no client
+# is expected to read): past it without a boundary, the form is refused.
+MAX_PREAMBLE_BYTES = 64 * 1024
 MAX_PIXELS = 16_000_000
 # The longest side of a stored inspiration image: larger images are scaled down to it.
 MAX_SIDE = 2048
@@ -81,6 +84,10 @@ class FormReader:
         self._header_value = bytearray()
         self._headers: dict[str, bytes] = {}
         self._ended = False
+        # Bytes before the first boundary (RFC 2046's preamble, which python-multipart
+        # refuses): held until the first delimiter, then dropped; None once it was found.
+        self._preamble: bytearray | None = bytearray()
+        self._dash_boundary = b"--" + boundary
         self._parser = MultipartParser(
             boundary,
             {
@@ -97,13 +104,38 @@ class FormReader:
 
     def feed(self, chunk: bytes) -> None:
         """Parse one chunk of the body."""
+        if self._preamble is not None:
+            chunk = self._past_preamble(chunk)
+            if not chunk:
+                return
         try:
             self._parser.write(chunk)
         except MultipartParseError:
             raise ApiError(400, "malformed_form", "The multipart form is malformed.") from None
 
+    def _past_preamble(self, chunk: bytes) -> bytes:
+        """The body from its first delimiter on (b"" until it has come), the preamble dropped.
+
+        The first part starts at `--boundary` at the very start of the body or right after
+        a CRLF; python-multipart takes the CRLF, not the text before it.
+        """
+        assert self._preamble is not None
+        self._preamble += chunk
+        held = self._preamble
+        start = (
+            0 if held.startswith(self._dash_boundary) else held.find(b"\r\n" + self._dash_boundary)
+        )
+        if start < 0:
+            if len(held) > MAX_PREAMBLE_BYTES:
+                raise _no_boundary(self._dash_boundary)
+            return b""
+        self._preamble = None
+        return bytes(held[start:])
+
     def finish(self) -> ParsedForm:
         """The parsed form, once the whole body was fed."""
+        if self._preamble is not None:
+            raise _no_boundary(self._dash_boundary)
         self._parser.finalize()
         if not self._ended:
             raise ApiError(400, "malformed_form", "The multipart form ended before its last part.")
@@ -187,6 +219,16 @@ class FormReader:
 
     def _on_end(self) -> None:
         self._ended = True
+
+
+def _no_boundary(dash_boundary: bytes) -> ApiError:
+    shown = dash_boundary.decode("latin-1")
+    return ApiError(
+        400,
+        "malformed_form",
+        f"The multipart form has no part: no line starts with {shown!r}, the boundary its "
+        "Content-Type names; send the parts with that boundary.",
+    )
 
 
 def _too_large(part: _Part, limit: int) -> ApiError:
