@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import httpx
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand
 
@@ -33,6 +32,7 @@ from logokraft_cli import config
 from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
+from logokraft_cli.text import has_unsafe, shown
 
 if TYPE_CHECKING:
     import click
@@ -131,13 +131,13 @@ def handled(function: F) -> F:
             if as_json:
                 _print_json(error.as_json())
             console = _err()
-            console.print(f"[bold red]Error:[/] {escape(error.message)}", soft_wrap=True)
+            console.print(f"[bold red]Error:[/] {shown(error.message)}", soft_wrap=True)
             for detail in (error.details or [])[1:]:
                 field, message = detail.get("field"), detail.get("message")
                 if field and message:
-                    console.print(f"  {escape(str(field))}: {escape(str(message))}", soft_wrap=True)
+                    console.print(f"  {shown(str(field))}: {shown(str(message))}", soft_wrap=True)
             if error.hint:
-                console.print(escape(error.hint), soft_wrap=True)
+                console.print(shown(error.hint), soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             _err().print("Interrupted.")
@@ -223,7 +223,7 @@ def _api(api: str | None) -> Api:
     settings = config.resolve(api)
     console = _err()
     return Api(
-        settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{escape(m)}[/]")
+        settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{shown(m)}[/]")
     )
 
 
@@ -255,7 +255,9 @@ def slug(text: str) -> str:
 
 def _project_dir(project: dict[str, Any]) -> Path:
     name = (project.get("brief") or {}).get("brand_name") or "logokraft"
-    return Path(f"{slug(name)}-{str(project['id'])[:8]}")
+    # The id's hex digits only: an id of "/../../" from a broken server is no path.
+    short_id = re.sub(r"[^0-9A-Za-z]", "", str(project["id"]))[:8]
+    return Path(f"{slug(name)}-{short_id}")
 
 
 def _status_style(status: str) -> str:
@@ -267,7 +269,7 @@ def _status_style(status: str) -> str:
         "queued": "yellow",
         "pending": "yellow",
     }.get(status, "white")
-    return f"[{colour}]{status}[/]"
+    return f"[{colour}]{shown(status)}[/]"
 
 
 # ---- login ---------------------------------------------------------------------------------
@@ -360,12 +362,12 @@ def login(
     if as_json:
         _print_json({"config": str(path), "api_url": api_url, "verified": checked})
         if warning:
-            _err().print(f"[yellow]{escape(warning)}[/]")
+            _err().print(f"[yellow]{shown(warning)}[/]")
         return
     if warning:
-        _err().print(f"[yellow]{escape(warning)}[/]")
+        _err().print(f"[yellow]{shown(warning)}[/]")
     verb = "Signed in" if checked else "Token stored"
-    _out().print(escape(f"{verb}: {api_url} (token in {path}, mode 0600)."))
+    _out().print(shown(f"{verb}: {api_url} (token in {path}, mode 0600)."))
 
 
 def _dev_token(api_url: str) -> str:
@@ -508,15 +510,15 @@ def new(
         _say(
             console,
             recorder,
-            f"Project [bold]{project_id}[/] · {escape(brief.get('brand_name', name))} · "
+            f"Project [bold]{shown(project_id)}[/] · {shown(brief.get('brand_name', name))} · "
             f"{_plural(wanted, 'candidate') if wanted else '? candidates'} → "
-            f"{escape(str(out_dir))}/",
+            f"{shown(str(out_dir))}/",
         )
         if not wait:
             if as_json:
                 _print_json(created)
             else:
-                _say(console, recorder, f"Follow it with `logokraft show {project_id}`.")
+                _say(console, recorder, f"Follow it with `logokraft show {shown(project_id)}`.")
             return
         follower = Follower(
             client,
@@ -638,7 +640,7 @@ def _finish(
             _say(
                 console,
                 recorder,
-                f"[bold green]Saved {_plural(len(saved), 'file')}[/] in {escape(str(out_dir))}/",
+                f"[bold green]Saved {_plural(len(saved), 'file')}[/] in {shown(str(out_dir))}/",
             )
         _say(
             console,
@@ -708,8 +710,8 @@ def refine(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         if console is not None:
             console.print(
-                f'Refining [bold]{asset_id}[/]: "{escape(instruction)}" · '
-                f"{_plural(len(order), 'variation')} → {escape(str(out))}/"
+                f'Refining [bold]{asset_id}[/]: "{shown(instruction)}" · '
+                f"{_plural(len(order), 'variation')} → {shown(str(out))}/"
             )
         if not wait:
             if as_json:
@@ -764,7 +766,7 @@ def retry(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         label, _ = _candidates(accepted["asset"]) or ("candidate", "")
         if console is not None:
-            console.print(f"Trying [bold]{label}[/] ({retried}) again → {escape(str(out))}/")
+            console.print(f"Trying [bold]{label}[/] ({shown(retried)}) again → {shown(str(out))}/")
         if not wait:
             if as_json:
                 _print_json(accepted)
@@ -819,10 +821,10 @@ def list_projects(
         for project in projects:
             brief = project.get("brief") or {}
             console.print(
-                f"{project['id']}  {_status_style(project['status'])}  "
+                f"{shown(project['id'])}  {_status_style(project['status'])}  "
                 f"{_when(project.get('created_at'))}"
             )
-            console.print(f"  {escape(brief.get('brand_name', ''))} · {made(project)}")
+            console.print(f"  {shown(brief.get('brand_name', ''))} · {shown(made(project))}")
         return
     table = Table(
         title=_plural(len(projects), "project"),
@@ -839,10 +841,10 @@ def list_projects(
     for project in projects:
         brief = project.get("brief") or {}
         table.add_row(
-            project["id"],
-            brief.get("brand_name", ""),
+            shown(project["id"]),
+            shown(brief.get("brand_name", "")),
             _status_style(project["status"]),
-            made(project),
+            shown(made(project)),
             _when(project.get("created_at")),
         )
     console.print(table)
@@ -875,7 +877,7 @@ def made(project: dict[str, Any]) -> str:
 
 
 def _when(value: str | None) -> str:
-    return (value or "")[:16].replace("T", " ")
+    return shown((value or "")[:16].replace("T", " "))
 
 
 @app.command()
@@ -896,18 +898,18 @@ def show(
         return
     console = _out()
     brief = project.get("brief") or {}
-    console.print(f"[bold]{escape(brief.get('brand_name', ''))}[/]  {project['id']}")
+    console.print(f"[bold]{shown(brief.get('brand_name', ''))}[/]  {shown(project['id'])}")
     console.print(f"status   {_status_style(project['status'])}")
     for label, key in (("industry", "industry"), ("slogan", "slogan")):
         if brief.get(key):
-            console.print(f"{label:<8} {escape(str(brief[key]))}")
+            console.print(f"{label:<8} {shown(str(brief[key]))}")
     if brief.get("style"):
-        console.print(f"style    {escape(', '.join(brief['style']))}")
+        console.print(f"style    {shown(', '.join(brief['style']))}")
     if brief.get("color_words") or brief.get("colors"):
-        console.print(f"colours  {escape(', '.join(brief.get('color_words') or brief['colors']))}")
+        console.print(f"colours  {shown(', '.join(brief.get('color_words') or brief['colors']))}")
     console.print(f"created  {_when(project.get('created_at'))}")
     if project.get("error"):
-        console.print(f"[red]error    {escape(str(project['error'].get('message')))}[/]")
+        console.print(f"[red]error    {shown(str(project['error'].get('message')))}[/]")
     table = Table(
         title=f"{len(project.get('assets', []))} logos",
         title_justify="left",
@@ -928,10 +930,10 @@ def show(
             note = f"#{asset['queue_position']} in line"
         table.add_row(
             str(int(asset.get("position") or 0) + 1),
-            asset["id"],
+            shown(asset["id"]),
             _status_style(asset["status"]),
-            (asset.get("parent_asset_id") or "")[:8],
-            escape(note),
+            shown((asset.get("parent_asset_id") or "")[:8]),
+            shown(note),
         )
     console.print(table)
 
@@ -996,13 +998,14 @@ def kit(
     if as_json:
         _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
     else:
-        _out().print(escape(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
+        _out().print(shown(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
 
 
 def _filename(disposition: str) -> str | None:
     """The file name a Content-Disposition header gives: its `filename*` (RFC 6266, RFC 8187:
     charset''percent-encoded) when there is one, else its plain `filename`; only the last path
-    part, never a folder."""
+    part, never a folder, and None for a name with controls or bidi controls (a file named
+    `kit\u202egpj.zip` lists as "kitpiz.jpg"; a NUL cannot be written at all)."""
     name = None
     extended = re.search(r"filename\*\s*=\s*([\w-]+)'[^']*'([^;\s]+)", disposition, re.IGNORECASE)
     if extended:
@@ -1012,7 +1015,7 @@ def _filename(disposition: str) -> str | None:
         plain = re.search(r'filename\s*=\s*(?:"([^"]*)"|([^;\s]+))', disposition, re.IGNORECASE)
         name = (plain.group(1) or plain.group(2)) if plain else None
     base = Path(name.replace("\\", "/")).name if name else ""
-    return base if base not in ("", ".", "..") else None
+    return base if base not in ("", ".", "..") and not has_unsafe(base) else None
 
 
 @app.command()
