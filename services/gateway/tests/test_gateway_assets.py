@@ -270,3 +270,22 @@ def test_every_route_reading_a_body_reads_json_strictly():
     ]
     assert any(route.body_field is not None for route in api_routes)
     assert [r.path for r in api_routes if not isinstance(r, StrictJsonRoute)] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [(b'"make it navy"', "a string"), (b"[]", "an array"), (b"null", "null"), (b"4", "a number")],
+)
+async def test_json_that_is_no_object_is_told_to_be_one(client, auth, refine, mine, body, kind):
+    """`"navy"` sent as JSON got Pydantic's "Input should be a valid dictionary or object to
+    extract fields from", which does not say what to send."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=body,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == (
+        f'The body must be a JSON object such as {{"instruction": "make it navy"}}, not {kind}.'
+    )
+    assert refine.calls == []

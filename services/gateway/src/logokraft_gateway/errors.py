@@ -256,12 +256,33 @@ def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
     if item.get("type") == "missing" and location == "body" and not rest:
         return {"field": "body", "location": "body", "message": "The request needs a JSON body"}
     body_itself = location == "body" and not rest
-    if item.get("type") in _NOT_AN_OBJECT and body_itself and "json" not in media_type:
-        # A form, text or nothing declared where JSON is read: Pydantic's own words ("a valid
-        # dictionary or object to extract fields from") would not say what to change.
+    if item.get("type") in _NOT_AN_OBJECT and body_itself:
+        # A form, text or nothing declared where JSON is read, or JSON that is no object
+        # (`"navy"`, `[]`, `null`): Pydantic's own words ("a valid dictionary or object to
+        # extract fields from") would not say what to change.
         message = "The body must be JSON, sent with Content-Type: application/json"
+        if "json" in media_type:
+            message = (
+                f"The body must be a JSON object such as {_OBJECT_EXAMPLE}, not "
+                f"{_json_kind(item.get('input'))}"
+            )
         return {"field": "body", "location": "body", "message": message}
     return {"field": ".".join(rest) or location, "location": location, "message": message}
+
+
+_OBJECT_EXAMPLE = '{"instruction": "make it navy"}'
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return "a number"
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
