@@ -320,6 +320,35 @@ async def test_a_compressed_body_is_415_saying_so(client, auth, fake, fake_serve
     assert plain.status_code == 202, plain.text
 
 
+async def test_a_body_whose_type_reads_two_ways_is_400(client, auth, fake, fake_server, asset):
+    """Two Content-Type headers (the route read the first, text/plain, and answered "send it
+    with Content-Type: application/json", which it had), or a boundary named twice (the
+    last one won): a proxy reading the other would see another request than we do."""
+    token = auth["Authorization"]
+    twice = [
+        ("Authorization", token),
+        ("Content-Type", "text/plain"),
+        ("Content-Type", "application/json"),
+    ]
+    refine = await client.post(
+        _refine_url(asset), content=b'{"instruction": "make it navy"}', headers=twice
+    )
+    form = b'--XyZ\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nA\r\n--XyZ--\r\n'
+    create = await client.post(
+        URL,
+        content=form,
+        headers={**auth, "Content-Type": "multipart/form-data; boundary=AbC; Boundary=XyZ"},
+    )
+    for response, words in (
+        (refine, "The request carries 2 Content-Type headers; send exactly one."),
+        (create, "The Content-Type header names the multipart boundary more than once"),
+    ):
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "ambiguous_content_type"
+        assert response.json()["error"]["message"].startswith(words)
+    assert fake_server.refine.calls == [] and fake.create_calls == []
+
+
 async def test_a_get_with_a_body_over_the_limit_is_413(client, auth):
     response = await client.request(
         "GET", "/api/v1/projects", content=b"x" * (JSON_BODY_LIMIT + 1), headers=auth

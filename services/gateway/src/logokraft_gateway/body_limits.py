@@ -1,5 +1,6 @@
 """Request body limits: a pure ASGI middleware refusing oversized bodies with a JSON 413,
-and compressed ones (Content-Encoding) with a JSON 415.
+compressed ones (Content-Encoding) with a JSON 415, and bodies whose type is ambiguous (two
+Content-Type headers, or a boundary named twice) with a JSON 400.
 
 Every endpoint takes at most JSON_BODY_LIMIT bytes, except the new-project form, whose body
 the route reads itself as a stream within its own (larger) limits (uploads.MAX_BODY_BYTES,
@@ -19,6 +20,7 @@ its Content-Length, a chunked body never ended).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 
 from fastapi import HTTPException
@@ -95,6 +97,12 @@ class BodyLimitMiddleware:
         if coding is not None and _has_body(scope["headers"], declared):
             await error_response(unsupported_coding(coding))(scope, receive, send)
             return
+        ambiguous = _has_body(scope["headers"], declared) and _ambiguous_content_type(
+            scope["headers"]
+        )
+        if ambiguous:
+            await error_response(ambiguous)(scope, receive, send)
+            return
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, limit)
             return
@@ -131,6 +139,32 @@ def unsupported_coding(coding: str) -> ApiError:
         "unsupported_content_encoding",
         f"The request body is sent with Content-Encoding: {coding}; send it uncompressed.",
     )
+
+
+_BOUNDARY_PARAMETER = re.compile(rb";\s*boundary\s*=", re.IGNORECASE)
+
+
+def _ambiguous_content_type(headers: Iterable[tuple[bytes, bytes]]) -> ApiError | None:
+    """The 400 of a body whose type reads two ways, None otherwise.
+
+    Content-Type is a single value (RFC 9110 §8.3): with two headers, or a multipart boundary
+    named twice, the routes here read the first and a proxy may read the last, so the body
+    would be one request to it and another to us (as with a JSON key sent twice).
+    """
+    types = [value for name, value in headers if name == b"content-type"]
+    if len(types) > 1:
+        return ApiError(
+            400,
+            "ambiguous_content_type",
+            f"The request carries {len(types)} Content-Type headers; send exactly one.",
+        )
+    if types and len(_BOUNDARY_PARAMETER.findall(types[0])) > 1:
+        return ApiError(
+            400,
+            "ambiguous_content_type",
+            "The Content-Type header names the multipart boundary more than once; name it once.",
+        )
+    return None
 
 
 def _content_coding(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
