@@ -97,10 +97,9 @@ class BodyLimitMiddleware:
         if coding is not None and _has_body(scope["headers"], declared):
             await error_response(unsupported_coding(coding))(scope, receive, send)
             return
-        ambiguous = _has_body(scope["headers"], declared) and _ambiguous_content_type(
-            scope["headers"]
-        )
-        if ambiguous:
+        has_body = _has_body(scope["headers"], declared)
+        ambiguous = _ambiguous_content_type(scope["headers"]) if has_body else None
+        if ambiguous is not None:
             await error_response(ambiguous)(scope, receive, send)
             return
         if declared is not None and declared > limit:
