@@ -289,3 +289,21 @@ async def test_json_that_is_no_object_is_told_to_be_one(client, auth, refine, mi
         f'The body must be a JSON object such as {{"instruction": "make it navy"}}, not {kind}.'
     )
     assert refine.calls == []
+
+
+async def test_a_lone_surrogate_escape_is_told_in_words_a_person_can_act_on(
+    client, auth, refine, mine
+):
+    """JSON allows "\\ud800", which is no character: Pydantic said "unable to parse raw data
+    as a unicode string"."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=b'{"instruction": "navy \\ud800"}',
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == (
+        'The field instruction is invalid: must be text: a lone surrogate escape such as "\\ud800" '
+        "(half of a UTF-16 pair) stands for no character; send the character itself."
+    )
+    assert refine.calls == []

@@ -255,6 +255,11 @@ def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
         return {"field": "body", "location": "body", "message": "The body is not valid JSON"}
     if item.get("type") == "missing" and location == "body" and not rest:
         return {"field": "body", "location": "body", "message": "The request needs a JSON body"}
+    if item.get("type") == "string_unicode":  # Pydantic: "unable to parse raw data as a ..."
+        message = (
+            'must be text: a lone surrogate escape such as "\\ud800" (half of a UTF-16 pair) '
+            "stands for no character; send the character itself"
+        )
     body_itself = location == "body" and not rest
     if item.get("type") in _NOT_AN_OBJECT and body_itself:
         # A form, text or nothing declared where JSON is read, or JSON that is no object
