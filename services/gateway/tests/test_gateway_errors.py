@@ -100,6 +100,20 @@ async def test_a_trailing_slash_is_a_404_naming_the_path_not_a_redirect(
     assert "trailing slash" in error["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "right"),
+    [("//api/v1/projects", "/api/v1/projects"), ("/api//v1/usage", "/api/v1/usage")],
+)
+async def test_a_doubled_slash_is_a_404_naming_the_path(client, auth, path, right):
+    """`$BASE/api/v1/...` with a BASE ending in "/": "There is no such resource" did not say
+    that only the slash was wrong."""
+    response = await client.get(f"http://testserver{path}", headers=auth)
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == (
+        f"There is nothing at {path}: paths have single slashes; use {right}."
+    )
+
+
 async def test_wrong_method_is_405_in_the_error_shape(client):
     response = await client.delete("/api/v1/projects")
     assert response.status_code == 405

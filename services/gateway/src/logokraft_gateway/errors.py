@@ -340,6 +340,9 @@ def _not_found_message(request: Request) -> str:
     bare = path.rstrip("/") or "/"
     if len(path) > 1 and path != bare and exists(bare):
         return f"There is nothing at {path}: paths have no trailing slash; use {bare}."
+    single = re.sub(r"/{2,}", "/", bare)  # `$BASE/api/v1/...` with BASE ending in a slash
+    if single != bare and exists(single):
+        return f"There is nothing at {path}: paths have single slashes; use {single}."
     # `curl .../projects` or `.../api/projects`: the route exists under the API's prefix.
     if not bare.startswith(f"{API_PREFIX}/"):
         candidates = (API_PREFIX + bare, API_PREFIX + bare.removeprefix("/api"), "/api" + bare)
