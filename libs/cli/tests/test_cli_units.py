@@ -569,3 +569,26 @@ def test_the_project_folder_takes_only_letters_and_digits_of_the_id():
     brief = {"brand_name": "Acme"}
     assert _project_dir({"id": "3715d73f-4d3c", "brief": brief}) == Path("acme-3715d73f")
     assert _project_dir({"id": "/../../x/y", "brief": brief}) == Path("acme-xy")
+
+
+def test_an_answer_that_is_not_json_is_an_error_naming_the_url_not_a_traceback(monkeypatch):
+    """`--api` pointing at a web app that answers every path 200 with its HTML page ended in
+    a JSONDecodeError traceback."""
+    import httpx
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    def html(self, method, path, **kwargs):
+        request = httpx.Request(method, f"http://web.example/api/v1{path}")
+        return httpx.Response(200, html="<html>hello</html>", request=request)
+
+    monkeypatch.setattr(Api, "request", html)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for args in (["list"], ["usage"], ["cancel", "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"]):
+        result = CliRunner().invoke(app, args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, (args, result.output)
+        assert "answered 200 with text/html, not the LogoKraft API's JSON." in said, said
+        assert "Traceback" not in result.output

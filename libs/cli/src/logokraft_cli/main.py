@@ -29,7 +29,15 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from logokraft_cli import config
-from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
+from logokraft_cli.api import (
+    LOGIN_HINT,
+    Api,
+    CliError,
+    error_from,
+    json_answer,
+    multipart,
+    unreachable,
+)
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
 from logokraft_cli.text import has_unsafe, shown
@@ -388,7 +396,8 @@ def _dev_token(api_url: str) -> str:
         )
     if answer.status_code != 200:
         raise error_from(answer)
-    token = answer.json().get("access_token")
+    sent = json_answer(answer)
+    token = sent.get("access_token") if isinstance(sent, dict) else None
     if not isinstance(token, str) or not token:
         raise CliError("The API's dev token answer has no access_token.", code="bad_answer")
     return token
@@ -491,15 +500,17 @@ def new(
     body, content_type = multipart(form, files)
     with _api(api) as client:
         with _naming_images(images or []):
-            created = client.request(
-                "POST",
-                "/projects",
-                content=body,
-                headers={"Content-Type": content_type},
-                idempotent=True,
-                expect=(202,),
-                timeout=120.0,
-            ).json()
+            created = json_answer(
+                client.request(
+                    "POST",
+                    "/projects",
+                    content=body,
+                    headers={"Content-Type": content_type},
+                    idempotent=True,
+                    expect=(202,),
+                    timeout=120.0,
+                )
+            )
         project = created["project"]
         project_id = created["project_id"]
         out_dir = out or _project_dir(project)
@@ -695,13 +706,15 @@ def refine(
         body["num_variations"] = count
     with _api(api) as client:
         with _which_id(client, expected="asset", value=asset_id):
-            accepted = client.request(
-                "POST",
-                f"/assets/{asset_id}/refine",
-                json=body,
-                idempotent=True,
-                expect=(202,),
-            ).json()
+            accepted = json_answer(
+                client.request(
+                    "POST",
+                    f"/assets/{asset_id}/refine",
+                    json=body,
+                    idempotent=True,
+                    expect=(202,),
+                )
+            )
         project_id = accepted["project_id"]
         order = [variation["id"] for variation in accepted["variations"]]
         parent = str(accepted["asset_id"])[:8]
@@ -756,9 +769,9 @@ def retry(
     """Draw a failed candidate again (it costs one image), and save it."""
     _check_out_folder(out)
     with _api(api) as client, _which_id(client, expected="asset", value=asset_id):
-        accepted = client.request(
-            "POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,)
-        ).json()
+        accepted = json_answer(
+            client.request("POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,))
+        )
         project_id = accepted["project_id"]
         retried = str(accepted["asset_id"])
         console = None if as_json else _out()
@@ -1030,7 +1043,7 @@ def cancel(
 ) -> None:
     """Stop a project: queued logos are dropped, finished ones stay."""
     with _api(api) as client, _which_id(client, expected="project", value=project_id):
-        project = client.request("POST", f"/projects/{project_id}/cancel").json()
+        project = json_answer(client.request("POST", f"/projects/{project_id}/cancel"))
     if as_json:
         _print_json(project)
     else:
