@@ -90,14 +90,24 @@ async def test_num_variations_is_a_json_integer(client, auth, refine, mine, valu
     assert refine.calls == []
 
 
-async def test_malformed_json_is_422(client, auth, refine, mine):
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"{not json", "expecting property name enclosed in double quotes at character 1"),
+        (b'{"instruction": "navy",}', "expecting property name enclosed in double quotes at "),
+        (b"{'instruction': 'navy'}", "expecting property name enclosed in double quotes at "),
+        (b'{"instruction": "navy"} x', "extra data at character 24"),
+    ],
+)
+async def test_malformed_json_is_422_saying_where(client, auth, refine, mine, body, said):
+    """ "The body is not valid JSON." left a hand-written body's stray comma to be found."""
     response = await client.post(
         f"/api/v1/assets/{mine.id}/refine",
         headers={**auth, "Content-Type": "application/json"},
-        content=b"{not json",
+        content=body,
     )
     assert response.status_code == 422
-    assert response.json()["error"]["message"] == "The body is not valid JSON."
+    assert response.json()["error"]["message"].startswith(f"The body is not valid JSON: {said}")
     assert refine.calls == []
 
 

@@ -252,7 +252,7 @@ def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
     location, rest = (loc[0], loc[1:]) if loc and loc[0] in _LOCATIONS else ("body", loc)
     message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
     if item.get("type") == "json_invalid":
-        return {"field": "body", "location": "body", "message": "The body is not valid JSON"}
+        return {"field": "body", "location": "body", "message": _json_syntax_message(item)}
     if item.get("type") == "missing" and location == "body" and not rest:
         return {"field": "body", "location": "body", "message": "The request needs a JSON body"}
     if item.get("type") == "string_unicode":  # Pydantic: "unable to parse raw data as a ..."
@@ -273,6 +273,18 @@ def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
             )
         return {"field": "body", "location": "body", "message": message}
     return {"field": ".".join(rest) or location, "location": location, "message": message}
+
+
+def _json_syntax_message(item: dict[str, Any]) -> str:
+    """Where and why json.loads stopped: a hand-written body's stray comma or single quote is
+    found from "expecting property name enclosed in double quotes at character 19"."""
+    reason = str((item.get("ctx") or {}).get("error") or "")
+    loc = item.get("loc", ())
+    position = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    if not reason:
+        return "The body is not valid JSON"
+    where = f" at character {position}" if position is not None else ""
+    return f"The body is not valid JSON: {reason[:1].lower()}{reason[1:]}{where}"
 
 
 _OBJECT_EXAMPLE = '{"instruction": "make it navy"}'
