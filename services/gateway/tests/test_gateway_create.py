@@ -487,6 +487,21 @@ async def test_a_form_without_its_boundary_is_400_naming_the_boundary(client, au
     assert fake.create_calls == []
 
 
+@pytest.mark.parametrize("body", [b"", b"\r\n"])
+async def test_an_empty_form_is_400_saying_it_is_empty(client, auth, fake, body):
+    """`-H 'Content-Type: multipart/form-data; boundary=x'` and no body was told "The
+    multipart form ended before its last part", which suggests a cut-off upload."""
+    response = await client.post(
+        URL, content=body, headers={**auth, "Content-Type": "multipart/form-data; boundary=x"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"] == (
+        "The request body is empty; send the brief as a multipart form with at least "
+        "brand_name (curl -F brand_name=Acme)."
+    )
+    assert fake.create_calls == []
+
+
 async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
     headers = {
         **auth,

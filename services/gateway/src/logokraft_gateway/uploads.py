@@ -134,6 +134,13 @@ class FormReader:
 
     def finish(self) -> ParsedForm:
         """The parsed form, once the whole body was fed."""
+        if self._preamble is not None and not self._preamble.strip():
+            raise ApiError(
+                400,
+                "malformed_form",
+                "The request body is empty; send the brief as a multipart form with at least "
+                "brand_name (curl -F brand_name=Acme).",
+            )
         if self._preamble is not None:
             raise _no_boundary(self._dash_boundary)
         self._parser.finalize()
