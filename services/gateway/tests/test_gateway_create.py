@@ -502,6 +502,42 @@ async def test_an_empty_form_is_400_saying_it_is_empty(client, auth, fake, body)
     assert fake.create_calls == []
 
 
+@pytest.mark.parametrize(
+    ("part_head", "said"),
+    [
+        (
+            'Content-Disposition: form-data; name="brand_name"\r\n'
+            'Content-Disposition: form-data; name="slogan"',
+            "A form part has two Content-Disposition headers; send one.",
+        ),
+        (
+            'Content-Disposition: form-data; name="slogan"; name="brand_name"',
+            "A form part's Content-Disposition gives its name twice; give it once.",
+        ),
+        (
+            'Content-Disposition: form-data; name="inspiration_images"; filename="a.png"; '
+            'filename="b.png"\r\nContent-Type: image/png',
+            "A form part's Content-Disposition gives its filename twice; give it once.",
+        ),
+    ],
+    ids=["two headers", "name twice", "filename twice"],
+)
+async def test_a_form_part_naming_itself_twice_is_400(client, auth, fake, part_head, said):
+    """python-multipart keeps the last of two equal headers or parameters, another parser the
+    first: a part must not be one field to a proxy and another to us."""
+    body = f"--XyZ\r\n{part_head}\r\n\r\nAcme\r\n--XyZ--\r\n".encode()
+    response = await client.post(
+        URL, content=body, headers={**auth, "Content-Type": "multipart/form-data; boundary=XyZ"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == {
+        "code": "malformed_form",
+        "message": said,
+        "request_id": response.headers["x-request-id"],
+    }
+    assert fake.create_calls == []
+
+
 async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
     headers = {
         **auth,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import io
+import re
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -162,14 +163,28 @@ class FormReader:
         self._header_value += data[start:end]
 
     def _on_header_end(self) -> None:
-        self._headers[self._header_field.decode("latin-1").lower()] = bytes(self._header_value)
+        name = self._header_field.decode("latin-1").lower()
+        if name in self._headers:  # which one wins differs between parsers: neither does
+            raise ApiError(
+                400, "malformed_form", f"A form part has two {name.title()} headers; send one."
+            )
+        self._headers[name] = bytes(self._header_value)
         self._header_field.clear()
         self._header_value.clear()
 
     def _on_headers_finished(self) -> None:
-        disposition, options = parse_options_header(self._headers.get("content-disposition"))
+        raw_disposition = self._headers.get("content-disposition") or b""
+        disposition, options = parse_options_header(raw_disposition)
         if disposition != b"form-data" or b"name" not in options:
             raise ApiError(400, "malformed_form", "A form part has no Content-Disposition name.")
+        for parameter in (b"name", b"filename"):
+            if len(re.findall(rb";\s*" + parameter + rb"\s*=", raw_disposition, re.I)) > 1:
+                raise ApiError(
+                    400,
+                    "malformed_form",
+                    f"A form part's Content-Disposition gives its {parameter.decode()} twice; "
+                    "give it once.",
+                )
         name = options[b"name"].decode("utf-8", "replace")
         if name not in self._allowed:
             # `-F brand=Acme` for brand_name, `-F image=@a.png`, `-F color=navy`: name the field.
