@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import unicodedata
 from typing import Any
 
 import grpc
@@ -196,13 +197,41 @@ def _sentence(message: str) -> str:
 
 def error_response(error: ApiError) -> JSONResponse:
     """The JSON answer of an ApiError."""
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    body: dict[str, Any] = {"code": error.code, "message": visible(error.message)}
     if error.details:
-        body["details"] = error.details
+        body["details"] = [
+            {**item, "message": visible(item["message"])}
+            if isinstance(item.get("message"), str)
+            else item
+            for item in error.details
+        ]
     request_id = current_log_context().get("request_id")
     if request_id is not None:  # what a user quotes to support, and an operator greps for
         body["request_id"] = request_id
     return JSONResponse({"error": body}, status_code=error.status_code, headers=error.headers)
+
+
+# Bidi controls (UAX #9) and the Arabic letter mark: in a message they reorder what follows.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def visible(message: str) -> str:
+    """`message` with control and bidi control characters written as escapes (`\\u202e`).
+
+    Messages quote what was sent (Pydantic's "invalid character: found `‮`"): shown raw, a
+    U+202E or an ESC would reorder or restyle the rest of the line wherever the message is
+    printed (a terminal, a log viewer, the studio).
+    """
+    if message.isprintable():  # nearly always: one C-level pass
+        return message
+    return "".join(
+        f"\\u{ord(char):04x}"
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+        else char
+        for char in message
+    )
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
