@@ -545,6 +545,10 @@ def test_server_text_never_reaches_the_terminal_as_escapes_or_bidi_controls(monk
             details=[{}, {"field": hostile, "message": hostile}],
         )
 
+    usage = {"images_used": hostile, "images_limit": 5}
+    usage |= {"projects_in_flight": 0, "projects_in_flight_limit": 3}
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: {**usage, "resets_at": hostile})
+    outputs.append(CliRunner().invoke(app, ["usage"]).output)
     monkeypatch.setattr(Api, "request", refused)
     outputs.append(CliRunner().invoke(app, ["new", "Acme"]).output)
     for output in outputs:

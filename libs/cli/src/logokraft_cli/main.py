@@ -962,7 +962,7 @@ def usage(api: ApiOption = None, as_json: JsonOption = False) -> None:
         return
 
     def of(used: int, limit: int) -> str:
-        return f"{used} of {limit}" if limit else f"{used} (unlimited)"
+        return shown(f"{used} of {limit}" if limit else f"{used} (unlimited)")
 
     console = _out()
     hours = int(data.get("window_seconds", 86400)) // 3600
