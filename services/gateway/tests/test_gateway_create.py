@@ -466,7 +466,10 @@ async def test_a_preamble_before_the_first_boundary_is_ignored_or_named(
     if len(preamble) > 64 * 1024:
         assert response.status_code == 400, response.text
         assert response.json()["error"]["code"] == "malformed_form"
-        assert "no line starts with '--preambleboundary'" in response.json()["error"]["message"]
+        assert response.json()["error"]["message"] == (
+            "The multipart form has more than 64 KB before its first boundary "
+            "'--preambleboundary'; start the body with its first part."
+        )
         assert fake.create_calls == []
         return
     assert response.status_code == 202, response.text

@@ -128,7 +128,13 @@ class FormReader:
         )
         if start < 0:
             if len(held) > MAX_PREAMBLE_BYTES:
-                raise _no_boundary(self._dash_boundary)
+                raise ApiError(
+                    400,
+                    "malformed_form",
+                    f"The multipart form has more than {MAX_PREAMBLE_BYTES // 1024} KB before "
+                    f"its first boundary {self._dash_boundary.decode('latin-1')!r}; start the "
+                    "body with its first part.",
+                )
             return b""
         self._preamble = None
         return bytes(held[start:])
