@@ -21,6 +21,7 @@ from logokraft_gateway.convert import asset_public
 from logokraft_gateway.downloads import DOWNLOAD_RESPONSES, RangedBytes
 from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.schemas import (
     AssetPublic,
     LineagePublic,
@@ -31,7 +32,12 @@ from logokraft_gateway.schemas import (
 from logokraft_gateway.state import GatewayState
 from logokraft_kit.storage import ObjectNotFound
 
-router = APIRouter(prefix="/assets", tags=["assets"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/assets",
+    tags=["assets"],
+    dependencies=[Depends(limit_client_ip)],
+)
 
 
 @router.post(
