@@ -109,6 +109,9 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
         ("bone", "food", "pet dog puppy canine treat"),
         ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        # an olive's oil and grove, not a car's oil change or an orange grove
+        ("olive", "oil", "olive extra virgin cooking culinary mediterranean"),
+        ("olive", "grove", "olive"),
         # a wedding or event venue is no stadium; a wedding is a heart before it is a toast
         ("wine-glass", "wedding", "wine drink bar champagne toast reception cocktail"),
         ("stadium", "venue", "sport sports stadium arena league football soccer match concert"),
@@ -162,7 +165,11 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ),
         ("washing-machine", "washing", "pressure power window car dish"),
         *(
-            (icon, "park", "trampoline theme water skate amusement car business")
+            (
+                icon,
+                "park",
+                "trampoline theme water skate amusement car business safari wildlife zoo",
+            )
             for icon in ("caravan", "tree")
         ),
         ("package", "removal", "tattoo hair laser stain graffiti rubbish waste junk snow"),
@@ -357,6 +364,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "outline/grill",
         "barbecue grill",
         "bbq barbecue grill griller steakhouse smokehouse cookout",
+    ),
+    (
+        "kebab",
+        "drawn/kebab",
+        "shish kebab on a skewer",
+        "kebab kebap doner shawarma gyro souvlaki shish skewer kofta",
+    ),
+    (
+        "olive",
+        "drawn/olive",
+        "olive sprig with two olives",
+        "olive oil grove mediterranean tapenade",
     ),
     ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken farm"),
     ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
@@ -569,8 +588,14 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     (
         "bank",
         "outline/building-bank",
-        "classical building with columns",  # a bank's or a museum's
-        "bank banking finance credit lending treasury financial museum",
+        "bank building with columns",
+        "bank banking finance credit lending treasury financial",
+    ),
+    (
+        "museum",
+        "drawn/museum",
+        "museum front with an amphora between columns",
+        "museum exhibition exhibit heritage antiquity archaeology archaeological curator",
     ),
     (
         "piggy-bank",
@@ -635,6 +660,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "scales of justice",
         "law legal lawyer attorney justice court solicitor notary barrister litigation",
     ),
+    ("jail", "outline/prison", "figure behind prison bars", "bail bondsman jail prison inmate"),
     (
         "gavel",
         "outline/gavel",
@@ -839,6 +865,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "massage",
         "massage spa therapy wellness physiotherapy masseur therapist bodywork",
     ),
+    ("sauna", "drawn/sauna", "hot stones with rising steam", "sauna banya hammam bathhouse"),
     ("om", "outline/om", "om symbol", "om meditation yoga spiritual mantra hindu"),
     (
         "yin-yang",
@@ -1016,6 +1043,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
     ("horseshoe", "outline/horseshoe", "horseshoe", "horseshoe luck ranch farrier western"),
     ("deer", "outline/deer", "stag's head", "deer stag hunting wildlife lodge"),
+    ("elephant", "drawn/elephant", "elephant", "elephant zoo zoological safari wildlife"),
     # --- pets -----------------------------------------------------------------------------------
     (
         "paw",
@@ -1324,6 +1352,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("mail", "filled/mail", "envelope", "mail email newsletter post postal letter"),
     ("phone", "filled/phone", "telephone handset", "phone telephone call callcenter telecom"),
     # --- home, real estate, construction, trades ------------------------------------------------
+    (
+        "chimney",
+        "drawn/chimney",
+        "house with a chimney and a sweep's brush",
+        "chimney sweep sweeping flue fireplace stove",
+    ),
     (
         "house",
         "filled/home",
