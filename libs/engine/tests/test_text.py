@@ -16,7 +16,17 @@ from logokraft_engine._text import apply_case, text_block
         ("NASA Kids", "NASA kids", "NASA Kids", "NASA KIDS"),
         ("iPhone Fix", "iPhone fix", "iPhone Fix", "iPhone FIX"),
         ("eBay Resellers", "eBay resellers", "eBay Resellers", "eBay RESELLERS"),
-        ("McDonald Farm", "McDonald farm", "McDonald Farm", "McDonald FARM"),
+        # a capital inside a name that starts with one is kept in lower and title case, but
+        # in capitals it is a name like any other: "McKenzie" stayed "McKenzie" in all caps
+        ("McDonald Farm", "McDonald farm", "McDonald Farm", "MCDONALD FARM"),
+        ("McKenzie & Sons", "McKenzie & sons", "McKenzie & Sons", "MCKENZIE & SONS"),
+        ("MacDonald Tiles", "MacDonald tiles", "MacDonald Tiles", "MACDONALD TILES"),
+        ("O'Brien Plumbing", "O'Brien plumbing", "O'Brien Plumbing", "O'BRIEN PLUMBING"),
+        ("DeLuca Pasta", "DeLuca pasta", "DeLuca Pasta", "DELUCA PASTA"),
+        ("iPad Repair-Shop", "iPad repair-shop", "iPad Repair-Shop", "iPad REPAIR-SHOP"),
+        ("Jean-iPhone Bar", "Jean-iPhone bar", "Jean-iPhone Bar", "Jean-iPhone BAR"),
+        ("d'Artagnan e-Bike", "d'Artagnan e-bike", "d'Artagnan E-Bike", "D'ARTAGNAN E-BIKE"),
+        ("(eBay) easyJet", "(eBay) easyJet", "(eBay) easyJet", "(eBay) easyJet"),
         ("Q", "Q", "Q", "Q"),
         ("Blue River", "blue river", "Blue River", "BLUE RIVER"),
         # capitalised abbreviations: lower case made "Rx" "rx" and "Dr" a word "dr"
@@ -52,6 +62,21 @@ def test_no_style_sets_ebay_in_capitals(index: int) -> None:
         assert block is not None
         drawn = "".join(c for line in block.lines for c, _ in line.glyphs)
         assert drawn == "SOLDONeBay", (style, drawn)
+
+
+def test_a_name_with_an_inner_capital_is_drawn_in_capitals_in_an_all_caps_style() -> None:
+    # Oswald is set only in capitals: "McKenzie" was drawn as typed beside capitals
+    specs = [
+        design_spec(Brief("McKenzie Joinery", slogan="By McKenzie"), index=index, seed=3)
+        for index in range(8)
+    ]
+    assert any(spec.letter_case == "upper" for spec in specs)
+    for spec in specs:
+        if spec.letter_case == "upper":
+            assert name_text(spec) == "MCKENZIE JOINERY", (spec.font, spec.letter_case)
+        block = _slogan(spec)
+        assert block is not None
+        assert "".join(c for line in block.lines for c, _ in line.glyphs) == "BYMCKENZIE"
 
 
 def test_turkish_dotted_capital_lowercases_to_a_plain_i() -> None:

@@ -105,14 +105,19 @@ class TextBlock:
 def apply_case(text: str, case: str) -> str:
     """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is').
 
-    A word whose case is part of the brand's identity (an acronym such as "NASA", a capital
-    after its first letter as in "iPhone", "eBay" or "McDonald", or a name that is one capital
-    letter) is kept as typed; 'upper' still sets an acronym's Greek accents as capitals do.
-    'lower' also keeps a capitalised abbreviation ("Rapid Rx", "Dr Smile", "Acme Co."): "rx"
-    or "dr" would read as another word, while capitals ("RX", "DR") are how abbreviations are
-    set in all caps."""
+    'lower' and 'title' keep a word whose case is part of the brand's identity as typed: an
+    acronym such as "NASA", a capital after its first letter as in "iPhone", "eBay" or
+    "McDonald", or a name that is one capital letter. 'lower' also keeps a capitalised
+    abbreviation ("Rapid Rx", "Dr Smile", "Acme Co."): "rx" or "dr" would read as another word,
+    while capitals ("RX", "DR") are how abbreviations are set in all caps.
+
+    'upper' sets every word in capitals but one that starts with a small letter followed by a
+    capital ("eBay", "iPhone", "easyJet"): capitals would lose what makes it the brand's word.
+    A name with an inner capital after a capital ("McKenzie", "MacDonald", "O'Brien",
+    "DeLuca", "YouTube") reads the same in capitals ("MCKENZIE"), as signage sets it; Greek
+    acronyms still lose their accents as capitals do."""
     if case == "upper":
-        return " ".join(w if w != w.upper() and _keeps_case(w) else upper(w) for w in text.split())
+        return " ".join(w if _small_then_capital(w) else upper(w) for w in text.split())
     if case == "lower":
         if _single_capital(text):
             return text
@@ -144,6 +149,19 @@ def _keeps_case(word: str) -> bool:
         if len(letters) >= 2 and all(c.isupper() for c in letters):
             return True
         if any(c.isupper() for c in letters[1:]):
+            return True
+    return False
+
+
+def _small_then_capital(word: str) -> bool:
+    """Whether `word` (or a hyphenated part of it) starts with a small letter that a capital
+    follows in the same run of letters, as "eBay" and "iPhone" do. "e-Bike" does not (its "e"
+    is a part of its own), nor "d'Artagnan" (its capital starts a new run past the apostrophe):
+    in capitals they are "E-BIKE" and "D'ARTAGNAN"."""
+    for part in word.split("-"):
+        run = re.match(r"[^\W\d_]+", re.sub(r"^[\W\d_]+", "", part))
+        letters = run.group() if run else ""
+        if letters[:1].islower() and any(c.isupper() for c in letters[1:]):
             return True
     return False
 
