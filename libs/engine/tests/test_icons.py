@@ -522,6 +522,9 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         ("sauna", {"sauna"}),
         ("zoo", {"elephant"}),
         ("safari park", {"elephant"}),  # not the caravan and tree of a holiday park
+        # "Green Leaf Dispensary" drew a leaf, an eco house and a wind turbine from its name
+        ("cannabis dispensary", {"cannabis"}),
+        ("hemp farm", {"cannabis"}),  # not the pig of a farm
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
@@ -553,6 +556,14 @@ def test_a_museum_and_a_bank_draw_different_buildings() -> None:
 )
 def test_the_drawn_icons_keep_out_of_other_trades(industry: str, wrong: set[str]) -> None:
     assert not set(rank_icons(Brief("Ash & Vale", industry=industry))) & wrong
+
+
+def test_a_cannabis_dispensary_named_green_leaf_draws_no_wind_turbine() -> None:
+    # the trade had no icon, so the name's "green" and "leaf" chose an eco house and a turbine
+    brief = Brief("Green Leaf Dispensary", industry="cannabis dispensary")
+    for seed in range(4):
+        icons = {c.icon for c in plan_concepts(brief, seed)}
+        assert "cannabis" in icons and not icons & {"wind-turbine", "eco-house"}, icons
 
 
 def test_a_farm_in_the_brand_name_does_not_outweigh_the_farms_animal() -> None:
@@ -624,7 +635,7 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("fitness coaching", "", {"presentation"}, {"barbell", "stretching", "pulse", "runner"}),
         ("business coaching", "", set(), {"presentation"}),
         ("hardware store", "", {"chip"}, {"hammer"}),
-        ("computer hardware", "", set(), {"chip"}),
+        ("computer hardware", "", {"hammer"}, {"chip"}),  # a hammer drew the third candidate
         ("storage units", "", {"cloud", "database"}, {"warehouse", "forklift"}),
         ("coffee cart", "", {"shopping-cart"}, {"cup", "mug", "takeaway-cup"}),
         ("ski resort", "", {"beach"}, {"mountain", "snowflake"}),

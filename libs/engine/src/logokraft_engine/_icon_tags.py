@@ -156,6 +156,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # computer hardware is no hardware store's hammer
+        ("hammer", "hardware", "computer computing tech electronics pc semiconductor it software"),
         # "Ink & Needle", a tattoo studio: not a sewing needle
         ("needle-thread", "needle", "tattoo tattooist piercing acupuncture ink injection"),
         *((icon, "daycare", _PET) for icon in ("balloon", "kid", "rocking-horse")),
@@ -201,7 +203,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "pig",
             "farm",
             "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
-            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar "
+            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar hemp "
             "server",
         ),
         *(
@@ -893,6 +895,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "organic eco green garden plant nature vegan botanical farm herbal sustainable "
         "environment natural wellness tea",
     ),
+    ("cannabis", "filled/cannabis", "cannabis leaf", "cannabis marijuana hemp cbd thc"),
     (
         "seedling",
         "filled/seedling",
