@@ -525,6 +525,12 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         # "Green Leaf Dispensary" drew a leaf, an eco house and a wind turbine from its name
         ("cannabis dispensary", {"cannabis"}),
         ("hemp farm", {"cannabis"}),  # not the pig of a farm
+        # and trades a Tabler icon drew but no tag offered
+        ("private investigator", {"detective"}),
+        ("circus", {"circus"}),
+        ("magician", {"wand"}),
+        ("junk removal", {"trash"}),
+        ("lawn care", {"garden-tools"}),
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
@@ -659,6 +665,7 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("homeless shelter", "", {"paw"}, set(GEOMETRIC_NAMES)),
         ("mountain rescue", "", {"paw"}, {"mountain"}),
         ("animal rescue", "", {"ambulance", "helicopter", "lifebuoy"}, {"paw"}),
+        ("junk food", "", {"trash"}, {"utensils"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

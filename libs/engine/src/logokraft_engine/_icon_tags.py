@@ -156,6 +156,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        ("trash", "junk", "food"),  # junk food is a snack, not a skip
         # computer hardware is no hardware store's hammer
         ("hammer", "hardware", "computer computing tech electronics pc semiconductor it software"),
         # "Ink & Needle", a tattoo studio: not a sewing needle
@@ -725,6 +726,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "support helpdesk rescue lifeguard insurance safety",
     ),
     ("cctv", "filled/device-cctv", "security camera", "cctv surveillance alarm security guard"),
+    (
+        "detective",
+        "outline/spy",
+        "detective's hat and glasses",
+        "detective investigator investigation investigative sleuth spy espionage",
+    ),
     ("eye", "filled/eye", "eye", "vision optician optometrist optical ophthalmology visibility"),
     (
         "binoculars",
@@ -1038,9 +1045,10 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "garden-tools",
         "outline/shovel-pitchforks",
         "spade and fork",
-        "gardening garden landscaping allotment farm gardener",
+        "gardening garden landscaping allotment farm gardener lawn",
     ),
     ("trowel", "outline/trowel", "trowel", "gardening masonry plastering bricklayer"),
+    ("trash", "filled/trash", "rubbish bin", "junk rubbish garbage trash dumpster bin"),
     ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard"),
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
     ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
@@ -1321,6 +1329,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "theatre masks",
         "theater theatre drama acting actor performing stage comedy",
     ),
+    (
+        "circus",
+        "outline/building-circus",
+        "circus big top",
+        "circus carnival bigtop acrobat acrobatics clown funfair",
+    ),
+    ("wand", "outline/wand", "magic wand", "magic magician wizard illusionist conjuror"),
     ("radio", "outline/radio", "radio", "radio broadcast station fm"),
     (
         "broadcast",
