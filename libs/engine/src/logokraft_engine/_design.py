@@ -105,7 +105,8 @@ def _initials(name: str) -> str:
     """Up to two initials: the first letter or digit of each word that a bundled face can draw.
     Hyphenated parts count as words ("7-Eleven" → "7E"), and a leading article is skipped when
     more words follow ("The Midnight Howlers" → "MH"), as are small words inside it ("Hall of
-    Time" → "HT").
+    Time" → "HT") and a legal form at its end ("Acme Inc" → "A", not "AI"; "Smith & Sons
+    Ltd" → "SS").
 
     A letter is a whole grapheme: an Indic initial keeps its vowel sign and conjunct ("चाय" →
     "चा", not a bare "च"). A name that starts with a Chinese, Japanese, Korean or Indic word
@@ -123,6 +124,9 @@ def _initials(name: str) -> str:
     words = [w[2:] if w.startswith("\u0627\u0644") and len(w) > 3 else w for w in words]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
+    # a legal form at the end is no initial either: "Acme Inc" is "A", not "AI"
+    while len(words) > 1 and words[-1].lower().rstrip(".") in _LEGAL_FORMS:
+        words = words[:-1]
     # "Hall of Time" is HT and "Crème de la Crème" CC: a small word inside a name is no initial
     major = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _MINOR_WORDS]
     if len(major) > 1:
@@ -152,6 +156,9 @@ _LEGAL_PREFIXES = (
     "㈜",
     "(주)",
 )
+
+# Legal forms a Latin-script name may end with ("Acme Inc.", "Harbor & Co.", "Northline Ltd").
+_LEGAL_FORMS = frozenset("co inc ltd llc llp corp plc gmbh pty".split())  # noqa: SIM905
 
 # Articles a name may start with, which its initials skip (English, French, Spanish, Italian,
 # German, Dutch).
