@@ -7,7 +7,7 @@ import pytest
 
 from logokraft_engine import Brief, design_spec
 from logokraft_engine._layout import _slogan, name_text
-from logokraft_engine._text import apply_case, text_block
+from logokraft_engine._text import apply_case, split_lines, text_block
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,21 @@ def test_monogram_initials_skip_a_leading_article_and_split_hyphens(
     name: str, initials: str
 ) -> None:
     assert design_spec(Brief(name), index=0, seed=0).initials == initials
+
+
+@pytest.mark.parametrize(
+    ("text", "longest", "lines"),
+    [
+        # a break inside quotes split "Café «Le / Petit»", the better balanced of the two
+        ("Café «Le Petit»", 14, ("Café", "«Le Petit»")),
+        ("Haus „Zum Löwen“ Gasthof", 17, ("Haus „Zum Löwen“", "Gasthof")),
+        ('The "Blue Door" Bakery', 16, ('The "Blue Door"', "Bakery")),
+        ("Paws (and Claws) Vets", 16, ("Paws", "(and Claws) Vets")),
+        # ... unless only the break inside fits: a cost never adds a line
+        ("Café «Le Petit»", 9, ("Café «Le", "Petit»")),
+        # an apostrophe opens nothing
+        ("O’Brien’s Irish Pub and Grill", 16, ("O’Brien’s Irish", "Pub and Grill")),
+    ],
+)
+def test_a_name_breaks_outside_its_quotes(text: str, longest: int, lines: tuple[str, ...]) -> None:
+    assert split_lines(text, longest) == lines

@@ -270,6 +270,28 @@ _STRONG_BREAK = 0
 _WORD_BREAK = 2
 _SCRIPT_BREAK = 2
 _ANY_BREAK = 6
+# A break inside quotes or brackets ("Café «Le / Petit»") counts as this many more columns: a
+# less balanced break that keeps the quoted words together wins ("Café / «Le Petit»").
+_QUOTED_BREAK = 8
+
+
+def _quoted(words: list[str]) -> list[int]:
+    """For each break before a word of `words` (the first unused), `_QUOTED_BREAK` when it falls
+    inside quotes or brackets, else 0. "„" closes with "“" (German), "“" with "”"; straight
+    double quotes pair up; a single quote is left alone, as it is mostly an apostrophe."""
+    costs, depth, straight = [0], 0, False
+    for word in words[:-1]:
+        for char in word:
+            if char in "«([„":
+                depth += 1
+            elif char in "»)]”":
+                depth = max(0, depth - 1)
+            elif char == "“":
+                depth = depth + 1 if depth == 0 else depth - 1
+            elif char == '"':
+                straight = not straight
+        costs.append(_QUOTED_BREAK if depth or straight else 0)
+    return costs
 
 
 def _script(char: str) -> str:
@@ -296,7 +318,9 @@ def split_lines(
     if columns(text) <= longest:
         return (" ".join(text.split()) or text,)
     if not any(is_cjk(char) for char in text):
-        return _split_at(text.split(), [" "] * len(text.split()), longest, most)
+        words = text.split()
+        costs = _quoted(words)
+        return _split_at(words, [" "] * len(words), longest, most, costs=costs, fit_first=True)
     pieces, joins, costs = _pieces(text)
     best: tuple[str, ...] = (" ".join(text.split()),)
     # A name with spaces breaks between its words ("Tokyo 東京 Sushi"), never inside one.
@@ -387,11 +411,14 @@ def _split_at(
     most: int,
     allowed: list[int] | None = None,
     costs: list[int] | None = None,
+    *,
+    fit_first: bool = False,
 ) -> tuple[str, ...]:
     """`pieces` (joined by `joins`: joins[i] before piece i) broken into the fewest balanced
     lines that fit `longest` (up to `most`), else `most` lines, at the `allowed` breaks. With
     `costs`, a break's cost counts as that many more columns on the longest line, so a
-    slightly less balanced break between words beats one inside a word; a line of one CJK
+    slightly less balanced break between words beats one inside a word; with `fit_first`, only
+    among breaks whose lines fit `longest`, so a cost never adds a line. A line of one CJK
     character is taken only when nothing else can be."""
     cuts_at = list(range(1, len(pieces))) if allowed is None else allowed
 
@@ -401,7 +428,8 @@ def _split_at(
     def rank(cut: tuple[int, ...], lines: tuple[str, ...]) -> tuple[int, ...]:
         spent = sum(costs[i] for i in cut) if costs else 0
         widest = max(map(columns, lines))
-        return (sum(map(_lone, lines)), widest + spent, spent, columns(lines[0]))
+        over = fit_first and widest > longest
+        return (over, sum(map(_lone, lines)), widest + spent, spent, columns(lines[0]))
 
     best: tuple[str, ...] = (joined(0, len(pieces)),)
     for count in range(2, min(most, len(cuts_at) + 1) + 1):
