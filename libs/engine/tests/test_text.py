@@ -157,3 +157,18 @@ def test_monogram_initials_skip_a_leading_article_and_split_hyphens(
 )
 def test_a_name_breaks_outside_its_quotes(text: str, longest: int, lines: tuple[str, ...]) -> None:
     assert split_lines(text, longest) == lines
+
+
+def test_a_line_more_is_taken_only_when_it_narrows_the_widest() -> None:
+    # a long first word set "Llanfairpwllgwyngyll / Bed / & Breakfast" in a badge: the third
+    # line narrowed nothing, only made the name taller (and so smaller)
+    assert split_lines("Llanfairpwllgwyngyll Bed & Breakfast", 14, 3) == (
+        "Llanfairpwllgwyngyll",
+        "Bed & Breakfast",
+    )
+    # a third line that does narrow the widest is still taken
+    assert split_lines("The Riverside Arts and Heritage Foundation", 14, 3) == (
+        "The Riverside",
+        "Arts and Heritage",
+        "Foundation",
+    )

@@ -314,7 +314,8 @@ def split_lines(
     also between characters (never before a small kana or closing mark, never leaving one
     character alone on a line), preferring the edges of known words (a legal form, a trade, a
     place) and changes of script, and not inside a word at all without `within_words` (a
-    slogan: a phrase split inside a word reads badly)."""
+    slogan: a phrase split inside a word reads badly). Other scripts break inside quotes or
+    brackets only when no break outside them fits ("Café / «Le Petit»")."""
     if columns(text) <= longest:
         return (" ".join(text.split()) or text,)
     if not any(is_cjk(char) for char in text):
@@ -440,6 +441,8 @@ def _split_at(
         chosen = min(options, key=lambda option: rank(*option))[1]
         if count > 2 and any(map(_lone, chosen)) and not any(map(_lone, best)):
             break  # more lines only by setting a character alone: fewer, wider lines
+        if count > 2 and max(map(columns, chosen)) >= max(map(columns, best)):
+            break  # a line more that narrows none ("Bed / & Breakfast" under a long word)
         best = chosen
         if max(map(columns, best)) <= longest:
             break
