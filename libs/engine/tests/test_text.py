@@ -79,6 +79,16 @@ def test_a_name_with_an_inner_capital_is_drawn_in_capitals_in_an_all_caps_style(
         assert "".join(c for line in block.lines for c, _ in line.glyphs) == "BYMCKENZIE"
 
 
+@pytest.mark.parametrize("slogan", ["\u2615\ufe0f + \u2764\ufe0f = \u2600\ufe0f", "...", "\u2014"])
+def test_a_slogan_with_no_word_left_to_draw_is_not_set(slogan: str) -> None:
+    # without its emoji "☕️ + ❤️ = ☀️" was drawn "+ ♥ = ☀" under the name, "..." as three dots
+    for index in range(8):
+        spec = design_spec(Brief("Love Coffee", slogan=slogan), index=index, seed=1)
+        assert _slogan(spec) is None, (spec.slogan_font, spec.layout)
+    kept = design_spec(Brief("Love Coffee", slogan="Coffee \u2764\ufe0f 24/7"), index=0, seed=1)
+    assert _slogan(kept) is not None
+
+
 def test_turkish_dotted_capital_lowercases_to_a_plain_i() -> None:
     assert apply_case("İstanbul Çay", "lower") == "istanbul çay"
 

@@ -93,12 +93,13 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
 def _slogan(spec: LogoSpec, lines: int = 0, words: int = 0) -> TextBlock | None:
     """The slogan in spaced capitals (a brand's "eBay" kept as typed), broken past SLOGAN_LINE
     characters (or into `lines` balanced lines when given), at most SLOGAN_LINES lines; with
-    `words`, only its first `words` words and an ellipsis."""
+    `words`, only its first `words` words and an ellipsis. None when it has no letter or digit
+    to draw."""
     if not draws_all(spec.slogan, spec.slogan_font):
         return None  # a slogan with words missing would misquote it: none is set
     text = drawable_text(apply_case(spec.slogan, "upper"), spec.slogan_font)
-    if not text:
-        return None
+    if not any(c.isalnum() for c in text):
+        return None  # "☕️ + ❤️ = ☀️" without its emoji, "+ ♥ = ☀", or "...": no words to set
     if 0 < words < len(text.split()):
         text = " ".join(text.split()[:words]).rstrip(",;:.-\u2013\u2014") + ELLIPSIS
     longest = -(-columns(text) // lines) if lines else SLOGAN_LINE
