@@ -89,6 +89,19 @@ def test_a_slogan_with_no_word_left_to_draw_is_not_set(slogan: str) -> None:
     assert _slogan(kept) is not None
 
 
+def test_turkish_sets_dotted_and_dotless_i_in_its_own_case() -> None:
+    # "ÖZGÜR İNŞAAT", slogan "Güvenle inşa ediyoruz": the slogan's capitals read "INŞA"
+    assert apply_case("Güvenle inşa ediyoruz", "upper", turkish=True) == "GÜVENLE İNŞA EDİYORUZ"
+    assert apply_case("istanbul kebap", "title", turkish=True) == "İstanbul Kebap"
+    assert apply_case("Işık Yapı", "lower", turkish=True) == "ışık yapı"
+    assert apply_case("inşa", "upper") == "INŞA"  # a text that shows no Turkish letter
+    spec = design_spec(Brief("ÖZGÜR İNŞAAT", slogan="Güvenle inşa ediyoruz"), index=0, seed=1)
+    block = _slogan(spec)
+    assert block is not None
+    assert "".join(c for line in block.lines for c, _ in line.glyphs) == "GÜVENLEİNŞAEDİYORUZ"
+    assert design_spec(Brief("ığdır imalat"), index=0, seed=0).initials == "Iİ"
+
+
 def test_turkish_dotted_capital_lowercases_to_a_plain_i() -> None:
     assert apply_case("İstanbul Çay", "lower") == "istanbul çay"
 

@@ -31,7 +31,7 @@ from logokraft_engine._layout import (
 )
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
-from logokraft_engine._text import _MINOR_WORDS, upper
+from logokraft_engine._text import _MINOR_WORDS, is_turkish, upper
 
 _MARK_SHAPES = ("circle", "rounded-square", "none", "hexagon")
 _WEIGHT_WORDS = {400: "regular", 500: "medium", 600: "semibold", 700: "bold", 800: "extra-bold"}
@@ -141,7 +141,7 @@ def _initials(name: str) -> str:
     if firsts and (is_cjk(firsts[0][0]) or needs_shaping(firsts[0][0])):
         return firsts[0]
     letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
-    return upper(letters)[:3]
+    return upper(letters, turkish=is_turkish(name))[:3]
 
 
 # Legal forms a Japanese or Korean company name may start with (株式会社 = "Inc.").

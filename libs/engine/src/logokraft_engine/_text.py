@@ -102,8 +102,9 @@ class TextBlock:
         return Element(svg, (x0, y0, x1, y1), role, scale * self.cap)
 
 
-def apply_case(text: str, case: str) -> str:
-    """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is').
+def apply_case(text: str, case: str, *, turkish: bool = False) -> str:
+    """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is'), with Turkish
+    dotted and dotless i when `turkish` (see `is_turkish`).
 
     'lower' and 'title' keep a word whose case is part of the brand's identity as typed: an
     acronym such as "NASA", a capital after its first letter as in "iPhone", "eBay" or
@@ -117,22 +118,32 @@ def apply_case(text: str, case: str) -> str:
     "DeLuca", "YouTube") reads the same in capitals ("MCKENZIE"), as signage sets it; Greek
     acronyms still lose their accents as capitals do."""
     if case == "upper":
-        return " ".join(w if _small_then_capital(w) else upper(w) for w in text.split())
+        return " ".join(
+            w if _small_then_capital(w) else upper(w, turkish=turkish) for w in text.split()
+        )
     if case == "lower":
         if _single_capital(text):
             return text
         return " ".join(
-            w if _keeps_case(w) or _abbreviation(w) else lower(w) for w in text.split(" ")
+            w if _keeps_case(w) or _abbreviation(w) else lower(w, turkish=turkish)
+            for w in text.split(" ")
         )
     if case == "title":
         words = text.split(" ")
         return " ".join(
             w
             if _keeps_case(w) or (0 < i < len(words) - 1 and w.lower() in _MINOR_WORDS)
-            else w[:1].title() + w[1:]
+            else (upper(w[:1], turkish=True) if turkish else w[:1].title()) + w[1:]
             for i, w in enumerate(words)
         )
     return text
+
+
+def is_turkish(text: str) -> bool:
+    """Whether `text` is written in Turkish (or Azerbaijani), whose capital of "i" is "İ" and
+    small letter of "I" is "ı": it has a letter only they use, "ğ", "ı" or "İ". ("ş" alone
+    says nothing: older Romanian has it too.)"""
+    return any(c in "ğĞıİ" for c in text)
 
 
 def _single_capital(text: str) -> bool:
@@ -181,9 +192,12 @@ def _abbreviation(word: str) -> bool:
     return stem in _ABBREVIATIONS or (len(stem) >= 2 and not set(stem.lower()) & set("aeiouy"))
 
 
-def lower(text: str) -> str:
+def lower(text: str, *, turkish: bool = False) -> str:
     """`text` in lower case for drawing: the Turkish dotted capital "İ" becomes a plain "i"
-    (Python gives "i" and a combining dot above, drawn as a stray mark)."""
+    (Python gives "i" and a combining dot above, drawn as a stray mark), and in Turkish "I"
+    becomes the dotless "ı"."""
+    if turkish:
+        text = text.replace("I", "\u0131")
     return text.replace("\u0130", "i").lower()
 
 
@@ -192,9 +206,12 @@ def lower(text: str) -> str:
 _GREEK_CAPS_DROP = frozenset("\u0300\u0301\u0340\u0341\u0313\u0314\u0342\u0345")
 
 
-def upper(text: str) -> str:
+def upper(text: str, *, turkish: bool = False) -> str:
     """`text` in capitals for drawing: Greek set in capitals loses its accents ("Αθηνά" →
-    "ΑΘΗΝΑ"), as Greek typography does; other scripts keep theirs."""
+    "ΑΘΗΝΑ"), as Greek typography does; other scripts keep theirs. In Turkish "i" becomes the
+    dotted "İ" ("inşa" → "İNŞA", not "INŞA")."""
+    if turkish:
+        text = text.replace("i", "\u0130")
     text = text.upper()
     if not any("\u0370" <= c <= "\u03ff" or "\u1f00" <= c <= "\u1fff" for c in text):
         return text
