@@ -937,7 +937,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "flower",
         "filled/flower",
         "flower",
-        "beekeeping honey florist flower floral garden spa beauty wedding bloom blossom "
+        "florist flower floral garden spa beauty wedding bloom blossom "
         "rose tulip sunflower hibiscus daisy bouquet "
         "funeral memorial remembrance mortuary crematorium cremation condolence sympathy",
     ),
@@ -1236,7 +1236,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bookshop bookstore bookmark reading library",
     ),
     ("telescope", "outline/telescope", "telescope", "astronomy telescope stargazing observatory"),
-    ("planet", "outline/planet", "ringed planet", "planet space astronomy cosmos"),
+    ("planet", "outline/planet", "ringed planet", "planet space astronomy cosmos planetarium"),
     ("galaxy", "outline/galaxy", "spiral galaxy", "galaxy space cosmos universe"),
     # --- creative, media, music -----------------------------------------------------------------
     (
