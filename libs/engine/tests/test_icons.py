@@ -424,6 +424,10 @@ def test_importing_the_engine_reads_no_icon_files() -> None:
         ("skydiving", {"scuba-mask"}),
         # "a weekend escape" is a getaway, not an escape room's padlock
         ("weekend escape travel", {"padlock", "key", "puzzle"}),
+        # a halal or kosher butcher drew a pig first
+        ("halal butcher", {"pig"}),
+        ("kosher butcher", {"pig"}),
+        ("halal meat farm", {"pig"}),
     ],
 )
 def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic: set[str]):
@@ -574,6 +578,16 @@ def test_a_cannabis_dispensary_named_green_leaf_draws_no_wind_turbine() -> None:
     for seed in range(4):
         icons = {c.icon for c in plan_concepts(brief, seed)}
         assert "cannabis" in icons and not icons & {"wind-turbine", "eco-house"}, icons
+
+
+def test_a_context_table_refuses_a_pair_listed_twice() -> None:
+    # EXCLUDED_TAGS was a dict built from a list: a second (pig, farm) entry silently replaced
+    # the first, so a word added to it did nothing
+    from logokraft_engine._icon_tags import _contexts
+
+    with pytest.raises(ValueError, match="listed twice"):
+        _contexts((("pig", "farm", "halal"), ("pig", "farm", "dairy")))
+    assert _contexts((("pig", "farm", "halal kosher"),)) == {("pig", "farm"): {"halal", "kosher"}}
 
 
 def test_a_farm_in_the_brand_name_does_not_outweigh_the_farms_animal() -> None:

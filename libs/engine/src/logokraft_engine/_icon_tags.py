@@ -29,6 +29,18 @@ _GENERIC = """
 """
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
+
+def _contexts(entries: tuple[tuple[str, str, str], ...]) -> dict[tuple[str, str], frozenset[str]]:
+    """(icon, tag, context words) entries by (icon, tag). A pair listed twice is an error: in a
+    dict the later entry silently replaced the earlier (a halal butcher's pig went unnoticed)."""
+    table: dict[tuple[str, str], frozenset[str]] = {}
+    for icon, tag, context in entries:
+        if (icon, tag) in table:
+            raise ValueError(f"({icon!r}, {tag!r}) is listed twice")
+        table[icon, tag] = frozenset(context.split())
+    return table
+
+
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
 # "pies" or a doughnut shop's "donuts" are not charts.
 NOT_KEYWORDS: dict[str, frozenset[str]] = {
@@ -63,9 +75,8 @@ _MEDICAL = (
     "center centre practice gp urgent public mental physician surgery"
 )
 _DATA = "data cloud digital file backup online server it tech software hosting"
-QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
-    (icon, tag): frozenset(context.split())
-    for icon, tag, context in (
+QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
+    (
         *((icon, "training", _FITNESS) for icon in ("barbell", "stretching", "runner")),
         ("presentation", "training", _BUSINESS),
         (
@@ -143,19 +154,23 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "property real estate construction housing building land residential",
         ),
     )
-}
+)
 
 # And the other way round: a word that names an icon's trade unless the brief shows another
 # sense beside it ("food bank", "laser tag", "dog daycare", "plant nursery"): such a word does
 # not count for the icon when the brief has one of the words listed for it.
-EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
-    (icon, tag): frozenset(context.split())
-    for icon, tag, context in (
+EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
+    (
         *(
             (icon, "bank", "food blood sperm seed river milk clothing toy")
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # a halal or kosher butcher sells no pork: never the pig
+        *(
+            ("pig", word, "halal kosher muslim islamic jewish zabiha shechita")
+            for word in ("pig", "butcher", "charcuterie", "pork")
+        ),
         ("trash", "junk", "food"),  # junk food is a snack, not a skip
         # computer hardware is no hardware store's hammer
         ("hammer", "hardware", "computer computing tech electronics pc semiconductor it software"),
@@ -205,6 +220,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "farm",
             "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
             "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar hemp "
+            "halal kosher "
             "server",
         ),
         *(
@@ -212,7 +228,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             for icon in ("ambulance", "helicopter", "lifebuoy")
         ),
     )
-}
+)
 
 CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     # --- coffee, tea and drinks -----------------------------------------------------------------
