@@ -539,6 +539,8 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         # a flower (filled, so first on a tie) drew beekeeping and honey before the honeycomb
         ("beekeeping", {"honeycomb"}),
         ("honey farm", {"honeycomb"}),
+        ("cigar shop", {"tobacco"}),
+        ("midwife", {"baby-carriage"}),
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(

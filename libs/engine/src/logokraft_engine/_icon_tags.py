@@ -274,6 +274,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "cocktail bar lounge nightlife nightclub disco mixology drink club gin liquor spirit",
     ),
     ("barrel", "outline/barrel", "wooden barrel", "barrel whisky whiskey distillery cellar cooper"),
+    (
+        "tobacco",
+        "outline/smoking",
+        "smouldering cigarette",
+        "cigar cigarette tobacco tobacconist humidor smokeshop",
+    ),
     # --- bakery, food and cooking ---------------------------------------------------------------
     (
         "bread",
@@ -1679,7 +1685,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "baby-carriage",
         "filled/baby-carriage",
         "pram",
-        "baby infant maternity nursery parenting pediatric paediatric",
+        "baby infant maternity nursery parenting pediatric paediatric midwife midwifery doula",
     ),
     ("baby-bottle", "outline/baby-bottle", "baby bottle", "baby infant newborn feeding"),
     (
