@@ -97,8 +97,11 @@ _MOOD_HINTS: dict[str, frozenset[str]] = {
 
 
 def _clean(text: str) -> str:
+    """`text` (NFC) on one line: a line break or tab is a space between words ("Acme\nCorp" was
+    "AcmeCorp"), other characters that print nothing are left out, spaces tidied."""
     text = unicodedata.normalize("NFC", text)
-    return " ".join("".join(c for c in text if c.isprintable()).split())[:MAX_TEXT]
+    kept = (" " if c.isspace() else c for c in text if c.isprintable() or c.isspace())
+    return " ".join("".join(kept).split())[:MAX_TEXT]
 
 
 def _initials(name: str) -> str:
