@@ -686,6 +686,10 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("mountain rescue", "", {"paw"}, {"mountain"}),
         ("animal rescue", "", {"ambulance", "helicopter", "lifebuoy"}, {"paw"}),
         ("junk food", "", {"trash"}, {"utensils"}),
+        # "arts" drew the painter's palette first
+        ("martial arts", "", {"palette", "brush"}, {"yin-yang", "karate"}),
+        ("culinary arts school", "", {"palette", "brush"}, {"chef-hat"}),
+        ("fine art", "", set(), {"palette"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

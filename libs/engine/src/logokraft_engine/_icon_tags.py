@@ -172,6 +172,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for word in ("pig", "butcher", "charcuterie", "pork")
         ),
         ("trash", "junk", "food"),  # junk food is a snack, not a skip
+        # martial or culinary arts are no painter's
+        *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
         ("hammer", "hardware", "computer computing tech electronics pc semiconductor it software"),
         # "Ink & Needle", a tattoo studio: not a sewing needle
@@ -1661,7 +1663,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("cards", "filled/cards", "playing cards", "poker casino card magic"),
     ("spade", "filled/spade", "spade suit", "poker casino card"),
-    ("karate", "outline/karate", "martial artist kicking", "karate martial dojo taekwondo kick"),
+    (
+        "karate",
+        "outline/karate",
+        "martial artist kicking",
+        "karate martial dojo taekwondo kick judo jujitsu kickboxing mma kungfu",
+    ),
     ("kayak", "outline/kayak", "kayak with a paddle", "kayak canoe paddle rafting river"),
     ("fish-hook", "outline/fish-hook", "fish hook", "seafood fishing angling angler tackle bait"),
     ("stopwatch", "outline/stopwatch", "stopwatch", "timing stopwatch speed race deadline"),
