@@ -541,6 +541,9 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         ("honey farm", {"honeycomb"}),
         ("cigar shop", {"tobacco"}),
         ("midwife", {"baby-carriage"}),
+        ("synagogue", {"star-of-david"}),
+        ("psychic", {"crystal-ball"}),
+        ("psychologist", {"brain"}),
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
@@ -690,6 +693,13 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("martial arts", "", {"palette", "brush"}, {"yin-yang", "karate"}),
         ("culinary arts school", "", {"palette", "brush"}, {"chef-hat"}),
         ("fine art", "", set(), {"palette"}),
+        # a coach is a person before it is a bus; a course a golfer's only beside golf
+        ("life coach", "", {"bus"}, {"user"}),
+        ("football coach", "", {"bus"}, {"football"}),
+        ("coach tours", "", set(), {"bus"}),
+        ("online course", "", {"golf"}, {"book"}),
+        ("golf course", "", {"book"}, {"golf"}),
+        ("tarot reading", "", {"book", "bookmark", "books"}, {"crystal-ball"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

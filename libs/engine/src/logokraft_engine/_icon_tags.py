@@ -136,6 +136,15 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("database", "storage", _DATA),
         ("shopping-cart", "cart", "shopping shop ecommerce store checkout retail grocery online"),
         ("beach", "resort", "beach sea ocean sun tropical island coast seaside surf summer"),
+        # a coach is a bus only beside travel words ("life coach", "football coach" are people),
+        # a course a golfer's only beside golf words ("online course")
+        (
+            "bus",
+            "coach",
+            "bus tour tours travel transport transportation charter trip trips holiday excursion "
+            "hire party airport shuttle company operator",
+        ),
+        ("golf", "course", "golf golfer golfing putt putting mini"),
         # a health food store is no clinic
         *((icon, "health", _MEDICAL) for icon in ("medical-cross", "heartbeat")),
         (
@@ -172,6 +181,12 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for word in ("pig", "butcher", "charcuterie", "pork")
         ),
         ("trash", "junk", "food"),  # junk food is a snack, not a skip
+        # a golf course is no book, a tarot reading no book either
+        ("book", "course", "golf race racecourse obstacle assault"),
+        *(
+            (icon, "reading", "tarot palm psychic aura meter card cards")
+            for icon in ("book", "bookmark", "books")
+        ),
         # martial or culinary arts are no painter's
         *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
@@ -464,7 +479,9 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "brain",
         "outline/brain",
         "brain",
-        "ai intelligence neuroscience psychology mind therapy therapist learning neural",
+        "ai intelligence neuroscience psychology mind therapy therapist learning neural "
+        "psychologist psychiatrist psychiatry psychotherapy psychotherapist counselling "
+        "counseling counsellor counselor",
     ),
     (
         "rocket",
@@ -1461,6 +1478,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
+    (
+        "star-of-david",
+        "filled/jewish-star",
+        "star of David",
+        "synagogue judaism jewish shul judaica",
+    ),
+    (
+        "crystal-ball",
+        "outline/crystal-ball",
+        "crystal ball",
+        "psychic tarot fortune fortuneteller clairvoyant astrology horoscope",
+    ),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
         "hammer",
