@@ -700,6 +700,15 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("online course", "", {"golf"}, {"book"}),
         ("golf course", "", {"book"}, {"golf"}),
         ("tarot reading", "", {"book", "bookmark", "books"}, {"crystal-ball"}),
+        # rings, rings and pools: the gymnast's, the jeweller's, the swimmer's, the snooker hall's
+        ("wedding rings", "", {"gymnastic-rings"}, {"gem"}),
+        ("boxing ring", "", {"gem"}, set(GEOMETRIC_NAMES)),
+        ("gymnastics club", "", set(), {"gymnastic-rings"}),
+        ("pool hall", "", {"swimmer", "wave"}, {"billiards"}),
+        ("swimming pool", "", {"billiards"}, {"swimmer"}),
+        ("vinyl flooring", "", {"vinyl"}, {"wall"}),
+        ("vinyl records", "", set(), {"vinyl"}),
+        ("cricket club", "", set(), {"cricket"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -145,6 +145,13 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             "hire party airport shuttle company operator",
         ),
         ("golf", "course", "golf golfer golfing putt putting mini"),
+        # gymnastic rings beside gym words (not wedding rings); a pool of billiards beside a
+        # hall or a cue (a swimming pool otherwise)
+        *(
+            ("gymnastic-rings", word, "gym gymnastic gymnastics fitness calisthenics workout")
+            for word in ("ring", "rings")
+        ),
+        ("billiards", "pool", "hall billiards billiard snooker cue table bar"),
         # a health food store is no clinic
         *((icon, "health", _MEDICAL) for icon in ("medical-cross", "heartbeat")),
         (
@@ -187,6 +194,15 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             (icon, "reading", "tarot palm psychic aura meter card cards")
             for icon in ("book", "bookmark", "books")
         ),
+        # a boxing ring is no jeweller's; vinyl flooring or vinyl wraps are no record
+        ("gem", "ring", "boxing wrestling circus bell phone key onion"),
+        (
+            "vinyl",
+            "vinyl",
+            "flooring floor floors siding wrap wraps decal decals sticker stickers banner "
+            "signage fence fencing window windows",
+        ),
+        *((icon, "pool", "hall billiards billiard snooker cue") for icon in ("swimmer", "wave")),
         # martial or culinary arts are no painter's
         *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
@@ -1659,6 +1675,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "scuba diving diver snorkel snorkeling snorkelling",
     ),
     ("bowling", "outline/ball-bowling", "bowling ball", "bowling alley"),
+    ("billiards", "outline/sport-billard", "eight ball", "billiards billiard snooker pool cue"),
+    ("cricket", "outline/cricket", "cricket bat and ball", "cricket batsman bowler wicket"),
     ("golf", "filled/golf", "golf flag on the green", "golf golfer course club green"),
     (
         "trophy",
