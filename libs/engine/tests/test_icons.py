@@ -709,6 +709,12 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("vinyl flooring", "", {"vinyl"}, {"wall"}),
         ("vinyl records", "", set(), {"vinyl"}),
         ("cricket club", "", set(), {"cricket"}),
+        # "Star Bakery" drew the star of David first; a hot dog stand a dog's head
+        ("star bakery", "", {"star-of-david"}, {"star", "bread"}),
+        ("hot dog stand", "", {"dog", "paw", "bone"}, {"sausage"}),
+        ("corn dog", "", {"dog", "paw"}, {"sausage"}),
+        ("dog walking", "", {"sausage"}, {"dog"}),
+        ("green cleaning", "", {"golf"}, {"droplets"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -52,6 +52,8 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     # drawn in heavy outline the turbine reads as an aeroplane: its name's "wind" no longer
     # puts it before the filled windmill
     "wind-turbine": frozenset({"wind"}),
+    # the star of David is no bakery's star ("Star Bakery" drew it first)
+    "star-of-david": frozenset({"star", "of", "david"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -145,6 +147,8 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             "hire party airport shuttle company operator",
         ),
         ("golf", "course", "golf golfer golfing putt putting mini"),
+        ("golf", "green", "golf golfer golfing putt putting mini"),  # not "green cleaning"
+        ("sausage", "dog", "hot corn"),  # a hot dog; any other dog is a dog
         # gymnastic rings beside gym words (not wedding rings); a pool of billiards beside a
         # hall or a cue (a swimming pool otherwise)
         *(
@@ -203,6 +207,9 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             "signage fence fencing window windows",
         ),
         *((icon, "pool", "hall billiards billiard snooker cue") for icon in ("swimmer", "wave")),
+        # a hot dog or a corn dog is a sausage, not a pet
+        *((icon, "dog", "hot corn") for icon in ("dog", "paw", "bone")),
+        *((icon, "hot", "dog dogs") for icon in ("flame", "pepper")),
         # martial or culinary arts are no painter's
         *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
@@ -416,6 +423,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "outline/meat",
         "cut of meat on the bone",
         "butcher meat steak steakhouse barbecue bbq charcuterie chicken wings drumstick rotisserie",
+    ),
+    (
+        "sausage",
+        "outline/sausage",
+        "sausage",
+        "sausage sausages hotdog dog bratwurst wurst frankfurter currywurst",
     ),
     (
         "grill",
