@@ -715,6 +715,10 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("corn dog", "", {"dog", "paw"}, {"sausage"}),
         ("dog walking", "", {"sausage"}, {"dog"}),
         ("green cleaning", "", {"golf"}, {"droplets"}),
+        # the crystal ball's name words were every "crystal" and "ball" brand's
+        ("crystal clear cleaning", "", {"crystal-ball"}, {"droplets"}),
+        ("masquerade ball", "", {"crystal-ball", "tennis-ball"}, set(GEOMETRIC_NAMES)),
+        ("crystal ball reading", "", {"tennis-ball", "book"}, {"crystal-ball"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

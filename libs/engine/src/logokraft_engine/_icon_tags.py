@@ -54,6 +54,8 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "wind-turbine": frozenset({"wind"}),
     # the star of David is no bakery's star ("Star Bakery" drew it first)
     "star-of-david": frozenset({"star", "of", "david"}),
+    # a crystal ball is no window cleaner's "crystal clear" nor a masquerade ball
+    "crystal-ball": frozenset({"crystal", "ball"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -149,6 +151,7 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("golf", "course", "golf golfer golfing putt putting mini"),
         ("golf", "green", "golf golfer golfing putt putting mini"),  # not "green cleaning"
         ("sausage", "dog", "hot corn"),  # a hot dog; any other dog is a dog
+        ("crystal-ball", "crystal", "ball psychic tarot fortune reading"),
         # gymnastic rings beside gym words (not wedding rings); a pool of billiards beside a
         # hall or a cue (a swimming pool otherwise)
         *(
@@ -195,7 +198,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a golf course is no book, a tarot reading no book either
         ("book", "course", "golf race racecourse obstacle assault"),
         *(
-            (icon, "reading", "tarot palm psychic aura meter card cards")
+            (icon, "reading", "tarot palm psychic aura meter card cards crystal")
             for icon in ("book", "bookmark", "books")
         ),
         # a boxing ring is no jeweller's; vinyl flooring or vinyl wraps are no record
@@ -210,6 +213,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a hot dog or a corn dog is a sausage, not a pet
         *((icon, "dog", "hot corn") for icon in ("dog", "paw", "bone")),
         *((icon, "hot", "dog dogs") for icon in ("flame", "pepper")),
+        ("tennis-ball", "ball", "crystal masquerade charity gala bearing bearings"),
         # martial or culinary arts are no painter's
         *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
@@ -1517,7 +1521,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "crystal-ball",
         "outline/crystal-ball",
         "crystal ball",
-        "psychic tarot fortune fortuneteller clairvoyant astrology horoscope",
+        "psychic tarot fortune fortuneteller clairvoyant astrology horoscope crystal",
     ),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
