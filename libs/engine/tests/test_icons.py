@@ -595,6 +595,17 @@ def test_a_context_table_refuses_a_pair_listed_twice() -> None:
     assert _contexts((("pig", "farm", "halal kosher"),)) == {("pig", "farm"): {"halal", "kosher"}}
 
 
+def test_colour_words_in_the_description_draw_no_olive_or_ice_cream() -> None:
+    # "our brand colours are olive and cream" offered an olive sprig and an ice cream cone
+    brief = Brief(
+        "Acme", industry="accounting", description="our brand colours are olive and cream"
+    )
+    assert not {"olive", "ice-cream"} & set(rank_icons(brief))
+    assert rank_icons(Brief("Acme", industry="olive oil", description="cream and olive tones"))[
+        :1
+    ] == ["olive"]
+
+
 def test_a_farm_in_the_brand_name_does_not_outweigh_the_farms_animal() -> None:
     # "Sunny Side Farm", a chicken farm, drew wheat: the name's "farm" tipped the crops over
     # the egg, which had no "farm" tag

@@ -214,6 +214,12 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         *((icon, "dog", "hot corn") for icon in ("dog", "paw", "bone")),
         *((icon, "hot", "dog dogs") for icon in ("flame", "pepper")),
         ("tennis-ball", "ball", "crystal masquerade charity gala bearing bearings"),
+        # olive and cream the colours ("our colours are olive and cream") are no olive sprig
+        # nor ice cream
+        *(
+            (icon, word, "colour colours color colors khaki drab tone tones shade shades")
+            for icon, word in (("olive", "olive"), ("ice-cream", "cream"))
+        ),
         # martial or culinary arts are no painter's
         *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
