@@ -75,14 +75,14 @@ def _chimney() -> tuple[list[str], list[str]]:
 def _olive() -> tuple[list[str], list[str]]:
     """An olive sprig: a curved twig with narrow leaves and two olives."""
     leaves = [
-        _leaf((36, 70), (6, 58), 5),
-        _leaf((48, 50), (24, 26), 5),
-        _leaf((64, 30), (60, 2), 5),
-        _leaf((54, 50), (84, 44), 5),
-        _leaf((68, 26), (98, 16), 5),
+        _leaf((36, 70), (4, 56), 7),
+        _leaf((48, 50), (22, 24), 7),
+        _leaf((64, 30), (58, 0), 7),
+        _leaf((56, 50), (88, 42), 7),
+        _leaf((70, 24), (100, 12), 7),
     ]
-    olives = [_oval((36, 84), 13, 9, 40), _oval((66, 66), 13, 9, 60)]
-    return [*leaves, *olives], ["M18 96Q40 64 70 22", "M44 70L36 76", "M58 48L64 58"]
+    olives = [_oval((34, 84), 15, 11, 40), _oval((68, 66), 15, 11, 60)]
+    return [*leaves, *olives], ["M18 96Q40 64 72 20", "M44 70L36 76", "M58 48L66 58"]
 
 
 def _sauna() -> tuple[list[str], list[str]]:
