@@ -7,7 +7,8 @@ Tabler's package has no tags, so this table says which icons suit which business
   names of the engine's earlier hand-drawn icons ("cup", "house", "gear", "chart", "spark", …),
 - source: the Tabler icon, "filled/<tabler name>" or "outline/<tabler name>"; filled icons are
   preferred (solid marks read as logos and survive 32 px), outline ones are used only where no
-  filled icon fits, and are drawn with heavier strokes,
+  filled icon fits, and are drawn with heavier strokes; or "drawn/<name>", one of the engine's
+  own drawings (`_drawn`) for a trade Tabler has no icon for (a kebab, a zoo's elephant, …),
 - phrase: how a designer would describe the icon in a prompt ("steaming coffee cup"),
 - tags: the words (folded, lower case, singular) of industries, products and ideas it suits.
 
