@@ -730,6 +730,10 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("crystal clear cleaning", "", {"crystal-ball"}, {"droplets"}),
         ("masquerade ball", "", {"crystal-ball", "tennis-ball"}, set(GEOMETRIC_NAMES)),
         ("crystal ball reading", "", {"tennis-ball", "book"}, {"crystal-ball"}),
+        ("iron works", "", {"iron"}, set(GEOMETRIC_NAMES)),
+        ("wrought iron gates", "", {"iron"}, {"fence"}),
+        ("ironing service", "", set(), {"iron"}),
+        ("crown dental", "", {"crown"}, {"tooth", "smile"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

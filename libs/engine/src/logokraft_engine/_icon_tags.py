@@ -221,6 +221,15 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             (icon, word, "colour colours color colors khaki drab tone tones shade shades")
             for icon, word in (("olive", "olive"), ("ice-cream", "cream"))
         ),
+        # iron works and wrought iron are no clothes iron; a dental crown or crown moulding no
+        # king's crown
+        (
+            "iron",
+            "iron",
+            "work works ironworks steel metal forge welding welder fabrication wrought cast "
+            "gate gates railing railings",
+        ),
+        ("crown", "crown", "dental dentist dentistry tooth teeth molding moulding"),
         # martial or culinary arts are no painter's
         *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
         # computer hardware is no hardware store's hammer
@@ -1130,7 +1139,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("trowel", "outline/trowel", "trowel", "gardening masonry plastering bricklayer"),
     ("trash", "filled/trash", "rubbish bin", "junk rubbish garbage trash dumpster bin"),
-    ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard"),
+    ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard gate gates railing"),
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
     ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
     ("horseshoe", "outline/horseshoe", "horseshoe", "horseshoe luck ranch farrier western"),
