@@ -78,6 +78,33 @@ def test_initials() -> None:
     assert design_spec(Brief("Łódź"), index=0, seed=0).initials == "Ł"
 
 
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        # a legal form at the end made "Acme Inc" a monogram reading "AI"
+        ("Acme Inc", "A"),
+        ("Acme Inc.", "A"),
+        ("Sauna Co", "S"),
+        ("Harbor & Co.", "H"),
+        ("Smith & Sons Ltd", "SS"),
+        ("Bright Smile Dental LLC", "BS"),
+        ("Inc Magazine", "IM"),  # at the start it is a word of the name
+        ("Co", "C"),
+    ],
+)
+def test_initials_skip_a_legal_form_at_the_end(name: str, initials: str) -> None:
+    assert design_spec(Brief(name), index=0, seed=0).initials == initials
+
+
+def test_a_line_break_in_the_name_or_slogan_is_a_space() -> None:
+    # a pasted two-line name was drawn "AcmeBakery", its slogan "line oneline two"
+    spec = design_spec(
+        Brief("Acme\nBakery", slogan="Fresh bread\r\nevery\tday\u200b"), index=0, seed=0
+    )
+    assert (spec.name, spec.slogan) == ("Acme Bakery", "Fresh bread every day")
+    assert spec.initials == "AB"
+
+
 def test_empty_name_rejected() -> None:
     with pytest.raises(ValueError):
         design_spec(Brief("   "), index=0, seed=0)

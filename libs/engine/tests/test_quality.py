@@ -501,6 +501,15 @@ def test_characters_no_face_has_are_dropped_not_boxed(font: str) -> None:
         assert not {ord(c) for c in "ചായ😀"} & set(_cmap(slug))
 
 
+def test_a_dropped_emoji_takes_its_variation_selector_with_it() -> None:
+    # "Love ❤️ Coffee" in a face without the heart kept U+FE0F alone between two spaces: the
+    # name was drawn "LOVE  COFFEE" with a double gap
+    assert drawable("Love \u2764\ufe0f Coffee", "lora") == "Love Coffee"
+    assert drawable("\U0001f468\u200d\U0001f469\u200d\U0001f467 Family", "lora") == "Family"
+    assert drawable("Love \u2764\ufe0f Coffee", "inter") == "Love \u2764\ufe0f Coffee"  # drawn
+    assert drawable("\u0915\u094d\u200d\u0937", "inter") == "\u0915\u094d\u200d\u0937"
+
+
 def test_a_name_nothing_can_draw_becomes_its_mark() -> None:
     brief = Brief("ചായ", industry="sushi restaurant")  # Malayalam: no bundled face has it
     specs = [design_spec(brief, index=i, seed=0) for i in range(4)]

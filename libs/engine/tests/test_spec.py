@@ -27,6 +27,9 @@ def test_from_dict_cleans_values() -> None:
     data["palette"] = {**data["palette"], "primary": "#ABC"}
     spec = LogoSpec.from_dict(data)
     assert spec.name == "Acme" and spec.tracking == 0.0 and spec.palette.primary == "#aabbcc"
+    # a line break between words is a space: "Acme\nBakery" was "AcmeBakery"
+    two_lines = LogoSpec.from_dict(_dict(name="Acme\nBakery", slogan="Fresh\r\nbread\tdaily"))
+    assert (two_lines.name, two_lines.slogan) == ("Acme Bakery", "Fresh  bread daily")
 
 
 @pytest.mark.parametrize(

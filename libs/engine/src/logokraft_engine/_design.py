@@ -31,7 +31,7 @@ from logokraft_engine._layout import (
 )
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
-from logokraft_engine._text import _MINOR_WORDS, upper
+from logokraft_engine._text import _MINOR_WORDS, is_turkish, upper
 
 _MARK_SHAPES = ("circle", "rounded-square", "none", "hexagon")
 _WEIGHT_WORDS = {400: "regular", 500: "medium", 600: "semibold", 700: "bold", 800: "extra-bold"}
@@ -97,15 +97,19 @@ _MOOD_HINTS: dict[str, frozenset[str]] = {
 
 
 def _clean(text: str) -> str:
+    """`text` (NFC) on one line: a line break or tab is a space between words ("Acme\nCorp" was
+    "AcmeCorp"), other characters that print nothing are left out, spaces tidied."""
     text = unicodedata.normalize("NFC", text)
-    return " ".join("".join(c for c in text if c.isprintable()).split())[:MAX_TEXT]
+    kept = (" " if c.isspace() else c for c in text if c.isprintable() or c.isspace())
+    return " ".join("".join(kept).split())[:MAX_TEXT]
 
 
 def _initials(name: str) -> str:
     """Up to two initials: the first letter or digit of each word that a bundled face can draw.
     Hyphenated parts count as words ("7-Eleven" → "7E"), and a leading article is skipped when
     more words follow ("The Midnight Howlers" → "MH"), as are small words inside it ("Hall of
-    Time" → "HT").
+    Time" → "HT") and a legal form at its end ("Acme Inc" → "A", not "AI"; "Smith & Sons
+    Ltd" → "SS").
 
     A letter is a whole grapheme: an Indic initial keeps its vowel sign and conjunct ("चाय" →
     "चा", not a bare "च"). A name that starts with a Chinese, Japanese, Korean or Indic word
@@ -123,6 +127,9 @@ def _initials(name: str) -> str:
     words = [w[2:] if w.startswith("\u0627\u0644") and len(w) > 3 else w for w in words]
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
+    # a legal form at the end is no initial either: "Acme Inc" is "A", not "AI"
+    while len(words) > 1 and words[-1].lower().rstrip(".") in _LEGAL_FORMS:
+        words = words[:-1]
     # "Hall of Time" is HT and "Crème de la Crème" CC: a small word inside a name is no initial
     major = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _MINOR_WORDS]
     if len(major) > 1:
@@ -137,7 +144,7 @@ def _initials(name: str) -> str:
     if firsts and (is_cjk(firsts[0][0]) or needs_shaping(firsts[0][0])):
         return firsts[0]
     letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
-    return upper(letters)[:3]
+    return upper(letters, turkish=is_turkish(name))[:3]
 
 
 # Legal forms a Japanese or Korean company name may start with (株式会社 = "Inc.").
@@ -152,6 +159,9 @@ _LEGAL_PREFIXES = (
     "㈜",
     "(주)",
 )
+
+# Legal forms a Latin-script name may end with ("Acme Inc.", "Harbor & Co.", "Northline Ltd").
+_LEGAL_FORMS = frozenset("co inc ltd llc llp corp plc gmbh pty".split())  # noqa: SIM905
 
 # Articles a name may start with, which its initials skip (English, French, Spanish, Italian,
 # German, Dutch).

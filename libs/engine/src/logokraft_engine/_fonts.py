@@ -494,12 +494,19 @@ def draws_whole(text: str, slug: str) -> bool:
 
 
 def drawable(text: str, slug: str) -> str:
-    """`text` (NFC) without the characters no face of `slug`'s chain can draw, spaces tidied."""
-    kept = (
-        " " if c.isspace() else c
-        for c in unicodedata.normalize("NFC", text)
-        if c.isspace() or _modifier(c) or face_for(c, slug)
-    )
+    """`text` (NFC) without the characters no face of `slug`'s chain can draw, spaces tidied.
+    A joiner or variation selector goes with the character it follows ("❤️" where no face has
+    the heart), else it was left alone between two spaces, drawn as a double gap."""
+    kept: list[str] = []
+    dropped = False  # whether the last character that is no modifier was left out
+    for c in unicodedata.normalize("NFC", text):
+        if _modifier(c):
+            if not dropped:
+                kept.append(c)
+            continue
+        dropped = not (c.isspace() or face_for(c, slug))
+        if not dropped:
+            kept.append(" " if c.isspace() else c)
     return " ".join("".join(kept).split())
 
 

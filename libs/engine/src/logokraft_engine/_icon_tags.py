@@ -7,7 +7,8 @@ Tabler's package has no tags, so this table says which icons suit which business
   names of the engine's earlier hand-drawn icons ("cup", "house", "gear", "chart", "spark", …),
 - source: the Tabler icon, "filled/<tabler name>" or "outline/<tabler name>"; filled icons are
   preferred (solid marks read as logos and survive 32 px), outline ones are used only where no
-  filled icon fits, and are drawn with heavier strokes,
+  filled icon fits, and are drawn with heavier strokes; or "drawn/<name>", one of the engine's
+  own drawings (`_drawn`) for a trade Tabler has no icon for (a kebab, a zoo's elephant, …),
 - phrase: how a designer would describe the icon in a prompt ("steaming coffee cup"),
 - tags: the words (folded, lower case, singular) of industries, products and ideas it suits.
 
@@ -29,6 +30,18 @@ _GENERIC = """
 """
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
+
+def _contexts(entries: tuple[tuple[str, str, str], ...]) -> dict[tuple[str, str], frozenset[str]]:
+    """(icon, tag, context words) entries by (icon, tag). A pair listed twice is an error: in a
+    dict the later entry silently replaced the earlier (a halal butcher's pig went unnoticed)."""
+    table: dict[tuple[str, str], frozenset[str]] = {}
+    for icon, tag, context in entries:
+        if (icon, tag) in table:
+            raise ValueError(f"({icon!r}, {tag!r}) is listed twice")
+        table[icon, tag] = frozenset(context.split())
+    return table
+
+
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
 # "pies" or a doughnut shop's "donuts" are not charts.
 NOT_KEYWORDS: dict[str, frozenset[str]] = {
@@ -40,6 +53,10 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     # drawn in heavy outline the turbine reads as an aeroplane: its name's "wind" no longer
     # puts it before the filled windmill
     "wind-turbine": frozenset({"wind"}),
+    # the star of David is no bakery's star ("Star Bakery" drew it first)
+    "star-of-david": frozenset({"star", "of", "david"}),
+    # a crystal ball is no window cleaner's "crystal clear" nor a masquerade ball
+    "crystal-ball": frozenset({"crystal", "ball"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -63,9 +80,8 @@ _MEDICAL = (
     "center centre practice gp urgent public mental physician surgery"
 )
 _DATA = "data cloud digital file backup online server it tech software hosting"
-QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
-    (icon, tag): frozenset(context.split())
-    for icon, tag, context in (
+QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
+    (
         *((icon, "training", _FITNESS) for icon in ("barbell", "stretching", "runner")),
         ("presentation", "training", _BUSINESS),
         (
@@ -109,6 +125,9 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("piano", "lesson", "music musical piano pianist keyboard singing instrument"),
         ("bone", "food", "pet dog puppy canine treat"),
         ("bubble-tea", "tea", "bubble boba milk milkshake tapioca taro"),  # not a chai stall
+        # an olive's oil and grove, not a car's oil change or an orange grove
+        ("olive", "oil", "olive extra virgin cooking culinary mediterranean"),
+        ("olive", "grove", "olive"),
         # a wedding or event venue is no stadium; a wedding is a heart before it is a toast
         ("wine-glass", "wedding", "wine drink bar champagne toast reception cocktail"),
         ("stadium", "venue", "sport sports stadium arena league football soccer match concert"),
@@ -122,6 +141,25 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ("database", "storage", _DATA),
         ("shopping-cart", "cart", "shopping shop ecommerce store checkout retail grocery online"),
         ("beach", "resort", "beach sea ocean sun tropical island coast seaside surf summer"),
+        # a coach is a bus only beside travel words ("life coach", "football coach" are people),
+        # a course a golfer's only beside golf words ("online course")
+        (
+            "bus",
+            "coach",
+            "bus tour tours travel transport transportation charter trip trips holiday excursion "
+            "hire party airport shuttle company operator",
+        ),
+        ("golf", "course", "golf golfer golfing putt putting mini"),
+        ("golf", "green", "golf golfer golfing putt putting mini"),  # not "green cleaning"
+        ("sausage", "dog", "hot corn"),  # a hot dog; any other dog is a dog
+        ("crystal-ball", "crystal", "ball psychic tarot fortune reading"),
+        # gymnastic rings beside gym words (not wedding rings); a pool of billiards beside a
+        # hall or a cue (a swimming pool otherwise)
+        *(
+            ("gymnastic-rings", word, "gym gymnastic gymnastics fitness calisthenics workout")
+            for word in ("ring", "rings")
+        ),
+        ("billiards", "pool", "hall billiards billiard snooker cue table bar"),
         # a health food store is no clinic
         *((icon, "health", _MEDICAL) for icon in ("medical-cross", "heartbeat")),
         (
@@ -140,19 +178,62 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "property real estate construction housing building land residential",
         ),
     )
-}
+)
 
 # And the other way round: a word that names an icon's trade unless the brief shows another
 # sense beside it ("food bank", "laser tag", "dog daycare", "plant nursery"): such a word does
 # not count for the icon when the brief has one of the words listed for it.
-EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
-    (icon, tag): frozenset(context.split())
-    for icon, tag, context in (
+EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
+    (
         *(
             (icon, "bank", "food blood sperm seed river milk clothing toy")
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # a halal or kosher butcher sells no pork: never the pig
+        *(
+            ("pig", word, "halal kosher muslim islamic jewish zabiha shechita")
+            for word in ("pig", "butcher", "charcuterie", "pork")
+        ),
+        ("trash", "junk", "food"),  # junk food is a snack, not a skip
+        # a golf course is no book, a tarot reading no book either
+        ("book", "course", "golf race racecourse obstacle assault"),
+        *(
+            (icon, "reading", "tarot palm psychic aura meter card cards crystal")
+            for icon in ("book", "bookmark", "books")
+        ),
+        # a boxing ring is no jeweller's; vinyl flooring or vinyl wraps are no record
+        ("gem", "ring", "boxing wrestling circus bell phone key onion"),
+        (
+            "vinyl",
+            "vinyl",
+            "flooring floor floors siding wrap wraps decal decals sticker stickers banner "
+            "signage fence fencing window windows",
+        ),
+        *((icon, "pool", "hall billiards billiard snooker cue") for icon in ("swimmer", "wave")),
+        # a hot dog or a corn dog is a sausage, not a pet
+        *((icon, "dog", "hot corn") for icon in ("dog", "paw", "bone")),
+        *((icon, "hot", "dog dogs") for icon in ("flame", "pepper")),
+        ("tennis-ball", "ball", "crystal masquerade charity gala bearing bearings"),
+        # olive and cream the colours ("our colours are olive and cream") are no olive sprig
+        # nor ice cream
+        *(
+            (icon, word, "colour colours color colors khaki drab tone tones shade shades")
+            for icon, word in (("olive", "olive"), ("ice-cream", "cream"))
+        ),
+        # iron works and wrought iron are no clothes iron; a dental crown or crown moulding no
+        # king's crown
+        (
+            "iron",
+            "iron",
+            "work works ironworks steel metal forge welding welder fabrication wrought cast "
+            "gate gates railing railings",
+        ),
+        ("crown", "crown", "dental dentist dentistry tooth teeth molding moulding"),
+        # martial or culinary arts are no painter's
+        *((icon, "art", "martial culinary") for icon in ("palette", "brush")),
+        # computer hardware is no hardware store's hammer
+        ("hammer", "hardware", "computer computing tech electronics pc semiconductor it software"),
         # "Ink & Needle", a tattoo studio: not a sewing needle
         ("needle-thread", "needle", "tattoo tattooist piercing acupuncture ink injection"),
         *((icon, "daycare", _PET) for icon in ("balloon", "kid", "rocking-horse")),
@@ -162,7 +243,11 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
         ),
         ("washing-machine", "washing", "pressure power window car dish"),
         *(
-            (icon, "park", "trampoline theme water skate amusement car business")
+            (
+                icon,
+                "park",
+                "trampoline theme water skate amusement car business safari wildlife zoo",
+            )
             for icon in ("caravan", "tree")
         ),
         ("package", "removal", "tattoo hair laser stain graffiti rubbish waste junk snow"),
@@ -194,7 +279,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             "pig",
             "farm",
             "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
-            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar "
+            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar hemp "
+            "halal kosher "
             "server",
         ),
         *(
@@ -202,7 +288,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = {
             for icon in ("ambulance", "helicopter", "lifebuoy")
         ),
     )
-}
+)
 
 CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     # --- coffee, tea and drinks -----------------------------------------------------------------
@@ -248,6 +334,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "cocktail bar lounge nightlife nightclub disco mixology drink club gin liquor spirit",
     ),
     ("barrel", "outline/barrel", "wooden barrel", "barrel whisky whiskey distillery cellar cooper"),
+    (
+        "tobacco",
+        "outline/smoking",
+        "smouldering cigarette",
+        "cigar cigarette tobacco tobacconist humidor smokeshop",
+    ),
     # --- bakery, food and cooking ---------------------------------------------------------------
     (
         "bread",
@@ -353,10 +445,28 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "butcher meat steak steakhouse barbecue bbq charcuterie chicken wings drumstick rotisserie",
     ),
     (
+        "sausage",
+        "outline/sausage",
+        "sausage",
+        "sausage sausages hotdog dog bratwurst wurst frankfurter currywurst",
+    ),
+    (
         "grill",
         "outline/grill",
         "barbecue grill",
         "bbq barbecue grill griller steakhouse smokehouse cookout",
+    ),
+    (
+        "kebab",
+        "drawn/kebab",
+        "shish kebab on a skewer",
+        "kebab kebap doner shawarma gyro souvlaki shish skewer kofta",
+    ),
+    (
+        "olive",
+        "drawn/olive",
+        "olive sprig with two olives",
+        "olive oil grove mediterranean tapenade",
     ),
     ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken farm"),
     ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
@@ -418,7 +528,9 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "brain",
         "outline/brain",
         "brain",
-        "ai intelligence neuroscience psychology mind therapy therapist learning neural",
+        "ai intelligence neuroscience psychology mind therapy therapist learning neural "
+        "psychologist psychiatrist psychiatry psychotherapy psychotherapist counselling "
+        "counseling counsellor counselor",
     ),
     (
         "rocket",
@@ -569,8 +681,14 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     (
         "bank",
         "outline/building-bank",
-        "classical building with columns",  # a bank's or a museum's
-        "bank banking finance credit lending treasury financial museum",
+        "bank building with columns",
+        "bank banking finance credit lending treasury financial",
+    ),
+    (
+        "museum",
+        "drawn/museum",
+        "museum front with an amphora between columns",
+        "museum exhibition exhibit heritage antiquity archaeology archaeological curator",
     ),
     (
         "piggy-bank",
@@ -635,6 +753,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "scales of justice",
         "law legal lawyer attorney justice court solicitor notary barrister litigation",
     ),
+    ("jail", "outline/prison", "figure behind prison bars", "bail bondsman jail prison inmate"),
     (
         "gavel",
         "outline/gavel",
@@ -697,6 +816,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "support helpdesk rescue lifeguard insurance safety",
     ),
     ("cctv", "filled/device-cctv", "security camera", "cctv surveillance alarm security guard"),
+    (
+        "detective",
+        "outline/spy",
+        "detective's hat and glasses",
+        "detective investigator investigation investigative sleuth spy espionage",
+    ),
     ("eye", "filled/eye", "eye", "vision optician optometrist optical ophthalmology visibility"),
     (
         "binoculars",
@@ -839,6 +964,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "massage",
         "massage spa therapy wellness physiotherapy masseur therapist bodywork",
     ),
+    ("sauna", "drawn/sauna", "hot stones with rising steam", "sauna banya hammam bathhouse"),
     ("om", "outline/om", "om symbol", "om meditation yoga spiritual mantra hindu"),
     (
         "yin-yang",
@@ -866,6 +992,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "organic eco green garden plant nature vegan botanical farm herbal sustainable "
         "environment natural wellness tea",
     ),
+    ("cannabis", "filled/cannabis", "cannabis leaf", "cannabis marijuana hemp cbd thc"),
     (
         "seedling",
         "filled/seedling",
@@ -900,7 +1027,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "flower",
         "filled/flower",
         "flower",
-        "beekeeping honey florist flower floral garden spa beauty wedding bloom blossom "
+        "florist flower floral garden spa beauty wedding bloom blossom "
         "rose tulip sunflower hibiscus daisy bouquet "
         "funeral memorial remembrance mortuary crematorium cremation condolence sympathy",
     ),
@@ -1008,14 +1135,16 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "garden-tools",
         "outline/shovel-pitchforks",
         "spade and fork",
-        "gardening garden landscaping allotment farm gardener",
+        "gardening garden landscaping allotment farm gardener lawn",
     ),
     ("trowel", "outline/trowel", "trowel", "gardening masonry plastering bricklayer"),
-    ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard"),
+    ("trash", "filled/trash", "rubbish bin", "junk rubbish garbage trash dumpster bin"),
+    ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard gate gates railing"),
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
     ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
     ("horseshoe", "outline/horseshoe", "horseshoe", "horseshoe luck ranch farrier western"),
     ("deer", "outline/deer", "stag's head", "deer stag hunting wildlife lodge"),
+    ("elephant", "drawn/elephant", "elephant", "elephant zoo zoological safari wildlife"),
     # --- pets -----------------------------------------------------------------------------------
     (
         "paw",
@@ -1197,7 +1326,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bookshop bookstore bookmark reading library",
     ),
     ("telescope", "outline/telescope", "telescope", "astronomy telescope stargazing observatory"),
-    ("planet", "outline/planet", "ringed planet", "planet space astronomy cosmos"),
+    ("planet", "outline/planet", "ringed planet", "planet space astronomy cosmos planetarium"),
     ("galaxy", "outline/galaxy", "spiral galaxy", "galaxy space cosmos universe"),
     # --- creative, media, music -----------------------------------------------------------------
     (
@@ -1290,6 +1419,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "theatre masks",
         "theater theatre drama acting actor performing stage comedy",
     ),
+    (
+        "circus",
+        "outline/building-circus",
+        "circus big top",
+        "circus carnival bigtop acrobat acrobatics clown funfair",
+    ),
+    ("wand", "outline/wand", "magic wand", "magic magician wizard illusionist conjuror"),
     ("radio", "outline/radio", "radio", "radio broadcast station fm"),
     (
         "broadcast",
@@ -1324,6 +1460,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("mail", "filled/mail", "envelope", "mail email newsletter post postal letter"),
     ("phone", "filled/phone", "telephone handset", "phone telephone call callcenter telecom"),
     # --- home, real estate, construction, trades ------------------------------------------------
+    (
+        "chimney",
+        "drawn/chimney",
+        "house with a chimney and a sweep's brush",
+        "chimney sweep sweeping flue fireplace stove",
+    ),
     (
         "house",
         "filled/home",
@@ -1385,6 +1527,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
+    (
+        "star-of-david",
+        "filled/jewish-star",
+        "star of David",
+        "synagogue judaism jewish shul judaica",
+    ),
+    (
+        "crystal-ball",
+        "outline/crystal-ball",
+        "crystal ball",
+        "psychic tarot fortune fortuneteller clairvoyant astrology horoscope crystal",
+    ),
     ("stadium", "outline/building-stadium", "stadium", "stadium arena sport league venue"),
     (
         "hammer",
@@ -1554,6 +1708,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "scuba diving diver snorkel snorkeling snorkelling",
     ),
     ("bowling", "outline/ball-bowling", "bowling ball", "bowling alley"),
+    ("billiards", "outline/sport-billard", "eight ball", "billiards billiard snooker pool cue"),
+    ("cricket", "outline/cricket", "cricket bat and ball", "cricket batsman bowler wicket"),
     ("golf", "filled/golf", "golf flag on the green", "golf golfer course club green"),
     (
         "trophy",
@@ -1587,7 +1743,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("cards", "filled/cards", "playing cards", "poker casino card magic"),
     ("spade", "filled/spade", "spade suit", "poker casino card"),
-    ("karate", "outline/karate", "martial artist kicking", "karate martial dojo taekwondo kick"),
+    (
+        "karate",
+        "outline/karate",
+        "martial artist kicking",
+        "karate martial dojo taekwondo kick judo jujitsu kickboxing mma kungfu",
+    ),
     ("kayak", "outline/kayak", "kayak with a paddle", "kayak canoe paddle rafting river"),
     ("fish-hook", "outline/fish-hook", "fish hook", "seafood fishing angling angler tackle bait"),
     ("stopwatch", "outline/stopwatch", "stopwatch", "timing stopwatch speed race deadline"),
@@ -1611,7 +1772,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "baby-carriage",
         "filled/baby-carriage",
         "pram",
-        "baby infant maternity nursery parenting pediatric paediatric",
+        "baby infant maternity nursery parenting pediatric paediatric midwife midwifery doula",
     ),
     ("baby-bottle", "outline/baby-bottle", "baby bottle", "baby infant newborn feeding"),
     (

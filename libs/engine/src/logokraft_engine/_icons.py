@@ -5,7 +5,9 @@ Catalogue icons come from the `tablerpy` package (Tabler Icons, MIT, see
 words they suit are listed in `_icon_tags`. An icon's SVG file is read and parsed only the first
 time it is drawn, then cached. Filled icons are drawn as solid shapes; outline icons (used where
 no filled icon fits) as strokes heavier than Tabler's default, so they stay legible at 32 px.
-The hand-drawn geometric marks are the "abstract" logo type and the fallback when nothing fits.
+A few trades Tabler has no icon for (a kebab, a chimney sweep, a zoo, …) are catalogue drawings
+of the engine's own (`_drawn`), fitted to their box like the Tabler icons. The hand-drawn
+geometric marks are the "abstract" logo type and the fallback when nothing fits.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import emoji
 
 from logokraft_engine._brief import Brief, brief_words, fold, words
+from logokraft_engine._drawn import DRAWN
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
 from logokraft_engine._icon_tags import (
     CATALOGUE,
@@ -54,7 +57,9 @@ class Icon:
     keywords: frozenset[str]  # its tags and the words of its names
     fills: tuple[str, ...] = ()  # hand-drawn: filled (even-odd) path data
     strokes: tuple[str, ...] = ()  # hand-drawn: stroked path data
-    source: str = ""  # Tabler icon as "filled/<name>" or "outline/<name>"; "" when hand-drawn
+    # Tabler icon as "filled/<name>" or "outline/<name>"; "drawn/<name>" for a catalogue
+    # drawing of `_drawn`; "" for a geometric mark
+    source: str = ""
     tags: frozenset[str] = frozenset()  # the curated words it suits
     name_words: frozenset[str] = frozenset()  # words of its catalogue name
 
@@ -72,7 +77,22 @@ def _name_words(*names: str) -> frozenset[str]:
 def _catalogue_icon(name: str, source: str, phrase: str, tags: str) -> Icon:
     named = _name_words(name) - NOT_KEYWORDS.get(name, frozenset())
     tagged = frozenset(tags.split())
-    return Icon(name, phrase, tagged | named, source=source, tags=tagged, name_words=named)
+    fills, strokes = DRAWN[source.removeprefix("drawn/")] if drawn(source) else ((), ())
+    return Icon(
+        name,
+        phrase,
+        tagged | named,
+        fills=fills,
+        strokes=strokes,
+        source=source,
+        tags=tagged,
+        name_words=named,
+    )
+
+
+def drawn(source: str) -> bool:
+    """Whether a catalogue source is one of the engine's own drawings ("drawn/kebab")."""
+    return source.startswith("drawn/")
 
 
 def _mark(name: str, phrase: str, fills: Iterable[str]) -> Icon:
@@ -592,20 +612,41 @@ def _fixed(value: float, digits: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
+@cache
+def _drawn_box(name: str) -> tuple[float, float, float, float]:
+    """The ink box of a catalogue drawing on its 100-unit grid, strokes included."""
+    icon = ICONS[name]
+    points = [(x, y, 0.0) for d in icon.fills for x, y in path_points(d)]
+    points += [(x, y, STROKE / 2) for d in icon.strokes for x, y in path_points(d)]
+    return (
+        min(x - pad for x, _, pad in points),
+        min(y - pad for _, y, pad in points),
+        max(x + pad for x, _, pad in points),
+        max(y + pad for _, y, pad in points),
+    )
+
+
+def _fitted(box: tuple[float, float, float, float], x: float, y: float, size: float) -> str:
+    """The transform that draws `box` as large as fits the square at (x, y), centred in it."""
+    x0, y0, x1, y1 = box
+    scale = size / max(x1 - x0, y1 - y0)
+    left = x + (size - (x1 - x0) * scale) / 2 - x0 * scale
+    top = y + (size - (y1 - y0) * scale) / 2 - y0 * scale
+    return f"translate({_fixed(left, 3)} {_fixed(top, 3)}) scale({_fixed(scale, 5)})"
+
+
 def icon_svg(name: str, x: float, y: float, size: float, color: str) -> str:
     """SVG for icon `name` drawn in `color`, as large as fits the square at (x, y) with side
-    `size` and centred in it."""
+    `size` and centred in it (a geometric mark fills its square as drawn)."""
     icon = ICONS[name]
     if not icon.source:
         transform = f"translate({num(x)} {num(y)}) scale({num(size / 100)})"
         return f'<g transform="{transform}">{_hand_drawn(icon, color)}</g>'
+    if drawn(icon.source):
+        move = _fitted(_drawn_box(name), x, y, size)
+        return f'<g transform="{move}">{_hand_drawn(icon, color)}</g>'
     art = drawing(icon.source)
-    x0, y0, x1, y1 = art.box
-    scale = size / max(x1 - x0, y1 - y0)
-    left = x + (size - (x1 - x0) * scale) / 2 - x0 * scale
-    top = y + (size - (y1 - y0) * scale) / 2 - y0 * scale
-    move = f"translate({_fixed(left, 3)} {_fixed(top, 3)}) scale({_fixed(scale, 5)})"
-    transform = f'transform="{move}"'
+    transform = f'transform="{_fitted(art.box, x, y, size)}"'
     if icon.filled:
         paint = f'fill="{color}"'
     else:

@@ -41,6 +41,7 @@ from logokraft_engine._text import (
     TextBlock,
     apply_case,
     columns,
+    is_turkish,
     text_block,
     upper,
 )
@@ -76,7 +77,8 @@ def name_text(spec: LogoSpec) -> str:
     case = spec.letter_case
     if case == "upper" and is_script(spec.font):
         case = "title"
-    return drawable_text(apply_case(spec.name, case), spec.font)
+    turkish = is_turkish(f"{spec.name} {spec.slogan}")
+    return drawable_text(apply_case(spec.name, case, turkish=turkish), spec.font)
 
 
 def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
@@ -93,12 +95,14 @@ def _name(spec: LogoSpec, longest: int = NAME_LINE) -> TextBlock:
 def _slogan(spec: LogoSpec, lines: int = 0, words: int = 0) -> TextBlock | None:
     """The slogan in spaced capitals (a brand's "eBay" kept as typed), broken past SLOGAN_LINE
     characters (or into `lines` balanced lines when given), at most SLOGAN_LINES lines; with
-    `words`, only its first `words` words and an ellipsis."""
+    `words`, only its first `words` words and an ellipsis. None when it has no letter or digit
+    to draw."""
     if not draws_all(spec.slogan, spec.slogan_font):
         return None  # a slogan with words missing would misquote it: none is set
-    text = drawable_text(apply_case(spec.slogan, "upper"), spec.slogan_font)
-    if not text:
-        return None
+    turkish = is_turkish(f"{spec.name} {spec.slogan}")
+    text = drawable_text(apply_case(spec.slogan, "upper", turkish=turkish), spec.slogan_font)
+    if not any(c.isalnum() for c in text):
+        return None  # "☕️ + ❤️ = ☀️" without its emoji, "+ ♥ = ☀", or "...": no words to set
     if 0 < words < len(text.split()):
         text = " ".join(text.split()[:words]).rstrip(",;:.-\u2013\u2014") + ELLIPSIS
     longest = -(-columns(text) // lines) if lines else SLOGAN_LINE
@@ -435,7 +439,8 @@ def _initials(spec: LogoSpec) -> str:
     """The initials as drawn: the spec's, else the name's first drawable letter; "" if none."""
     text = drawable_text(spec.initials, spec.font).replace(" ", "")
     if not text:  # the name's first letter, whole (an Indic one with its vowel sign)
-        text = upper(next((g for g in graphemes(name_text(spec)) if g[0].isalnum()), ""))
+        first = next((g for g in graphemes(name_text(spec)) if g[0].isalnum()), "")
+        text = upper(first, turkish=is_turkish(spec.name))
     if any(unicodedata.bidirectional(char) == "AL" for char in text):
         # Arabic initials are letters apart, not a word: a zero-width non-joiner keeps each in
         # its isolated form.

@@ -93,8 +93,11 @@ def _coerce(data: dict) -> dict:
 
 
 def _clean_text(text: str) -> str:
-    """`text` without control characters and outer whitespace."""
-    return "".join(c for c in text if c.isprintable()).strip()
+    """`text` without control characters and outer whitespace; a line break or tab is a
+    space ("Acme\nBakery" is not "AcmeBakery")."""
+    return "".join(
+        " " if c.isspace() else c for c in text if c.isprintable() or c.isspace()
+    ).strip()
 
 
 def _check(ok: bool, message: str) -> None:

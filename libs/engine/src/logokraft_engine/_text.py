@@ -102,32 +102,48 @@ class TextBlock:
         return Element(svg, (x0, y0, x1, y1), role, scale * self.cap)
 
 
-def apply_case(text: str, case: str) -> str:
-    """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is').
+def apply_case(text: str, case: str, *, turkish: bool = False) -> str:
+    """`text` in letter case `case` ('upper', 'lower', 'title' or 'as-is'), with Turkish
+    dotted and dotless i when `turkish` (see `is_turkish`).
 
-    A word whose case is part of the brand's identity (an acronym such as "NASA", a capital
-    after its first letter as in "iPhone", "eBay" or "McDonald", or a name that is one capital
-    letter) is kept as typed; 'upper' still sets an acronym's Greek accents as capitals do.
-    'lower' also keeps a capitalised abbreviation ("Rapid Rx", "Dr Smile", "Acme Co."): "rx"
-    or "dr" would read as another word, while capitals ("RX", "DR") are how abbreviations are
-    set in all caps."""
+    'lower' and 'title' keep a word whose case is part of the brand's identity as typed: an
+    acronym such as "NASA", a capital after its first letter as in "iPhone", "eBay" or
+    "McDonald", or a name that is one capital letter. 'lower' also keeps a capitalised
+    abbreviation ("Rapid Rx", "Dr Smile", "Acme Co."): "rx" or "dr" would read as another word,
+    while capitals ("RX", "DR") are how abbreviations are set in all caps.
+
+    'upper' sets every word in capitals but one that starts with a small letter followed by a
+    capital ("eBay", "iPhone", "easyJet"): capitals would lose what makes it the brand's word.
+    A name with an inner capital after a capital ("McKenzie", "MacDonald", "O'Brien",
+    "DeLuca", "YouTube") reads the same in capitals ("MCKENZIE"), as signage sets it; Greek
+    acronyms still lose their accents as capitals do."""
     if case == "upper":
-        return " ".join(w if w != w.upper() and _keeps_case(w) else upper(w) for w in text.split())
+        return " ".join(
+            w if _small_then_capital(w) else upper(w, turkish=turkish) for w in text.split()
+        )
     if case == "lower":
         if _single_capital(text):
             return text
         return " ".join(
-            w if _keeps_case(w) or _abbreviation(w) else lower(w) for w in text.split(" ")
+            w if _keeps_case(w) or _abbreviation(w) else lower(w, turkish=turkish)
+            for w in text.split(" ")
         )
     if case == "title":
         words = text.split(" ")
         return " ".join(
             w
             if _keeps_case(w) or (0 < i < len(words) - 1 and w.lower() in _MINOR_WORDS)
-            else w[:1].title() + w[1:]
+            else (upper(w[:1], turkish=True) if turkish else w[:1].title()) + w[1:]
             for i, w in enumerate(words)
         )
     return text
+
+
+def is_turkish(text: str) -> bool:
+    """Whether `text` is written in Turkish (or Azerbaijani), whose capital of "i" is "İ" and
+    small letter of "I" is "ı": it has a letter only they use, "ğ", "ı" or "İ". ("ş" alone
+    says nothing: older Romanian has it too.)"""
+    return any(c in "ğĞıİ" for c in text)
 
 
 def _single_capital(text: str) -> bool:
@@ -148,6 +164,19 @@ def _keeps_case(word: str) -> bool:
     return False
 
 
+def _small_then_capital(word: str) -> bool:
+    """Whether `word` (or a hyphenated part of it) starts with a small letter that a capital
+    follows in the same run of letters, as "eBay" and "iPhone" do. "e-Bike" does not (its "e"
+    is a part of its own), nor "d'Artagnan" (its capital starts a new run past the apostrophe):
+    in capitals they are "E-BIKE" and "D'ARTAGNAN"."""
+    for part in word.split("-"):
+        run = re.match(r"[^\W\d_]+", re.sub(r"^[\W\d_]+", "", part))
+        letters = run.group() if run else ""
+        if letters[:1].islower() and any(c.isupper() for c in letters[1:]):
+            return True
+    return False
+
+
 # Capitalised abbreviations that have a vowel, so the rule of `_abbreviation` misses them.
 _ABBREVIATIONS = frozenset({"Co", "Inc", "Corp", "Bros", "Esq", "Intl"})
 
@@ -163,9 +192,12 @@ def _abbreviation(word: str) -> bool:
     return stem in _ABBREVIATIONS or (len(stem) >= 2 and not set(stem.lower()) & set("aeiouy"))
 
 
-def lower(text: str) -> str:
+def lower(text: str, *, turkish: bool = False) -> str:
     """`text` in lower case for drawing: the Turkish dotted capital "İ" becomes a plain "i"
-    (Python gives "i" and a combining dot above, drawn as a stray mark)."""
+    (Python gives "i" and a combining dot above, drawn as a stray mark), and in Turkish "I"
+    becomes the dotless "ı"."""
+    if turkish:
+        text = text.replace("I", "\u0131")
     return text.replace("\u0130", "i").lower()
 
 
@@ -174,9 +206,12 @@ def lower(text: str) -> str:
 _GREEK_CAPS_DROP = frozenset("\u0300\u0301\u0340\u0341\u0313\u0314\u0342\u0345")
 
 
-def upper(text: str) -> str:
+def upper(text: str, *, turkish: bool = False) -> str:
     """`text` in capitals for drawing: Greek set in capitals loses its accents ("Αθηνά" →
-    "ΑΘΗΝΑ"), as Greek typography does; other scripts keep theirs."""
+    "ΑΘΗΝΑ"), as Greek typography does; other scripts keep theirs. In Turkish "i" becomes the
+    dotted "İ" ("inşa" → "İNŞA", not "INŞA")."""
+    if turkish:
+        text = text.replace("i", "\u0130")
     text = text.upper()
     if not any("\u0370" <= c <= "\u03ff" or "\u1f00" <= c <= "\u1fff" for c in text):
         return text
@@ -252,6 +287,28 @@ _STRONG_BREAK = 0
 _WORD_BREAK = 2
 _SCRIPT_BREAK = 2
 _ANY_BREAK = 6
+# A break inside quotes or brackets ("Café «Le / Petit»") counts as this many more columns: a
+# less balanced break that keeps the quoted words together wins ("Café / «Le Petit»").
+_QUOTED_BREAK = 8
+
+
+def _quoted(words: list[str]) -> list[int]:
+    """For each break before a word of `words` (the first unused), `_QUOTED_BREAK` when it falls
+    inside quotes or brackets, else 0. "„" closes with "“" (German), "“" with "”"; straight
+    double quotes pair up; a single quote is left alone, as it is mostly an apostrophe."""
+    costs, depth, straight = [0], 0, False
+    for word in words[:-1]:
+        for char in word:
+            if char in "«([„":
+                depth += 1
+            elif char in "»)]”":
+                depth = max(0, depth - 1)
+            elif char == "“":
+                depth = depth + 1 if depth == 0 else depth - 1
+            elif char == '"':
+                straight = not straight
+        costs.append(_QUOTED_BREAK if depth or straight else 0)
+    return costs
 
 
 def _script(char: str) -> str:
@@ -274,11 +331,14 @@ def split_lines(
     also between characters (never before a small kana or closing mark, never leaving one
     character alone on a line), preferring the edges of known words (a legal form, a trade, a
     place) and changes of script, and not inside a word at all without `within_words` (a
-    slogan: a phrase split inside a word reads badly)."""
+    slogan: a phrase split inside a word reads badly). Other scripts break inside quotes or
+    brackets only when no break outside them fits ("Café / «Le Petit»")."""
     if columns(text) <= longest:
         return (" ".join(text.split()) or text,)
     if not any(is_cjk(char) for char in text):
-        return _split_at(text.split(), [" "] * len(text.split()), longest, most)
+        words = text.split()
+        costs = _quoted(words)
+        return _split_at(words, [" "] * len(words), longest, most, costs=costs, fit_first=True)
     pieces, joins, costs = _pieces(text)
     best: tuple[str, ...] = (" ".join(text.split()),)
     # A name with spaces breaks between its words ("Tokyo 東京 Sushi"), never inside one.
@@ -369,11 +429,14 @@ def _split_at(
     most: int,
     allowed: list[int] | None = None,
     costs: list[int] | None = None,
+    *,
+    fit_first: bool = False,
 ) -> tuple[str, ...]:
     """`pieces` (joined by `joins`: joins[i] before piece i) broken into the fewest balanced
     lines that fit `longest` (up to `most`), else `most` lines, at the `allowed` breaks. With
     `costs`, a break's cost counts as that many more columns on the longest line, so a
-    slightly less balanced break between words beats one inside a word; a line of one CJK
+    slightly less balanced break between words beats one inside a word; with `fit_first`, only
+    among breaks whose lines fit `longest`, so a cost never adds a line. A line of one CJK
     character is taken only when nothing else can be."""
     cuts_at = list(range(1, len(pieces))) if allowed is None else allowed
 
@@ -383,7 +446,8 @@ def _split_at(
     def rank(cut: tuple[int, ...], lines: tuple[str, ...]) -> tuple[int, ...]:
         spent = sum(costs[i] for i in cut) if costs else 0
         widest = max(map(columns, lines))
-        return (sum(map(_lone, lines)), widest + spent, spent, columns(lines[0]))
+        over = fit_first and widest > longest
+        return (over, sum(map(_lone, lines)), widest + spent, spent, columns(lines[0]))
 
     best: tuple[str, ...] = (joined(0, len(pieces)),)
     for count in range(2, min(most, len(cuts_at) + 1) + 1):
@@ -394,6 +458,8 @@ def _split_at(
         chosen = min(options, key=lambda option: rank(*option))[1]
         if count > 2 and any(map(_lone, chosen)) and not any(map(_lone, best)):
             break  # more lines only by setting a character alone: fewer, wider lines
+        if count > 2 and max(map(columns, chosen)) >= max(map(columns, best)):
+            break  # a line more that narrows none ("Bed / & Breakfast" under a long word)
         best = chosen
         if max(map(columns, best)) <= longest:
             break
