@@ -652,34 +652,11 @@ async def test_a_retried_candidates_lane_follows_whether_its_project_has_a_logo(
     # to choose (two slots), and the lane of a retry follows the project, not the position.
     [failed] = [a for a in assets if a["status"] == "failed"] if has_logo else [assets[1]]
     assert failed["status"] == "failed"
-    stack.hold_drawings()
-    # One drawing (held), two queued.
-    made = [
-        (await stack.create(n, name))["project_id"] for name, n in (("Blocker", 1), ("Waiting", 2))
-    ]
-    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
-
-    async def queued() -> list[dict] | None:
-        waiting = [a for a in await stack.assets(made[1]) if a["status"] == "queued"]
-        return waiting if len(waiting) == 2 else None
-
-    first, later = await wait_for(queued, within=DEADLINE, what="the candidates to wait")
-    drawn_before = len(stack.generator.drawn)
+    made, first, later, drawn_before = await _blocked_with_two_waiting(stack)
     assert (await stack.retry(str(failed["id"]))).status_code == 202
 
-    board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
-    places = {**await board.positions(made[1]), **await board.positions(retried["project_id"])}
-
     line = [first, later, failed] if has_logo else [first, failed, later]
-    assert places == {str(asset["id"]): place for place, asset in enumerate(line, start=1)}
-    stack.generator.gate.set()
-
-    async def all_drawn() -> bool:
-        return len(stack.generator.drawn) == drawn_before + 3
-
-    await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
-    order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
-    assert order == ([True, True, False] if has_logo else [True, False, True])
+    await _placed_then_drawn(stack, [made[1], retried["project_id"]], line, drawn_before)
 
 
 async def test_a_retried_candidate_keeps_its_place_in_its_lane_when_its_project_gets_a_logo(
@@ -689,6 +666,22 @@ async def test_a_retried_candidate_keeps_its_place_in_its_lane_when_its_project_
     candidate of the project completing meanwhile moves neither the job nor its place."""
     retried, _ = await stack.settled_project(2, refused=2)
     retried_first, failed = await stack.assets(retried["project_id"])
+    made, first, later, drawn_before = await _blocked_with_two_waiting(stack)
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+    # The project gets a logo while the retry waits (its other candidate, drawn again).
+    await rows(
+        stack.database_url,
+        "update generated_assets set status = 'completed' where id = %s returning id",
+        [retried_first["id"]],
+    )
+
+    line = [first, failed, later]  # as its job waits: among the first logos
+    await _placed_then_drawn(stack, [made[1], retried["project_id"]], line, drawn_before)
+
+
+async def _blocked_with_two_waiting(stack) -> tuple[list[str], dict, dict, int]:
+    """Drawings held; a "Blocker" project of one candidate being drawn and a "Waiting"
+    project of two queued: the projects' ids, the two queued assets, the drawings so far."""
     stack.hold_drawings()
     made = [
         (await stack.create(n, name))["project_id"] for name, n in (("Blocker", 1), ("Waiting", 2))
@@ -700,25 +693,21 @@ async def test_a_retried_candidate_keeps_its_place_in_its_lane_when_its_project_
         return waiting if len(waiting) == 2 else None
 
     first, later = await wait_for(queued, within=DEADLINE, what="the candidates to wait")
-    drawn_before = len(stack.generator.drawn)
-    assert (await stack.retry(str(failed["id"]))).status_code == 202
-    # The project gets a logo while the retry waits (its other candidate, drawn again).
-    await rows(
-        stack.database_url,
-        "update generated_assets set status = 'completed' where id = %s returning id",
-        [retried_first["id"]],
-    )
+    return made, first, later, len(stack.generator.drawn)
 
+
+async def _placed_then_drawn(stack, projects: list[str], line: list[dict], drawn_before: int):
+    """The queue board places `line`'s assets in its order, and, once let go, the workers
+    draw them in that order (the "Waiting" project's known by their prompts)."""
     board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
-    places = {**await board.positions(made[1]), **await board.positions(retried["project_id"])}
-
-    line = [first, failed, later]  # as its job waits: among the first logos
+    places = {k: v for project in projects for k, v in (await board.positions(project)).items()}
     assert places == {str(asset["id"]): place for place, asset in enumerate(line, start=1)}
     stack.generator.gate.set()
 
     async def all_drawn() -> bool:
-        return len(stack.generator.drawn) == drawn_before + 3
+        return len(stack.generator.drawn) == drawn_before + len(line)
 
-    await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
+    await wait_for(all_drawn, within=DEADLINE, what="the waiting ones to be drawn")
+    waiting = {str(a["id"]) for a in line if str(a["project_id"]) == str(projects[0])}
     order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
-    assert order == [True, False, True]
+    assert order == [str(asset["id"]) in waiting for asset in line]
