@@ -492,3 +492,32 @@ def test_a_refused_inspiration_image_is_named_by_its_file(tmp_path, monkeypatch)
     result = CliRunner().invoke(app, ["new", "Acme", "--image", str(first), "--image", str(second)])
     assert result.exit_code == 1, result.output
     assert f"Image 2 is {second}." in " ".join(result.output.split()), result.output
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_the_list_says_when_there_are_more_projects_than_it_shows(monkeypatch, columns):
+    """`logokraft list` with 25 projects said "20 projects", as if that were all of them:
+    the page's next_cursor was dropped unsaid. Now the title says more exist, and how to
+    see them; a list that is whole says nothing more."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project = {
+        "id": "3715d73f-4d3c-4460-b69c-0cb4a7860c1b",
+        "status": "completed",
+        "brief": {"brand_name": "Acme", "num_candidates": 4},
+        "created_at": "2026-12-07T00:26:25Z",
+    }
+    page = {"projects": [project], "next_cursor": "more"}
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: page)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    monkeypatch.setenv("COLUMNS", columns)
+    result = CliRunner().invoke(app, ["list", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 project, the newest; more with --limit 2" in result.output
+    page["next_cursor"] = None
+    whole = CliRunner().invoke(app, ["list", "--limit", "1"])
+    assert whole.exit_code == 0, whole.output
+    assert "1 project\n" in whole.output and "more" not in whole.output

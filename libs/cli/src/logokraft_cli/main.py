@@ -812,10 +812,13 @@ def list_projects(
     if not projects:
         console.print('No projects yet: start one with `logokraft new "Acme"`.')
         return
+    title = _plural(len(projects), "project")
+    if cursor:  # the page was full and more exist: "20 projects" alone read as all of them
+        title += f", the newest; more with --limit {limit * 2}"
     if console.width < LIST_TABLE_WIDTH:
         # An 80-column terminal left the brand and the counts 7 characters each, wrapped
         # into "Acme" / "Roaste…" and "4 logos," / "2" / "variati…": two lines a project.
-        console.print(_plural(len(projects), "project"), style="italic")
+        console.print(title, style="italic")
         for project in projects:
             brief = project.get("brief") or {}
             console.print(
@@ -825,7 +828,7 @@ def list_projects(
             console.print(f"  {escape(brief.get('brand_name', ''))} · {made(project)}")
         return
     table = Table(
-        title=_plural(len(projects), "project"),
+        title=title,
         title_justify="left",
         box=None,
         pad_edge=False,
