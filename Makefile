@@ -40,10 +40,11 @@ help:
 	@echo "make images - build the four service images (BASE_IMAGE=..., podman or docker) and print their sizes"
 	@echo "make compose-smoke - build the images, run docker-compose.yml end to end (a project across an imagegen restart, a refinement), tear it down"
 
+# Its notes go to stderr: `TOKEN=$(make -s token)` on a machine without uv takes stdout.
 $(CURDIR)/.tools/bin/uv:
-	@echo "uv not found; installing it into .tools/ from PyPI"
-	$(PYTHON) -m venv $(CURDIR)/.tools
-	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv
+	@echo "uv not found; installing it into .tools/ from PyPI" >&2
+	$(PYTHON) -m venv $(CURDIR)/.tools >&2
+	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv >&2
 
 .venv/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 	$(UV) sync --all-packages --locked

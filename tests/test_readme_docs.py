@@ -86,3 +86,45 @@ def test_the_readme_configuration_table_names_variables_the_settings_read() -> N
     assert {"LOGOKRAFT_DATA_DIR", "LOGOKRAFT_DRAW_TIMEOUT_S"} <= documented  # the scan works
     unknown = documented - settings_variables() - NOT_SETTINGS
     assert not unknown, f"in the README's configuration table but read by no settings: {unknown}"
+
+
+def fake_executable(path: Path, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_make_token_prints_only_the_token_on_a_machine_without_uv(tmp_path: Path) -> None:
+    """`export TOKEN=$(make -s token)` (the README's quick start) on a machine without uv got
+    "uv not found; installing it into .tools/ from PyPI" before the token: make's own notes
+    went to stdout, so $TOKEN was not a token. Here uv and pip are stand-ins, so nothing is
+    downloaded: the Makefile's install rule makes a venv with the stand-in "python", whose pip
+    "installs" a uv that prints the token when run."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    work = tmp_path / "repo"
+    work.mkdir()
+    (work / "Makefile").write_text((REPO_ROOT / "Makefile").read_text(encoding="utf-8"))
+    (work / "uv.lock").touch()
+    (work / "pyproject.toml").touch()
+    fake_uv = 'case "$1" in run) echo the-token ;; *) echo "uv $*" >&2; mkdir -p .venv ;; esac'
+    fake_pip = f"cat > {work}/.tools/bin/uv <<'UV'\n#!/bin/sh\n{fake_uv}\nUV\nchmod +x {work}/.tools/bin/uv"
+    python = tmp_path / "python"
+    fake_executable(
+        python,
+        f'[ "$1 $2" = "-m venv" ] || exit 9\nmkdir -p "$3/bin"\n'
+        f'cat > "$3/bin/pip" <<\'PIP\'\n#!/bin/sh\n{fake_pip}\nPIP\nchmod +x "$3/bin/pip"',
+    )
+    path = ":".join(p for p in ("/usr/bin", "/bin") if Path(p).is_dir())
+    assert subprocess.run(["sh", "-c", "command -v uv"], env={"PATH": path}).returncode != 0
+    made = subprocess.run(
+        [make, "-s", "token", f"PYTHON={python}"],
+        cwd=work,
+        env={"PATH": path, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    assert made.stdout == "the-token\n", made.stdout
+    assert "uv not found" in made.stderr
