@@ -109,7 +109,8 @@ def test_make_token_prints_only_the_token_on_a_machine_without_uv(tmp_path: Path
     (work / "uv.lock").touch()
     (work / "pyproject.toml").touch()
     fake_uv = 'case "$1" in run) echo the-token ;; *) echo "uv $*" >&2; mkdir -p .venv ;; esac'
-    fake_pip = f"cat > {work}/.tools/bin/uv <<'UV'\n#!/bin/sh\n{fake_uv}\nUV\nchmod +x {work}/.tools/bin/uv"
+    uv = work / ".tools" / "bin" / "uv"
+    fake_pip = f"cat > {uv} <<'UV'\n#!/bin/sh\n{fake_uv}\nUV\nchmod +x {uv}"
     python = tmp_path / "python"
     fake_executable(
         python,
