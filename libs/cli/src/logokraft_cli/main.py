@@ -716,11 +716,14 @@ def refine(
                 _print_json(accepted)
             return
 
+        # Another refinement of this logo saved variation-<parent>-1, ... here: go on from there.
+        after = _last_number(out, f"variation-{parent}")
+
         def select(asset: dict[str, Any]) -> tuple[str, str] | None:
             if asset.get("id") not in order:
                 return None
             number = order.index(asset["id"]) + 1
-            return f"variation {number}", f"variation-{parent}-{number}"
+            return f"variation {number}", f"variation-{parent}-{after + number}"
 
         follower = Follower(
             client,
@@ -1000,6 +1003,16 @@ def kit(
         _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
     else:
         _out().print(escape(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
+
+
+def _last_number(folder: Path, prefix: str) -> int:
+    """The highest N of the files `<prefix>-N.<ext>` in `folder` (0 when there are none), so a
+    new run's files never replace an earlier run's."""
+    if not folder.is_dir():
+        return 0
+    name = re.compile(rf"{re.escape(prefix)}-([0-9]+)\.[A-Za-z0-9]+")
+    found = (name.fullmatch(path.name) for path in folder.iterdir())
+    return max((int(match.group(1)) for match in found if match), default=0)
 
 
 def _filename(disposition: str) -> str | None:
