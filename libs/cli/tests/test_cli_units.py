@@ -521,3 +521,37 @@ def test_the_list_says_when_there_are_more_projects_than_it_shows(monkeypatch, c
     whole = CliRunner().invoke(app, ["list", "--limit", "1"])
     assert whole.exit_code == 0, whole.output
     assert "1 project\n" in whole.output and "more" not in whole.output
+
+
+def test_a_second_kit_of_the_brand_is_saved_beside_the_first(monkeypatch, tmp_path):
+    """Every logo of a brand's kit is named `<brand>-brand-kit.zip` by the API, and `logokraft
+    kit` wrote it over whatever had that name: the kit of candidate 2 replaced candidate 1's.
+    Now a name already taken gets a number, as a browser's download does; `--out` is the
+    caller's choice and is written as asked."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    kits = iter([b"first kit", b"second kit", b"third kit"])
+
+    def answer(self, method, path, **kwargs):
+        assert (method, path.split("/")[1]) == ("GET", "assets")
+        return SimpleNamespace(
+            headers={"content-disposition": 'attachment; filename="acme-brand-kit.zip"'},
+            content=next(kits),
+        )
+
+    monkeypatch.setattr(Api, "request", answer)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for asset in ("3715d73f-4d3c-4460-b69c-0cb4a7860c1b", "4815d73f-4d3c-4460-b69c-0cb4a7860c1b"):
+        result = runner.invoke(app, ["kit", asset])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "acme-brand-kit.zip").read_bytes() == b"first kit"
+    assert (tmp_path / "acme-brand-kit-2.zip").read_bytes() == b"second kit"
+    assert "acme-brand-kit-2.zip" in result.output
+    chosen = runner.invoke(app, ["kit", asset, "--out", "acme-brand-kit.zip"])
+    assert chosen.exit_code == 0, chosen.output
+    assert (tmp_path / "acme-brand-kit.zip").read_bytes() == b"third kit"

@@ -996,7 +996,12 @@ def kit(
             raise
     path = out or Path(_filename(response.headers.get("content-disposition", "")) or "")
     if not out:
-        path = Path(path.name) if path.name else Path(f"brand-kit-{asset_id[:8]}.zip")
+        named = Path(path.name) if path.name else Path(f"brand-kit-{asset_id[:8]}.zip")
+        # Every logo of a brand has the same kit name: another logo's kit is not replaced.
+        path, number = named, 1
+        while path.exists():
+            number += 1
+            path = named.with_name(f"{named.stem}-{number}{named.suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(response.content)
     if as_json:
