@@ -24,23 +24,27 @@ SYSTEM_BENCH_ARGS ?=
 help:
 	@echo "make run    - start NATS, Postgres, the three services and the gateway (Ctrl-C stops)"
 	@echo "make token  - print a bearer token for the dev user (make token USER=bob for another)"
+	@echo "make setup  - install uv when missing, then the locked workspace into .venv (make run and make test do it first)"
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff, a check that generated proto code matches protos/, and that docs/openapi.json and the TypeScript client match the app"
+	@echo "make format - ruff's fixes and formatting, in place"
 	@echo "make protos - regenerate libs/protos from protos/"
 	@echo "make openapi - regenerate docs/openapi.json from the gateway's app, then the TypeScript client"
 	@echo "make ts-client - regenerate clients/typescript/src/logokraft.ts from docs/openapi.json"
 	@echo "make ts-client-check - type-check the TypeScript client and its example (npm ci: the pinned typescript)"
 	@echo "make check-protos - buf lint, buf breaking against every landed protos/ since the baseline, generated code up to date"
-	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png"
-	@echo "make test-browser - the studio's browser tests in Chromium (make browser-deps installs it with apt when missing, as root)"
+	@echo "make gallery - render the local engine's contact sheet of sample briefs to docs/gallery.png, and of their brand kits to docs/gallery-kit.png"
+	@echo "make test-browser - the studio's browser tests in Chromium"
+	@echo "make browser-deps - install Debian's chromium with apt when it is missing (as root; without it the browser tests are skipped)"
 	@echo "make bench  - the engine benchmark (one core, median < 50 ms per 1024x1024 logo), then the system benchmark (the real stack against latency-modelled provider fakes; JSON in bench/results/; SYSTEM_BENCH_ARGS=\"--quick\")"
 	@echo "make images - build the four service images (BASE_IMAGE=..., podman or docker) and print their sizes"
 	@echo "make compose-smoke - build the images, run docker-compose.yml end to end (a project across an imagegen restart, a refinement), tear it down"
 
+# Its notes go to stderr: `TOKEN=$(make -s token)` on a machine without uv takes stdout.
 $(CURDIR)/.tools/bin/uv:
-	@echo "uv not found; installing it into .tools/ from PyPI"
-	$(PYTHON) -m venv $(CURDIR)/.tools
-	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv
+	@echo "uv not found; installing it into .tools/ from PyPI" >&2
+	$(PYTHON) -m venv $(CURDIR)/.tools >&2
+	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv >&2
 
 .venv/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 	$(UV) sync --all-packages --locked

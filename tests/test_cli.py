@@ -192,6 +192,33 @@ async def test_refine_says_what_the_editor_did_not_understand(gateway, services,
     assert "not understood or not possible here: “gradient”" in refined.stdout, refined.stdout
 
 
+async def test_refining_a_logo_again_keeps_the_first_refinements_files(gateway, services, cli_env):
+    """`logokraft refine A "make it navy"` then `logokraft refine A "make it gold"` saved both
+    as variation-<A>-1.png: the gold one replaced the navy one on disk. A second refinement
+    of the same logo numbers its files after those already in the folder."""
+    token = dev_token(services.data_dir, "dev")
+    created = await logokraft(
+        "new", "Hooli", "-n", "1", "--out", "logos", "--json",
+        api=gateway, token=token, **cli_env,
+    )  # fmt: skip
+    assert created.code == 0, created.stderr
+    first = created.json()["assets"][0]["id"]
+    folder = cli_env["cwd"] / "logos"
+    saved: dict[str, bytes] = {}
+    for instruction, names in (("make it navy", [1]), ("make it gold", [2, 3])):
+        refined = await logokraft(
+            "refine", first, instruction, "-n", str(len(names)), "--out", "logos", "--json",
+            api=gateway, token=token, **cli_env,
+        )  # fmt: skip
+        assert refined.code == 0, refined.stderr
+        pngs = sorted(Path(name).name for name in refined.json()["files"] if ".png" in name)
+        assert pngs == [f"variation-{first[:8]}-{n}.png" for n in names], refined.stdout
+        for name in pngs:
+            saved[name] = (folder / name).read_bytes()
+    for name, content in saved.items():  # the navy file is still the navy logo
+        assert (folder / name).read_bytes() == content, name
+
+
 async def test_json_new_refine_list_show_usage_cancel_delete(gateway, services, cli_env):
     token = dev_token(services.data_dir, "dev")
 

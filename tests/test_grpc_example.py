@@ -53,6 +53,11 @@ async def test_the_example_runs_the_whole_flow_over_grpc(services):
     assert re.search(r"^  #\d+ snapshot: ", out, re.MULTILINE), out
     assert re.search(r"^  #\d+ done: completed \(2 completed, 0 failed\)$", out, re.MULTILINE), out
     assert re.search(r"^  variation \S+ completed$", out, re.MULTILINE), out
+    # docs/GRPC.md shows each status once: RefineAsset sends every variation each time one
+    # changes (its prompt stored while it is generating, too), and the example printed
+    # "generating" twice.
+    statuses = re.findall(r"^  variation \S+ (\w+)$", out, re.MULTILINE)
+    assert len(statuses) == len(set(statuses)), out
     lineage = re.search(r"^lineage of (\S+) \((\d+) assets\):\n((?:  .*\n)+)", out, re.MULTILINE)
     assert lineage is not None, out
     assert lineage.group(2) == "2", out

@@ -123,10 +123,13 @@ async def run(prompt_address: str, refine_address: str, token: str, brand: str) 
             timeout=STREAM_DEADLINE_S,
         )
         variations: list[common_pb2.Asset] = []
+        shown: dict[str, int] = {}  # each message has every variation: print what changed
         async for response in refinement:
             variations = list(response.variations)
             for variation in variations:
-                print(f"  variation {variation.id} {asset_status(variation.status)}")
+                if shown.get(variation.id) != variation.status:
+                    shown[variation.id] = variation.status
+                    print(f"  variation {variation.id} {asset_status(variation.status)}")
             if all(v.status in TERMINAL for v in variations):
                 break  # cancelling the stream would not cancel the jobs; here they are over
         if not variations or variations[0].status != common_pb2.ASSET_STATUS_COMPLETED:

@@ -596,3 +596,66 @@ def test_an_answer_that_is_not_json_is_an_error_naming_the_url_not_a_traceback(m
         assert result.exit_code == 1, (args, result.output)
         assert "answered 200 with text/html, not the LogoKraft API's JSON." in said, said
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_the_list_says_when_there_are_more_projects_than_it_shows(monkeypatch, columns):
+    """`logokraft list` with 25 projects said "20 projects", as if that were all of them:
+    the page's next_cursor was dropped unsaid. Now the title says more exist, and how to
+    see them; a list that is whole says nothing more."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project = {
+        "id": "3715d73f-4d3c-4460-b69c-0cb4a7860c1b",
+        "status": "completed",
+        "brief": {"brand_name": "Acme", "num_candidates": 4},
+        "created_at": "2026-12-07T00:26:25Z",
+    }
+    page = {"projects": [project], "next_cursor": "more"}
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: page)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    monkeypatch.setenv("COLUMNS", columns)
+    result = CliRunner().invoke(app, ["list", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 project, the newest; more with --limit 2" in result.output
+    page["next_cursor"] = None
+    whole = CliRunner().invoke(app, ["list", "--limit", "1"])
+    assert whole.exit_code == 0, whole.output
+    assert "1 project\n" in whole.output and "more" not in whole.output
+
+
+def test_a_second_kit_of_the_brand_is_saved_beside_the_first(monkeypatch, tmp_path):
+    """Every logo of a brand's kit is named `<brand>-brand-kit.zip` by the API, and `logokraft
+    kit` wrote it over whatever had that name: the kit of candidate 2 replaced candidate 1's.
+    Now a name already taken gets a number, as a browser's download does; `--out` is the
+    caller's choice and is written as asked."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    kits = iter([b"first kit", b"second kit", b"third kit"])
+
+    def answer(self, method, path, **kwargs):
+        assert (method, path.split("/")[1]) == ("GET", "assets")
+        return SimpleNamespace(
+            headers={"content-disposition": 'attachment; filename="acme-brand-kit.zip"'},
+            content=next(kits),
+        )
+
+    monkeypatch.setattr(Api, "request", answer)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for asset in ("3715d73f-4d3c-4460-b69c-0cb4a7860c1b", "4815d73f-4d3c-4460-b69c-0cb4a7860c1b"):
+        result = runner.invoke(app, ["kit", asset])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "acme-brand-kit.zip").read_bytes() == b"first kit"
+    assert (tmp_path / "acme-brand-kit-2.zip").read_bytes() == b"second kit"
+    assert "acme-brand-kit-2.zip" in result.output
+    chosen = runner.invoke(app, ["kit", asset, "--out", "acme-brand-kit.zip"])
+    assert chosen.exit_code == 0, chosen.output
+    assert (tmp_path / "acme-brand-kit.zip").read_bytes() == b"third kit"

@@ -731,11 +731,14 @@ def refine(
                 _print_json(accepted)
             return
 
+        # Another refinement of this logo saved variation-<parent>-1, ... here: go on from there.
+        after = _last_number(out, f"variation-{parent}")
+
         def select(asset: dict[str, Any]) -> tuple[str, str] | None:
             if asset.get("id") not in order:
                 return None
             number = order.index(asset["id"]) + 1
-            return f"variation {number}", f"variation-{parent}-{number}"
+            return f"variation {number}", f"variation-{parent}-{after + number}"
 
         follower = Follower(
             client,
@@ -827,10 +830,13 @@ def list_projects(
     if not projects:
         console.print('No projects yet: start one with `logokraft new "Acme"`.')
         return
+    title = _plural(len(projects), "project")
+    if cursor:  # the page was full and more exist: "20 projects" alone read as all of them
+        title += f", the newest; more with --limit {limit * 2}"
     if console.width < LIST_TABLE_WIDTH:
         # An 80-column terminal left the brand and the counts 7 characters each, wrapped
         # into "Acme" / "Roaste…" and "4 logos," / "2" / "variati…": two lines a project.
-        console.print(_plural(len(projects), "project"), style="italic")
+        console.print(title, style="italic")
         for project in projects:
             brief = project.get("brief") or {}
             console.print(
@@ -840,7 +846,7 @@ def list_projects(
             console.print(f"  {shown(brief.get('brand_name', ''))} · {shown(made(project))}")
         return
     table = Table(
-        title=_plural(len(projects), "project"),
+        title=title,
         title_justify="left",
         box=None,
         pad_edge=False,
@@ -1005,13 +1011,28 @@ def kit(
             raise
     path = out or Path(_filename(response.headers.get("content-disposition", "")) or "")
     if not out:
-        path = Path(path.name) if path.name else Path(f"brand-kit-{asset_id[:8]}.zip")
+        named = Path(path.name) if path.name else Path(f"brand-kit-{asset_id[:8]}.zip")
+        # Every logo of a brand has the same kit name: another logo's kit is not replaced.
+        path, number = named, 1
+        while path.exists():
+            number += 1
+            path = named.with_name(f"{named.stem}-{number}{named.suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(response.content)
     if as_json:
         _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
     else:
         _out().print(shown(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
+
+
+def _last_number(folder: Path, prefix: str) -> int:
+    """The highest N of the files `<prefix>-N.<ext>` in `folder` (0 when there are none), so a
+    new run's files never replace an earlier run's."""
+    if not folder.is_dir():
+        return 0
+    name = re.compile(rf"{re.escape(prefix)}-([0-9]+)\.[A-Za-z0-9]+")
+    found = (name.fullmatch(path.name) for path in folder.iterdir())
+    return max((int(match.group(1)) for match in found if match), default=0)
 
 
 def _filename(disposition: str) -> str | None:
