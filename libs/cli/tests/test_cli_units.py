@@ -659,3 +659,34 @@ def test_a_second_kit_of_the_brand_is_saved_beside_the_first(monkeypatch, tmp_pa
     chosen = runner.invoke(app, ["kit", asset, "--out", "acme-brand-kit.zip"])
     assert chosen.exit_code == 0, chosen.output
     assert (tmp_path / "acme-brand-kit.zip").read_bytes() == b"third kit"
+
+
+def test_new_refuses_an_out_folder_holding_another_projects_candidates(monkeypatch, tmp_path):
+    """`logokraft new … --out logos` run twice saved the second project's candidate-1.png
+    over the first's. It is refused before the project is created (nothing counted), and a
+    folder with other files only is still fine."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    def created(self, method, path, **kwargs):
+        raise AssertionError("no project may be created")
+
+    monkeypatch.setattr(Api, "request", created)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    (tmp_path / "candidate-1.png").write_bytes(b"the first project's logo")
+    (tmp_path / "candidate-2.svg").write_bytes(b"<svg/>")
+    result = CliRunner().invoke(app, ["new", "Acme", "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "already holds logos of another project (candidate-1.png and more)" in said, said
+    assert (tmp_path / "candidate-1.png").read_bytes() == b"the first project's logo"
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    (other / "candidate-list.txt").write_text("not a logo")
+    monkeypatch.setattr(Api, "request", lambda *_a, **_k: (_ for _ in ()).throw(CliError("sent")))
+    sent = CliRunner().invoke(app, ["new", "Acme", "--out", str(other)])
+    assert "sent" in sent.output, sent.output

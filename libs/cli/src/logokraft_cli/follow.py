@@ -27,7 +27,7 @@ from logokraft_cli.text import shown
 
 MAX_RECONNECTS = 10  # consecutive attempts without reading an event
 DEFAULT_RETRY_MS = 2000
-_IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg")
+IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg")
 
 # asset status -> (bar completed of 2, how the status column shows it)
 _STATES = {
@@ -334,4 +334,4 @@ class _Elapsed(ProgressColumn):
 
 
 def _suffix(suffix: str) -> str:
-    return suffix if suffix in _IMAGE_SUFFIXES else ".png"
+    return suffix if suffix in IMAGE_SUFFIXES else ".png"

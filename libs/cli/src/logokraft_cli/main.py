@@ -38,7 +38,7 @@ from logokraft_cli.api import (
     multipart,
     unreachable,
 )
-from logokraft_cli.follow import Follower, Tracked
+from logokraft_cli.follow import IMAGE_SUFFIXES, Follower, Tracked
 from logokraft_cli.record import Recorder
 from logokraft_cli.text import has_unsafe, shown
 
@@ -119,6 +119,27 @@ def _check_out_folder(out: Path | None) -> None:
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise CliError(
             f"--out {out}: the folder cannot be created or written to ({parent}).",
+            code="usage",
+            exit_code=2,
+        )
+
+
+def _check_no_candidates_in(out: Path | None) -> None:
+    """Refuse, before anything is created, a --out that already holds another project's
+    candidates: the new ones are saved under the same names (candidate-1.png, ...) and would
+    replace them."""
+    if out is None or not out.is_dir():
+        return
+    taken = sorted(
+        path.name
+        for path in out.glob("candidate-*")
+        if path.suffix.lower() in (*IMAGE_SUFFIXES, ".svg") and path.is_file()
+    )
+    if taken:
+        raise CliError(
+            f"--out {shown(str(out))} already holds logos of another project "
+            f"({shown(taken[0])}{' and more' if len(taken) > 1 else ''}), which this one's "
+            "would replace; choose another folder, or leave out --out for a folder of its own.",
             code="usage",
             exit_code=2,
         )
@@ -475,6 +496,7 @@ def new(
 ) -> None:
     """Start a logo project, show each candidate's progress live, and save the logos."""
     _check_out_folder(out)
+    _check_no_candidates_in(out)
     form: list[tuple[str, str]] = [("brand_name", name)]
     for field, value in (
         ("industry", industry),
