@@ -1448,10 +1448,11 @@ async def test_an_inspiration_image_that_fails_to_load_gets_a_fresh_url_once(
 
 
 async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):
-    """A variation of a variation of a variation is named by its candidate, its place among
-    its siblings and how far down it is: the alt text, the card's caption and the heading stay
-    short at any depth (they read "candidate 1, variation 1, variation 1, variation 1", one
-    more ", variation 1" per refinement), and the lineage still names every step."""
+    """A variation of a variation of a variation is named by its candidate and its place
+    among its siblings at each step down, as an outline numbers its sections ("variation
+    1.1.1"): the alt text, the card's caption and the heading stay short at any depth (they
+    read "candidate 1, variation 1, variation 1, variation 1", one more ", variation 1" per
+    refinement), and the lineage still names every step."""
     brand = "Deep Roots"
     await sign_in_as_dev(page, gateway)
     await generate_logos(page, brand)
@@ -1459,8 +1460,8 @@ async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page)
     names = [
         candidate_alt(1, brand),
         f"{candidate_alt(1, brand)}, variation 1",
-        f"{candidate_alt(1, brand)}, variation 1 (level 2)",
-        f"{candidate_alt(1, brand)}, variation 1 (level 3)",
+        f"{candidate_alt(1, brand)}, variation 1.1",
+        f"{candidate_alt(1, brand)}, variation 1.1.1",
     ]
     for parent, name, instruction in zip(
         names[:-1], names[1:], ("make it navy", "make it bold", "make it round"), strict=True
@@ -1473,24 +1474,77 @@ async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page)
     deepest = page.get_by_alt_text(names[-1], exact=True)
     card = page.locator("li.card").filter(has=deepest).last
     await expect(card.locator(":scope > .caption")).to_have_text(
-        "Variation 1 (level 3): “make it round”"
+        "Variation 1.1.1: “make it round”"
     )
     await page.get_by_role("button", name=names[-1], exact=True).click()
     await expect(
-        page.get_by_role("heading", name="Candidate 1, variation 1 (level 3)", exact=True)
+        page.get_by_role("heading", name="Candidate 1, variation 1.1.1", exact=True)
     ).to_be_focused()
     steps = page.get_by_role("navigation", name="Lineage").get_by_role("button")
     await expect(steps).to_have_text(
         [
             "Candidate 1",
             "Variation 1: “make it navy”",
-            "Variation 1 (level 2): “make it bold”",
-            "Variation 1 (level 3): “make it round”",
+            "Variation 1.1: “make it bold”",
+            "Variation 1.1.1: “make it round”",
         ]
     )
     png_link = page.get_by_role("link", name="Download PNG")
     file_name = await png_link.get_attribute("data-file")
-    assert file_name == "deep-roots-candidate-1-variation-1-level-3.png"
+    assert file_name == "deep-roots-candidate-1-variation-1-1-1.png"
+
+
+async def test_variations_of_two_parents_are_told_apart(gateway, page: Page):
+    """Variation 1 and variation 2 of a candidate, each refined once: their variations are
+    "variation 1.1" and "variation 2.1" (both read "variation 1 (level 2)" before, in the
+    grid, the heading, the lineage and the file name alike), each under its own parent."""
+    brand = "Twin Branches"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    first = candidate_alt(1, brand)
+    await refine_logo(page, first, "make it navy", 2)
+    for number in (1, 2):
+        image = page.get_by_alt_text(f"{first}, variation {number}", exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect_loaded(image)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    for number, instruction in ((2, "make it bold"), (1, "make it round")):
+        await refine_logo(page, f"{first}, variation {number}", instruction, 1)
+        image = page.get_by_alt_text(f"{first}, variation {number}.1", exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect_loaded(image)
+        await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+
+    alts = await page.locator("#candidates img").evaluate_all("imgs => imgs.map(i => i.alt)")
+    assert sorted(alts) == sorted(
+        [
+            first,
+            f"{first}, variation 1",
+            f"{first}, variation 2",
+            f"{first}, variation 1.1",
+            f"{first}, variation 2.1",
+        ]
+    ), alts
+    # Each under its own parent, its caption saying which it is.
+    for number, instruction in ((1, "make it round"), (2, "make it bold")):
+        parent = page.locator("li.card").filter(
+            has=page.get_by_alt_text(f"{first}, variation {number}", exact=True)
+        ).last
+        children = parent.get_by_role("list", name=f"Variations of candidate 1, variation {number}")
+        await expect(children.locator(":scope > li > .caption")).to_have_text(
+            [f"Variation {number}.1: “{instruction}”"]
+        )
+    await page.get_by_role("button", name=f"{first}, variation 2.1", exact=True).click()
+    await expect(
+        page.get_by_role("heading", name="Candidate 1, variation 2.1", exact=True)
+    ).to_be_focused()
+    steps = page.get_by_role("navigation", name="Lineage").get_by_role("button")
+    await expect(steps).to_have_text(
+        ["Candidate 1", "Variation 2: “make it navy”", "Variation 2.1: “make it bold”"]
+    )
+    file_name = await page.get_by_role("link", name="Download PNG").get_attribute("data-file")
+    assert file_name == "twin-branches-candidate-1-variation-2-1.png"
 
 
 async def test_a_variation_says_what_the_editor_did_not_understand(gateway, page: Page):

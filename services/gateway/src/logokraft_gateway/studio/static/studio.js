@@ -1058,31 +1058,28 @@
   }
 
   // "candidate 2", "candidate 2, variation 1", then one level further down "candidate 2,
-  // variation 3 (level 2)": the candidate it comes from, its place among its siblings and how
-  // many refinements down it is. Short at any depth (naming every step, "candidate 2,
-  // variation 1, variation 1, variation 3, …", grew with each refinement of a refinement);
-  // the lineage of the selected logo names every step.
+  // variation 1.3" (the third variation of variation 1): the candidate it comes from, then its
+  // place among its siblings at each step down, as an outline numbers its sections. Unique in
+  // the project (two parents' first variations are "variation 1.1" and "variation 2.1", not
+  // both "variation 1 (level 2)") and short at any depth: two characters a refinement, where
+  // naming every step ("candidate 2, variation 1, variation 3, …") grew by a phrase.
   function labelOf(asset) {
     if (!asset.parent_asset_id) {
-      const index = children(null).indexOf(asset) + 1;
+      const index = children(null).findIndex((other) => other.id === asset.id) + 1;
       return `candidate ${index || asset.position + 1}`;
     }
-    const index = children(asset.parent_asset_id).indexOf(asset) + 1;
-    let root = asset;
-    let level = 0;
+    const path = [];
+    let current = asset;
     const seen = new Set();
-    while (root && root.parent_asset_id && !seen.has(root.id)) {
-      seen.add(root.id);
-      level += 1;
-      root = state.assets.get(root.parent_asset_id);
+    while (current && current.parent_asset_id && !seen.has(current.id)) {
+      seen.add(current.id);
+      const id = current.id;
+      path.unshift(children(current.parent_asset_id).findIndex((other) => other.id === id) + 1 || current.position + 1);
+      current = state.assets.get(current.parent_asset_id);
     }
-    // (A parent not loaded: how far down it is is not known either.)
-    if (!root || root.parent_asset_id) return `an earlier logo, variation ${index}`;
-    return `${labelOf(root)}, ${variationName(index, level)}`;
-  }
-
-  function variationName(index, level) {
-    return level > 1 ? `variation ${index} (level ${level})` : `variation ${index}`;
+    // (A parent not loaded: where the path starts is not known.)
+    if (!current || current.parent_asset_id) return `an earlier logo, variation ${path.join(".")}`;
+    return `${labelOf(current)}, variation ${path.join(".")}`;
   }
 
   function altOf(asset) {
@@ -1216,6 +1213,16 @@
     if (card) {
       card.dataset.signature = "";
       renderAsset(asset);
+    }
+    relabelVariations(asset);
+  }
+
+  // Variations' labels follow their parent's ("variation 2.1" is variation 2's first): redrawn
+  // only where the label changed (a card's signature has its alt text).
+  function relabelVariations(asset) {
+    for (const child of children(asset.id)) {
+      if (cardOf(child.id)) renderAsset(child);
+      relabelVariations(child);
     }
   }
 
