@@ -1473,9 +1473,7 @@ async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page)
         await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
     deepest = page.get_by_alt_text(names[-1], exact=True)
     card = page.locator("li.card").filter(has=deepest).last
-    await expect(card.locator(":scope > .caption")).to_have_text(
-        "Variation 1.1.1: “make it round”"
-    )
+    await expect(card.locator(":scope > .caption")).to_have_text("Variation 1.1.1: “make it round”")
     await page.get_by_role("button", name=names[-1], exact=True).click()
     await expect(
         page.get_by_role("heading", name="Candidate 1, variation 1.1.1", exact=True)
@@ -1528,9 +1526,11 @@ async def test_variations_of_two_parents_are_told_apart(gateway, page: Page):
     ), alts
     # Each under its own parent, its caption saying which it is.
     for number, instruction in ((1, "make it round"), (2, "make it bold")):
-        parent = page.locator("li.card").filter(
-            has=page.get_by_alt_text(f"{first}, variation {number}", exact=True)
-        ).last
+        parent = (
+            page.locator("li.card")
+            .filter(has=page.get_by_alt_text(f"{first}, variation {number}", exact=True))
+            .last
+        )
         children = parent.get_by_role("list", name=f"Variations of candidate 1, variation {number}")
         await expect(children.locator(":scope > li > .caption")).to_have_text(
             [f"Variation {number}.1: “{instruction}”"]
