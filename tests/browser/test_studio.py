@@ -1362,6 +1362,53 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await expect(page.locator("#refine-error")).to_be_empty()
 
 
+async def test_a_refined_cancelled_project_still_counts_what_was_cancelled(
+    gateway, database_url, page: Page
+):
+    """Cancelled with 1 of its 3 logos made (the other two never started), then that logo is
+    refined: the project ends done, and its badge, its line in the list and the note under
+    its cards still say the two were cancelled, before and after a reload (they read
+    "Done · 1 of 3 logos, 1 variation", the two unexplained)."""
+    import psycopg
+
+    brand = "Stopped Early"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    project_id = await open_project_id(page)
+    # As a cancel leaves a project whose other two logos were never started (no asset).
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute(
+            "update public.brand_projects set status = 'cancelled', num_candidates = 3"
+            " where id = %s",
+            [project_id],
+        )
+    await page.reload()
+    status = page.locator("#project-status")
+    note = page.locator("#not-started")
+    await expect(status).to_have_text("Cancelled · 1 of 3 logos, 2 cancelled")
+    await expect(note).to_have_text("The other 2 logos were cancelled before they were started.")
+
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 1)
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    done = "Done · 1 of 3 logos, 2 cancelled, 1 variation"
+    item = page.locator("#project-list button[aria-current=true]")
+    for _ in range(2):  # as refined, then reopened
+        await expect(status).to_have_text(done)
+        await expect(page.locator("#stream-status")).to_have_text(f"Done: {done[7:]}.")
+        await expect(note).to_have_text(
+            "The other 2 logos were cancelled before they were started."
+        )
+        await expect(item).to_contain_text(done)
+        await page.reload()
+    # In the list, opened from another project.
+    await page.get_by_role("button", name="New project").click()
+    await expect(
+        page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    ).to_contain_text(done)
+
+
 async def test_a_project_shows_the_inspiration_images_it_was_made_from(
     gateway, page: Page, tmp_path
 ):

@@ -52,7 +52,7 @@
     briefKey: null, // the Idempotency-Key of the brief as written (newKey), until it is made
     idempotency: true, // false once the gateway said it cannot honour Idempotency-Key
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
-    tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
+    tallies: new Map(), // project id -> {made, failed, variations, variationsFailed, cancelled, ...}, once seen
     clockOffset: 0, // the server's clock minus the page's (ms), from the API's Date header
     briefOf: null, // the user (sub) whose session ended with their brief kept for them
     linkTimer: null, // renews the selected logo's download links before they expire
@@ -935,7 +935,9 @@
 
   // The open project's logos, counted as the list and the project both say them.
   function tallyOpenProject() {
-    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, candidates: 0 };
+    const project = state.project;
+    const before = state.tallies.get(project.id);
+    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, candidates: 0, cancelled: 0, inFlight: 0 };
     for (const asset of state.assets.values()) {
       const done = asset.status === "completed";
       const failed = asset.status === "failed";
@@ -945,10 +947,15 @@
       } else {
         tally.made += done ? 1 : 0;
         tally.failed += failed ? 1 : 0;
+        tally.cancelled += asset.status === "cancelled" ? 1 : 0;
+        tally.inFlight += asset.status === "queued" || asset.status === "generating" ? 1 : 0;
         tally.candidates += 1;
       }
     }
-    state.tallies.set(state.project.id, tally);
+    // Once cancelled, always: refining one of its logos makes the project `generating`, then
+    // `completed`, and the logos the cancel stopped stay stopped.
+    tally.wasCancelled = Boolean(before && before.wasCancelled) || project.status === "cancelled" || tally.cancelled > 0;
+    state.tallies.set(project.id, tally);
   }
 
   // A listed project's logos, from the list's counts; the open project's are the logos the
@@ -956,11 +963,14 @@
   function tallyListed(project) {
     const counts = project.counts;
     if (!counts || (state.project && state.project.id === project.id)) return;
+    const before = state.tallies.get(project.id);
     state.tallies.set(project.id, {
       made: counts.candidates_completed,
       failed: counts.candidates_failed,
       variations: counts.variations_completed,
       variationsFailed: counts.variations_failed,
+      cancelled: counts.candidates_cancelled || 0,
+      wasCancelled: Boolean(before && before.wasCancelled) || project.status === "cancelled" || counts.candidates_cancelled > 0,
     });
   }
 
@@ -983,15 +993,26 @@
   // A cancelled project's logos neither made nor failed were cancelled: those it had begun
   // and those it never started alike (which have no asset, so no card and no count).
   function cancelledCount(project, tally) {
-    if (project.status !== "cancelled") return 0;
-    return Math.max(0, project.brief.num_candidates - tally.made - tally.failed);
+    if (!wasCancelled(project, tally)) return 0;
+    return Math.max(0, project.brief.num_candidates - tally.made - tally.failed - (tally.inFlight || 0));
+  }
+
+  // Cancelled, or cancelled once and refined since (`generating`, then `completed` again: the
+  // API keeps no other mark of the cancel). Then a logo cancelled while it was being made, or
+  // a finished project with fewer logos made or failed than asked, says so after a reload;
+  // this page also remembers the cancel it saw.
+  function wasCancelled(project, tally) {
+    if (project.status === "cancelled") return true;
+    if (!tally) return false;
+    const settledShort = project.status === "completed" && tally.made + tally.failed + (tally.inFlight || 0) < project.brief.num_candidates;
+    return Boolean(tally.wasCancelled) || settledShort;
   }
 
   // Under a cancelled project's cards, the logos it never started: there is no card to say so.
   function renderNotStarted() {
     const project = state.project;
     const tally = state.tallies.get(project.id);
-    const missing = project.status === "cancelled" && tally ? Math.max(0, project.brief.num_candidates - tally.candidates) : 0;
+    const missing = tally && wasCancelled(project, tally) ? Math.max(0, project.brief.num_candidates - tally.candidates) : 0;
     let text = "";
     if (missing && tally.candidates === 0) {
       text = missing === 1 ? "The logo was cancelled before it was started." : `All ${missing} logos were cancelled before they were started.`;
