@@ -9,12 +9,14 @@ and with the keyboard alone. The studio's own routes are checked without a brows
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import math
 import re
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import jwt
@@ -1492,6 +1494,35 @@ async def test_an_inspiration_image_that_fails_to_load_gets_a_fresh_url_once(
     await expect(image).to_have_js_property("naturalWidth", 96)  # inspiration_png's width
     assert len(refused) == 1
     assert len(reads) == 2, reads  # opening it, then once for the fresh URL
+
+
+async def test_the_grid_loads_small_copies_and_the_detail_the_full_logo(gateway, page: Page):
+    """Each tile loaded the whole 1024 px PNG to show it a fifth that size: the grid now
+    loads the 384 px copy (thumbnail_url), the enlarged logo and the PNG download stay full
+    size, and a variation's tile is small too."""
+    brand = "Small Tiles"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand, logos=2)
+    for number in (1, 2):
+        tile = page.get_by_alt_text(candidate_alt(number, brand), exact=True)
+        await expect(tile).to_have_js_property("naturalWidth", 384)
+        assert "size=384" in await tile.get_attribute("src")
+    await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+    large = page.get_by_alt_text(f"{candidate_alt(2, brand)}, enlarged", exact=True)
+    await expect(large).to_be_visible()
+    await expect_loaded(large)
+    await expect(large).to_have_js_property("naturalWidth", 1024)
+    href = await page.get_by_role("link", name="Download PNG").get_attribute("href")
+    assert "size=" not in href
+    async with httpx.AsyncClient() as client:
+        saved_png = (await client.get(urljoin(f"{gateway}/", href))).content
+        with Image.open(io.BytesIO(saved_png)) as saved:
+            assert saved.size == (1024, 1024)
+
+    await refine_logo(page, candidate_alt(2, brand), "make it navy", 1)
+    variation = page.get_by_alt_text(f"{candidate_alt(2, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(variation).to_have_js_property("naturalWidth", 384)
 
 
 async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):

@@ -44,10 +44,14 @@ async def test_get_project_with_signed_asset_urls(client, auth, fake):
     done, queued = body["assets"]
     assert "/api/v1/files/generated-assets/" in done["image_url"]
     assert "signature=" in done["image_url"]
+    # The grid's copy: the same signed file, smaller (api/routes/files.py's `size`).
+    assert done["thumbnail_url"].startswith(done["image_url"].split("?")[0] + "?")
+    assert done["thumbnail_url"].endswith("&size=384")
     assert done["metadata"] == {}
     assert done["parent_asset_id"] is None
     assert queued["status"] == "queued"
     assert queued["image_url"] is None
+    assert queued["thumbnail_url"] is None
     assert queued["width"] is None
 
 

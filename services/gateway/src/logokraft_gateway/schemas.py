@@ -20,6 +20,7 @@ from logokraft_domain.refinement import (
     MAX_VARIATIONS,
     MIN_VARIATIONS,
 )
+from logokraft_gateway.renditions import THUMBNAIL_SIZE
 
 # ---- integers, read strictly -------------------------------------------------------------
 # Pydantic's lax mode reads `true` as 1, 3.0 as 3 and the text "3_0" as 30 (Python's int()).
@@ -153,6 +154,14 @@ class AssetPublic(BaseModel):
         description="Signed, expiring URL of the logo's SVG master (logos drawn by the local "
         "engine); null for AI-drawn rasters (their brand kit has a vectorised logo.svg) and "
         "until completed.",
+    )
+    thumbnail_url: str | None = Field(
+        None,
+        description=f"Signed, expiring URL of the image at most {THUMBNAIL_SIZE} px on a side, "
+        "for grids and "
+        "lists (`image_url` is full size: for opening and downloading); the same URL as "
+        "`image_url` where the storage makes no smaller copies (Supabase Storage). Null until "
+        "completed.",
     )
     brand_kit_url: str | None = Field(
         None,

@@ -1267,8 +1267,10 @@
 
   function tileOf(asset) {
     if (asset.status === "completed" && asset.image_url) {
-      const img = el("img", { src: asset.image_url, alt: altOf(asset), loading: "lazy", decoding: "async" });
-      img.addEventListener("error", () => reloadImage(img, asset.id));
+      // The grid's copy (thumbnail_url, a few hundred pixels); the detail and the downloads
+      // have the full-size image.
+      const img = el("img", { src: tileUrl(asset), alt: altOf(asset), loading: "lazy", decoding: "async" });
+      img.addEventListener("error", () => reloadImage(img, asset.id, tileUrl));
       img.addEventListener("load", () => delete img.dataset.reloaded);
       const button = el("button", { type: "button", className: "tile" }, [img]);
       button.setAttribute("aria-pressed", String(state.selected === asset.id));
@@ -1861,11 +1863,16 @@
 
   // A logo shown after its URL expired (a tab left open, then a logo selected or scrolled
   // to) is a broken image: ask for a fresh URL, once per logo and <img>.
-  async function reloadImage(img, assetId) {
+  async function reloadImage(img, assetId, urlOf = (asset) => asset.image_url) {
     if (!assetId || img.dataset.reloaded === assetId) return;
     img.dataset.reloaded = assetId;
     const fresh = await freshAsset(assetId);
-    if (fresh && fresh.image_url && img.isConnected) img.src = fresh.image_url;
+    if (fresh && urlOf(fresh) && img.isConnected) img.src = urlOf(fresh);
+  }
+
+  // A tile's image: the smaller copy, or the image itself from a gateway that makes none.
+  function tileUrl(asset) {
+    return asset.thumbnail_url || asset.image_url;
   }
 
   async function downloadWithToken(button, kitUrl, fileName) {
