@@ -481,6 +481,39 @@ async def test_studio_with_the_keyboard_alone(gateway, page: Page, screenshots):
     ).to_be_focused()
 
 
+async def test_typing_while_the_list_loads_stays_in_the_field_typed_in(gateway, page: Page):
+    """Signed in, the brief shows at once, but the list of projects is still on its way: the
+    person clicks into Industry and types. The focus used to jump to the brand name when the
+    list arrived, and the rest of what they typed went there ("Juniper & Ashfurniture")."""
+    listed = asyncio.Event()
+    held: list = []
+
+    async def hold_the_list(route) -> None:
+        # The first list after the sign-in's check of the token (`?limit=1`) waits.
+        checking = "limit=1&" in f"{route.request.url}&"
+        if route.request.method == "GET" and not checking and not held:
+            held.append(route.request.url)
+            await listed.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects(\?|$)"), hold_the_list)
+    await open_studio(page, gateway)
+    await page.get_by_role("button", name="Continue as dev user").click()
+    brand, industry = page.get_by_label("Brand name"), page.get_by_label("Industry")
+    await expect(brand).to_be_focused()
+    await page.keyboard.type("Juniper")
+    await industry.click()
+    await page.keyboard.type("furni")
+    assert held, "the list was not asked for"
+    listed.set()
+    await expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    await page.keyboard.type("ture")
+    await expect(industry).to_be_focused()
+    await expect(industry).to_have_value("furniture")
+    await expect(brand).to_have_value("Juniper")
+
+
 async def test_signing_in_with_a_pasted_access_token(gateway, services, page: Page, console):
     await open_studio(page, gateway)
     console.allow(r"status of 401")

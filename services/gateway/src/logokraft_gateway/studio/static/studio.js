@@ -305,13 +305,12 @@
     $("who").hidden = false;
     $("who-name").textContent = label || describeToken(state.token);
     notice("");
+    // The brief has the focus as soon as it shows, not once the list has loaded: by then the
+    // person may be typing in another of its fields, and the rest went into the brand name.
+    if (!projectIdInUrl()) $("field-brand_name").focus();
     await loadProjects(false);
     refreshUsage();
-    if (projectIdInUrl()) {
-      await openProject(projectIdInUrl(), { fromUrl: true });
-    } else {
-      $("field-brand_name").focus();
-    }
+    if (projectIdInUrl()) await openProject(projectIdInUrl(), { fromUrl: true });
     return true;
   }
 
