@@ -1558,6 +1558,37 @@ async def test_the_grid_loads_small_copies_and_the_detail_the_full_logo(gateway,
     await expect(variation).to_have_js_property("naturalWidth", 384)
 
 
+async def test_the_enlarged_logo_never_shows_the_one_selected_before(gateway, page: Page):
+    """Candidate 1 is enlarged, then candidate 2 selected while its full-size image is on
+    its way: the heading names candidate 2 at once, and candidate 1 used to stay drawn under
+    it until the new image arrived (seconds on a slow connection). It is hidden meanwhile."""
+    brand = "Quick Switch"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand, logos=2)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    first = page.get_by_alt_text(f"{candidate_alt(1, brand)}, enlarged", exact=True)
+    await expect_loaded(first)
+    asked, arrived = asyncio.Event(), asyncio.Event()
+
+    async def hold_full_size(route) -> None:
+        asked.set()
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route(
+        re.compile(r"/api/v1/files/generated-assets/[^?]*\.png\?(?!.*size=)"), hold_full_size
+    )
+    await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+    await expect(page.get_by_role("heading", name="Candidate 2", exact=True)).to_be_visible()
+    large = page.locator("#detail-image")
+    await expect(large).to_have_attribute("alt", f"{candidate_alt(2, brand)}, enlarged")
+    await asyncio.wait_for(asked.wait(), timeout=10)
+    assert await large.evaluate("img => getComputedStyle(img).opacity") == "0"
+    arrived.set()
+    await expect_loaded(large)
+    await expect(large).to_have_css("opacity", "1")
+
+
 async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):
     """A variation of a variation of a variation is named by its candidate and its place
     among its siblings at each step down, as an outline numbers its sections ("variation

@@ -1643,6 +1643,9 @@
     $("detail-title").textContent = capitalise(labelOf(asset));
     const image = $("detail-image");
     if (asset.image_url && image.dataset.assetId !== asset.id) {
+      // The last logo stays drawn until this one has arrived: hidden meanwhile, so the
+      // heading never names a logo that is not the one shown.
+      image.classList.add("loading");
       image.src = asset.image_url;
       image.dataset.assetId = asset.id;
     }
@@ -1986,8 +1989,14 @@
       });
     }
     $("refine-form").addEventListener("submit", submitRefine);
-    $("detail-image").addEventListener("error", () => reloadImage($("detail-image"), $("detail-image").dataset.assetId));
-    $("detail-image").addEventListener("load", () => delete $("detail-image").dataset.reloaded);
+    $("detail-image").addEventListener("error", () => {
+      $("detail-image").classList.remove("loading"); // a broken image says so, in its alt text
+      reloadImage($("detail-image"), $("detail-image").dataset.assetId);
+    });
+    $("detail-image").addEventListener("load", () => {
+      delete $("detail-image").dataset.reloaded;
+      $("detail-image").classList.remove("loading");
+    });
     $("detail-close").addEventListener("click", () => {
       const id = state.selected;
       state.selected = null;
