@@ -1558,6 +1558,22 @@ async def test_the_grid_loads_small_copies_and_the_detail_the_full_logo(gateway,
     await expect(variation).to_have_js_property("naturalWidth", 384)
 
 
+async def test_a_large_inspiration_image_is_shown_from_a_small_copy(gateway, page: Page, tmp_path):
+    """Shown 64 px wide above the logos, an inspiration image (up to 16 megapixels) was
+    loaded whole: the page loads its 384 px copy."""
+    brand = "Big Moods"
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (1600, 1000), "#8e44ad").save(photo)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(photo)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    image = page.get_by_alt_text("Inspiration image 1 of 1", exact=True)
+    await expect(image).to_have_js_property("naturalWidth", 384)
+    await expect(image).to_have_js_property("naturalHeight", 240)
+
+
 async def test_the_enlarged_logo_never_shows_the_one_selected_before(gateway, page: Page):
     """Candidate 1 is enlarged, then candidate 2 selected while its full-size image is on
     its way: the heading names candidate 2 at once, and candidate 1 used to stay drawn under

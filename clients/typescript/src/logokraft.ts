@@ -84,6 +84,8 @@ export interface HealthPublic {
 export interface InspirationImagePublic {
   /** Signed, expiring URL of the stored PNG. */
   url: string;
+  /** The same image at most 384 px on a side, signed and expiring like `url` (an asset's `thumbnail_url`): for showing it small. */
+  thumbnail_url?: string | null;
 }
 
 /** An asset's history of edits. */

@@ -73,6 +73,7 @@ async def test_get_project_signs_its_inspiration_images(client, auth, fake):
     assert f"/api/v1/files/inspiration-images/{DEV}/{project.id}/inspiration-1.png?" in first["url"]
     assert "signature=" in first["url"] and "expires=" in first["url"]
     assert second["url"].split("?")[0].endswith("/inspiration-2.png")
+    assert first["thumbnail_url"] == f"{first['url']}&size=384"  # shown small, made small
 
 
 async def test_a_project_without_inspiration_images_lists_none(client, auth, fake):

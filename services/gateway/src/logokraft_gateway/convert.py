@@ -184,7 +184,8 @@ async def _inspiration_images(
             continue
         url = await signing.url(ref)
         if url is not None:
-            images.append(InspirationImagePublic(url=url))
+            thumbnail_url = await signing.thumbnail_url(ref, url)
+            images.append(InspirationImagePublic(url=url, thumbnail_url=thumbnail_url))
     return images
 
 

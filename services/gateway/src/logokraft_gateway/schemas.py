@@ -206,6 +206,11 @@ class InspirationImagePublic(BaseModel):
     """One of the images a project was made from, as uploaded (re-encoded to PNG)."""
 
     url: str = Field(description="Signed, expiring URL of the stored PNG.")
+    thumbnail_url: str | None = Field(
+        None,
+        description=f"The same image at most {THUMBNAIL_SIZE} px on a side, signed and expiring "
+        "like `url` (an asset's `thumbnail_url`): for showing it small.",
+    )
 
 
 class ProjectPublic(ProjectSummaryPublic):

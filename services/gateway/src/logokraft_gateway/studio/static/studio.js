@@ -885,7 +885,7 @@
     list.dataset.projectId = project.id;
     list.replaceChildren(...images.map((image, index) => {
       const alt = `Inspiration image ${index + 1} of ${images.length}`;
-      const img = el("img", { src: image.url, alt, loading: "lazy", decoding: "async" });
+      const img = el("img", { src: image.thumbnail_url || image.url, alt, loading: "lazy", decoding: "async" });
       img.addEventListener("error", () => reloadInspiration(img, project.id, index));
       return el("li", {}, [img]);
     }));
@@ -897,7 +897,7 @@
     try {
       const fresh = await api(`projects/${projectId}`);
       const image = (fresh.inspiration_images || [])[index];
-      if (image && img.isConnected) img.src = image.url;
+      if (image && img.isConnected) img.src = image.thumbnail_url || image.url;
     } catch (error) {
       // The project's own reads say what went wrong (a deleted project, a lost session).
     }
