@@ -1437,11 +1437,52 @@ async def test_a_refined_cancelled_project_still_counts_what_was_cancelled(
         )
         await expect(item).to_contain_text(done)
         await page.reload()
-    # In the list, opened from another project.
+    # In the list, read afresh (its own counts).
     await page.get_by_role("button", name="New project").click()
+    await page.reload()
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
     await expect(
         page.locator(f'#project-list button[data-project-id="{project_id}"]')
     ).to_contain_text(done)
+
+
+async def test_a_refinement_cancelled_with_its_project_is_counted(
+    gateway, database_url, page: Page
+):
+    """Cancel pressed while a refinement was being drawn: its variation's card says
+    "Cancelled", and the badge and the list said nothing of it ("Cancelled · 1 logo, 1
+    variation" for two variations asked for). They count it, opened and listed."""
+    import psycopg
+
+    brand = "Second Thoughts"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 2)
+    for number in (1, 2):
+        variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation {number}")
+        await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    project_id = await open_project_id(page)
+    # As a cancel leaves it when the second variation was still being drawn.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute(
+            "update public.generated_assets set status = 'cancelled' where id = ("
+            " select id from public.generated_assets where project_id = %s"
+            " and parent_asset_id is not null order by position desc limit 1)",
+            [project_id],
+        )
+        await conn.execute(
+            "update public.brand_projects set status = 'cancelled' where id = %s", [project_id]
+        )
+    await page.reload()
+    said = "Cancelled · 1 logo, 1 variation, 1 variation cancelled"
+    await expect(page.locator("#project-status")).to_have_text(said)
+    await expect(page.locator("#candidates .placeholder")).to_have_text(["Cancelled"])
+    await page.get_by_role("button", name="New project").click()
+    await page.reload()  # the list's own counts, not the page's of the project it had open
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    listed = page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    await expect(listed).to_contain_text(said)
 
 
 async def test_a_project_shows_the_inspiration_images_it_was_made_from(

@@ -936,13 +936,14 @@
   function tallyOpenProject() {
     const project = state.project;
     const before = state.tallies.get(project.id);
-    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, candidates: 0, cancelled: 0, inFlight: 0 };
+    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, variationsCancelled: 0, candidates: 0, cancelled: 0, inFlight: 0 };
     for (const asset of state.assets.values()) {
       const done = asset.status === "completed";
       const failed = asset.status === "failed";
       if (asset.parent_asset_id) {
         tally.variations += done ? 1 : 0;
         tally.variationsFailed += failed ? 1 : 0;
+        tally.variationsCancelled += asset.status === "cancelled" ? 1 : 0;
       } else {
         tally.made += done ? 1 : 0;
         tally.failed += failed ? 1 : 0;
@@ -968,6 +969,8 @@
       failed: counts.candidates_failed,
       variations: counts.variations_completed,
       variationsFailed: counts.variations_failed,
+      // (None is in flight once the project has settled: the rest were cancelled.)
+      variationsCancelled: isSettled(project.status) ? Math.max(0, counts.variations - counts.variations_completed - counts.variations_failed) : 0,
       cancelled: counts.candidates_cancelled || 0,
       wasCancelled: Boolean(before && before.wasCancelled) || project.status === "cancelled" || counts.candidates_cancelled > 0,
     });
@@ -986,6 +989,7 @@
     if (cancelled) parts.push(`${cancelled} cancelled`);
     if (tally.variations) parts.push(`${tally.variations} ${plural(tally.variations, "variation")}`);
     if (tally.variationsFailed) parts.push(`${tally.variationsFailed} ${plural(tally.variationsFailed, "variation")} failed`);
+    if (tally.variationsCancelled) parts.push(`${tally.variationsCancelled} ${plural(tally.variationsCancelled, "variation")} cancelled`);
     return parts.join(", ");
   }
 
