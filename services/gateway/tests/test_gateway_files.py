@@ -278,3 +278,27 @@ async def test_a_size_does_not_make_a_bad_signature_good(client, signed):
     url, _ = signed
     response = await client.get(f"{_local(url).replace('signature=', 'signature=x')}&size=384")
     assert response.status_code == 403
+
+
+async def test_a_copy_asked_for_by_many_at_once_is_made_once(app, client, png_bytes, monkeypatch):
+    """A grid's tiles arrive together: the first request makes the copy, the rest wait for
+    it and serve it (one resize at a time, never the same one twice)."""
+    import asyncio
+
+    from logokraft_gateway import renditions
+
+    storage = app.state.gateway.storage
+    await storage.put(GENERATED_BUCKET, PATH, png_bytes((1024, 1024)), content_type="image/png")
+    url = _local(await storage.signed_url(GENERATED_BUCKET, PATH, expires_in=60))
+    made: list[str] = []
+    resize = renditions._resize
+
+    def counted(source, target, size):
+        made.append(str(target))
+        return resize(source, target, size)
+
+    monkeypatch.setattr(renditions, "_resize", counted)
+    answers = await asyncio.gather(*(client.get(f"{url}&size=384") for _ in range(5)))
+    assert [a.status_code for a in answers] == [200] * 5
+    assert len({a.content for a in answers}) == 1
+    assert len(made) == 1, made

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-import threading
+import weakref
 from pathlib import Path
 
 from PIL import Image
@@ -24,9 +24,20 @@ SIZES = (THUMBNAIL_SIZE,)
 # inspiration images are PNG).
 RESIZABLE = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 
-# One resize at a time per gateway (in a worker thread): a page of 24 tiles asked for at once
-# queues here instead of taking every core from the request path.
-_resizing = threading.Lock()
+# One resize at a time per gateway (in one worker thread): a page of 24 tiles asked for at
+# once queues here, on the event loop, instead of taking every core, and every thread of the
+# loop's executor, from the request path. One lock per event loop (tests run several).
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _resizing() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _locks.get(loop)
+    if lock is None:
+        lock = _locks[loop] = asyncio.Lock()
+    return lock
 
 
 async def rendition(source: Path, target: Path, size: int) -> Path:
@@ -35,14 +46,11 @@ async def rendition(source: Path, target: Path, size: int) -> Path:
     or is not an image Pillow can read."""
     if _fresh(source, target):
         return target
-    made = await asyncio.to_thread(_resize_once, source, target, size)
+    async with _resizing():
+        if _fresh(source, target):  # made by a request that held the lock before this one
+            return target
+        made = await asyncio.to_thread(_resize, source, target, size)
     return target if made else source
-
-
-def _resize_once(source: Path, target: Path, size: int) -> bool:
-    with _resizing:
-        # Made by a request that held the lock before this one?
-        return _fresh(source, target) or _resize(source, target, size)
 
 
 def _fresh(source: Path, target: Path) -> bool:
