@@ -1646,6 +1646,44 @@ async def test_the_enlarged_logo_never_shows_the_one_selected_before(gateway, pa
     await expect(large).to_have_css("opacity", "1")
 
 
+async def test_refining_a_logo_again_keeps_its_variations_names(gateway, page: Page):
+    """A logo refined twice: the second refinement's variation is "variation 3", after the
+    first two, which keep their names and places. (Each refinement numbers its variations
+    from 0, and they were ordered by that: the new one came second, and "variation 2: make
+    it navy" became "variation 3".)"""
+    brand = "Twice Over"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    first = candidate_alt(1, brand)
+    await refine_logo(page, first, "make it navy", 2)
+    for number in (1, 2):
+        image = page.get_by_alt_text(f"{first}, variation {number}", exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await refine_logo(page, first, "make it round", 1)
+    third = page.get_by_alt_text(f"{first}, variation 3", exact=True)
+    await expect(third).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    captions = page.get_by_role("list", name="Variations of candidate 1").locator(
+        ":scope > li > .caption"
+    )
+    await expect(captions).to_have_text(
+        [
+            "Variation 1: “make it navy”",
+            "Variation 2: “make it navy”",
+            "Variation 3: “make it round”",
+        ]
+    )
+    await page.reload()  # ordered the same when read afresh
+    await expect(captions).to_have_text(
+        [
+            "Variation 1: “make it navy”",
+            "Variation 2: “make it navy”",
+            "Variation 3: “make it round”",
+        ]
+    )
+
+
 async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):
     """A variation of a variation of a variation is named by its candidate and its place
     among its siblings at each step down, as an outline numbers its sections ("variation

@@ -1073,8 +1073,12 @@
     return state.project ? state.project.brief.brand_name : "";
   }
 
+  // Candidates by their place in the brief; variations by the refinement that asked for them,
+  // then their place in it: each refinement numbers its own from 0, so a logo refined again
+  // gets "variation 3" after the first two, which keep their names.
   function byPosition(a, b) {
-    return (a.position - b.position) || String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
+    const refined = a.parent_asset_id && a.created_at && b.created_at ? Date.parse(a.created_at) - Date.parse(b.created_at) : 0;
+    return (refined || 0) || (a.position - b.position) || String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
   }
 
   function children(parentId) {
