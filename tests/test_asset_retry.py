@@ -253,6 +253,27 @@ async def test_what_cannot_be_retried_is_refused_and_left_as_it_is(stack):
     )
     response = await stack.retry(failed_id)
     assert (response.status_code, response.json()["error"]["code"]) == (409, "project_cancelled")
+    # A design the local engine cannot draw: it would fail the same way, for an image.
+    await rows(
+        stack.database_url,
+        "update brand_projects set status = 'completed' where id = %s returning id",
+        [project_id],
+    )
+    await rows(
+        stack.database_url,
+        "update generated_assets set error_code = 'design_rejected' where id = %s returning id",
+        [failed_id],
+    )
+    response = await stack.retry(failed_id)
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert error["code"] == "design_not_drawable"
+    assert "changed brief" in error["message"]
+    await rows(
+        stack.database_url,
+        "update generated_assets set error_code = 'content_rejected' where id = %s returning id",
+        [failed_id],
+    )
     # Nothing was changed or counted by any refusal.
     [row] = await rows(
         stack.database_url, "select * from generated_assets where id = %s", [failed_id]
@@ -441,7 +462,8 @@ async def test_a_retried_candidate_whose_job_was_lost_is_drawn_by_the_sweeper(st
     await rows(
         stack.database_url,
         "update generated_assets set status = 'queued', error_code = null,"
-        " error_message = null, attempts = 0, retried_at = now() where id = %s returning id",
+        " error_message = null, attempts = 0, retried_at = now(), first_lane = true"
+        " where id = %s returning id",
         [failed["id"]],
     )
     sweeper = stack.sweeper(stuck_after_s=0, max_age_s=3600)
@@ -658,3 +680,45 @@ async def test_a_retried_candidates_lane_follows_whether_its_project_has_a_logo(
     await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
     order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
     assert order == ([True, True, False] if has_logo else [True, False, True])
+
+
+async def test_a_retried_candidate_keeps_its_place_in_its_lane_when_its_project_gets_a_logo(
+    stack,
+):
+    """Retried while its project had no logo, its job waits among first logos; another
+    candidate of the project completing meanwhile moves neither the job nor its place."""
+    retried, _ = await stack.settled_project(2, refused=2)
+    retried_first, failed = await stack.assets(retried["project_id"])
+    stack.hold_drawings()
+    made = [
+        (await stack.create(n, name))["project_id"] for name, n in (("Blocker", 1), ("Waiting", 2))
+    ]
+    await asyncio.wait_for(stack.generator.started.get(), DEADLINE)
+
+    async def queued() -> list[dict] | None:
+        waiting = [a for a in await stack.assets(made[1]) if a["status"] == "queued"]
+        return waiting if len(waiting) == 2 else None
+
+    first, later = await wait_for(queued, within=DEADLINE, what="the candidates to wait")
+    drawn_before = len(stack.generator.drawn)
+    assert (await stack.retry(str(failed["id"]))).status_code == 202
+    # The project gets a logo while the retry waits (its other candidate, drawn again).
+    await rows(
+        stack.database_url,
+        "update generated_assets set status = 'completed' where id = %s returning id",
+        [retried_first["id"]],
+    )
+
+    board = QueueBoard(stack.services.prompt.infra.db, max_age_s=0)
+    places = {**await board.positions(made[1]), **await board.positions(retried["project_id"])}
+
+    line = [first, failed, later]  # as its job waits: among the first logos
+    assert places == {str(asset["id"]): place for place, asset in enumerate(line, start=1)}
+    stack.generator.gate.set()
+
+    async def all_drawn() -> bool:
+        return len(stack.generator.drawn) == drawn_before + 3
+
+    await wait_for(all_drawn, within=DEADLINE, what="the three waiting to be drawn")
+    order = ['"Waiting"' in prompt for prompt in stack.generator.drawn[drawn_before:]]
+    assert order == [True, False, True]

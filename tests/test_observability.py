@@ -235,6 +235,19 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
         await stack.wait_assets(project_id, ["completed"] * 3)
         refused = await _post_project(stack, 2)  # 3 made today + 2 > 4
         assert refused.status_code == 429, refused.text
+        refine_calls = (
+            "logokraft_grpc_server_handling_seconds_count",
+            {"grpc_service": "logokraft.v1.RefineService", "grpc_method": "RefineAsset"},
+        )
+
+        async def refine_call_counted() -> bool:
+            # The gateway's cancel of the call reaches the service in its own time.
+            name, labels = refine_calls
+            return (await stack.scrape("refine")).value(name, **labels) > before["refine"].value(
+                name, **labels
+            )
+
+        await wait_for(refine_call_counted, within=30, what="the refine call to be counted")
         after = {p: await stack.scrape(p) for p in PROCESSES}
 
     def moved(process: str, name: str, **labels: str) -> float:
@@ -262,7 +275,10 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
     assert moved("prompt", grpc, **create, grpc_code="RESOURCE_EXHAUSTED") == 1
     refine = {"grpc_service": "logokraft.v1.RefineService", "grpc_method": "RefineAsset"}
     # The gateway reads the stream's first message (the variations' ids), then cancels it.
-    assert moved("refine", grpc, **refine, grpc_code="CANCELLED") == 1
+    # The call is counted once, CANCELLED; OK only if the variation was drawn and the stream
+    # ended before the cancel reached a busy service (seen once in CI).
+    codes = {code: moved("refine", grpc, **refine, grpc_code=code) for code in ("CANCELLED", "OK")}
+    assert sum(codes.values()) == 1, codes
     assert moved("prompt", "logokraft_limit_refusals_total", limit="daily_image_limit") == 1
 
     # Jobs, images, provider calls.

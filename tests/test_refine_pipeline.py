@@ -172,3 +172,46 @@ async def test_only_completed_assets_can_be_refined(services, database_url, stat
 
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert f"is {status}" in caught.value.details()
+
+
+async def test_variations_the_queue_never_took_are_not_charged(services, monkeypatch):
+    """The queue fails while a refinement's jobs are published: the call is UNAVAILABLE, its
+    variations fail saying why, and the images of those no worker drew are given back, so
+    asking again as told does not cost them twice."""
+    parent = (await finished_project(services, count=1)).assets[0]
+
+    async def images_used() -> int:
+        usage = await services.prompt_stub.GetUsage(
+            prompt_pb.GetUsageRequest(), metadata=as_user("dev")
+        )
+        return usage.usage.images_used
+
+    before = await images_used()
+    jobs = services.refine.infra.jobs
+    publish = type(jobs).publish
+    published = 0
+
+    async def failing_after_one(self, *args, **kwargs):
+        nonlocal published
+        if self is jobs and published:
+            raise ConnectionError("nats is away")
+        published += self is jobs
+        await publish(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(jobs), "publish", failing_after_one)  # a frozen dataclass
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await refine(services, parent.id, "make it navy", 3)
+    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+
+    db = services.refine.infra.db
+    async with db.as_service() as conn:
+        cursor = await conn.execute(
+            "select status, error_code, attempts from generated_assets where parent_asset_id = %s",
+            [parent.id],
+        )
+        variations = await cursor.fetchall()
+    assert len(variations) == 3
+    assert {row["error_code"] for row in variations} == {"queue_unavailable"}
+    # The one whose job was published is dropped when it runs: none was drawn, none counts.
+    drawn = sum(row["attempts"] > 0 for row in variations)
+    assert await images_used() == before + drawn

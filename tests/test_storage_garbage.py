@@ -8,6 +8,7 @@ object is removed, as Supabase's do), and the GarbageCollector the prompt servic
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -18,12 +19,15 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from logokraft_domain import store
 from logokraft_domain.garbage import GarbageCollector
+from logokraft_domain.jobs import drawing_of
 from logokraft_fakes import serve_asgi
 from logokraft_fakes.supabase_storage import FakeSupabaseStorage
 from logokraft_kit.db import Database
 from logokraft_kit.storage import GENERATED_BUCKET, INSPIRATION_BUCKET, StorageError
 from logokraft_kit.storage._base import BUCKETS
+from logokraft_kit.storage.paths import asset_path
 from logokraft_kit.storage.supabase import SupabaseStorage
 
 pytestmark = pytest.mark.integration
@@ -212,6 +216,145 @@ async def test_a_kit_never_built_is_queued_and_its_removal_is_harmless(s):
     ]
     assert await s.collector.collect_all() == 2
     assert await queued(s) == [] and (GENERATED_BUCKET, path) not in s.fake.objects
+
+
+async def drawn_candidate(s: Setup) -> tuple[uuid.UUID, uuid.UUID]:
+    """Alice's project with one candidate being drawn (no file named); (project, asset)."""
+    project = uuid.uuid4()
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            """
+            insert into brand_projects (id, user_id, brand_name, num_candidates, status,
+                                        prompts_written)
+            values (%s, %s, 'Acme', 1, 'generating', true)
+            """,
+            [project, ALICE],
+        )
+        cursor = await conn.execute(
+            """
+            insert into generated_assets (project_id, user_id, position, status, attempts)
+            values (%s, %s, 0, 'generating', 1) returning id
+            """,
+            [project, ALICE],
+        )
+        row = await cursor.fetchone()
+    return project, row["id"]
+
+
+async def end_drawing(s: Setup, asset: uuid.UUID, status: str = "failed") -> None:
+    """The drawing ends without an image: its attempts used up, or the project cancelled."""
+    async with s.db.as_service() as conn:
+        await conn.execute("update generated_assets set status = %s where id = %s", [status, asset])
+
+
+async def store_drawing(s: Setup, project, asset, retried_at) -> list[tuple[str, str]]:
+    """What a worker of that drawing stores before it dies uncommitted: its PNG and SVG."""
+    keys = []
+    for ext, kind in (("png", "image/png"), ("svg", "image/svg+xml")):
+        path = asset_path(ALICE, project, asset, ext, drawing=drawing_of(retried_at))
+        await s.storage.put(GENERATED_BUCKET, path, b"orphan", content_type=kind)
+        keys.append((GENERATED_BUCKET, path))
+    return keys
+
+
+async def age_the_queue(s: Setup, seconds: float) -> None:
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            "update storage_garbage set queued_at = queued_at - make_interval(secs => %s)",
+            [seconds],
+        )
+
+
+async def retry(s: Setup, asset: uuid.UUID) -> dt.datetime:
+    """Queue the failed asset again, as a retry does; its new drawing's `retried_at`."""
+    async with s.db.as_service() as conn:
+        row = await store.requeue_failed_asset(conn, asset, first_lane=True)
+        await conn.execute(
+            "update generated_assets set status = 'generating' where id = %s", [asset]
+        )
+    return row["retried_at"]
+
+
+@pytest.mark.parametrize("ended", ["failed", "cancelled"])
+async def test_files_a_dead_worker_stored_go_once_their_drawing_ends_past_the_grace(s, ended):
+    """A worker stored the drawing's files and died before naming them; the asset then failed
+    (or its project was cancelled): the files go, but only after the grace (a worker of that
+    drawing may still be about to store them); the row stays."""
+    project, asset = await drawn_candidate(s)
+    orphans = await store_drawing(s, project, asset, None)
+    await end_drawing(s, asset, ended)
+    assert sorted(await queued(s)) == sorted(orphans)
+
+    collector = GarbageCollector(s.db, s.storage, grace_s=600)
+    assert await collector.collect_all() == 0  # within the grace: a worker may yet store them
+    assert all(key in s.fake.objects for key in orphans)
+
+    await age_the_queue(s, 601)
+    assert await collector.collect_all() == 2
+    assert not any(key in s.fake.objects for key in orphans)
+    assert await queued(s) == []
+
+
+async def test_each_abandoned_drawing_of_a_retried_asset_is_collected_and_the_current_kept(s):
+    """Two drawings each stored files and died, each failed and was retried; the third,
+    in progress, keeps its files."""
+    project, asset = await drawn_candidate(s)
+    orphans = await store_drawing(s, project, asset, None)
+    await end_drawing(s, asset)
+    first_retry = await retry(s, asset)
+    orphans += await store_drawing(s, project, asset, first_retry)
+    await end_drawing(s, asset)
+    current = await retry(s, asset)
+    kept = await store_drawing(s, project, asset, current)
+    assert sorted(await queued(s)) == sorted(orphans)
+
+    await age_the_queue(s, 601)
+    assert await GarbageCollector(s.db, s.storage, grace_s=600).collect_all() == 4
+    assert not any(key in s.fake.objects for key in orphans)
+    assert all(key in s.fake.objects for key in kept)
+
+
+async def test_deleting_an_asset_in_flight_collects_what_its_drawing_stored(s):
+    """A candidate being drawn is deleted (its project with it): what its drawing stored
+    goes too, after the grace."""
+    project, asset = await drawn_candidate(s)
+    orphans = await store_drawing(s, project, asset, None)
+    async with s.db.as_service() as conn:
+        await conn.execute("delete from brand_projects where id = %s", [project])
+    assert sorted(await queued(s)) == sorted(orphans)
+    collector = GarbageCollector(s.db, s.storage, grace_s=600)
+    assert await collector.collect_all() == 0
+    await age_the_queue(s, 601)
+    assert await collector.collect_all() == 2
+    assert not any(key in s.fake.objects for key in orphans)
+
+
+async def test_a_completed_asset_queues_nothing_until_it_is_deleted(s):
+    """Completing names the drawing's files: nothing is queued for them then."""
+    project, asset = await drawn_candidate(s)
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            "update generated_assets set status = 'completed', storage_bucket = %s,"
+            " storage_path = %s where id = %s",
+            [GENERATED_BUCKET, asset_path(ALICE, project, asset, "png"), asset],
+        )
+    assert await queued(s) == []
+
+
+async def test_the_trigger_derives_the_keys_the_workers_store_under(s):
+    """The migration's key of a drawing is asset_path's, to the microsecond."""
+    project, asset = await drawn_candidate(s)
+    retried_at = dt.datetime(2026, 12, 7, 5, 1, 2, 345678, tzinfo=dt.UTC)
+    async with s.db.as_service() as conn:
+        await conn.execute(
+            "update generated_assets set retried_at = %s where id = %s", [retried_at, asset]
+        )
+    await end_drawing(s, asset)
+    drawing = drawing_of(retried_at)
+    assert await queued(s) == [  # in queue order
+        (GENERATED_BUCKET, asset_path(ALICE, project, asset, ext, drawing=drawing))
+        for ext in ("png", "svg")
+    ]
 
 
 async def test_users_cannot_read_or_write_the_queue(s):

@@ -2678,6 +2678,41 @@ async def test_a_failed_candidate_is_tried_again_with_the_keyboard(
     assert (asset["id"], asset["status"], asset["drawn"]) == (failed["id"], "completed", 2)
 
 
+async def test_a_design_the_engine_cannot_draw_offers_no_try_again(
+    gateway, database_url, page: Page
+):
+    """A candidate the local engine could not draw (`design_rejected`) shows its reason but
+    no "Try again": drawing it again would fail the same way (the API answers 409)."""
+
+    brand = "Dead End"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand, logos=2)
+    await expect(page.locator("#stream-status")).to_have_text(
+        "Done: 2 logos.", timeout=GENERATION_TIMEOUT_MS
+    )
+    await rows(
+        database_url,
+        """
+        update generated_assets a set status = 'failed', error_code = 'design_rejected',
+          error_message = 'The local logo engine cannot draw this design.',
+          storage_bucket = null, storage_path = null, mime_type = null, width = null,
+          height = null
+        from brand_projects p
+        where p.id = a.project_id and p.brand_name = %s and a.position = 1
+          and a.parent_asset_id is null
+        returning a.id
+        """,
+        [brand],
+    )
+    await page.reload()
+    await expect(page.get_by_role("heading", name=brand, exact=True)).to_be_visible()
+    await expect(
+        page.get_by_text("Failed: The local logo engine cannot draw this design.")
+    ).to_be_visible()
+    retry = f"Try again: {candidate_alt(2, brand)}"
+    await expect(page.get_by_role("button", name=retry, exact=True)).to_have_count(0)
+
+
 # ---- the daily limit, and other tabs ----------------------------------------------------------
 
 

@@ -581,7 +581,9 @@ export class LogoKraftClient {
    * until it is drawn. It costs one image of the daily limit, and re-opening a finished
    * project counts against the projects in flight (429, with Retry-After). 409 when the
    * asset is not `failed` (`asset_not_failed`), is a variation (`variation_not_retryable`:
-   * refine its parent again instead) or belongs to a cancelled project (`project_cancelled`).
+   * refine its parent again instead), belongs to a cancelled project (`project_cancelled`) or
+   * failed because the local engine cannot draw its design (`design_not_drawable`: it would
+   * fail the same way again; change the brief in a new project).
    * With an `Idempotency-Key`, a repeat returns the first answer instead of a 409.
    *
    * `POST /api/v1/assets/{asset_id}/retry`

@@ -492,3 +492,107 @@ def test_a_refused_inspiration_image_is_named_by_its_file(tmp_path, monkeypatch)
     result = CliRunner().invoke(app, ["new", "Acme", "--image", str(first), "--image", str(second)])
     assert result.exit_code == 1, result.output
     assert f"Image 2 is {second}." in " ".join(result.output.split()), result.output
+
+
+def test_visible_writes_controls_and_bidi_controls_as_escapes_and_keeps_every_script():
+    from logokraft_cli.text import shown, visible
+
+    assert visible("Acme\u202eevil") == "Acme\\u202eevil"
+    assert visible("\x1b[2J\x1b]8;;https://x\x07link\x9b31m") == (
+        "\\x1b[2J\\x1b]8;;https://x\\x07link\\x9b31m"
+    )
+    assert visible("a\u2066b\u2069\u200f\nc\ud800") == "a\\u2066b\\u2069\\u200f\\x0ac\\ud800"
+    for kept in ("珈琲工房 ひかり", "قهوة", "👩\u200d💻", "Café\u00a0Zoë", "ab\u200ccd"):
+        assert visible(kept) == kept
+    assert shown("[red]\x1b") == "\\[red]\\x1b"
+
+
+def test_server_text_never_reaches_the_terminal_as_escapes_or_bidi_controls(monkeypatch):
+    """A brand name, an id, a status or an error from the API was printed raw: an ESC drove
+    the terminal (cleared the screen, set colours, hid a link) and U+202E reordered the rest
+    of the line (Trojan Source). Each is now written visibly, in every output."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    hostile = "\x1b[2J\u202eAcme\u2066"
+    project = {
+        "id": f"3715d73f{hostile}",
+        "status": f"completed{hostile}",
+        "brief": {"brand_name": f"Brand{hostile}", "num_candidates": 1},
+        "created_at": f"2026{hostile}",
+        "counts": {"candidates_completed": 1},
+        "assets": [{"id": f"a{hostile}", "status": "failed", "error": {"message": hostile}}],
+    }
+    monkeypatch.setattr(
+        Api,
+        "get_json",
+        lambda _s, path, **_k: {"projects": [project]} if path == "/projects" else project,
+    )
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    outputs = []
+    for columns in ("200", "80"):  # the table, and two lines a project
+        monkeypatch.setenv("COLUMNS", columns)
+        outputs.append(CliRunner().invoke(app, ["list"]).output)
+    outputs.append(CliRunner().invoke(app, ["show", "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"]).output)
+
+    def refused(self, method, path, **kwargs):
+        raise CliError(
+            f"No{hostile}.",
+            status=422,
+            code="x",
+            details=[{}, {"field": hostile, "message": hostile}],
+        )
+
+    usage = {"images_used": hostile, "images_limit": 5}
+    usage |= {"projects_in_flight": 0, "projects_in_flight_limit": 3}
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: {**usage, "resets_at": hostile})
+    outputs.append(CliRunner().invoke(app, ["usage"]).output)
+    monkeypatch.setattr(Api, "request", refused)
+    outputs.append(CliRunner().invoke(app, ["new", "Acme"]).output)
+    for output in outputs:
+        assert not any(char in output for char in "\x1b\u202e\u2066"), repr(output)
+        assert "\\x1b[2J\\u202eAcme\\u2066" in "".join(output.split()), repr(output)
+
+
+def test_the_brand_kit_is_not_saved_under_a_name_with_controls():
+    """`kit` wrote the file under the header's name as it was: `kit\u202egpj.zip` lists as
+    "kitpiz.jpg", and a NUL (`%00`) ended in a ValueError traceback."""
+    assert _filename("attachment; filename*=UTF-8''kit%E2%80%AEgpj.zip") is None
+    assert _filename("attachment; filename*=UTF-8''a%00b.zip") is None
+    assert _filename('attachment; filename="a\x1b[2Jb.zip"') is None
+    assert _filename("attachment; filename*=UTF-8''%D9%82%D9%87%D9%88%D8%A9.zip") == "قهوة.zip"
+
+
+def test_the_project_folder_takes_only_letters_and_digits_of_the_id():
+    from pathlib import Path
+
+    from logokraft_cli.main import _project_dir
+
+    brief = {"brand_name": "Acme"}
+    assert _project_dir({"id": "3715d73f-4d3c", "brief": brief}) == Path("acme-3715d73f")
+    assert _project_dir({"id": "/../../x/y", "brief": brief}) == Path("acme-xy")
+
+
+def test_an_answer_that_is_not_json_is_an_error_naming_the_url_not_a_traceback(monkeypatch):
+    """`--api` pointing at a web app that answers every path 200 with its HTML page ended in
+    a JSONDecodeError traceback."""
+    import httpx
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    def html(self, method, path, **kwargs):
+        request = httpx.Request(method, f"http://web.example/api/v1{path}")
+        return httpx.Response(200, html="<html>hello</html>", request=request)
+
+    monkeypatch.setattr(Api, "request", html)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    for args in (["list"], ["usage"], ["cancel", "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"]):
+        result = CliRunner().invoke(app, args)
+        said = " ".join(result.output.split())
+        assert result.exit_code == 1, (args, result.output)
+        assert "answered 200 with text/html, not the LogoKraft API's JSON." in said, said
+        assert "Traceback" not in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import io
+import json
 import threading
 
 import pytest
@@ -318,6 +319,63 @@ async def test_a_compressed_body_is_415_saying_so(client, auth, fake, fake_serve
         URL, content=form, headers={**headers, "Content-Encoding": "identity"}
     )
     assert plain.status_code == 202, plain.text
+
+
+async def test_a_body_whose_type_reads_two_ways_is_400(client, auth, fake, fake_server, asset):
+    """Two Content-Type headers (the route read the first, text/plain, and answered "send it
+    with Content-Type: application/json", which it had), or a boundary named twice (the
+    last one won): a proxy reading the other would see another request than we do."""
+    token = auth["Authorization"]
+    twice = [
+        ("Authorization", token),
+        ("Content-Type", "text/plain"),
+        ("Content-Type", "application/json"),
+    ]
+    refine = await client.post(
+        _refine_url(asset), content=b'{"instruction": "make it navy"}', headers=twice
+    )
+    form = b'--XyZ\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nA\r\n--XyZ--\r\n'
+    create = await client.post(
+        URL,
+        content=form,
+        headers={**auth, "Content-Type": "multipart/form-data; boundary=AbC; Boundary=XyZ"},
+    )
+    for response, words in (
+        (refine, "The request carries 2 Content-Type headers; send exactly one."),
+        (create, "The Content-Type header names the multipart boundary more than once"),
+    ):
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "ambiguous_content_type"
+        assert response.json()["error"]["message"].startswith(words)
+    assert fake_server.refine.calls == [] and fake.create_calls == []
+
+
+async def test_a_transfer_coding_besides_chunked_is_400_saying_so(
+    live_url, auth, fake_server, asset
+):
+    """`Transfer-Encoding: gzip, chunked`: the server took the chunks off and handed the
+    route the body still gzipped, to be refused as "not UTF-8" or read as whatever it said."""
+    host, port = live_url.removeprefix("http://").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port))
+    body = b'{"instruction": "make it navy"}'
+    writer.write(
+        f"POST {_refine_url(asset)} HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: {auth['Authorization']}\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n".encode()
+        + f"{len(body):x}\r\n".encode()
+        + body
+        + b"\r\n0\r\n\r\n"
+    )
+    answer = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+    head, _, text = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), answer
+    error = json.loads(text)["error"]
+    assert error["code"] == "unsupported_transfer_encoding"
+    assert error["message"].startswith(
+        "The request body is sent with Transfer-Encoding: gzip, chunked; send it as it is"
+    )
+    assert fake_server.refine.calls == []
 
 
 async def test_a_get_with_a_body_over_the_limit_is_413(client, auth):

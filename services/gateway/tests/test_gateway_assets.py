@@ -90,14 +90,24 @@ async def test_num_variations_is_a_json_integer(client, auth, refine, mine, valu
     assert refine.calls == []
 
 
-async def test_malformed_json_is_422(client, auth, refine, mine):
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"{not json", "expecting property name enclosed in double quotes at character 1"),
+        (b'{"instruction": "navy",}', "expecting property name enclosed in double quotes at "),
+        (b"{'instruction': 'navy'}", "expecting property name enclosed in double quotes at "),
+        (b'{"instruction": "navy"} x', "extra data at character 24"),
+    ],
+)
+async def test_malformed_json_is_422_saying_where(client, auth, refine, mine, body, said):
+    """ "The body is not valid JSON." left a hand-written body's stray comma to be found."""
     response = await client.post(
         f"/api/v1/assets/{mine.id}/refine",
         headers={**auth, "Content-Type": "application/json"},
-        content=b"{not json",
+        content=body,
     )
     assert response.status_code == 422
-    assert response.json()["error"]["message"] == "The body is not valid JSON."
+    assert response.json()["error"]["message"].startswith(f"The body is not valid JSON: {said}")
     assert refine.calls == []
 
 
@@ -224,3 +234,86 @@ async def test_get_asset_and_its_lineage(client, auth, refine):
     assert chain.json()["asset_id"] == grandchild.id
     assert [a["id"] for a in chain.json()["lineage"]] == [root.id, child.id, grandchild.id]
     assert [a["instruction"] for a in chain.json()["lineage"]] == [None, "navy", "no tagline"]
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (b'{"instruction": "navy", "instruction": "rm -rf"}', "instruction"),
+        (b'{"instruction": "navy", "num_variations": 1, "num_variations": 3}', "num_variations"),
+        (b'{"instruction": "navy", "extra": {"a": 1, "a": 2}}', "a"),
+    ],
+    ids=["instruction", "num_variations", "nested"],
+)
+async def test_a_json_body_with_a_duplicate_key_is_400_naming_it(
+    client, auth, refine, mine, body, key
+):
+    """Parsers disagree on which of two equal keys wins (request smuggling between a proxy,
+    a log and us): the body is refused, not read as its last key says."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json; charset=utf-8"},
+        content=body,
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "duplicate_key"
+    assert f'the key "{key}" more than once' in error["message"], error["message"]
+    assert refine.calls == []
+
+
+def test_every_route_reading_a_body_reads_json_strictly():
+    """A route added on a router without StrictJsonRoute would read duplicate keys again."""
+    import importlib
+    import pkgutil
+
+    from fastapi.routing import APIRoute
+
+    from logokraft_gateway.api import routes
+    from logokraft_gateway.json_body import StrictJsonRoute
+
+    api_routes = [
+        route
+        for info in pkgutil.iter_modules(routes.__path__)
+        for route in importlib.import_module(f"{routes.__name__}.{info.name}").router.routes
+        if isinstance(route, APIRoute)
+    ]
+    assert any(route.body_field is not None for route in api_routes)
+    assert [r.path for r in api_routes if not isinstance(r, StrictJsonRoute)] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [(b'"make it navy"', "a string"), (b"[]", "an array"), (b"null", "null"), (b"4", "a number")],
+)
+async def test_json_that_is_no_object_is_told_to_be_one(client, auth, refine, mine, body, kind):
+    """`"navy"` sent as JSON got Pydantic's "Input should be a valid dictionary or object to
+    extract fields from", which does not say what to send."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=body,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == (
+        f'The body must be a JSON object such as {{"instruction": "make it navy"}}, not {kind}.'
+    )
+    assert refine.calls == []
+
+
+async def test_a_lone_surrogate_escape_is_told_in_words_a_person_can_act_on(
+    client, auth, refine, mine
+):
+    """JSON allows "\\ud800", which is no character: Pydantic said "unable to parse raw data
+    as a unicode string"."""
+    response = await client.post(
+        f"/api/v1/assets/{mine.id}/refine",
+        headers={**auth, "Content-Type": "application/json"},
+        content=b'{"instruction": "navy \\ud800"}',
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == (
+        'The field instruction is invalid: must be text: a lone surrogate escape such as "\\ud800" '
+        "(half of a UTF-16 pair) stands for no character; send the character itself."
+    )
+    assert refine.calls == []

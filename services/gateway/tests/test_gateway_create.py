@@ -436,6 +436,111 @@ async def test_a_boundary_longer_than_the_parser_takes_is_400(client, auth, fake
     assert len(fake.create_calls) == 2
 
 
+@pytest.mark.parametrize(
+    "preamble",
+    [b"This is a multi-part message in MIME format.\r\n", b"\r\n", b"x" * 70_000 + b"\r\n"],
+    ids=["mime text", "bare CRLF", "70 KB"],
+)
+async def test_a_preamble_before_the_first_boundary_is_ignored_or_named(
+    client, auth, fake, preamble
+):
+    """RFC 2046 lets text precede the first boundary (mail tools write one); python-multipart
+    refused it as "malformed". Read past it, as any MIME reader does, within 64 KB."""
+    boundary = "preambleboundary"
+    form = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nAcme'
+        f"\r\n--{boundary}--\r\nepilogue, ignored too\r\n"
+    ).encode()
+
+    async def body():  # the delimiter split across chunks, as a network may deliver it
+        whole = preamble + form
+        cut = len(preamble) + 5
+        yield whole[:cut]
+        yield whole[cut:]
+
+    response = await client.post(
+        URL,
+        content=body(),
+        headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    if len(preamble) > 64 * 1024:
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "malformed_form"
+        assert response.json()["error"]["message"] == (
+            "The multipart form has more than 64 KB before its first boundary "
+            "'--preambleboundary'; start the body with its first part."
+        )
+        assert fake.create_calls == []
+        return
+    assert response.status_code == 202, response.text
+    assert [request.brief.brand_name for _, request in fake.create_calls] == ["Acme"]
+
+
+async def test_a_form_without_its_boundary_is_400_naming_the_boundary(client, auth, fake):
+    """A body written with another boundary than its Content-Type names (a hand-made curl)."""
+    body = b'--other\r\nContent-Disposition: form-data; name="brand_name"\r\n\r\nA\r\n--other--\r\n'
+    response = await client.post(
+        URL, content=body, headers={**auth, "Content-Type": "multipart/form-data; boundary=xyz"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"] == (
+        "The multipart form has no part: no line starts with '--xyz', the boundary its "
+        "Content-Type names; send the parts with that boundary."
+    )
+    assert fake.create_calls == []
+
+
+@pytest.mark.parametrize("body", [b"", b"\r\n"])
+async def test_an_empty_form_is_400_saying_it_is_empty(client, auth, fake, body):
+    """`-H 'Content-Type: multipart/form-data; boundary=x'` and no body was told "The
+    multipart form ended before its last part", which suggests a cut-off upload."""
+    response = await client.post(
+        URL, content=body, headers={**auth, "Content-Type": "multipart/form-data; boundary=x"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"] == (
+        "The request body is empty; send the brief as a multipart form with at least "
+        "brand_name (curl -F brand_name=Acme)."
+    )
+    assert fake.create_calls == []
+
+
+@pytest.mark.parametrize(
+    ("part_head", "said"),
+    [
+        (
+            'Content-Disposition: form-data; name="brand_name"\r\n'
+            'Content-Disposition: form-data; name="slogan"',
+            "A form part has two Content-Disposition headers; send one.",
+        ),
+        (
+            'Content-Disposition: form-data; name="slogan"; name="brand_name"',
+            "A form part's Content-Disposition gives its name twice; give it once.",
+        ),
+        (
+            'Content-Disposition: form-data; name="inspiration_images"; filename="a.png"; '
+            'filename="b.png"\r\nContent-Type: image/png',
+            "A form part's Content-Disposition gives its filename twice; give it once.",
+        ),
+    ],
+    ids=["two headers", "name twice", "filename twice"],
+)
+async def test_a_form_part_naming_itself_twice_is_400(client, auth, fake, part_head, said):
+    """python-multipart keeps the last of two equal headers or parameters, another parser the
+    first: a part must not be one field to a proxy and another to us."""
+    body = f"--XyZ\r\n{part_head}\r\n\r\nAcme\r\n--XyZ--\r\n".encode()
+    response = await client.post(
+        URL, content=body, headers={**auth, "Content-Type": "multipart/form-data; boundary=XyZ"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == {
+        "code": "malformed_form",
+        "message": said,
+        "request_id": response.headers["x-request-id"],
+    }
+    assert fake.create_calls == []
+
+
 async def test_declared_length_far_over_limit_is_413_up_front(client, auth, fake):
     headers = {
         **auth,

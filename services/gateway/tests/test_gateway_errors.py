@@ -100,6 +100,20 @@ async def test_a_trailing_slash_is_a_404_naming_the_path_not_a_redirect(
     assert "trailing slash" in error["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "right"),
+    [("//api/v1/projects", "/api/v1/projects"), ("/api//v1/usage", "/api/v1/usage")],
+)
+async def test_a_doubled_slash_is_a_404_naming_the_path(client, auth, path, right):
+    """`$BASE/api/v1/...` with a BASE ending in "/": "There is no such resource" did not say
+    that only the slash was wrong."""
+    response = await client.get(f"http://testserver{path}", headers=auth)
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == (
+        f"There is nothing at {path}: paths have single slashes; use {right}."
+    )
+
+
 async def test_wrong_method_is_405_in_the_error_shape(client):
     response = await client.delete("/api/v1/projects")
     assert response.status_code == 405
@@ -189,3 +203,16 @@ async def test_an_unknown_path_still_says_to_check_the_url(client, auth):
         response = await client.get(path, headers=auth)
         assert response.status_code == 404
         assert response.json()["error"]["message"] == "There is no such resource; check the URL."
+
+
+async def test_control_and_bidi_characters_quoted_in_a_message_are_shown_as_escapes(client, auth):
+    """Pydantic quotes the character it refused ("found `‮` at 0"): raw, a U+202E in the
+    message reordered the rest of the line wherever it was printed."""
+    response = await client.get("/api/v1/projects/%E2%80%AEevil", headers=auth)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert "\u202e" not in response.text and "\u202e" not in error["message"]
+    assert "found `\\u202e` at 0" in error["message"], error["message"]
+    assert "\\u202e" in error["details"][0]["message"]
+    unchanged = await client.get("/api/v1/projects/caf%C3%A9-%E7%8F%88", headers=auth)
+    assert "found `é` at 3" in unchanged.json()["error"]["message"]  # letters stay letters

@@ -108,6 +108,8 @@ async def test_head_on_a_stream_answers_its_headers_without_watching(http, auth,
     assert head.status_code == 200
     assert head.headers["content-type"].startswith("text/event-stream")
     assert head.content == b""
+    # A GET's stream has no length: a HEAD saying `Content-Length: 0` announced an empty one.
+    assert "content-length" not in head.headers
     assert "WatchProject" not in fake.calls
     gone = await http.head(f"/api/v1/projects/{uuid.uuid4()}/stream", headers=auth)
     assert gone.status_code == 404

@@ -384,3 +384,27 @@ async def test_a_fresh_stream_whose_service_does_not_answer_is_504(settings, aut
         assert response.status_code == 504
         assert response.json()["error"]["code"] == "service_timeout"
         await asyncio.wait_for(fake.watch_cancelled.wait(), 10)  # the watch was let go
+
+
+async def test_an_http_1_0_stream_is_told_close_once_not_keep_alive_too(
+    live_url, auth, fake, project
+):
+    """The stream set `Connection: keep-alive` itself, so an HTTP/1.0 client (which the
+    server closes on) got both `keep-alive` and `close`. Connection is the server's to say
+    (HTTP/2 forbids the header outright): the stream no longer sends it."""
+    _script(fake, project)
+    host, port = live_url.removeprefix("http://").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port))
+    request = (
+        f"GET /api/v1/projects/{project.id}/stream HTTP/1.0\r\nHost: {host}\r\n"
+        f"Authorization: {auth['Authorization']}\r\n\r\n"
+    )
+    writer.write(request.encode())
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
+    writer.close()
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].endswith("200 OK"), lines
+    connection = [
+        line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("connection:")
+    ]
+    assert connection == ["close"], lines

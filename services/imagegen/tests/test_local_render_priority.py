@@ -10,11 +10,11 @@ import threading
 import pytest
 
 import logokraft_engine as engine
-from logokraft_imagegen.adapters import local
 from logokraft_imagegen.adapters.base import ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from logokraft_imagegen.config import ImagegenSettings
 from logokraft_imagegen.server import build_generator
+from logokraft_kit import render_threads
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="thread priorities are per thread on Linux"
@@ -42,7 +42,7 @@ async def test_renders_run_at_a_lower_priority_than_the_event_loop(monkeypatch):
     images = await asyncio.gather(*(generator.generate(request) for _ in range(4)))
 
     assert all(image.png.startswith(b"\x89PNG") for image in images)
-    given_way = min(loop_niceness + local.RENDER_NICENESS, local.MOST_NICE)
+    given_way = min(loop_niceness + render_threads.RENDER_NICENESS, render_threads.MOST_NICE)
     assert {niceness for niceness, _ in seen} == {given_way}
     assert {name.rsplit("_", 1)[0] for _, name in seen} == {"render"}
     assert _niceness() == loop_niceness  # the event loop's thread keeps its priority
@@ -59,4 +59,4 @@ def test_the_service_renders_with_as_many_threads_as_renders_at_once(tmp_path):
     )
     generator = build_generator(settings)
     assert isinstance(generator, LocalLogoGenerator)
-    assert generator._threads._max_workers == 3
+    assert generator.threads.concurrency == 3

@@ -93,6 +93,22 @@ def checked_api_url(url: str) -> str:
     )
 
 
+def json_answer(response: httpx.Response) -> Any:
+    """The JSON of an answer the API accepted; a CliError when it is not JSON (the URL names
+    another server, such as a web app answering every path with its HTML page)."""
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("content-type", "").split(";")[0].strip() or "no type"
+        raise CliError(
+            f"{response.url} answered {response.status_code} with {kind}, not the LogoKraft "
+            "API's JSON.",
+            code="bad_answer",
+            hint="Check that --api, LOGOKRAFT_API_URL or the stored URL is the LogoKraft API "
+            "(such as http://127.0.0.1:8000).",
+        ) from None
+
+
 def retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     return float(value) if value.isdigit() else None
@@ -226,7 +242,7 @@ class Api:
             raise error_from(response)
 
     def get_json(self, path: str, **kwargs: Any) -> Any:
-        return self.request("GET", path, **kwargs).json()
+        return json_answer(self.request("GET", path, **kwargs))
 
     @contextmanager
     def stream(self, path: str, *, last_event_id: str | None = None) -> Iterator[httpx.Response]:

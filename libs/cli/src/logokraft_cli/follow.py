@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 import httpx
 from httpx_sse import EventSource, SSEError
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
 from logokraft_cli.api import Api, CliError, error_from, retry_after
 from logokraft_cli.record import Recorder
+from logokraft_cli.text import shown
 
 MAX_RECONNECTS = 10  # consecutive attempts without reading an event
 DEFAULT_RETRY_MS = 2000
@@ -148,7 +148,7 @@ class Follower:
                             failures += 1
                             if failures > MAX_RECONNECTS:
                                 raise error_from(response)
-                            self._say(f"[yellow]{escape(error_from(response).message)}[/]")
+                            self._say(f"[yellow]{shown(error_from(response).message)}[/]")
                             time.sleep(min(max(wait, 0.5), 60.0))
                             continue
                         raise error_from(response)
@@ -180,7 +180,7 @@ class Follower:
                 )
             self.reconnects += 1
             where = f" after event {last_id}" if last_id else ""
-            self._say(f"[dim]connection dropped ({escape(str(reason))}); resuming{where}…[/]")
+            self._say(f"[dim]connection dropped ({shown(str(reason))}); resuming{where}…[/]")
             time.sleep(retry_ms / 1000 * min(failures, 5))
 
     def _handle(self, event: str, data: dict[str, Any]) -> None:
@@ -227,26 +227,26 @@ class Follower:
         self._show(tracked)
         if asset.get("status") == "completed" and tracked.files:
             names = ", ".join(path.name for path in tracked.files)
-            self._say(f"[green]✓[/] {tracked.label} saved: {escape(names)}")
+            self._say(f"[green]✓[/] {tracked.label} saved: {shown(names)}")
             missed = ((asset.get("metadata") or {}).get("editor") or {}).get("not_understood")
             if missed:  # the local editor's: else the variation looks like an unrelated change
-                quoted = ", ".join(f"“{escape(str(part))}”" for part in missed)
+                quoted = ", ".join(f"“{shown(str(part))}”" for part in missed)
                 self._say(f"  [yellow]![/] not understood or not possible here: {quoted}")
         elif asset.get("status") == "failed":
             reason = (asset.get("error") or {}).get("message", "no reason given")
-            self._say(f"[red]✗[/] {tracked.label} failed: {escape(str(reason))}")
+            self._say(f"[red]✗[/] {tracked.label} failed: {shown(str(reason))}")
 
     def _show(self, tracked: Tracked) -> None:
         if self.progress is None or tracked.task is None:
             return
-        completed, state = _STATES.get(tracked.status, (0, tracked.status))
+        completed, state = _STATES.get(tracked.status, (0, shown(tracked.status)))
         if tracked.status == "queued" and tracked.queue_position:
-            state = f"{state} [dim]· #{tracked.queue_position} in line[/]"
+            state = f"{state} [dim]· #{shown(tracked.queue_position)} in line[/]"
         if tracked.status == "completed" and tracked.files:
             more = " + svg" if any(p.suffix == ".svg" for p in tracked.files) else ""
-            state = f"{state} [dim]→ {escape(tracked.files[0].name)}{more}[/]"
+            state = f"{state} [dim]→ {shown(tracked.files[0].name)}{more}[/]"
         if tracked.download_error:
-            state = f"{state} [red](not saved: {escape(str(tracked.download_error))})[/]"
+            state = f"{state} [red](not saved: {shown(str(tracked.download_error))})[/]"
         finished = tracked.status in ("completed", "failed", "cancelled")
         self.progress.update(tracked.task, completed=completed, state=state)
         if finished:

@@ -25,14 +25,22 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import httpx
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand
 
 from logokraft_cli import config
-from logokraft_cli.api import LOGIN_HINT, Api, CliError, error_from, multipart, unreachable
+from logokraft_cli.api import (
+    LOGIN_HINT,
+    Api,
+    CliError,
+    error_from,
+    json_answer,
+    multipart,
+    unreachable,
+)
 from logokraft_cli.follow import Follower, Tracked
 from logokraft_cli.record import Recorder
+from logokraft_cli.text import has_unsafe, shown
 
 if TYPE_CHECKING:
     import click
@@ -131,13 +139,13 @@ def handled(function: F) -> F:
             if as_json:
                 _print_json(error.as_json())
             console = _err()
-            console.print(f"[bold red]Error:[/] {escape(error.message)}", soft_wrap=True)
+            console.print(f"[bold red]Error:[/] {shown(error.message)}", soft_wrap=True)
             for detail in (error.details or [])[1:]:
                 field, message = detail.get("field"), detail.get("message")
                 if field and message:
-                    console.print(f"  {escape(str(field))}: {escape(str(message))}", soft_wrap=True)
+                    console.print(f"  {shown(str(field))}: {shown(str(message))}", soft_wrap=True)
             if error.hint:
-                console.print(escape(error.hint), soft_wrap=True)
+                console.print(shown(error.hint), soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             _err().print("Interrupted.")
@@ -223,7 +231,7 @@ def _api(api: str | None) -> Api:
     settings = config.resolve(api)
     console = _err()
     return Api(
-        settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{escape(m)}[/]")
+        settings.api_url, settings.token, on_wait=lambda m: console.print(f"[yellow]{shown(m)}[/]")
     )
 
 
@@ -255,7 +263,9 @@ def slug(text: str) -> str:
 
 def _project_dir(project: dict[str, Any]) -> Path:
     name = (project.get("brief") or {}).get("brand_name") or "logokraft"
-    return Path(f"{slug(name)}-{str(project['id'])[:8]}")
+    # The id's hex digits only: an id of "/../../" from a broken server is no path.
+    short_id = re.sub(r"[^0-9A-Za-z]", "", str(project["id"]))[:8]
+    return Path(f"{slug(name)}-{short_id}")
 
 
 def _status_style(status: str) -> str:
@@ -267,7 +277,7 @@ def _status_style(status: str) -> str:
         "queued": "yellow",
         "pending": "yellow",
     }.get(status, "white")
-    return f"[{colour}]{status}[/]"
+    return f"[{colour}]{shown(status)}[/]"
 
 
 # ---- login ---------------------------------------------------------------------------------
@@ -360,12 +370,12 @@ def login(
     if as_json:
         _print_json({"config": str(path), "api_url": api_url, "verified": checked})
         if warning:
-            _err().print(f"[yellow]{escape(warning)}[/]")
+            _err().print(f"[yellow]{shown(warning)}[/]")
         return
     if warning:
-        _err().print(f"[yellow]{escape(warning)}[/]")
+        _err().print(f"[yellow]{shown(warning)}[/]")
     verb = "Signed in" if checked else "Token stored"
-    _out().print(escape(f"{verb}: {api_url} (token in {path}, mode 0600)."))
+    _out().print(shown(f"{verb}: {api_url} (token in {path}, mode 0600)."))
 
 
 def _dev_token(api_url: str) -> str:
@@ -386,7 +396,8 @@ def _dev_token(api_url: str) -> str:
         )
     if answer.status_code != 200:
         raise error_from(answer)
-    token = answer.json().get("access_token")
+    sent = json_answer(answer)
+    token = sent.get("access_token") if isinstance(sent, dict) else None
     if not isinstance(token, str) or not token:
         raise CliError("The API's dev token answer has no access_token.", code="bad_answer")
     return token
@@ -489,15 +500,17 @@ def new(
     body, content_type = multipart(form, files)
     with _api(api) as client:
         with _naming_images(images or []):
-            created = client.request(
-                "POST",
-                "/projects",
-                content=body,
-                headers={"Content-Type": content_type},
-                idempotent=True,
-                expect=(202,),
-                timeout=120.0,
-            ).json()
+            created = json_answer(
+                client.request(
+                    "POST",
+                    "/projects",
+                    content=body,
+                    headers={"Content-Type": content_type},
+                    idempotent=True,
+                    expect=(202,),
+                    timeout=120.0,
+                )
+            )
         project = created["project"]
         project_id = created["project_id"]
         out_dir = out or _project_dir(project)
@@ -508,15 +521,15 @@ def new(
         _say(
             console,
             recorder,
-            f"Project [bold]{project_id}[/] · {escape(brief.get('brand_name', name))} · "
+            f"Project [bold]{shown(project_id)}[/] · {shown(brief.get('brand_name', name))} · "
             f"{_plural(wanted, 'candidate') if wanted else '? candidates'} → "
-            f"{escape(str(out_dir))}/",
+            f"{shown(str(out_dir))}/",
         )
         if not wait:
             if as_json:
                 _print_json(created)
             else:
-                _say(console, recorder, f"Follow it with `logokraft show {project_id}`.")
+                _say(console, recorder, f"Follow it with `logokraft show {shown(project_id)}`.")
             return
         follower = Follower(
             client,
@@ -638,7 +651,7 @@ def _finish(
             _say(
                 console,
                 recorder,
-                f"[bold green]Saved {_plural(len(saved), 'file')}[/] in {escape(str(out_dir))}/",
+                f"[bold green]Saved {_plural(len(saved), 'file')}[/] in {shown(str(out_dir))}/",
             )
         _say(
             console,
@@ -693,13 +706,15 @@ def refine(
         body["num_variations"] = count
     with _api(api) as client:
         with _which_id(client, expected="asset", value=asset_id):
-            accepted = client.request(
-                "POST",
-                f"/assets/{asset_id}/refine",
-                json=body,
-                idempotent=True,
-                expect=(202,),
-            ).json()
+            accepted = json_answer(
+                client.request(
+                    "POST",
+                    f"/assets/{asset_id}/refine",
+                    json=body,
+                    idempotent=True,
+                    expect=(202,),
+                )
+            )
         project_id = accepted["project_id"]
         order = [variation["id"] for variation in accepted["variations"]]
         parent = str(accepted["asset_id"])[:8]
@@ -708,8 +723,8 @@ def refine(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         if console is not None:
             console.print(
-                f'Refining [bold]{asset_id}[/]: "{escape(instruction)}" · '
-                f"{_plural(len(order), 'variation')} → {escape(str(out))}/"
+                f'Refining [bold]{asset_id}[/]: "{shown(instruction)}" · '
+                f"{_plural(len(order), 'variation')} → {shown(str(out))}/"
             )
         if not wait:
             if as_json:
@@ -754,9 +769,9 @@ def retry(
     """Draw a failed candidate again (it costs one image), and save it."""
     _check_out_folder(out)
     with _api(api) as client, _which_id(client, expected="asset", value=asset_id):
-        accepted = client.request(
-            "POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,)
-        ).json()
+        accepted = json_answer(
+            client.request("POST", f"/assets/{asset_id}/retry", idempotent=True, expect=(202,))
+        )
         project_id = accepted["project_id"]
         retried = str(accepted["asset_id"])
         console = None if as_json else _out()
@@ -764,7 +779,7 @@ def retry(
             out = _project_dir(client.get_json(f"/projects/{project_id}"))
         label, _ = _candidates(accepted["asset"]) or ("candidate", "")
         if console is not None:
-            console.print(f"Trying [bold]{label}[/] ({retried}) again → {escape(str(out))}/")
+            console.print(f"Trying [bold]{label}[/] ({shown(retried)}) again → {shown(str(out))}/")
         if not wait:
             if as_json:
                 _print_json(accepted)
@@ -819,10 +834,10 @@ def list_projects(
         for project in projects:
             brief = project.get("brief") or {}
             console.print(
-                f"{project['id']}  {_status_style(project['status'])}  "
+                f"{shown(project['id'])}  {_status_style(project['status'])}  "
                 f"{_when(project.get('created_at'))}"
             )
-            console.print(f"  {escape(brief.get('brand_name', ''))} · {made(project)}")
+            console.print(f"  {shown(brief.get('brand_name', ''))} · {shown(made(project))}")
         return
     table = Table(
         title=_plural(len(projects), "project"),
@@ -839,10 +854,10 @@ def list_projects(
     for project in projects:
         brief = project.get("brief") or {}
         table.add_row(
-            project["id"],
-            brief.get("brand_name", ""),
+            shown(project["id"]),
+            shown(brief.get("brand_name", "")),
             _status_style(project["status"]),
-            made(project),
+            shown(made(project)),
             _when(project.get("created_at")),
         )
     console.print(table)
@@ -875,7 +890,7 @@ def made(project: dict[str, Any]) -> str:
 
 
 def _when(value: str | None) -> str:
-    return (value or "")[:16].replace("T", " ")
+    return shown((value or "")[:16].replace("T", " "))
 
 
 @app.command()
@@ -896,18 +911,18 @@ def show(
         return
     console = _out()
     brief = project.get("brief") or {}
-    console.print(f"[bold]{escape(brief.get('brand_name', ''))}[/]  {project['id']}")
+    console.print(f"[bold]{shown(brief.get('brand_name', ''))}[/]  {shown(project['id'])}")
     console.print(f"status   {_status_style(project['status'])}")
     for label, key in (("industry", "industry"), ("slogan", "slogan")):
         if brief.get(key):
-            console.print(f"{label:<8} {escape(str(brief[key]))}")
+            console.print(f"{label:<8} {shown(str(brief[key]))}")
     if brief.get("style"):
-        console.print(f"style    {escape(', '.join(brief['style']))}")
+        console.print(f"style    {shown(', '.join(brief['style']))}")
     if brief.get("color_words") or brief.get("colors"):
-        console.print(f"colours  {escape(', '.join(brief.get('color_words') or brief['colors']))}")
+        console.print(f"colours  {shown(', '.join(brief.get('color_words') or brief['colors']))}")
     console.print(f"created  {_when(project.get('created_at'))}")
     if project.get("error"):
-        console.print(f"[red]error    {escape(str(project['error'].get('message')))}[/]")
+        console.print(f"[red]error    {shown(str(project['error'].get('message')))}[/]")
     table = Table(
         title=f"{len(project.get('assets', []))} logos",
         title_justify="left",
@@ -928,10 +943,10 @@ def show(
             note = f"#{asset['queue_position']} in line"
         table.add_row(
             str(int(asset.get("position") or 0) + 1),
-            asset["id"],
+            shown(asset["id"]),
             _status_style(asset["status"]),
-            (asset.get("parent_asset_id") or "")[:8],
-            escape(note),
+            shown((asset.get("parent_asset_id") or "")[:8]),
+            shown(note),
         )
     console.print(table)
 
@@ -947,7 +962,7 @@ def usage(api: ApiOption = None, as_json: JsonOption = False) -> None:
         return
 
     def of(used: int, limit: int) -> str:
-        return f"{used} of {limit}" if limit else f"{used} (unlimited)"
+        return shown(f"{used} of {limit}" if limit else f"{used} (unlimited)")
 
     console = _out()
     hours = int(data.get("window_seconds", 86400)) // 3600
@@ -996,13 +1011,14 @@ def kit(
     if as_json:
         _print_json({"asset_id": asset_id, "file": str(path), "bytes": len(response.content)})
     else:
-        _out().print(escape(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
+        _out().print(shown(f"Saved the brand kit to {path} ({len(response.content) // 1024} KB)."))
 
 
 def _filename(disposition: str) -> str | None:
     """The file name a Content-Disposition header gives: its `filename*` (RFC 6266, RFC 8187:
     charset''percent-encoded) when there is one, else its plain `filename`; only the last path
-    part, never a folder."""
+    part, never a folder, and None for a name with controls or bidi controls (a file named
+    `kit\u202egpj.zip` lists as "kitpiz.jpg"; a NUL cannot be written at all)."""
     name = None
     extended = re.search(r"filename\*\s*=\s*([\w-]+)'[^']*'([^;\s]+)", disposition, re.IGNORECASE)
     if extended:
@@ -1012,7 +1028,7 @@ def _filename(disposition: str) -> str | None:
         plain = re.search(r'filename\s*=\s*(?:"([^"]*)"|([^;\s]+))', disposition, re.IGNORECASE)
         name = (plain.group(1) or plain.group(2)) if plain else None
     base = Path(name.replace("\\", "/")).name if name else ""
-    return base if base not in ("", ".", "..") else None
+    return base if base not in ("", ".", "..") and not has_unsafe(base) else None
 
 
 @app.command()
@@ -1027,7 +1043,7 @@ def cancel(
 ) -> None:
     """Stop a project: queued logos are dropped, finished ones stay."""
     with _api(api) as client, _which_id(client, expected="project", value=project_id):
-        project = client.request("POST", f"/projects/{project_id}/cancel").json()
+        project = json_answer(client.request("POST", f"/projects/{project_id}/cancel"))
     if as_json:
         _print_json(project)
     else:

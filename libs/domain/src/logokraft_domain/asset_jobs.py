@@ -26,12 +26,20 @@ worker still drew it, and the user retried) finishes nothing: `complete` and `fa
 the asset only while it is on the drawing the job started (its `retried_at` unchanged), and
 each drawing stores its files under its own key (storage.paths.asset_path), so the late one
 never writes over the retry's image; `complete` removes what it stored when the asset is no
-longer unfinished on its drawing. Left open, deliberately: two jobs of one drawing (the
-sweeper re-published a candidate whose worker stalled past LOGOKRAFT_SWEEP_STUCK_AFTER_S,
-which is above the draw timeout) share its keys, so the one finishing second writes its image
-over the first's before its UPDATE finds the asset completed. Reading the asset before storing
-would cost every logo a transaction and still leave the stalled worker its window between the
-read and the write.
+longer unfinished on its drawing. What a worker that died between storing and completing left
+is queued for the storage collector when its drawing ends without it (the asset failed,
+cancelled, or deleted unfinished; logokraft_domain.garbage), and collected once no worker can
+still store it.
+Left open, deliberately: two jobs of one drawing (the sweeper re-published a candidate whose
+worker stalled past LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is above the draw timeout plus the
+ack wait: a frozen process, or a store that hung for minutes) share its keys, so the one
+finishing second writes its image over the first's before its UPDATE finds the asset
+completed; the asset then shows the second drawing with the first's metadata. Reading the
+asset before storing would cost every logo a transaction and still leave the stalled worker
+its window between the read and the write. A key of each delivery's own would close it
+at no cost per logo, but the keys would no longer follow from the asset and its drawing,
+which is how the collector finds the files of a worker that died before naming them
+(without listing storage); for a window this rare, that trade was not taken.
 
 A cancelled project (logokraft_prompt.control) cancels its queued and generating assets in
 the database and then says so on the project's cancel subject (core NATS): a job for a

@@ -8,6 +8,18 @@ prompt service runs one `GarbageCollector`: every `interval_s`, or at once when 
 storage, and drops their queue rows in the same transaction, so a failure (storage away)
 leaves them queued for the next pass. Replicas may all collect: rows are taken with
 `for update skip locked`, and removing an object twice is harmless.
+
+The files of a drawing that ended without naming them (its asset failed, cancelled, or
+deleted unfinished, while a worker may have stored files and died before naming them;
+supabase/migrations/, 20261207000200) are queued `after_grace`: taken only once queued for
+longer than `grace_s`, by then no worker of that drawing can still store them. The prompt
+service passes its LOGOKRAFT_SWEEP_STUCK_AFTER_S, which is kept above the draw timeout plus
+the ack wait (the longest a drawing that started before the failure, cancel or delete may
+still run); a worker stalled longer than that (a frozen process) can still leave its files
+behind. Storage is never listed to find such files: every key a drawing writes follows from
+its asset and drawing, and listing would cost a call per folder level (Supabase Storage
+lists one folder per call, by prefix and offset, nothing recursive) over every user's and
+project's folder, each pass.
 """
 
 from __future__ import annotations
@@ -29,10 +41,18 @@ BATCH = 500
 class GarbageCollector:
     """Removes the queued files of deleted rows; runs until stopped, errors are retried."""
 
-    def __init__(self, db: Database, storage: BlobStorage, *, interval_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        storage: BlobStorage,
+        *,
+        interval_s: float = 60.0,
+        grace_s: float = 1200.0,
+    ) -> None:
         self._db = db
         self._storage = storage
         self._interval_s = interval_s
+        self._grace_s = grace_s
         self._stopping = asyncio.Event()
         self._nudged = asyncio.Event()
 
@@ -46,9 +66,10 @@ class GarbageCollector:
             cursor = await conn.execute(
                 """
                 select id, bucket, path from public.storage_garbage
+                where not after_grace or queued_at < now() - make_interval(secs => %s)
                 order by id limit %s for update skip locked
                 """,
-                [batch],
+                [self._grace_s, batch],
             )
             rows = await cursor.fetchall()
             if not rows:

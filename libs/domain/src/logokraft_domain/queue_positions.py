@@ -4,8 +4,9 @@ Candidates: the imagegen worker draws them in schedule order (jobs.py): every pr
 first candidate (position 0, lane `images-first`) before any later one (lane `images`), and
 within a lane in the order they were queued (candidates queued together, in one
 transaction, by position; a failed candidate retried when it was queued again, its
-`retried_at`). A retried candidate's lane is its project's: `images-first` while the project
-has no completed logo (read now, where its job's lane was chosen when it was queued).
+`retried_at`). A retried candidate's lane is the one its job was queued on, kept on its row
+(`first_lane`: `images-first` while its project had no completed logo when it was retried),
+so a project that gets a logo meanwhile does not move it to a lane its job is not in.
 Variations wait in a line of their own, the refine service's queue, in the
 order they were queued (a refinement's variations together, by position). A queued asset's
 place is one more than the number of queued assets of its line ahead of it, of every user:
@@ -14,9 +15,9 @@ the sweeper keeps its row's time, and several replicas draw at once.
 
 The places cross users, which RLS hides from the caller's role, so the service reads them
 with its own role, once for every watch (`QueueBoard`), and each watch shows only the
-assets it has seen queued. The partial indexes of migration 20261207000100_queue_places
-serve the read (the candidates' one now finds the queued rows, which are then sorted: a
-retried candidate's lane depends on its project, which no index expression can read).
+assets it has seen queued. Partial indexes serve the read in its order: the candidates' of
+migration 20261207000100_queue_places as 20261207000300_retry_lane replaced it, and the
+variations' of the former.
 """
 
 from __future__ import annotations
@@ -63,16 +64,12 @@ def is_queued(asset: Row) -> bool:
     return asset["status"] == "queued"
 
 
-# Every queued asset's place at once: one sort of each line's queued rows (the partial
-# indexes of migration 20261207000100_queue_places keep them apart), instead of a count per
-# asset per watch.
+# Every queued asset's place at once: one ordered scan of each line's queued rows (the
+# partial indexes keep them apart, in this order), instead of a count per asset per watch.
 _BOARD = """
 select a.id, a.project_id,
        row_number() over (
-         order by case when a.retried_at is null then a.position > 0
-                       else exists (select 1 from public.generated_assets c
-                                    where c.project_id = a.project_id
-                                      and c.status = 'completed') end,
+         order by coalesce(not a.first_lane, a.position > 0),
                   coalesce(a.retried_at, a.created_at), a.position, a.id
        ) as queue_position
 from public.generated_assets a

@@ -431,18 +431,22 @@ async def reopen(conn: Connection, project_id: uuid.UUID) -> Row:
     return project
 
 
-async def requeue_failed_asset(conn: Connection, asset_id: uuid.UUID) -> Row | None:
+async def requeue_failed_asset(
+    conn: Connection, asset_id: uuid.UUID, *, first_lane: bool
+) -> Row | None:
     """Queue a failed asset to be drawn again (a retry), and record the change as an event.
 
-    In one statement, only while it is `failed`: its error and attempts are cleared and
+    In one statement, only while it is `failed`: its error and attempts are cleared,
     `retried_at` set, which counts one more image in the `image_usage` ledger (the trigger of
-    20261207000000_candidate_retry.sql). None, and nothing changed, when it is not failed.
+    20261207000000_candidate_retry.sql), and `first_lane` to the lane its job is queued on
+    (jobs.DrawCandidate), which the queue board places it in. None, and nothing changed, when
+    it is not failed.
     """
     cursor = await conn.execute(
         "update generated_assets set status = 'queued', error_code = null,"
-        " error_message = null, attempts = 0, provider = null, retried_at = now()"
-        " where id = %s and status = 'failed' returning *",
-        [asset_id],
+        " error_message = null, attempts = 0, provider = null, retried_at = now(),"
+        " first_lane = %s where id = %s and status = 'failed' returning *",
+        [first_lane, asset_id],
     )
     row = await cursor.fetchone()
     if row is not None:

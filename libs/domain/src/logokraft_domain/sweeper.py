@@ -26,7 +26,7 @@ id again every sweep, which JetStream drops until the window has passed; then
 one more copy is queued, which is harmless: jobs are idempotent and a job for
 a finished asset is acknowledged and dropped. A candidate is queued again on its
 own lane (jobs.py): a project's first candidate on `images-first`, the others on
-`images`; a retried one on `images-first` while its project has no completed logo.
+`images`; a retried one on the lane its retry was queued on (its row's `first_lane`).
 
 A re-published job can meet the original one (still waiting in a long backlog,
 say): both run, the first to finish wins and the other finds the asset finished.
@@ -190,10 +190,7 @@ class AssetSweeper(_Periodic):
             cursor = await conn.execute(
                 f"""
                 select a.id, a.user_id, a.project_id, a.parent_asset_id, a.status,
-                       a.position, a.created_at, a.updated_at, a.retried_at,
-                       exists (select 1 from generated_assets c
-                               where c.project_id = a.project_id
-                                 and c.status = 'completed') as project_has_logo,
+                       a.position, a.created_at, a.updated_at, a.retried_at, a.first_lane,
                        coalesce(a.retried_at, a.created_at)
                          < now() - make_interval(secs => %(max_age)s) as too_old,
                        (select count(*) from generated_assets s
@@ -215,14 +212,14 @@ class AssetSweeper(_Periodic):
         ids = {"asset_id": row["id"], "project_id": row["project_id"], "user_id": row["user_id"]}
         job: Job
         if self._kind == "candidate":  # on its lane: a project's first candidate goes first
-            # For the drawing it is on: a retried candidate's job names its retry, and goes
-            # first while its project has no completed logo (jobs.DrawCandidate).
-            retried = row["retried_at"] is not None
+            # For the drawing it is on: a retried candidate's job names its retry, and goes on
+            # the lane the retry chose (its `first_lane`), where the queue board places it.
+            first_lane = row["first_lane"] if row["retried_at"] is not None else None
             job = DrawCandidate(
                 **ids,
                 position=row["position"],
                 drawing=drawing_of(row["retried_at"]),
-                project_has_logo=row["project_has_logo"] if retried else None,
+                project_has_logo=None if first_lane is None else not first_lane,
             )
         else:
             job = DrawVariation(**ids, count=max(1, int(row["siblings"])))

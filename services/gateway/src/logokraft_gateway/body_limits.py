@@ -1,5 +1,7 @@
 """Request body limits: a pure ASGI middleware refusing oversized bodies with a JSON 413,
-and compressed ones (Content-Encoding) with a JSON 415.
+compressed ones (Content-Encoding) with a JSON 415, and with a JSON 400 bodies sent with a
+transfer coding besides chunked (`gzip, chunked`) or whose type is ambiguous (two
+Content-Type headers, or a boundary named twice).
 
 Every endpoint takes at most JSON_BODY_LIMIT bytes, except the new-project form, whose body
 the route reads itself as a stream within its own (larger) limits (uploads.MAX_BODY_BYTES,
@@ -19,6 +21,7 @@ its Content-Length, a chunked body never ended).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 
 from fastapi import HTTPException
@@ -91,9 +94,9 @@ class BodyLimitMiddleware:
         streamed_limit = self.streamed.get(route)
         limit = self.limit if streamed_limit is None else streamed_limit
         declared = _content_length(scope["headers"])
-        coding = _content_coding(scope["headers"])
-        if coding is not None and _has_body(scope["headers"], declared):
-            await error_response(unsupported_coding(coding))(scope, receive, send)
+        refusal = _unreadable(scope["headers"]) if _has_body(scope["headers"], declared) else None
+        if refusal is not None:
+            await error_response(refusal)(scope, receive, send)
             return
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, limit)
@@ -131,6 +134,60 @@ def unsupported_coding(coding: str) -> ApiError:
         "unsupported_content_encoding",
         f"The request body is sent with Content-Encoding: {coding}; send it uncompressed.",
     )
+
+
+def _unreadable(headers: list[tuple[bytes, bytes]]) -> ApiError | None:
+    """The refusal of a body the routes could not read as sent, None for a readable one."""
+    coding = _content_coding(headers)
+    if coding is not None:
+        return unsupported_coding(coding)
+    transfer = _transfer_codings(headers)
+    if transfer is not None:
+        return ApiError(
+            400,
+            "unsupported_transfer_encoding",
+            f"The request body is sent with Transfer-Encoding: {transfer}; send it as it is, "
+            "with a Content-Length or Transfer-Encoding: chunked alone.",
+        )
+    return _ambiguous_content_type(headers)
+
+
+def _transfer_codings(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The request's Transfer-Encoding when it is more than `chunked` (the server takes the
+    chunks off and passes `gzip, chunked` on still gzipped), None otherwise."""
+    values = [
+        value.decode("latin-1").strip() for name, value in headers if name == b"transfer-encoding"
+    ]
+    codings = [c.strip().lower() for value in values for c in value.split(",") if c.strip()]
+    if codings and codings != ["chunked"]:
+        return ", ".join(values)
+    return None
+
+
+_BOUNDARY_PARAMETER = re.compile(rb";\s*boundary\s*=", re.IGNORECASE)
+
+
+def _ambiguous_content_type(headers: Iterable[tuple[bytes, bytes]]) -> ApiError | None:
+    """The 400 of a body whose type reads two ways, None otherwise.
+
+    Content-Type is a single value (RFC 9110 §8.3): with two headers, or a multipart boundary
+    named twice, the routes here read the first and a proxy may read the last, so the body
+    would be one request to it and another to us (as with a JSON key sent twice).
+    """
+    types = [value for name, value in headers if name == b"content-type"]
+    if len(types) > 1:
+        return ApiError(
+            400,
+            "ambiguous_content_type",
+            f"The request carries {len(types)} Content-Type headers; send exactly one.",
+        )
+    if types and len(_BOUNDARY_PARAMETER.findall(types[0])) > 1:
+        return ApiError(
+            400,
+            "ambiguous_content_type",
+            "The Content-Type header names the multipart boundary more than once; name it once.",
+        )
+    return None
 
 
 def _content_coding(headers: Iterable[tuple[bytes, bytes]]) -> str | None:

@@ -24,9 +24,11 @@ import anyio
 from fastapi import Response
 from fastapi.responses import FileResponse
 from starlette.datastructures import Headers
+from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 from starlette.types import Receive, Scope, Send
 
 from logokraft_gateway.errors import ApiError, error_response
+from logokraft_gateway.schemas import ErrorResponse
 
 # The OpenAPI `responses=` entries of a download route beyond its 200.
 DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -35,7 +37,11 @@ DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
         "`multipart/byteranges`); a Range of another unit, or an invalid one, is ignored.",
     },
     304: {"description": "Unchanged: `If-None-Match` names the ETag of what a GET would send."},
-    416: {"description": "The byte ranges asked for lie past the end of the content."},
+    416: {
+        "model": ErrorResponse,
+        "description": "The byte ranges asked for lie past the end of the content "
+        "(`range_not_satisfiable`, with `Content-Range: bytes */<size>`).",
+    },
 }
 
 
@@ -93,7 +99,31 @@ class RangedFile(FileResponse):
         if value is not None and not _byte_ranges(value):
             headers = [(name, v) for name, v in scope["headers"] if name.lower() != b"range"]
             scope = {**scope, "headers": headers}
+        elif value is not None and self._range_applies(request_headers.get("if-range")):
+            size = self.stat_result.st_size
+            try:
+                self._parse_range_header(value, size)
+            except RangeNotSatisfiable:
+                # Starlette's own 416 is an empty text/plain: the error shape, saying why.
+                await error_response(range_not_satisfiable(size))(scope, receive, send)
+                return
+            except MalformedRangeHeader:
+                pass  # Starlette answers it as it should (ignored, or its 400)
         await super().__call__(scope, receive, send)
+
+    def _range_applies(self, if_range: str | None) -> bool:
+        """Whether Starlette will read the Range: If-Range, when sent, names this version."""
+        return if_range is None or self._should_use_range(if_range)
+
+
+def range_not_satisfiable(size: int) -> ApiError:
+    """The 416 of byte ranges that all start past the end of `size` bytes."""
+    return ApiError(
+        416,
+        "range_not_satisfiable",
+        f"The Range asks for bytes past the end: the content has {size} bytes (0-{size - 1}).",
+        headers={"Content-Range": f"bytes */{size}"},
+    )
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:

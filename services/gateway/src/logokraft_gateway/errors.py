@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import unicodedata
 from typing import Any
 
 import grpc
@@ -196,13 +197,41 @@ def _sentence(message: str) -> str:
 
 def error_response(error: ApiError) -> JSONResponse:
     """The JSON answer of an ApiError."""
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    body: dict[str, Any] = {"code": error.code, "message": visible(error.message)}
     if error.details:
-        body["details"] = error.details
+        body["details"] = [
+            {**item, "message": visible(item["message"])}
+            if isinstance(item.get("message"), str)
+            else item
+            for item in error.details
+        ]
     request_id = current_log_context().get("request_id")
     if request_id is not None:  # what a user quotes to support, and an operator greps for
         body["request_id"] = request_id
     return JSONResponse({"error": body}, status_code=error.status_code, headers=error.headers)
+
+
+# Bidi controls (UAX #9) and the Arabic letter mark: in a message they reorder what follows.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def visible(message: str) -> str:
+    """`message` with control and bidi control characters written as escapes (`\\u202e`).
+
+    Messages quote what was sent (Pydantic's "invalid character: found `‮`"): shown raw, a
+    U+202E or an ESC would reorder or restyle the rest of the line wherever the message is
+    printed (a terminal, a log viewer, the studio).
+    """
+    if message.isprintable():  # nearly always: one C-level pass
+        return message
+    return "".join(
+        f"\\u{ord(char):04x}"
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+        else char
+        for char in message
+    )
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -252,22 +281,61 @@ def _validation_detail(item: dict[str, Any], media_type: str) -> dict[str, Any]:
     location, rest = (loc[0], loc[1:]) if loc and loc[0] in _LOCATIONS else ("body", loc)
     message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
     if item.get("type") == "json_invalid":
-        return {"field": "body", "location": "body", "message": "The body is not valid JSON"}
+        return {"field": "body", "location": "body", "message": _json_syntax_message(item)}
     if item.get("type") == "missing" and location == "body" and not rest:
         return {"field": "body", "location": "body", "message": "The request needs a JSON body"}
+    if item.get("type") == "string_unicode":  # Pydantic: "unable to parse raw data as a ..."
+        message = (
+            'must be text: a lone surrogate escape such as "\\ud800" (half of a UTF-16 pair) '
+            "stands for no character; send the character itself"
+        )
     body_itself = location == "body" and not rest
-    if item.get("type") in _NOT_AN_OBJECT and body_itself and "json" not in media_type:
-        # A form, text or nothing declared where JSON is read: Pydantic's own words ("a valid
-        # dictionary or object to extract fields from") would not say what to change.
+    if item.get("type") in _NOT_AN_OBJECT and body_itself:
+        # A form, text or nothing declared where JSON is read, or JSON that is no object
+        # (`"navy"`, `[]`, `null`): Pydantic's own words ("a valid dictionary or object to
+        # extract fields from") would not say what to change.
         message = "The body must be JSON, sent with Content-Type: application/json"
+        if "json" in media_type:
+            message = (
+                f"The body must be a JSON object such as {_OBJECT_EXAMPLE}, not "
+                f"{_json_kind(item.get('input'))}"
+            )
         return {"field": "body", "location": "body", "message": message}
     return {"field": ".".join(rest) or location, "location": location, "message": message}
+
+
+def _json_syntax_message(item: dict[str, Any]) -> str:
+    """Where and why json.loads stopped: a hand-written body's stray comma or single quote is
+    found from "expecting property name enclosed in double quotes at character 19"."""
+    reason = str((item.get("ctx") or {}).get("error") or "")
+    loc = item.get("loc", ())
+    position = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    if not reason:
+        return "The body is not valid JSON"
+    where = f" at character {position}" if position is not None else ""
+    return f"The body is not valid JSON: {reason[:1].lower()}{reason[1:]}{where}"
+
+
+_OBJECT_EXAMPLE = '{"instruction": "make it navy"}'
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return "a number"
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
-    code = _HTTP_CODES.get(status, "http_error")
+    # An HTTPException of ours may name its own code (json_body.DuplicateKey).
+    code = getattr(exc, "code", None) or _HTTP_CODES.get(status, "http_error")
     headers = dict(exc.headers) if exc.headers else None
     if status == 404:
         message = _not_found_message(request)
@@ -313,6 +381,9 @@ def _not_found_message(request: Request) -> str:
     bare = path.rstrip("/") or "/"
     if len(path) > 1 and path != bare and exists(bare):
         return f"There is nothing at {path}: paths have no trailing slash; use {bare}."
+    single = re.sub(r"/{2,}", "/", bare)  # `$BASE/api/v1/...` with BASE ending in a slash
+    if single != bare and exists(single):
+        return f"There is nothing at {path}: paths have single slashes; use {single}."
     # `curl .../projects` or `.../api/projects`: the route exists under the API's prefix.
     if not bare.startswith(f"{API_PREFIX}/"):
         candidates = (API_PREFIX + bare, API_PREFIX + bare.removeprefix("/api"), "/api" + bare)

@@ -33,7 +33,9 @@ from logokraft_kit.metrics import SSE_STREAMS_OPEN
 
 log = logging.getLogger(__name__)
 
-SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+# No Connection header: the server says whether the connection stays open (an HTTP/1.0 client
+# got `keep-alive` from here and `close` from uvicorn), and HTTP/2 forbids it.
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 KEEPALIVE = ": keepalive\n\n"
 
 # The OpenAPI `responses=` entry of a 200 project stream: each event's name, id and JSON data.

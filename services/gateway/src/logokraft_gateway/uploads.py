@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import io
+import re
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ IMAGE_FIELD = "inspiration_images"
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 64
+# The text a form may have before its first boundary (RFC 2046's preamble, which no client
+# is expected to read): past it without a boundary, the form is refused.
+MAX_PREAMBLE_BYTES = 64 * 1024
 MAX_PIXELS = 16_000_000
 # The longest side of a stored inspiration image: larger images are scaled down to it.
 MAX_SIDE = 2048
@@ -81,6 +85,10 @@ class FormReader:
         self._header_value = bytearray()
         self._headers: dict[str, bytes] = {}
         self._ended = False
+        # Bytes before the first boundary (RFC 2046's preamble, which python-multipart
+        # refuses): held until the first delimiter, then dropped; None once it was found.
+        self._preamble: bytearray | None = bytearray()
+        self._dash_boundary = b"--" + boundary
         self._parser = MultipartParser(
             boundary,
             {
@@ -97,13 +105,51 @@ class FormReader:
 
     def feed(self, chunk: bytes) -> None:
         """Parse one chunk of the body."""
+        if self._preamble is not None:
+            chunk = self._past_preamble(chunk)
+            if not chunk:
+                return
         try:
             self._parser.write(chunk)
         except MultipartParseError:
             raise ApiError(400, "malformed_form", "The multipart form is malformed.") from None
 
+    def _past_preamble(self, chunk: bytes) -> bytes:
+        """The body from its first delimiter on (b"" until it has come), the preamble dropped.
+
+        The first part starts at `--boundary` at the very start of the body or right after
+        a CRLF; python-multipart takes the CRLF, not the text before it.
+        """
+        assert self._preamble is not None
+        self._preamble += chunk
+        held = self._preamble
+        start = (
+            0 if held.startswith(self._dash_boundary) else held.find(b"\r\n" + self._dash_boundary)
+        )
+        if start < 0:
+            if len(held) > MAX_PREAMBLE_BYTES:
+                raise ApiError(
+                    400,
+                    "malformed_form",
+                    f"The multipart form has more than {MAX_PREAMBLE_BYTES // 1024} KB before "
+                    f"its first boundary {self._dash_boundary.decode('latin-1')!r}; start the "
+                    "body with its first part.",
+                )
+            return b""
+        self._preamble = None
+        return bytes(held[start:])
+
     def finish(self) -> ParsedForm:
         """The parsed form, once the whole body was fed."""
+        if self._preamble is not None and not self._preamble.strip():
+            raise ApiError(
+                400,
+                "malformed_form",
+                "The request body is empty; send the brief as a multipart form with at least "
+                "brand_name (curl -F brand_name=Acme).",
+            )
+        if self._preamble is not None:
+            raise _no_boundary(self._dash_boundary)
         self._parser.finalize()
         if not self._ended:
             raise ApiError(400, "malformed_form", "The multipart form ended before its last part.")
@@ -123,14 +169,28 @@ class FormReader:
         self._header_value += data[start:end]
 
     def _on_header_end(self) -> None:
-        self._headers[self._header_field.decode("latin-1").lower()] = bytes(self._header_value)
+        name = self._header_field.decode("latin-1").lower()
+        if name in self._headers:  # which one wins differs between parsers: neither does
+            raise ApiError(
+                400, "malformed_form", f"A form part has two {name.title()} headers; send one."
+            )
+        self._headers[name] = bytes(self._header_value)
         self._header_field.clear()
         self._header_value.clear()
 
     def _on_headers_finished(self) -> None:
-        disposition, options = parse_options_header(self._headers.get("content-disposition"))
+        raw_disposition = self._headers.get("content-disposition") or b""
+        disposition, options = parse_options_header(raw_disposition)
         if disposition != b"form-data" or b"name" not in options:
             raise ApiError(400, "malformed_form", "A form part has no Content-Disposition name.")
+        for parameter in (b"name", b"filename"):
+            if len(re.findall(rb";\s*" + parameter + rb"\s*=", raw_disposition, re.I)) > 1:
+                raise ApiError(
+                    400,
+                    "malformed_form",
+                    f"A form part's Content-Disposition gives its {parameter.decode()} twice; "
+                    "give it once.",
+                )
         name = options[b"name"].decode("utf-8", "replace")
         if name not in self._allowed:
             # `-F brand=Acme` for brand_name, `-F image=@a.png`, `-F color=navy`: name the field.
@@ -187,6 +247,16 @@ class FormReader:
 
     def _on_end(self) -> None:
         self._ended = True
+
+
+def _no_boundary(dash_boundary: bytes) -> ApiError:
+    shown = dash_boundary.decode("latin-1")
+    return ApiError(
+        400,
+        "malformed_form",
+        f"The multipart form has no part: no line starts with {shown!r}, the boundary its "
+        "Content-Type names; send the parts with that boundary.",
+    )
 
 
 def _too_large(part: _Part, limit: int) -> ApiError:

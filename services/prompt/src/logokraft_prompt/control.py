@@ -24,8 +24,9 @@
   project's first logo while the project has no completed one (jobs.DrawCandidate). It costs one
   image (`check_images_per_day`, `check_daily_budget`), and re-opening a settled project
   counts as a project in flight (`check_projects_in_flight`). A variation is `Conflict`
-  (refine its parent again instead), as are an asset that is not failed and one of a
-  cancelled project.
+  (refine its parent again instead), as are an asset that is not failed, one of a
+  cancelled project, and one the local engine could not draw (`design_rejected`: it is
+  deterministic, so the retry would fail the same way and cost an image for nothing).
 
 Every query runs under the caller's identity: another user's project is NotFound.
 """
@@ -51,6 +52,7 @@ from logokraft_kit.bus import (
 )
 from logokraft_kit.db import Connection
 from logokraft_kit.errors import Conflict, NotFound, Unavailable
+from logokraft_kit.providers import DesignRejected
 from logokraft_prompt.core import Deps
 
 log = logging.getLogger(__name__)
@@ -134,9 +136,10 @@ class ProjectControl:
                 await limits.check_projects_in_flight(conn, user_id, user_limits)
             await limits.check_images_per_day(conn, user_id, user_limits, requested=1)
             await limits.check_daily_budget(conn, user_limits, requested=1)
-            queued = await store.requeue_failed_asset(conn, asset_id)
-            assert queued is not None  # failed, and locked since it was read
+            # Its lane, kept on the row: the board places it where its job really waits.
             has_logo = await store.has_completed_asset(conn, project["id"])
+            queued = await store.requeue_failed_asset(conn, asset_id, first_lane=not has_logo)
+            assert queued is not None  # failed, and locked since it was read
             if settled:
                 locked = await store.get_project(conn, project["id"], lock=True)
                 assert locked is not None
@@ -240,6 +243,15 @@ def _check_retryable(asset: dict, project: dict) -> None:
         raise Conflict(
             f"Asset {asset_id} is {asset['status']}; only a failed logo can be tried again.",
             reason="asset_not_failed",
+        )
+    if asset["error_code"] == DesignRejected.default_code:
+        # The local engine is deterministic: the same stored design fails the same way, so a
+        # retry would only cost an image of the daily limit.
+        raise Conflict(
+            f"Asset {asset_id} failed because the local logo engine cannot draw its design, "
+            "and drawing it again would fail the same way; create a new project with a "
+            "changed brief instead.",
+            reason="design_not_drawable",
         )
 
 

@@ -64,7 +64,12 @@ def spec(settings: PromptSettings, *, writer: PromptWriter | None = None) -> Ser
             limits=settings.limits,
         )
         core = ProjectsCore(deps)
-        collector = GarbageCollector(infra.db, infra.storage, interval_s=settings.sweep_interval_s)
+        collector = GarbageCollector(
+            infra.db,
+            infra.storage,
+            interval_s=settings.sweep_interval_s,
+            grace_s=settings.sweep_stuck_after_s,  # no drawing outlives it (garbage.py)
+        )
         control = ProjectControl(deps, collector=collector)
         return ServiceParts(
             register=lambda server: prompt_service_pb2_grpc.add_PromptServiceServicer_to_server(

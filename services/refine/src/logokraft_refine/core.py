@@ -120,9 +120,25 @@ class RefineCore:
             log.exception("could not queue the variations of %s", asset_id)
             for child in children:
                 await self._jobs.fail(user_id, child, *QUEUE_DOWN, provider=self._deps.maker.name)
+            await self._give_back_undrawn(user_id, children)
             raise Unavailable("the job queue is unavailable; try again shortly") from exc
         await self._jobs.announce_events(parent["project_id"], recorded)
         return children
+
+    async def _give_back_undrawn(self, user_id: uuid.UUID, children: list[Row]) -> None:
+        """Uncount the images of the variations failed for want of a queue before any worker
+        started them (no attempt counted: a job that comes later finds them failed and drops
+        them), as a cancel gives back what it stopped before it was drawn: asking again, as
+        the answer says, must not cost them twice."""
+        async with self._deps.db.as_user(user_id) as conn:
+            await limits.lock_user_limits(conn, user_id)
+            cursor = await conn.execute(
+                "select id from generated_assets where id = any(%s) and status = 'failed'"
+                " and error_code = %s and attempts = 0",
+                [[child["id"] for child in children], QUEUE_DOWN[0]],
+            )
+            undrawn = [row["id"] for row in await cursor.fetchall()]
+            await limits.give_back_images(conn, user_id, undrawn)
 
     def _check_refinable(self, parent: Row) -> None:
         if parent["status"] != "completed":

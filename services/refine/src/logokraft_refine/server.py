@@ -42,7 +42,7 @@ def build_adapters(settings: RefineSettings) -> tuple[PromptRefiner, VariationMa
         )
     from logokraft_refine.adapters.local import LocalPromptRefiner, LocalVariationMaker
 
-    return LocalPromptRefiner(), LocalVariationMaker()
+    return LocalPromptRefiner(), LocalVariationMaker(concurrency=settings.local_concurrency)
 
 
 def guard(

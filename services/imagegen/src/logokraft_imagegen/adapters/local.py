@@ -1,38 +1,16 @@
-"""The local logo engine as an image generator, rendering off the event loop."""
+"""The local logo engine as an image generator, rendering in its own threads, which give way
+to the request path (logokraft_kit.render_threads)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import logokraft_engine as engine
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
-from logokraft_kit.metrics import LOCAL_RENDER_CPU
 from logokraft_kit.providers import DesignRejected
+from logokraft_kit.render_threads import RenderThreads
 
 PROVIDER = "local"
-# How much the render threads give way to everything else on the machine, in nice(1) steps
-# above the process's own (MOST_NICE at most). Rendering is batch work; the request path
-# beside it (the gateway accepting a brief, the prompt service writing prompts, Postgres) is
-# what a person waits for, so under a burst the operating system runs that first and the
-# renderer takes the rest of the CPU. No throughput is lost (only renders wait for a render
-# thread's CPU), and on the local burst of `make bench` the first logos came about a second
-# sooner (first logo p50 2.5-2.7 s against 3.5-3.9 s, done p50 7.7-7.8 s against 8.6-9.5 s).
-RENDER_NICENESS = 10
-MOST_NICE = 19
-
-
-def _give_way() -> None:
-    """Lower this render thread's scheduling priority (Linux keeps one per thread, and a
-    thread starts with its creator's: the event loop's thread keeps its own)."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux, or not allowed: as it is
-        thread = threading.get_native_id()
-        niceness = os.getpriority(os.PRIO_PROCESS, thread) + RENDER_NICENESS
-        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, MOST_NICE))
 
 
 class LocalLogoGenerator:
@@ -43,9 +21,7 @@ class LocalLogoGenerator:
     takes_reference_images = False  # the inspiration palette is in the spec already
 
     def __init__(self, concurrency: int = 2) -> None:
-        self._threads = ThreadPoolExecutor(
-            max_workers=concurrency, thread_name_prefix="render", initializer=_give_way
-        )
+        self.threads = RenderThreads(concurrency)
 
     @staticmethod
     def warm_up() -> None:
@@ -54,12 +30,9 @@ class LocalLogoGenerator:
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         """Render the request's spec, or design one from the brief when there is none."""
-        return await asyncio.get_running_loop().run_in_executor(
-            self._threads, self._render, request
-        )
+        return await self.threads.run(partial(self._render, request))
 
     def _render(self, request: ImageRequest) -> GeneratedImage:
-        started = time.thread_time()  # this render thread's own CPU, whatever runs beside it
         try:
             return self._draw(request)
         except ValueError as error:
@@ -71,8 +44,6 @@ class LocalLogoGenerator:
                 provider=PROVIDER,
                 detail=str(error),
             ) from error
-        finally:
-            LOCAL_RENDER_CPU.inc(time.thread_time() - started)
 
     def _draw(self, request: ImageRequest) -> GeneratedImage:
         if request.spec:

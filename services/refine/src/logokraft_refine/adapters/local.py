@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator
+from functools import partial
 
 import logokraft_engine as engine
 from logokraft_kit.providers import DesignRejected, InvalidProviderRequest
+from logokraft_kit.render_threads import RenderThreads
 from logokraft_refine.adapters.base import RefinedPrompt, RefineRequest, Variation
 
 PROVIDER = "local"
@@ -66,11 +68,15 @@ class LocalPromptRefiner:
 
 
 class LocalVariationMaker:
-    """Renders the edited specification (SVG master and PNG)."""
+    """Renders the edited specification (SVG master and PNG) in render threads that give way
+    to the request path, as imagegen's do (logokraft_kit.render_threads)."""
 
     name = PROVIDER
     api = PROVIDER
     needs_spec = True  # re-renders the parent's edited logo specification
+
+    def __init__(self, concurrency: int = 2) -> None:
+        self.threads = RenderThreads(concurrency)
 
     @staticmethod
     def warm_up() -> None:
@@ -85,7 +91,7 @@ class LocalVariationMaker:
             )
         with _engine_rejections():
             spec = engine.LogoSpec.from_dict(prompt.spec)
-            logo = await asyncio.to_thread(engine.render_logo, spec)
+            logo = await self.threads.run(partial(engine.render_logo, spec))
         return Variation(
             png=logo.png,
             width=logo.width,

@@ -21,6 +21,7 @@ from logokraft_gateway.convert import asset_public
 from logokraft_gateway.downloads import DOWNLOAD_RESPONSES, RangedBytes
 from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_gateway.idempotency import IDEMPOTENT_RESPONSE_HEADERS
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.schemas import (
     AssetPublic,
     LineagePublic,
@@ -31,7 +32,12 @@ from logokraft_gateway.schemas import (
 from logokraft_gateway.state import GatewayState
 from logokraft_kit.storage import ObjectNotFound
 
-router = APIRouter(prefix="/assets", tags=["assets"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/assets",
+    tags=["assets"],
+    dependencies=[Depends(limit_client_ip)],
+)
 
 
 @router.post(
@@ -102,7 +108,9 @@ async def retry_asset(
     until it is drawn. It costs one image of the daily limit, and re-opening a finished
     project counts against the projects in flight (429, with Retry-After). 409 when the
     asset is not `failed` (`asset_not_failed`), is a variation (`variation_not_retryable`:
-    refine its parent again instead) or belongs to a cancelled project (`project_cancelled`).
+    refine its parent again instead), belongs to a cancelled project (`project_cancelled`) or
+    failed because the local engine cannot draw its design (`design_not_drawable`: it would
+    fail the same way again; change the brief in a new project).
     With an `Idempotency-Key`, a repeat returns the first answer instead of a 409.
     """
     once = idempotency.for_request()

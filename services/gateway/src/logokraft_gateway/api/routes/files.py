@@ -14,11 +14,18 @@ from fastapi.responses import FileResponse
 from logokraft_gateway.api.deps import State, limit_client_ip
 from logokraft_gateway.downloads import RangedFile, file_gone
 from logokraft_gateway.errors import ApiError, error_responses
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.renditions import RESIZABLE, SIZES, rendition
+from logokraft_gateway.schemas import ErrorResponse
 from logokraft_kit.storage import LocalStorage
 from logokraft_kit.storage.local import InvalidObjectPath
 
-router = APIRouter(prefix="/files", tags=["files"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/files",
+    tags=["files"],
+    dependencies=[Depends(limit_client_ip)],
+)
 
 _MEDIA_TYPES = {
     ".png": "image/png",
@@ -57,7 +64,11 @@ def _forbidden(code: str, message: str) -> ApiError:
             "`multipart/byteranges`); a Range of another unit, or an invalid one, is ignored.",
         },
         304: {"description": "The object has not changed: `If-None-Match` names its ETag."},
-        416: {"description": "The byte ranges asked for lie past the end of the object."},
+        416: {
+            "model": ErrorResponse,
+            "description": "The byte ranges asked for lie past the end of the object "
+            "(`range_not_satisfiable`, with `Content-Range: bytes */<size>`).",
+        },
         **error_responses(403, 404, 422, 429, 500),
     },
 )

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 
 from logokraft_gateway.api.deps import State
 from logokraft_gateway.errors import ApiError, error_responses
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.schemas import HealthPublic
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["health"])
 
 READY_TIMEOUT_SECONDS = 2.0
 

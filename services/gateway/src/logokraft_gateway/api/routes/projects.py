@@ -43,6 +43,7 @@ from logokraft_gateway.intake import (
     read_new_project,
     store_inspiration,
 )
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.ratelimit import rate_settings
 from logokraft_gateway.schemas import (
     DIGITS_ONLY,
@@ -63,6 +64,7 @@ from logokraft_kit.telemetry import annotate
 
 router = APIRouter(
     prefix="/projects",
+    route_class=StrictJsonRoute,
     tags=["projects"],
     dependencies=[Depends(limit_client_ip), Depends(refuse_repeated_query)],
 )
@@ -259,7 +261,9 @@ async def stream_project(
             f"{project.event_sequence}; reconnect without it to start from a snapshot.",
         )
     if is_head(request):  # the headers a GET would start with; no stream is opened
-        return Response(media_type="text/event-stream", headers=SSE_HEADERS)
+        response = Response(media_type="text/event-stream", headers=SSE_HEADERS)
+        del response.headers["content-length"]  # a stream has none (not 0: it is not empty)
+        return response
     call = state.prompt.watch_project(user, project_id, after_sequence=after_sequence)
     return _event_stream(call, state, after_sequence=after_sequence)
 

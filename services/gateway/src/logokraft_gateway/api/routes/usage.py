@@ -7,9 +7,15 @@ from fastapi import APIRouter, Depends
 from logokraft_gateway.api.deps import CurrentUser, State, limit_client_ip
 from logokraft_gateway.convert import usage_public
 from logokraft_gateway.errors import error_responses
+from logokraft_gateway.json_body import StrictJsonRoute
 from logokraft_gateway.schemas import UsagePublic
 
-router = APIRouter(prefix="/usage", tags=["usage"], dependencies=[Depends(limit_client_ip)])
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/usage",
+    tags=["usage"],
+    dependencies=[Depends(limit_client_ip)],
+)
 
 
 @router.get(

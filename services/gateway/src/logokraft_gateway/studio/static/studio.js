@@ -1182,8 +1182,10 @@
 
   // A failed candidate can be drawn again (POST assets/{id}/retry): the same card shows it
   // queued, then drawn, as the project's stream tells. A failed variation is made again by
-  // refining its parent; a cancelled project's logos are not drawn again.
+  // refining its parent; a cancelled project's logos are not drawn again, nor a design the
+  // local engine cannot draw (it would fail the same way: the API refuses it).
   function retryable(asset) {
+    if (asset.error && asset.error.code === "design_rejected") return false;
     return asset.status === "failed" && !asset.parent_asset_id && !(state.project && state.project.status === "cancelled");
   }
 
