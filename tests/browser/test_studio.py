@@ -1615,6 +1615,31 @@ async def test_a_large_inspiration_image_is_shown_from_a_small_copy(gateway, pag
     await expect(image).to_have_js_property("naturalHeight", 240)
 
 
+async def test_a_logo_on_its_way_says_it_is_loading(gateway, page: Page):
+    """A logo drawn but not yet downloaded was a blank tile under "Done" (seconds on a slow
+    connection): it says "Loading…" until its image has arrived, and its button keeps its
+    name."""
+    brand = "Slow Tiles"
+    asked, arrived = asyncio.Event(), asyncio.Event()
+
+    async def hold_thumbnails(route) -> None:
+        asked.set()
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/files/generated-assets/.*size="), hold_thumbnails)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await asyncio.wait_for(asked.wait(), timeout=GENERATION_TIMEOUT_MS / 1000)
+    tile = page.get_by_role("button", name=candidate_alt(1, brand), exact=True)
+    await expect(tile).to_have_text("Loading…")
+    await expect(tile.get_by_text("Loading…")).to_be_visible()
+    arrived.set()
+    await expect_loaded(page.get_by_alt_text(candidate_alt(1, brand), exact=True))
+    await expect(tile).to_have_text("")
+
+
 async def test_the_enlarged_logo_never_shows_the_one_selected_before(gateway, page: Page):
     """Candidate 1 is enlarged, then candidate 2 selected while its full-size image is on
     its way: the heading names candidate 2 at once, and candidate 1 used to stay drawn under

@@ -1279,9 +1279,18 @@
       // The grid's copy (thumbnail_url, a few hundred pixels); the detail and the downloads
       // have the full-size image.
       const img = el("img", { src: tileUrl(asset), alt: altOf(asset), loading: "lazy", decoding: "async" });
-      img.addEventListener("error", () => reloadImage(img, asset.id, tileUrl));
-      img.addEventListener("load", () => delete img.dataset.reloaded);
-      const button = el("button", { type: "button", className: "tile" }, [img]);
+      // Said under the image until it has arrived: a blank tile under "Done" looked broken.
+      const loading = el("span", { className: "tile-loading", textContent: "Loading…" });
+      loading.setAttribute("aria-hidden", "true");
+      img.addEventListener("error", () => {
+        loading.remove(); // a broken image says so, in its alt text
+        reloadImage(img, asset.id, tileUrl);
+      });
+      img.addEventListener("load", () => {
+        delete img.dataset.reloaded;
+        loading.remove();
+      });
+      const button = el("button", { type: "button", className: "tile" }, [loading, img]);
       button.setAttribute("aria-pressed", String(state.selected === asset.id));
       button.addEventListener("click", () => select(asset.id));
       return button;
