@@ -9,12 +9,14 @@ and with the keyboard alone. The studio's own routes are checked without a brows
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import math
 import re
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import jwt
@@ -477,6 +479,39 @@ async def test_studio_with_the_keyboard_alone(gateway, page: Page, screenshots):
     await expect(
         page.get_by_role("button", name=candidate_alt(1, "Keyhole"), exact=True)
     ).to_be_focused()
+
+
+async def test_typing_while_the_list_loads_stays_in_the_field_typed_in(gateway, page: Page):
+    """Signed in, the brief shows at once, but the list of projects is still on its way: the
+    person clicks into Industry and types. The focus used to jump to the brand name when the
+    list arrived, and the rest of what they typed went there ("Juniper & Ashfurniture")."""
+    listed = asyncio.Event()
+    held: list = []
+
+    async def hold_the_list(route) -> None:
+        # The first list after the sign-in's check of the token (`?limit=1`) waits.
+        checking = "limit=1&" in f"{route.request.url}&"
+        if route.request.method == "GET" and not checking and not held:
+            held.append(route.request.url)
+            await listed.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/projects(\?|$)"), hold_the_list)
+    await open_studio(page, gateway)
+    await page.get_by_role("button", name="Continue as dev user").click()
+    brand, industry = page.get_by_label("Brand name"), page.get_by_label("Industry")
+    await expect(brand).to_be_focused()
+    await page.keyboard.type("Juniper")
+    await industry.click()
+    await page.keyboard.type("furni")
+    assert held, "the list was not asked for"
+    listed.set()
+    await expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    await page.keyboard.type("ture")
+    await expect(industry).to_be_focused()
+    await expect(industry).to_have_value("furniture")
+    await expect(brand).to_have_value("Juniper")
 
 
 async def test_signing_in_with_a_pasted_access_token(gateway, services, page: Page, console):
@@ -1362,6 +1397,94 @@ async def test_a_cancelled_projects_logo_can_be_refined(gateway, database_url, p
     await expect(page.locator("#refine-error")).to_be_empty()
 
 
+async def test_a_refined_cancelled_project_still_counts_what_was_cancelled(
+    gateway, database_url, page: Page
+):
+    """Cancelled with 1 of its 3 logos made (the other two never started), then that logo is
+    refined: the project ends done, and its badge, its line in the list and the note under
+    its cards still say the two were cancelled, before and after a reload (they read
+    "Done · 1 of 3 logos, 1 variation", the two unexplained)."""
+    import psycopg
+
+    brand = "Stopped Early"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    project_id = await open_project_id(page)
+    # As a cancel leaves a project whose other two logos were never started (no asset).
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute(
+            "update public.brand_projects set status = 'cancelled', num_candidates = 3"
+            " where id = %s",
+            [project_id],
+        )
+    await page.reload()
+    status = page.locator("#project-status")
+    note = page.locator("#not-started")
+    await expect(status).to_have_text("Cancelled · 1 of 3 logos, 2 cancelled")
+    await expect(note).to_have_text("The other 2 logos were cancelled before they were started.")
+
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 1)
+    variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    done = "Done · 1 of 3 logos, 2 cancelled, 1 variation"
+    item = page.locator("#project-list button[aria-current=true]")
+    for _ in range(2):  # as refined, then reopened
+        await expect(status).to_have_text(done)
+        await expect(page.locator("#stream-status")).to_have_text(f"Done: {done[7:]}.")
+        await expect(note).to_have_text(
+            "The other 2 logos were cancelled before they were started."
+        )
+        await expect(item).to_contain_text(done)
+        await page.reload()
+    # In the list, read afresh (its own counts).
+    await page.get_by_role("button", name="New project").click()
+    await page.reload()
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    await expect(
+        page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    ).to_contain_text(done)
+
+
+async def test_a_refinement_cancelled_with_its_project_is_counted(
+    gateway, database_url, page: Page
+):
+    """Cancel pressed while a refinement was being drawn: its variation's card says
+    "Cancelled", and the badge and the list said nothing of it ("Cancelled · 1 logo, 1
+    variation" for two variations asked for). They count it, opened and listed."""
+    import psycopg
+
+    brand = "Second Thoughts"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await refine_logo(page, candidate_alt(1, brand), "make it navy", 2)
+    for number in (1, 2):
+        variation = page.get_by_alt_text(f"{candidate_alt(1, brand)}, variation {number}")
+        await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    project_id = await open_project_id(page)
+    # As a cancel leaves it when the second variation was still being drawn.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute(
+            "update public.generated_assets set status = 'cancelled' where id = ("
+            " select id from public.generated_assets where project_id = %s"
+            " and parent_asset_id is not null order by position desc limit 1)",
+            [project_id],
+        )
+        await conn.execute(
+            "update public.brand_projects set status = 'cancelled' where id = %s", [project_id]
+        )
+    await page.reload()
+    said = "Cancelled · 1 logo, 1 variation, 1 variation cancelled"
+    await expect(page.locator("#project-status")).to_have_text(said)
+    await expect(page.locator("#candidates .placeholder")).to_have_text(["Cancelled"])
+    await page.get_by_role("button", name="New project").click()
+    await page.reload()  # the list's own counts, not the page's of the project it had open
+    await expect(page.get_by_role("heading", name="New brief")).to_be_visible()
+    listed = page.locator(f'#project-list button[data-project-id="{project_id}"]')
+    await expect(listed).to_contain_text(said)
+
+
 async def test_a_project_shows_the_inspiration_images_it_was_made_from(
     gateway, page: Page, tmp_path
 ):
@@ -1447,11 +1570,151 @@ async def test_an_inspiration_image_that_fails_to_load_gets_a_fresh_url_once(
     assert len(reads) == 2, reads  # opening it, then once for the fresh URL
 
 
+async def test_the_grid_loads_small_copies_and_the_detail_the_full_logo(gateway, page: Page):
+    """Each tile loaded the whole 1024 px PNG to show it a fifth that size: the grid now
+    loads the 384 px copy (thumbnail_url), the enlarged logo and the PNG download stay full
+    size, and a variation's tile is small too."""
+    brand = "Small Tiles"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand, logos=2)
+    for number in (1, 2):
+        tile = page.get_by_alt_text(candidate_alt(number, brand), exact=True)
+        await expect(tile).to_have_js_property("naturalWidth", 384)
+        assert "size=384" in await tile.get_attribute("src")
+    await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+    large = page.get_by_alt_text(f"{candidate_alt(2, brand)}, enlarged", exact=True)
+    await expect(large).to_be_visible()
+    await expect_loaded(large)
+    await expect(large).to_have_js_property("naturalWidth", 1024)
+    href = await page.get_by_role("link", name="Download PNG").get_attribute("href")
+    assert "size=" not in href
+    async with httpx.AsyncClient() as client:
+        saved_png = (await client.get(urljoin(f"{gateway}/", href))).content
+        with Image.open(io.BytesIO(saved_png)) as saved:
+            assert saved.size == (1024, 1024)
+
+    await refine_logo(page, candidate_alt(2, brand), "make it navy", 1)
+    variation = page.get_by_alt_text(f"{candidate_alt(2, brand)}, variation 1", exact=True)
+    await expect(variation).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(variation).to_have_js_property("naturalWidth", 384)
+
+
+async def test_a_large_inspiration_image_is_shown_from_a_small_copy(gateway, page: Page, tmp_path):
+    """Shown 64 px wide above the logos, an inspiration image (up to 16 megapixels) was
+    loaded whole: the page loads its 384 px copy."""
+    brand = "Big Moods"
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (1600, 1000), "#8e44ad").save(photo)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_label("Inspiration images").set_input_files(photo)
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand=brand)
+    image = page.get_by_alt_text("Inspiration image 1 of 1", exact=True)
+    await expect(image).to_have_js_property("naturalWidth", 384)
+    await expect(image).to_have_js_property("naturalHeight", 240)
+
+
+async def test_a_logo_on_its_way_says_it_is_loading(gateway, page: Page):
+    """A logo drawn but not yet downloaded was a blank tile under "Done" (seconds on a slow
+    connection): it says "Loading…" until its image has arrived, and its button keeps its
+    name."""
+    brand = "Slow Tiles"
+    asked, arrived = asyncio.Event(), asyncio.Event()
+
+    async def hold_thumbnails(route) -> None:
+        asked.set()
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/api/v1/files/generated-assets/.*size="), hold_thumbnails)
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand=brand, logos=1)
+    await page.get_by_role("button", name="Generate logos").click()
+    await asyncio.wait_for(asked.wait(), timeout=GENERATION_TIMEOUT_MS / 1000)
+    tile = page.get_by_role("button", name=candidate_alt(1, brand), exact=True)
+    await expect(tile).to_have_text("Loading…")
+    await expect(tile.get_by_text("Loading…")).to_be_visible()
+    arrived.set()
+    await expect_loaded(page.get_by_alt_text(candidate_alt(1, brand), exact=True))
+    await expect(tile).to_have_text("")
+
+
+async def test_the_enlarged_logo_never_shows_the_one_selected_before(gateway, page: Page):
+    """Candidate 1 is enlarged, then candidate 2 selected while its full-size image is on
+    its way: the heading names candidate 2 at once, and candidate 1 used to stay drawn under
+    it until the new image arrived (seconds on a slow connection). It is hidden meanwhile."""
+    brand = "Quick Switch"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand, logos=2)
+    await page.get_by_role("button", name=candidate_alt(1, brand), exact=True).click()
+    first = page.get_by_alt_text(f"{candidate_alt(1, brand)}, enlarged", exact=True)
+    await expect_loaded(first)
+    asked, arrived = asyncio.Event(), asyncio.Event()
+
+    async def hold_full_size(route) -> None:
+        asked.set()
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route(
+        re.compile(r"/api/v1/files/generated-assets/[^?]*\.png\?(?!.*size=)"), hold_full_size
+    )
+    await page.get_by_role("button", name=candidate_alt(2, brand), exact=True).click()
+    await expect(page.get_by_role("heading", name="Candidate 2", exact=True)).to_be_visible()
+    large = page.locator("#detail-image")
+    await expect(large).to_have_attribute("alt", f"{candidate_alt(2, brand)}, enlarged")
+    await asyncio.wait_for(asked.wait(), timeout=10)
+    assert await large.evaluate("img => getComputedStyle(img).opacity") == "0"
+    arrived.set()
+    await expect_loaded(large)
+    await expect(large).to_have_css("opacity", "1")
+
+
+async def test_refining_a_logo_again_keeps_its_variations_names(gateway, page: Page):
+    """A logo refined twice: the second refinement's variation is "variation 3", after the
+    first two, which keep their names and places. (Each refinement numbers its variations
+    from 0, and they were ordered by that: the new one came second, and "variation 2: make
+    it navy" became "variation 3".)"""
+    brand = "Twice Over"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    first = candidate_alt(1, brand)
+    await refine_logo(page, first, "make it navy", 2)
+    for number in (1, 2):
+        image = page.get_by_alt_text(f"{first}, variation {number}", exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    await refine_logo(page, first, "make it round", 1)
+    third = page.get_by_alt_text(f"{first}, variation 3", exact=True)
+    await expect(third).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    captions = page.get_by_role("list", name="Variations of candidate 1").locator(
+        ":scope > li > .caption"
+    )
+    await expect(captions).to_have_text(
+        [
+            "Variation 1: “make it navy”",
+            "Variation 2: “make it navy”",
+            "Variation 3: “make it round”",
+        ]
+    )
+    await page.reload()  # ordered the same when read afresh
+    await expect(captions).to_have_text(
+        [
+            "Variation 1: “make it navy”",
+            "Variation 2: “make it navy”",
+            "Variation 3: “make it round”",
+        ]
+    )
+
+
 async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page):
-    """A variation of a variation of a variation is named by its candidate, its place among
-    its siblings and how far down it is: the alt text, the card's caption and the heading stay
-    short at any depth (they read "candidate 1, variation 1, variation 1, variation 1", one
-    more ", variation 1" per refinement), and the lineage still names every step."""
+    """A variation of a variation of a variation is named by its candidate and its place
+    among its siblings at each step down, as an outline numbers its sections ("variation
+    1.1.1"): the alt text, the card's caption and the heading stay short at any depth (they
+    read "candidate 1, variation 1, variation 1, variation 1", one more ", variation 1" per
+    refinement), and the lineage still names every step."""
     brand = "Deep Roots"
     await sign_in_as_dev(page, gateway)
     await generate_logos(page, brand)
@@ -1459,8 +1722,8 @@ async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page)
     names = [
         candidate_alt(1, brand),
         f"{candidate_alt(1, brand)}, variation 1",
-        f"{candidate_alt(1, brand)}, variation 1 (level 2)",
-        f"{candidate_alt(1, brand)}, variation 1 (level 3)",
+        f"{candidate_alt(1, brand)}, variation 1.1",
+        f"{candidate_alt(1, brand)}, variation 1.1.1",
     ]
     for parent, name, instruction in zip(
         names[:-1], names[1:], ("make it navy", "make it bold", "make it round"), strict=True
@@ -1472,25 +1735,78 @@ async def test_refinements_of_refinements_keep_short_labels(gateway, page: Page)
         await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
     deepest = page.get_by_alt_text(names[-1], exact=True)
     card = page.locator("li.card").filter(has=deepest).last
-    await expect(card.locator(":scope > .caption")).to_have_text(
-        "Variation 1 (level 3): “make it round”"
-    )
+    await expect(card.locator(":scope > .caption")).to_have_text("Variation 1.1.1: “make it round”")
     await page.get_by_role("button", name=names[-1], exact=True).click()
     await expect(
-        page.get_by_role("heading", name="Candidate 1, variation 1 (level 3)", exact=True)
+        page.get_by_role("heading", name="Candidate 1, variation 1.1.1", exact=True)
     ).to_be_focused()
     steps = page.get_by_role("navigation", name="Lineage").get_by_role("button")
     await expect(steps).to_have_text(
         [
             "Candidate 1",
             "Variation 1: “make it navy”",
-            "Variation 1 (level 2): “make it bold”",
-            "Variation 1 (level 3): “make it round”",
+            "Variation 1.1: “make it bold”",
+            "Variation 1.1.1: “make it round”",
         ]
     )
     png_link = page.get_by_role("link", name="Download PNG")
     file_name = await png_link.get_attribute("data-file")
-    assert file_name == "deep-roots-candidate-1-variation-1-level-3.png"
+    assert file_name == "deep-roots-candidate-1-variation-1-1-1.png"
+
+
+async def test_variations_of_two_parents_are_told_apart(gateway, page: Page):
+    """Variation 1 and variation 2 of a candidate, each refined once: their variations are
+    "variation 1.1" and "variation 2.1" (both read "variation 1 (level 2)" before, in the
+    grid, the heading, the lineage and the file name alike), each under its own parent."""
+    brand = "Twin Branches"
+    await sign_in_as_dev(page, gateway)
+    await generate_logos(page, brand)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    first = candidate_alt(1, brand)
+    await refine_logo(page, first, "make it navy", 2)
+    for number in (1, 2):
+        image = page.get_by_alt_text(f"{first}, variation {number}", exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect_loaded(image)
+    await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+    for number, instruction in ((2, "make it bold"), (1, "make it round")):
+        await refine_logo(page, f"{first}, variation {number}", instruction, 1)
+        image = page.get_by_alt_text(f"{first}, variation {number}.1", exact=True)
+        await expect(image).to_be_visible(timeout=GENERATION_TIMEOUT_MS)
+        await expect_loaded(image)
+        await expect(page.locator("#stream-status")).to_have_text(re.compile(r"^Done: "))
+
+    alts = await page.locator("#candidates img").evaluate_all("imgs => imgs.map(i => i.alt)")
+    assert sorted(alts) == sorted(
+        [
+            first,
+            f"{first}, variation 1",
+            f"{first}, variation 2",
+            f"{first}, variation 1.1",
+            f"{first}, variation 2.1",
+        ]
+    ), alts
+    # Each under its own parent, its caption saying which it is.
+    for number, instruction in ((1, "make it round"), (2, "make it bold")):
+        parent = (
+            page.locator("li.card")
+            .filter(has=page.get_by_alt_text(f"{first}, variation {number}", exact=True))
+            .last
+        )
+        children = parent.get_by_role("list", name=f"Variations of candidate 1, variation {number}")
+        await expect(children.locator(":scope > li > .caption")).to_have_text(
+            [f"Variation {number}.1: “{instruction}”"]
+        )
+    await page.get_by_role("button", name=f"{first}, variation 2.1", exact=True).click()
+    await expect(
+        page.get_by_role("heading", name="Candidate 1, variation 2.1", exact=True)
+    ).to_be_focused()
+    steps = page.get_by_role("navigation", name="Lineage").get_by_role("button")
+    await expect(steps).to_have_text(
+        ["Candidate 1", "Variation 2: “make it navy”", "Variation 2.1: “make it bold”"]
+    )
+    file_name = await page.get_by_role("link", name="Download PNG").get_attribute("data-file")
+    assert file_name == "twin-branches-candidate-1-variation-2-1.png"
 
 
 async def test_a_variation_says_what_the_editor_did_not_understand(gateway, page: Page):

@@ -32,6 +32,8 @@ export interface AssetPublic {
   queue_position?: number | null;
   /** Signed, expiring URL of the logo's SVG master (logos drawn by the local engine); null for AI-drawn rasters (their brand kit has a vectorised logo.svg) and until completed. */
   svg_url?: string | null;
+  /** Signed, expiring URL of the image at most 384 px on a side, for grids and lists (`image_url` is full size: for opening and downloading); the same URL as `image_url` where the storage makes no smaller copies (Supabase Storage). Null until completed. */
+  thumbnail_url?: string | null;
   /** Where to download the asset's brand kit zip (GET with the bearer token; `/api/v1/assets/{id}/brand-kit`); set once completed. */
   brand_kit_url?: string | null;
 }
@@ -82,6 +84,8 @@ export interface HealthPublic {
 export interface InspirationImagePublic {
   /** Signed, expiring URL of the stored PNG. */
   url: string;
+  /** The same image at most 384 px on a side, signed and expiring like `url` (an asset's `thumbnail_url`): for showing it small. */
+  thumbnail_url?: string | null;
 }
 
 /** An asset's history of edits. */
@@ -304,6 +308,8 @@ export interface GetFileOptions extends RequestOptions {
   expires?: string;
   /** `signature` (query parameter). */
   signature?: string;
+  /** `size` (query parameter). Pixels on a side: a copy of the image no larger than this (an asset's `thumbnail_url` asks for one); only 384. The image itself when it is that small already. */
+  size?: string;
 }
 
 // ---- the client ----
@@ -649,7 +655,7 @@ export class LogoKraftClient {
   /**
    * Download a stored object through a signed, expiring URL
    *
-   * Serve the object when its signature matches and has not expired.
+   * Serve the object when its signature matches and has not expired; `size`: smaller.
    *
    * `GET /api/v1/files/{bucket}/{path}`
    */
@@ -658,7 +664,7 @@ export class LogoKraftClient {
       method: "GET",
       path: `/api/v1/files/${encodeURIComponent(bucket)}/${encodeURIComponent(path)}`,
       answer: "binary",
-      query: { "expires": options.expires, "signature": options.signature },
+      query: { "expires": options.expires, "signature": options.signature, "size": options.size },
       signal: options.signal,
     });
   }

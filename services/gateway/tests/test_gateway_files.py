@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -199,3 +200,115 @@ async def test_traversal_is_refused_even_when_signed(app, client):
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "invalid_signature"
+
+
+# ---- smaller copies (`size`, an asset's thumbnail_url) ------------------------------------
+
+
+async def test_a_size_serves_a_smaller_copy_made_once(app, client, png_bytes):
+    """The grid asked for the 1024 px logo; `size=384` serves it 384 px on a side (as wide
+    as it is tall when the image is), made on the first request and kept for the next."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    storage = app.state.gateway.storage
+    await storage.put(
+        GENERATED_BUCKET, PATH, png_bytes((1024, 512), "teal"), content_type="image/png"
+    )
+    url = _local(await storage.signed_url(GENERATED_BUCKET, PATH, expires_in=60))
+    response = await client.get(f"{url}&size=384")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/png"
+    with Image.open(BytesIO(response.content)) as image:
+        assert image.size == (384, 192)
+    kept = storage.rendition_path(GENERATED_BUCKET, PATH, 384)
+    made_at = kept.stat().st_mtime_ns
+    again = await client.get(f"{url}&size=384")
+    assert again.content == response.content
+    assert kept.stat().st_mtime_ns == made_at  # served as kept, not made again
+    full = await client.get(url)
+    with Image.open(BytesIO(full.content)) as image:
+        assert image.size == (1024, 512)
+
+
+async def test_a_smaller_copy_follows_its_image_and_goes_with_it(app, client, png_bytes):
+    """The image stored again (same path): the copy is made afresh. The image deleted (its
+    project's garbage): the copy is deleted too, not left on disk."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    storage = app.state.gateway.storage
+    await storage.put(
+        GENERATED_BUCKET, PATH, png_bytes((800, 800), "red"), content_type="image/png"
+    )
+    url = _local(await storage.signed_url(GENERATED_BUCKET, PATH, expires_in=60))
+    assert (await client.get(f"{url}&size=384")).status_code == 200
+    kept = storage.rendition_path(GENERATED_BUCKET, PATH, 384)
+    source = storage.file_path(GENERATED_BUCKET, PATH)
+    await storage.put(
+        GENERATED_BUCKET, PATH, png_bytes((800, 800), "blue"), content_type="image/png"
+    )
+    os.utime(source, ns=(kept.stat().st_mtime_ns + 1, kept.stat().st_mtime_ns + 1))
+    response = await client.get(f"{url}&size=384")
+    with Image.open(BytesIO(response.content)) as image:
+        assert image.convert("RGB").getpixel((10, 10)) == (0, 0, 255)
+    await storage.delete(GENERATED_BUCKET, [PATH])
+    assert not kept.exists()
+    assert (await client.get(f"{url}&size=384")).status_code == 404
+
+
+async def test_an_image_already_small_is_served_as_it_is(client, signed):
+    url, data = signed  # 32 x 24
+    response = await client.get(f"{_local(url)}&size=384")
+    assert (response.status_code, response.content) == (200, data)
+
+
+@pytest.mark.parametrize("size", ["100", "384.0", "-384", "big", "3840"])
+async def test_a_size_not_offered_is_422_saying_which_is(client, signed, size):
+    url, _ = signed
+    response = await client.get(f"{_local(url)}&size={size}")
+    assert response.status_code == 422, response.text
+    assert "size must be one of 384" in response.json()["error"]["message"]
+
+
+async def test_a_size_of_a_file_that_is_no_raster_image_is_422(app, client):
+    """An SVG (or a brand kit) has no smaller copy: the 422 says which files do."""
+    storage = app.state.gateway.storage
+    path = PATH.replace(".png", ".svg")
+    await storage.put(GENERATED_BUCKET, path, b"<svg/>", content_type="image/svg+xml")
+    url = _local(await storage.signed_url(GENERATED_BUCKET, path, expires_in=60))
+    response = await client.get(f"{url}&size=384")
+    assert response.status_code == 422, response.text
+    assert "Only PNG, JPEG and WebP images" in response.json()["error"]["message"]
+
+
+async def test_a_size_does_not_make_a_bad_signature_good(client, signed):
+    url, _ = signed
+    response = await client.get(f"{_local(url).replace('signature=', 'signature=x')}&size=384")
+    assert response.status_code == 403
+
+
+async def test_a_copy_asked_for_by_many_at_once_is_made_once(app, client, png_bytes, monkeypatch):
+    """A grid's tiles arrive together: the first request makes the copy, the rest wait for
+    it and serve it (one resize at a time, never the same one twice)."""
+    import asyncio
+
+    from logokraft_gateway import renditions
+
+    storage = app.state.gateway.storage
+    await storage.put(GENERATED_BUCKET, PATH, png_bytes((1024, 1024)), content_type="image/png")
+    url = _local(await storage.signed_url(GENERATED_BUCKET, PATH, expires_in=60))
+    made: list[str] = []
+    resize = renditions._resize
+
+    def counted(source, target, size):
+        made.append(str(target))
+        return resize(source, target, size)
+
+    monkeypatch.setattr(renditions, "_resize", counted)
+    answers = await asyncio.gather(*(client.get(f"{url}&size=384") for _ in range(5)))
+    assert [a.status_code for a in answers] == [200] * 5
+    assert len({a.content for a in answers}) == 1
+    assert len(made) == 1, made

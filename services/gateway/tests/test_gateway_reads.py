@@ -44,10 +44,14 @@ async def test_get_project_with_signed_asset_urls(client, auth, fake):
     done, queued = body["assets"]
     assert "/api/v1/files/generated-assets/" in done["image_url"]
     assert "signature=" in done["image_url"]
+    # The grid's copy: the same signed file, smaller (api/routes/files.py's `size`).
+    assert done["thumbnail_url"].startswith(done["image_url"].split("?")[0] + "?")
+    assert done["thumbnail_url"].endswith("&size=384")
     assert done["metadata"] == {}
     assert done["parent_asset_id"] is None
     assert queued["status"] == "queued"
     assert queued["image_url"] is None
+    assert queued["thumbnail_url"] is None
     assert queued["width"] is None
 
 
@@ -69,6 +73,7 @@ async def test_get_project_signs_its_inspiration_images(client, auth, fake):
     assert f"/api/v1/files/inspiration-images/{DEV}/{project.id}/inspiration-1.png?" in first["url"]
     assert "signature=" in first["url"] and "expires=" in first["url"]
     assert second["url"].split("?")[0].endswith("/inspiration-2.png")
+    assert first["thumbnail_url"] == f"{first['url']}&size=384"  # shown small, made small
 
 
 async def test_a_project_without_inspiration_images_lists_none(client, auth, fake):

@@ -16,6 +16,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from logokraft_gateway.renditions import THUMBNAIL_SIZE
+
 API = "/api/v1"
 
 OPERATION_IDS: dict[tuple[str, str], str] = {
@@ -107,6 +109,8 @@ _ASSET_VALUES: dict[str, Any] = {
     f"?{_SIGNED}",
     "svg_url": f"https://api.example.com{API}/files/assets/{_USER}/{_PROJECT}/{_ASSET}.svg"
     f"?{_SIGNED}",
+    "thumbnail_url": f"https://api.example.com{API}/files/assets/{_USER}/{_PROJECT}/{_ASSET}.png"
+    f"?{_SIGNED}&size={THUMBNAIL_SIZE}",
     "brand_kit_url": f"{API}/assets/{_ASSET}/brand-kit",  # relative: fetch it with the token
     "width": 1024,
     "height": 1024,

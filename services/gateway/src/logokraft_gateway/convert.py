@@ -11,6 +11,7 @@ from google.protobuf.message import Message
 
 from logokraft.v1 import common_pb2
 from logokraft_domain.records import ASSET_STATUS_NAME, LOGO_TYPE_NAME, PROJECT_STATUS_NAME
+from logokraft_gateway.renditions import THUMBNAIL_SIZE
 from logokraft_gateway.schemas import (
     AssetErrorPublic,
     AssetPublic,
@@ -22,7 +23,7 @@ from logokraft_gateway.schemas import (
     ProjectSummaryPublic,
     UsagePublic,
 )
-from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, StorageError
+from logokraft_kit.storage import INSPIRATION_BUCKET, BlobStorage, LocalStorage, StorageError
 from logokraft_kit.storage.paths import in_project_folder
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,18 @@ class UrlSigning:
         except StorageError:
             log.warning("cannot sign %s/%s", ref.bucket, ref.path)
             return None
+
+    async def thumbnail_url(self, ref: common_pb2.StorageRef, image_url: str) -> str:
+        """A signed URL of the image made smaller (renditions.py) where the storage is the
+        gateway's own; elsewhere `image_url` (no second signing round trip)."""
+        if not isinstance(self._storage, LocalStorage):
+            return image_url
+        try:
+            return await self._storage.signed_rendition_url(
+                ref.bucket, ref.path, size=THUMBNAIL_SIZE, expires_in=self._ttl
+            )
+        except StorageError:
+            return image_url
 
 
 def _timestamp(message: Message, name: str) -> datetime | None:
@@ -95,11 +108,13 @@ def _metadata(raw: str) -> dict[str, Any]:
 async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPublic:
     """An asset as clients see it; completed images get a signed, expiring URL."""
     completed = asset.status == common_pb2.ASSET_STATUS_COMPLETED
-    image_url = svg_url = None
+    image_url = svg_url = thumbnail_url = None
     metadata = _metadata(asset.metadata_json)
     has_image = completed and asset.HasField("image") and bool(asset.image.path)
     if has_image:
         image_url = await signing.url(asset.image)
+        if image_url is not None:
+            thumbnail_url = await signing.thumbnail_url(asset.image, image_url)
         svg_path = metadata.get("svg_path")
         if isinstance(svg_path, str) and svg_path:
             svg_url = await signing.url(
@@ -123,6 +138,7 @@ async def asset_public(asset: common_pb2.Asset, signing: UrlSigning) -> AssetPub
         updated_at=_timestamp(asset, "updated_at"),
         queue_position=asset.queue_position or None,
         svg_url=svg_url,
+        thumbnail_url=thumbnail_url,
         brand_kit_url=f"{BRAND_KIT_PATH}/{asset.id}/brand-kit" if has_image else None,
     )
 
@@ -168,7 +184,8 @@ async def _inspiration_images(
             continue
         url = await signing.url(ref)
         if url is not None:
-            images.append(InspirationImagePublic(url=url))
+            thumbnail_url = await signing.thumbnail_url(ref, url)
+            images.append(InspirationImagePublic(url=url, thumbnail_url=thumbnail_url))
     return images
 
 

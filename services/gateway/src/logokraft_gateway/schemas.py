@@ -20,6 +20,7 @@ from logokraft_domain.refinement import (
     MAX_VARIATIONS,
     MIN_VARIATIONS,
 )
+from logokraft_gateway.renditions import THUMBNAIL_SIZE
 
 # ---- integers, read strictly -------------------------------------------------------------
 # Pydantic's lax mode reads `true` as 1, 3.0 as 3 and the text "3_0" as 30 (Python's int()).
@@ -154,6 +155,14 @@ class AssetPublic(BaseModel):
         "engine); null for AI-drawn rasters (their brand kit has a vectorised logo.svg) and "
         "until completed.",
     )
+    thumbnail_url: str | None = Field(
+        None,
+        description=f"Signed, expiring URL of the image at most {THUMBNAIL_SIZE} px on a side, "
+        "for grids and "
+        "lists (`image_url` is full size: for opening and downloading); the same URL as "
+        "`image_url` where the storage makes no smaller copies (Supabase Storage). Null until "
+        "completed.",
+    )
     brand_kit_url: str | None = Field(
         None,
         description="Where to download the asset's brand kit zip (GET with the bearer token; "
@@ -197,6 +206,11 @@ class InspirationImagePublic(BaseModel):
     """One of the images a project was made from, as uploaded (re-encoded to PNG)."""
 
     url: str = Field(description="Signed, expiring URL of the stored PNG.")
+    thumbnail_url: str | None = Field(
+        None,
+        description=f"The same image at most {THUMBNAIL_SIZE} px on a side, signed and expiring "
+        "like `url` (an asset's `thumbnail_url`): for showing it small.",
+    )
 
 
 class ProjectPublic(ProjectSummaryPublic):

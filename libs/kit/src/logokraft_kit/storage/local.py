@@ -15,6 +15,10 @@ from logokraft_kit.storage._base import BUCKETS, ObjectNotFound, StorageError
 from logokraft_kit.storage.paths import BUCKET_LIMITS
 
 FILES_ROUTE = "/api/v1/files"
+# Smaller copies of stored images, made on demand by the gateway (`?size=` on a signed file
+# URL) and kept under the root beside the buckets: `root/.renditions/{size}/{bucket}/{path}`.
+# No bucket starts with a dot, so they never share a path with an object.
+RENDITIONS_DIR = ".renditions"
 
 
 class InvalidObjectPath(StorageError):
@@ -113,10 +117,20 @@ class LocalStorage:
         except FileNotFoundError:
             raise ObjectNotFound(f"{bucket}/{path}") from None
 
+    def rendition_path(self, bucket: str, path: str, size: int) -> Path:
+        """Where the object's copy at most `size` pixels on a side is kept (made or not)."""
+        return self._root / RENDITIONS_DIR / str(size) / bucket / check_object_path(bucket, path)
+
     async def delete(self, bucket: str, paths: Sequence[str]) -> None:
-        """Remove objects; missing ones are ignored."""
+        """Remove objects, and any smaller copies made of them; missing ones are ignored."""
+        renditions = self._root / RENDITIONS_DIR
+        sizes = [d.name for d in renditions.iterdir()] if renditions.is_dir() else []
         for path in paths:
             self.file_path(bucket, path).unlink(missing_ok=True)
+            for size in sizes:
+                (renditions / size / bucket / check_object_path(bucket, path)).unlink(
+                    missing_ok=True
+                )
 
     async def signed_url(self, bucket: str, path: str, *, expires_in: int) -> str:
         """A gateway URL that serves the object until it expires."""
@@ -124,3 +138,12 @@ class LocalStorage:
         expires, signature = self._signer.sign(bucket, path, expires_in=expires_in)
         query = urlencode({"expires": expires, "signature": signature})
         return f"{self._public_base_url}{FILES_ROUTE}/{bucket}/{quote(path)}?{query}"
+
+    async def signed_rendition_url(
+        self, bucket: str, path: str, *, size: int, expires_in: int
+    ) -> str:
+        """A gateway URL that serves a copy of the image at most `size` pixels on a side (made
+        on first request, then kept) until it expires. The signature is the object's: whoever
+        may see the image may see it smaller."""
+        url = await self.signed_url(bucket, path, expires_in=expires_in)
+        return f"{url}&{urlencode({'size': size})}"

@@ -15,6 +15,7 @@ from logokraft_gateway.api.deps import State, limit_client_ip
 from logokraft_gateway.downloads import RangedFile, file_gone
 from logokraft_gateway.errors import ApiError, error_responses
 from logokraft_gateway.json_body import StrictJsonRoute
+from logokraft_gateway.renditions import RESIZABLE, SIZES, rendition
 from logokraft_gateway.schemas import ErrorResponse
 from logokraft_kit.storage import LocalStorage
 from logokraft_kit.storage.local import InvalidObjectPath
@@ -77,8 +78,17 @@ async def get_file(
     state: State,
     expires: Annotated[str, Query()] = "",
     signature: Annotated[str, Query()] = "",
+    size: Annotated[
+        str,
+        Query(
+            description="Pixels on a side: a copy of the image no larger than this (an "
+            "asset's `thumbnail_url` asks for one); only "
+            + ", ".join(map(str, SIZES))
+            + ". The image itself when it is that small already.",
+        ),
+    ] = "",
 ) -> FileResponse:
-    """Serve the object when its signature matches and has not expired."""
+    """Serve the object when its signature matches and has not expired; `size`: smaller."""
     storage = state.storage
     if not isinstance(storage, LocalStorage):
         raise ApiError(404, "not_found", "Files are served by the storage provider, not here.")
@@ -97,9 +107,30 @@ async def get_file(
         ) from None
     if not file_path.is_file() or not await _project_exists(state, path):
         raise file_gone()
-    media_type = _MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), _OTHER_MEDIA_TYPE)
+    suffix = PurePosixPath(path).suffix.lower()
+    media_type = _MEDIA_TYPES.get(suffix, _OTHER_MEDIA_TYPE)
     headers = {**_SAFE_HEADERS, "Cache-Control": "private, max-age=300"}
+    if size:
+        pixels = _size(size, suffix)
+        target = storage.rendition_path(bucket, path, pixels)
+        file_path = await rendition(file_path, target, pixels)
     return RangedFile(file_path, media_type=media_type, headers=headers)
+
+
+def _size(value: str, suffix: str) -> int:
+    """`size` as one of SIZES, for an image; a 422 that says what would do otherwise."""
+    allowed = ", ".join(map(str, SIZES))
+    if value not in {str(size) for size in SIZES}:
+        raise ApiError(
+            422, "invalid_size", f"size must be one of {allowed} (pixels on a side); got {value!r}."
+        )
+    if suffix not in RESIZABLE:
+        raise ApiError(
+            422,
+            "invalid_size",
+            "Only PNG, JPEG and WebP images come smaller; leave out size for this file.",
+        )
+    return int(value)
 
 
 async def _project_exists(state: State, path: str) -> bool:

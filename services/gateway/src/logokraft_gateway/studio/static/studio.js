@@ -52,7 +52,7 @@
     briefKey: null, // the Idempotency-Key of the brief as written (newKey), until it is made
     idempotency: true, // false once the gateway said it cannot honour Idempotency-Key
     imageCheck: Promise.resolve([]), // the chosen images' problems (a promise of sentences)
-    tallies: new Map(), // project id -> {made, failed, variations, variationsFailed}, once seen
+    tallies: new Map(), // project id -> {made, failed, variations, variationsFailed, cancelled, ...}, once seen
     clockOffset: 0, // the server's clock minus the page's (ms), from the API's Date header
     briefOf: null, // the user (sub) whose session ended with their brief kept for them
     linkTimer: null, // renews the selected logo's download links before they expire
@@ -305,13 +305,12 @@
     $("who").hidden = false;
     $("who-name").textContent = label || describeToken(state.token);
     notice("");
+    // The brief has the focus as soon as it shows, not once the list has loaded: by then the
+    // person may be typing in another of its fields, and the rest went into the brand name.
+    if (!projectIdInUrl()) $("field-brand_name").focus();
     await loadProjects(false);
     refreshUsage();
-    if (projectIdInUrl()) {
-      await openProject(projectIdInUrl(), { fromUrl: true });
-    } else {
-      $("field-brand_name").focus();
-    }
+    if (projectIdInUrl()) await openProject(projectIdInUrl(), { fromUrl: true });
     return true;
   }
 
@@ -886,7 +885,7 @@
     list.dataset.projectId = project.id;
     list.replaceChildren(...images.map((image, index) => {
       const alt = `Inspiration image ${index + 1} of ${images.length}`;
-      const img = el("img", { src: image.url, alt, loading: "lazy", decoding: "async" });
+      const img = el("img", { src: image.thumbnail_url || image.url, alt, loading: "lazy", decoding: "async" });
       img.addEventListener("error", () => reloadInspiration(img, project.id, index));
       return el("li", {}, [img]);
     }));
@@ -898,7 +897,7 @@
     try {
       const fresh = await api(`projects/${projectId}`);
       const image = (fresh.inspiration_images || [])[index];
-      if (image && img.isConnected) img.src = image.url;
+      if (image && img.isConnected) img.src = image.thumbnail_url || image.url;
     } catch (error) {
       // The project's own reads say what went wrong (a deleted project, a lost session).
     }
@@ -935,20 +934,28 @@
 
   // The open project's logos, counted as the list and the project both say them.
   function tallyOpenProject() {
-    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, candidates: 0 };
+    const project = state.project;
+    const before = state.tallies.get(project.id);
+    const tally = { made: 0, failed: 0, variations: 0, variationsFailed: 0, variationsCancelled: 0, candidates: 0, cancelled: 0, inFlight: 0 };
     for (const asset of state.assets.values()) {
       const done = asset.status === "completed";
       const failed = asset.status === "failed";
       if (asset.parent_asset_id) {
         tally.variations += done ? 1 : 0;
         tally.variationsFailed += failed ? 1 : 0;
+        tally.variationsCancelled += asset.status === "cancelled" ? 1 : 0;
       } else {
         tally.made += done ? 1 : 0;
         tally.failed += failed ? 1 : 0;
+        tally.cancelled += asset.status === "cancelled" ? 1 : 0;
+        tally.inFlight += asset.status === "queued" || asset.status === "generating" ? 1 : 0;
         tally.candidates += 1;
       }
     }
-    state.tallies.set(state.project.id, tally);
+    // Once cancelled, always: refining one of its logos makes the project `generating`, then
+    // `completed`, and the logos the cancel stopped stay stopped.
+    tally.wasCancelled = Boolean(before && before.wasCancelled) || project.status === "cancelled" || tally.cancelled > 0;
+    state.tallies.set(project.id, tally);
   }
 
   // A listed project's logos, from the list's counts; the open project's are the logos the
@@ -956,11 +963,16 @@
   function tallyListed(project) {
     const counts = project.counts;
     if (!counts || (state.project && state.project.id === project.id)) return;
+    const before = state.tallies.get(project.id);
     state.tallies.set(project.id, {
       made: counts.candidates_completed,
       failed: counts.candidates_failed,
       variations: counts.variations_completed,
       variationsFailed: counts.variations_failed,
+      // (None is in flight once the project has settled: the rest were cancelled.)
+      variationsCancelled: isSettled(project.status) ? Math.max(0, counts.variations - counts.variations_completed - counts.variations_failed) : 0,
+      cancelled: counts.candidates_cancelled || 0,
+      wasCancelled: Boolean(before && before.wasCancelled) || project.status === "cancelled" || counts.candidates_cancelled > 0,
     });
   }
 
@@ -977,21 +989,33 @@
     if (cancelled) parts.push(`${cancelled} cancelled`);
     if (tally.variations) parts.push(`${tally.variations} ${plural(tally.variations, "variation")}`);
     if (tally.variationsFailed) parts.push(`${tally.variationsFailed} ${plural(tally.variationsFailed, "variation")} failed`);
+    if (tally.variationsCancelled) parts.push(`${tally.variationsCancelled} ${plural(tally.variationsCancelled, "variation")} cancelled`);
     return parts.join(", ");
   }
 
   // A cancelled project's logos neither made nor failed were cancelled: those it had begun
   // and those it never started alike (which have no asset, so no card and no count).
   function cancelledCount(project, tally) {
-    if (project.status !== "cancelled") return 0;
-    return Math.max(0, project.brief.num_candidates - tally.made - tally.failed);
+    if (!wasCancelled(project, tally)) return 0;
+    return Math.max(0, project.brief.num_candidates - tally.made - tally.failed - (tally.inFlight || 0));
+  }
+
+  // Cancelled, or cancelled once and refined since (`generating`, then `completed` again: the
+  // API keeps no other mark of the cancel). Then a logo cancelled while it was being made, or
+  // a finished project with fewer logos made or failed than asked, says so after a reload;
+  // this page also remembers the cancel it saw.
+  function wasCancelled(project, tally) {
+    if (project.status === "cancelled") return true;
+    if (!tally) return false;
+    const settledShort = project.status === "completed" && tally.made + tally.failed + (tally.inFlight || 0) < project.brief.num_candidates;
+    return Boolean(tally.wasCancelled) || settledShort;
   }
 
   // Under a cancelled project's cards, the logos it never started: there is no card to say so.
   function renderNotStarted() {
     const project = state.project;
     const tally = state.tallies.get(project.id);
-    const missing = project.status === "cancelled" && tally ? Math.max(0, project.brief.num_candidates - tally.candidates) : 0;
+    const missing = tally && wasCancelled(project, tally) ? Math.max(0, project.brief.num_candidates - tally.candidates) : 0;
     let text = "";
     if (missing && tally.candidates === 0) {
       text = missing === 1 ? "The logo was cancelled before it was started." : `All ${missing} logos were cancelled before they were started.`;
@@ -1049,8 +1073,12 @@
     return state.project ? state.project.brief.brand_name : "";
   }
 
+  // Candidates by their place in the brief; variations by the refinement that asked for them,
+  // then their place in it: each refinement numbers its own from 0, so a logo refined again
+  // gets "variation 3" after the first two, which keep their names.
   function byPosition(a, b) {
-    return (a.position - b.position) || String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
+    const refined = a.parent_asset_id && a.created_at && b.created_at ? Date.parse(a.created_at) - Date.parse(b.created_at) : 0;
+    return (refined || 0) || (a.position - b.position) || String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
   }
 
   function children(parentId) {
@@ -1058,31 +1086,28 @@
   }
 
   // "candidate 2", "candidate 2, variation 1", then one level further down "candidate 2,
-  // variation 3 (level 2)": the candidate it comes from, its place among its siblings and how
-  // many refinements down it is. Short at any depth (naming every step, "candidate 2,
-  // variation 1, variation 1, variation 3, …", grew with each refinement of a refinement);
-  // the lineage of the selected logo names every step.
+  // variation 1.3" (the third variation of variation 1): the candidate it comes from, then its
+  // place among its siblings at each step down, as an outline numbers its sections. Unique in
+  // the project (two parents' first variations are "variation 1.1" and "variation 2.1", not
+  // both "variation 1 (level 2)") and short at any depth: two characters a refinement, where
+  // naming every step ("candidate 2, variation 1, variation 3, …") grew by a phrase.
   function labelOf(asset) {
     if (!asset.parent_asset_id) {
-      const index = children(null).indexOf(asset) + 1;
+      const index = children(null).findIndex((other) => other.id === asset.id) + 1;
       return `candidate ${index || asset.position + 1}`;
     }
-    const index = children(asset.parent_asset_id).indexOf(asset) + 1;
-    let root = asset;
-    let level = 0;
+    const path = [];
+    let current = asset;
     const seen = new Set();
-    while (root && root.parent_asset_id && !seen.has(root.id)) {
-      seen.add(root.id);
-      level += 1;
-      root = state.assets.get(root.parent_asset_id);
+    while (current && current.parent_asset_id && !seen.has(current.id)) {
+      seen.add(current.id);
+      const id = current.id;
+      path.unshift(children(current.parent_asset_id).findIndex((other) => other.id === id) + 1 || current.position + 1);
+      current = state.assets.get(current.parent_asset_id);
     }
-    // (A parent not loaded: how far down it is is not known either.)
-    if (!root || root.parent_asset_id) return `an earlier logo, variation ${index}`;
-    return `${labelOf(root)}, ${variationName(index, level)}`;
-  }
-
-  function variationName(index, level) {
-    return level > 1 ? `variation ${index} (level ${level})` : `variation ${index}`;
+    // (A parent not loaded: where the path starts is not known.)
+    if (!current || current.parent_asset_id) return `an earlier logo, variation ${path.join(".")}`;
+    return `${labelOf(current)}, variation ${path.join(".")}`;
   }
 
   function altOf(asset) {
@@ -1219,6 +1244,16 @@
       card.dataset.signature = "";
       renderAsset(asset);
     }
+    relabelVariations(asset);
+  }
+
+  // Variations' labels follow their parent's ("variation 2.1" is variation 2's first): redrawn
+  // only where the label changed (a card's signature has its alt text).
+  function relabelVariations(asset) {
+    for (const child of children(asset.id)) {
+      if (cardOf(child.id)) renderAsset(child);
+      relabelVariations(child);
+    }
   }
 
   function variationsOf(parentId) {
@@ -1241,10 +1276,21 @@
 
   function tileOf(asset) {
     if (asset.status === "completed" && asset.image_url) {
-      const img = el("img", { src: asset.image_url, alt: altOf(asset), loading: "lazy", decoding: "async" });
-      img.addEventListener("error", () => reloadImage(img, asset.id));
-      img.addEventListener("load", () => delete img.dataset.reloaded);
-      const button = el("button", { type: "button", className: "tile" }, [img]);
+      // The grid's copy (thumbnail_url, a few hundred pixels); the detail and the downloads
+      // have the full-size image.
+      const img = el("img", { src: tileUrl(asset), alt: altOf(asset), loading: "lazy", decoding: "async" });
+      // Said under the image until it has arrived: a blank tile under "Done" looked broken.
+      const loading = el("span", { className: "tile-loading", textContent: "Loading…" });
+      loading.setAttribute("aria-hidden", "true");
+      img.addEventListener("error", () => {
+        loading.remove(); // a broken image says so, in its alt text
+        reloadImage(img, asset.id, tileUrl);
+      });
+      img.addEventListener("load", () => {
+        delete img.dataset.reloaded;
+        loading.remove();
+      });
+      const button = el("button", { type: "button", className: "tile" }, [loading, img]);
       button.setAttribute("aria-pressed", String(state.selected === asset.id));
       button.addEventListener("click", () => select(asset.id));
       return button;
@@ -1616,6 +1662,9 @@
     $("detail-title").textContent = capitalise(labelOf(asset));
     const image = $("detail-image");
     if (asset.image_url && image.dataset.assetId !== asset.id) {
+      // The last logo stays drawn until this one has arrived: hidden meanwhile, so the
+      // heading never names a logo that is not the one shown.
+      image.classList.add("loading");
       image.src = asset.image_url;
       image.dataset.assetId = asset.id;
     }
@@ -1835,11 +1884,16 @@
 
   // A logo shown after its URL expired (a tab left open, then a logo selected or scrolled
   // to) is a broken image: ask for a fresh URL, once per logo and <img>.
-  async function reloadImage(img, assetId) {
+  async function reloadImage(img, assetId, urlOf = (asset) => asset.image_url) {
     if (!assetId || img.dataset.reloaded === assetId) return;
     img.dataset.reloaded = assetId;
     const fresh = await freshAsset(assetId);
-    if (fresh && fresh.image_url && img.isConnected) img.src = fresh.image_url;
+    if (fresh && urlOf(fresh) && img.isConnected) img.src = urlOf(fresh);
+  }
+
+  // A tile's image: the smaller copy, or the image itself from a gateway that makes none.
+  function tileUrl(asset) {
+    return asset.thumbnail_url || asset.image_url;
   }
 
   async function downloadWithToken(button, kitUrl, fileName) {
@@ -1954,8 +2008,14 @@
       });
     }
     $("refine-form").addEventListener("submit", submitRefine);
-    $("detail-image").addEventListener("error", () => reloadImage($("detail-image"), $("detail-image").dataset.assetId));
-    $("detail-image").addEventListener("load", () => delete $("detail-image").dataset.reloaded);
+    $("detail-image").addEventListener("error", () => {
+      $("detail-image").classList.remove("loading"); // a broken image says so, in its alt text
+      reloadImage($("detail-image"), $("detail-image").dataset.assetId);
+    });
+    $("detail-image").addEventListener("load", () => {
+      delete $("detail-image").dataset.reloaded;
+      $("detail-image").classList.remove("loading");
+    });
     $("detail-close").addEventListener("click", () => {
       const id = state.selected;
       state.selected = null;
