@@ -29,6 +29,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from logokraft_kit.errors import (
     REASON_METADATA_KEY,
     RETRY_AFTER_METADATA_KEY,
+    InvalidArgument,
     NotFound,
     ResourceExhausted,
     Unavailable,
@@ -45,6 +46,7 @@ WATCH = f"/{SERVICE}/Watch"
 FAIL = f"/{SERVICE}/Fail"
 REQUEST_ID = f"/{SERVICE}/RequestId"
 PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckRequest)
+REFUSE = f"/{SERVICE}/Refuse"  # refuses its request, quoting it
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -99,6 +101,10 @@ class Echo:
             "You have made 200 images today.", reason="daily_image_limit", retry_after=2.5
         )
 
+    async def refuse(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        self.ran.append("Refuse")
+        raise InvalidArgument(f"not a colour: {request.decode()}", reason="bad_colour")
+
     async def parse(
         self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
     ) -> bytes:
@@ -117,6 +123,7 @@ class Echo:
             "Who": grpc.unary_unary_rpc_method_handler(self.who),
             "Watch": grpc.unary_stream_rpc_method_handler(self.watch),
             "Fail": grpc.unary_unary_rpc_method_handler(self.fail),
+            "Refuse": grpc.unary_unary_rpc_method_handler(self.refuse),
         }
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
 
@@ -297,6 +304,24 @@ async def test_a_domain_error_ends_the_call_with_its_status_and_reason() -> None
         assert stream_error.details() == "project 42 not found"
         assert (REASON_METADATA_KEY, "no_such_project") in tuple(stream_error.trailing_metadata())
         assert echo.ran == ["Fail", "Watch"]
+
+
+@pytest.mark.parametrize("quoted", ["x" * 100_000, "é" * 3_000, "🎨" * 20_000])
+async def test_an_error_quoting_a_long_input_keeps_its_status(quoted: str) -> None:
+    """The whole message went into the status trailer: past 16 KiB the client refused it and
+    the caller got RESOURCE_EXHAUSTED "received metadata size exceeds hard limit" instead of
+    INVALID_ARGUMENT (between 8 and 16 KiB, either, at random)."""
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        call = ch.unary_unary(REFUSE)
+        for _ in range(5):  # gRPC refuses trailers between its soft and hard limits at random
+            error = await status_of(lambda: call(quoted.encode(), metadata=metadata, timeout=5))
+            assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.details()
+            assert error.details().startswith(f"not a colour: {quoted[:100]}")
+            assert error.details().endswith("...")
+            assert len(error.details().encode()) <= 2048
+            assert (REASON_METADATA_KEY, "bad_colour") in tuple(error.trailing_metadata())
+        assert echo.ran == ["Refuse"] * 5
 
 
 # ---- TLS --------------------------------------------------------------------------------------

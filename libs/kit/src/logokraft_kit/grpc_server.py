@@ -120,10 +120,27 @@ def _check_decoded(request: Any) -> None:
         raise InvalidArgument(f"The request could not be read: {request.reason}.")
 
 
+# The status message travels percent-encoded in a trailer, and gRPC clients refuse trailers
+# past 8-16 KiB: a message quoting a caller's long input would reach them as RESOURCE_EXHAUSTED
+# "received metadata size exceeds ... limit" instead of its own code. Cut to this many bytes
+# of UTF-8 (at most three times as many once encoded), a message still says what is wrong.
+MAX_STATUS_MESSAGE_BYTES = 2048
+
+
+def _status_message(message: str) -> str:
+    encoded = message.encode()
+    if len(encoded) <= MAX_STATUS_MESSAGE_BYTES:
+        return message
+    cut = encoded[: MAX_STATUS_MESSAGE_BYTES - 3].decode(errors="ignore")
+    return f"{cut}..."
+
+
 async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> None:
     """End the call with the error's status; its reason and retry-after go in the trailers."""
     await context.abort(
-        error.status_code, error.message, trailing_metadata=error.trailing_metadata()
+        error.status_code,
+        _status_message(error.message),
+        trailing_metadata=error.trailing_metadata(),
     )
 
 

@@ -1,0 +1,49 @@
+"""Internal callers' mistakes over gRPC, as docs/GRPC.md promises to answer them: the right
+status code with a message a person can act on, never the transport's own refusal."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from logokraft.v1 import prompt_service_pb2 as prompt_pb
+from logokraft.v1 import refine_service_pb2 as refine_pb
+from tests.support import DEADLINE, Services, as_user
+
+LONG_ID = "p" * 100_000
+
+# Every RPC that takes an id, with the request that carries `LONG_ID` as it.
+BY_ID = {
+    "GetProject": ("prompt", prompt_pb.GetProjectRequest(project_id=LONG_ID), False),
+    "WatchProject": ("prompt", prompt_pb.WatchProjectRequest(project_id=LONG_ID), True),
+    "CancelProject": ("prompt", prompt_pb.CancelProjectRequest(project_id=LONG_ID), False),
+    "RetryAsset": ("prompt", prompt_pb.RetryAssetRequest(asset_id=LONG_ID), False),
+    "RefineAsset": (
+        "refine",
+        refine_pb.RefineAssetRequest(asset_id=LONG_ID, instruction="navy", num_variations=1),
+        True,
+    ),
+    "GetBrandKit": ("refine", refine_pb.GetBrandKitRequest(asset_id=LONG_ID), False),
+}
+
+
+@pytest.mark.parametrize(("stub", "request_", "streaming"), BY_ID.values(), ids=BY_ID.keys())
+async def test_a_long_id_that_is_not_a_uuid_is_invalid_argument(
+    services: Services, stub: str, request_, streaming: bool
+) -> None:
+    """The error quoted the whole id: its status trailer passed gRPC's 16 KiB limit and the
+    caller got RESOURCE_EXHAUSTED "received metadata size exceeds hard limit"."""
+    method = getattr(
+        services.prompt_stub if stub == "prompt" else services.refine_stub,
+        type(request_).__name__.removesuffix("Request"),
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        call = method(request_, metadata=as_user("dev"), timeout=DEADLINE)
+        if streaming:
+            [_ async for _ in call]
+        else:
+            await call
+    error = raised.value
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.details()
+    assert "must be a UUID, got 'pppp" in error.details()
+    assert error.details().endswith("... (100000 characters)")
