@@ -6,9 +6,11 @@ from __future__ import annotations
 import grpc
 import pytest
 
+from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
-from tests.support import DEADLINE, Services, as_user
+from logokraft_dev.devtokens import dev_user_id
+from tests.support import DEADLINE, Services, as_user, brand_brief, new_project_id, rows
 
 LONG_ID = "p" * 100_000
 
@@ -47,3 +49,42 @@ async def test_a_long_id_that_is_not_a_uuid_is_invalid_argument(
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.details()
     assert "must be a UUID, got 'pppp" in error.details()
     assert error.details().endswith("... (100000 characters)")
+
+
+async def test_inspiration_images_named_in_another_bucket_are_refused(services: Services) -> None:
+    """Only the path was kept: an image of `generated-logos` was accepted and looked for in
+    `inspiration-images`, where it is not, and the project went on without it, unsaid."""
+    dev = as_user("dev")
+    project_id = new_project_id()
+    folder = f"{dev_user_id('dev')}/{project_id}"
+    elsewhere = common_pb2.StorageRef(bucket="generated-logos", path=f"{folder}/a.png")
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await services.prompt_stub.CreateProject(
+            prompt_pb.CreateProjectRequest(
+                project_id=project_id, brief=brand_brief(count=1), inspiration_images=[elsewhere]
+            ),
+            metadata=dev,
+            timeout=DEADLINE,
+        )
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert raised.value.details() == (
+        "inspiration images must be stored in the `inspiration-images` bucket, "
+        "not `generated-logos`"
+    )
+    assert await rows(services.env["DATABASE_URL"], PROJECT, (project_id,)) == []
+    # The bucket the images are in, or none (read as that one), is taken.
+    for bucket in ("inspiration-images", ""):
+        project_id = new_project_id()
+        path = f"{dev_user_id('dev')}/{project_id}/a.png"
+        ref = common_pb2.StorageRef(bucket=bucket, path=path)
+        created = await services.prompt_stub.CreateProject(
+            prompt_pb.CreateProjectRequest(
+                project_id=project_id, brief=brand_brief(count=1), inspiration_images=[ref]
+            ),
+            metadata=dev,
+            timeout=DEADLINE,
+        )
+        assert created.project.status == common_pb2.PROJECT_STATUS_PENDING
+
+
+PROJECT = "select id from brand_projects where id = %s"
