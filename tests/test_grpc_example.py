@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -72,6 +74,23 @@ async def test_the_example_exits_1_with_unauthenticated_for_a_bad_token(services
     assert code == 1, f"stdout:\n{out}\nstderr:\n{err}"
     assert "gRPC call failed: UNAUTHENTICATED: " in err, err
     assert "created project" not in out, out
+
+
+@pytest.mark.parametrize("token", ["\u201ceyJ.x.y\u201d", "eyJ.x\ny"], ids=["quoted", "two lines"])
+def test_the_example_refuses_a_token_metadata_cannot_carry(token: str) -> None:
+    """grpcio refuses such a value before sending it: the example died with a traceback of
+    "ExecuteBatchError: Failed execute_batch" instead of saying what was wrong."""
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE), "--prompt", "127.0.0.1:1", "--refine", "127.0.0.1:1"],
+        env={**os.environ, "LOGOKRAFT_TOKEN": token},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "the token has characters a token never has" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
 
 
 def test_the_example_names_every_kind_of_watch_event():

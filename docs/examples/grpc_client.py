@@ -168,10 +168,17 @@ def main() -> int:
     )
     parser.add_argument("--brand", default="Acme Roasters", help="the brand name of the brief")
     args = parser.parse_args()
-    if not args.token:
+    token = (args.token or "").strip()  # a token read from a file ends with a newline
+    if not token:
         parser.error("give --token or set LOGOKRAFT_TOKEN (e.g. `make -s token`)")
+    if not token.isascii() or not token.isprintable():
+        # gRPC metadata carries printable ASCII only: grpcio would refuse it with a traceback.
+        parser.error(
+            "the token has characters a token never has (quotes from a copy, a line break?); "
+            "copy it again, e.g. from `make -s token`"
+        )
     try:
-        return asyncio.run(run(args.prompt, args.refine, args.token, args.brand))
+        return asyncio.run(run(args.prompt, args.refine, token, args.brand))
     except grpc.aio.AioRpcError as error:
         print(explain(error), file=sys.stderr)
         return 1
