@@ -7,6 +7,7 @@ Callers are verified by the real `CallerVerifier`, as every service does.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import time
@@ -47,6 +48,7 @@ FAIL = f"/{SERVICE}/Fail"
 REQUEST_ID = f"/{SERVICE}/RequestId"
 PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckRequest)
 REFUSE = f"/{SERVICE}/Refuse"  # refuses its request, quoting it
+HOLD = f"/{SERVICE}/Hold"  # one message, then quiet until the call ends, as a watch can be
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -101,6 +103,11 @@ class Echo:
             "You have made 200 images today.", reason="daily_image_limit", retry_after=2.5
         )
 
+    async def hold(self, request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+        self.ran.append("Hold")
+        yield b"held"
+        await asyncio.Event().wait()
+
     async def refuse(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Refuse")
         raise InvalidArgument(f"not a colour: {request.decode()}", reason="bad_colour")
@@ -124,6 +131,7 @@ class Echo:
             "Watch": grpc.unary_stream_rpc_method_handler(self.watch),
             "Fail": grpc.unary_unary_rpc_method_handler(self.fail),
             "Refuse": grpc.unary_unary_rpc_method_handler(self.refuse),
+            "Hold": grpc.unary_stream_rpc_method_handler(self.hold),
         }
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
 
@@ -322,6 +330,29 @@ async def test_an_error_quoting_a_long_input_keeps_its_status(quoted: str) -> No
             assert len(error.details().encode()) <= 2048
             assert (REASON_METADATA_KEY, "bad_colour") in tuple(error.trailing_metadata())
         assert echo.ran == ["Refuse"] * 5
+
+
+async def test_a_quiet_stream_outlives_a_callers_keepalive_pings() -> None:
+    """A caller pinging every 5 s to learn of a dead connection (gRPC's keepalive) had its
+    quiet stream ended UNAVAILABLE "Too many pings" after ~15 s: the server's default takes
+    a ping without data every 5 minutes at most."""
+    pinging = [
+        ("grpc.keepalive_time_ms", 5_000),
+        ("grpc.keepalive_timeout_ms", 5_000),
+        ("grpc.http2.max_pings_without_data", 0),  # keep pinging on a quiet stream
+    ]
+    async with (
+        echo_server() as (echo, port),
+        grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=pinging) as ch,
+    ):
+        call = ch.unary_stream(HOLD)(b"", metadata=bearer(user_token(ALICE)))
+        assert await call.read() == b"held"
+        # Three pings: the old policy answered the third with GOAWAY (at ~15 s).
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(call.read()), timeout=18)
+        assert not call.done()
+        call.cancel()
+        assert echo.ran == ["Hold"]
 
 
 # ---- TLS --------------------------------------------------------------------------------------

@@ -250,6 +250,19 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
         raise RuntimeError(f"{handler_call_details.method}: only unary and server streams")
 
 
+# A WatchProject may be quiet for minutes, so callers keep its connection alive with HTTP/2
+# pings (`grpc.keepalive_time_ms`) to learn of a dead peer. gRPC's server default takes a
+# ping without data at most every 5 minutes and answers a third early one with GOAWAY
+# "too_many_pings": the caller's watch ended UNAVAILABLE "Too many pings" after ~15 s. Take
+# pings every 5 s or more (4 s, for timers' jitter), with or without calls in flight.
+MIN_CLIENT_PING_INTERVAL_MS = 4_000
+KEEPALIVE_POLICY = (
+    # GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS
+    ("grpc.http2.min_ping_interval_without_data_ms", MIN_CLIENT_PING_INTERVAL_MS),
+    ("grpc.keepalive_permit_without_calls", 1),
+)
+
+
 @dataclass(frozen=True)
 class TlsFiles:
     """A server certificate and key (PEM), and optionally the CA that client certificates need."""
@@ -283,7 +296,8 @@ class GrpcServer:
     ) -> None:
         # Tracing first, so the caller check and the servicer run inside the call's span.
         self.server = grpc.aio.server(
-            interceptors=[*grpc_server_interceptors(), CallerInterceptor(authenticate)]
+            interceptors=[*grpc_server_interceptors(), CallerInterceptor(authenticate)],
+            options=KEEPALIVE_POLICY,
         )
         self.health = health_aio.HealthServicer()
         self._service_names = service_names
