@@ -49,6 +49,7 @@ REQUEST_ID = f"/{SERVICE}/RequestId"
 PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckRequest)
 REFUSE = f"/{SERVICE}/Refuse"  # refuses its request, quoting it
 HOLD = f"/{SERVICE}/Hold"  # one message, then quiet until the call ends, as a watch can be
+SLOW = f"/{SERVICE}/Slow"  # its first message once `gate` is set, then quiet
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -81,6 +82,8 @@ class Echo:
     """The servicer: records every call it runs."""
 
     ran: list[str] = field(default_factory=list)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def who(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Who")
@@ -108,6 +111,13 @@ class Echo:
         yield b"held"
         await asyncio.Event().wait()
 
+    async def slow(self, request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+        self.ran.append("Slow")
+        self.started.set()
+        await self.gate.wait()
+        yield b"first"
+        await asyncio.Event().wait()
+
     async def refuse(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Refuse")
         raise InvalidArgument(f"not a colour: {request.decode()}", reason="bad_colour")
@@ -132,6 +142,7 @@ class Echo:
             "Fail": grpc.unary_unary_rpc_method_handler(self.fail),
             "Refuse": grpc.unary_unary_rpc_method_handler(self.refuse),
             "Hold": grpc.unary_stream_rpc_method_handler(self.hold),
+            "Slow": grpc.unary_stream_rpc_method_handler(self.slow),
         }
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
 
@@ -353,6 +364,35 @@ async def test_a_quiet_stream_outlives_a_callers_keepalive_pings() -> None:
         assert not call.done()
         call.cancel()
         assert echo.ran == ["Hold"]
+
+
+async def test_a_stopping_server_ends_its_endless_streams_at_once() -> None:
+    """A watch never ends by itself: the server's stop waited its whole grace period for it,
+    then ended it UNAVAILABLE "Cancelling all calls". A stream still making its first answer
+    (a refinement queueing its variations) is not cut: it sends it, then ends the same way."""
+    echo = Echo()
+    server = GrpcServer(
+        service_names=[SERVICE], register=echo.register, authenticate=VERIFIER.caller
+    )
+    port = await server.start("127.0.0.1:0")
+    metadata = bearer(user_token(ALICE))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        watching = ch.unary_stream(HOLD)(b"", metadata=metadata)
+        assert await watching.read() == b"held"
+        answering = ch.unary_stream(SLOW)(b"", metadata=metadata)
+        await echo.started.wait()
+        stopping = asyncio.create_task(server.stop(grace=60))
+        for call in (watching, answering):
+            if call is answering:
+                echo.gate.set()
+                assert await call.read() == b"first"
+            error = await status_of(lambda c=call: asyncio.wait_for(c.read(), timeout=DEADLINE))
+            assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+            assert error.details().startswith("This service is stopping; call again")
+            trailers = tuple(error.trailing_metadata())
+            assert (REASON_METADATA_KEY, "service_stopping") in trailers
+            assert (RETRY_AFTER_METADATA_KEY, "1") in trailers
+        await asyncio.wait_for(stopping, timeout=DEADLINE)  # not the 60 s of grace
 
 
 # ---- TLS --------------------------------------------------------------------------------------

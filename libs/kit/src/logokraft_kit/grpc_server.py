@@ -16,7 +16,9 @@ and puts one interceptor in front of every logokraft RPC that:
 Health and reflection answer without credentials, as orchestrators and tools expect.
 With a certificate and key configured the port is TLS, and with a CA it requires client
 certificates (mTLS); otherwise it is plaintext, for loopback and private networks.
-On shutdown health turns NOT_SERVING before the server stops.
+On shutdown health turns NOT_SERVING before the server stops, and streams that have sent
+their first message (watches, which never end by themselves) end at once UNAVAILABLE with
+the reason `service_stopping`, so their callers resume on a running replica.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
-from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated
+from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated, Unavailable
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, request_id_or_new
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
@@ -199,21 +201,73 @@ def _wrap_unary(
     return wrapped
 
 
+STOPPING = Unavailable(
+    "This service is stopping; call again to reach a running one (resume a watch from the "
+    "last sequence you saw).",
+    reason="service_stopping",
+    retry_after=1,
+)
+
+
+class _Following:
+    """The streams that have sent their first message: a watch, a refinement being followed.
+    They never end by themselves, so a stopping server ends them at once (STOPPING) rather
+    than after its grace period (UNAVAILABLE "Cancelling all calls"); a stream still making
+    its first answer finishes it within the grace, as a unary call does.
+
+    `waiting` holds the calls waiting for their next message: a stop cancels those (the
+    cancel reaches the servicer's wait, which ends as any cancel does). A call busy in gRPC's
+    own write is not cancelled (gRPC would drop it without a status until the grace ended);
+    it ends before its next message."""
+
+    def __init__(self) -> None:
+        self.waiting: set[asyncio.Task[Any]] = set()
+        self.stopping = False
+
+    def end_all(self) -> None:
+        self.stopping = True
+        for task in self.waiting:
+            task.cancel()
+
+
 def _wrap_stream(
-    method: str, behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
+    method: str,
+    behavior: Callable[..., AsyncIterator[Any]],
+    authenticate: Authenticate | None,
+    following: _Following,
 ) -> Callable[..., AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         _bind_request_id(context)
         measured = _Measured(method, request)
+        task = asyncio.current_task()
+        sent = False
         try:
             if authenticate is not None:
                 _caller.set(await _verified_caller(context, authenticate))
             _check_decoded(request)
-            async for response in behavior(request, context):
+            responses = behavior(request, context).__aiter__()
+            while True:
+                if sent and task is not None:
+                    following.waiting.add(task)
+                try:
+                    response = await responses.__anext__()
+                except StopAsyncIteration:
+                    break
+                finally:
+                    following.waiting.discard(task)  # type: ignore[arg-type]
                 yield response
+                sent = True
+                if following.stopping:
+                    raise STOPPING
         except LogoKraftError as error:
             measured.failed(error, context)
             await _abort(context, error)
+        except asyncio.CancelledError as error:
+            measured.failed(error, context)
+            if not (sent and following.stopping):
+                raise
+            measured.code = STOPPING.status_code
+            await _abort(context, STOPPING)
         except BaseException as error:
             measured.failed(error, context)
             raise
@@ -229,6 +283,7 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, authenticate: Authenticate | None) -> None:
         self._authenticate = authenticate
+        self.following = _Following()
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
@@ -243,7 +298,7 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(method, handler.unary_stream, authenticate),
+                _wrap_stream(method, handler.unary_stream, authenticate, self.following),
                 request_deserializer=_tolerant(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
@@ -295,8 +350,9 @@ class GrpcServer:
         tls: TlsFiles | None = None,
     ) -> None:
         # Tracing first, so the caller check and the servicer run inside the call's span.
+        self._callers = CallerInterceptor(authenticate)
         self.server = grpc.aio.server(
-            interceptors=[*grpc_server_interceptors(), CallerInterceptor(authenticate)],
+            interceptors=[*grpc_server_interceptors(), self._callers],
             options=KEEPALIVE_POLICY,
         )
         self.health = health_aio.HealthServicer()
@@ -330,8 +386,10 @@ class GrpcServer:
             await self.health.set(name, status)
 
     async def stop(self, *, grace: float) -> None:
-        """Report NOT_SERVING, then stop accepting calls and let running ones finish."""
+        """Report NOT_SERVING, end the streams that would never finish (UNAVAILABLE, reason
+        `service_stopping`), then stop accepting calls and let running ones finish."""
         await self._set_all(health_pb2.HealthCheckResponse.NOT_SERVING)
+        self._callers.following.end_all()
         await self.server.stop(grace)
 
 
