@@ -19,6 +19,9 @@ from pathlib import Path
 
 import grpc
 import jwt
+import nats.errors
+import psycopg
+import psycopg_pool
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -50,6 +53,8 @@ PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckR
 REFUSE = f"/{SERVICE}/Refuse"  # refuses its request, quoting it
 HOLD = f"/{SERVICE}/Hold"  # one message, then quiet until the call ends, as a watch can be
 SLOW = f"/{SERVICE}/Slow"  # its first message once `gate` is set, then quiet
+OUTAGE = f"/{SERVICE}/Outage"  # Postgres or NATS away: the request names which
+OUTAGE_STREAM = f"/{SERVICE}/OutageStream"  # the same after one message
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -118,6 +123,17 @@ class Echo:
         yield b"first"
         await asyncio.Event().wait()
 
+    async def outage(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        self.ran.append("Outage")
+        raise OUTAGES[request.decode()]
+
+    async def outage_stream(
+        self, request: bytes, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[bytes]:
+        self.ran.append("OutageStream")
+        yield b"first"
+        raise OUTAGES[request.decode()]
+
     async def refuse(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Refuse")
         raise InvalidArgument(f"not a colour: {request.decode()}", reason="bad_colour")
@@ -143,6 +159,8 @@ class Echo:
             "Refuse": grpc.unary_unary_rpc_method_handler(self.refuse),
             "Hold": grpc.unary_stream_rpc_method_handler(self.hold),
             "Slow": grpc.unary_stream_rpc_method_handler(self.slow),
+            "Outage": grpc.unary_unary_rpc_method_handler(self.outage),
+            "OutageStream": grpc.unary_stream_rpc_method_handler(self.outage_stream),
         }
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
 
@@ -393,6 +411,41 @@ async def test_a_stopping_server_ends_its_endless_streams_at_once() -> None:
             assert (REASON_METADATA_KEY, "service_stopping") in trailers
             assert (RETRY_AFTER_METADATA_KEY, "1") in trailers
         await asyncio.wait_for(stopping, timeout=DEADLINE)  # not the 60 s of grace
+
+
+OUTAGES = {
+    "postgres": psycopg.OperationalError("connection to server at 127.0.0.1 failed"),
+    "pool": psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec"),
+    "nats": nats.errors.ConnectionClosedError(),
+    "a bug": KeyError("status"),
+}
+
+
+@pytest.mark.parametrize("what", ["postgres", "pool", "nats"])
+async def test_a_call_failed_by_an_outage_is_unavailable(what: str) -> None:
+    """gRPC ended it UNKNOWN ("Unexpected <class 'psycopg.OperationalError'>"): the gateway
+    answered 500, and nothing told the caller that trying again would work."""
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (_, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        unary = await status_of(lambda: ch.unary_unary(OUTAGE)(what.encode(), metadata=metadata))
+        stream = ch.unary_stream(OUTAGE_STREAM)(what.encode(), metadata=metadata)
+        assert await stream.read() == b"first"
+        streamed = await status_of(stream.read)
+        for error in (unary, streamed):
+            assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+            assert error.details() == (
+                "The service cannot reach its database or job queue just now; try again shortly."
+            )
+            trailers = tuple(error.trailing_metadata())
+            assert (REASON_METADATA_KEY, "dependency_unavailable") in trailers
+            assert (RETRY_AFTER_METADATA_KEY, "1") in trailers
+
+
+async def test_a_bug_is_not_taken_for_an_outage() -> None:
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (_, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        error = await status_of(lambda: ch.unary_unary(OUTAGE)(b"a bug", metadata=metadata))
+        assert error.code() == grpc.StatusCode.UNKNOWN, error
 
 
 # ---- TLS --------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, request_id_or_new
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
 from logokraft_kit.tokens import Caller, bearer_token
+from logokraft_kit.worker import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,19 @@ async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> No
     )
 
 
+def _outage(error: BaseException) -> Unavailable | None:
+    """The UNAVAILABLE a call ends with when Postgres or NATS failed it for a moment, where
+    gRPC would end it UNKNOWN (the gateway's 500, with nothing saying a retry can work)."""
+    if isinstance(error, LogoKraftError) or not is_transient(error):
+        return None
+    log.warning("a call failed on an outage: %s: %s", type(error).__name__, error)
+    return Unavailable(
+        "The service cannot reach its database or job queue just now; try again shortly.",
+        reason="dependency_unavailable",
+        retry_after=1,
+    )
+
+
 def _bind_request_id(context: grpc.aio.ServicerContext) -> None:
     """Every line the call logs, and its span, carry the request id it was sent with (or a
     new one)."""
@@ -192,6 +206,12 @@ def _wrap_unary(
         except LogoKraftError as error:
             measured.failed(error, context)
             await _abort(context, error)
+        except Exception as error:
+            outage = _outage(error)
+            measured.failed(outage or error, context)
+            if outage is None:
+                raise
+            await _abort(context, outage)
         except BaseException as error:
             measured.failed(error, context)
             raise
@@ -268,6 +288,12 @@ def _wrap_stream(
                 raise
             measured.code = STOPPING.status_code
             await _abort(context, STOPPING)
+        except Exception as error:
+            outage = _outage(error)
+            measured.failed(outage or error, context)
+            if outage is None:
+                raise
+            await _abort(context, outage)
         except BaseException as error:
             measured.failed(error, context)
             raise
