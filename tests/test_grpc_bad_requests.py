@@ -10,7 +10,19 @@ from logokraft.v1 import common_pb2
 from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
 from logokraft_dev.devtokens import dev_user_id
-from tests.support import DEADLINE, Services, as_user, brand_brief, new_project_id, rows
+from tests.support import (
+    DEADLINE,
+    HOLD_JOBS_UNTIL,
+    Services,
+    as_user,
+    brand_brief,
+    create_over_grpc,
+    new_project_id,
+    rows,
+    running_services,
+    service_env,
+    watch_over_grpc,
+)
 
 LONG_ID = "p" * 100_000
 
@@ -88,3 +100,44 @@ async def test_inspiration_images_named_in_another_bucket_are_refused(services: 
 
 
 PROJECT = "select id from brand_projects where id = %s"
+
+
+async def test_a_refinement_followed_past_its_projects_deletion_ends_not_found(
+    nats_server, database_url, namespace, data_dir, tmp_path
+) -> None:
+    """The stream sent the variations that were left (none) and ended OK, as if they had
+    settled: a client reading `variations[0]` of the last message failed on an empty list."""
+    gate = tmp_path / "release-held-jobs"
+    env = service_env(
+        nats_url=nats_server.url, database_url=database_url, namespace=namespace, data_dir=data_dir
+    )
+    async with running_services(env) as services:
+        project_id = await create_over_grpc(services, count=1)
+        await watch_over_grpc(services, project_id)
+        dev = as_user("dev")
+        project = await services.prompt_stub.GetProject(
+            prompt_pb.GetProjectRequest(project_id=project_id), metadata=dev, timeout=DEADLINE
+        )
+        parent = project.project.assets[0].id
+    # Again with every drawing held: the variations stay queued until the delete.
+    env[HOLD_JOBS_UNTIL] = str(gate)
+    async with running_services(env) as services:
+        call = services.refine_stub.RefineAsset(
+            refine_pb.RefineAssetRequest(asset_id=parent, instruction="navy", num_variations=2),
+            metadata=dev,
+            timeout=DEADLINE,
+        )
+        first = await call.read()
+        assert [v.status for v in first.variations] == [common_pb2.ASSET_STATUS_QUEUED] * 2
+        await services.prompt_stub.DeleteProject(
+            prompt_pb.DeleteProjectRequest(project_id=project_id), metadata=dev, timeout=DEADLINE
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            while (message := await call.read()) is not grpc.aio.EOF:
+                assert len(message.variations) == 2, message  # never a short list
+        assert raised.value.code() == grpc.StatusCode.NOT_FOUND, raised.value
+        assert raised.value.details() == (
+            f"the variations of asset {parent} were deleted with their project; there is "
+            "nothing left to follow"
+        )
+        gate.touch()
