@@ -221,17 +221,20 @@ def _wrap_unary(
     return wrapped
 
 
-STOPPING = Unavailable(
-    "This service is stopping; call again to reach a running one (resume a watch from the "
-    "last sequence you saw).",
-    reason="service_stopping",
-    retry_after=1,
-)
+def _stopping() -> Unavailable:
+    """How a stopping server ends a stream that would not end by itself (a new error each
+    time: an exception raised keeps its traceback, and with it the call's frames)."""
+    return Unavailable(
+        "This service is stopping; call again to reach a running one (resume a watch from the "
+        "last sequence you saw).",
+        reason="service_stopping",
+        retry_after=1,
+    )
 
 
 class _Following:
     """The streams that have sent their first message: a watch, a refinement being followed.
-    They never end by themselves, so a stopping server ends them at once (STOPPING) rather
+    They never end by themselves, so a stopping server ends them at once (`_stopping`) rather
     than after its grace period (UNAVAILABLE "Cancelling all calls"); a stream still making
     its first answer finishes it within the grace, as a unary call does.
 
@@ -278,7 +281,7 @@ def _wrap_stream(
                 yield response
                 sent = True
                 if following.stopping:
-                    raise STOPPING
+                    raise _stopping()
         except LogoKraftError as error:
             measured.failed(error, context)
             await _abort(context, error)
@@ -286,8 +289,9 @@ def _wrap_stream(
             measured.failed(error, context)
             if not (sent and following.stopping):
                 raise
-            measured.code = STOPPING.status_code
-            await _abort(context, STOPPING)
+            stopping = _stopping()
+            measured.failed(stopping, context)
+            await _abort(context, stopping)
         except Exception as error:
             outage = _outage(error)
             measured.failed(outage or error, context)
