@@ -28,6 +28,7 @@ from logokraft.v1.refine_service_pb2_grpc import RefineServiceStub
 UNARY_DEADLINE_S = 10.0  # every unary call gets a deadline
 STREAM_DEADLINE_S = 300.0  # a watch or a refinement lasts as long as the drawing takes
 TERMINAL = (common_pb2.ASSET_STATUS_COMPLETED, common_pb2.ASSET_STATUS_FAILED)
+MAX_RESUMES = 5  # how many times an interrupted (UNAVAILABLE) watch is resumed
 
 
 def asset_status(value: int) -> str:
@@ -62,6 +63,31 @@ def describe(event: common_pb2.ProjectEvent) -> str:
     return f"{change or 'unknown'} event"  # a kind this example predates: skip it
 
 
+async def watch_to_done(prompt: PromptServiceStub, project_id: str, auth: tuple) -> None:
+    """Print every event of the project until `done`. A watch that ends UNAVAILABLE (a
+    dropped connection, a service stopping: reason `service_stopping`) is resumed after the
+    last sequence seen, so no event is missed or shown twice."""
+    after = 0
+    for attempt in range(1, MAX_RESUMES + 2):
+        watch = prompt.WatchProject(
+            prompt_service_pb2.WatchProjectRequest(project_id=project_id, after_sequence=after),
+            metadata=auth,
+            timeout=STREAM_DEADLINE_S,
+        )
+        try:
+            async for response in watch:
+                print(f"  #{response.event.sequence} {describe(response.event)}")
+                after = max(after, response.event.sequence)
+            return
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.UNAVAILABLE or attempt > MAX_RESUMES:
+                raise
+            trailers = dict(error.trailing_metadata() or ())
+            wait = float(trailers.get("retry-after") or attempt)
+            print(f"  (watch interrupted: {error.details()}; resuming after #{after})")
+            await asyncio.sleep(wait)
+
+
 async def run(prompt_address: str, refine_address: str, token: str, brand: str) -> int:
     # Every call carries the user's access token; the services verify it themselves.
     auth = (("authorization", f"Bearer {token}"),)
@@ -89,13 +115,7 @@ async def run(prompt_address: str, refine_address: str, token: str, brand: str) 
         print(f"created project {project_id} ({project_status(created.project.status)})")
 
         # 2. Watch it: a snapshot, then every change, then `done`, where the stream ends.
-        watch = prompt.WatchProject(
-            prompt_service_pb2.WatchProjectRequest(project_id=project_id),
-            metadata=auth,
-            timeout=STREAM_DEADLINE_S,
-        )
-        async for response in watch:
-            print(f"  #{response.event.sequence} {describe(response.event)}")
+        await watch_to_done(prompt, project_id, auth)
 
         # 3. Read it with its assets.
         answer = await prompt.GetProject(
@@ -168,10 +188,17 @@ def main() -> int:
     )
     parser.add_argument("--brand", default="Acme Roasters", help="the brand name of the brief")
     args = parser.parse_args()
-    if not args.token:
+    token = (args.token or "").strip()  # a token read from a file ends with a newline
+    if not token:
         parser.error("give --token or set LOGOKRAFT_TOKEN (e.g. `make -s token`)")
+    if not token.isascii() or not token.isprintable():
+        # gRPC metadata carries printable ASCII only: grpcio would refuse it with a traceback.
+        parser.error(
+            "the token has characters a token never has (quotes from a copy, a line break?); "
+            "copy it again, e.g. from `make -s token`"
+        )
     try:
-        return asyncio.run(run(args.prompt, args.refine, args.token, args.brand))
+        return asyncio.run(run(args.prompt, args.refine, token, args.brand))
     except grpc.aio.AioRpcError as error:
         print(explain(error), file=sys.stderr)
         return 1

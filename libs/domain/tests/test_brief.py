@@ -63,6 +63,20 @@ def test_bad_briefs_name_the_field(fields, field_named):
 
 
 @pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["navy"] * 7, "color_words takes at most 6 colour fields; write colours as words"),
+        # It said "color_words takes each colour field is at most 100 characters".
+        (["n" * 101], "color_words takes colour fields of at most 100 characters each; write"),
+    ],
+)
+def test_colour_fields_out_of_bounds_say_what_they_take(words, message):
+    with pytest.raises(InvalidArgument) as raised:
+        validate_brief(brief(color_words=words))
+    assert raised.value.message.startswith(message), raised.value.message
+
+
+@pytest.mark.parametrize(
     "name",
     [
         *("\u200b", "\u00ad\u200b", "\u2060 \u200d"),

@@ -7,6 +7,7 @@ Callers are verified by the real `CallerVerifier`, as every service does.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import time
@@ -18,6 +19,9 @@ from pathlib import Path
 
 import grpc
 import jwt
+import nats.errors
+import psycopg
+import psycopg_pool
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,6 +33,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from logokraft_kit.errors import (
     REASON_METADATA_KEY,
     RETRY_AFTER_METADATA_KEY,
+    InvalidArgument,
     NotFound,
     ResourceExhausted,
     Unavailable,
@@ -45,6 +50,11 @@ WATCH = f"/{SERVICE}/Watch"
 FAIL = f"/{SERVICE}/Fail"
 REQUEST_ID = f"/{SERVICE}/RequestId"
 PARSE = f"/{SERVICE}/Parse"  # takes a message with a string field (HealthCheckRequest)
+REFUSE = f"/{SERVICE}/Refuse"  # refuses its request, quoting it
+HOLD = f"/{SERVICE}/Hold"  # one message, then quiet until the call ends, as a watch can be
+SLOW = f"/{SERVICE}/Slow"  # its first message once `gate` is set, then quiet
+OUTAGE = f"/{SERVICE}/Outage"  # Postgres or NATS away: the request names which
+OUTAGE_STREAM = f"/{SERVICE}/OutageStream"  # the same after one message
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -77,6 +87,8 @@ class Echo:
     """The servicer: records every call it runs."""
 
     ran: list[str] = field(default_factory=list)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def who(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Who")
@@ -99,6 +111,33 @@ class Echo:
             "You have made 200 images today.", reason="daily_image_limit", retry_after=2.5
         )
 
+    async def hold(self, request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+        self.ran.append("Hold")
+        yield b"held"
+        await asyncio.Event().wait()
+
+    async def slow(self, request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+        self.ran.append("Slow")
+        self.started.set()
+        await self.gate.wait()
+        yield b"first"
+        await asyncio.Event().wait()
+
+    async def outage(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        self.ran.append("Outage")
+        raise OUTAGES[request.decode()]
+
+    async def outage_stream(
+        self, request: bytes, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[bytes]:
+        self.ran.append("OutageStream")
+        yield b"first"
+        raise OUTAGES[request.decode()]
+
+    async def refuse(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        self.ran.append("Refuse")
+        raise InvalidArgument(f"not a colour: {request.decode()}", reason="bad_colour")
+
     async def parse(
         self, request: health_pb2.HealthCheckRequest, context: grpc.aio.ServicerContext
     ) -> bytes:
@@ -117,6 +156,11 @@ class Echo:
             "Who": grpc.unary_unary_rpc_method_handler(self.who),
             "Watch": grpc.unary_stream_rpc_method_handler(self.watch),
             "Fail": grpc.unary_unary_rpc_method_handler(self.fail),
+            "Refuse": grpc.unary_unary_rpc_method_handler(self.refuse),
+            "Hold": grpc.unary_stream_rpc_method_handler(self.hold),
+            "Slow": grpc.unary_stream_rpc_method_handler(self.slow),
+            "Outage": grpc.unary_unary_rpc_method_handler(self.outage),
+            "OutageStream": grpc.unary_stream_rpc_method_handler(self.outage_stream),
         }
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
 
@@ -297,6 +341,111 @@ async def test_a_domain_error_ends_the_call_with_its_status_and_reason() -> None
         assert stream_error.details() == "project 42 not found"
         assert (REASON_METADATA_KEY, "no_such_project") in tuple(stream_error.trailing_metadata())
         assert echo.ran == ["Fail", "Watch"]
+
+
+@pytest.mark.parametrize("quoted", ["x" * 100_000, "é" * 3_000, "🎨" * 20_000])
+async def test_an_error_quoting_a_long_input_keeps_its_status(quoted: str) -> None:
+    """The whole message went into the status trailer: past 16 KiB the client refused it and
+    the caller got RESOURCE_EXHAUSTED "received metadata size exceeds hard limit" instead of
+    INVALID_ARGUMENT (between 8 and 16 KiB, either, at random)."""
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        call = ch.unary_unary(REFUSE)
+        for _ in range(5):  # gRPC refuses trailers between its soft and hard limits at random
+            error = await status_of(lambda: call(quoted.encode(), metadata=metadata, timeout=5))
+            assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.details()
+            assert error.details().startswith(f"not a colour: {quoted[:100]}")
+            assert error.details().endswith("...")
+            assert len(error.details().encode()) <= 2048
+            assert (REASON_METADATA_KEY, "bad_colour") in tuple(error.trailing_metadata())
+        assert echo.ran == ["Refuse"] * 5
+
+
+async def test_a_quiet_stream_outlives_a_callers_keepalive_pings() -> None:
+    """A caller pinging every 5 s to learn of a dead connection (gRPC's keepalive) had its
+    quiet stream ended UNAVAILABLE "Too many pings" after ~15 s: the server's default takes
+    a ping without data every 5 minutes at most."""
+    pinging = [
+        ("grpc.keepalive_time_ms", 5_000),
+        ("grpc.keepalive_timeout_ms", 5_000),
+        ("grpc.http2.max_pings_without_data", 0),  # keep pinging on a quiet stream
+    ]
+    async with (
+        echo_server() as (echo, port),
+        grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=pinging) as ch,
+    ):
+        call = ch.unary_stream(HOLD)(b"", metadata=bearer(user_token(ALICE)))
+        assert await call.read() == b"held"
+        # Three pings: the old policy answered the third with GOAWAY (at ~15 s).
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(call.read()), timeout=18)
+        assert not call.done()
+        call.cancel()
+        assert echo.ran == ["Hold"]
+
+
+async def test_a_stopping_server_ends_its_endless_streams_at_once() -> None:
+    """A watch never ends by itself: the server's stop waited its whole grace period for it,
+    then ended it UNAVAILABLE "Cancelling all calls". A stream still making its first answer
+    (a refinement queueing its variations) is not cut: it sends it, then ends the same way."""
+    echo = Echo()
+    server = GrpcServer(
+        service_names=[SERVICE], register=echo.register, authenticate=VERIFIER.caller
+    )
+    port = await server.start("127.0.0.1:0")
+    metadata = bearer(user_token(ALICE))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        watching = ch.unary_stream(HOLD)(b"", metadata=metadata)
+        assert await watching.read() == b"held"
+        answering = ch.unary_stream(SLOW)(b"", metadata=metadata)
+        await echo.started.wait()
+        stopping = asyncio.create_task(server.stop(grace=60))
+        for call in (watching, answering):
+            if call is answering:
+                echo.gate.set()
+                assert await call.read() == b"first"
+            error = await status_of(lambda c=call: asyncio.wait_for(c.read(), timeout=DEADLINE))
+            assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+            assert error.details().startswith("This service is stopping; call again")
+            trailers = tuple(error.trailing_metadata())
+            assert (REASON_METADATA_KEY, "service_stopping") in trailers
+            assert (RETRY_AFTER_METADATA_KEY, "1") in trailers
+        await asyncio.wait_for(stopping, timeout=DEADLINE)  # not the 60 s of grace
+
+
+OUTAGES = {
+    "postgres": psycopg.OperationalError("connection to server at 127.0.0.1 failed"),
+    "pool": psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec"),
+    "nats": nats.errors.ConnectionClosedError(),
+    "a bug": KeyError("status"),
+}
+
+
+@pytest.mark.parametrize("what", ["postgres", "pool", "nats"])
+async def test_a_call_failed_by_an_outage_is_unavailable(what: str) -> None:
+    """gRPC ended it UNKNOWN ("Unexpected <class 'psycopg.OperationalError'>"): the gateway
+    answered 500, and nothing told the caller that trying again would work."""
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (_, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        unary = await status_of(lambda: ch.unary_unary(OUTAGE)(what.encode(), metadata=metadata))
+        stream = ch.unary_stream(OUTAGE_STREAM)(what.encode(), metadata=metadata)
+        assert await stream.read() == b"first"
+        streamed = await status_of(stream.read)
+        for error in (unary, streamed):
+            assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+            assert error.details() == (
+                "The service cannot reach its database or job queue just now; try again shortly."
+            )
+            trailers = tuple(error.trailing_metadata())
+            assert (REASON_METADATA_KEY, "dependency_unavailable") in trailers
+            assert (RETRY_AFTER_METADATA_KEY, "1") in trailers
+
+
+async def test_a_bug_is_not_taken_for_an_outage() -> None:
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (_, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        error = await status_of(lambda: ch.unary_unary(OUTAGE)(b"a bug", metadata=metadata))
+        assert error.code() == grpc.StatusCode.UNKNOWN, error
 
 
 # ---- TLS --------------------------------------------------------------------------------------

@@ -102,11 +102,22 @@ async def test_an_expired_token_is_refused_past_the_leeway() -> None:
     assert await users().user_id(user_token(iat=now - 3600, exp=now - 5)) == ALICE
 
 
+@pytest.mark.parametrize("claim", ["iat", "nbf"])
+async def test_a_token_from_a_clock_ahead_says_so(claim: str) -> None:
+    """It said "The access token is invalid.", which a caller whose clock is off cannot act on."""
+    now = int(time.time())
+    ahead = user_token(**{claim: now + 600, "exp": now + 3600})
+    assert "not valid yet" in await refused(ahead)
+    assert "check the clocks" in await refused(ahead)
+    # within the leeway it is taken
+    assert await users().user_id(user_token(**{claim: now + 10, "exp": now + 3600})) == ALICE
+
+
 @pytest.mark.parametrize(
     ("claims", "message"),
     [
-        ({"sub": None}, "invalid"),
-        ({"exp": None}, "invalid"),
+        ({"sub": None}, "The access token is invalid: it has no `sub` claim."),
+        ({"exp": None}, "The access token is invalid: it has no `exp` claim."),
         ({"sub": "not-a-uuid"}, "names no user"),
     ],
     ids=["no-subject", "no-expiry", "subject-not-a-user-id"],

@@ -93,11 +93,12 @@ def understand_colours(words: Sequence[str], colors: Sequence[str] = ()) -> Colo
 
 
 def color_field_problem(words: Sequence[str]) -> str | None:
-    """Why these colour fields are out of bounds, or None."""
+    """Why these colour fields are out of bounds, or None: what the fields take, to follow
+    "color_words takes " ("at most 6 colour fields")."""
     if len(words) > MAX_COLORS:
         return f"at most {MAX_COLORS} colour fields"
     if any(len(w.strip()) > MAX_COLOR_FIELD_LENGTH for w in words):
-        return f"each colour field is at most {MAX_COLOR_FIELD_LENGTH} characters"
+        return f"colour fields of at most {MAX_COLOR_FIELD_LENGTH} characters each"
     return None
 
 

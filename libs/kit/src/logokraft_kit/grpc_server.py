@@ -16,7 +16,9 @@ and puts one interceptor in front of every logokraft RPC that:
 Health and reflection answer without credentials, as orchestrators and tools expect.
 With a certificate and key configured the port is TLS, and with a CA it requires client
 certificates (mTLS); otherwise it is plaintext, for loopback and private networks.
-On shutdown health turns NOT_SERVING before the server stops.
+On shutdown health turns NOT_SERVING before the server stops, and streams that have sent
+their first message (watches, which never end by themselves) end at once UNAVAILABLE with
+the reason `service_stopping`, so their callers resume on a running replica.
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
-from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated
+from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated, Unavailable
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, request_id_or_new
 from logokraft_kit.metrics import GRPC_SERVER_DURATION
 from logokraft_kit.telemetry import Stopwatch, annotate, grpc_server_interceptors
 from logokraft_kit.tokens import Caller, bearer_token
+from logokraft_kit.worker import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +123,40 @@ def _check_decoded(request: Any) -> None:
         raise InvalidArgument(f"The request could not be read: {request.reason}.")
 
 
+# The status message travels percent-encoded in a trailer, and gRPC clients refuse trailers
+# past 8-16 KiB: a message quoting a caller's long input would reach them as RESOURCE_EXHAUSTED
+# "received metadata size exceeds ... limit" instead of its own code. Cut to this many bytes
+# of UTF-8 (at most three times as many once encoded), a message still says what is wrong.
+MAX_STATUS_MESSAGE_BYTES = 2048
+
+
+def _status_message(message: str) -> str:
+    encoded = message.encode()
+    if len(encoded) <= MAX_STATUS_MESSAGE_BYTES:
+        return message
+    cut = encoded[: MAX_STATUS_MESSAGE_BYTES - 3].decode(errors="ignore")
+    return f"{cut}..."
+
+
 async def _abort(context: grpc.aio.ServicerContext, error: LogoKraftError) -> None:
     """End the call with the error's status; its reason and retry-after go in the trailers."""
     await context.abort(
-        error.status_code, error.message, trailing_metadata=error.trailing_metadata()
+        error.status_code,
+        _status_message(error.message),
+        trailing_metadata=error.trailing_metadata(),
+    )
+
+
+def _outage(error: BaseException) -> Unavailable | None:
+    """The UNAVAILABLE a call ends with when Postgres or NATS failed it for a moment, where
+    gRPC would end it UNKNOWN (the gateway's 500, with nothing saying a retry can work)."""
+    if isinstance(error, LogoKraftError) or not is_transient(error):
+        return None
+    log.warning("a call failed on an outage: %s: %s", type(error).__name__, error)
+    return Unavailable(
+        "The service cannot reach its database or job queue just now; try again shortly.",
+        reason="dependency_unavailable",
+        retry_after=1,
     )
 
 
@@ -173,6 +206,12 @@ def _wrap_unary(
         except LogoKraftError as error:
             measured.failed(error, context)
             await _abort(context, error)
+        except Exception as error:
+            outage = _outage(error)
+            measured.failed(outage or error, context)
+            if outage is None:
+                raise
+            await _abort(context, outage)
         except BaseException as error:
             measured.failed(error, context)
             raise
@@ -182,21 +221,83 @@ def _wrap_unary(
     return wrapped
 
 
+def _stopping() -> Unavailable:
+    """How a stopping server ends a stream that would not end by itself (a new error each
+    time: an exception raised keeps its traceback, and with it the call's frames)."""
+    return Unavailable(
+        "This service is stopping; call again to reach a running one (resume a watch from the "
+        "last sequence you saw).",
+        reason="service_stopping",
+        retry_after=1,
+    )
+
+
+class _Following:
+    """The streams that have sent their first message: a watch, a refinement being followed.
+    They never end by themselves, so a stopping server ends them at once (`_stopping`) rather
+    than after its grace period (UNAVAILABLE "Cancelling all calls"); a stream still making
+    its first answer finishes it within the grace, as a unary call does.
+
+    `waiting` holds the calls waiting for their next message: a stop cancels those (the
+    cancel reaches the servicer's wait, which ends as any cancel does). A call busy in gRPC's
+    own write is not cancelled (gRPC would drop it without a status until the grace ended);
+    it ends before its next message."""
+
+    def __init__(self) -> None:
+        self.waiting: set[asyncio.Task[Any]] = set()
+        self.stopping = False
+
+    def end_all(self) -> None:
+        self.stopping = True
+        for task in self.waiting:
+            task.cancel()
+
+
 def _wrap_stream(
-    method: str, behavior: Callable[..., AsyncIterator[Any]], authenticate: Authenticate | None
+    method: str,
+    behavior: Callable[..., AsyncIterator[Any]],
+    authenticate: Authenticate | None,
+    following: _Following,
 ) -> Callable[..., AsyncIterator[Any]]:
     async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         _bind_request_id(context)
         measured = _Measured(method, request)
+        task = asyncio.current_task()
+        sent = False
         try:
             if authenticate is not None:
                 _caller.set(await _verified_caller(context, authenticate))
             _check_decoded(request)
-            async for response in behavior(request, context):
+            responses = behavior(request, context).__aiter__()
+            while True:
+                if sent and task is not None:
+                    following.waiting.add(task)
+                try:
+                    response = await responses.__anext__()
+                except StopAsyncIteration:
+                    break
+                finally:
+                    following.waiting.discard(task)  # type: ignore[arg-type]
                 yield response
+                sent = True
+                if following.stopping:
+                    raise _stopping()
         except LogoKraftError as error:
             measured.failed(error, context)
             await _abort(context, error)
+        except asyncio.CancelledError as error:
+            measured.failed(error, context)
+            if not (sent and following.stopping):
+                raise
+            stopping = _stopping()
+            measured.failed(stopping, context)
+            await _abort(context, stopping)
+        except Exception as error:
+            outage = _outage(error)
+            measured.failed(outage or error, context)
+            if outage is None:
+                raise
+            await _abort(context, outage)
         except BaseException as error:
             measured.failed(error, context)
             raise
@@ -212,6 +313,7 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, authenticate: Authenticate | None) -> None:
         self._authenticate = authenticate
+        self.following = _Following()
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
@@ -226,11 +328,24 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(method, handler.unary_stream, authenticate),
+                _wrap_stream(method, handler.unary_stream, authenticate, self.following),
                 request_deserializer=_tolerant(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         raise RuntimeError(f"{handler_call_details.method}: only unary and server streams")
+
+
+# A WatchProject may be quiet for minutes, so callers keep its connection alive with HTTP/2
+# pings (`grpc.keepalive_time_ms`) to learn of a dead peer. gRPC's server default takes a
+# ping without data at most every 5 minutes and answers a third early one with GOAWAY
+# "too_many_pings": the caller's watch ended UNAVAILABLE "Too many pings" after ~15 s. Take
+# pings every 5 s or more (4 s, for timers' jitter), with or without calls in flight.
+MIN_CLIENT_PING_INTERVAL_MS = 4_000
+KEEPALIVE_POLICY = (
+    # GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS
+    ("grpc.http2.min_ping_interval_without_data_ms", MIN_CLIENT_PING_INTERVAL_MS),
+    ("grpc.keepalive_permit_without_calls", 1),
+)
 
 
 @dataclass(frozen=True)
@@ -265,8 +380,10 @@ class GrpcServer:
         tls: TlsFiles | None = None,
     ) -> None:
         # Tracing first, so the caller check and the servicer run inside the call's span.
+        self._callers = CallerInterceptor(authenticate)
         self.server = grpc.aio.server(
-            interceptors=[*grpc_server_interceptors(), CallerInterceptor(authenticate)]
+            interceptors=[*grpc_server_interceptors(), self._callers],
+            options=KEEPALIVE_POLICY,
         )
         self.health = health_aio.HealthServicer()
         self._service_names = service_names
@@ -299,8 +416,10 @@ class GrpcServer:
             await self.health.set(name, status)
 
     async def stop(self, *, grace: float) -> None:
-        """Report NOT_SERVING, then stop accepting calls and let running ones finish."""
+        """Report NOT_SERVING, end the streams that would never finish (UNAVAILABLE, reason
+        `service_stopping`), then stop accepting calls and let running ones finish."""
         await self._set_all(health_pb2.HealthCheckResponse.NOT_SERVING)
+        self._callers.following.end_all()
         await self.server.stop(grace)
 
 

@@ -16,9 +16,22 @@ from logokraft_kit.errors import InvalidArgument
 USER_ID_METADATA_KEY = "x-logokraft-user-id"
 
 
+# How much of a value that is not a UUID its error quotes: enough to recognise it. The whole
+# of a long one would not fit in the status (gRPC refuses trailers past 16 KiB, so the caller
+# got RESOURCE_EXHAUSTED "received metadata size exceeds hard limit" instead of the reason).
+QUOTED_CHARS = 40
+
+
 def parse_uuid(value: str, *, what: str) -> uuid.UUID:
-    """Parse a UUID or raise InvalidArgument naming the field."""
+    """Parse a UUID or raise InvalidArgument naming the field (quoting a long value's start)."""
     try:
         return uuid.UUID(value)
     except (ValueError, AttributeError, TypeError):
-        raise InvalidArgument(f"{what} must be a UUID, got {value!r}") from None
+        raise InvalidArgument(f"{what} must be a UUID, got {_quoted(value)}") from None
+
+
+def _quoted(value: object) -> str:
+    text = str(value)
+    if len(text) <= QUOTED_CHARS:
+        return repr(text)
+    return f"{text[:QUOTED_CHARS]!r}... ({len(text)} characters)"

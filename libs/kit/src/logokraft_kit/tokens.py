@@ -309,6 +309,16 @@ def decode(token: str, key: object, *, algorithm: str, audience: str, issuer: st
         raise Unauthenticated("The access token has expired; sign in again.") from None
     except (jwt.InvalidAudienceError, jwt.InvalidIssuerError):
         raise Unauthenticated("The access token was not issued for this service.") from None
+    except jwt.ImmatureSignatureError:
+        # Signed by us, but `iat`/`nbf` ahead of our clock past the leeway: a clock is off.
+        raise Unauthenticated(
+            "The access token is not valid yet (issued or valid from a time ahead of our "
+            "clock); check the clocks of the machine that issued it and of this one."
+        ) from None
+    except jwt.MissingRequiredClaimError as error:
+        raise Unauthenticated(
+            f"The access token is invalid: it has no `{error.claim}` claim."
+        ) from None
     except jwt.PyJWTError:
         raise Unauthenticated("The access token is invalid.") from None
 

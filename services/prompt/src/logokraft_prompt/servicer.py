@@ -17,11 +17,15 @@ from logokraft_domain.brief import MAX_INSPIRATION_IMAGES, validate_brief
 from logokraft_kit.errors import InvalidArgument
 from logokraft_kit.grpc_server import caller_id
 from logokraft_kit.identity import parse_uuid
+from logokraft_kit.storage import INSPIRATION_BUCKET
 from logokraft_kit.storage.paths import in_project_folder
 from logokraft_prompt.control import ProjectControl
 from logokraft_prompt.core import ProjectsCore
 
 INSPIRATION_PREFIX_ERROR = "inspiration images must be stored under the caller's project folder"
+INSPIRATION_BUCKET_ERROR = (
+    f"inspiration images must be stored in the `{INSPIRATION_BUCKET}` bucket, not `{{bucket}}`"
+)
 
 
 class PromptServicer(pb_grpc.PromptServiceServicer):
@@ -46,6 +50,11 @@ class PromptServicer(pb_grpc.PromptServiceServicer):
         brief = validate_brief(request.brief)
         if len(request.inspiration_images) > MAX_INSPIRATION_IMAGES:
             raise InvalidArgument(f"at most {MAX_INSPIRATION_IMAGES} inspiration images")
+        # Only the path is kept: an image named in another bucket would be looked for in the
+        # inspiration bucket, silently (an empty bucket is read as that one).
+        for ref in request.inspiration_images:
+            if ref.bucket not in ("", INSPIRATION_BUCKET):
+                raise InvalidArgument(INSPIRATION_BUCKET_ERROR.format(bucket=ref.bucket[:40]))
         paths = [ref.path for ref in request.inspiration_images]
         if not all(in_project_folder(path, user_id, project_id) for path in paths):
             raise InvalidArgument(INSPIRATION_PREFIX_ERROR)

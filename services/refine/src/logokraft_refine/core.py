@@ -176,7 +176,8 @@ class RefineCore:
         return chain
 
     async def follow(self, user_id: uuid.UUID, children: list[Row]) -> AsyncIterator[list[Row]]:
-        """The children each time one of them changes, until all are completed or failed."""
+        """The children each time one of them changes, until all are completed, failed or
+        cancelled; NotFound once they are deleted (with their project)."""
         project_id = str(children[0]["project_id"])
         ids = [child["id"] for child in children]
         seen = [(c["status"], c["updated_at"]) for c in children]
@@ -185,7 +186,14 @@ class RefineCore:
                 news.clear()
                 async with self._deps.db.as_user(user_id) as conn:
                     rows = [await store.get_asset(conn, asset_id) for asset_id in ids]
-                current = [(r["status"], r["updated_at"]) if r else ("failed", None) for r in rows]
+                if any(row is None for row in rows):
+                    # The stream sent the survivors (none, often) and ended OK, as if the
+                    # variations had settled.
+                    raise NotFound(
+                        f"the variations of asset {children[0]['parent_asset_id']} were "
+                        "deleted with their project; there is nothing left to follow"
+                    )
+                current = [(r["status"], r["updated_at"]) for r in rows]
                 if current != seen:
                     seen = current
                     yield [row for row in rows if row is not None]
