@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import re
 
 import psycopg
 import pytest
@@ -21,6 +23,7 @@ from logokraft_kit.bus import (
     ensure_streams,
 )
 from logokraft_kit.bus import publish_job as publish_signed
+from logokraft_kit.logs import current_log_context
 from logokraft_kit.worker import (
     ConsumerSpec,
     Delivery,
@@ -429,3 +432,38 @@ async def test_a_lane_job_handed_back_with_a_delay_runs_again(bus):
         await publish_job(js, subjects.jobs("rest"), {"n": 1}, msg_id="later-1")
         await asyncio.wait_for(finished.wait(), 20)
     assert attempts == [1, 2, 3]
+
+
+async def test_a_job_done_is_one_info_line_with_its_ids(bus, caplog):
+    """Before, a job that went well logged nothing: grepping a project's id in the services'
+    logs found its failures and retries, never that its prompts were written or its logos
+    drawn, so nothing told an on-call engineer whether (and when) the work got done."""
+    js, subjects = bus
+    handled = asyncio.Event()
+    contexts: list[dict] = []
+
+    class Context(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.name == worker_module.__name__:
+                contexts.append(dict(current_log_context()))
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        handled.set()
+
+    caplog.set_level(logging.INFO, logger=worker_module.__name__)
+    catcher = Context()
+    logging.getLogger(worker_module.__name__).addHandler(catcher)
+    try:
+        async with running(js, subjects, handle):
+            job = {"project_id": "p-1", "asset_id": "a-1"}
+            await publish_job(js, subjects.jobs("images"), job, msg_id="done-1")
+            await asyncio.wait_for(handled.wait(), 10)
+    finally:
+        logging.getLogger(worker_module.__name__).removeHandler(catcher)
+    done = [r for r in caplog.records if r.name == worker_module.__name__]
+    assert len(done) == 1 and done[0].levelno == logging.INFO, caplog.text
+    assert re.fullmatch(
+        rf"job on {re.escape(subjects.jobs('images'))} done in \d+\.\d\d s \(delivery 1\)",
+        done[0].getMessage(),
+    )
+    assert contexts == [{"project_id": "p-1", "asset_id": "a-1"}]

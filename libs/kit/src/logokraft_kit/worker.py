@@ -355,6 +355,13 @@ class JobWorker:
             with consuming(msg.subject, msg.headers, queue=queue, attempt=delivery.attempt):
                 outcome = await self._process(msg, delivery, lane)
                 annotate(outcome=outcome)
+                if outcome == "ok":  # the other outcomes say why where they are decided
+                    log.info(
+                        "job on %s done in %.2f s (delivery %d)",
+                        msg.subject,
+                        stopwatch.seconds,
+                        delivery.attempt,
+                    )
         finally:
             JOB_DURATION.labels(queue, outcome).observe(stopwatch.seconds)
 
