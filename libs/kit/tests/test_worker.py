@@ -11,8 +11,13 @@ import psycopg
 import pytest
 from nats.errors import NoRespondersError
 from nats.js.errors import NotFoundError
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import Status, StatusCode
 from prometheus_client import REGISTRY
 
+from logokraft_kit import telemetry
 from logokraft_kit import worker as worker_module
 from logokraft_kit.bus import (
     MSG_ID_HEADER,
@@ -467,3 +472,43 @@ async def test_a_job_done_is_one_info_line_with_its_ids(bus, caplog):
         done[0].getMessage(),
     )
     assert contexts == [{"project_id": "p-1", "asset_id": "a-1"}]
+
+
+async def test_a_job_that_failed_or_was_dropped_is_an_error_on_its_span(bus, monkeypatch):
+    """Before, a job's `process` span said `logokraft.outcome` failed or dropped but its
+    status stayed unset, so a tracing backend's error filter never showed the jobs the
+    `LogoKraftJobsFailing` and `LogoKraftJobsDropped` alerts fire for."""
+    js, subjects = bus
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    monkeypatch.setattr(telemetry, "tracer", lambda: provider.get_tracer("test"))
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        if job["n"] == 1:
+            raise ValueError("a bug")
+        if job["n"] == 2:
+            raise MalformedJob("not a job of this queue")
+
+    async with running(js, subjects, handle, max_attempts=1):
+        for n in (1, 2, 3):
+            await publish_job(js, subjects.jobs("images"), {"n": n}, msg_id=f"span-{n}")
+        await _settled(js, subjects, f"{subjects.namespace}-test")
+
+    def ended(outcome: str) -> Status:
+        [span] = [
+            s
+            for s in exported.get_finished_spans()
+            if s.attributes.get("logokraft.outcome") == outcome
+        ]
+        return span.status
+
+    assert (ended("failed").status_code, ended("failed").description) == (
+        StatusCode.ERROR,
+        "failed",
+    )
+    assert (ended("dropped").status_code, ended("dropped").description) == (
+        StatusCode.ERROR,
+        "dropped",
+    )
+    assert ended("ok").status_code is StatusCode.UNSET
