@@ -54,3 +54,29 @@ async def test_a_nats_outage_is_one_error_then_one_line_when_it_is_back(tmp_path
     assert "lost the connection" not in caplog.text.split(back_line.getMessage())[1], (
         "closing the connection on purpose is not an outage"
     )
+
+
+async def test_a_message_callback_that_raises_is_still_an_error_with_its_traceback(
+    nats_server, namespace, caplog
+):
+    """Quieting the reconnect attempts must not quiet a bug: nats-py hands a subscription
+    callback's exception to the same error callback."""
+    nc = await connect(nats_server.url, name="callback-test")
+    reported = asyncio.Event()
+    try:
+
+        async def broken(msg) -> None:
+            raise RuntimeError("a bug in a callback")
+
+        caplog.set_level(logging.INFO, logger="logokraft_kit.bus")
+        caplog.handler.addFilter(
+            lambda r: (r.name == "logokraft_kit.bus" and reported.set()) or True
+        )
+        await nc.subscribe(f"{namespace}.bug", cb=broken)
+        await nc.publish(f"{namespace}.bug", b"x")
+        await asyncio.wait_for(reported.wait(), 10)
+    finally:
+        await nc.close()
+    [record] = [r for r in caplog.records if r.name == "logokraft_kit.bus"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info and "a bug in a callback" in str(record.exc_info[1])

@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import nats.errors
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
@@ -118,7 +119,11 @@ class _ConnectionLog:
             self.attempts += 1  # the outage was said once; each failed attempt is not news
             log.debug("NATS reconnect attempt failed: %r", error)
             return
-        log.warning("NATS connection error: %r", error)
+        if isinstance(error, OSError | TimeoutError | nats.errors.Error):
+            log.warning("NATS connection error: %r", error)
+            return
+        # A message callback raised (a bug), as nats-py reports it: keep the traceback.
+        log.error("the NATS client reported an error: %r", error, exc_info=error)
 
 
 async def connect(url: str, *, name: str) -> NATS:
