@@ -11,8 +11,11 @@ test states only what differs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -23,6 +26,7 @@ from logokraft.v1 import prompt_service_pb2 as prompt_pb
 from logokraft.v1 import refine_service_pb2 as refine_pb
 from logokraft_dev.asgi import serve_asgi
 from logokraft_dev.devtokens import dev_user_id
+from logokraft_domain import sweeper
 from logokraft_domain.jobs import REFINEMENTS, DrawCandidate
 from logokraft_fakes import gemini as fake_gemini
 from logokraft_fakes.gemini import FakeGemini
@@ -30,6 +34,7 @@ from logokraft_fakes.seedream import FakeSeedream, SeedreamError
 from logokraft_imagegen.adapters.base import GeneratedImage, ImageRequest
 from logokraft_imagegen.adapters.local import LocalLogoGenerator
 from logokraft_imagegen.adapters.seedream import SeedreamGenerator
+from logokraft_kit.logs import current_log_context
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.service import ServiceRuntime
 from logokraft_prompt.adapters.gemini import GeminiPromptWriter
@@ -441,16 +446,39 @@ async def _lose_the_image_jobs(
         )
 
 
+@contextlib.contextmanager
+def _sweepers_lines() -> Iterator[list[tuple[str, dict[str, str]]]]:
+    """The sweepers' log lines while the block runs, each with the ids it was logged with."""
+    lines: list[tuple[str, dict[str, str]]] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append((record.getMessage(), dict(current_log_context())))
+
+    logger, keep = logging.getLogger(sweeper.__name__), Keep()
+    logger.addHandler(keep)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(keep)
+
+
 async def test_the_sweeper_queues_the_lost_jobs_of_stuck_assets_again(fault_stack):
     fault_stack.configure(**SWEEP_QUICKLY)
     prompt = await fault_stack.start("prompt")
     project_id = await fault_stack.create_project(count=2)
     await _lose_the_image_jobs(fault_stack, prompt, project_id)
     await fault_stack.wait_for_assets(project_id, ["queued", "queued"])
-    await fault_stack.start("imagegen")
-    assets = await fault_stack.wait_for_assets(project_id, ["completed", "completed"])
+    with _sweepers_lines() as lines:
+        await fault_stack.start("imagegen")
+        assets = await fault_stack.wait_for_assets(project_id, ["completed", "completed"])
     await fault_stack.wait_for_settled(project_id)
     fault_stack.assert_one_object_per_asset(project_id, assets)
+    # Each requeued asset's line carries its ids, so grepping the project's id finds it
+    # (before, the sweeper's lines had no project_id, only the asset's id in their text).
+    requeued = {ids.get("asset_id"): ids for text, ids in lines if "queueing its job" in text}
+    assert set(requeued) == {str(a["id"]) for a in assets}, lines
+    assert {ids.get("project_id") for ids in requeued.values()} == {str(project_id)}
 
 
 async def test_the_sweeper_fails_assets_past_their_maximum_age_and_settles_the_project(
@@ -465,11 +493,14 @@ async def test_the_sweeper_fails_assets_past_their_maximum_age_and_settles_the_p
         " where project_id = %s returning id",
         [project_id],
     )
-    await fault_stack.start("imagegen")
-    project = await fault_stack.wait_for_settled(project_id, "failed")
+    with _sweepers_lines() as lines:
+        await fault_stack.start("imagegen")
+        project = await fault_stack.wait_for_settled(project_id, "failed")
     [asset] = await fault_stack.assets(project_id)
     assert asset["status"] == "failed"
     assert asset["error_code"] == "timed_out"
+    failed = [ids for text, ids in lines if text.startswith(f"asset {asset['id']} failed as")]
+    assert failed == [{"project_id": str(project_id), "asset_id": str(asset["id"])}], lines
     assert "not finished within 1 minute" in asset["error_message"]
     assert "try generating it again" in asset["error_message"]
     assert project["error_code"] == "no_assets"
@@ -484,11 +515,15 @@ async def test_the_sweeper_queues_the_lost_prompt_job_of_a_project_again(fault_s
         " values (%s, %s, 'Lost Lighthouse', 1) returning id",
         [project_id, USER],
     )
-    await fault_stack.start("prompt")
-    await fault_stack.start("imagegen")
-    await fault_stack.wait_for_settled(project_id)
+    with _sweepers_lines() as lines:
+        await fault_stack.start("prompt")
+        await fault_stack.start("imagegen")
+        await fault_stack.wait_for_settled(project_id)
     [asset] = await fault_stack.assets(project_id)
     assert asset["status"] == "completed"
+    # One line for the project, with its id: before, only "prompt sweep: queued 1 again".
+    requeued = [ids for text, ids in lines if text.startswith(f"project {project_id} ")]
+    assert requeued == [{"project_id": str(project_id)}], lines
 
 
 # ---- 3. a circuit breaker in front of a provider that keeps failing ---------------------------

@@ -9,9 +9,11 @@ restarts it, and every asset still ends `completed`, once.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from logokraft_dev.devtokens import dev_user_id
@@ -109,3 +111,19 @@ async def test_a_full_run_writes_no_credential_to_any_log(stack_dir: Path) -> No
     access = logs["gateway.log"]
     assert "/stream?access_token=[redacted]" in access, "the stream request was logged"
     assert "signature=[redacted]" in access, "the image downloads were logged"
+
+
+async def test_make_run_says_when_its_nats_or_postgres_dies(stack_dir: Path) -> None:
+    """The embedded NATS and Postgres are not restarted. Before, when one died `make run`
+    said nothing: the banner stood, the services logged their errors into their files, and
+    nothing told the developer that the stack needed a restart."""
+    async with make_run(stack_dir / "data") as stack:
+        for server in ("nats-server", "postgres"):
+            [proc] = [
+                child
+                for child in psutil.Process(stack.proc.pid).children()
+                if Path(child.cmdline()[0]).name == server
+            ]
+            proc.send_signal(signal.SIGKILL)  # reaped by the stack, its parent
+            name = "nats" if server == "nats-server" else server
+            await stack.wait_said(f"{name} exited with code -9; it is not restarted")

@@ -176,6 +176,34 @@ async def test_one_project_is_one_trace_across_gateway_prompt_and_imagegen(
     assert access[0]["trace_id"] == post.trace_id
     assert access[0]["service"] == "gateway"
 
+    # Each logo finished is a line in the service that drew it, carrying the project's id
+    # and the request's: grepping either shows that the work got done, not only what failed
+    # (before, a project that went well left no line in any service).
+    def json_lines(process: str) -> list[dict]:
+        text = (data_dir / "logs" / f"{process}.log").read_text()
+        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+    request_id = created.headers["x-request-id"]
+    drawn_by = {a["id"]: ("imagegen", request_id) for a in assets}
+    drawn_by[variation["id"]] = ("refine", refined.headers["x-request-id"])
+    for asset_id, (process, request) in drawn_by.items():
+        [done] = [
+            line
+            for line in json_lines(process)
+            if line["message"] == f"asset {asset_id} completed; drawn by local"
+        ]
+        assert done["level"] == "INFO"
+        assert (done["project_id"], done["asset_id"]) == (project_id, asset_id)
+        assert done["request_id"] == request
+    written = [
+        line
+        for line in json_lines("prompt")
+        if line.get("project_id") == project_id and line["message"].startswith("job on")
+    ]
+    assert [line["level"] for line in written] == ["INFO"], written
+    assert " done in " in written[0]["message"]
+    assert written[0]["request_id"] == request_id
+
 
 async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: Path) -> None:
     """Scraped before and after: requests, RPCs, jobs, images, provider calls, SSE streams,

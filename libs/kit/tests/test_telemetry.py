@@ -8,6 +8,7 @@ tests/test_observability.py; these check the parts on their own.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import urllib.request
 
@@ -70,6 +71,21 @@ def test_both_otlp_protocols_build_an_exporter() -> None:
     assert "http" in type(http[0]).__module__ and "grpc" in type(grpc[0]).__module__
     for exporter in (*http, *grpc):
         exporter.shutdown()
+
+
+def test_the_console_exporter_writes_one_line_per_span_on_stderr(capsys) -> None:
+    """As documented: before, spans went to stdout as indented JSON, a dozen lines each."""
+    [console] = _exporters({"OTEL_TRACES_EXPORTER": "console"})
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(console))
+    with provider.get_tracer("test").start_as_current_span("storage put"):
+        pass
+    with provider.get_tracer("test").start_as_current_span("provider local"):
+        pass
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert [json.loads(line)["name"] for line in lines] == ["storage put", "provider local"]
 
 
 def _recording() -> tuple[trace.Tracer, InMemorySpanExporter]:

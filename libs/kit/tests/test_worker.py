@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import re
 
 import psycopg
 import pytest
 from nats.errors import NoRespondersError
 from nats.js.errors import NotFoundError
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import Status, StatusCode
 from prometheus_client import REGISTRY
 
+from logokraft_kit import telemetry
 from logokraft_kit import worker as worker_module
 from logokraft_kit.bus import (
     MSG_ID_HEADER,
@@ -21,6 +28,7 @@ from logokraft_kit.bus import (
     ensure_streams,
 )
 from logokraft_kit.bus import publish_job as publish_signed
+from logokraft_kit.logs import current_log_context
 from logokraft_kit.worker import (
     ConsumerSpec,
     Delivery,
@@ -429,3 +437,78 @@ async def test_a_lane_job_handed_back_with_a_delay_runs_again(bus):
         await publish_job(js, subjects.jobs("rest"), {"n": 1}, msg_id="later-1")
         await asyncio.wait_for(finished.wait(), 20)
     assert attempts == [1, 2, 3]
+
+
+async def test_a_job_done_is_one_info_line_with_its_ids(bus, caplog):
+    """Before, a job that went well logged nothing: grepping a project's id in the services'
+    logs found its failures and retries, never that its prompts were written or its logos
+    drawn, so nothing told an on-call engineer whether (and when) the work got done."""
+    js, subjects = bus
+    handled = asyncio.Event()
+    contexts: list[dict] = []
+
+    class Context(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.name == worker_module.__name__:
+                contexts.append(dict(current_log_context()))
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        handled.set()
+
+    caplog.set_level(logging.INFO, logger=worker_module.__name__)
+    catcher = Context()
+    logging.getLogger(worker_module.__name__).addHandler(catcher)
+    try:
+        async with running(js, subjects, handle):
+            job = {"project_id": "p-1", "asset_id": "a-1"}
+            await publish_job(js, subjects.jobs("images"), job, msg_id="done-1")
+            await asyncio.wait_for(handled.wait(), 10)
+    finally:
+        logging.getLogger(worker_module.__name__).removeHandler(catcher)
+    done = [r for r in caplog.records if r.name == worker_module.__name__]
+    assert len(done) == 1 and done[0].levelno == logging.INFO, caplog.text
+    assert re.fullmatch(
+        rf"job on {re.escape(subjects.jobs('images'))} done in \d+\.\d\d s \(delivery 1\)",
+        done[0].getMessage(),
+    )
+    assert contexts == [{"project_id": "p-1", "asset_id": "a-1"}]
+
+
+async def test_a_job_that_failed_or_was_dropped_is_an_error_on_its_span(bus, monkeypatch):
+    """Before, a job's `process` span said `logokraft.outcome` failed or dropped but its
+    status stayed unset, so a tracing backend's error filter never showed the jobs the
+    `LogoKraftJobsFailing` and `LogoKraftJobsDropped` alerts fire for."""
+    js, subjects = bus
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    monkeypatch.setattr(telemetry, "tracer", lambda: provider.get_tracer("test"))
+
+    async def handle(job: dict, delivery: Delivery) -> None:
+        if job["n"] == 1:
+            raise ValueError("a bug")
+        if job["n"] == 2:
+            raise MalformedJob("not a job of this queue")
+
+    async with running(js, subjects, handle, max_attempts=1):
+        for n in (1, 2, 3):
+            await publish_job(js, subjects.jobs("images"), {"n": n}, msg_id=f"span-{n}")
+        await _settled(js, subjects, f"{subjects.namespace}-test")
+
+    def ended(outcome: str) -> Status:
+        [span] = [
+            s
+            for s in exported.get_finished_spans()
+            if s.attributes.get("logokraft.outcome") == outcome
+        ]
+        return span.status
+
+    assert (ended("failed").status_code, ended("failed").description) == (
+        StatusCode.ERROR,
+        "failed",
+    )
+    assert (ended("dropped").status_code, ended("dropped").description) == (
+        StatusCode.ERROR,
+        "dropped",
+    )
+    assert ended("ok").status_code is StatusCode.UNSET

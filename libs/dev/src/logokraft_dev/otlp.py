@@ -24,6 +24,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
 KINDS = {0: "unspecified", 1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer"}
+STATUSES = {0: "unset", 1: "ok", 2: "error"}
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,15 @@ class ReceivedSpan:
     kind: str
     attributes: dict[str, Any]
     events: tuple[tuple[str, dict[str, Any]], ...]
+    status: str = "unset"  # "unset", "ok" or "error"
+    status_message: str = ""
 
     def __str__(self) -> str:
         ids = {k: v for k, v in self.attributes.items() if k.startswith("logokraft.")}
-        return f"{self.trace_id[:8]} {self.service:<18} {self.kind:<8} {self.name} {ids or ''}"
+        line = f"{self.trace_id[:8]} {self.service:<18} {self.kind:<8} {self.name} {ids or ''}"
+        if self.status == "error":
+            line = f"{line.rstrip()} ERROR {self.status_message}".rstrip()
+        return line
 
 
 def _value(value: AnyValue) -> Any:
@@ -77,6 +83,8 @@ def decode(body: bytes) -> list[ReceivedSpan]:
                         kind=KINDS.get(span.kind, str(span.kind)),
                         attributes=_attributes(span.attributes),
                         events=tuple((e.name, _attributes(e.attributes)) for e in span.events),
+                        status=STATUSES.get(span.status.code, str(span.status.code)),
+                        status_message=span.status.message,
                     )
                 )
     return spans

@@ -323,7 +323,7 @@ class AssetJobs:
                 log.info("asset %s: removing the files its drawing stored", asset_id)
                 await self.storage.delete(GENERATED_BUCKET, stored)
             return
-        _finished_as(provider, "completed")
+        _finished_as(asset_id, provider, "completed")
         await self.announce_events(project_id, recorded)
 
     async def _complete(
@@ -376,7 +376,7 @@ class AssetJobs:
                 return
             await store.settle_if_done(conn, asset["project_id"])
             recorded = events.recorded(conn)
-        _finished_as(provider, "failed", code)
+        _finished_as(asset["id"], provider, "failed", code)
         await self.announce_events(asset["project_id"], recorded)
 
     async def announce_events(self, project_id: uuid.UUID, recorded: list[Any]) -> None:
@@ -386,9 +386,11 @@ class AssetJobs:
         )
 
 
-def _finished_as(provider: str, outcome: str, code: str | None = None) -> None:
-    """Count a finished asset, and say how it ended on the current span."""
+def _finished_as(asset_id: uuid.UUID, provider: str, outcome: str, code: str | None = None) -> None:
+    """Count a finished asset, and say how it ended in the log and on the current span."""
     IMAGES_GENERATED.labels(provider, outcome).inc()
+    because = f" ({code})" if code else ""
+    log.info("asset %s %s%s; drawn by %s", asset_id, outcome, because, provider)
     label_span(asset_outcome=outcome, error_code=code)
 
 

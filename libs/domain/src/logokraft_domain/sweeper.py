@@ -51,6 +51,7 @@ from logokraft_domain.jobs import DrawCandidate, DrawVariation, Job, WritePrompt
 from logokraft_domain.records import Row
 from logokraft_kit.bus import JobPublisher, publish_project_events
 from logokraft_kit.db import Database
+from logokraft_kit.logs import log_context
 from logokraft_kit.metrics import SWEPT
 
 log = logging.getLogger(__name__)
@@ -170,18 +171,26 @@ class AssetSweeper(_Periodic):
         """One pass over the stuck assets of this kind."""
         report = SweepReport()
         for row in await self._stuck():
-            if row["too_old"]:
-                await self._jobs.fail(
-                    row["user_id"],
-                    row,
-                    TIMED_OUT,
-                    asset_timeout_message(self.policy.max_age_s),
-                    provider=self._provider,
-                )
-                report.failed.append(row["id"])
-            else:
-                await self._requeue(row)
-                report.requeued.append(row["id"])
+            with log_context(project_id=row["project_id"], asset_id=row["id"]):
+                if row["too_old"]:
+                    log.warning(
+                        "asset %s failed as %s: still %s %s after it was asked for",
+                        row["id"],
+                        TIMED_OUT,
+                        row["status"],
+                        _duration(self.policy.max_age_s),
+                    )
+                    await self._jobs.fail(
+                        row["user_id"],
+                        row,
+                        TIMED_OUT,
+                        asset_timeout_message(self.policy.max_age_s),
+                        provider=self._provider,
+                    )
+                    report.failed.append(row["id"])
+                else:
+                    await self._requeue(row)
+                    report.requeued.append(row["id"])
         return report
 
     async def _stuck(self) -> list[Row]:
@@ -271,14 +280,29 @@ class PromptSweeper(_Periodic):
             )
             rows = await cursor.fetchall()
         for row in rows:
-            if row["too_old"]:
-                await self._fail(row)
-                report.failed.append(row["id"])
-            else:
-                job = WritePrompts(project_id=row["id"], user_id=row["user_id"])
-                swept = job.swept_msg_id(row["updated_at"])
-                await job.publish(self._queue, msg_id=swept)
-                report.requeued.append(row["id"])
+            with log_context(project_id=row["id"]):
+                if row["too_old"]:
+                    log.warning(
+                        "project %s failed as %s: its prompts are still unwritten %s after it "
+                        "was created",
+                        row["id"],
+                        TIMED_OUT,
+                        _duration(self.policy.max_age_s),
+                    )
+                    await self._fail(row)
+                    report.failed.append(row["id"])
+                else:
+                    log.warning(
+                        "project %s has been %s without its prompts since %s; queueing its "
+                        "job again",
+                        row["id"],
+                        row["status"],
+                        row["updated_at"],
+                    )
+                    job = WritePrompts(project_id=row["id"], user_id=row["user_id"])
+                    swept = job.swept_msg_id(row["updated_at"])
+                    await job.publish(self._queue, msg_id=swept)
+                    report.requeued.append(row["id"])
         return report
 
     async def _fail(self, row: Row) -> None:

@@ -31,11 +31,12 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import nats
+import nats.errors
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
@@ -75,9 +76,62 @@ class Subjects:
         return f"{self.namespace}.cancel.{project_id}"
 
 
+class _ConnectionLog:
+    """Says in the log when the NATS connection is lost and when it is back, once each.
+
+    Without it nats-py logs every failed reconnect attempt (two a second while NATS is away)
+    as an ERROR "nats: encountered error" with a traceback, and nothing when it is back, so
+    an outage read as a flood of tracebacks that never said it was over.
+    """
+
+    def __init__(self) -> None:
+        self.nc: NATS | None = None
+        self.lost_at: float | None = None
+        self.attempts = 0
+
+    def _server(self) -> str:
+        server = getattr(self.nc, "_current_server", None)
+        uri = getattr(server, "uri", None)
+        return f"{uri.hostname}:{uri.port}" if uri is not None else "?"  # never the credentials
+
+    async def disconnected(self) -> None:
+        if self.nc is None or self.nc.is_closed:  # a close this process asked for
+            return
+        self.lost_at, self.attempts = time.monotonic(), 0
+        log.error(
+            "lost the connection to NATS at %s; reconnecting (no job is published or taken "
+            "until it is back)",
+            self._server(),
+        )
+
+    async def reconnected(self) -> None:
+        lost_at, self.lost_at = self.lost_at, None
+        away = f" after {time.monotonic() - lost_at:.1f} s" if lost_at is not None else ""
+        log.info(
+            "reconnected to NATS at %s%s (%d failed attempts)",
+            self._server(),
+            away,
+            self.attempts,
+        )
+
+    async def error(self, error: Exception) -> None:
+        if self.nc is not None and self.nc.is_reconnecting:
+            self.attempts += 1  # the outage was said once; each failed attempt is not news
+            log.debug("NATS reconnect attempt failed: %r", error)
+            return
+        if isinstance(error, OSError | TimeoutError | nats.errors.Error):
+            log.warning("NATS connection error: %r", error)
+            return
+        # A message callback raised (a bug), as nats-py reports it: keep the traceback.
+        log.error("the NATS client reported an error: %r", error, exc_info=error)
+
+
 async def connect(url: str, *, name: str) -> NATS:
     """Connect with unbounded reconnects, so a restarted NATS is picked up again."""
-    return await nats.connect(
+    notes = _ConnectionLog()
+    nc = NATS()
+    notes.nc = nc
+    await nc.connect(
         url,
         name=name,
         max_reconnect_attempts=-1,
@@ -85,7 +139,11 @@ async def connect(url: str, *, name: str) -> NATS:
         connect_timeout=5,
         drain_timeout=5,
         allow_reconnect=True,
+        error_cb=notes.error,
+        disconnected_cb=notes.disconnected,
+        reconnected_cb=notes.reconnected,
     )
+    return nc
 
 
 async def ensure_streams(js: JetStreamContext, subjects: Subjects) -> None:

@@ -37,6 +37,8 @@ from google.protobuf.message import DecodeError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
+from opentelemetry import trace
+from opentelemetry.trace import Status, StatusCode
 
 from logokraft_kit.errors import InvalidArgument, LogoKraftError, Unauthenticated, Unavailable
 from logokraft_kit.identity import USER_ID_METADATA_KEY
@@ -53,6 +55,17 @@ Authenticate = Callable[[str], Awaitable[Caller]]
 
 # RPCs of this package need a caller; health and reflection do not.
 GUARDED_PREFIX = "/logokraft."
+# The codes that mean the service failed, not its caller (OpenTelemetry's gRPC conventions).
+_SERVER_ERRORS = frozenset(
+    {
+        grpc.StatusCode.UNKNOWN,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.UNIMPLEMENTED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DATA_LOSS,
+    }
+)
 AUTHORIZATION = "authorization"
 
 _caller: contextvars.ContextVar[Caller | None] = contextvars.ContextVar("caller", default=None)
@@ -183,13 +196,28 @@ class _Measured:
             self.code = error.status_code
         elif isinstance(error, asyncio.CancelledError):
             self.code = grpc.StatusCode.CANCELLED
+            _end_span_as(self.code)
         elif isinstance(error, grpc.aio.AbortError):
             self.code = context.code() or grpc.StatusCode.UNKNOWN
         else:
             self.code = grpc.StatusCode.UNKNOWN
+            _end_span_as(self.code)
 
     def done(self) -> None:
         GRPC_SERVER_DURATION.labels(*self._labels, self.code.name).observe(self._stopwatch.seconds)
+
+
+def _end_span_as(code: grpc.StatusCode) -> None:
+    """Put the call's final code on its server span, and mark it an error when the service
+    failed (OpenTelemetry's server-side error codes): the instrumentation learns of aborts
+    only, so a call that crashed or was cancelled ended its span as OK. (An abort's span
+    has its code and status from the instrumentation.)"""
+    span = trace.get_current_span()
+    if not span.is_recording():
+        return
+    span.set_attribute("rpc.grpc.status_code", code.value[0])
+    if code in _SERVER_ERRORS:
+        span.set_status(Status(StatusCode.ERROR, code.name))
 
 
 def _wrap_unary(

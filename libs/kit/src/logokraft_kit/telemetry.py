@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import time
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -118,7 +119,13 @@ def _exporters(environ: Mapping[str, str]) -> list[Any]:
         if name == "console":
             from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
-            exporters.append(ConsoleSpanExporter())
+            # On stderr beside the log lines, one line per span (the SDK's default is
+            # stdout, each span indented over a dozen lines).
+            exporters.append(
+                ConsoleSpanExporter(
+                    out=sys.stderr, formatter=lambda span: span.to_json(indent=None) + "\n"
+                )
+            )
         elif name == "otlp":
             exporters.append(_otlp_exporter(environ))
         else:

@@ -47,6 +47,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
+from opentelemetry.trace import Status, StatusCode
 
 from logokraft_kit.bus import JobSigner
 from logokraft_kit.metrics import JOB_DURATION, JOB_RETRIES
@@ -352,9 +353,18 @@ class JobWorker:
         delivery = Delivery(msg.metadata.num_delivered, lane.max_attempts)
         queue, stopwatch, outcome = lane.queue, Stopwatch(), "cancelled"
         try:
-            with consuming(msg.subject, msg.headers, queue=queue, attempt=delivery.attempt):
+            with consuming(msg.subject, msg.headers, queue=queue, attempt=delivery.attempt) as span:
                 outcome = await self._process(msg, delivery, lane)
                 annotate(outcome=outcome)
+                if outcome in ("failed", "dropped"):  # given up on: what the alerts count
+                    span.set_status(Status(StatusCode.ERROR, outcome))
+                if outcome == "ok":  # the other outcomes say why where they are decided
+                    log.info(
+                        "job on %s done in %.2f s (delivery %d)",
+                        msg.subject,
+                        stopwatch.seconds,
+                        delivery.attempt,
+                    )
         finally:
             JOB_DURATION.labels(queue, outcome).observe(stopwatch.seconds)
 

@@ -21,8 +21,9 @@ import time
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logokraft_gateway.head import scope_method
@@ -45,6 +46,7 @@ class RequestMetrics:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._templates: dict[int, str] | None = None  # id(route) -> full path template
+        self._endpoints: dict[int, str] = {}  # id(endpoint) -> path, of Starlette's routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,16 +74,33 @@ class RequestMetrics:
         A route of an included router knows only its own part of the path
         (`/projects/{project_id}`); FastAPI's route contexts give the whole one.
         """
+        if self._templates is None:
+            self._templates, self._endpoints = _templates(scope["app"].routes)
         route: Any = scope.get("route")
         if route is None:
-            return UNMATCHED_ROUTE
-        if self._templates is None:
-            self._templates = {
-                id(context.original_route): context.path
-                for context in iter_route_contexts(scope["app"].routes)
-                if context.path
-            }
+            # FastAPI names only its own routes in the scope; a Starlette route (the docs, the
+            # OpenAPI document) or mount (the studio's files) leaves its endpoint there.
+            endpoint = scope.get("endpoint")
+            return (
+                self._endpoints.get(id(endpoint), UNMATCHED_ROUTE) if endpoint else UNMATCHED_ROUTE
+            )
         return self._templates.get(id(route)) or getattr(route, "path", UNMATCHED_ROUTE)
+
+
+def _templates(routes: list[Any]) -> tuple[dict[int, str], dict[int, str]]:
+    """The whole path template of every route, by id of the route and of a Starlette
+    route's or mount's endpoint (`/studio/static/{path:path}` for a mount)."""
+    templates: dict[int, str] = {}
+    endpoints: dict[int, str] = {}
+    for context in iter_route_contexts(routes):
+        if context.path:
+            templates[id(context.original_route)] = context.path
+    for route in routes:
+        if isinstance(route, Mount):
+            endpoints[id(route.app)] = f"{route.path}/{{path:path}}"
+        elif isinstance(route, Route) and not isinstance(route, APIRoute):
+            endpoints[id(route.endpoint)] = route.path
+    return templates, endpoints
 
 
 async def bind_request_ids(request: Request) -> None:

@@ -160,6 +160,10 @@ class ChildServer:
         """The server's process id."""
         return self._proc.pid
 
+    def exit_code(self) -> int | None:
+        """The server's exit code once it has exited (reaping it), else None."""
+        return self._proc.poll()
+
     def stop(self, *, timeout: float | None = None) -> None:
         """Stop gracefully, SIGKILL after the timeout, then remove the runtime directory."""
         wait = self.stop_timeout if timeout is None else timeout

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import nats as nats_client
 import psycopg
 
-from logokraft_dev.devstack._process import StartupError, free_port
+from logokraft_dev.devstack._process import ChildServer, StartupError, free_port
 from logokraft_dev.devstack.nats import start_nats
 from logokraft_dev.devstack.postgres import start_postgres
 from logokraft_dev.devstack.probes import grpc_health_probe, http_probe
@@ -50,6 +50,7 @@ DEFAULT_HTTP_PORT = 8000
 DEFAULT_API_URL = f"http://127.0.0.1:{DEFAULT_HTTP_PORT}"
 DEV_FRONTEND_ORIGIN = "http://localhost:3000"  # a web front end's usual dev server
 MAX_REPLICAS = 32  # a typo's guard: each replica is a Python process of its own
+WATCH_SERVERS_S = 1.0  # how often make run checks that its embedded NATS and Postgres live
 # (child name, module run with `python -m`, env var holding its gRPC address)
 SERVICES = (
     ("prompt", "logokraft_prompt", "LOGOKRAFT_PROMPT_GRPC"),
@@ -109,6 +110,8 @@ class Infra:
     database_url: str
     embedded_nats: bool
     embedded_database: bool
+    # The embedded servers by name ("nats", "postgres"), watched while the stack runs.
+    servers: Mapping[str, ChildServer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,15 +165,34 @@ def lock_data_dir(data_dir: Path) -> Iterator[None]:
         yield
 
 
+async def _watch_servers(supervisor: Supervisor, servers: Mapping[str, ChildServer]) -> None:
+    """Say once when an embedded NATS or Postgres exits: nothing restarts them, and the
+    services only log their lost connections into their own files."""
+    running = dict(servers)
+    while running:
+        await asyncio.sleep(WATCH_SERVERS_S)
+        for name, server in list(running.items()):
+            code = server.exit_code()
+            if code is None:
+                continue
+            del running[name]
+            supervisor.say(
+                f"{name} exited with code {code}; it is not restarted: the services wait for "
+                f"it (see logs/{name}.log); press Ctrl-C and start again"
+            )
+
+
 @contextlib.contextmanager
 def local_infra(data_dir: Path, environ: Mapping[str, str]) -> Iterator[Infra]:
     """NATS and Postgres (embedded unless configured) with migrations applied; stopped on exit."""
     logs = data_dir / "logs"
     with contextlib.ExitStack() as stack:
+        servers: dict[str, ChildServer] = {}
         nats_url = environ.get("NATS_URL")
         if not nats_url:
             nats = start_nats(store_dir=data_dir / "nats", log_path=logs / "nats.log")
             nats_url = stack.enter_context(nats).url
+            servers["nats"] = nats
         else:
             check_nats(nats_url)
         database_url = environ.get("DATABASE_URL")
@@ -179,8 +201,13 @@ def local_infra(data_dir: Path, environ: Mapping[str, str]) -> Iterator[Infra]:
                 data_dir=data_dir / "postgres", log_path=logs / "postgres.log"
             )
             database_url = stack.enter_context(postgres).url
+            servers["postgres"] = postgres
         infra = Infra(
-            nats_url, database_url, not environ.get("NATS_URL"), not environ.get("DATABASE_URL")
+            nats_url,
+            database_url,
+            not environ.get("NATS_URL"),
+            not environ.get("DATABASE_URL"),
+            servers,
         )
         try:
             migrate(infra, environ)
@@ -446,7 +473,7 @@ def run_stack(
             supervisor = Supervisor(
                 children(context), log_dir=data_dir / "logs", out=out, ready_timeout=ready_timeout
             )
-            return asyncio.run(_supervise(supervisor, context, out))
+            return asyncio.run(_supervise(supervisor, context, out, infra))
     except (DevstackError, StartupError) as error:
         print(f"devstack: {error}", file=sys.stderr)
         return 1
@@ -454,7 +481,9 @@ def run_stack(
         return 0
 
 
-async def _supervise(supervisor: Supervisor, context: StackContext, out: TextIO) -> int:
+async def _supervise(
+    supervisor: Supervisor, context: StackContext, out: TextIO, infra: Infra | None = None
+) -> int:
     """Start the children, print the banner, wait for a signal, stop the children."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -471,7 +500,9 @@ async def _supervise(supervisor: Supervisor, context: StackContext, out: TextIO)
         return 0
     starting.result()  # raises StartupError when a child could not start
     print(banner(context), file=out, flush=True)
+    watching = asyncio.create_task(_watch_servers(supervisor, infra.servers if infra else {}))
     await stopping
+    watching.cancel()
     supervisor.say("stopping")
     await supervisor.stop()
     return 0
