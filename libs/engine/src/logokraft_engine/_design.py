@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -134,6 +135,8 @@ def _initials(name: str) -> str:
     major = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _MINOR_WORDS]
     if len(major) > 1:
         words = major
+    if len(words) == 1 and re.fullmatch(r"[A-Z](?:\.[A-Z]){1,2}\.?", words[0]):
+        words = [words[0].replace(".", "")]  # "A.I." and "I.B.M" are acronyms: "AI", "IBM"
     if len(words) == 1 and 2 <= len(words[0]) <= 3 and words[0].isalpha() and words[0].isupper():
         return words[0]  # an acronym is its own monogram: "XYZ", not "X"
     firsts = [
@@ -145,6 +148,13 @@ def _initials(name: str) -> str:
         return firsts[0]
     letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
     return upper(letters, turkish=is_turkish(name))[:3]
+
+
+def _is_its_own_monogram(name: str, initials: str) -> bool:
+    """Whether the name says no more than its initials ("AI", "IBM", "O", "A.I."): letters and
+    digits alike, case and dots aside."""
+    letters = "".join(c for c in name if c.isalnum())
+    return bool(initials) and letters.upper() == initials.replace(" ", "").upper()
 
 
 # Legal forms a Japanese or Korean company name may start with (株式会社 = "Inc.").
@@ -441,6 +451,13 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     layout = slot.layout if draws_whole(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
+    initials = _initials(name)
+    own_monogram = layout == "monogram" and _is_its_own_monogram(name, initials)
+    if own_monogram:
+        # "AI", "IBM", "O": the monogram already says the whole name, and a designer would not
+        # set it twice, as a tile with the same letters under or beside it; the letters in
+        # their shape are the logo
+        layout = "mark"
     case, tracking = _case_and_tracking(face, rng)
     palette = choose_palette(brief, index, rng, dark=slot.tone == DARK)
     if slot.colored:
@@ -451,11 +468,12 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         if layout == "wordmark":  # the name carries the colour: a wordmark has no mark
             palette = fix_contrast(replace(palette, text=palette.primary))
     shape = slot.shape
-    if layout == "mark" and slot.layout != "mark":
+    if layout == "mark" and slot.layout != "mark" and not own_monogram:
         shape = _MARK_SHAPES[index % len(_MARK_SHAPES)]
     spec = LogoSpec(
         layout=layout,
-        icon=concept.icon or (concept.spare if layout == "mark" != slot.layout else ""),
+        icon=concept.icon
+        or (concept.spare if layout == "mark" != slot.layout and not own_monogram else ""),
         font=face.slug,
         weight=_weight(brief, face, rng),
         letter_case=case,
@@ -465,7 +483,7 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         shape=shape,
         name=name,
         slogan=_clean(brief.slogan),
-        initials=_initials(name),
+        initials=initials,
         accent=slot.accent,
     )
     if layout != "mark" and (len(name) > _CHECKED_NAME or len(spec.slogan) > SLOGAN_LINE):
