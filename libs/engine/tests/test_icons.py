@@ -748,3 +748,34 @@ def test_a_word_with_several_senses_draws_the_briefs_sense(
     for seed in range(4):
         icons = {c.icon for c in plan_concepts(brief, seed)}
         assert not icons & wrong, (industry, icons)
+
+
+@pytest.mark.parametrize(
+    ("name", "industry", "description", "wrong", "first"),
+    [
+        # compounds and idioms were read word by word: a cream tea drew an ice cream, a sea horse
+        # a horse, "Cloud Nine Bakery" a cloud
+        ("Ash & Vale", "cream tea", "", {"ice-cream"}, {"teapot", "mug", "leaf"}),
+        ("Ash & Vale", "tea room", "Cream teas and scones", {"ice-cream"}, {"teapot", "mug"}),
+        ("Ash & Vale", "sea horse aquarium", "", {"horse", "rocking-horse"}, {"fish"}),
+        ("Ash & Vale", "sea-horse aquarium", "", {"horse", "rocking-horse"}, {"fish"}),
+        ("Ash & Vale", "cloud nine bakery", "", {"cloud"}, {"bread", "cake", "cookie"}),
+        ("Cloud Nine", "bakery", "", {"cloud"}, {"bread", "cake", "cookie"}),
+        ("Top Dog", "plumbing", "", {"dog", "paw", "bone"}, {"droplet", "wrench"}),
+        ("The Bee's Knees", "hair salon", "", {"bee"}, {"scissors", "comb", "hair-dryer"}),
+        ("Dark Horse", "coffee roastery", "", {"horse", "rocking-horse"}, {"cup"}),
+        # the words alone keep their own sense
+        ("Ash & Vale", "ice cream parlour", "", set(), {"ice-cream"}),
+        ("Ash & Vale", "riding stables", "horses and ponies", set(), {"horse"}),
+        ("Ash & Vale", "cloud hosting", "", set(), {"cloud"}),
+    ],
+)
+def test_compounds_and_idioms_are_read_whole(
+    name: str, industry: str, description: str, wrong: set[str], first: set[str]
+) -> None:
+    brief = Brief(name, industry=industry, description=description)
+    ranked = rank_icons(brief)
+    assert ranked and ranked[0] in first, ranked[:6]
+    for seed in range(4):
+        icons = {c.icon for c in plan_concepts(brief, seed)}
+        assert not icons & wrong, (industry, icons)

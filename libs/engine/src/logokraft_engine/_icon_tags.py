@@ -42,6 +42,55 @@ def _contexts(entries: tuple[tuple[str, str, str], ...]) -> dict[tuple[str, str]
     return table
 
 
+# Compounds and idioms whose words, read one by one, name other things: a cream tea is tea and
+# scones (no ice cream), a sea horse no horse, "cloud nine" no cloud and a "top dog" no dog.
+# Before a brief's words are matched, each phrase (its last word plural or not, its words apart
+# or hyphenated) is read as the words given for it, none for an idiom that pictures nothing.
+PHRASES: dict[str, str] = {
+    # compounds: one thing, named by words that are other things alone
+    "cream tea": "tea",
+    "sea horse": "seahorse",
+    "sea lion": "seal",
+    "sea dog": "sailor",
+    "hot dog": "hotdog",
+    "corn dog": "hotdog",
+    "hush puppy": "cornbread",
+    "catfish": "fish",
+    "star fruit": "starfruit",
+    "dragon fruit": "dragonfruit",
+    "horse radish": "horseradish",
+    "hot pot": "hotpot",
+    "egg plant": "eggplant",
+    "monkey wrench": "wrench",
+    "guinea pig": "guineapig",
+    # idioms that picture nothing of their words
+    "cloud nine": "",
+    "top dog": "",
+    "dark horse": "",
+    "cash cow": "",
+    "black sheep": "",
+    "piece of cake": "",
+    "early bird": "",
+    "night owl": "",
+    "busy bee": "",
+    "bee s knees": "",
+    "cat s pajamas": "",
+    "cat s whiskers": "",
+    "red herring": "",
+    "big apple": "",
+    "hot potato": "",
+    "white elephant": "",
+    "lone wolf": "",
+    "cherry on top": "",
+    "pie in the sky": "",
+    "silver lining": "",
+    "second wind": "",
+    "sour grapes": "",
+    "cool beans": "",
+    "rule of thumb": "",
+    "eagle eye": "",
+}
+
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
 # "pies" or a doughnut shop's "donuts" are not charts.
 NOT_KEYWORDS: dict[str, frozenset[str]] = {

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import emoji
 
-from logokraft_engine._brief import Brief, brief_words, fold, words
+from logokraft_engine._brief import Brief, fold, words
 from logokraft_engine._drawn import DRAWN
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
 from logokraft_engine._icon_tags import (
@@ -34,6 +34,7 @@ from logokraft_engine._icon_tags import (
     EXCLUDED_TAGS,
     GENERIC_WORDS,
     NOT_KEYWORDS,
+    PHRASES,
     QUALIFIED_TAGS,
 )
 
@@ -172,10 +173,39 @@ def singulars(word: str) -> list[str]:
     return forms
 
 
+def _phrase_pattern(phrase: str) -> str:
+    *first, last = phrase.split()
+    return r"[\s-]+".join([*first, f"{last}(?:e?s)?"])
+
+
+# the PHRASES as one pattern (longest first), matched on folded text whose words are split by
+# spaces and hyphens only
+_PHRASE = re.compile(
+    r"\b(?:"
+    + "|".join(f"({_phrase_pattern(p)})" for p in sorted(PHRASES, key=len, reverse=True))
+    + r")\b"
+)
+_PHRASE_WORDS = [PHRASES[p] for p in sorted(PHRASES, key=len, reverse=True)]
+
+
+def read_phrases(text: str) -> str:
+    """`text` folded, with its compounds and idioms read as what they name (see `PHRASES`):
+    "Cream teas and scones" → "tea and scones", "Cloud Nine Bakery" → " bakery"."""
+    plain = " ".join(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold(text)))
+    return _PHRASE.sub(lambda m: _PHRASE_WORDS[m.lastindex - 1], plain)
+
+
 def _brief_fields(brief: Brief) -> dict[str, set[str]]:
     """The brief's folded, singularised words (as `_brief.words` finds them, plus singulars of
-    "-ies" and "-es" plurals) by where they came from, brand name included."""
-    fields = {**brief_words(brief), "name": words(brief.brand_name), "emoji": _emoji_words(brief)}
+    "-ies" and "-es" plurals) by where they came from, brand name included; compounds and
+    idioms are read whole first ("cream tea" is no ice cream, see `PHRASES`)."""
+    fields = {
+        "industry": words(read_phrases(brief.industry)),
+        "description": words(read_phrases(brief.description)),
+        "style": words(read_phrases(" ".join(brief.style))),
+        "name": words(read_phrases(brief.brand_name)),
+        "emoji": _emoji_words(brief),
+    }
     return {field: {f for w in found for f in singulars(w)} for field, found in fields.items()}
 
 
