@@ -451,7 +451,7 @@ def test_no_candidate_of_a_brief_gets_an_off_topic_icon(industry: str, off_topic
         # fried chicken, one of the commonest takeaways, named no icon at all
         ("Seoul Crispy", "fried chicken", "meat", set()),
         # trades that named no icon and drew a geometric mark
-        ("Moonlit Candles", "candle maker", "flame", set()),
+        ("Moonlit Candles", "candle maker", "candle", set()),
         ("Pine Hollow", "campground", "campfire", set()),
         ("Golden Years Care", "senior care", "heart", set()),
         ("Align", "chiropractor", "stretching", set()),
@@ -469,7 +469,11 @@ def test_a_brand_word_draws_the_trades_sense(
     ("industry", "wrong", "fitting"),
     [
         # The QA briefs: the trade's own word matched nothing, so the generic one chose.
-        ("funeral home", {"house", "eco-house", "safe-house", "sofa"}, {"flower"}),
+        (
+            "funeral home",
+            {"house", "eco-house", "safe-house", "sofa", "headstone"},
+            {"flower", "candle"},
+        ),
         ("tattoo studio", {"palette", "camera", "headphones", "yoga", "music"}, set()),
         ("vape shop", {"gift", "vinyl"}, set()),
         ("escape room", {"palette", "camera", "house"}, {"padlock", "key", "puzzle"}),
@@ -544,6 +548,22 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         ("synagogue", {"star-of-david"}),
         ("psychic", {"crystal-ball"}),
         ("psychologist", {"brain"}),
+        # the sixth: rare trades that still drew a geometric mark (or a car, for "Taxi")
+        ("pawn shop", {"pawnbroker"}),
+        ("pawnbroker", {"pawnbroker"}),
+        ("falconry", {"falcon"}),
+        ("birds of prey centre", {"falcon"}),
+        ("taxidermy", {"deer"}),
+        ("glass blowing studio", {"glassblowing"}),
+        ("blown glass art", {"glassblowing"}),
+        ("cemetery", {"headstone"}),
+        ("crematorium", {"flower", "candle"}),
+        ("buddhist temple", {"pagoda"}),
+        ("temple", {"pagoda"}),
+        ("hindu temple", {"om"}),
+        ("reform temple", {"star-of-david"}),
+        ("shinto shrine", {"torii"}),
+        ("candle maker", {"candle"}),
     ],
 )
 def test_trades_that_drew_a_geometric_mark_now_draw_their_icon(
@@ -722,9 +742,11 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("cricket club", "", set(), {"cricket"}),
         # "Star Bakery" drew the star of David first; a hot dog stand a dog's head
         ("star bakery", "", {"star-of-david"}, {"star", "bread"}),
-        ("hot dog stand", "", {"dog", "paw", "bone"}, {"sausage"}),
-        ("corn dog", "", {"dog", "paw"}, {"sausage"}),
-        ("dog walking", "", {"sausage"}, {"dog"}),
+        ("hot dog stand", "", {"dog", "paw", "bone", "sausage"}, {"hot-dog"}),
+        ("corn dog", "", {"dog", "paw"}, {"hot-dog"}),
+        ("dog walking", "", {"sausage", "hot-dog"}, {"dog"}),
+        ("hotdog cart", "", {"dog", "sausage"}, {"hot-dog"}),
+        ("sausage maker", "bratwurst", {"hot-dog"}, {"sausage"}),
         ("green cleaning", "", {"golf"}, {"droplets"}),
         # the crystal ball's name words were every "crystal" and "ball" brand's
         ("crystal clear cleaning", "", {"crystal-ball"}, {"droplets"}),

@@ -44,8 +44,8 @@ def _contexts(entries: tuple[tuple[str, str, str], ...]) -> dict[tuple[str, str]
 
 # Compounds and idioms whose words, read one by one, name other things: a cream tea is tea and
 # scones (no ice cream), a sea horse no horse, "cloud nine" no cloud and a "top dog" no dog.
-# Before a brief's words are matched, each phrase (its last word plural or not, its words apart
-# or hyphenated) is read as the words given for it, none for an idiom that pictures nothing.
+# Before a brief's words are matched, each phrase (its words plural or not, apart or
+# hyphenated) is read as the words given for it, none for an idiom that pictures nothing.
 PHRASES: dict[str, str] = {
     # compounds: one thing, named by words that are other things alone
     "cream tea": "tea",
@@ -63,6 +63,10 @@ PHRASES: dict[str, str] = {
     "egg plant": "eggplant",
     "monkey wrench": "wrench",
     "guinea pig": "guineapig",
+    "glass blowing": "glassblowing",
+    "glass blower": "glassblower",
+    "blown glass": "glassblowing",
+    "bird of prey": "raptor",
     # idioms that picture nothing of their words
     "cloud nine": "",
     "top dog": "",
@@ -200,7 +204,7 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ),
         ("golf", "course", "golf golfer golfing putt putting mini"),
         ("golf", "green", "golf golfer golfing putt putting mini"),  # not "green cleaning"
-        ("sausage", "dog", "hot corn"),  # a hot dog; any other dog is a dog
+        ("hot-dog", "dog", "hot corn"),  # a hot dog; any other dog is a dog
         ("crystal-ball", "crystal", "ball psychic tarot fortune reading"),
         # gymnastic rings beside gym words (not wedding rings); a pool of billiards beside a
         # hall or a cue (a swimming pool otherwise)
@@ -221,6 +225,9 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("first-aid", "aid", "first medical emergency paramedic cpr safety kit"),
         ("first-aid", "first", "aid medical emergency paramedic cpr safety kit"),
         ("city", "development", "property real estate urban housing land residential"),
+        # a temple is a Hindu's, a Jew's (a Reform synagogue) or, by default, a Buddhist's
+        ("om", "temple", "hindu hinduism mandir vedic"),
+        ("star-of-david", "temple", "jewish judaism reform synagogue congregation rabbi shul"),
         (
             "crane",
             "development",
@@ -239,6 +246,12 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        (
+            "pagoda",
+            "temple",
+            "hindu hinduism mandir vedic jewish judaism reform synagogue congregation rabbi shul "
+            "masonic greek roman",
+        ),
         # a halal or kosher butcher sells no pork: never the pig
         *(
             ("pig", word, "halal kosher muslim islamic jewish zabiha shechita")
@@ -485,7 +498,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "fish",
         "outline/fish",
         "fish",
-        "fish seafood fishmonger sushi aquarium aquatic pescatarian",
+        "fish seafood fishmonger sushi aquarium aquatic pescatarian seahorse",
     ),
     (
         "meat",
@@ -494,10 +507,16 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "butcher meat steak steakhouse barbecue bbq charcuterie chicken wings drumstick rotisserie",
     ),
     (
+        "hot-dog",
+        "drawn/hot-dog",
+        "hot dog in a bun with a wave of mustard",
+        "hotdog dog frankfurter wiener weiner currywurst",
+    ),
+    (
         "sausage",
         "outline/sausage",
         "sausage",
-        "sausage sausages hotdog dog bratwurst wurst frankfurter currywurst",
+        "sausage sausages bratwurst wurst",
     ),
     (
         "grill",
@@ -1014,7 +1033,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "massage spa therapy wellness physiotherapy masseur therapist bodywork",
     ),
     ("sauna", "drawn/sauna", "hot stones with rising steam", "sauna banya hammam bathhouse"),
-    ("om", "outline/om", "om symbol", "om meditation yoga spiritual mantra hindu"),
+    ("om", "outline/om", "om symbol", "om meditation yoga spiritual mantra hindu mandir temple"),
     (
         "yin-yang",
         "filled/yin-yang",
@@ -1192,7 +1211,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
     ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
     ("horseshoe", "outline/horseshoe", "horseshoe", "horseshoe luck ranch farrier western"),
-    ("deer", "outline/deer", "stag's head", "deer stag hunting wildlife lodge"),
+    (
+        "deer",
+        "outline/deer",
+        "stag's head",
+        "deer stag hunting wildlife lodge taxidermy taxidermist trophy",
+    ),
+    (
+        "falcon",
+        "drawn/falcon",
+        "falcon's head in profile",
+        "falcon falconry falconer hawk hawking raptor eagle",
+    ),
     ("elephant", "drawn/elephant", "elephant", "elephant zoo zoological safari wildlife"),
     # --- pets -----------------------------------------------------------------------------------
     (
@@ -1577,10 +1607,30 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
     (
+        "pagoda",
+        "drawn/pagoda",
+        "three-tiered pagoda",
+        "temple pagoda buddhist buddhism buddha stupa monastery zen dharma sangha vihara",
+    ),
+    ("torii", "outline/torii", "torii gate", "shinto shrine torii japanese"),
+    (
+        "headstone",
+        "outline/grave-2",
+        "headstone",
+        "cemetery graveyard churchyard headstone gravestone tombstone memorial monument stonemason",
+    ),
+    (
+        "candle",
+        "drawn/candle",
+        "lit pillar candle",
+        "candle candlemaker chandler chandlery vigil funeral memorial remembrance sympathy "
+        "crematorium cremation mortuary",
+    ),
+    (
         "star-of-david",
         "filled/jewish-star",
         "star of David",
-        "synagogue judaism jewish shul judaica",
+        "synagogue judaism jewish shul judaica temple",
     ),
     (
         "crystal-ball",
@@ -1776,6 +1826,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "gaming game gamer esport videogame arcade console",
     ),
     ("chess", "filled/chess", "chess pawn", "chess strategy club board"),
+    (
+        "pawnbroker",
+        "drawn/pawnbroker",
+        "pawnbroker's three hanging balls",
+        "pawn pawnbroker pawnbroking pawnshop loan collateral",
+    ),
+    (
+        "glassblowing",
+        "drawn/glassblowing",
+        "blowpipe with a glass bulb",
+        "glassblowing glassblower glassworks glassware",
+    ),
     (
         "chess-knight",
         "filled/chess-knight",

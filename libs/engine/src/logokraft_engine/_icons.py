@@ -174,8 +174,8 @@ def singulars(word: str) -> list[str]:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    *first, last = phrase.split()
-    return r"[\s-]+".join([*first, f"{last}(?:e?s)?"])
+    """The phrase with each word singular or plural ("birds of prey", "cream teas")."""
+    return r"[\s-]+".join(f"{word}(?:e?s)?" for word in phrase.split())
 
 
 # the PHRASES as one pattern (longest first), matched on folded text whose words are split by
