@@ -801,3 +801,35 @@ def test_compounds_and_idioms_are_read_whole(
     for seed in range(4):
         icons = {c.icon for c in plan_concepts(brief, seed)}
         assert not icons & wrong, (industry, icons)
+
+
+@pytest.mark.parametrize(
+    ("industry", "description", "refused", "first"),
+    [
+        # a description saying what the business is NOT drew exactly that: "we are not a bank"
+        # drew the bank first, "no cats" a cat among a dog groomer's icons
+        ("financial advice", "We are not a bank.", {"bank", "piggy-bank"}, {"chart"}),
+        ("dog grooming", "no cats", {"cat"}, {"dog", "paw"}),
+        ("law firm", "No gavels or scales please", {"gavel", "scale"}, set(GEOMETRIC_NAMES)),
+        ("vegan cafe", "no meat, no dairy", {"meat"}, {"salad", "carrot", "avocado", "leaf"}),
+        ("yoga studio", "without the lotus cliché", {"lotus"}, {"yoga"}),
+        ("tea room", "We don’t do coffee", {"cup"}, {"teapot", "mug"}),
+        # hedges and numbers negate nothing
+        ("coffee shop", "not your average coffee shop", set(), {"cup", "mug", "takeaway-cup"}),
+        ("bakery", "nothing but bread", set(), {"bread"}),
+        ("plumbing", "no-nonsense drains and leaks", set(), {"droplet", "droplets", "wrench"}),
+        ("roastery", "The No. 1 coffee roaster in town", set(), {"cup"}),
+    ],
+)
+def test_what_the_description_says_the_business_is_not_is_never_drawn(
+    industry: str, description: str, refused: set[str], first: set[str]
+) -> None:
+    brief = Brief("Ash & Vale", industry=industry, description=description)
+    ranked = rank_icons(brief)
+    if first <= set(GEOMETRIC_NAMES):
+        assert not ranked, ranked[:6]
+    else:
+        assert ranked and ranked[0] in first, ranked[:6]
+    for seed in range(4):
+        icons = {c.icon for c in plan_concepts(brief, seed)}
+        assert not icons & refused, (description, icons)

@@ -195,13 +195,71 @@ def read_phrases(text: str) -> str:
     return _PHRASE.sub(lambda m: _PHRASE_WORDS[m.lastindex - 1], plain)
 
 
+# Words that say the words after them are what the business is NOT ("we are not a bank", "no
+# animals please", "without the lotus cliché"), up to the end of the clause: a punctuation mark,
+# a word of _CLAUSE or _NEGATED_SPAN words on.
+_NEGATION_WORDS = """
+    no not never without avoid avoiding nothing nor neither none unlike except excluding
+    don't dont doesn't doesnt isn't isnt aren't arent wasn't won't
+"""
+_NEGATIONS = frozenset(_NEGATION_WORDS.split())
+# ...unless a hedge follows ("not just a bakery", "not your average coffee shop", "nothing but
+# coffee"), after an article or a possessive: the words are the business after all
+_HEDGE_WORDS = """
+    just only merely simply average typical ordinary usual regular standard another but
+    boring basic plain same other more less better worse
+"""
+_HEDGES = frozenset(_HEDGE_WORDS.split())
+_DETERMINERS = frozenset("a an the any your our my their so too".split())  # noqa: SIM905
+_CLAUSE_WORDS = """
+    but and just instead rather we our us i it it's which that who though yet while only
+    because so
+"""
+_CLAUSE = frozenset(_CLAUSE_WORDS.split())
+_NEGATED_SPAN = 6
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9'-]")
+
+
+def negated_words(text: str) -> set[str]:
+    """The words of `text` that name what the business is not or must not show, singularised:
+    "We are not a bank, no gavels or scales please" → bank, gavel, scale, please; "no-fuss", "No.
+    1 coffee" and "not just coffee" negate nothing. A word before "free" is negated too
+    ("alcohol-free", "dairy free")."""
+    text = fold(text).replace("\u2019", "'")
+    tokens = [(m.group(), m.end()) for m in _TOKEN.finditer(text)]
+    negated: set[str] = set()
+    left = 0
+    for i, (token, end) in enumerate(tokens):
+        if not token[0].isalnum() or token in _CLAUSE:
+            left = 0
+        elif token in _NEGATIONS and not text.startswith("-", end) and not _hedged(tokens, i):
+            left = _NEGATED_SPAN
+        elif left:
+            negated.add(token)
+            left -= 1
+        if token == "free" and i and tokens[i - 1][0][0].isalnum():
+            negated.add(tokens[i - 1][0])
+    return {form for word in negated for form in singulars(word)}
+
+
+def _hedged(tokens: list[tuple[str, int]], i: int) -> bool:
+    """Whether the negation at `i` is a hedge or a number ("not just", "not your average",
+    "nothing but", "No. 1") rather than a refusal."""
+    after = [t for t, _ in tokens[i + 1 : i + 4]]
+    while after and after[0] in _DETERMINERS:
+        after = after[1:]
+    return not after or after[0] in _HEDGES or after[0] == "." or after[0][0].isdigit()
+
+
 def _brief_fields(brief: Brief) -> dict[str, set[str]]:
     """The brief's folded, singularised words (as `_brief.words` finds them, plus singulars of
     "-ies" and "-es" plurals) by where they came from, brand name included; compounds and
-    idioms are read whole first ("cream tea" is no ice cream, see `PHRASES`)."""
+    idioms are read whole first ("cream tea" is no ice cream, see `PHRASES`), and the words the
+    description negates ("we are not a bank") do not count (see `negated_words`)."""
     fields = {
         "industry": words(read_phrases(brief.industry)),
-        "description": words(read_phrases(brief.description)),
+        "description": words(read_phrases(brief.description))
+        - negated_words(read_phrases(brief.description)),
         "style": words(read_phrases(" ".join(brief.style))),
         "name": words(read_phrases(brief.brand_name)),
         "emoji": _emoji_words(brief),
@@ -284,7 +342,10 @@ def _specific(icon: Icon, found: dict[str, set[str]]) -> bool:
 
 def _ranked(brief: Brief) -> list[tuple[float, str]]:
     found = _brief_fields(brief)
-    scored = [(icon_score(icon, found), icon) for icon in _TABLER]
+    # an icon the description names as what the business is not ("no cats", "we are not a
+    # bank") is never drawn, whatever else matches it
+    refused = negated_words(read_phrases(brief.description)) - GENERIC_WORDS - _FILLER
+    scored = [(icon_score(icon, found), icon) for icon in _TABLER if not icon.name_words & refused]
     if unknown_trade(found["industry"]):
         # "funeral home", "tattoo studio": the trade has no icon, so one matched only by the
         # generic word (a house, an artist's palette) would say the wrong thing; a geometric
