@@ -756,6 +756,17 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("wrought iron gates", "", {"iron"}, {"fence"}),
         ("ironing service", "", set(), {"iron"}),
         ("crown dental", "", {"crown"}, {"tooth", "smile"}),
+        # the sixth: trades of two words read one by one (a rock band's pick for a climbing
+        # gym, a vacuum cleaner for a dry cleaner, a stadium for a laser tag arena)
+        ("dry cleaning", "", {"vacuum", "droplets", "spray-bottle"}, {"iron", "hanger"}),
+        ("dry cleaners", "", {"vacuum", "droplets"}, {"iron", "hanger"}),
+        ("rock climbing gym", "", {"guitar-pick", "barbell", "gymnastic-rings"}, {"mountain"}),
+        ("bouldering gym", "", {"barbell", "gymnastic-rings"}, {"mountain"}),
+        ("laser tag arena", "", {"stadium", "tag"}, set(GEOMETRIC_NAMES)),
+        ("go-kart track", "", set(), {"helmet"}),
+        ("axe throwing", "", set(), {"axe"}),
+        ("book binding", "", set(), {"book"}),
+        ("rock band", "", set(), {"guitar-pick"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -67,6 +67,15 @@ PHRASES: dict[str, str] = {
     "glass blower": "glassblower",
     "blown glass": "glassblowing",
     "bird of prey": "raptor",
+    "dry cleaning": "drycleaning",
+    "dry cleaner": "drycleaning",
+    "rock climbing gym": "climbing",
+    "rock climbing": "climbing",
+    "climbing gym": "climbing",
+    "bouldering gym": "bouldering climbing",
+    "laser tag": "lasertag",
+    "go kart": "karting",
+    "book binding": "bookbinding",
     # idioms that picture nothing of their words
     "cloud nine": "",
     "top dog": "",
@@ -246,6 +255,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        ("stadium", "arena", "lasertag paintball"),
         (
             "pagoda",
             "temple",
@@ -1221,7 +1231,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "falcon",
         "drawn/falcon",
         "falcon's head in profile",
-        "falcon falconry falconer hawk hawking raptor eagle",
+        "falcon falconry falconer hawk hawking raptor eagle kestrel",
     ),
     ("elephant", "drawn/elephant", "elephant", "elephant zoo zoological safari wildlife"),
     # --- pets -----------------------------------------------------------------------------------
@@ -1351,7 +1361,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/book",
         "open book",
         "bookshop bookstore education learning library book publishing academy tutoring "
-        "course university reading",
+        "course university reading bookbinding bookbinder",
     ),
     (
         "books",
@@ -1863,7 +1873,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("kayak", "outline/kayak", "kayak with a paddle", "kayak canoe paddle rafting river"),
     ("fish-hook", "outline/fish-hook", "fish hook", "seafood fishing angling angler tackle bait"),
     ("stopwatch", "outline/stopwatch", "stopwatch", "timing stopwatch speed race deadline"),
-    ("helmet", "outline/helmet", "helmet", "helmet racing motorsport"),
+    ("helmet", "outline/helmet", "helmet", "helmet racing motorsport karting kart"),
+    (
+        "axe",
+        "outline/axe",
+        "axe",
+        "axe lumberjack logging woodcutter woodcutting firewood",
+    ),
     ("gymnastic-rings", "outline/rings", "gymnastic rings", "gymnastics calisthenics gym"),
     ("gymnast", "outline/gymnastics", "gymnast leaping", "gymnastics dance ballet acrobatics"),
     ("hiker", "outline/trekking", "hiker with poles", "hiking trekking trek walking trail"),
