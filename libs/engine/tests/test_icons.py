@@ -767,6 +767,13 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("axe throwing", "", set(), {"axe"}),
         ("book binding", "", set(), {"book"}),
         ("rock band", "", set(), {"guitar-pick"}),
+        # a running figure for a "family-run" funeral home, a phone for a mobile groomer
+        ("funeral home", "family-run since 1952", {"runner"}, {"flower", "candle"}),
+        ("mobile dog grooming", "", {"smartphone"}, {"dog", "paw"}),
+        ("mobile mechanic", "", {"smartphone"}, {"car", "engine", "wrench", "gear"}),
+        ("mobile phone repair", "", set(), {"smartphone"}),
+        ("window cleaning", "", {"vacuum"}, {"droplets", "spray-bottle", "bucket-droplet"}),
+        ("carpet cleaning", "", set(), {"droplets", "vacuum"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -76,6 +76,7 @@ PHRASES: dict[str, str] = {
     "laser tag": "lasertag",
     "go kart": "karting",
     "book binding": "bookbinding",
+    "family run": "family",  # "family-run since 1952" is no runner
     # idioms that picture nothing of their words
     "cloud nine": "",
     "top dog": "",
@@ -232,6 +233,13 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("shirt", "print", "shirt tshirt tee apparel clothing merch merchandise screen garment"),
         # "legal aid", "hearing aid", "first class": not a first aid kit
         ("first-aid", "aid", "first medical emergency paramedic cpr safety kit"),
+        # a mobile groomer or mechanic comes to you: a phone only beside words of phones
+        (
+            "smartphone",
+            "mobile",
+            "app apps phone phones smartphone cell cellphone telecom device devices ios android "
+            "software developer development game games web tech technology network sim",
+        ),
         ("first-aid", "first", "aid medical emergency paramedic cpr safety kit"),
         ("city", "development", "property real estate urban housing land residential"),
         # a temple is a Hindu's, a Jew's (a Reform synagogue) or, by default, a Buddhist's
@@ -256,6 +264,12 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ),
         ("tag", "tag", "laser"),
         ("stadium", "arena", "lasertag paintball"),
+        # windows and gutters are not vacuumed
+        (
+            "vacuum",
+            "cleaning",
+            "window windows glass gutter gutters pressure car roof solar facade facades",
+        ),
         (
             "pagoda",
             "temple",
