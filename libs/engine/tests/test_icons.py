@@ -774,6 +774,13 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("mobile phone repair", "", set(), {"smartphone"}),
         ("window cleaning", "", {"vacuum"}, {"droplets", "spray-bottle", "bucket-droplet"}),
         ("carpet cleaning", "", set(), {"droplets", "vacuum"}),
+        # fish and chips drew a microchip and an angler's hook; hot towel shaves a hot dog
+        ("fish and chips", "", {"chip", "fish-hook"}, {"fish"}),
+        ("fish & chips", "", {"chip", "fish-hook"}, {"fish"}),
+        ("chip shop", "", {"chip"}, {"fish"}),
+        ("aquarium shop", "tropical fish", {"fish-hook"}, {"fish"}),
+        ("fly fishing", "", set(), {"fish-hook"}),
+        ("barbershop", "hot towel shaves", {"hot-dog"}, {"razor", "scissors"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -76,7 +76,10 @@ PHRASES: dict[str, str] = {
     "laser tag": "lasertag",
     "go kart": "karting",
     "book binding": "bookbinding",
-    "family run": "family",  # "family-run since 1952" is no runner
+    "family run": "family",
+    "fish and chips": "fish chippy",
+    "fish n chips": "fish chippy",
+    "chip shop": "chippy",  # "family-run since 1952" is no runner
     # idioms that picture nothing of their words
     "cloud nine": "",
     "top dog": "",
@@ -120,6 +123,9 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "star-of-david": frozenset({"star", "of", "david"}),
     # a crystal ball is no window cleaner's "crystal clear" nor a masquerade ball
     "crystal-ball": frozenset({"crystal", "ball"}),
+    # a barber's "hot towel" is no hot dog; a fishmonger's or an aquarium's fish no angler's hook
+    "hot-dog": frozenset({"hot", "dog"}),
+    "fish-hook": frozenset({"fish"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -522,7 +528,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "fish",
         "outline/fish",
         "fish",
-        "fish seafood fishmonger sushi aquarium aquatic pescatarian seahorse",
+        "fish seafood fishmonger sushi aquarium aquatic pescatarian seahorse chippy",
     ),
     (
         "meat",

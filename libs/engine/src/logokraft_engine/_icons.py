@@ -191,7 +191,7 @@ _PHRASE_WORDS = [PHRASES[p] for p in sorted(PHRASES, key=len, reverse=True)]
 def read_phrases(text: str) -> str:
     """`text` folded, with its compounds and idioms read as what they name (see `PHRASES`):
     "Cream teas and scones" → "tea and scones", "Cloud Nine Bakery" → " bakery"."""
-    plain = " ".join(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold(text)))
+    plain = " ".join(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold(text).replace("&", " and ")))
     return _PHRASE.sub(lambda m: _PHRASE_WORDS[m.lastindex - 1], plain)
 
 
