@@ -781,6 +781,21 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("aquarium shop", "tropical fish", {"fish-hook"}, {"fish"}),
         ("fly fishing", "", set(), {"fish-hook"}),
         ("barbershop", "hot towel shaves", {"hot-dog"}, {"razor", "scissors"}),
+        # an air conditioner and a chilli for balloon rides, a fuel pump for a radio station,
+        # a car for a golf driving range, a price tag for a record label
+        (
+            "hot air balloon rides",
+            "",
+            {"air-conditioner", "flame", "pepper", "balloon"},
+            {"hot-air-balloon"},
+        ),
+        ("hot-air ballooning", "", {"air-conditioner", "flame"}, {"hot-air-balloon"}),
+        ("balloon artist", "", {"hot-air-balloon"}, {"balloon"}),
+        ("radio station", "", {"fuel-pump"}, {"radio"}),
+        ("petrol station", "", set(), {"fuel-pump"}),
+        ("driving range", "", {"car", "steering-wheel"}, {"golf"}),
+        ("record label", "", {"tag"}, {"vinyl", "music"}),
+        ("face painting", "", {"paint-roller"}, {"palette", "brush"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -79,7 +79,15 @@ PHRASES: dict[str, str] = {
     "family run": "family",
     "fish and chips": "fish chippy",
     "fish n chips": "fish chippy",
-    "chip shop": "chippy",  # "family-run since 1952" is no runner
+    "chip shop": "chippy",
+    "hot air balloon": "hotairballoon",
+    "hot air": "hotair",  # a hot-air brush is no air conditioner
+    "driving range": "golf",
+    "record label": "vinyl music",
+    "gas station": "fuel",
+    "petrol station": "fuel",
+    "filling station": "fuel",
+    "face painting": "facepainting palette",  # "family-run since 1952" is no runner
     # idioms that picture nothing of their words
     "cloud nine": "",
     "top dog": "",
@@ -114,7 +122,7 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "pie-chart": frozenset({"pie"}),
     "donut-chart": frozenset({"donut"}),
     # a "hot towel shave" is no balloon ride; an optician's "glasses" are no wine glass
-    "hot-air-balloon": frozenset({"hot", "air"}),
+    "hot-air-balloon": frozenset({"hot", "air", "balloon"}),
     "wine-glass": frozenset({"glass"}),
     # drawn in heavy outline the turbine reads as an aeroplane: its name's "wind" no longer
     # puts it before the filled windmill
@@ -1327,7 +1335,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "lighthouse coast coastal maritime beacon",
     ),
     ("castle", "outline/building-castle", "castle", "castle kingdom medieval heritage kids"),
-    ("hot-air-balloon", "filled/air-balloon", "hot air balloon", "balloon adventure flight"),
+    (
+        "hot-air-balloon",
+        "filled/air-balloon",
+        "hot air balloon",
+        "hotairballoon ballooning balloonist adventure flight",
+    ),
     ("helicopter", "filled/helicopter", "helicopter", "helicopter aviation charter rescue"),
     ("bus", "filled/bus", "bus", "bus transit coach tour shuttle"),
     ("train", "filled/train", "train", "train rail railway transit"),
@@ -1373,7 +1386,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "car auto engine mechanic automotive repair motor garage",
     ),
     ("wheel", "outline/wheel", "wheel", "car auto wheel tire tyre automotive"),
-    ("fuel-pump", "filled/gas-station", "fuel pump", "fuel gas petrol station"),
+    ("fuel-pump", "filled/gas-station", "fuel pump", "fuel gas petrol"),
     ("ev-charger", "filled/charging-pile", "ev charging station", "ev electric vehicle charging"),
     # --- education and publishing ---------------------------------------------------------------
     (
