@@ -873,3 +873,36 @@ def test_what_the_description_says_the_business_is_not_is_never_drawn(
     for seed in range(4):
         icons = {c.icon for c in plan_concepts(brief, seed)}
         assert not icons & refused, (description, icons)
+
+
+@pytest.mark.parametrize(
+    ("industry", "description", "aside", "kept"),
+    [
+        # what a description mentions aside from the trade was drawn beside it: friends for an
+        # accounting firm "founded by two friends", a cat for one "named after our founder's cat"
+        (
+            "accounting firm",
+            "founded by two friends who met on a sailing trip",
+            {"friends", "sailboat", "anchor"},
+            set(),
+        ),
+        ("software consultancy", "named after our founder's cat", {"cat", "paw"}, set()),
+        ("dental clinic", "we're next to the train station", {"train", "radio"}, set()),
+        ("brewery", "in a converted bank", {"bank", "piggy-bank"}, set()),
+        ("law firm", "our office is above a bakery", {"bread", "office-building"}, set()),
+        ("coffee shop", "in an old fire station", {"fire-hydrant"}, set()),
+        ("yoga studio", "formerly a church", {"church", "cross"}, set()),
+        # a broad industry takes what the description names; a kindred icon stays
+        ("restaurant", "sushi and ramen", set(), {"noodle-bowl"}),
+        ("farm", "eggs and honey", set(), {"egg"}),
+        ("florist", "wedding flowers and funeral wreaths", set(), {"flower"}),
+    ],
+)
+def test_what_the_description_mentions_aside_from_the_trade_is_not_drawn(
+    industry: str, description: str, aside: set[str], kept: set[str]
+) -> None:
+    brief = Brief("Ash & Vale", industry=industry, description=description)
+    for seed in range(4):
+        icons = {c.icon for c in plan_concepts(brief, seed)}
+        assert not icons & aside, (industry, icons)
+        assert kept <= icons, (industry, icons)

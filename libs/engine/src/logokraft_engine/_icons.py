@@ -47,6 +47,7 @@ NAME_MATCH = 1.5  # a brief word naming the icon ("camera") counts more than a t
 GENERIC_MATCH = 0.25  # a generic word ("school", "studio", "shop") counts less than "sailing"
 POOL_SIZE = 4  # at most this many icons are shared out among the candidates of a brief
 POOL_SHARE = 0.4  # icons scoring under this share of the best one are not offered
+ASIDE = 0.25  # the weight of an icon the description mentions aside from the trade
 
 
 @dataclass(frozen=True)
@@ -351,6 +352,7 @@ def _ranked(brief: Brief) -> list[tuple[float, str]]:
         # generic word (a house, an artist's palette) would say the wrong thing; a geometric
         # mark or the initials say nothing wrong.
         scored = [(s, icon) for s, icon in scored if _specific(icon, found)]
+    scored = _of_the_trade(scored, found)
     head = _head(brief.industry)
     best = sorted(
         ((s, icon) for s, icon in scored if s > 0),
@@ -362,6 +364,33 @@ def _ranked(brief: Brief) -> list[tuple[float, str]]:
         ),
     )
     return [(s, icon.name) for s, icon in best]
+
+
+def _of_the_trade(
+    scored: list[tuple[float, Icon]], found: dict[str, set[str]]
+) -> list[tuple[float, Icon]]:
+    """`scored`, with the icons that only the description matches and that have nothing in
+    common with the trade its industry draws counted for a quarter (ASIDE), so they are not
+    offered beside the trade's own: "an accounting firm founded by two friends who met on a
+    sailing trip" is drawn by its charts, not its friends or a sailboat, "a coffee shop in an
+    old fire station" by its cups. A florist "for weddings and funerals" may still show a
+    memorial candle (a funeral's, as the florist's flower is), and a broad industry
+    ("restaurant", "farm", "tech startup", "pet shop") still takes the description's sushi,
+    honey, drones or fish."""
+    everything = set().union(*found.values())
+    industry = found["industry"] - _FILLER
+
+    def of(words: set[str], icon: Icon) -> bool:
+        return any(_word_score(w, icon, everything) for w in words & icon.keywords)
+
+    if not industry - GENERIC_WORDS - _NOT_A_TRADE - _BROAD:
+        return scored  # a broad industry: the description says what to draw
+    trade = [icon for s, icon in scored if s > 0 and of(industry, icon)]
+    if not trade:
+        return scored  # the industry draws nothing: the description says what to draw
+    kin = set().union(*(icon.tags for icon in trade)) - GENERIC_WORDS
+    chosen = found["industry"] | found["style"] | found["emoji"]
+    return [(s if of(chosen, icon) or icon.tags & kin else s * ASIDE, icon) for s, icon in scored]
 
 
 def _head(industry: str) -> set[str]:
@@ -388,6 +417,16 @@ _NOT_A_TRADE_WORDS = """
     restaurant eatery diner bistro joint takeaway farm utility network
 """
 _NOT_A_TRADE = frozenset(_NOT_A_TRADE_WORDS.split())
+# Industries so broad that the description says what the business makes or sells ("tech:
+# drones", "charity: clean water wells", "food: tacos").
+_BROAD_WORDS = """
+    food drink beverage hospitality tech technology charity nonprofit non profit ngo foundation
+    retail ecommerce commerce goods product products consumer lifestyle pet pets animal animals
+    health wellness beauty fashion creative media entertainment art arts education service
+    services small local family independent artisan handmade organic general gift souvenir
+    variety convenience department
+"""
+_BROAD = frozenset(_BROAD_WORDS.split())
 
 
 def rank_icons(brief: Brief) -> list[str]:
