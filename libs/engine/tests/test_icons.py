@@ -859,6 +859,7 @@ def test_compounds_and_idioms_are_read_whole(
         ("bakery", "nothing but bread", set(), {"bread"}),
         ("plumbing", "no-nonsense drains and leaks", set(), {"droplet", "droplets", "wrench"}),
         ("roastery", "The No. 1 coffee roaster in town", set(), {"cup"}),
+        ("tea room", "a no frills tea room, no fuss teapots", set(), {"teapot"}),
     ],
 )
 def test_what_the_description_says_the_business_is_not_is_never_drawn(

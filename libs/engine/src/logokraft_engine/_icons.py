@@ -204,11 +204,14 @@ _NEGATION_WORDS = """
     don't dont doesn't doesnt isn't isnt aren't arent wasn't won't
 """
 _NEGATIONS = frozenset(_NEGATION_WORDS.split())
-# ...unless a hedge follows ("not just a bakery", "not your average coffee shop", "nothing but
-# coffee"), after an article or a possessive: the words are the business after all
+# ...unless a hedge or a set phrase follows ("not just a bakery", "not your average coffee shop",
+# "nothing but coffee", "a no frills bakery", "no fuss"), after an article or a possessive: the
+# words are the business after all
 _HEDGE_WORDS = """
     just only merely simply average typical ordinary usual regular standard another but
     boring basic plain same other more less better worse
+    frills fuss nonsense stress hassle limit limits compromise compromises worry worries
+    problem problems doubt matter exception exceptions question questions
 """
 _HEDGES = frozenset(_HEDGE_WORDS.split())
 _DETERMINERS = frozenset("a an the any your our my their so too".split())  # noqa: SIM905
