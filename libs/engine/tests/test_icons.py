@@ -796,6 +796,13 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("driving range", "", {"car", "steering-wheel"}, {"golf"}),
         ("record label", "", {"tag"}, {"vinyl", "music"}),
         ("face painting", "", {"paint-roller"}, {"palette", "brush"}),
+        # a solar panel for any installer, a pawnbroker for payday loans, a chilli for hot tubs
+        ("alarm installer", "", {"solar-panel"}, {"cctv", "safe-house"}),
+        ("cctv installer", "", {"solar-panel"}, {"cctv"}),
+        ("solar installer", "", set(), {"solar-panel"}),
+        ("payday loans", "", {"pawnbroker"}, {"banknote"}),
+        ("hot tub hire", "", {"flame", "pepper"}, {"bath"}),
+        ("sign language interpreter", "", {"signpost"}, {"language"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

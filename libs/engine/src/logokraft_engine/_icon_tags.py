@@ -81,7 +81,9 @@ PHRASES: dict[str, str] = {
     "fish n chips": "fish chippy",
     "chip shop": "chippy",
     "hot air balloon": "hotairballoon",
-    "hot air": "hotair",  # a hot-air brush is no air conditioner
+    "hot air": "hotair",
+    "hot tub": "hottub",
+    "sign language": "signlanguage language",  # a hot-air brush is no air conditioner
     "driving range": "golf",
     "record label": "vinyl music",
     "gas station": "fuel",
@@ -1184,7 +1186,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "solar-panel",
         "outline/solar-panel",
         "solar panel",
-        "solar energy renewable panel installer electricity photovoltaic",
+        "solar energy renewable panel electricity photovoltaic",
     ),
     (
         "bolt",
@@ -1741,7 +1743,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bucket pouring water",
         "cleaning cleaner janitorial washing",
     ),
-    ("bath", "filled/bath", "bathtub", "bathroom plumbing plumber bath renovation"),
+    (
+        "bath",
+        "filled/bath",
+        "bathtub",
+        "bathroom plumbing plumber bath renovation hottub jacuzzi whirlpool",
+    ),
     (
         "fire-hydrant",
         "outline/fire-hydrant",
@@ -1873,7 +1880,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "pawnbroker",
         "drawn/pawnbroker",
         "pawnbroker's three hanging balls",
-        "pawn pawnbroker pawnbroking pawnshop loan collateral",
+        "pawn pawnbroker pawnbroking pawnshop collateral",
     ),
     (
         "glassblowing",
