@@ -803,6 +803,16 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("payday loans", "", {"pawnbroker"}, {"banknote"}),
         ("hot tub hire", "", {"flame", "pepper"}, {"bath"}),
         ("sign language interpreter", "", {"signpost"}, {"language"}),
+        # a server farm drew an ear of wheat and a tractor, an oyster farm a pig, a post office
+        # an office block, key cutting scissors
+        ("server farm", "", {"wheat", "leaf", "tractor", "garden-tools"}, {"server"}),
+        ("solar farm", "", {"wheat", "tractor", "garden-tools"}, {"solar-panel"}),
+        ("fish farm", "", {"wheat", "tractor", "garden-tools", "pig"}, {"fish"}),
+        ("oyster farm", "", {"pig", "wheat", "tractor"}, set(GEOMETRIC_NAMES)),
+        ("farm", "", set(), {"pig", "wheat", "tractor", "leaf", "garden-tools"}),
+        ("post office", "", {"office-building", "briefcase"}, {"mail"}),
+        ("key cutting", "", {"scissors"}, {"key"}),
+        ("tv repair", "", {"smartphone", "engine"}, {"tv"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

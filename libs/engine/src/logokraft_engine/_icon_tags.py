@@ -83,6 +83,8 @@ PHRASES: dict[str, str] = {
     "hot air balloon": "hotairballoon",
     "hot air": "hotair",
     "hot tub": "hottub",
+    "post office": "postoffice post mail",
+    "key cutting": "key",
     "sign language": "signlanguage language",  # a hot-air brush is no air conditioner
     "driving range": "golf",
     "record label": "vinyl music",
@@ -381,13 +383,24 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             "pig",
             "farm",
             "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
-            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar hemp "
+            "fish trout salmon oyster mussel shellfish bee honey alpaca llama fruit vegetable "
+            "flower tree wind solar hemp "
             "halal kosher "
             "server",
         ),
         *(
             (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
             for icon in ("ambulance", "helicopter", "lifebuoy")
+        ),
+        # a wind, solar, server or fish farm grows no wheat and drives no tractor
+        *(
+            (
+                icon,
+                "farm",
+                "wind solar server fish trout salmon oyster mussel shellfish aquaculture "
+                "hatchery content click troll",
+            )
+            for icon in ("wheat", "leaf", "tractor", "garden-tools")
         ),
     )
 )
@@ -538,7 +551,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "fish",
         "outline/fish",
         "fish",
-        "fish seafood fishmonger sushi aquarium aquatic pescatarian seahorse chippy",
+        "fish seafood fishmonger sushi aquarium aquatic pescatarian seahorse chippy trout "
+        "salmon aquaculture",
     ),
     (
         "meat",
@@ -1583,6 +1597,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("mail", "filled/mail", "envelope", "mail email newsletter post postal letter"),
     ("phone", "filled/phone", "telephone handset", "phone telephone call callcenter telecom"),
+    ("tv", "filled/device-tv", "television set", "tv television broadcaster broadcasting"),
     # --- home, real estate, construction, trades ------------------------------------------------
     (
         "chimney",
