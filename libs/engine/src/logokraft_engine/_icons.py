@@ -255,6 +255,36 @@ def _hedged(tokens: list[tuple[str, int]], i: int) -> bool:
     return not after or after[0] in _HEDGES or after[0] == "." or after[0][0].isdigit()
 
 
+# Words that start an aside, a clause about where the business is or how it came to be rather
+# than what it does ("next to the train station", "named after our founder's cat", "in a
+# converted bank", "formerly a church", "founded by two friends who met on a sailing trip"); "old"
+# only after an article ("in an old fire station").
+_ASIDE_WORDS = """
+    next near nearby opposite above below beside behind across formerly former converted
+    named founded inspired housed located met founder founders neighbour neighbor neighbours
+    neighbors sponsor sponsors sponsoring
+"""
+_ASIDES = frozenset(_ASIDE_WORDS.split())
+_ASIDE_SPAN = 8
+
+
+def aside_words(text: str) -> set[str]:
+    """The words of `text` in its asides (see _ASIDE_WORDS), singularised: "we're next to the
+    train station" → the, train, station."""
+    tokens = [m.group() for m in _TOKEN.finditer(fold(text).replace("\u2019", "'"))]
+    found: set[str] = set()
+    left = 0
+    for i, token in enumerate(tokens):
+        if not token[0].isalnum() or (token in _CLAUSE and token not in ("who", "that")):
+            left = 0
+        elif token in _ASIDES or (token == "old" and i and tokens[i - 1] in ("a", "an", "the")):
+            left = _ASIDE_SPAN
+        elif left:
+            found.add(token)
+            left -= 1
+    return {form for word in found for form in singulars(word)}
+
+
 def _brief_fields(brief: Brief) -> dict[str, set[str]]:
     """The brief's folded, singularised words (as `_brief.words` finds them, plus singulars of
     "-ies" and "-es" plurals) by where they came from, brand name included; compounds and
@@ -355,7 +385,7 @@ def _ranked(brief: Brief) -> list[tuple[float, str]]:
         # generic word (a house, an artist's palette) would say the wrong thing; a geometric
         # mark or the initials say nothing wrong.
         scored = [(s, icon) for s, icon in scored if _specific(icon, found)]
-    scored = _of_the_trade(scored, found)
+    scored = _of_the_trade(scored, found, aside_words(read_phrases(brief.description)))
     head = _head(brief.industry)
     best = sorted(
         ((s, icon) for s, icon in scored if s > 0),
@@ -370,30 +400,32 @@ def _ranked(brief: Brief) -> list[tuple[float, str]]:
 
 
 def _of_the_trade(
-    scored: list[tuple[float, Icon]], found: dict[str, set[str]]
+    scored: list[tuple[float, Icon]], found: dict[str, set[str]], aside: set[str]
 ) -> list[tuple[float, Icon]]:
-    """`scored`, with the icons that only the description matches and that have nothing in
-    common with the trade its industry draws counted for a quarter (ASIDE), so they are not
-    offered beside the trade's own: "an accounting firm founded by two friends who met on a
-    sailing trip" is drawn by its charts, not its friends or a sailboat, "a coffee shop in an
-    old fire station" by its cups. A florist "for weddings and funerals" may still show a
-    memorial candle (a funeral's, as the florist's flower is), and a broad industry
-    ("restaurant", "farm", "tech startup", "pet shop") still takes the description's sushi,
-    honey, drones or fish."""
+    """`scored`, with the icons that only the description's asides match (`aside_words`) and
+    that have nothing in common with the trade its industry draws counted for a quarter (ASIDE),
+    so they are not offered beside the trade's own: "an accounting firm founded by two friends
+    who met on a sailing trip" is drawn by its charts, not its friends or a sailboat, "a coffee
+    shop in an old fire station" by its cups. What the description says the business makes or
+    does still counts ("handmade oak tables": a tree for a furniture maker), and so does an aside
+    kindred to the trade."""
     everything = set().union(*found.values())
     industry = found["industry"] - _FILLER
 
     def of(words: set[str], icon: Icon) -> bool:
         return any(_word_score(w, icon, everything) for w in words & icon.keywords)
 
-    if not industry - GENERIC_WORDS - _NOT_A_TRADE - _BROAD:
-        return scored  # a broad industry: the description says what to draw
     trade = [icon for s, icon in scored if s > 0 and of(industry, icon)]
-    if not trade:
-        return scored  # the industry draws nothing: the description says what to draw
+    if not trade or not aside:
+        return scored
     kin = set().union(*(icon.tags for icon in trade)) - GENERIC_WORDS
-    chosen = found["industry"] | found["style"] | found["emoji"]
-    return [(s if of(chosen, icon) or icon.tags & kin else s * ASIDE, icon) for s, icon in scored]
+    told = found["industry"] | found["style"] | found["emoji"] | found["name"]
+    plain = found["description"] - aside
+
+    def set_aside(icon: Icon) -> bool:
+        return not (of(told | plain, icon) or icon.tags & kin)
+
+    return [(s * ASIDE if s > 0 and set_aside(icon) else s, icon) for s, icon in scored]
 
 
 def _head(industry: str) -> set[str]:
@@ -420,16 +452,6 @@ _NOT_A_TRADE_WORDS = """
     restaurant eatery diner bistro joint takeaway farm utility network
 """
 _NOT_A_TRADE = frozenset(_NOT_A_TRADE_WORDS.split())
-# Industries so broad that the description says what the business makes or sells ("tech:
-# drones", "charity: clean water wells", "food: tacos").
-_BROAD_WORDS = """
-    food drink beverage hospitality tech technology charity nonprofit non profit ngo foundation
-    retail ecommerce commerce goods product products consumer lifestyle pet pets animal animals
-    health wellness beauty fashion creative media entertainment art arts education service
-    services small local family independent artisan handmade organic general gift souvenir
-    variety convenience department
-"""
-_BROAD = frozenset(_BROAD_WORDS.split())
 
 
 def rank_icons(brief: Brief) -> list[str]:
