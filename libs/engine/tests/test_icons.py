@@ -813,6 +813,19 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("post office", "", {"office-building", "briefcase"}, {"mail"}),
         ("key cutting", "", {"scissors"}, {"key"}),
         ("tv repair", "", {"smartphone", "engine"}, {"tv"}),
+        # a cloud kitchen drew a cloud, a ghost kitchen a ghost, a pop-up shop a rising trend,
+        # Ruby on Rails a train, bubble wrap a bubble tea, bat removal a parcel, a property
+        # developer a line of code
+        ("cloud kitchen", "", {"cloud"}, {"delivery-truck", "utensils", "chef-hat", "soup"}),
+        ("ghost kitchen", "", {"ghost"}, {"delivery-truck", "utensils", "chef-hat", "soup"}),
+        ("pop-up shop", "", {"trending-up"}, set(GEOMETRIC_NAMES)),
+        ("ruby on rails agency", "", {"train"}, {"code"}),
+        ("bubble wrap supplier", "", {"bubble-tea"}, {"package"}),
+        ("bat removal", "", {"package"}, set(GEOMETRIC_NAMES)),
+        ("furniture removal", "", set(), {"package", "armchair", "sofa"}),
+        ("property developer", "", {"code", "terminal"}, {"city"}),
+        ("software development", "", set(), {"code"}),
+        ("cloud hosting", "", set(), {"cloud"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -85,6 +85,13 @@ PHRASES: dict[str, str] = {
     "hot tub": "hottub",
     "post office": "postoffice post mail",
     "key cutting": "key",
+    "ruby on rails": "rubyonrails code",
+    "cloud kitchen": "kitchen delivery",
+    "ghost kitchen": "kitchen delivery",
+    "dark kitchen": "kitchen delivery",
+    "virtual kitchen": "kitchen delivery",
+    "bubble wrap": "packaging",
+    "pop up": "popup",
     "sign language": "signlanguage language",  # a hot-air brush is no air conditioner
     "driving range": "golf",
     "record label": "vinyl music",
@@ -135,6 +142,8 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "star-of-david": frozenset({"star", "of", "david"}),
     # a crystal ball is no window cleaner's "crystal clear" nor a masquerade ball
     "crystal-ball": frozenset({"crystal", "ball"}),
+    # a "pop-up shop" or a "start up" is no rising trend
+    "trending-up": frozenset({"up"}),
     # a barber's "hot towel" is no hot dog; a fishmonger's or an aquarium's fish no angler's hook
     "hot-dog": frozenset({"hot", "dog"}),
     "fish-hook": frozenset({"fish"}),
@@ -259,7 +268,10 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             "software developer development game games web tech technology network sim",
         ),
         ("first-aid", "first", "aid medical emergency paramedic cpr safety kit"),
-        ("city", "development", "property real estate urban housing land residential"),
+        *(
+            ("city", word, "property real estate urban housing land residential")
+            for word in ("development", "developer")
+        ),
         # a temple is a Hindu's, a Jew's (a Reform synagogue) or, by default, a Buddhist's
         ("om", "temple", "hindu hinduism mandir vedic"),
         ("star-of-david", "temple", "jewish judaism reform synagogue congregation rabbi shul"),
@@ -354,8 +366,20 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             )
             for icon in ("caravan", "tree")
         ),
-        ("package", "removal", "tattoo hair laser stain graffiti rubbish waste junk snow"),
+        (
+            "package",
+            "removal",
+            "tattoo hair laser stain graffiti rubbish waste junk snow bat bats mole moles pest "
+            "pests wasp wasps nest nests rodent rodents rat rats mice mould mold asbestos tree "
+            "stump stumps",
+        ),
         ("package", "box", "crossfit boxing juice"),
+        # a property developer writes no code
+        *(
+            (icon, word, "property real estate housing land residential")
+            for icon in ("code", "terminal")
+            for word in ("developer", "development")
+        ),
         ("yoga", "instructor", "driving driver ski dive diving swim swimming flight flying golf"),
         ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
         ("apple", "teacher", "yoga pilates meditation dance music"),
@@ -1377,7 +1401,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "package",
         "outline/package",
         "parcel box",
-        "moving removal package parcel delivery shipping courier ecommerce logistics box "
+        "moving removal package parcel delivery shipping courier ecommerce logistics box packaging "
         "fulfillment",
     ),
     ("forklift", "outline/forklift", "forklift", "warehouse logistics forklift storage"),
