@@ -856,6 +856,15 @@ def test_a_word_with_several_senses_draws_the_briefs_sense(
         ("Top Dog", "plumbing", "", {"dog", "paw", "bone"}, {"droplet", "wrench"}),
         ("The Bee's Knees", "hair salon", "", {"bee"}, {"scissors", "comb", "hair-dryer"}),
         ("Dark Horse", "coffee roastery", "", {"horse", "rocking-horse"}, {"cup"}),
+        (
+            "Ash & Vale",
+            "recruitment",
+            "we find the needle in the haystack",
+            {"needle-thread"},
+            {"briefcase", "people"},
+        ),
+        ("Ash & Vale", "law firm", "the key to your success", {"key"}, {"scale", "gavel"}),
+        ("Ash & Vale", "marketing agency", "we set your brand on fire", {"flame"}, {"chart"}),
         # the words alone keep their own sense
         ("Ash & Vale", "ice cream parlour", "", set(), {"ice-cream"}),
         ("Ash & Vale", "riding stables", "horses and ponies", set(), {"horse"}),

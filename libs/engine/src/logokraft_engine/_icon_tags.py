@@ -125,6 +125,15 @@ PHRASES: dict[str, str] = {
     "cool beans": "",
     "rule of thumb": "",
     "eagle eye": "",
+    "needle in a haystack": "",
+    "needle in the haystack": "",
+    "key to success": "",
+    "key to your success": "",
+    "gold standard": "",
+    "on fire": "",
+    "on the ball": "",
+    "hit the ground running": "",
+    "bells and whistles": "",
 }
 
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
