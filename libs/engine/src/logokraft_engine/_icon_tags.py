@@ -85,6 +85,10 @@ PHRASES: dict[str, str] = {
     "hot tub": "hottub",
     "post office": "postoffice post mail",
     "key cutting": "key",
+    "heat pump": "heatpump heating hvac",
+    "kitchen fitter": "kitchenfitter renovation",
+    "kitchen fitting": "kitchenfitter renovation",
+    "walking tour": "walking hiking map",
     "ruby on rails": "rubyonrails code",
     "cloud kitchen": "kitchen delivery",
     "ghost kitchen": "kitchen delivery",
@@ -215,6 +219,9 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a farm that names its animal is not drawn with another's: an egg, not a pig
         ("egg", "chicken", "farm farmer farming coop hatchery poultry hen egg eggs"),
         ("egg", "farm", "chicken poultry hen egg eggs"),
+        # a farm is a pig farm only when the brief says pigs: a mushroom, dairy, alpaca or
+        # christmas tree farm drew the pig
+        ("pig", "farm", "pig pigs pork hog hogs swine piggery bacon ham"),
         *(
             (("steering-wheel", word, "driving driver motoring car"))
             for word in ("school", "instructor")
@@ -411,16 +418,6 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("roller-skating", "rink", "ice"),
         # a flame is fuel burnt: not the energy of wind, sun or water
         ("flame", "energy", "wind solar sun renewable green clean hydro sustainable"),
-        # a farm that names another animal or crop is not a pig farm
-        (
-            "pig",
-            "farm",
-            "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
-            "fish trout salmon oyster mussel shellfish bee honey alpaca llama fruit vegetable "
-            "flower tree wind solar hemp "
-            "halal kosher "
-            "server",
-        ),
         *(
             (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
             for icon in ("ambulance", "helicopter", "lifebuoy")
