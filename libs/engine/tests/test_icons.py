@@ -834,6 +834,14 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("air source heat pumps", "", {"fuel-pump"}, {"air-conditioner"}),
         ("walking tours", "", {"bus"}, {"hiker", "map"}),
         ("kitchen fitters", "", {"soup", "chef-hat", "utensils"}, {"paint-roller", "hammer"}),
+        # speech, art or equine therapy drew a massage, a court reporter a basketball, a
+        # tennis court a judge's gavel, a process server a data server
+        ("speech therapist", "", {"massage"}, {"brain", "chat"}),
+        ("equine therapy", "", {"massage"}, {"horse", "brain"}),
+        ("massage therapy", "", {"brain"}, {"massage"}),
+        ("court reporter", "", {"basketball", "tennis-ball"}, {"scale", "gavel"}),
+        ("tennis court hire", "", {"scale", "gavel", "basketball"}, {"tennis-ball"}),
+        ("process server", "", {"server"}, {"scale", "gavel", "contract"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -86,6 +86,8 @@ PHRASES: dict[str, str] = {
     "post office": "postoffice post mail",
     "key cutting": "key",
     "heat pump": "heatpump heating hvac",
+    "process server": "legal",
+    "process serving": "legal",
     "kitchen fitter": "kitchenfitter renovation",
     "kitchen fitting": "kitchenfitter renovation",
     "walking tour": "walking hiking map",
@@ -222,6 +224,29 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a farm is a pig farm only when the brief says pigs: a mushroom, dairy, alpaca or
         # christmas tree farm drew the pig
         ("pig", "farm", "pig pigs pork hog hogs swine piggery bacon ham"),
+        # speech, art or music therapy is no massage; a court reporter plays no basketball
+        *(
+            (
+                "massage",
+                word,
+                "massage body sports deep tissue physio physiotherapy physical manual spa "
+                "relaxation thai swedish remedial muscle",
+            )
+            for word in ("therapy", "therapist")
+        ),
+        ("basketball", "court", "basketball netball hoop hoops streetball"),
+        ("tennis-ball", "court", "tennis padel squash badminton pickleball"),
+        # a massage therapist is no psychologist
+        *(
+            (
+                "brain",
+                word,
+                "psychology psychological mental talk talking cognitive cbt behavioural "
+                "behavioral family couples marriage speech trauma counselling counseling "
+                "psychotherapy emotional child children art music play",
+            )
+            for word in ("therapy", "therapist")
+        ),
         *(
             (("steering-wheel", word, "driving driver motoring car"))
             for word in ("school", "instructor")
@@ -309,6 +334,15 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # a tennis court or a food court is no court of law
+        *(
+            (
+                icon,
+                "court",
+                "tennis basketball padel squash netball badminton sport sports hoop food",
+            )
+            for icon in ("scale", "gavel")
+        ),
         ("stadium", "arena", "lasertag paintball"),
         # windows and gutters are not vacuumed
         (
@@ -1293,7 +1327,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("trash", "filled/trash", "rubbish bin", "junk rubbish garbage trash dumpster bin"),
     ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard gate gates railing"),
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
-    ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
+    ("horse", "outline/horse", "horse", "horse equestrian equine riding stable ranch pony"),
     ("horseshoe", "outline/horseshoe", "horseshoe", "horseshoe luck ranch farrier western"),
     (
         "deer",
