@@ -842,6 +842,14 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("court reporter", "", {"basketball", "tennis-ball"}, {"scale", "gavel"}),
         ("tennis court hire", "", {"scale", "gavel", "basketball"}, {"tennis-ball"}),
         ("process server", "", {"server"}, {"scale", "gavel", "contract"}),
+        # vegan leather drew a salad, a flight simulator a balloon, a live band a broadcast
+        # signal; a choir or an opera company drew a geometric mark
+        ("vegan leather goods", "", {"salad", "carrot", "avocado"}, set(GEOMETRIC_NAMES)),
+        ("flight simulator", "", {"hot-air-balloon"}, {"plane"}),
+        ("live band", "", {"broadcast"}, {"guitar-pick", "music"}),
+        ("live streaming", "", set(), {"broadcast"}),
+        ("choir", "", set(), {"music"}),
+        ("opera company", "", set(), {"music"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -87,6 +87,8 @@ PHRASES: dict[str, str] = {
     "key cutting": "key",
     "heat pump": "heatpump heating hvac",
     "process server": "legal",
+    "vegan leather": "leather",
+    "faux leather": "leather",
     "process serving": "legal",
     "kitchen fitter": "kitchenfitter renovation",
     "kitchen fitting": "kitchenfitter renovation",
@@ -431,7 +433,13 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for word in ("developer", "development")
         ),
         ("yoga", "instructor", "driving driver ski dive diving swim swimming flight flying golf"),
-        ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
+        (
+            "hot-air-balloon",
+            "flight",
+            "school training pilot aviation airline plane jet simulator sim",
+        ),
+        # a live band or live music is no broadcast
+        ("broadcast", "live", "band music gig gigs concert venue entertainment bar pub"),
         ("apple", "teacher", "yoga pilates meditation dance music"),
         ("paw", "shelter", "homeless people family women youth"),
         # a photographer's subject is no trade of its own: "baby photography" and "real estate
@@ -1591,7 +1599,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "music",
         "outline/music",
         "pair of music notes",
-        "music musician band audio sound record recording studio dj song jazz",
+        "music musician band audio sound record recording studio dj song jazz choir chorus "
+        "orchestra opera quartet ensemble symphony philharmonic",
     ),
     (
         "microphone",
