@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from logokraft_engine import Brief, describe_spec, design_spec, render_logo
+from logokraft_engine._fonts import FACES
 from logokraft_engine._icons import GEOMETRIC_NAMES, rank_icons
 from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import contrast, to_rgb
@@ -141,8 +142,6 @@ def test_title_case_keeps_short_joining_words_lower_case() -> None:
 
 
 def test_a_bold_brief_gets_heavy_type_in_faces_that_fit_it() -> None:
-    from logokraft_engine._fonts import FACES
-
     brief = Brief(brand_name="Ironclad", industry="construction", style=("bold", "strong"))
     specs = [design_spec(brief, index=i, seed=3) for i in range(4)]
     for spec in specs:
@@ -232,3 +231,24 @@ def test_a_name_that_is_its_own_monogram_is_not_set_again_under_it(
 def test_a_longer_name_keeps_its_monogram_beside_or_over_it() -> None:
     brief = Brief("Acme Inc", industry="tools", logo_type="lettermark")
     assert {design_spec(brief, index=i, seed=3).layout for i in range(4)} == {"monogram"}
+
+
+@pytest.mark.parametrize(
+    ("description", "refused"),
+    [
+        # what the description refuses was what it got: "no script fonts" drew two scripts,
+        # "nothing playful" a rounded face, since its words counted like any others
+        ("nothing playful or childish, no script fonts", {"script", "rounded"}),
+        ("no serifs please", {"serif"}),
+    ],
+)
+def test_faces_the_description_refuses_are_not_chosen(description: str, refused: set[str]):
+    brief = Brief("Crumb", industry="bakery", description=description)
+    kinds = {FACES[design_spec(brief, index=i, seed=1).font].category for i in range(8)}
+    assert not kinds & refused, kinds
+
+
+def test_a_hedged_description_still_asks_for_its_faces() -> None:
+    brief = Brief("Crumb", industry="bakery", description="not just a bakery: playful")
+    kinds = {FACES[design_spec(brief, index=i, seed=1).font].category for i in range(4)}
+    assert "rounded" in kinds

@@ -20,7 +20,7 @@ from logokraft_engine._fonts import (
     is_cjk,
     needs_shaping,
 )
-from logokraft_engine._icons import ICONS, plan_icons
+from logokraft_engine._icons import ICONS, negated_words, plan_icons
 from logokraft_engine._layout import (
     MIN_NAME_CAP,
     MIN_SLOGAN_CAP,
@@ -183,6 +183,15 @@ def _moods(found: set[str]) -> set[str]:
     return found | {mood for mood, hints in _MOOD_HINTS.items() if found & hints}
 
 
+def _described(brief: Brief) -> tuple[dict[str, set[str]], set[str]]:
+    """The brief's words by field (`brief_words`) without the ones its description negates,
+    and the moods (and kinds of face) those name: "nothing playful, no script fonts" asks for
+    neither a rounded nor a script face, "no serifs" for no serif one (see `negated_words`)."""
+    negated = negated_words(brief.description)
+    found = brief_words(brief)
+    return {**found, "description": found["description"] - negated}, _moods(negated)
+
+
 def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     """Faces best first for the brief: style words count three times industry and description
     words; among equals, versatile kinds (sans, geometric) come before characterful ones
@@ -191,7 +200,7 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     something in the brief calls for one. The first four (one per candidate) prefer kinds
     (categories) not yet taken, so candidates differ in type unless the brief clearly wants
     two of a kind."""
-    found = brief_words(brief)
+    found, refused = _described(brief)
     wanted = _moods(found["style"])
     context = _moods(found["industry"] | found["description"])
     faces = list(FACES.values())
@@ -200,10 +209,18 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     def score(face: Face) -> int:
         return 3 * len(wanted & set(face.mood)) + len(context & set(face.mood))
 
-    eligible = [f for f in faces if not f.script or score(f) > 0]
+    def unwanted(face: Face) -> bool:  # a mood or a kind ("no serifs") the brief refused
+        return bool(refused & {*face.mood, face.category}) and not wanted & set(face.mood)
+
+    eligible = [f for f in faces if not f.script or (score(f) > 0 and not unwanted(f))]
     ranked = sorted(
         eligible,
-        key=lambda f: (not covers(f.slug, name), -score(f), _CATEGORY_ORDER[f.category]),
+        key=lambda f: (
+            not covers(f.slug, name),
+            unwanted(f),
+            -score(f),
+            _CATEGORY_ORDER[f.category],
+        ),
     )
     # The candidates' four, all different: faces the style words match come first; after them
     # neutral kinds (sans, geometric) rather than characterful ones the style did not ask for
@@ -224,6 +241,7 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
                 rest,
                 key=lambda f: (
                     not covers(f.slug, name),
+                    unwanted(f),
                     misfit(f),
                     2 * taken.count(f.category) - score(f),
                 ),
@@ -369,7 +387,7 @@ def _more_faces(brief: Brief, ranked: list[Face], name: str, count: int) -> list
     """Faces for the candidates after the first four: further faces that suit the brief as well
     as the first four do (never a characterful kind the style did not ask for, nor one that
     cannot draw the name), then the first four again in another order."""
-    found = brief_words(brief)
+    found, _ = _described(brief)
     wanted = _moods(found["style"]) & _ALL_MOODS
     context = _moods(found["industry"] | found["description"])
     first, rest = ranked[:4], ranked[4:]
