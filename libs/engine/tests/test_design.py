@@ -252,3 +252,14 @@ def test_a_hedged_description_still_asks_for_its_faces() -> None:
     brief = Brief("Crumb", industry="bakery", description="not just a bakery: playful")
     kinds = {FACES[design_spec(brief, index=i, seed=1).font].category for i in range(4)}
     assert "rounded" in kinds
+
+
+def test_colours_the_description_refuses_are_not_its_theme() -> None:
+    # "nothing luxury or premium" gave a bakery the luxury palette the words name
+    refusing = Brief("Crumb", industry="bakery", description="nothing luxury or premium")
+    plain = Brief("Crumb", industry="bakery")
+    for index in range(4):
+        assert (
+            design_spec(refusing, index=index, seed=2).palette
+            == design_spec(plain, index=index, seed=2).palette
+        )
