@@ -923,6 +923,10 @@ def test_compounds_and_idioms_are_read_whole(
         ("plumbing", "no-nonsense drains and leaks", set(), {"droplet", "droplets", "wrench"}),
         ("roastery", "The No. 1 coffee roaster in town", set(), {"cup"}),
         ("tea room", "a no frills tea room, no fuss teapots", set(), {"teapot"}),
+        ("cake shop", "no two cakes are the same", set(), {"cake"}),
+        ("bakery", "nothing beats our bread", set(), {"bread"}),
+        ("courier", "never miss a parcel again", set(), {"package"}),
+        ("estate agent", "there's no place like home", set(), {"house"}),
     ],
 )
 def test_what_the_description_says_the_business_is_not_is_never_drawn(

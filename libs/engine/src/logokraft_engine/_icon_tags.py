@@ -142,6 +142,7 @@ PHRASES: dict[str, str] = {
     "on the ball": "",
     "hit the ground running": "",
     "bells and whistles": "",
+    "no place like home": "home",
 }
 
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's

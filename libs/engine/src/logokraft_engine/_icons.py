@@ -205,13 +205,16 @@ _NEGATION_WORDS = """
 """
 _NEGATIONS = frozenset(_NEGATION_WORDS.split())
 # ...unless a hedge or a set phrase follows ("not just a bakery", "not your average coffee shop",
-# "nothing but coffee", "a no frills bakery", "no fuss"), after an article or a possessive: the
-# words are the business after all
+# "nothing but coffee", "a no frills bakery", "no fuss", "no two cakes alike", "nothing beats
+# our bread", "never miss a delivery"), after an article or a possessive: the words are the
+# business after all
 _HEDGE_WORDS = """
     just only merely simply average typical ordinary usual regular standard another but
     boring basic plain same other more less better worse
     frills fuss nonsense stress hassle limit limits compromise compromises worry worries
     problem problems doubt matter exception exceptions question questions
+    one two like beats beat compares compare says tastes feels quite else
+    miss stop settle wait forget quit sleep give lose fail disappoint
 """
 _HEDGES = frozenset(_HEDGE_WORDS.split())
 _DETERMINERS = frozenset("a an the any your our my their so too".split())  # noqa: SIM905
