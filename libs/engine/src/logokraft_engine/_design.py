@@ -20,7 +20,7 @@ from logokraft_engine._fonts import (
     is_cjk,
     needs_shaping,
 )
-from logokraft_engine._icons import ICONS, negated_words, plan_icons
+from logokraft_engine._icons import ICONS, plan_icons
 from logokraft_engine._layout import (
     MIN_NAME_CAP,
     MIN_SLOGAN_CAP,
@@ -31,6 +31,7 @@ from logokraft_engine._layout import (
     outlined,
 )
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
+from logokraft_engine._reading import negated_words
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 from logokraft_engine._text import _MINOR_WORDS, is_turkish, upper
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import webcolors
 
 from logokraft_engine._brief import Brief, brief_words
-from logokraft_engine._icons import negated_words
+from logokraft_engine._reading import negated_words
 
 WHITE = "#ffffff"
 MIN_CONTRAST = 3.0
