@@ -850,6 +850,17 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("live streaming", "", set(), {"broadcast"}),
         ("choir", "", set(), {"music"}),
         ("opera company", "", set(), {"music"}),
+        # business cards drew playing cards, a greeting card shop a credit card; clothes shops
+        # of one kind (lingerie, swimwear, workwear, thrift) drew a geometric mark
+        ("printing", "business cards", {"cards", "spade", "credit-card"}, {"printer"}),
+        ("card shop", "greeting cards", {"credit-card", "cards", "spade"}, {"gift"}),
+        ("credit card processing", "", set(), {"credit-card"}),
+        ("poker club", "", set(), {"cards", "spade"}),
+        ("lingerie", "", set(), {"hanger"}),
+        ("workwear", "", set(), {"shirt"}),
+        ("thrift store", "", set(), {"hanger"}),
+        ("handbags", "", set(), {"shopping-bag"}),
+        ("spray tan", "", {"spray-bottle"}, {"sun"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -88,6 +88,12 @@ PHRASES: dict[str, str] = {
     "heat pump": "heatpump heating hvac",
     "process server": "legal",
     "vegan leather": "leather",
+    "spray tan": "tanning",
+    "prom dress": "gown",
+    "business card": "businesscard printing",
+    "greeting card": "greetingcard stationery gift",
+    "card shop": "greetingcard stationery gift",
+    "second hand": "secondhand",
     "faux leather": "leather",
     "process serving": "legal",
     "kitchen fitter": "kitchenfitter renovation",
@@ -1859,7 +1865,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "shopping-bag",
         "outline/shopping-bag",
         "shopping bag",
-        "shop shopping retail store boutique ecommerce commerce fashion",
+        "shop shopping retail store boutique ecommerce commerce fashion handbag handbags bag "
+        "bags purse purses",
     ),
     (
         "shopping-cart",
@@ -1874,13 +1881,15 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "shirt",
         "filled/shirt",
         "t-shirt",
-        "printing clothing apparel fashion tshirt merch merchandise print screenprinting",
+        "printing clothing apparel fashion tshirt merch merchandise print screenprinting "
+        "sportswear workwear uniform uniforms clothes",
     ),
     (
         "hanger",
         "outline/hanger",
         "clothes hanger",
-        "fashion boutique clothing laundry drycleaning wardrobe stylist apparel",
+        "fashion boutique clothing laundry drycleaning wardrobe stylist apparel clothes gown "
+        "gowns lingerie swimwear thrift consignment preloved secondhand",
     ),
     ("shoe", "outline/shoe", "sneaker", "shoe shoes footwear sneaker cobbler"),
     (
