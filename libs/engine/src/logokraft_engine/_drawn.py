@@ -154,27 +154,23 @@ def _pawnbroker() -> tuple[list[str], list[str]]:
 
 
 def _glassblowing() -> tuple[list[str], list[str]]:
-    """A blowpipe, tilted, with a glowing glass bulb at its end (a long drop along the pipe,
-    not a round pan): a highlight on the glass, short rays of its heat."""
-    turn = -35
-    pipe = polygon(_turned([(46, -6), (54, -6), (54, 46), (46, 46)], turn))
-    mouthpiece = polygon(_turned([(40, -12), (60, -12), (60, -4), (40, -4)], turn))
-    drop = [(50 + 22 * math.sin(a), 70 - 26 * math.cos(a)) for a in _steps(0, math.tau, 36)]
-    neck = [(45, 40), (55, 40), (58, 50), (42, 50)]
-    highlight = [(42 + 4 * math.sin(a), 66 - 8 * math.cos(a)) for a in _steps(0, math.tau, 16)]
-    bulb = polygon(_turned(drop, turn)) + polygon(_turned(highlight, turn))
-    rays = []
-    for degrees in (-60, -10, 40, 90):
-        a = math.radians(degrees)
-        (x0, y0), (x1, y1) = _turned(
-            [
-                (50 + 31 * math.cos(a), 70 + 35 * math.sin(a)),
-                (50 + 40 * math.cos(a), 70 + 44 * math.sin(a)),
-            ],
-            turn,
-        )
-        rays.append(f"M{num(x0)} {num(y0)}L{num(x1)} {num(y1)}")
-    return [pipe, mouthpiece, polygon(_turned(neck, turn)), bulb], rays
+    """A blown glass vase, a highlight on its belly, on the end of a glassblower's pipe that
+    comes in from the top left (a bulb alone on a stick read as a bomb or a lollipop)."""
+    belly = ellipse(62, 68, 26) + _leaf((48, 58), (47, 80), 5)  # the highlight a hole
+    neck = polygon([(55, 30), (69, 30), (71, 48), (53, 48)])
+    lip = rounded_rect(48, 24, 28, 8, 4)
+    foot = rounded_rect(48, 90, 28, 8, 3)
+    pipe = _bar((12, -16), (60, 26), 4)
+    mouthpiece = _bar((6, -8), (18, -24), 4)
+    return [belly, neck, lip, foot, pipe, mouthpiece], []
+
+
+def _bar(start: Point, end: Point, half: float) -> str:
+    """A straight bar `2 * half` wide from `start` to `end`."""
+    (x0, y0), (x1, y1) = start, end
+    length = math.hypot(x1 - x0, y1 - y0)
+    nx, ny = -(y1 - y0) / length * half, (x1 - x0) / length * half
+    return polygon([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)])
 
 
 def _pagoda() -> tuple[list[str], list[str]]:
