@@ -861,6 +861,11 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("thrift store", "", set(), {"hanger"}),
         ("handbags", "", set(), {"shopping-bag"}),
         ("spray tan", "", {"spray-bottle"}, {"sun"}),
+        # a temple is a pagoda only when no other faith is named
+        ("sikh temple", "", {"pagoda"}, set(GEOMETRIC_NAMES)),
+        ("jain temple", "", {"pagoda"}, set(GEOMETRIC_NAMES)),
+        ("mormon temple", "", {"pagoda"}, {"church"}),
+        ("masonic temple", "", {"pagoda"}, set(GEOMETRIC_NAMES)),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

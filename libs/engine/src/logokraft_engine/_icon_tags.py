@@ -363,7 +363,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             "pagoda",
             "temple",
             "hindu hinduism mandir vedic jewish judaism reform synagogue congregation rabbi shul "
-            "masonic greek roman",
+            "masonic greek roman sikh sikhism gurdwara jain jainism mormon lds latter christian",
         ),
         # a halal or kosher butcher sells no pork: never the pig
         *(
@@ -1742,7 +1742,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "church",
         "outline/building-church",
         "church",
-        "church faith ministry christian parish catholic chapel parochial",
+        "church faith ministry christian parish catholic chapel parochial mormon lds",
     ),
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
