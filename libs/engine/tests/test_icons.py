@@ -866,6 +866,9 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("jain temple", "", {"pagoda"}, set(GEOMETRIC_NAMES)),
         ("mormon temple", "", {"pagoda"}, {"church"}),
         ("masonic temple", "", {"pagoda"}, set(GEOMETRIC_NAMES)),
+        # the taxidermist's stag took "trophy" and drew it for trophy engravers
+        ("trophy engraving", "", {"deer"}, {"trophy"}),
+        ("sports trophies", "", {"deer"}, {"trophy"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -1348,7 +1348,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "deer",
         "outline/deer",
         "stag's head",
-        "deer stag hunting wildlife lodge taxidermy taxidermist trophy",
+        "deer stag hunting wildlife lodge taxidermy taxidermist",
     ),
     (
         "falcon",
