@@ -546,6 +546,7 @@ def test_a_trade_with_no_icon_gets_a_neutral_mark_not_a_generic_words_icon(
         ("cigar shop", {"tobacco"}),
         ("midwife", {"baby-carriage"}),
         ("synagogue", {"star-of-david"}),
+        ("cheesemonger", {"cheese"}),  # beside "wine" in its description it drew a glass
         ("psychic", {"crystal-ball"}),
         ("psychologist", {"brain"}),
         # the sixth: rare trades that still drew a geometric mark (or a car, for "Taxi")

@@ -670,7 +670,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "olive oil grove mediterranean tapenade",
     ),
     ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken farm"),
-    ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
+    (
+        "cheese",
+        "outline/cheese",
+        "wedge of cheese",
+        "cheese dairy fromagerie deli creamery cheesemonger cheesemaker cheddar brie gouda "
+        "parmesan",
+    ),
     (
         "chef-hat",
         "filled/chef-hat",
