@@ -870,6 +870,13 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         # the taxidermist's stag took "trophy" and drew it for trophy engravers
         ("trophy engraving", "", {"deer"}, {"trophy"}),
         ("sports trophies", "", {"deer"}, {"trophy"}),
+        # a game warden drew a gamepad, a candy floss machine a washing machine
+        ("game warden", "", {"gamepad", "puzzle"}, {"elephant", "deer", "paw", "tree"}),
+        ("candy floss machine hire", "", {"washing-machine", "robot"}, {"candy", "lollipop"}),
+        ("washing machine repair", "", {"robot"}, {"washing-machine"}),
+        ("machine learning", "", set(), {"robot", "brain", "chip"}),
+        ("video game store", "", {"video", "camera"}, {"gamepad"}),
+        ("pest management", "", {"briefcase"}, {"bug"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

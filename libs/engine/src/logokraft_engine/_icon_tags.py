@@ -90,6 +90,12 @@ PHRASES: dict[str, str] = {
     "vegan leather": "leather",
     "spray tan": "tanning",
     "prom dress": "gown",
+    "game warden": "wildlife ranger",
+    "video game": "videogame gaming",
+    "machine learning": "ai",
+    "deep learning": "ai",
+    "game reserve": "wildlife safari",
+    "pest management": "pest control",
     "business card": "businesscard printing",
     "greeting card": "greetingcard stationery gift",
     "card shop": "greetingcard stationery gift",
@@ -168,6 +174,8 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "crystal-ball": frozenset({"crystal", "ball"}),
     # a "pop-up shop" or a "start up" is no rising trend
     "trending-up": frozenset({"up"}),
+    # a candy floss, coffee or slot machine is no washing machine
+    "washing-machine": frozenset({"machine"}),
     # a barber's "hot towel" is no hot dog; a fishmonger's or an aquarium's fish no angler's hook
     "hot-dog": frozenset({"hot", "dog"}),
     "fish-hook": frozenset({"fish"}),
@@ -233,6 +241,8 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a farm is a pig farm only when the brief says pigs: a mushroom, dairy, alpaca or
         # christmas tree farm drew the pig
         ("pig", "farm", "pig pigs pork hog hogs swine piggery bacon ham"),
+        # a machine is a robot's only beside machine learning or robots
+        ("robot", "machine", "learning ai robot robots robotics automation intelligence"),
         # speech, art or music therapy is no massage; a court reporter plays no basketball
         *(
             (
@@ -1935,7 +1945,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "washing-machine",
         "outline/wash-machine",
         "washing machine",
-        "laundry laundromat washing",
+        "laundry laundromat washing washer",
     ),
     ("iron", "filled/ironing", "clothes iron", "laundry ironing drycleaning pressing"),
     # --- sport, games, kids ---------------------------------------------------------------------
