@@ -877,6 +877,14 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("machine learning", "", set(), {"robot", "brain", "chip"}),
         ("video game store", "", {"video", "camera"}, {"gamepad"}),
         ("pest management", "", {"briefcase"}, {"bug"}),
+        # hot stones drew a chilli, a fire station a radio, fire pit sales a price tag first,
+        # a garage sale a car
+        ("hot stone massage", "", {"pepper"}, {"massage"}),
+        ("hot sauce", "", set(), {"pepper"}),
+        ("fire station", "", {"radio"}, {"fire-hydrant"}),
+        ("fire pit sales", "", {"tag", "trending-up", "fire-hydrant"}, {"campfire"}),
+        ("car sales", "", set(), {"car"}),
+        ("garage sale", "", {"car", "engine"}, {"tag"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -23,7 +23,7 @@ from __future__ import annotations
 # "rental" also tags).
 _GENERIC = """
     school studio shop store club company agency service firm house center centre group team
-    rental rent hire leasing lease
+    rental rent hire leasing lease sales sale
     lab laboratory repair production craft business brand boutique market bar cafe
     clinic practice academy institute online digital solution app platform co inc ltd llc
     home parlor parlour hall room workshop works atelier
@@ -92,6 +92,11 @@ PHRASES: dict[str, str] = {
     "prom dress": "gown",
     "game warden": "wildlife ranger",
     "video game": "videogame gaming",
+    "fire pit": "firepit",
+    "garage sale": "sale bargain",
+    "yard sale": "sale bargain",
+    "car boot sale": "sale bargain",
+    "fire station": "firefighter",
     "machine learning": "ai",
     "deep learning": "ai",
     "game reserve": "wildlife safari",
@@ -243,6 +248,14 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("pig", "farm", "pig pigs pork hog hogs swine piggery bacon ham"),
         # a machine is a robot's only beside machine learning or robots
         ("robot", "machine", "learning ai robot robots robotics automation intelligence"),
+        # a fire or train station broadcasts nothing; hot stones and hot yoga are no chilli
+        ("radio", "station", "radio broadcast broadcasting fm am music talk"),
+        (
+            "pepper",
+            "hot",
+            "sauce sauces chili chilli spicy food pepper peppers salsa wings curry mexican "
+            "thai indian",
+        ),
         # speech, art or music therapy is no massage; a court reporter plays no basketball
         *(
             (
@@ -1319,7 +1332,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "campfire",
         "filled/campfire",
         "campfire",
-        "campfire camping camp scout outdoor bonfire campground campsite",
+        "campfire camping camp scout outdoor bonfire campground campsite firewood firepit",
     ),
     (
         "snowflake",
@@ -1891,7 +1904,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "grocery supermarket ecommerce commerce shopping market",
     ),
     ("basket", "filled/basket", "shopping basket", "grocery market deli basket hamper"),
-    ("tag", "filled/tag", "price tag", "sale retail discount price label"),
+    ("tag", "filled/tag", "price tag", "sale retail discount price label bargain bargains"),
     ("gift", "filled/gift", "gift box", "gift present gifting shop souvenir birthday"),
     (
         "shirt",
