@@ -885,6 +885,15 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("fire pit sales", "", {"tag", "trending-up", "fire-hydrant"}, {"campfire"}),
         ("car sales", "", set(), {"car"}),
         ("garage sale", "", {"car", "engine"}, {"tag"}),
+        # a dog park drew a caravan, bank holiday sales a bank, bed bugs, flower beds and the
+        # sea bed a bed, memory foam a photo
+        ("dog park", "", {"caravan", "tree"}, {"dog", "paw"}),
+        ("bank holiday sales", "", {"bank", "piggy-bank", "credit-card"}, {"tag"}),
+        ("bed bug removal", "", {"bed", "package"}, {"bug"}),
+        ("flower bed planting", "", {"bed"}, {"flower"}),
+        ("sea bed surveys", "", {"bed"}, {"drone", "wave"}),
+        ("memory foam mattresses", "", {"polaroid"}, {"bed"}),
+        ("park and ride", "", {"caravan", "tree"}, {"bus"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

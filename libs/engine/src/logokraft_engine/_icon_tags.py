@@ -93,6 +93,13 @@ PHRASES: dict[str, str] = {
     "game warden": "wildlife ranger",
     "video game": "videogame gaming",
     "fire pit": "firepit",
+    "bank holiday": "",
+    "river bank": "riverside river",
+    "memory foam": "mattress",
+    "bed bug": "bedbug pest",
+    "flower bed": "flowerbed garden flower",
+    "sea bed": "seabed sea",
+    "park and ride": "bus parking",
     "garage sale": "sale bargain",
     "yard sale": "sale bargain",
     "car boot sale": "sale bargain",
@@ -444,7 +451,7 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             (
                 icon,
                 "park",
-                "trampoline theme water skate amusement car business safari wildlife zoo",
+                "trampoline theme water skate amusement car business safari wildlife zoo dog",
             )
             for icon in ("caravan", "tree")
         ),
