@@ -932,7 +932,8 @@ def test_a_word_with_several_senses_draws_the_briefs_sense(
             {"briefcase", "people"},
         ),
         ("Ash & Vale", "law firm", "the key to your success", {"key"}, {"scale", "gavel"}),
-        ("Ash & Vale", "marketing agency", "we set your brand on fire", {"flame"}, {"chart"}),
+        # read whole only where it cannot be literal: "training on fire safety" keeps its fire
+        ("Ash & Vale", "fire safety", "training on fire safety", set(), {"fire-hydrant"}),
         # the words alone keep their own sense
         ("Ash & Vale", "ice cream parlour", "", set(), {"ice-cream"}),
         ("Ash & Vale", "riding stables", "horses and ponies", set(), {"horse"}),

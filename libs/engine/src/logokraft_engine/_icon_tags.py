@@ -162,7 +162,6 @@ PHRASES: dict[str, str] = {
     "key to success": "",
     "key to your success": "",
     "gold standard": "",
-    "on fire": "",
     "on the ball": "",
     "hit the ground running": "",
     "bells and whistles": "",
