@@ -16,6 +16,8 @@ from logokraft_engine._reading import aside_words, negated_words, read_phrases
         ("Birds of Prey Centre", "raptor centre"),
         # an idiom that can be literal is left alone: training on fire safety keeps its fire
         ("training on fire safety", "training on fire safety"),
+        ("hot potato van", "hot potato van"),
+        ("drills on the ball", "drills on the ball"),
     ],
 )
 def test_compounds_and_idioms_are_read_whole(text: str, read: str) -> None:
