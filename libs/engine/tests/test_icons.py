@@ -894,6 +894,13 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("sea bed surveys", "", {"bed"}, {"drone", "wave"}),
         ("memory foam mattresses", "", {"polaroid"}, {"bed"}),
         ("park and ride", "", {"caravan", "tree"}, {"bus"}),
+        # "X and Y" names read word by word: a rock and roll bar drew a swiss roll, pick and
+        # mix a guitar pick, surf and turf a beach, nuts and bolts a lightning bolt
+        ("rock and roll bar", "", {"cake-roll"}, {"guitar-pick", "music"}),
+        ("pick and mix sweets", "", {"guitar-pick"}, {"candy", "lollipop"}),
+        ("fish and game", "", {"gamepad", "puzzle"}, {"fish", "deer"}),
+        ("surf and turf", "", {"beach"}, {"fish", "meat"}),
+        ("nuts and bolts", "", {"bolt"}, {"hammer"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(
