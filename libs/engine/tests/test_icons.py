@@ -1029,3 +1029,10 @@ def test_what_the_description_mentions_aside_from_the_trade_is_not_drawn(
         icons = {c.icon for c in plan_concepts(brief, seed)}
         assert not icons & aside, (industry, icons)
         assert kept <= icons, (industry, icons)
+
+
+def test_an_emojis_name_is_read_whole() -> None:
+    # 🌭 is named "hot dog": read word by word it offered a food truck a dog's bone
+    brief = Brief("Frank's 🌭", industry="food truck")
+    ranked = rank_icons(brief)
+    assert "hot-dog" in ranked and not {"bone", "dog", "paw"} & set(ranked), ranked

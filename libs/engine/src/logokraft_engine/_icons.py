@@ -198,7 +198,7 @@ def _emoji_words(brief: Brief) -> set[str]:
         for c in text
         if c in emoji.EMOJI_DATA
     )
-    return words(" ".join(named))
+    return words(read_phrases(" ".join(named)))  # 🌭, "hot dog", is no dog
 
 
 def _word_score(word: str, icon: Icon, everything: set[str]) -> float:
