@@ -901,6 +901,12 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("fish and game", "", {"gamepad", "puzzle"}, {"fish", "deer"}),
         ("surf and turf", "", {"beach"}, {"fish", "meat"}),
         ("nuts and bolts", "", {"bolt"}, {"hammer"}),
+        # a greyhound rescue drew a lifebuoy, a helicopter and an ambulance
+        ("greyhound rescue", "", {"lifebuoy", "helicopter", "ambulance"}, {"paw", "dog"}),
+        ("lurcher rescue", "", {"lifebuoy", "helicopter", "ambulance"}, {"paw", "dog"}),
+        ("yoghurt bar", "", set(), {"ice-cream"}),
+        ("off-licence", "", set(), {"goblet", "cocktail"}),
+        ("drugstore", "", set(), {"pill"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

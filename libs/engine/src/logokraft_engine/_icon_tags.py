@@ -93,6 +93,8 @@ PHRASES: dict[str, str] = {
     "game warden": "wildlife ranger",
     "video game": "videogame gaming",
     "fire pit": "firepit",
+    "off licence": "liquor",
+    "grey hound": "greyhound",
     "rock and roll": "rock music guitar",
     "rock n roll": "rock music guitar",
     "pick and mix": "candy",
@@ -209,7 +211,7 @@ _FITNESS = (
     "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
     "bootcamp conditioning performance body muscle physique trainer coach running marathon"
 )
-_PET = "dog dogs doggy doggie puppy pet pets canine cat"
+_PET = "dog dogs doggy doggie puppy pet pets canine cat hound greyhound lurcher"
 _BUSINESS = (
     "corporate staff business leadership sales management employee professional workplace "
     "company executive team skill"
@@ -503,7 +505,12 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a flame is fuel burnt: not the energy of wind, sun or water
         ("flame", "energy", "wind solar sun renewable green clean hydro sustainable"),
         *(
-            (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
+            (
+                icon,
+                "rescue",
+                "animal animals pet pets dog dogs cat cats wildlife horse hound hounds greyhound "
+                "greyhounds lurcher lurchers",
+            )
             for icon in ("ambulance", "helicopter", "lifebuoy")
         ),
         # a wind, solar, server or fish farm grows no wheat and drives no tractor
@@ -618,7 +625,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "ice-cream",
         "outline/ice-cream-2",
         "ice cream cone",
-        "ice cream gelato gelateria dessert frozen yogurt parlor parlour creamery",
+        "ice cream gelato gelateria dessert frozen yogurt yoghurt froyo parlor parlour creamery",
     ),
     (
         "candy",
@@ -1102,7 +1109,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "pill",
         "filled/pill",
         "capsule pill",
-        "pharmacy pharmaceutical pharma medicine drug supplement vitamin chemist",
+        "pharmacy pharmaceutical pharma medicine drug supplement vitamin chemist drugstore",
     ),
     (
         "syringe",
@@ -1410,7 +1417,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "dog",
         "outline/dog",
         "dog's head",
-        "dog puppy canine grooming groomer walker kennel training pet",
+        "dog puppy canine grooming groomer walker kennel training pet hound greyhound lurcher",
     ),
     ("cat", "outline/cat", "cat's head", "cat kitten feline cattery pet"),
     ("bone", "filled/bone", "dog bone", "dog treat bone chew pet food"),
