@@ -248,8 +248,11 @@ def test_faces_the_description_refuses_are_not_chosen(description: str, refused:
     assert not kinds & refused, kinds
 
 
-def test_a_hedged_description_still_asks_for_its_faces() -> None:
-    brief = Brief("Crumb", industry="bakery", description="not just a bakery: playful")
+@pytest.mark.parametrize(
+    "description", ["not just a bakery: playful", "second to none playful cakes"]
+)
+def test_a_hedged_description_still_asks_for_its_faces(description: str) -> None:
+    brief = Brief("Crumb", industry="bakery", description=description)
     kinds = {FACES[design_spec(brief, index=i, seed=1).font].category for i in range(4)}
     assert "rounded" in kinds
 

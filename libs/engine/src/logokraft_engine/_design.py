@@ -31,7 +31,7 @@ from logokraft_engine._layout import (
     outlined,
 )
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
-from logokraft_engine._reading import negated_words
+from logokraft_engine._reading import negated_words, read_phrases
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 from logokraft_engine._text import _MINOR_WORDS, is_turkish, upper
 
@@ -188,7 +188,7 @@ def _described(brief: Brief) -> tuple[dict[str, set[str]], set[str]]:
     """The brief's words by field (`brief_words`) without the ones its description negates,
     and the moods (and kinds of face) those name: "nothing playful, no script fonts" asks for
     neither a rounded nor a script face, "no serifs" for no serif one (see `negated_words`)."""
-    negated = negated_words(brief.description)
+    negated = negated_words(read_phrases(brief.description))
     found = brief_words(brief)
     return {**found, "description": found["description"] - negated}, _moods(negated)
 

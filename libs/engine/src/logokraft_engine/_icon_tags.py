@@ -174,6 +174,7 @@ PHRASES: dict[str, str] = {
     "hit the ground running": "",
     "bells and whistles": "",
     "no place like home": "home",
+    "second to none": "",
 }
 
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
