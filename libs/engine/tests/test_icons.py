@@ -907,6 +907,10 @@ def test_a_known_trade_still_draws_its_icon_beside_a_generic_word() -> None:
         ("yoghurt bar", "", set(), {"ice-cream"}),
         ("off-licence", "", set(), {"goblet", "cocktail"}),
         ("drugstore", "", set(), {"pill"}),
+        # a house music label drew a price tag; a light house a geometric mark
+        ("house music label", "", {"tag"}, {"vinyl", "music"}),
+        ("light house tours", "", set(), {"lighthouse"}),
+        ("green house supplies", "", {"eco-house", "wind-turbine"}, {"seedling"}),
     ],
 )
 def test_a_word_with_several_senses_draws_the_briefs_sense(

@@ -137,6 +137,9 @@ PHRASES: dict[str, str] = {
     "sign language": "signlanguage language",  # a hot-air brush is no air conditioner
     "driving range": "golf",
     "record label": "vinyl music",
+    "music label": "vinyl music",
+    "light house": "lighthouse",
+    "green house": "greenhouse",
     "gas station": "fuel",
     "petrol station": "fuel",
     "filling station": "fuel",
@@ -1247,7 +1250,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "seedling",
         "filled/seedling",
         "seedling sprout",
-        "growth sprout seedling nursery garden gardening organic eco startup plant grow",
+        "growth sprout seedling nursery garden gardening organic eco startup plant grow greenhouse",
     ),
     (
         "plant",
