@@ -984,6 +984,8 @@ def test_compounds_and_idioms_are_read_whole(
         ("bakery", "nothing but bread", set(), {"bread"}),
         ("plumbing", "no-nonsense drains and leaks", set(), {"droplet", "droplets", "wrench"}),
         ("roastery", "The No. 1 coffee roaster in town", set(), {"cup"}),
+        # "instead of" and "rather than" refuse too: the ice cream came first
+        ("dessert bar", "cakes instead of ice cream", {"ice-cream"}, {"cake", "cake-roll"}),
         ("tea room", "a no frills tea room, no fuss teapots", set(), {"teapot"}),
         ("cake shop", "no two cakes are the same", set(), {"cake"}),
         ("bakery", "nothing beats our bread", set(), {"bread"}),

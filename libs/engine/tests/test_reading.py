@@ -35,6 +35,8 @@ def test_compounds_and_idioms_are_read_whole(text: str, read: str) -> None:
         ("The No. 1 coffee roaster", set(), {"coffee"}),
         ("never miss a parcel again", set(), {"parcel"}),
         ("coffee second to none, cakes too", set(), {"cake", "coffee"}),
+        ("flowers instead of chocolates", {"chocolate"}, {"flower"}),
+        ("tea rather than coffee", {"coffee"}, {"tea"}),
     ],
 )
 def test_negated_words(text: str, negated: set[str], kept: set[str]) -> None:

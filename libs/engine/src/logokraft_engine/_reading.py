@@ -76,6 +76,7 @@ _CLAUSE_WORDS = """
 """
 _CLAUSE = frozenset(_CLAUSE_WORDS.split())
 _NEGATED_SPAN = 6
+_INSTEAD = {("instead", "of"), ("rather", "than")}  # these refuse what follows too
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9'-]")
 
 
@@ -89,7 +90,10 @@ def negated_words(text: str) -> set[str]:
     negated: set[str] = set()
     left = 0
     for i, (token, end) in enumerate(tokens):
-        if not token[0].isalnum() or token in _CLAUSE:
+        follows = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        if (token, follows) in _INSTEAD:  # "flowers instead of chocolates"
+            left = _NEGATED_SPAN + 1  # "of" or "than" takes a word of the span
+        elif not token[0].isalnum() or token in _CLAUSE:
             left = 0
         elif token in _NEGATIONS and not text.startswith("-", end) and not _hedged(tokens, i):
             left = _NEGATED_SPAN
