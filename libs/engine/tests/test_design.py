@@ -8,7 +8,9 @@ from dataclasses import replace
 import pytest
 
 from logokraft_engine import Brief, describe_spec, design_spec, render_logo
+from logokraft_engine._fonts import FACES
 from logokraft_engine._icons import GEOMETRIC_NAMES, rank_icons
+from logokraft_engine._layout import lay_out
 from logokraft_engine._palette import contrast, to_rgb
 
 
@@ -90,6 +92,8 @@ def test_initials() -> None:
         ("Bright Smile Dental LLC", "BS"),
         ("Inc Magazine", "IM"),  # at the start it is a word of the name
         ("Co", "C"),
+        ("A.I.", "AI"),  # a dotted acronym is one too
+        ("I.B.M", "IBM"),
     ],
 )
 def test_initials_skip_a_legal_form_at_the_end(name: str, initials: str) -> None:
@@ -138,8 +142,6 @@ def test_title_case_keeps_short_joining_words_lower_case() -> None:
 
 
 def test_a_bold_brief_gets_heavy_type_in_faces_that_fit_it() -> None:
-    from logokraft_engine._fonts import FACES
-
     brief = Brief(brand_name="Ironclad", industry="construction", style=("bold", "strong"))
     specs = [design_spec(brief, index=i, seed=3) for i in range(4)]
     for spec in specs:
@@ -207,3 +209,60 @@ def test_one_mid_tone_colour_is_not_the_ground_of_all_four_candidates(colour: st
             assert (
                 sum(abs(a - b) for a, b in zip(to_rgb(p.primary), to_rgb(colour), strict=True)) < 80
             )
+
+
+@pytest.mark.parametrize("name", ["AI", "IBM", "O", "A.I."])
+@pytest.mark.parametrize("logo_type", [None, "lettermark"])
+def test_a_name_that_is_its_own_monogram_is_not_set_again_under_it(
+    name: str, logo_type: str | None
+) -> None:
+    # "AI" was drawn as an "AI" tile with "AI" again under it: a monogram says the whole name,
+    # so those candidates show the letters in their shape alone, never another icon instead
+    brief = Brief(name, industry="tech startup", logo_type=logo_type)
+    specs = [design_spec(brief, index=i, seed=3) for i in range(8)]
+    assert all(spec.layout != "monogram" for spec in specs)
+    for spec in specs:
+        roles = [e.role for e in lay_out(spec)]
+        assert not ("initials" in roles and "name" in roles), spec
+    letters = [s for s in specs if s.layout == "mark" and not s.icon]
+    assert letters and all(s.shape != "none" for s in letters)
+
+
+def test_a_longer_name_keeps_its_monogram_beside_or_over_it() -> None:
+    brief = Brief("Acme Inc", industry="tools", logo_type="lettermark")
+    assert {design_spec(brief, index=i, seed=3).layout for i in range(4)} == {"monogram"}
+
+
+@pytest.mark.parametrize(
+    ("description", "refused"),
+    [
+        # what the description refuses was what it got: "no script fonts" drew two scripts,
+        # "nothing playful" a rounded face, since its words counted like any others
+        ("nothing playful or childish, no script fonts", {"script", "rounded"}),
+        ("no serifs please", {"serif"}),
+    ],
+)
+def test_faces_the_description_refuses_are_not_chosen(description: str, refused: set[str]):
+    brief = Brief("Crumb", industry="bakery", description=description)
+    kinds = {FACES[design_spec(brief, index=i, seed=1).font].category for i in range(8)}
+    assert not kinds & refused, kinds
+
+
+@pytest.mark.parametrize(
+    "description", ["not just a bakery: playful", "second to none playful cakes"]
+)
+def test_a_hedged_description_still_asks_for_its_faces(description: str) -> None:
+    brief = Brief("Crumb", industry="bakery", description=description)
+    kinds = {FACES[design_spec(brief, index=i, seed=1).font].category for i in range(4)}
+    assert "rounded" in kinds
+
+
+def test_colours_the_description_refuses_are_not_its_theme() -> None:
+    # "nothing luxury or premium" gave a bakery the luxury palette the words name
+    refusing = Brief("Crumb", industry="bakery", description="nothing luxury or premium")
+    plain = Brief("Crumb", industry="bakery")
+    for index in range(4):
+        assert (
+            design_spec(refusing, index=index, seed=2).palette
+            == design_spec(plain, index=index, seed=2).palette
+        )

@@ -39,6 +39,13 @@ from logokraft_engine._text import apply_case, split_lines, text_block
         ("Sky Gym", "sky gym", "Sky Gym", "SKY GYM"),
         ("My Cozy Nook", "my cozy nook", "My Cozy Nook", "MY COZY NOOK"),
         ("Bake It Now.", "bake it now.", "Bake It Now.", "BAKE IT NOW."),
+        # acronyms with digits: lower case drew "3d print hub", "4k video", "b2b leads"
+        ("3D Print Hub", "3D print hub", "3D Print Hub", "3D PRINT HUB"),
+        ("4K Video Co", "4K video Co", "4K Video Co", "4K VIDEO CO"),
+        ("B2B Leads", "B2B leads", "B2B Leads", "B2B LEADS"),
+        ("F1 Karting", "F1 karting", "F1 Karting", "F1 KARTING"),
+        ("No1 Cafe", "no1 cafe", "No1 Cafe", "NO1 CAFE"),
+        ("24/7 Gym", "24/7 gym", "24/7 Gym", "24/7 GYM"),
     ],
 )
 def test_letter_case_keeps_acronyms_and_inner_capitals(

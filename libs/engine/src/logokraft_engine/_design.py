@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,6 +31,7 @@ from logokraft_engine._layout import (
     outlined,
 )
 from logokraft_engine._palette import choose_palette, fix_contrast, is_dark, reversed_palette
+from logokraft_engine._reading import negated_words, read_phrases
 from logokraft_engine._spec import MAX_TEXT, LogoSpec
 from logokraft_engine._text import _MINOR_WORDS, is_turkish, upper
 
@@ -134,6 +136,8 @@ def _initials(name: str) -> str:
     major = [w for i, w in enumerate(words) if i == 0 or w.lower() not in _MINOR_WORDS]
     if len(major) > 1:
         words = major
+    if len(words) == 1 and re.fullmatch(r"[A-Z](?:\.[A-Z]){1,2}\.?", words[0]):
+        words = [words[0].replace(".", "")]  # "A.I." and "I.B.M" are acronyms: "AI", "IBM"
     if len(words) == 1 and 2 <= len(words[0]) <= 3 and words[0].isalpha() and words[0].isupper():
         return words[0]  # an acronym is its own monogram: "XYZ", not "X"
     firsts = [
@@ -145,6 +149,13 @@ def _initials(name: str) -> str:
         return firsts[0]
     letters = "".join(g for g in firsts if not is_cjk(g[0]) and not needs_shaping(g[0]))[:2]
     return upper(letters, turkish=is_turkish(name))[:3]
+
+
+def _is_its_own_monogram(name: str, initials: str) -> bool:
+    """Whether the name says no more than its initials ("AI", "IBM", "O", "A.I."): letters and
+    digits alike, case and dots aside."""
+    letters = "".join(c for c in name if c.isalnum())
+    return bool(initials) and letters.upper() == initials.replace(" ", "").upper()
 
 
 # Legal forms a Japanese or Korean company name may start with (株式会社 = "Inc.").
@@ -173,6 +184,15 @@ def _moods(found: set[str]) -> set[str]:
     return found | {mood for mood, hints in _MOOD_HINTS.items() if found & hints}
 
 
+def _described(brief: Brief) -> tuple[dict[str, set[str]], set[str]]:
+    """The brief's words by field (`brief_words`) without the ones its description negates,
+    and the moods (and kinds of face) those name: "nothing playful, no script fonts" asks for
+    neither a rounded nor a script face, "no serifs" for no serif one (see `negated_words`)."""
+    negated = negated_words(read_phrases(brief.description))
+    found = brief_words(brief)
+    return {**found, "description": found["description"] - negated}, _moods(negated)
+
+
 def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     """Faces best first for the brief: style words count three times industry and description
     words; among equals, versatile kinds (sans, geometric) come before characterful ones
@@ -181,7 +201,7 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     something in the brief calls for one. The first four (one per candidate) prefer kinds
     (categories) not yet taken, so candidates differ in type unless the brief clearly wants
     two of a kind."""
-    found = brief_words(brief)
+    found, refused = _described(brief)
     wanted = _moods(found["style"])
     context = _moods(found["industry"] | found["description"])
     faces = list(FACES.values())
@@ -190,10 +210,18 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
     def score(face: Face) -> int:
         return 3 * len(wanted & set(face.mood)) + len(context & set(face.mood))
 
-    eligible = [f for f in faces if not f.script or score(f) > 0]
+    def unwanted(face: Face) -> bool:  # a mood or a kind ("no serifs") the brief refused
+        return bool(refused & {*face.mood, face.category}) and not wanted & set(face.mood)
+
+    eligible = [f for f in faces if not f.script or (score(f) > 0 and not unwanted(f))]
     ranked = sorted(
         eligible,
-        key=lambda f: (not covers(f.slug, name), -score(f), _CATEGORY_ORDER[f.category]),
+        key=lambda f: (
+            not covers(f.slug, name),
+            unwanted(f),
+            -score(f),
+            _CATEGORY_ORDER[f.category],
+        ),
     )
     # The candidates' four, all different: faces the style words match come first; after them
     # neutral kinds (sans, geometric) rather than characterful ones the style did not ask for
@@ -214,6 +242,7 @@ def _rank_faces(brief: Brief, rng: random.Random, name: str = "") -> list[Face]:
                 rest,
                 key=lambda f: (
                     not covers(f.slug, name),
+                    unwanted(f),
                     misfit(f),
                     2 * taken.count(f.category) - score(f),
                 ),
@@ -359,7 +388,7 @@ def _more_faces(brief: Brief, ranked: list[Face], name: str, count: int) -> list
     """Faces for the candidates after the first four: further faces that suit the brief as well
     as the first four do (never a characterful kind the style did not ask for, nor one that
     cannot draw the name), then the first four again in another order."""
-    found = brief_words(brief)
+    found, _ = _described(brief)
     wanted = _moods(found["style"]) & _ALL_MOODS
     context = _moods(found["industry"] | found["description"])
     first, rest = ranked[:4], ranked[4:]
@@ -441,6 +470,13 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
     layout = slot.layout if draws_whole(name, face.slug) else "mark"
     if layout == "icon-left" and len(name) > _LONG_NAME:
         layout = "icon-top"  # beside an icon a long name would be set too small to read
+    initials = _initials(name)
+    own_monogram = layout == "monogram" and _is_its_own_monogram(name, initials)
+    if own_monogram:
+        # "AI", "IBM", "O": the monogram already says the whole name, and a designer would not
+        # set it twice, as a tile with the same letters under or beside it; the letters in
+        # their shape are the logo
+        layout = "mark"
     case, tracking = _case_and_tracking(face, rng)
     palette = choose_palette(brief, index, rng, dark=slot.tone == DARK)
     if slot.colored:
@@ -451,11 +487,12 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         if layout == "wordmark":  # the name carries the colour: a wordmark has no mark
             palette = fix_contrast(replace(palette, text=palette.primary))
     shape = slot.shape
-    if layout == "mark" and slot.layout != "mark":
+    if layout == "mark" and slot.layout != "mark" and not own_monogram:
         shape = _MARK_SHAPES[index % len(_MARK_SHAPES)]
     spec = LogoSpec(
         layout=layout,
-        icon=concept.icon or (concept.spare if layout == "mark" != slot.layout else ""),
+        icon=concept.icon
+        or (concept.spare if layout == "mark" != slot.layout and not own_monogram else ""),
         font=face.slug,
         weight=_weight(brief, face, rng),
         letter_case=case,
@@ -465,7 +502,7 @@ def design_spec(brief: Brief, *, index: int, seed: int) -> LogoSpec:
         shape=shape,
         name=name,
         slogan=_clean(brief.slogan),
-        initials=_initials(name),
+        initials=initials,
         accent=slot.accent,
     )
     if layout != "mark" and (len(name) > _CHECKED_NAME or len(spec.slogan) > SLOGAN_LINE):

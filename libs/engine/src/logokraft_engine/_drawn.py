@@ -1,10 +1,12 @@
 """Hand-drawn catalogue pictures: trades Tabler has no icon for, drawn on a 100-unit grid.
 
-Tabler has no kebab, chimney, olive, sauna, elephant or museum, so these are drawn here from the
-same primitives as the geometric marks, as solid shapes (each a path filled on its own, so
-overlapping parts merge; a path's inner rings are holes) and a few round-capped strokes. Their
-tags live in `_icon_tags` with the Tabler icons; a catalogue entry whose source is
-"drawn/<name>" is drawn from `DRAWN[name]`.
+Tabler has no kebab, chimney, olive, sauna, elephant, museum, pawnbroker's sign, glassblower,
+pagoda or falcon, and its sausage (read as a telephone) and candle (a sliver) fail at 32 px for
+a hot dog stand and a memorial; so these are drawn here from the same primitives as the
+geometric marks, as solid shapes (each a path filled on its own, so overlapping parts merge; a
+path's inner rings are holes) and a few round-capped strokes. Their tags live in `_icon_tags`
+with the Tabler icons; a catalogue entry whose source is "drawn/<name>" is drawn from
+`DRAWN[name]`.
 """
 
 from __future__ import annotations
@@ -114,6 +116,103 @@ def _museum() -> tuple[list[str], list[str]]:
     return [pediment, beam, *columns, vase, *steps], handles
 
 
+def _hot_dog() -> tuple[list[str], list[str]]:
+    """A hot dog seen from the side, tilted: the sausage longer than its bun and apart from
+    both halves of it, a wave of mustard along it (Tabler's sausage reads as a telephone)."""
+    top = polygon(_turned(_capsule(14, 22, 86, 36), -20))
+    sausage = polygon(_turned(_capsule(2, 40, 98, 60), -20))
+    mustard = polygon(_turned(_wave(16, 84, 50, 3.5, 2.2), -20))
+    bottom = polygon(_turned(_capsule(10, 64, 90, 86), -20))
+    return [top, sausage + mustard, bottom], []
+
+
+def _capsule(x0: float, y0: float, x1: float, y1: float) -> list[Point]:
+    """A capsule (a bar with round ends) from (x0, y0) to (x1, y1), as a polygon to turn."""
+    r = (y1 - y0) / 2
+    cy = y0 + r
+    right = [(x1 - r + r * math.sin(a), cy - r * math.cos(a)) for a in _steps(0, math.pi)]
+    left = [(x0 + r - r * math.sin(a), cy + r * math.cos(a)) for a in _steps(0, math.pi)]
+    return right + left
+
+
+def _steps(start: float, end: float, count: int = 12) -> list[float]:
+    return [start + (end - start) * i / count for i in range(count + 1)]
+
+
+def _wave(x0: float, x1: float, y: float, height: float, half: float) -> list[Point]:
+    """A zigzag band from x0 to x1 about `y`, `height` up and down, `half` its half-width."""
+    xs = _steps(x0, x1, 8)
+    line = [(x, y + (height if i % 2 else -height)) for i, x in enumerate(xs)]
+    return [(x, yy - half) for x, yy in line] + [(x, yy + half) for x, yy in reversed(line)]
+
+
+def _pawnbroker() -> tuple[list[str], list[str]]:
+    """The pawnbroker's sign: three balls hanging from a bar, two above and one below."""
+    bar = rounded_rect(6, 2, 88, 10, 5)
+    balls = [ellipse(27, 46, 18), ellipse(73, 46, 18), ellipse(50, 80, 18)]
+    return [bar, *balls], ["M27 10V28", "M73 10V28", "M50 10V62"]
+
+
+def _glassblowing() -> tuple[list[str], list[str]]:
+    """A blown glass vase, a highlight on its belly, on the end of a glassblower's pipe that
+    comes in from the top left (a bulb alone on a stick read as a bomb or a lollipop)."""
+    belly = ellipse(62, 68, 26) + _leaf((48, 58), (47, 80), 5)  # the highlight a hole
+    neck = polygon([(55, 30), (69, 30), (71, 48), (53, 48)])
+    lip = rounded_rect(48, 24, 28, 8, 4)
+    foot = rounded_rect(48, 90, 28, 8, 3)
+    pipe = _bar((12, -16), (60, 26), 4)
+    mouthpiece = _bar((6, -8), (18, -24), 4)
+    return [belly, neck, lip, foot, pipe, mouthpiece], []
+
+
+def _bar(start: Point, end: Point, half: float) -> str:
+    """A straight bar `2 * half` wide from `start` to `end`."""
+    (x0, y0), (x1, y1) = start, end
+    length = math.hypot(x1 - x0, y1 - y0)
+    nx, ny = -(y1 - y0) / length * half, (x1 - x0) / length * half
+    return polygon([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)])
+
+
+def _pagoda() -> tuple[list[str], list[str]]:
+    """A three-tiered pagoda with upturned eaves and a spire: a Buddhist temple."""
+    fills = [rounded_rect(47, 0, 6, 14, 3), ellipse(50, 4, 5)]
+    for y, w in ((26, 56), (52, 76), (78, 98)):
+        fills.append(
+            polygon(
+                [
+                    (50 - w / 2, y - 8),
+                    (50 - w / 2 + 12, y),
+                    (50 + w / 2 - 12, y),
+                    (50 + w / 2, y - 8),
+                    (50 + w * 0.22, y - 14),
+                    (50 - w * 0.22, y - 14),
+                ]
+            )
+        )
+        fills.append(rounded_rect(50 - w * 0.3, y + 3, w * 0.6, 9, 1))
+    return fills, []
+
+
+def _candle() -> tuple[list[str], list[str]]:
+    """A lit pillar candle on a dish, squat enough to hold its own beside a name (Tabler's is a
+    sliver)."""
+    flame = "M50 0C58 12 66 20 66 28C66 38 58 42 50 42C42 42 34 38 34 28C34 20 42 12 50 0Z"
+    inner = "M50 20C53 25 56 28 56 32C56 36 53 37 50 37C47 37 44 36 44 32C44 28 47 25 50 20Z"
+    body = rounded_rect(28, 48, 44, 40, 4)
+    dish = rounded_rect(12, 90, 76, 8, 4)
+    return [flame + inner, body, dish], []
+
+
+def _falcon() -> tuple[list[str], list[str]]:
+    """A falcon's head in profile, facing right: hooked beak, eye and the dark stripe under it."""
+    head = (
+        "M14 98C10 70 12 40 28 22C40 8 62 6 76 14C86 20 94 30 96 42C97 50 94 56 90 58"
+        "C90 52 88 48 84 47L74 50C70 60 66 72 68 98Z"
+        "M50 40C52 52 52 62 48 72C46 62 44 52 46 40Z"
+    )
+    return [head + ellipse(58, 28, 6)], []
+
+
 _BUILDERS = {
     "kebab": _kebab,
     "chimney": _chimney,
@@ -121,6 +220,12 @@ _BUILDERS = {
     "sauna": _sauna,
     "elephant": _elephant,
     "museum": _museum,
+    "hot-dog": _hot_dog,
+    "pawnbroker": _pawnbroker,
+    "glassblowing": _glassblowing,
+    "pagoda": _pagoda,
+    "falcon": _falcon,
+    "candle": _candle,
 }
 # name → (filled path data, stroked path data), on a 100-unit grid
 DRAWN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

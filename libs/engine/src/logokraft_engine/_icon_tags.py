@@ -23,7 +23,7 @@ from __future__ import annotations
 # "rental" also tags).
 _GENERIC = """
     school studio shop store club company agency service firm house center centre group team
-    rental rent hire leasing lease
+    rental rent hire leasing lease sales sale
     lab laboratory repair production craft business brand boutique market bar cafe
     clinic practice academy institute online digital solution app platform co inc ltd llc
     home parlor parlour hall room workshop works atelier
@@ -42,13 +42,151 @@ def _contexts(entries: tuple[tuple[str, str, str], ...]) -> dict[tuple[str, str]
     return table
 
 
+# Compounds and idioms whose words, read one by one, name other things: a cream tea is tea and
+# scones (no ice cream), a sea horse no horse, "cloud nine" no cloud and a "top dog" no dog.
+# Before a brief's words are matched, each phrase (its words plural or not, apart or
+# hyphenated) is read as the words given for it, none for an idiom that pictures nothing.
+PHRASES: dict[str, str] = {
+    # compounds: one thing, named by words that are other things alone
+    "cream tea": "tea",
+    "sea horse": "seahorse",
+    "sea lion": "seal",
+    "sea dog": "sailor",
+    "hot dog": "hotdog",
+    "corn dog": "hotdog",
+    "hush puppy": "cornbread",
+    "catfish": "fish",
+    "star fruit": "starfruit",
+    "dragon fruit": "dragonfruit",
+    "horse radish": "horseradish",
+    "hot pot": "hotpot",
+    "egg plant": "eggplant",
+    "monkey wrench": "wrench",
+    "guinea pig": "guineapig",
+    "glass blowing": "glassblowing",
+    "glass blower": "glassblower",
+    "blown glass": "glassblowing",
+    "bird of prey": "raptor",
+    "dry cleaning": "drycleaning",
+    "dry cleaner": "drycleaning",
+    "rock climbing gym": "climbing",
+    "rock climbing": "climbing",
+    "climbing gym": "climbing",
+    "bouldering gym": "bouldering climbing",
+    "laser tag": "lasertag",
+    "go kart": "karting",
+    "book binding": "bookbinding",
+    "family run": "family",
+    "fish and chips": "fish chippy",
+    "fish n chips": "fish chippy",
+    "chip shop": "chippy",
+    "hot air balloon": "hotairballoon",
+    "hot air": "hotair",
+    "hot tub": "hottub",
+    "post office": "postoffice post mail",
+    "key cutting": "key",
+    "heat pump": "heatpump heating hvac",
+    "process server": "legal",
+    "vegan leather": "leather",
+    "spray tan": "tanning",
+    "prom dress": "gown",
+    "game warden": "wildlife ranger",
+    "video game": "videogame gaming",
+    "fire pit": "firepit",
+    "off licence": "liquor",
+    "grey hound": "greyhound",
+    "rock and roll": "rock music guitar",
+    "rock n roll": "rock music guitar",
+    "pick and mix": "candy",
+    "pick n mix": "candy",
+    "fish and game": "fish hunting",
+    "surf and turf": "steak seafood",
+    "rhythm and blues": "music",
+    "nuts and bolts": "hardware",
+    "bank holiday": "",
+    "river bank": "riverside river",
+    "memory foam": "mattress",
+    "bed bug": "bedbug pest",
+    "flower bed": "flowerbed garden flower",
+    "sea bed": "seabed sea",
+    "park and ride": "bus parking",
+    "garage sale": "sale bargain",
+    "yard sale": "sale bargain",
+    "car boot sale": "sale bargain",
+    "fire station": "firefighter",
+    "machine learning": "ai",
+    "deep learning": "ai",
+    "game reserve": "wildlife safari",
+    "pest management": "pest control",
+    "business card": "businesscard printing",
+    "greeting card": "greetingcard stationery gift",
+    "card shop": "greetingcard stationery gift",
+    "second hand": "secondhand",
+    "faux leather": "leather",
+    "process serving": "legal",
+    "kitchen fitter": "kitchenfitter renovation",
+    "kitchen fitting": "kitchenfitter renovation",
+    "walking tour": "walking hiking map",
+    "ruby on rails": "rubyonrails code",
+    "cloud kitchen": "kitchen delivery",
+    "ghost kitchen": "kitchen delivery",
+    "dark kitchen": "kitchen delivery",
+    "virtual kitchen": "kitchen delivery",
+    "bubble wrap": "packaging",
+    "pop up": "popup",
+    "sign language": "signlanguage language",  # a hot-air brush is no air conditioner
+    "driving range": "golf",
+    "record label": "vinyl music",
+    "music label": "vinyl music",
+    "light house": "lighthouse",
+    "green house": "greenhouse",
+    "gas station": "fuel",
+    "petrol station": "fuel",
+    "filling station": "fuel",
+    "face painting": "facepainting palette",  # "family-run since 1952" is no runner
+    # idioms that picture nothing of their words
+    "cloud nine": "",
+    "top dog": "",
+    "dark horse": "",
+    "cash cow": "",
+    "black sheep": "",
+    "piece of cake": "",
+    "early bird": "",
+    "night owl": "",
+    "busy bee": "",
+    "bee s knees": "",
+    "cat s pajamas": "",
+    "cat s whiskers": "",
+    "red herring": "",
+    "big apple": "",
+    "white elephant": "",
+    "lone wolf": "",
+    "cherry on top": "",
+    "pie in the sky": "",
+    "silver lining": "",
+    "second wind": "",
+    "sour grapes": "",
+    "cool beans": "",
+    "rule of thumb": "",
+    "eagle eye": "",
+    "needle in a haystack": "",
+    "needle in the haystack": "",
+    "key to success": "",
+    "key to your success": "",
+    "gold standard": "",
+    "hit the ground running": "",
+    "bells and whistles": "",
+    "no place like home": "home",
+    "second to none": "",
+}
+
 # Words of a catalogue name that say what the icon looks like, not what it is for: a bakery's
 # "pies" or a doughnut shop's "donuts" are not charts.
 NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "pie-chart": frozenset({"pie"}),
     "donut-chart": frozenset({"donut"}),
     # a "hot towel shave" is no balloon ride; an optician's "glasses" are no wine glass
-    "hot-air-balloon": frozenset({"hot", "air"}),
+    "hot-air-balloon": frozenset({"hot", "air", "balloon"}),
     "wine-glass": frozenset({"glass"}),
     # drawn in heavy outline the turbine reads as an aeroplane: its name's "wind" no longer
     # puts it before the filled windmill
@@ -57,6 +195,13 @@ NOT_KEYWORDS: dict[str, frozenset[str]] = {
     "star-of-david": frozenset({"star", "of", "david"}),
     # a crystal ball is no window cleaner's "crystal clear" nor a masquerade ball
     "crystal-ball": frozenset({"crystal", "ball"}),
+    # a "pop-up shop" or a "start up" is no rising trend
+    "trending-up": frozenset({"up"}),
+    # a candy floss, coffee or slot machine is no washing machine
+    "washing-machine": frozenset({"machine"}),
+    # a barber's "hot towel" is no hot dog; a fishmonger's or an aquarium's fish no angler's hook
+    "hot-dog": frozenset({"hot", "dog"}),
+    "fish-hook": frozenset({"fish"}),
 }
 
 # Tags (or words of an icon's name) whose word names several trades: "training" is a gym's
@@ -70,7 +215,7 @@ _FITNESS = (
     "personal strength fitness gym athletic athlete sport weight weightlifting workout crossfit "
     "bootcamp conditioning performance body muscle physique trainer coach running marathon"
 )
-_PET = "dog dogs doggy doggie puppy pet pets canine cat"
+_PET = "dog dogs doggy doggie puppy pet pets canine cat hound greyhound lurcher"
 _BUSINESS = (
     "corporate staff business leadership sales management employee professional workplace "
     "company executive team skill"
@@ -116,6 +261,42 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         # a farm that names its animal is not drawn with another's: an egg, not a pig
         ("egg", "chicken", "farm farmer farming coop hatchery poultry hen egg eggs"),
         ("egg", "farm", "chicken poultry hen egg eggs"),
+        # a farm is a pig farm only when the brief says pigs: a mushroom, dairy, alpaca or
+        # christmas tree farm drew the pig
+        ("pig", "farm", "pig pigs pork hog hogs swine piggery bacon ham"),
+        # a machine is a robot's only beside machine learning or robots
+        ("robot", "machine", "learning ai robot robots robotics automation intelligence"),
+        # a fire or train station broadcasts nothing; hot stones and hot yoga are no chilli
+        ("radio", "station", "radio broadcast broadcasting fm am music talk"),
+        (
+            "pepper",
+            "hot",
+            "sauce sauces chili chilli spicy food pepper peppers salsa wings curry mexican "
+            "thai indian",
+        ),
+        # speech, art or music therapy is no massage; a court reporter plays no basketball
+        *(
+            (
+                "massage",
+                word,
+                "massage body sports deep tissue physio physiotherapy physical manual spa "
+                "relaxation thai swedish remedial muscle",
+            )
+            for word in ("therapy", "therapist")
+        ),
+        ("basketball", "court", "basketball netball hoop hoops streetball"),
+        ("tennis-ball", "court", "tennis padel squash badminton pickleball"),
+        # a massage therapist is no psychologist
+        *(
+            (
+                "brain",
+                word,
+                "psychology psychological mental talk talking cognitive cbt behavioural "
+                "behavioral family couples marriage speech trauma counselling counseling "
+                "psychotherapy emotional child children art music play",
+            )
+            for word in ("therapy", "therapist")
+        ),
         *(
             (("steering-wheel", word, "driving driver motoring car"))
             for word in ("school", "instructor")
@@ -151,7 +332,7 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ),
         ("golf", "course", "golf golfer golfing putt putting mini"),
         ("golf", "green", "golf golfer golfing putt putting mini"),  # not "green cleaning"
-        ("sausage", "dog", "hot corn"),  # a hot dog; any other dog is a dog
+        ("hot-dog", "dog", "hot corn"),  # a hot dog; any other dog is a dog
         ("crystal-ball", "crystal", "ball psychic tarot fortune reading"),
         # gymnastic rings beside gym words (not wedding rings); a pool of billiards beside a
         # hall or a cue (a swimming pool otherwise)
@@ -170,8 +351,21 @@ QUALIFIED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("shirt", "print", "shirt tshirt tee apparel clothing merch merchandise screen garment"),
         # "legal aid", "hearing aid", "first class": not a first aid kit
         ("first-aid", "aid", "first medical emergency paramedic cpr safety kit"),
+        # a mobile groomer or mechanic comes to you: a phone only beside words of phones
+        (
+            "smartphone",
+            "mobile",
+            "app apps phone phones smartphone cell cellphone telecom device devices ios android "
+            "software developer development game games web tech technology network sim",
+        ),
         ("first-aid", "first", "aid medical emergency paramedic cpr safety kit"),
-        ("city", "development", "property real estate urban housing land residential"),
+        *(
+            ("city", word, "property real estate urban housing land residential")
+            for word in ("development", "developer")
+        ),
+        # a temple is a Hindu's, a Jew's (a Reform synagogue) or, by default, a Buddhist's
+        ("om", "temple", "hindu hinduism mandir vedic"),
+        ("star-of-david", "temple", "jewish judaism reform synagogue congregation rabbi shul"),
         (
             "crane",
             "development",
@@ -190,6 +384,28 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # a tennis court or a food court is no court of law
+        *(
+            (
+                icon,
+                "court",
+                "tennis basketball padel squash netball badminton sport sports hoop food",
+            )
+            for icon in ("scale", "gavel")
+        ),
+        ("stadium", "arena", "lasertag paintball"),
+        # windows and gutters are not vacuumed
+        (
+            "vacuum",
+            "cleaning",
+            "window windows glass gutter gutters pressure car roof solar facade facades",
+        ),
+        (
+            "pagoda",
+            "temple",
+            "hindu hinduism mandir vedic jewish judaism reform synagogue congregation rabbi shul "
+            "masonic greek roman sikh sikhism gurdwara jain jainism mormon lds latter christian",
+        ),
         # a halal or kosher butcher sells no pork: never the pig
         *(
             ("pig", word, "halal kosher muslim islamic jewish zabiha shechita")
@@ -246,14 +462,32 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             (
                 icon,
                 "park",
-                "trampoline theme water skate amusement car business safari wildlife zoo",
+                "trampoline theme water skate amusement car business safari wildlife zoo dog",
             )
             for icon in ("caravan", "tree")
         ),
-        ("package", "removal", "tattoo hair laser stain graffiti rubbish waste junk snow"),
+        (
+            "package",
+            "removal",
+            "tattoo hair laser stain graffiti rubbish waste junk snow bat bats mole moles pest "
+            "pests wasp wasps nest nests rodent rodents rat rats mice mould mold asbestos tree "
+            "stump stumps",
+        ),
         ("package", "box", "crossfit boxing juice"),
+        # a property developer writes no code
+        *(
+            (icon, word, "property real estate housing land residential")
+            for icon in ("code", "terminal")
+            for word in ("developer", "development")
+        ),
         ("yoga", "instructor", "driving driver ski dive diving swim swimming flight flying golf"),
-        ("hot-air-balloon", "flight", "school training pilot aviation airline plane jet"),
+        (
+            "hot-air-balloon",
+            "flight",
+            "school training pilot aviation airline plane jet simulator sim",
+        ),
+        # a live band or live music is no broadcast
+        ("broadcast", "live", "band music gig gigs concert venue entertainment bar pub"),
         ("apple", "teacher", "yoga pilates meditation dance music"),
         ("paw", "shelter", "homeless people family women youth"),
         # a photographer's subject is no trade of its own: "baby photography" and "real estate
@@ -274,18 +508,24 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
         ("roller-skating", "rink", "ice"),
         # a flame is fuel burnt: not the energy of wind, sun or water
         ("flame", "energy", "wind solar sun renewable green clean hydro sustainable"),
-        # a farm that names another animal or crop is not a pig farm
-        (
-            "pig",
-            "farm",
-            "chicken poultry hen egg eggs duck turkey dairy cow cattle beef sheep goat horse "
-            "fish trout salmon bee honey alpaca llama fruit vegetable flower tree wind solar hemp "
-            "halal kosher "
-            "server",
-        ),
         *(
-            (icon, "rescue", "animal animals pet pets dog dogs cat cats wildlife horse")
+            (
+                icon,
+                "rescue",
+                "animal animals pet pets dog dogs cat cats wildlife horse hound hounds greyhound "
+                "greyhounds lurcher lurchers",
+            )
             for icon in ("ambulance", "helicopter", "lifebuoy")
+        ),
+        # a wind, solar, server or fish farm grows no wheat and drives no tractor
+        *(
+            (
+                icon,
+                "farm",
+                "wind solar server fish trout salmon oyster mussel shellfish aquaculture "
+                "hatchery content click troll",
+            )
+            for icon in ("wheat", "leaf", "tractor", "garden-tools")
         ),
     )
 )
@@ -389,7 +629,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "ice-cream",
         "outline/ice-cream-2",
         "ice cream cone",
-        "ice cream gelato gelateria dessert frozen yogurt parlor parlour creamery",
+        "ice cream gelato gelateria dessert frozen yogurt yoghurt froyo parlor parlour creamery",
     ),
     (
         "candy",
@@ -436,7 +676,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "fish",
         "outline/fish",
         "fish",
-        "fish seafood fishmonger sushi aquarium aquatic pescatarian",
+        "fish seafood fishmonger sushi aquarium aquatic pescatarian seahorse chippy trout "
+        "salmon aquaculture",
     ),
     (
         "meat",
@@ -445,10 +686,16 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "butcher meat steak steakhouse barbecue bbq charcuterie chicken wings drumstick rotisserie",
     ),
     (
+        "hot-dog",
+        "drawn/hot-dog",
+        "hot dog in a bun with a wave of mustard",
+        "hotdog dog frankfurter wiener weiner currywurst",
+    ),
+    (
         "sausage",
         "outline/sausage",
         "sausage",
-        "sausage sausages hotdog dog bratwurst wurst frankfurter currywurst",
+        "sausage sausages bratwurst wurst",
     ),
     (
         "grill",
@@ -469,7 +716,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "olive oil grove mediterranean tapenade",
     ),
     ("egg", "filled/egg", "egg", "egg breakfast brunch poultry hen chicken farm"),
-    ("cheese", "outline/cheese", "wedge of cheese", "cheese dairy fromagerie deli creamery"),
+    (
+        "cheese",
+        "outline/cheese",
+        "wedge of cheese",
+        "cheese dairy fromagerie deli creamery cheesemonger cheesemaker cheddar brie gouda "
+        "parmesan",
+    ),
     (
         "chef-hat",
         "filled/chef-hat",
@@ -860,7 +1113,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "pill",
         "filled/pill",
         "capsule pill",
-        "pharmacy pharmaceutical pharma medicine drug supplement vitamin chemist",
+        "pharmacy pharmaceutical pharma medicine drug supplement vitamin chemist drugstore",
     ),
     (
         "syringe",
@@ -965,7 +1218,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "massage spa therapy wellness physiotherapy masseur therapist bodywork",
     ),
     ("sauna", "drawn/sauna", "hot stones with rising steam", "sauna banya hammam bathhouse"),
-    ("om", "outline/om", "om symbol", "om meditation yoga spiritual mantra hindu"),
+    ("om", "outline/om", "om symbol", "om meditation yoga spiritual mantra hindu mandir temple"),
     (
         "yin-yang",
         "filled/yin-yang",
@@ -997,7 +1250,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "seedling",
         "filled/seedling",
         "seedling sprout",
-        "growth sprout seedling nursery garden gardening organic eco startup plant grow",
+        "growth sprout seedling nursery garden gardening organic eco startup plant grow greenhouse",
     ),
     (
         "plant",
@@ -1078,7 +1331,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "solar-panel",
         "outline/solar-panel",
         "solar panel",
-        "solar energy renewable panel installer electricity photovoltaic",
+        "solar energy renewable panel electricity photovoltaic",
     ),
     (
         "bolt",
@@ -1102,7 +1355,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "campfire",
         "filled/campfire",
         "campfire",
-        "campfire camping camp scout outdoor bonfire campground campsite",
+        "campfire camping camp scout outdoor bonfire campground campsite firewood firepit",
     ),
     (
         "snowflake",
@@ -1141,9 +1394,20 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("trash", "filled/trash", "rubbish bin", "junk rubbish garbage trash dumpster bin"),
     ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard gate gates railing"),
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
-    ("horse", "outline/horse", "horse", "horse equestrian riding stable ranch pony"),
+    ("horse", "outline/horse", "horse", "horse equestrian equine riding stable ranch pony"),
     ("horseshoe", "outline/horseshoe", "horseshoe", "horseshoe luck ranch farrier western"),
-    ("deer", "outline/deer", "stag's head", "deer stag hunting wildlife lodge"),
+    (
+        "deer",
+        "outline/deer",
+        "stag's head",
+        "deer stag hunting wildlife lodge taxidermy taxidermist",
+    ),
+    (
+        "falcon",
+        "drawn/falcon",
+        "falcon's head in profile",
+        "falcon falconry falconer hawk hawking raptor eagle kestrel",
+    ),
     ("elephant", "drawn/elephant", "elephant", "elephant zoo zoological safari wildlife"),
     # --- pets -----------------------------------------------------------------------------------
     (
@@ -1157,7 +1421,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "dog",
         "outline/dog",
         "dog's head",
-        "dog puppy canine grooming groomer walker kennel training pet",
+        "dog puppy canine grooming groomer walker kennel training pet hound greyhound lurcher",
     ),
     ("cat", "outline/cat", "cat's head", "cat kitten feline cattery pet"),
     ("bone", "filled/bone", "dog bone", "dog treat bone chew pet food"),
@@ -1218,7 +1482,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "lighthouse coast coastal maritime beacon",
     ),
     ("castle", "outline/building-castle", "castle", "castle kingdom medieval heritage kids"),
-    ("hot-air-balloon", "filled/air-balloon", "hot air balloon", "balloon adventure flight"),
+    (
+        "hot-air-balloon",
+        "filled/air-balloon",
+        "hot air balloon",
+        "hotairballoon ballooning balloonist adventure flight",
+    ),
     ("helicopter", "filled/helicopter", "helicopter", "helicopter aviation charter rescue"),
     ("bus", "filled/bus", "bus", "bus transit coach tour shuttle"),
     ("train", "filled/train", "train", "train rail railway transit"),
@@ -1239,7 +1508,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "package",
         "outline/package",
         "parcel box",
-        "moving removal package parcel delivery shipping courier ecommerce logistics box "
+        "moving removal package parcel delivery shipping courier ecommerce logistics box packaging "
         "fulfillment",
     ),
     ("forklift", "outline/forklift", "forklift", "warehouse logistics forklift storage"),
@@ -1264,7 +1533,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "car auto engine mechanic automotive repair motor garage",
     ),
     ("wheel", "outline/wheel", "wheel", "car auto wheel tire tyre automotive"),
-    ("fuel-pump", "filled/gas-station", "fuel pump", "fuel gas petrol station"),
+    ("fuel-pump", "filled/gas-station", "fuel pump", "fuel gas petrol"),
     ("ev-charger", "filled/charging-pile", "ev charging station", "ev electric vehicle charging"),
     # --- education and publishing ---------------------------------------------------------------
     (
@@ -1272,7 +1541,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/book",
         "open book",
         "bookshop bookstore education learning library book publishing academy tutoring "
-        "course university reading",
+        "course university reading bookbinding bookbinder",
     ),
     (
         "books",
@@ -1389,7 +1658,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "music",
         "outline/music",
         "pair of music notes",
-        "music musician band audio sound record recording studio dj song jazz",
+        "music musician band audio sound record recording studio dj song jazz choir chorus "
+        "orchestra opera quartet ensemble symphony philharmonic",
     ),
     (
         "microphone",
@@ -1459,6 +1729,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("mail", "filled/mail", "envelope", "mail email newsletter post postal letter"),
     ("phone", "filled/phone", "telephone handset", "phone telephone call callcenter telecom"),
+    ("tv", "filled/device-tv", "television set", "tv television broadcaster broadcasting"),
     # --- home, real estate, construction, trades ------------------------------------------------
     (
         "chimney",
@@ -1523,15 +1794,35 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "church",
         "outline/building-church",
         "church",
-        "church faith ministry christian parish catholic chapel parochial",
+        "church faith ministry christian parish catholic chapel parochial mormon lds",
     ),
     ("cross", "filled/cross", "cross", "christian faith church ministry catholic"),
     ("mosque", "outline/building-mosque", "mosque with a dome", "mosque masjid islamic muslim"),
     (
+        "pagoda",
+        "drawn/pagoda",
+        "three-tiered pagoda",
+        "temple pagoda buddhist buddhism buddha stupa monastery zen dharma sangha vihara",
+    ),
+    ("torii", "outline/torii", "torii gate", "shinto shrine torii japanese"),
+    (
+        "headstone",
+        "outline/grave-2",
+        "headstone",
+        "cemetery graveyard churchyard headstone gravestone tombstone memorial monument stonemason",
+    ),
+    (
+        "candle",
+        "drawn/candle",
+        "lit pillar candle",
+        "candle candlemaker chandler chandlery vigil funeral memorial remembrance sympathy "
+        "crematorium cremation mortuary",
+    ),
+    (
         "star-of-david",
         "filled/jewish-star",
         "star of David",
-        "synagogue judaism jewish shul judaica",
+        "synagogue judaism jewish shul judaica temple",
     ),
     (
         "crystal-ball",
@@ -1599,7 +1890,12 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "bucket pouring water",
         "cleaning cleaner janitorial washing",
     ),
-    ("bath", "filled/bath", "bathtub", "bathroom plumbing plumber bath renovation"),
+    (
+        "bath",
+        "filled/bath",
+        "bathtub",
+        "bathroom plumbing plumber bath renovation hottub jacuzzi whirlpool",
+    ),
     (
         "fire-hydrant",
         "outline/fire-hydrant",
@@ -1621,7 +1917,8 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "shopping-bag",
         "outline/shopping-bag",
         "shopping bag",
-        "shop shopping retail store boutique ecommerce commerce fashion",
+        "shop shopping retail store boutique ecommerce commerce fashion handbag handbags bag "
+        "bags purse purses",
     ),
     (
         "shopping-cart",
@@ -1630,19 +1927,21 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "grocery supermarket ecommerce commerce shopping market",
     ),
     ("basket", "filled/basket", "shopping basket", "grocery market deli basket hamper"),
-    ("tag", "filled/tag", "price tag", "sale retail discount price label"),
+    ("tag", "filled/tag", "price tag", "sale retail discount price label bargain bargains"),
     ("gift", "filled/gift", "gift box", "gift present gifting shop souvenir birthday"),
     (
         "shirt",
         "filled/shirt",
         "t-shirt",
-        "printing clothing apparel fashion tshirt merch merchandise print screenprinting",
+        "printing clothing apparel fashion tshirt merch merchandise print screenprinting "
+        "sportswear workwear uniform uniforms clothes",
     ),
     (
         "hanger",
         "outline/hanger",
         "clothes hanger",
-        "fashion boutique clothing laundry drycleaning wardrobe stylist apparel",
+        "fashion boutique clothing laundry drycleaning wardrobe stylist apparel clothes gown "
+        "gowns lingerie swimwear thrift consignment preloved secondhand",
     ),
     ("shoe", "outline/shoe", "sneaker", "shoe shoes footwear sneaker cobbler"),
     (
@@ -1682,7 +1981,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "washing-machine",
         "outline/wash-machine",
         "washing machine",
-        "laundry laundromat washing",
+        "laundry laundromat washing washer",
     ),
     ("iron", "filled/ironing", "clothes iron", "laundry ironing drycleaning pressing"),
     # --- sport, games, kids ---------------------------------------------------------------------
@@ -1728,6 +2027,18 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("chess", "filled/chess", "chess pawn", "chess strategy club board"),
     (
+        "pawnbroker",
+        "drawn/pawnbroker",
+        "pawnbroker's three hanging balls",
+        "pawn pawnbroker pawnbroking pawnshop collateral",
+    ),
+    (
+        "glassblowing",
+        "drawn/glassblowing",
+        "blowpipe with a glass bulb",
+        "glassblowing glassblower glassworks glassware",
+    ),
+    (
         "chess-knight",
         "filled/chess-knight",
         "chess knight",
@@ -1752,7 +2063,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("kayak", "outline/kayak", "kayak with a paddle", "kayak canoe paddle rafting river"),
     ("fish-hook", "outline/fish-hook", "fish hook", "seafood fishing angling angler tackle bait"),
     ("stopwatch", "outline/stopwatch", "stopwatch", "timing stopwatch speed race deadline"),
-    ("helmet", "outline/helmet", "helmet", "helmet racing motorsport"),
+    ("helmet", "outline/helmet", "helmet", "helmet racing motorsport karting kart"),
+    (
+        "axe",
+        "outline/axe",
+        "axe",
+        "axe lumberjack logging woodcutter woodcutting firewood",
+    ),
     ("gymnastic-rings", "outline/rings", "gymnastic rings", "gymnastics calisthenics gym"),
     ("gymnast", "outline/gymnastics", "gymnast leaping", "gymnastics dance ballet acrobatics"),
     ("hiker", "outline/trekking", "hiker with poles", "hiking trekking trek walking trail"),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import emoji
 
-from logokraft_engine._brief import Brief, brief_words, fold, words
+from logokraft_engine._brief import Brief, fold, words
 from logokraft_engine._drawn import DRAWN
 from logokraft_engine._geometry import ellipse, num, regular, rounded_rect, star
 from logokraft_engine._icon_tags import (
@@ -36,6 +36,7 @@ from logokraft_engine._icon_tags import (
     NOT_KEYWORDS,
     QUALIFIED_TAGS,
 )
+from logokraft_engine._reading import aside_words, negated_words, read_phrases, singulars
 
 STROKE = 8.0  # stroke width of the hand-drawn marks, on their 100-unit grid
 OUTLINE_STROKE = 2.4  # stroke width of outline icons, on Tabler's 24-unit grid (Tabler: 2)
@@ -46,6 +47,7 @@ NAME_MATCH = 1.5  # a brief word naming the icon ("camera") counts more than a t
 GENERIC_MATCH = 0.25  # a generic word ("school", "studio", "shop") counts less than "sailing"
 POOL_SIZE = 4  # at most this many icons are shared out among the candidates of a brief
 POOL_SHARE = 0.4  # icons scoring under this share of the best one are not offered
+ASIDE = 0.25  # the weight of an icon the description mentions aside from the trade
 
 
 @dataclass(frozen=True)
@@ -160,22 +162,19 @@ _ORDER = {icon.name: i for i, icon in enumerate(_TABLER)}
 # --- choosing ---------------------------------------------------------------------------------
 
 
-def singulars(word: str) -> list[str]:
-    """`word` and, for a plural, its likely singulars: "cherries" → cherries, cherry."""
-    forms = [word]
-    if word.endswith("ies") and len(word) > 4:
-        forms.append(word[:-3] + "y")
-    elif word.endswith(("ches", "shes", "sses", "xes")):
-        forms.append(word[:-2])
-    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        forms.append(word[:-1])
-    return forms
-
-
 def _brief_fields(brief: Brief) -> dict[str, set[str]]:
     """The brief's folded, singularised words (as `_brief.words` finds them, plus singulars of
-    "-ies" and "-es" plurals) by where they came from, brand name included."""
-    fields = {**brief_words(brief), "name": words(brief.brand_name), "emoji": _emoji_words(brief)}
+    "-ies" and "-es" plurals) by where they came from, brand name included; compounds and
+    idioms are read whole first ("cream tea" is no ice cream, see `PHRASES`), and the words the
+    description negates ("we are not a bank") do not count (see `negated_words`)."""
+    fields = {
+        "industry": words(read_phrases(brief.industry)),
+        "description": words(read_phrases(brief.description))
+        - negated_words(read_phrases(brief.description)),
+        "style": words(read_phrases(" ".join(brief.style))),
+        "name": words(read_phrases(brief.brand_name)),
+        "emoji": _emoji_words(brief),
+    }
     return {field: {f for w in found for f in singulars(w)} for field, found in fields.items()}
 
 
@@ -199,7 +198,7 @@ def _emoji_words(brief: Brief) -> set[str]:
         for c in text
         if c in emoji.EMOJI_DATA
     )
-    return words(" ".join(named))
+    return words(read_phrases(" ".join(named)))  # 🌭, "hot dog", is no dog
 
 
 def _word_score(word: str, icon: Icon, everything: set[str]) -> float:
@@ -254,12 +253,16 @@ def _specific(icon: Icon, found: dict[str, set[str]]) -> bool:
 
 def _ranked(brief: Brief) -> list[tuple[float, str]]:
     found = _brief_fields(brief)
-    scored = [(icon_score(icon, found), icon) for icon in _TABLER]
+    # an icon the description names as what the business is not ("no cats", "we are not a
+    # bank") is never drawn, whatever else matches it
+    refused = negated_words(read_phrases(brief.description)) - GENERIC_WORDS - _FILLER
+    scored = [(icon_score(icon, found), icon) for icon in _TABLER if not icon.name_words & refused]
     if unknown_trade(found["industry"]):
         # "funeral home", "tattoo studio": the trade has no icon, so one matched only by the
         # generic word (a house, an artist's palette) would say the wrong thing; a geometric
         # mark or the initials say nothing wrong.
         scored = [(s, icon) for s, icon in scored if _specific(icon, found)]
+    scored = _of_the_trade(scored, found, aside_words(read_phrases(brief.description)))
     head = _head(brief.industry)
     best = sorted(
         ((s, icon) for s, icon in scored if s > 0),
@@ -271,6 +274,35 @@ def _ranked(brief: Brief) -> list[tuple[float, str]]:
         ),
     )
     return [(s, icon.name) for s, icon in best]
+
+
+def _of_the_trade(
+    scored: list[tuple[float, Icon]], found: dict[str, set[str]], aside: set[str]
+) -> list[tuple[float, Icon]]:
+    """`scored`, with the icons that only the description's asides match (`aside_words`) and
+    that have nothing in common with the trade its industry draws counted for a quarter (ASIDE),
+    so they are not offered beside the trade's own: "an accounting firm founded by two friends
+    who met on a sailing trip" is drawn by its charts, not its friends or a sailboat, "a coffee
+    shop in an old fire station" by its cups. What the description says the business makes or
+    does still counts ("handmade oak tables": a tree for a furniture maker), and so does an aside
+    kindred to the trade."""
+    everything = set().union(*found.values())
+    industry = found["industry"] - _FILLER
+
+    def of(words: set[str], icon: Icon) -> bool:
+        return any(_word_score(w, icon, everything) for w in words & icon.keywords)
+
+    trade = [icon for s, icon in scored if s > 0 and of(industry, icon)]
+    if not trade or not aside:
+        return scored
+    kin = set().union(*(icon.tags for icon in trade)) - GENERIC_WORDS
+    told = found["industry"] | found["style"] | found["emoji"] | found["name"]
+    plain = found["description"] - aside
+
+    def set_aside(icon: Icon) -> bool:
+        return not (of(told | plain, icon) or icon.tags & kin)
+
+    return [(s * ASIDE if s > 0 and set_aside(icon) else s, icon) for s, icon in scored]
 
 
 def _head(industry: str) -> set[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 import webcolors
 
 from logokraft_engine._brief import Brief, brief_words
+from logokraft_engine._reading import negated_words, read_phrases
 
 WHITE = "#ffffff"
 MIN_CONTRAST = 3.0
@@ -162,7 +163,10 @@ def ensure_contrast(color: str, background: str, minimum: float = MIN_CONTRAST) 
 
 
 def _theme(brief: Brief) -> str:
-    found = set().union(*brief_words(brief).values())
+    # what the description refuses sets no colours: "nothing luxury or premium" is no gold
+    fields = brief_words(brief)
+    fields["description"] -= negated_words(read_phrases(brief.description))
+    found = set().union(*fields.values())
     scores = {name: len(found & kws) for name, kws in _THEME_WORDS.items()}
     best = max(scores, key=lambda name: scores[name])
     return best if scores[best] else "neutral"

@@ -153,11 +153,13 @@ def _single_capital(text: str) -> bool:
 
 
 def _keeps_case(word: str) -> bool:
-    """Whether `word` (or a hyphenated part of it) is an acronym of 2+ capitals or has a
-    capital after its first letter: its case is the brand's, not a style to change."""
+    """Whether `word` (or a hyphenated part of it) is an acronym of 2+ capitals, or of capitals
+    and digits ("3D", "4K", "B2B", "F1": "3d" reads as another word), or has a capital after its
+    first letter: its case is the brand's, not a style to change."""
     for part in word.split("-"):
         letters = [c for c in part if c.isalpha()]
-        if len(letters) >= 2 and all(c.isupper() for c in letters):
+        digits = any(c.isdigit() for c in part)
+        if len(letters) >= (1 if digits else 2) and all(c.isupper() for c in letters):
             return True
         if any(c.isupper() for c in letters[1:]):
             return True
