@@ -303,8 +303,9 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
     assert moved("prompt", grpc, **create, grpc_code="RESOURCE_EXHAUSTED") == 1
     refine = {"grpc_service": "logokraft.v1.RefineService", "grpc_method": "RefineAsset"}
     # The gateway reads the stream's first message (the variations' ids), then cancels it.
-    # The call is counted once, CANCELLED; OK only if the variation was drawn and the stream
-    # ended before the cancel reached a busy service (seen once in CI).
+    # The call is counted once, CANCELLED (also if the cancel came while gRPC was writing a
+    # message: libs/kit's tests); OK only if the variation was drawn and the stream ended
+    # before the cancel reached a busy service (seen once in CI).
     codes = {code: moved("refine", grpc, **refine, grpc_code=code) for code in ("CANCELLED", "OK")}
     assert sum(codes.values()) == 1, codes
     assert moved("prompt", "logokraft_limit_refusals_total", limit="daily_image_limit") == 1

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from prometheus_client import REGISTRY
 
 from logokraft_kit.errors import (
     REASON_METADATA_KEY,
@@ -55,6 +56,7 @@ HOLD = f"/{SERVICE}/Hold"  # one message, then quiet until the call ends, as a w
 SLOW = f"/{SERVICE}/Slow"  # its first message once `gate` is set, then quiet
 OUTAGE = f"/{SERVICE}/Outage"  # Postgres or NATS away: the request names which
 OUTAGE_STREAM = f"/{SERVICE}/OutageStream"  # the same after one message
+FLOOD = f"/{SERVICE}/Flood"  # one message, then large ones without waiting for anything
 
 USER_SECRET = "user-token-secret-for-the-kit-grpc-tests-0123456789"
 SERVICE_SECRET = "service-token-secret-for-the-kit-grpc-tests-01234567"
@@ -134,6 +136,14 @@ class Echo:
         yield b"first"
         raise OUTAGES[request.decode()]
 
+    async def flood(
+        self, request: bytes, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[bytes]:
+        self.ran.append("Flood")
+        yield b"first"
+        while True:  # only ever stops at a `yield`, where gRPC is writing the last message
+            yield bytes(256 * 1024)
+
     async def refuse(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Refuse")
         raise InvalidArgument(f"not a colour: {request.decode()}", reason="bad_colour")
@@ -161,6 +171,7 @@ class Echo:
             "Slow": grpc.unary_stream_rpc_method_handler(self.slow),
             "Outage": grpc.unary_unary_rpc_method_handler(self.outage),
             "OutageStream": grpc.unary_stream_rpc_method_handler(self.outage_stream),
+            "Flood": grpc.unary_stream_rpc_method_handler(self.flood),
         }
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
 
@@ -411,6 +422,41 @@ async def test_a_stopping_server_ends_its_endless_streams_at_once() -> None:
             assert (REASON_METADATA_KEY, "service_stopping") in trailers
             assert (RETRY_AFTER_METADATA_KEY, "1") in trailers
         await asyncio.wait_for(stopping, timeout=DEADLINE)  # not the 60 s of grace
+
+
+def handled(method: str, code: grpc.StatusCode) -> float:
+    """How many calls of `method` the metrics counted as ended with `code`."""
+    service, name = method.lstrip("/").split("/")
+    labels = {"grpc_service": service, "grpc_method": name, "grpc_code": code.name}
+    return REGISTRY.get_sample_value("logokraft_grpc_server_handling_seconds_count", labels) or 0
+
+
+async def test_a_stream_its_caller_leaves_mid_message_is_counted_cancelled() -> None:
+    """A caller that left while gRPC was writing a message (the gateway reads a refinement's
+    first message, then cancels) left the stream at its `yield`; closed later, it was counted
+    UNKNOWN, as a crash, and ended the trace's span as an error."""
+    codes = (grpc.StatusCode.CANCELLED, grpc.StatusCode.UNKNOWN, grpc.StatusCode.OK)
+    before = {code: handled(FLOOD, code) for code in codes}
+    metadata = bearer(user_token(ALICE))
+    async with echo_server() as (echo, port), grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        call = ch.unary_stream(FLOOD)(b"", metadata=metadata)
+        assert await call.read() == b"first"
+        call.cancel()
+
+        async def counted() -> dict[grpc.StatusCode, float]:
+            while True:
+                moved = {code: handled(FLOOD, code) - before[code] for code in codes}
+                if any(moved.values()):
+                    return moved
+                await asyncio.sleep(0.01)
+
+        moved = await asyncio.wait_for(counted(), timeout=DEADLINE)
+    assert moved == {
+        grpc.StatusCode.CANCELLED: 1,
+        grpc.StatusCode.UNKNOWN: 0,
+        grpc.StatusCode.OK: 0,
+    }
+    assert echo.ran == ["Flood"]
 
 
 OUTAGES = {

@@ -194,7 +194,9 @@ class _Measured:
     def failed(self, error: BaseException, context: grpc.aio.ServicerContext) -> None:
         if isinstance(error, LogoKraftError):
             self.code = error.status_code
-        elif isinstance(error, asyncio.CancelledError):
+        elif isinstance(error, (asyncio.CancelledError, GeneratorExit)):
+            # GeneratorExit: the caller went while gRPC was writing a stream's message, so
+            # gRPC dropped the stream where it stood (at its `yield`) and it was closed later.
             self.code = grpc.StatusCode.CANCELLED
             _end_span_as(self.code)
         elif isinstance(error, grpc.aio.AbortError):
