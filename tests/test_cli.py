@@ -85,6 +85,15 @@ async def logokraft(
     return Run(proc.returncode, stdout.decode(), stderr.decode())
 
 
+async def one_logo_saved(brand: str, api: str, token: str, cli_env: dict) -> str:
+    """`logokraft new <brand> -n 1 --out logos`, checked to succeed; the logo's asset id."""
+    created = await logokraft(
+        "new", brand, "-n", "1", "--out", "logos", "--json", api=api, token=token, **cli_env
+    )
+    assert created.code == 0, created.stderr
+    return created.json()["assets"][0]["id"]
+
+
 def assert_png(path: Path) -> None:
     with Image.open(io.BytesIO(path.read_bytes())) as picture:
         assert picture.format == "PNG"
@@ -178,12 +187,7 @@ async def test_new_follows_the_candidates_live_and_saves_each_logo(
 async def test_refine_says_what_the_editor_did_not_understand(gateway, services, cli_env):
     """The local editor's `metadata.editor.not_understood`, said under the saved variation."""
     token = dev_token(services.data_dir, "dev")
-    created = await logokraft(
-        "new", "Initech", "-n", "1", "--out", "logos", "--json",
-        api=gateway, token=token, **cli_env,
-    )  # fmt: skip
-    assert created.code == 0, created.stderr
-    first = created.json()["assets"][0]["id"]
+    first = await one_logo_saved("Initech", gateway, token, cli_env)
     refined = await logokraft(
         "refine", first, "make it navy and add a gradient", "-n", "1", "--out", "logos",
         api=gateway, token=token, **cli_env,
@@ -197,12 +201,7 @@ async def test_refining_a_logo_again_keeps_the_first_refinements_files(gateway, 
     as variation-<A>-1.png: the gold one replaced the navy one on disk. A second refinement
     of the same logo numbers its files after those already in the folder."""
     token = dev_token(services.data_dir, "dev")
-    created = await logokraft(
-        "new", "Hooli", "-n", "1", "--out", "logos", "--json",
-        api=gateway, token=token, **cli_env,
-    )  # fmt: skip
-    assert created.code == 0, created.stderr
-    first = created.json()["assets"][0]["id"]
+    first = await one_logo_saved("Hooli", gateway, token, cli_env)
     folder = cli_env["cwd"] / "logos"
     saved: dict[str, bytes] = {}
     for instruction, names in (("make it navy", [1]), ("make it gold", [2, 3])):

@@ -237,11 +237,7 @@ def _wrap_unary(
             measured.failed(error, context)
             await _abort(context, error)
         except Exception as error:
-            outage = _outage(error)
-            measured.failed(outage or error, context)
-            if outage is None:
-                raise
-            await _abort(context, outage)
+            await _failed_by(error, measured, context)
         except BaseException as error:
             measured.failed(error, context)
             raise
@@ -249,6 +245,18 @@ def _wrap_unary(
             measured.done()
 
     return wrapped
+
+
+async def _failed_by(
+    error: Exception, measured: _Measured, context: grpc.aio.ServicerContext
+) -> None:
+    """End a call that raised: UNAVAILABLE when Postgres or NATS is away (trying again will
+    work); anything else is a bug, raised again for gRPC to end the call UNKNOWN."""
+    outage = _outage(error)
+    measured.failed(outage or error, context)
+    if outage is None:
+        raise error
+    await _abort(context, outage)
 
 
 def _stopping() -> Unavailable:
@@ -323,11 +331,7 @@ def _wrap_stream(
             measured.failed(stopping, context)
             await _abort(context, stopping)
         except Exception as error:
-            outage = _outage(error)
-            measured.failed(outage or error, context)
-            if outage is None:
-                raise
-            await _abort(context, outage)
+            await _failed_by(error, measured, context)
         except BaseException as error:
             measured.failed(error, context)
             raise
