@@ -85,13 +85,13 @@ async def logokraft(
     return Run(proc.returncode, stdout.decode(), stderr.decode())
 
 
-async def one_logo_saved(brand: str, api: str, token: str, cli_env: dict) -> str:
-    """`logokraft new <brand> -n 1 --out logos`, checked to succeed; the logo's asset id."""
+async def one_logo_saved(brand: str, api: str, token: str, cli_env: dict) -> dict:
+    """`logokraft new <brand> -n 1 --out logos --json`, checked to succeed; its answer."""
     created = await logokraft(
         "new", brand, "-n", "1", "--out", "logos", "--json", api=api, token=token, **cli_env
     )
     assert created.code == 0, created.stderr
-    return created.json()["assets"][0]["id"]
+    return created.json()
 
 
 def assert_png(path: Path) -> None:
@@ -187,7 +187,7 @@ async def test_new_follows_the_candidates_live_and_saves_each_logo(
 async def test_refine_says_what_the_editor_did_not_understand(gateway, services, cli_env):
     """The local editor's `metadata.editor.not_understood`, said under the saved variation."""
     token = dev_token(services.data_dir, "dev")
-    first = await one_logo_saved("Initech", gateway, token, cli_env)
+    first = (await one_logo_saved("Initech", gateway, token, cli_env))["assets"][0]["id"]
     refined = await logokraft(
         "refine", first, "make it navy and add a gradient", "-n", "1", "--out", "logos",
         api=gateway, token=token, **cli_env,
@@ -201,7 +201,7 @@ async def test_refining_a_logo_again_keeps_the_first_refinements_files(gateway, 
     as variation-<A>-1.png: the gold one replaced the navy one on disk. A second refinement
     of the same logo numbers its files after those already in the folder."""
     token = dev_token(services.data_dir, "dev")
-    first = await one_logo_saved("Hooli", gateway, token, cli_env)
+    first = (await one_logo_saved("Hooli", gateway, token, cli_env))["assets"][0]["id"]
     folder = cli_env["cwd"] / "logos"
     saved: dict[str, bytes] = {}
     for instruction, names in (("make it navy", [1]), ("make it gold", [2, 3])):
@@ -482,12 +482,8 @@ async def test_retry_draws_a_failed_candidate_again_and_saves_it(
     draws it again, follows it and saves it; a second retry says why it cannot."""
 
     token = dev_token(services.data_dir, "dev")
-    created = await logokraft(
-        "new", "Initech", "-n", "1", "--out", "logos", "--json",
-        api=gateway, token=token, **cli_env,
-    )  # fmt: skip
-    assert created.code == 0, created.stderr
-    asset_id = created.json()["assets"][0]["id"]
+    created = await one_logo_saved("Initech", gateway, token, cli_env)
+    asset_id = created["assets"][0]["id"]
     await rows(
         database_url,
         "update generated_assets set status = 'failed', error_code = 'content_rejected',"
@@ -497,7 +493,7 @@ async def test_retry_draws_a_failed_candidate_again_and_saves_it(
     await rows(
         database_url,
         "update brand_projects set status = 'failed' where id = %s returning id",
-        [created.json()["project_id"]],
+        [created["project_id"]],
     )
 
     retried = await logokraft(
