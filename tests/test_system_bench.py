@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -105,3 +106,36 @@ def test_quick_system_bench_writes_every_figure(tmp_path: Path) -> None:
             assert goal["figure"] is not None, goal
     assert "CPU ms/logo" in done.stdout and "figures written to" in done.stdout
     assert "events/project" in done.stdout
+
+
+def _runs(module: str, proc: psutil.Process) -> bool:
+    try:
+        return module in proc.cmdline()
+    except psutil.Error:
+        return False
+
+
+def test_a_killed_bench_leaves_no_stack_running(tmp_path: Path) -> None:
+    # The bench stops its stacks when it ends; killed (SIGKILL, an OOM kill, a closed
+    # terminal), every stack process must still go, not keep NATS, Postgres and the services
+    # running with nobody to stop them.
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "logokraft_dev.bench", "--quick", "--out-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert bench.stdout is not None
+        for line in bench.stdout:  # the stack is up once the bench starts its first project
+            if "one project" in line:
+                break
+        else:
+            pytest.fail(f"the bench ended before its first project (exit {bench.wait()})")
+        stack = psutil.Process(bench.pid).children(recursive=True)
+        assert any(_runs("logokraft_dev.devstack", p) for p in stack), stack
+    finally:
+        bench.kill()
+        bench.wait()
+    _, alive = psutil.wait_procs(stack, timeout=120)
+    assert not alive, [" ".join(p.cmdline()[:4]) for p in alive]

@@ -300,7 +300,8 @@ def _inherited_environment() -> dict[str, str]:
 def _spawn_stack(env: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "logokraft_dev.devstack", "run"],
+            # Stopped as `make run` is on Ctrl-C if the bench is killed: it stops its children.
+            die_with_parent([sys.executable, "-m", "logokraft_dev.devstack", "run"]),
             env=dict(env),
             stdin=subprocess.DEVNULL,
             stdout=log,
