@@ -335,6 +335,36 @@ async def test_validate_only_checks_the_limits_and_stores_nothing(stack):
 
 
 @limits(projects_in_flight=0, images_per_day=0)
+async def test_validate_only_answers_another_user_s_project_id_as_the_create_does(stack):
+    taken = (await create(stack, user="dev")).json()["project_id"]
+    channel = grpc.aio.insecure_channel(stack.prompt_address)
+    stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
+    brief = common_pb2.BrandBrief(brand_name="Bob's", num_candidates=1)
+    try:
+        answers = []
+        for validate_only in (True, False):
+            request = pb.CreateProjectRequest(
+                brief=brief, project_id=taken, validate_only=validate_only
+            )
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await stub.CreateProject(request, metadata=as_user("bob"))
+            answers.append((refused.value.code(), refused.value.details()))
+        assert answers[0] == answers[1]
+        assert answers[0][0] == grpc.StatusCode.NOT_FOUND
+        assert "new project_id" in (answers[0][1] or "")
+        # A free id still passes the check, and the caller's own stored one (a repeat).
+        free = pb.CreateProjectRequest(
+            brief=brief, project_id=str(uuid.uuid4()), validate_only=True
+        )
+        await stub.CreateProject(free, metadata=as_user("bob"))
+        own = pb.CreateProjectRequest(brief=brief, project_id=taken, validate_only=True)
+        await stub.CreateProject(own, metadata=as_user("dev"))
+        assert (await counts(stack, "bob"))["projects"] == 0
+    finally:
+        await channel.close()
+
+
+@limits(projects_in_flight=0, images_per_day=0)
 async def test_zero_means_unlimited(stack):
     await seed_images(stack, [1] * 8)
     for _ in range(4):

@@ -109,9 +109,7 @@ class ProjectsCore:
                 row, created = await store.insert_project(conn, new)
             except LookupError:
                 # Another user's project: answered as for any project the caller cannot see.
-                raise NotFound(
-                    f"project {project_id} not found; create the project with a new project_id"
-                ) from None
+                raise _taken_by_another(project_id) from None
             if not created and _asked_for(row) != _asked_for(store.project_columns(new)):
                 raise AlreadyExists(
                     f"project {project_id} already exists with another brief or other "
@@ -128,12 +126,28 @@ class ProjectsCore:
 
         Stores nothing and holds no lock past its transaction, so a later create_project may
         still be refused; it lets a caller refuse early, before costly work such as decoding
-        uploaded images. A stored project_id (a repeat) is never refused.
+        uploaded images. A stored project_id (a repeat) is never refused; another user's is
+        NotFound, as create_project answers it.
         """
         async with self._deps.db.as_user(user_id) as conn:
             if project_id is not None and await store.get_project(conn, project_id) is not None:
                 return
             await self._check_room(conn, user_id, brief)
+        if project_id is not None and await self._taken(project_id):
+            raise _taken_by_another(project_id)
+
+    async def _taken(self, project_id: uuid.UUID) -> bool:
+        """Whether a project has this id, whoever's it is (read with the service's role).
+
+        Only for an id the caller cannot see: the answer is then the NotFound that creating
+        it gives anyway, so it tells the caller nothing a create would not."""
+        async with self._deps.db.as_service() as conn:
+            cursor = await conn.execute(
+                "select exists (select 1 from brand_projects where id = %s) as taken",
+                [project_id],
+            )
+            row = await cursor.fetchone()
+        return bool(row and row["taken"])
 
     async def _check_room(self, conn: Connection, user_id: uuid.UUID, brief: ValidBrief) -> None:
         user_limits = self._deps.limits
@@ -462,6 +476,11 @@ _ASKED_FOR = (
     *("brand_name", "slogan", "industry", "description", "style", "logo_type"),
     *("num_candidates", "color_words", "inspiration_paths"),
 )
+
+
+def _taken_by_another(project_id: uuid.UUID) -> NotFound:
+    """Another user's project id: answered as for any project the caller cannot see."""
+    return NotFound(f"project {project_id} not found; create the project with a new project_id")
 
 
 def _asked_for(columns: Mapping[str, Any]) -> tuple[Any, ...]:
