@@ -31,6 +31,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from prometheus_client import REGISTRY
 
+from logokraft_dev.silent_proxy import SilentableProxy
 from logokraft_kit.errors import (
     REASON_METADATA_KEY,
     RETRY_AFTER_METADATA_KEY,
@@ -39,7 +40,14 @@ from logokraft_kit.errors import (
     ResourceExhausted,
     Unavailable,
 )
-from logokraft_kit.grpc_server import Authenticate, GrpcServer, TlsFiles, caller_id, current_caller
+from logokraft_kit.grpc_server import (
+    DEFAULT_KEEPALIVE_S,
+    Authenticate,
+    GrpcServer,
+    TlsFiles,
+    caller_id,
+    current_caller,
+)
 from logokraft_kit.identity import USER_ID_METADATA_KEY
 from logokraft_kit.logs import current_log_context
 from logokraft_kit.settings import GrpcTlsSettings
@@ -91,6 +99,7 @@ class Echo:
     ran: list[str] = field(default_factory=list)
     started: asyncio.Event = field(default_factory=asyncio.Event)
     gate: asyncio.Event = field(default_factory=asyncio.Event)
+    let_go: asyncio.Event = field(default_factory=asyncio.Event)  # a Hold ended
 
     async def who(self, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         self.ran.append("Who")
@@ -115,8 +124,11 @@ class Echo:
 
     async def hold(self, request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
         self.ran.append("Hold")
-        yield b"held"
-        await asyncio.Event().wait()
+        try:
+            yield b"held"
+            await asyncio.Event().wait()
+        finally:
+            self.let_go.set()
 
     async def slow(self, request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
         self.ran.append("Slow")
@@ -178,11 +190,18 @@ class Echo:
 
 @asynccontextmanager
 async def echo_server(
-    *, tls: TlsFiles | None = None, authenticate: Authenticate = VERIFIER.caller
+    *,
+    tls: TlsFiles | None = None,
+    authenticate: Authenticate = VERIFIER.caller,
+    keepalive_s: float = DEFAULT_KEEPALIVE_S,
 ) -> AsyncIterator[tuple[Echo, int]]:
     echo = Echo()
     server = GrpcServer(
-        service_names=[SERVICE], register=echo.register, authenticate=authenticate, tls=tls
+        service_names=[SERVICE],
+        register=echo.register,
+        authenticate=authenticate,
+        tls=tls,
+        keepalive_s=keepalive_s,
     )
     port = await server.start("127.0.0.1:0")
     try:
@@ -393,6 +412,23 @@ async def test_a_quiet_stream_outlives_a_callers_keepalive_pings() -> None:
         assert not call.done()
         call.cancel()
         assert echo.ran == ["Hold"]
+
+
+async def test_a_stream_whose_caller_went_silent_is_let_go() -> None:
+    """A caller that vanishes without a word (its host gone, a network cut) never cancels its
+    quiet watch: without pings of its own the server kept it, and what it holds, until TCP
+    gave up, hours later. The server pings every `keepalive_s`; one unanswered ends the call."""
+    async with (
+        echo_server(keepalive_s=5) as (echo, port),  # the shortest the settings allow
+        SilentableProxy(f"127.0.0.1:{port}") as proxy,
+        grpc.aio.insecure_channel(proxy.address) as ch,  # a caller that never pings
+    ):
+        call = ch.unary_stream(HOLD)(b"", metadata=bearer(user_token(ALICE)))
+        assert await call.read() == b"held"
+        proxy.go_silent()
+        # A ping after 5 s, unanswered for 2.5 s; the bound only keeps a failure from hanging.
+        await asyncio.wait_for(echo.let_go.wait(), timeout=60)
+        call.cancel()
 
 
 async def test_a_stopping_server_ends_its_endless_streams_at_once() -> None:

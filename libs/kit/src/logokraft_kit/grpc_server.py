@@ -381,6 +381,31 @@ KEEPALIVE_POLICY = (
     ("grpc.keepalive_permit_without_calls", 1),
 )
 
+# A connection can also die without a word (a host gone, a network cut, a NAT that forgot
+# it): no FIN or RST comes, and a stream on it, quiet between messages, waits for good. Both
+# ends ping (`keepalive_pings`): the gateway, so a project stream on a dead connection ends
+# and its browser reconnects with Last-Event-ID instead of being sent keepalive comments
+# forever; a service, so it lets go of a vanished caller's watches (and their NATS
+# subscriptions) instead of keeping them until TCP gives up, hours later. A ping unanswered
+# for half the interval (10 s at most) closes the connection and fails its calls UNAVAILABLE.
+KEEPALIVE_TIMEOUT_MAX_S = 10.0
+DEFAULT_KEEPALIVE_S = 20.0
+
+
+def keepalive_pings(every_s: float) -> tuple[tuple[str, int], ...]:
+    """Channel (or server) options that ping the other end every `every_s` seconds, while
+    streams are quiet and between calls, and close the connection when one goes unanswered."""
+    timeout_ms = int(min(KEEPALIVE_TIMEOUT_MAX_S, every_s / 2) * 1000)
+    return (
+        ("grpc.keepalive_time_ms", int(every_s * 1000)),
+        ("grpc.keepalive_timeout_ms", timeout_ms),
+        # What gRPC (1.85) holds any ping's answer to, a keepalive's too: a minute by default,
+        # whatever keepalive_timeout_ms says (measured against a silent peer).
+        ("grpc.http2.ping_timeout_ms", timeout_ms),
+        ("grpc.http2.max_pings_without_data", 0),  # on while a stream is quiet
+        ("grpc.keepalive_permit_without_calls", 1),  # and between calls
+    )
+
 
 @dataclass(frozen=True)
 class TlsFiles:
@@ -412,12 +437,14 @@ class GrpcServer:
         register: Register,
         authenticate: Authenticate | None,
         tls: TlsFiles | None = None,
+        keepalive_s: float = DEFAULT_KEEPALIVE_S,
     ) -> None:
         # Tracing first, so the caller check and the servicer run inside the call's span.
         self._callers = CallerInterceptor(authenticate)
         self.server = grpc.aio.server(
             interceptors=[*grpc_server_interceptors(), self._callers],
-            options=KEEPALIVE_POLICY,
+            # The policy last: the pings' permit_without_calls is the policy's too.
+            options=(*keepalive_pings(keepalive_s), *KEEPALIVE_POLICY),
         )
         self.health = health_aio.HealthServicer()
         self._service_names = service_names

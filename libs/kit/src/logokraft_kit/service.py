@@ -266,6 +266,7 @@ async def start(spec: ServiceSpec, *, address: str | None = None) -> ServiceRunt
             register=parts.register,
             authenticate=spec.settings.caller_verifier(spec.name).caller,
             tls=spec.settings.server_tls(),
+            keepalive_s=spec.settings.grpc_keepalive_s,
         )
         port = await server.start(address or spec.address)
     except BaseException:

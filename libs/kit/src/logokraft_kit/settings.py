@@ -282,8 +282,29 @@ class GrpcTlsSettings(EnvSettings):
         )
 
 
+class GrpcKeepaliveSettings(EnvSettings):
+    """How often each end of a gRPC connection pings the other (logokraft_kit.grpc_server,
+    `keepalive_pings`)."""
+
+    grpc_keepalive_s: float = Field(
+        20.0,
+        alias="LOGOKRAFT_GRPC_KEEPALIVE_S",
+        ge=5,
+        le=3600,
+        description="How often the gateway and the services ping each gRPC connection (HTTP/2 "
+        "PING) to learn of one that died without a word (a host gone, a network cut): a "
+        "project stream on it ends, so its client reconnects, and a service lets go of the "
+        "watches of a gateway that vanished. 5 s at least: the services refuse faster pings.",
+    )
+
+
 class InfraSettings(
-    AuthSettings, GrpcTlsSettings, LoggingSettings, ServiceAddresses, SupabaseStorageSettings
+    AuthSettings,
+    GrpcKeepaliveSettings,
+    GrpcTlsSettings,
+    LoggingSettings,
+    ServiceAddresses,
+    SupabaseStorageSettings,
 ):
     """Where the shared infrastructure of a service process is."""
 

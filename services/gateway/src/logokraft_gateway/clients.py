@@ -22,7 +22,7 @@ from logokraft.v1 import (
     refine_service_pb2_grpc,
 )
 from logokraft_gateway.config import GatewaySettings
-from logokraft_kit.grpc_server import AUTHORIZATION
+from logokraft_kit.grpc_server import AUTHORIZATION, keepalive_pings
 from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, current_log_context
 from logokraft_kit.telemetry import grpc_client_interceptors
 from logokraft_kit.tokens import ServiceTokens
@@ -224,7 +224,11 @@ class ServiceChannels:
         for name in SERVICE_NAMES:
             channel = given.get(name)
             if channel is None:
-                channel = _channel(addresses[name], settings.channel_credentials())
+                channel = _channel(
+                    addresses[name],
+                    settings.channel_credentials(),
+                    keepalive_s=settings.grpc_keepalive_s,
+                )
                 owned.add(name)
             channels[name] = channel
         return cls(channels=channels, owned=owned)
@@ -257,24 +261,23 @@ MAX_RECEIVE_BYTES = 64 * 1024 * 1024
 _MESSAGE_SIZE = (("grpc.max_receive_message_length", MAX_RECEIVE_BYTES),)
 
 
-def channel_options(address: str) -> tuple[tuple[str, str | int], ...]:
-    """The answer size limit, and round robin for a target that names replicas (a list, or a
-    dns: name)."""
+def channel_options(address: str, *, keepalive_s: float) -> tuple[tuple[str, str | int], ...]:
+    """The answer size limit, keepalive pings, and round robin for a target that names
+    replicas (a list, or a dns: name)."""
     replicas = "," in address or address.startswith("dns:")
-    return (*_MESSAGE_SIZE, *(ROUND_ROBIN if replicas else ()))
+    return (*_MESSAGE_SIZE, *keepalive_pings(keepalive_s), *(ROUND_ROBIN if replicas else ()))
 
 
-def _channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:
+def _channel(
+    address: str, credentials: grpc.ChannelCredentials | None, *, keepalive_s: float
+) -> grpc.aio.Channel:
     """A channel to one service (round robin over its replicas where the target names several);
     with tracing on, calls carry the trace context."""
     interceptors = grpc_client_interceptors()
+    options = channel_options(address, keepalive_s=keepalive_s)
     if credentials is None:
-        return grpc.aio.insecure_channel(
-            address, options=channel_options(address), interceptors=interceptors
-        )
-    return grpc.aio.secure_channel(
-        address, credentials, options=channel_options(address), interceptors=interceptors
-    )
+        return grpc.aio.insecure_channel(address, options=options, interceptors=interceptors)
+    return grpc.aio.secure_channel(address, credentials, options=options, interceptors=interceptors)
 
 
 async def _check(channel: grpc.aio.Channel, deadline: float) -> str:

@@ -16,6 +16,7 @@ from logokraft_gateway.body_limits import BODY_STALL_S
 from logokraft_gateway.ratelimit import RateLimitSettings
 from logokraft_kit.settings import (
     AuthSettings,
+    GrpcKeepaliveSettings,
     GrpcTlsSettings,
     LoggingSettings,
     ServiceAddresses,
@@ -70,6 +71,7 @@ def parse_origins(value: str) -> list[str]:
 
 class GatewaySettings(
     AuthSettings,
+    GrpcKeepaliveSettings,
     GrpcTlsSettings,
     LoggingSettings,
     ServiceAddresses,
