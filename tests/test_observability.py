@@ -336,3 +336,7 @@ async def test_every_process_serves_metrics_that_count_what_happened(stack_dir: 
         for gauge in ("logokraft_jobs_queued", "logokraft_jobs_in_progress"):
             assert after[process].value(gauge, queue=queue) == 0, (process, gauge)
         assert after[process].value("logokraft_job_oldest_age_seconds", queue=queue) == 0
+        # Postgres answered the scrape through the pool, and no transaction was left open.
+        assert after[process].value("logokraft_postgres_up") == 1, process
+        assert after[process].value("logokraft_db_pool_max_connections") > 0, process
+        assert after[process].value("logokraft_db_pool_requests_waiting") == 0, process

@@ -4,7 +4,8 @@ docs/OPERATIONS.md, the alert rules and scrape config in deploy/prometheus and t
 dashboard in deploy/grafana are read as files; nothing is started. The metrics LogoKraft
 exports are derived, never listed by hand: the families registered in prometheus_client's
 default registry once `logokraft_kit.metrics` is imported (where every metric is defined),
-plus the families its scrape-time collectors (`JobQueues`, `BreakerStates`) yield.
+plus the families its scrape-time collectors (`JobQueues`, `BreakerStates`, `DatabasePool`)
+yield.
 
 So a metric renamed in code but not in the docs, alerts or dashboard fails here, as does a
 misspelt name, a suffix its type does not export (`_total` on a gauge), a label the metric
@@ -47,6 +48,7 @@ REQUIRED_ALERTS = frozenset(
         "LogoKraftGatewayErrors",
         "LogoKraftGrpcErrors",
         "LogoKraftTargetDown",
+        "LogoKraftPostgresDown",
     }
 )
 SEVERITIES = ("warning", "critical")  # in rising order
@@ -115,14 +117,26 @@ def _labels_of(collector: object) -> frozenset[str] | None:
     return frozenset(names) if names is not None else None
 
 
+class _AnsweringDatabase:
+    """What `DatabasePool` reads of a Database: an empty pool that answers."""
+
+    def pool_stats(self) -> dict[str, int]:
+        return {}
+
+    async def ping(self) -> None:
+        return None
+
+
 def _scrape_time_families() -> Iterator[Any]:
-    """What `JobQueues` yields, read with no queue to read (its loop runs in a thread)."""
+    """What the scrape-time collectors yield, read with nothing to read (their loop runs in a
+    thread)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     try:
         yield from metrics.JobQueues(js=None, sources=[], loop=loop).collect()
         yield from metrics.BreakerStates().collect()
+        yield from metrics.DatabasePool(_AnsweringDatabase(), loop).collect()
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
@@ -287,6 +301,7 @@ def test_the_exported_families_include_the_scrape_time_ones() -> None:
         "logokraft_jobs_redelivered",
         "logokraft_job_oldest_age_seconds",
         "logokraft_circuit_breaker_state",
+        "logokraft_db_pool_connections",
     ):
         assert families[scrape_time].type == "gauge"
         assert families[scrape_time].labels

@@ -22,8 +22,15 @@ from pydantic import ValidationError
 
 from logokraft_kit.breaker import CircuitBreaker
 from logokraft_kit.bus import JobSigner, Subjects, connect, ensure_streams, publish_job
+from logokraft_kit.db import Database
 from logokraft_kit.logs import current_log_context, log_context
-from logokraft_kit.metrics import JobQueues, QueueSource, parse_address, serve_metrics
+from logokraft_kit.metrics import (
+    DatabasePool,
+    JobQueues,
+    QueueSource,
+    parse_address,
+    serve_metrics,
+)
 from logokraft_kit.providers import ProviderUnavailable
 from logokraft_kit.settings import LoggingSettings
 from logokraft_kit.telemetry import (
@@ -274,3 +281,64 @@ async def test_queue_gauges_are_read_from_jetstream_at_scrape_time(nats_server, 
         assert done["logokraft_job_oldest_age_seconds"] == 0
     finally:
         await nc.close()
+
+
+def _samples(families: list, name: str) -> dict[tuple, float]:
+    return {
+        tuple(sorted(s.labels.items())): s.value
+        for f in families
+        for s in f.samples
+        if s.name == name
+    }
+
+
+async def _scrape(collector: DatabasePool) -> list:
+    return await asyncio.to_thread(lambda: list(collector.collect()))
+
+
+async def test_postgres_and_its_pool_are_read_at_scrape_time(database_url, monkeypatch) -> None:
+    """Postgres had no gauge at all: a service whose database was away, or whose pool was
+    exhausted (the 504s of OPERATIONS.md), showed only in its errors and latencies."""
+    monkeypatch.setattr(DatabasePool, "TIMEOUT", 0.5)
+    db = Database(database_url, min_size=1, max_size=1)
+    await db.open()
+    try:
+        pool = DatabasePool(db, asyncio.get_running_loop())
+        families = await _scrape(pool)
+        assert _samples(families, "logokraft_postgres_up") == {(): 1.0}
+        assert _samples(families, "logokraft_db_pool_max_connections") == {(): 1.0}
+        assert _samples(families, "logokraft_db_pool_connections") == {
+            (("state", "in_use"),): 0.0,
+            (("state", "idle"),): 1.0,
+        }
+        assert _samples(families, "logokraft_db_pool_requests_waiting") == {(): 0.0}
+
+        # The pool's only connection held, and a transaction waiting for it: the scrape says
+        # so, and Postgres counts as away, as it is for every transaction of the service.
+        release = asyncio.Event()
+        held = asyncio.Event()
+
+        async def hold() -> None:
+            async with db.as_service():
+                held.set()
+                await release.wait()
+
+        async def wait_for_it() -> None:
+            async with db.as_service() as conn:
+                await conn.execute("select 1")
+
+        holding = asyncio.create_task(hold())
+        await held.wait()
+        waiting = asyncio.create_task(wait_for_it())
+        while db.pool_stats().get("requests_waiting", 0) < 1:  # noqa: ASYNC110 - the pool's own count
+            await asyncio.sleep(0)
+        families = await _scrape(pool)
+        assert _samples(families, "logokraft_db_pool_connections")[(("state", "in_use"),)] == 1.0
+        assert _samples(families, "logokraft_db_pool_requests_waiting") == {(): 1.0}
+        assert _samples(families, "logokraft_postgres_up") == {(): 0.0}
+        release.set()
+        await asyncio.gather(holding, waiting)
+        # The given-up check left nothing behind: the pool serves again.
+        assert _samples(await _scrape(pool), "logokraft_postgres_up") == {(): 1.0}
+    finally:
+        await db.close()

@@ -137,6 +137,11 @@ class Database:
         async with self._pool.connection() as conn:
             await conn.execute("select 1")
 
+    def pool_stats(self) -> dict[str, int]:
+        """The pool now: `pool_max`, `pool_size` (connections open), `pool_available` (idle
+        among them) and `requests_waiting` (transactions waiting for a connection)."""
+        return self._pool.get_stats()
+
 
 def transaction_scratch(conn: Connection) -> dict[str, Any]:
     """What the connection's open transaction keeps for its caller to act on once it commits

@@ -316,6 +316,60 @@ class JobQueues(_ScrapeTimeCollector):
         return max(0.0, (dt.datetime.now(dt.UTC) - published).total_seconds())
 
 
+class DatabasePool(_ScrapeTimeCollector):
+    """A service's Postgres, read on each scrape: `logokraft_postgres_up` (1 when `select 1`
+    through the pool answered within `TIMEOUT`; 0 when Postgres is unreachable or every pooled
+    connection stayed busy that long, both of which time the service's own transactions out
+    too), and the pool: `logokraft_db_pool_connections{state}` (`in_use`, `idle`),
+    `logokraft_db_pool_max_connections` and `logokraft_db_pool_requests_waiting`.
+
+    `db` is a `logokraft_kit.db.Database` (its `ping` and `pool_stats`).
+    """
+
+    TIMEOUT = 5.0
+
+    def __init__(self, db: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._db = db
+        self._loop = loop
+
+    def collect(self) -> Iterable[Any]:
+        stats = self._db.pool_stats()  # before the check, which takes a connection itself
+        connections = GaugeMetricFamily(
+            "logokraft_db_pool_connections",
+            "Connections to Postgres the process's pool holds open, by state: in_use (in a "
+            "transaction) or idle",
+            labels=["state"],
+        )
+        open_now, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
+        connections.add_metric(["in_use"], float(max(0, open_now - idle)))
+        connections.add_metric(["idle"], float(idle))
+        yield connections
+        yield GaugeMetricFamily(
+            "logokraft_db_pool_max_connections",
+            "The most connections the process's pool opens",
+            value=float(stats.get("pool_max", 0)),
+        )
+        yield GaugeMetricFamily(
+            "logokraft_db_pool_requests_waiting",
+            "Transactions waiting for a pooled connection to Postgres now",
+            value=float(stats.get("requests_waiting", 0)),
+        )
+        checking = asyncio.run_coroutine_threadsafe(self._db.ping(), self._loop)
+        try:
+            checking.result(self.TIMEOUT)
+            up = 1.0
+        except Exception:
+            checking.cancel()  # not one more check left waiting per scrape
+            log.warning("could not reach Postgres through the pool", exc_info=True)
+            up = 0.0
+        yield GaugeMetricFamily(
+            "logokraft_postgres_up",
+            "1 when this scrape ran select 1 on Postgres through the process's pool, 0 when it "
+            "could not within 5 s (Postgres unreachable, or every pooled connection busy)",
+            value=up,
+        )
+
+
 def _timestamp(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

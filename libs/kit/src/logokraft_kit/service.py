@@ -40,6 +40,7 @@ from logokraft_kit.db import Database
 from logokraft_kit.grpc_server import GrpcServer, Register, wait_for_shutdown_signal
 from logokraft_kit.logs import configure_logging
 from logokraft_kit.metrics import (
+    DatabasePool,
     JobQueues,
     MetricsServer,
     QueueSource,
@@ -294,8 +295,9 @@ async def serve(spec: ServiceSpec) -> None:
     try:
         runtime = await start(spec)
         if metrics is not None:
-            queues = JobQueues(runtime.infra.js, runtime.queues, asyncio.get_running_loop())
-            queues.register()
+            loop = asyncio.get_running_loop()
+            JobQueues(runtime.infra.js, runtime.queues, loop).register()
+            DatabasePool(runtime.infra.db, loop).register()
         await runtime.run_until_signalled(grace=spec.settings.shutdown_grace_s)
     finally:
         if metrics is not None:
