@@ -298,7 +298,7 @@ class GrpcKeepaliveSettings(EnvSettings):
     )
 
 
-class InfraSettings(
+class ProcessSettings(
     AuthSettings,
     GrpcKeepaliveSettings,
     GrpcTlsSettings,
@@ -306,6 +306,11 @@ class InfraSettings(
     ServiceAddresses,
     SupabaseStorageSettings,
 ):
+    """What the gateway and every service read alike: tokens, gRPC between them, logs,
+    where the services are, and Supabase Storage."""
+
+
+class InfraSettings(ProcessSettings):
     """Where the shared infrastructure of a service process is."""
 
     nats_url: SecretStr = Field(alias="NATS_URL", repr=False)  # may carry a password

@@ -14,14 +14,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from logokraft_gateway.body_limits import BODY_STALL_S
 from logokraft_gateway.ratelimit import RateLimitSettings
-from logokraft_kit.settings import (
-    AuthSettings,
-    GrpcKeepaliveSettings,
-    GrpcTlsSettings,
-    LoggingSettings,
-    ServiceAddresses,
-    SupabaseStorageSettings,
-)
+from logokraft_kit.settings import ProcessSettings
 from logokraft_kit.storage import STORAGE_URL_KEY_SECRET
 
 STREAM_TOKEN_KEY_SECRET = "stream-token-key"
@@ -69,15 +62,7 @@ def parse_origins(value: str) -> list[str]:
     return origins
 
 
-class GatewaySettings(
-    AuthSettings,
-    GrpcKeepaliveSettings,
-    GrpcTlsSettings,
-    LoggingSettings,
-    ServiceAddresses,
-    SupabaseStorageSettings,
-    RateLimitSettings,
-):
+class GatewaySettings(ProcessSettings, RateLimitSettings):
     """Where the gateway listens, which services it calls, and how it checks tokens."""
 
     http_host: str = Field("127.0.0.1", alias="LOGOKRAFT_HTTP_HOST")
