@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from logokraft_dev.silent_proxy import SilentableProxy
 from logokraft_kit.bus import connect
 from tests.support import OwnNats, wait_for
 
@@ -80,3 +81,32 @@ async def test_a_message_callback_that_raises_is_still_an_error_with_its_traceba
     [record] = [r for r in caplog.records if r.name == "logokraft_kit.bus"]
     assert record.levelno == logging.ERROR
     assert record.exc_info and "a bug in a callback" in str(record.exc_info[1])
+
+
+async def test_a_nats_connection_gone_silent_is_noticed(nats_server, caplog):
+    """A NATS host that vanishes sends no FIN or RST: nats-py's own pings (every 2 minutes,
+    2 unanswered) took about 6 minutes to notice, while news and jobs published on the dead
+    connection were lost. The connection pings often enough to notice, and reconnects."""
+    lost = asyncio.Event()
+    caplog.set_level(logging.INFO, logger="logokraft_kit.bus")
+    caplog.handler.addFilter(
+        lambda r: (r.getMessage().startswith("lost the connection") and lost.set()) or True
+    )
+    address = nats_server.url.removeprefix("nats://")
+    async with SilentableProxy(address) as proxy:
+        nc = await connect(f"nats://{proxy.address}", name="silent-test", ping_interval_s=0.5)
+        try:
+            await nc.flush(timeout=5)
+            proxy.go_silent()
+            # Three pings half a second apart, unanswered; the bound only keeps a failure
+            # from hanging.
+            await asyncio.wait_for(lost.wait(), 60)
+        finally:
+            await nc.close()
+    # What a service connects with notices as this one did, within half a minute.
+    nc = await connect(nats_server.url, name="defaults-test")
+    try:
+        unanswered = nc.options["max_outstanding_pings"] + 1
+        assert nc.options["ping_interval"] * unanswered <= 30
+    finally:
+        await nc.close()

@@ -126,8 +126,18 @@ class _ConnectionLog:
         log.error("the NATS client reported an error: %r", error, exc_info=error)
 
 
-async def connect(url: str, *, name: str) -> NATS:
-    """Connect with unbounded reconnects, so a restarted NATS is picked up again."""
+# A NATS connection can die without a word (the server's host gone, a network cut): no FIN or
+# RST comes, and until something notices, news and jobs published on it are lost, and no job
+# is fetched. nats-py pings every 2 minutes and gives up after 2 unanswered, so about 6
+# minutes; it pings every `NATS_PING_INTERVAL_S` here and reconnects once
+# `NATS_MAX_OUTSTANDING_PINGS` pings went unanswered (within about 30 s).
+NATS_PING_INTERVAL_S = 10.0
+NATS_MAX_OUTSTANDING_PINGS = 2
+
+
+async def connect(url: str, *, name: str, ping_interval_s: float = NATS_PING_INTERVAL_S) -> NATS:
+    """Connect with unbounded reconnects, so a restarted NATS is picked up again, and pings
+    that find a connection that went silent."""
     notes = _ConnectionLog()
     nc = NATS()
     notes.nc = nc
@@ -138,6 +148,8 @@ async def connect(url: str, *, name: str) -> NATS:
         reconnect_time_wait=0.5,
         connect_timeout=5,
         drain_timeout=5,
+        ping_interval=ping_interval_s,
+        max_outstanding_pings=NATS_MAX_OUTSTANDING_PINGS,
         allow_reconnect=True,
         error_cb=notes.error,
         disconnected_cb=notes.disconnected,
