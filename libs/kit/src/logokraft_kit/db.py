@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import select
 import time
 import uuid
@@ -19,6 +20,7 @@ from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import SecretStr
@@ -28,6 +30,33 @@ Connection = AsyncConnection[DictRow]
 _SCRATCH = "_logokraft_transaction_scratch"
 _AFTER_COMMIT = "_after_commit"
 CHECK_IDLE_S = 1.0  # a connection idle longer than this is checked before it is handed out
+
+# A database host that vanishes (power lost, a network cut, a failover that moved the address)
+# sends no FIN or RST: a statement sent on its connection waited for TCP's retransmissions to
+# give up, about 15 minutes, while a worker's job kept its JetStream heartbeat, and a connect
+# to an address that drops packets took two minutes. libpq bounds both in the kernel: a
+# statement unanswered at the TCP level for `tcp_user_timeout` ms fails the connection (the
+# pool replaces it, the job is retried), idle connections are probed (`keepalives_*`), and a
+# connect gives up after `connect_timeout` s. A value DATABASE_URL sets (or PGCONNECT_TIMEOUT)
+# wins.
+DEAD_PEER_LIMITS = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "30000",
+}
+
+
+def with_dead_peer_limits(conninfo: str) -> str:
+    """`conninfo` (a URL or key=value string) with DEAD_PEER_LIMITS where it sets none."""
+    given = set(conninfo_to_dict(conninfo))
+    if os.environ.get("PGCONNECT_TIMEOUT"):
+        given.add("connect_timeout")
+    missing = {key: value for key, value in DEAD_PEER_LIMITS.items() if key not in given}
+    return make_conninfo(conninfo, **missing)
+
 
 # A user's transaction runs in pipeline mode (libpq's): a statement is sent when the
 # transaction first needs a result (or commits), with every statement queued before it, so
@@ -52,6 +81,7 @@ class Database:
         # A URL with a password comes as a SecretStr and is unwrapped only here.
         if isinstance(url, SecretStr):
             url = url.get_secret_value()
+        url = with_dead_peer_limits(url)
         self._returned_at: weakref.WeakKeyDictionary[Connection, float] = (
             weakref.WeakKeyDictionary()
         )
