@@ -270,7 +270,9 @@ async def test_dev_user_generates_refines_and_reopens_a_project(
         await page.screenshot(path=studio_png, full_page=True)
 
 
-@pytest.mark.parametrize("viewport", [PHONE], indirect=True, ids=["phone"])
+@pytest.mark.parametrize(
+    "viewport", [PHONE, {"width": 320, "height": 640}], indirect=True, ids=["phone", "small-phone"]
+)
 async def test_studio_on_a_phone_sized_screen(gateway, page: Page, screenshots, viewport):
     await sign_in_as_dev(page, gateway)
     await no_horizontal_scroll(page)
