@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import select
 import time
 import uuid
@@ -37,8 +36,8 @@ CHECK_IDLE_S = 1.0  # a connection idle longer than this is checked before it is
 # to an address that drops packets took two minutes. libpq bounds both in the kernel: a
 # statement unanswered at the TCP level for `tcp_user_timeout` ms fails the connection (the
 # pool replaces it, the job is retried), idle connections are probed (`keepalives_*`), and a
-# connect gives up after `connect_timeout` s. A value DATABASE_URL sets (or PGCONNECT_TIMEOUT)
-# wins.
+# connect gives up after `connect_timeout` s. A value DATABASE_URL sets wins (as a query
+# parameter: `?connect_timeout=30`; these parameters override libpq's PG* variables).
 DEAD_PEER_LIMITS = {
     "connect_timeout": "10",
     "keepalives": "1",
@@ -52,8 +51,6 @@ DEAD_PEER_LIMITS = {
 def with_dead_peer_limits(conninfo: str) -> str:
     """`conninfo` (a URL or key=value string) with DEAD_PEER_LIMITS where it sets none."""
     given = set(conninfo_to_dict(conninfo))
-    if os.environ.get("PGCONNECT_TIMEOUT"):
-        given.add("connect_timeout")
     missing = {key: value for key, value in DEAD_PEER_LIMITS.items() if key not in given}
     return make_conninfo(conninfo, **missing)
 
