@@ -375,10 +375,11 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
 # "too_many_pings": the caller's watch ended UNAVAILABLE "Too many pings" after ~15 s. Take
 # pings every 5 s or more (4 s, for timers' jitter), with or without calls in flight.
 MIN_CLIENT_PING_INTERVAL_MS = 4_000
+# (With or without calls: `keepalive_pings` below sets grpc.keepalive_permit_without_calls,
+# which on a server governs the pings it takes as well as those it sends.)
 KEEPALIVE_POLICY = (
     # GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS
     ("grpc.http2.min_ping_interval_without_data_ms", MIN_CLIENT_PING_INTERVAL_MS),
-    ("grpc.keepalive_permit_without_calls", 1),
 )
 
 # A connection can also die without a word (a host gone, a network cut, a NAT that forgot
@@ -443,7 +444,6 @@ class GrpcServer:
         self._callers = CallerInterceptor(authenticate)
         self.server = grpc.aio.server(
             interceptors=[*grpc_server_interceptors(), self._callers],
-            # The policy last: the pings' permit_without_calls is the policy's too.
             options=(*keepalive_pings(keepalive_s), *KEEPALIVE_POLICY),
         )
         self.health = health_aio.HealthServicer()
