@@ -968,6 +968,46 @@ def test_compounds_and_idioms_are_read_whole(
         assert not icons & wrong, (industry, icons)
 
 
+SPACE = {"rocket", "satellite", "planet", "galaxy"}
+
+
+@pytest.mark.parametrize(
+    ("industry", "wrong", "first"),
+    [
+        # a place to work or meet drew outer space: "space" was read as a rocket's
+        ("coworking space", SPACE, {"office-building"}),
+        ("office space", SPACE, {"office-building"}),
+        ("event space", SPACE, {"balloon", "calendar", "podium"}),
+        ("maker space", SPACE, {"hammer"}),
+        # trades that had no icon and drew only geometric marks
+        ("mining", set(), {"pickaxe"}),
+        ("quarry", set(), {"pickaxe"}),
+        ("parking", set(), {"parking"}),
+        ("car park", {"car", "engine", "wheel"}, {"parking"}),
+        ("glazier", set(), {"glazing"}),
+        ("double glazing", set(), {"glazing"}),
+        ("recruiting", set(), {"briefcase", "people"}),
+        ("online marketplace", set(), {"shopping-cart", "shopping-bag"}),
+        # ...and the senses the new icons must not take
+        ("data mining", {"pickaxe"}, {"pie-chart", "donut-chart", "database"}),
+        ("bitcoin mining", {"pickaxe"}, {"bitcoin"}),
+        ("car garage", {"parking"}, {"car"}),
+        ("windows software", {"glazing"}, {"code"}),
+        ("window cleaning", {"glazing"}, {"droplets", "spray-bottle"}),
+        ("space agency", set(), {"rocket"}),
+    ],
+)
+def test_trades_without_their_own_icon_are_drawn_by_one(
+    industry: str, wrong: set[str], first: set[str]
+) -> None:
+    brief = Brief("Northwind", industry=industry)
+    ranked = rank_icons(brief)
+    assert ranked and ranked[0] in first, ranked[:6]
+    for seed in range(4):
+        icons = {c.icon for c in plan_concepts(brief, seed)}
+        assert not icons & wrong, (industry, icons)
+
+
 @pytest.mark.parametrize(
     ("industry", "description", "refused", "first"),
     [

@@ -128,6 +128,19 @@ PHRASES: dict[str, str] = {
     "kitchen fitting": "kitchenfitter renovation",
     "walking tour": "walking hiking map",
     "ruby on rails": "rubyonrails code",
+    # a place to work or meet is no outer space (a rocket, a satellite)
+    "coworking space": "coworking office",
+    "co working space": "coworking office",
+    "office space": "office",
+    "work space": "office",
+    "workspace": "office",
+    "event space": "venue event",
+    "maker space": "diy",
+    "makerspace": "diy",
+    "creative space": "creative",
+    # a car park is a parking (a car, its engine and its wheels are a garage's)
+    "car park": "carpark",
+    "stained glass": "glazing glass",
     "cloud kitchen": "kitchen delivery",
     "ghost kitchen": "kitchen delivery",
     "dark kitchen": "kitchen delivery",
@@ -384,6 +397,8 @@ EXCLUDED_TAGS: dict[tuple[str, str], frozenset[str]] = _contexts(
             for icon in ("bank", "coins", "credit-card", "piggy-bank")
         ),
         ("tag", "tag", "laser"),
+        # data and coins are mined with no pickaxe
+        ("pickaxe", "mining", "data text web process crypto cryptocurrency bitcoin"),
         # a tennis court or a food court is no court of law
         *(
             (
@@ -972,7 +987,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "filled/briefcase",
         "briefcase",
         "business consulting consultant corporate career recruitment recruiter staffing "
-        "office professional management",
+        "recruiting headhunter headhunting office professional management",
     ),
     (
         "presentation",
@@ -1391,6 +1406,7 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "gardening garden landscaping allotment farm gardener lawn",
     ),
     ("trowel", "outline/trowel", "trowel", "gardening masonry plastering bricklayer"),
+    ("pickaxe", "outline/pick", "pickaxe", "mining mine miner quarry quarrying prospecting"),
     ("trash", "filled/trash", "rubbish bin", "junk rubbish garbage trash dumpster bin"),
     ("fence", "filled/fence", "picket fence", "fence fencing landscaping yard gate gates railing"),
     ("pig", "filled/pig", "pig", "pig farm pork butcher charcuterie"),
@@ -1762,6 +1778,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "office building",
         "property commercial office corporate company coworking",
     ),
+    (
+        "parking",
+        "filled/parking-circle",
+        "parking sign",
+        "parking carpark valet",
+    ),
+    ("glazing", "outline/window", "window", "glazier glazing"),
     ("skyscraper", "outline/building-skyscraper", "skyscraper", "skyscraper city urban tower"),
     (
         "city",
@@ -1918,13 +1941,13 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
         "outline/shopping-bag",
         "shopping bag",
         "shop shopping retail store boutique ecommerce commerce fashion handbag handbags bag "
-        "bags purse purses",
+        "bags purse purses marketplace",
     ),
     (
         "shopping-cart",
         "filled/shopping-cart",
         "shopping cart",
-        "grocery supermarket ecommerce commerce shopping market",
+        "grocery supermarket ecommerce commerce shopping market marketplace",
     ),
     ("basket", "filled/basket", "shopping basket", "grocery market deli basket hamper"),
     ("tag", "filled/tag", "price tag", "sale retail discount price label bargain bargains"),
@@ -2120,6 +2143,11 @@ CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("pennant", "filled/pennant", "pennant", "pennant camp team club"),
     ("star", "filled/star", "star", "star award premium entertainment rating celebrity review"),
     ("user", "filled/user", "person", "individual profile personal coach"),
-    ("people", "outline/users", "two people", "people team community hr recruitment group"),
+    (
+        "people",
+        "outline/users",
+        "two people",
+        "people team community hr recruitment recruiting group",
+    ),
     ("friends", "outline/friends", "two friends", "friend friendship couple social"),
 )
