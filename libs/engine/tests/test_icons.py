@@ -995,6 +995,10 @@ SPACE = {"rocket", "satellite", "planet", "galaxy"}
         ("windows software", {"glazing"}, {"code"}),
         ("window cleaning", {"glazing"}, {"droplets", "spray-bottle"}),
         ("space agency", set(), {"rocket"}),
+        # a word of another trade inside a compound
+        ("bar association", {"beer", "wine-glass", "neighborhood"}, {"scale", "gavel"}),
+        ("nursery school", {"seedling", "plant"}, {"balloon", "kid", "rocking-horse"}),
+        ("plant nursery", set(), {"plant", "seedling"}),
     ],
 )
 def test_trades_without_their_own_icon_are_drawn_by_one(

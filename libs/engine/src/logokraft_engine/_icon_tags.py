@@ -138,6 +138,11 @@ PHRASES: dict[str, str] = {
     "maker space": "diy",
     "makerspace": "diy",
     "creative space": "creative",
+    # the bar of barristers pours no beer; a nursery school grows no plants
+    "bar association": "law legal",
+    "bar council": "law legal",
+    "bar exam": "law legal exam",
+    "nursery school": "daycare preschool",
     # a car park is a parking (a car, its engine and its wheels are a garage's)
     "car park": "carpark",
     "stained glass": "glazing glass",
