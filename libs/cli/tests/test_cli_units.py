@@ -422,6 +422,8 @@ def test_brackets_in_a_brand_an_instruction_or_an_error_are_shown_as_written(mon
     assert shown.exit_code == 0, shown.output
     for written in ("[/]Acme [red]", "[bold]x", "no [/] prompt", "[/] bolder"):
         assert written in shown.output, (written, shown.output)
+    # one asset is "1 logo", as the list says it
+    assert "1 logo\n" in shown.output and "1 logos" not in shown.output, shown.output
 
     def refused(self, method, path, **kwargs):
         raise CliError("The form field '[/]' is not part of a brief.", status=422, code="x")

@@ -952,7 +952,7 @@ def show(
     if project.get("error"):
         console.print(f"[red]error    {shown(str(project['error'].get('message')))}[/]")
     table = Table(
-        title=f"{len(project.get('assets', []))} logos",
+        title=_plural(len(project.get("assets", [])), "logo"),
         title_justify="left",
         box=None,
         pad_edge=False,
