@@ -692,3 +692,33 @@ def test_new_refuses_an_out_folder_holding_another_projects_candidates(monkeypat
     monkeypatch.setattr(Api, "request", lambda *_a, **_k: (_ for _ in ()).throw(CliError("sent")))
     sent = CliRunner().invoke(app, ["new", "Acme", "--out", str(other)])
     assert "sent" in sent.output, sent.output
+
+
+def test_show_and_new_say_what_was_understood_of_the_colour_words(monkeypatch):
+    """The colour words came back only as written ("blurple and zorb"): nothing said that
+    "zorb" was no colour and went to the prompt writer as a note."""
+    from typer.testing import CliRunner
+
+    from logokraft_cli.api import Api
+    from logokraft_cli.main import app
+
+    project_id = "3715d73f-4d3c-4460-b69c-0cb4a7860c1b"
+    brief = {
+        "brand_name": "Acme",
+        "num_candidates": 1,
+        "color_words": ["blurple and zorb", "[b]"],
+        "colors": ["#5539cc"],
+        "color_names": ["blurple"],
+        "color_notes": ["zorb", "[b]"],
+    }
+    project = {"id": project_id, "status": "pending", "brief": brief, "assets": []}
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: project)
+    monkeypatch.setenv(config.TOKEN_ENV, "a-token")
+    shown = CliRunner().invoke(app, ["show", project_id])
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.output.split())
+    assert "blurple #5539cc; not colours, kept as notes: zorb, [b]" in said, said
+
+    plain = {**brief, "color_words": [], "colors": ["#000080"], "color_notes": []}
+    monkeypatch.setattr(Api, "get_json", lambda *_a, **_k: {**project, "brief": plain})
+    assert "notes" not in CliRunner().invoke(app, ["show", project_id]).output

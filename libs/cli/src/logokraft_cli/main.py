@@ -547,6 +547,9 @@ def new(
             f"{_plural(wanted, 'candidate') if wanted else '? candidates'} → "
             f"{shown(str(out_dir))}/",
         )
+        reading = colour_reading(brief)
+        if reading:
+            _say(console, recorder, f"Colours: {reading}")
         if not wait:
             if as_json:
                 _print_json(created)
@@ -917,6 +920,25 @@ def made(project: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def colour_reading(brief: dict[str, Any]) -> str | None:
+    """What the service understood of the brief's colour words (Rich markup, user text
+    escaped): each colour's plain name and hex, then the words it kept as notes for the prompt
+    writer ("blurple #5539cc; not colours, kept as notes: zorb"); None without colour words."""
+    if not brief.get("color_words"):
+        return None
+    colors = brief.get("colors") or []
+    names = brief.get("color_names") or []
+    understood = []
+    for index, hex_ in enumerate(colors):
+        name = names[index] if index < len(names) else ""
+        understood.append(f"{shown(name)} {shown(hex_)}" if name else shown(hex_))
+    notes = brief.get("color_notes") or []
+    parts = ["; ".join(understood) if understood else "no colour understood"]
+    if notes:
+        parts.append(f"not colours, kept as notes: {shown(', '.join(notes))}")
+    return "; ".join(parts)
+
+
 def _when(value: str | None) -> str:
     return shown((value or "")[:16].replace("T", " "))
 
@@ -948,6 +970,9 @@ def show(
         console.print(f"style    {shown(', '.join(brief['style']))}")
     if brief.get("color_words") or brief.get("colors"):
         console.print(f"colours  {shown(', '.join(brief.get('color_words') or brief['colors']))}")
+        reading = colour_reading(brief)
+        if reading:
+            console.print(f"         {reading}")
     console.print(f"created  {_when(project.get('created_at'))}")
     if project.get("error"):
         console.print(f"[red]error    {shown(str(project['error'].get('message')))}[/]")
