@@ -2917,3 +2917,16 @@ async def test_on_a_slow_connection_the_studio_says_it_is_loading(gateway, page:
     answered.set()
     await expect(page.get_by_label("Brand name")).to_be_focused()
     await expect(loading).to_be_hidden()
+
+
+async def test_colour_words_with_no_colour_are_shown_as_notes(gateway, services, page: Page):
+    """The brief's line named the colours understood and nothing else: "zorb" in the Colours
+    field vanished from sight although it went to the prompt writer as a note."""
+    await sign_in_as_dev(page, gateway)
+    await fill_brief(page, brand="Zorb Works", logos=1)
+    await page.get_by_label("Colours").fill("forest green and zorb")
+    await page.get_by_role("button", name="Generate logos").click()
+    await wait_for_logos(page, 1, brand="Zorb Works")
+    meta = page.locator("#project-meta")
+    await expect(meta).to_contain_text("forest green")
+    await expect(meta).to_contain_text("not colours, kept as notes: zorb")
