@@ -198,7 +198,7 @@ def _tokens(stack: BenchStack, users: int) -> list[tuple[str, str]]:
 
 
 async def _measured_burst(
-    stack: BenchStack, client: httpx.AsyncClient, plan: Plan, fakes: Fakes
+    stack: BenchStack, plan: Plan, fakes: Fakes
 ) -> tuple[Burst, dict[str, Usage], float | None]:
     """The burst, each process group's CPU over it, and the CPU seconds imagegen's render
     threads spent drawing meanwhile (None if imagegen's metrics could not be read)."""
@@ -206,9 +206,7 @@ async def _measured_burst(
     tokens = _tokens(stack, plan.users)
     render_before = await stack.render_cpu_s()
     meter.start()
-    result = await burst(
-        client, stack.url, tokens, projects=plan.projects, candidates=plan.candidates
-    )
+    result = await burst(stack.url, tokens, projects=plan.projects, candidates=plan.candidates)
     usage = meter.stop()
     render_after = await stack.render_cpu_s()
     render_s = (
@@ -275,7 +273,7 @@ async def run(plan: Plan) -> dict[str, Any]:
                         refine_path_s=model.refine_critical_path_s,
                     )
                     say(f"burst: {plan.projects} projects x {plan.candidates} candidates")
-                    seedream, usage, _ = await _measured_burst(stack, client, plan, fakes)
+                    seedream, usage, _ = await _measured_burst(stack, plan, fakes)
                     results["bursts"]["seedream"] = report.burst_figures(
                         seedream,
                         usage,
@@ -304,7 +302,7 @@ async def run(plan: Plan) -> dict[str, Any]:
                         await _warm_up(stack, client)
                         await fakes.set_latency(model.as_dict())
                         say(f"burst on 2 replicas: {plan.projects} x {plan.candidates}")
-                        two, usage, _ = await _measured_burst(stack, client, plan, fakes)
+                        two, usage, _ = await _measured_burst(stack, plan, fakes)
                         figures = report.burst_figures(
                             two,
                             usage,
@@ -344,7 +342,7 @@ async def run(plan: Plan) -> dict[str, Any]:
                     async with running_stack(data_dir, settings, name="local") as stack:
                         await _warm_up(stack, client)
                         say(f"burst on the local engine: {plan.projects} x {plan.candidates}")
-                        local, usage, render_s = await _measured_burst(stack, client, plan, fakes)
+                        local, usage, render_s = await _measured_burst(stack, plan, fakes)
                         results["bursts"]["local"] = report.burst_figures(
                             local,
                             usage,
