@@ -172,7 +172,8 @@ async def burst(
     request was sent, which the burst then counted as the stack's time to a first logo.
     """
     async with contextlib.AsyncExitStack() as stack:
-        clients = {user: await stack.enter_async_context(http_client()) for user, _ in set(tokens)}
+        users = {user for user, _ in tokens}
+        clients = {user: await stack.enter_async_context(http_client()) for user in users}
         started = time.perf_counter()
         tasks = []
         for index in range(projects):

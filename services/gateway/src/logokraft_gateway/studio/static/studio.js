@@ -1067,7 +1067,10 @@
     // Colour words with no colour meaning are not refused: they go to the prompt writer as
     // notes, and the page says so rather than dropping them from sight.
     const notes = (brief.color_notes || []).join(", ");
-    if (notes) meta.push(...(meta.length ? [" · "] : []), "not colours, kept as notes: ", named(notes));
+    if (notes) {
+      if (meta.length) meta.push(" · ");
+      meta.push("not colours, kept as notes: ", named(notes));
+    }
     $("project-meta").replaceChildren(...meta);
     const failed = project.error ? `Failed: ${project.error.message}` : "";
     if (failed) $("stream-status").textContent = failed;
