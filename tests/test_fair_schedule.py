@@ -54,21 +54,26 @@ CANDIDATES = 4
 
 
 class RecordingGenerator:
-    """The local engine, noting the order of its drawings; each waits until `gate` opens."""
+    """The local engine, noting the order of its drawings; each waits for a turn the test
+    gives (`let_through`), so the test, not the machine's speed, says how far the queue moved."""
 
     name = "local"
     takes_reference_images = False
 
     def __init__(self) -> None:
         self.seeds: list[int] = []  # ImageRequest.seed: the asset's id, as imagegen derives it
-        self.gate = asyncio.Event()
         self.drawing = asyncio.Event()
+        self._turns = asyncio.Semaphore(0)
         self._inner = LocalLogoGenerator()
+
+    def let_through(self, drawings: int) -> None:
+        for _ in range(drawings):
+            self._turns.release()
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
         self.seeds.append(request.seed)
         self.drawing.set()
-        await self.gate.wait()
+        await self._turns.acquire()
         return await self._inner.generate(request)
 
 
@@ -216,12 +221,25 @@ async def test_first_logos_come_first_and_refinements_do_not_wait(env):
             assert queue_event.sequence == snapshot.sequence, "not recorded: the latest sequence"
 
             async with serve_gateway(services) as gateway, httpx.AsyncClient() as http:
-                stream, opened = sse_reader()
+                stream, arrived = sse_reader()
                 reading = asyncio.create_task(
                     stream(http, f"{gateway}/api/v1/projects/{last}/stream", services)
                 )
-                await asyncio.wait_for(opened.wait(), DEADLINE)
-                generator.gate.set()
+
+                async def next_sse(kind: str) -> SseEvent:
+                    while (event := await arrived.get()).event != kind:
+                        pass
+                    return event
+
+                await asyncio.wait_for(next_sse("snapshot"), DEADLINE)
+                # The held drawing ends and the next is held: the stream tells the new places
+                # (however fast the rest would have been drawn, had they all been let through).
+                generator.let_through(1)
+                step = await asyncio.wait_for(next_sse("queue"), DEADLINE)
+                assert {
+                    position_of[p["asset_id"]]: p["queue_position"] for p in step.data["positions"]
+                } == {0: 3, 1: 16, 2: 17, 3: 18}
+                generator.let_through(len(burst) * CANDIDATES - 1)
                 events = await asyncio.wait_for(reading, DEADLINE * 2)
             for project_id in burst:
                 await settled(database_url, project_id)
@@ -255,8 +273,8 @@ async def test_first_logos_come_first_and_refinements_do_not_wait(env):
 
 
 def sse_reader():
-    """A reader of one SSE stream to its `done`, and an event set once the snapshot is read."""
-    opened = asyncio.Event()
+    """A reader of one SSE stream to its `done`, and a queue it puts each event on as read."""
+    arrived: asyncio.Queue[SseEvent] = asyncio.Queue()
 
     async def stream(http: httpx.AsyncClient, url: str, services: Services) -> list[SseEvent]:
         headers = {"Authorization": f"Bearer {dev_token(services.data_dir, BURST[-1])}"}
@@ -265,13 +283,12 @@ def sse_reader():
             assert response.status_code == 200, await response.aread()
             async for event in SseReader().events(response):
                 events.append(event)
-                if event.event == "snapshot":
-                    opened.set()
+                arrived.put_nowait(event)
                 if event.event == "done":
                     break
         return events
 
-    return stream, opened
+    return stream, arrived
 
 
 async def test_the_sweeper_queues_a_lost_candidate_again_on_its_own_lane(env):
