@@ -46,9 +46,45 @@ async def test_a_failed_project_creation_is_logged_with_the_new_project_id(clien
     assert answer.status_code == 503
     [(_, call)] = fake.create_calls
     [warning] = [r for r in kept.records if "service call failed" in r.getMessage()]
+    assert warning.getMessage().startswith("service call failed: PromptService/CreateProject ")
     assert warning.project_id == call.project_id
     assert warning.request_id == answer.headers["x-request-id"]
     assert answer.json()["error"]["request_id"] == warning.request_id
+
+
+@pytest.mark.parametrize(
+    ("route", "rpc"),
+    [
+        ("project", "PromptService/GetProject"),
+        ("stream", "PromptService/WatchProject"),
+        ("refine", "RefineService/RefineAsset"),
+    ],
+)
+async def test_a_failed_service_call_is_logged_with_the_rpc_it_was(
+    client, auth, fake, fake_server, route, rpc
+):
+    """Before, the warning said only the status ("service call failed: StatusCode.UNAVAILABLE
+    ..."): which of a route's calls failed, and on which service, was left to guess."""
+    project = fake.add_project(dev_user_id("dev"))
+    asset = fake_server.refine.add_asset(dev_user_id("dev"), prompt="a fox", position=0)
+    fake.get_error = grpc.StatusCode.UNAVAILABLE
+    fake_server.refine.refine_error = (grpc.StatusCode.UNAVAILABLE, "the refine service is away")
+    requests = {
+        "project": ("GET", f"/api/v1/projects/{project.id}", None),
+        "stream": ("GET", f"/api/v1/projects/{project.id}/stream", None),
+        "refine": ("POST", f"/api/v1/assets/{asset.id}/refine", {"instruction": "navy"}),
+    }
+    method, path, body = requests[route]
+    kept = Kept()
+    logger = logging.getLogger("logokraft_gateway.errors")
+    logger.addHandler(kept)
+    try:
+        answer = await client.request(method, path, json=body, headers=auth)
+    finally:
+        logger.removeHandler(kept)
+    assert answer.status_code == 503
+    [warning] = [r.getMessage() for r in kept.records if r.levelno == logging.WARNING]
+    assert warning.startswith(f"service call failed: {rpc} StatusCode.UNAVAILABLE "), warning
 
 
 async def test_an_unhandled_error_is_logged_once(caplog):

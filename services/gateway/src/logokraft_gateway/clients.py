@@ -10,8 +10,10 @@ import asyncio
 import json
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from logokraft.v1 import (
@@ -22,12 +24,14 @@ from logokraft.v1 import (
     refine_service_pb2_grpc,
 )
 from logokraft_gateway.config import GatewaySettings
+from logokraft_gateway.errors import naming_failures
 from logokraft_kit.grpc_server import AUTHORIZATION, keepalive_pings
 from logokraft_kit.logs import REQUEST_ID_METADATA_KEY, current_log_context
 from logokraft_kit.telemetry import grpc_client_interceptors
 from logokraft_kit.tokens import ServiceTokens
 
 SERVICE_NAMES = ("prompt", "imagegen", "refine")
+WATCH_RPC = "PromptService/WatchProject"  # the stream the gateway's SSE follows
 
 
 class _Credentials:
@@ -46,15 +50,38 @@ class _Credentials:
         return (credentials, (REQUEST_ID_METADATA_KEY, request_id))
 
 
-class PromptClient:
+class _ServiceClient:
+    """What the clients share: one service's stub, the gateway's deadline, the credentials."""
+
+    service: str  # the proto service's name, as a failed call is logged (errors.py)
+
+    def __init__(self, stub: Any, *, deadline: float, tokens: ServiceTokens) -> None:
+        self._stub = stub
+        self._deadline = deadline
+        self._metadata = _Credentials(tokens)
+
+    async def _unary(
+        self, rpc: str, request: Message, user_id: uuid.UUID, *, deadline: float | None = None
+    ) -> Any:
+        """The answer of one unary RPC made for the user, within the gateway's deadline unless
+        `deadline` says otherwise; a failure names the RPC for the log line that reports it."""
+        call = getattr(self._stub, rpc)(
+            request, metadata=self._metadata(user_id), timeout=deadline or self._deadline
+        )
+        with naming_failures(f"{self.service}/{rpc}"):
+            return await call
+
+
+class PromptClient(_ServiceClient):
     """The prompt service's RPCs as the gateway uses them: every call for one verified user."""
+
+    service = "PromptService"
 
     def __init__(
         self, channel: grpc.aio.Channel, *, deadline: float, tokens: ServiceTokens
     ) -> None:
-        self._stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
-        self._deadline = deadline
-        self._metadata = _Credentials(tokens)
+        stub = prompt_service_pb2_grpc.PromptServiceStub(channel)
+        super().__init__(stub, deadline=deadline, tokens=tokens)
 
     async def create_project(
         self,
@@ -68,34 +95,24 @@ class PromptClient:
         request = prompt_service_pb2.CreateProjectRequest(
             project_id=str(project_id), brief=brief, inspiration_images=inspiration_images
         )
-        response = await self._stub.CreateProject(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
-        return response.project
+        return (await self._unary("CreateProject", request, user_id)).project
 
     async def check_new_project(self, user_id: uuid.UUID, *, brief: common_pb2.BrandBrief) -> None:
         """Raise what create_project would answer for the user's limits; stores nothing."""
         request = prompt_service_pb2.CreateProjectRequest(brief=brief, validate_only=True)
-        await self._stub.CreateProject(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
+        await self._unary("CreateProject", request, user_id)
 
     async def get_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
         """One of the user's projects with its assets."""
         request = prompt_service_pb2.GetProjectRequest(project_id=str(project_id))
-        response = await self._stub.GetProject(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
-        return response.project
+        return (await self._unary("GetProject", request, user_id)).project
 
     async def list_projects(
         self, user_id: uuid.UUID, *, page_size: int, page_token: str
     ) -> prompt_service_pb2.ListProjectsResponse:
         """One page of the user's projects, newest first."""
         request = prompt_service_pb2.ListProjectsRequest(page_size=page_size, page_token=page_token)
-        return await self._stub.ListProjects(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
+        return await self._unary("ListProjects", request, user_id)
 
     def watch_project(
         self, user_id: uuid.UUID, project_id: uuid.UUID, *, after_sequence: int
@@ -109,45 +126,34 @@ class PromptClient:
     async def cancel_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> common_pb2.Project:
         """Cancel one of the user's projects (a repeat is a no-op); the cancelled project."""
         request = prompt_service_pb2.CancelProjectRequest(project_id=str(project_id))
-        response = await self._stub.CancelProject(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
-        return response.project
+        return (await self._unary("CancelProject", request, user_id)).project
 
     async def delete_project(self, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
         """Delete one of the user's projects with its assets and stored files."""
         request = prompt_service_pb2.DeleteProjectRequest(project_id=str(project_id))
-        await self._stub.DeleteProject(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
+        await self._unary("DeleteProject", request, user_id)
 
     async def retry_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> common_pb2.Asset:
         """Queue one of the user's failed candidates to be drawn again; the asset, queued."""
         request = prompt_service_pb2.RetryAssetRequest(asset_id=str(asset_id))
-        response = await self._stub.RetryAsset(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
-        return response.asset
+        return (await self._unary("RetryAsset", request, user_id)).asset
 
     async def get_usage(self, user_id: uuid.UUID) -> common_pb2.Usage:
         """What the user has used of their limits."""
-        response = await self._stub.GetUsage(
-            prompt_service_pb2.GetUsageRequest(),
-            metadata=self._metadata(user_id),
-            timeout=self._deadline,
-        )
-        return response.usage
+        request = prompt_service_pb2.GetUsageRequest()
+        return (await self._unary("GetUsage", request, user_id)).usage
 
 
-class RefineClient:
+class RefineClient(_ServiceClient):
     """The refine service's RPCs as the gateway uses them: every call for one verified user."""
+
+    service = "RefineService"
 
     def __init__(
         self, channel: grpc.aio.Channel, *, deadline: float, tokens: ServiceTokens
     ) -> None:
-        self._stub = refine_service_pb2_grpc.RefineServiceStub(channel)
-        self._deadline = deadline
-        self._metadata = _Credentials(tokens)
+        stub = refine_service_pb2_grpc.RefineServiceStub(channel)
+        super().__init__(stub, deadline=deadline, tokens=tokens)
 
     async def refine_asset(
         self, user_id: uuid.UUID, asset_id: uuid.UUID, *, instruction: str, num_variations: int
@@ -164,9 +170,10 @@ class RefineClient:
             request, metadata=self._metadata(user_id), timeout=self._deadline
         )
         try:
-            async for response in call:
-                return list(response.variations)
-            await call.code()  # an empty stream: surface its status as an error
+            with naming_failures(f"{self.service}/RefineAsset"):
+                async for response in call:
+                    return list(response.variations)
+                await call.code()  # an empty stream: surface its status as an error
             raise RuntimeError("the refine service answered without variations")
         finally:
             call.cancel()
@@ -174,18 +181,12 @@ class RefineClient:
     async def get_asset(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> common_pb2.Asset:
         """One of the user's assets."""
         request = refine_service_pb2.GetAssetRequest(asset_id=str(asset_id))
-        response = await self._stub.GetAsset(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
-        return response.asset
+        return (await self._unary("GetAsset", request, user_id)).asset
 
     async def lineage(self, user_id: uuid.UUID, asset_id: uuid.UUID) -> list[common_pb2.Asset]:
         """The chain from the original candidate down to the asset."""
         request = refine_service_pb2.GetAssetLineageRequest(asset_id=str(asset_id))
-        response = await self._stub.GetAssetLineage(
-            request, metadata=self._metadata(user_id), timeout=self._deadline
-        )
-        return list(response.assets)
+        return list((await self._unary("GetAssetLineage", request, user_id)).assets)
 
     async def brand_kit(
         self, user_id: uuid.UUID, asset_id: uuid.UUID
@@ -196,9 +197,8 @@ class RefineClient:
         vectorised), so the call may take several deadlines' worth; at least a minute.
         """
         request = refine_service_pb2.GetBrandKitRequest(asset_id=str(asset_id))
-        return await self._stub.GetBrandKit(
-            request, metadata=self._metadata(user_id), timeout=max(60.0, 6 * self._deadline)
-        )
+        deadline = max(60.0, 6 * self._deadline)
+        return await self._unary("GetBrandKit", request, user_id, deadline=deadline)
 
 
 @dataclass

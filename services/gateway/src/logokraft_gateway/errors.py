@@ -15,6 +15,7 @@ import contextlib
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -157,7 +158,12 @@ def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
             getattr(error, "details", lambda: "")(),
         )
     else:
-        log.warning("service call failed: %s %s", code, getattr(error, "details", lambda: "")())
+        log.warning(
+            "service call failed: %s %s %s",
+            failed_rpc(error),
+            code,
+            getattr(error, "details", lambda: "")(),
+        )
     return ApiError(
         status,
         _HTTP_CODES.get(status, "internal_error"),
@@ -166,11 +172,35 @@ def api_error_from_rpc(error: grpc.RpcError) -> ApiError:
     )
 
 
-def service_timeout() -> ApiError:
-    """The 504 of a service that did not answer within the gateway's deadline, as a call that
-    ended DEADLINE_EXCEEDED is answered."""
+_RPC_NOTE = "gRPC method: "  # a failed call's note naming its RPC (naming_failures)
+
+
+@contextlib.contextmanager
+def naming_failures(rpc: str) -> Iterator[None]:
+    """Note on a service call failing inside which RPC it was ("PromptService/GetProject"),
+    so the line that logs the failure names it (tracebacks show the note too)."""
+    try:
+        yield
+    except grpc.RpcError as error:
+        error.add_note(f"{_RPC_NOTE}{rpc}")
+        raise
+
+
+def failed_rpc(error: BaseException) -> str:
+    """The RPC a failed call was, as naming_failures noted it."""
+    for note in getattr(error, "__notes__", ()):
+        if note.startswith(_RPC_NOTE):
+            return note.removeprefix(_RPC_NOTE)
+    return "(unnamed RPC)"
+
+
+def service_timeout(rpc: str) -> ApiError:
+    """The 504 of a service that did not answer `rpc` within the gateway's deadline, as a call
+    that ended DEADLINE_EXCEEDED is answered."""
     log.warning(
-        "service call failed: %s (the gateway's deadline)", grpc.StatusCode.DEADLINE_EXCEEDED
+        "service call failed: %s %s (the gateway's deadline)",
+        rpc,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
     )
     return ApiError(504, _HTTP_CODES[504], _SERVER_SIDE_MESSAGES[504])
 

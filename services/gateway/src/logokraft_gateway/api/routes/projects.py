@@ -27,10 +27,12 @@ from logokraft_gateway.api.deps import (
     refuse_repeated_query,
 )
 from logokraft_gateway.brief import BriefCreate
+from logokraft_gateway.clients import WATCH_RPC
 from logokraft_gateway.convert import project_list_item, project_public, project_status
 from logokraft_gateway.errors import (
     ApiError,
     error_responses,
+    naming_failures,
     service_timeout,
     unauthenticated,
 )
@@ -274,11 +276,12 @@ async def _first_message(
     """The watch's first message within the services' deadline, as a unary call would answer
     (its error raised as the call's; a 504 past the deadline); None if it ended without one."""
     try:
-        async with asyncio.timeout(deadline_s):
-            return await anext(aiter(call), None)
+        with naming_failures(WATCH_RPC):
+            async with asyncio.timeout(deadline_s):
+                return await anext(aiter(call), None)
     except TimeoutError:
         call.cancel()
-        raise service_timeout() from None
+        raise service_timeout(WATCH_RPC) from None
     except BaseException:
         call.cancel()
         raise
