@@ -31,7 +31,6 @@ from logokraft_kit.telemetry import grpc_client_interceptors
 from logokraft_kit.tokens import ServiceTokens
 
 SERVICE_NAMES = ("prompt", "imagegen", "refine")
-WATCH_RPC = "PromptService/WatchProject"  # the stream the gateway's SSE follows
 
 
 class _Credentials:
@@ -142,6 +141,9 @@ class PromptClient(_ServiceClient):
         """What the user has used of their limits."""
         request = prompt_service_pb2.GetUsageRequest()
         return (await self._unary("GetUsage", request, user_id)).usage
+
+
+WATCH_RPC = f"{PromptClient.service}/WatchProject"  # the stream the gateway's SSE follows
 
 
 class RefineClient(_ServiceClient):
